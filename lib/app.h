@@ -1,0 +1,75 @@
+#ifndef POSTERN_APP_H
+#define POSTERN_APP_H
+
+#include <stdint.h>
+
+#include "account.h"
+#include "config.h"
+#include "crypto.h"
+#include "http.h"
+#include "session.h"
+
+struct db;
+struct render_dict;
+
+/*
+ * app.c: what every FastCGI program shares: start-up (configuration,
+ * database, templates, keys), the accept loop, session and CSRF checks
+ * before a handler runs, and error pages.  A program is a route table
+ * and its handlers.
+ */
+
+struct app {
+	struct config	 cfg;
+	struct db	*db;
+	unsigned char	 csrf_key[KEY_BYTES];
+	unsigned char	 totp_key[KEY_BYTES];
+	char		 dummy_hash[PWHASH_TEXT];
+};
+
+/* One request, from parsing to the response. */
+struct req {
+	struct app		*app;
+	struct http_request	 http;
+	struct http_response	 resp;
+	int64_t			 now;
+	char			 cookie[TOKEN_TEXT]; /* session or pre-session */
+	int			 cookie_new;	/* send Set-Cookie */
+	char			 csrf[TOKEN_TEXT];
+	struct session		 sess;	/* sess.id 0: anonymous */
+	struct account		 acct;	/* loaded for a full session */
+	struct render_dict	*page;	/* values for the page template */
+};
+
+#define ROUTE_SESSION	0x01	/* needs a full session, else 403 */
+
+struct route {
+	const char	*path;
+	enum http_method method;	/* HTTP_GET also answers HEAD */
+	void		(*fn)(struct req *);
+	unsigned int	 flags;
+};
+
+/* Run a program: parse args, start, loop until shutdown. */
+int	 app_main(const char *name, const struct route *, size_t nroutes);
+
+/* Responses a handler gives (exactly one per request). */
+void	 page_render(struct req *, int status, const char *tpl,
+	    const char *title);
+void	 page_error(struct req *, int status, const char *title,
+	    const char *message);
+/* 303 to base_path + path (path starts with '/'; may hold a query). */
+void	 page_redirect(struct req *, const char *path);
+/* 503 after a storage error; rolls back any open transaction. */
+void	 page_storage_error(struct req *);
+
+/* Replace the request's session cookie: after login or logout. */
+void	 req_set_session_cookie(struct req *, const char *token);
+/* A value of the body that must be there exactly once, or NULL after
+ * answering 400 (missing or repeated field). */
+const char *req_field(struct req *, const char *name);
+/* The same for an optional field: NULL without error when absent. */
+const char *req_field_opt(struct req *, const char *name, int *bad);
+const char *req_query(struct req *, const char *name);
+
+#endif /* !POSTERN_APP_H */

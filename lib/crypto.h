@@ -1,0 +1,46 @@
+#ifndef POSTERN_CRYPTO_H
+#define POSTERN_CRYPTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* crypto.c: libsodium helpers.                                       */
+
+#define TOKEN_BYTES	32	/* raw random bytes of a token */
+#define TOKEN_TEXT	44	/* base64url without padding, plus NUL */
+#define HASH_BYTES	32	/* BLAKE2b digest kept in the database */
+#define KEY_BYTES	32
+#define PWHASH_TEXT	128	/* crypto_pwhash_STRBYTES */
+
+int	 crypto_init(void);
+/* A fresh token in base64url form (TOKEN_TEXT bytes with NUL). */
+int	 token_new(char out[TOKEN_TEXT]);
+/* 1 if s is a syntactically valid token. */
+int	 token_valid(const char *s);
+/* BLAKE2b of the token text: what the database keeps. */
+void	 token_hash(const char *token, unsigned char out[HASH_BYTES]);
+/* Keyed BLAKE2b, for CSRF tokens derived from the session cookie. */
+int	 token_mac(const unsigned char key[KEY_BYTES], const char *context,
+	    const char *msg, char out[TOKEN_TEXT]);
+/* Constant-time comparison of two NUL-terminated strings. */
+int	 token_equal(const char *, const char *);
+/* An n-digit decimal code typed by a person (n <= 12). */
+int	 code_new_digits(char *out, size_t n);
+
+/* Argon2id with the limits from configuration. */
+int	 pw_hash(const char *password, unsigned long long ops, size_t mem,
+	    char out[PWHASH_TEXT]);
+/* 1 if the password matches; 0 otherwise (wrong or bad hash). */
+int	 pw_verify(const char *hash, const char *password);
+/* 1 if hash was made with other limits than ops/mem. */
+int	 pw_needs_rehash(const char *hash, unsigned long long ops,
+	    size_t mem);
+/* A hash of a random password with these limits, for equal timing. */
+int	 pw_dummy_hash(unsigned long long ops, size_t mem,
+	    char out[PWHASH_TEXT]);
+
+/* The master key from secret_key_file (created by `postern init`). */
+int	 key_load(const char *path, unsigned char key[KEY_BYTES]);
+int	 key_create(const char *path);
+
+#endif /* !POSTERN_CRYPTO_H */

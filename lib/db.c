@@ -1,0 +1,376 @@
+/*
+ * db.c: the one SQLite connection of a process, its schema and its
+ * prepared statements.
+ *
+ * Each program opens the database after the spawner has forked and
+ * keeps it for its life.  Statements are prepared the first time they
+ * are used and kept in a small table keyed by the address of their SQL
+ * text, so a request costs no parsing.  Writes run in BEGIN IMMEDIATE
+ * transactions: a deferred one that reads and then writes would fail at
+ * once with SQLITE_BUSY_SNAPSHOT whatever busy_timeout says.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "db.h"
+#include "internal.h"
+#include "log.h"
+
+#define DB_BUSY_MS	5000
+#define DB_MAX_STMTS	256
+
+struct db_stmt {
+	const char	*sql;
+	sqlite3_stmt	*stmt;
+};
+
+struct db {
+	sqlite3		*h;
+	struct db_stmt	 stmts[DB_MAX_STMTS];
+	size_t		 nstmts;
+	int		 in_tx;
+};
+
+/*
+ * Forward migrations, in order; migration i brings the schema from
+ * version i to i+1.  Never edit one that has shipped: add another.
+ */
+static const char *const migrations[] = {
+	/* 1: accounts, sessions, links, events, rate limits, outbox. */
+	"CREATE TABLE accounts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  username TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  email TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  email_verified_at INTEGER NOT NULL DEFAULT 0,"
+	"  pw_hash TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  locked_at INTEGER NOT NULL DEFAULT 0"
+	") STRICT;"
+	"CREATE TABLE sessions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id)"
+	"    ON DELETE CASCADE,"
+	"  token_hash BLOB NOT NULL UNIQUE,"
+	"  stage INTEGER NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  last_seen INTEGER NOT NULL,"
+	"  twofa_at INTEGER NOT NULL DEFAULT 0,"
+	"  ip TEXT NOT NULL,"
+	"  user_agent TEXT NOT NULL"
+	") STRICT;"
+	"CREATE INDEX sessions_account ON sessions(account_id);"
+	"CREATE TABLE links ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL,"
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id)"
+	"    ON DELETE CASCADE,"
+	"  token_hash BLOB NOT NULL UNIQUE,"
+	"  data TEXT NOT NULL DEFAULT '',"
+	"  created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL,"
+	"  used_at INTEGER"
+	") STRICT;"
+	"CREATE INDEX links_account ON links(account_id, kind);"
+	"CREATE TABLE events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  account_id INTEGER REFERENCES accounts(id) ON DELETE CASCADE,"
+	"  at INTEGER NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  ip TEXT NOT NULL,"
+	"  detail TEXT NOT NULL DEFAULT ''"
+	") STRICT;"
+	"CREATE INDEX events_account ON events(account_id, at);"
+	"CREATE TABLE rate_limits ("
+	"  key TEXT PRIMARY KEY,"
+	"  window_start INTEGER NOT NULL,"
+	"  count INTEGER NOT NULL"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('mail', 'sms')),"
+	"  recipient TEXT NOT NULL,"
+	"  subject TEXT,"
+	"  body TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'queued'"
+	"    CHECK (status IN ('queued', 'sent', 'failed')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_at INTEGER NOT NULL,"
+	"  done_at INTEGER,"
+	"  last_error TEXT"
+	") STRICT;"
+	"CREATE INDEX outbox_due ON outbox(status, next_at);"
+	"CREATE INDEX outbox_recipient ON outbox(recipient, created_at);",
+};
+
+#define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+void
+db_log_error(struct db *db, const char *context)
+{
+	log_err("database: %s: %s", context, sqlite3_errmsg(db->h));
+}
+
+sqlite3 *
+db_handle(struct db *db)
+{
+	return db->h;
+}
+
+int
+db_changes(struct db *db)
+{
+	return sqlite3_changes(db->h);
+}
+
+static int
+db_exec(struct db *db, const char *sql)
+{
+	char	*msg = NULL;
+
+	if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		log_err("database: %s", msg != NULL ? msg : "error");
+		sqlite3_free(msg);
+		return 0;
+	}
+	return 1;
+}
+
+struct db *
+db_open(const char *path, int create)
+{
+	struct db	*db;
+	int		 flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+
+	if (create)
+		flags |= SQLITE_OPEN_CREATE;
+	if ((db = calloc(1, sizeof(*db))) == NULL) {
+		log_err("database: out of memory");
+		return NULL;
+	}
+	if (sqlite3_open_v2(path, &db->h, flags, NULL) != SQLITE_OK) {
+		log_err("database: %s: %s", path,
+		    db->h != NULL ? sqlite3_errmsg(db->h) : "cannot open");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(db->h, 1);
+	sqlite3_busy_timeout(db->h, DB_BUSY_MS);
+	/* foreign_keys is per connection and ignored inside a transaction. */
+	if (!db_exec(db, "PRAGMA foreign_keys = ON;"
+	    "PRAGMA journal_mode = WAL;"
+	    "PRAGMA synchronous = NORMAL;"))
+		goto fail;
+	return db;
+fail:
+	db_close(db);
+	return NULL;
+}
+
+void
+db_close(struct db *db)
+{
+	size_t	 i;
+
+	if (db == NULL)
+		return;
+	for (i = 0; i < db->nstmts; i++)
+		sqlite3_finalize(db->stmts[i].stmt);
+	sqlite3_close(db->h);
+	free(db);
+}
+
+sqlite3_stmt *
+db_prepare(struct db *db, const char *sql)
+{
+	size_t		 i;
+	sqlite3_stmt	*stmt;
+
+	for (i = 0; i < db->nstmts; i++)
+		if (db->stmts[i].sql == sql)
+			return db->stmts[i].stmt;
+	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &stmt, NULL) != SQLITE_OK) {
+		db_log_error(db, "prepare");
+		return NULL;
+	}
+	if (db->nstmts == DB_MAX_STMTS) {
+		/* More statements than expected: work, but uncached. */
+		log_warn("database: statement cache full");
+		sqlite3_finalize(stmt);
+		return NULL;
+	}
+	db->stmts[db->nstmts].sql = sql;
+	db->stmts[db->nstmts].stmt = stmt;
+	db->nstmts++;
+	return stmt;
+}
+
+void
+db_done(sqlite3_stmt *stmt)
+{
+	if (stmt == NULL)
+		return;
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
+}
+
+int
+db_exec_stmt(struct db *db, sqlite3_stmt *stmt)
+{
+	int	 rc;
+
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		db_log_error(db, "step");
+		return 0;
+	}
+	return 1;
+}
+
+int
+db_bind_text(sqlite3_stmt *stmt, int i, const char *s)
+{
+	if (s == NULL)
+		return sqlite3_bind_null(stmt, i) == SQLITE_OK;
+	return sqlite3_bind_text(stmt, i, s, -1, SQLITE_TRANSIENT) ==
+	    SQLITE_OK;
+}
+
+int
+db_bind_int(sqlite3_stmt *stmt, int i, int64_t v)
+{
+	return sqlite3_bind_int64(stmt, i, v) == SQLITE_OK;
+}
+
+int
+db_bind_blob(sqlite3_stmt *stmt, int i, const void *p, size_t n)
+{
+	return sqlite3_bind_blob(stmt, i, p, (int)n, SQLITE_TRANSIENT) ==
+	    SQLITE_OK;
+}
+
+void
+db_column_copy(sqlite3_stmt *stmt, int col, char *out, size_t outsz)
+{
+	const unsigned char	*s;
+	size_t			 n;
+
+	if (outsz == 0)
+		return;
+	s = sqlite3_column_text(stmt, col);
+	if (s == NULL) {
+		out[0] = '\0';
+		return;
+	}
+	n = (size_t)sqlite3_column_bytes(stmt, col);
+	if (n >= outsz)
+		n = outsz - 1;
+	memcpy(out, s, n);
+	out[n] = '\0';
+}
+
+int
+db_begin(struct db *db)
+{
+	if (!db_exec(db, "BEGIN IMMEDIATE"))
+		return 0;
+	db->in_tx = 1;
+	return 1;
+}
+
+int
+db_commit(struct db *db)
+{
+	if (!db_exec(db, "COMMIT")) {
+		db_rollback(db);
+		return 0;
+	}
+	db->in_tx = 0;
+	return 1;
+}
+
+void
+db_rollback(struct db *db)
+{
+	if (db == NULL)
+		return;
+	if (sqlite3_get_autocommit(db->h) == 0)
+		(void)sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	db->in_tx = 0;
+}
+
+int
+db_version(struct db *db, int *version)
+{
+	sqlite3_stmt	*stmt;
+	int		 ok = 0;
+
+	if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &stmt,
+	    NULL) != SQLITE_OK) {
+		db_log_error(db, "user_version");
+		return 0;
+	}
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		*version = sqlite3_column_int(stmt, 0);
+		ok = 1;
+	} else
+		db_log_error(db, "user_version");
+	sqlite3_finalize(stmt);
+	return ok;
+}
+
+int
+db_latest_version(void)
+{
+	return NMIGRATIONS;
+}
+
+int
+db_migrate(struct db *db)
+{
+	int	 v;
+	char	 pragma[64];
+
+	if (!db_version(db, &v))
+		return 0;
+	if (v > NMIGRATIONS) {
+		log_err("database: schema version %d is newer than this "
+		    "program (%d)", v, NMIGRATIONS);
+		return 0;
+	}
+	/* user_version rolls back with its transaction: each step is whole. */
+	for (; v < NMIGRATIONS; v++) {
+		if (!db_begin(db))
+			return 0;
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d",
+		    v + 1);
+		if (!db_exec(db, migrations[v]) || !db_exec(db, pragma)) {
+			db_rollback(db);
+			return 0;
+		}
+		if (!db_commit(db))
+			return 0;
+		log_info("database: migrated to version %d", v + 1);
+	}
+	return 1;
+}
+
+int
+db_integrity_ok(struct db *db)
+{
+	sqlite3_stmt	*stmt;
+	int		 ok = 0;
+
+	if (sqlite3_prepare_v2(db->h, "PRAGMA integrity_check", -1, &stmt,
+	    NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(stmt) == SQLITE_ROW &&
+	    strcmp((const char *)sqlite3_column_text(stmt, 0), "ok") == 0)
+		ok = 1;
+	sqlite3_finalize(stmt);
+	return ok;
+}

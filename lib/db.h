@@ -1,0 +1,27 @@
+#ifndef POSTERN_DB_H
+#define POSTERN_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* db.c: SQLite, migrations and transactions.                         */
+
+struct db;
+
+/* Open (and with create, make) the database; sets WAL, busy_timeout,
+ * foreign keys.  Does not migrate. */
+struct db	*db_open(const char *path, int create);
+void		 db_close(struct db *);
+/* The schema version the file has, and the one this build knows. */
+int		 db_version(struct db *, int *version);
+int		 db_latest_version(void);
+/* Bring the schema to the latest version, each step in a transaction. */
+int		 db_migrate(struct db *);
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. */
+int		 db_begin(struct db *);
+int		 db_commit(struct db *);
+void		 db_rollback(struct db *);
+/* Run PRAGMA integrity_check; 1 when "ok". */
+int		 db_integrity_ok(struct db *);
+
+#endif /* !POSTERN_DB_H */

@@ -1,0 +1,38 @@
+#ifndef POSTERN_LINK_H
+#define POSTERN_LINK_H
+
+#include <stdint.h>
+
+#include "crypto.h"
+
+struct db;
+
+/*
+ * link.c: single-use tokens sent in mailed links (R7).  Only a BLAKE2b
+ * hash is stored; a token is consumed by one conditional UPDATE that
+ * must change exactly one row, so two racing requests cannot both use
+ * it.
+ */
+
+struct link {
+	int64_t	 id;		/* 0: unknown, used, expired or wrong kind */
+	int64_t	 account_id;
+	int64_t	 expires_at;
+	char	 data[256];	/* kind-specific text */
+};
+
+int	 link_create(struct db *, const char *kind, int64_t account_id,
+	    const char *data, int64_t now, int64_t ttl,
+	    char token_out[TOKEN_TEXT]);
+/* Read-only: is the token valid now?  For the GET page. */
+int	 link_peek(struct db *, const char *kind, const char *token,
+	    int64_t now, struct link *);
+/* Use the token once.  id stays 0 when it was not usable. */
+int	 link_consume(struct db *, const char *kind, const char *token,
+	    int64_t now, struct link *);
+/* Void every unused link of this kind for the account. */
+int	 link_void(struct db *, const char *kind, int64_t account_id,
+	    int64_t now);
+int	 link_purge(struct db *, int64_t now);
+
+#endif /* !POSTERN_LINK_H */

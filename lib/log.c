@@ -1,0 +1,67 @@
+/*
+ * log.c: messages go to syslog, because lighttpd and spawn-fcgi throw a
+ * child's stderr away, and to stderr as well in the foreground.  No
+ * caller passes a password, code, token or link: log lines name the
+ * account and the event, never the secret.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <syslog.h>
+
+#include "log.h"
+
+static int	 log_stderr = 1;
+static int	 log_opened;
+
+void
+log_open(const char *ident, int foreground)
+{
+	openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	log_opened = 1;
+	log_stderr = foreground;
+}
+
+static void
+log_v(int prio, const char *fmt, va_list ap)
+{
+	va_list	 ap2;
+
+	if (log_stderr) {
+		va_copy(ap2, ap);
+		vfprintf(stderr, fmt, ap2);
+		fputc('\n', stderr);
+		va_end(ap2);
+	}
+	if (log_opened)
+		vsyslog(prio, fmt, ap);
+}
+
+void
+log_info(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_v(LOG_INFO, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_warn(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_v(LOG_WARNING, fmt, ap);
+	va_end(ap);
+}
+
+void
+log_err(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_v(LOG_ERR, fmt, ap);
+	va_end(ap);
+}

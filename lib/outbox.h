@@ -1,0 +1,49 @@
+#ifndef POSTERN_OUTBOX_H
+#define POSTERN_OUTBOX_H
+
+#include <stdint.h>
+
+struct db;
+struct config;
+struct render_dict;
+
+/*
+ * outbox.c: mail and SMS waiting for delivery.  A handler adds rows in
+ * the same transaction as the change that causes them; `postern mailer`
+ * delivers them (mailer.c), never a request.
+ */
+
+enum outbox_kind { OUTBOX_MAIL, OUTBOX_SMS };
+
+struct outbox_item {
+	int64_t	 id;
+	enum outbox_kind kind;
+	char	*recipient;
+	char	*subject;	/* NULL for SMS */
+	char	*body;
+	int	 attempts;
+};
+
+/* Queue a message.  Refuses CR/LF or controls in recipient and subject. */
+int	 outbox_add(struct db *, enum outbox_kind, const char *recipient,
+	    const char *subject, const char *body, int64_t now);
+/* Render mail template tpl (subject line, blank line, body) and queue
+ * it.  *limited is set, and nothing is queued, when the address has
+ * had RATE_MAILS mails in the last RATE_MAIL_WINDOW. */
+int	 outbox_mail(struct db *, const char *to, const char *tpl,
+	    struct render_dict *, int64_t now, int *limited);
+/* How many messages went to recipient since since. */
+int	 outbox_count_since(struct db *, const char *recipient, int64_t since,
+	    int *n);
+
+/* The delivery side, for mailer.c. */
+int	 outbox_next_due(struct db *, int64_t now, struct outbox_item *);
+void	 outbox_item_free(struct outbox_item *);
+int	 outbox_mark_sent(struct db *, int64_t id, int64_t now);
+int	 outbox_mark_retry(struct db *, int64_t id, int attempts,
+	    int64_t next_at, const char *error);
+int	 outbox_mark_failed(struct db *, int64_t id, int attempts,
+	    int64_t now, const char *error);
+int	 outbox_purge(struct db *, int64_t before, int *n);
+
+#endif /* !POSTERN_OUTBOX_H */

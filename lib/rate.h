@@ -1,0 +1,28 @@
+#ifndef POSTERN_RATE_H
+#define POSTERN_RATE_H
+
+#include <stdint.h>
+
+struct db;
+
+/*
+ * rate.c: fixed-window counters kept in SQLite, keyed by a string such
+ * as "login:alice" or "signup:192.0.2.1".
+ */
+
+/* Limits of DESIGN section 2. */
+#define RATE_LOGIN_FAILS	10
+#define RATE_LOGIN_WINDOW	(15 * 60)
+#define RATE_SIGNUPS		20
+#define RATE_SIGNUP_WINDOW	3600
+#define RATE_MAILS		10
+#define RATE_MAIL_WINDOW	3600
+
+/* *over is set when key has reached limit within the window. */
+int	 rate_check(struct db *, const char *key, int limit, int64_t window,
+	    int64_t now, int *over);
+/* Count one more for key (inside a write transaction). */
+int	 rate_hit(struct db *, const char *key, int64_t window, int64_t now);
+int	 rate_purge(struct db *, int64_t now);
+
+#endif /* !POSTERN_RATE_H */

@@ -1,0 +1,34 @@
+#ifndef POSTERN_RENDER_H
+#define POSTERN_RENDER_H
+
+#include "buf.h"
+
+/*
+ * render.cc: a C API over ctemplate.  Every page template starts with
+ * {{%AUTOESCAPE context="HTML"}} and is shown inside layout.tpl, whose
+ * {{>CONTENT}} include receives the page.  Mail templates are plain
+ * text: the first line is the subject, the rest after one blank line
+ * is the body.
+ */
+
+struct render_dict;
+
+/* Load every template under dir now, so a broken install fails at
+ * start-up and not on a user's click. */
+int	 render_init(const char *dir);
+
+struct render_dict *render_dict_new(void);
+void	 render_dict_free(struct render_dict *);
+/* Values are copied. */
+void	 render_set(struct render_dict *, const char *name, const char *value);
+void	 render_set_int(struct render_dict *, const char *name, long long v);
+void	 render_show(struct render_dict *, const char *section);
+/* A new repetition of section; owned by its parent. */
+struct render_dict *render_section(struct render_dict *, const char *section);
+
+/* Expand page template tpl inside the layout into out. */
+int	 render_page(const char *tpl, struct render_dict *, struct buf *out);
+/* Expand a text template (mails) into out. */
+int	 render_text(const char *tpl, struct render_dict *, struct buf *out);
+
+#endif /* !POSTERN_RENDER_H */

@@ -1,0 +1,45 @@
+#ifndef POSTERN_SESSION_H
+#define POSTERN_SESSION_H
+
+#include <stdint.h>
+
+#include "crypto.h"
+
+struct db;
+
+/*
+ * session.c: login sessions.  The cookie carries a random token; the
+ * database keeps only its hash.  A visitor without a session still has
+ * a cookie (a pre-session, never stored) from which the CSRF token is
+ * derived, so anonymous forms are protected without a database write.
+ */
+
+enum session_stage {
+	SESSION_FULL = 0,	/* logged in */
+	SESSION_NEED_2FA = 1	/* password given, TOTP still due: grants nothing */
+};
+
+struct session {
+	int64_t		 id;	/* 0: no session */
+	int64_t		 account_id;
+	int64_t		 created_at;
+	int64_t		 last_seen;
+	int64_t		 twofa_at;	/* 0: never proven in this session */
+	enum session_stage stage;
+};
+
+/* Look the cookie token up; expired or unknown tokens give id 0. */
+int	 session_load(struct db *, const char *cookie, int64_t now,
+	    int64_t idle, int64_t max, struct session *);
+/* Make a session with a new token written to cookie_out. */
+int	 session_create(struct db *, int64_t account_id,
+	    enum session_stage, const char *ip, const char *user_agent,
+	    int64_t now, char cookie_out[TOKEN_TEXT], struct session *);
+/* Record activity; writes at most once a minute per session. */
+int	 session_touch(struct db *, struct session *, int64_t now);
+int	 session_end(struct db *, int64_t id);
+int	 session_end_all(struct db *, int64_t account_id);
+/* Remove sessions past their timeouts. */
+int	 session_purge(struct db *, int64_t now, int64_t idle, int64_t max);
+
+#endif /* !POSTERN_SESSION_H */
