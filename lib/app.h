@@ -58,6 +58,8 @@ void	 page_render(struct req *, int status, const char *tpl,
 	    const char *title);
 void	 page_error(struct req *, int status, const char *title,
 	    const char *message);
+/* Show message in the form's .error element (section HAS_ERROR). */
+void	 page_set_error(struct req *, const char *message);
 /* 303 to base_path + path (path starts with '/'; may hold a query). */
 void	 page_redirect(struct req *, const char *path);
 /* 503 after a storage error; rolls back any open transaction. */

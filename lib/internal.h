@@ -7,6 +7,9 @@
  * db.c keeps for the life of the process.
  */
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include <sqlite3.h>
 
 struct db;

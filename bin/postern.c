@@ -1,0 +1,267 @@
+/*
+ * postern: the admin command.  Scripts rely on its exit codes:
+ *   0 success, 1 a runtime failure (storage, delivery),
+ *   64 a usage error (EX_USAGE), 78 a configuration error (EX_CONFIG).
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "postern.h"
+
+#define EX_OK		0
+#define EX_FAIL		1
+#define EX_USAGE	64
+#define EX_CONFIG	78
+
+/* Unverified accounts and delivered mail are kept this long. */
+#define PURGE_UNVERIFIED	(7 * 86400)
+#define PURGE_OUTBOX		(30 * 86400)
+
+static const char usage_text[] =
+    "usage: postern [-f file] command [arguments]\n"
+    "\n"
+    "commands:\n"
+    "  init             create the database and the secret key file\n"
+    "  migrate          bring the database schema up to date\n"
+    "  check-config     validate the configuration file\n"
+    "  mailer [--once]  deliver queued mail and SMS (loop, or one pass)\n"
+    "  users            list the accounts\n"
+    "  purge            remove expired sessions, links, rate limits,\n"
+    "                   old delivered mail and stale unverified accounts\n"
+    "\n"
+    "  -f file          configuration file (default: $POSTERN_CONF or\n"
+    "                   " POSTERN_SYSCONFDIR "/postern/postern.conf)\n"
+    "  -h, --help       this text\n"
+    "\n"
+    "exit status: 0 success, 1 failure, 64 usage error, 78 configuration "
+    "error\n";
+
+static int
+usage(FILE *f)
+{
+	fputs(usage_text, f);
+	return f == stdout ? EX_OK : EX_USAGE;
+}
+
+static int
+load_config(const char *path, struct config *cfg)
+{
+	char	 err[512];
+
+	if (!config_load(cfg, path, err, sizeof(err))) {
+		fprintf(stderr, "postern: %s\n", err);
+		return 0;
+	}
+	return 1;
+}
+
+/* Open the database, which must be at the schema version we know. */
+static struct db *
+open_db(const struct config *cfg, int *rc)
+{
+	struct db	*db;
+	int		 v;
+
+	if ((db = db_open(cfg->database, 0)) == NULL) {
+		*rc = EX_FAIL;
+		return NULL;
+	}
+	if (!db_version(db, &v)) {
+		*rc = EX_FAIL;
+		goto fail;
+	}
+	if (v != db_latest_version()) {
+		fprintf(stderr, "postern: %s: schema version %d, expected %d: "
+		    "run `postern migrate`\n", cfg->database, v,
+		    db_latest_version());
+		*rc = EX_CONFIG;
+		goto fail;
+	}
+	return db;
+fail:
+	db_close(db);
+	return NULL;
+}
+
+static int
+cmd_init(const struct config *cfg)
+{
+	struct db	*db;
+	struct stat	 st;
+	int		 ok;
+
+	if (stat(cfg->secret_key_file, &st) == -1) {
+		if (errno != ENOENT || !key_create(cfg->secret_key_file))
+			return EX_FAIL;
+		printf("created %s\n", cfg->secret_key_file);
+	}
+	if ((db = db_open(cfg->database, 1)) == NULL)
+		return EX_FAIL;
+	ok = db_migrate(db);
+	db_close(db);
+	if (!ok)
+		return EX_FAIL;
+	printf("database %s is at version %d\n", cfg->database,
+	    db_latest_version());
+	return EX_OK;
+}
+
+static int
+cmd_migrate(const struct config *cfg)
+{
+	struct db	*db;
+	int		 ok;
+
+	if ((db = db_open(cfg->database, 0)) == NULL)
+		return EX_FAIL;
+	ok = db_migrate(db);
+	db_close(db);
+	return ok ? EX_OK : EX_FAIL;
+}
+
+static void
+print_user(const struct account *a, void *arg)
+{
+	char		 when[32];
+	struct tm	 tm;
+	time_t		 t = (time_t)a->created_at;
+
+	(void)arg;
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+	printf("%-32s  %-40s  %-10s  %s%s\n", a->username, a->email,
+	    a->email_verified_at != 0 ? "verified" : "unverified", when,
+	    a->locked_at != 0 ? "  locked" : "");
+}
+
+static int
+cmd_users(const struct config *cfg)
+{
+	struct db	*db;
+	int		 ok, rc = EX_OK;
+
+	if ((db = open_db(cfg, &rc)) == NULL)
+		return rc;
+	ok = account_each(db, print_user, NULL);
+	db_close(db);
+	return ok ? EX_OK : EX_FAIL;
+}
+
+static int
+cmd_purge(const struct config *cfg)
+{
+	struct db	*db;
+	int		 rc = EX_OK, accounts = 0, mails = 0;
+	int64_t		 now = (int64_t)time(NULL);
+
+	if ((db = open_db(cfg, &rc)) == NULL)
+		return rc;
+	if (!db_begin(db) ||
+	    !session_purge(db, now, cfg->session_idle, cfg->session_max) ||
+	    !link_purge(db, now) || !rate_purge(db, now) ||
+	    !outbox_purge(db, now - PURGE_OUTBOX, &mails) ||
+	    !account_purge_unverified(db, now - PURGE_UNVERIFIED,
+	    &accounts) || !db_commit(db)) {
+		db_rollback(db);
+		rc = EX_FAIL;
+	} else
+		printf("purged %d unverified accounts and %d old messages\n",
+		    accounts, mails);
+	db_close(db);
+	return rc;
+}
+
+static int
+cmd_mailer(const struct config *cfg, int argc, char **argv)
+{
+	struct db		*db;
+	struct mailer_stats	 st;
+	int			 once = 0, ok, rc = EX_OK;
+
+	if (argc == 2 && strcmp(argv[1], "--once") == 0)
+		once = 1;
+	else if (argc != 1)
+		return usage(stderr);
+	if ((db = open_db(cfg, &rc)) == NULL)
+		return rc;
+	if (once) {
+		memset(&st, 0, sizeof(st));
+		ok = mailer_run_once(cfg, db, (int64_t)time(NULL), &st);
+		printf("sent %u, retrying %u, failed %u\n", st.sent,
+		    st.retried, st.failed);
+	} else
+		ok = mailer_loop(cfg, db);
+	db_close(db);
+	return ok ? EX_OK : EX_FAIL;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct config	 cfg;
+	const char	*path = NULL, *cmd;
+	int		 c, rc;
+
+	while ((c = getopt_long(argc, argv, "+f:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			path = optarg;
+			break;
+		case 'h':
+			return usage(stdout);
+		default:
+			return usage(stderr);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		return usage(stderr);
+	cmd = argv[0];
+	if (strcmp(cmd, "help") == 0)
+		return usage(stdout);
+	if (strcmp(cmd, "init") != 0 && strcmp(cmd, "migrate") != 0 &&
+	    strcmp(cmd, "check-config") != 0 && strcmp(cmd, "mailer") != 0 &&
+	    strcmp(cmd, "users") != 0 && strcmp(cmd, "purge") != 0) {
+		fprintf(stderr, "postern: unknown command: %s\n", cmd);
+		return usage(stderr);
+	}
+	if (strcmp(cmd, "mailer") != 0 && argc != 1)
+		return usage(stderr);
+	log_open("postern", 1);
+	if (path == NULL)
+		path = config_default_path();
+	memset(&cfg, 0, sizeof(cfg));
+	if (!load_config(path, &cfg))
+		return EX_CONFIG;
+	if (!crypto_init()) {
+		config_free(&cfg);
+		return EX_FAIL;
+	}
+	if (strcmp(cmd, "check-config") == 0) {
+		printf("%s: ok\n", path);
+		rc = EX_OK;
+	} else if (strcmp(cmd, "init") == 0)
+		rc = cmd_init(&cfg);
+	else if (strcmp(cmd, "migrate") == 0)
+		rc = cmd_migrate(&cfg);
+	else if (strcmp(cmd, "users") == 0)
+		rc = cmd_users(&cfg);
+	else if (strcmp(cmd, "purge") == 0)
+		rc = cmd_purge(&cfg);
+	else
+		rc = cmd_mailer(&cfg, argc, argv);
+	config_free(&cfg);
+	return rc;
+}

@@ -1,0 +1,38 @@
+/*
+ * account.c: /account, the overview of the logged-in account.  This
+ * program also answers every path no other program claims (the web
+ * server sends them here), so an unknown address gets Postern's own
+ * 404 page.
+ */
+#include <stdio.h>
+
+#include "postern.h"
+
+static void
+account_get(struct req *r)
+{
+	render_set(r->page, "USERNAME", r->acct.username);
+	render_set(r->page, "EMAIL", r->acct.email);
+	render_show(r->page, r->acct.email_verified_at != 0 ?
+	    "VERIFIED" : "NOT_VERIFIED");
+	page_render(r, 200, "account.tpl", "Your account");
+}
+
+static void
+root_get(struct req *r)
+{
+	page_redirect(r, r->sess.id != 0 && r->sess.stage == SESSION_FULL ?
+	    "/account" : "/login");
+}
+
+static const struct route routes[] = {
+	{ "/", HTTP_GET, root_get, 0 },
+	{ "/account", HTTP_GET, account_get, ROUTE_SESSION },
+};
+
+int
+main(void)
+{
+	return app_main("postern-account", routes,
+	    sizeof(routes) / sizeof(routes[0]));
+}

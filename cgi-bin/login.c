@@ -1,0 +1,141 @@
+/*
+ * login.c: /login and /logout.
+ *
+ * Every login attempt runs exactly one Argon2id verification, against
+ * a dummy hash when the name is unknown, and a wrong name and a wrong
+ * password get the same page: neither timing nor text tells whether an
+ * account exists.  A successful login always gets a new session token.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "postern.h"
+
+static void
+login_form(struct req *r, int status, const char *error, const char *name)
+{
+	const char	*v = req_query(r, "verified");
+
+	if (error != NULL)
+		page_set_error(r, error);
+	else if (v != NULL && strcmp(v, "1") == 0)
+		render_show(r->page, "VERIFIED");
+	render_set(r->page, "USERNAME", name);
+	page_render(r, status, "login.tpl", "Log in");
+}
+
+static void
+login_get(struct req *r)
+{
+	if (r->sess.id != 0 && r->sess.stage == SESSION_FULL) {
+		page_redirect(r, "/account");
+		return;
+	}
+	login_form(r, 200, NULL, "");
+}
+
+/* The rate-limit key of what was typed: known or not, it counts. */
+static void
+login_key(const char *typed, char *key, size_t keysz)
+{
+	size_t	 i, n;
+
+	n = (size_t)snprintf(key, keysz, "login:");
+	for (i = 0; typed[i] != '\0' && n + 1 < keysz; i++)
+		key[n++] = (char)tolower((unsigned char)typed[i]);
+	key[n] = '\0';
+}
+
+static void
+login_post(struct req *r)
+{
+	const char	*name, *password;
+	char		 key[300], hash[PWHASH_TEXT], cookie[TOKEN_TEXT];
+	struct account	 a;
+	struct session	 s;
+	int		 over, good, rehash;
+	struct app	*app = r->app;
+	struct db	*db = app->db;
+
+	if ((name = req_field(r, "username")) == NULL ||
+	    (password = req_field(r, "password")) == NULL)
+		return;
+	login_key(name, key, sizeof(key));
+	if (!rate_check(db, key, RATE_LOGIN_FAILS, RATE_LOGIN_WINDOW, r->now,
+	    &over) || !account_by_login(db, name, &a)) {
+		page_storage_error(r);
+		return;
+	}
+	if (over) {
+		login_form(r, 429, "Too many failed attempts for this account. "
+		    "Please wait 15 minutes, or reset your password.", name);
+		return;
+	}
+	good = pw_verify(a.id != 0 ? a.pw_hash : app->dummy_hash, password) &&
+	    a.id != 0;
+	if (!good) {
+		if (!db_begin(db) ||
+		    !rate_hit(db, key, RATE_LOGIN_WINDOW, r->now) ||
+		    (a.id != 0 && !event_add(db, a.id, "login_failed",
+		    r->http.ip, NULL, r->now)) || !db_commit(db)) {
+			page_storage_error(r);
+			return;
+		}
+		login_form(r, 422, "That name and password do not match.",
+		    name);
+		return;
+	}
+	/* New limits in the configuration: upgrade the hash now. */
+	rehash = pw_needs_rehash(a.pw_hash, app->cfg.pwhash_ops,
+	    app->cfg.pwhash_mem);
+	if (rehash && !pw_hash(password, app->cfg.pwhash_ops,
+	    app->cfg.pwhash_mem, hash)) {
+		page_storage_error(r);
+		return;
+	}
+	if (!db_begin(db) ||
+	    (rehash && !account_set_password(db, a.id, hash)) ||
+	    (r->sess.id != 0 && !session_end(db, r->sess.id)) ||
+	    !session_create(db, a.id, SESSION_FULL, r->http.ip,
+	    r->http.user_agent, r->now, cookie, &s) ||
+	    !event_add(db, a.id, "login", r->http.ip, NULL, r->now) ||
+	    !db_commit(db)) {
+		page_storage_error(r);
+		return;
+	}
+	req_set_session_cookie(r, cookie);
+	page_redirect(r, "/account");
+}
+
+static void
+logout_post(struct req *r)
+{
+	char		 tok[TOKEN_TEXT];
+	struct db	*db = r->app->db;
+
+	if (r->sess.id != 0) {
+		if (!db_begin(db) || !session_end(db, r->sess.id) ||
+		    !event_add(db, r->sess.account_id, "logout", r->http.ip,
+		    NULL, r->now) || !db_commit(db)) {
+			page_storage_error(r);
+			return;
+		}
+	}
+	token_new(tok);
+	req_set_session_cookie(r, tok);
+	page_redirect(r, "/login");
+}
+
+static const struct route routes[] = {
+	{ "/login", HTTP_GET, login_get, 0 },
+	{ "/login", HTTP_POST, login_post, 0 },
+	{ "/logout", HTTP_POST, logout_post, 0 },
+};
+
+int
+main(void)
+{
+	return app_main("postern-login", routes,
+	    sizeof(routes) / sizeof(routes[0]));
+}

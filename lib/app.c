@@ -1,0 +1,425 @@
+/*
+ * app.c: what every FastCGI program shares.
+ *
+ * A program is a route table.  For each request this file parses it
+ * (http.c), finds the session or pre-session from the cookie, refuses
+ * cross-site and CSRF-less POSTs and missing sessions before any
+ * handler runs, calls the handler, and sends its response with the
+ * security headers.  Anything a handler fails to answer becomes an
+ * error page, never a dead process or raw text.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "app.h"
+#include "db.h"
+#include "log.h"
+#include "render.h"
+
+#define EX_CONFIG	78
+#define EX_SOFTWARE	70
+
+#define KEY_ID_CSRF	1
+#define KEY_ID_TOTP	2
+
+static const char *
+app_cookie_name(const struct app *app)
+{
+	/* __Host- needs Secure, which plain-HTTP development cannot have. */
+	return app->cfg.cookie_secure ? "__Host-postern" : "postern";
+}
+
+void
+req_set_session_cookie(struct req *r, const char *token)
+{
+	snprintf(r->cookie, sizeof(r->cookie), "%s", token);
+	r->cookie_new = 1;
+	/* A new cookie means a new CSRF token for the page we render. */
+	if (!token_mac(r->app->csrf_key, "csrf", r->cookie, r->csrf))
+		r->csrf[0] = '\0';
+}
+
+static void
+app_page_common(struct req *r, const char *title)
+{
+	render_set(r->page, "BASE", r->app->cfg.base_path);
+	render_set(r->page, "CSRF", r->csrf);
+	render_set(r->page, "TITLE", title);
+	if (r->sess.id != 0 && r->sess.stage == SESSION_FULL &&
+	    r->acct.id != 0) {
+		render_show(r->page, "LOGGED_IN");
+		render_set(r->page, "USER", r->acct.username);
+	} else
+		render_show(r->page, "LOGGED_OUT");
+}
+
+void
+page_render(struct req *r, int status, const char *tpl, const char *title)
+{
+	app_page_common(r, title);
+	buf_reset(&r->resp.body);
+	r->resp.status = status;
+	if (!render_page(tpl, r->page, &r->resp.body)) {
+		/* A broken template: say so plainly, the body holds nothing. */
+		buf_reset(&r->resp.body);
+		buf_puts(&r->resp.body, "<!doctype html><title>Error</title>"
+		    "<p class=\"error\">This page cannot be shown right now."
+		    "</p>\n");
+		r->resp.status = 500;
+	}
+	http_header(&r->resp, "Content-Type", "text/html; charset=utf-8");
+}
+
+void
+page_set_error(struct req *r, const char *message)
+{
+	render_set(r->page, "ERROR", message);
+	render_show(r->page, "HAS_ERROR");
+}
+
+void
+page_error(struct req *r, int status, const char *title, const char *message)
+{
+	render_set(r->page, "ERROR", message);
+	page_render(r, status, "error.tpl", title);
+}
+
+void
+page_redirect(struct req *r, const char *path)
+{
+	struct buf	 loc;
+
+	buf_init(&loc);
+	buf_printf(&loc, "%s%s", r->app->cfg.base_path, path);
+	r->resp.status = 303;
+	if (loc.failed || !http_header(&r->resp, "Location", loc.p))
+		r->resp.status = 500;
+	buf_free(&loc);
+	http_header(&r->resp, "Content-Type", "text/plain; charset=utf-8");
+	buf_reset(&r->resp.body);
+}
+
+void
+page_storage_error(struct req *r)
+{
+	db_rollback(r->app->db);
+	page_error(r, 503, "Please try again",
+	    "Postern cannot reach its storage right now. Nothing was "
+	    "changed; please try again in a minute.");
+}
+
+const char *
+req_field_opt(struct req *r, const char *name, int *bad)
+{
+	const char	*v;
+	int		 dup = 0;
+
+	v = form_get(&r->http.body, name, &dup);
+	*bad = dup;
+	return dup ? NULL : v;
+}
+
+const char *
+req_field(struct req *r, const char *name)
+{
+	const char	*v;
+	int		 bad;
+
+	v = req_field_opt(r, name, &bad);
+	if (v == NULL) {
+		page_error(r, 400, "Something is missing",
+		    "The form arrived incomplete or with a field twice. "
+		    "Please go back, reload the page and try again.");
+		return NULL;
+	}
+	return v;
+}
+
+const char *
+req_query(struct req *r, const char *name)
+{
+	int	 dup = 0;
+	const char *v;
+
+	v = form_get(&r->http.query, name, &dup);
+	return dup ? NULL : v;
+}
+
+/* Find the cookie, or make a pre-session one; then the CSRF token. */
+static int
+app_cookie(struct req *r)
+{
+	char	 tok[TOKEN_TEXT];
+
+	if (r->http.cookie_header != NULL &&
+	    cookie_get(r->http.cookie_header, app_cookie_name(r->app), tok,
+	    sizeof(tok)) && token_valid(tok)) {
+		memcpy(r->cookie, tok, sizeof(r->cookie));
+		return token_mac(r->app->csrf_key, "csrf", r->cookie, r->csrf);
+	}
+	token_new(tok);
+	req_set_session_cookie(r, tok);
+	return r->csrf[0] != '\0';
+}
+
+static int
+app_session(struct req *r)
+{
+	struct app	*app = r->app;
+
+	if (!session_load(app->db, r->cookie, r->now, app->cfg.session_idle,
+	    app->cfg.session_max, &r->sess))
+		return 0;
+	if (r->sess.id == 0)
+		return 1;
+	if (!account_by_id(app->db, r->sess.account_id, &r->acct))
+		return 0;
+	if (r->acct.id == 0) {
+		memset(&r->sess, 0, sizeof(r->sess));
+		return 1;
+	}
+	return session_touch(app->db, &r->sess, r->now);
+}
+
+static void
+app_set_cookie_header(struct req *r)
+{
+	struct buf	 c;
+
+	buf_init(&c);
+	buf_printf(&c, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s",
+	    app_cookie_name(r->app), r->cookie,
+	    r->app->cfg.cookie_secure ? "; Secure" : "");
+	if (!c.failed)
+		http_header(&r->resp, "Set-Cookie", c.p);
+	buf_free(&c);
+}
+
+static const struct route *
+app_route(struct req *r, const struct route *routes, size_t n, int *known)
+{
+	enum http_method m;
+	size_t		 i;
+
+	m = r->http.method == HTTP_HEAD ? HTTP_GET : r->http.method;
+	*known = 0;
+	for (i = 0; i < n; i++) {
+		if (strcmp(routes[i].path, r->http.path) != 0)
+			continue;
+		*known = 1;
+		if (routes[i].method == m)
+			return &routes[i];
+	}
+	return NULL;
+}
+
+static void
+app_allow(struct req *r, const struct route *routes, size_t n)
+{
+	size_t	 i;
+	int	 get = 0, post = 0;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(routes[i].path, r->http.path) != 0)
+			continue;
+		get |= routes[i].method == HTTP_GET;
+		post |= routes[i].method == HTTP_POST;
+	}
+	http_header(&r->resp, "Allow", get && post ? "GET, HEAD, POST" :
+	    get ? "GET, HEAD" : "POST");
+}
+
+/* Checks every POST passes before its handler: origin and CSRF token. */
+static int
+app_post_allowed(struct req *r)
+{
+	const char	*tok;
+	int		 dup = 0;
+
+	if (r->http.cross_site) {
+		page_error(r, 403, "Request refused",
+		    "This form was sent from another site. Please use the "
+		    "form on this site.");
+		return 0;
+	}
+	tok = form_get(&r->http.body, "csrf", &dup);
+	if (tok == NULL || dup || !token_equal(tok, r->csrf)) {
+		page_error(r, 403, "Please try again",
+		    "This form has expired or did not come from this site. "
+		    "Please reload the page and send it again.");
+		return 0;
+	}
+	return 1;
+}
+
+static void
+app_handle(struct app *app, FCGX_Request *fr, const struct route *routes,
+    size_t n)
+{
+	struct req		 r;
+	const struct route	*rt;
+	enum http_read_error	 rc;
+	int			 known;
+
+	memset(&r, 0, sizeof(r));
+	r.app = app;
+	r.now = (int64_t)time(NULL);
+	http_response_init(&r.resp);
+	r.resp.status = 0;
+	if ((r.page = render_dict_new()) == NULL) {
+		r.resp.status = 503;
+		goto send;
+	}
+	rc = http_read(&r.http, fr, app->cfg.base_path,
+	    app->cfg.trusted_proxies, app->cfg.trusted_proxies_n);
+	if (!app_cookie(&r)) {
+		page_error(&r, 503, "Please try again",
+		    "Postern is short of resources. Please try again.");
+		goto send;
+	}
+	switch (rc) {
+	case HTTP_READ_OK:
+		break;
+	case HTTP_READ_TOO_LARGE:
+		page_error(&r, 413, "Too much data",
+		    "The form sent more data than Postern accepts.");
+		goto send;
+	case HTTP_READ_UNSUPPORTED:
+		page_error(&r, 415, "Not a form",
+		    "Postern only accepts its own forms.");
+		goto send;
+	case HTTP_READ_NOMEM:
+		page_error(&r, 503, "Please try again",
+		    "Postern is short of resources. Please try again.");
+		goto send;
+	default:
+		page_error(&r, 400, "Bad request",
+		    "The request was malformed (for example a broken "
+		    "%-escape or a character that is not allowed). Please go "
+		    "back and try again.");
+		goto send;
+	}
+	if ((rt = app_route(&r, routes, n, &known)) == NULL) {
+		if (known) {
+			app_allow(&r, routes, n);
+			page_error(&r, 405, "Not here",
+			    "This address does not take that kind of "
+			    "request.");
+		} else
+			page_error(&r, 404, "Page not found",
+			    "There is no page at this address.");
+		goto send;
+	}
+	if (!app_session(&r)) {
+		page_storage_error(&r);
+		goto send;
+	}
+	if (r.http.method == HTTP_POST && !app_post_allowed(&r))
+		goto send;
+	if ((rt->flags & ROUTE_SESSION) &&
+	    (r.sess.id == 0 || r.sess.stage != SESSION_FULL)) {
+		render_show(r.page, "LOGIN_LINK");
+		page_error(&r, 403, "Please log in",
+		    "You need to be logged in to see this page.");
+		goto send;
+	}
+	rt->fn(&r);
+	if (r.resp.status == 0) {
+		log_err("%s: handler gave no response", r.http.path);
+		page_error(&r, 500, "Something went wrong",
+		    "Postern could not answer this request.");
+	}
+send:
+	/* A handler that failed mid-transaction changes nothing. */
+	db_rollback(app->db);
+	if (r.resp.status == 0)
+		r.resp.status = 503;
+	if (r.cookie_new)
+		app_set_cookie_header(&r);
+	if (!http_send(&r.resp, fr, r.http.method == HTTP_HEAD))
+		log_warn("%s: client went away", r.http.path != NULL ?
+		    r.http.path : "?");
+	render_dict_free(r.page);
+	http_request_free(&r.http);
+	http_response_free(&r.resp);
+}
+
+static int
+app_start(struct app *app, const char *name)
+{
+	char		 err[512];
+	unsigned char	 master[KEY_BYTES];
+	int		 v;
+
+	log_open(name, isatty(STDERR_FILENO) ||
+	    getenv("POSTERN_LOG_STDERR") != NULL);
+	if (!config_load(&app->cfg, config_default_path(), err,
+	    sizeof(err))) {
+		log_err("%s", err);
+		return EX_CONFIG;
+	}
+	if (!crypto_init())
+		return EX_SOFTWARE;
+	if (!key_load(app->cfg.secret_key_file, master))
+		return EX_CONFIG;
+	if (!key_derive(master, KEY_ID_CSRF, app->csrf_key) ||
+	    !key_derive(master, KEY_ID_TOTP, app->totp_key))
+		return EX_SOFTWARE;
+	memset(master, 0, sizeof(master));
+	if (!render_init(app->cfg.templates))
+		return EX_CONFIG;
+	/* Opened here, after the spawner forked us: never across fork(). */
+	if ((app->db = db_open(app->cfg.database, 0)) == NULL)
+		return EX_CONFIG;
+	if (!db_version(app->db, &v))
+		return EX_SOFTWARE;
+	if (v != db_latest_version()) {
+		log_err("%s: schema version %d, expected %d: run "
+		    "`postern migrate`", app->cfg.database, v,
+		    db_latest_version());
+		return EX_CONFIG;
+	}
+	/* Unknown names cost the same Argon2id work as known ones. */
+	if (!pw_dummy_hash(app->cfg.pwhash_ops, app->cfg.pwhash_mem,
+	    app->dummy_hash))
+		return EX_SOFTWARE;
+	return 0;
+}
+
+int
+app_main(const char *name, const struct route *routes, size_t n)
+{
+	struct app	 app;
+	FCGX_Request	 fr;
+	int		 rc;
+
+	memset(&app, 0, sizeof(app));
+	if ((rc = app_start(&app, name)) != 0)
+		goto out;
+	if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, 0, 0) != 0) {
+		log_err("libfcgi: initialisation failed");
+		rc = EX_SOFTWARE;
+		goto out;
+	}
+	/* Accept finishes the previous request itself. */
+	while ((rc = FCGX_Accept_r(&fr)) >= 0)
+		app_handle(&app, &fr, routes, n);
+	FCGX_Finish_r(&fr);
+	if (rc == -ENOTSOCK) {
+		/* libfcgi has no CGI fallback: say what went wrong. */
+		log_err("%s: not started by a FastCGI server", name);
+		rc = EX_CONFIG;
+	} else
+		rc = 0;
+out:
+	db_close(app.db);
+	config_free(&app.cfg);
+	return rc;
+}

@@ -1,0 +1,143 @@
+/*
+ * link.c: single-use tokens for links in mails (R7).  The token itself
+ * only ever exists in the mail; the database keeps its BLAKE2b hash.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "internal.h"
+#include "link.h"
+
+int
+link_create(struct db *db, const char *kind, int64_t account_id,
+    const char *data, int64_t now, int64_t ttl, char token_out[TOKEN_TEXT])
+{
+	static const char *const sql =
+	    "INSERT INTO links (kind, account_id, token_hash, data, "
+	    "created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+	sqlite3_stmt	*st;
+	unsigned char	 h[HASH_BYTES];
+	int		 ok;
+
+	token_new(token_out);
+	token_hash(token_out, h);
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_text(st, 1, kind) && db_bind_int(st, 2, account_id) &&
+	    db_bind_blob(st, 3, h, sizeof(h)) &&
+	    db_bind_text(st, 4, data != NULL ? data : "") &&
+	    db_bind_int(st, 5, now) && db_bind_int(st, 6, now + ttl) &&
+	    db_exec_stmt(db, st);
+	db_done(st);
+	return ok;
+}
+
+/* Fill l from a row of (id, account_id, expires_at, data). */
+static int
+link_fetch(struct db *db, sqlite3_stmt *st, struct link *l)
+{
+	int	 rc;
+
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		l->id = sqlite3_column_int64(st, 0);
+		l->account_id = sqlite3_column_int64(st, 1);
+		l->expires_at = sqlite3_column_int64(st, 2);
+		db_column_copy(st, 3, l->data, sizeof(l->data));
+		return 1;
+	}
+	if (rc == SQLITE_DONE)
+		return 1;
+	db_log_error(db, "link");
+	return 0;
+}
+
+int
+link_peek(struct db *db, const char *kind, const char *token, int64_t now,
+    struct link *l)
+{
+	static const char *const sql =
+	    "SELECT id, account_id, expires_at, data FROM links "
+	    "WHERE token_hash = ?1 AND kind = ?2 AND used_at IS NULL "
+	    "AND expires_at > ?3";
+	sqlite3_stmt	*st;
+	unsigned char	 h[HASH_BYTES];
+	int		 ok;
+
+	memset(l, 0, sizeof(*l));
+	if (!token_valid(token))
+		return 1;
+	token_hash(token, h);
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_blob(st, 1, h, sizeof(h)) && db_bind_text(st, 2, kind) &&
+	    db_bind_int(st, 3, now) && link_fetch(db, st, l);
+	db_done(st);
+	return ok;
+}
+
+int
+link_consume(struct db *db, const char *kind, const char *token, int64_t now,
+    struct link *l)
+{
+	/*
+	 * One conditional UPDATE: of two racing requests only one changes
+	 * the row, and only that one gets it back.
+	 */
+	static const char *const sql =
+	    "UPDATE links SET used_at = ?3 "
+	    "WHERE token_hash = ?1 AND kind = ?2 AND used_at IS NULL "
+	    "AND expires_at > ?3 "
+	    "RETURNING id, account_id, expires_at, data";
+	sqlite3_stmt	*st;
+	unsigned char	 h[HASH_BYTES];
+	int		 ok;
+
+	memset(l, 0, sizeof(*l));
+	if (!token_valid(token))
+		return 1;
+	token_hash(token, h);
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_blob(st, 1, h, sizeof(h)) && db_bind_text(st, 2, kind) &&
+	    db_bind_int(st, 3, now) && link_fetch(db, st, l);
+	/* RETURNING: the row changes only once the statement runs out. */
+	if (ok && l->id != 0 && sqlite3_step(st) != SQLITE_DONE) {
+		db_log_error(db, "link consume");
+		ok = 0;
+	}
+	db_done(st);
+	return ok;
+}
+
+int
+link_void(struct db *db, const char *kind, int64_t account_id, int64_t now)
+{
+	static const char *const sql =
+	    "UPDATE links SET used_at = ?3 "
+	    "WHERE account_id = ?1 AND kind = ?2 AND used_at IS NULL";
+	sqlite3_stmt	*st;
+	int		 ok;
+
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_int(st, 1, account_id) && db_bind_text(st, 2, kind) &&
+	    db_bind_int(st, 3, now) && db_exec_stmt(db, st);
+	db_done(st);
+	return ok;
+}
+
+int
+link_purge(struct db *db, int64_t now)
+{
+	static const char *const sql =
+	    "DELETE FROM links WHERE expires_at < ?1";
+	sqlite3_stmt	*st;
+	int		 ok;
+
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_int(st, 1, now) && db_exec_stmt(db, st);
+	db_done(st);
+	return ok;
+}

@@ -1,0 +1,218 @@
+/*
+ * render.cc: the C API over ctemplate (a C++ library).
+ *
+ * Pages are expanded inside templates/layout.tpl, which includes the
+ * page through {{>CONTENT}}; every page template begins with
+ * {{%AUTOESCAPE context="HTML"}}, so a value reaches HTML only escaped
+ * for its position.  Templates are loaded once at start-up and cached
+ * for the life of the process.  No C++ exception may cross into C:
+ * every entry point catches them and reports failure.
+ */
+#include <dirent.h>
+#include <string.h>
+
+#include <new>
+#include <string>
+
+#include <ctemplate/template.h>
+
+extern "C" {
+#include "log.h"
+#include "render.h"
+}
+
+/*
+ * A top dictionary owns its ctemplate dictionary; a section's belongs to
+ * its parent there.  The C wrappers of sections are chained on the top
+ * wrapper and freed with it, so callers never free a section.
+ */
+struct render_dict {
+	ctemplate::TemplateDictionary	*d;
+	struct render_dict		*top;	 /* NULL for a top dictionary */
+	struct render_dict		*next;	 /* next section wrapper */
+	struct render_dict		*children; /* on a top dictionary */
+};
+
+static std::string	 render_dir;
+
+/* Load every *.tpl under dir (and one level of sub-folders, for mail). */
+static bool
+render_load_dir(const std::string &dir, const std::string &prefix)
+{
+	DIR		*dp;
+	struct dirent	*de;
+	bool		 ok = true;
+
+	if ((dp = opendir(dir.c_str())) == NULL) {
+		log_err("templates: cannot open %s", dir.c_str());
+		return false;
+	}
+	while ((de = readdir(dp)) != NULL) {
+		std::string	 name(de->d_name);
+
+		if (name[0] == '.')
+			continue;
+		if (de->d_type == DT_DIR && prefix.empty()) {
+			ok = render_load_dir(dir + "/" + name, name + "/") && ok;
+			continue;
+		}
+		if (name.size() < 5 ||
+		    name.compare(name.size() - 4, 4, ".tpl") != 0)
+			continue;
+		if (!ctemplate::LoadTemplate(prefix + name,
+		    ctemplate::DO_NOT_STRIP)) {
+			log_err("templates: %s%s does not load", prefix.c_str(),
+			    name.c_str());
+			ok = false;
+		}
+	}
+	closedir(dp);
+	return ok;
+}
+
+extern "C" int
+render_init(const char *dir)
+{
+	try {
+		render_dir = dir;
+		ctemplate::mutable_default_template_cache()->
+		    SetTemplateRootDirectory(render_dir);
+		if (!render_load_dir(render_dir, ""))
+			return 0;
+		/* Later changes to the files are not picked up mid-run. */
+		ctemplate::mutable_default_template_cache()->Freeze();
+		return 1;
+	} catch (...) {
+		log_err("templates: out of memory");
+		return 0;
+	}
+}
+
+extern "C" struct render_dict *
+render_dict_new(void)
+{
+	struct render_dict	*rd;
+
+	if ((rd = new (std::nothrow) render_dict) == NULL)
+		return NULL;
+	try {
+		rd->d = new ctemplate::TemplateDictionary("page");
+		rd->top = rd->next = rd->children = NULL;
+	} catch (...) {
+		delete rd;
+		return NULL;
+	}
+	return rd;
+}
+
+extern "C" void
+render_dict_free(struct render_dict *rd)
+{
+	struct render_dict	*c;
+
+	if (rd == NULL || rd->top != NULL)
+		return;
+	while ((c = rd->children) != NULL) {
+		rd->children = c->next;
+		delete c;
+	}
+	delete rd->d;
+	delete rd;
+}
+
+extern "C" void
+render_set(struct render_dict *rd, const char *name, const char *value)
+{
+	if (rd == NULL || value == NULL)
+		return;
+	try {
+		rd->d->SetValue(name, value);
+	} catch (...) {
+		log_err("templates: out of memory");
+	}
+}
+
+extern "C" void
+render_set_int(struct render_dict *rd, const char *name, long long v)
+{
+	char	 s[32];
+
+	snprintf(s, sizeof(s), "%lld", v);
+	render_set(rd, name, s);
+}
+
+extern "C" void
+render_show(struct render_dict *rd, const char *section)
+{
+	if (rd == NULL)
+		return;
+	try {
+		rd->d->ShowSection(section);
+	} catch (...) {
+		log_err("templates: out of memory");
+	}
+}
+
+extern "C" struct render_dict *
+render_section(struct render_dict *rd, const char *section)
+{
+	struct render_dict	*c, *top;
+
+	if (rd == NULL)
+		return NULL;
+	if ((c = new (std::nothrow) render_dict) == NULL)
+		return NULL;
+	try {
+		c->d = rd->d->AddSectionDictionary(section);
+	} catch (...) {
+		delete c;
+		return NULL;
+	}
+	top = rd->top != NULL ? rd->top : rd;
+	c->top = top;
+	c->children = NULL;
+	c->next = top->children;
+	top->children = c;
+	return c;
+}
+
+extern "C" int
+render_page(const char *tpl, struct render_dict *rd, struct buf *out)
+{
+	int	 ok = 0;
+
+	try {
+		std::string			 s;
+		ctemplate::TemplateDictionary	*inc;
+
+		inc = rd->d->AddIncludeDictionary("CONTENT");
+		inc->SetFilename(tpl);
+		if (ctemplate::ExpandTemplate("layout.tpl",
+		    ctemplate::DO_NOT_STRIP, rd->d, &s))
+			ok = buf_append(out, s.data(), s.size());
+		else
+			log_err("templates: %s does not expand", tpl);
+	} catch (...) {
+		log_err("templates: out of memory");
+	}
+	return ok;
+}
+
+extern "C" int
+render_text(const char *tpl, struct render_dict *rd, struct buf *out)
+{
+	int	 ok = 0;
+
+	try {
+		std::string	 s;
+
+		if (ctemplate::ExpandTemplate(tpl, ctemplate::DO_NOT_STRIP,
+		    rd->d, &s))
+			ok = buf_append(out, s.data(), s.size());
+		else
+			log_err("templates: %s does not expand", tpl);
+	} catch (...) {
+		log_err("templates: out of memory");
+	}
+	return ok;
+}

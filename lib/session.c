@@ -1,0 +1,152 @@
+/*
+ * session.c: login sessions.  The cookie carries a random token and the
+ * database only its BLAKE2b hash.  Idle and absolute timeouts are
+ * enforced here, on the server, whatever the browser keeps.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "internal.h"
+#include "session.h"
+
+/* last_seen is written at most this often, not on every request. */
+#define SESSION_TOUCH_EVERY	60
+
+int
+session_load(struct db *db, const char *cookie, int64_t now, int64_t idle,
+    int64_t max, struct session *s)
+{
+	static const char *const sql =
+	    "SELECT id, account_id, created_at, last_seen, twofa_at, stage "
+	    "FROM sessions WHERE token_hash = ?1";
+	sqlite3_stmt	*st;
+	unsigned char	 h[HASH_BYTES];
+	int		 rc, ok = 0;
+
+	memset(s, 0, sizeof(*s));
+	if (!token_valid(cookie))
+		return 1;
+	token_hash(cookie, h);
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	if (!db_bind_blob(st, 1, h, sizeof(h)))
+		goto out;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		s->id = sqlite3_column_int64(st, 0);
+		s->account_id = sqlite3_column_int64(st, 1);
+		s->created_at = sqlite3_column_int64(st, 2);
+		s->last_seen = sqlite3_column_int64(st, 3);
+		s->twofa_at = sqlite3_column_int64(st, 4);
+		s->stage = (enum session_stage)sqlite3_column_int(st, 5);
+		/* An expired session is as good as none; purge removes it. */
+		if (now - s->last_seen > idle || now - s->created_at > max)
+			memset(s, 0, sizeof(*s));
+	} else if (rc != SQLITE_DONE) {
+		db_log_error(db, "session load");
+		goto out;
+	}
+	ok = 1;
+out:
+	db_done(st);
+	return ok;
+}
+
+int
+session_create(struct db *db, int64_t account_id, enum session_stage stage,
+    const char *ip, const char *user_agent, int64_t now,
+    char cookie_out[TOKEN_TEXT], struct session *s)
+{
+	static const char *const sql =
+	    "INSERT INTO sessions (account_id, token_hash, stage, created_at,"
+	    " last_seen, ip, user_agent) VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6)";
+	sqlite3_stmt	*st;
+	unsigned char	 h[HASH_BYTES];
+	int		 ok = 0;
+
+	token_new(cookie_out);
+	token_hash(cookie_out, h);
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	if (db_bind_int(st, 1, account_id) &&
+	    db_bind_blob(st, 2, h, sizeof(h)) &&
+	    db_bind_int(st, 3, stage) && db_bind_int(st, 4, now) &&
+	    db_bind_text(st, 5, ip) &&
+	    db_bind_text(st, 6, user_agent != NULL ? user_agent : "") &&
+	    db_exec_stmt(db, st))
+		ok = 1;
+	db_done(st);
+	if (ok) {
+		memset(s, 0, sizeof(*s));
+		s->id = sqlite3_last_insert_rowid(db_handle(db));
+		s->account_id = account_id;
+		s->created_at = s->last_seen = now;
+		s->stage = stage;
+	}
+	return ok;
+}
+
+int
+session_touch(struct db *db, struct session *s, int64_t now)
+{
+	static const char *const sql =
+	    "UPDATE sessions SET last_seen = ?2 WHERE id = ?1";
+	sqlite3_stmt	*st;
+	int		 ok;
+
+	if (s->id == 0 || now - s->last_seen < SESSION_TOUCH_EVERY)
+		return 1;
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_int(st, 1, s->id) && db_bind_int(st, 2, now) &&
+	    db_exec_stmt(db, st);
+	db_done(st);
+	if (ok)
+		s->last_seen = now;
+	return ok;
+}
+
+int
+session_end(struct db *db, int64_t id)
+{
+	static const char *const sql = "DELETE FROM sessions WHERE id = ?1";
+	sqlite3_stmt	*st;
+	int		 ok;
+
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_int(st, 1, id) && db_exec_stmt(db, st);
+	db_done(st);
+	return ok;
+}
+
+int
+session_end_all(struct db *db, int64_t account_id)
+{
+	static const char *const sql =
+	    "DELETE FROM sessions WHERE account_id = ?1";
+	sqlite3_stmt	*st;
+	int		 ok;
+
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_int(st, 1, account_id) && db_exec_stmt(db, st);
+	db_done(st);
+	return ok;
+}
+
+int
+session_purge(struct db *db, int64_t now, int64_t idle, int64_t max)
+{
+	static const char *const sql =
+	    "DELETE FROM sessions WHERE last_seen < ?1 OR created_at < ?2";
+	sqlite3_stmt	*st;
+	int		 ok;
+
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_int(st, 1, now - idle) && db_bind_int(st, 2, now - max) &&
+	    db_exec_stmt(db, st);
+	db_done(st);
+	return ok;
+}

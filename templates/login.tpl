@@ -1,0 +1,14 @@
+{{%AUTOESCAPE context="HTML"}}<h1>Log in</h1>
+{{#VERIFIED}}<p class="notice" role="status">Your address is verified. You can log in now.</p>{{/VERIFIED}}
+{{#HAS_ERROR}}<p class="error" role="alert" id="form-error">{{ERROR}}</p>{{/HAS_ERROR}}
+<form method="post" action="{{BASE}}/login">
+<input type="hidden" name="csrf" value="{{CSRF}}">
+<p><label for="username">Username or email address</label>
+<input id="username" name="username" value="{{USERNAME}}" required
+ autocomplete="username" autocapitalize="none" spellcheck="false"></p>
+<p><label for="password">Password</label>
+<input id="password" name="password" type="password" required
+ autocomplete="current-password"></p>
+<p><button type="submit">Log in</button></p>
+</form>
+<p>New here? <a href="{{BASE}}/signup">Create an account</a>.</p>
