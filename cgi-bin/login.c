@@ -35,12 +35,21 @@ login_get(struct req *r)
 	login_form(r, 200, NULL, "");
 }
 
-/* The rate-limit key of what was typed: known or not, it counts. */
+/*
+ * The rate-limit key: the account when the name is known, so every
+ * spelling of it (name, address, case) counts against one limit; what
+ * was typed otherwise.  Both paths cost the same.
+ */
 static void
-login_key(const char *typed, char *key, size_t keysz)
+login_key(const char *typed, const struct account *a, char *key,
+    size_t keysz)
 {
 	size_t	 i, n;
 
+	if (a->id != 0) {
+		snprintf(key, keysz, "login:#%lld", (long long)a->id);
+		return;
+	}
 	n = (size_t)snprintf(key, keysz, "login:");
 	for (i = 0; typed[i] != '\0' && n + 1 < keysz; i++)
 		key[n++] = (char)tolower((unsigned char)typed[i]);
@@ -61,9 +70,13 @@ login_post(struct req *r)
 	if ((name = req_field(r, "username")) == NULL ||
 	    (password = req_field(r, "password")) == NULL)
 		return;
-	login_key(name, key, sizeof(key));
+	if (!account_by_login(db, name, &a)) {
+		page_storage_error(r);
+		return;
+	}
+	login_key(name, &a, key, sizeof(key));
 	if (!rate_check(db, key, RATE_LOGIN_FAILS, RATE_LOGIN_WINDOW, r->now,
-	    &over) || !account_by_login(db, name, &a)) {
+	    &over)) {
 		page_storage_error(r);
 		return;
 	}

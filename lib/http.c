@@ -312,10 +312,11 @@ http_send(struct http_response *resp, FCGX_Request *fr, int head_only)
 		    "Content-Type: text/plain; charset=utf-8\r\n");
 		buf_puts(&resp->body, "Service unavailable, try again.\n");
 	}
-	if (FCGX_FPrintF(fr->out, "Status: %d %s\r\n%s%sContent-Length: %zu"
+	/* libfcgi's own printf knows no %zu. */
+	if (FCGX_FPrintF(fr->out, "Status: %d %s\r\n%s%sContent-Length: %lu"
 	    "\r\n\r\n", resp->status, http_status_text(resp->status),
 	    http_security_headers, resp->headers.p != NULL ?
-	    resp->headers.p : "", resp->body.len) < 0)
+	    resp->headers.p : "", (unsigned long)resp->body.len) < 0)
 		return 0;
 	if (!head_only && resp->body.len > 0 &&
 	    FCGX_PutStr(resp->body.p, (int)resp->body.len, fr->out) < 0)

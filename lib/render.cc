@@ -1,8 +1,8 @@
 /*
  * render.cc: the C API over ctemplate (a C++ library).
  *
- * Pages are expanded inside templates/layout.tpl, which includes the
- * page through {{>CONTENT}}; every page template begins with
+ * Pages are expanded, then placed inside templates/layout.tpl as
+ * {{CONTENT:none}}; every page template begins with
  * {{%AUTOESCAPE context="HTML"}}, so a value reaches HTML only escaped
  * for its position.  Templates are loaded once at start-up and cached
  * for the life of the process.  No C++ exception may cross into C:
@@ -181,17 +181,26 @@ render_page(const char *tpl, struct render_dict *rd, struct buf *out)
 {
 	int	 ok = 0;
 
+	/*
+	 * Two passes: the page first, then the layout around it.  (An
+	 * include dictionary would not see the values set on its parent.)
+	 * CONTENT is inserted with :none because it is the output of an
+	 * autoescaped template, never a user value.
+	 */
 	try {
-		std::string			 s;
-		ctemplate::TemplateDictionary	*inc;
+		std::string	 page, s;
 
-		inc = rd->d->AddIncludeDictionary("CONTENT");
-		inc->SetFilename(tpl);
+		if (!ctemplate::ExpandTemplate(tpl, ctemplate::DO_NOT_STRIP,
+		    rd->d, &page)) {
+			log_err("templates: %s does not expand", tpl);
+			return 0;
+		}
+		rd->d->SetValue("CONTENT", page);
 		if (ctemplate::ExpandTemplate("layout.tpl",
 		    ctemplate::DO_NOT_STRIP, rd->d, &s))
 			ok = buf_append(out, s.data(), s.size());
 		else
-			log_err("templates: %s does not expand", tpl);
+			log_err("templates: layout.tpl does not expand");
 	} catch (...) {
 		log_err("templates: out of memory");
 	}

@@ -5,8 +5,8 @@
 
 /*
  * render.cc: a C API over ctemplate.  Every page template starts with
- * {{%AUTOESCAPE context="HTML"}} and is shown inside layout.tpl, whose
- * {{>CONTENT}} include receives the page.  Mail templates are plain
+ * {{%AUTOESCAPE context="HTML"}} and is shown inside layout.tpl, which
+ * places the expanded page with {{CONTENT:none}}.  Mail templates are plain
  * text: the first line is the subject, the rest after one blank line
  * is the body.
  */

@@ -20,7 +20,7 @@
 </nav>
 </header>
 <main>
-{{>CONTENT}}
+{{CONTENT:none}}
 </main>
 </body>
 </html>
