@@ -1,0 +1,1325 @@
+#!/usr/bin/python3
+"""
+harness.py: starts the real Postern stack for one end-to-end test and
+tears it down again, and gives the tests a browser-like HTTP client, a
+look into the mail folder and the database, and a small TAP printer.
+
+The stack is the one a hoster runs: lighttpd with mod_fastcgi starting
+every program under $POSTERN_BUILD/cgi-bin, the SQLite file made by
+`postern init`, and the SMTP server of tests/smtpd.py writing each mail
+it receives to a folder.  Nothing is mocked.
+
+    from harness import Stack, Tap
+
+    tap = Tap()
+
+    def main():
+        with Stack() as stack:
+            c = stack.client()
+            r = c.get('/signup')
+            tap.is_(r.status, 200, 'the signup form opens')
+
+    tap.run(main)
+
+`python3 tests/e2e/harness.py serve --port 8080 --dir run` is what
+`make run` uses: the same stack on a fixed port, with `postern mailer`
+running, until Ctrl-C.
+
+Python 3 standard library only: it runs with Debian's /usr/bin/python3.
+"""
+
+import argparse
+import contextlib
+import ctypes
+import email
+import email.policy
+import email.utils
+import html.parser
+import http.client
+import os
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import urllib.parse
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+BUILD = os.path.abspath(os.environ.get('POSTERN_BUILD') or REPO)
+LIGHTTPD = '/usr/sbin/lighttpd'
+PYTHON = '/usr/bin/python3'
+SMTPD = os.path.join(REPO, 'tests', 'smtpd.py')
+
+# The headers DESIGN section 2 asks of every response; lighttpd adds
+# them to the static files it serves itself.
+SECURITY_HEADERS = [
+    ('Content-Security-Policy', "default-src 'self'; frame-ancestors 'none'; "
+     "base-uri 'none'; object-src 'none'"),
+    ('Referrer-Policy', 'no-referrer'),
+    ('X-Content-Type-Options', 'nosniff'),
+]
+
+# Paths that belong to a program but do not start with its name.  The
+# rewrite keeps REQUEST_URI as the browser sent it, and the programs
+# route on REQUEST_URI.
+EXTRA_PATHS = {'verify': 'signup', 'logout': 'login'}
+
+# Every other path goes to this program, so a mistyped address gets
+# Postern's own 404 page.
+FALLBACK_PROGRAM = 'account'
+
+START_TIMEOUT = float(os.environ.get('POSTERN_START_TIMEOUT', '20'))
+
+
+class StartError(Exception):
+    """The stack did not come up; the logs were printed to stderr."""
+
+
+def _die_with_parent():
+    """preexec_fn: the child gets SIGTERM when the harness dies, so a
+    killed test leaves no lighttpd or SMTP server behind."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)   # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nobody listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def _http_answers(port):
+    """lighttpd answers HTTP on port.  A bare connect is not enough: the
+    socket listens before lighttpd spawns the programs, and it exits
+    when one of them fails to start.  OPTIONS * is answered by lighttpd
+    itself once its loop runs, without reaching a program."""
+    try:
+        with socket.create_connection(('127.0.0.1', port), timeout=2) as s:
+            s.sendall(b'OPTIONS * HTTP/1.0\r\n\r\n')
+            return s.recv(16).startswith(b'HTTP/')
+    except OSError:
+        return False
+
+
+def _lighttpd_string(s):
+    s = str(s)
+    if '\n' in s or '\r' in s:
+        raise ValueError('newline in a lighttpd configuration value: %r' % s)
+    return '"' + s.replace('\\', '\\\\').replace('"', '\\"') + '"'
+
+
+def _read(path):
+    try:
+        with open(path, 'r', errors='replace') as f:
+            return f.read()
+    except OSError:
+        return ''
+
+
+def _proc_children(pid):
+    """Pids whose parent is pid, with their command lines, from /proc."""
+    kids = {}
+    for entry in os.listdir('/proc'):
+        if not entry.isdigit():
+            continue
+        try:
+            with open('/proc/%s/stat' % entry) as f:
+                stat = f.read()
+            # The command name may hold spaces and parentheses: the
+            # fields after the last ')' are fixed.
+            ppid = int(stat[stat.rindex(')') + 2:].split()[1])
+            if ppid == pid:
+                kids[int(entry)] = _proc_cmdline(int(entry))
+        except (OSError, ValueError, IndexError):
+            continue
+    return kids
+
+
+def _proc_cmdline(pid):
+    try:
+        with open('/proc/%d/cmdline' % pid, 'rb') as f:
+            return f.read()
+    except OSError:
+        return None
+
+
+def _proc_alive(pid, cmdline):
+    """pid still runs the same program (and is not a zombie)."""
+    if _proc_cmdline(pid) != cmdline or not cmdline:
+        return False
+    try:
+        with open('/proc/%d/stat' % pid) as f:
+            stat = f.read()
+        return stat[stat.rindex(')') + 2] != 'Z'
+    except (OSError, ValueError, IndexError):
+        return False
+
+
+def _stop_process(proc, timeout=5.0):
+    """SIGTERM a Popen, wait, then SIGKILL."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+# ------------------------------------------------------------------ #
+# The stack.
+
+
+class Stack:
+    """
+    One Postern installation in a temporary folder: configuration,
+    database, mail folder, lighttpd and the SMTP server.  Keyword
+    arguments are configuration keys that replace or add to the test
+    defaults (None leaves a key out).  Use it as a context manager.
+    """
+
+    def __init__(self, _port=None, _dir=None, _mailer=False, _fresh=False,
+                 **conf_overrides):
+        self.fixed_port = _port
+        self.workdir = os.path.abspath(_dir) if _dir else None
+        self.run_mailer = _mailer
+        self.fresh = _fresh
+        self.conf_overrides = conf_overrides
+        self.tmp = None
+        self.port = None
+        self.smtp_port = None
+        self.smtp_proc = None
+        self.lighttpd = None
+        self.mailer = None
+        self.sockdir = None
+        self.own_sockdir = False
+        self.own_tmp = False
+        self._smtp_drain = None
+        self.responses = []     # every response any client got
+
+    # -- paths -- #
+
+    @property
+    def base_url(self):
+        return 'http://127.0.0.1:%d' % self.port
+
+    def url(self, path='/'):
+        return self.base_url + path
+
+    @property
+    def conf_path(self):
+        return os.path.join(self.tmp, 'postern.conf')
+
+    @property
+    def db_path(self):
+        return os.path.join(self.tmp, 'postern.db')
+
+    @property
+    def maildir(self):
+        return os.path.join(self.tmp, 'mail')
+
+    @property
+    def errorlog(self):
+        return os.path.join(self.tmp, 'lighttpd-error.log')
+
+    @property
+    def breakagelog(self):
+        return os.path.join(self.tmp, 'programs-stderr.log')
+
+    def programs(self):
+        """Names of the FastCGI programs that were built."""
+        d = os.path.join(BUILD, 'cgi-bin')
+        names = []
+        try:
+            for f in sorted(os.listdir(d)):
+                name = f[:-len('.fcgi')]
+                if f.endswith('.fcgi') and re.fullmatch(r'[a-z][a-z0-9_-]*',
+                                                        name):
+                    names.append(name)
+        except OSError:
+            pass
+        return names
+
+    # -- start and stop -- #
+
+    def __enter__(self):
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+        return False
+
+    def start(self):
+        for path, what in ((LIGHTTPD, 'lighttpd'),
+                           (os.path.join(BUILD, 'bin', 'postern'),
+                            'the postern command (run make)'),
+                           (SMTPD, 'tests/smtpd.py')):
+            if not os.path.exists(path):
+                raise StartError('%s is missing: %s' % (what, path))
+        if self.workdir:
+            self.tmp = self.workdir
+            os.makedirs(self.tmp, exist_ok=True)
+        else:
+            self.tmp = tempfile.mkdtemp(prefix='postern-e2e-')
+            self.own_tmp = True
+        # A unix socket path must fit in 108 bytes; a deep work folder
+        # would not leave room.
+        if len(os.path.join(self.tmp, 'sock', 'account.sock-99')) < 100:
+            self.sockdir = os.path.join(self.tmp, 'sock')
+            os.makedirs(self.sockdir, exist_ok=True)
+        else:
+            self.sockdir = tempfile.mkdtemp(prefix='postern-sock-')
+            self.own_sockdir = True
+        os.makedirs(os.path.join(self.tmp, 'docroot'), exist_ok=True)
+        os.makedirs(os.path.join(self.tmp, 'upload'), exist_ok=True)
+        if self.fresh:
+            self._remove_old_state()
+        os.makedirs(self.maildir, exist_ok=True)
+
+        self.smtp_start()
+        for attempt in range(3):
+            self.port = self.fixed_port or free_port()
+            self._write_conf()
+            if attempt == 0:
+                r = self.postern('init')
+                if r.returncode != 0:
+                    raise StartError('postern init failed (%d):\n%s%s' % (
+                        r.returncode, r.stdout, r.stderr))
+            self._write_lighttpd_conf()
+            if self._start_lighttpd():
+                break
+            if self.fixed_port or 'in use' not in (
+                    _read(self.errorlog) + _read(self.lighttpd_out)):
+                self._print_logs('lighttpd did not start')
+                raise StartError('lighttpd did not start; logs above')
+        else:
+            self._print_logs('lighttpd did not start')
+            raise StartError('lighttpd found no free port')
+        if self.run_mailer:
+            with open(os.path.join(self.tmp, 'mailer.log'), 'ab') as log:
+                self.mailer = subprocess.Popen(
+                    [os.path.join(BUILD, 'bin', 'postern'), 'mailer'],
+                    env=self._env(), stdin=subprocess.DEVNULL, stdout=log,
+                    stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
+        return self
+
+    def _remove_old_state(self):
+        """serve mode: a fresh database each time, and no mail that
+        belonged to the old one."""
+        for name in ('postern.db', 'postern.db-wal', 'postern.db-shm',
+                     'postern.db-journal', 'secret.key', 'postern.key'):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(os.path.join(self.tmp, name))
+        if os.path.isdir(self.maildir):
+            for f in os.listdir(self.maildir):
+                if f.endswith('.eml'):
+                    os.unlink(os.path.join(self.maildir, f))
+
+    def stop(self):
+        _stop_process(self.mailer)
+        self.mailer = None
+        self._stop_lighttpd()
+        self.smtp_stop()
+        if self.own_sockdir and self.sockdir:
+            shutil.rmtree(self.sockdir, ignore_errors=True)
+        if self.own_tmp and self.tmp:
+            if os.environ.get('POSTERN_KEEP'):
+                sys.stderr.write('# POSTERN_KEEP: the test folder stays at '
+                                 '%s\n' % self.tmp)
+            else:
+                shutil.rmtree(self.tmp, ignore_errors=True)
+            self.own_tmp = False
+
+    def _env(self):
+        env = dict(os.environ)
+        env['POSTERN_CONF'] = self.conf_path
+        # The programs log to stderr too, which lighttpd keeps in the
+        # breakage log.
+        env.setdefault('POSTERN_LOG_STDERR', '1')
+        return env
+
+    def path_of(self, url):
+        """The path (and query) of a URL on this stack: a Location may
+        be absolute or not."""
+        if url is not None and url.startswith(self.base_url):
+            return url[len(self.base_url):] or '/'
+        return url
+
+    def _write_conf(self):
+        conf = {
+            'base_url': self.base_url,
+            'database': self.db_path,
+            'templates': os.path.join(REPO, 'templates'),
+            'static': os.path.join(REPO, 'static'),
+            'mail_from': 'postern@example.org',
+            'smtp_host': '127.0.0.1',
+            'smtp_port': str(self.smtp_port),
+            'smtp_starttls': 'off',
+            'cookie_secure': 'off',
+        }
+        if self.workdir:
+            conf['secret_key_file'] = os.path.join(self.tmp, 'secret.key')
+        for k, v in self.conf_overrides.items():
+            if v is None:
+                conf.pop(k, None)
+            else:
+                conf[k] = str(v)
+        with open(self.conf_path, 'w') as f:
+            f.write('# Written by tests/e2e/harness.py.\n')
+            for k, v in conf.items():
+                f.write('%s = %s\n' % (k, v))
+
+    def lighttpd_conf(self):
+        """The lighttpd configuration text for the programs that exist."""
+        q = _lighttpd_string
+        names = self.programs()
+        static_dir = os.path.join(REPO, 'static').rstrip('/') + '/'
+        lines = [
+            '# Written by tests/e2e/harness.py.',
+            'server.modules = ("mod_rewrite", "mod_alias", "mod_setenv",',
+            '    "mod_fastcgi", "mod_accesslog")',
+            'server.bind = "127.0.0.1"',
+            'server.port = %d' % self.port,
+            'server.document-root = %s' % q(os.path.join(self.tmp, 'docroot')),
+            'server.errorlog = %s' % q(self.errorlog),
+            'server.breakagelog = %s' % q(self.breakagelog),
+            'accesslog.filename = %s' % q(os.path.join(self.tmp,
+                                                       'access.log')),
+            'server.upload-dirs = (%s)' % q(os.path.join(self.tmp, 'upload')),
+            # No "Server: lighttpd/1.4.69" (DESIGN section 2).
+            'server.tag = ""',
+            'mimetype.assign = (',
+            '    ".css" => "text/css; charset=utf-8",',
+            '    ".js" => "text/javascript; charset=utf-8",',
+            '    ".svg" => "image/svg+xml; charset=utf-8",',
+            '    ".txt" => "text/plain; charset=utf-8",',
+            '    ".html" => "text/html; charset=utf-8",',
+            '    ".png" => "image/png",',
+            '    ".ico" => "image/vnd.microsoft.icon",',
+            '    ".woff2" => "font/woff2",',
+            '    "" => "application/octet-stream",',
+            ')',
+            'alias.url = ("/static/" => %s)' % q(static_dir),
+        ]
+        # Static files get the headers the programs send themselves.
+        lines.append('$HTTP["url"] =~ "^/static/" {')
+        lines.append('    setenv.set-response-header = (')
+        for k, v in SECURITY_HEADERS:
+            lines.append('        %s => %s,' % (q(k), q(v)))
+        lines.append('    )')
+        if FALLBACK_PROGRAM in self.programs():
+            # A missing file gets Postern's own 404 page: the program
+            # sees the original REQUEST_URI, which it does not know.
+            lines.append('    server.error-handler = "/%s/404"'
+                         % FALLBACK_PROGRAM)
+        lines.append('}')
+
+        # Each pattern matches the whole URL, query included: $0 is
+        # only what matched, and lighttpd takes QUERY_STRING from the
+        # rewritten URL (REQUEST_URI stays as the browser sent it).
+        rewrites = []
+        for path, prog in EXTRA_PATHS.items():
+            if prog in names:
+                rewrites.append('"^/%s(?:[/?].*)?$" => "/%s$0"'
+                                % (path, prog))
+        if FALLBACK_PROGRAM in names:
+            # rewrite-once stops at the first rule that matches: the
+            # programs' own prefixes and /static/ map to themselves,
+            # everything else goes to the fallback program.  The
+            # prefixes match like fastcgi.server's do (no boundary).
+            own = '|'.join(['static/'] + names)
+            rewrites.append('"^/(?:%s).*$" => "$0"' % own)
+            rewrites.append('"^/.*$" => "/%s$0"' % FALLBACK_PROGRAM)
+        if rewrites:
+            lines.append('url.rewrite-once = (')
+            lines.extend('    %s,' % r for r in rewrites)
+            lines.append(')')
+
+        if names:
+            lines.append('fastcgi.server = (')
+            for name in names:
+                lines += [
+                    '    "/%s" => ((' % name,
+                    '        "bin-path" => %s,' % q(os.path.join(
+                        BUILD, 'cgi-bin', name + '.fcgi')),
+                    '        "socket" => %s,' % q(os.path.join(
+                        self.sockdir, name + '.sock')),
+                    '        "check-local" => "disable",',
+                    '        "max-procs" => 1,',
+                    '        "bin-environment" => ("POSTERN_CONF" => %s),'
+                    % q(self.conf_path),
+                    '    )),',
+                ]
+            lines.append(')')
+        return '\n'.join(lines) + '\n'
+
+    def _write_lighttpd_conf(self):
+        self.lighttpd_conf_path = os.path.join(self.tmp, 'lighttpd.conf')
+        with open(self.lighttpd_conf_path, 'w') as f:
+            f.write(self.lighttpd_conf())
+
+    def _start_lighttpd(self):
+        """Start lighttpd; True once the port answers, False if it
+        exited (the caller looks at the log)."""
+        for log in (self.errorlog, self.breakagelog):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(log)
+        self.lighttpd_out = os.path.join(self.tmp, 'lighttpd.out')
+        out = open(self.lighttpd_out, 'wb')
+        self.lighttpd = subprocess.Popen(
+            [LIGHTTPD, '-D', '-f', self.lighttpd_conf_path],
+            env=self._env(), stdin=subprocess.DEVNULL, stdout=out,
+            stderr=subprocess.STDOUT, cwd=self.tmp,
+            preexec_fn=_die_with_parent)
+        out.close()
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.lighttpd.poll() is not None:
+                self.lighttpd = None
+                return False
+            if _http_answers(self.port):
+                return True
+            time.sleep(0.05)
+        self._stop_lighttpd()
+        self._print_logs('lighttpd did not answer within %gs' % START_TIMEOUT)
+        raise StartError('lighttpd did not answer on port %d' % self.port)
+
+    def _stop_lighttpd(self):
+        if self.lighttpd is None:
+            return
+        # lighttpd ends the programs it spawned, but a program stuck in
+        # a request would outlive it: note them first, by pid and
+        # command line, and end those still there afterwards.
+        kids = _proc_children(self.lighttpd.pid)
+        _stop_process(self.lighttpd)
+        self.lighttpd = None
+        deadline = time.monotonic() + 3
+        for pid, cmd in kids.items():
+            if _proc_alive(pid, cmd):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGTERM)
+        for pid, cmd in kids.items():
+            while _proc_alive(pid, cmd) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            if _proc_alive(pid, cmd):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+
+    def _print_logs(self, why):
+        out = sys.stderr
+        out.write('# %s\n' % why)
+        for title, path in (('lighttpd output', os.path.join(
+                                 self.tmp, 'lighttpd.out')),
+                            ('lighttpd error log', self.errorlog),
+                            ('programs\' stderr (breakage log)',
+                             self.breakagelog)):
+            text = _read(path)
+            out.write('# --- %s (%s) ---\n' % (title, path))
+            for line in text.splitlines() or ['(empty)']:
+                out.write('#   %s\n' % line)
+        out.flush()
+
+    def logs(self):
+        """lighttpd's error log and the programs' stderr, for diagnostics."""
+        return _read(self.errorlog) + _read(self.breakagelog)
+
+    # -- the SMTP server -- #
+
+    def smtp_start(self, mode='ok'):
+        """Start the SMTP server (again, on the same port once it had one)."""
+        if self.smtp_proc is not None:
+            raise RuntimeError('the SMTP server is already running')
+        port = self.smtp_port or 0
+        err = open(os.path.join(self.tmp, 'smtpd.log'), 'ab')
+        self.smtp_proc = subprocess.Popen(
+            [PYTHON, SMTPD, '--port', str(port), '--maildir', self.maildir,
+             '--mode', mode],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err,
+            preexec_fn=_die_with_parent)
+        err.close()
+        line = self._readline_timeout(self.smtp_proc.stdout, 10)
+        m = re.match(rb'ready (\d+)', line or b'')
+        if not m:
+            _stop_process(self.smtp_proc)
+            self.smtp_proc = None
+            raise StartError('tests/smtpd.py did not say "ready PORT" '
+                             '(said %r); its log:\n%s' % (
+                                 line, _read(os.path.join(self.tmp,
+                                                          'smtpd.log'))))
+        self.smtp_port = int(m.group(1))
+        # Keep reading its stdout so it never blocks on a full pipe.
+        proc = self.smtp_proc
+        self._smtp_drain = threading.Thread(
+            target=lambda: proc.stdout.read(), daemon=True)
+        self._smtp_drain.start()
+
+    @staticmethod
+    def _readline_timeout(pipe, timeout):
+        box = []
+        t = threading.Thread(target=lambda: box.append(pipe.readline()),
+                             daemon=True)
+        t.start()
+        t.join(timeout)
+        return box[0] if box else None
+
+    def smtp_stop(self):
+        if self.smtp_proc is None:
+            return
+        _stop_process(self.smtp_proc)
+        if self._smtp_drain is not None:
+            self._smtp_drain.join(2)
+        self.smtp_proc.stdout.close()
+        self.smtp_proc = None
+
+    # -- the admin command and the mail -- #
+
+    def postern(self, *args, timeout=120):
+        """Run $POSTERN_BUILD/bin/postern with this stack's configuration."""
+        return subprocess.run(
+            [os.path.join(BUILD, 'bin', 'postern')] + [str(a) for a in args],
+            env=self._env(), stdin=subprocess.DEVNULL, capture_output=True,
+            text=True, timeout=timeout)
+
+    def mailer_once(self):
+        """One delivery pass of `postern mailer --once`."""
+        return self.postern('mailer', '--once')
+
+    def mails(self):
+        """Every mail the SMTP server kept, oldest first, as Mail objects."""
+        out = []
+        try:
+            names = sorted(f for f in os.listdir(self.maildir)
+                           if f.endswith('.eml'))
+        except OSError:
+            return out
+        for name in names:
+            with open(os.path.join(self.maildir, name), 'rb') as f:
+                out.append(Mail(name, f.read()))
+        return out
+
+    def mails_to(self, addr):
+        """The mails whose envelope recipients include addr."""
+        addr = addr.lower()
+        return [m for m in self.mails()
+                if addr in (r.lower() for r in m.recipients)]
+
+    def link_in(self, mail, path_prefix):
+        """The line of the mail's body that is exactly a link starting
+        with base_url + path_prefix, or None."""
+        want = self.base_url + path_prefix
+        for line in mail.body.splitlines():
+            line = line.rstrip('\r')
+            if line.startswith(want) and re.fullmatch(r'https?://\S+', line):
+                return line
+        return None
+
+    # -- the database -- #
+
+    def sql(self, query, *params):
+        """Rows of a read-only query on the database file."""
+        con = sqlite3.connect(self.db_path, timeout=10)
+        try:
+            con.execute('PRAGMA query_only = 1')
+            return con.execute(query, params).fetchall()
+        finally:
+            con.close()
+
+    def db_snapshot(self):
+        """Every table's rows, sorted: equal snapshots mean nothing
+        changed."""
+        con = sqlite3.connect(self.db_path, timeout=10)
+        try:
+            con.execute('PRAGMA query_only = 1')
+            con.execute('BEGIN')
+            tables = [r[0] for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+            snap = {}
+            for t in tables:
+                rows = con.execute('SELECT * FROM "%s"' % t.replace(
+                    '"', '""')).fetchall()
+                snap[t] = sorted(rows, key=repr)
+            con.execute('COMMIT')
+            return snap
+        finally:
+            con.close()
+
+    def db_changes(self, before):
+        """What changed since the snapshot before, one line a row
+        ("+ table (row)" or "- table (row)"); [] when nothing did."""
+        after = self.db_snapshot()
+        out = []
+        for t in sorted(set(before) | set(after)):
+            a = before.get(t, [])
+            b = after.get(t, [])
+            if a == b:
+                continue
+            for row in a:
+                if row not in b:
+                    out.append('- %s %r' % (t, row))
+            for row in b:
+                if row not in a:
+                    out.append('+ %s %r' % (t, row))
+            if not out:
+                out.append('~ %s: the same rows a different number of times'
+                           % t)
+        return out
+
+    # -- HTTP -- #
+
+    def client(self):
+        """A browser-like client with its own cookie jar."""
+        return Client(self)
+
+
+def csp_directives(policy):
+    """A Content-Security-Policy as {directive: value}."""
+    out = {}
+    for part in policy.split(';'):
+        words = part.split()
+        if words:
+            out.setdefault(words[0].lower(), ' '.join(words[1:]))
+    return out
+
+
+def csp_covers(got, want):
+    """got has every directive of want with the same value."""
+    g = csp_directives(got)
+    return all(g.get(k) == v for k, v in csp_directives(want).items())
+
+
+def header_problems(resp):
+    """What a response lacks of the headers DESIGN section 2 asks of
+    every response, as a list of sentences ([] when nothing)."""
+    out = []
+    h = resp.headers
+    for name, want in SECURITY_HEADERS:
+        got = h.get_all(name)
+        if name == 'Content-Security-Policy' and len(got) == 1:
+            # Every directive DESIGN names, with its value; a directive
+            # more only tightens the policy.
+            if not csp_covers(got[0], want):
+                out.append('%s is %r' % (name, got))
+        elif got != [want]:
+            out.append('%s is %r' % (name, got))
+    ctype = h.get('Content-Type', '')
+    if not re.search(r';\s*charset=utf-8\s*$', ctype, re.I):
+        out.append('Content-Type is %r' % ctype)
+    server = h.get('Server')
+    if server is not None and re.search(r'\d', server):
+        out.append('Server is %r' % server)
+    path = resp.path.split('?')[0]
+    if not path.startswith('/static/') and \
+            'no-store' not in h.get('Cache-Control', ''):
+        out.append('Cache-Control is %r' % h.get('Cache-Control'))
+    return ['%s %s (%d): %s' % (resp.method, resp.path, resp.status, p)
+            for p in out]
+
+
+class Mail:
+    """One stored mail: msg (an email.message.EmailMessage), recipients
+    (the envelope's RCPT TO addresses), subject, body (text)."""
+
+    def __init__(self, name, raw):
+        self.name = name
+        self.raw = raw
+        self.msg = email.message_from_bytes(raw, policy=email.policy.default)
+        self.recipients = self._envelope_recipients()
+        self.subject = str(self.msg.get('Subject', ''))
+        part = self.msg.get_body(('plain',)) if self.msg.is_multipart() \
+            else self.msg
+        try:
+            self.body = part.get_content()
+        except (KeyError, LookupError, AttributeError):
+            payload = part.get_payload(decode=True) or b''
+            self.body = payload.decode('utf-8', 'replace')
+
+    def _envelope_recipients(self):
+        # tests/smtpd.py adds the envelope recipients as the first line,
+        # "X-Postern-Rcpt: a@b, c@d".
+        for h in ('X-Postern-Rcpt',):
+            vals = self.msg.get_all(h)
+            if vals:
+                out = []
+                for v in vals:
+                    out += [a.strip().strip('<>') for a in str(v).split(',')
+                            if a.strip()]
+                return out
+        return []
+
+    def __getitem__(self, name):
+        return self.msg[name]
+
+    def __repr__(self):
+        return '<Mail %s to %s: %r>' % (self.name, self.recipients,
+                                        self.subject)
+
+
+# ------------------------------------------------------------------ #
+# HTTP client.
+
+
+class Headers:
+    """Response headers: case-insensitive look-up of the first value
+    (headers['content-type']), get_all(name), and items() in order."""
+
+    def __init__(self, pairs):
+        self.pairs = list(pairs)
+
+    def get_all(self, name):
+        name = name.lower()
+        return [v for k, v in self.pairs if k.lower() == name]
+
+    def get(self, name, default=None):
+        vals = self.get_all(name)
+        return vals[0] if vals else default
+
+    def __getitem__(self, name):
+        vals = self.get_all(name)
+        if not vals:
+            raise KeyError(name)
+        return vals[0]
+
+    def __contains__(self, name):
+        return bool(self.get_all(name))
+
+    def items(self):
+        return list(self.pairs)
+
+    def __repr__(self):
+        return repr(self.pairs)
+
+
+class Response:
+    def __init__(self, method, path, status, reason, pairs, body):
+        self.method = method
+        self.path = path
+        self.status = status
+        self.reason = reason
+        self.headers = Headers(pairs)
+        self.header_list = list(pairs)
+        self.body = body
+        self.text = body.decode('utf-8', 'replace')
+
+    @property
+    def location(self):
+        return self.headers.get('Location')
+
+    @property
+    def is_html(self):
+        return self.headers.get('Content-Type', '').lower().startswith(
+            'text/html')
+
+    def set_cookie(self, name):
+        """The attributes of this response's Set-Cookie for name, as a
+        dict with 'value' and lower-case attribute names, or None."""
+        found = None
+        for v in self.headers.get_all('Set-Cookie'):
+            c = parse_set_cookie(v)
+            if c and c['name'] == name:
+                found = c
+        return found
+
+    def __repr__(self):
+        return '<Response %s %s: %d>' % (self.method, self.path, self.status)
+
+
+def parse_set_cookie(value):
+    parts = [p.strip() for p in value.split(';')]
+    if not parts or '=' not in parts[0]:
+        return None
+    name, _, val = parts[0].partition('=')
+    c = {'name': name.strip(), 'value': val.strip()}
+    for p in parts[1:]:
+        k, eq, v = p.partition('=')
+        c[k.strip().lower()] = v.strip() if eq else True
+    return c
+
+
+class Client:
+    """
+    A browser without JavaScript: it keeps cookies, never follows
+    redirects, and remembers the csrf token of the last HTML page it
+    fetched so post() can send it the way the form would.
+    """
+
+    def __init__(self, stack):
+        self.stack = stack
+        self.cookies = {}
+        self.csrf = None
+        self.last = None
+        self.user_agent = 'postern-e2e/1'
+
+    def cookie(self, name='postern'):
+        return self.cookies.get(name)
+
+    def request(self, method, path, body=None, headers=None):
+        h = {'Host': '127.0.0.1:%d' % self.stack.port,
+             'User-Agent': self.user_agent,
+             'Accept': 'text/html'}
+        if self.cookies:
+            h['Cookie'] = '; '.join('%s=%s' % kv for kv in
+                                    self.cookies.items())
+        if body is not None:
+            h['Content-Type'] = 'application/x-www-form-urlencoded'
+        for k, v in (headers or {}).items():
+            for old in [x for x in h if x.lower() == k.lower()]:
+                del h[old]
+            if v is not None:
+                h[k] = v
+        if isinstance(body, str):
+            body = body.encode('utf-8')
+        conn = http.client.HTTPConnection('127.0.0.1', self.stack.port,
+                                          timeout=60)
+        try:
+            conn.putrequest(method, path, skip_host=True,
+                            skip_accept_encoding=True)
+            for k, v in h.items():
+                conn.putheader(k, v)
+            if body is not None:
+                conn.putheader('Content-Length', str(len(body)))
+            conn.endheaders(body)
+            r = conn.getresponse()
+            data = r.read()
+            resp = Response(method, path, r.status, r.reason,
+                            r.getheaders(), data)
+        finally:
+            conn.close()
+        self._keep_cookies(resp)
+        self.stack.responses.append(resp)
+        if resp.is_html and method != 'HEAD':
+            self.last = resp
+            token = self.form_values(resp).get('csrf')
+            if token is not None:
+                self.csrf = token
+        return resp
+
+    def _keep_cookies(self, resp):
+        for v in resp.headers.get_all('Set-Cookie'):
+            c = parse_set_cookie(v)
+            if c is None:
+                continue
+            gone = c['value'] == '' or c.get('max-age') in ('0', '-1')
+            if not gone and isinstance(c.get('expires'), str):
+                try:
+                    gone = email.utils.parsedate_to_datetime(
+                        c['expires']).timestamp() < time.time()
+                except (TypeError, ValueError):
+                    pass
+            if gone:
+                self.cookies.pop(c['name'], None)
+            else:
+                self.cookies[c['name']] = c['value']
+
+    def get(self, path, headers=None):
+        return self.request('GET', path, headers=headers)
+
+    def post(self, path, fields=(), csrf=True, headers=None, raw_body=None):
+        """POST a form.  fields is a dict or a list of pairs (a name may
+        repeat).  csrf=True adds the token of the last page unless the
+        fields have one.  raw_body is sent exactly as given instead
+        (no csrf added)."""
+        if raw_body is not None:
+            body = raw_body
+        else:
+            pairs = list(fields.items()) if isinstance(fields, dict) \
+                else list(fields)
+            if csrf and not any(k == 'csrf' for k, _ in pairs):
+                if self.csrf is None:
+                    raise RuntimeError('post(csrf=True) before any page '
+                                       'with a csrf field was fetched')
+                pairs.append(('csrf', self.csrf))
+            body = urllib.parse.urlencode(pairs)
+        return self.request('POST', path, body=body, headers=headers)
+
+    # -- reading pages -- #
+
+    @staticmethod
+    def form_values(resp):
+        """name -> value of the page's inputs, textareas and selects
+        (the first of a repeated name)."""
+        p = _PageParser()
+        p.feed(resp.text)
+        p.close()
+        out = {}
+        for form in p.forms + [p.loose]:
+            for name, _type, value in form['fields']:
+                out.setdefault(name, value)
+        return out
+
+    @staticmethod
+    def forms(resp):
+        """The page's forms: dicts with method, action, fields (a list
+        of (name, type, value)) and buttons (a list of their texts)."""
+        p = _PageParser()
+        p.feed(resp.text)
+        p.close()
+        return p.forms
+
+    @staticmethod
+    def errors(resp):
+        """Texts of the elements whose class list has "error"."""
+        p = _PageParser()
+        p.feed(resp.text)
+        p.close()
+        return [t for t in p.errors]
+
+    @staticmethod
+    def heading(resp):
+        """The text of the page's first h1 ('' without one)."""
+        p = _PageParser()
+        p.feed(resp.text)
+        p.close()
+        return p.h1 or ''
+
+    @staticmethod
+    def links(resp):
+        """The href of every a element."""
+        p = _PageParser()
+        p.feed(resp.text)
+        p.close()
+        return p.links
+
+    @staticmethod
+    def text_of(resp):
+        """The page's visible text with runs of white space folded."""
+        p = _PageParser()
+        p.feed(resp.text)
+        p.close()
+        return ' '.join(''.join(p.text).split())
+
+
+_VOID = {'area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link',
+         'meta', 'source', 'track', 'wbr'}
+
+
+# Elements that separate words in the text a person sees.
+_SPACED = {'br', 'p', 'div', 'li', 'dt', 'dd', 'tr', 'td', 'th', 'h1', 'h2',
+           'h3', 'section', 'header', 'main', 'nav', 'form', 'label'}
+
+
+class _PageParser(html.parser.HTMLParser):
+    """Just enough of a page for the tests: forms and their fields,
+    elements of class "error", the first h1, links and visible text."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms = []
+        self.loose = {'method': None, 'action': None, 'fields': [],
+                      'buttons': []}
+        self.form = None
+        self.stack = []         # open elements: [tag, capture list or None]
+        self.errors = []
+        self.h1 = None
+        self.links = []
+        self.text = []
+        self.textarea = None
+        self.select = None
+        self.button = None
+        self.skip = 0           # inside script/style
+
+    def _fields(self):
+        return (self.form or self.loose)['fields']
+
+    def handle_starttag(self, tag, attrs):
+        a = {}
+        for k, v in attrs:
+            a.setdefault(k, v if v is not None else '')
+        classes = a.get('class', '').split()
+        if tag == 'form':
+            self.form = {'method': a.get('method', 'get').lower(),
+                         'action': a.get('action'), 'fields': [],
+                         'buttons': []}
+            self.forms.append(self.form)
+        elif tag == 'input' and 'name' in a:
+            t = a.get('type', 'text').lower()
+            if t not in ('checkbox', 'radio') or 'checked' in a:
+                self._fields().append((a['name'], t, a.get('value', '')))
+            if t == 'submit':
+                (self.form or self.loose)['buttons'].append(
+                    a.get('value', ''))
+        elif tag == 'input' and a.get('type', '').lower() == 'submit':
+            (self.form or self.loose)['buttons'].append(a.get('value', ''))
+        elif tag == 'textarea' and 'name' in a:
+            self.textarea = [a['name'], []]
+        elif tag == 'select' and 'name' in a:
+            self.select = [a['name'], None, None]   # name, first, selected
+        elif tag == 'option' and self.select is not None:
+            v = a.get('value', '')
+            if self.select[1] is None:
+                self.select[1] = v
+            if 'selected' in a:
+                self.select[2] = v
+        elif tag == 'button':
+            self.button = []
+            if 'name' in a and a.get('type', 'submit') == 'submit':
+                self._fields().append((a['name'], 'button',
+                                       a.get('value', '')))
+        elif tag == 'a' and 'href' in a:
+            self.links.append(a['href'])
+        if tag in ('script', 'style'):
+            self.skip += 1
+        if tag in _SPACED:
+            self.handle_data(' ')
+        if tag in _VOID:
+            return
+        capture = [] if 'error' in classes else None
+        if tag == 'h1' and self.h1 is None:
+            capture = capture if capture is not None else []
+            self.stack.append([tag, capture, 'h1'])
+        else:
+            self.stack.append([tag, capture, 'error' if capture is not None
+                               else None])
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag):
+        if tag in ('script', 'style') and self.skip:
+            self.skip -= 1
+        if tag == 'form':
+            self.form = None
+        elif tag == 'textarea' and self.textarea is not None:
+            self._fields().append((self.textarea[0], 'textarea',
+                                   ''.join(self.textarea[1])))
+            self.textarea = None
+        elif tag == 'select' and self.select is not None:
+            v = self.select[2] if self.select[2] is not None \
+                else self.select[1]
+            self._fields().append((self.select[0], 'select', v or ''))
+            self.select = None
+        elif tag == 'button' and self.button is not None:
+            (self.form or self.loose)['buttons'].append(
+                ' '.join(''.join(self.button).split()))
+            self.button = None
+        if tag in _VOID:
+            return
+        # Close up to the matching element (HTML lets some end tags be
+        # left out).
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                for el in self.stack[i:][::-1]:
+                    self._close(el)
+                del self.stack[i:]
+                break
+
+    def _close(self, el):
+        _tag, capture, kind = el
+        if capture is None:
+            return
+        text = ' '.join(''.join(capture).split())
+        if kind == 'h1':
+            self.h1 = text
+        else:
+            self.errors.append(text)
+
+    def handle_data(self, data):
+        if self.skip:
+            return
+        self.text.append(data)
+        if self.textarea is not None:
+            self.textarea[1].append(data)
+        if self.button is not None:
+            self.button.append(data)
+        for el in self.stack:
+            if el[1] is not None:
+                el[1].append(data)
+
+    def close(self):
+        super().close()
+        for el in self.stack[::-1]:
+            self._close(el)
+        self.stack = []
+
+
+# ------------------------------------------------------------------ #
+# TAP.
+
+
+class Tap:
+    """
+    A small Test Anything Protocol printer for prove.  Failures print
+    what was got and expected as '#' lines on stderr, like Test::More.
+    """
+
+    def __init__(self):
+        self.n = 0
+        self.failed = 0
+        sys.stdout.reconfigure(line_buffering=True)
+
+    def diag(self, msg):
+        for line in str(msg).splitlines() or ['']:
+            sys.stderr.write('# %s\n' % line)
+        sys.stderr.flush()
+
+    def note(self, msg):
+        for line in str(msg).splitlines() or ['']:
+            print('# %s' % line)
+
+    def ok(self, cond, name, diag=None):
+        self.n += 1
+        name = ' '.join(str(name).split()).replace('#', '\\#')
+        if cond:
+            print('ok %d - %s' % (self.n, name))
+        else:
+            self.failed += 1
+            print('not ok %d - %s' % (self.n, name))
+            here = os.path.abspath(__file__)
+            caller = [f for f in traceback.extract_stack()
+                      if os.path.abspath(f.filename) != here][-1]
+            self.diag('  Failed test %r\n  at %s line %d.' % (
+                name, os.path.basename(caller.filename), caller.lineno))
+            if diag is not None:
+                self.diag(diag)
+        return bool(cond)
+
+    def is_(self, got, want, name):
+        if got == want:
+            return self.ok(True, name)
+        return self.ok(False, name, '         got: %s\n    expected: %s' % (
+            _show(got), _show(want)))
+
+    def isnt(self, got, unwanted, name):
+        if got != unwanted:
+            return self.ok(True, name)
+        return self.ok(False, name, '         got: %s\n    expected: '
+                       'anything else' % _show(got))
+
+    def like(self, text, regex, name):
+        if text is not None and re.search(regex, str(text)):
+            return self.ok(True, name)
+        return self.ok(False, name, '                  %s\n    doesn\'t '
+                       'match %r' % (_show(text), regex))
+
+    def unlike(self, text, regex, name):
+        if text is None or not re.search(regex, str(text)):
+            return self.ok(True, name)
+        return self.ok(False, name, '                  %s\n    matches '
+                       '%r' % (_show(text), regex))
+
+    def fail_with_exception(self, name):
+        """A not ok for an exception, with its traceback as diagnostics."""
+        self.ok(False, '%s: raised %s' % (name, sys.exc_info()[0].__name__),
+                traceback.format_exc())
+
+    @contextlib.contextmanager
+    def story(self, name):
+        """Run one story; an exception inside is a failed test and the
+        next story still runs."""
+        self.note(name)
+        try:
+            yield
+        except Exception:
+            self.fail_with_exception(name)
+
+    def done(self):
+        print('1..%d' % self.n)
+        if self.n == 0:
+            self.diag('No tests run!')
+            sys.exit(255)
+        if self.failed:
+            self.diag('Looks like you failed %d test%s of %d.' % (
+                self.failed, '' if self.failed == 1 else 's', self.n))
+            sys.exit(min(self.failed, 254))
+        sys.exit(0)
+
+    def run(self, main):
+        """main() then done(); an exception is a failed test."""
+        _term_raises()
+        try:
+            main()
+        except Exception:
+            self.fail_with_exception(getattr(main, '__name__', 'main'))
+        except KeyboardInterrupt:
+            self.ok(False, 'interrupted')
+        self.done()
+
+
+def _show(v):
+    s = repr(v)
+    if len(s) > 2000:
+        s = s[:2000] + '...'
+    return s
+
+
+def _term_raises():
+    """SIGTERM unwinds like Ctrl-C, so the stack is torn down."""
+    def handler(signum, frame):
+        raise KeyboardInterrupt('signal %d' % signum)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, handler)
+
+
+# ------------------------------------------------------------------ #
+# make run.
+
+
+def serve(argv):
+    ap = argparse.ArgumentParser(
+        prog='harness.py serve',
+        description='Serve Postern locally with a mail folder until Ctrl-C.')
+    ap.add_argument('--port', type=int, default=8080)
+    ap.add_argument('--dir', default='run')
+    args = ap.parse_args(argv)
+    _term_raises()
+    stack = Stack(_port=args.port, _dir=args.dir, _mailer=True, _fresh=True)
+    try:
+        stack.start()
+    except StartError as e:
+        stack.stop()
+        sys.stderr.write('postern: %s\n' % e)
+        return 1
+    except KeyboardInterrupt:
+        stack.stop()
+        return 1
+    try:
+        print('Postern is running at %s/ (sign up at %s/signup)' % (
+            stack.base_url, stack.base_url))
+        print('Mails it sends are kept in %s' % stack.maildir)
+        print('Logs: %s, %s' % (stack.errorlog, stack.breakagelog))
+        print('Ctrl-C stops everything.', flush=True)
+        while True:
+            time.sleep(0.5)
+            if stack.lighttpd is None or stack.lighttpd.poll() is not None:
+                stack.lighttpd = None
+                stack._print_logs('lighttpd stopped')
+                return 1
+            for name, proc in (('the SMTP server', stack.smtp_proc),
+                               ('postern mailer', stack.mailer)):
+                if proc is not None and proc.poll() is not None:
+                    sys.stderr.write('postern: %s stopped (status %d); see '
+                                     '%s\n' % (name, proc.returncode,
+                                               stack.tmp))
+                    return 1
+    except KeyboardInterrupt:
+        print('\nStopping.', flush=True)
+        return 0
+    finally:
+        stack.stop()
+
+
+if __name__ == '__main__':
+    if len(sys.argv) >= 2 and sys.argv[1] == 'serve':
+        sys.exit(serve(sys.argv[2:]))
+    sys.stderr.write('usage: harness.py serve [--port N] [--dir DIR]\n'
+                     '(tests import it as a module)\n')
+    sys.exit(2)
