@@ -1,0 +1,156 @@
+#!/bin/sh
+#
+# deps.sh: make sure the Debian packages a make target needs are there.
+#
+#	sh scripts/deps.sh build|run|test|fuzz
+#
+# It asks dpkg which of the group's packages are missing and installs
+# only those, with apt-get (as root, or through sudo).  When nothing is
+# missing it prints nothing and costs one dpkg-query, because it runs on
+# every `make test`.  When it cannot install (not root and no sudo, apt
+# fails, not Debian) it names the missing packages and exits 1.
+#
+# libfcgi older than Debian's 2.4.2-2+deb12u1 lacks the fix for
+# CVE-2025-23016 (an integer overflow in ReadParams, reachable by
+# anyone who can send a FastCGI request): it counts as missing, so apt
+# upgrades it, and the script refuses to go on if it stays too old.
+#
+# POSTERN_SKIP_DEPS=1 skips every check, for systems that are not
+# Debian and whose owner has installed the equivalents by hand.
+
+set -eu
+
+export DEBIAN_FRONTEND=noninteractive
+
+BUILD="gcc g++ make pkg-config libfcgi-dev libsodium-dev libsqlite3-dev
+	libctemplate-dev libesmtp-dev liboath-dev libqrencode-dev libidn2-dev
+	libpsl-dev publicsuffix libzxcvbn-dev"
+RUN="$BUILD lighttpd python3-aiosmtpd sqlite3"
+# perl for prove(1); python3 is Debian's /usr/bin/python3 (the SMTP sink).
+TEST="$RUN perl python3"
+# libclang-rt-dev follows Debian's default clang (on Debian 12 it pulls
+# libclang-rt-14-dev, which holds libFuzzer and the sanitizer runtimes).
+FUZZ="$BUILD clang libclang-rt-dev"
+
+FCGI_FIXED="2.4.2-2+deb12u1"
+
+prog="scripts/deps.sh"
+
+die()
+{
+	printf '%s: %s\n' "$prog" "$*" >&2
+	exit 1
+}
+
+case "${1:-}" in
+build)	group="build";	want=$BUILD ;;
+run)	group="run";	want=$RUN ;;
+test)	group="test";	want=$TEST ;;
+fuzz)	group="fuzz";	want=$FUZZ ;;
+*)
+	echo "usage: sh $prog build|run|test|fuzz" >&2
+	exit 64
+	;;
+esac
+
+[ "${POSTERN_SKIP_DEPS:-0}" = 1 ] && exit 0
+
+# Word-split on purpose: $want is a list of package names.
+# shellcheck disable=SC2086
+set -- $want
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+	die "this is not a Debian system (no dpkg-query), so the $group" \
+	    "dependencies cannot be checked.  Install the equivalents of" \
+	    "these Debian packages: $*" \
+	    "-- then run again with POSTERN_SKIP_DEPS=1."
+fi
+
+# check PACKAGE...: sets $absent to the packages that are not installed
+# and $old to the installed libfcgi packages older than $FCGI_FIXED
+# (with $oldv naming their versions).  One dpkg-query, which exits 1
+# when a name is unknown to it: here that only means "not installed".
+check()
+{
+	list=$(dpkg-query -W -f='${Package} ${Version} ${Status}\n' \
+	    "$@" 'libfcgi0*' 2>/dev/null |
+	    awk '$NF == "installed" { print $1, $2 }') || :
+	absent=""
+	for p in "$@"; do
+		case "
+$list
+" in
+		*"
+$p "*)	;;
+		*)	absent="$absent $p" ;;
+		esac
+	done
+	old=""
+	oldv=""
+	while read -r p v; do
+		case $p in
+		libfcgi*)
+			if dpkg --compare-versions "$v" lt "$FCGI_FIXED"; then
+				old="$old $p"
+				oldv="$oldv $p=$v"
+			fi
+			;;
+		esac
+	done <<EOF
+$list
+EOF
+}
+
+check "$@"
+need="$absent$old"
+[ -z "$need" ] && exit 0
+
+# hint REASON: says what is missing, why it was not installed and how
+# to install it, then exits 1.
+hint()
+{
+	{
+		printf '%s: the %s dependencies are not all installed.\n' \
+		    "$prog" "$group"
+		[ -n "$absent" ] && printf '    missing:%s\n' "$absent"
+		[ -n "$old" ] && printf '    too old (%s, need %s):%s\n' \
+		    "CVE-2025-23016" "$FCGI_FIXED" "$oldv"
+		printf '%s: %s\n' "$prog" "$1"
+		printf 'Install them as root with:\n'
+		printf '    apt-get update && apt-get install -y'
+		printf ' --no-install-recommends%s\n' "$need"
+	} >&2
+	exit 1
+}
+
+if [ "$(id -u)" -eq 0 ]; then
+	sudo=""
+elif command -v sudo >/dev/null 2>&1; then
+	sudo="sudo"
+else
+	hint "not running as root, and sudo is not installed."
+fi
+
+printf '%s: installing%s\n' "$prog" "$need" >&2
+# sudo drops DEBIAN_FRONTEND, hence env.  The lock timeout waits for
+# another apt or dpkg run (make -j, unattended upgrades) instead of
+# failing at once.
+apt="$sudo env DEBIAN_FRONTEND=noninteractive apt-get -q"
+apt="$apt -o DPkg::Lock::Timeout=300"
+# shellcheck disable=SC2086
+$apt update >&2 ||
+    hint "apt-get update failed (see above)."
+# shellcheck disable=SC2086
+$apt -y install --no-install-recommends $need >&2 ||
+    hint "apt-get install failed (see above)."
+
+check "$@"
+if [ -n "$old" ]; then
+	die "refusing libfcgi older than $FCGI_FIXED:$oldv.  It lacks the" \
+	    "fix for CVE-2025-23016 (integer overflow in ReadParams);" \
+	    "enable your release's security updates and upgrade" \
+	    "libfcgi-dev and libfcgi0ldbl."
+fi
+need="$absent"
+[ -n "$need" ] && hint "apt-get finished, but these are still not installed."
+exit 0
