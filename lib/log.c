@@ -21,7 +21,7 @@ log_open(const char *ident, int foreground)
 	log_stderr = foreground;
 }
 
-static void
+static void __attribute__((format(printf, 2, 0)))
 log_v(int prio, const char *fmt, va_list ap)
 {
 	va_list	 ap2;

@@ -1,0 +1,451 @@
+/*
+ * mailer.c: the delivery loop of `postern mailer`.
+ *
+ * One pass takes the due rows of the outbox one at a time.  Each row is
+ * first claimed in a short write transaction (its next_at moves a lease
+ * ahead), then delivered with no transaction open, then marked sent,
+ * retried or failed in a second short write.  So a crash (or a storage
+ * error) between the two writes resends at most the one message that
+ * was in flight, and only after the lease; a second mailer started by
+ * mistake (a cron `--once` beside the service) skips rows claimed by
+ * the first instead of sending them twice.
+ *
+ * Mail goes out through smtp.c.  SMS goes through sms_command, run
+ * without a shell (fork and execv) with the number as its one argument
+ * and the text on its standard input; exit status 0 means sent, any
+ * other outcome is a temporary failure.
+ *
+ * Logs name the row, its kind, the recipient's domain (or the last
+ * digits of a number) and the error: never a body, which holds codes
+ * and links, and never the password.
+ */
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "config.h"
+#include "db.h"
+#include "log.h"
+#include "mailer.h"
+#include "outbox.h"
+
+#define MAILER_BACKOFF_FIRST	30
+#define MAILER_BACKOFF_MAX	3600
+/* How long a claimed row waits before another pass may take it again
+ * (a crash mid-delivery).  Longer than any one delivery can last. */
+#define MAILER_LEASE		300
+#define SMS_TIMEOUT_MS		30000
+#define PASSWORD_MAX		1024
+#define ERR_MAX			256
+
+static volatile sig_atomic_t	 mailer_stop;
+
+int64_t
+mailer_backoff(int attempts)
+{
+	int64_t	 d = MAILER_BACKOFF_FIRST;
+	int	 i;
+
+	/*
+	 * attempts is how many tries have failed so far: 30 s after the
+	 * first, then 60 s, 120 s... up to an hour.  Zero or less is
+	 * treated as one, so no caller ever schedules a retry at once.
+	 */
+	for (i = 1; i < attempts && d < MAILER_BACKOFF_MAX; i++)
+		d *= 2;
+	return d < MAILER_BACKOFF_MAX ? d : MAILER_BACKOFF_MAX;
+}
+
+/* Where a message went, for logs: the domain of an address, the last
+ * two digits of a number. */
+static void
+mailer_where(const struct outbox_item *it, char *out, size_t outsz)
+{
+	const char	*at;
+	size_t		 n;
+
+	if (it->kind == OUTBOX_MAIL) {
+		at = strrchr(it->recipient, '@');
+		snprintf(out, outsz, "%s", at != NULL ? at + 1 : "?");
+		return;
+	}
+	n = strlen(it->recipient);
+	snprintf(out, outsz, "...%s", n > 2 ? it->recipient + n - 2 : "");
+}
+
+/*
+ * The SMTP password from smtp_password_file: the first line, without
+ * its line end.  0 (and a log line) when the file cannot be read.
+ */
+static int
+mailer_password(const char *path, char *out, size_t outsz)
+{
+	FILE	*f;
+	size_t	 n;
+	int	 ok = 0;
+
+	out[0] = '\0';
+	if ((f = fopen(path, "re")) == NULL) {
+		log_err("mailer: %s: %s", path, strerror(errno));
+		return 0;
+	}
+	n = fread(out, 1, outsz - 1, f);
+	if (ferror(f)) {
+		log_err("mailer: %s: read error", path);
+		goto out;
+	}
+	if (n == outsz - 1 && !feof(f)) {
+		log_err("mailer: %s: password too long", path);
+		goto out;
+	}
+	out[n] = '\0';
+	out[strcspn(out, "\r\n")] = '\0';
+	ok = 1;
+out:
+	if (!ok)
+		sodium_memzero(out, outsz);
+	fclose(f);
+	return ok;
+}
+
+/* Milliseconds on a clock that does not jump. */
+static int64_t
+mailer_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Write all of text to fd (non-blocking) before the deadline. */
+static int
+sms_feed(int fd, const char *text, int64_t deadline)
+{
+	size_t		 len = strlen(text), off = 0;
+	ssize_t		 w;
+	struct pollfd	 pfd;
+	int64_t		 left;
+
+	while (off < len) {
+		if ((left = deadline - mailer_ms()) <= 0)
+			return 0;
+		pfd.fd = fd;
+		pfd.events = POLLOUT;
+		if (poll(&pfd, 1, (int)left) < 0 && errno != EINTR)
+			return 0;
+		w = write(fd, text + off, len - off);
+		if (w < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				continue;
+			return 0;	/* EPIPE: the command did not read */
+		}
+		off += (size_t)w;
+	}
+	return 1;
+}
+
+/*
+ * Wait for the command until the deadline; past it, kill its whole
+ * process group (whatever it started too).  1 with *status set when it
+ * ended by itself; 0 with the reason in err.
+ */
+static int
+sms_wait(pid_t pid, int64_t deadline, int *status, char *err, size_t errsz)
+{
+	pid_t	 r;
+
+	for (;;) {
+		r = waitpid(pid, status, WNOHANG);
+		if (r == pid)
+			return 1;
+		if (r == -1 && errno != EINTR) {
+			snprintf(err, errsz, "waitpid: %s", strerror(errno));
+			return 0;
+		}
+		if (mailer_ms() >= deadline)
+			break;
+		/* A short nap: SMS are few, and this keeps to plain POSIX. */
+		poll(NULL, 0, 20);
+	}
+	kill(-pid, SIGKILL);
+	while (waitpid(pid, status, 0) == -1 && errno == EINTR)
+		continue;
+	snprintf(err, errsz, "sms_command timed out after %d s",
+	    SMS_TIMEOUT_MS / 1000);
+	return 0;
+}
+
+/*
+ * Run sms_command with the number as its argument and the text on its
+ * standard input.  1 when it exits with status 0 within the time
+ * limit; otherwise 0 with the reason in err.  The command runs in its
+ * own process group so that, past the limit, whatever it started is
+ * killed with it.
+ */
+static int
+sms_send(const char *cmd, const char *number, const char *text,
+    char *err, size_t errsz)
+{
+	struct sigaction	 ign, oldpipe;
+	int			 p[2] = { -1, -1 };
+	int			 status = 0, fed, ok = 0;
+	pid_t			 pid;
+	int64_t			 deadline;
+	char			*argv[3];
+
+	if (pipe2(p, O_CLOEXEC) == -1) {
+		snprintf(err, errsz, "pipe: %s", strerror(errno));
+		goto out;
+	}
+	if ((pid = fork()) == -1) {
+		snprintf(err, errsz, "fork: %s", strerror(errno));
+		goto out;
+	}
+	if (pid == 0) {
+		/* The child: only async-signal-safe calls until execv. */
+		setpgid(0, 0);
+		signal(SIGPIPE, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		if (dup2(p[0], STDIN_FILENO) == -1)
+			_exit(127);
+		/* Nothing else of ours (the database) reaches the command. */
+		close_range(3, ~0U, 0);
+		argv[0] = (char *)cmd;
+		argv[1] = (char *)number;
+		argv[2] = NULL;
+		execv(cmd, argv);
+		_exit(127);
+	}
+	/* Both sides, so the kill of the group cannot race the child. */
+	setpgid(pid, pid);
+	close(p[0]);
+	p[0] = -1;
+	deadline = mailer_ms() + SMS_TIMEOUT_MS;
+
+	/* A command that exits without reading must not kill us. */
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGPIPE, &ign, &oldpipe);
+	fcntl(p[1], F_SETFL, fcntl(p[1], F_GETFL) | O_NONBLOCK);
+	fed = sms_feed(p[1], text, deadline);
+	close(p[1]);
+	p[1] = -1;
+	sigaction(SIGPIPE, &oldpipe, NULL);
+
+	if (!sms_wait(pid, deadline, &status, err, errsz))
+		goto out;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		if (fed)
+			ok = 1;
+		else
+			snprintf(err, errsz, "sms_command did not read the text");
+	} else if (WIFEXITED(status))
+		snprintf(err, errsz, "sms_command exited with status %d",
+		    WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(err, errsz, "sms_command killed by signal %d",
+		    WTERMSIG(status));
+	else
+		snprintf(err, errsz, "sms_command failed");
+out:
+	if (p[0] != -1)
+		close(p[0]);
+	if (p[1] != -1)
+		close(p[1]);
+	return ok;
+}
+
+/* Claim the next due row: 1 with it->id set, 1 with it->id 0 when
+ * nothing is due, 0 on a storage error. */
+static int
+mailer_claim(struct db *db, int64_t now, struct outbox_item *it)
+{
+	if (!db_begin(db))
+		return 0;
+	if (!outbox_next_due(db, now, it))
+		goto fail;
+	if (it->id != 0 &&
+	    !outbox_mark_retry(db, it->id, it->attempts, now + MAILER_LEASE,
+	    NULL))
+		goto fail;
+	if (!db_commit(db))
+		goto fail;
+	return 1;
+fail:
+	db_rollback(db);
+	outbox_item_free(it);
+	return 0;
+}
+
+/* Record the outcome of one delivery in its own transaction. */
+static int
+mailer_mark(struct db *db, const struct outbox_item *it,
+    enum smtp_result res, int64_t now, const char *err,
+    struct mailer_stats *stats)
+{
+	const char	*kind = it->kind == OUTBOX_SMS ? "sms" : "mail";
+	char		 where[300];
+	int		 attempts = it->attempts + 1, ok;
+	int64_t		 next_at = 0;
+
+	if (res == SMTP_TEMPORARY && attempts >= MAILER_MAX_ATTEMPTS)
+		res = SMTP_PERMANENT;
+	if (!db_begin(db))
+		return 0;
+	switch (res) {
+	case SMTP_SENT:
+		ok = outbox_mark_sent(db, it->id, now);
+		break;
+	case SMTP_TEMPORARY:
+		next_at = now + mailer_backoff(attempts);
+		ok = outbox_mark_retry(db, it->id, attempts, next_at, err);
+		break;
+	default:
+		ok = outbox_mark_failed(db, it->id, attempts, now, err);
+		break;
+	}
+	if (!ok || !db_commit(db)) {
+		db_rollback(db);
+		return 0;
+	}
+
+	mailer_where(it, where, sizeof(where));
+	switch (res) {
+	case SMTP_SENT:
+		stats->sent++;
+		log_info("mailer: %s %lld to %s: sent", kind,
+		    (long long)it->id, where);
+		break;
+	case SMTP_TEMPORARY:
+		stats->retried++;
+		log_warn("mailer: %s %lld to %s: attempt %d failed (%s), "
+		    "next in %lld s", kind, (long long)it->id, where, attempts,
+		    err, (long long)(next_at - now));
+		break;
+	default:
+		stats->failed++;
+		log_err("mailer: %s %lld to %s: given up after %d "
+		    "attempt%s (%s)", kind, (long long)it->id, where, attempts,
+		    attempts == 1 ? "" : "s", err);
+		break;
+	}
+	return 1;
+}
+
+int
+mailer_run_once(const struct config *cfg, struct db *db, int64_t now,
+    struct mailer_stats *stats)
+{
+	static int		 pwfail_logged;
+	struct outbox_item	 it;
+	char			 password[PASSWORD_MAX];
+	char			 err[ERR_MAX];
+	enum smtp_result	 res;
+	int			 ok = 0;
+
+	password[0] = '\0';
+	/* Read once per pass: a changed password is used from the next
+	 * pass on, with no restart. */
+	if (cfg->smtp_password_file != NULL &&
+	    !mailer_password(cfg->smtp_password_file, password,
+	    sizeof(password))) {
+		/*
+		 * Deliver nothing rather than fail every mail on our own
+		 * configuration: the rows wait, none is lost.
+		 */
+		if (!pwfail_logged)
+			log_err("mailer: cannot read smtp_password_file; "
+			    "nothing is delivered until it can be read");
+		pwfail_logged = 1;
+		goto out;
+	}
+	pwfail_logged = 0;
+
+	while (!mailer_stop) {
+		if (!mailer_claim(db, now, &it))
+			goto out;
+		if (it.id == 0)
+			break;
+		err[0] = '\0';
+		if (it.kind == OUTBOX_MAIL)
+			res = smtp_send(cfg, password, it.recipient,
+			    it.subject != NULL ? it.subject : "", it.body,
+			    err, sizeof(err));
+		else if (cfg->sms_command == NULL) {
+			/* Phones cannot be added without it: an old row. */
+			snprintf(err, sizeof(err), "no sms_command configured");
+			res = SMTP_TEMPORARY;
+		} else
+			res = sms_send(cfg->sms_command, it.recipient, it.body,
+			    err, sizeof(err)) ? SMTP_SENT : SMTP_TEMPORARY;
+		/* Marks use the pass's time, so a row retried in this pass
+		 * is not due again within it. */
+		if (!mailer_mark(db, &it, res, now, err, stats)) {
+			outbox_item_free(&it);
+			goto out;
+		}
+		outbox_item_free(&it);
+	}
+	ok = 1;
+out:
+	sodium_memzero(password, sizeof(password));
+	return ok;
+}
+
+static void
+mailer_on_signal(int sig)
+{
+	(void)sig;
+	mailer_stop = 1;
+}
+
+int
+mailer_loop(const struct config *cfg, struct db *db)
+{
+	struct sigaction	 sa;
+	struct mailer_stats	 stats;
+	struct timespec		 nap;
+	unsigned int		 waits;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = mailer_on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: a signal should cut the nap short. */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	memset(&stats, 0, sizeof(stats));
+	log_info("mailer: started");
+	while (!mailer_stop) {
+		/*
+		 * A failed pass (storage busy, password file missing) is
+		 * logged where it happens; wait longer before the next so
+		 * the log does not fill with the same line every second.
+		 */
+		waits = mailer_run_once(cfg, db, (int64_t)time(NULL),
+		    &stats) ? 1 : 10;
+		while (waits-- > 0 && !mailer_stop) {
+			nap.tv_sec = 1;
+			nap.tv_nsec = 0;
+			nanosleep(&nap, NULL);
+		}
+	}
+	log_info("mailer: stopped: %u sent, %u retried, %u failed",
+	    stats.sent, stats.retried, stats.failed);
+	return 1;
+}

@@ -1,0 +1,363 @@
+/*
+ * outbox.c: mail and SMS waiting for delivery.
+ *
+ * A handler queues a message inside the transaction that makes the
+ * change the message is about, so the two commit together or not at
+ * all; `postern mailer` (mailer.c) delivers rows later, each state
+ * change in its own short transaction.  Nothing here begins or ends a
+ * transaction.
+ *
+ * Rows move from 'queued' to 'sent' or 'failed' and never back.  Once
+ * a row is done its body is blanked: bodies hold one-time codes and
+ * link tokens, which the rest of the database keeps only as hashes.
+ * The subject stays, for the hoster's diagnosis.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "buf.h"
+#include "internal.h"
+#include "log.h"
+#include "mailfmt.h"
+#include "outbox.h"
+#include "rate.h"
+#include "render.h"
+
+/* A mail text this long is a broken template, not a message. */
+#define OUTBOX_MAX_TEXT	(64 * 1024)
+
+static const char *
+outbox_kind_name(enum outbox_kind kind)
+{
+	return kind == OUTBOX_SMS ? "sms" : "mail";
+}
+
+int
+outbox_add(struct db *db, enum outbox_kind kind, const char *recipient,
+    const char *subject, const char *body, int64_t now)
+{
+	sqlite3_stmt	*stmt;
+	int		 ok = 0;
+
+	/* DESIGN 5: no value from a user may add a header, so CR, LF and
+	 * every other control byte are refused here, and again when the
+	 * mail is composed. */
+	if (recipient == NULL || recipient[0] == '\0' ||
+	    !mailfmt_header_safe(recipient)) {
+		log_err("outbox: %s refused: bad recipient",
+		    outbox_kind_name(kind));
+		return 0;
+	}
+	if (kind == OUTBOX_MAIL &&
+	    (subject == NULL || !mailfmt_header_safe(subject))) {
+		log_err("outbox: mail refused: bad subject");
+		return 0;
+	}
+	if (body == NULL) {
+		log_err("outbox: %s refused: no body", outbox_kind_name(kind));
+		return 0;
+	}
+
+	stmt = db_prepare(db, "INSERT INTO outbox (kind, recipient, subject,"
+	    " body, created_at, next_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)");
+	if (stmt == NULL)
+		return 0;
+	if (!db_bind_text(stmt, 1, outbox_kind_name(kind)) ||
+	    !db_bind_text(stmt, 2, recipient) ||
+	    !db_bind_text(stmt, 3, kind == OUTBOX_MAIL ? subject : NULL) ||
+	    !db_bind_text(stmt, 4, body) ||
+	    !db_bind_int(stmt, 5, now)) {
+		db_log_error(db, "outbox add");
+		goto out;
+	}
+	ok = db_exec_stmt(db, stmt);
+out:
+	db_done(stmt);
+	return ok;
+}
+
+int
+outbox_count_since(struct db *db, const char *recipient, int64_t since,
+    int *n)
+{
+	sqlite3_stmt	*stmt;
+	int		 ok = 0;
+
+	*n = 0;
+	/*
+	 * Mailboxes do not tell case apart in practice, so neither does
+	 * the limit: "A@x" and "a@x" share one count.
+	 */
+	stmt = db_prepare(db, "SELECT count(*) FROM outbox"
+	    " WHERE recipient = ?1 COLLATE NOCASE AND created_at >= ?2");
+	if (stmt == NULL)
+		return 0;
+	if (!db_bind_text(stmt, 1, recipient) ||
+	    !db_bind_int(stmt, 2, since)) {
+		db_log_error(db, "outbox count");
+		goto out;
+	}
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		db_log_error(db, "outbox count");
+		goto out;
+	}
+	*n = sqlite3_column_int(stmt, 0);
+	ok = 1;
+out:
+	db_done(stmt);
+	return ok;
+}
+
+/*
+ * Split a rendered mail into its subject (the first line) and body
+ * (after the blank line that follows), in place.  0 when the text is
+ * not shaped like a mail: a template mistake.
+ */
+static int
+outbox_split(char *text, char **subject, char **body)
+{
+	char	*nl, *end;
+
+	if ((nl = strchr(text, '\n')) == NULL)
+		return 0;
+	*nl = '\0';
+	/* Templates may be saved with CRLF or trailing blanks. */
+	for (end = nl; end > text && (end[-1] == '\r' || end[-1] == ' ' ||
+	    end[-1] == '\t'); end--)
+		end[-1] = '\0';
+	*subject = text;
+	*body = nl + 1;
+	if ((*body)[0] == '\r' && (*body)[1] == '\n')
+		*body += 2;
+	else if ((*body)[0] == '\n')
+		(*body)++;
+	else
+		return 0;
+	return (*subject)[0] != '\0';
+}
+
+int
+outbox_mail(struct db *db, const char *to, const char *tpl,
+    struct render_dict *dict, int64_t now, int *limited)
+{
+	struct buf	 text;
+	char		*subject, *body;
+	int		 n, ok = 0;
+
+	*limited = 0;
+	buf_init(&text);
+	if (!outbox_count_since(db, to, now - RATE_MAIL_WINDOW, &n))
+		goto out;
+	if (n >= RATE_MAILS) {
+		/* Not an error: the caller goes on, and says so if it must. */
+		log_warn("outbox: mail limit reached for an address, "
+		    "%s not queued", tpl);
+		*limited = 1;
+		ok = 1;
+		goto out;
+	}
+	if (!render_text(tpl, dict, &text) || text.failed) {
+		log_err("outbox: cannot render mail template %s", tpl);
+		goto out;
+	}
+	if (text.len > OUTBOX_MAX_TEXT ||
+	    !outbox_split(text.p, &subject, &body)) {
+		log_err("outbox: mail template %s gives no subject line, "
+		    "blank line and body", tpl);
+		goto out;
+	}
+	ok = outbox_add(db, OUTBOX_MAIL, to, subject, body, now);
+out:
+	/* The text holds codes and links. */
+	if (text.p != NULL)
+		memset(text.p, 0, text.cap);
+	buf_free(&text);
+	return ok;
+}
+
+/* A text column as a new string ("" for NULL when want_null is 0). */
+static int
+outbox_column_dup(sqlite3_stmt *stmt, int col, int want_null, char **out)
+{
+	const unsigned char	*s;
+	size_t			 n;
+
+	*out = NULL;
+	s = sqlite3_column_text(stmt, col);
+	if (s == NULL && want_null)
+		return 1;
+	n = s != NULL ? (size_t)sqlite3_column_bytes(stmt, col) : 0;
+	if ((*out = malloc(n + 1)) == NULL)
+		return 0;
+	if (n > 0)
+		memcpy(*out, s, n);
+	(*out)[n] = '\0';
+	return 1;
+}
+
+int
+outbox_next_due(struct db *db, int64_t now, struct outbox_item *it)
+{
+	sqlite3_stmt	*stmt;
+	const char	*kind;
+	int		 rc, ok = 0;
+
+	memset(it, 0, sizeof(*it));
+	stmt = db_prepare(db, "SELECT id, kind, recipient, subject, body,"
+	    " attempts FROM outbox WHERE status = 'queued' AND next_at <= ?1"
+	    " ORDER BY next_at, id LIMIT 1");
+	if (stmt == NULL)
+		return 0;
+	if (!db_bind_int(stmt, 1, now)) {
+		db_log_error(db, "outbox next");
+		goto out;
+	}
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_DONE) {
+		ok = 1;		/* nothing due: id stays 0 */
+		goto out;
+	}
+	if (rc != SQLITE_ROW) {
+		db_log_error(db, "outbox next");
+		goto out;
+	}
+	kind = (const char *)sqlite3_column_text(stmt, 1);
+	it->kind = kind != NULL && strcmp(kind, "sms") == 0 ?
+	    OUTBOX_SMS : OUTBOX_MAIL;
+	it->attempts = sqlite3_column_int(stmt, 5);
+	if (!outbox_column_dup(stmt, 2, 0, &it->recipient) ||
+	    !outbox_column_dup(stmt, 3, 1, &it->subject) ||
+	    !outbox_column_dup(stmt, 4, 0, &it->body)) {
+		log_err("outbox: out of memory");
+		outbox_item_free(it);
+		goto out;
+	}
+	it->id = sqlite3_column_int64(stmt, 0);
+	ok = 1;
+out:
+	db_done(stmt);
+	return ok;
+}
+
+void
+outbox_item_free(struct outbox_item *it)
+{
+	if (it == NULL)
+		return;
+	free(it->recipient);
+	free(it->subject);
+	if (it->body != NULL) {
+		memset(it->body, 0, strlen(it->body));
+		free(it->body);
+	}
+	memset(it, 0, sizeof(*it));
+}
+
+/* Log when a mark found no queued row: someone else got there first
+ * (the row was purged, or another mailer finished it). */
+static void
+outbox_check_changed(struct db *db, int64_t id, const char *what)
+{
+	if (db_changes(db) != 1)
+		log_warn("outbox: message %lld was not queued any more "
+		    "when marked %s", (long long)id, what);
+}
+
+int
+outbox_mark_sent(struct db *db, int64_t id, int64_t now)
+{
+	sqlite3_stmt	*stmt;
+	int		 ok = 0;
+
+	stmt = db_prepare(db, "UPDATE outbox SET status = 'sent',"
+	    " attempts = attempts + 1, done_at = ?2, body = '',"
+	    " last_error = NULL WHERE id = ?1 AND status = 'queued'");
+	if (stmt == NULL)
+		return 0;
+	if (!db_bind_int(stmt, 1, id) || !db_bind_int(stmt, 2, now)) {
+		db_log_error(db, "outbox sent");
+		goto out;
+	}
+	if ((ok = db_exec_stmt(db, stmt)))
+		outbox_check_changed(db, id, "sent");
+out:
+	db_done(stmt);
+	return ok;
+}
+
+int
+outbox_mark_retry(struct db *db, int64_t id, int attempts, int64_t next_at,
+    const char *error)
+{
+	sqlite3_stmt	*stmt;
+	int		 ok = 0;
+
+	/* A NULL error keeps the last one: mailer.c marks a row it is
+	 * about to try this way, so a crash mid-delivery retries it. */
+	stmt = db_prepare(db, "UPDATE outbox SET attempts = ?2, next_at = ?3,"
+	    " last_error = coalesce(?4, last_error)"
+	    " WHERE id = ?1 AND status = 'queued'");
+	if (stmt == NULL)
+		return 0;
+	if (!db_bind_int(stmt, 1, id) || !db_bind_int(stmt, 2, attempts) ||
+	    !db_bind_int(stmt, 3, next_at) || !db_bind_text(stmt, 4, error)) {
+		db_log_error(db, "outbox retry");
+		goto out;
+	}
+	if ((ok = db_exec_stmt(db, stmt)))
+		outbox_check_changed(db, id, "for retry");
+out:
+	db_done(stmt);
+	return ok;
+}
+
+int
+outbox_mark_failed(struct db *db, int64_t id, int attempts, int64_t now,
+    const char *error)
+{
+	sqlite3_stmt	*stmt;
+	int		 ok = 0;
+
+	stmt = db_prepare(db, "UPDATE outbox SET status = 'failed',"
+	    " attempts = ?2, done_at = ?3, last_error = ?4, body = ''"
+	    " WHERE id = ?1 AND status = 'queued'");
+	if (stmt == NULL)
+		return 0;
+	if (!db_bind_int(stmt, 1, id) || !db_bind_int(stmt, 2, attempts) ||
+	    !db_bind_int(stmt, 3, now) ||
+	    !db_bind_text(stmt, 4, error != NULL ? error : "failed")) {
+		db_log_error(db, "outbox failed");
+		goto out;
+	}
+	if ((ok = db_exec_stmt(db, stmt)))
+		outbox_check_changed(db, id, "failed");
+out:
+	db_done(stmt);
+	return ok;
+}
+
+int
+outbox_purge(struct db *db, int64_t before, int *n)
+{
+	sqlite3_stmt	*stmt;
+	int		 ok = 0;
+
+	*n = 0;
+	/* Queued rows are never purged: they are mail not yet delivered. */
+	stmt = db_prepare(db, "DELETE FROM outbox"
+	    " WHERE status <> 'queued' AND done_at < ?1");
+	if (stmt == NULL)
+		return 0;
+	if (!db_bind_int(stmt, 1, before)) {
+		db_log_error(db, "outbox purge");
+		goto out;
+	}
+	if ((ok = db_exec_stmt(db, stmt)))
+		*n = db_changes(db);
+out:
+	db_done(stmt);
+	return ok;
+}
