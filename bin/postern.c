@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "postern.h"
+#include "domains.h"
 
 #define EX_OK		0
 #define EX_FAIL		1
@@ -33,6 +34,9 @@ static const char usage_text[] =
     "  check-config     validate the configuration file\n"
     "  mailer [--once]  deliver queued mail and SMS (loop, or one pass)\n"
     "  users            list the accounts\n"
+    "  domain add ACCOUNT DOMAIN\n"
+    "                   add a verified managed domain to an account\n"
+    "  domain list      list every managed domain\n"
     "  purge            remove expired sessions, links, rate limits,\n"
     "                   old delivered mail and stale unverified accounts\n"
     "\n"
@@ -178,6 +182,99 @@ cmd_purge(const struct config *cfg)
 	return rc;
 }
 
+static void
+print_domain(const struct managed_domain *d, void *arg)
+{
+	struct db	*db = arg;
+	struct account	 a;
+
+	if (!account_by_id(db, d->account_id, &a))
+		a.username[0] = '\0';
+	printf("%-40s  %-32s  %s\n", d->name, a.username,
+	    d->verified_at != 0 ? "verified" : "pending");
+}
+
+/* Add a verified domain for a hoster that syncs from its platform. */
+static int
+domain_add(struct db *db, const char *who, const char *typed)
+{
+	struct account		 a;
+	struct managed_domain	 d;
+	struct r1_check		 c;
+	enum domain_error	 err;
+	char			 name[DOMAIN_MAX + 1], reg[DOMAIN_MAX + 1];
+	int			 suffix, elsewhere;
+	int64_t			 now = (int64_t)time(NULL);
+
+	if ((err = domain_normalise(typed, name)) != DOMAIN_OK) {
+		fprintf(stderr, "postern: %s: %s\n", typed,
+		    domain_error_text(err));
+		return EX_FAIL;
+	}
+	if (!domain_registrable(name, reg, &suffix) || !db_begin(db))
+		return EX_FAIL;
+	if (!account_by_login(db, who, &a) ||
+	    (a.id != 0 && (!domains_get(db, a.id, name, &d) ||
+	    !domains_verified_elsewhere(db, a.id, name, &elsewhere) ||
+	    !domains_check_domain(db, a.id, reg, &c))))
+		goto fail;
+	if (a.id == 0) {
+		fprintf(stderr, "postern: no account %s\n", who);
+		goto refused;
+	}
+	if (suffix) {
+		fprintf(stderr, "postern: %s is a public suffix\n", name);
+		goto refused;
+	}
+	if (elsewhere) {
+		fprintf(stderr, "postern: %s is verified by another account\n",
+		    name);
+		goto refused;
+	}
+	if (c.verdict != R1_ALLOWED) {
+		fprintf(stderr, "postern: %s: the address of %s is on %s "
+		    "(rule R1); it must change first\n", name, a.username,
+		    c.domain);
+		goto refused;
+	}
+	if (d.id != 0) {
+		if (d.verified_at == 0 && !domains_set_verified(db, d.id, now))
+			goto fail;
+	} else if (!domains_add(db, a.id, name, reg, now, 1, &d))
+		goto fail;
+	if (!event_add(db, a.id, "domain_verified", "postern", name, now) ||
+	    !db_commit(db))
+		goto fail;
+	printf("%s: %s is verified\n", a.username, name);
+	return EX_OK;
+refused:
+	db_rollback(db);
+	return EX_FAIL;
+fail:
+	db_rollback(db);
+	fprintf(stderr, "postern: storage error\n");
+	return EX_FAIL;
+}
+
+static int
+cmd_domain(const struct config *cfg, int argc, char **argv)
+{
+	struct db	*db;
+	int		 rc = EX_OK;
+
+	if (!((argc == 2 && strcmp(argv[1], "list") == 0) ||
+	    (argc == 4 && strcmp(argv[1], "add") == 0)))
+		return usage(stderr);
+	if ((db = open_db(cfg, &rc)) == NULL)
+		return rc;
+	if (argc == 2)
+		rc = domains_each_all(db, print_domain, db) ? EX_OK : EX_FAIL;
+	else
+		rc = domain_add(db, argv[2], argv[3]);
+	db_close(db);
+	return rc;
+}
+
 static int
 cmd_mailer(const struct config *cfg, int argc, char **argv)
 {
@@ -233,11 +330,13 @@ main(int argc, char **argv)
 		return usage(stdout);
 	if (strcmp(cmd, "init") != 0 && strcmp(cmd, "migrate") != 0 &&
 	    strcmp(cmd, "check-config") != 0 && strcmp(cmd, "mailer") != 0 &&
-	    strcmp(cmd, "users") != 0 && strcmp(cmd, "purge") != 0) {
+	    strcmp(cmd, "users") != 0 && strcmp(cmd, "purge") != 0 &&
+	    strcmp(cmd, "domain") != 0) {
 		fprintf(stderr, "postern: unknown command: %s\n", cmd);
 		return usage(stderr);
 	}
-	if (strcmp(cmd, "mailer") != 0 && argc != 1)
+	if (strcmp(cmd, "mailer") != 0 && strcmp(cmd, "domain") != 0 &&
+	    argc != 1)
 		return usage(stderr);
 	log_open("postern", 1);
 	if (path == NULL)
@@ -260,6 +359,8 @@ main(int argc, char **argv)
 		rc = cmd_users(&cfg);
 	else if (strcmp(cmd, "purge") == 0)
 		rc = cmd_purge(&cfg);
+	else if (strcmp(cmd, "domain") == 0)
+		rc = cmd_domain(&cfg, argc, argv);
 	else
 		rc = cmd_mailer(&cfg, argc, argv);
 	config_free(&cfg);

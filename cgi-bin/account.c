@@ -7,10 +7,25 @@
 #include <stdio.h>
 
 #include "postern.h"
+#include "domains.h"
 
 static void
 account_get(struct req *r)
 {
+	struct r1_check	 c;
+
+	/* Platform rule: someone verified the domain this address is on. */
+	if (r->app->cfg.recovery_rule == RECOVERY_PLATFORM) {
+		if (!domains_check_address(r->app->db, RECOVERY_PLATFORM,
+		    r->acct.id, r->acct.email, &c)) {
+			page_storage_error(r);
+			return;
+		}
+		if (c.verdict != R1_ALLOWED) {
+			render_show(r->page, "ADDRESS_ON_DOMAIN");
+			render_set(r->page, "CONFLICT", c.domain);
+		}
+	}
 	render_set(r->page, "USERNAME", r->acct.username);
 	render_set(r->page, "EMAIL", r->acct.email);
 	render_show(r->page, r->acct.email_verified_at != 0 ?

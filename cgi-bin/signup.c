@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "postern.h"
+#include "domains.h"
 
 #define VERIFY_TTL	(24 * 3600)
 
@@ -78,6 +79,39 @@ signup_mail_taken(struct req *r, const char *email)
 	return ok;
 }
 
+/*
+ * R1 at the door: with recovery_rule = platform, an address on a domain
+ * some account has verified is refused (a new account manages nothing
+ * yet, so the account rule cannot bite here).
+ */
+static int
+signup_r1_allows(struct req *r, const char *addr, const char *username,
+    const char *email)
+{
+	struct r1_check	 c;
+	char		 msg[1200];
+	struct db	*db = r->app->db;
+
+	if (!domains_check_address(db, r->app->cfg.recovery_rule, 0, addr,
+	    &c)) {
+		page_storage_error(r);
+		return 0;
+	}
+	if (c.verdict == R1_ALLOWED)
+		return 1;
+	if (!db_begin(db) || !event_add(db, 0, "r1_refused", r->http.ip,
+	    c.domain, r->now) || !db_commit(db)) {
+		page_storage_error(r);
+		return 0;
+	}
+	snprintf(msg, sizeof(msg), "Addresses on %s cannot be used here: "
+	    "that domain is managed on this platform, and whoever controls a "
+	    "domain controls its mail. Please use a personal address, such as "
+	    "one from your mail provider.", c.domain);
+	signup_form(r, 422, msg, username, email);
+	return 0;
+}
+
 static void
 signup_post(struct req *r)
 {
@@ -103,6 +137,8 @@ signup_post(struct req *r)
 		    "Please check it.", username, email);
 		return;
 	}
+	if (!signup_r1_allows(r, addr, username, email))
+		return;
 	if (!validate_password_length(password)) {
 		signup_form(r, 422, "Passwords are 8 to 256 characters long.",
 		    username, email);

@@ -105,6 +105,28 @@ static const char *const migrations[] = {
 	") STRICT;"
 	"CREATE INDEX outbox_due ON outbox(status, next_at);"
 	"CREATE INDEX outbox_recipient ON outbox(recipient, created_at);",
+
+	/*
+	 * 2: managed domains (R1).  A domain is pending until its owner
+	 * proves control; once verified it belongs to one account only.
+	 */
+	"CREATE TABLE domains ("
+	"  id INTEGER PRIMARY KEY,"
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id)"
+	"    ON DELETE CASCADE,"
+	"  name TEXT NOT NULL,"
+	"  registrable TEXT NOT NULL,"
+	"  challenge TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  verified_at INTEGER NOT NULL DEFAULT 0,"
+	"  UNIQUE (account_id, name)"
+	") STRICT;"
+	"CREATE UNIQUE INDEX domains_verified_name ON domains(name)"
+	"  WHERE verified_at != 0;"
+	"CREATE INDEX domains_registrable ON domains(registrable, verified_at);"
+	/* The per-address mail limit compares addresses ignoring case. */
+	"CREATE INDEX outbox_recipient_nocase ON outbox("
+	"  recipient COLLATE NOCASE, created_at);",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -27,7 +27,8 @@ BUILD="gcc g++ make pkg-config libfcgi-dev libsodium-dev libsqlite3-dev
 	libpsl-dev publicsuffix libzxcvbn-dev"
 RUN="$BUILD lighttpd python3-aiosmtpd sqlite3"
 # perl for prove(1); python3 is Debian's /usr/bin/python3 (the SMTP sink).
-TEST="$RUN perl python3"
+# dnsmasq-base: a real DNS server for the domain-ownership tests.
+TEST="$RUN perl python3 dnsmasq-base"
 # libclang-rt-dev follows Debian's default clang (on Debian 12 it pulls
 # libclang-rt-14-dev, which holds libFuzzer and the sanitizer runtimes).
 FUZZ="$BUILD clang libclang-rt-dev"

@@ -1,4 +1,5 @@
 {{%AUTOESCAPE context="HTML"}}<h1>Your account</h1>
+{{#ADDRESS_ON_DOMAIN}}<p class="warning" role="alert" id="address-warning">Your address is on {{CONFLICT}}, a domain now managed by an account on this platform. Postern will not send recovery codes there: please replace it with a personal address.</p>{{/ADDRESS_ON_DOMAIN}}
 <dl class="facts">
 <dt>Username</dt><dd id="username">{{USERNAME}}</dd>
 <dt>Email address</dt><dd id="email">{{EMAIL}}
@@ -6,3 +7,7 @@
 {{#NOT_VERIFIED}}<span class="badge warn" id="email-status">not verified</span>
 <br><small>Open the link we mailed you to verify this address.</small>{{/NOT_VERIFIED}}</dd>
 </dl>
+<h2>Security</h2>
+<ul>
+<li><a href="{{BASE}}/domains">Domains you manage</a></li>
+</ul>

@@ -56,6 +56,9 @@ BUILD = os.path.abspath(os.environ.get('POSTERN_BUILD') or REPO)
 LIGHTTPD = '/usr/sbin/lighttpd'
 PYTHON = '/usr/bin/python3'
 SMTPD = os.path.join(REPO, 'tests', 'smtpd.py')
+DNSMASQ = '/usr/sbin/dnsmasq'
+# A password that passes the common-password check.
+DEFAULT_PASSWORD = 'correct horse battery 7'
 
 # The headers DESIGN section 2 asks of every response; lighttpd adds
 # them to the static files it serves itself.
@@ -191,8 +194,15 @@ class Stack:
     """
 
     def __init__(self, _port=None, _dir=None, _mailer=False, _fresh=False,
-                 **conf_overrides):
+                 _dns=False, **conf_overrides):
         self.fixed_port = _port
+        # _dns: run a real DNS server (dnsmasq) on loopback and point
+        # dns_server at it; dns_set() publishes TXT records.
+        self.dns_port = free_port() if _dns else None
+        self.dns_proc = None
+        if _dns:
+            conf_overrides.setdefault('dns_server',
+                                      '127.0.0.1:%d' % self.dns_port)
         self.workdir = os.path.abspath(_dir) if _dir else None
         self.run_mailer = _mailer
         self.fresh = _fresh
@@ -333,6 +343,7 @@ class Stack:
                     os.unlink(os.path.join(self.maildir, f))
 
     def stop(self):
+        self.dns_stop()
         _stop_process(self.mailer)
         self.mailer = None
         self._stop_lighttpd()
@@ -540,6 +551,41 @@ class Stack:
         """lighttpd's error log and the programs' stderr, for diagnostics."""
         return _read(self.errorlog) + _read(self.breakagelog)
 
+    # -- the DNS server -- #
+
+    def dns_set(self, txt):
+        """(Re)start dnsmasq answering with the TXT records of txt, a
+        dict of name -> value; every other name is refused."""
+        self.dns_stop()
+        conf = os.path.join(self.tmp, 'dnsmasq.conf')
+        with open(conf, 'w') as f:
+            f.write('port=%d\nlisten-address=127.0.0.1\nbind-interfaces\n'
+                    'no-resolv\nno-hosts\n' % self.dns_port)
+            for name, value in txt.items():
+                f.write('txt-record=%s,"%s"\n' % (name, value))
+        log = open(os.path.join(self.tmp, 'dnsmasq.log'), 'ab')
+        self.dns_proc = subprocess.Popen(
+            [DNSMASQ, '--keep-in-foreground', '--conf-file=' + conf,
+             '--pid-file=', '--user=root', '--group=root'],
+            stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+            preexec_fn=_die_with_parent)
+        log.close()
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            if self.dns_proc.poll() is not None:
+                raise StartError('dnsmasq exited: ' + _read(os.path.join(
+                    self.tmp, 'dnsmasq.log')))
+            with open('/proc/net/udp') as f:
+                if (':%04X ' % self.dns_port) in f.read():
+                    return
+            time.sleep(0.05)
+        raise StartError('dnsmasq did not start listening')
+
+    def dns_stop(self):
+        if self.dns_proc is not None:
+            _stop_process(self.dns_proc)
+            self.dns_proc = None
+
     # -- the SMTP server -- #
 
     def smtp_start(self, mode='ok'):
@@ -629,6 +675,39 @@ class Stack:
             if line.startswith(want) and re.fullmatch(r'https?://\S+', line):
                 return line
         return None
+
+    def new_user(self, username, email, password=None, verify=True,
+                 login=True):
+        """Sign up through the pages, open the verification link from the
+        real mail (verify) and log in (login); the client is returned."""
+        password = password or DEFAULT_PASSWORD
+        c = self.client()
+        c.get('/signup')
+        r = c.post('/signup', {'username': username, 'email': email,
+                               'password': password})
+        if r.status != 303:
+            raise RuntimeError('signup of %s answered %d: %s' % (
+                username, r.status, c.errors(r)))
+        if verify:
+            self.mailer_once()
+            links = [self.link_in(m, '/verify?t=') for m in
+                     self.mails_to(email)]
+            links = [x for x in links if x]
+            if not links:
+                raise RuntimeError('no verification mail for %s' % email)
+            token = links[-1].split('t=', 1)[1]
+            c.get('/verify?t=' + token)
+            r = c.post('/verify', {'t': token})
+            if r.status != 303:
+                raise RuntimeError('verify answered %d' % r.status)
+        if login:
+            c.get('/login')
+            r = c.post('/login', {'username': username,
+                                  'password': password})
+            if r.status != 303:
+                raise RuntimeError('login of %s answered %d: %s' % (
+                    username, r.status, c.errors(r)))
+        return c
 
     # -- the database -- #
 

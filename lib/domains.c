@@ -1,0 +1,323 @@
+/*
+ * domains.c: managed domains and the R1 checks that need stored facts.
+ *
+ * Every comparison is between registrable domains of normalised names
+ * (domain.c), so "mail.Example.com." and "a@x.example.com" meet as
+ * "example.com".  The verdict itself is policy.c's.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "domains.h"
+#include "internal.h"
+
+/* The most managed domains one account's R1 check considers at once. */
+#define DOMAINS_MAX_OWN	256
+
+#define DOMAIN_COLUMNS "id, account_id, name, registrable, challenge, " \
+	"created_at, verified_at"
+
+static void
+domains_row(sqlite3_stmt *st, struct managed_domain *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->id = sqlite3_column_int64(st, 0);
+	d->account_id = sqlite3_column_int64(st, 1);
+	db_column_copy(st, 2, d->name, sizeof(d->name));
+	db_column_copy(st, 3, d->registrable, sizeof(d->registrable));
+	db_column_copy(st, 4, d->challenge, sizeof(d->challenge));
+	d->created_at = sqlite3_column_int64(st, 5);
+	d->verified_at = sqlite3_column_int64(st, 6);
+}
+
+/* Step st, calling fn per row; for the list functions. */
+static int
+domains_walk(struct db *db, sqlite3_stmt *st,
+    void (*fn)(const struct managed_domain *, void *), void *arg)
+{
+	struct managed_domain	 d;
+	int			 rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		domains_row(st, &d);
+		fn(&d, arg);
+	}
+	if (rc != SQLITE_DONE)
+		db_log_error(db, "domains");
+	return rc == SQLITE_DONE;
+}
+
+int
+domains_each(struct db *db, int64_t account_id,
+    void (*fn)(const struct managed_domain *, void *), void *arg)
+{
+	static const char *const sql = "SELECT " DOMAIN_COLUMNS
+	    " FROM domains WHERE account_id = ?1 ORDER BY name";
+	sqlite3_stmt	*st;
+	int		 ok;
+
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_int(st, 1, account_id) && domains_walk(db, st, fn, arg);
+	db_done(st);
+	return ok;
+}
+
+int
+domains_each_all(struct db *db,
+    void (*fn)(const struct managed_domain *, void *), void *arg)
+{
+	static const char *const sql = "SELECT " DOMAIN_COLUMNS
+	    " FROM domains ORDER BY name, account_id";
+	sqlite3_stmt	*st;
+	int		 ok;
+
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = domains_walk(db, st, fn, arg);
+	db_done(st);
+	return ok;
+}
+
+int
+domains_get(struct db *db, int64_t account_id, const char *name,
+    struct managed_domain *d)
+{
+	static const char *const sql = "SELECT " DOMAIN_COLUMNS
+	    " FROM domains WHERE account_id = ?1 AND name = ?2";
+	sqlite3_stmt	*st;
+	int		 rc, ok = 0;
+
+	memset(d, 0, sizeof(*d));
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	if (db_bind_int(st, 1, account_id) && db_bind_text(st, 2, name)) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			domains_row(st, d);
+		ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
+		if (!ok)
+			db_log_error(db, "domain");
+	}
+	db_done(st);
+	return ok;
+}
+
+/* Run a one-row existence query with (text, integer) parameters. */
+static int
+domains_exists(struct db *db, const char *sql, const char *text, int64_t num,
+    int *found)
+{
+	sqlite3_stmt	*st;
+	int		 rc, ok = 0;
+
+	*found = 0;
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	if (db_bind_text(st, 1, text) && db_bind_int(st, 2, num)) {
+		rc = sqlite3_step(st);
+		*found = rc == SQLITE_ROW;
+		ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
+		if (!ok)
+			db_log_error(db, "domain exists");
+	}
+	db_done(st);
+	return ok;
+}
+
+int
+domains_verified_elsewhere(struct db *db, int64_t account_id,
+    const char *name, int *found)
+{
+	static const char *const sql = "SELECT 1 FROM domains "
+	    "WHERE name = ?1 AND verified_at != 0 AND account_id != ?2";
+
+	return domains_exists(db, sql, name, account_id, found);
+}
+
+int
+domains_add(struct db *db, int64_t account_id, const char *name,
+    const char *registrable, int64_t now, int verified,
+    struct managed_domain *d)
+{
+	static const char *const sql =
+	    "INSERT INTO domains (account_id, name, registrable, challenge,"
+	    " created_at, verified_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+	sqlite3_stmt	*st;
+	int		 ok;
+
+	memset(d, 0, sizeof(*d));
+	/* The challenge is public (it goes in DNS): no need to hash it. */
+	token_new(d->challenge);
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_int(st, 1, account_id) && db_bind_text(st, 2, name) &&
+	    db_bind_text(st, 3, registrable) &&
+	    db_bind_text(st, 4, d->challenge) && db_bind_int(st, 5, now) &&
+	    db_bind_int(st, 6, verified ? now : 0) && db_exec_stmt(db, st);
+	db_done(st);
+	if (ok) {
+		d->id = sqlite3_last_insert_rowid(db_handle(db));
+		d->account_id = account_id;
+		snprintf(d->name, sizeof(d->name), "%s", name);
+		snprintf(d->registrable, sizeof(d->registrable), "%s",
+		    registrable);
+		d->created_at = now;
+		d->verified_at = verified ? now : 0;
+	}
+	return ok;
+}
+
+int
+domains_set_verified(struct db *db, int64_t id, int64_t now)
+{
+	static const char *const sql =
+	    "UPDATE domains SET verified_at = ?2 WHERE id = ?1";
+	sqlite3_stmt	*st;
+	int		 ok;
+
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_int(st, 1, id) && db_bind_int(st, 2, now) &&
+	    db_exec_stmt(db, st);
+	db_done(st);
+	return ok;
+}
+
+int
+domains_remove(struct db *db, int64_t id)
+{
+	static const char *const sql = "DELETE FROM domains WHERE id = ?1";
+	sqlite3_stmt	*st;
+	int		 ok;
+
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_int(st, 1, id) && db_exec_stmt(db, st);
+	db_done(st);
+	return ok;
+}
+
+/* The registrable domains the account manages, pending or verified. */
+static int
+domains_own(struct db *db, int64_t account_id,
+    char (*own)[DOMAIN_MAX + 1], size_t max, size_t *n)
+{
+	static const char *const sql = "SELECT DISTINCT registrable "
+	    "FROM domains WHERE account_id = ?1";
+	sqlite3_stmt	*st;
+	int		 rc = SQLITE_ERROR;
+
+	*n = 0;
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	if (db_bind_int(st, 1, account_id))
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+			db_column_copy(st, 0, own[(*n)++], DOMAIN_MAX + 1);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		db_log_error(db, "own domains");
+	db_done(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW;
+}
+
+int
+domains_check_address(struct db *db, enum recovery_rule rule,
+    int64_t account_id, const char *email, struct r1_check *c)
+{
+	static const char *const sql = "SELECT 1 FROM domains "
+	    "WHERE registrable = ?1 AND verified_at != 0 AND account_id != ?2";
+	static char	 own[DOMAINS_MAX_OWN][DOMAIN_MAX + 1];
+	const char	*ptrs[DOMAINS_MAX_OWN], *conflict;
+	char		 dom[DOMAIN_MAX + 1], reg[DOMAIN_MAX + 1];
+	size_t		 n, i;
+	int		 suffix, platform = 0;
+
+	memset(c, 0, sizeof(*c));
+	if (!domain_of_email(email, dom) ||
+	    !domain_registrable(dom, reg, &suffix))
+		return 0;
+	if (!domains_own(db, account_id, own, DOMAINS_MAX_OWN, &n))
+		return 0;
+	for (i = 0; i < n; i++)
+		ptrs[i] = own[i];
+	if (rule == RECOVERY_PLATFORM &&
+	    !domains_exists(db, sql, reg, account_id, &platform))
+		return 0;
+	c->verdict = policy_r1_address(rule, reg, ptrs, n, platform,
+	    &conflict);
+	if (conflict != NULL)
+		snprintf(c->domain, sizeof(c->domain), "%s", conflict);
+	return 1;
+}
+
+int
+domains_check_domain(struct db *db, int64_t account_id,
+    const char *registrable, struct r1_check *c)
+{
+	/* Every address of the account that can receive recovery codes. */
+	static const char *const sql =
+	    "SELECT email FROM accounts WHERE id = ?1";
+	sqlite3_stmt	*st;
+	char		 email[255], dom[DOMAIN_MAX + 1];
+	char		 regs[8][DOMAIN_MAX + 1];
+	const char	*ptrs[8], *conflict;
+	size_t		 n = 0, i;
+	int		 rc, suffix;
+
+	memset(c, 0, sizeof(*c));
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	if (!db_bind_int(st, 1, account_id)) {
+		db_done(st);
+		return 0;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 8) {
+		db_column_copy(st, 0, email, sizeof(email));
+		if (domain_of_email(email, dom) &&
+		    domain_registrable(dom, regs[n], &suffix))
+			n++;
+	}
+	db_done(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		db_log_error(db, "account addresses");
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		ptrs[i] = regs[i];
+	c->verdict = policy_r1_domain(registrable, ptrs, n, &conflict);
+	if (conflict != NULL)
+		snprintf(c->domain, sizeof(c->domain), "%s", conflict);
+	return 1;
+}
+
+int
+domains_each_account_on(struct db *db, const char *reg, int64_t except,
+    void (*fn)(int64_t, const char *, void *), void *arg)
+{
+	/*
+	 * A coarse match by suffix, made exact in C: an address is on reg
+	 * when its own registrable domain is reg.  This runs only when a
+	 * domain is verified, so a scan is acceptable.
+	 */
+	static const char *const sql = "SELECT id, email FROM accounts "
+	    "WHERE id != ?2 AND (email LIKE '%@' || ?1 OR email LIKE '%.' || ?1)";
+	sqlite3_stmt	*st;
+	char		 email[255], dom[DOMAIN_MAX + 1], r[DOMAIN_MAX + 1];
+	int		 rc = SQLITE_ERROR, suffix;
+
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	if (db_bind_text(st, 1, reg) && db_bind_int(st, 2, except))
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			db_column_copy(st, 1, email, sizeof(email));
+			if (domain_of_email(email, dom) &&
+			    domain_registrable(dom, r, &suffix) &&
+			    strcmp(r, reg) == 0)
+				fn(sqlite3_column_int64(st, 0), email, arg);
+		}
+	if (rc != SQLITE_DONE)
+		db_log_error(db, "accounts on domain");
+	db_done(st);
+	return rc == SQLITE_DONE;
+}
