@@ -17,6 +17,15 @@ CXX		?= c++
 # sanitizer build uses its own so the two never mix.
 OUT		?= .
 OBJ		?= build/obj
+# `make V=1` shows the full commands.
+V		?= 0
+ifeq ($(V),0)
+Q		 = @
+SAY		 = @printf '  %-6s %s\n'
+else
+Q		 =
+SAY		 = @:
+endif
 
 PKGS		 = libsodium sqlite3 libctemplate_nothreads libesmtp-1.0 \
 		   liboath libqrencode libidn2 libpsl
@@ -59,43 +68,53 @@ all: $(LIBA) $(PROGRAMS) $(ADMIN)
 
 $(OBJ)/lib/%.o: lib/%.c $(LIB_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(SAY) CC $<
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(OBJ)/lib/%.o: lib/%.cc $(LIB_HDRS)
 	@mkdir -p $(@D)
-	$(CXX) $(ALL_CXXFLAGS) -c -o $@ $<
+	$(SAY) CXX $<
+	$(Q)$(CXX) $(ALL_CXXFLAGS) -c -o $@ $<
 
 $(LIBA): $(LIB_OBJS)
 	@mkdir -p $(@D)
-	rm -f $@
-	ar rcs $@ $(LIB_OBJS)
+	$(SAY) AR $@
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $(LIB_OBJS)
 
 # ctemplate is C++: programs are linked by the C++ driver.
 $(OUT)/cgi-bin/%.fcgi: cgi-bin/%.c $(LIBA) $(LIB_HDRS)
 	@mkdir -p $(@D) $(OBJ)/cgi-bin
-	$(CC) $(ALL_CFLAGS) -c -o $(OBJ)/cgi-bin/$*.o $<
-	$(CXX) $(ALL_LDFLAGS) -o $@ $(OBJ)/cgi-bin/$*.o $(LIBA) $(LIBS)
+	$(SAY) CCLD $@
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $(OBJ)/cgi-bin/$*.o $<
+	$(Q)$(CXX) $(ALL_LDFLAGS) -o $@ $(OBJ)/cgi-bin/$*.o $(LIBA) $(LIBS)
 
 $(ADMIN): bin/postern.c $(LIBA) $(LIB_HDRS)
 	@mkdir -p $(@D) $(OBJ)/bin
-	$(CC) $(ALL_CFLAGS) -c -o $(OBJ)/bin/postern.o bin/postern.c
-	$(CXX) $(ALL_LDFLAGS) -o $@ $(OBJ)/bin/postern.o $(LIBA) $(LIBS)
+	$(SAY) CCLD $@
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $(OBJ)/bin/postern.o bin/postern.c
+	$(Q)$(CXX) $(ALL_LDFLAGS) -o $@ $(OBJ)/bin/postern.o $(LIBA) $(LIBS)
 
 $(OBJ)/unit/%: tests/unit/%.c tests/unit/tap.h $(LIBA) $(LIB_HDRS)
 	@mkdir -p $(@D) $(OBJ)/tests
-	$(CC) $(ALL_CFLAGS) -Itests/unit -c -o $(OBJ)/tests/$*.o $<
-	$(CXX) $(ALL_LDFLAGS) -o $@ $(OBJ)/tests/$*.o $(LIBA) $(LIBS)
+	$(SAY) CCLD $@
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit -c -o $(OBJ)/tests/$*.o $<
+	$(Q)$(CXX) $(ALL_LDFLAGS) -o $@ $(OBJ)/tests/$*.o $(LIBA) $(LIBS)
 
 unit: $(UNIT_TESTS)
 
+# Installs the missing Debian packages (scripts/deps.sh); silent when
+# nothing is missing.  deps-test follows deps so that `make -j` never
+# runs two apt-gets at once.
 deps:
 	@sh scripts/deps.sh build
 
-deps-test:
+deps-test: deps
 	@sh scripts/deps.sh test
 
 # A local instance on http://127.0.0.1:8080/ with a mail folder.
-run: deps
+run:
+	@sh scripts/deps.sh run
 	@$(MAKE) --no-print-directory all
 	@sh scripts/run.sh
 
@@ -114,18 +133,27 @@ asan: deps deps-test
 
 FUZZ_SRCS	 = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS	?= 60
+FUZZ_LIBA	 = build/fuzz/lib/libpostern.a
+FUZZ_SAN	 = -fsanitize=fuzzer-no-link,address,undefined \
+		   -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FUZZ_MAKE	 = $(MAKE) --no-print-directory OUT=build/fuzz \
+		   OBJ=build/fuzz/obj CC=clang CXX=clang++ OPT="-O1 -g" \
+		   SAN="$(FUZZ_SAN)"
 
+# The library is built with clang and the sanitizers; tests/fuzz/run.sh
+# then compiles each target against it, links with these LIBS and runs it.
 fuzz: deps
 	@sh scripts/deps.sh fuzz
-	@$(MAKE) --no-print-directory OUT=build/fuzz OBJ=build/fuzz/obj \
-	    CC=clang CXX=clang++ OPT="-O1 -g" \
-	    SAN="-fsanitize=fuzzer-no-link,address,undefined" $(OUT)/build/fuzz/lib/libpostern.a
-	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh
+	@$(FUZZ_MAKE) $(FUZZ_LIBA)
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_LIBS="$(LIBS)" sh tests/fuzz/run.sh
 
-build/fuzz/lib/libpostern.a:
-	@$(MAKE) --no-print-directory OUT=build/fuzz OBJ=build/fuzz/obj \
-	    CC=clang CXX=clang++ OPT="-O1 -g" \
-	    SAN="-fsanitize=fuzzer-no-link,address,undefined" build/fuzz/lib/libpostern.a
+# In the sub-make OUT is build/fuzz, $(LIBA) names this same file and the
+# rules above build it; this rule only hands over from the top level.
+ifneq ($(OUT),build/fuzz)
+.PHONY: $(FUZZ_LIBA)
+$(FUZZ_LIBA):
+	@$(FUZZ_MAKE) $(FUZZ_LIBA)
+endif
 
 check-config: $(ADMIN)
 	$(ADMIN) check-config
@@ -139,6 +167,8 @@ install: all
 	install -m 0755 $(PROGRAMS) $(DESTDIR)$(LIBEXECDIR)/cgi-bin/
 	install -m 0644 templates/*.tpl $(DESTDIR)$(DATADIR)/templates/
 	install -m 0644 templates/mail/*.tpl $(DESTDIR)$(DATADIR)/templates/mail/
+	install -d $(DESTDIR)$(DATADIR)/templates/sms
+	install -m 0644 templates/sms/*.tpl $(DESTDIR)$(DATADIR)/templates/sms/
 	install -m 0644 static/* $(DESTDIR)$(DATADIR)/static/
 	install -m 0644 postern.conf.example lighttpd.conf.example \
 	    apache.conf.example postern-mailer.service \

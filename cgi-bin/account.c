@@ -5,6 +5,7 @@
  * 404 page.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "postern.h"
 #include "domains.h"
@@ -33,6 +34,122 @@ account_get(struct req *r)
 	page_render(r, 200, "account.tpl", "Your account");
 }
 
+/* Event kinds in words a person reads; unknown kinds show as they are. */
+static const struct {
+	const char	*kind;
+	const char	*text;
+} event_words[] = {
+	{ "signup", "Account created" },
+	{ "email_verified", "Address verified" },
+	{ "login", "Logged in" },
+	{ "login_password", "Password accepted, code still due" },
+	{ "login_failed", "Failed login" },
+	{ "login_2fa_failed", "Wrong two-step code at login" },
+	{ "logout", "Logged out" },
+	{ "session_ended", "Session ended" },
+	{ "contact_added", "Recovery contact added" },
+	{ "contact_verified", "Recovery contact confirmed" },
+	{ "contact_removed", "Recovery contact removed" },
+	{ "recovery_code_created", "New recovery code made" },
+	{ "kit_created", "New recovery kit made" },
+	{ "twofa_enabled", "Two-step verification turned on" },
+	{ "twofa_disabled", "Two-step verification turned off" },
+	{ "domain_added", "Domain added" },
+	{ "domain_verified", "Domain verified" },
+	{ "domain_removed", "Domain removed" },
+	{ "r1_refused", "Address or domain refused (rule R1)" },
+	{ "address_must_change", "Address must be replaced" },
+};
+
+static const char *
+event_text(const char *kind)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(event_words) / sizeof(event_words[0]); i++)
+		if (strcmp(event_words[i].kind, kind) == 0)
+			return event_words[i].text;
+	return kind;
+}
+
+static void
+activity_event(const struct event *e, void *arg)
+{
+	struct req		*r = arg;
+	struct render_dict	*row;
+	char			 when[32];
+
+	row = render_section(r->page, "EVENT");
+	page_time(e->at, when);
+	render_set(row, "WHEN", when);
+	render_set(row, "KIND", e->kind);
+	render_set(row, "WHAT", event_text(e->kind));
+	render_set(row, "IP", e->ip);
+	render_set(row, "DETAIL", e->detail);
+}
+
+static void
+activity_session(const struct session_info *si, void *arg)
+{
+	struct req		*r = arg;
+	struct render_dict	*row;
+	char			 when[32];
+
+	row = render_section(r->page, "SESSION");
+	render_set_int(row, "ID", si->id);
+	page_time(si->created_at, when);
+	render_set(row, "STARTED", when);
+	page_time(si->last_seen, when);
+	render_set(row, "SEEN", when);
+	render_set(row, "IP", si->ip);
+	render_set(row, "AGENT", si->user_agent);
+	if (si->id == r->sess.id)
+		render_show(row, "CURRENT");
+}
+
+static void
+activity_get(struct req *r)
+{
+	if (!event_each(r->app->db, r->acct.id, 100, activity_event, r) ||
+	    !session_each(r->app->db, r->acct.id, activity_session, r)) {
+		page_storage_error(r);
+		return;
+	}
+	page_render(r, 200, "activity.tpl", "Account activity");
+}
+
+static void
+activity_post(struct req *r)
+{
+	const char	*idtext;
+	int64_t		 id;
+	int		 ended;
+	struct db	*db = r->app->db;
+
+	if ((idtext = req_field(r, "session")) == NULL)
+		return;
+	if (!req_id(idtext, &id)) {
+		page_error(r, 400, "Bad request",
+		    "That session reference is not valid.");
+		return;
+	}
+	if (!db_begin(db) || !session_end_own(db, r->acct.id, id, &ended))
+		goto fail;
+	if (!ended) {
+		db_rollback(db);
+		page_error(r, 404, "No such session",
+		    "You have no open session with that reference.");
+		return;
+	}
+	if (!event_add(db, r->acct.id, "session_ended", r->http.ip, NULL,
+	    r->now) || !db_commit(db))
+		goto fail;
+	page_redirect(r, id == r->sess.id ? "/login" : "/account/activity");
+	return;
+fail:
+	page_storage_error(r);
+}
+
 static void
 root_get(struct req *r)
 {
@@ -43,6 +160,8 @@ root_get(struct req *r)
 static const struct route routes[] = {
 	{ "/", HTTP_GET, root_get, 0 },
 	{ "/account", HTTP_GET, account_get, ROUTE_SESSION },
+	{ "/account/activity", HTTP_GET, activity_get, ROUTE_SESSION },
+	{ "/account/activity", HTTP_POST, activity_post, ROUTE_SESSION },
 };
 
 int

@@ -10,7 +10,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "postern.h"
+#include "code.h"
+#include "totp.h"
 
 static void
 login_form(struct req *r, int status, const char *error, const char *name)
@@ -64,6 +68,7 @@ login_post(struct req *r)
 	struct account	 a;
 	struct session	 s;
 	int		 over, good, rehash;
+	enum session_stage stage;
 	struct app	*app = r->app;
 	struct db	*db = app->db;
 
@@ -107,18 +112,126 @@ login_post(struct req *r)
 		page_storage_error(r);
 		return;
 	}
+	/* With 2FA the new session grants nothing until the code is in. */
+	stage = a.totp_enabled_at != 0 ? SESSION_NEED_2FA : SESSION_FULL;
 	if (!db_begin(db) ||
 	    (rehash && !account_set_password(db, a.id, hash)) ||
 	    (r->sess.id != 0 && !session_end(db, r->sess.id)) ||
-	    !session_create(db, a.id, SESSION_FULL, r->http.ip,
+	    !session_create(db, a.id, stage, r->http.ip,
 	    r->http.user_agent, r->now, cookie, &s) ||
-	    !event_add(db, a.id, "login", r->http.ip, NULL, r->now) ||
+	    !event_add(db, a.id, stage == SESSION_FULL ? "login" :
+	    "login_password", r->http.ip, NULL, r->now) ||
 	    !db_commit(db)) {
 		page_storage_error(r);
 		return;
 	}
 	req_set_session_cookie(r, cookie);
+	page_redirect(r, stage == SESSION_FULL ? "/account" : "/login/2fa");
+}
+
+static void
+twofa_form(struct req *r, int status, const char *error)
+{
+	if (error != NULL)
+		page_set_error(r, error);
+	page_render(r, status, "login_2fa.tpl", "Two-step verification");
+}
+
+static void
+twofa_get(struct req *r)
+{
+	if (r->sess.id != 0 && r->sess.stage == SESSION_FULL)
+		page_redirect(r, "/account");
+	else if (r->sess.id == 0)
+		page_redirect(r, "/login");
+	else
+		twofa_form(r, 200, NULL);
+}
+
+/*
+ * Is typed the account's current TOTP code, not used before?  The step
+ * is used up in the caller's transaction, so a code works once.
+ */
+static int
+twofa_code_ok(struct req *r, int64_t account_id, const char *typed,
+    int *good)
+{
+	unsigned char	 sealed[TOTP_SEALED_BYTES];
+	unsigned char	 secret[TOTP_SECRET_BYTES];
+	char		 code[CODE_NORMAL_TEXT];
+	size_t		 n;
+	int64_t		 enabled_at, last_step, step;
+	int		 ok = 1;
+
+	*good = 0;
+	if (code_normalise(typed, code, sizeof(code)) != CODE_TOTP)
+		return 1;
+	if (!account_totp(r->app->db, account_id, sealed, sizeof(sealed), &n,
+	    &enabled_at, &last_step))
+		return 0;
+	if (n != TOTP_SEALED_BYTES || enabled_at == 0)
+		return 1;
+	if (!totp_open(r->app->totp_key, sealed, n, secret))
+		return 0;
+	if (totp_check(secret, code, r->now, last_step, &step))
+		ok = account_totp_advance(r->app->db, account_id, step, good);
+	sodium_memzero(secret, sizeof(secret));
+	return ok;
+}
+
+static void
+twofa_post(struct req *r)
+{
+	const char	*typed;
+	char		 key[64], cookie[TOKEN_TEXT];
+	struct session	 s;
+	int		 over, good;
+	int64_t		 account_id = r->sess.account_id;
+	struct db	*db = r->app->db;
+
+	if (r->sess.id == 0 || r->sess.stage != SESSION_NEED_2FA) {
+		page_error(r, 403, "Please log in",
+		    "Your login has expired. Please log in again.");
+		return;
+	}
+	if ((typed = req_field(r, "code")) == NULL)
+		return;
+	/* Wrong codes count against the same limit as wrong passwords. */
+	snprintf(key, sizeof(key), "login:#%lld", (long long)account_id);
+	if (!rate_check(db, key, RATE_LOGIN_FAILS, RATE_LOGIN_WINDOW, r->now,
+	    &over)) {
+		page_storage_error(r);
+		return;
+	}
+	if (over) {
+		twofa_form(r, 429, "Too many failed attempts. Please wait 15 "
+		    "minutes.");
+		return;
+	}
+	if (!db_begin(db) || !twofa_code_ok(r, account_id, typed, &good))
+		goto fail;
+	if (!good) {
+		if (!rate_hit(db, key, RATE_LOGIN_WINDOW, r->now) ||
+		    !event_add(db, account_id, "login_2fa_failed", r->http.ip,
+		    NULL, r->now) || !db_commit(db))
+			goto fail;
+		twofa_form(r, 422, "That code is not right. Type the code your "
+		    "authenticator shows now.");
+		return;
+	}
+	/* A new session id again: the half session granted nothing. */
+	if (!session_end(db, r->sess.id) ||
+	    !session_create(db, account_id, SESSION_FULL, r->http.ip,
+	    r->http.user_agent, r->now, cookie, &s) ||
+	    !session_set_twofa(db, s.id, r->now) ||
+	    !event_add(db, account_id, "login", r->http.ip,
+	    "with two-step verification", r->now) || !db_commit(db))
+		goto fail;
+	req_set_session_cookie(r, cookie);
 	page_redirect(r, "/account");
+	return;
+fail:
+	page_storage_error(r);
 }
 
 static void
@@ -143,6 +256,8 @@ logout_post(struct req *r)
 static const struct route routes[] = {
 	{ "/login", HTTP_GET, login_get, 0 },
 	{ "/login", HTTP_POST, login_post, 0 },
+	{ "/login/2fa", HTTP_GET, twofa_get, 0 },
+	{ "/login/2fa", HTTP_POST, twofa_post, 0 },
 	{ "/logout", HTTP_POST, logout_post, 0 },
 };
 

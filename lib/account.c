@@ -6,11 +6,14 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "account.h"
 #include "internal.h"
 
 #define ACCOUNT_COLUMNS "id, username, email, email_verified_at, " \
-	"created_at, locked_at, pw_hash"
+	"created_at, locked_at, pw_hash, recovery_code_at, kit_at, " \
+	"totp_enabled_at"
 
 static void
 account_row(sqlite3_stmt *st, struct account *a)
@@ -22,6 +25,9 @@ account_row(sqlite3_stmt *st, struct account *a)
 	a->created_at = sqlite3_column_int64(st, 4);
 	a->locked_at = sqlite3_column_int64(st, 5);
 	db_column_copy(st, 6, a->pw_hash, sizeof(a->pw_hash));
+	a->recovery_code_at = sqlite3_column_int64(st, 7);
+	a->kit_at = sqlite3_column_int64(st, 8);
+	a->totp_enabled_at = sqlite3_column_int64(st, 9);
 }
 
 /* Step a statement expected to return at most one account. */
@@ -177,6 +183,173 @@ account_set_locked(struct db *db, int64_t id, int64_t locked_at)
 	    "UPDATE accounts SET locked_at = ?2 WHERE id = ?1";
 
 	return account_update(db, sql, id, NULL, locked_at);
+}
+
+/* Store a hash and its time in the named pair of columns. */
+static int
+account_set_hash(struct db *db, const char *sql, int64_t id,
+    const unsigned char hash[HASH_BYTES], int64_t now)
+{
+	sqlite3_stmt	*st;
+	int		 ok;
+
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_int(st, 1, id) && db_bind_blob(st, 2, hash, HASH_BYTES) &&
+	    db_bind_int(st, 3, now) && db_exec_stmt(db, st);
+	db_done(st);
+	return ok;
+}
+
+int
+account_set_recovery_code(struct db *db, int64_t id,
+    const unsigned char hash[HASH_BYTES], int64_t now)
+{
+	static const char *const sql = "UPDATE accounts SET "
+	    "recovery_code_hash = ?2, recovery_code_at = ?3 WHERE id = ?1";
+
+	return account_set_hash(db, sql, id, hash, now);
+}
+
+int
+account_set_kit(struct db *db, int64_t id,
+    const unsigned char hash[HASH_BYTES], int64_t now)
+{
+	static const char *const sql = "UPDATE accounts SET "
+	    "kit_hash = ?2, kit_at = ?3 WHERE id = ?1";
+
+	return account_set_hash(db, sql, id, hash, now);
+}
+
+static int
+account_hash_matches(struct db *db, const char *sql, int64_t id,
+    const unsigned char hash[HASH_BYTES], int *match)
+{
+	sqlite3_stmt	*st;
+	int		 rc, ok = 0;
+
+	*match = 0;
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	if (db_bind_int(st, 1, id)) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW &&
+		    sqlite3_column_bytes(st, 0) == HASH_BYTES)
+			*match = sodium_memcmp(sqlite3_column_blob(st, 0),
+			    hash, HASH_BYTES) == 0;
+		ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
+	}
+	if (!ok)
+		db_log_error(db, "account hash");
+	db_done(st);
+	return ok;
+}
+
+int
+account_recovery_code_matches(struct db *db, int64_t id,
+    const unsigned char hash[HASH_BYTES], int *match)
+{
+	static const char *const sql =
+	    "SELECT recovery_code_hash FROM accounts WHERE id = ?1";
+
+	return account_hash_matches(db, sql, id, hash, match);
+}
+
+int
+account_kit_matches(struct db *db, int64_t id,
+    const unsigned char hash[HASH_BYTES], int *match)
+{
+	static const char *const sql =
+	    "SELECT kit_hash FROM accounts WHERE id = ?1";
+
+	return account_hash_matches(db, sql, id, hash, match);
+}
+
+int
+account_set_totp(struct db *db, int64_t id, const unsigned char *sealed,
+    size_t n, int64_t enabled_at)
+{
+	static const char *const sql = "UPDATE accounts SET totp_secret = ?2,"
+	    " totp_enabled_at = ?3, totp_last_step = 0 WHERE id = ?1";
+	sqlite3_stmt	*st;
+	int		 ok;
+
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_int(st, 1, id) &&
+	    (sealed != NULL ? db_bind_blob(st, 2, sealed, n) :
+	    sqlite3_bind_null(st, 2) == SQLITE_OK) &&
+	    db_bind_int(st, 3, enabled_at) && db_exec_stmt(db, st);
+	db_done(st);
+	return ok;
+}
+
+int
+account_totp(struct db *db, int64_t id, unsigned char *sealed, size_t max,
+    size_t *n, int64_t *enabled_at, int64_t *last_step)
+{
+	static const char *const sql = "SELECT totp_secret, totp_enabled_at,"
+	    " totp_last_step FROM accounts WHERE id = ?1";
+	sqlite3_stmt	*st;
+	int		 rc, ok = 0;
+	size_t		 len;
+
+	*n = 0;
+	*enabled_at = *last_step = 0;
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	if (db_bind_int(st, 1, id)) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			len = (size_t)sqlite3_column_bytes(st, 0);
+			if (len > 0 && len <= max) {
+				memcpy(sealed, sqlite3_column_blob(st, 0), len);
+				*n = len;
+			}
+			*enabled_at = sqlite3_column_int64(st, 1);
+			*last_step = sqlite3_column_int64(st, 2);
+		}
+		ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
+	}
+	if (!ok)
+		db_log_error(db, "account totp");
+	db_done(st);
+	return ok;
+}
+
+int
+account_totp_enable(struct db *db, int64_t id, int64_t now)
+{
+	static const char *const sql = "UPDATE accounts SET totp_enabled_at ="
+	    " ?2 WHERE id = ?1 AND totp_secret IS NOT NULL";
+	sqlite3_stmt	*st;
+	int		 ok;
+
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_int(st, 1, id) && db_bind_int(st, 2, now) &&
+	    db_exec_stmt(db, st) && db_changes(db) == 1;
+	db_done(st);
+	return ok;
+}
+
+int
+account_totp_advance(struct db *db, int64_t id, int64_t step, int *won)
+{
+	static const char *const sql = "UPDATE accounts SET totp_last_step = "
+	    "?2 WHERE id = ?1 AND totp_last_step < ?2";
+	sqlite3_stmt	*st;
+	int		 ok;
+
+	*won = 0;
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_int(st, 1, id) && db_bind_int(st, 2, step) &&
+	    db_exec_stmt(db, st);
+	if (ok)
+		*won = db_changes(db) == 1;
+	db_done(st);
+	return ok;
 }
 
 int

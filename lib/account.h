@@ -1,6 +1,7 @@
 #ifndef POSTERN_ACCOUNT_H
 #define POSTERN_ACCOUNT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "crypto.h"
@@ -17,6 +18,9 @@ struct account {
 	int64_t	 created_at;
 	int64_t	 locked_at;	/* 0: not locked by the hoster */
 	char	 pw_hash[PWHASH_TEXT];
+	int64_t	 recovery_code_at;	/* 0: no recovery code */
+	int64_t	 kit_at;		/* 0: no recovery kit */
+	int64_t	 totp_enabled_at;	/* 0: two-step verification off */
 };
 
 /* By username or email, case-insensitively. */
@@ -30,6 +34,32 @@ int	 account_create(struct db *, const char *username, const char *email,
 int	 account_set_verified(struct db *, int64_t id, int64_t now);
 int	 account_set_password(struct db *, int64_t id, const char *pw_hash);
 int	 account_set_locked(struct db *, int64_t id, int64_t locked_at);
+
+/* Store the hash of a new recovery code (R2) or kit (R6). */
+int	 account_set_recovery_code(struct db *, int64_t id,
+	    const unsigned char hash[HASH_BYTES], int64_t now);
+int	 account_set_kit(struct db *, int64_t id,
+	    const unsigned char hash[HASH_BYTES], int64_t now);
+/* Compare a hash with the stored recovery code or kit, in constant
+ * time; *match is 0 when there is none. */
+int	 account_recovery_code_matches(struct db *, int64_t id,
+	    const unsigned char hash[HASH_BYTES], int *match);
+int	 account_kit_matches(struct db *, int64_t id,
+	    const unsigned char hash[HASH_BYTES], int *match);
+
+/*
+ * TOTP: the sealed secret (n bytes; NULL to remove it) and when it was
+ * enabled (0: enrolment pending).  Reading gives *n = 0 without one.
+ */
+int	 account_set_totp(struct db *, int64_t id, const unsigned char *sealed,
+	    size_t n, int64_t enabled_at);
+int	 account_totp(struct db *, int64_t id, unsigned char *sealed,
+	    size_t max, size_t *n, int64_t *enabled_at, int64_t *last_step);
+/* Turn on TOTP with the stored (pending) secret, keeping its last step. */
+int	 account_totp_enable(struct db *, int64_t id, int64_t now);
+/* Record step as the last accepted one, only if it is later than the
+ * stored one; *won is 0 when another request used it first. */
+int	 account_totp_advance(struct db *, int64_t id, int64_t step, int *won);
 
 /* Call fn for every account, in name order; for `postern users`. */
 int	 account_each(struct db *,

@@ -28,6 +28,7 @@
 
 #define KEY_ID_CSRF	1
 #define KEY_ID_TOTP	2
+#define KEY_ID_CODES	3
 
 static const char *
 app_cookie_name(const struct app *app)
@@ -140,6 +141,36 @@ req_field(struct req *r, const char *name)
 		return NULL;
 	}
 	return v;
+}
+
+void
+page_time(int64_t t, char out[32])
+{
+	time_t		 tt = (time_t)t;
+	struct tm	 tm;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, 32, "%Y-%m-%d %H:%M UTC", &tm) == 0)
+		snprintf(out, 32, "?");
+}
+
+int
+req_id(const char *s, int64_t *id)
+{
+	int64_t	 v = 0;
+	size_t	 i;
+
+	*id = 0;
+	/* Digits only, no sign, no leading zero, at most 18 of them. */
+	if (s == NULL || s[0] < '1' || s[0] > '9')
+		return 0;
+	for (i = 0; s[i] != '\0'; i++) {
+		if (i >= 18 || s[i] < '0' || s[i] > '9')
+			return 0;
+		v = v * 10 + (s[i] - '0');
+	}
+	*id = v;
+	return 1;
 }
 
 const char *
@@ -370,7 +401,8 @@ app_start(struct app *app, const char *name)
 	if (!key_load(app->cfg.secret_key_file, master))
 		return EX_CONFIG;
 	if (!key_derive(master, KEY_ID_CSRF, app->csrf_key) ||
-	    !key_derive(master, KEY_ID_TOTP, app->totp_key))
+	    !key_derive(master, KEY_ID_TOTP, app->totp_key) ||
+	    !key_derive(master, KEY_ID_CODES, app->codes_key))
 		return EX_SOFTWARE;
 	memset(master, 0, sizeof(master));
 	if (!render_init(app->cfg.templates))

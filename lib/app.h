@@ -24,6 +24,7 @@ struct app {
 	struct db	*db;
 	unsigned char	 csrf_key[KEY_BYTES];
 	unsigned char	 totp_key[KEY_BYTES];
+	unsigned char	 codes_key[KEY_BYTES];	/* one-time code hashes */
 	char		 dummy_hash[PWHASH_TEXT];
 };
 
@@ -64,6 +65,11 @@ void	 page_set_error(struct req *, const char *message);
 void	 page_redirect(struct req *, const char *path);
 /* 503 after a storage error; rolls back any open transaction. */
 void	 page_storage_error(struct req *);
+
+/* A time for people: "2026-11-23 14:05 UTC". */
+void	 page_time(int64_t t, char out[32]);
+/* A positive decimal id field; NULL-safe.  0 if it is not one. */
+int	 req_id(const char *s, int64_t *id);
 
 /* Replace the request's session cookie: after login or logout. */
 void	 req_set_session_cookie(struct req *, const char *token);

@@ -127,6 +127,46 @@ static const char *const migrations[] = {
 	/* The per-address mail limit compares addresses ignoring case. */
 	"CREATE INDEX outbox_recipient_nocase ON outbox("
 	"  recipient COLLATE NOCASE, created_at);",
+
+	/*
+	 * 3: recovery contacts (R2), one-time codes typed by people, the
+	 * recovery code and kit (only hashes), and TOTP (the secret sealed
+	 * under a key that lives outside the database).
+	 */
+	"CREATE TABLE contacts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id)"
+	"    ON DELETE CASCADE,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('email', 'phone')),"
+	"  value TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  verified_at INTEGER NOT NULL DEFAULT 0,"
+	"  UNIQUE (account_id, kind, value)"
+	") STRICT;"
+	"CREATE INDEX contacts_value ON contacts(value COLLATE NOCASE);"
+	"CREATE TABLE codes ("
+	"  id INTEGER PRIMARY KEY,"
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id)"
+	"    ON DELETE CASCADE,"
+	"  purpose TEXT NOT NULL,"
+	"  contact_id INTEGER REFERENCES contacts(id) ON DELETE CASCADE,"
+	"  code_hash BLOB NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  used_at INTEGER"
+	") STRICT;"
+	"CREATE INDEX codes_account ON codes(account_id, purpose);"
+	"ALTER TABLE accounts ADD COLUMN recovery_code_hash BLOB;"
+	"ALTER TABLE accounts ADD COLUMN recovery_code_at INTEGER NOT NULL"
+	"  DEFAULT 0;"
+	"ALTER TABLE accounts ADD COLUMN kit_hash BLOB;"
+	"ALTER TABLE accounts ADD COLUMN kit_at INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE accounts ADD COLUMN totp_secret BLOB;"
+	"ALTER TABLE accounts ADD COLUMN totp_enabled_at INTEGER NOT NULL"
+	"  DEFAULT 0;"
+	"ALTER TABLE accounts ADD COLUMN totp_last_step INTEGER NOT NULL"
+	"  DEFAULT 0;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

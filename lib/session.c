@@ -107,6 +107,71 @@ session_touch(struct db *db, struct session *s, int64_t now)
 }
 
 int
+session_set_twofa(struct db *db, int64_t id, int64_t now)
+{
+	static const char *const sql =
+	    "UPDATE sessions SET twofa_at = ?2 WHERE id = ?1";
+	sqlite3_stmt	*st;
+	int		 ok;
+
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_int(st, 1, id) && db_bind_int(st, 2, now) &&
+	    db_exec_stmt(db, st);
+	db_done(st);
+	return ok;
+}
+
+int
+session_end_own(struct db *db, int64_t account_id, int64_t id, int *ended)
+{
+	static const char *const sql =
+	    "DELETE FROM sessions WHERE id = ?1 AND account_id = ?2";
+	sqlite3_stmt	*st;
+	int		 ok;
+
+	*ended = 0;
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_int(st, 1, id) && db_bind_int(st, 2, account_id) &&
+	    db_exec_stmt(db, st);
+	if (ok)
+		*ended = db_changes(db) == 1;
+	db_done(st);
+	return ok;
+}
+
+int
+session_each(struct db *db, int64_t account_id,
+    void (*fn)(const struct session_info *, void *), void *arg)
+{
+	static const char *const sql = "SELECT id, created_at, last_seen, ip,"
+	    " user_agent FROM sessions WHERE account_id = ?1 AND stage = 0"
+	    " ORDER BY last_seen DESC, id DESC";
+	sqlite3_stmt		*st;
+	struct session_info	 si;
+	int			 rc = SQLITE_ERROR;
+
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	if (db_bind_int(st, 1, account_id))
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			memset(&si, 0, sizeof(si));
+			si.id = sqlite3_column_int64(st, 0);
+			si.created_at = sqlite3_column_int64(st, 1);
+			si.last_seen = sqlite3_column_int64(st, 2);
+			db_column_copy(st, 3, si.ip, sizeof(si.ip));
+			db_column_copy(st, 4, si.user_agent,
+			    sizeof(si.user_agent));
+			fn(&si, arg);
+		}
+	if (rc != SQLITE_DONE)
+		db_log_error(db, "sessions");
+	db_done(st);
+	return rc == SQLITE_DONE;
+}
+
+int
 session_end(struct db *db, int64_t id)
 {
 	static const char *const sql = "DELETE FROM sessions WHERE id = ?1";

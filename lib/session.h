@@ -37,7 +37,24 @@ int	 session_create(struct db *, int64_t account_id,
 	    int64_t now, char cookie_out[TOKEN_TEXT], struct session *);
 /* Record activity; writes at most once a minute per session. */
 int	 session_touch(struct db *, struct session *, int64_t now);
+/* Remember that a TOTP code was just proven in this session (R5). */
+int	 session_set_twofa(struct db *, int64_t id, int64_t now);
 int	 session_end(struct db *, int64_t id);
+/* End one session of account_id; *ended is 0 when it is not theirs. */
+int	 session_end_own(struct db *, int64_t account_id, int64_t id,
+	    int *ended);
+
+struct session_info {
+	int64_t	 id;
+	int64_t	 created_at;
+	int64_t	 last_seen;
+	char	 ip[64];
+	char	 user_agent[257];
+};
+
+/* The account's sessions, most recently active first. */
+int	 session_each(struct db *, int64_t account_id,
+	    void (*fn)(const struct session_info *, void *), void *arg);
 int	 session_end_all(struct db *, int64_t account_id);
 /* Remove sessions past their timeouts. */
 int	 session_purge(struct db *, int64_t now, int64_t idle, int64_t max);

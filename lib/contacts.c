@@ -1,0 +1,173 @@
+/*
+ * contacts.c: the contacts table.  Every look-up by id is scoped to the
+ * account, so an id taken from another account's page finds nothing.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "contacts.h"
+#include "internal.h"
+
+#define CONTACT_COLUMNS "id, account_id, kind, value, created_at, verified_at"
+
+static void
+contacts_row(sqlite3_stmt *st, struct contact *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->id = sqlite3_column_int64(st, 0);
+	c->account_id = sqlite3_column_int64(st, 1);
+	db_column_copy(st, 2, c->kind, sizeof(c->kind));
+	db_column_copy(st, 3, c->value, sizeof(c->value));
+	c->created_at = sqlite3_column_int64(st, 4);
+	c->verified_at = sqlite3_column_int64(st, 5);
+}
+
+/* Step a statement that yields at most one contact. */
+static int
+contacts_one(struct db *db, sqlite3_stmt *st, struct contact *c)
+{
+	int	 rc;
+
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		contacts_row(st, c);
+	else if (rc != SQLITE_DONE) {
+		db_log_error(db, "contact");
+		return 0;
+	}
+	return 1;
+}
+
+int
+contacts_each(struct db *db, int64_t account_id,
+    void (*fn)(const struct contact *, void *), void *arg)
+{
+	static const char *const sql = "SELECT " CONTACT_COLUMNS
+	    " FROM contacts WHERE account_id = ?1"
+	    " ORDER BY kind = 'phone', created_at, id";
+	sqlite3_stmt	*st;
+	struct contact	 c;
+	int		 rc = SQLITE_ERROR;
+
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	if (db_bind_int(st, 1, account_id))
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			contacts_row(st, &c);
+			fn(&c, arg);
+		}
+	if (rc != SQLITE_DONE)
+		db_log_error(db, "contacts");
+	db_done(st);
+	return rc == SQLITE_DONE;
+}
+
+int
+contacts_get(struct db *db, int64_t account_id, int64_t id, struct contact *c)
+{
+	static const char *const sql = "SELECT " CONTACT_COLUMNS
+	    " FROM contacts WHERE id = ?1 AND account_id = ?2";
+	sqlite3_stmt	*st;
+	int		 ok;
+
+	memset(c, 0, sizeof(*c));
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_int(st, 1, id) && db_bind_int(st, 2, account_id) &&
+	    contacts_one(db, st, c);
+	db_done(st);
+	return ok;
+}
+
+int
+contacts_find(struct db *db, int64_t account_id, const char *kind,
+    const char *value, struct contact *c)
+{
+	static const char *const sql = "SELECT " CONTACT_COLUMNS
+	    " FROM contacts WHERE account_id = ?1 AND kind = ?2"
+	    " AND value = ?3 COLLATE NOCASE";
+	sqlite3_stmt	*st;
+	int		 ok;
+
+	memset(c, 0, sizeof(*c));
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_int(st, 1, account_id) && db_bind_text(st, 2, kind) &&
+	    db_bind_text(st, 3, value) && contacts_one(db, st, c);
+	db_done(st);
+	return ok;
+}
+
+int
+contacts_add(struct db *db, int64_t account_id, const char *kind,
+    const char *value, int64_t now, int64_t *id)
+{
+	static const char *const sql = "INSERT INTO contacts (account_id, "
+	    "kind, value, created_at) VALUES (?1, ?2, ?3, ?4)";
+	sqlite3_stmt	*st;
+	int		 ok;
+
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_int(st, 1, account_id) && db_bind_text(st, 2, kind) &&
+	    db_bind_text(st, 3, value) && db_bind_int(st, 4, now) &&
+	    db_exec_stmt(db, st);
+	db_done(st);
+	if (ok)
+		*id = sqlite3_last_insert_rowid(db_handle(db));
+	return ok;
+}
+
+int
+contacts_set_verified(struct db *db, int64_t id, int64_t now)
+{
+	static const char *const sql =
+	    "UPDATE contacts SET verified_at = ?2 WHERE id = ?1";
+	sqlite3_stmt	*st;
+	int		 ok;
+
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_int(st, 1, id) && db_bind_int(st, 2, now) &&
+	    db_exec_stmt(db, st);
+	db_done(st);
+	return ok;
+}
+
+int
+contacts_remove(struct db *db, int64_t id)
+{
+	static const char *const sql = "DELETE FROM contacts WHERE id = ?1";
+	sqlite3_stmt	*st;
+	int		 ok;
+
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_int(st, 1, id) && db_exec_stmt(db, st);
+	db_done(st);
+	return ok;
+}
+
+int
+contacts_count(struct db *db, int64_t account_id, const char *kind,
+    int verified_only, int *n)
+{
+	static const char *const sql = "SELECT count(*) FROM contacts "
+	    "WHERE account_id = ?1 AND (?2 IS NULL OR kind = ?2) "
+	    "AND (?3 = 0 OR verified_at != 0)";
+	sqlite3_stmt	*st;
+	int		 ok = 0;
+
+	*n = 0;
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	if (db_bind_int(st, 1, account_id) && db_bind_text(st, 2, kind) &&
+	    db_bind_int(st, 3, verified_only) &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		*n = sqlite3_column_int(st, 0);
+		ok = 1;
+	} else
+		db_log_error(db, "contacts count");
+	db_done(st);
+	return ok;
+}

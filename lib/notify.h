@@ -1,0 +1,43 @@
+#ifndef POSTERN_NOTIFY_H
+#define POSTERN_NOTIFY_H
+
+#include <stdint.h>
+
+struct account;
+struct db;
+struct render_dict;
+
+/*
+ * notify.c: an account's verified channels -- its primary address when
+ * verified, its verified recovery emails and phones -- and telling all
+ * of them something (a contact added, a code made, a reset pending).
+ * Messages go through the outbox, in the caller's transaction.
+ */
+
+#define CHANNEL_PRIMARY	0	/* contact_id of the primary address */
+#define CHANNEL_NONE	(-1)	/* "leave none out" */
+
+struct channel {
+	int64_t		 contact_id;	/* CHANNEL_PRIMARY or a contacts.id */
+	int		 is_phone;
+	const char	*value;		/* address or E.164 number */
+};
+
+/* Call fn for each verified channel of a, primary first. */
+int	 notify_each_channel(struct db *, const struct account *a,
+	    void (*fn)(const struct channel *, void *), void *arg);
+/*
+ * Mail mail_tpl to every verified email channel and text sms_tpl to
+ * every verified phone, except the channel with contact id except
+ * (CHANNEL_NONE for none).  d holds the templates' values.  An address
+ * over its mail limit is skipped, not an error.
+ */
+int	 notify_channels(struct db *, const struct account *a, int64_t except,
+	    const char *mail_tpl, const char *sms_tpl, struct render_dict *d,
+	    int64_t now);
+/* Send one message to one channel (mail or SMS by its kind). */
+int	 notify_channel(struct db *, const struct channel *,
+	    const char *mail_tpl, const char *sms_tpl, struct render_dict *d,
+	    int64_t now);
+
+#endif /* !POSTERN_NOTIFY_H */

@@ -1,0 +1,236 @@
+/*
+ * onetime.c: one-time codes typed by people.  See onetime.h for why the
+ * stored hash is keyed.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "internal.h"
+#include "onetime.h"
+
+/* The stored form: keyed BLAKE2b of "account:code". */
+static void
+onetime_mac(const unsigned char key[KEY_BYTES], int64_t account_id,
+    const char *code, unsigned char out[HASH_BYTES])
+{
+	char	 msg[64];
+	int	 n;
+
+	n = snprintf(msg, sizeof(msg), "%lld:%s", (long long)account_id,
+	    code);
+	crypto_generichash(out, HASH_BYTES, (const unsigned char *)msg,
+	    (size_t)n, key, KEY_BYTES);
+	sodium_memzero(msg, sizeof(msg));
+}
+
+static int
+onetime_bind_contact(sqlite3_stmt *st, int i, int64_t contact_id)
+{
+	if (contact_id == 0)
+		return sqlite3_bind_null(st, i) == SQLITE_OK;
+	return db_bind_int(st, i, contact_id);
+}
+
+int
+onetime_create(struct db *db, const unsigned char key[KEY_BYTES],
+    int64_t account_id, const char *purpose, int64_t contact_id, int64_t now,
+    char code_out[ONETIME_TEXT])
+{
+	static const char *const void_sql = "UPDATE codes SET used_at = ?4 "
+	    "WHERE account_id = ?1 AND purpose = ?2 AND contact_id IS ?3 "
+	    "AND used_at IS NULL";
+	static const char *const sql = "INSERT INTO codes (account_id, "
+	    "purpose, contact_id, code_hash, created_at, expires_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+	sqlite3_stmt	*st;
+	unsigned char	 h[HASH_BYTES];
+	int		 ok;
+
+	if ((st = db_prepare(db, void_sql)) == NULL)
+		return 0;
+	ok = db_bind_int(st, 1, account_id) && db_bind_text(st, 2, purpose) &&
+	    onetime_bind_contact(st, 3, contact_id) &&
+	    db_bind_int(st, 4, now) && db_exec_stmt(db, st);
+	db_done(st);
+	if (!ok)
+		return 0;
+	code_new_digits(code_out, ONETIME_DIGITS);
+	onetime_mac(key, account_id, code_out, h);
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_int(st, 1, account_id) && db_bind_text(st, 2, purpose) &&
+	    onetime_bind_contact(st, 3, contact_id) &&
+	    db_bind_blob(st, 4, h, sizeof(h)) && db_bind_int(st, 5, now) &&
+	    db_bind_int(st, 6, now + ONETIME_TTL) && db_exec_stmt(db, st);
+	db_done(st);
+	return ok;
+}
+
+/* Count one more try on row id; *attempts receives the new count. */
+static int
+onetime_try(struct db *db, int64_t id, int *attempts)
+{
+	static const char *const sql = "UPDATE codes SET attempts = "
+	    "attempts + 1 WHERE id = ?1 RETURNING attempts";
+	sqlite3_stmt	*st;
+	int		 ok = 0;
+
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	if (db_bind_int(st, 1, id) && sqlite3_step(st) == SQLITE_ROW) {
+		*attempts = sqlite3_column_int(st, 0);
+		ok = sqlite3_step(st) == SQLITE_DONE;
+	}
+	if (!ok)
+		db_log_error(db, "code try");
+	db_done(st);
+	return ok;
+}
+
+/* Use row id up, once: of two racing requests only one wins. */
+static int
+onetime_use(struct db *db, int64_t id, int64_t now, int *won)
+{
+	static const char *const sql = "UPDATE codes SET used_at = ?2 "
+	    "WHERE id = ?1 AND used_at IS NULL";
+	sqlite3_stmt	*st;
+	int		 ok;
+
+	*won = 0;
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_int(st, 1, id) && db_bind_int(st, 2, now) &&
+	    db_exec_stmt(db, st);
+	if (ok)
+		*won = db_changes(db) == 1;
+	db_done(st);
+	return ok;
+}
+
+int
+onetime_check(struct db *db, const unsigned char key[KEY_BYTES],
+    int64_t account_id, const char *purpose, int64_t contact_id,
+    const char *code, int64_t now, enum onetime_result *res, int *left)
+{
+	static const char *const sql = "SELECT id, code_hash, attempts "
+	    "FROM codes WHERE account_id = ?1 AND purpose = ?2 "
+	    "AND contact_id IS ?3 AND used_at IS NULL AND expires_at > ?4 "
+	    "ORDER BY id DESC LIMIT 1";
+	sqlite3_stmt	*st;
+	unsigned char	 h[HASH_BYTES], want[HASH_BYTES];
+	int64_t		 id = 0;
+	int		 rc, attempts = 0, won, ok = 0;
+
+	*res = ONETIME_NONE;
+	*left = 0;
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	if (db_bind_int(st, 1, account_id) && db_bind_text(st, 2, purpose) &&
+	    onetime_bind_contact(st, 3, contact_id) &&
+	    db_bind_int(st, 4, now)) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW &&
+		    sqlite3_column_bytes(st, 1) == HASH_BYTES) {
+			id = sqlite3_column_int64(st, 0);
+			memcpy(want, sqlite3_column_blob(st, 1), HASH_BYTES);
+			attempts = sqlite3_column_int(st, 2);
+		}
+		ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
+	}
+	db_done(st);
+	if (!ok) {
+		db_log_error(db, "code check");
+		return 0;
+	}
+	if (id == 0 || attempts >= ONETIME_TRIES)
+		return 1;
+	onetime_mac(key, account_id, code, h);
+	if (sodium_memcmp(h, want, HASH_BYTES) == 0) {
+		if (!onetime_use(db, id, now, &won))
+			return 0;
+		*res = won ? ONETIME_OK : ONETIME_NONE;
+		return 1;
+	}
+	if (!onetime_try(db, id, &attempts))
+		return 0;
+	*left = attempts >= ONETIME_TRIES ? 0 : ONETIME_TRIES - attempts;
+	*res = *left == 0 ? ONETIME_EXHAUSTED : ONETIME_WRONG;
+	return 1;
+}
+
+int
+onetime_match(struct db *db, const unsigned char key[KEY_BYTES],
+    int64_t account_id, const char *purpose, const char *code, int64_t now,
+    int64_t *contact_id, int *found)
+{
+	static const char *const sql = "SELECT id, code_hash, contact_id "
+	    "FROM codes WHERE account_id = ?1 AND purpose = ?2 "
+	    "AND used_at IS NULL AND expires_at > ?3";
+	sqlite3_stmt	*st;
+	unsigned char	 h[HASH_BYTES];
+	int64_t		 id = 0, cid = 0;
+	int		 rc = SQLITE_ERROR, won;
+
+	*found = 0;
+	*contact_id = 0;
+	onetime_mac(key, account_id, code, h);
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	if (db_bind_int(st, 1, account_id) && db_bind_text(st, 2, purpose) &&
+	    db_bind_int(st, 3, now))
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			/* Every row is compared: no early exit on a match. */
+			if (sqlite3_column_bytes(st, 1) == HASH_BYTES &&
+			    sodium_memcmp(h, sqlite3_column_blob(st, 1),
+			    HASH_BYTES) == 0) {
+				id = sqlite3_column_int64(st, 0);
+				cid = sqlite3_column_int64(st, 2);
+			}
+		}
+	db_done(st);
+	if (rc != SQLITE_DONE) {
+		db_log_error(db, "code match");
+		return 0;
+	}
+	if (id == 0)
+		return 1;
+	if (!onetime_use(db, id, now, &won))
+		return 0;
+	*found = won;
+	*contact_id = cid;
+	return 1;
+}
+
+int
+onetime_void(struct db *db, int64_t account_id, const char *purpose,
+    int64_t now)
+{
+	static const char *const sql = "UPDATE codes SET used_at = ?3 "
+	    "WHERE account_id = ?1 AND purpose = ?2 AND used_at IS NULL";
+	sqlite3_stmt	*st;
+	int		 ok;
+
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_int(st, 1, account_id) && db_bind_text(st, 2, purpose) &&
+	    db_bind_int(st, 3, now) && db_exec_stmt(db, st);
+	db_done(st);
+	return ok;
+}
+
+int
+onetime_purge(struct db *db, int64_t now)
+{
+	static const char *const sql = "DELETE FROM codes WHERE expires_at < ?1";
+	sqlite3_stmt	*st;
+	int		 ok;
+
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_int(st, 1, now - 86400) && db_exec_stmt(db, st);
+	db_done(st);
+	return ok;
+}

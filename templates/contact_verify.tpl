@@ -1,0 +1,18 @@
+{{%AUTOESCAPE context="HTML"}}<h1>Confirm a contact</h1>
+{{#SENT}}<p class="notice" role="status">We sent a new code to {{VALUE}}. The old one no longer works.</p>{{/SENT}}
+{{#HAS_ERROR}}<p class="error" role="alert" id="form-error">{{ERROR}}</p>{{/HAS_ERROR}}
+<p>Type the 8-digit code we sent to <strong>{{VALUE}}</strong>. It works for 15 minutes.</p>
+<form method="post" action="{{BASE}}/contacts/verify">
+<input type="hidden" name="csrf" value="{{CSRF}}">
+<input type="hidden" name="id" value="{{ID}}">
+<p><label for="code">Code</label>
+<input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="16" required></p>
+<p><button type="submit">Confirm</button></p>
+</form>
+<form method="post" action="{{BASE}}/contacts/verify">
+<input type="hidden" name="csrf" value="{{CSRF}}">
+<input type="hidden" name="id" value="{{ID}}">
+<input type="hidden" name="resend" value="1">
+<p><button type="submit" class="secondary">Send a new code</button></p>
+</form>
+<p><a href="{{BASE}}/contacts">Back to your contacts</a></p>

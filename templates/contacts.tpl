@@ -1,0 +1,57 @@
+{{%AUTOESCAPE context="HTML"}}<h1>Recovery contacts</h1>
+<p>These are your ways back in if you forget your password. Each one counts once you confirm it with the code we send. Every change here is told to all of them.</p>
+{{#HAS_ERROR}}<p class="error" role="alert" id="form-error">{{ERROR}}</p>{{/HAS_ERROR}}
+<ul class="items" id="contacts">
+<li class="contact primary">
+<span class="kind">Primary email</span> <strong class="value">{{PRIMARY}}</strong>
+{{#PRIMARY_VERIFIED}}<span class="badge ok">verified</span>{{/PRIMARY_VERIFIED}}
+{{#PRIMARY_PENDING}}<span class="badge warn">not verified</span>{{/PRIMARY_PENDING}}
+<small>Added {{PRIMARY_ADDED}}. Change it on <a href="{{BASE}}/email">the email page</a>.</small>
+</li>
+{{#CONTACT}}<li class="contact">
+<span class="kind">{{KIND}}</span> <strong class="value">{{VALUE}}</strong>
+{{#VERIFIED}}<span class="badge ok">verified</span>{{/VERIFIED}}
+{{#PENDING}}<span class="badge warn">pending</span>{{/PENDING}}
+<small>Added {{ADDED}}.</small>
+{{#PENDING}}<form method="post" action="{{BASE}}/contacts/verify" class="row">
+<input type="hidden" name="csrf" value="{{CSRF}}">
+<input type="hidden" name="id" value="{{ID}}">
+<label for="code-{{ID}}">Code we sent</label>
+<input id="code-{{ID}}" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="16" required>
+<button type="submit">Confirm</button>
+</form>
+<form method="post" action="{{BASE}}/contacts/verify" class="inline">
+<input type="hidden" name="csrf" value="{{CSRF}}">
+<input type="hidden" name="id" value="{{ID}}">
+<input type="hidden" name="resend" value="1">
+<button type="submit" class="secondary">Send a new code</button>
+</form>{{/PENDING}}
+<form method="post" action="{{BASE}}/contacts/remove" class="inline">
+<input type="hidden" name="csrf" value="{{CSRF}}">
+<input type="hidden" name="id" value="{{ID}}">
+<button type="submit" class="secondary">Remove</button>
+</form>
+</li>{{/CONTACT}}
+</ul>
+<h2>Add a contact</h2>
+<form method="post" action="{{BASE}}/contacts">
+<input type="hidden" name="csrf" value="{{CSRF}}">
+{{#PHONES}}<fieldset><legend>Kind</legend>
+<label class="choice"><input type="radio" name="kind" value="email" {{#KIND_EMAIL}}checked{{/KIND_EMAIL}}> Email address</label>
+<label class="choice"><input type="radio" name="kind" value="phone" {{#KIND_PHONE}}checked{{/KIND_PHONE}}> Phone number (international form, like +49 30 1234567)</label>
+</fieldset>
+<p><label for="value">Address or number</label>
+<input id="value" name="value" value="{{TYPED}}" required maxlength="254" autocomplete="off"></p>{{/PHONES}}
+{{#NO_PHONES}}<input type="hidden" name="kind" value="email">
+<p><label for="value">Email address</label>
+<input id="value" name="value" type="email" value="{{TYPED}}" required maxlength="254" autocomplete="email"></p>{{/NO_PHONES}}
+<p><button type="submit">Add and send a code</button></p>
+</form>
+<h2>More ways back in</h2>
+<ul>
+<li><a href="{{BASE}}/contacts/recovery-code">Recovery code</a>:
+{{#HAS_RECOVERY_CODE}}made {{RECOVERY_CODE_AT}}.{{/HAS_RECOVERY_CODE}}{{#NO_RECOVERY_CODE}}none yet.{{/NO_RECOVERY_CODE}}</li>
+<li><a href="{{BASE}}/contacts/2fa">Two-step verification</a>:
+{{#TWOFA_ON}}on.{{/TWOFA_ON}}{{#TWOFA_OFF}}off.{{/TWOFA_OFF}}</li>
+{{#KITS}}<li><a href="{{BASE}}/contacts/kit">Recovery kit</a> held half by you and half by your hoster.</li>{{/KITS}}
+</ul>

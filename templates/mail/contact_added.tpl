@@ -1,0 +1,11 @@
+A recovery contact was added to your Postern account
+
+Hello {{USERNAME}},
+
+{{WHAT}} was added as a recovery contact of your account
+on {{WHEN}} from {{IP}}.
+
+If this was not you, someone has your password or a logged-in session:
+log in, remove the contact and change your password.
+
+{{BASE_URL}}/contacts

@@ -1,0 +1,10 @@
+A recovery contact was removed from your Postern account
+
+Hello {{USERNAME}},
+
+{{WHAT}} was removed from the recovery contacts of your account
+on {{WHEN}} from {{IP}}.
+
+If this was not you, log in and check your contacts now.
+
+{{BASE_URL}}/contacts

@@ -1,0 +1,3 @@
+Postern code:
+{{CODE}}
+It works for 15 minutes.

@@ -1,0 +1,27 @@
+{{%AUTOESCAPE context="HTML"}}<h1>Two-step verification</h1>
+{{#HAS_ERROR}}<p class="error" role="alert" id="form-error">{{ERROR}}</p>{{/HAS_ERROR}}
+{{#ON}}<p>Two-step verification is on since {{SINCE}}. Each login asks for a code from your authenticator app.</p>
+<h2>Turn it off</h2>
+<form method="post" action="{{BASE}}/contacts/2fa">
+<input type="hidden" name="csrf" value="{{CSRF}}">
+<input type="hidden" name="disable" value="1">
+<p><label for="code">Code from your authenticator</label>
+<input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="16" required></p>
+<p><button type="submit">Turn off</button></p>
+</form>{{/ON}}
+{{#OFF}}<p>With two-step verification, logging in needs a code from an authenticator app on your phone as well as your password.</p>
+{{#BLOCKED}}<p class="warning" role="status">{{WHY}}</p>{{/BLOCKED}}
+<ol>
+<li>Scan this code with your authenticator app:
+{{! QR is an SVG drawn by qr.c from the code's bitmap alone: no user text. }}<div class="qr">{{QR:none}}</div></li>
+<li>Or type this key into it by hand: <code id="totp-secret">{{SECRET}}</code>
+<details><summary>Setup link</summary><code class="uri">{{URI}}</code></details></li>
+<li>Type the 6-digit code the app shows:
+<form method="post" action="{{BASE}}/contacts/2fa">
+<input type="hidden" name="csrf" value="{{CSRF}}">
+<p><label for="code">Code</label>
+<input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="16" required></p>
+<p><button type="submit">Turn on</button></p>
+</form></li>
+</ol>{{/OFF}}
+<p><a href="{{BASE}}/contacts">Back to your contacts</a></p>
