@@ -8,23 +8,51 @@
 #include <string.h>
 
 #include "postern.h"
+#include "contacts.h"
 #include "domains.h"
+
+struct warn_ctx {
+	struct req	*r;
+	int		 ok;
+};
+
+/* Platform rule: warn when someone verified the domain an address is on. */
+static void
+warn_address(struct warn_ctx *wc, const char *email)
+{
+	struct r1_check		 c;
+	struct render_dict	*row;
+
+	if (!domains_check_address(wc->r->app->db, RECOVERY_PLATFORM,
+	    wc->r->acct.id, email, &c)) {
+		wc->ok = 0;
+		return;
+	}
+	if (c.verdict == R1_ALLOWED)
+		return;
+	row = render_section(wc->r->page, "ADDRESS_ON_DOMAIN");
+	render_set(row, "ADDRESS", email);
+	render_set(row, "CONFLICT", c.domain);
+}
+
+static void
+warn_contact(const struct contact *c, void *arg)
+{
+	if (strcmp(c->kind, "email") == 0)
+		warn_address(arg, c->value);
+}
 
 static void
 account_get(struct req *r)
 {
-	struct r1_check	 c;
+	struct warn_ctx	 wc = { r, 1 };
 
-	/* Platform rule: someone verified the domain this address is on. */
 	if (r->app->cfg.recovery_rule == RECOVERY_PLATFORM) {
-		if (!domains_check_address(r->app->db, RECOVERY_PLATFORM,
-		    r->acct.id, r->acct.email, &c)) {
+		warn_address(&wc, r->acct.email);
+		if (!wc.ok || !contacts_each(r->app->db, r->acct.id,
+		    warn_contact, &wc) || !wc.ok) {
 			page_storage_error(r);
 			return;
-		}
-		if (c.verdict != R1_ALLOWED) {
-			render_show(r->page, "ADDRESS_ON_DOMAIN");
-			render_set(r->page, "CONFLICT", c.domain);
 		}
 	}
 	render_set(r->page, "USERNAME", r->acct.username);

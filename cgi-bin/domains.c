@@ -122,8 +122,8 @@ domains_add_post(struct req *r)
 			goto fail;
 		snprintf(msg, sizeof(msg), "You cannot manage %s while your "
 		    "address %s is on %s: a broken DNS record could then "
-		    "lock you out. Change your address to a personal one "
-		    "first.", name, r->acct.email, c.domain);
+		    "lock you out. Replace that address with a personal one "
+		    "first.", name, c.address, c.domain);
 		domains_page(r, 422, msg, typed);
 		return;
 	}

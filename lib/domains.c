@@ -9,11 +9,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "contacts.h"
 #include "domains.h"
 #include "internal.h"
 
 /* The most managed domains one account's R1 check considers at once. */
 #define DOMAINS_MAX_OWN	256
+/* An account's addresses: the primary and CONTACTS_MAX recovery ones. */
+#define DOMAINS_MAX_ADDRS	(1 + CONTACTS_MAX)
 
 #define DOMAIN_COLUMNS "id, account_id, name, registrable, challenge, " \
 	"created_at, verified_at"
@@ -257,11 +260,13 @@ domains_check_domain(struct db *db, int64_t account_id,
 {
 	/* Every address of the account that can receive recovery codes. */
 	static const char *const sql =
-	    "SELECT email FROM accounts WHERE id = ?1";
+	    "SELECT email FROM accounts WHERE id = ?1 UNION ALL "
+	    "SELECT value FROM contacts WHERE account_id = ?1 AND "
+	    "kind = 'email'";
 	sqlite3_stmt	*st;
-	char		 email[255], dom[DOMAIN_MAX + 1];
-	char		 regs[8][DOMAIN_MAX + 1];
-	const char	*ptrs[8], *conflict;
+	char		 emails[DOMAINS_MAX_ADDRS][255], dom[DOMAIN_MAX + 1];
+	char		 regs[DOMAINS_MAX_ADDRS][DOMAIN_MAX + 1];
+	const char	*ptrs[DOMAINS_MAX_ADDRS], *conflict;
 	size_t		 n = 0, i;
 	int		 rc, suffix;
 
@@ -272,9 +277,10 @@ domains_check_domain(struct db *db, int64_t account_id,
 		db_done(st);
 		return 0;
 	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 8) {
-		db_column_copy(st, 0, email, sizeof(email));
-		if (domain_of_email(email, dom) &&
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+	    n < DOMAINS_MAX_ADDRS) {
+		db_column_copy(st, 0, emails[n], sizeof(emails[n]));
+		if (domain_of_email(emails[n], dom) &&
 		    domain_registrable(dom, regs[n], &suffix))
 			n++;
 	}
@@ -286,8 +292,12 @@ domains_check_domain(struct db *db, int64_t account_id,
 	for (i = 0; i < n; i++)
 		ptrs[i] = regs[i];
 	c->verdict = policy_r1_domain(registrable, ptrs, n, &conflict);
-	if (conflict != NULL)
-		snprintf(c->domain, sizeof(c->domain), "%s", conflict);
+	for (i = 0; conflict != NULL && i < n; i++)
+		if (ptrs[i] == conflict) {
+			/* Both are NUL-terminated within their sizes. */
+			memcpy(c->domain, regs[i], sizeof(c->domain));
+			memcpy(c->address, emails[i], sizeof(c->address));
+		}
 	return 1;
 }
 
@@ -301,7 +311,10 @@ domains_each_account_on(struct db *db, const char *reg, int64_t except,
 	 * domain is verified, so a scan is acceptable.
 	 */
 	static const char *const sql = "SELECT id, email FROM accounts "
-	    "WHERE id != ?2 AND (email LIKE '%@' || ?1 OR email LIKE '%.' || ?1)";
+	    "WHERE id != ?2 AND (email LIKE '%@' || ?1 OR email LIKE '%.' || ?1)"
+	    " UNION ALL SELECT account_id, value FROM contacts "
+	    "WHERE kind = 'email' AND account_id != ?2 AND "
+	    "(value LIKE '%@' || ?1 OR value LIKE '%.' || ?1)";
 	sqlite3_stmt	*st;
 	char		 email[255], dom[DOMAIN_MAX + 1], r[DOMAIN_MAX + 1];
 	int		 rc = SQLITE_ERROR, suffix;

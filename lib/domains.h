@@ -30,6 +30,7 @@ struct managed_domain {
 struct r1_check {
 	enum r1_verdict	 verdict;
 	char		 domain[DOMAIN_MAX + 1];
+	char		 address[255];	/* domains_check_domain: whose */
 };
 
 int	 domains_each(struct db *, int64_t account_id,
@@ -51,12 +52,14 @@ int	 domains_remove(struct db *, int64_t id);
 /* R1 for an address entering account_id (0 at signup). */
 int	 domains_check_address(struct db *, enum recovery_rule,
 	    int64_t account_id, const char *email, struct r1_check *);
-/* R1 the other way: may account_id add a domain with this registrable? */
+/* R1 the other way: may account_id add a domain with this registrable?
+ * Every address counts: primary and recovery, verified or pending. */
 int	 domains_check_domain(struct db *, int64_t account_id,
 	    const char *registrable, struct r1_check *);
 /*
- * Call fn for every account other than except whose address is on the
- * registrable domain reg: they must replace it (platform rule).
+ * Call fn for every address (primary or recovery email) of an account
+ * other than except that is on the registrable domain reg: it must be
+ * replaced (platform rule).
  */
 int	 domains_each_account_on(struct db *, const char *reg, int64_t except,
 	    void (*fn)(int64_t account_id, const char *email, void *),

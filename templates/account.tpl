@@ -1,5 +1,5 @@
 {{%AUTOESCAPE context="HTML"}}<h1>Your account</h1>
-{{#ADDRESS_ON_DOMAIN}}<p class="warning" role="alert" id="address-warning">Your address is on {{CONFLICT}}, a domain now managed by an account on this platform. Postern will not send recovery codes there: please replace it with a personal address.</p>{{/ADDRESS_ON_DOMAIN}}
+{{#ADDRESS_ON_DOMAIN}}<p class="warning address-warning" role="alert">Your address {{ADDRESS}} is on {{CONFLICT}}, a domain now managed by an account on this platform. Postern will not send recovery codes there: please replace it with a personal address.</p>{{/ADDRESS_ON_DOMAIN}}
 <dl class="facts">
 <dt>Username</dt><dd id="username">{{USERNAME}}</dd>
 <dt>Email address</dt><dd id="email">{{EMAIL}}

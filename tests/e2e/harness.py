@@ -1402,3 +1402,424 @@ if __name__ == '__main__':
     sys.stderr.write('usage: harness.py serve [--port N] [--dir DIR]\n'
                      '(tests import it as a module)\n')
     sys.exit(2)
+
+
+# ------------------------------------------------------------------ #
+# Helpers for the contacts, two-step verification and activity tests
+# (issue 4).  Additions only: nothing above depends on them.
+
+import base64 as _base64
+import hashlib as _hashlib
+import hmac as _hmac
+import json as _json
+import struct as _struct
+
+# The test sms_command: it appends what it gets to sms_log(stack).
+SMS_CAPTURE = os.path.join(REPO, 'tests', 'sms-capture')
+
+# A one-time code of a mail or SMS: a line that is exactly 8 digits.
+CODE_LINE = re.compile(r'^\s*(\d{8})\s*$', re.M)
+
+# A recovery code or kit half: groups of 4 base32 characters joined by -.
+GROUPS = r'[A-Z2-7]{4}(?:-[A-Z2-7]{4})+'
+
+
+def totp(secret_b32, t=None, step=None):
+    """The RFC 6238 code (HMAC-SHA-1, 6 digits, 30-second steps) of the
+    base32 secret (spaces and case ignored) at time t (default now), or
+    at the time step step."""
+    key = ''.join(secret_b32.split()).upper().replace('-', '')
+    key = _base64.b32decode(key + '=' * (-len(key) % 8))
+    if step is None:
+        step = int((time.time() if t is None else t) // 30)
+    mac = _hmac.new(key, _struct.pack('>Q', step), _hashlib.sha1).digest()
+    off = mac[-1] & 0x0F
+    n = _struct.unpack('>I', mac[off:off + 4])[0] & 0x7FFFFFFF
+    return '%06d' % (n % 1000000)
+
+
+def totp_secret_bytes(secret_b32):
+    """The raw secret of a base32 text (spaces and case ignored)."""
+    key = ''.join(secret_b32.split()).upper()
+    return _base64.b32decode(key + '=' * (-len(key) % 8))
+
+
+def sms_log(stack):
+    """Where tests/sms-capture writes: $POSTERN_SMS_LOG, or sms.log next
+    to the stack's configuration file."""
+    return os.environ.get('POSTERN_SMS_LOG') or \
+        os.path.join(os.path.dirname(stack.conf_path), 'sms.log')
+
+
+def sms_messages(stack, to=None):
+    """Every SMS tests/sms-capture received, oldest first, as dicts with
+    'to' (its one argument), 'argv' (all its arguments) and 'text' (its
+    standard input); only those to the number to when given."""
+    out = []
+    try:
+        with open(sms_log(stack), 'r', encoding='utf-8') as f:
+            for line in f:
+                if line.strip():
+                    out.append(_json.loads(line))
+    except FileNotFoundError:
+        pass
+    if to is not None:
+        out = [m for m in out if m.get('to') == to]
+    return out
+
+
+def codes_in(text):
+    """The one-time codes of a mail body or SMS text: every line that is
+    exactly 8 digits."""
+    return CODE_LINE.findall(text or '')
+
+
+def code_in(text):
+    """The last one-time code in text, or None."""
+    found = codes_in(text)
+    return found[-1] if found else None
+
+
+def db_write(stack, query, *params):
+    """Run one writing statement on the database (for tests that set up
+    time, such as an expired code); the number of rows it changed."""
+    con = sqlite3.connect(stack.db_path, timeout=10)
+    try:
+        cur = con.execute(query, params)
+        con.commit()
+        return cur.rowcount
+    finally:
+        con.close()
+
+
+def found_in_db(snapshot, needle, skip=()):
+    """Where needle (str, or bytes) occurs in a db_snapshot(): text
+    cells that contain it (as text) and blob cells that contain it (as
+    bytes), as 'table (row)' lines."""
+    b = needle if isinstance(needle, bytes) else needle.encode('utf-8')
+    s = needle if isinstance(needle, str) else None
+    found = []
+    for table, rows in snapshot.items():
+        if table in skip:
+            continue
+        for row in rows:
+            for cell in row:
+                if (isinstance(cell, str) and s is not None and s in cell) \
+                        or (isinstance(cell, bytes) and b in cell):
+                    found.append('%s %r' % (table, row))
+                    break
+    return found
+
+
+def session_row(stack, client):
+    """The sessions row of the client's cookie as a dict (the database
+    keeps the BLAKE2b-256 hash of the cookie), or None."""
+    cookie = client.cookie('postern')
+    if not cookie:
+        return None
+    h = _hashlib.blake2b(cookie.encode('ascii'), digest_size=32).digest()
+    con = sqlite3.connect(stack.db_path, timeout=10)
+    try:
+        con.execute('PRAGMA query_only = 1')
+        con.row_factory = sqlite3.Row
+        row = con.execute('SELECT * FROM sessions WHERE token_hash = ?',
+                          (h,)).fetchone()
+        return dict(row) if row is not None else None
+    finally:
+        con.close()
+
+
+def account_id(stack, username):
+    rows = stack.sql('SELECT id FROM accounts WHERE username = ?', username)
+    return rows[0][0] if rows else None
+
+
+def events_of(stack, username, kind=None):
+    """(kind, detail) of the account's events, oldest first."""
+    q = 'SELECT e.kind, e.detail FROM events e JOIN accounts a ON ' \
+        'a.id = e.account_id WHERE a.username = ?'
+    args = [username]
+    if kind is not None:
+        q += ' AND e.kind = ?'
+        args.append(kind)
+    return stack.sql(q + ' ORDER BY e.id', *args)
+
+
+class _ElementText(html.parser.HTMLParser):
+    """The text of the first element with a given id, and the raw start
+    tags of the page."""
+
+    def __init__(self, want_id):
+        super().__init__(convert_charrefs=True)
+        self.want = want_id
+        self.stack = []         # [tag, capturing]
+        self.parts = None
+        self.done = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict((k, v or '') for k, v in attrs)
+        hit = not self.done and self.parts is None and \
+            a.get('id') == self.want
+        if hit:
+            self.parts = []
+        if tag in _VOID:
+            if hit:
+                self.done = True
+            return
+        self.stack.append([tag, hit])
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag):
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                if any(c for _t, c in self.stack[i:]):
+                    self.done = True
+                del self.stack[i:]
+                break
+
+    def handle_data(self, data):
+        if self.parts is not None and not self.done:
+            self.parts.append(data)
+
+
+def element_text(resp, element_id):
+    """The text of the page's element with the given id, white space
+    folded, or None when there is no such element."""
+    p = _ElementText(element_id)
+    p.feed(resp.text)
+    p.close()
+    if p.parts is None:
+        return None
+    return ' '.join(''.join(p.parts).split())
+
+
+class _Blocks(html.parser.HTMLParser):
+    """Texts of the elements that make one row of a list or table."""
+
+    TAGS = ('li', 'tr', 'article', 'section', 'div', 'fieldset', 'dd',
+            'p', 'form', 'table', 'ul', 'ol', 'dl')
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack = []         # [tag, parts or None, index in out]
+        self.out = []           # [tag, text] in document order
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ('script', 'style'):
+            self.skip += 1
+        if tag in _VOID:
+            return
+        if tag in self.TAGS:
+            self.out.append([tag, None])
+            self.stack.append([tag, [], len(self.out) - 1])
+        else:
+            self.stack.append([tag, None, None])
+
+    def handle_endtag(self, tag):
+        if tag in ('script', 'style') and self.skip:
+            self.skip -= 1
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                for el in self.stack[i:]:
+                    self._close(el)
+                del self.stack[i:]
+                break
+
+    def _close(self, el):
+        if el[1] is not None:
+            self.out[el[2]][1] = ' '.join(''.join(el[1]).split())
+
+    def handle_data(self, data):
+        if self.skip:
+            return
+        for el in self.stack:
+            if el[1] is not None:
+                el[1].append(data + ' ')
+
+    def close(self):
+        super().close()
+        for el in self.stack:
+            self._close(el)
+        self.stack = []
+
+
+def blocks(resp, tags=None):
+    """(tag, text) of the page's block elements (li, tr, div, section,
+    ...) in document order; only those of tags when given."""
+    p = _Blocks()
+    p.feed(resp.text)
+    p.close()
+    return [(t, x or '') for t, x in p.out if tags is None or t in tags]
+
+
+def row_with(resp, needle, tags=('li', 'tr', 'article', 'section', 'div',
+                                 'fieldset', 'dd', 'p')):
+    """The text of the smallest row-like element whose text contains
+    needle (case-insensitive), or None."""
+    n = needle.lower()
+    found = [x for t, x in blocks(resp, tags) if n in x.lower()]
+    return min(found, key=len) if found else None
+
+
+def forms_to(client, resp, path):
+    """The page's POST forms whose action ends with path (query
+    ignored), each as a dict with 'fields' made a dict too."""
+    out = []
+    for f in client.forms(resp):
+        action = (f['action'] or '').split('?')[0]
+        if f['method'] == 'post' and action.endswith(path):
+            g = dict(f)
+            g['values'] = {}
+            for name, _t, value in f['fields']:
+                g['values'].setdefault(name, value)
+            out.append(g)
+    return out
+
+
+def input_attrs(resp, name):
+    """The attributes of the first input (or textarea) named name, as a
+    dict, or None."""
+    class P(html.parser.HTMLParser):
+        found = None
+
+        def handle_starttag(self, tag, attrs):
+            a = dict((k, v if v is not None else '') for k, v in attrs)
+            if self.found is None and tag in ('input', 'textarea') and \
+                    a.get('name') == name:
+                self.found = a
+    p = P(convert_charrefs=True)
+    p.feed(resp.text)
+    p.close()
+    return p.found
+
+
+def crashes(stack):
+    """Lines of the logs that tell of a crash or a sanitizer report."""
+    return [ln for ln in stack.logs().splitlines()
+            if re.search(r'(?i)sanitizer|runtime error|segfault|'
+                         r'child exited|child signaled', ln)]
+
+
+class Deliveries:
+    """What reached people since the last look: deliver() runs one
+    `postern mailer --once` and returns the mails and SMS that arrived
+    since the previous call (or since this object was made)."""
+
+    def __init__(self, stack):
+        self.stack = stack
+        self.mail_seen = len(stack.mails())
+        self.sms_seen = len(sms_messages(stack))
+        self.last_run = None
+
+    def deliver(self):
+        self.last_run = self.stack.mailer_once()
+        mails = self.stack.mails()
+        sms = sms_messages(self.stack)
+        new_mails, new_sms = mails[self.mail_seen:], sms[self.sms_seen:]
+        self.mail_seen, self.sms_seen = len(mails), len(sms)
+        return new_mails, new_sms
+
+    @staticmethod
+    def to(items, who):
+        """The mails (Mail) or SMS (dict) of items addressed to who."""
+        who = who.lower()
+        out = []
+        for m in items:
+            if isinstance(m, dict):
+                if m.get('to') == who:
+                    out.append(m)
+            elif who in (r.lower() for r in m.recipients):
+                out.append(m)
+        return out
+
+
+# ------------------------------------------------------------------ #
+# Helpers for the password reset tests (issue 5).  Additions only:
+# nothing above depends on them.
+
+# A link token: 32 random bytes in base64url.
+TOKEN = r'[A-Za-z0-9_-]{43}'
+
+
+def from_ip(client, ip):
+    """Make every request of client arrive as if from ip, through an
+    X-Forwarded-For header (the stack needs trusted_proxies =
+    127.0.0.1); per-IP limits then count each person apart.  Returns
+    the client."""
+    plain = client.request
+
+    def request(method, path, body=None, headers=None):
+        h = {'X-Forwarded-For': ip}
+        h.update(headers or {})
+        return plain(method, path, body=body, headers=h)
+    client.request = request
+    return client
+
+
+def ask_reset(client, username):
+    """Open /reset and ask for codes for username (as typed)."""
+    client.get('/reset')
+    return client.post('/reset', {'username': username})
+
+
+def prove_reset(client, username, codes, password, fresh_page=True):
+    """POST /reset/prove with username, one code field per code (in
+    order) and the new password; the form is opened first (fresh_page)
+    so the csrf token is the page's."""
+    if fresh_page:
+        client.get('/reset/prove?username=' +
+                   urllib.parse.quote(username, safe=''))
+    pairs = [('username', username)] + [('code', c) for c in codes] + \
+        [('password', password)]
+    return client.post('/reset/prove', pairs)
+
+
+def try_login(stack, username, password, ip=None):
+    """A new browser that logs in: (client, response).  303 to /account
+    (or /login/2fa) when the password is right."""
+    c = stack.client()
+    if ip:
+        from_ip(c, ip)
+    c.get('/login')
+    return c, c.post('/login', {'username': username, 'password': password})
+
+
+def password_works(stack, username, password, ip=None):
+    """The password is accepted at /login (a 303 to /account or
+    /login/2fa)."""
+    _c, r = try_login(stack, username, password, ip)
+    return r.status == 303 and (stack.path_of(r.location) or '') in (
+        '/account', '/login/2fa')
+
+
+def message_text(m):
+    """The text of a Mail (subject and body) or an SMS (a dict)."""
+    return m['text'] if isinstance(m, dict) else \
+        '%s\n%s' % (m.subject, m.body)
+
+
+def links_in(stack, m, path_prefix):
+    """The lines of a mail body or an SMS text that are exactly a link
+    starting with base_url + path_prefix."""
+    want = stack.base_url + path_prefix
+    text = m['text'] if isinstance(m, dict) else m.body
+    out = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith(want) and re.fullmatch(r'https?://\S+', line):
+            out.append(line)
+    return out
+
+
+def token_of(link):
+    """The t= of a link, or None."""
+    if not link:
+        return None
+    q = urllib.parse.urlsplit(link).query
+    vals = urllib.parse.parse_qs(q).get('t')
+    return vals[0] if vals else None

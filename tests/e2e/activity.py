@@ -1,0 +1,242 @@
+#!/usr/bin/python3
+"""
+activity.py: /account/activity end to end on the real stack: the
+account's security events, newest first with time and address, and its
+open sessions, each of which the owner can end.
+
+Frank logs in on two browsers, someone tries his password, and he adds
+and removes a recovery address: his activity page tells that story,
+newest first, in words.  He ends the session of his other browser,
+which is then locked out; he cannot reach Gina's sessions, and Gina
+sees none of his events.
+"""
+
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import (Stack, Tap, blocks, crashes, events_of,  # noqa: E402
+                     forms_to, header_problems, session_row)
+
+tap = Tap()
+
+BAD_CSRF = 'A' * 43
+WHEN = r'\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}|\b\d{1,2} [A-Z][a-z]{2}|' \
+       r'(?i:ago|today|just now)'
+
+# How a person reads the kinds of events this test causes.
+ADDED = r'(?i)(contact|recovery|address).{0,40}\badded\b|\badded\b.{0,40}' \
+        r'(contact|recovery|address)'
+REMOVED = r'(?i)(contact|recovery|address).{0,40}\bremoved\b|\bremoved\b' \
+          r'.{0,40}(contact|recovery|address)'
+FAILED = r'(?i)fail(ed)?.{0,20}(log ?in|sign ?in)|(log ?in|sign ?in)' \
+         r'.{0,20}fail|wrong password'
+LOGIN = r'(?i)\b(logged in|log ?in|signed in|sign ?in)\b'
+
+
+def event_rows(client, resp):
+    """The texts of the rows (tr or li) of the page that read like one
+    of the events this test causes, in page order."""
+    out = []
+    for _tag, text in blocks(resp, ('tr', 'li')):
+        if any(re.search(rx, text) for rx in (ADDED, REMOVED, FAILED,
+                                               LOGIN)):
+            out.append(text)
+    return out
+
+
+def first(rows, regex, unless=None):
+    for i, t in enumerate(rows):
+        if re.search(regex, t) and not (unless and re.search(unless, t)):
+            return i
+    return None
+
+
+def session_ids(client, resp):
+    return sorted(f['values'].get('session') for f in
+                  forms_to(client, resp, '/account/activity'))
+
+
+def db_session_ids(stack, username):
+    return sorted(str(r[0]) for r in stack.sql(
+        'SELECT s.id FROM sessions s JOIN accounts a ON a.id = s.account_id '
+        'WHERE a.username = ?', username))
+
+
+def snapshot(stack):
+    snap = stack.db_snapshot()
+    snap['sessions'] = sorted(
+        [tuple(v if i != 5 else 0 for i, v in enumerate(row))
+         for row in snap.get('sessions', [])], key=repr)
+    return snap
+
+
+def changes(stack, before):
+    after = snapshot(stack)
+    out = []
+    for t in sorted(set(before) | set(after)):
+        a, b = before.get(t, []), after.get(t, [])
+        out += ['- %s %r' % (t, r) for r in a if r not in b]
+        out += ['+ %s %r' % (t, r) for r in b if r not in a]
+    return out
+
+
+def login(stack, username):
+    c = stack.client()
+    c.get('/login')
+    r = c.post('/login', {'username': username,
+                          'password': 'correct horse battery 7'})
+    if r.status != 303:
+        raise RuntimeError('login of %s answered %d' % (username, r.status))
+    return c
+
+
+def main():
+    with Stack() as stack:
+        frank = stack.new_user('frank', 'frank@home.example')
+        laptop = login(stack, 'frank')
+        gina = stack.new_user('gina', 'gina@home.example')
+
+        with tap.story('Frank\'s activity tells what happened, newest '
+                       'first'):
+            stranger = stack.client()
+            stranger.get('/login')
+            r = stranger.post('/login', {'username': 'frank',
+                                         'password': 'not his password 1'})
+            tap.is_(r.status, 422, 'someone tries a wrong password')
+            frank.get('/contacts')
+            r = frank.post('/contacts', {'kind': 'email',
+                                         'value': 'frank@spare.example'})
+            tap.is_(r.status, 303, 'Frank adds a recovery address')
+            cid = stack.sql("SELECT id FROM contacts WHERE value = "
+                            "'frank@spare.example'")
+            r = frank.post('/contacts/remove', {'id': cid[0][0] if cid
+                                                else 0})
+            tap.is_(r.status, 303, 'and removes it again')
+            tap.ok(events_of(stack, 'frank', 'contact_added') and
+                   events_of(stack, 'frank', 'contact_removed'),
+                   '(the events are in the database)')
+
+            r = frank.get('/account/activity')
+            tap.is_(r.status, 200, 'GET /account/activity answers 200')
+            rows = event_rows(frank, r)
+            removed = first(rows, REMOVED)
+            added = first(rows, ADDED)
+            failed = first(rows, FAILED)
+            logged_in = first(rows, LOGIN, unless=r'(?i)fail|wrong|out\b')
+            tap.ok(removed is not None, 'the removal is listed', rows)
+            tap.ok(added is not None, 'the addition is listed')
+            tap.ok(failed is not None, 'the failed login is listed')
+            tap.ok(logged_in is not None, 'a login is listed')
+            tap.ok(None not in (removed, added, failed, logged_in) and
+                   removed < added < failed < logged_in,
+                   'newest first: removed, added, failed login, login',
+                   rows)
+            for i, what in ((removed, 'removal'), (failed, 'failed login')):
+                if i is not None:
+                    tap.like(rows[i], WHEN, 'the %s shows when' % what)
+                    tap.like(rows[i], r'127\.0\.0\.1', 'and from where')
+            text = frank.text_of(r)
+            tap.unlike(text, r'\b(contact_added|contact_removed|'
+                       r'login_failed)\b', 'the kinds read as words, not '
+                       'as codes')
+
+        with tap.story('Gina sees none of it'):
+            r = gina.get('/account/activity')
+            tap.is_(r.status, 200, 'Gina opens her activity page')
+            rows = event_rows(gina, r)
+            tap.is_([t for t in rows if re.search(ADDED, t) or
+                     re.search(REMOVED, t) or re.search(FAILED, t)], [],
+                    'Frank\'s events are not on her page')
+            tap.ok(first(rows, LOGIN, unless=r'(?i)fail') is not None,
+                   'her own login is', rows)
+            tap.is_(session_ids(gina, r), db_session_ids(stack, 'gina'),
+                    'and only her own session')
+
+        with tap.story('Frank\'s open sessions, each with a button to end '
+                       'it'):
+            r = frank.get('/account/activity')
+            tap.is_(session_ids(frank, r), db_session_ids(stack, 'frank'),
+                    'every session of his has a form carrying its id')
+            tap.is_(len(session_ids(frank, r)), 2, 'two of them: this '
+                    'browser and the laptop')
+            lap = session_row(stack, laptop)
+            tap.ok(lap and str(lap['id']) in session_ids(frank, r),
+                   'the laptop\'s session is among them')
+
+        with tap.story('Malformed and foreign session ids change nothing'):
+            g = session_row(stack, gina)
+            for fields, status, why in (
+                    ({'session': 'abc'}, 400, 'letters'),
+                    ({'session': '-1'}, 400, 'a negative id'),
+                    ({'session': '1.5'}, 400, 'a fraction'),
+                    ({'session': ''}, 400, 'an empty id'),
+                    ({}, 400, 'no id'),
+                    ([('session', str(lap['id'])),
+                      ('session', str(lap['id']))], 400, 'a repeated id'),
+                    ({'session': g['id']}, 404, 'Gina\'s session'),
+                    ({'session': 999999}, 404, 'an id nobody has')):
+                before = snapshot(stack)
+                r = frank.post('/account/activity', fields)
+                tap.is_(r.status, status, '%s: %d' % (why, status))
+                tap.ok(r.is_html, 'as an HTML page')
+                tap.is_(changes(stack, before), [], 'nothing changed')
+            tap.is_(gina.get('/account').status, 200, 'Gina is still '
+                    'logged in')
+            tap.is_(laptop.get('/account').status, 200, 'and so is Frank\'s '
+                    'laptop')
+
+        with tap.story('Ending a session needs the CSRF token'):
+            frank.get('/account/activity')
+            for fields, how in (({'session': lap['id']}, 'without a token'),
+                                ({'session': lap['id'], 'csrf': BAD_CSRF},
+                                 'with a wrong token')):
+                before = snapshot(stack)
+                r = frank.post('/account/activity', fields, csrf=False)
+                tap.is_(r.status, 403, 'POST /account/activity %s: 403'
+                        % how)
+                tap.is_(changes(stack, before), [], 'nothing changed')
+            r = frank.post('/account/activity', {'session': lap['id']},
+                           headers={'Sec-Fetch-Site': 'cross-site'})
+            tap.is_(r.status, 403, 'a cross-site POST with the token: 403')
+            tap.is_(laptop.get('/account').status, 200, 'the laptop is still '
+                    'logged in')
+
+        with tap.story('Frank ends the laptop\'s session'):
+            frank.get('/account/activity')
+            r = frank.post('/account/activity', {'session': lap['id']})
+            tap.is_(r.status, 303, 'ending it answers 303')
+            tap.like(r.location, r'/account/activity$', 'back to '
+                     '/account/activity')
+            tap.is_(laptop.get('/account').status, 403, 'the laptop\'s '
+                    'cookie now gets 403')
+            tap.is_(frank.get('/account').status, 200, 'Frank\'s own '
+                    'session goes on')
+            r = frank.get('/account/activity')
+            tap.is_(len(session_ids(frank, r)), 1, 'one session is left on '
+                    'the page')
+            tap.ok(str(lap['id']) not in session_ids(frank, r),
+                   'the laptop\'s is gone')
+            before = snapshot(stack)
+            r = frank.post('/account/activity', {'session': lap['id']})
+            tap.is_(r.status, 404, 'ending it again: 404')
+            tap.is_(changes(stack, before), [], 'nothing changed')
+
+        with tap.story('Without a session there is no activity page'):
+            c = stack.client()
+            r = c.get('/account/activity')
+            tap.is_(r.status, 403, 'a visitor gets 403')
+            tap.is_(laptop.get('/account/activity').status, 403,
+                    'so does the ended session')
+
+        with tap.story('Every response carried the security headers'):
+            problems = []
+            for r in stack.responses:
+                problems += header_problems(r)
+            tap.is_(problems, [], 'on all %d responses'
+                    % len(stack.responses))
+            tap.is_(crashes(stack), [], 'no program crashed')
+
+
+tap.run(main)

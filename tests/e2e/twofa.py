@@ -1,0 +1,434 @@
+#!/usr/bin/python3
+"""
+twofa.py: two-step verification (TOTP, RFC 6238) end to end on the real
+stack.  The test is the authenticator: it reads the secret off the page
+and computes the codes itself, with the clock of this machine.
+
+Dave turns 2FA on once his recovery phone is verified (R2), logs in
+with a code, finds that a code works only once and that a code from a
+minute ago is too old, cannot remove the phone his 2FA depends on, and
+turns 2FA off again.  On an installation without SMS, Erin needs a
+recovery code instead of a phone.
+"""
+
+import os
+import re
+import sys
+import time
+import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import (SMS_CAPTURE, Deliveries, Stack, Tap,  # noqa: E402
+                     code_in, crashes, element_text, events_of, forms_to,
+                     found_in_db, header_problems, input_attrs, session_row,
+                     totp, totp_secret_bytes)
+
+tap = Tap()
+
+BAD_CSRF = 'A' * 43
+STEP = 30
+
+
+class Authenticator:
+    """The phone app: codes of the secret, each time step used once.
+    next() gives the code of the earliest step after the last one used
+    that the server still accepts (one step of skew either way),
+    waiting for the clock when there is none, and never within a
+    second and a half of a step's end (the request must arrive in the
+    step the code was computed for)."""
+
+    def __init__(self, secret):
+        self.secret = secret
+        self.last = None
+
+    @staticmethod
+    def _now_step():
+        t = time.time()
+        if STEP - t % STEP < 1.5:
+            time.sleep(STEP - t % STEP + 0.1)
+            t = time.time()
+        return int(t // STEP)
+
+    def next(self):
+        while True:
+            now = self._now_step()
+            for step in (now - 1, now, now + 1):
+                if self.last is None or step > self.last:
+                    self.last = step
+                    return totp(self.secret, step=step)
+            time.sleep(STEP - time.time() % STEP + 0.1)
+
+    def at_offset(self, steps):
+        """The code of the step steps away from now (not marked used)."""
+        return totp(self.secret, step=self._now_step() + steps)
+
+    def wrong(self):
+        """A code that is none of the steps from two before to two
+        after now."""
+        now = self._now_step()
+        near = {totp(self.secret, step=now + d) for d in range(-3, 4)}
+        n = 123456
+        while '%06d' % n in near:
+            n += 1
+        return '%06d' % n
+
+
+def snapshot(stack):
+    snap = stack.db_snapshot()
+    snap['sessions'] = sorted(
+        [tuple(v if i != 5 else 0 for i, v in enumerate(row))
+         for row in snap.get('sessions', [])], key=repr)
+    return snap
+
+
+def changes(stack, before):
+    after = snapshot(stack)
+    out = []
+    for t in sorted(set(before) | set(after)):
+        a, b = before.get(t, []), after.get(t, [])
+        out += ['- %s %r' % (t, r) for r in a if r not in b]
+        out += ['+ %s %r' % (t, r) for r in b if r not in a]
+    return out
+
+
+def twofa_on(stack, username):
+    rows = stack.sql('SELECT totp_enabled_at FROM accounts WHERE '
+                     'username = ?', username)
+    return bool(rows) and rows[0][0] > 0
+
+
+def contact_id(stack, value):
+    rows = stack.sql('SELECT id FROM contacts WHERE value = ?', value)
+    return rows[0][0] if rows else None
+
+
+def add_phone(stack, post, client, number, e164):
+    """Add and verify a phone through the pages and the SMS it gets."""
+    client.get('/contacts')
+    r = client.post('/contacts', {'kind': 'phone', 'value': number})
+    if r.status != 303:
+        raise RuntimeError('adding %s answered %d' % (number, r.status))
+    _, sms = post.deliver()
+    got = Deliveries.to(sms, e164)
+    code = code_in(got[-1]['text']) if got else None
+    r = client.post('/contacts/verify', {'id': contact_id(stack, e164),
+                                         'code': code})
+    post.deliver()
+    return r.status
+
+
+def login_password(stack, username):
+    """A new browser that gave the right password: (client, response)."""
+    c = stack.client()
+    c.get('/login')
+    r = c.post('/login', {'username': username,
+                          'password': 'correct horse battery 7'})
+    return c, r
+
+
+def secret_of(client, resp):
+    text = element_text(resp, 'totp-secret')
+    return ''.join(text.split()) if text else None
+
+
+def sms_stack():
+    with Stack(sms_command=SMS_CAPTURE, admin_email='hoster@example.net') \
+            as stack:
+        post = Deliveries(stack)
+        dave = stack.new_user('dave', 'dave@home.example')
+        post.deliver()
+        s = {}
+
+        with tap.story('Dave opens the 2FA page: a secret, a QR code and '
+                       'the setup link'):
+            r = dave.get('/contacts/2fa')
+            tap.is_(r.status, 200, 'GET /contacts/2fa answers 200')
+            secret = secret_of(dave, r) or ''
+            tap.like(secret, r'^[A-Z2-7]{32}$', 'the secret is 32 base32 '
+                     'characters (spaces aside)')
+            raw = totp_secret_bytes(secret) if secret else b''
+            tap.is_(len(raw), 20, 'that is 20 bytes')
+            tap.like(r.text, r'<svg\b', 'the QR code is inline SVG')
+            tap.unlike(r.text, r'(?i)<script\b', 'no script')
+            text = dave.text_of(r)
+            m = re.search(r'otpauth://totp/\S+', text)
+            tap.ok(m, 'the otpauth URI is shown as text')
+            uri = m.group(0) if m else ''
+            q = urllib.parse.parse_qs(urllib.parse.urlsplit(uri).query)
+            tap.is_(q.get('secret'), [secret], 'the URI carries the same '
+                    'secret')
+            tap.like(urllib.parse.unquote(urllib.parse.urlsplit(uri).path),
+                     r'dave', 'and names the account')
+            tap.ok(q.get('digits', ['6']) == ['6'] and
+                   q.get('period', ['30']) == ['30'] and
+                   q.get('algorithm', ['SHA1']) == ['SHA1'],
+                   'with the RFC 6238 defaults', q)
+            f = forms_to(dave, r, '/contacts/2fa')
+            tap.ok(any('code' in x['values'] for x in f), 'a form takes a '
+                   'code')
+            r2 = dave.get('/contacts/2fa')
+            tap.is_(secret_of(dave, r2), secret, 'reloading the page keeps '
+                    'the secret the app already scanned')
+            snap = stack.db_snapshot()
+            tap.is_(found_in_db(snap, raw) + found_in_db(snap, secret) +
+                    found_in_db(snap, secret.lower()), [], 'neither the '
+                    'secret nor its base32 text is in the database')
+            tap.ok(not twofa_on(stack, 'dave'), '2FA is still off')
+            s['auth'] = Authenticator(secret)
+            s['raw'] = raw
+
+        auth = s['auth']
+        with tap.story('Without a verified phone 2FA cannot be turned on '
+                       '(R2)'):
+            before = snapshot(stack)
+            r = dave.post('/contacts/2fa', {'code': auth.at_offset(0)})
+            tap.is_(r.status, 422, 'a right code, but no phone: 422')
+            tap.like(' '.join(dave.errors(r)), r'(?i)phone', '.error asks '
+                     'for a phone')
+            tap.ok(not twofa_on(stack, 'dave'), '2FA stays off')
+            tap.is_([c for c in changes(stack, before)
+                     if not c.startswith('+ events ')], [],
+                    'nothing changed')
+            dave.get('/contacts')
+            dave.post('/contacts', {'kind': 'phone',
+                                    'value': '+49 30 7654321'})
+            dave.get('/contacts/2fa')
+            r = dave.post('/contacts/2fa', {'code': auth.at_offset(0)})
+            tap.is_(r.status, 422, 'with the phone added but pending: '
+                    'still 422')
+            _, sms = post.deliver()
+            got = Deliveries.to(sms, '+49307654321')
+            code = code_in(got[-1]['text']) if got else None
+            dave.get('/contacts')
+            r = dave.post('/contacts/verify', {
+                'id': contact_id(stack, '+49307654321'), 'code': code})
+            tap.is_(r.status, 303, 'Dave verifies his phone')
+            post.deliver()
+
+        with tap.story('Wrong and stale codes do not turn it on'):
+            dave.get('/contacts/2fa')
+            for code, why in ((auth.wrong(), 'a wrong code'),
+                              (auth.at_offset(-2), 'the code of two steps '
+                               'ago'),
+                              (auth.at_offset(2), 'the code of two steps '
+                               'ahead'),
+                              ('12345', 'five digits')):
+                r = dave.post('/contacts/2fa', {'code': code})
+                tap.is_(r.status, 422, '%s: 422' % why)
+                tap.ok(dave.errors(r), 'with the reason in .error')
+            tap.ok(not twofa_on(stack, 'dave'), '2FA stays off')
+
+        with tap.story('The code from the app turns 2FA on'):
+            code = auth.next()
+            s['enable_code'] = code
+            had = len(events_of(stack, 'dave', 'twofa_enabled'))
+            r = dave.post('/contacts/2fa', {'code': code})
+            tap.is_(r.status, 303, 'a valid code answers 303')
+            tap.like(r.location, r'/contacts$', 'back to /contacts')
+            tap.ok(twofa_on(stack, 'dave'), 'accounts.totp_enabled_at is '
+                   'set')
+            tap.is_(len(events_of(stack, 'dave', 'twofa_enabled')), had + 1,
+                    'the event twofa_enabled is recorded')
+            rows = stack.sql("SELECT typeof(totp_secret) FROM accounts "
+                             "WHERE username = 'dave'")
+            tap.is_(rows, [('blob',)], 'the secret is kept as a blob')
+            snap = stack.db_snapshot()
+            tap.is_(found_in_db(snap, s['raw']) + found_in_db(snap, secret) +
+                    found_in_db(snap, secret.lower()), [], 'encrypted: '
+                    'neither the raw secret nor its base32 text is there')
+            r = dave.get('/contacts/2fa')
+            tap.is_(r.status, 200, 'the 2FA page opens')
+            tap.is_(secret_of(dave, r), None, 'and no longer shows the '
+                    'secret')
+            tap.ok(secret not in r.text, 'not even in the markup')
+
+        with tap.story('A code works once: the same one cannot turn 2FA '
+                       'off'):
+            before = snapshot(stack)
+            r = dave.post('/contacts/2fa', {'disable': '1',
+                                            'code': s['enable_code']})
+            tap.is_(r.status, 422, 'the code that turned it on: 422')
+            tap.ok(dave.errors(r), 'with the reason in .error')
+            tap.ok(twofa_on(stack, 'dave'), '2FA stays on')
+            tap.is_([c for c in changes(stack, before)
+                     if not c.startswith('+ events ')], [],
+                    'nothing changed')
+
+        with tap.story('The phone 2FA depends on cannot be removed'):
+            pid = contact_id(stack, '+49307654321')
+            dave.get('/contacts')
+            before = snapshot(stack)
+            r = dave.post('/contacts/remove', {'id': pid})
+            tap.is_(r.status, 422, 'removing the only verified phone: 422')
+            tap.like(' '.join(dave.errors(r)), r'(?i)two-step|2fa|'
+                     r'authenticator', '.error says 2FA depends on it')
+            tap.is_(contact_id(stack, '+49307654321'), pid, 'the phone '
+                    'stays')
+            tap.is_([c for c in changes(stack, before)
+                     if not c.startswith('+ events ')], [],
+                    'nothing changed')
+            st = add_phone(stack, post, dave, '+33 1 23 45 67 89',
+                           '+33123456789')
+            tap.is_(st, 303, 'Dave verifies a second phone')
+            dave.get('/contacts')
+            r = dave.post('/contacts/remove', {'id': pid})
+            tap.is_(r.status, 303, 'now the first one can go (303)')
+            tap.is_(contact_id(stack, '+49307654321'), None, 'it is gone')
+            r = dave.post('/contacts/remove', {
+                'id': contact_id(stack, '+33123456789')})
+            tap.is_(r.status, 422, 'but not the second, now the only one')
+            post.deliver()
+
+        with tap.story('Logging in asks for the code after the password'):
+            c, r = login_password(stack, 'dave')
+            tap.is_(r.status, 303, 'the right password answers 303')
+            tap.like(r.location, r'/login/2fa$', 'to /login/2fa')
+            half = c.cookie('postern')
+            row = session_row(stack, c)
+            tap.ok(row is not None and row['twofa_at'] == 0,
+                   'a session exists, without 2FA proven', row)
+            for path in ('/account', '/contacts', '/account/activity',
+                         '/contacts/2fa'):
+                r = c.get(path)
+                tap.is_(r.status, 403, 'with only the password, GET %s: 403'
+                        % path)
+            r = c.get('/login/2fa')
+            tap.is_(r.status, 200, 'GET /login/2fa shows the form')
+            a = input_attrs(r, 'code') or {}
+            tap.is_(a.get('autocomplete'), 'one-time-code', 'its field code '
+                    'has autocomplete="one-time-code"')
+            tap.ok(forms_to(c, r, '/login/2fa'), 'the form POSTs to '
+                   '/login/2fa')
+            before = snapshot(stack)
+            for fields, how in (({'code': auth.at_offset(0)},
+                                 'without a token'),
+                                ({'code': auth.at_offset(0),
+                                  'csrf': BAD_CSRF}, 'with a wrong token')):
+                r = c.post('/login/2fa', fields, csrf=False)
+                tap.is_(r.status, 403, 'POST /login/2fa %s: 403' % how)
+            tap.is_(changes(stack, before), [], 'nothing changed')
+            for code, why in ((auth.wrong(), 'a wrong code'),
+                              (auth.at_offset(-2), 'a code two steps old')):
+                r = c.post('/login/2fa', {'code': code})
+                tap.is_(r.status, 422, '%s: 422' % why)
+                tap.ok(c.errors(r), 'with the reason in .error')
+            tap.is_(c.get('/account').status, 403, 'the account stays '
+                    'closed')
+            c.get('/login/2fa')
+            code = auth.next()
+            s['login_code'] = code
+            r = c.post('/login/2fa', {'code': code})
+            tap.is_(r.status, 303, 'the current code answers 303')
+            tap.like(r.location, r'/account$', 'to /account')
+            tap.isnt(c.cookie('postern'), half, 'with a new session id')
+            r = c.get('/account')
+            tap.is_(r.status, 200, 'the account page opens')
+            row = session_row(stack, c)
+            tap.ok(row is not None and row['twofa_at'] > 0,
+                   'the session remembers when 2FA was proven', row)
+            thief = stack.client()
+            thief.cookies['postern'] = half
+            tap.is_(thief.get('/account').status, 403, 'the half session\'s '
+                    'cookie is worth nothing now')
+
+        with tap.story('The same code in another login is refused'):
+            c2, r = login_password(stack, 'dave')
+            tap.like(r.location, r'/login/2fa$', 'the password leads to '
+                     '/login/2fa')
+            c2.get('/login/2fa')
+            r = c2.post('/login/2fa', {'code': s['login_code']})
+            tap.is_(r.status, 422, 'the code just used: 422')
+            tap.is_(c2.get('/account').status, 403, 'no access')
+            row = session_row(stack, c2)
+            tap.ok(row is None or row['twofa_at'] == 0, 'and no 2FA '
+                   'recorded for that session', row)
+
+        with tap.story('Every 2FA form needs its CSRF token'):
+            dave.get('/contacts/2fa')
+            for fields, how in (({'disable': '1', 'code': auth.at_offset(0)},
+                                 'without a token'),
+                                ({'disable': '1', 'code': auth.at_offset(0),
+                                  'csrf': BAD_CSRF}, 'with a wrong token')):
+                before = snapshot(stack)
+                r = dave.post('/contacts/2fa', fields, csrf=False)
+                tap.is_(r.status, 403, 'POST /contacts/2fa %s: 403' % how)
+                tap.is_(changes(stack, before), [], 'nothing changed')
+            tap.ok(twofa_on(stack, 'dave'), '2FA stays on')
+            nobody = stack.client()
+            nobody.get('/login')
+            r = nobody.post('/login/2fa', {'code': auth.at_offset(0)})
+            tap.is_(r.status, 403, 'POST /login/2fa without a half session: '
+                    '403')
+
+        with tap.story('Turning 2FA off needs a valid code'):
+            dave.get('/contacts/2fa')
+            r = dave.post('/contacts/2fa', {'disable': '1',
+                                            'code': auth.wrong()})
+            tap.is_(r.status, 422, 'a wrong code: 422')
+            tap.ok(twofa_on(stack, 'dave'), '2FA stays on')
+            r = dave.post('/contacts/2fa', {'disable': '1',
+                                            'code': auth.next()})
+            tap.is_(r.status, 303, 'a valid code: 303')
+            tap.ok(not twofa_on(stack, 'dave'), '2FA is off')
+            tap.is_(len(events_of(stack, 'dave', 'twofa_disabled')), 1,
+                    'the event twofa_disabled is recorded')
+            c3, r = login_password(stack, 'dave')
+            tap.is_((r.status, stack.path_of(r.location)), (303, '/account'),
+                    'the password alone logs in again')
+            r = dave.get('/contacts/2fa')
+            new = secret_of(dave, r)
+            tap.ok(new and new != secret, 'the 2FA page offers a new secret')
+
+        with tap.story('Every response carried the security headers'):
+            problems = []
+            for r in stack.responses:
+                problems += header_problems(r)
+            tap.is_(problems, [], 'on all %d responses'
+                    % len(stack.responses))
+            tap.is_(crashes(stack), [], 'no program crashed')
+
+
+def no_sms_stack():
+    with Stack(sms_command=None) as stack:
+        erin = stack.new_user('erin', 'erin@home.example')
+
+        with tap.story('Without SMS, 2FA needs a recovery code (R2)'):
+            r = erin.get('/contacts/2fa')
+            tap.is_(r.status, 200, 'Erin opens the 2FA page')
+            secret = secret_of(erin, r) or ''
+            tap.like(secret, r'^[A-Z2-7]{32}$', 'it shows a secret')
+            auth = Authenticator(secret)
+            before = snapshot(stack)
+            r = erin.post('/contacts/2fa', {'code': auth.at_offset(0)})
+            tap.is_(r.status, 422, 'a right code without a recovery code: '
+                    '422')
+            tap.like(' '.join(erin.errors(r)), r'(?i)recovery code',
+                     '.error asks for a recovery code')
+            tap.is_([c for c in changes(stack, before)
+                     if not c.startswith('+ events ')], [],
+                    'nothing changed')
+            erin.get('/contacts/recovery-code')
+            r = erin.post('/contacts/recovery-code', {})
+            tap.is_(r.status, 200, 'Erin makes a recovery code')
+            r = erin.get('/contacts/2fa')
+            tap.is_(secret_of(erin, r), secret, 'the page shows the same '
+                    'secret')
+            r = erin.post('/contacts/2fa', {'code': auth.next()})
+            tap.is_(r.status, 303, 'now the code turns 2FA on (303)')
+            tap.ok(twofa_on(stack, 'erin'), '2FA is on')
+            c, r = login_password(stack, 'erin')
+            tap.like(r.location, r'/login/2fa$', 'her next login asks for '
+                     'the code')
+            c.get('/login/2fa')
+            r = c.post('/login/2fa', {'code': auth.next()})
+            tap.is_((r.status, stack.path_of(r.location)), (303, '/account'),
+                    'and the code lets her in')
+            tap.is_(crashes(stack), [], 'no program crashed')
+
+
+def main():
+    sms_stack()
+    no_sms_stack()
+
+
+tap.run(main)
