@@ -15,6 +15,7 @@
 
 #include "postern.h"
 #include "domains.h"
+#include "reset.h"
 
 #define EX_OK		0
 #define EX_FAIL		1
@@ -37,6 +38,9 @@ static const char usage_text[] =
     "  domain add ACCOUNT DOMAIN\n"
     "                   add a verified managed domain to an account\n"
     "  domain list      list every managed domain\n"
+    "  resets           list pending password changes\n"
+    "  lock NAME        refuse automated resets of an account\n"
+    "  unlock NAME      allow them again\n"
     "  purge            remove expired sessions, links, rate limits,\n"
     "                   old delivered mail and stale unverified accounts\n"
     "\n"
@@ -232,9 +236,9 @@ domain_add(struct db *db, const char *who, const char *typed)
 		goto refused;
 	}
 	if (c.verdict != R1_ALLOWED) {
-		fprintf(stderr, "postern: %s: the address of %s is on %s "
-		    "(rule R1); it must change first\n", name, a.username,
-		    c.domain);
+		fprintf(stderr, "postern: %s: %s, an address of %s, is on %s "
+		    "(rule R1); it must change first\n", name, c.address,
+		    a.username, c.domain);
 		goto refused;
 	}
 	if (d.id != 0) {
@@ -275,6 +279,74 @@ cmd_domain(const struct config *cfg, int argc, char **argv)
 	return rc;
 }
 
+static void
+print_reset(const struct reset *rs, void *arg)
+{
+	struct db	*db = arg;
+	struct account	 a;
+	char		 when[32], due[32];
+	struct tm	 tm;
+	time_t		 t;
+
+	if (!account_by_id(db, rs->account_id, &a))
+		a.username[0] = '\0';
+	t = (time_t)rs->created_at;
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+	t = (time_t)rs->deadline;
+	gmtime_r(&t, &tm);
+	strftime(due, sizeof(due), "%Y-%m-%d %H:%M", &tm);
+	printf("%-32s  asked %s  takes effect %s UTC\n", a.username, when,
+	    due);
+}
+
+static int
+cmd_resets(const struct config *cfg)
+{
+	struct db	*db;
+	int		 rc = EX_OK;
+
+	if ((db = open_db(cfg, &rc)) == NULL)
+		return rc;
+	rc = reset_each_pending(db, print_reset, db) ? EX_OK : EX_FAIL;
+	db_close(db);
+	return rc;
+}
+
+/* lock/unlock: a locked account gets no automated reset (R3, R4). */
+static int
+cmd_lock(const struct config *cfg, const char *name, int lock)
+{
+	struct db	*db;
+	struct account	 a;
+	int		 rc = EX_OK;
+	int64_t		 now = (int64_t)time(NULL);
+
+	if ((db = open_db(cfg, &rc)) == NULL)
+		return rc;
+	if (!account_by_login(db, name, &a)) {
+		rc = EX_FAIL;
+		goto out;
+	}
+	if (a.id == 0) {
+		fprintf(stderr, "postern: no account %s\n", name);
+		rc = EX_FAIL;
+		goto out;
+	}
+	if (!db_begin(db) || !account_set_locked(db, a.id, lock ? now : 0) ||
+	    !event_add(db, a.id, lock ? "locked" : "unlocked", "postern", NULL,
+	    now) || !db_commit(db)) {
+		db_rollback(db);
+		rc = EX_FAIL;
+		goto out;
+	}
+	printf("%s: automated reset %s\n", a.username, lock ? "refused" :
+	    "allowed");
+out:
+	db_close(db);
+	return rc;
+}
+
 static int
 cmd_mailer(const struct config *cfg, int argc, char **argv)
 {
@@ -291,8 +363,8 @@ cmd_mailer(const struct config *cfg, int argc, char **argv)
 	if (once) {
 		memset(&st, 0, sizeof(st));
 		ok = mailer_run_once(cfg, db, (int64_t)time(NULL), &st);
-		printf("sent %u, retrying %u, failed %u\n", st.sent,
-		    st.retried, st.failed);
+		printf("sent %u, retrying %u, failed %u, resets applied %u\n",
+		    st.sent, st.retried, st.failed, st.resets);
 	} else
 		ok = mailer_loop(cfg, db);
 	db_close(db);
@@ -331,12 +403,17 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "init") != 0 && strcmp(cmd, "migrate") != 0 &&
 	    strcmp(cmd, "check-config") != 0 && strcmp(cmd, "mailer") != 0 &&
 	    strcmp(cmd, "users") != 0 && strcmp(cmd, "purge") != 0 &&
-	    strcmp(cmd, "domain") != 0) {
+	    strcmp(cmd, "domain") != 0 && strcmp(cmd, "resets") != 0 &&
+	    strcmp(cmd, "lock") != 0 && strcmp(cmd, "unlock") != 0) {
 		fprintf(stderr, "postern: unknown command: %s\n", cmd);
 		return usage(stderr);
 	}
 	if (strcmp(cmd, "mailer") != 0 && strcmp(cmd, "domain") != 0 &&
+	    strcmp(cmd, "lock") != 0 && strcmp(cmd, "unlock") != 0 &&
 	    argc != 1)
+		return usage(stderr);
+	if ((strcmp(cmd, "lock") == 0 || strcmp(cmd, "unlock") == 0) &&
+	    argc != 2)
 		return usage(stderr);
 	log_open("postern", 1);
 	if (path == NULL)
@@ -361,6 +438,10 @@ main(int argc, char **argv)
 		rc = cmd_purge(&cfg);
 	else if (strcmp(cmd, "domain") == 0)
 		rc = cmd_domain(&cfg, argc, argv);
+	else if (strcmp(cmd, "resets") == 0)
+		rc = cmd_resets(&cfg);
+	else if (strcmp(cmd, "lock") == 0 || strcmp(cmd, "unlock") == 0)
+		rc = cmd_lock(&cfg, argv[1], strcmp(cmd, "lock") == 0);
 	else
 		rc = cmd_mailer(&cfg, argc, argv);
 	config_free(&cfg);

@@ -14,6 +14,7 @@
 
 #include "postern.h"
 #include "code.h"
+#include "reset.h"
 #include "totp.h"
 
 static void
@@ -25,6 +26,8 @@ login_form(struct req *r, int status, const char *error, const char *name)
 		page_set_error(r, error);
 	else if (v != NULL && strcmp(v, "1") == 0)
 		render_show(r->page, "VERIFIED");
+	else if ((v = req_query(r, "reset")) != NULL && strcmp(v, "1") == 0)
+		render_show(r->page, "RESET_DONE");
 	render_set(r->page, "USERNAME", name);
 	page_render(r, status, "login.tpl", "Log in");
 }
@@ -67,7 +70,7 @@ login_post(struct req *r)
 	char		 key[300], hash[PWHASH_TEXT], cookie[TOKEN_TEXT];
 	struct account	 a;
 	struct session	 s;
-	int		 over, good, rehash;
+	int		 over, good, rehash, n;
 	enum session_stage stage;
 	struct app	*app = r->app;
 	struct db	*db = app->db;
@@ -76,6 +79,12 @@ login_post(struct req *r)
 	    (password = req_field(r, "password")) == NULL)
 		return;
 	if (!account_by_login(db, name, &a)) {
+		page_storage_error(r);
+		return;
+	}
+	/* R4: a change whose deadline has passed is in force, cron or not. */
+	if (a.id != 0 && (!reset_apply_due(db, &app->cfg, a.id, r->now, &n) ||
+	    (n > 0 && !account_by_login(db, name, &a)))) {
 		page_storage_error(r);
 		return;
 	}

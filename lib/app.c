@@ -22,6 +22,7 @@
 #include "db.h"
 #include "log.h"
 #include "render.h"
+#include "reset.h"
 
 #define EX_CONFIG	78
 #define EX_SOFTWARE	70
@@ -47,6 +48,25 @@ req_set_session_cookie(struct req *r, const char *token)
 		r->csrf[0] = '\0';
 }
 
+/*
+ * R4: a session that existed before a reset was asked for belongs, most
+ * likely, to the robbed owner: every page it sees offers to stop (or
+ * confirm) the change.
+ */
+static void
+app_pending_banner(struct req *r)
+{
+	struct reset	 rs;
+	char		 when[32];
+
+	if (!reset_pending(r->app->db, r->acct.id, &rs) || rs.id == 0 ||
+	    rs.created_at < r->sess.created_at)
+		return;
+	page_time(rs.deadline, when);
+	render_show(r->page, "PENDING_RESET");
+	render_set(r->page, "RESET_DEADLINE", when);
+}
+
 static void
 app_page_common(struct req *r, const char *title)
 {
@@ -57,6 +77,7 @@ app_page_common(struct req *r, const char *title)
 	    r->acct.id != 0) {
 		render_show(r->page, "LOGGED_IN");
 		render_set(r->page, "USER", r->acct.username);
+		app_pending_banner(r);
 	} else
 		render_show(r->page, "LOGGED_OUT");
 }

@@ -167,6 +167,29 @@ static const char *const migrations[] = {
 	"  DEFAULT 0;"
 	"ALTER TABLE accounts ADD COLUMN totp_last_step INTEGER NOT NULL"
 	"  DEFAULT 0;",
+
+	/*
+	 * 4: password resets (R3, R4).  A row is a request (codes sent);
+	 * once proven it holds the new hash, pending until its deadline,
+	 * then applied, or rejected, voided or replaced.
+	 */
+	"CREATE TABLE resets ("
+	"  id INTEGER PRIMARY KEY,"
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id)"
+	"    ON DELETE CASCADE,"
+	"  state TEXT NOT NULL CHECK (state IN ('requested', 'pending',"
+	"    'applied', 'rejected', 'void', 'replaced')),"
+	"  created_at INTEGER NOT NULL,"
+	"  codes_expire_at INTEGER NOT NULL,"
+	"  failures INTEGER NOT NULL DEFAULT 0,"
+	"  new_hash TEXT,"
+	"  proofs TEXT NOT NULL DEFAULT '',"
+	"  proven_at INTEGER NOT NULL DEFAULT 0,"
+	"  deadline INTEGER NOT NULL DEFAULT 0,"
+	"  closed_at INTEGER NOT NULL DEFAULT 0"
+	") STRICT;"
+	"CREATE INDEX resets_account ON resets(account_id, state);"
+	"CREATE INDEX resets_due ON resets(state, deadline);",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

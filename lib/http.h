@@ -61,5 +61,7 @@ int	 http_header(struct http_response *, const char *name,
 int	 http_send(struct http_response *, struct FCGX_Request *,
 	    int head_only);
 const char *http_status_text(int status);
+/* Append s percent-encoded for a query value (RFC 3986 unreserved kept). */
+int	 http_query_escape(struct buf *, const char *s);
 
 #endif /* !POSTERN_HTTP_H */

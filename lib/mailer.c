@@ -39,6 +39,7 @@
 #include "db.h"
 #include "log.h"
 #include "mailer.h"
+#include "reset.h"
 #include "outbox.h"
 
 #define MAILER_BACKOFF_FIRST	30
@@ -356,9 +357,16 @@ mailer_run_once(const struct config *cfg, struct db *db, int64_t now,
 	char			 password[PASSWORD_MAX];
 	char			 err[ERR_MAX];
 	enum smtp_result	 res;
-	int			 ok = 0;
+	int			 ok = 0, applied;
 
 	password[0] = '\0';
+	/*
+	 * R4 needs no cron: each pass first applies every reset whose
+	 * deadline has passed, so their notices go out in this same pass.
+	 */
+	if (!reset_apply_due(db, cfg, 0, now, &applied))
+		goto out;
+	stats->resets += (unsigned int)applied;
 	/* Read once per pass: a changed password is used from the next
 	 * pass on, with no restart. */
 	if (cfg->smtp_password_file != NULL &&

@@ -42,3 +42,39 @@ policy_r1_domain(const char *dom_reg, const char *const *addrs,
 		}
 	return R1_ALLOWED;
 }
+
+static int
+proof_same(const struct proof *a, const struct proof *b)
+{
+	if (a->kind != b->kind)
+		return 0;
+	return (a->kind != PROOF_EMAIL && a->kind != PROOF_PHONE) ||
+	    a->channel == b->channel;
+}
+
+enum r3_verdict
+policy_r3(const struct proof *p, size_t n, int twofa)
+{
+	size_t	 i, j, distinct = 0;
+	int	 non_email = 0, dup;
+
+	for (i = 0; i < n; i++) {
+		for (dup = 0, j = 0; j < i && !dup; j++)
+			dup = proof_same(&p[i], &p[j]);
+		if (dup)
+			continue;
+		distinct++;
+		if (p[i].kind != PROOF_EMAIL)
+			non_email = 1;
+	}
+	if (distinct == 0)
+		return R3_NO_PROOF;
+	if (!twofa)
+		return R3_OK;
+	/* One stolen mailbox must never be enough when 2FA is on. */
+	if (distinct < 2)
+		return R3_NEED_TWO;
+	if (!non_email)
+		return R3_NEED_NON_EMAIL;
+	return R3_OK;
+}

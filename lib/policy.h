@@ -2,6 +2,7 @@
 #define POSTERN_POLICY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "config.h"
 
@@ -38,5 +39,33 @@ enum r1_verdict	 policy_r1_address(enum recovery_rule rule,
 enum r1_verdict	 policy_r1_domain(const char *dom_reg,
 		    const char *const *addrs, size_t naddrs,
 		    const char **conflict);
+
+/* R3: what one typed code proved. */
+enum proof_kind {
+	PROOF_EMAIL,		/* a code sent to a verified address */
+	PROOF_PHONE,		/* a code sent to a verified phone */
+	PROOF_RECOVERY_CODE,
+	PROOF_TOTP,
+	PROOF_KIT		/* both halves of the admin-assisted kit (R6) */
+};
+
+struct proof {
+	enum proof_kind	 kind;
+	int64_t		 channel;	/* contact id (0: primary) for codes */
+};
+
+enum r3_verdict {
+	R3_OK = 0,
+	R3_NO_PROOF,		/* nothing typed proved anything */
+	R3_NEED_TWO,		/* 2FA on: a second, different channel */
+	R3_NEED_NON_EMAIL	/* 2FA on: at least one proof not an email */
+};
+
+/*
+ * R3: do these proofs authorise a password reset?  Without 2FA one
+ * proof suffices; with 2FA two from different channels, at least one
+ * of them not an email.  The same channel twice counts once.
+ */
+enum r3_verdict	 policy_r3(const struct proof *, size_t n, int twofa);
 
 #endif /* !POSTERN_POLICY_H */

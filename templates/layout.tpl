@@ -20,6 +20,18 @@
 </nav>
 </header>
 <main>
+{{#PENDING_RESET}}<section class="banner" id="pending-reset" role="alert" aria-labelledby="pending-reset-title">
+<h2 id="pending-reset-title">A new password is waiting</h2>
+<p>Someone reset this account's password. The new password takes effect on {{RESET_DEADLINE}}. If it was not you, stop it now.</p>
+<form method="post" action="{{BASE}}/reset/reject" class="inline">
+<input type="hidden" name="csrf" value="{{CSRF}}">
+<button type="submit">Stop the change</button>
+</form>
+<form method="post" action="{{BASE}}/reset/confirm" class="inline">
+<input type="hidden" name="csrf" value="{{CSRF}}">
+<button type="submit" class="secondary">It was me: use it now</button>
+</form>
+</section>{{/PENDING_RESET}}
 {{CONTENT:none}}
 </main>
 </body>

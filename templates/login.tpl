@@ -1,4 +1,5 @@
 {{%AUTOESCAPE context="HTML"}}<h1>Log in</h1>
+{{#RESET_DONE}}<p class="notice" role="status">Your new password is in force, and every session was logged out. Log in with the new password.</p>{{/RESET_DONE}}
 {{#VERIFIED}}<p class="notice" role="status">Your address is verified. You can log in now.</p>{{/VERIFIED}}
 {{#HAS_ERROR}}<p class="error" role="alert" id="form-error">{{ERROR}}</p>{{/HAS_ERROR}}
 <form method="post" action="{{BASE}}/login">

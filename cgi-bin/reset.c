@@ -1,0 +1,754 @@
+/*
+ * reset.c: /reset and below -- a forgotten password (R3, R4, R7).
+ *
+ * /reset sends a separate code to every verified channel, and answers
+ * the same whether or not the account exists.  /reset/prove works out
+ * what each typed code proves and asks policy_r3() whether that is
+ * enough.  A success only creates a pending change: the new password
+ * waits for reset_delay while every channel is told, with a link to
+ * reject it (all channels) or confirm it (addresses not used as proof).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "postern.h"
+#include "code.h"
+#include "contacts.h"
+#include "notify.h"
+#include "onetime.h"
+#include "policy.h"
+#include "reset.h"
+#include "totp.h"
+
+#define RESET_ACCOUNT_LIMIT	5
+#define RESET_ACCOUNT_WINDOW	3600
+#define RESET_IP_LIMIT		20
+#define RESET_IP_WINDOW		3600
+#define PROVE_MAX_CODES		8
+#define PROVE_CODE_FIELDS	4	/* inputs on the form */
+
+/* ------------------------------------------------------------------ */
+/* /reset: ask for codes                                              */
+
+static void
+reset_form(struct req *r, int status, const char *error, const char *typed)
+{
+	if (error != NULL)
+		page_set_error(r, error);
+	render_set(r->page, "USERNAME", typed);
+	page_render(r, status, "reset.tpl", "Forgotten password");
+}
+
+/* A human span of time: "24 hours", "1 minute". */
+static void
+span_text(int64_t s, char *out, size_t outsz)
+{
+	if (s % 86400 == 0 && s >= 86400 * 2)
+		snprintf(out, outsz, "%lld days", (long long)(s / 86400));
+	else if (s % 3600 == 0)
+		snprintf(out, outsz, "%lld hour%s", (long long)(s / 3600),
+		    s == 3600 ? "" : "s");
+	else if (s % 60 == 0)
+		snprintf(out, outsz, "%lld minute%s", (long long)(s / 60),
+		    s == 60 ? "" : "s");
+	else
+		snprintf(out, outsz, "%lld seconds", (long long)s);
+}
+
+static void
+reset_page(struct req *r)
+{
+	const char	*pending = req_query(r, "pending");
+	const char	*rejected = req_query(r, "rejected");
+	const char	*replaced = req_query(r, "replaced");
+	char		 delay[32];
+
+	if (pending != NULL && strcmp(pending, "1") == 0) {
+		span_text(r->app->cfg.reset_delay, delay, sizeof(delay));
+		render_set(r->page, "DELAY", delay);
+		if (replaced != NULL && strcmp(replaced, "1") == 0)
+			render_show(r->page, "REPLACED");
+		page_render(r, 200, "reset_pending.tpl", "Reset waiting");
+		return;
+	}
+	if (rejected != NULL && strcmp(rejected, "1") == 0) {
+		page_render(r, 200, "reset_rejected.tpl", "Reset cancelled");
+		return;
+	}
+	reset_form(r, 200, NULL, "");
+}
+
+struct send_ctx {
+	struct req		*r;
+	const struct account	*a;
+	struct render_dict	*d;
+	int			 ok;
+};
+
+/* One code per channel, so the server knows which channel a code proves. */
+static void
+send_code(const struct channel *ch, void *arg)
+{
+	struct send_ctx	*sc = arg;
+	char		 code[ONETIME_TEXT];
+
+	if (!onetime_create(sc->r->app->db, sc->r->app->codes_key,
+	    sc->a->id, "reset", ch->contact_id, sc->r->now, code)) {
+		sc->ok = 0;
+		return;
+	}
+	render_set(sc->d, "CODE", code);
+	if (!notify_channel(sc->r->app->db, ch, "mail/reset_code.tpl",
+	    "sms/reset_code.tpl", sc->d, sc->r->now))
+		sc->ok = 0;
+	sodium_memzero(code, sizeof(code));
+}
+
+static int
+reset_send_codes(struct req *r, const struct account *a)
+{
+	struct send_ctx	 sc = { r, a, NULL, 1 };
+	struct reset	 rs;
+	char		 key[64];
+	int		 over;
+	struct db	*db = r->app->db;
+
+	/* The per-account limit sends nothing, and says nothing either. */
+	snprintf(key, sizeof(key), "reset:#%lld", (long long)a->id);
+	if (!rate_check(db, key, RESET_ACCOUNT_LIMIT, RESET_ACCOUNT_WINDOW,
+	    r->now, &over))
+		return 0;
+	if (over)
+		return event_add(db, a->id, "reset_limited", r->http.ip, NULL,
+		    r->now);
+	if ((sc.d = render_dict_new()) == NULL)
+		return 0;
+	render_set(sc.d, "USERNAME", a->username);
+	if (rate_hit(db, key, RESET_ACCOUNT_WINDOW, r->now) &&
+	    reset_request(db, a->id, r->now, &rs))
+		notify_each_channel(db, a, send_code, &sc);
+	else
+		sc.ok = 0;
+	render_dict_free(sc.d);
+	return sc.ok && event_add(db, a->id, "reset_requested", r->http.ip,
+	    NULL, r->now);
+}
+
+static void
+reset_ask(struct req *r)
+{
+	const char	*typed;
+	char		 key[80];
+	struct account	 a;
+	struct buf	 loc;
+	int		 over;
+	struct db	*db = r->app->db;
+
+	if ((typed = req_field(r, "username")) == NULL)
+		return;
+	if (typed[0] == '\0' || strlen(typed) > 254) {
+		reset_form(r, 400, "Type your username or email address.",
+		    typed);
+		return;
+	}
+	snprintf(key, sizeof(key), "reset-ip:%s", r->http.ip);
+	if (!rate_check(db, key, RESET_IP_LIMIT, RESET_IP_WINDOW, r->now,
+	    &over)) {
+		page_storage_error(r);
+		return;
+	}
+	if (over) {
+		page_error(r, 429, "Too many requests", "Too many resets were "
+		    "asked for from your network in the last hour. Please try "
+		    "again later.");
+		return;
+	}
+	/*
+	 * Known or not, locked or not: the same transaction shape and the
+	 * same answer, so the response tells nothing about the account.
+	 */
+	if (!account_by_login(db, typed, &a) || !db_begin(db) ||
+	    !rate_hit(db, key, RESET_IP_WINDOW, r->now))
+		goto fail;
+	if (a.id != 0 && a.locked_at == 0) {
+		if (!reset_send_codes(r, &a))
+			goto fail;
+	} else if (!event_add(db, a.id, a.id != 0 ? "reset_locked" :
+	    "reset_unknown", r->http.ip, NULL, r->now))
+		goto fail;
+	if (!db_commit(db))
+		goto fail;
+	buf_init(&loc);
+	buf_puts(&loc, "/reset/prove?username=");
+	http_query_escape(&loc, typed);
+	if (loc.failed)
+		page_storage_error(r);
+	else
+		page_redirect(r, loc.p);
+	buf_free(&loc);
+	return;
+fail:
+	page_storage_error(r);
+}
+
+/* ------------------------------------------------------------------ */
+/* /reset/prove: the proofs and the new password                      */
+
+/* Re-show the form with what was typed (codes too), never the password. */
+static void
+prove_form(struct req *r, int status, const char *error, const char *name)
+{
+	struct render_dict	*row;
+	size_t			 i, shown = 0;
+
+	if (error != NULL)
+		page_set_error(r, error);
+	render_set(r->page, "USERNAME", name);
+	for (i = 0; i < r->http.body.n && shown < PROVE_MAX_CODES; i++) {
+		if (strcmp(r->http.body.f[i].name, "code") != 0 ||
+		    r->http.body.f[i].value[0] == '\0')
+			continue;
+		row = render_section(r->page, "CODE");
+		render_set_int(row, "N", (long long)++shown);
+		render_set(row, "VALUE", r->http.body.f[i].value);
+	}
+	for (; shown < PROVE_CODE_FIELDS; shown++) {
+		row = render_section(r->page, "CODE");
+		render_set_int(row, "N", (long long)shown + 1);
+		render_set(row, "VALUE", "");
+	}
+	page_render(r, status, "reset_prove.tpl", "Prove it is you");
+}
+
+static void
+prove_get(struct req *r)
+{
+	const char	*name = req_query(r, "username");
+
+	prove_form(r, 200, NULL, name != NULL ? name : "");
+}
+
+struct proofs {
+	struct proof	 p[PROVE_MAX_CODES];
+	size_t		 n;
+	char		 halves[2][CODE_NORMAL_TEXT];
+	size_t		 nhalves;
+};
+
+/* What one 8-digit code proves: the channel it was sent to. */
+static int
+prove_channel_code(struct req *r, const struct account *a, const char *code,
+    struct proofs *ps)
+{
+	struct contact	 c;
+	int64_t		 cid;
+	int		 found;
+
+	if (!onetime_match(r->app->db, r->app->codes_key, a->id, "reset", code,
+	    r->now, &cid, &found))
+		return 0;
+	if (!found)
+		return 1;
+	ps->p[ps->n].channel = cid;
+	if (cid == CHANNEL_PRIMARY)
+		ps->p[ps->n].kind = PROOF_EMAIL;
+	else {
+		if (!contacts_get(r->app->db, a->id, cid, &c))
+			return 0;
+		ps->p[ps->n].kind = strcmp(c.kind, "phone") == 0 ?
+		    PROOF_PHONE : PROOF_EMAIL;
+	}
+	ps->n++;
+	return 1;
+}
+
+/* What a 6-digit code proves: the authenticator, used up once. */
+static int
+prove_totp(struct req *r, const struct account *a, const char *code,
+    struct proofs *ps)
+{
+	unsigned char	 sealed[TOTP_SEALED_BYTES];
+	unsigned char	 secret[TOTP_SECRET_BYTES];
+	size_t		 n;
+	int64_t		 enabled_at, last_step, step;
+	int		 ok = 1, won = 0;
+
+	if (a->totp_enabled_at == 0)
+		return 1;
+	if (!account_totp(r->app->db, a->id, sealed, sizeof(sealed), &n,
+	    &enabled_at, &last_step))
+		return 0;
+	if (n != TOTP_SEALED_BYTES ||
+	    !totp_open(r->app->totp_key, sealed, n, secret))
+		return 0;
+	if (totp_check(secret, code, r->now, last_step, &step))
+		ok = account_totp_advance(r->app->db, a->id, step, &won);
+	sodium_memzero(secret, sizeof(secret));
+	if (won) {
+		ps->p[ps->n].kind = PROOF_TOTP;
+		ps->p[ps->n++].channel = 0;
+	}
+	return ok;
+}
+
+/* Work out what every typed code proves.  0 on a storage error. */
+static int
+prove_collect(struct req *r, const struct account *a, struct proofs *ps)
+{
+	char		 norm[CODE_NORMAL_TEXT], whole[CODE_KIT_WHOLE_TEXT];
+	unsigned char	 h[HASH_BYTES];
+	size_t		 i;
+	int		 match, ok = 1;
+
+	memset(ps, 0, sizeof(*ps));
+	for (i = 0; i < r->http.body.n && ok; i++) {
+		if (strcmp(r->http.body.f[i].name, "code") != 0)
+			continue;
+		switch (code_normalise(r->http.body.f[i].value, norm,
+		    sizeof(norm))) {
+		case CODE_DIGITS:
+			ok = prove_channel_code(r, a, norm, ps);
+			break;
+		case CODE_TOTP:
+			ok = prove_totp(r, a, norm, ps);
+			break;
+		case CODE_BASE32:
+			if (strlen(norm) == CODE_KIT_HALF_LEN) {
+				if (ps->nhalves < 2)
+					memcpy(ps->halves[ps->nhalves++], norm,
+					    sizeof(norm));
+				break;
+			}
+			ok = code_hash(norm, h) &&
+			    account_recovery_code_matches(r->app->db, a->id, h,
+			    &match);
+			if (ok && match) {
+				ps->p[ps->n].kind = PROOF_RECOVERY_CODE;
+				ps->p[ps->n++].channel = 0;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	/* Two kit halves, in either order, make one proof. */
+	if (ok && ps->nhalves == 2 && a->kit_at != 0 &&
+	    code_kit_join(ps->halves[0], ps->halves[1], whole)) {
+		ok = code_hash(whole, h) &&
+		    account_kit_matches(r->app->db, a->id, h, &match);
+		if (ok && match) {
+			ps->p[ps->n].kind = PROOF_KIT;
+			ps->p[ps->n++].channel = 0;
+		}
+	}
+	sodium_memzero(norm, sizeof(norm));
+	sodium_memzero(whole, sizeof(whole));
+	sodium_memzero(ps->halves, sizeof(ps->halves));
+	return ok;
+}
+
+/* The proofs for the record: kinds and channels, never a code. */
+static void
+proofs_text(const struct proofs *ps, char *out, size_t outsz)
+{
+	static const char *const names[] = { "email", "phone",
+	    "recovery-code", "totp", "kit" };
+	size_t	 i, n = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < ps->n && n < outsz; i++)
+		n += (size_t)snprintf(out + n, outsz - n, "%s%s:%lld",
+		    i ? " " : "", names[ps->p[i].kind],
+		    (long long)ps->p[i].channel);
+}
+
+static const char *
+r3_text(enum r3_verdict v, int twofa)
+{
+	switch (v) {
+	case R3_NEED_TWO:
+		return "Two-step verification is on for this account, so "
+		    "recovery needs two proofs from different places: for "
+		    "example a code we sent plus your authenticator, recovery "
+		    "code or phone.";
+	case R3_NEED_NON_EMAIL:
+		return "Two-step verification is on for this account, so one "
+		    "proof must be something other than an email: your "
+		    "authenticator, your phone, your recovery code or your "
+		    "recovery kit.";
+	default:
+		return twofa ? "The codes are not right. Two-step verification "
+		    "is on: you need two proofs, at least one not from email." :
+		    "The codes are not right. Type a code we just sent you, "
+		    "or your recovery code.";
+	}
+}
+
+struct pending_ctx {
+	struct req		*r;
+	const struct account	*a;
+	const struct proofs	*ps;
+	const struct reset	*rs;
+	int			 replaced;
+	int			 ok;
+};
+
+/* Was this email channel used as a proof?  Then it gets no confirm link. */
+static int
+channel_proved(const struct proofs *ps, const struct channel *ch)
+{
+	size_t	 i;
+
+	for (i = 0; i < ps->n; i++)
+		if (ps->p[i].kind == PROOF_EMAIL &&
+		    ps->p[i].channel == ch->contact_id)
+			return 1;
+	return 0;
+}
+
+/* Tell one channel: a reject link for all, a confirm link for some. */
+static void
+pending_tell(const struct channel *ch, void *arg)
+{
+	struct pending_ctx	*pc = arg;
+	struct req		*r = pc->r;
+	struct render_dict	*d;
+	char			 tok[TOKEN_TEXT], data[32], when[32];
+	struct buf		 link;
+	int64_t			 ttl = pc->rs->deadline + RESET_LINK_GRACE -
+				    r->now;
+
+	buf_init(&link);
+	/* A dictionary per channel: sections shown for one stay shown. */
+	if ((d = render_dict_new()) == NULL)
+		goto fail;
+	page_time(pc->rs->deadline, when);
+	render_set(d, "USERNAME", pc->a->username);
+	render_set(d, "DEADLINE", when);
+	render_set(d, "IP", r->http.ip);
+	if (pc->replaced)
+		render_show(d, "REPLACED");
+	snprintf(data, sizeof(data), "%lld", (long long)pc->rs->id);
+	if (!link_create(r->app->db, "reset_reject", pc->rs->account_id, data,
+	    r->now, ttl, tok))
+		goto fail;
+	buf_printf(&link, "%s/reset/reject?t=%s", r->app->cfg.base_url, tok);
+	render_set(d, "REJECT_LINK", link.p);
+	buf_reset(&link);
+	/* An address that served as a proof may be the attacker's. */
+	if (!ch->is_phone && !channel_proved(pc->ps, ch)) {
+		if (!link_create(r->app->db, "reset_confirm",
+		    pc->rs->account_id, data, r->now, ttl, tok))
+			goto fail;
+		buf_printf(&link, "%s/reset/confirm?t=%s",
+		    r->app->cfg.base_url, tok);
+		render_set(render_section(d, "CONFIRM"), "CONFIRM_LINK",
+		    link.p);
+	}
+	if (link.failed || !notify_channel(r->app->db, ch,
+	    "mail/reset_pending.tpl", "sms/reset_pending.tpl", d, r->now))
+		goto fail;
+	goto out;
+fail:
+	pc->ok = 0;
+out:
+	render_dict_free(d);
+	buf_free(&link);
+	sodium_memzero(tok, sizeof(tok));
+}
+
+static int
+prove_make_pending(struct req *r, const struct account *a, struct reset *rs,
+    const struct proofs *ps, const char *hash, int *replaced)
+{
+	struct pending_ctx	 pc = { r, a, ps, rs, 0, 1 };
+	char			 proofs[256];
+	struct db		*db = r->app->db;
+
+	proofs_text(ps, proofs, sizeof(proofs));
+	if (!reset_make_pending(db, rs, hash, proofs, r->now,
+	    r->now + r->app->cfg.reset_delay, replaced) ||
+	    !onetime_void(db, a->id, "reset", r->now) ||
+	    !event_add(db, a->id, "reset_pending", r->http.ip, proofs, r->now))
+		return 0;
+	pc.replaced = *replaced;
+	if (!notify_each_channel(db, a, pending_tell, &pc))
+		return 0;
+	return pc.ok;
+}
+
+static void
+prove_post(struct req *r)
+{
+	const char		*name, *password;
+	char			 hash[PWHASH_TEXT];
+	const char		*why = NULL;
+	struct account		 a;
+	struct reset		 rs;
+	struct proofs		 ps;
+	enum r3_verdict		 v;
+	int			 left, replaced, weak;
+	struct app		*app = r->app;
+	struct db		*db = app->db;
+
+	if ((name = req_field(r, "username")) == NULL ||
+	    (password = req_field(r, "password")) == NULL)
+		return;
+	if (form_count(&r->http.body, "code") > PROVE_MAX_CODES) {
+		page_error(r, 400, "Bad request", "Too many codes.");
+		return;
+	}
+	if (!account_by_login(db, name, &a) ||
+	    (a.id != 0 && !reset_live_request(db, a.id, r->now, &rs))) {
+		page_storage_error(r);
+		return;
+	}
+	if (a.id != 0 && a.locked_at != 0) {
+		page_error(r, 403, "Please contact your hoster",
+		    "Automatic recovery is switched off for this account. "
+		    "Please contact the people who run this site: they can "
+		    "help you get back in.");
+		return;
+	}
+	weak = !validate_password_length(password) ? 1 :
+	    password_is_weak(password, a.username, a.email) ? 2 : 0;
+	/* The same Argon2id work whatever happens next. */
+	if (!pw_hash(password, app->cfg.pwhash_ops, app->cfg.pwhash_mem,
+	    hash)) {
+		page_storage_error(r);
+		return;
+	}
+	if (a.id == 0 || rs.id == 0) {
+		prove_form(r, 422, "These codes are not valid now. Codes work "
+		    "for 15 minutes and five tries: ask for new ones on the "
+		    "reset page.", name);
+		return;
+	}
+	if (!db_begin(db) || !prove_collect(r, &a, &ps))
+		goto fail;
+	v = policy_r3(ps.p, ps.n, a.totp_enabled_at != 0);
+	if (v != R3_OK || weak) {
+		/* Refused: nothing it matched is used up, but the try counts. */
+		db_rollback(db);
+		if (v != R3_OK)
+			why = r3_text(v, a.totp_enabled_at != 0);
+		else if (weak == 1)
+			why = "Passwords are 8 to 256 characters long.";
+		else
+			why = "That password is too common or too easy to "
+			    "guess. A few unrelated words make a strong one.";
+		if (!db_begin(db) || !reset_fail(db, &rs, r->now, &left) ||
+		    !event_add(db, a.id, "reset_refused", r->http.ip, NULL,
+		    r->now) || !db_commit(db))
+			goto fail;
+		if (left == 0)
+			why = "That was the fifth try that did not work, so "
+			    "this reset is cancelled and its codes no longer "
+			    "work. Ask for new codes to try again.";
+		prove_form(r, 422, why, name);
+		return;
+	}
+	if (!prove_make_pending(r, &a, &rs, &ps, hash, &replaced) ||
+	    !db_commit(db))
+		goto fail;
+	page_redirect(r, replaced ? "/reset?pending=1&replaced=1" :
+	    "/reset?pending=1");
+	sodium_memzero(hash, sizeof(hash));
+	return;
+fail:
+	sodium_memzero(hash, sizeof(hash));
+	page_storage_error(r);
+}
+
+/* ------------------------------------------------------------------ */
+/* /reset/confirm and /reset/reject (R7: GET only shows a button)     */
+
+/*
+ * The pending change a session may act on without a link: one asked
+ * for after this session began (the robbed owner's browser).
+ */
+static int
+session_pending(struct req *r, struct reset *rs)
+{
+	memset(rs, 0, sizeof(*rs));
+	if (r->sess.id == 0 || r->sess.stage != SESSION_FULL)
+		return 1;
+	if (!reset_pending(r->app->db, r->acct.id, rs))
+		return 0;
+	if (rs->id != 0 && rs->created_at < r->sess.created_at)
+		memset(rs, 0, sizeof(*rs));
+	return 1;
+}
+
+static void
+link_page(struct req *r, const char *kind, const char *tpl,
+    const char *title)
+{
+	const char	*t = req_query(r, "t");
+	struct link	 l;
+	struct reset	 rs;
+	char		 when[32];
+
+	if (t == NULL) {
+		if (!session_pending(r, &rs)) {
+			page_storage_error(r);
+			return;
+		}
+		if (rs.id == 0) {
+			page_error(r, 404, "Nothing to do",
+			    "There is no pending password change to act on.");
+			return;
+		}
+	} else {
+		if (!token_valid(t)) {
+			page_error(r, 400, "Broken link", "This link is "
+			    "incomplete. Please copy the whole link from the "
+			    "message.");
+			return;
+		}
+		if (!link_peek(r->app->db, kind, t, r->now, &l) ||
+		    (l.id != 0 && !reset_get(r->app->db, strtoll(l.data, NULL,
+		    10), &rs))) {
+			page_storage_error(r);
+			return;
+		}
+		if (l.id == 0 || rs.id == 0 || strcmp(rs.state, "pending")) {
+			page_error(r, 422, "Link no longer valid", "This link "
+			    "has been used, has expired, or its password "
+			    "change is no longer pending.");
+			return;
+		}
+		render_set(r->page, "T", t);
+		render_show(r->page, "HAS_T");
+	}
+	page_time(rs.deadline, when);
+	render_set(r->page, "DEADLINE", when);
+	page_render(r, 200, tpl, title);
+}
+
+static void
+confirm_get(struct req *r)
+{
+	link_page(r, "reset_confirm", "reset_confirm.tpl",
+	    "Confirm the new password");
+}
+
+static void
+reject_get(struct req *r)
+{
+	link_page(r, "reset_reject", "reset_reject.tpl",
+	    "Stop the password change");
+}
+
+/*
+ * The pending change a POST acts on: by its link token, or for a
+ * session that predates it.  0 after answering.  Inside a transaction.
+ */
+static int
+link_target(struct req *r, const char *kind, struct reset *rs)
+{
+	const char	*t;
+	struct link	 l;
+	int		 bad;
+
+	t = req_field_opt(r, "t", &bad);
+	if (bad) {
+		req_field(r, "t");
+		return 0;
+	}
+	if (t == NULL) {
+		if (!session_pending(r, rs))
+			goto fail;
+		if (rs->id == 0) {
+			db_rollback(r->app->db);
+			page_error(r, 403, "Not allowed", "Only a browser that "
+			    "was logged in before the reset, or the link from "
+			    "the message, can do this.");
+			return 0;
+		}
+		return 1;
+	}
+	if (!token_valid(t)) {
+		db_rollback(r->app->db);
+		page_error(r, 400, "Broken link", "This link is incomplete.");
+		return 0;
+	}
+	if (!link_consume(r->app->db, kind, t, r->now, &l) ||
+	    (l.id != 0 && !reset_get(r->app->db, strtoll(l.data, NULL, 10),
+	    rs)))
+		goto fail;
+	if (l.id == 0 || rs->id == 0 || strcmp(rs->state, "pending") != 0) {
+		db_rollback(r->app->db);
+		page_error(r, 422, "Link no longer valid", "This link has been "
+		    "used, has expired, or its password change is no longer "
+		    "pending.");
+		return 0;
+	}
+	return 1;
+fail:
+	page_storage_error(r);
+	return 0;
+}
+
+static void
+confirm_post(struct req *r)
+{
+	struct reset	 rs;
+	char		 tok[TOKEN_TEXT];
+	struct db	*db = r->app->db;
+
+	if (!db_begin(db))
+		goto fail;
+	if (!link_target(r, "reset_confirm", &rs))
+		return;
+	if (!reset_apply(db, &r->app->cfg, &rs, r->http.ip, "confirmed",
+	    r->now) || !db_commit(db))
+		goto fail;
+	/* Every session ended, this one too. */
+	token_new(tok);
+	req_set_session_cookie(r, tok);
+	page_redirect(r, "/login?reset=1");
+	return;
+fail:
+	page_storage_error(r);
+}
+
+static void
+reject_post(struct req *r)
+{
+	struct reset	 rs;
+	struct db	*db = r->app->db;
+
+	if (!db_begin(db))
+		goto fail;
+	if (!link_target(r, "reset_reject", &rs))
+		return;
+	if (!reset_reject(db, &r->app->cfg, &rs, r->http.ip, r->now) ||
+	    !db_commit(db))
+		goto fail;
+	page_redirect(r, "/reset?rejected=1");
+	return;
+fail:
+	page_storage_error(r);
+}
+
+static const struct route routes[] = {
+	{ "/reset", HTTP_GET, reset_page, 0 },
+	{ "/reset", HTTP_POST, reset_ask, 0 },
+	{ "/reset/prove", HTTP_GET, prove_get, 0 },
+	{ "/reset/prove", HTTP_POST, prove_post, 0 },
+	{ "/reset/confirm", HTTP_GET, confirm_get, 0 },
+	{ "/reset/confirm", HTTP_POST, confirm_post, 0 },
+	{ "/reset/reject", HTTP_GET, reject_get, 0 },
+	{ "/reset/reject", HTTP_POST, reject_post, 0 },
+};
+
+int
+main(void)
+{
+	return app_main("postern-reset", routes,
+	    sizeof(routes) / sizeof(routes[0]));
+}

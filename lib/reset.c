@@ -1,0 +1,360 @@
+/*
+ * reset.c: the life of a password reset.
+ *
+ *   requested --(proofs)--> pending --(confirm, deadline)--> applied
+ *       |                      |--(reject)--> rejected
+ *       |                      '--(a newer one proven)--> replaced
+ *       '--(5 refusals, a newer request)--> void
+ *
+ * An attacker who holds one recovery channel gets at most a pending
+ * change that every channel hears of at once and any of them can stop.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "account.h"
+#include "config.h"
+#include "event.h"
+#include "internal.h"
+#include "link.h"
+#include "log.h"
+#include "notify.h"
+#include "onetime.h"
+#include "render.h"
+#include "reset.h"
+#include "session.h"
+
+#include "db.h"
+
+#define RESET_COLUMNS "id, account_id, state, created_at, codes_expire_at, " \
+	"failures, new_hash, deadline"
+
+static void
+reset_row(sqlite3_stmt *st, struct reset *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->id = sqlite3_column_int64(st, 0);
+	r->account_id = sqlite3_column_int64(st, 1);
+	db_column_copy(st, 2, r->state, sizeof(r->state));
+	r->created_at = sqlite3_column_int64(st, 3);
+	r->codes_expire_at = sqlite3_column_int64(st, 4);
+	r->failures = sqlite3_column_int(st, 5);
+	db_column_copy(st, 6, r->new_hash, sizeof(r->new_hash));
+	r->deadline = sqlite3_column_int64(st, 7);
+}
+
+static int
+reset_one(struct db *db, sqlite3_stmt *st, struct reset *r)
+{
+	int	 rc;
+
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		reset_row(st, r);
+	else if (rc != SQLITE_DONE) {
+		db_log_error(db, "reset");
+		return 0;
+	}
+	return 1;
+}
+
+/* Run an UPDATE with up to three parameters: ?1 id, ?2 num, ?3 text. */
+static int
+reset_update(struct db *db, const char *sql, int64_t id, int64_t num,
+    const char *text)
+{
+	sqlite3_stmt	*st;
+	int		 ok, n;
+
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	n = sqlite3_bind_parameter_count(st);
+	ok = db_bind_int(st, 1, id) && (n < 2 || db_bind_int(st, 2, num)) &&
+	    (n < 3 || db_bind_text(st, 3, text)) && db_exec_stmt(db, st);
+	db_done(st);
+	return ok;
+}
+
+int
+reset_request(struct db *db, int64_t account_id, int64_t now,
+    struct reset *r)
+{
+	static const char *const void_sql = "UPDATE resets SET state = 'void',"
+	    " closed_at = ?2 WHERE account_id = ?1 AND state = 'requested'";
+	static const char *const sql = "INSERT INTO resets (account_id, "
+	    "state, created_at, codes_expire_at) VALUES (?1, 'requested', "
+	    "?2, ?3)";
+	sqlite3_stmt	*st;
+	int		 ok;
+
+	if (!reset_update(db, void_sql, account_id, now, NULL))
+		return 0;
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_int(st, 1, account_id) && db_bind_int(st, 2, now) &&
+	    db_bind_int(st, 3, now + RESET_CODE_TTL) && db_exec_stmt(db, st);
+	db_done(st);
+	if (!ok)
+		return 0;
+	memset(r, 0, sizeof(*r));
+	r->id = sqlite3_last_insert_rowid(db_handle(db));
+	r->account_id = account_id;
+	snprintf(r->state, sizeof(r->state), "requested");
+	r->created_at = now;
+	r->codes_expire_at = now + RESET_CODE_TTL;
+	return 1;
+}
+
+int
+reset_live_request(struct db *db, int64_t account_id, int64_t now,
+    struct reset *r)
+{
+	static const char *const sql = "SELECT " RESET_COLUMNS " FROM resets"
+	    " WHERE account_id = ?1 AND state = 'requested'"
+	    " AND codes_expire_at > ?2 AND failures < ?3"
+	    " ORDER BY id DESC LIMIT 1";
+	sqlite3_stmt	*st;
+	int		 ok;
+
+	memset(r, 0, sizeof(*r));
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_int(st, 1, account_id) && db_bind_int(st, 2, now) &&
+	    db_bind_int(st, 3, RESET_TRIES) && reset_one(db, st, r);
+	db_done(st);
+	return ok;
+}
+
+int
+reset_fail(struct db *db, const struct reset *r, int64_t now, int *left)
+{
+	static const char *const sql = "UPDATE resets SET failures = "
+	    "failures + 1 WHERE id = ?1";
+	static const char *const void_sql = "UPDATE resets SET state = 'void',"
+	    " closed_at = ?2 WHERE id = ?1";
+	int	 failures = r->failures + 1;
+
+	*left = RESET_TRIES - failures;
+	if (!reset_update(db, sql, r->id, 0, NULL))
+		return 0;
+	if (failures < RESET_TRIES)
+		return 1;
+	/* The fifth refusal ends the request and every code it sent. */
+	*left = 0;
+	return reset_update(db, void_sql, r->id, now, NULL) &&
+	    onetime_void(db, r->account_id, "reset", now);
+}
+
+int
+reset_make_pending(struct db *db, struct reset *r, const char *new_hash,
+    const char *proofs, int64_t now, int64_t deadline, int *replaced)
+{
+	static const char *const old_sql = "UPDATE resets SET state = "
+	    "'replaced', closed_at = ?2 WHERE account_id = ?1 AND state = "
+	    "'pending'";
+	static const char *const sql = "UPDATE resets SET state = 'pending', "
+	    "new_hash = ?2, proofs = ?3, proven_at = ?4, deadline = ?5 "
+	    "WHERE id = ?1 AND state = 'requested'";
+	sqlite3_stmt	*st;
+	int		 ok;
+
+	*replaced = 0;
+	if (!reset_update(db, old_sql, r->account_id, now, NULL))
+		return 0;
+	*replaced = db_changes(db) > 0;
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_int(st, 1, r->id) && db_bind_text(st, 2, new_hash) &&
+	    db_bind_text(st, 3, proofs) && db_bind_int(st, 4, now) &&
+	    db_bind_int(st, 5, deadline) && db_exec_stmt(db, st) &&
+	    db_changes(db) == 1;
+	db_done(st);
+	if (!ok)
+		return 0;
+	snprintf(r->state, sizeof(r->state), "pending");
+	snprintf(r->new_hash, sizeof(r->new_hash), "%s", new_hash);
+	r->deadline = deadline;
+	/* Links of a replaced change stop working; the new ones follow. */
+	return link_void(db, "reset_confirm", r->account_id, now) &&
+	    link_void(db, "reset_reject", r->account_id, now);
+}
+
+int
+reset_pending(struct db *db, int64_t account_id, struct reset *r)
+{
+	static const char *const sql = "SELECT " RESET_COLUMNS " FROM resets"
+	    " WHERE account_id = ?1 AND state = 'pending'"
+	    " ORDER BY id DESC LIMIT 1";
+	sqlite3_stmt	*st;
+	int		 ok;
+
+	memset(r, 0, sizeof(*r));
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_int(st, 1, account_id) && reset_one(db, st, r);
+	db_done(st);
+	return ok;
+}
+
+int
+reset_get(struct db *db, int64_t id, struct reset *r)
+{
+	static const char *const sql = "SELECT " RESET_COLUMNS
+	    " FROM resets WHERE id = ?1";
+	sqlite3_stmt	*st;
+	int		 ok;
+
+	memset(r, 0, sizeof(*r));
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_int(st, 1, id) && reset_one(db, st, r);
+	db_done(st);
+	return ok;
+}
+
+/* Close a pending change in state, once: *won is 0 if it was not. */
+static int
+reset_close(struct db *db, const struct reset *r, const char *state,
+    int64_t now, int *won)
+{
+	static const char *const sql = "UPDATE resets SET state = ?3, "
+	    "closed_at = ?2 WHERE id = ?1 AND state = 'pending'";
+
+	*won = 0;
+	if (!reset_update(db, sql, r->id, now, state))
+		return 0;
+	*won = db_changes(db) == 1;
+	return 1;
+}
+
+/* Tell every verified channel of the account about the change. */
+static int
+reset_tell(struct db *db, const struct config *cfg, const struct account *a,
+    const char *mail_tpl, const char *sms_tpl, const char *ip, int64_t now)
+{
+	struct render_dict	*d;
+	char			 when[32];
+	struct tm		 tm;
+	time_t			 t = (time_t)now;
+	int			 ok;
+
+	if ((d = render_dict_new()) == NULL)
+		return 0;
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
+	render_set(d, "USERNAME", a->username);
+	render_set(d, "WHEN", when);
+	render_set(d, "IP", ip != NULL ? ip : "");
+	render_set(d, "BASE_URL", cfg->base_url);
+	ok = notify_channels(db, a, CHANNEL_NONE, mail_tpl, sms_tpl, d, now);
+	render_dict_free(d);
+	return ok;
+}
+
+/* What both ends of a pending change void: its codes and its links. */
+static int
+reset_void_rest(struct db *db, int64_t account_id, int64_t now)
+{
+	return onetime_void(db, account_id, "reset", now) &&
+	    link_void(db, "reset_confirm", account_id, now) &&
+	    link_void(db, "reset_reject", account_id, now);
+}
+
+int
+reset_apply(struct db *db, const struct config *cfg, const struct reset *r,
+    const char *ip, const char *how, int64_t now)
+{
+	struct account	 a;
+	int		 won;
+
+	if (!reset_close(db, r, "applied", now, &won))
+		return 0;
+	if (!won)
+		return 1;	/* applied or cancelled meanwhile */
+	if (!account_set_password(db, r->account_id, r->new_hash) ||
+	    !session_end_all(db, r->account_id) ||
+	    !reset_void_rest(db, r->account_id, now) ||
+	    !event_add(db, r->account_id, "reset_applied", ip, how, now) ||
+	    !account_by_id(db, r->account_id, &a))
+		return 0;
+	return reset_tell(db, cfg, &a, "mail/reset_applied.tpl",
+	    "sms/reset_applied.tpl", ip, now);
+}
+
+int
+reset_reject(struct db *db, const struct config *cfg, const struct reset *r,
+    const char *ip, int64_t now)
+{
+	struct account	 a;
+	int		 won;
+
+	if (!reset_close(db, r, "rejected", now, &won))
+		return 0;
+	if (!won)
+		return 1;
+	if (!reset_void_rest(db, r->account_id, now) ||
+	    !event_add(db, r->account_id, "reset_rejected", ip, NULL, now) ||
+	    !account_by_id(db, r->account_id, &a))
+		return 0;
+	return reset_tell(db, cfg, &a, "mail/reset_rejected.tpl",
+	    "sms/reset_rejected.tpl", ip, now);
+}
+
+int
+reset_apply_due(struct db *db, const struct config *cfg, int64_t account_id,
+    int64_t now, int *n)
+{
+	static const char *const sql = "SELECT " RESET_COLUMNS " FROM resets"
+	    " WHERE state = 'pending' AND deadline <= ?1"
+	    " AND (?2 = 0 OR account_id = ?2) ORDER BY deadline LIMIT 1";
+	sqlite3_stmt	*st;
+	struct reset	 r;
+	int		 ok;
+
+	*n = 0;
+	/* One change per transaction, so one failure blocks no other. */
+	for (;;) {
+		memset(&r, 0, sizeof(r));
+		if ((st = db_prepare(db, sql)) == NULL)
+			return 0;
+		ok = db_bind_int(st, 1, now) && db_bind_int(st, 2, account_id) &&
+		    reset_one(db, st, &r);
+		db_done(st);
+		if (!ok)
+			return 0;
+		if (r.id == 0)
+			return 1;
+		if (!db_begin(db) ||
+		    !reset_apply(db, cfg, &r, NULL, "deadline", now) ||
+		    !db_commit(db)) {
+			db_rollback(db);
+			log_err("reset %lld: could not apply", (long long)r.id);
+			return 0;
+		}
+		(*n)++;
+	}
+}
+
+int
+reset_each_pending(struct db *db, void (*fn)(const struct reset *, void *),
+    void *arg)
+{
+	static const char *const sql = "SELECT " RESET_COLUMNS " FROM resets"
+	    " WHERE state = 'pending' ORDER BY deadline";
+	sqlite3_stmt	*st;
+	struct reset	 r;
+	int		 rc;
+
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		reset_row(st, &r);
+		fn(&r, arg);
+	}
+	if (rc != SQLITE_DONE)
+		db_log_error(db, "pending resets");
+	db_done(st);
+	return rc == SQLITE_DONE;
+}

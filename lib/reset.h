@@ -1,0 +1,69 @@
+#ifndef POSTERN_RESET_H
+#define POSTERN_RESET_H
+
+#include <stdint.h>
+
+#include "crypto.h"
+
+struct config;
+struct db;
+
+/*
+ * reset.c: password resets (R3, R4) in the database, and the two ends
+ * of a pending change -- applying it (on confirm, at the deadline) and
+ * rejecting it -- with the notices they owe every channel.  Applying
+ * is shared by the reset program, the login (which applies a due
+ * change first) and `postern mailer` (which applies every due one).
+ */
+
+#define RESET_CODE_TTL	(15 * 60)
+#define RESET_TRIES	5
+/* Links live a day past the deadline. */
+#define RESET_LINK_GRACE 86400
+
+struct reset {
+	int64_t	 id;		/* 0: none */
+	int64_t	 account_id;
+	char	 state[12];
+	int64_t	 created_at;
+	int64_t	 codes_expire_at;
+	int	 failures;
+	char	 new_hash[PWHASH_TEXT];
+	int64_t	 deadline;
+};
+
+/* A new request; older open requests of the account become void. */
+int	 reset_request(struct db *, int64_t account_id, int64_t now,
+	    struct reset *);
+/* The live request of an account (codes not expired, tries left). */
+int	 reset_live_request(struct db *, int64_t account_id, int64_t now,
+	    struct reset *);
+/* Count a refused proof; at RESET_TRIES the request and its codes are
+ * void.  *left receives the tries that remain. */
+int	 reset_fail(struct db *, const struct reset *, int64_t now, int *left);
+/* The request is proven: the change waits until deadline.  Any older
+ * pending change is replaced (*replaced set). */
+int	 reset_make_pending(struct db *, struct reset *, const char *new_hash,
+	    const char *proofs, int64_t now, int64_t deadline, int *replaced);
+/* The pending change of an account, if any. */
+int	 reset_pending(struct db *, int64_t account_id, struct reset *);
+int	 reset_get(struct db *, int64_t id, struct reset *);
+
+/* Apply a pending change now ("how" is recorded: "confirmed",
+ * "deadline"): the password changes, every session ends, every
+ * channel is told. */
+int	 reset_apply(struct db *, const struct config *, const struct reset *,
+	    const char *ip, const char *how, int64_t now);
+/* Cancel a pending change: codes and links voided, every channel told. */
+int	 reset_reject(struct db *, const struct config *, const struct reset *,
+	    const char *ip, int64_t now);
+/* Apply every change whose deadline has passed (account_id 0: all),
+ * each in its own transaction.  *n receives how many. */
+int	 reset_apply_due(struct db *, const struct config *,
+	    int64_t account_id, int64_t now, int *n);
+
+/* For `postern resets`. */
+int	 reset_each_pending(struct db *,
+	    void (*fn)(const struct reset *, void *), void *arg);
+
+#endif /* !POSTERN_RESET_H */

@@ -1,0 +1,2 @@
+Postern: a new password for {{USERNAME}} takes effect {{DEADLINE}}. Not you? Stop it:
+{{REJECT_LINK}}

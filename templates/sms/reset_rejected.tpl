@@ -1,0 +1,1 @@
+Postern: the password change of {{USERNAME}} was stopped. Your password is unchanged.
