@@ -20,6 +20,7 @@
 #include "phone.h"
 #include "qr.h"
 #include "totp.h"
+#include "twofa.h"
 
 #define RESEND_LIMIT	5
 #define RESEND_WINDOW	3600
@@ -760,30 +761,6 @@ twofa_get(struct req *r)
 	twofa_page(r, 200, NULL);
 }
 
-/*
- * Check a typed TOTP code against the account's secret and use its
- * step up.  *good is 0 for a wrong, old or replayed code.
- */
-static int
-twofa_check(struct req *r, const char *typed, int *good)
-{
-	unsigned char	 secret[TOTP_SECRET_BYTES];
-	char		 code[CODE_NORMAL_TEXT];
-	int64_t		 last_step, step;
-	int		 ok, have;
-
-	*good = 0;
-	if (code_normalise(typed, code, sizeof(code)) != CODE_TOTP)
-		return 1;
-	if (!twofa_load(r, secret, &last_step, &have))
-		return 0;
-	ok = 1;
-	if (have && totp_check(secret, code, r->now, last_step, &step))
-		ok = account_totp_advance(r->app->db, r->acct.id, step, good);
-	sodium_memzero(secret, sizeof(secret));
-	return ok;
-}
-
 static void
 twofa_post(struct req *r)
 {
@@ -812,7 +789,8 @@ twofa_post(struct req *r)
 			return;
 		}
 	}
-	if (!db_begin(db) || !twofa_check(r, typed, &good))
+	if (!db_begin(db) || !twofa_verify(db, r->app->totp_key, r->acct.id, typed,
+	    r->now, 0, &good))
 		goto fail;
 	if (!good) {
 		db_rollback(db);

@@ -10,12 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "postern.h"
-#include "code.h"
 #include "reset.h"
-#include "totp.h"
+#include "twofa.h"
 
 static void
 login_form(struct req *r, int status, const char *error, const char *name)
@@ -28,6 +25,10 @@ login_form(struct req *r, int status, const char *error, const char *name)
 		render_show(r->page, "VERIFIED");
 	else if ((v = req_query(r, "reset")) != NULL && strcmp(v, "1") == 0)
 		render_show(r->page, "RESET_DONE");
+	else if ((v = req_query(r, "email")) != NULL && strcmp(v, "1") == 0)
+		render_show(r->page, "EMAIL_DONE");
+	else if ((v = req_query(r, "reverted")) != NULL && strcmp(v, "1") == 0)
+		render_show(r->page, "REVERTED");
 	render_set(r->page, "USERNAME", name);
 	page_render(r, status, "login.tpl", "Log in");
 }
@@ -157,37 +158,6 @@ twofa_get(struct req *r)
 		twofa_form(r, 200, NULL);
 }
 
-/*
- * Is typed the account's current TOTP code, not used before?  The step
- * is used up in the caller's transaction, so a code works once.
- */
-static int
-twofa_code_ok(struct req *r, int64_t account_id, const char *typed,
-    int *good)
-{
-	unsigned char	 sealed[TOTP_SEALED_BYTES];
-	unsigned char	 secret[TOTP_SECRET_BYTES];
-	char		 code[CODE_NORMAL_TEXT];
-	size_t		 n;
-	int64_t		 enabled_at, last_step, step;
-	int		 ok = 1;
-
-	*good = 0;
-	if (code_normalise(typed, code, sizeof(code)) != CODE_TOTP)
-		return 1;
-	if (!account_totp(r->app->db, account_id, sealed, sizeof(sealed), &n,
-	    &enabled_at, &last_step))
-		return 0;
-	if (n != TOTP_SEALED_BYTES || enabled_at == 0)
-		return 1;
-	if (!totp_open(r->app->totp_key, sealed, n, secret))
-		return 0;
-	if (totp_check(secret, code, r->now, last_step, &step))
-		ok = account_totp_advance(r->app->db, account_id, step, good);
-	sodium_memzero(secret, sizeof(secret));
-	return ok;
-}
-
 static void
 twofa_post(struct req *r)
 {
@@ -217,7 +187,8 @@ twofa_post(struct req *r)
 		    "minutes.");
 		return;
 	}
-	if (!db_begin(db) || !twofa_code_ok(r, account_id, typed, &good))
+	if (!db_begin(db) || !twofa_verify(db, r->app->totp_key, account_id, typed, r->now,
+	    1, &good))
 		goto fail;
 	if (!good) {
 		if (!rate_hit(db, key, RATE_LOGIN_WINDOW, r->now) ||

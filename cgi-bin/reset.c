@@ -21,7 +21,7 @@
 #include "onetime.h"
 #include "policy.h"
 #include "reset.h"
-#include "totp.h"
+#include "twofa.h"
 
 #define RESET_ACCOUNT_LIMIT	5
 #define RESET_ACCOUNT_WINDOW	3600
@@ -270,28 +270,16 @@ static int
 prove_totp(struct req *r, const struct account *a, const char *code,
     struct proofs *ps)
 {
-	unsigned char	 sealed[TOTP_SEALED_BYTES];
-	unsigned char	 secret[TOTP_SECRET_BYTES];
-	size_t		 n;
-	int64_t		 enabled_at, last_step, step;
-	int		 ok = 1, won = 0;
+	int	 good;
 
-	if (a->totp_enabled_at == 0)
-		return 1;
-	if (!account_totp(r->app->db, a->id, sealed, sizeof(sealed), &n,
-	    &enabled_at, &last_step))
+	if (!twofa_verify(r->app->db, r->app->totp_key, a->id, code, r->now,
+	    1, &good))
 		return 0;
-	if (n != TOTP_SEALED_BYTES ||
-	    !totp_open(r->app->totp_key, sealed, n, secret))
-		return 0;
-	if (totp_check(secret, code, r->now, last_step, &step))
-		ok = account_totp_advance(r->app->db, a->id, step, &won);
-	sodium_memzero(secret, sizeof(secret));
-	if (won) {
+	if (good) {
 		ps->p[ps->n].kind = PROOF_TOTP;
 		ps->p[ps->n++].channel = 0;
 	}
-	return ok;
+	return 1;
 }
 
 /* Work out what every typed code proves.  0 on a storage error. */
