@@ -177,6 +177,23 @@ account_set_password(struct db *db, int64_t id, const char *pw_hash)
 }
 
 int
+account_set_email(struct db *db, int64_t id, const char *email,
+    int64_t verified_at)
+{
+	static const char *const sql = "UPDATE accounts SET email = ?2, "
+	    "email_verified_at = ?3 WHERE id = ?1";
+	sqlite3_stmt	*st;
+	int		 ok;
+
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_int(st, 1, id) && db_bind_text(st, 2, email) &&
+	    db_bind_int(st, 3, verified_at) && db_exec_stmt(db, st);
+	db_done(st);
+	return ok;
+}
+
+int
 account_set_locked(struct db *db, int64_t id, int64_t locked_at)
 {
 	static const char *const sql =

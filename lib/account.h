@@ -34,6 +34,9 @@ int	 account_create(struct db *, const char *username, const char *email,
 int	 account_set_verified(struct db *, int64_t id, int64_t now);
 int	 account_set_password(struct db *, int64_t id, const char *pw_hash);
 int	 account_set_locked(struct db *, int64_t id, int64_t locked_at);
+/* A new primary address, verified at verified_at (R5: by its link). */
+int	 account_set_email(struct db *, int64_t id, const char *email,
+	    int64_t verified_at);
 
 /* Store the hash of a new recovery code (R2) or kit (R6). */
 int	 account_set_recovery_code(struct db *, int64_t id,

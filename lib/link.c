@@ -111,6 +111,26 @@ link_consume(struct db *db, const char *kind, const char *token, int64_t now,
 }
 
 int
+link_live(struct db *db, const char *kind, int64_t account_id, int64_t now,
+    struct link *l)
+{
+	static const char *const sql =
+	    "SELECT id, account_id, expires_at, data FROM links "
+	    "WHERE account_id = ?1 AND kind = ?2 AND used_at IS NULL "
+	    "AND expires_at > ?3 ORDER BY id DESC LIMIT 1";
+	sqlite3_stmt	*st;
+	int		 ok;
+
+	memset(l, 0, sizeof(*l));
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_int(st, 1, account_id) && db_bind_text(st, 2, kind) &&
+	    db_bind_int(st, 3, now) && link_fetch(db, st, l);
+	db_done(st);
+	return ok;
+}
+
+int
 link_void(struct db *db, const char *kind, int64_t account_id, int64_t now)
 {
 	static const char *const sql =

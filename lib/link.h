@@ -30,6 +30,9 @@ int	 link_peek(struct db *, const char *kind, const char *token,
 /* Use the token once.  id stays 0 when it was not usable. */
 int	 link_consume(struct db *, const char *kind, const char *token,
 	    int64_t now, struct link *);
+/* The newest live (unused, unexpired) link of this kind, if any. */
+int	 link_live(struct db *, const char *kind, int64_t account_id,
+	    int64_t now, struct link *);
 /* Void every unused link of this kind for the account. */
 int	 link_void(struct db *, const char *kind, int64_t account_id,
 	    int64_t now);

@@ -338,6 +338,17 @@ reset_apply_due(struct db *db, const struct config *cfg, int64_t account_id,
 }
 
 int
+reset_void_all(struct db *db, int64_t account_id, int64_t now)
+{
+	static const char *const sql = "UPDATE resets SET state = 'void', "
+	    "closed_at = ?2 WHERE account_id = ?1 AND state IN ('requested', "
+	    "'pending')";
+
+	return reset_update(db, sql, account_id, now, NULL) &&
+	    reset_void_rest(db, account_id, now);
+}
+
+int
 reset_each_pending(struct db *db, void (*fn)(const struct reset *, void *),
     void *arg)
 {

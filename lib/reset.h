@@ -62,6 +62,9 @@ int	 reset_reject(struct db *, const struct config *, const struct reset *,
 int	 reset_apply_due(struct db *, const struct config *,
 	    int64_t account_id, int64_t now, int *n);
 
+/* Void any request or pending change of the account (R5: a revert). */
+int	 reset_void_all(struct db *, int64_t account_id, int64_t now);
+
 /* For `postern resets`. */
 int	 reset_each_pending(struct db *,
 	    void (*fn)(const struct reset *, void *), void *arg);

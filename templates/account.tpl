@@ -9,6 +9,7 @@
 </dl>
 <h2>Security</h2>
 <ul>
+<li><a href="{{BASE}}/email">Change your email address</a></li>
 <li><a href="{{BASE}}/contacts">Recovery contacts, recovery code and two-step verification</a></li>
 <li><a href="{{BASE}}/account/activity">Recent activity and open sessions</a></li>
 <li><a href="{{BASE}}/domains">Domains you manage</a></li>

@@ -1,0 +1,250 @@
+#!/usr/bin/python3
+"""
+email_change.py: rule R5 on the real stack.  Someone who borrows a
+logged-in session for a minute must not be able to move the account to
+an address they own: the new address confirms itself by a link, a
+recent TOTP code is needed when 2FA is on, and the old address is told,
+with a link that undoes everything.
+"""
+
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import (Deliveries, Stack, Tap, db_write,  # noqa: E402
+                     element_text, links_in, token_of, totp)
+
+tap = Tap()
+
+
+def address_of(stack, username):
+    return stack.sql('SELECT email FROM accounts WHERE username = ?',
+                     username)[0][0]
+
+
+def only_link(stack, mails, who, prefix):
+    got = [l for m in Deliveries.to(mails, who) for l in links_in(stack, m,
+                                                                   prefix)]
+    return got[0] if len(got) == 1 else None
+
+
+def enable_2fa(client):
+    """Recovery code first (no SMS here, so R2 asks for one), then TOTP
+    with a code computed from the page; returns the secret."""
+    client.get('/contacts/recovery-code')
+    client.post('/contacts/recovery-code')
+    r = client.get('/contacts/2fa')
+    secret = ''.join(element_text(r, 'totp-secret').split())
+    step = int(time.time() // 30)
+    r = client.post('/contacts/2fa', {'code': totp(secret, step=step)})
+    if r.status != 303:
+        raise RuntimeError('2FA enrolment answered %d' % r.status)
+    return secret, step
+
+
+def without_2fa(stack):
+    post = Deliveries(stack)
+    alice = stack.new_user('alice', 'alice@old.example')
+    bob = stack.new_user('bob', 'bob@bob.example')
+    post.deliver()
+
+    with tap.story('Alice asks to move her account to a new address'):
+        r = alice.get('/email')
+        tap.is_(r.status, 200, 'GET /email shows the form')
+        tap.is_(element_text(r, 'current-email'), 'alice@old.example',
+                'with her current address')
+        r = alice.post('/email', {'email': 'Alice@New.Example'})
+        tap.is_(r.status, 303, 'asking answers 303')
+        tap.like(r.headers.get('Location', ''), r'/email\?sent=1$',
+                 'to a page that says a link was sent')
+        mails, _ = post.deliver()
+        link = only_link(stack, mails, 'alice@new.example', '/email/confirm?t=')
+        tap.ok(link, 'the new address gets one confirmation link')
+        tap.is_(Deliveries.to(mails, 'alice@old.example'), [],
+                'nothing is said to the old address yet')
+        tap.is_(address_of(stack, 'alice'), 'alice@old.example',
+                'before confirmation the address has not changed')
+        tap.is_(len(stack.sql("SELECT 1 FROM events WHERE kind = "
+                              "'email_change_requested'")), 1,
+                'the request is recorded')
+
+    with tap.story('A second request replaces the first'):
+        r = alice.post('/email', {'email': 'alice@newer.example'})
+        tap.is_(r.status, 303, 'a second request answers 303')
+        mails, _ = post.deliver()
+        newer = only_link(stack, mails, 'alice@newer.example',
+                          '/email/confirm?t=')
+        stranger = stack.client()
+        r = stranger.get('/email/confirm?t=' + token_of(link))
+        tap.is_(r.status, 422, 'the first link no longer works')
+        link = newer
+
+    with tap.story('The link works from a browser that is not logged in'):
+        stranger = stack.client()
+        before = stack.db_snapshot()
+        r = stranger.get('/email/confirm?t=' + token_of(link))
+        tap.is_(r.status, 200, 'GET of the link shows a page')
+        forms = [f for f in stranger.forms(r) if f['method'] == 'post']
+        tap.is_(len(forms), 1, 'with one form that POSTs')
+        tap.is_(stack.db_changes(before), [], 'GET changed nothing')
+        r = stranger.post('/email/confirm', {'t': token_of(link)})
+        tap.is_(r.status, 303, 'pressing the button answers 303')
+        tap.is_(address_of(stack, 'alice'), 'alice@newer.example',
+                'the address has changed')
+        tap.ok(stack.sql("SELECT email_verified_at FROM accounts WHERE "
+                         "username = 'alice'")[0][0] > 0,
+               'and counts as verified: the link proved it')
+        r = stranger.post('/email/confirm', {'t': token_of(link)})
+        tap.is_(r.status, 422, 'the same link a second time: 422')
+
+    with tap.story('The old address is told, with a way back'):
+        mails, _ = post.deliver()
+        old = Deliveries.to(mails, 'alice@old.example')
+        tap.is_(len(old), 1, 'the old address gets one notice')
+        body = old[0].body if old else ''
+        tap.like(body, r'a\*\*\*@newer\.example', 'naming the new address '
+                 'only in part')
+        tap.ok('alice@newer.example' not in body, 'never in full')
+        revert = only_link(stack, old, 'alice@old.example',
+                           '/email/revert?t=')
+        tap.ok(revert, 'with a revert link on a line of its own')
+        exp = stack.sql("SELECT expires_at - created_at FROM links WHERE "
+                        "kind = 'email_revert'")
+        tap.is_(exp, [(7 * 86400,)], 'valid for 7 days')
+
+    with tap.story('Reverting restores the address and ends every session'):
+        r = alice.get('/account')
+        tap.is_(r.status, 200, 'Alice is still logged in before the revert')
+        owner = stack.client()
+        r = owner.get('/email/revert?t=' + token_of(revert))
+        tap.is_(r.status, 200, 'the revert link opens a page')
+        r = owner.post('/email/revert', {'t': token_of(revert)})
+        tap.is_(r.status, 303, 'pressing its button answers 303')
+        tap.is_(address_of(stack, 'alice'), 'alice@old.example',
+                'the old address is back')
+        tap.is_(alice.get('/account').status, 403,
+                'every session has ended')
+        tap.is_(stack.sql("SELECT count(*) FROM sessions s JOIN accounts a "
+                          "ON a.id = s.account_id WHERE a.username = "
+                          "'alice'"), [(0,)], 'no session row is left')
+        owner.get('/login')     # the revert ended the session: new csrf
+        r = owner.post('/email/revert', {'t': token_of(revert)})
+        tap.is_(r.status, 422, 'the revert link works once')
+        mails, _ = post.deliver()
+        tap.ok(Deliveries.to(mails, 'alice@old.example'),
+               'the restored address is told')
+        kinds = [k for (k,) in stack.sql("SELECT kind FROM events e JOIN "
+                                          "accounts a ON a.id = e.account_id "
+                                          "WHERE a.username = 'alice'")]
+        for k in ('email_changed', 'email_reverted'):
+            tap.ok(k in kinds, 'the event %s is recorded' % k)
+
+    alice = stack.client()
+    alice.get('/login')
+    alice.post('/login', {'username': 'alice',
+                          'password': 'correct horse battery 7'})
+
+    with tap.story('Refusals keep what was typed and change nothing'):
+        for addr, status, why in (
+                ('bob@bob.example', 422, 'an address of another account'),
+                ('not-an-address', 400, 'a malformed address'),
+                ('alice@old.example', 422, 'her own current address')):
+            alice.get('/email')
+            before = stack.db_snapshot()
+            r = alice.post('/email', {'email': addr})
+            tap.is_(r.status, status, '%s: %d' % (why, status))
+            tap.ok(alice.errors(r), 'the page says why')
+            tap.is_(alice.form_values(r).get('email'), addr,
+                    'the form keeps what was typed')
+            ch = [c for c in stack.db_changes(before)
+                  if 'rate_limits' not in c]
+            tap.is_(ch, [], 'nothing else changed')
+
+    with tap.story('R1: no address on a domain Alice manages'):
+        stack.postern('domain', 'add', 'alice', 'alice-corp.example')
+        alice.get('/email')
+        r = alice.post('/email', {'email': 'alice@mail.alice-corp.example'})
+        tap.is_(r.status, 422, 'an address on her domain: 422')
+        tap.like(' '.join(alice.errors(r)), r'alice-corp\.example',
+                 'the reason names the domain')
+        tap.ok(stack.sql("SELECT 1 FROM events WHERE kind = 'r1_refused'"),
+               'the refusal is recorded')
+
+    with tap.story('Tokens: altered, expired, malformed; CSRF'):
+        alice.get('/email')
+        alice.post('/email', {'email': 'alice@third.example'})
+        mails, _ = post.deliver()
+        link = only_link(stack, mails, 'alice@third.example',
+                         '/email/confirm?t=')
+        t = token_of(link)
+        c = stack.client()
+        altered = t[:-1] + ('A' if t[-1] != 'A' else 'B')
+        tap.is_(c.get('/email/confirm?t=' + altered).status, 422,
+                'an altered token: 422')
+        tap.is_(c.get('/email/confirm?t=abc').status, 400,
+                'a malformed token: 400')
+        r = c.post('/email/confirm', {'t': t}, csrf=False)
+        tap.is_(r.status, 403, 'a POST without csrf: 403')
+        db_write(stack, "UPDATE links SET expires_at = 1 WHERE kind = "
+                       "'email_confirm'")
+        c.get('/login')
+        r = c.post('/email/confirm', {'t': t})
+        tap.is_(r.status, 422, 'an expired token: 422')
+        tap.is_(address_of(stack, 'alice'), 'alice@old.example',
+                'nothing changed')
+
+
+def with_2fa(stack):
+    post = Deliveries(stack)
+    carol = stack.new_user('carol', 'carol@old.example')
+    post.deliver()
+    secret, step = enable_2fa(carol)
+    post.deliver()
+
+    with tap.story('With 2FA just proven, the change needs no new code'):
+        carol.get('/email')
+        r = carol.post('/email', {'email': 'carol@new.example'})
+        tap.is_(r.status, 303, 'enrolment proved 2FA a moment ago: 303')
+
+    with tap.story('After twofa_recent, a code is asked for again'):
+        time.sleep(4.5)  # whole seconds: more than 3 must pass
+        r = carol.get('/email')
+        tap.ok(any(f[0] == 'code' for f in sum(
+            [fm['fields'] for fm in carol.forms(r)], [])),
+            'the form now asks for a code')
+        before = stack.db_snapshot()
+        r = carol.post('/email', {'email': 'carol@other.example'})
+        tap.is_(r.status, 422, 'without a code: 422')
+        tap.like(' '.join(carol.errors(r)), r'(?i)code', 'asking for one')
+        tap.is_(carol.form_values(r).get('email'), 'carol@other.example',
+                'the typed address is kept')
+        r = carol.post('/email', {'email': 'carol@other.example',
+                                  'code': '000000'})
+        tap.is_(r.status, 422, 'with a wrong code: 422')
+        r = carol.post('/email', {'email': 'carol@other.example',
+                                  'code': totp(secret, step=step)})
+        tap.is_(r.status, 422, 'with the code already used at enrolment '
+                '(a replay): 422')
+        tap.ok(not [c for c in stack.db_changes(before)
+                    if c.startswith('+ links')], 'no link was made')
+        code = totp(secret, step=step + 1)
+        r = carol.post('/email', {'email': 'carol@other.example',
+                                  'code': code})
+        tap.is_(r.status, 303, 'with a valid code: 303')
+        mails, _ = post.deliver()
+        tap.ok(only_link(stack, mails, 'carol@other.example',
+                         '/email/confirm?t='), 'the link goes out')
+        r = carol.post('/email', {'email': 'carol@third.example',
+                                  'code': code})
+        tap.is_(r.status, 303, 'the code refreshed the session\'s 2FA '
+                'time: the next request needs none')
+
+
+def main():
+    with Stack(twofa_recent='3s') as stack:
+        without_2fa(stack)
+        with_2fa(stack)
+
+
+tap.run(main)
