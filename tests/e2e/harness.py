@@ -1393,6 +1393,10 @@ def serve(argv):
         print('\nStopping.', flush=True)
         return 0
     finally:
+        # Ctrl-C reaches every process of the group, some twice: a second
+        # signal must not cut the clean-up short.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         stack.stop()
 
 
@@ -1823,3 +1827,139 @@ def token_of(link):
     q = urllib.parse.urlsplit(link).query
     vals = urllib.parse.parse_qs(q).get('t')
     return vals[0] if vals else None
+
+
+def contact_id_of(stack, username, value):
+    """The id of the account's contact with value, or None."""
+    rows = stack.sql('SELECT c.id FROM contacts c JOIN accounts a ON '
+                     'a.id = c.account_id WHERE a.username = ? AND '
+                     'c.value = ?', username, value)
+    return rows[0][0] if rows else None
+
+
+def add_verified_contact(stack, post, client, username, kind, value):
+    """Add a recovery contact through /contacts and verify it with the
+    code it gets (value: an address, or a number in E.164); post is a
+    Deliveries."""
+    client.get('/contacts')
+    r = client.post('/contacts', {'kind': kind, 'value': value})
+    if r.status != 303:
+        raise RuntimeError('adding %s answered %d: %s' % (
+            value, r.status, client.errors(r)))
+    mails, sms = post.deliver()
+    got = Deliveries.to(sms if kind == 'phone' else mails, value)
+    code = code_in(message_text(got[-1])) if got else None
+    r = client.post('/contacts/verify', {
+        'id': contact_id_of(stack, username, value), 'code': code})
+    if r.status != 303:
+        raise RuntimeError('verifying %s answered %d: %s' % (
+            value, r.status, client.errors(r)))
+    post.deliver()
+
+
+def person(stack, post, username, primary, emails=(), phones=()):
+    """A verified account, logged in, with verified recovery addresses
+    and phones (E.164); everything sent so far delivered."""
+    c = stack.new_user(username, primary)
+    post.deliver()
+    for e in emails:
+        add_verified_contact(stack, post, c, username, 'email', e)
+    for p in phones:
+        add_verified_contact(stack, post, c, username, 'phone', p)
+    return c
+
+
+def reset_states(stack, username):
+    """The states of the account's resets, oldest first."""
+    return [s for (s,) in stack.sql(
+        'SELECT r.state FROM resets r JOIN accounts a ON a.id = '
+        'r.account_id WHERE a.username = ? ORDER BY r.id', username)]
+
+
+def only_message(tap, items, who):
+    """The one message (Mail or SMS dict) to who among items, or None
+    with a diagnostic when there are none or several."""
+    got = Deliveries.to(items, who)
+    if len(got) != 1:
+        tap.diag('%d messages to %s: %r' % (len(got), who, got))
+        return None
+    return got[0]
+
+
+def recipients_of(mails, sms):
+    """Every recipient of mails and sms, sorted (with repeats)."""
+    return sorted([r.lower() for m in mails for r in m.recipients] +
+                  [m['to'] for m in sms])
+
+
+def reset_codes_sent(tap, mails, sms, channels):
+    """Each channel got exactly one message with one 8-digit code alone
+    on its line, and nobody else got one; the codes by channel."""
+    out = {}
+    tap.is_(recipients_of(mails, sms), sorted(channels),
+            'one message to each verified channel, and to nobody else')
+    for who in channels:
+        m = only_message(tap, mails + sms, who)
+        codes = codes_in(m['text'] if isinstance(m, dict) else m.body) \
+            if m else []
+        tap.is_(len(codes), 1, '%s gets one 8-digit code alone on its '
+                'line' % who)
+        out[who] = codes[0] if codes else None
+    tap.is_(len(set(out.values())), len(channels), 'every channel got its '
+            'own code')
+    return out
+
+
+def pending_notices(tap, stack, mails, sms, confirm_to=(), no_confirm_to=(),
+                    phones=()):
+    """The notices of a pending reset (R4): every channel once, a reject
+    link alone on a line in each, a confirm link only to the addresses
+    of confirm_to.  Returns {who: {'reject': link, 'confirm': link}}."""
+    everyone = list(confirm_to) + list(no_confirm_to) + list(phones)
+    out = {}
+    tap.is_(recipients_of(mails, sms), sorted(everyone),
+            'every verified channel is told at once, and nobody else')
+    for who in everyone:
+        m = only_message(tap, mails + sms, who)
+        if m is None:
+            tap.ok(False, '%s got the notice' % who)
+            continue
+        rej = links_in(stack, m, '/reset/reject?t=')
+        con = links_in(stack, m, '/reset/confirm?t=')
+        tap.is_(len(rej), 1, 'the notice to %s has a reject link alone on '
+                'its line' % who)
+        if rej:
+            tap.like(rej[0], r'^' + re.escape(stack.base_url) +
+                     r'/reset/reject\?t=' + TOKEN + '$', 'built from '
+                     'base_url, with a 43-character token')
+        if who in confirm_to:
+            tap.is_(len(con), 1, 'and a confirm link alone on its line '
+                    '(the address was not used as a proof)')
+            if con:
+                tap.like(con[0], r'^' + re.escape(stack.base_url) +
+                         r'/reset/confirm\?t=' + TOKEN + '$', 'built from '
+                         'base_url, with a 43-character token')
+        else:
+            tap.is_(con, [], 'and no confirm link (%s)' % (
+                'a phone' if who in phones else 'the address was used as '
+                'a proof'))
+            tap.unlike(message_text(m), r'/reset/confirm',
+                       'nowhere in the message')
+        text = message_text(m)
+        tap.like(text, r'(?i)password', 'it says a password change is '
+                 'on its way')
+        if who not in phones:
+            tap.like(text, r'\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}',
+                     'and when it takes effect')
+        tap.is_(codes_in(m['text'] if isinstance(m, dict) else m.body), [],
+                'it carries no one-time code')
+        out[who] = {'reject': rej[0] if rej else None,
+                    'confirm': con[0] if con else None}
+    return out
+
+
+def typed_codes(client, resp):
+    """The values of the code fields of the page's form to /reset/prove
+    (what a refused proof kept of what was typed)."""
+    return [v for f in forms_to(client, resp, '/reset/prove')
+            for n, _t, v in f['fields'] if n == 'code']
