@@ -348,6 +348,7 @@ class Stack:
         self.mailer = None
         self._stop_lighttpd()
         self.smtp_stop()
+        reports = self.sanitizer_reports()
         if self.own_sockdir and self.sockdir:
             shutil.rmtree(self.sockdir, ignore_errors=True)
         if self.own_tmp and self.tmp:
@@ -357,6 +358,22 @@ class Stack:
             else:
                 shutil.rmtree(self.tmp, ignore_errors=True)
             self.own_tmp = False
+        if reports:
+            # Under `make asan` a report in a FastCGI program would
+            # otherwise pass unseen: it fails the test that caused it.
+            raise AssertionError('sanitizer reports in the programs\' '
+                                 'output:\n' + '\n'.join(reports[:40]))
+
+    SANITIZER = re.compile(r'ERROR: (Address|Leak|Memory|Thread)Sanitizer|'
+                           r'runtime error:|SUMMARY: \w+Sanitizer')
+
+    def sanitizer_reports(self):
+        """Sanitizer lines in the programs' stderr and the mailer's log."""
+        if not self.tmp:
+            return []
+        text = _read(self.breakagelog) + _read(os.path.join(self.tmp,
+                                                            'mailer.log'))
+        return [ln for ln in text.splitlines() if self.SANITIZER.search(ln)]
 
     def _env(self):
         env = dict(os.environ)
@@ -638,10 +655,14 @@ class Stack:
 
     def postern(self, *args, timeout=120):
         """Run $POSTERN_BUILD/bin/postern with this stack's configuration."""
-        return subprocess.run(
+        r = subprocess.run(
             [os.path.join(BUILD, 'bin', 'postern')] + [str(a) for a in args],
             env=self._env(), stdin=subprocess.DEVNULL, capture_output=True,
             text=True, timeout=timeout)
+        if self.SANITIZER.search(r.stderr):
+            raise AssertionError('sanitizer report from postern %s:\n%s'
+                                 % (' '.join(map(str, args)), r.stderr))
+        return r
 
     def mailer_once(self):
         """One delivery pass of `postern mailer --once`."""
