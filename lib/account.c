@@ -126,36 +126,11 @@ account_create(struct db *db, const char *username, const char *email,
 	static const char *const sql =
 	    "INSERT INTO accounts (username, email, pw_hash, created_at) "
 	    "VALUES (?1, ?2, ?3, ?4)";
-	sqlite3_stmt	*st;
-	int		 ok = 0;
 
-	if ((st = db_prepare(db, sql)) == NULL)
+	if (!db_run(db, sql, "ttti", username, email, pw_hash, now))
 		return 0;
-	if (db_bind_text(st, 1, username) && db_bind_text(st, 2, email) &&
-	    db_bind_text(st, 3, pw_hash) && db_bind_int(st, 4, now) &&
-	    db_exec_stmt(db, st)) {
-		*id = sqlite3_last_insert_rowid(db_handle(db));
-		ok = 1;
-	}
-	db_done(st);
-	return ok;
-}
-
-/* Run an UPDATE of one account with one integer or text argument. */
-static int
-account_update(struct db *db, const char *sql, int64_t id, const char *text,
-    int64_t num)
-{
-	sqlite3_stmt	*st;
-	int		 ok;
-
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	ok = db_bind_int(st, 1, id) &&
-	    (text != NULL ? db_bind_text(st, 2, text) :
-	    db_bind_int(st, 2, num)) && db_exec_stmt(db, st);
-	db_done(st);
-	return ok;
+	*id = sqlite3_last_insert_rowid(db_handle(db));
+	return 1;
 }
 
 int
@@ -164,7 +139,7 @@ account_set_verified(struct db *db, int64_t id, int64_t now)
 	static const char *const sql =
 	    "UPDATE accounts SET email_verified_at = ?2 WHERE id = ?1";
 
-	return account_update(db, sql, id, NULL, now);
+	return db_run(db, sql, "ii", id, now);
 }
 
 int
@@ -173,7 +148,7 @@ account_set_password(struct db *db, int64_t id, const char *pw_hash)
 	static const char *const sql =
 	    "UPDATE accounts SET pw_hash = ?2 WHERE id = ?1";
 
-	return account_update(db, sql, id, pw_hash, 0);
+	return db_run(db, sql, "it", id, pw_hash);
 }
 
 int
@@ -182,15 +157,8 @@ account_set_email(struct db *db, int64_t id, const char *email,
 {
 	static const char *const sql = "UPDATE accounts SET email = ?2, "
 	    "email_verified_at = ?3 WHERE id = ?1";
-	sqlite3_stmt	*st;
-	int		 ok;
 
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	ok = db_bind_int(st, 1, id) && db_bind_text(st, 2, email) &&
-	    db_bind_int(st, 3, verified_at) && db_exec_stmt(db, st);
-	db_done(st);
-	return ok;
+	return db_run(db, sql, "iti", id, email, verified_at);
 }
 
 int
@@ -199,7 +167,7 @@ account_set_locked(struct db *db, int64_t id, int64_t locked_at)
 	static const char *const sql =
 	    "UPDATE accounts SET locked_at = ?2 WHERE id = ?1";
 
-	return account_update(db, sql, id, NULL, locked_at);
+	return db_run(db, sql, "ii", id, locked_at);
 }
 
 /* Store a hash and its time in the named pair of columns. */
@@ -207,15 +175,7 @@ static int
 account_set_hash(struct db *db, const char *sql, int64_t id,
     const unsigned char hash[HASH_BYTES], int64_t now)
 {
-	sqlite3_stmt	*st;
-	int		 ok;
-
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	ok = db_bind_int(st, 1, id) && db_bind_blob(st, 2, hash, HASH_BYTES) &&
-	    db_bind_int(st, 3, now) && db_exec_stmt(db, st);
-	db_done(st);
-	return ok;
+	return db_run(db, sql, "ibi", id, hash, (size_t)HASH_BYTES, now);
 }
 
 int
@@ -339,15 +299,8 @@ account_totp_enable(struct db *db, int64_t id, int64_t now)
 {
 	static const char *const sql = "UPDATE accounts SET totp_enabled_at ="
 	    " ?2 WHERE id = ?1 AND totp_secret IS NOT NULL";
-	sqlite3_stmt	*st;
-	int		 ok;
 
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	ok = db_bind_int(st, 1, id) && db_bind_int(st, 2, now) &&
-	    db_exec_stmt(db, st) && db_changes(db) == 1;
-	db_done(st);
-	return ok;
+	return db_run(db, sql, "ii", id, now) && db_changes(db) == 1;
 }
 
 int
@@ -355,18 +308,12 @@ account_totp_advance(struct db *db, int64_t id, int64_t step, int *won)
 {
 	static const char *const sql = "UPDATE accounts SET totp_last_step = "
 	    "?2 WHERE id = ?1 AND totp_last_step < ?2";
-	sqlite3_stmt	*st;
-	int		 ok;
 
 	*won = 0;
-	if ((st = db_prepare(db, sql)) == NULL)
+	if (!db_run(db, sql, "ii", id, step))
 		return 0;
-	ok = db_bind_int(st, 1, id) && db_bind_int(st, 2, step) &&
-	    db_exec_stmt(db, st);
-	if (ok)
-		*won = db_changes(db) == 1;
-	db_done(st);
-	return ok;
+	*won = db_changes(db) == 1;
+	return 1;
 }
 
 int

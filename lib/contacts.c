@@ -104,18 +104,11 @@ contacts_add(struct db *db, int64_t account_id, const char *kind,
 {
 	static const char *const sql = "INSERT INTO contacts (account_id, "
 	    "kind, value, created_at) VALUES (?1, ?2, ?3, ?4)";
-	sqlite3_stmt	*st;
-	int		 ok;
 
-	if ((st = db_prepare(db, sql)) == NULL)
+	if (!db_run(db, sql, "itti", account_id, kind, value, now))
 		return 0;
-	ok = db_bind_int(st, 1, account_id) && db_bind_text(st, 2, kind) &&
-	    db_bind_text(st, 3, value) && db_bind_int(st, 4, now) &&
-	    db_exec_stmt(db, st);
-	db_done(st);
-	if (ok)
-		*id = sqlite3_last_insert_rowid(db_handle(db));
-	return ok;
+	*id = sqlite3_last_insert_rowid(db_handle(db));
+	return 1;
 }
 
 int
@@ -123,29 +116,16 @@ contacts_set_verified(struct db *db, int64_t id, int64_t now)
 {
 	static const char *const sql =
 	    "UPDATE contacts SET verified_at = ?2 WHERE id = ?1";
-	sqlite3_stmt	*st;
-	int		 ok;
 
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	ok = db_bind_int(st, 1, id) && db_bind_int(st, 2, now) &&
-	    db_exec_stmt(db, st);
-	db_done(st);
-	return ok;
+	return db_run(db, sql, "ii", id, now);
 }
 
 int
 contacts_remove(struct db *db, int64_t id)
 {
 	static const char *const sql = "DELETE FROM contacts WHERE id = ?1";
-	sqlite3_stmt	*st;
-	int		 ok;
 
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	ok = db_bind_int(st, 1, id) && db_exec_stmt(db, st);
-	db_done(st);
-	return ok;
+	return db_run(db, sql, "i", id);
 }
 
 int

@@ -9,6 +9,7 @@
  * transactions: a deferred one that reads and then writes would fail at
  * once with SQLITE_BUSY_SNAPSHOT whatever busy_timeout says.
  */
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -314,6 +315,45 @@ db_exec_stmt(struct db *db, sqlite3_stmt *stmt)
 		return 0;
 	}
 	return 1;
+}
+
+int
+db_run(struct db *db, const char *sql, const char *types, ...)
+{
+	sqlite3_stmt	*st;
+	va_list		 ap;
+	const void	*p;
+	size_t		 n;
+	int		 i, ok = 1;
+
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	va_start(ap, types);
+	for (i = 0; ok && types[i] != '\0'; i++) {
+		switch (types[i]) {
+		case 'i':
+			ok = db_bind_int(st, i + 1, va_arg(ap, int64_t));
+			break;
+		case 't':
+			ok = db_bind_text(st, i + 1, va_arg(ap, const char *));
+			break;
+		case 'b':
+			p = va_arg(ap, const void *);
+			n = va_arg(ap, size_t);
+			ok = db_bind_blob(st, i + 1, p, n);
+			break;
+		default:
+			ok = 0;
+			break;
+		}
+	}
+	va_end(ap);
+	if (ok)
+		ok = db_exec_stmt(db, st);
+	else
+		db_log_error(db, "bind");
+	db_done(st);
+	return ok;
 }
 
 int

@@ -147,29 +147,20 @@ domains_add(struct db *db, int64_t account_id, const char *name,
 	static const char *const sql =
 	    "INSERT INTO domains (account_id, name, registrable, challenge,"
 	    " created_at, verified_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-	sqlite3_stmt	*st;
-	int		 ok;
 
 	memset(d, 0, sizeof(*d));
 	/* The challenge is public (it goes in DNS): no need to hash it. */
 	token_new(d->challenge);
-	if ((st = db_prepare(db, sql)) == NULL)
+	if (!db_run(db, sql, "itttii", account_id, name, registrable,
+	    d->challenge, now, (int64_t)(verified ? now : 0)))
 		return 0;
-	ok = db_bind_int(st, 1, account_id) && db_bind_text(st, 2, name) &&
-	    db_bind_text(st, 3, registrable) &&
-	    db_bind_text(st, 4, d->challenge) && db_bind_int(st, 5, now) &&
-	    db_bind_int(st, 6, verified ? now : 0) && db_exec_stmt(db, st);
-	db_done(st);
-	if (ok) {
-		d->id = sqlite3_last_insert_rowid(db_handle(db));
-		d->account_id = account_id;
-		snprintf(d->name, sizeof(d->name), "%s", name);
-		snprintf(d->registrable, sizeof(d->registrable), "%s",
-		    registrable);
-		d->created_at = now;
-		d->verified_at = verified ? now : 0;
-	}
-	return ok;
+	d->id = sqlite3_last_insert_rowid(db_handle(db));
+	d->account_id = account_id;
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	snprintf(d->registrable, sizeof(d->registrable), "%s", registrable);
+	d->created_at = now;
+	d->verified_at = verified ? now : 0;
+	return 1;
 }
 
 int
@@ -177,29 +168,16 @@ domains_set_verified(struct db *db, int64_t id, int64_t now)
 {
 	static const char *const sql =
 	    "UPDATE domains SET verified_at = ?2 WHERE id = ?1";
-	sqlite3_stmt	*st;
-	int		 ok;
 
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	ok = db_bind_int(st, 1, id) && db_bind_int(st, 2, now) &&
-	    db_exec_stmt(db, st);
-	db_done(st);
-	return ok;
+	return db_run(db, sql, "ii", id, now);
 }
 
 int
 domains_remove(struct db *db, int64_t id)
 {
 	static const char *const sql = "DELETE FROM domains WHERE id = ?1";
-	sqlite3_stmt	*st;
-	int		 ok;
 
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	ok = db_bind_int(st, 1, id) && db_exec_stmt(db, st);
-	db_done(st);
-	return ok;
+	return db_run(db, sql, "i", id);
 }
 
 /* The registrable domains the account manages, pending or verified. */

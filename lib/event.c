@@ -15,20 +15,11 @@ event_add(struct db *db, int64_t account_id, const char *kind,
 {
 	static const char *const sql =
 	    "INSERT INTO events (account_id, at, kind, ip, detail) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5)";
-	sqlite3_stmt	*st;
-	int		 ok;
+	    "VALUES (nullif(?1, 0), ?2, ?3, ?4, ?5)";
 
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	ok = (account_id != 0 ? db_bind_int(st, 1, account_id) :
-	    sqlite3_bind_null(st, 1) == SQLITE_OK) &&
-	    db_bind_int(st, 2, now) && db_bind_text(st, 3, kind) &&
-	    db_bind_text(st, 4, ip != NULL ? ip : "") &&
-	    db_bind_text(st, 5, detail != NULL ? detail : "") &&
-	    db_exec_stmt(db, st);
-	db_done(st);
-	return ok;
+	/* account_id 0 stores NULL: an event of no account. */
+	return db_run(db, sql, "iittt", account_id, now, kind,
+	    ip != NULL ? ip : "", detail != NULL ? detail : "");
 }
 
 int

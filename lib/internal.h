@@ -23,6 +23,14 @@ struct db;
  */
 sqlite3_stmt	*db_prepare(struct db *, const char *sql);
 void		 db_done(sqlite3_stmt *);
+/*
+ * Run a statement that returns no rows, binding ?1, ?2, ... from the
+ * arguments as types says, one letter each: 'i' an int64_t, 't' a
+ * const char * (NULL binds NULL), 'b' a const void * and a size_t.
+ * Integer arguments must really be int64_t (cast literals).  Returns 1
+ * on success; db_changes() then tells how many rows changed.
+ */
+int		 db_run(struct db *, const char *sql, const char *types, ...);
 /* Step a statement that returns no rows; 1 on SQLITE_DONE. */
 int		 db_exec_stmt(struct db *, sqlite3_stmt *);
 /* Log the connection's last error with a context. */

@@ -15,21 +15,12 @@ link_create(struct db *db, const char *kind, int64_t account_id,
 	static const char *const sql =
 	    "INSERT INTO links (kind, account_id, token_hash, data, "
 	    "created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-	sqlite3_stmt	*st;
 	unsigned char	 h[HASH_BYTES];
-	int		 ok;
 
 	token_new(token_out);
 	token_hash(token_out, h);
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	ok = db_bind_text(st, 1, kind) && db_bind_int(st, 2, account_id) &&
-	    db_bind_blob(st, 3, h, sizeof(h)) &&
-	    db_bind_text(st, 4, data != NULL ? data : "") &&
-	    db_bind_int(st, 5, now) && db_bind_int(st, 6, now + ttl) &&
-	    db_exec_stmt(db, st);
-	db_done(st);
-	return ok;
+	return db_run(db, sql, "tibtii", kind, account_id, h, sizeof(h),
+	    data != NULL ? data : "", now, (int64_t)(now + ttl));
 }
 
 /* Fill l from a row of (id, account_id, expires_at, data). */
@@ -136,15 +127,8 @@ link_void(struct db *db, const char *kind, int64_t account_id, int64_t now)
 	static const char *const sql =
 	    "UPDATE links SET used_at = ?3 "
 	    "WHERE account_id = ?1 AND kind = ?2 AND used_at IS NULL";
-	sqlite3_stmt	*st;
-	int		 ok;
 
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	ok = db_bind_int(st, 1, account_id) && db_bind_text(st, 2, kind) &&
-	    db_bind_int(st, 3, now) && db_exec_stmt(db, st);
-	db_done(st);
-	return ok;
+	return db_run(db, sql, "iti", account_id, kind, now);
 }
 
 int
@@ -152,12 +136,6 @@ link_purge(struct db *db, int64_t now)
 {
 	static const char *const sql =
 	    "DELETE FROM links WHERE expires_at < ?1";
-	sqlite3_stmt	*st;
-	int		 ok;
 
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	ok = db_bind_int(st, 1, now) && db_exec_stmt(db, st);
-	db_done(st);
-	return ok;
+	return db_run(db, sql, "i", now);
 }

@@ -96,18 +96,12 @@ onetime_use(struct db *db, int64_t id, int64_t now, int *won)
 {
 	static const char *const sql = "UPDATE codes SET used_at = ?2 "
 	    "WHERE id = ?1 AND used_at IS NULL";
-	sqlite3_stmt	*st;
-	int		 ok;
 
 	*won = 0;
-	if ((st = db_prepare(db, sql)) == NULL)
+	if (!db_run(db, sql, "ii", id, now))
 		return 0;
-	ok = db_bind_int(st, 1, id) && db_bind_int(st, 2, now) &&
-	    db_exec_stmt(db, st);
-	if (ok)
-		*won = db_changes(db) == 1;
-	db_done(st);
-	return ok;
+	*won = db_changes(db) == 1;
+	return 1;
 }
 
 int
@@ -210,27 +204,14 @@ onetime_void(struct db *db, int64_t account_id, const char *purpose,
 {
 	static const char *const sql = "UPDATE codes SET used_at = ?3 "
 	    "WHERE account_id = ?1 AND purpose = ?2 AND used_at IS NULL";
-	sqlite3_stmt	*st;
-	int		 ok;
 
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	ok = db_bind_int(st, 1, account_id) && db_bind_text(st, 2, purpose) &&
-	    db_bind_int(st, 3, now) && db_exec_stmt(db, st);
-	db_done(st);
-	return ok;
+	return db_run(db, sql, "iti", account_id, purpose, now);
 }
 
 int
 onetime_purge(struct db *db, int64_t now)
 {
 	static const char *const sql = "DELETE FROM codes WHERE expires_at < ?1";
-	sqlite3_stmt	*st;
-	int		 ok;
 
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	ok = db_bind_int(st, 1, now - 86400) && db_exec_stmt(db, st);
-	db_done(st);
-	return ok;
+	return db_run(db, sql, "i", (int64_t)(now - 86400));
 }

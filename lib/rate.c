@@ -44,15 +44,8 @@ rate_hit(struct db *db, const char *key, int64_t window, int64_t now)
 	    "count = CASE WHEN window_start > ?2 - ?3 THEN count + 1 ELSE 1 END,"
 	    "window_start = CASE WHEN window_start > ?2 - ?3 THEN window_start "
 	    "ELSE ?2 END";
-	sqlite3_stmt	*st;
-	int		 ok;
 
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	ok = db_bind_text(st, 1, key) && db_bind_int(st, 2, now) &&
-	    db_bind_int(st, 3, window) && db_exec_stmt(db, st);
-	db_done(st);
-	return ok;
+	return db_run(db, sql, "tii", key, now, window);
 }
 
 int
@@ -61,12 +54,6 @@ rate_purge(struct db *db, int64_t now)
 	/* No window is longer than a day. */
 	static const char *const sql =
 	    "DELETE FROM rate_limits WHERE window_start < ?1";
-	sqlite3_stmt	*st;
-	int		 ok;
 
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	ok = db_bind_int(st, 1, now - 86400) && db_exec_stmt(db, st);
-	db_done(st);
-	return ok;
+	return db_run(db, sql, "i", (int64_t)(now - 86400));
 }

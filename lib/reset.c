@@ -60,23 +60,6 @@ reset_one(struct db *db, sqlite3_stmt *st, struct reset *r)
 	return 1;
 }
 
-/* Run an UPDATE with up to three parameters: ?1 id, ?2 num, ?3 text. */
-static int
-reset_update(struct db *db, const char *sql, int64_t id, int64_t num,
-    const char *text)
-{
-	sqlite3_stmt	*st;
-	int		 ok, n;
-
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	n = sqlite3_bind_parameter_count(st);
-	ok = db_bind_int(st, 1, id) && (n < 2 || db_bind_int(st, 2, num)) &&
-	    (n < 3 || db_bind_text(st, 3, text)) && db_exec_stmt(db, st);
-	db_done(st);
-	return ok;
-}
-
 int
 reset_request(struct db *db, int64_t account_id, int64_t now,
     struct reset *r)
@@ -86,17 +69,10 @@ reset_request(struct db *db, int64_t account_id, int64_t now,
 	static const char *const sql = "INSERT INTO resets (account_id, "
 	    "state, created_at, codes_expire_at) VALUES (?1, 'requested', "
 	    "?2, ?3)";
-	sqlite3_stmt	*st;
-	int		 ok;
 
-	if (!reset_update(db, void_sql, account_id, now, NULL))
-		return 0;
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	ok = db_bind_int(st, 1, account_id) && db_bind_int(st, 2, now) &&
-	    db_bind_int(st, 3, now + RESET_CODE_TTL) && db_exec_stmt(db, st);
-	db_done(st);
-	if (!ok)
+	if (!db_run(db, void_sql, "ii", account_id, now) ||
+	    !db_run(db, sql, "iii", account_id, now,
+	    (int64_t)(now + RESET_CODE_TTL)))
 		return 0;
 	memset(r, 0, sizeof(*r));
 	r->id = sqlite3_last_insert_rowid(db_handle(db));
@@ -137,13 +113,13 @@ reset_fail(struct db *db, const struct reset *r, int64_t now, int *left)
 	int	 failures = r->failures + 1;
 
 	*left = RESET_TRIES - failures;
-	if (!reset_update(db, sql, r->id, 0, NULL))
+	if (!db_run(db, sql, "i", r->id))
 		return 0;
 	if (failures < RESET_TRIES)
 		return 1;
 	/* The fifth refusal ends the request and every code it sent. */
 	*left = 0;
-	return reset_update(db, void_sql, r->id, now, NULL) &&
+	return db_run(db, void_sql, "ii", r->id, now) &&
 	    onetime_void(db, r->account_id, "reset", now);
 }
 
@@ -161,7 +137,7 @@ reset_make_pending(struct db *db, struct reset *r, const char *new_hash,
 	int		 ok;
 
 	*replaced = 0;
-	if (!reset_update(db, old_sql, r->account_id, now, NULL))
+	if (!db_run(db, old_sql, "ii", r->account_id, now))
 		return 0;
 	*replaced = db_changes(db) > 0;
 	if ((st = db_prepare(db, sql)) == NULL)
@@ -223,7 +199,7 @@ reset_close(struct db *db, const struct reset *r, const char *state,
 	    "closed_at = ?2 WHERE id = ?1 AND state = 'pending'";
 
 	*won = 0;
-	if (!reset_update(db, sql, r->id, now, state))
+	if (!db_run(db, sql, "iit", r->id, now, state))
 		return 0;
 	*won = db_changes(db) == 1;
 	return 1;
@@ -344,7 +320,7 @@ reset_void_all(struct db *db, int64_t account_id, int64_t now)
 	    "closed_at = ?2 WHERE account_id = ?1 AND state IN ('requested', "
 	    "'pending')";
 
-	return reset_update(db, sql, account_id, now, NULL) &&
+	return db_run(db, sql, "ii", account_id, now) &&
 	    reset_void_rest(db, account_id, now);
 }
 

@@ -60,30 +60,19 @@ session_create(struct db *db, int64_t account_id, enum session_stage stage,
 	static const char *const sql =
 	    "INSERT INTO sessions (account_id, token_hash, stage, created_at,"
 	    " last_seen, ip, user_agent) VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6)";
-	sqlite3_stmt	*st;
 	unsigned char	 h[HASH_BYTES];
-	int		 ok = 0;
 
 	token_new(cookie_out);
 	token_hash(cookie_out, h);
-	if ((st = db_prepare(db, sql)) == NULL)
+	if (!db_run(db, sql, "ibiitt", account_id, h, sizeof(h),
+	    (int64_t)stage, now, ip, user_agent != NULL ? user_agent : ""))
 		return 0;
-	if (db_bind_int(st, 1, account_id) &&
-	    db_bind_blob(st, 2, h, sizeof(h)) &&
-	    db_bind_int(st, 3, stage) && db_bind_int(st, 4, now) &&
-	    db_bind_text(st, 5, ip) &&
-	    db_bind_text(st, 6, user_agent != NULL ? user_agent : "") &&
-	    db_exec_stmt(db, st))
-		ok = 1;
-	db_done(st);
-	if (ok) {
-		memset(s, 0, sizeof(*s));
-		s->id = sqlite3_last_insert_rowid(db_handle(db));
-		s->account_id = account_id;
-		s->created_at = s->last_seen = now;
-		s->stage = stage;
-	}
-	return ok;
+	memset(s, 0, sizeof(*s));
+	s->id = sqlite3_last_insert_rowid(db_handle(db));
+	s->account_id = account_id;
+	s->created_at = s->last_seen = now;
+	s->stage = stage;
+	return 1;
 }
 
 int
@@ -91,19 +80,13 @@ session_touch(struct db *db, struct session *s, int64_t now)
 {
 	static const char *const sql =
 	    "UPDATE sessions SET last_seen = ?2 WHERE id = ?1";
-	sqlite3_stmt	*st;
-	int		 ok;
 
 	if (s->id == 0 || now - s->last_seen < SESSION_TOUCH_EVERY)
 		return 1;
-	if ((st = db_prepare(db, sql)) == NULL)
+	if (!db_run(db, sql, "ii", s->id, now))
 		return 0;
-	ok = db_bind_int(st, 1, s->id) && db_bind_int(st, 2, now) &&
-	    db_exec_stmt(db, st);
-	db_done(st);
-	if (ok)
-		s->last_seen = now;
-	return ok;
+	s->last_seen = now;
+	return 1;
 }
 
 int
@@ -111,15 +94,8 @@ session_set_twofa(struct db *db, int64_t id, int64_t now)
 {
 	static const char *const sql =
 	    "UPDATE sessions SET twofa_at = ?2 WHERE id = ?1";
-	sqlite3_stmt	*st;
-	int		 ok;
 
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	ok = db_bind_int(st, 1, id) && db_bind_int(st, 2, now) &&
-	    db_exec_stmt(db, st);
-	db_done(st);
-	return ok;
+	return db_run(db, sql, "ii", id, now);
 }
 
 int
@@ -127,18 +103,12 @@ session_end_own(struct db *db, int64_t account_id, int64_t id, int *ended)
 {
 	static const char *const sql =
 	    "DELETE FROM sessions WHERE id = ?1 AND account_id = ?2";
-	sqlite3_stmt	*st;
-	int		 ok;
 
 	*ended = 0;
-	if ((st = db_prepare(db, sql)) == NULL)
+	if (!db_run(db, sql, "ii", id, account_id))
 		return 0;
-	ok = db_bind_int(st, 1, id) && db_bind_int(st, 2, account_id) &&
-	    db_exec_stmt(db, st);
-	if (ok)
-		*ended = db_changes(db) == 1;
-	db_done(st);
-	return ok;
+	*ended = db_changes(db) == 1;
+	return 1;
 }
 
 int
@@ -175,14 +145,8 @@ int
 session_end(struct db *db, int64_t id)
 {
 	static const char *const sql = "DELETE FROM sessions WHERE id = ?1";
-	sqlite3_stmt	*st;
-	int		 ok;
 
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	ok = db_bind_int(st, 1, id) && db_exec_stmt(db, st);
-	db_done(st);
-	return ok;
+	return db_run(db, sql, "i", id);
 }
 
 int
@@ -190,14 +154,8 @@ session_end_all(struct db *db, int64_t account_id)
 {
 	static const char *const sql =
 	    "DELETE FROM sessions WHERE account_id = ?1";
-	sqlite3_stmt	*st;
-	int		 ok;
 
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	ok = db_bind_int(st, 1, account_id) && db_exec_stmt(db, st);
-	db_done(st);
-	return ok;
+	return db_run(db, sql, "i", account_id);
 }
 
 int
@@ -205,13 +163,7 @@ session_purge(struct db *db, int64_t now, int64_t idle, int64_t max)
 {
 	static const char *const sql =
 	    "DELETE FROM sessions WHERE last_seen < ?1 OR created_at < ?2";
-	sqlite3_stmt	*st;
-	int		 ok;
 
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	ok = db_bind_int(st, 1, now - idle) && db_bind_int(st, 2, now - max) &&
-	    db_exec_stmt(db, st);
-	db_done(st);
-	return ok;
+	return db_run(db, sql, "ii", (int64_t)(now - idle),
+	    (int64_t)(now - max));
 }
