@@ -358,6 +358,9 @@ cmd_mailer(const struct config *cfg, int argc, char **argv)
 		once = 1;
 	else if (argc != 1)
 		return usage(stderr);
+	/* Applying a due reset renders its notices. */
+	if (!render_init(cfg->templates))
+		return EX_CONFIG;
 	if ((db = open_db(cfg, &rc)) == NULL)
 		return rc;
 	if (once) {

@@ -125,7 +125,7 @@ send_code(struct req *r, const struct contact *c)
 	ch.is_phone = strcmp(c->kind, "phone") == 0;
 	ch.value = c->value;
 	ok = notify_channel(r->app->db, &ch, "mail/contact_code.tpl",
-	    "sms/contact_code.tpl", d, r->now);
+	    "sms/contact_code.tpl", d, r->now, 0);
 out:
 	sodium_memzero(code, sizeof(code));
 	render_dict_free(d);

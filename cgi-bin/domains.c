@@ -149,7 +149,6 @@ notify_replace(int64_t account_id, const char *email, void *arg)
 {
 	struct notify_ctx	*nc = arg;
 	struct render_dict	*d;
-	int			 limited;
 
 	if ((d = render_dict_new()) == NULL) {
 		nc->ok = 0;
@@ -159,7 +158,7 @@ notify_replace(int64_t account_id, const char *email, void *arg)
 	render_set(d, "DOMAIN", nc->reg);
 	render_set(d, "BASE_URL", nc->r->app->cfg.base_url);
 	if (!outbox_mail(nc->r->app->db, email, "mail/address_on_domain.tpl",
-	    d, nc->r->now, &limited) ||
+	    d, nc->r->now, NULL) ||
 	    !event_add(nc->r->app->db, account_id, "address_must_change",
 	    NULL, nc->reg, nc->r->now))
 		nc->ok = 0;

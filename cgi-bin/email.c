@@ -244,7 +244,7 @@ email_tell_change(struct req *r, const struct account *a, const char *old,
 	char			 tok[TOKEN_TEXT], masked[260], when[32];
 	struct render_dict	*d;
 	struct buf		 link;
-	int			 ok = 0, limited;
+	int			 ok = 0;
 	struct db		*db = r->app->db;
 
 	buf_init(&link);
@@ -263,7 +263,7 @@ email_tell_change(struct req *r, const struct account *a, const char *old,
 	render_set(d, "WHAT", "the address of your account changed");
 	render_set(d, "BASE_URL", r->app->cfg.base_url);
 	if (link.failed || !outbox_mail(db, old, "mail/email_changed_old.tpl",
-	    d, r->now, &limited))
+	    d, r->now, NULL))
 		goto out;
 	/* The new primary confirmed itself; the recovery channels hear it. */
 	ok = notify_channels(db, a, CHANNEL_PRIMARY, "mail/email_changed.tpl",

@@ -102,7 +102,7 @@ send_code(const struct channel *ch, void *arg)
 	}
 	render_set(sc->d, "CODE", code);
 	if (!notify_channel(sc->r->app->db, ch, "mail/reset_code.tpl",
-	    "sms/reset_code.tpl", sc->d, sc->r->now))
+	    "sms/reset_code.tpl", sc->d, sc->r->now, 0))
 		sc->ok = 0;
 	sodium_memzero(code, sizeof(code));
 }
@@ -354,7 +354,7 @@ proofs_text(const struct proofs *ps, char *out, size_t outsz)
 }
 
 static const char *
-r3_text(enum r3_verdict v, int twofa)
+r3_text(enum r3_verdict v)
 {
 	switch (v) {
 	case R3_NEED_TWO:
@@ -368,10 +368,14 @@ r3_text(enum r3_verdict v, int twofa)
 		    "authenticator, your phone, your recovery code or your "
 		    "recovery kit.";
 	default:
-		return twofa ? "The codes are not right. Two-step verification "
-		    "is on: you need two proofs, at least one not from email." :
-		    "The codes are not right. Type a code we just sent you, "
-		    "or your recovery code.";
+		/*
+		 * The same words for an unknown name, an expired request and
+		 * a wrong code, with or without 2FA: the page must not tell
+		 * which it was.
+		 */
+		return "These codes are not right, or no longer valid. Codes "
+		    "work for 15 minutes and five tries; you can ask for new "
+		    "ones on the reset page.";
 	}
 }
 
@@ -437,7 +441,7 @@ pending_tell(const struct channel *ch, void *arg)
 		    link.p);
 	}
 	if (link.failed || !notify_channel(r->app->db, ch,
-	    "mail/reset_pending.tpl", "sms/reset_pending.tpl", d, r->now))
+	    "mail/reset_pending.tpl", "sms/reset_pending.tpl", d, r->now, 1))
 		goto fail;
 	goto out;
 fail:
@@ -509,10 +513,9 @@ prove_post(struct req *r)
 		page_storage_error(r);
 		return;
 	}
+	/* Unknown name, nothing asked, or expired: one answer for all. */
 	if (a.id == 0 || rs.id == 0) {
-		prove_form(r, 422, "These codes are not valid now. Codes work "
-		    "for 15 minutes and five tries: ask for new ones on the "
-		    "reset page.", name);
+		prove_form(r, 422, r3_text(R3_NO_PROOF), name);
 		return;
 	}
 	if (!db_begin(db) || !prove_collect(r, &a, &ps))
@@ -522,7 +525,7 @@ prove_post(struct req *r)
 		/* Refused: nothing it matched is used up, but the try counts. */
 		db_rollback(db);
 		if (v != R3_OK)
-			why = r3_text(v, a.totp_enabled_at != 0);
+			why = r3_text(v);
 		else if (weak == 1)
 			why = "Passwords are 8 to 256 characters long.";
 		else

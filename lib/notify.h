@@ -29,15 +29,19 @@ int	 notify_each_channel(struct db *, const struct account *a,
 /*
  * Mail mail_tpl to every verified email channel and text sms_tpl to
  * every verified phone, except the channel with contact id except
- * (CHANNEL_NONE for none).  d holds the templates' values.  An address
- * over its mail limit is skipped, not an error.
+ * (CHANNEL_NONE for none).  d holds the templates' values.  These are
+ * notices: they go out whatever the per-address mail limit.
  */
 int	 notify_channels(struct db *, const struct account *a, int64_t except,
 	    const char *mail_tpl, const char *sms_tpl, struct render_dict *d,
 	    int64_t now);
-/* Send one message to one channel (mail or SMS by its kind). */
+/*
+ * Send one message to one channel (mail or SMS by its kind).  A notice
+ * goes out whatever the per-address mail limit; a code (notice 0) is
+ * skipped silently when the address is over it.
+ */
 int	 notify_channel(struct db *, const struct channel *,
 	    const char *mail_tpl, const char *sms_tpl, struct render_dict *d,
-	    int64_t now);
+	    int64_t now, int notice);
 
 #endif /* !POSTERN_NOTIFY_H */

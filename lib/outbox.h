@@ -27,9 +27,14 @@ struct outbox_item {
 /* Queue a message.  Refuses CR/LF or controls in recipient and subject. */
 int	 outbox_add(struct db *, enum outbox_kind, const char *recipient,
 	    const char *subject, const char *body, int64_t now);
-/* Render mail template tpl (subject line, blank line, body) and queue
- * it.  *limited is set, and nothing is queued, when the address has
- * had RATE_MAILS mails in the last RATE_MAIL_WINDOW. */
+/*
+ * Render mail template tpl (subject line, blank line, body) and queue
+ * it.  *limited is set, and nothing is queued, when the address has had
+ * RATE_MAILS mails in the last RATE_MAIL_WINDOW.  limited NULL marks a
+ * security notice (a pending reset, a changed address): it goes out
+ * whatever the limit, or flooding an address with codes would silence
+ * the warning that matters.
+ */
 int	 outbox_mail(struct db *, const char *to, const char *tpl,
 	    struct render_dict *, int64_t now, int *limited);
 /* How many messages went to recipient since since. */
