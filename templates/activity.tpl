@@ -8,7 +8,7 @@
 <form method="post" action="{{BASE}}/account/activity" class="inline">
 <input type="hidden" name="csrf" value="{{CSRF}}">
 <input type="hidden" name="session" value="{{ID}}">
-<button type="submit" class="secondary">End this session</button>
+<button type="submit" class="secondary">End this session<span class="visually-hidden"> from {{IP}}, started {{STARTED}}</span></button>
 </form>
 </li>{{/SESSION}}
 </ul>

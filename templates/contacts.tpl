@@ -16,20 +16,20 @@
 {{#PENDING}}<form method="post" action="{{BASE}}/contacts/verify" class="row">
 <input type="hidden" name="csrf" value="{{CSRF}}">
 <input type="hidden" name="id" value="{{ID}}">
-<label for="code-{{ID}}">Code we sent</label>
+<label for="code-{{ID}}">Code we sent<span class="visually-hidden"> to {{VALUE}}</span></label>
 <input id="code-{{ID}}" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="16" required>
-<button type="submit">Confirm</button>
+<button type="submit">Confirm<span class="visually-hidden"> {{VALUE}}</span></button>
 </form>
 <form method="post" action="{{BASE}}/contacts/verify" class="inline">
 <input type="hidden" name="csrf" value="{{CSRF}}">
 <input type="hidden" name="id" value="{{ID}}">
 <input type="hidden" name="resend" value="1">
-<button type="submit" class="secondary">Send a new code</button>
+<button type="submit" class="secondary">Send a new code<span class="visually-hidden"> to {{VALUE}}</span></button>
 </form>{{/PENDING}}
 <form method="post" action="{{BASE}}/contacts/remove" class="inline">
 <input type="hidden" name="csrf" value="{{CSRF}}">
 <input type="hidden" name="id" value="{{ID}}">
-<button type="submit" class="secondary">Remove</button>
+<button type="submit" class="secondary">Remove<span class="visually-hidden"> {{VALUE}}</span></button>
 </form>
 </li>{{/CONTACT}}
 </ul>

@@ -15,12 +15,12 @@
 <form method="post" action="{{BASE}}/domains/verify" class="inline">
 <input type="hidden" name="csrf" value="{{CSRF}}">
 <input type="hidden" name="domain" value="{{NAME}}">
-<button type="submit">Check now</button>
+<button type="submit">Check now<span class="visually-hidden"> for {{NAME}}</span></button>
 </form>{{/PENDING}}
 <form method="post" action="{{BASE}}/domains/remove" class="inline">
 <input type="hidden" name="csrf" value="{{CSRF}}">
 <input type="hidden" name="domain" value="{{NAME}}">
-<button type="submit" class="secondary">Remove</button>
+<button type="submit" class="secondary">Remove<span class="visually-hidden"> {{NAME}}</span></button>
 </form>
 </li>{{/DOMAIN}}
 </ul>

@@ -5,6 +5,7 @@
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{TITLE}} · Postern</title>
 <link rel="stylesheet" href="{{BASE}}/static/postern.css">
+<link rel="icon" href="{{BASE}}/static/favicon.svg" type="image/svg+xml">
 </head>
 <body>
 <header class="top">

@@ -14,4 +14,5 @@
  autocomplete="current-password"></p>
 <p><button type="submit">Log in</button></p>
 </form>
+<p><a href="{{BASE}}/reset">Forgot your password?</a></p>
 <p>New here? <a href="{{BASE}}/signup">Create an account</a>.</p>
