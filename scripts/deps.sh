@@ -2,7 +2,7 @@
 #
 # deps.sh: make sure the Debian packages a make target needs are there.
 #
-#	sh scripts/deps.sh build|run|test|fuzz
+#	sh scripts/deps.sh build|run|test|fuzz|bench|browser
 #
 # It asks dpkg which of the group's packages are missing and installs
 # only those, with apt-get (as root, or through sudo).  When nothing is
@@ -14,6 +14,16 @@
 # CVE-2025-23016 (an integer overflow in ReadParams, reachable by
 # anyone who can send a FastCGI request): it counts as missing, so apt
 # upgrades it, and the script refuses to go on if it stays too old.
+#
+# A group may also name optional packages (bench: linux-perf, for
+# profiles): they are installed with the others when something is
+# missing anyway, and their absence alone never stops the target.
+#
+# The browser group (part of test) is Debian's chromium plus the npm
+# packages of tests/browser (playwright-core, which downloads no
+# browser): `npm ci` runs there when node_modules is missing or older
+# than package.json or package-lock.json, so a run with nothing to do
+# costs two more file tests.  It needs Node.js 20 or later with npm.
 #
 # POSTERN_SKIP_DEPS=1 skips every check, for systems that are not
 # Debian and whose owner has installed the equivalents by hand.
@@ -32,10 +42,21 @@ TEST="$RUN perl python3 dnsmasq-base"
 # libclang-rt-dev follows Debian's default clang (on Debian 12 it pulls
 # libclang-rt-14-dev, which holds libFuzzer and the sanitizer runtimes).
 FUZZ="$BUILD clang libclang-rt-dev"
+# The browser tests (tests/e2e/browser.py): Debian's Chromium, driven
+# by playwright-core from tests/browser/node_modules.
+BROWSER="chromium"
+TEST="$TEST $BROWSER"
+# make bench: wrk drives the HTTP cases, valgrind counts instructions
+# (make bench-callgrind); perf is only for profiling a missed goal.
+BENCH="$RUN wrk valgrind"
+BENCH_OPTIONAL="linux-perf"
 
 FCGI_FIXED="2.4.2-2+deb12u1"
 
+optional=""
+
 prog="scripts/deps.sh"
+root=$(cd "$(dirname "$0")/.." && pwd)
 
 die()
 {
@@ -48,8 +69,10 @@ build)	group="build";	want=$BUILD ;;
 run)	group="run";	want=$RUN ;;
 test)	group="test";	want=$TEST ;;
 fuzz)	group="fuzz";	want=$FUZZ ;;
+bench)	group="bench";	want=$BENCH; optional=$BENCH_OPTIONAL ;;
+browser) group="browser"; want=$BROWSER ;;
 *)
-	echo "usage: sh $prog build|run|test|fuzz" >&2
+	echo "usage: sh $prog build|run|test|fuzz|bench|browser" >&2
 	exit 64
 	;;
 esac
@@ -102,9 +125,68 @@ $list
 EOF
 }
 
-check "$@"
+# node_modules: runs `npm ci` in tests/browser when node_modules is
+# missing or stale (npm writes node_modules/.package-lock.json last, so
+# its age tells when the install was made).
+node_modules()
+{
+	dir="$root/tests/browser"
+	stamp="$dir/node_modules/.package-lock.json"
+	if [ -f "$stamp" ] && [ -z "$(find "$dir/package-lock.json" \
+	    "$dir/package.json" -newer "$stamp" 2>/dev/null)" ]; then
+		return 0
+	fi
+	if ! command -v node >/dev/null 2>&1 ||
+	    ! command -v npm >/dev/null 2>&1; then
+		die "the browser tests need Node.js 20 or later with npm" \
+		    "(node and npm on PATH) to install tests/browser's" \
+		    "packages.  Install them, then run: sh $prog browser"
+	fi
+	major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null) ||
+	    major=0
+	case $major in
+	''|*[!0-9]*)	major=0 ;;
+	esac
+	if [ "$major" -lt 20 ]; then
+		die "the browser tests need Node.js 20 or later;" \
+		    "node $(node --version 2>/dev/null) is installed."
+	fi
+	printf '%s: npm ci in tests/browser\n' "$prog" >&2
+	# --ignore-scripts: no package's install script runs (none is
+	# needed, and playwright-core downloads no browser anyway).
+	(cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci \
+	    --no-audit --no-fund --ignore-scripts >&2) ||
+	    die "npm ci in tests/browser failed (see above)."
+}
+
+# done_ok: the Debian packages are there; the groups that hold the
+# browser tests get tests/browser's npm packages too.  Exits 0.
+done_ok()
+{
+	case $group in
+	test|browser)	node_modules ;;
+	esac
+	exit 0
+}
+
+# One dpkg-query for the required and the optional packages together.
+# shellcheck disable=SC2086
+check "$@" $optional
 need="$absent$old"
-[ -z "$need" ] && exit 0
+[ -z "$need" ] && done_ok
+
+# required WORDS: the words of WORDS that are not optional packages.
+required()
+{
+	for p in "$@"; do
+		case " $optional " in
+		*" $p "*)	;;
+		*)	printf ' %s' "$p" ;;
+		esac
+	done
+}
+# shellcheck disable=SC2086
+need_required="$(required $absent)$old"
 
 # hint REASON: says what is missing, why it was not installed and how
 # to install it, then exits 1.
@@ -128,6 +210,10 @@ if [ "$(id -u)" -eq 0 ]; then
 	sudo=""
 elif command -v sudo >/dev/null 2>&1; then
 	sudo="sudo"
+elif [ -z "$need_required" ]; then
+	printf '%s: optional, not installed (not root, no sudo):%s\n' \
+	    "$prog" "$need" >&2
+	exit 0
 else
 	hint "not running as root, and sudo is not installed."
 fi
@@ -138,12 +224,30 @@ printf '%s: installing%s\n' "$prog" "$need" >&2
 # failing at once.
 apt="$sudo env DEBIAN_FRONTEND=noninteractive apt-get -q"
 apt="$apt -o DPkg::Lock::Timeout=300"
+# optional_only WHAT: nothing required is missing, so an apt failure
+# only costs the optional packages: say so and go on.
+optional_only()
+{
+	if [ -z "$need_required" ]; then
+		printf '%s: %s; optional, not installed:%s\n' "$prog" "$1" \
+		    "$need" >&2
+		exit 0
+	fi
+}
 # shellcheck disable=SC2086
-$apt update >&2 ||
-    hint "apt-get update failed (see above)."
+if ! $apt update >&2; then
+	optional_only "apt-get update failed"
+	hint "apt-get update failed (see above)."
+fi
 # shellcheck disable=SC2086
-$apt -y install --no-install-recommends $need >&2 ||
-    hint "apt-get install failed (see above)."
+if ! $apt -y install --no-install-recommends $need >&2; then
+	optional_only "apt-get install failed"
+	# An optional package this release lacks must not stop the rest.
+	if [ "$need" = "$need_required" ] ||
+	    ! $apt -y install --no-install-recommends $need_required >&2; then
+		hint "apt-get install failed (see above)."
+	fi
+fi
 
 check "$@"
 if [ -n "$old" ]; then
@@ -154,4 +258,4 @@ if [ -n "$old" ]; then
 fi
 need="$absent"
 [ -n "$need" ] && hint "apt-get finished, but these are still not installed."
-exit 0
+done_ok

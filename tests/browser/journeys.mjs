@@ -1,0 +1,941 @@
+#!/usr/bin/env node
+// journeys.mjs: Postern as people use it, in Debian's headless Chromium
+// driven by playwright-core (no browser is downloaded).  Prints TAP.
+//
+// tests/e2e/browser.py starts the real stack (lighttpd, the FastCGI
+// programs, the SMTP sink, SQLite) and runs this script with:
+//
+//   POSTERN_URL      base URL of the stack (http://127.0.0.1:PORT)
+//   POSTERN_MAILDIR  the SMTP sink's folder (NNNNNN.eml, first line
+//                    "X-Postern-Rcpt: <envelope recipients>")
+//   POSTERN_SMS_LOG  tests/sms-capture's log (one JSON object a line)
+//   POSTERN_DB       the SQLite file (read only, for a few cross-checks)
+//   POSTERN_BIN      bin/postern, run as `postern mailer --once` to deliver
+//   POSTERN_CONF     its configuration
+//   POSTERN_SHOTS    where the screenshots go (emptied of *.png first)
+//   CHROMIUM         the browser (default /usr/bin/chromium)
+//
+// Every page a journey visits is looked at the same way (look()): its
+// status and heading, a label for every visible input, autocomplete
+// values for password managers, no inline script, no CSP violation or
+// console error, no sideways scrolling at 375 px, and a screenshot at
+// 1280 and at 375 px.  Forms are filled by typing and clicking what a
+// person sees (labels, button texts); signup and the first login use
+// the keyboard alone.
+
+import { chromium } from 'playwright-core';
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const env = (k, dflt) => {
+  const v = process.env[k] ?? dflt;
+  if (v === undefined || v === '') {
+    process.stderr.write(`journeys.mjs: ${k} is not set (run tests/e2e/browser.py)\n`);
+    process.exit(2);
+  }
+  return v;
+};
+
+const BASE = env('POSTERN_URL').replace(/\/+$/, '');
+const MAILDIR = env('POSTERN_MAILDIR');
+const SMS_LOG = env('POSTERN_SMS_LOG');
+const DB = env('POSTERN_DB');
+const POSTERN = env('POSTERN_BIN');
+const CONF = env('POSTERN_CONF');
+const SHOTS = env('POSTERN_SHOTS');
+const CHROMIUM = env('CHROMIUM', '/usr/bin/chromium');
+
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 375, height: 812 };
+const PASSWORD = 'correct horse battery 7';
+const NEW_PASSWORD = 'lantern orchard velvet 42';
+const TIME_LIMIT_MS = Number(process.env.POSTERN_BROWSER_TIME_LIMIT || 150) * 1000;
+
+// Problems found in the pages and reported to the lead: a failing check
+// whose name matches is printed as "not ok ... # TODO reason" (prove
+// counts it as expected to fail, and says so once it passes).
+const KNOWN = [];
+
+// ------------------------------------------------------------------ //
+// TAP.
+
+let n = 0;
+let failed = 0;
+const out = (s) => process.stdout.write(s + '\n');
+const diag = (s) => {
+  for (const line of String(s).split('\n')) process.stderr.write(`# ${line}\n`);
+};
+const note = (s) => {
+  for (const line of String(s).split('\n')) out(`# ${line}`);
+};
+const clean = (name) => String(name).replace(/\s+/g, ' ').replace(/#/g, '\\#').trim();
+
+function ok(cond, name, more) {
+  n += 1;
+  name = clean(name);
+  if (cond) {
+    out(`ok ${n} - ${name}`);
+    return true;
+  }
+  const known = KNOWN.find(([re]) => re.test(name));
+  // Like Test::More, the details of an expected failure go to stdout,
+  // where prove does not show them.
+  const tell = known ? note : diag;
+  if (known) {
+    out(`not ok ${n} - ${name} # TODO ${clean(known[1])}`);
+  } else {
+    failed += 1;
+    out(`not ok ${n} - ${name}`);
+    diag(`  Failed test '${name}'`);
+  }
+  if (more !== undefined) tell(typeof more === 'string' ? more : JSON.stringify(more, null, 2));
+  return false;
+}
+
+function is(got, want, name) {
+  const g = JSON.stringify(got);
+  const w = JSON.stringify(want);
+  return ok(g === w, name, g === w ? undefined : `         got: ${g}\n    expected: ${w}`);
+}
+
+function like(text, re, name) {
+  const t = text == null ? null : String(text);
+  return ok(t !== null && re.test(t), name, `                  ${JSON.stringify(t)}\n    doesn't match ${re}`);
+}
+
+function skip(name, why) {
+  n += 1;
+  out(`ok ${n} - ${clean(name)} # SKIP ${clean(why)}`);
+}
+
+// ------------------------------------------------------------------ //
+// Mail, SMS and the mailer.
+
+const mailsSeen = new Set();
+let smsSeen = 0;
+
+function decodeWords(s) {
+  // RFC 2047 encoded words, enough for Postern's subjects.
+  return s.replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=\s*/g, (_m, _cs, enc, text) => {
+    if (enc.toUpperCase() === 'B') return Buffer.from(text, 'base64').toString('utf8');
+    const bytes = text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_x, h) => String.fromCharCode(parseInt(h, 16)));
+    return Buffer.from(bytes, 'latin1').toString('utf8');
+  });
+}
+
+function parseMail(name, raw) {
+  const text = raw.toString('utf8').replace(/\r\n/g, '\n');
+  const cut = text.indexOf('\n\n');
+  const head = cut < 0 ? text : text.slice(0, cut);
+  let body = cut < 0 ? '' : text.slice(cut + 2);
+  const headers = {};
+  for (const line of head.replace(/\n[ \t]+/g, ' ').split('\n')) {
+    const i = line.indexOf(':');
+    if (i > 0) {
+      const k = line.slice(0, i).trim().toLowerCase();
+      (headers[k] ||= []).push(line.slice(i + 1).trim());
+    }
+  }
+  const cte = (headers['content-transfer-encoding'] || [''])[0].toLowerCase();
+  if (cte === 'base64') {
+    body = Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  } else if (cte === 'quoted-printable') {
+    const bin = body.replace(/=\n/g, '').replace(/=([0-9A-Fa-f]{2})/g, (_x, h) => String.fromCharCode(parseInt(h, 16)));
+    body = Buffer.from(bin, 'latin1').toString('utf8');
+  }
+  const rcpt = (headers['x-postern-rcpt'] || []).join(',').split(',')
+    .map((a) => a.trim().replace(/^<|>$/g, '').toLowerCase()).filter(Boolean);
+  return { name, to: rcpt, subject: decodeWords((headers.subject || [''])[0]), body, headers };
+}
+
+function allMails() {
+  let names = [];
+  try {
+    names = fs.readdirSync(MAILDIR).filter((f) => /^\d+\.eml$/.test(f)).sort();
+  } catch {
+    return [];
+  }
+  return names.map((f) => parseMail(f, fs.readFileSync(path.join(MAILDIR, f))));
+}
+
+function allSms() {
+  let text = '';
+  try {
+    text = fs.readFileSync(SMS_LOG, 'utf8');
+  } catch {
+    return [];
+  }
+  return text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+}
+
+// One `postern mailer --once`, then what arrived since the last look:
+// { mails, sms }, each message with .to (a list for mails) and the text.
+function deliver() {
+  const r = spawnSync(POSTERN, ['mailer', '--once'], {
+    env: { ...process.env, POSTERN_CONF: CONF },
+    encoding: 'utf8',
+    timeout: 30000,
+  });
+  if (r.status !== 0) diag(`postern mailer --once exited ${r.status}: ${r.stderr || r.error}`);
+  const mails = allMails().filter((m) => !mailsSeen.has(m.name));
+  for (const m of mails) mailsSeen.add(m.name);
+  const all = allSms();
+  const sms = all.slice(smsSeen);
+  smsSeen = all.length;
+  return { mails, sms };
+}
+
+const mailsTo = (mails, who) => mails.filter((m) => m.to.includes(who.toLowerCase()));
+const smsTo = (sms, who) => sms.filter((m) => m.to === who);
+
+// The lines of a text that are exactly a link to BASE + prefix.
+function linksIn(text, prefix) {
+  return String(text).split('\n').map((l) => l.trim())
+    .filter((l) => l.startsWith(BASE + prefix) && /^https?:\/\/\S+$/.test(l));
+}
+
+// The lines of a text that are exactly an 8-digit code.
+const codesIn = (text) => [...String(text).matchAll(/^\s*(\d{8})\s*$/gm)].map((m) => m[1]);
+
+function sql(query) {
+  const r = spawnSync('sqlite3', ['-readonly', '-separator', '\t', DB, query], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`sqlite3: ${r.stderr || r.error}`);
+  return r.stdout.split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
+}
+
+// ------------------------------------------------------------------ //
+// TOTP, RFC 6238: HMAC-SHA-1, 6 digits, 30-second steps.
+
+function base32Decode(s) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const clean32 = s.replace(/[\s=-]/g, '').toUpperCase();
+  let bits = 0;
+  let value = 0;
+  const bytes = [];
+  for (const ch of clean32) {
+    const v = alphabet.indexOf(ch);
+    if (v < 0) throw new Error(`not base32: ${JSON.stringify(ch)}`);
+    value = (value << 5) | v;
+    bits += 5;
+    if (bits >= 8) {
+      bytes.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(bytes);
+}
+
+function totpAt(secret, step) {
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(step));
+  const mac = crypto.createHmac('sha1', base32Decode(secret)).update(msg).digest();
+  const off = mac[mac.length - 1] & 0x0f;
+  const bin = mac.readUInt32BE(off) & 0x7fffffff;
+  return String(bin % 1000000).padStart(6, '0');
+}
+
+const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
+let lastTotpStep = -1;
+
+// A code from the authenticator app.  Postern accepts one step of skew
+// either side and no step twice (DESIGN section 2), so a person who
+// types the code that just rolled over still gets in: the lowest step
+// still acceptable is taken (the previous one first, then the current,
+// then the next), and when even the next one was used the script
+// waits, like a person, for the app's next code.  This keeps the run
+// short: three logins within a minute need no waiting.
+async function nextTotp(secret) {
+  for (;;) {
+    const step = Math.floor(Date.now() / 1000 / 30);
+    const want = Math.max(step - 1, lastTotpStep + 1);
+    if (want <= step + 1) {
+      lastTotpStep = want;
+      return totpAt(secret, want);
+    }
+    const wait = (want - 1) * 30000 - Date.now() + 200;
+    note(`waiting ${Math.ceil(wait / 1000)} s for the authenticator's next code`);
+    await sleep(Math.max(wait, 100));
+  }
+}
+
+// ------------------------------------------------------------------ //
+// Looking at pages.
+
+let shot = 0;
+const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+
+// Per page: console errors, page errors and CSP violations since the
+// page was last looked at.
+const troubles = new WeakMap();
+
+// Chromium logs "Failed to load resource: ... status of 422" for a
+// page that answers 4xx; that is the page's status, checked apart, not
+// an error of the page.  The documents loaded, as "URL STATUS".
+const documents = new Set();
+// Requests for /favicon.ico that failed (the layout names no icon, so
+// Chromium asks for one): one check at the end, not one per page.
+const faviconMisses = [];
+
+function watch(page) {
+  const t = [];
+  troubles.set(page, t);
+  page.on('response', (r) => {
+    if (r.request().isNavigationRequest() && r.frame() === page.mainFrame()) {
+      documents.add(`${r.url()} ${r.status()}`);
+    }
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) {
+      const url = m.location()?.url || '';
+      const st = /status of (\d{3})/.exec(m.text());
+      if (st && new URL(url || BASE).pathname === '/favicon.ico') {
+        faviconMisses.push(`${url} ${st[1]}`);
+        return;
+      }
+      if (st && documents.has(`${url} ${st[1]}`)) return;
+      t.push({ kind: 'console', text: m.text(), url });
+    }
+  });
+  page.on('pageerror', (e) => t.push({ kind: 'pageerror', text: String(e) }));
+  return page;
+}
+
+async function newPage(browser) {
+  const context = await browser.newContext({ viewport: DESKTOP, locale: 'en-GB', javaScriptEnabled: true });
+  context.setDefaultTimeout(10000);
+  context.setDefaultNavigationTimeout(15000);
+  // Instrumentation, injected by the DevTools protocol and so outside
+  // the page's CSP: it records every CSP violation the page causes.
+  await context.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile || ''}:${e.lineNumber}`);
+    });
+  });
+  return watch(await context.newPage());
+}
+
+// What the autocomplete attribute of a field must be, by its name and
+// type ('' = no rule).
+function wantedAutocomplete(f, page) {
+  if (f.type === 'password') return page.newPassword ? 'new-password' : 'current-password';
+  if (f.name === 'username') return 'username';
+  if (f.name === 'email') return 'email';
+  if (f.name === 'code') return 'one-time-code';
+  return '';
+}
+
+async function pageFacts(page) {
+  return page.evaluate(() => {
+    const visible = (el) => {
+      const s = getComputedStyle(el);
+      return s.display !== 'none' && s.visibility !== 'hidden' && el.getClientRects().length > 0;
+    };
+    const fields = [...document.querySelectorAll('input, select, textarea')]
+      .filter((el) => el.type !== 'hidden' && visible(el));
+    const labelOf = (el) => {
+      const parts = [];
+      for (const l of el.labels || []) parts.push(l.innerText.trim());
+      if (el.getAttribute('aria-label')) parts.push(el.getAttribute('aria-label').trim());
+      for (const id of (el.getAttribute('aria-labelledby') || '').split(/\s+/).filter(Boolean)) {
+        const t = document.getElementById(id);
+        if (t) parts.push(t.innerText.trim());
+      }
+      return parts.filter(Boolean).join(' / ');
+    };
+    const inline = [];
+    for (const s of document.querySelectorAll('script')) {
+      if (!s.hasAttribute('src')) inline.push(`<script> without src: ${s.textContent.slice(0, 60)}`);
+    }
+    for (const el of document.querySelectorAll('*')) {
+      for (const a of el.attributes) {
+        if (/^on/i.test(a.name)) inline.push(`<${el.tagName.toLowerCase()} ${a.name}="${a.value.slice(0, 40)}">`);
+        if (/^\s*javascript:/i.test(a.value)) inline.push(`<${el.tagName.toLowerCase()} ${a.name}="${a.value.slice(0, 40)}">`);
+      }
+    }
+    return {
+      url: location.href,
+      h1: [...document.querySelectorAll('h1')].map((h) => h.innerText.replace(/\s+/g, ' ').trim()),
+      errors: [...document.querySelectorAll('.error')].filter(visible).map((e) => e.innerText.trim()),
+      fields: fields.map((el) => ({
+        tag: el.tagName.toLowerCase(),
+        id: el.id,
+        name: el.name,
+        type: el.type,
+        autocomplete: el.getAttribute('autocomplete'),
+        label: labelOf(el),
+      })),
+      unnamedButtons: [...document.querySelectorAll('button, input[type=submit]')].filter(visible)
+        .filter((b) => !(b.innerText || b.value || b.getAttribute('aria-label') || '').trim())
+        .map((b) => b.outerHTML.slice(0, 80)),
+      inline,
+      csp: window.__cspViolations || [],
+      overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      wideElements: [...document.querySelectorAll('body *')].filter((el) => {
+        const r = el.getBoundingClientRect();
+        return r.width > 0 && r.right > document.documentElement.clientWidth + 1;
+      }).slice(0, 5).map((el) => `<${el.tagName.toLowerCase()}${el.id ? ' id=' + el.id : ''}${el.className ? ' class=' + el.className : ''}> right edge ${Math.round(el.getBoundingClientRect().right)}px`),
+    };
+  });
+}
+
+// Looks at the page now shown, as described at the top.  resp: the
+// response that brought it (for its status); want: { status, h1 (a
+// string or regex), newPassword (its password field makes a new one) }.
+// Returns the page's facts.
+async function look(page, name, resp, want = {}) {
+  await page.waitForLoadState('load');
+  const status = resp ? resp.status() : null;
+  const wantStatus = want.status ?? 200;
+  is(status, wantStatus, `${name}: the page answers ${wantStatus}`);
+
+  const facts = await pageFacts(page);
+  if (want.h1 !== undefined) {
+    const ok1 = facts.h1.length === 1 && (want.h1 instanceof RegExp ? want.h1.test(facts.h1[0]) : facts.h1[0] === want.h1);
+    ok(ok1, `${name}: its one heading says "${want.h1 instanceof RegExp ? want.h1.source : want.h1}"`, { h1: facts.h1 });
+  }
+
+  if (facts.fields.length > 0) {
+    const unlabeled = facts.fields.filter((f) => !f.label);
+    ok(unlabeled.length === 0 && facts.unnamedButtons.length === 0,
+      `${name}: every visible input has a label (${facts.fields.map((f) => f.name || f.id).join(', ')})`,
+      unlabeled.length || facts.unnamedButtons.length ? { unlabeled, unnamedButtons: facts.unnamedButtons } : undefined);
+    const wrong = facts.fields.filter((f) => {
+      const w = wantedAutocomplete(f, want);
+      return w && f.autocomplete !== w;
+    }).map((f) => ({ name: f.name, type: f.type, autocomplete: f.autocomplete, want: wantedAutocomplete(f, want) }));
+    const ruled = facts.fields.filter((f) => wantedAutocomplete(f, want));
+    if (ruled.length > 0) {
+      ok(wrong.length === 0, `${name}: autocomplete fits password managers (${ruled.map((f) => `${f.name}=${wantedAutocomplete(f, want)}`).join(', ')})`, wrong.length ? wrong : undefined);
+    }
+  }
+
+  const csp = resp ? (await resp.allHeaders())['content-security-policy'] || '' : '';
+  ok(facts.inline.length === 0 && /default-src 'self'/.test(csp) && !/unsafe-inline/.test(csp),
+    `${name}: no inline script, and the CSP allows none`, facts.inline.length || !csp ? { inline: facts.inline, csp } : undefined);
+
+  // Screenshots, desktop then phone; the phone width is where sideways
+  // scrolling shows.
+  shot += 1;
+  const base = `${String(shot).padStart(2, '0')}-${slug(name)}`;
+  await page.screenshot({ path: path.join(SHOTS, `${base}-1280.png`), fullPage: true });
+  await page.setViewportSize(PHONE);
+  const small = await pageFacts(page);
+  await page.screenshot({ path: path.join(SHOTS, `${base}-375.png`), fullPage: true });
+  await page.setViewportSize(DESKTOP);
+  ok(small.overflow <= 0, `${name}: no sideways scrolling at 375 px`, small.overflow > 0 ? { overflowPx: small.overflow, wide: small.wideElements } : undefined);
+
+  const t = troubles.get(page) || [];
+  const bad = t.map((x) => `${x.kind}: ${x.text}${x.url ? ' (' + x.url + ')' : ''}`)
+    .concat(facts.csp.map((v) => `CSP violation: ${v}`), small.csp.slice(facts.csp.length).map((v) => `CSP violation: ${v}`));
+  ok(bad.length === 0, `${name}: no CSP violation or console error`, bad.length ? bad : undefined);
+  t.length = 0;
+  return facts;
+}
+
+// Run action (a click, an Enter) and wait for the page it leads to; the
+// final response (after redirects).
+async function submit(page, action) {
+  const [resp] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), action()]);
+  return resp;
+}
+
+const go = (page, p) => page.goto(p.startsWith('http') ? p : BASE + p, { waitUntil: 'load' });
+const pathOf = (page) => {
+  const u = new URL(page.url());
+  return u.pathname + u.search;
+};
+
+// Typing as a person does: click the field, clear it, type key by key.
+async function typeInto(locator, text) {
+  await locator.click();
+  await locator.fill('');
+  await locator.pressSequentially(text);
+}
+
+// Press Tab until the element with id has focus; how many presses, or
+// -1.  Also notes whether every focused element showed a focus ring.
+async function tabTo(page, id, max = 20) {
+  for (let i = 1; i <= max; i++) {
+    await page.keyboard.press('Tab');
+    const a = await page.evaluate(() => {
+      const el = document.activeElement;
+      const s = el ? getComputedStyle(el) : null;
+      return { id: el?.id || '', ring: s ? s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 : false };
+    });
+    if (!a.ring) tabTo.noRing.push(a.id || '(element without id)');
+    if (a.id === id) return i;
+  }
+  return -1;
+}
+tabTo.noRing = [];
+
+const text = async (locator) => (await locator.innerText()).replace(/\s+/g, ' ').trim();
+
+// ------------------------------------------------------------------ //
+// The people.
+
+const ada = {
+  username: `ada${process.pid % 100000}`,
+  email: 'ada@home.example',
+  backup: 'ada.backup@mail.example',
+  phoneTyped: '+49 30 1234567',
+  phone: '+49301234567',
+  password: PASSWORD,
+};
+const ben = {
+  username: `ben${process.pid % 100000}`,
+  email: 'ben@old.example',
+  newEmail: 'ben@new.example',
+  password: PASSWORD,
+};
+
+// Journey 1: signup, the link from the mail, login; keyboard only.
+async function journeySignup(browser) {
+  note('Journey 1: Ada signs up, verifies her address from the mail and logs in (keyboard only)');
+  const page = await newPage(browser);
+  ada.page = page;
+  let resp = await go(page, '/signup');
+  await look(page, 'signup form', resp, { h1: 'Create an account', newPassword: true });
+
+  // A common password is refused; the form comes back with the reason.
+  tabTo.noRing = [];
+  const tabs = await tabTo(page, 'username');
+  ok(tabs > 0, `the username field is reached with Tab (${tabs} presses)`);
+  await page.keyboard.type(ada.username);
+  await page.keyboard.press('Tab');
+  is(await page.evaluate(() => document.activeElement.id), 'email', 'Tab moves on to the email field');
+  await page.keyboard.type(ada.email);
+  await page.keyboard.press('Tab');
+  is(await page.evaluate(() => document.activeElement.id), 'password', 'and then to the password field');
+  await page.keyboard.type('password1234');
+  resp = await submit(page, () => page.keyboard.press('Enter'));
+  const refused = await look(page, 'signup refused', resp, { status: 422, h1: 'Create an account', newPassword: true });
+  ok(refused.errors.length === 1 && /password/i.test(refused.errors[0]), 'a common password is refused, the .error says why', refused.errors);
+  is(await page.inputValue('#username'), ada.username, 'the typed username is kept');
+  is(await page.inputValue('#email'), ada.email, 'the typed address is kept');
+
+  await tabTo(page, 'password');
+  await page.keyboard.type(ada.password);
+  resp = await submit(page, () => page.keyboard.press('Enter'));
+  await look(page, 'signup sent', resp, { h1: 'Check your mail' });
+  like(await text(page.locator('.notice')), /sent a message/i, 'the notice says a mail is on its way');
+  is(tabTo.noRing, [], 'every element reached with Tab shows a focus ring');
+
+  const { mails } = deliver();
+  const mine = mailsTo(mails, ada.email);
+  is(mine.length, 1, 'one mail reaches the new address');
+  const link = mine.length ? linksIn(mine[0].body, '/verify?t=')[0] : undefined;
+  ok(!!link, 'it holds a verification link alone on its line', mine[0]?.body);
+
+  resp = await go(page, link);
+  await look(page, 'verify page', resp, { h1: 'Verify your address' });
+  is(await page.locator('main button').count(), 1, 'the verification page has one button');
+  is(sql(`SELECT email_verified_at > 0 FROM accounts WHERE username = '${ada.username}'`)[0]?.[0] ?? null, '0',
+    'opening the link alone verifies nothing (R7)');
+  resp = await submit(page, () => page.getByRole('button', { name: 'Verify my address' }).click());
+  await look(page, 'login after verify', resp, { h1: 'Log in' });
+  like(await text(page.locator('.notice')), /verified/i, 'the login page says the address is verified');
+  const toReset = await page.locator(`main a[href$="/reset"]`).count();
+  ok(toReset > 0, 'the login page links to the forgotten-password page');
+
+  // A wrong password first, then the right one, by keyboard.
+  await tabTo(page, 'username');
+  await page.keyboard.type(ada.username);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('not my password at all');
+  resp = await submit(page, () => page.keyboard.press('Enter'));
+  const wrong = await look(page, 'login refused', resp, { status: 422, h1: 'Log in' });
+  is(wrong.errors.length, 1, 'a wrong password shows one .error');
+  is(await page.inputValue('#username'), ada.username, 'the typed name is kept');
+  const pwTabs = await tabTo(page, 'password');
+  ok(pwTabs > 0, 'the password field is reached with Tab');
+  await page.keyboard.type(ada.password);
+  resp = await submit(page, () => page.keyboard.press('Enter'));
+  await look(page, 'account', resp, { h1: 'Your account' });
+  is(pathOf(page), '/account', 'logging in leads to /account');
+  is(await text(page.locator('#username')), ada.username, '/account shows her name');
+  is(await text(page.locator('#email-status')), 'verified', 'and her address as verified');
+  like(await text(page.locator('#email')), new RegExp(ada.email.replace(/\./g, '\\.')), 'and the address itself');
+}
+
+// Journey 2: a recovery address and a phone, each with its code.
+async function journeyContacts() {
+  note('Journey 2: Ada adds a recovery address and a phone and confirms both');
+  const page = ada.page;
+  let resp = await submit(page, () => page.getByRole('link', { name: /Recovery contacts/ }).click());
+  await look(page, 'contacts', resp, { h1: 'Recovery contacts' });
+  like(await text(page.locator('li.contact.primary')), /verified/, 'the primary address is listed first, verified');
+
+  // The recovery address.
+  await page.getByLabel('Email address', { exact: true }).check();
+  await typeInto(page.getByLabel('Address or number'), ada.backup);
+  resp = await submit(page, () => page.getByRole('button', { name: 'Add and send a code' }).click());
+  await look(page, 'contacts with a pending address', resp, { h1: 'Recovery contacts' });
+  const row = page.locator('li.contact', { hasText: ada.backup });
+  like(await text(row), /pending/, 'the new address is listed as pending');
+  let got = deliver();
+  const codeMail = mailsTo(got.mails, ada.backup);
+  is(codeMail.length, 1, 'one mail reaches the recovery address');
+  const code = codeMail.length ? codesIn(codeMail[0].body)[0] : undefined;
+  like(code, /^\d{8}$/, 'with an 8-digit code alone on its line');
+  ok(mailsTo(got.mails, ada.email).length === 1, 'the primary address is told of the new contact');
+
+  // A wrong code first: refused with a reason.
+  await typeInto(row.getByLabel('Code we sent'), code === '12345678' ? '87654321' : '12345678');
+  resp = await submit(page, () => row.getByRole('button', { name: 'Confirm' }).click());
+  const refused = await look(page, 'wrong contact code', resp, { status: 422 });
+  ok(refused.errors.length === 1 && /code/i.test(refused.errors[0]), 'a wrong code is refused, the .error says why', refused.errors);
+  const box = page.getByRole('textbox', { name: /code/i }).first();
+  await typeInto(box, code);
+  resp = await submit(page, () => page.getByRole('button', { name: 'Confirm' }).first().click());
+  await look(page, 'contacts with the address confirmed', resp, { h1: 'Recovery contacts' });
+  like(await text(page.locator('li.contact', { hasText: ada.backup })), /verified/, 'the recovery address is verified');
+  deliver();
+
+  // The phone.
+  await page.getByLabel(/Phone number/).check();
+  await typeInto(page.getByLabel('Address or number'), ada.phoneTyped);
+  resp = await submit(page, () => page.getByRole('button', { name: 'Add and send a code' }).click());
+  await look(page, 'contacts with a pending phone', resp, { h1: 'Recovery contacts' });
+  const prow = page.locator('li.contact', { hasText: /pending/ });
+  like(await text(prow), /\+49/, 'the phone is listed as pending');
+  got = deliver();
+  const sms = smsTo(got.sms, ada.phone);
+  is(sms.length, 1, `one SMS reaches ${ada.phone}`);
+  const scode = sms.length ? codesIn(sms[0].text)[0] : undefined;
+  like(scode, /^\d{8}$/, 'with an 8-digit code alone on its line');
+  await typeInto(prow.getByLabel('Code we sent'), scode);
+  resp = await submit(page, () => prow.getByRole('button', { name: 'Confirm' }).click());
+  await look(page, 'contacts with the phone confirmed', resp, { h1: 'Recovery contacts' });
+  is(await page.locator('li.contact .badge', { hasText: 'pending' }).count(), 0, 'nothing is pending any more');
+  is(await page.locator('li.contact .badge', { hasText: 'verified' }).count(), 3, 'three verified ways back in: primary, address, phone');
+  deliver();
+}
+
+// Journey 3: a recovery code, TOTP from the page's secret, log out, log
+// in with password and TOTP.
+async function journeyTotp() {
+  note('Journey 3: Ada makes a recovery code, turns on two-step verification, logs out and in');
+  const page = ada.page;
+  let resp = await submit(page, () => page.getByRole('link', { name: 'Recovery code' }).click());
+  await look(page, 'recovery code', resp, { h1: 'Recovery code' });
+  resp = await submit(page, () => page.getByRole('button', { name: 'Make a new recovery code' }).click());
+  await look(page, 'new recovery code', resp, { h1: 'Your recovery code' });
+  ada.recoveryCode = await text(page.locator('#recovery-code'));
+  like(ada.recoveryCode, /^[A-Z2-7]{4}(-[A-Z2-7]{4})+$/, 'the code is shown once, in groups of four');
+  resp = await submit(page, () => page.getByRole('link', { name: 'I have written it down' }).click());
+  is(pathOf(page), '/contacts', 'back on the contacts page');
+  like(await text(page.locator('main li', { hasText: 'Recovery code' })), /made/, 'which says a recovery code exists');
+  deliver();
+
+  resp = await submit(page, () => page.getByRole('link', { name: 'Two-step verification' }).click());
+  await look(page, 'two-step setup', resp, { h1: 'Two-step verification' });
+  is(await page.locator('main .warning').count(), 0, 'nothing blocks turning it on (a phone is verified)');
+  const qr = await page.locator('.qr svg').count();
+  is(qr, 1, 'a QR code is drawn');
+  let secret = (await page.locator('#totp-secret').innerText()).replace(/\s+/g, '');
+  like(secret, /^[A-Z2-7]{32}$/, 'the key to type by hand is 32 base32 characters (20 bytes)');
+
+  const now = totpAt(secret, Math.floor(Date.now() / 30000));
+  await typeInto(page.getByLabel('Code', { exact: true }), now === '000000' ? '111111' : '000000');
+  resp = await submit(page, () => page.getByRole('button', { name: 'Turn on' }).click());
+  const refused = await look(page, 'two-step wrong code', resp, { status: 422, h1: 'Two-step verification' });
+  is(refused.errors.length, 1, 'a wrong code is refused with one .error');
+  secret = (await page.locator('#totp-secret').innerText()).replace(/\s+/g, '');
+  await typeInto(page.getByLabel('Code', { exact: true }), await nextTotp(secret));
+  resp = await submit(page, () => page.getByRole('button', { name: 'Turn on' }).click());
+  is(pathOf(page), '/contacts', 'a right code turns it on and leads back to the contacts');
+  like(await text(page.locator('main li', { hasText: 'Two-step verification' })), /on\./, 'which say two-step verification is on');
+  ada.secret = secret;
+  const got = deliver();
+  ok(mailsTo(got.mails, ada.email).length === 1, 'the primary address is told');
+  is(sql(`SELECT totp_enabled_at > 0 FROM accounts WHERE username = '${ada.username}'`)[0]?.[0] ?? null, '1', 'the database has it on');
+
+  resp = await submit(page, () => page.getByRole('button', { name: 'Log out' }).click());
+  await look(page, 'logged out', resp, { h1: 'Log in' });
+  await typeInto(page.getByLabel('Username or email address'), ada.username);
+  await typeInto(page.getByLabel('Password'), ada.password);
+  resp = await submit(page, () => page.getByRole('button', { name: 'Log in' }).click());
+  await look(page, 'login second step', resp, { h1: 'Two-step verification' });
+  is(pathOf(page), '/login/2fa', 'the password leads to the second step');
+  is(await page.evaluate(() => document.activeElement?.id), 'code', 'the code field has the focus');
+  await page.keyboard.type(await nextTotp(ada.secret));
+  resp = await submit(page, () => page.keyboard.press('Enter'));
+  is(pathOf(page), '/account', 'the TOTP code completes the login');
+  is(await text(page.locator('#username')), ada.username, '/account shows her name again');
+}
+
+// Journey 4: a reset from another browser, proved by phone and email,
+// confirmed from the link mailed to the address that was not a proof.
+async function journeyReset(browser) {
+  note('Journey 4: Ada resets her password from another browser and confirms it from the mailed link');
+  const page = await newPage(browser);
+  let resp = await go(page, '/login');
+  const forgot = page.locator('main a[href$="/reset"]');
+  if (await forgot.count()) {
+    resp = await submit(page, () => forgot.first().click());
+  } else {
+    resp = await go(page, '/reset');
+  }
+  await look(page, 'reset request', resp, { h1: 'Forgotten password' });
+  await typeInto(page.getByLabel('Username or email address'), ada.username);
+  resp = await submit(page, () => page.getByRole('button', { name: 'Send codes' }).click());
+  await look(page, 'reset proofs', resp, { h1: 'Prove it is you', newPassword: true });
+  is(pathOf(page), `/reset/prove?username=${ada.username}`, 'it leads to /reset/prove with the name as typed');
+  is(await page.inputValue('#username'), ada.username, 'the name is filled in');
+
+  const got = deliver();
+  const primary = mailsTo(got.mails, ada.email);
+  const backup = mailsTo(got.mails, ada.backup);
+  const phone = smsTo(got.sms, ada.phone);
+  is([primary.length, backup.length, phone.length], [1, 1, 1], 'a code goes to each verified channel');
+  const emailCode = primary.length ? codesIn(primary[0].body)[0] : undefined;
+  const smsCode = phone.length ? codesIn(phone[0].text)[0] : undefined;
+  like(emailCode, /^\d{8}$/, 'the primary address gets an 8-digit code');
+  like(smsCode, /^\d{8}$/, 'the phone gets one too');
+
+  // With 2FA on one email code is not enough.
+  const boxes = page.getByRole('textbox', { name: /^Proof/ });
+  ok((await boxes.count()) >= 2, 'the form has at least two proof boxes');
+  await typeInto(boxes.nth(0), emailCode);
+  await typeInto(page.getByLabel('New password'), NEW_PASSWORD);
+  resp = await submit(page, () => page.getByRole('button', { name: 'Reset password' }).click());
+  const refused = await look(page, 'reset one proof refused', resp, { status: 422, h1: 'Prove it is you', newPassword: true });
+  ok(refused.errors.length === 1, 'one email code alone is refused with 2FA on, with one .error', refused.errors);
+
+  const again = page.getByRole('textbox', { name: /^Proof/ });
+  await typeInto(again.nth(0), smsCode);
+  await typeInto(again.nth(1), emailCode);
+  await typeInto(page.getByLabel('New password'), NEW_PASSWORD);
+  resp = await submit(page, () => page.getByRole('button', { name: 'Reset password' }).click());
+  await look(page, 'reset waiting', resp, { h1: 'Your new password is waiting' });
+  like(await text(page.locator('.notice')), /takes effect in/, 'the notice says when the new password takes effect');
+
+  // The browser where Ada was logged in before shows the banner.
+  const old = ada.page;
+  resp = await go(old, '/account');
+  await look(old, 'account with pending reset banner', resp, { h1: 'Your account' });
+  ok(await old.locator('#pending-reset').isVisible(), 'a session from before the reset shows the pending-reset banner');
+  like(await text(old.locator('#pending-reset h2')), /new password is waiting/i, 'the banner says a new password is waiting');
+
+  const told = deliver();
+  const confirmMail = mailsTo(told.mails, ada.backup);
+  is(confirmMail.length, 1, 'the recovery address is told');
+  const confirm = confirmMail.length ? linksIn(confirmMail[0].body, '/reset/confirm?t=')[0] : undefined;
+  ok(!!confirm, 'with a confirm link (it was not used as a proof)', confirmMail[0]?.body);
+  const primaryTold = mailsTo(told.mails, ada.email);
+  ok(primaryTold.length === 1 && linksIn(primaryTold[0].body, '/reset/confirm').length === 0,
+    'the primary address, used as a proof, is told without a confirm link');
+
+  // The link opens in Ada's mail app's browser: no session there.
+  const mailApp = await newPage(browser);
+  resp = await go(mailApp, confirm);
+  await look(mailApp, 'reset confirm page', resp, { h1: 'Confirm the new password' });
+  is(await mailApp.locator('main button').count(), 1, 'the confirm page has one button');
+  resp = await submit(mailApp, () => mailApp.getByRole('button', { name: /use the new password now/ }).click());
+  await look(mailApp, 'login after reset', resp, { h1: 'Log in' });
+  like(await text(mailApp.locator('.notice')), /new password is in force/, 'the login page says the new password is in force');
+  deliver();
+
+  resp = await go(old, '/account');
+  ok(!/\/account$/.test(new URL(old.url()).pathname) || resp.status() === 403,
+    'the session from before the reset has ended', { url: old.url(), status: resp.status() });
+
+  // The old password no longer works, the new one does (with TOTP).
+  await typeInto(mailApp.getByLabel('Username or email address'), ada.email);
+  await typeInto(mailApp.getByLabel('Password'), ada.password);
+  resp = await submit(mailApp, () => mailApp.getByRole('button', { name: 'Log in' }).click());
+  is(resp.status(), 422, 'the old password is refused');
+  await typeInto(mailApp.getByLabel('Password'), NEW_PASSWORD);
+  resp = await submit(mailApp, () => mailApp.getByRole('button', { name: 'Log in' }).click());
+  is(pathOf(mailApp), '/login/2fa', 'the new password, with her address as the name, leads to the second step');
+  await typeInto(mailApp.getByLabel('Code'), await nextTotp(ada.secret));
+  resp = await submit(mailApp, () => mailApp.getByRole('button', { name: 'Continue' }).click());
+  await look(mailApp, 'account after reset', resp, { h1: 'Your account' });
+  is(await text(mailApp.locator('#username')), ada.username, 'she is in her account with the new password');
+  ada.page = mailApp;
+  await old.context().close();
+  await page.context().close();
+}
+
+// Journey 5: an email change, confirmed from the new address, reverted
+// from the old one (DESIGN section 2 and R5).
+async function journeyEmailChange(browser) {
+  note('Journey 5: Ben changes his address, confirms it from the new one and undoes it from the old one');
+  const probe = await browser.newContext();
+  const r404 = await probe.request.get(`${BASE}/email`, { maxRedirects: 0 });
+  const status = r404.status();
+  await probe.close();
+  const planned = [
+    'the email page asks for the new address',
+    'a confirmation link reaches the new address; its page has one button',
+    'pressing it makes the new address the account\'s',
+    'the old address gets a notice with a revert link',
+    'the revert page has one button; pressing it restores the old address and ends every session',
+  ];
+  if (status === 404) {
+    for (const p of planned) skip(p, 'GET /email answers 404: the email-change pages (issue 6) are not built yet');
+    return;
+  }
+
+  // Ada has 2FA and proved a TOTP code a moment ago (twofa_recent).
+  if (ada.page && !ada.page.isClosed()) {
+    const resp = await go(ada.page, '/email');
+    const f = await look(ada.page, 'email change form after a recent TOTP', resp, { h1: /email/i });
+    ok(f.fields.some((x) => x.name === 'email') && !f.fields.some((x) => x.name === 'code'),
+      'with 2FA proven minutes ago, Ada\'s email page asks for the address and no code (R5)', f.fields);
+    await ada.page.context().close();
+  }
+
+  // Ben: signup, verify and login, pages already looked at above.
+  const page = await newPage(browser);
+  await go(page, '/signup');
+  await typeInto(page.getByLabel('Username'), ben.username);
+  await typeInto(page.getByLabel('Email address'), ben.email);
+  await typeInto(page.getByLabel('Password'), ben.password);
+  await submit(page, () => page.getByRole('button', { name: 'Create account' }).click());
+  let got = deliver();
+  const vlink = linksIn(mailsTo(got.mails, ben.email)[0]?.body || '', '/verify?t=')[0];
+  await go(page, vlink);
+  await submit(page, () => page.getByRole('button', { name: 'Verify my address' }).click());
+  await typeInto(page.getByLabel('Username or email address'), ben.username);
+  await typeInto(page.getByLabel('Password'), ben.password);
+  let resp = await submit(page, () => page.getByRole('button', { name: 'Log in' }).click());
+  is(pathOf(page), '/account', 'Ben signs up, verifies and logs in');
+
+  resp = await go(page, '/email');
+  const facts = await look(page, 'email change form', resp, { h1: /email/i });
+  ok(facts.fields.some((f) => f.name === 'email'), 'the email page asks for the new address', facts.fields);
+  ok(!facts.fields.some((f) => f.name === 'code'), 'and no TOTP code (Ben has no two-step verification)', facts.fields);
+
+  // A refused change first: the address he already has.
+  await typeInto(page.locator('main input[name=email]'), ben.email.toUpperCase());
+  resp = await submit(page, () => page.locator('main form[action$="/email"] button[type=submit]').click());
+  const refused = await look(page, 'email change refused', resp, { status: 422, h1: /email/i });
+  ok(refused.errors.length === 1, 'his own address (in capitals) is refused with one .error', refused.errors);
+  is(await page.locator('main input[name=email]').inputValue(), ben.email.toUpperCase(), 'and what he typed is kept');
+
+  await typeInto(page.locator('main input[name=email]'), ben.newEmail);
+  resp = await submit(page, () => page.locator('main form[action$="/email"] button[type=submit]').click());
+  await look(page, 'email change sent', resp, { h1: /email/i });
+  ok(await page.locator('main .notice').count() > 0, 'a notice says the link is on its way');
+  ok(sql(`SELECT email FROM accounts WHERE username = '${ben.username}'`)[0]?.[0] === ben.email,
+    'the old address stays in force until the new one confirms');
+
+  got = deliver();
+  const toNew = mailsTo(got.mails, ben.newEmail);
+  is(toNew.length, 1, 'one mail reaches the new address');
+  const confirm = toNew.length ? linksIn(toNew[0].body, '/email/confirm?t=')[0] : undefined;
+  ok(!!confirm, 'with a confirmation link alone on its line', toNew[0]?.body);
+  let oldMails = mailsTo(got.mails, ben.email);
+
+  // The new mailbox is read on another device.
+  const other = await newPage(browser);
+  resp = await go(other, confirm);
+  await look(other, 'email confirm page', resp, { h1: /confirm/i });
+  is(await other.locator('main button').count(), 1, 'the confirmation page has one button');
+  ok(sql(`SELECT email FROM accounts WHERE username = '${ben.username}'`)[0]?.[0] === ben.email,
+    'opening the link alone changes nothing (R7)');
+  resp = await submit(other, () => other.locator('main form button').click());
+  await look(other, 'email confirmed', resp, {});
+  ok(await other.locator('main .notice').count() > 0, 'a notice says the change is done', await other.locator('main').innerText());
+
+  resp = await go(page, '/account');
+  like(await text(page.locator('#email')), new RegExp(ben.newEmail.replace(/\./g, '\\.')), '/account shows the new address');
+
+  got = deliver();
+  oldMails = oldMails.concat(mailsTo(got.mails, ben.email));
+  const revertLinks = oldMails.flatMap((m) => linksIn(m.body, '/email/revert?t='));
+  is(revertLinks.length, 1, 'the old address gets a notice with a revert link alone on its line');
+
+  const oldBox = await newPage(browser);
+  resp = await go(oldBox, revertLinks[0]);
+  await look(oldBox, 'email revert page', resp, { h1: /undo|revert|restore/i });
+  is(await oldBox.locator('main button').count(), 1, 'the revert page has one button');
+  resp = await submit(oldBox, () => oldBox.locator('main form button').click());
+  await look(oldBox, 'email reverted', resp, {});
+  ok(await oldBox.locator('main .notice').count() > 0, 'a notice says the old address is back');
+  deliver();
+
+  resp = await go(page, '/account');
+  ok(!/\/account$/.test(new URL(page.url()).pathname) || resp.status() === 403,
+    'the revert ended Ben\'s session', { url: page.url(), status: resp.status() });
+  await go(page, '/login');
+  await typeInto(page.getByLabel('Username or email address'), ben.email);
+  await typeInto(page.getByLabel('Password'), ben.password);
+  resp = await submit(page, () => page.getByRole('button', { name: 'Log in' }).click());
+  is(pathOf(page), '/account', 'he logs in with the old address again');
+  like(await text(page.locator('#email')), new RegExp(ben.email.replace(/\./g, '\\.')), '/account shows the old address');
+  for (const c of [page, other, oldBox]) await c.context().close();
+}
+
+// ------------------------------------------------------------------ //
+
+async function main() {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  for (const f of fs.readdirSync(SHOTS)) if (f.endsWith('.png')) fs.unlinkSync(path.join(SHOTS, f));
+  if (!fs.existsSync(CHROMIUM)) {
+    ok(false, `Chromium is at ${CHROMIUM}`, 'install it: sh scripts/deps.sh browser (make test does)');
+    return;
+  }
+  // Everything delivered before the journeys (nothing, normally) is old.
+  deliver();
+
+  // playwright-core gives Chromium a fresh --user-data-dir of its own.
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  note(`Chromium ${browser.version()}, playwright-core ${JSON.parse(fs.readFileSync(new URL('./node_modules/playwright-core/package.json', import.meta.url))).version}`);
+  const journeys = [
+    ['signup', journeySignup, true],
+    ['contacts', journeyContacts, true],
+    ['totp', journeyTotp, true],
+    ['reset', journeyReset, true],
+    ['email change', journeyEmailChange, false],
+  ];
+  let broken = null;
+  try {
+    for (const [name, fn, adas] of journeys) {
+      if (adas && broken) {
+        skip(`journey ${name}`, `it follows the ${broken} journey, which failed`);
+        continue;
+      }
+      const t0 = Date.now();
+      try {
+        await fn(browser);
+      } catch (e) {
+        ok(false, `journey ${name} ran to its end`, e.stack || String(e));
+        if (adas) broken = name;
+      }
+      note(`journey ${name}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    }
+    is(faviconMisses, [], 'every resource the browser asked for was there (no failed /favicon.ico)');
+  } finally {
+    await browser.close();
+  }
+}
+
+const timer = setTimeout(() => {
+  ok(false, `the journeys finished within ${TIME_LIMIT_MS / 1000} s`);
+  out(`1..${n}`);
+  process.exit(1);
+}, TIME_LIMIT_MS);
+
+main().then(() => {
+  clearTimeout(timer);
+  out(`1..${n}`);
+  if (n === 0) diag('No tests run!');
+  process.exitCode = failed || n === 0 ? 1 : 0;
+}, (e) => {
+  clearTimeout(timer);
+  ok(false, 'journeys.mjs ran without an exception', e.stack || String(e));
+  out(`1..${n}`);
+  process.exitCode = 1;
+});
