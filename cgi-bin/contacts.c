@@ -651,7 +651,7 @@ twofa_load(struct req *r, unsigned char secret[TOTP_SECRET_BYTES],
 	if (n != TOTP_SEALED_BYTES)
 		return 1;
 	/* A secret that does not open (another key file) is a failure. */
-	if (!totp_open(r->app->totp_key, sealed, n, secret))
+	if (!totp_open(r->app->totp_key, r->acct.id, sealed, n, secret))
 		return 0;
 	*have = 1;
 	return 1;
@@ -671,7 +671,8 @@ twofa_secret(struct req *r, unsigned char secret[TOTP_SECRET_BYTES])
 	if (have)
 		return 1;
 	totp_secret_new(secret);
-	if (!totp_seal(r->app->totp_key, secret, sealed, sizeof(sealed)) ||
+	if (!totp_seal(r->app->totp_key, r->acct.id, secret, sealed,
+	    sizeof(sealed)) ||
 	    !db_begin(db) ||
 	    !account_set_totp(db, r->acct.id, sealed, sizeof(sealed), 0) ||
 	    !db_commit(db)) {

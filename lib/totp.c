@@ -13,9 +13,11 @@
  * code (one chance in a million) it takes the later one, so the same
  * six digits cannot be accepted a second time a step later.
  *
- * The secret is encrypted at rest with crypto_secretbox under a key
- * that lives outside the database (DESIGN section 4), so a copy of the
- * database alone does not let anyone make codes.
+ * The secret is encrypted at rest (XChaCha20-Poly1305) under a key that
+ * lives outside the database (DESIGN section 4), so a copy of the
+ * database alone does not let anyone make codes.  The account id is the
+ * associated data: a sealed secret moved onto another account's row by
+ * someone who can write the database no longer opens.
  */
 #include <stdint.h>
 #include <string.h>
@@ -31,8 +33,11 @@
 #define TOTP_DIGITS	6
 #define TOTP_WINDOW	1	/* steps of clock skew accepted either side */
 
-_Static_assert(TOTP_SEALED_BYTES == crypto_secretbox_NONCEBYTES +
-    crypto_secretbox_MACBYTES + TOTP_SECRET_BYTES, "TOTP_SEALED_BYTES");
+#define AEAD_NONCE	crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define AEAD_TAG	crypto_aead_xchacha20poly1305_ietf_ABYTES
+
+_Static_assert(TOTP_SEALED_BYTES == AEAD_NONCE + AEAD_TAG +
+    TOTP_SECRET_BYTES, "TOTP_SEALED_BYTES");
 _Static_assert(TOTP_SECRET_BYTES * 8 == (TOTP_BASE32_TEXT - 1) * 5,
     "the secret fills whole base32 characters");
 _Static_assert(sizeof(time_t) >= 8, "time_t must hold 64-bit times");
@@ -208,28 +213,47 @@ out:
 	return rc;
 }
 
-int
-totp_seal(const unsigned char key[KEY_BYTES],
-    const unsigned char secret[TOTP_SECRET_BYTES], unsigned char *out,
-    size_t outlen)
+/* The associated data: the account id as 8 little-endian bytes. */
+static void
+totp_ad(int64_t account_id, unsigned char ad[8])
 {
-	if (outlen < TOTP_SEALED_BYTES)
-		return 0;
-	/* A random 24-byte nonce never repeats in practice, so the one key
-	 * can seal every account's secret. */
-	randombytes_buf(out, crypto_secretbox_NONCEBYTES);
-	return crypto_secretbox_easy(out + crypto_secretbox_NONCEBYTES,
-	    secret, TOTP_SECRET_BYTES, out, key) == 0;
+	uint64_t	 v = (uint64_t)account_id;
+	int		 i;
+
+	for (i = 0; i < 8; i++, v >>= 8)
+		ad[i] = (unsigned char)(v & 0xff);
 }
 
 int
-totp_open(const unsigned char key[KEY_BYTES], const unsigned char *in,
-    size_t inlen, unsigned char secret[TOTP_SECRET_BYTES])
+totp_seal(const unsigned char key[KEY_BYTES], int64_t account_id,
+    const unsigned char secret[TOTP_SECRET_BYTES], unsigned char *out,
+    size_t outlen)
 {
+	unsigned char	 ad[8];
+
+	if (outlen < TOTP_SEALED_BYTES)
+		return 0;
+	totp_ad(account_id, ad);
+	/* A random 24-byte nonce never repeats in practice, so the one key
+	 * can seal every account's secret. */
+	randombytes_buf(out, AEAD_NONCE);
+	return crypto_aead_xchacha20poly1305_ietf_encrypt(out + AEAD_NONCE,
+	    NULL, secret, TOTP_SECRET_BYTES, ad, sizeof(ad), NULL, out,
+	    key) == 0;
+}
+
+int
+totp_open(const unsigned char key[KEY_BYTES], int64_t account_id,
+    const unsigned char *in, size_t inlen,
+    unsigned char secret[TOTP_SECRET_BYTES])
+{
+	unsigned char	 ad[8];
+
+	totp_ad(account_id, ad);
 	if (inlen != TOTP_SEALED_BYTES ||
-	    crypto_secretbox_open_easy(secret,
-	    in + crypto_secretbox_NONCEBYTES,
-	    inlen - crypto_secretbox_NONCEBYTES, in, key) != 0) {
+	    crypto_aead_xchacha20poly1305_ietf_decrypt(secret, NULL, NULL,
+	    in + AEAD_NONCE, inlen - AEAD_NONCE, ad, sizeof(ad), in,
+	    key) != 0) {
 		sodium_memzero(secret, TOTP_SECRET_BYTES);
 		return 0;
 	}

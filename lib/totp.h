@@ -23,7 +23,7 @@
 #define TOTP_GROUPED_TEXT	40	/* 8 groups of 4, 7 spaces, NUL */
 #define TOTP_CODE_TEXT		7	/* 6 digits, NUL */
 #define TOTP_STEP		30	/* seconds per time step */
-/* nonce (24) || MAC (16) || secret (20): what the database keeps. */
+/* nonce (24) || ciphertext (20) || tag (16): what the database keeps. */
 #define TOTP_SEALED_BYTES	60
 
 /* A fresh random secret.  Always 1. */
@@ -72,19 +72,22 @@ int	 totp_check(const unsigned char secret[TOTP_SECRET_BYTES],
 	    int64_t *step_out);
 
 /*
- * Encrypt a secret for storage (DESIGN section 4) with crypto_secretbox
- * under key (the TOTP subkey: key_derive(master, 2, key)).  out receives
- * nonce || ciphertext, TOTP_SEALED_BYTES; 0 if outlen is smaller.
+ * Encrypt a secret for storage (DESIGN section 4) with XChaCha20-
+ * Poly1305 under key (the TOTP subkey: key_derive(master, 2, key)),
+ * bound to account_id.  out receives nonce || ciphertext || tag,
+ * TOTP_SEALED_BYTES; 0 if outlen is smaller.
  */
-int	 totp_seal(const unsigned char key[KEY_BYTES],
+int	 totp_seal(const unsigned char key[KEY_BYTES], int64_t account_id,
 	    const unsigned char secret[TOTP_SECRET_BYTES], unsigned char *out,
 	    size_t outlen);
 
 /*
  * Decrypt what totp_seal() made.  0 if inlen is not TOTP_SEALED_BYTES,
- * the key is another or a byte was changed; secret is then zeroed.
+ * the key or the account is another, or a byte was changed; secret is
+ * then zeroed.
  */
-int	 totp_open(const unsigned char key[KEY_BYTES], const unsigned char *in,
-	    size_t inlen, unsigned char secret[TOTP_SECRET_BYTES]);
+int	 totp_open(const unsigned char key[KEY_BYTES], int64_t account_id,
+	    const unsigned char *in, size_t inlen,
+	    unsigned char secret[TOTP_SECRET_BYTES]);
 
 #endif /* !POSTERN_TOTP_H */

@@ -33,7 +33,7 @@ twofa_verify(struct db *db, const unsigned char key[KEY_BYTES],
 	if (n != TOTP_SEALED_BYTES || (enabled_only && enabled_at == 0))
 		return 1;
 	/* A secret that does not open (another key file) is a failure. */
-	if (!totp_open(key, sealed, n, secret)) {
+	if (!totp_open(key, account_id, sealed, n, secret)) {
 		log_err("account %lld: the TOTP secret does not open with "
 		    "this key file", (long long)account_id);
 		return 0;

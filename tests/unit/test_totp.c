@@ -224,33 +224,35 @@ test_seal(void)
 	randombytes_buf(other, sizeof(other));
 	totp_secret_new(s);
 
-	ok(totp_seal(key, s, box, sizeof(box)), "a secret is sealed");
+	ok(totp_seal(key, 7, s, box, sizeof(box)), "a secret is sealed");
 	ok(memmem(box, sizeof(box), s, sizeof(s)) == NULL,
 	    "the sealed form does not hold the secret");
-	ok(totp_open(key, box, sizeof(box), got) &&
+	ok(totp_open(key, 7, box, sizeof(box), got) &&
 	    memcmp(got, s, sizeof(s)) == 0, "and opens to the same secret");
-	ok(totp_seal(key, s, box2, sizeof(box2)) &&
+	ok(totp_seal(key, 7, s, box2, sizeof(box2)) &&
 	    memcmp(box, box2, sizeof(box)) != 0,
 	    "sealing twice gives two forms (a fresh nonce each time)");
-	ok(!totp_seal(key, s, box2, sizeof(box2) - 1),
+	ok(!totp_seal(key, 7, s, box2, sizeof(box2) - 1),
 	    "a short output buffer is refused");
 
 	memset(got, 0xaa, sizeof(got));
-	ok(!totp_open(other, box, sizeof(box), got),
+	ok(!totp_open(other, 7, box, sizeof(box), got),
 	    "another key does not open it");
 	ok(memcmp(got, zero, sizeof(got)) == 0,
 	    "and the output is zeroed, not left half-written");
 	for (i = 0; i < sizeof(box); i++) {
 		memcpy(box2, box, sizeof(box));
 		box2[i] ^= 0x01;
-		if (totp_open(key, box2, sizeof(box2), got))
+		if (totp_open(key, 7, box2, sizeof(box2), got))
 			refused = 0;
 	}
 	ok(refused, "flipping any one bit of nonce, tag or ciphertext is "
 	    "detected");
-	ok(!totp_open(key, box, sizeof(box) - 1, got),
+	ok(!totp_open(key, 8, box, sizeof(box), got),
+	    "a secret moved onto another account does not open");
+	ok(!totp_open(key, 7, box, sizeof(box) - 1, got),
 	    "a truncated form is refused");
-	ok(!totp_open(key, box, 0, got), "an empty form is refused");
+	ok(!totp_open(key, 7, box, 0, got), "an empty form is refused");
 	sodium_memzero(key, sizeof(key));
 }
 
