@@ -368,8 +368,9 @@ cmd_mailer(const struct config *cfg, int argc, char **argv)
 	if (once) {
 		memset(&st, 0, sizeof(st));
 		ok = mailer_run_once(cfg, db, (int64_t)time(NULL), &st);
-		printf("sent %u, retrying %u, failed %u, resets applied %u\n",
-		    st.sent, st.retried, st.failed, st.resets);
+		printf("sent %u, retrying %u, failed %u, resets applied %u, "
+		    "reset asks %u\n", st.sent, st.retried, st.failed,
+		    st.resets, st.asks);
 	} else
 		ok = mailer_loop(cfg, db);
 	db_close(db);

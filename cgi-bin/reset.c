@@ -23,8 +23,6 @@
 #include "reset.h"
 #include "twofa.h"
 
-#define RESET_ACCOUNT_LIMIT	5
-#define RESET_ACCOUNT_WINDOW	3600
 #define RESET_IP_LIMIT		20
 #define RESET_IP_WINDOW		3600
 #define PROVE_MAX_CODES		8
@@ -59,7 +57,7 @@ span_text(int64_t s, char *out, size_t outsz)
 }
 
 static void
-reset_page(struct req *r)
+ask_get(struct req *r)
 {
 	const char	*pending = req_query(r, "pending");
 	const char	*rejected = req_query(r, "rejected");
@@ -81,68 +79,11 @@ reset_page(struct req *r)
 	reset_form(r, 200, NULL, "");
 }
 
-struct send_ctx {
-	struct req		*r;
-	const struct account	*a;
-	struct render_dict	*d;
-	int			 ok;
-};
-
-/* One code per channel, so the server knows which channel a code proves. */
 static void
-send_code(const struct channel *ch, void *arg)
-{
-	struct send_ctx	*sc = arg;
-	char		 code[ONETIME_TEXT];
-
-	if (!onetime_create(sc->r->app->db, sc->r->app->codes_key,
-	    sc->a->id, "reset", ch->contact_id, sc->r->now, code)) {
-		sc->ok = 0;
-		return;
-	}
-	render_set(sc->d, "CODE", code);
-	if (!notify_channel(sc->r->app->db, ch, "mail/reset_code.tpl",
-	    "sms/reset_code.tpl", sc->d, sc->r->now, 0))
-		sc->ok = 0;
-	sodium_memzero(code, sizeof(code));
-}
-
-static int
-reset_send_codes(struct req *r, const struct account *a)
-{
-	struct send_ctx	 sc = { r, a, NULL, 1 };
-	struct reset	 rs;
-	char		 key[64];
-	int		 over;
-	struct db	*db = r->app->db;
-
-	/* The per-account limit sends nothing, and says nothing either. */
-	snprintf(key, sizeof(key), "reset:#%lld", (long long)a->id);
-	if (!rate_check(db, key, RESET_ACCOUNT_LIMIT, RESET_ACCOUNT_WINDOW,
-	    r->now, &over))
-		return 0;
-	if (over)
-		return event_add(db, a->id, "reset_limited", r->http.ip, NULL,
-		    r->now);
-	if ((sc.d = render_dict_new()) == NULL)
-		return 0;
-	render_set(sc.d, "USERNAME", a->username);
-	if (rate_hit(db, key, RESET_ACCOUNT_WINDOW, r->now) &&
-	    reset_request(db, a->id, r->now, &rs))
-		notify_each_channel(db, a, send_code, &sc);
-	else
-		sc.ok = 0;
-	render_dict_free(sc.d);
-	return sc.ok && event_add(db, a->id, "reset_requested", r->http.ip,
-	    NULL, r->now);
-}
-
-static void
-reset_ask(struct req *r)
+ask_post(struct req *r)
 {
 	const char	*typed;
 	char		 key[80];
-	struct account	 a;
 	struct buf	 loc;
 	int		 over;
 	struct db	*db = r->app->db;
@@ -167,17 +108,12 @@ reset_ask(struct req *r)
 		return;
 	}
 	/*
-	 * Known or not, locked or not: the same transaction shape and the
-	 * same answer, so the response tells nothing about the account.
+	 * Only the ask is recorded: the same statements for every name, so
+	 * neither the answer nor its timing tells whether it is an
+	 * account's.  postern mailer sends the codes within a second.
 	 */
-	if (!account_by_login(db, typed, &a) || !db_begin(db) ||
-	    !rate_hit(db, key, RESET_IP_WINDOW, r->now))
-		goto fail;
-	if (a.id != 0 && a.locked_at == 0) {
-		if (!reset_send_codes(r, &a))
-			goto fail;
-	} else if (!event_add(db, a.id, a.id != 0 ? "reset_locked" :
-	    "reset_unknown", r->http.ip, NULL, r->now))
+	if (!db_begin(db) || !rate_hit(db, key, RESET_IP_WINDOW, r->now) ||
+	    !reset_ask(db, typed, r->http.ip, r->now))
 		goto fail;
 	if (!db_commit(db))
 		goto fail;
@@ -727,8 +663,8 @@ fail:
 }
 
 static const struct route routes[] = {
-	{ "/reset", HTTP_GET, reset_page, 0 },
-	{ "/reset", HTTP_POST, reset_ask, 0 },
+	{ "/reset", HTTP_GET, ask_get, 0 },
+	{ "/reset", HTTP_POST, ask_post, 0 },
 	{ "/reset/prove", HTTP_GET, prove_get, 0 },
 	{ "/reset/prove", HTTP_POST, prove_post, 0 },
 	{ "/reset/confirm", HTTP_GET, confirm_get, 0 },

@@ -27,9 +27,6 @@
 #define EX_CONFIG	78
 #define EX_SOFTWARE	70
 
-#define KEY_ID_CSRF	1
-#define KEY_ID_TOTP	2
-#define KEY_ID_CODES	3
 
 static const char *
 app_cookie_name(const struct app *app)

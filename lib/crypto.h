@@ -42,7 +42,12 @@ int	 pw_dummy_hash(unsigned long long ops, size_t mem,
 /* The master key from secret_key_file (created by `postern init`). */
 int	 key_load(const char *path, unsigned char key[KEY_BYTES]);
 int	 key_create(const char *path);
-/* A subkey for one purpose (1: CSRF, 2: TOTP secrets) of the master key. */
+/* Subkeys of the master key, one per purpose. */
+#define KEY_ID_CSRF	1	/* CSRF tokens */
+#define KEY_ID_TOTP	2	/* sealed TOTP secrets */
+#define KEY_ID_CODES	3	/* hashes of one-time codes */
+
+/* The subkey for purpose id of the master key. */
 int	 key_derive(const unsigned char master[KEY_BYTES], uint64_t id,
 	    unsigned char out[KEY_BYTES]);
 

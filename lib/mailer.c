@@ -348,6 +348,26 @@ mailer_mark(struct db *db, const struct outbox_item *it,
 	return 1;
 }
 
+/* The subkey that keys one-time code hashes, read once per process. */
+static int
+mailer_codes_key(const struct config *cfg, unsigned char out[KEY_BYTES])
+{
+	static unsigned char	 key[KEY_BYTES];
+	static int		 have;
+	unsigned char		 master[KEY_BYTES];
+
+	if (!have) {
+		if (!key_load(cfg->secret_key_file, master))
+			return 0;
+		have = key_derive(master, KEY_ID_CODES, key);
+		sodium_memzero(master, sizeof(master));
+		if (!have)
+			return 0;
+	}
+	memcpy(out, key, KEY_BYTES);
+	return 1;
+}
+
 int
 mailer_run_once(const struct config *cfg, struct db *db, int64_t now,
     struct mailer_stats *stats)
@@ -357,7 +377,8 @@ mailer_run_once(const struct config *cfg, struct db *db, int64_t now,
 	char			 password[PASSWORD_MAX];
 	char			 err[ERR_MAX];
 	enum smtp_result	 res;
-	int			 ok = 0, applied;
+	int			 ok = 0, applied, asks;
+	unsigned char		 codes_key[KEY_BYTES];
 
 	password[0] = '\0';
 	/*
@@ -367,6 +388,11 @@ mailer_run_once(const struct config *cfg, struct db *db, int64_t now,
 	if (!reset_apply_due(db, cfg, 0, now, &applied))
 		goto out;
 	stats->resets += (unsigned int)applied;
+	/* Reset asks become codes here, out of the request (reset.c). */
+	if (!mailer_codes_key(cfg, codes_key) ||
+	    !reset_asks_process(db, cfg, codes_key, now, &asks))
+		goto out;
+	stats->asks += (unsigned int)asks;
 	/* Read once per pass: a changed password is used from the next
 	 * pass on, with no restart. */
 	if (cfg->smtp_password_file != NULL &&

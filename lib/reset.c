@@ -14,6 +14,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "account.h"
 #include "config.h"
 #include "event.h"
@@ -24,6 +26,7 @@
 #include "onetime.h"
 #include "render.h"
 #include "reset.h"
+#include "rate.h"
 #include "session.h"
 
 #include "db.h"
@@ -344,4 +347,120 @@ reset_each_pending(struct db *db, void (*fn)(const struct reset *, void *),
 		db_log_error(db, "pending resets");
 	db_done(st);
 	return rc == SQLITE_DONE;
+}
+
+int
+reset_ask(struct db *db, const char *typed, const char *ip, int64_t now)
+{
+	static const char *const sql =
+	    "INSERT INTO reset_asks (typed, ip, at) VALUES (?1, ?2, ?3)";
+
+	return db_run(db, sql, "tti", typed, ip, now);
+}
+
+struct send_ctx {
+	struct db		*db;
+	const unsigned char	*key;
+	const struct account	*a;
+	struct render_dict	*d;
+	int64_t			 now;
+	int			 ok;
+};
+
+/* One code per channel, so the server knows which channel a code proves. */
+static void
+reset_send_code(const struct channel *ch, void *arg)
+{
+	struct send_ctx	*sc = arg;
+	char		 code[ONETIME_TEXT];
+
+	if (!onetime_create(sc->db, sc->key, sc->a->id, "reset",
+	    ch->contact_id, sc->now, code)) {
+		sc->ok = 0;
+		return;
+	}
+	render_set(sc->d, "CODE", code);
+	if (!notify_channel(sc->db, ch, "mail/reset_code.tpl",
+	    "sms/reset_code.tpl", sc->d, sc->now, 0))
+		sc->ok = 0;
+	sodium_memzero(code, sizeof(code));
+	render_set(sc->d, "CODE", "");
+}
+
+/* One ask, inside the caller's transaction. */
+static int
+reset_ask_handle(struct db *db, const unsigned char key[KEY_BYTES],
+    const char *typed, const char *ip, int64_t now)
+{
+	struct send_ctx	 sc = { db, key, NULL, NULL, now, 1 };
+	struct account	 a;
+	struct reset	 rs;
+	char		 rkey[64];
+	int		 over;
+
+	if (!account_by_login(db, typed, &a))
+		return 0;
+	if (a.id == 0)
+		return event_add(db, 0, "reset_unknown", ip, NULL, now);
+	if (a.locked_at != 0)
+		return event_add(db, a.id, "reset_locked", ip, NULL, now);
+	snprintf(rkey, sizeof(rkey), "reset:#%lld", (long long)a.id);
+	if (!rate_check(db, rkey, RESET_ACCOUNT_LIMIT, RESET_ACCOUNT_WINDOW,
+	    now, &over))
+		return 0;
+	if (over)
+		return event_add(db, a.id, "reset_limited", ip, NULL, now);
+	if ((sc.d = render_dict_new()) == NULL)
+		return 0;
+	sc.a = &a;
+	render_set(sc.d, "USERNAME", a.username);
+	if (!rate_hit(db, rkey, RESET_ACCOUNT_WINDOW, now) ||
+	    !reset_request(db, a.id, now, &rs) ||
+	    !notify_each_channel(db, &a, reset_send_code, &sc))
+		sc.ok = 0;
+	render_dict_free(sc.d);
+	return sc.ok && event_add(db, a.id, "reset_requested", ip, NULL, now);
+}
+
+int
+reset_asks_process(struct db *db, const struct config *cfg,
+    const unsigned char codes_key[KEY_BYTES], int64_t now, int *n)
+{
+	static const char *const sql = "DELETE FROM reset_asks WHERE id = "
+	    "(SELECT min(id) FROM reset_asks) RETURNING typed, ip, at";
+	sqlite3_stmt	*st;
+	char		 typed[256], ip[64];
+	int		 rc, got;
+
+	(void)cfg;
+	*n = 0;
+	for (;;) {
+		if (!db_begin(db))
+			return 0;
+		if ((st = db_prepare(db, sql)) == NULL)
+			goto fail;
+		rc = sqlite3_step(st);
+		if ((got = rc == SQLITE_ROW)) {
+			db_column_copy(st, 0, typed, sizeof(typed));
+			db_column_copy(st, 1, ip, sizeof(ip));
+			rc = sqlite3_step(st);
+		}
+		db_done(st);
+		if (rc != SQLITE_DONE) {
+			db_log_error(db, "reset asks");
+			goto fail;
+		}
+		if (!got) {
+			db_rollback(db);
+			return 1;
+		}
+		/* Codes are dated now: the ask waited a second at most. */
+		if (!reset_ask_handle(db, codes_key, typed, ip, now) ||
+		    !db_commit(db))
+			goto fail;
+		(*n)++;
+	}
+fail:
+	db_rollback(db);
+	return 0;
 }

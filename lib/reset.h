@@ -32,6 +32,25 @@ struct reset {
 	int64_t	 deadline;
 };
 
+/* Limits of asks per account: more are dropped without a word. */
+#define RESET_ACCOUNT_LIMIT	5
+#define RESET_ACCOUNT_WINDOW	3600
+
+/*
+ * Record a reset asked for by name or address, as typed.  The request
+ * does this and nothing else, the same way whether or not the name is
+ * an account's, so neither its answer nor its timing tells which.
+ */
+int	 reset_ask(struct db *, const char *typed, const char *ip, int64_t now);
+/*
+ * Turn every recorded ask into a request with a separate code sent to
+ * each verified channel -- for a known, unlocked account under its
+ * limit; the rest only leave an event.  Each ask in its own
+ * transaction; *n receives how many were handled.
+ */
+int	 reset_asks_process(struct db *, const struct config *,
+	    const unsigned char codes_key[KEY_BYTES], int64_t now, int *n);
+
 /* A new request; older open requests of the account become void. */
 int	 reset_request(struct db *, int64_t account_id, int64_t now,
 	    struct reset *);
