@@ -390,7 +390,7 @@ reset_send_code(const struct channel *ch, void *arg)
 /* One ask, inside the caller's transaction. */
 static int
 reset_ask_handle(struct db *db, const unsigned char key[KEY_BYTES],
-    const char *typed, const char *ip, int64_t now)
+    const char *typed, const char *ip, int64_t asked, int64_t now)
 {
 	struct send_ctx	 sc = { db, key, NULL, NULL, now, 1 };
 	struct account	 a;
@@ -415,7 +415,7 @@ reset_ask_handle(struct db *db, const unsigned char key[KEY_BYTES],
 	sc.a = &a;
 	render_set(sc.d, "USERNAME", a.username);
 	if (!rate_hit(db, rkey, RESET_ACCOUNT_WINDOW, now) ||
-	    !reset_request(db, a.id, now, &rs) ||
+	    !reset_request(db, a.id, asked, &rs) ||
 	    !notify_each_channel(db, &a, reset_send_code, &sc))
 		sc.ok = 0;
 	render_dict_free(sc.d);
@@ -430,6 +430,7 @@ reset_asks_process(struct db *db, const struct config *cfg,
 	    "(SELECT min(id) FROM reset_asks) RETURNING typed, ip, at";
 	sqlite3_stmt	*st;
 	char		 typed[256], ip[64];
+	int64_t		 asked = now;
 	int		 rc, got;
 
 	(void)cfg;
@@ -443,6 +444,7 @@ reset_asks_process(struct db *db, const struct config *cfg,
 		if ((got = rc == SQLITE_ROW)) {
 			db_column_copy(st, 0, typed, sizeof(typed));
 			db_column_copy(st, 1, ip, sizeof(ip));
+			asked = sqlite3_column_int64(st, 2);
 			rc = sqlite3_step(st);
 		}
 		db_done(st);
@@ -454,8 +456,11 @@ reset_asks_process(struct db *db, const struct config *cfg,
 			db_rollback(db);
 			return 1;
 		}
-		/* Codes are dated now: the ask waited a second at most. */
-		if (!reset_ask_handle(db, codes_key, typed, ip, now) ||
+		/*
+		 * The request is dated when it was asked for (sessions older
+		 * than that see the banner); its codes live from now.
+		 */
+		if (!reset_ask_handle(db, codes_key, typed, ip, asked, now) ||
 		    !db_commit(db))
 			goto fail;
 		(*n)++;
