@@ -224,29 +224,33 @@ contacts_add_post(struct req *r)
 		    kind, value);
 		return;
 	}
-	if (!contacts_find(db, r->acct.id, kind, norm, &c) ||
+	/*
+	 * Every check runs inside the write transaction: two tabs adding
+	 * at once must not both pass (a duplicate, an eleventh contact, or
+	 * a domain added meanwhile under R1).
+	 */
+	if (!db_begin(db) ||
+	    !contacts_find(db, r->acct.id, kind, norm, &c) ||
 	    !contacts_count(db, r->acct.id, NULL, 0, &n) ||
 	    (strcmp(kind, "email") == 0 && !domains_check_address(db,
-	    r->app->cfg.recovery_rule, r->acct.id, norm, &rc))) {
-		page_storage_error(r);
-		return;
-	}
+	    r->app->cfg.recovery_rule, r->acct.id, norm, &rc)))
+		goto fail;
 	if (c.id != 0) {
+		db_rollback(db);
 		contacts_page(r, 422, "That contact is already on your list.",
 		    kind, value);
 		return;
 	}
 	if (n >= CONTACTS_MAX) {
+		db_rollback(db);
 		contacts_page(r, 422, "You have as many contacts as Postern "
 		    "keeps. Remove one first.", kind, value);
 		return;
 	}
 	if (strcmp(kind, "email") == 0 && rc.verdict != R1_ALLOWED) {
-		if (!db_begin(db) || !event_add(db, r->acct.id, "r1_refused",
-		    r->http.ip, rc.domain, r->now) || !db_commit(db)) {
-			page_storage_error(r);
-			return;
-		}
+		if (!event_add(db, r->acct.id, "r1_refused", r->http.ip,
+		    rc.domain, r->now) || !db_commit(db))
+			goto fail;
 		snprintf(msg, sizeof(msg), "Addresses on %s cannot be recovery "
 		    "contacts: %s, and whoever controls a domain controls its "
 		    "mail. Please use a personal address, such as one from "
@@ -256,8 +260,7 @@ contacts_add_post(struct req *r)
 		contacts_page(r, 422, msg, kind, value);
 		return;
 	}
-	if (!db_begin(db) ||
-	    !contacts_add(db, r->acct.id, kind, norm, r->now, &c.id) ||
+	if (!contacts_add(db, r->acct.id, kind, norm, r->now, &c.id) ||
 	    !contacts_get(db, r->acct.id, c.id, &c) || !send_code(r, &c))
 		goto fail;
 	contact_label(&c, label, sizeof(label));
@@ -426,14 +429,25 @@ contacts_remove_post(struct req *r)
 	if ((idtext = req_field(r, "id")) == NULL ||
 	    !contact_of(r, idtext, &c))
 		return;
-	if (!contacts_count(db, r->acct.id, NULL, 1, &verified) ||
+	/* Counted inside the write transaction, so two removals at once
+	 * cannot both leave the other as the last way in. */
+	if (!db_begin(db) ||
+	    !contacts_get(db, r->acct.id, c.id, &c) ||
+	    !contacts_count(db, r->acct.id, NULL, 1, &verified) ||
 	    !contacts_count(db, r->acct.id, "phone", 1, &phones)) {
 		page_storage_error(r);
+		return;
+	}
+	if (c.id == 0) {
+		db_rollback(db);
+		page_error(r, 404, "No such contact",
+		    "You have no contact with that reference.");
 		return;
 	}
 	if (r->acct.email_verified_at != 0)
 		verified++;
 	if (c.verified_at != 0 && verified <= 1) {
+		db_rollback(db);
 		contacts_page(r, 422, "This is your last verified way back into "
 		    "your account. Add and confirm another contact before you "
 		    "remove it.", "email", "");
@@ -441,13 +455,14 @@ contacts_remove_post(struct req *r)
 	}
 	if (c.verified_at != 0 && strcmp(c.kind, "phone") == 0 &&
 	    phones <= 1 && r->acct.totp_enabled_at != 0 && sms_enabled(r)) {
+		db_rollback(db);
 		contacts_page(r, 422, "Two-step verification depends on this "
 		    "phone. Add and confirm another phone, or turn two-step "
 		    "verification off, before you remove it.", "email", "");
 		return;
 	}
 	contact_label(&c, label, sizeof(label));
-	if (!db_begin(db) || !contacts_remove(db, c.id) ||
+	if (!contacts_remove(db, c.id) ||
 	    !event_add(db, r->acct.id, "contact_removed", r->http.ip,
 	    label + 4, r->now) ||
 	    !tell_channels(r, CHANNEL_NONE, label, "mail/contact_removed.tpl",
@@ -780,18 +795,20 @@ twofa_post(struct req *r)
 		page_redirect(r, "/contacts");
 		return;
 	}
+	if (!db_begin(db))
+		goto fail;
+	/* Inside the transaction: the phone cannot go away meanwhile. */
 	if (disable == NULL) {
-		if (!twofa_allowed(r, &allowed, &why)) {
-			page_storage_error(r);
-			return;
-		}
+		if (!twofa_allowed(r, &allowed, &why))
+			goto fail;
 		if (!allowed) {
+			db_rollback(db);
 			twofa_page(r, 422, why);
 			return;
 		}
 	}
-	if (!db_begin(db) || !twofa_verify(db, r->app->totp_key, r->acct.id, typed,
-	    r->now, 0, &good))
+	if (!twofa_verify(db, r->app->totp_key, r->acct.id, typed, r->now, 0,
+	    &good))
 		goto fail;
 	if (!good) {
 		db_rollback(db);
