@@ -62,6 +62,12 @@ app_pending_banner(struct req *r)
 	page_time(rs.deadline, when);
 	render_show(r->page, "PENDING_RESET");
 	render_set(r->page, "RESET_DEADLINE", when);
+	/*
+	 * Confirming from a session needs the authenticator: a borrowed
+	 * session alone must never skip the time lock.
+	 */
+	render_show(r->page, r->acct.totp_enabled_at != 0 ? "BANNER_CONFIRM" :
+	    "BANNER_NO_CONFIRM");
 }
 
 static void
@@ -317,6 +323,9 @@ app_handle(struct app *app, FCGX_Request *fr, const struct route *routes,
 	enum http_read_error	 rc;
 	int			 known;
 
+	/* A database that was read-only at start may be writable now. */
+	if (!db_writable(app->db))
+		(void)db_reopen(app->db);
 	memset(&r, 0, sizeof(r));
 	r.app = app;
 	r.now = (int64_t)time(NULL);

@@ -30,6 +30,7 @@ struct db_stmt {
 };
 
 struct db {
+	char		*path;
 	sqlite3		*h;
 	struct db_stmt	 stmts[DB_MAX_STMTS];
 	size_t		 nstmts;
@@ -246,7 +247,9 @@ db_open(const char *path, int create)
 
 	if (create)
 		flags |= SQLITE_OPEN_CREATE;
-	if ((db = calloc(1, sizeof(*db))) == NULL) {
+	if ((db = calloc(1, sizeof(*db))) == NULL ||
+	    (db->path = strdup(path)) == NULL) {
+		free(db);
 		log_err("database: out of memory");
 		return NULL;
 	}
@@ -255,6 +258,15 @@ db_open(const char *path, int create)
 		    db->h != NULL ? sqlite3_errmsg(db->h) : "cannot open");
 		goto fail;
 	}
+	/*
+	 * SQLite falls back to read-only quietly when the file is not
+	 * writable; the connection would stay so for the process's life.
+	 * Say so; db_reopen() tries again once the file is writable.
+	 */
+	if (sqlite3_db_readonly(db->h, "main") == 1)
+		log_err("database: %s is read-only for this process: writes "
+		    "fail until its owner and mode (and those of its -wal and "
+		    "-shm files and folder) allow writing", path);
 	sqlite3_extended_result_codes(db->h, 1);
 	sqlite3_busy_timeout(db->h, DB_BUSY_MS);
 	/* foreign_keys is per connection and ignored inside a transaction. */
@@ -278,7 +290,38 @@ db_close(struct db *db)
 	for (i = 0; i < db->nstmts; i++)
 		sqlite3_finalize(db->stmts[i].stmt);
 	sqlite3_close(db->h);
+	free(db->path);
 	free(db);
+}
+
+int
+db_writable(struct db *db)
+{
+	return sqlite3_db_readonly(db->h, "main") != 1;
+}
+
+int
+db_reopen(struct db *db)
+{
+	struct db	*fresh;
+	size_t		 i;
+
+	if ((fresh = db_open(db->path, 0)) == NULL)
+		return 0;
+	if (!db_writable(fresh)) {
+		db_close(fresh);
+		return 0;
+	}
+	/* Swap the connections; statements are prepared again on use. */
+	for (i = 0; i < db->nstmts; i++)
+		sqlite3_finalize(db->stmts[i].stmt);
+	db->nstmts = 0;
+	sqlite3_close(db->h);
+	db->h = fresh->h;
+	fresh->h = NULL;
+	db_close(fresh);
+	log_info("database: %s is writable again", db->path);
+	return 1;
 }
 
 sqlite3_stmt *

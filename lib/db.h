@@ -12,6 +12,10 @@ struct db;
  * foreign keys.  Does not migrate. */
 struct db	*db_open(const char *path, int create);
 void		 db_close(struct db *);
+/* Is the connection writable?  SQLite opens a read-only file read-only. */
+int		 db_writable(struct db *);
+/* Open the connection again, if the file is writable now. */
+int		 db_reopen(struct db *);
 /* The schema version the file has, and the one this build knows. */
 int		 db_version(struct db *, int *version);
 int		 db_latest_version(void);
