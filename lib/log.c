@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -25,12 +26,22 @@ static void __attribute__((format(printf, 2, 0)))
 log_v(int prio, const char *fmt, va_list ap)
 {
 	va_list	 ap2;
+	char	 line[1024];
+	int	 n;
 
 	if (log_stderr) {
+		/* One write per line: several programs share one log file. */
 		va_copy(ap2, ap);
-		vfprintf(stderr, fmt, ap2);
-		fputc('\n', stderr);
+		n = vsnprintf(line, sizeof(line) - 1, fmt, ap2);
 		va_end(ap2);
+		if (n < 0)
+			n = 0;
+		if ((size_t)n > sizeof(line) - 2)
+			n = (int)sizeof(line) - 2;
+		line[n] = '\n';
+		/* Nothing sensible to do if stderr is gone. */
+		if (write(STDERR_FILENO, line, (size_t)n + 1) < 0)
+			log_stderr = 0;
 	}
 	if (log_opened)
 		vsyslog(prio, fmt, ap);
