@@ -368,9 +368,18 @@ cmd_mailer(const struct config *cfg, int argc, char **argv)
 	if (once) {
 		memset(&st, 0, sizeof(st));
 		ok = mailer_run_once(cfg, db, (int64_t)time(NULL), &st);
-		printf("sent %u, retrying %u, failed %u, resets applied %u, "
-		    "reset asks %u\n", st.sent, st.retried, st.failed,
-		    st.resets, st.asks);
+		/* Quiet when there was nothing to do, so cron mails nothing. */
+		if (st.sent + st.retried + st.failed + st.resets + st.asks > 0)
+			printf("sent %u, retrying %u, failed %u, resets applied "
+			    "%u, reset asks %u\n", st.sent, st.retried,
+			    st.failed, st.resets, st.asks);
+		/* A message given up is the hoster's to look at. */
+		if (st.failed > 0) {
+			fprintf(stderr, "postern: %u message%s could not be "
+			    "delivered and were given up; see the log\n",
+			    st.failed, st.failed == 1 ? "" : "s");
+			ok = 0;
+		}
 	} else
 		ok = mailer_loop(cfg, db);
 	db_close(db);
