@@ -394,8 +394,15 @@ prove_make_pending(struct req *r, const struct account *a, struct reset *rs,
 {
 	struct pending_ctx	 pc = { r, a, ps, rs, 0, 1 };
 	char			 proofs[256];
+	size_t			 i;
 	struct db		*db = r->app->db;
 
+	/* Whoever typed a recovery code or kit has seen it: it is used up. */
+	for (i = 0; i < ps->n; i++)
+		if ((ps->p[i].kind == PROOF_RECOVERY_CODE &&
+		    !account_clear_recovery_code(db, a->id)) ||
+		    (ps->p[i].kind == PROOF_KIT && !account_clear_kit(db, a->id)))
+			return 0;
 	proofs_text(ps, proofs, sizeof(proofs));
 	if (!reset_make_pending(db, rs, hash, proofs, r->now,
 	    r->now + r->app->cfg.reset_delay, replaced) ||
@@ -529,6 +536,17 @@ link_page(struct req *r, const char *kind, const char *tpl,
 			    "There is no pending password change to act on.");
 			return;
 		}
+		if (strcmp(kind, "reset_confirm") == 0) {
+			if (r->acct.totp_enabled_at == 0) {
+				page_error(r, 403, "Use the mailed link",
+				    "Without two-step verification, a reset "
+				    "is confirmed only by the link we mailed "
+				    "to your other addresses, or it takes "
+				    "effect on its own.");
+				return;
+			}
+			render_show(r->page, "NEED_CODE");
+		}
 	} else {
 		if (!token_valid(t)) {
 			page_error(r, 400, "Broken link", "This link is "
@@ -577,9 +595,9 @@ reject_get(struct req *r)
 static int
 link_target(struct req *r, const char *kind, struct reset *rs)
 {
-	const char	*t;
+	const char	*t, *code;
 	struct link	 l;
-	int		 bad;
+	int		 bad, good;
 
 	t = req_field_opt(r, "t", &bad);
 	if (bad) {
@@ -594,6 +612,30 @@ link_target(struct req *r, const char *kind, struct reset *rs)
 			page_error(r, 403, "Not allowed", "Only a browser that "
 			    "was logged in before the reset, or the link from "
 			    "the message, can do this.");
+			return 0;
+		}
+		if (strcmp(kind, "reset_confirm") != 0)
+			return 1;
+		/*
+		 * Skipping the wait from a session needs the authenticator:
+		 * whoever borrows a logged-in browser could otherwise make a
+		 * recovery code, prove a reset with it and confirm it here.
+		 */
+		code = req_field_opt(r, "code", &bad);
+		good = 0;
+		if (!bad && code != NULL && r->acct.totp_enabled_at != 0 &&
+		    !twofa_verify(r->app->db, r->app->totp_key, r->acct.id,
+		    code, r->now, 1, &good))
+			goto fail;
+		if (!good) {
+			db_rollback(r->app->db);
+			page_error(r, r->acct.totp_enabled_at != 0 ? 422 : 403,
+			    "Not confirmed", r->acct.totp_enabled_at != 0 ?
+			    "That code is not right. Type the code your "
+			    "authenticator shows now." : "Without two-step "
+			    "verification, a reset is confirmed only by the "
+			    "link we mailed to your other addresses, or it "
+			    "takes effect on its own.");
 			return 0;
 		}
 		return 1;

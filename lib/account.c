@@ -198,6 +198,24 @@ account_set_kit(struct db *db, int64_t id,
 	return account_set_hash(db, sql, id, hash, now);
 }
 
+int
+account_clear_recovery_code(struct db *db, int64_t id)
+{
+	static const char *const sql = "UPDATE accounts SET "
+	    "recovery_code_hash = NULL, recovery_code_at = 0 WHERE id = ?1";
+
+	return db_run(db, sql, "i", id);
+}
+
+int
+account_clear_kit(struct db *db, int64_t id)
+{
+	static const char *const sql = "UPDATE accounts SET "
+	    "kit_hash = NULL, kit_at = 0 WHERE id = ?1";
+
+	return db_run(db, sql, "i", id);
+}
+
 static int
 account_hash_matches(struct db *db, const char *sql, int64_t id,
     const unsigned char hash[HASH_BYTES], int *match)

@@ -43,6 +43,9 @@ int	 account_set_recovery_code(struct db *, int64_t id,
 	    const unsigned char hash[HASH_BYTES], int64_t now);
 int	 account_set_kit(struct db *, int64_t id,
 	    const unsigned char hash[HASH_BYTES], int64_t now);
+/* Forget the recovery code or kit: it was used as a proof. */
+int	 account_clear_recovery_code(struct db *, int64_t id);
+int	 account_clear_kit(struct db *, int64_t id);
 /* Compare a hash with the stored recovery code or kit, in constant
  * time; *match is 0 when there is none. */
 int	 account_recovery_code_matches(struct db *, int64_t id,

@@ -32,7 +32,7 @@
 #include "db.h"
 
 #define RESET_COLUMNS "id, account_id, state, created_at, codes_expire_at, " \
-	"failures, new_hash, deadline"
+	"failures, new_hash, deadline, proofs"
 
 static void
 reset_row(sqlite3_stmt *st, struct reset *r)
@@ -46,6 +46,7 @@ reset_row(sqlite3_stmt *st, struct reset *r)
 	r->failures = sqlite3_column_int(st, 5);
 	db_column_copy(st, 6, r->new_hash, sizeof(r->new_hash));
 	r->deadline = sqlite3_column_int64(st, 7);
+	db_column_copy(st, 8, r->proofs, sizeof(r->proofs));
 }
 
 static int
@@ -211,7 +212,8 @@ reset_close(struct db *db, const struct reset *r, const char *state,
 /* Tell every verified channel of the account about the change. */
 static int
 reset_tell(struct db *db, const struct config *cfg, const struct account *a,
-    const char *mail_tpl, const char *sms_tpl, const char *ip, int64_t now)
+    const char *mail_tpl, const char *sms_tpl, const char *ip, int64_t now,
+    int twofa_off)
 {
 	struct render_dict	*d;
 	char			 when[32];
@@ -227,6 +229,8 @@ reset_tell(struct db *db, const struct config *cfg, const struct account *a,
 	render_set(d, "WHEN", when);
 	render_set(d, "IP", ip != NULL ? ip : "");
 	render_set(d, "BASE_URL", cfg->base_url);
+	if (twofa_off)
+		render_show(d, "TWOFA_OFF");
 	ok = notify_channels(db, a, CHANNEL_NONE, mail_tpl, sms_tpl, d, now);
 	render_dict_free(d);
 	return ok;
@@ -246,7 +250,7 @@ reset_apply(struct db *db, const struct config *cfg, const struct reset *r,
     const char *ip, const char *how, int64_t now)
 {
 	struct account	 a;
-	int		 won;
+	int		 won, twofa_was_on;
 
 	if (!reset_close(db, r, "applied", now, &won))
 		return 0;
@@ -258,8 +262,22 @@ reset_apply(struct db *db, const struct config *cfg, const struct reset *r,
 	    !event_add(db, r->account_id, "reset_applied", ip, how, now) ||
 	    !account_by_id(db, r->account_id, &a))
 		return 0;
+	/*
+	 * A reset proven without the authenticator is how someone who lost
+	 * it gets back in: leaving 2FA on would lock them out again.  They
+	 * are told, and can turn it on anew.
+	 */
+	twofa_was_on = a.totp_enabled_at != 0;
+	if (twofa_was_on && strstr(r->proofs, "totp:") == NULL) {
+		if (!account_set_totp(db, a.id, NULL, 0, 0) ||
+		    !event_add(db, a.id, "twofa_disabled", ip,
+		    "by a reset proven without the authenticator", now))
+			return 0;
+		a.totp_enabled_at = 0;
+	}
 	return reset_tell(db, cfg, &a, "mail/reset_applied.tpl",
-	    "sms/reset_applied.tpl", ip, now);
+	    "sms/reset_applied.tpl", ip, now, strstr(r->proofs, "totp:") ==
+	    NULL && twofa_was_on);
 }
 
 int
@@ -278,7 +296,7 @@ reset_reject(struct db *db, const struct config *cfg, const struct reset *r,
 	    !account_by_id(db, r->account_id, &a))
 		return 0;
 	return reset_tell(db, cfg, &a, "mail/reset_rejected.tpl",
-	    "sms/reset_rejected.tpl", ip, now);
+	    "sms/reset_rejected.tpl", ip, now, 0);
 }
 
 int

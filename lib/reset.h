@@ -30,6 +30,7 @@ struct reset {
 	int	 failures;
 	char	 new_hash[PWHASH_TEXT];
 	int64_t	 deadline;
+	char	 proofs[256];	/* "kind:channel ..." as proven */
 };
 
 /* Limits of asks per account: more are dropped without a word. */

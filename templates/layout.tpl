@@ -28,10 +28,13 @@
 <input type="hidden" name="csrf" value="{{CSRF}}">
 <button type="submit">Stop the change</button>
 </form>
-<form method="post" action="{{BASE}}/reset/confirm" class="inline">
+{{#BANNER_CONFIRM}}<form method="post" action="{{BASE}}/reset/confirm" class="inline">
 <input type="hidden" name="csrf" value="{{CSRF}}">
-<button type="submit" class="secondary">It was me: use it now</button>
-</form>
+<label for="banner-code">It was me: code from my authenticator</label>
+<input id="banner-code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="16" required>
+<button type="submit" class="secondary">Use the new password now</button>
+</form>{{/BANNER_CONFIRM}}
+{{#BANNER_NO_CONFIRM}}<p>If it was you, the new password takes effect on its own; to skip the wait, use the confirm link we mailed to your other addresses.</p>{{/BANNER_NO_CONFIRM}}
 </section>{{/PENDING_RESET}}
 {{CONTENT:none}}
 </main>

@@ -3,6 +3,8 @@
 <form method="post" action="{{BASE}}/reset/confirm">
 <input type="hidden" name="csrf" value="{{CSRF}}">
 {{#HAS_T}}<input type="hidden" name="t" value="{{T}}">{{/HAS_T}}
+{{#NEED_CODE}}<p><label for="code">Code from your authenticator</label>
+<input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="16" required></p>{{/NEED_CODE}}
 <p><button type="submit">Yes, it was me: use the new password now</button></p>
 </form>
 <p>Not you? Do not press the button: use the stop link from the same message instead.</p>
