@@ -179,9 +179,10 @@ key_load(const char *path, unsigned char key[KEY_BYTES])
 		log_err("%s: not a regular file", path);
 		goto fail;
 	}
-	if ((st.st_mode & 077) != 0)
-		log_warn("%s: readable by others; it should be mode 0600",
-		    path);
+	/* Group read is how the web server and the mailer share it. */
+	if ((st.st_mode & 007) != 0)
+		log_warn("%s: readable by others; it should be mode 0600 or "
+		    "0640", path);
 	n = read(fd, key, KEY_BYTES);
 	if (n != KEY_BYTES || read(fd, &extra, 1) != 0) {
 		log_err("%s: not a %d-byte key", path, KEY_BYTES);
