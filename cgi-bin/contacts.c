@@ -291,6 +291,10 @@ contact_of(struct req *r, const char *idtext, struct contact *c)
 		return 0;
 	}
 	if (c->id == 0) {
+		/* Possibly another account's id: worth a line in the log. */
+		log_warn("refused: account %lld asked for contact %lld, not "
+		    "theirs, from %s", (long long)r->acct.id, (long long)id,
+		    r->http.ip);
 		page_error(r, 404, "No such contact",
 		    "You have no contact with that reference.");
 		return 0;

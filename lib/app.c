@@ -299,6 +299,8 @@ app_post_allowed(struct req *r)
 	int		 dup = 0;
 
 	if (r->http.cross_site) {
+		log_warn("refused: cross-site POST %s from %s", r->http.path,
+		    r->http.ip);
 		page_error(r, 403, "Request refused",
 		    "This form was sent from another site. Please use the "
 		    "form on this site.");
@@ -306,6 +308,8 @@ app_post_allowed(struct req *r)
 	}
 	tok = form_get(&r->http.body, "csrf", &dup);
 	if (tok == NULL || dup || !token_equal(tok, r->csrf)) {
+		log_warn("refused: POST %s from %s without a valid CSRF token",
+		    r->http.path, r->http.ip);
 		page_error(r, 403, "Please try again",
 		    "This form has expired or did not come from this site. "
 		    "Please reload the page and send it again.");
@@ -383,6 +387,8 @@ app_handle(struct app *app, FCGX_Request *fr, const struct route *routes,
 		goto send;
 	if ((rt->flags & ROUTE_SESSION) &&
 	    (r.sess.id == 0 || r.sess.stage != SESSION_FULL)) {
+		log_info("refused: %s from %s without a session", r.http.path,
+		    r.http.ip);
 		render_show(r.page, "LOGIN_LINK");
 		page_error(&r, 403, "Please log in",
 		    "You need to be logged in to see this page.");
