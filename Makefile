@@ -155,6 +155,52 @@ $(FUZZ_LIBA):
 	@$(FUZZ_MAKE) $(FUZZ_LIBA)
 endif
 
+# make bench: Postern's speed beside its stack's own ceilings, and make
+# bench-callgrind: instruction counts of one request (bench/README.md).
+# The release build (these same flags) goes to build/bench, so it never
+# mixes with the tree's own; the reference programs of bench/ are built
+# with the same flags and land beside Postern's programs.
+BENCH_OUT	 = build/bench
+BENCH_REFS	 = $(BENCH_OUT)/cgi-bin/refpage.fcgi \
+		   $(BENCH_OUT)/cgi-bin/refinsert.fcgi \
+		   $(BENCH_OUT)/bin/bench-verify $(BENCH_OUT)/bin/bench-smtp
+BENCH_MAKE	 = $(MAKE) --no-print-directory OUT=$(BENCH_OUT) \
+		   OBJ=$(BENCH_OUT)/obj
+
+bench: deps
+	@sh scripts/deps.sh bench
+	@$(BENCH_MAKE) all $(BENCH_REFS)
+	@POSTERN_BUILD=$(abspath $(BENCH_OUT)) /usr/bin/python3 bench/bench.py
+
+bench-callgrind: deps
+	@sh scripts/deps.sh bench
+	@$(BENCH_MAKE) all $(BENCH_REFS)
+	@POSTERN_BUILD=$(abspath $(BENCH_OUT)) /usr/bin/python3 \
+	    bench/callgrind.py
+
+$(BENCH_OUT)/cgi-bin/refpage.fcgi: bench/ref_page.c
+	@mkdir -p $(@D)
+	$(SAY) CCLD $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -lfcgi
+
+$(BENCH_OUT)/cgi-bin/refinsert.fcgi: bench/ref_insert.c
+	@mkdir -p $(@D)
+	$(SAY) CCLD $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -lfcgi \
+	    $(shell pkg-config --libs sqlite3 2>/dev/null)
+
+$(BENCH_OUT)/bin/bench-verify: bench/ref_verify.c
+	@mkdir -p $(@D)
+	$(SAY) CCLD $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
+	    $(shell pkg-config --libs libsodium 2>/dev/null)
+
+$(BENCH_OUT)/bin/bench-smtp: bench/ref_smtp.c
+	@mkdir -p $(@D)
+	$(SAY) CCLD $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
+	    $(shell pkg-config --libs libesmtp-1.0 2>/dev/null)
+
 check-config: $(ADMIN)
 	$(ADMIN) check-config
 
