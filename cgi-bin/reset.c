@@ -324,16 +324,25 @@ struct pending_ctx {
 	int			 ok;
 };
 
-/* Was this email channel used as a proof?  Then it gets no confirm link. */
+/*
+ * Was this email channel used as a proof?  Then it gets no confirm
+ * link.  The user's half of a kit went to a recovery address, so a kit
+ * proof counts as one from every recovery address: whoever reads that
+ * mailbox and talks the hoster out of the other half must still wait.
+ */
 static int
 channel_proved(const struct proofs *ps, const struct channel *ch)
 {
 	size_t	 i;
 
-	for (i = 0; i < ps->n; i++)
+	for (i = 0; i < ps->n; i++) {
 		if (ps->p[i].kind == PROOF_EMAIL &&
 		    ps->p[i].channel == ch->contact_id)
 			return 1;
+		if (ps->p[i].kind == PROOF_KIT &&
+		    ch->contact_id != CHANNEL_PRIMARY)
+			return 1;
+	}
 	return 0;
 }
 
