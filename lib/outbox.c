@@ -271,74 +271,45 @@ outbox_check_changed(struct db *db, int64_t id, const char *what)
 int
 outbox_mark_sent(struct db *db, int64_t id, int64_t now)
 {
-	sqlite3_stmt	*stmt;
-	int		 ok = 0;
-
-	stmt = db_prepare(db, "UPDATE outbox SET status = 'sent',"
+	static const char *const sql = "UPDATE outbox SET status = 'sent',"
 	    " attempts = attempts + 1, done_at = ?2, body = '',"
-	    " last_error = NULL WHERE id = ?1 AND status = 'queued'");
-	if (stmt == NULL)
+	    " last_error = NULL WHERE id = ?1 AND status = 'queued'";
+
+	if (!db_run(db, sql, "ii", id, now))
 		return 0;
-	if (!db_bind_int(stmt, 1, id) || !db_bind_int(stmt, 2, now)) {
-		db_log_error(db, "outbox sent");
-		goto out;
-	}
-	if ((ok = db_exec_stmt(db, stmt)))
-		outbox_check_changed(db, id, "sent");
-out:
-	db_done(stmt);
-	return ok;
+	outbox_check_changed(db, id, "sent");
+	return 1;
 }
 
 int
 outbox_mark_retry(struct db *db, int64_t id, int attempts, int64_t next_at,
     const char *error)
 {
-	sqlite3_stmt	*stmt;
-	int		 ok = 0;
-
 	/* A NULL error keeps the last one: mailer.c marks a row it is
 	 * about to try this way, so a crash mid-delivery retries it. */
-	stmt = db_prepare(db, "UPDATE outbox SET attempts = ?2, next_at = ?3,"
-	    " last_error = coalesce(?4, last_error)"
-	    " WHERE id = ?1 AND status = 'queued'");
-	if (stmt == NULL)
+	static const char *const sql = "UPDATE outbox SET attempts = ?2, "
+	    "next_at = ?3, last_error = coalesce(?4, last_error)"
+	    " WHERE id = ?1 AND status = 'queued'";
+
+	if (!db_run(db, sql, "iiit", id, (int64_t)attempts, next_at, error))
 		return 0;
-	if (!db_bind_int(stmt, 1, id) || !db_bind_int(stmt, 2, attempts) ||
-	    !db_bind_int(stmt, 3, next_at) || !db_bind_text(stmt, 4, error)) {
-		db_log_error(db, "outbox retry");
-		goto out;
-	}
-	if ((ok = db_exec_stmt(db, stmt)))
-		outbox_check_changed(db, id, "for retry");
-out:
-	db_done(stmt);
-	return ok;
+	outbox_check_changed(db, id, "for retry");
+	return 1;
 }
 
 int
 outbox_mark_failed(struct db *db, int64_t id, int attempts, int64_t now,
     const char *error)
 {
-	sqlite3_stmt	*stmt;
-	int		 ok = 0;
-
-	stmt = db_prepare(db, "UPDATE outbox SET status = 'failed',"
+	static const char *const sql = "UPDATE outbox SET status = 'failed',"
 	    " attempts = ?2, done_at = ?3, last_error = ?4, body = ''"
-	    " WHERE id = ?1 AND status = 'queued'");
-	if (stmt == NULL)
+	    " WHERE id = ?1 AND status = 'queued'";
+
+	if (!db_run(db, sql, "iiit", id, (int64_t)attempts, now,
+	    error != NULL ? error : "failed"))
 		return 0;
-	if (!db_bind_int(stmt, 1, id) || !db_bind_int(stmt, 2, attempts) ||
-	    !db_bind_int(stmt, 3, now) ||
-	    !db_bind_text(stmt, 4, error != NULL ? error : "failed")) {
-		db_log_error(db, "outbox failed");
-		goto out;
-	}
-	if ((ok = db_exec_stmt(db, stmt)))
-		outbox_check_changed(db, id, "failed");
-out:
-	db_done(stmt);
-	return ok;
+	outbox_check_changed(db, id, "failed");
+	return 1;
 }
 
 int
