@@ -13,8 +13,6 @@
 #include "domains.h"
 #include "internal.h"
 
-/* The most managed domains one account's R1 check considers at once. */
-#define DOMAINS_MAX_OWN	256
 /* An account's addresses: the primary and CONTACTS_MAX recovery ones. */
 #define DOMAINS_MAX_ADDRS	(1 + CONTACTS_MAX)
 
@@ -180,52 +178,34 @@ domains_remove(struct db *db, int64_t id)
 	return db_run(db, sql, "i", id);
 }
 
-/* The registrable domains the account manages, pending or verified. */
-static int
-domains_own(struct db *db, int64_t account_id,
-    char (*own)[DOMAIN_MAX + 1], size_t max, size_t *n)
-{
-	static const char *const sql = "SELECT DISTINCT registrable "
-	    "FROM domains WHERE account_id = ?1";
-	sqlite3_stmt	*st;
-	int		 rc = SQLITE_ERROR;
-
-	*n = 0;
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	if (db_bind_int(st, 1, account_id))
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
-			db_column_copy(st, 0, own[(*n)++], DOMAIN_MAX + 1);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		db_log_error(db, "own domains");
-	db_done(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW;
-}
-
 int
 domains_check_address(struct db *db, enum recovery_rule rule,
     int64_t account_id, const char *email, struct r1_check *c)
 {
-	static const char *const sql = "SELECT 1 FROM domains "
+	/*
+	 * The facts policy_r1_address() needs, each one exact look-up on
+	 * the registrable domain (indexed): does the account manage a
+	 * domain there (pending or verified), and does any other account
+	 * have one verified there?
+	 */
+	static const char *const own_sql = "SELECT 1 FROM domains "
+	    "WHERE registrable = ?1 AND account_id = ?2";
+	static const char *const platform_sql = "SELECT 1 FROM domains "
 	    "WHERE registrable = ?1 AND verified_at != 0 AND account_id != ?2";
-	static char	 own[DOMAINS_MAX_OWN][DOMAIN_MAX + 1];
-	const char	*ptrs[DOMAINS_MAX_OWN], *conflict;
+	const char	*own[1], *conflict;
 	char		 dom[DOMAIN_MAX + 1], reg[DOMAIN_MAX + 1];
-	size_t		 n, i;
-	int		 suffix, platform = 0;
+	int		 suffix, mine = 0, platform = 0;
 
 	memset(c, 0, sizeof(*c));
 	if (!domain_of_email(email, dom) ||
 	    !domain_registrable(dom, reg, &suffix))
 		return 0;
-	if (!domains_own(db, account_id, own, DOMAINS_MAX_OWN, &n))
+	if (!domains_exists(db, own_sql, reg, account_id, &mine) ||
+	    (rule == RECOVERY_PLATFORM &&
+	    !domains_exists(db, platform_sql, reg, account_id, &platform)))
 		return 0;
-	for (i = 0; i < n; i++)
-		ptrs[i] = own[i];
-	if (rule == RECOVERY_PLATFORM &&
-	    !domains_exists(db, sql, reg, account_id, &platform))
-		return 0;
-	c->verdict = policy_r1_address(rule, reg, ptrs, n, platform,
+	own[0] = reg;
+	c->verdict = policy_r1_address(rule, reg, own, mine ? 1 : 0, platform,
 	    &conflict);
 	if (conflict != NULL)
 		snprintf(c->domain, sizeof(c->domain), "%s", conflict);
