@@ -47,7 +47,8 @@ ALL_CFLAGS	 = -std=c17 $(WARN) $(HARDEN) $(OPT) $(SAN) $(DEFS) \
 		   -Ilib $(PKG_CFLAGS) $(CFLAGS)
 ALL_CXXFLAGS	 = -std=c++17 -Wall -Wextra -Werror $(HARDEN) $(OPT) $(SAN) \
 		   $(DEFS) -Ilib $(PKG_CFLAGS) $(CXXFLAGS)
-ALL_LDFLAGS	 = -pie -Wl,-z,relro,-z,now $(SAN) $(LDFLAGS)
+# --as-needed: each program maps only the shared libraries it calls.
+ALL_LDFLAGS	 = -pie -Wl,-z,relro,-z,now -Wl,--as-needed $(SAN) $(LDFLAGS)
 LIBS		 = $(PKG_LIBS) -lfcgi -lzxcvbn -lresolv -lm
 
 LIB_C		 = $(sort $(wildcard lib/*.c))

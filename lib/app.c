@@ -229,6 +229,9 @@ app_session(struct req *r)
 {
 	struct app	*app = r->app;
 
+	/* A cookie made for this request names no session. */
+	if (r->cookie_new)
+		return 1;
 	if (!session_load(app->db, r->cookie, r->now, app->cfg.session_idle,
 	    app->cfg.session_max, &r->sess))
 		return 0;

@@ -25,6 +25,8 @@ int		 db_migrate(struct db *);
 int		 db_begin(struct db *);
 int		 db_commit(struct db *);
 void		 db_rollback(struct db *);
+/* Copy the WAL into the database without waiting (postern mailer). */
+int		 db_checkpoint(struct db *);
 /* Run PRAGMA integrity_check; 1 when "ok". */
 int		 db_integrity_ok(struct db *);
 

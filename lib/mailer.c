@@ -393,6 +393,8 @@ mailer_run_once(const struct config *cfg, struct db *db, int64_t now,
 	    !reset_asks_process(db, cfg, codes_key, now, &asks))
 		goto out;
 	stats->asks += (unsigned int)asks;
+	/* Checkpoints happen here rather than inside a user's request. */
+	(void)db_checkpoint(db);
 	/* Read once per pass: a changed password is used from the next
 	 * pass on, with no restart. */
 	if (cfg->smtp_password_file != NULL &&
