@@ -510,12 +510,18 @@ class Stack:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(log)
         self.lighttpd_out = os.path.join(self.tmp, 'lighttpd.out')
+        return self._launch_server(
+            'lighttpd', [LIGHTTPD, '-D', '-f', self.lighttpd_conf_path],
+            self._env(), self.tmp)
+
+    def _launch_server(self, name, argv, env, cwd):
+        """Start the web server (self.lighttpd, whichever it is) and wait
+        until it answers: True, False when it exited (the caller may try
+        another port), StartError when it never answered."""
         out = open(self.lighttpd_out, 'wb')
         self.lighttpd = subprocess.Popen(
-            [LIGHTTPD, '-D', '-f', self.lighttpd_conf_path],
-            env=self._env(), stdin=subprocess.DEVNULL, stdout=out,
-            stderr=subprocess.STDOUT, cwd=self.tmp,
-            preexec_fn=_die_with_parent)
+            argv, env=env, stdin=subprocess.DEVNULL, stdout=out,
+            stderr=subprocess.STDOUT, cwd=cwd, preexec_fn=_die_with_parent)
         out.close()
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
@@ -526,8 +532,9 @@ class Stack:
                 return True
             time.sleep(0.05)
         self._stop_lighttpd()
-        self._print_logs('lighttpd did not answer within %gs' % START_TIMEOUT)
-        raise StartError('lighttpd did not answer on port %d' % self.port)
+        self._print_logs('%s did not answer within %gs' % (name,
+                                                           START_TIMEOUT))
+        raise StartError('%s did not answer on port %d' % (name, self.port))
 
     def _stop_lighttpd(self):
         if self.lighttpd is None:
@@ -2263,24 +2270,9 @@ class ApacheStack(Stack):
             raise StartError('apache2 -t refused the configuration %s:\n%s'
                              % (self.apache_conf_path,
                                 test.stdout + test.stderr))
-        out = open(self.lighttpd_out, 'wb')
-        self.lighttpd = subprocess.Popen(
-            [APACHE2, '-f', self.apache_conf_path, '-D', 'FOREGROUND'],
-            env=env, stdin=subprocess.DEVNULL, stdout=out,
-            stderr=subprocess.STDOUT, cwd=self.apache_root,
-            preexec_fn=_die_with_parent)
-        out.close()
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.lighttpd.poll() is not None:
-                self.lighttpd = None
-                return False
-            if _http_answers(self.port):
-                return True
-            time.sleep(0.05)
-        self._stop_lighttpd()
-        self._print_logs('apache2 did not answer within %gs' % START_TIMEOUT)
-        raise StartError('apache2 did not answer on port %d' % self.port)
+        return self._launch_server(
+            'apache2', [APACHE2, '-f', self.apache_conf_path, '-D',
+                        'FOREGROUND'], env, self.apache_root)
 
     def _stop_lighttpd(self, timeout=20):
         """SIGTERM to Apache's parent, which stops its children and
