@@ -223,17 +223,29 @@ email_link_peek(struct req *r, const char *kind, const char *t,
 	return 1;
 }
 
+/*
+ * The page a mailed link opens (R7): it explains and has one button;
+ * name receives the address the link carries.
+ */
 static void
-confirm_get(struct req *r)
+link_page(struct req *r, const char *kind, const char *name,
+    const char *tpl, const char *title)
 {
 	const char	*t = req_query(r, "t");
 	struct link	 l;
 
-	if (!email_link_peek(r, "email_confirm", t, &l))
+	if (!email_link_peek(r, kind, t, &l))
 		return;
 	render_set(r->page, "T", t);
-	render_set(r->page, "NEW", l.data);
-	page_render(r, 200, "email_confirm.tpl", "Confirm your new address");
+	render_set(r->page, name, l.data);
+	page_render(r, 200, tpl, title);
+}
+
+static void
+confirm_get(struct req *r)
+{
+	link_page(r, "email_confirm", "NEW", "email_confirm.tpl",
+	    "Confirm your new address");
 }
 
 /* Tell the old address (with the way back) and every other channel. */
@@ -333,14 +345,8 @@ fail:
 static void
 revert_get(struct req *r)
 {
-	const char	*t = req_query(r, "t");
-	struct link	 l;
-
-	if (!email_link_peek(r, "email_revert", t, &l))
-		return;
-	render_set(r->page, "T", t);
-	render_set(r->page, "OLD", l.data);
-	page_render(r, 200, "email_revert.tpl", "Undo the address change");
+	link_page(r, "email_revert", "OLD", "email_revert.tpl",
+	    "Undo the address change");
 }
 
 static void
