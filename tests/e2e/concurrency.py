@@ -29,11 +29,10 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (DEFAULT_PASSWORD, Deliveries, ProcsStack,  # noqa: E402
-                     Tap, add_verified_contact, ask_reset, contact_id_of,
-                     crashes, from_ip, ip_of,
-                     pending_notices, person, prove_reset,
-                     reset_codes_sent, reset_states, todo, token_of)
+from harness import (DEFAULT_PASSWORD, Deliveries, ProcsStack, Tap,
+                     add_verified_contact, ask_reset, contact_id_of, crashes,
+                     from_ip, ip_of, pending_notices, person, prove_reset,
+                     reset_codes_sent, reset_states, token_of)
 
 tap = Tap()
 

@@ -34,10 +34,9 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (BUILD, DEFAULT_PASSWORD, ApacheStack,  # noqa: E402
-                     ProcsStack, Stack, Tap, crashes, db_write, from_ip,
-                     header_problems, ip_of, program_pids, todo, token_of,
-                     _read)
+from harness import (BUILD, DEFAULT_PASSWORD, ApacheStack, ProcsStack, Stack,
+                     Tap, crashes, db_write, from_ip, header_problems, ip_of,
+                     program_pids, token_of, _read)
 
 tap = Tap()
 

@@ -2325,3 +2325,86 @@ def todo(tap, cond, name, why):
     print('%s %d - %s # TODO %s' % ('ok' if cond else 'not ok', tap.n,
                                      name, why))
     return bool(cond)
+
+
+# ------------------------------------------------------------------ #
+# Shared by several test files: an authenticator, snapshots that ignore
+# session activity, and the closing check of every response.
+
+STEP = 30
+
+
+class Authenticator:
+    """The phone app: codes of the secret, each time step used once.
+    next() gives the code of the earliest step after the last one used
+    that the server still accepts (one step of skew either way),
+    waiting for the clock when there is none, and never within a
+    second and a half of a step's end (the request must arrive in the
+    step the code was computed for)."""
+
+    def __init__(self, secret):
+        self.secret = secret
+        self.last = None
+
+    @staticmethod
+    def _now_step():
+        t = time.time()
+        if STEP - t % STEP < 1.5:
+            time.sleep(STEP - t % STEP + 0.1)
+            t = time.time()
+        return int(t // STEP)
+
+    def next(self):
+        while True:
+            now = self._now_step()
+            for step in (now - 1, now, now + 1):
+                if self.last is None or step > self.last:
+                    self.last = step
+                    return totp(self.secret, step=step)
+            time.sleep(STEP - time.time() % STEP + 0.1)
+
+    def at_offset(self, steps):
+        """The code of the step steps away from now (not marked used)."""
+        return totp(self.secret, step=self._now_step() + steps)
+
+    def wrong(self):
+        """A code that is none of the steps from two before to two
+        after now."""
+        now = self._now_step()
+        near = {totp(self.secret, step=now + d) for d in range(-3, 4)}
+        n = 123456
+        while '%06d' % n in near:
+            n += 1
+        return '%06d' % n
+
+
+def stable_snapshot(stack):
+    """db_snapshot() with sessions.last_seen blanked: any request may touch
+    it once a minute, which is no change a test cares about."""
+    snap = stack.db_snapshot()
+    snap['sessions'] = sorted(
+        [tuple(v if i != 5 else 0 for i, v in enumerate(row))
+         for row in snap.get('sessions', [])], key=repr)
+    return snap
+
+
+def stable_changes(stack, before):
+    """db_changes() against a stable_snapshot()."""
+    after = stable_snapshot(stack)
+    out = []
+    for t in sorted(set(before) | set(after)):
+        a, b = before.get(t, []), after.get(t, [])
+        out += ['- %s %r' % (t, r) for r in a if r not in b]
+        out += ['+ %s %r' % (t, r) for r in b if r not in a]
+    return out
+
+
+def every_response_checked(tap, stack):
+    """The closing story: every response the test's clients got carried
+    the security headers, and no program crashed."""
+    with tap.story('Every response carried the security headers'):
+        problems = []
+        for r in stack.responses:
+            problems += header_problems(r)
+        tap.is_(problems, [], 'on all %d responses' % len(stack.responses))
+        tap.is_(crashes(stack), [], 'no program crashed')

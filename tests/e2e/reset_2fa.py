@@ -23,50 +23,19 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (GROUPS, SMS_CAPTURE, Deliveries, Stack,  # noqa: E402
-                     Tap, ask_reset, code_in, crashes, db_write,
-                     element_text, events_of, forms_to, from_ip,
-                     header_problems, input_attrs, message_text,
-                     password_works, pending_notices, person, prove_reset,
-                     reset_codes_sent, reset_states, totp, try_login,
-                     typed_codes)
+from harness import (Authenticator, every_response_checked, GROUPS,
+                     SMS_CAPTURE, Deliveries, Stack, Tap, ask_reset, code_in,
+                     db_write, element_text, events_of, forms_to, from_ip,
+                     input_attrs, message_text, password_works,
+                     pending_notices, person, prove_reset, reset_codes_sent,
+                     reset_states, try_login, typed_codes)
 
 tap = Tap()
 
 ADMIN = 'hoster@example.net'
 CONF = dict(reset_delay='1h', sms_command=SMS_CAPTURE, admin_email=ADMIN,
             trusted_proxies='127.0.0.1')
-STEP = 30
 GROUPS_LINE = re.compile(r'^\s*(' + GROUPS + r')\s*$', re.M)
-
-
-class Authenticator:
-    """The phone app: codes of the secret, each time step used once.
-    next() gives the code of the earliest step after the last one used
-    that the server still accepts (one step of skew either way),
-    waiting for the clock when there is none, and never within a second
-    and a half of a step's end."""
-
-    def __init__(self, secret):
-        self.secret = secret
-        self.last = None
-
-    @staticmethod
-    def _now_step():
-        t = time.time()
-        if STEP - t % STEP < 1.5:
-            time.sleep(STEP - t % STEP + 0.1)
-            t = time.time()
-        return int(t // STEP)
-
-    def next(self):
-        while True:
-            now = self._now_step()
-            for step in (now - 1, now, now + 1):
-                if self.last is None or step > self.last:
-                    self.last = step
-                    return totp(self.secret, step=step)
-            time.sleep(STEP - time.time() % STEP + 0.1)
 
 
 def twofa_person(stack, post, username, primary, emails=(), phones=()):
@@ -367,13 +336,7 @@ def main():
                 part(stack, post)
             except Exception:
                 tap.fail_with_exception(part.__name__)
-        with tap.story('Every response carried the security headers'):
-            problems = []
-            for r in stack.responses:
-                problems += header_problems(r)
-            tap.is_(problems, [], 'on all %d responses'
-                    % len(stack.responses))
-            tap.is_(crashes(stack), [], 'no program crashed')
+        every_response_checked(tap, stack)
 
 
 tap.run(main)
