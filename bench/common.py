@@ -94,12 +94,12 @@ def seed(stack, pw_hash, n=ACCOUNTS):
             'pw_hash, created_at) VALUES (?, ?, ?, ?, ?)',
             ((USER_FMT % i, (USER_FMT % i) + '@example.org', now, pw_hash,
               now) for i in range(1, n + 1)))
-        con.execute("INSERT INTO events (account_id, at, kind, ip) "
-                    "SELECT id, created_at, 'signup', '127.0.0.1' "
+        con.execute("INSERT INTO events (account_id, seq, at, kind, ip) "
+                    "SELECT id, 1, created_at, 'signup', '127.0.0.1' "
                     "FROM accounts")
-        con.execute("INSERT INTO events (account_id, at, kind, ip) "
-                    "SELECT id, created_at, 'email_verified', '127.0.0.1' "
-                    "FROM accounts")
+        con.execute("INSERT INTO events (account_id, seq, at, kind, ip) "
+                    "SELECT id, 2, created_at, 'email_verified', "
+                    "'127.0.0.1' FROM accounts")
         con.execute('COMMIT')
     finally:
         con.close()

@@ -243,8 +243,9 @@ domain_add(struct db *db, const char *who, const char *typed)
 		    a.username, c.domain);
 		goto refused;
 	}
-	if (d.id != 0) {
-		if (d.verified_at == 0 && !domains_set_verified(db, d.id, now))
+	if (d.account_id != 0) {
+		if (d.verified_at == 0 &&
+		    !domains_set_verified(db, a.id, name, now))
 			goto fail;
 	} else if (!domains_add(db, a.id, name, reg, now, 1, &d))
 		goto fail;

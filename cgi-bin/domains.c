@@ -103,7 +103,7 @@ domains_add_post(struct req *r)
 	    !domains_verified_elsewhere(db, r->acct.id, name, &elsewhere) ||
 	    !domains_check_domain(db, r->acct.id, reg, &c))
 		goto fail;
-	if (d.id != 0) {
+	if (d.account_id != 0) {
 		db_rollback(db);
 		snprintf(msg, sizeof(msg), "%s is already on your list.", name);
 		domains_page(r, 422, msg, typed);
@@ -183,7 +183,7 @@ domains_verify_post(struct req *r)
 		page_storage_error(r);
 		return;
 	}
-	if (d.id == 0) {
+	if (d.account_id == 0) {
 		domains_page(r, 422, "That domain is not on your list.", "");
 		return;
 	}
@@ -217,7 +217,7 @@ domains_verify_post(struct req *r)
 	nc.r = r;
 	nc.reg = d.registrable;
 	nc.ok = 1;
-	if (!domains_set_verified(db, d.id, r->now) ||
+	if (!domains_set_verified(db, r->acct.id, d.name, r->now) ||
 	    !event_add(db, r->acct.id, "domain_verified", r->http.ip, d.name,
 	    r->now))
 		goto fail;
@@ -246,12 +246,12 @@ domains_remove_post(struct req *r)
 		return;
 	if (!db_begin(db) || !domains_get(db, r->acct.id, name, &d))
 		goto fail;
-	if (d.id == 0) {
+	if (d.account_id == 0) {
 		db_rollback(db);
 		domains_page(r, 422, "That domain is not on your list.", "");
 		return;
 	}
-	if (!domains_remove(db, d.id) ||
+	if (!domains_remove(db, r->acct.id, d.name) ||
 	    !event_add(db, r->acct.id, "domain_removed", r->http.ip, d.name,
 	    r->now) || !db_commit(db))
 		goto fail;

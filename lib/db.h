@@ -21,6 +21,8 @@ int		 db_version(struct db *, int *version);
 int		 db_latest_version(void);
 /* Bring the schema to the latest version, each step in a transaction. */
 int		 db_migrate(struct db *);
+/* The same, up to the given version only (tests of a migration). */
+int		 db_migrate_to(struct db *, int version);
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK. */
 int		 db_begin(struct db *);
 int		 db_commit(struct db *);

@@ -16,20 +16,19 @@
 /* An account's addresses: the primary and CONTACTS_MAX recovery ones. */
 #define DOMAINS_MAX_ADDRS	(1 + CONTACTS_MAX)
 
-#define DOMAIN_COLUMNS "id, account_id, name, registrable, challenge, " \
+#define DOMAIN_COLUMNS "account_id, name, registrable, challenge, " \
 	"created_at, verified_at"
 
 static void
 domains_row(sqlite3_stmt *st, struct managed_domain *d)
 {
 	memset(d, 0, sizeof(*d));
-	d->id = sqlite3_column_int64(st, 0);
-	d->account_id = sqlite3_column_int64(st, 1);
-	db_column_copy(st, 2, d->name, sizeof(d->name));
-	db_column_copy(st, 3, d->registrable, sizeof(d->registrable));
-	db_column_copy(st, 4, d->challenge, sizeof(d->challenge));
-	d->created_at = sqlite3_column_int64(st, 5);
-	d->verified_at = sqlite3_column_int64(st, 6);
+	d->account_id = sqlite3_column_int64(st, 0);
+	db_column_copy(st, 1, d->name, sizeof(d->name));
+	db_column_copy(st, 2, d->registrable, sizeof(d->registrable));
+	db_column_copy(st, 3, d->challenge, sizeof(d->challenge));
+	d->created_at = sqlite3_column_int64(st, 4);
+	d->verified_at = sqlite3_column_int64(st, 5);
 }
 
 /* Step st, calling fn per row; for the list functions. */
@@ -152,7 +151,6 @@ domains_add(struct db *db, int64_t account_id, const char *name,
 	if (!db_run(db, sql, "itttii", account_id, name, registrable,
 	    d->challenge, now, (int64_t)(verified ? now : 0)))
 		return 0;
-	d->id = sqlite3_last_insert_rowid(db_handle(db));
 	d->account_id = account_id;
 	snprintf(d->name, sizeof(d->name), "%s", name);
 	snprintf(d->registrable, sizeof(d->registrable), "%s", registrable);
@@ -162,20 +160,22 @@ domains_add(struct db *db, int64_t account_id, const char *name,
 }
 
 int
-domains_set_verified(struct db *db, int64_t id, int64_t now)
+domains_set_verified(struct db *db, int64_t account_id, const char *name,
+    int64_t now)
 {
-	static const char *const sql =
-	    "UPDATE domains SET verified_at = ?2 WHERE id = ?1";
+	static const char *const sql = "UPDATE domains SET verified_at = ?3 "
+	    "WHERE account_id = ?1 AND name = ?2";
 
-	return db_run(db, sql, "ii", id, now);
+	return db_run(db, sql, "iti", account_id, name, now);
 }
 
 int
-domains_remove(struct db *db, int64_t id)
+domains_remove(struct db *db, int64_t account_id, const char *name)
 {
-	static const char *const sql = "DELETE FROM domains WHERE id = ?1";
+	static const char *const sql =
+	    "DELETE FROM domains WHERE account_id = ?1 AND name = ?2";
 
-	return db_run(db, sql, "i", id);
+	return db_run(db, sql, "it", account_id, name);
 }
 
 int
@@ -183,10 +183,10 @@ domains_check_address(struct db *db, enum recovery_rule rule,
     int64_t account_id, const char *email, struct r1_check *c)
 {
 	/*
-	 * The facts policy_r1_address() needs, each one exact look-up on
-	 * the registrable domain (indexed): does the account manage a
-	 * domain there (pending or verified), and does any other account
-	 * have one verified there?
+	 * The facts policy_r1_address() needs: does the account manage a
+	 * domain there, pending or verified (its own domains, read in key
+	 * order), and does any other account have one verified there (an
+	 * exact look-up in the verified registrable index)?
 	 */
 	static const char *const own_sql = "SELECT 1 FROM domains "
 	    "WHERE registrable = ?1 AND account_id = ?2";

@@ -17,8 +17,7 @@ struct db;
  */
 
 struct managed_domain {
-	int64_t	 id;		/* 0: none */
-	int64_t	 account_id;
+	int64_t	 account_id;	/* 0: none found */
 	char	 name[DOMAIN_MAX + 1];
 	char	 registrable[DOMAIN_MAX + 1];
 	char	 challenge[TOKEN_TEXT];	/* the TXT value to publish */
@@ -46,8 +45,9 @@ int	 domains_verified_elsewhere(struct db *, int64_t account_id,
 int	 domains_add(struct db *, int64_t account_id, const char *name,
 	    const char *registrable, int64_t now, int verified,
 	    struct managed_domain *);
-int	 domains_set_verified(struct db *, int64_t id, int64_t now);
-int	 domains_remove(struct db *, int64_t id);
+int	 domains_set_verified(struct db *, int64_t account_id,
+	    const char *name, int64_t now);
+int	 domains_remove(struct db *, int64_t account_id, const char *name);
 
 /* R1 for an address entering account_id (0 at signup). */
 int	 domains_check_address(struct db *, enum recovery_rule,

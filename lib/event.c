@@ -13,11 +13,13 @@ int
 event_add(struct db *db, int64_t account_id, const char *kind,
     const char *ip, const char *detail, int64_t now)
 {
+	/* One seek to the end of the account's events: the key is its. */
 	static const char *const sql =
-	    "INSERT INTO events (account_id, at, kind, ip, detail) "
-	    "VALUES (nullif(?1, 0), ?2, ?3, ?4, ?5)";
+	    "INSERT INTO events (account_id, seq, at, kind, ip, detail) "
+	    "VALUES (?1, coalesce((SELECT seq FROM events WHERE account_id "
+	    "= ?1 ORDER BY seq DESC LIMIT 1), 0) + 1, ?2, ?3, ?4, ?5)";
 
-	/* account_id 0 stores NULL: an event of no account. */
+	/* account_id 0: an event of no account. */
 	return db_run(db, sql, "iittt", account_id, now, kind,
 	    ip != NULL ? ip : "", detail != NULL ? detail : "");
 }
@@ -27,8 +29,8 @@ event_each(struct db *db, int64_t account_id, int limit,
     void (*fn)(const struct event *, void *), void *arg)
 {
 	static const char *const sql =
-	    "SELECT id, account_id, at, kind, ip, detail FROM events "
-	    "WHERE account_id = ?1 ORDER BY at DESC, id DESC LIMIT ?2";
+	    "SELECT seq, account_id, at, kind, ip, detail FROM events "
+	    "WHERE account_id = ?1 ORDER BY seq DESC LIMIT ?2";
 	sqlite3_stmt	*st;
 	struct event	 e;
 	int		 rc = SQLITE_ERROR;
@@ -38,7 +40,7 @@ event_each(struct db *db, int64_t account_id, int limit,
 	if (db_bind_int(st, 1, account_id) && db_bind_int(st, 2, limit)) {
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 			memset(&e, 0, sizeof(e));
-			e.id = sqlite3_column_int64(st, 0);
+			e.seq = sqlite3_column_int64(st, 0);
 			e.account_id = sqlite3_column_int64(st, 1);
 			e.at = sqlite3_column_int64(st, 2);
 			db_column_copy(st, 3, e.kind, sizeof(e.kind));

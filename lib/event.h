@@ -8,7 +8,7 @@ struct db;
 /* event.c: the security events log shown on /account/activity. */
 
 struct event {
-	int64_t	 id;
+	int64_t	 seq;		/* the account's events count from 1 */
 	int64_t	 account_id;
 	int64_t	 at;
 	char	 kind[32];

@@ -1574,7 +1574,7 @@ def events_of(stack, username, kind=None):
     if kind is not None:
         q += ' AND e.kind = ?'
         args.append(kind)
-    return stack.sql(q + ' ORDER BY e.id', *args)
+    return stack.sql(q + ' ORDER BY e.seq', *args)
 
 
 class _ElementText(html.parser.HTMLParser):

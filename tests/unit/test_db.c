@@ -1,0 +1,169 @@
+/*
+ * test_db.c: the schema's migration 6 on a real SQLite file.
+ *
+ *  - a version-5 database with domains and events keeps every row:
+ *    domains by (account, name), events in their old order, numbered
+ *    from 1 per account, events of no account under account 0;
+ *  - new events go on numbering after the migrated ones;
+ *  - deleting an account deletes its events (the trigger that replaced
+ *    ON DELETE CASCADE) and its domains.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sys/stat.h>
+
+#include <sqlite3.h>
+
+#include "tap.h"
+
+#include "account.h"
+#include "db.h"
+#include "domains.h"
+#include "event.h"
+#include "internal.h"
+
+static char	 tmpdir[] = "/tmp/postern-test-db-XXXXXX";
+
+static int
+raw(sqlite3 *h, const char *sql)
+{
+	char	*msg = NULL;
+	int	 rc;
+
+	rc = sqlite3_exec(h, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK)
+		printf("# %s: %s\n", sql, msg != NULL ? msg : "?");
+	sqlite3_free(msg);
+	return rc == SQLITE_OK;
+}
+
+static int64_t
+count(sqlite3 *h, const char *sql)
+{
+	sqlite3_stmt	*st;
+	int64_t		 n = -1;
+
+	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+struct seen {
+	char	 kinds[8][32];
+	int64_t	 seqs[8];
+	int	 n;
+};
+
+static void
+seen_event(const struct event *e, void *arg)
+{
+	struct seen	*s = arg;
+
+	if (s->n < 8) {
+		snprintf(s->kinds[s->n], sizeof(s->kinds[s->n]), "%s", e->kind);
+		s->seqs[s->n] = e->seq;
+	}
+	s->n++;
+}
+
+static void
+test_migration_6(void)
+{
+	struct db		*db;
+	struct managed_domain	 d;
+	struct seen		 s;
+	char			 path[256];
+	int			 v, n;
+	sqlite3			*h;
+
+	snprintf(path, sizeof(path), "%s/v5.db", tmpdir);
+	db = db_open(path, 1);
+	ok(db != NULL && db_migrate_to(db, 5) && db_version(db, &v) && v == 5,
+	    "a database at version 5");
+	if (db == NULL)
+		return;
+	h = db_handle(db);
+	/* Rows as version 5 wrote them: events out of id order by time. */
+	ok(raw(h, "INSERT INTO accounts (id, username, email, pw_hash,"
+	    " created_at) VALUES (1, 'ann', 'ann@example.org', 'x', 1),"
+	    " (2, 'bob', 'bob@example.net', 'x', 1);"
+	    "INSERT INTO domains (account_id, name, registrable, challenge,"
+	    " created_at, verified_at) VALUES"
+	    " (1, 'b.example.com', 'example.com', 'c1', 10, 0),"
+	    " (1, 'a.example.com', 'example.com', 'c2', 11, 12),"
+	    " (2, 'example.info', 'example.info', 'c3', 13, 14);"
+	    "INSERT INTO events (id, account_id, at, kind, ip) VALUES"
+	    " (1, 1, 100, 'signup', ''), (2, NULL, 100, 'r1_refused', ''),"
+	    " (3, 2, 101, 'signup', ''), (4, 1, 99, 'login', ''),"
+	    " (5, 1, 102, 'domain_added', ''), (6, NULL, 103, 'x', '');"),
+	    "version 5 rows written");
+
+	ok(db_migrate(db) && db_version(db, &v) && v == db_latest_version(),
+	    "migrated to the latest version (%d)", db_latest_version());
+	ok(domains_get(db, 1, "a.example.com", &d) && d.account_id == 1 &&
+	    d.verified_at == 12 && strcmp(d.challenge, "c2") == 0 &&
+	    strcmp(d.registrable, "example.com") == 0,
+	    "a verified domain kept every column");
+	ok(domains_get(db, 1, "b.example.com", &d) && d.account_id == 1 &&
+	    d.verified_at == 0, "a pending domain kept");
+	ok(domains_get(db, 1, "example.info", &d) && d.account_id == 0,
+	    "another account's domain is not this one's");
+	is_int(count(h, "SELECT count(*) FROM domains"), 3, "3 domains");
+
+	memset(&s, 0, sizeof(s));
+	ok(event_each(db, 1, 10, seen_event, &s) && s.n == 3,
+	    "account 1 has its 3 events");
+	is_str(s.kinds[0], "domain_added", "newest first");
+	is_str(s.kinds[2], "signup", "in the order they were written "
+	    "(by id, not by their clock)");
+	ok(s.seqs[0] == 3 && s.seqs[2] == 1, "numbered 1..3");
+	is_int(count(h, "SELECT count(*) FROM events WHERE account_id = 0"),
+	    2, "events of no account are under account 0");
+
+	ok(event_add(db, 1, "domain_removed", "192.0.2.1", "b.example.com",
+	    200), "a new event");
+	ok(event_add(db, 0, "reset_unknown", "192.0.2.1", NULL, 200),
+	    "a new event of no account");
+	memset(&s, 0, sizeof(s));
+	ok(event_each(db, 1, 1, seen_event, &s) && s.n == 1 &&
+	    s.seqs[0] == 4 && strcmp(s.kinds[0], "domain_removed") == 0,
+	    "it goes on numbering after the migrated events");
+	is_int(count(h, "SELECT max(seq) FROM events WHERE account_id = 0"),
+	    3, "so do events of no account");
+
+	/* Account 2 never verified its address: purge removes it. */
+	ok(raw(h, "UPDATE accounts SET email_verified_at = 1 WHERE id = 1"),
+	    "account 1 verified");
+	ok(account_purge_unverified(db, 1000, &n) && n == 1,
+	    "purge removes the unverified account");
+	is_int(count(h, "SELECT count(*) FROM events WHERE account_id = 2"),
+	    0, "its events went with it");
+	is_int(count(h, "SELECT count(*) FROM domains WHERE account_id = 2"),
+	    0, "so did its domains");
+	is_int(count(h, "SELECT count(*) FROM events WHERE account_id = 1"),
+	    4, "the other account's events stay");
+	ok(db_integrity_ok(db), "integrity_check is ok");
+	db_close(db);
+}
+
+int
+main(void)
+{
+	char	 cmd[300];
+
+	if (mkdtemp(tmpdir) == NULL) {
+		printf("Bail out! mkdtemp\n");
+		return 1;
+	}
+	test_migration_6();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	(void)!system(cmd);
+	return done_testing();
+}
