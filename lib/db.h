@@ -25,6 +25,8 @@ int		 db_migrate(struct db *);
 int		 db_migrate_to(struct db *, int version);
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK. */
 int		 db_begin(struct db *);
+/* BEGIN (deferred): several reads from one snapshot; end with commit. */
+int		 db_begin_read(struct db *);
 int		 db_commit(struct db *);
 void		 db_rollback(struct db *);
 /* Copy the WAL into the database without waiting (postern mailer). */

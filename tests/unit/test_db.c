@@ -1,20 +1,28 @@
 /*
- * test_db.c: the schema's migration 6 on a real SQLite file.
+ * test_db.c: the schema's migration 6 on a real SQLite file, and the
+ * connection's waiting and checkpoints.
  *
  *  - a version-5 database with domains and events keeps every row:
  *    domains by (account, name), events in their old order, numbered
  *    from 1 per account, events of no account under account 0;
  *  - new events go on numbering after the migrated ones;
  *  - deleting an account deletes its events (the trigger that replaced
- *    ON DELETE CASCADE) and its domains.
+ *    ON DELETE CASCADE) and its domains;
+ *  - a write waits for another process's lock and gets it once it is
+ *    free (tests/e2e/faults.py has the one that gives up after 5 s);
+ *  - the WAL stays bounded under a steady run of writes while another
+ *    connection keeps reading, which is what used to make it grow.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <sqlite3.h>
 
@@ -153,6 +161,111 @@ test_migration_6(void)
 	db_close(db);
 }
 
+static double
+since(const struct timespec *t0)
+{
+	struct timespec	 t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) +
+	    (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void
+test_busy(void)
+{
+	struct db	*db;
+	char		 path[256];
+	int		 fds[2];
+	pid_t		 pid;
+	char		 c;
+	struct timespec	 t0;
+	sqlite3		*h;
+
+	snprintf(path, sizeof(path), "%s/busy.db", tmpdir);
+	db = db_open(path, 1);
+	ok(db != NULL && db_migrate(db), "a fresh database");
+	if (db == NULL || pipe(fds) != 0)
+		return;
+	/* Another process holds the write lock for 300 ms. */
+	if ((pid = fork()) == 0) {
+		sqlite3_open(path, &h);
+		raw(h, "BEGIN IMMEDIATE");
+		(void)!write(fds[1], "x", 1);
+		usleep(300 * 1000);
+		raw(h, "COMMIT");
+		sqlite3_close(h);
+		_exit(0);
+	}
+	(void)!read(fds[0], &c, 1);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ok(db_begin(db), "a write waits for the lock and gets it");
+	ok(since(&t0) >= 0.25, "after the other writer let go");
+	db_rollback(db);
+	waitpid(pid, NULL, 0);
+	close(fds[0]);
+	close(fds[1]);
+	db_close(db);
+}
+
+/* Keep a read transaction open nearly all the time, until killed. */
+static void
+reader_loop(const char *path)
+{
+	sqlite3		*h;
+	sqlite3_stmt	*st;
+
+	if (sqlite3_open(path, &h) != SQLITE_OK ||
+	    sqlite3_prepare_v2(h, "SELECT count(*) FROM events", -1, &st,
+	    NULL) != SQLITE_OK)
+		_exit(1);
+	sqlite3_busy_timeout(h, 5000);
+	for (;;) {
+		(void)sqlite3_step(st);		/* holds a snapshot... */
+		usleep(2000);
+		sqlite3_reset(st);		/* ...and lets it go */
+	}
+}
+
+static void
+test_wal_bounded(void)
+{
+	struct db	*db;
+	char		 path[256], wal[300], detail[64];
+	struct stat	 sb;
+	pid_t		 pid;
+	int		 i, okall = 1;
+	off_t		 biggest = 0;
+
+	snprintf(path, sizeof(path), "%s/wal.db", tmpdir);
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	db = db_open(path, 1);
+	ok(db != NULL && db_migrate(db), "a fresh database");
+	if (db == NULL)
+		return;
+	/*
+	 * Another process that is almost always reading: a PASSIVE
+	 * checkpoint never finishes then, so the WAL never starts over.
+	 */
+	if ((pid = fork()) == 0)
+		reader_loop(path);
+	usleep(20 * 1000);
+	for (i = 0; i < 20000; i++) {
+		snprintf(detail, sizeof(detail), "write %d", i);
+		okall &= db_begin(db) && event_add(db, (i % 50) + 1, "x", "",
+		    detail, i) && db_commit(db);
+		if (stat(wal, &sb) == 0 && sb.st_size > biggest)
+			biggest = sb.st_size;
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	ok(okall, "20,000 writes, each its own transaction");
+	/* Never starting over, it would pass 90 MiB. */
+	ok(biggest < 48L << 20, "the WAL stayed under 48 MiB (%lld KiB at "
+	    "most)", (long long)(biggest >> 10));
+	db_close(db);
+}
+
 int
 main(void)
 {
@@ -163,6 +276,8 @@ main(void)
 		return 1;
 	}
 	test_migration_6();
+	test_busy();
+	test_wal_bounded();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	(void)!system(cmd);
 	return done_testing();
