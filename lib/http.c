@@ -225,6 +225,15 @@ http_read(struct http_request *req, FCGX_Request *fr, const char *base_path,
 	if ((s = FCGX_GetParam("HTTP_COOKIE", fr->envp)) != NULL &&
 	    (req->cookie_header = http_strndup(s, 4096)) == NULL)
 		return HTTP_READ_NOMEM;
+	/*
+	 * Apache's ErrorDocument hands a refusal of its own to a program
+	 * as an internal redirect with REDIRECT_STATUS, a server variable
+	 * no client can set: a body too large for Apache gets Postern's
+	 * 413 page, with the security headers (apache.conf.example).
+	 */
+	if ((s = FCGX_GetParam("REDIRECT_STATUS", fr->envp)) != NULL &&
+	    strcmp(s, "413") == 0)
+		return HTTP_READ_TOO_LARGE;
 	if ((rc = http_path(req, fr->envp, base_path)) != HTTP_READ_OK)
 		return rc;
 	qs = FCGX_GetParam("QUERY_STRING", fr->envp);
