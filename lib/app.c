@@ -13,10 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <fcgiapp.h>
+#include <sodium.h>
 
 #include "app.h"
 #include "db.h"
@@ -414,6 +416,14 @@ send:
 		r.resp.status = 503;
 	if (r.cookie_new)
 		app_set_cookie_header(&r);
+	/*
+	 * ASVS 14.4.5.  Only under https (a browser ignores it over plain
+	 * HTTP anyway); includeSubDomains covers names below Postern's own
+	 * host, never its siblings.
+	 */
+	if (strncasecmp(app->cfg.base_url, "https://", 8) == 0)
+		http_header(&r.resp, "Strict-Transport-Security",
+		    "max-age=31536000; includeSubDomains");
 	if (!http_send(&r.resp, fr, r.http.method == HTTP_HEAD))
 		log_warn("%s: client went away", r.http.path != NULL ?
 		    r.http.path : "?");
@@ -444,7 +454,7 @@ app_start(struct app *app, const char *name)
 	    !key_derive(master, KEY_ID_TOTP, app->totp_key) ||
 	    !key_derive(master, KEY_ID_CODES, app->codes_key))
 		return EX_SOFTWARE;
-	memset(master, 0, sizeof(master));
+	sodium_memzero(master, sizeof(master));
 	if (!render_init(app->cfg.templates))
 		return EX_CONFIG;
 	/* Opened here, after the spawner forked us: never across fork(). */
