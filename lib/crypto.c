@@ -163,6 +163,32 @@ pw_dummy_hash(unsigned long long ops, size_t mem, char out[PWHASH_TEXT])
 	return pw_hash(pw, ops, mem, out);
 }
 
+void
+secret_file_check(int fd, const char *path)
+{
+	/* Once per file and process: the mailer reads its files each pass. */
+	static struct {
+		dev_t	 dev;
+		ino_t	 ino;
+	}		 told[4];
+	static size_t	 ntold;
+	struct stat	 st;
+	size_t		 i;
+
+	if (fstat(fd, &st) != 0 || (st.st_mode & 007) == 0)
+		return;
+	for (i = 0; i < ntold; i++)
+		if (told[i].dev == st.st_dev && told[i].ino == st.st_ino)
+			return;
+	if (ntold < sizeof(told) / sizeof(told[0])) {
+		told[ntold].dev = st.st_dev;
+		told[ntold].ino = st.st_ino;
+		ntold++;
+	}
+	log_warn("%s: readable by others; it should be mode 0600 or 0640",
+	    path);
+}
+
 int
 key_load(const char *path, unsigned char key[KEY_BYTES])
 {
@@ -179,10 +205,7 @@ key_load(const char *path, unsigned char key[KEY_BYTES])
 		log_err("%s: not a regular file", path);
 		goto fail;
 	}
-	/* Group read is how the web server and the mailer share it. */
-	if ((st.st_mode & 007) != 0)
-		log_warn("%s: readable by others; it should be mode 0600 or "
-		    "0640", path);
+	secret_file_check(fd, path);
 	n = read(fd, key, KEY_BYTES);
 	if (n != KEY_BYTES || read(fd, &extra, 1) != 0) {
 		log_err("%s: not a %d-byte key", path, KEY_BYTES);

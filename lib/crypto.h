@@ -41,6 +41,10 @@ int	 pw_dummy_hash(unsigned long long ops, size_t mem,
 
 /* The master key from secret_key_file (created by `postern init`). */
 int	 key_load(const char *path, unsigned char key[KEY_BYTES]);
+/* Log a warning (once per file) when the open secret file fd is
+ * readable by others; group read is allowed: it is how the web server
+ * and the mailer share it. */
+void	 secret_file_check(int fd, const char *path);
 int	 key_create(const char *path);
 /* Subkeys of the master key, one per purpose. */
 #define KEY_ID_CSRF	1	/* CSRF tokens */

@@ -36,6 +36,7 @@
 #include <sodium.h>
 
 #include "config.h"
+#include "crypto.h"
 #include "db.h"
 #include "log.h"
 #include "mailer.h"
@@ -102,6 +103,7 @@ mailer_password(const char *path, char *out, size_t outsz)
 		log_err("mailer: %s: %s", path, strerror(errno));
 		return 0;
 	}
+	secret_file_check(fileno(f), path);
 	n = fread(out, 1, outsz - 1, f);
 	if (ferror(f)) {
 		log_err("mailer: %s: read error", path);
