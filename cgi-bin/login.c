@@ -68,10 +68,11 @@ static void
 login_post(struct req *r)
 {
 	const char	*name, *password;
-	char		 key[300], hash[PWHASH_TEXT], cookie[TOKEN_TEXT];
+	char		 key[300], ipkey[80], hash[PWHASH_TEXT];
+	char		 cookie[TOKEN_TEXT];
 	struct account	 a;
 	struct session	 s;
-	int		 over, good, rehash, n;
+	int		 over, ipover, good, rehash, n;
 	enum session_stage stage;
 	struct app	*app = r->app;
 	struct db	*db = app->db;
@@ -90,8 +91,10 @@ login_post(struct req *r)
 		return;
 	}
 	login_key(name, &a, key, sizeof(key));
+	snprintf(ipkey, sizeof(ipkey), "loginip:%s", r->http.ip);
 	if (!rate_check(db, key, RATE_LOGIN_FAILS, RATE_LOGIN_WINDOW, r->now,
-	    &over)) {
+	    &over) || !rate_check(db, ipkey, RATE_LOGIN_IP_FAILS,
+	    RATE_LOGIN_IP_WINDOW, r->now, &ipover)) {
 		page_storage_error(r);
 		return;
 	}
@@ -100,11 +103,17 @@ login_post(struct req *r)
 		    "Please wait 15 minutes, or reset your password.", name);
 		return;
 	}
+	if (ipover) {
+		login_form(r, 429, "Too many failed logins from your network. "
+		    "Please wait an hour, or reset your password.", name);
+		return;
+	}
 	good = pw_verify(a.id != 0 ? a.pw_hash : app->dummy_hash, password) &&
 	    a.id != 0;
 	if (!good) {
 		if (!db_begin(db) ||
 		    !rate_hit(db, key, RATE_LOGIN_WINDOW, r->now) ||
+		    !rate_hit(db, ipkey, RATE_LOGIN_IP_WINDOW, r->now) ||
 		    (a.id != 0 && !event_add(db, a.id, "login_failed",
 		    r->http.ip, NULL, r->now)) || !db_commit(db)) {
 			page_storage_error(r);
@@ -187,8 +196,8 @@ twofa_post(struct req *r)
 		    "minutes.");
 		return;
 	}
-	if (!db_begin(db) || !twofa_verify(db, r->app->totp_key, account_id, typed, r->now,
-	    1, &good))
+	if (!db_begin(db) || !twofa_verify(db, r->app->totp_key, account_id,
+	    typed, r->now, 1, &good))
 		goto fail;
 	if (!good) {
 		if (!rate_hit(db, key, RATE_LOGIN_WINDOW, r->now) ||

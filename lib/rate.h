@@ -13,6 +13,9 @@ struct db;
 /* Limits of DESIGN section 2. */
 #define RATE_LOGIN_FAILS	10
 #define RATE_LOGIN_WINDOW	(15 * 60)
+/* Failed logins from one address, whatever the names (spraying). */
+#define RATE_LOGIN_IP_FAILS	100
+#define RATE_LOGIN_IP_WINDOW	3600
 #define RATE_SIGNUPS		20
 #define RATE_SIGNUP_WINDOW	3600
 #define RATE_MAILS		10
