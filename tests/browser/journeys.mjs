@@ -417,6 +417,17 @@ async function look(page, name, resp, want = {}) {
   ok(facts.inline.length === 0 && /default-src 'self'/.test(csp) && !/unsafe-inline/.test(csp),
     `${name}: no inline script, and the CSP allows none`, facts.inline.length || !csp ? { inline: facts.inline, csp } : undefined);
 
+  // ASVS 8.2.2: nothing kept in the browser but the HttpOnly cookie.
+  const kept = await page.evaluate(async () => ({
+    localStorage: localStorage.length,
+    sessionStorage: sessionStorage.length,
+    indexedDB: (await indexedDB.databases()).length,
+    caches: typeof caches === 'undefined' ? 0 : (await caches.keys()).length,
+    cookieForScript: document.cookie,
+  }));
+  ok(Object.values(kept).every((v) => v === 0 || v === ''),
+    `${name}: nothing in web storage, and no cookie a script can read`, kept);
+
   // Screenshots, desktop then phone; the phone width is where sideways
   // scrolling shows.
   shot += 1;
@@ -560,6 +571,10 @@ async function journeySignup(browser) {
   is(await text(page.locator('#username')), ada.username, '/account shows her name');
   is(await text(page.locator('#email-status')), 'verified', 'and her address as verified');
   like(await text(page.locator('#email')), new RegExp(ada.email.replace(/\./g, '\\.')), 'and the address itself');
+  // ASVS 8.2.2 and 3.4: the browser keeps one cookie, out of scripts' reach.
+  const cookies = (await page.context().cookies()).map((c) => ({ name: c.name, httpOnly: c.httpOnly, sameSite: c.sameSite, expires: c.expires }));
+  ok(cookies.length === 1 && cookies[0].httpOnly && cookies[0].sameSite === 'Lax' && cookies[0].expires === -1,
+    'the browser holds one cookie: HttpOnly, SameSite=Lax, gone when it closes', cookies);
 }
 
 // Journey 2: a recovery address and a phone, each with its code.

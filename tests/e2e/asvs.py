@@ -6,15 +6,17 @@ story titles name the requirement numbers.
 """
 
 import os
+import email.utils
 import re
+import stat
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (BUILD, DEFAULT_PASSWORD, Deliveries, Stack,  # noqa
-                     Tap, ask_reset, code_in, db_write, from_ip,
-                     message_text, parse_set_cookie)
+                     Tap, ask_reset, code_in, db_write, enable_totp,
+                     from_ip, message_text, parse_set_cookie, program_pids)
 
 tap = Tap()
 
@@ -209,6 +211,176 @@ def main_stack():
                        'log' % what)
 
 
+def twofa_limit_stack():
+    with Stack() as stack:
+        with tap.story('2.2.1: wrong two-step codes count against the '
+                       'login limit'):
+            tess = stack.new_user('tess', 'tess@example.org')
+            tess.get('/contacts/recovery-code')
+            tess.post('/contacts/recovery-code')    # R2 before 2FA
+            auth = enable_totp(tess)
+            c = stack.client()
+            c.get('/login')
+            r = c.post('/login', {'username': 'tess',
+                                  'password': DEFAULT_PASSWORD})
+            tap.is_(stack.path_of(r.location), '/login/2fa', 'the right '
+                    'password leads to the code form')
+            c.get('/login/2fa')
+            got = [c.post('/login/2fa', {'code': auth.wrong()}).status
+                   for _ in range(10)]
+            tap.is_(got, [422] * 10, 'ten wrong codes are refused')
+            r = c.post('/login/2fa', {'code': auth.next()})
+            tap.is_(r.status, 429, 'then even the right code is refused '
+                    'for a while')
+            d = stack.client()
+            d.get('/login')
+            r = d.post('/login', {'username': 'TESS@example.org',
+                                  'password': DEFAULT_PASSWORD})
+            tap.is_(r.status, 429, 'and so is the right password, under '
+                    'any spelling: codes and passwords share one limit')
+            tap.is_(stack.sql("SELECT count(*) FROM events e JOIN accounts a"
+                              " ON a.id = e.account_id WHERE a.username = "
+                              "'tess' AND e.kind = 'login_2fa_failed'"),
+                    [(10,)], 'each wrong code is on her activity page')
+
+
+def ip_limit_stack():
+    with Stack(trusted_proxies='127.0.0.1', pwhash_ops=1,
+               pwhash_mem='8MiB') as stack:
+        with tap.story('2.2.1: one address that sprays a password over '
+                       'many names is stopped'):
+            stack.new_user('vic', 'vic@example.org')
+            spray = from_ip(stack.client(), '198.51.100.7')
+            spray.get('/login')
+            got = set()
+            for i in range(100):
+                got.add(spray.post('/login', {'username': 'user%03d' % i,
+                                              'password': 'Winter2026!'})
+                        .status)
+            tap.is_(sorted(got), [422], '100 failed logins on 100 names '
+                    'are refused one by one')
+            r = spray.post('/login', {'username': 'vic',
+                                      'password': DEFAULT_PASSWORD})
+            tap.is_(r.status, 429, 'then that address gets 429, even with '
+                    'a right password')
+            tap.like(' '.join(spray.errors(r)), r'from your network',
+                     'the page says why')
+            tap.like(r.text, r'value="vic"', 'and keeps the name typed')
+            other = from_ip(stack.client(), '203.0.113.9')
+            other.get('/login')
+            r = other.post('/login', {'username': 'vic',
+                                      'password': DEFAULT_PASSWORD})
+            tap.is_(r.status, 303, 'Vic logs in from another address')
+
+
+def utc_stack():
+    """The programs and postern run with a time zone 13 h 45 min east of
+    UTC (a POSIX TZ string: no tzdata needed)."""
+    zone = 'XYZ-13:45'
+    old = os.environ.get('TZ')
+    os.environ['TZ'] = zone
+    try:
+        with Stack() as stack:
+            with tap.story('7.3.4: times are kept and shown in UTC, '
+                           'whatever the server\'s time zone'):
+                t0 = time.time()
+                c = stack.new_user('uma', 'uma@example.org')
+                t1 = time.time()
+                pids = program_pids(stack, 'signup')
+                envs = [open('/proc/%d/environ' % p, 'rb').read()
+                        for p in pids]
+                tap.ok(envs and all(('TZ=' + zone).encode() in e.split(b'\0')
+                                    for e in envs), 'the programs run with '
+                       'TZ=' + zone)
+                at = stack.sql("SELECT max(e.at) FROM events e JOIN accounts "
+                               "a ON a.id = e.account_id WHERE a.username = "
+                               "'uma'")[0][0]
+                tap.ok(at is not None and t0 - 1 <= at <= t1 + 1,
+                       'events are stored as Unix time (UTC seconds)',
+                       (t0, at, t1))
+                r = c.get('/account/activity')
+                shown = re.findall(r'\d{4}-\d\d-\d\d \d\d:\d\d UTC',
+                                   r.text)
+                want = time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(at))
+                tap.ok(want in shown, 'the activity page shows %s, in UTC'
+                       % want, shown[:3])
+                mail = stack.mails_to('uma@example.org')[-1]
+                date = mail.msg.get('Date', '')
+                tap.like(date, r' \+0000$', 'a mail\'s Date is in UTC')
+                when = email.utils.parsedate_to_datetime(date).timestamp() \
+                    if date else 0
+                tap.ok(t0 - 1 <= when <= t1 + 1, 'and is the time it was '
+                       'sent', date)
+    finally:
+        if old is None:
+            del os.environ['TZ']
+        else:
+            os.environ['TZ'] = old
+
+
+def secret_files_stack():
+    with Stack() as stack:
+        with tap.story('2.10.3: the key and the SMTP password are files '
+                       'others cannot read, and Postern says so when they '
+                       'can'):
+            # secret_key_file's default: postern.key beside the database
+            key = os.path.join(os.path.dirname(stack.db_path),
+                               'postern.key')
+            mode = stat.S_IMODE(os.stat(key).st_mode)
+            tap.is_(oct(mode), oct(0o600), 'postern init made the key '
+                    'readable and writable by its owner only')
+            r = stack.mailer_once()
+            tap.unlike(r.stderr, r'readable by others', 'postern mailer '
+                       'says nothing of it then')
+            os.chmod(key, 0o644)
+            r = stack.mailer_once()
+            tap.like(r.stderr, r'postern\.key: readable by others; it '
+                     r'should be mode 0600 or 0640', 'a key others can read '
+                     'is reported')
+            os.chmod(key, 0o640)
+            pw = os.path.join(stack.tmp, 'smtp-password')
+            with open(pw, 'w') as f:
+                f.write('hunter2-but-longer\n')
+            os.chmod(pw, 0o644)
+            with open(stack.conf_path, 'a') as f:
+                f.write('smtp_user = postern\nsmtp_password_file = %s\n'
+                        % pw)
+            r = stack.mailer_once()
+            tap.like(r.stderr, r'smtp-password: readable by others',
+                     'so is an SMTP password file others can read')
+            tap.unlike(r.stderr + stack.logs(), r'hunter2',
+                       'without the password itself')
+            tap.unlike(r.stderr, r'postern\.key', 'a key in mode 0640 '
+                       '(shared with the mailer\'s group) is fine')
+            os.chmod(pw, 0o600)
+            r = stack.mailer_once()
+            tap.unlike(r.stderr, r'readable by others', 'and in mode 0600 '
+                       'nothing is said')
+
+
+def hsts_stack():
+    with Stack(base_url='https://accounts.example.org') as stack:
+        with tap.story('14.4.5: Strict-Transport-Security on every '
+                       'response when base_url is https'):
+            c = stack.client()
+            want = 'max-age=31536000; includeSubDomains'
+            for path, status in (('/login', 200), ('/account', 403),
+                                 ('/no-such-page', 404), ('/', 303)):
+                r = c.get(path)
+                tap.is_((r.status, r.headers.get_all(
+                    'Strict-Transport-Security')), (status, [want]),
+                    'GET %s: %d, with the header once' % (path, status))
+            r = c.post('/login', {'username': 'x' * 20000})
+            tap.is_((r.status, r.headers.get_all(
+                'Strict-Transport-Security')), (413, [want]),
+                'a refused POST (413) too')
+    with Stack() as stack:
+        r = stack.client().get('/login')
+        tap.is_(r.headers.get_all('Strict-Transport-Security'), [],
+                'with an http:// base_url there is none (a browser would '
+                'ignore it)')
+
+
 def binaries():
     with tap.story('14.1.2: the programs are built hardened'):
         for prog in ('cgi-bin/login.fcgi', 'bin/postern'):
@@ -232,6 +404,11 @@ def main():
     main_stack()
     secure_cookie_stack()
     sessions_stack()
+    twofa_limit_stack()
+    ip_limit_stack()
+    utc_stack()
+    secret_files_stack()
+    hsts_stack()
 
 
 tap.run(main)

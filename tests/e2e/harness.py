@@ -2202,7 +2202,7 @@ class ApacheStack(Stack):
             'Mutex file:%s/lock default' % root,
             'Define APACHE_LOG_DIR %s/logs' % root,
             'ErrorLog "%s"' % self.errorlog,
-            'LogLevel warn',
+            "LogLevel " + os.environ.get("APACHE_LOGLEVEL", "warn"),
             'LogFormat "%h %l %u %t \\"%r\\" %>s %O \\"%{Referer}i\\" '
             '\\"%{User-Agent}i\\"" combined',
         ] + user + [
@@ -2376,6 +2376,22 @@ class Authenticator:
         while '%06d' % n in near:
             n += 1
         return '%06d' % n
+
+
+def enable_totp(client):
+    """Turn two-step verification on with a code computed from the
+    secret on /contacts/2fa (the account must already meet R2); the
+    Authenticator, with that code's step used, is returned."""
+    r = client.get('/contacts/2fa')
+    text = element_text(r, 'totp-secret')
+    if not text:
+        raise RuntimeError('no totp-secret on /contacts/2fa')
+    auth = Authenticator(''.join(text.split()))
+    r = client.post('/contacts/2fa', {'code': auth.next()})
+    if r.status != 303:
+        raise RuntimeError('enabling 2FA answered %d: %s' % (
+            r.status, client.errors(r)))
+    return auth
 
 
 def stable_snapshot(stack):

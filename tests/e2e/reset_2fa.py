@@ -23,7 +23,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (Authenticator, every_response_checked, GROUPS,
+from harness import (every_response_checked, GROUPS, enable_totp,
                      SMS_CAPTURE, Deliveries, Stack, Tap, ask_reset, code_in,
                      db_write, element_text, events_of, forms_to, from_ip,
                      input_attrs, message_text, password_works,
@@ -41,16 +41,7 @@ GROUPS_LINE = re.compile(r'^\s*(' + GROUPS + r')\s*$', re.M)
 def twofa_person(stack, post, username, primary, emails=(), phones=()):
     """person() with two-step verification on; (client, Authenticator)."""
     c = person(stack, post, username, primary, emails, phones)
-    r = c.get('/contacts/2fa')
-    text = element_text(r, 'totp-secret')
-    if not text:
-        raise RuntimeError('no totp-secret on /contacts/2fa for %s'
-                           % username)
-    auth = Authenticator(''.join(text.split()))
-    r = c.post('/contacts/2fa', {'code': auth.next()})
-    if r.status != 303:
-        raise RuntimeError('enabling 2FA for %s answered %d: %s' % (
-            username, r.status, c.errors(r)))
+    auth = enable_totp(c)
     post.deliver()
     return c, auth
 
