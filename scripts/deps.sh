@@ -39,8 +39,10 @@ RUN="$BUILD lighttpd python3-aiosmtpd sqlite3"
 # perl for prove(1); python3 is Debian's /usr/bin/python3 (the SMTP sink).
 # dnsmasq-base: a real DNS server for the domain-ownership tests.
 # apache2 and libapache2-mod-fcgid: tests/e2e/apache.py serves Postern
-# with apache.conf.example; valgrind: tests/e2e/memory.py.
-TEST="$RUN perl python3 dnsmasq-base apache2 libapache2-mod-fcgid valgrind"
+# with apache.conf.example; valgrind: tests/e2e/memory.py; openssl makes
+# the certificates of the STARTTLS tests (mailer_delivery.py).
+TEST="$RUN perl python3 dnsmasq-base apache2 libapache2-mod-fcgid valgrind
+	openssl"
 # libclang-rt-dev follows Debian's default clang (on Debian 12 it pulls
 # libclang-rt-14-dev, which holds libFuzzer and the sanitizer runtimes).
 FUZZ="$BUILD clang libclang-rt-dev"

@@ -4,6 +4,7 @@
     /usr/bin/python3 tests/smtpd.py --port PORT --maildir DIR
                                     [--mode ok|tempfail|permfail]
                                     [--auth USER:PASSWORD]
+                                    [--tls CERT.pem:KEY.pem]
 
 It listens on 127.0.0.1 only (--port 0 picks a free port), prints
 "ready PORT" on standard output once it accepts connections, and stops
@@ -27,6 +28,10 @@ nothing is stored in either mode.
 offered without TLS since it is local) before MAIL FROM, and accepts
 only that pair: 535 for any other, 530 for mail without AUTH.
 
+--tls CERT:KEY offers STARTTLS with that certificate and refuses mail
+sent without it (530); a mail that came over TLS gets a second added
+line, "X-Postern-TLS: <protocol version>".
+
 Needs Debian's python3-aiosmtpd (hence /usr/bin/python3).
 """
 
@@ -35,6 +40,7 @@ import asyncio
 import os
 import re
 import signal
+import ssl
 import sys
 
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
@@ -68,6 +74,8 @@ class Sink:
         name = "%06d.eml" % self.counter
         tmp = os.path.join(self.maildir, ".tmp-" + name)
         header = "X-Postern-Rcpt: %s\r\n" % ", ".join(envelope.rcpt_tos)
+        if session.ssl is not None:
+            header += "X-Postern-TLS: %s\r\n" % session.ssl["ssl_object"].version()
         with open(tmp, "wb") as f:
             f.write(header.encode("utf-8"))
             f.write(envelope.original_content)
@@ -94,6 +102,11 @@ async def serve(args):
         user, _, password = args.auth.partition(":")
         options.update(authenticator=authenticator(user, password),
                        auth_required=True, auth_require_tls=False)
+    if args.tls is not None:
+        cert, _, key = args.tls.partition(":")
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(cert, key)
+        options.update(tls_context=context, require_starttls=True)
     server = await loop.create_server(
         lambda: SMTP(handler, **options),
         host="127.0.0.1", port=args.port)
@@ -117,6 +130,8 @@ def main():
                    default="ok")
     p.add_argument("--auth", metavar="USER:PASSWORD",
                    help="require AUTH with this login and password")
+    p.add_argument("--tls", metavar="CERT:KEY",
+                   help="offer and require STARTTLS with this certificate")
     args = p.parse_args()
     os.makedirs(args.maildir, exist_ok=True)
     asyncio.run(serve(args))

@@ -13,6 +13,10 @@ The story, as a hoster would live it:
   - a server that answers 451 gets the mail again later, with a longer
     wait each time; one that answers 550 gets it never again, and the
     row says why;
+  - with smtp_starttls = required the mail goes out only over TLS to a
+    server whose certificate is trusted and names the host; a server
+    without STARTTLS, or with a certificate not trusted or for another
+    name, gets nothing, and the mail waits with the reason recorded;
   - an SMS reaches sms_command with the number as its only argument (no
     shell in between) and the text on its standard input; a command
     that fails leaves the SMS queued for a retry.
@@ -117,18 +121,21 @@ class World:
                        os.path.join(REPO, 'templates'),
                        os.path.join(REPO, 'static'), self.sms_cmd))
 
-    def env(self, conf=None):
+    def env(self, conf=None, cafile=None):
         e = dict(os.environ)
         e['POSTERN_CONF'] = conf or self.conf
+        if cafile is not None:
+            e['SSL_CERT_FILE'] = cafile
         return e
 
-    def postern(self, *args, conf=None):
-        return subprocess.run([POSTERN] + list(args), env=self.env(conf),
+    def postern(self, *args, conf=None, cafile=None):
+        return subprocess.run([POSTERN] + list(args),
+                              env=self.env(conf, cafile),
                               stdin=subprocess.DEVNULL, capture_output=True,
                               text=True, timeout=120)
 
-    def once(self, conf=None, want_rc=0):
-        r = self.postern('mailer', '--once', conf=conf)
+    def once(self, conf=None, want_rc=0, cafile=None):
+        r = self.postern('mailer', '--once', conf=conf, cafile=cafile)
         self.logs += r.stdout + r.stderr
         ok((r.returncode == 0) == (want_rc == 0),
            '`postern mailer --once` exits %s' % (
@@ -139,11 +146,12 @@ class World:
 
     # -- the SMTP server -- #
 
-    def smtp_start(self, mode='ok', auth=None):
+    def smtp_start(self, mode='ok', auth=None, tls=None):
         self.smtpd = subprocess.Popen(
             [PYTHON, SMTPD, '--port', str(self.port), '--maildir',
              self.maildir, '--mode', mode] +
-            (['--auth', auth] if auth else []),
+            (['--auth', auth] if auth else []) +
+            (['--tls', tls] if tls else []),
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=open(os.path.join(self.tmp, 'smtpd.log'), 'ab'))
         line = self.smtpd.stdout.readline().decode()
@@ -379,6 +387,101 @@ def story_permfail(w):
     is_(w.row(rowid)['status'], 'failed', 'a failed mail is never retried')
 
 
+def self_signed(w, name):
+    """A self-signed certificate for one DNS name, made by openssl(1):
+    (cert path, key path)."""
+    cert = os.path.join(w.tmp, name + '.pem')
+    key = os.path.join(w.tmp, name + '.key')
+    subprocess.run(['openssl', 'req', '-x509', '-newkey', 'ec',
+                    '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+                    '-days', '2', '-subj', '/CN=' + name,
+                    '-addext', 'subjectAltName=DNS:' + name,
+                    '-keyout', key, '-out', cert],
+                   check=True, capture_output=True, timeout=60)
+    return cert, key
+
+
+def story_starttls(w):
+    """ASVS 2.7.4: codes travel to the relay encrypted when the hoster
+    says so.  Debian's libESMTP checks certificates against OpenSSL's
+    default CA file, which SSL_CERT_FILE replaces: the test's holds two
+    self-signed certificates, one for localhost and one for another
+    name; the system's holds neither."""
+    good = self_signed(w, 'localhost')
+    other = self_signed(w, 'other.example')
+    trusting = os.path.join(w.tmp, 'ca.pem')
+    stranger = None
+    with open(trusting, 'w') as out:
+        for path in (good[0], other[0]):
+            with open(path) as f:
+                out.write(f.read())
+    with open(w.conf) as f:
+        text = f.read()
+    conf = {}
+    for mode in ('required', 'try'):
+        conf[mode] = os.path.join(w.tmp, 'tls-%s.conf' % mode)
+        with open(conf[mode], 'w') as f:
+            f.write(text.replace('smtp_host = 127.0.0.1',
+                                 'smtp_host = localhost')
+                    .replace('smtp_starttls = off',
+                             'smtp_starttls = ' + mode))
+
+    def attempt(tls, mode, cafile, subject):
+        """Queue one mail and run one pass: (row, the new mails)."""
+        w.smtp_stop()
+        ok(w.smtp_start(tls=tls), 'the SMTP server runs %s' % (
+            'with STARTTLS (%s)' % os.path.basename(tls.split(':')[0])
+            if tls else 'without STARTTLS'))
+        n = len(w.mails())
+        rowid = w.queue('mail', 'gina@example.com', subject,
+                        'code 31415926\n')
+        w.once(conf=conf[mode], cafile=cafile)
+        r = w.row(rowid)
+        # Park it so the stories after this one do not meet it.
+        w.sql('UPDATE outbox SET next_at = ? WHERE id = ? AND '
+              "status = 'queued'", int(time.time()) + 86400, rowid)
+        return r, w.mails()[n:]
+
+    r, new = attempt('%s:%s' % good, 'required', trusting, 'Over TLS')
+    is_((r['status'], len(new)), ('sent', 1),
+        'required: a server with a trusted certificate for its name gets '
+        'the mail')
+    tls = parse(new[0])['X-Postern-TLS'] if new else None
+    ok(tls in ('TLSv1.2', 'TLSv1.3'), 'over TLS (%s)' % tls)
+
+    r, new = attempt(None, 'required', trusting, 'No STARTTLS')
+    is_((r['status'], r['attempts'], len(new)), ('queued', 1, 0),
+        'required: a server without STARTTLS gets nothing; the mail waits')
+    ok('STARTTLS' in (r['last_error'] or ''), 'and the row says why', r)
+
+    r, new = attempt('%s:%s' % good, 'required', stranger, 'Untrusted')
+    is_((r['status'], r['attempts'], len(new)), ('queued', 1, 0),
+        'required: a certificate no trusted CA signed gets nothing')
+    ok('certificate' in (r['last_error'] or ''), 'and the row says why', r)
+
+    r, new = attempt('%s:%s' % other, 'required', trusting, 'Wrong name')
+    is_((r['status'], r['attempts'], len(new)), ('queued', 1, 0),
+        'required: a trusted certificate for another name gets nothing')
+    ok('certificate' in (r['last_error'] or ''), 'and the row says why', r)
+
+    r, new = attempt('%s:%s' % good, 'try', trusting, 'Try, TLS offered')
+    is_((r['status'], len(new)), ('sent', 1),
+        'try (the default): a server offering STARTTLS gets the mail')
+    ok(new and parse(new[0])['X-Postern-TLS'] is not None, 'over TLS')
+
+    r, new = attempt('%s:%s' % good, 'try', stranger, 'Try, untrusted')
+    is_((r['status'], r['attempts'], len(new)), ('queued', 1, 0),
+        'try: STARTTLS offered with a certificate not trusted gets '
+        'nothing either (no silent fallback); the mail waits')
+    ok('certificate' in (r['last_error'] or ''), 'and the row says why', r)
+
+    r, new = attempt(None, 'try', trusting, 'Try, plain')
+    is_((r['status'], len(new)), ('sent', 1),
+        'try: a server without STARTTLS still gets it, in plain text')
+    w.smtp_stop()
+    ok(w.smtp_start(), 'the SMTP server runs as before')
+
+
 def sms_log(w):
     try:
         with open(w.sms_out) as f:
@@ -530,6 +633,7 @@ def main():
         story_permfail(w)
         story_sms(w)
         story_auth(w)
+        story_starttls(w)
         story_loop(w)
         leaked = [c for c in ('12345678', '87654321', '11223344',
                               '44556677', 'secret 999', '12121212',
