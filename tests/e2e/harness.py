@@ -833,9 +833,13 @@ def header_problems(resp):
     if server is not None and re.search(r'\d', server):
         out.append('Server is %r' % server)
     path = resp.path.split('?')[0]
-    if not path.startswith('/static/') and \
-            'no-store' not in h.get('Cache-Control', ''):
-        out.append('Cache-Control is %r' % h.get('Cache-Control'))
+    if not path.startswith('/static/'):
+        # The programs' own responses: never cached, never framed (the
+        # second for browsers older than frame-ancestors).
+        if 'no-store' not in h.get('Cache-Control', ''):
+            out.append('Cache-Control is %r' % h.get('Cache-Control'))
+        if h.get_all('X-Frame-Options') != ['DENY']:
+            out.append('X-Frame-Options is %r' % h.get_all('X-Frame-Options'))
     return ['%s %s (%d): %s' % (resp.method, resp.path, resp.status, p)
             for p in out]
 
