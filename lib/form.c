@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "form.h"
 
 /*
@@ -102,6 +104,17 @@ form_hex(unsigned char c)
  * out of memory.  Checking max before allocating keeps a 16 KiB body
  * from costing more than the limits allow.
  */
+/* Values may be passwords or codes: wiped before their memory goes back
+ * to the allocator (ASVS 8.3.6). */
+static void
+form_wipe_free(char *s)
+{
+	if (s != NULL) {
+		sodium_memzero(s, strlen(s));
+		free(s);
+	}
+}
+
 static char *
 form_decode(const char *s, size_t len, size_t max)
 {
@@ -131,6 +144,7 @@ form_decode(const char *s, size_t len, size_t max)
 		goto fail;
 	return out;
 fail:
+	sodium_memzero(out, o);
 	free(out);
 	return NULL;
 }
@@ -180,7 +194,7 @@ form_parse(struct form *f, const char *s, size_t len)
 	return 1;
 fail:
 	free(name);
-	free(value);
+	form_wipe_free(value);
 	form_free(f);
 	return 0;
 }
@@ -194,7 +208,7 @@ form_free(struct form *f)
 		return;
 	for (i = 0; i < f->n && i < FORM_MAX_FIELDS; i++) {
 		free(f->f[i].name);
-		free(f->f[i].value);
+		form_wipe_free(f->f[i].value);
 	}
 	memset(f, 0, sizeof(*f));
 }

@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include <fcgiapp.h>
+#include <sodium.h>
 
 #include "http.h"
 #include "log.h"
@@ -158,7 +159,7 @@ http_body(struct http_request *req, FCGX_Request *fr)
 	const char	*ctype, *clen;
 	char		*end, *body;
 	unsigned long	 len;
-	int		 got;
+	int		 got, ok;
 	size_t		 tl;
 
 	ctype = FCGX_GetParam("CONTENT_TYPE", fr->envp);
@@ -183,17 +184,12 @@ http_body(struct http_request *req, FCGX_Request *fr)
 	if ((body = malloc(len + 1)) == NULL)
 		return HTTP_READ_NOMEM;
 	got = FCGX_GetStr(body, (int)len, fr->in);
-	if (got < 0 || (unsigned long)got != len) {
-		free(body);
-		return HTTP_READ_MALFORMED;
-	}
-	body[len] = '\0';
-	if (!form_parse(&req->body, body, len)) {
-		free(body);
-		return HTTP_READ_MALFORMED;
-	}
+	body[got > 0 ? got : 0] = '\0';
+	ok = (unsigned long)got == len && form_parse(&req->body, body, len);
+	/* It may hold a password (ASVS 8.3.6). */
+	sodium_memzero(body, len + 1);
 	free(body);
-	return HTTP_READ_OK;
+	return ok ? HTTP_READ_OK : HTTP_READ_MALFORMED;
 }
 
 enum http_read_error
