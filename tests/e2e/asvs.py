@@ -14,7 +14,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (BUILD, DEFAULT_PASSWORD, Deliveries, Stack,  # noqa
+from harness import (BUILD, DEFAULT_PASSWORD, REPO, Deliveries,  # noqa
+                     Stack,
                      Tap, ask_reset, code_in, db_write, enable_totp,
                      from_ip, message_text, parse_set_cookie, program_pids)
 
@@ -381,6 +382,69 @@ def hsts_stack():
                 'ignore it)')
 
 
+def nothing_extra_stack():
+    with Stack() as stack:
+        with tap.story('2.5.2: no form asks for a password hint or a '
+                       'secret question'):
+            c = stack.new_user('uma', 'uma@example.org')
+            anon = stack.client()
+            names = set()
+            pages = 0
+            for client, path in ((anon, '/signup'), (anon, '/login'),
+                                 (anon, '/reset'), (c, '/account'),
+                                 (c, '/contacts'), (c, '/contacts/2fa'),
+                                 (c, '/domains'), (c, '/email')):
+                r = client.get(path)
+                pages += r.status == 200
+                for f in client.forms(r):
+                    names |= {n for n, _, _ in f['fields'] if n}
+            tap.is_(pages, 8, 'every form page opened')
+            tap.ok({'username', 'email', 'password'} <= names,
+                   'their fields were read (%d names)' % len(names))
+            tap.is_(sorted(n for n in names if re.search(
+                r'hint|question|answer|remind|secret', n, re.I)), [],
+                    'none is a hint, a question or its answer')
+        with tap.story('14.2.2, 14.3.2: no sample, debug or status page, '
+                       'and no stack trace'):
+            c = stack.client()
+            for path in ('/debug', '/test', '/status', '/server-status',
+                         '/server-info', '/info.php', '/examples/',
+                         '/cgi-bin/', '/.git/config', '/postern.conf',
+                         '/static/postern.key', '/account?debug=1'):
+                r = c.get(path)
+                want = 403 if path.startswith('/account') else 404
+                tap.is_(r.status, want, 'GET %s answers %d' % (path, want))
+            r = c.post('/login', {'username': 'a', 'password': 'b',
+                                  'csrf': 'x' * 300})
+            tap.ok(r.status == 403 and not re.search(
+                r'(?i)\.c:\d|traceback|sqlite|errno|/work/|/tmp/',
+                r.text), 'a refused request shows no file, line, path or '
+                   'library name')
+        with tap.story('2.10.4: no secret in the repository'):
+            files = subprocess.run(['git', '-C', REPO, 'ls-files', '-z'],
+                                   capture_output=True)
+            names = [n.decode() for n in files.stdout.split(b'\0') if n]
+            if files.returncode != 0 or not names:
+                tap.skip('not a git checkout')
+            else:
+                keys = []
+                for name in names:
+                    path = os.path.join(REPO, name)
+                    if re.search(r'\.(key|p12|pfx)$|(^|/)postern\.key$|'
+                                 r'(^|/)\.env$', name):
+                        keys.append(name)
+                    elif os.path.isfile(path) and \
+                            os.path.getsize(path) < 2 ** 20:
+                        with open(path, 'rb') as f:
+                            if re.search(rb'-----BEGIN [A-Z ]*PRIVATE KEY',
+                                         f.read()):
+                                keys.append(name)
+                tap.ok(len(names) > 100, 'the repository\'s %d files were '
+                       'read' % len(names))
+                tap.is_(keys, [], 'none is a key file or holds a private '
+                        'key')
+
+
 def binaries():
     with tap.story('14.1.2: the programs are built hardened'):
         for prog in ('cgi-bin/login.fcgi', 'bin/postern'):
@@ -409,6 +473,7 @@ def main():
     utc_stack()
     secret_files_stack()
     hsts_stack()
+    nothing_extra_stack()
 
 
 tap.run(main)

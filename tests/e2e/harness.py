@@ -1286,6 +1286,11 @@ class Tap:
         for line in str(msg).splitlines() or ['']:
             print('# %s' % line)
 
+    def skip(self, why):
+        """One test not run, counted as TAP "ok # skip"."""
+        self.n += 1
+        print('ok %d # skip %s' % (self.n, ' '.join(str(why).split())))
+
     def ok(self, cond, name, diag=None):
         self.n += 1
         name = ' '.join(str(name).split()).replace('#', '\\#')
