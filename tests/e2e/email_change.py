@@ -13,7 +13,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (Deliveries, Stack, Tap, db_write,  # noqa: E402
-                     element_text, links_in, token_of, totp)
+                     element_text, enable_totp, links_in, token_of,
+                     totp)
 
 tap = Tap()
 
@@ -27,20 +28,6 @@ def only_link(stack, mails, who, prefix):
     got = [l for m in Deliveries.to(mails, who) for l in links_in(stack, m,
                                                                    prefix)]
     return got[0] if len(got) == 1 else None
-
-
-def enable_2fa(client):
-    """Recovery code first (no SMS here, so R2 asks for one), then TOTP
-    with a code computed from the page; returns the secret."""
-    client.get('/contacts/recovery-code')
-    client.post('/contacts/recovery-code')
-    r = client.get('/contacts/2fa')
-    secret = ''.join(element_text(r, 'totp-secret').split())
-    step = int(time.time() // 30)
-    r = client.post('/contacts/2fa', {'code': totp(secret, step=step)})
-    if r.status != 303:
-        raise RuntimeError('2FA enrolment answered %d' % r.status)
-    return secret, step
 
 
 def without_2fa(stack):
@@ -199,7 +186,9 @@ def with_2fa(stack):
     post = Deliveries(stack)
     carol = stack.new_user('carol', 'carol@old.example')
     post.deliver()
-    secret, step = enable_2fa(carol)
+    carol.get('/contacts/recovery-code')
+    carol.post('/contacts/recovery-code')   # R2: no phone here
+    auth = enable_totp(carol)
     post.deliver()
 
     with tap.story('With 2FA just proven, the change needs no new code'):
@@ -223,12 +212,13 @@ def with_2fa(stack):
                                   'code': '000000'})
         tap.is_(r.status, 422, 'with a wrong code: 422')
         r = carol.post('/email', {'email': 'carol@other.example',
-                                  'code': totp(secret, step=step)})
+                                  'code': totp(auth.secret,
+                                               step=auth.last)})
         tap.is_(r.status, 422, 'with the code already used at enrolment '
                 '(a replay): 422')
         tap.ok(not [c for c in stack.db_changes(before)
                     if c.startswith('+ links')], 'no link was made')
-        code = totp(secret, step=step + 1)
+        code = auth.next()
         r = carol.post('/email', {'email': 'carol@other.example',
                                   'code': code})
         tap.is_(r.status, 303, 'with a valid code: 303')
