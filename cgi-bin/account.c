@@ -75,6 +75,8 @@ static const struct {
 	{ "login_2fa_failed", "Wrong two-step code at login" },
 	{ "logout", "Logged out" },
 	{ "session_ended", "Session ended" },
+	{ "sessions_ended", "Every other session ended" },
+	{ "password_failed", "Wrong password typed in a session" },
 	{ "contact_added", "Recovery contact added" },
 	{ "contact_verified", "Recovery contact confirmed" },
 	{ "contact_removed", "Recovery contact removed" },
@@ -133,17 +135,76 @@ activity_session(const struct session_info *si, void *arg)
 	render_set(row, "AGENT", si->user_agent);
 	if (si->id == r->sess.id)
 		render_show(row, "CURRENT");
+	else
+		render_show(r->page, "OTHERS");
 }
 
 static void
-activity_get(struct req *r)
+activity_page(struct req *r, int status)
 {
 	if (!event_each(r->app->db, r->acct.id, 100, activity_event, r) ||
 	    !session_each(r->app->db, r->acct.id, activity_session, r)) {
 		page_storage_error(r);
 		return;
 	}
-	page_render(r, 200, "activity.tpl", "Account activity");
+	page_render(r, status, "activity.tpl", "Account activity");
+}
+
+static void
+activity_get(struct req *r)
+{
+	activity_page(r, 200);
+}
+
+/*
+ * Every session but this one ends (ASVS 3.3.4), once the password is
+ * typed again: a session left open on another computer must not be
+ * able to shut its owner out.  Wrong passwords here count against the
+ * account's login limit, so a borrowed session guesses no faster than
+ * the login form.
+ */
+static void
+activity_end_others(struct req *r)
+{
+	const char	*password;
+	char		 key[64], n[16];
+	int		 over, ended;
+	struct db	*db = r->app->db;
+
+	if ((password = req_field(r, "password")) == NULL)
+		return;
+	rate_account_key(r->acct.id, key, sizeof(key));
+	if (!rate_check(db, key, RATE_LOGIN_FAILS, RATE_LOGIN_WINDOW, r->now,
+	    &over))
+		goto fail;
+	if (over) {
+		page_set_error(r, "Too many wrong passwords. Please wait 15 "
+		    "minutes.");
+		activity_page(r, 429);
+		return;
+	}
+	if (!pw_verify(r->acct.pw_hash, password)) {
+		if (!db_begin(db) ||
+		    !rate_hit(db, key, RATE_LOGIN_WINDOW, r->now) ||
+		    !event_add(db, r->acct.id, "password_failed", r->http.ip,
+		    NULL, r->now) || !db_commit(db))
+			goto fail;
+		page_set_error(r, "That password is not right. No session was "
+		    "ended.");
+		activity_page(r, 422);
+		return;
+	}
+	if (!db_begin(db) ||
+	    !session_end_others(db, r->acct.id, r->sess.id, &ended))
+		goto fail;
+	snprintf(n, sizeof(n), "%d", ended);
+	if (!event_add(db, r->acct.id, "sessions_ended", r->http.ip, n,
+	    r->now) || !db_commit(db))
+		goto fail;
+	page_redirect(r, "/account/activity");
+	return;
+fail:
+	page_storage_error(r);
 }
 
 static void
@@ -151,9 +212,17 @@ activity_post(struct req *r)
 {
 	const char	*idtext;
 	int64_t		 id;
-	int		 ended;
+	int		 ended, bad;
 	struct db	*db = r->app->db;
 
+	if (req_field_opt(r, "others", &bad) != NULL) {
+		activity_end_others(r);
+		return;
+	}
+	if (bad) {
+		req_field(r, "others");		/* its 400 page */
+		return;
+	}
 	if ((idtext = req_field(r, "session")) == NULL)
 		return;
 	if (!req_id(idtext, &id)) {

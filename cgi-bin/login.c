@@ -55,7 +55,7 @@ login_key(const char *typed, const struct account *a, char *key,
 	size_t	 i, n;
 
 	if (a->id != 0) {
-		snprintf(key, keysz, "login:#%lld", (long long)a->id);
+		rate_account_key(a->id, key, keysz);
 		return;
 	}
 	n = (size_t)snprintf(key, keysz, "login:");

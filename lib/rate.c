@@ -3,9 +3,16 @@
  * process (and every server in front) sees the same counts.
  */
 #include <stdint.h>
+#include <stdio.h>
 
 #include "internal.h"
 #include "rate.h"
+
+void
+rate_account_key(int64_t account_id, char *key, size_t keysz)
+{
+	snprintf(key, keysz, "login:#%lld", (long long)account_id);
+}
 
 int
 rate_check(struct db *db, const char *key, int limit, int64_t window,

@@ -21,6 +21,11 @@ struct db;
 #define RATE_MAILS		10
 #define RATE_MAIL_WINDOW	3600
 
+#include <stddef.h>
+
+/* The key wrong passwords of a known account count against, wherever
+ * they are typed: "login:#<id>". */
+void	 rate_account_key(int64_t account_id, char *key, size_t keysz);
 /* *over is set when key has reached limit within the window. */
 int	 rate_check(struct db *, const char *key, int limit, int64_t window,
 	    int64_t now, int *over);

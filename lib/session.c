@@ -159,6 +159,20 @@ session_end_all(struct db *db, int64_t account_id)
 }
 
 int
+session_end_others(struct db *db, int64_t account_id, int64_t keep,
+    int *ended)
+{
+	static const char *const sql =
+	    "DELETE FROM sessions WHERE account_id = ?1 AND id != ?2";
+
+	*ended = 0;
+	if (!db_run(db, sql, "ii", account_id, keep))
+		return 0;
+	*ended = db_changes(db);
+	return 1;
+}
+
+int
 session_purge(struct db *db, int64_t now, int64_t idle, int64_t max)
 {
 	static const char *const sql =

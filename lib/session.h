@@ -56,6 +56,10 @@ struct session_info {
 int	 session_each(struct db *, int64_t account_id,
 	    void (*fn)(const struct session_info *, void *), void *arg);
 int	 session_end_all(struct db *, int64_t account_id);
+/* End every session of account_id but keep, half-done logins included;
+ * *ended is how many. */
+int	 session_end_others(struct db *, int64_t account_id, int64_t keep,
+	    int *ended);
 /* Remove sessions past their timeouts. */
 int	 session_purge(struct db *, int64_t now, int64_t idle, int64_t max);
 

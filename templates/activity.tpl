@@ -1,4 +1,5 @@
 {{%AUTOESCAPE context="HTML"}}<h1>Account activity</h1>
+{{#HAS_ERROR}}<p class="error" role="alert" id="form-error">{{ERROR}}</p>{{/HAS_ERROR}}
 <h2>Open sessions</h2>
 <ul class="items" id="sessions">
 {{#SESSION}}<li class="session">
@@ -12,6 +13,14 @@
 </form>
 </li>{{/SESSION}}
 </ul>
+{{#OTHERS}}<form method="post" action="{{BASE}}/account/activity" id="end-others">
+<input type="hidden" name="csrf" value="{{CSRF}}">
+<input type="hidden" name="others" value="1">
+<p>Someone else may be using your account? End every session but this one.</p>
+<label for="others-password">Your password</label>
+<input type="password" id="others-password" name="password" autocomplete="current-password" required>
+<button type="submit">End all other sessions</button>
+</form>{{/OTHERS}}
 <h2>Security events</h2>
 <table class="events" id="events">
 <thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">From</th><th scope="col">Detail</th></tr></thead>

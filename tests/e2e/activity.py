@@ -8,7 +8,9 @@ Frank logs in on two browsers, someone tries his password, and he adds
 and removes a recovery address: his activity page tells that story,
 newest first, in words.  He ends the session of his other browser,
 which is then locked out; he cannot reach Gina's sessions, and Gina
-sees none of his events.
+sees none of his events.  Typing his password again, he ends every
+other session at once; wrong passwords there count against his login
+limit.
 """
 
 import os
@@ -55,8 +57,16 @@ def first(rows, regex, unless=None):
 
 
 def session_ids(client, resp):
-    return sorted(f['values'].get('session') for f in
-                  forms_to(client, resp, '/account/activity'))
+    return sorted(f['values']['session'] for f in
+                  forms_to(client, resp, '/account/activity')
+                  if 'session' in f['values'])
+
+
+def end_others_form(client, resp):
+    """The form that ends every other session, or None."""
+    got = [f for f in forms_to(client, resp, '/account/activity')
+           if 'others' in f['values']]
+    return got[0] if got else None
 
 
 def db_session_ids(stack, username):
@@ -205,6 +215,70 @@ def main():
             r = frank.post('/account/activity', {'session': lap['id']})
             tap.is_(r.status, 404, 'ending it again: 404')
             tap.is_(changes(stack, before), [], 'nothing changed')
+
+        with tap.story('Frank ends every other session, after typing his '
+                       'password again'):
+            phone, tablet = login(stack, 'frank'), login(stack, 'frank')
+            r = frank.get('/account/activity')
+            form = end_others_form(frank, r)
+            tap.ok(form is not None and 'password' in form['values'],
+                   'the page offers it, with a password field', form)
+            before = snapshot(stack)
+            r = frank.post('/account/activity', {'others': '1',
+                                                 'password': 'not my pw 1'})
+            tap.is_(r.status, 422, 'a wrong password: 422')
+            tap.like(' '.join(frank.errors(r)), r'not right',
+                     'the page says so')
+            tap.is_((phone.get('/account').status,
+                     tablet.get('/account').status), (200, 200),
+                    'and no session ended')
+            tap.ok(all('rate_limits (\'login:#' in c or
+                       (c.startswith('+ events') and 'password_failed' in c)
+                       for c in changes(stack, before)),
+                   'only the failure was counted and recorded',
+                   changes(stack, before))
+            r = frank.post('/account/activity',
+                           {'others': '1',
+                            'password': 'correct horse battery 7'})
+            tap.is_(r.status, 303, 'with his password: 303')
+            tap.is_((phone.get('/account').status,
+                     tablet.get('/account').status), (403, 403),
+                    'the phone and the tablet are logged out')
+            tap.is_(frank.get('/account').status, 200, 'his own session '
+                    'goes on')
+            r = frank.get('/account/activity')
+            tap.is_(db_session_ids(stack, 'frank'), session_ids(frank, r),
+                    'one session is left, his own')
+            tap.is_(len(session_ids(frank, r)), 1, 'just one')
+            tap.is_(end_others_form(frank, r), None, 'so the form is gone')
+            tap.is_([e[0] for e in events_of(stack, 'frank')][-2:],
+                    ['password_failed', 'sessions_ended'],
+                    'both are on his activity record')
+            tap.like(r.text, r'Every other session ended', 'and page')
+
+        with tap.story('Wrong passwords there count against the login '
+                       'limit'):
+            login(stack, 'frank')
+            frank.get('/account/activity')
+            failed = stack.sql("SELECT count FROM rate_limits WHERE key = "
+                               "'login:#' || (SELECT id FROM accounts WHERE "
+                               "username = 'frank')")[0][0]
+            left = 10 - failed
+            got = [frank.post('/account/activity',
+                              {'others': '1', 'password': 'guess %d' % i})
+                   .status for i in range(left)]
+            tap.is_(got, [422] * left, 'with %d failures so far, %d more '
+                    'wrong passwords get 422 each' % (failed, left))
+            r = frank.post('/account/activity',
+                           {'others': '1',
+                            'password': 'correct horse battery 7'})
+            tap.is_(r.status, 429, 'the tenth failure closed it: 429, '
+                    'even for the right one')
+            c = stack.client()
+            c.get('/login')
+            r = c.post('/login', {'username': 'frank',
+                                  'password': 'correct horse battery 7'})
+            tap.is_(r.status, 429, 'and the login form too: one limit')
 
         with tap.story('Without a session there is no activity page'):
             c = stack.client()
