@@ -73,6 +73,8 @@ static const struct {
 	{ "login_password", "Password accepted, code still due" },
 	{ "login_failed", "Failed login" },
 	{ "login_2fa_failed", "Wrong two-step code at login" },
+	{ "login_locked", "Logins closed for 15 minutes: too many wrong "
+	    "passwords or codes" },
 	{ "logout", "Logged out" },
 	{ "session_ended", "Session ended" },
 	{ "sessions_ended", "Every other session ended" },
@@ -185,9 +187,12 @@ activity_end_others(struct req *r)
 	}
 	if (!pw_verify(r->acct.pw_hash, password)) {
 		if (!db_begin(db) ||
-		    !rate_hit(db, key, RATE_LOGIN_WINDOW, r->now) ||
+		    !rate_fail(db, key, RATE_LOGIN_FAILS, RATE_LOGIN_WINDOW,
+		    r->now, &over) ||
 		    !event_add(db, r->acct.id, "password_failed", r->http.ip,
-		    NULL, r->now) || !db_commit(db))
+		    NULL, r->now) ||
+		    (over && !event_add(db, r->acct.id, "login_locked",
+		    r->http.ip, NULL, r->now)) || !db_commit(db))
 			goto fail;
 		page_set_error(r, "That password is not right. No session was "
 		    "ended.");

@@ -110,11 +110,23 @@ login_post(struct req *r)
 	}
 	good = pw_verify(a.id != 0 ? a.pw_hash : app->dummy_hash, password) &&
 	    a.id != 0;
+	/*
+	 * Every failure is an event (ASVS 7.2.1): the account's own, or,
+	 * for a name nobody has, one without an account that keeps only
+	 * the address (what was typed may be a password).  So is each
+	 * limit, once, when this failure closes it.
+	 */
 	if (!good) {
 		if (!db_begin(db) ||
-		    !rate_hit(db, key, RATE_LOGIN_WINDOW, r->now) ||
-		    !rate_hit(db, ipkey, RATE_LOGIN_IP_WINDOW, r->now) ||
-		    (a.id != 0 && !event_add(db, a.id, "login_failed",
+		    !rate_fail(db, key, RATE_LOGIN_FAILS, RATE_LOGIN_WINDOW,
+		    r->now, &over) ||
+		    !rate_fail(db, ipkey, RATE_LOGIN_IP_FAILS,
+		    RATE_LOGIN_IP_WINDOW, r->now, &ipover) ||
+		    !event_add(db, a.id, a.id != 0 ? "login_failed" :
+		    "login_unknown", r->http.ip, NULL, r->now) ||
+		    (over && !event_add(db, a.id, "login_locked", r->http.ip,
+		    NULL, r->now)) ||
+		    (ipover && !event_add(db, 0, "login_ip_locked",
 		    r->http.ip, NULL, r->now)) || !db_commit(db)) {
 			page_storage_error(r);
 			return;
@@ -185,7 +197,7 @@ twofa_post(struct req *r)
 	if ((typed = req_field(r, "code")) == NULL)
 		return;
 	/* Wrong codes count against the same limit as wrong passwords. */
-	snprintf(key, sizeof(key), "login:#%lld", (long long)account_id);
+	rate_account_key(account_id, key, sizeof(key));
 	if (!rate_check(db, key, RATE_LOGIN_FAILS, RATE_LOGIN_WINDOW, r->now,
 	    &over)) {
 		page_storage_error(r);
@@ -200,9 +212,12 @@ twofa_post(struct req *r)
 	    typed, r->now, 1, &good))
 		goto fail;
 	if (!good) {
-		if (!rate_hit(db, key, RATE_LOGIN_WINDOW, r->now) ||
+		if (!rate_fail(db, key, RATE_LOGIN_FAILS, RATE_LOGIN_WINDOW,
+		    r->now, &over) ||
 		    !event_add(db, account_id, "login_2fa_failed", r->http.ip,
-		    NULL, r->now) || !db_commit(db))
+		    NULL, r->now) ||
+		    (over && !event_add(db, account_id, "login_locked",
+		    r->http.ip, NULL, r->now)) || !db_commit(db))
 			goto fail;
 		twofa_form(r, 422, "That code is not right. Type the code your "
 		    "authenticator shows now.");

@@ -15,6 +15,15 @@ rate_account_key(int64_t account_id, char *key, size_t keysz)
 }
 
 int
+rate_fail(struct db *db, const char *key, int limit, int64_t window,
+    int64_t now, int *closed)
+{
+	*closed = 0;
+	return rate_hit(db, key, window, now) &&
+	    rate_check(db, key, limit, window, now, closed);
+}
+
+int
 rate_check(struct db *db, const char *key, int limit, int64_t window,
     int64_t now, int *over)
 {

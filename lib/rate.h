@@ -31,6 +31,11 @@ int	 rate_check(struct db *, const char *key, int limit, int64_t window,
 	    int64_t now, int *over);
 /* Count one more for key (inside a write transaction). */
 int	 rate_hit(struct db *, const char *key, int64_t window, int64_t now);
+/* rate_hit() for a failure, after a rate_check() that was not over:
+ * *closed is set when this one reached limit, so the limit's closing
+ * can be recorded once. */
+int	 rate_fail(struct db *, const char *key, int limit, int64_t window,
+	    int64_t now, int *closed);
 int	 rate_purge(struct db *, int64_t now);
 
 #endif /* !POSTERN_RATE_H */

@@ -243,6 +243,10 @@ def twofa_limit_stack():
                               " ON a.id = e.account_id WHERE a.username = "
                               "'tess' AND e.kind = 'login_2fa_failed'"),
                     [(10,)], 'each wrong code is on her activity page')
+            tap.is_(stack.sql("SELECT count(*) FROM events e JOIN accounts a"
+                              " ON a.id = e.account_id WHERE a.username = "
+                              "'tess' AND e.kind = 'login_locked'"),
+                    [(1,)], 'and so is the closing of logins, once')
 
 
 def ip_limit_stack():
@@ -272,6 +276,11 @@ def ip_limit_stack():
             r = other.post('/login', {'username': 'vic',
                                       'password': DEFAULT_PASSWORD})
             tap.is_(r.status, 303, 'Vic logs in from another address')
+            tap.is_(stack.sql("SELECT kind, count(*) FROM events WHERE "
+                              "account_id = 0 AND ip = '198.51.100.7' "
+                              "GROUP BY kind ORDER BY kind"),
+                    [('login_ip_locked', 1), ('login_unknown', 100)],
+                    'each failure and the closing are recorded (7.2.1)')
 
 
 def utc_stack():

@@ -193,6 +193,27 @@ def stories(stack):
         tap.is_(stack.sql("SELECT count(*) FROM sessions s JOIN accounts a "
                           "ON a.id = s.account_id WHERE a.username = "
                           "'dave'"), [(0,)], 'no session was made for dave')
+        kinds = [k for (k,) in stack.sql(
+            "SELECT e.kind FROM events e JOIN accounts a ON a.id = "
+            "e.account_id WHERE a.username = 'dave' AND e.kind LIKE "
+            "'login%' ORDER BY e.seq")]
+        tap.is_(kinds, ['login_failed'] * 10 + ['login_locked'],
+                'dave\'s record holds each failure, and the closing once')
+
+    with tap.story('A failed login for a name nobody has is recorded '
+                   'without what was typed'):
+        before = stack.sql("SELECT count(*) FROM events WHERE account_id "
+                           "= 0 AND kind = 'login_unknown'")[0][0]
+        c = stack.client()
+        c.get('/login')
+        r = c.post('/login', {'username': 'my secret password 99',
+                              'password': 'x'})
+        tap.is_(r.status, 422, 'an unknown name gets 422')
+        rows = stack.sql("SELECT ip, detail FROM events WHERE account_id = "
+                         "0 AND kind = 'login_unknown' ORDER BY seq")
+        tap.is_(len(rows) - before, 1, 'one event without an account')
+        tap.is_(rows[-1] if rows else None, ('127.0.0.1', ''),
+                'holding the address, not the name typed')
 
     with tap.story('These tests stay under the mail limit, so "no mail was '
                    'queued" above meant the refusal'):
