@@ -426,8 +426,9 @@ def story_starttls(w):
                     .replace('smtp_starttls = off',
                              'smtp_starttls = ' + mode))
 
-    def attempt(tls, mode, cafile, subject):
-        """Queue one mail and run one pass: (row, the new mails)."""
+    def attempt(tls, mode, cafile, subject, passes=1):
+        """Queue one mail and run up to passes passes while it waits:
+        (row, the new mails)."""
         w.smtp_stop()
         ok(w.smtp_start(tls=tls), 'the SMTP server runs %s' % (
             'with STARTTLS (%s)' % os.path.basename(tls.split(':')[0])
@@ -436,16 +437,26 @@ def story_starttls(w):
         rowid = w.queue('mail', 'gina@example.com', subject,
                         'code 31415926\n')
         w.once(conf=conf[mode], cafile=cafile)
+        for _ in range(passes - 1):
+            if w.row(rowid)['status'] != 'queued':
+                break
+            w.make_due(rowid)
+            w.once(conf=conf[mode], cafile=cafile)
         r = w.row(rowid)
         # Park it so the stories after this one do not meet it.
         w.sql('UPDATE outbox SET next_at = ? WHERE id = ? AND '
               "status = 'queued'", int(time.time()) + 86400, rowid)
         return r, w.mails()[n:]
 
-    r, new = attempt('%s:%s' % good, 'required', trusting, 'Over TLS')
-    is_((r['status'], len(new)), ('sent', 1),
-        'required: a server with a trusted certificate for its name gets '
-        'the mail')
+    # Up to five passes where the mail should go: now and then (8 of 72
+    # runs here; none of 27 with the server held to TLS 1.2) libESMTP
+    # ends a TLS 1.3 session with QUIT right after the EHLO that follows
+    # STARTTLS, reporting nothing.  The mail waits, as it should, and a
+    # later pass sends it; never in plain text.
+    r, new = attempt('%s:%s' % good, 'required', trusting, 'Over TLS', 5)
+    ok((r['status'], len(new)) == ('sent', 1),
+       'required: a server with a trusted certificate for its name gets '
+       'the mail', r)
     tls = parse(new[0])['X-Postern-TLS'] if new else None
     ok(tls in ('TLSv1.2', 'TLSv1.3'), 'over TLS (%s)' % tls)
 
@@ -464,9 +475,10 @@ def story_starttls(w):
         'required: a trusted certificate for another name gets nothing')
     ok('certificate' in (r['last_error'] or ''), 'and the row says why', r)
 
-    r, new = attempt('%s:%s' % good, 'try', trusting, 'Try, TLS offered')
-    is_((r['status'], len(new)), ('sent', 1),
-        'try (the default): a server offering STARTTLS gets the mail')
+    r, new = attempt('%s:%s' % good, 'try', trusting, 'Try, TLS offered',
+                     5)
+    ok((r['status'], len(new)) == ('sent', 1),
+       'try (the default): a server offering STARTTLS gets the mail', r)
     ok(new and parse(new[0])['X-Postern-TLS'] is not None, 'over TLS')
 
     r, new = attempt('%s:%s' % good, 'try', stranger, 'Try, untrusted')
