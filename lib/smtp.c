@@ -238,8 +238,12 @@ smtp_outcome(smtp_message_t msg, smtp_recipient_t rcpt, int session_ok,
 		smtp_status_reason("DATA", ts, err, errsz);
 	else if (st->event != -1)
 		smtp_seterr(err, errsz, smtp_event_reason(st->event));
-	else if (!session_ok) {
-		/* Connection refused, timeout, dropped connection... */
+	else if (!session_ok || smtp_errno() != 0) {
+		/*
+		 * Connection refused, timeout, dropped connection, or a
+		 * session libESMTP ended with QUIT on an error of its own
+		 * (it then reports success and sets its error number).
+		 */
 		smtp_strerror(smtp_errno(), buf, sizeof(buf));
 		if (errsz > 0)
 			snprintf(err, errsz, "session: %s", buf);
