@@ -187,12 +187,8 @@ activity_end_others(struct req *r)
 	}
 	if (!pw_verify(r->acct.pw_hash, password)) {
 		if (!db_begin(db) ||
-		    !rate_fail(db, key, RATE_LOGIN_FAILS, RATE_LOGIN_WINDOW,
-		    r->now, &over) ||
-		    !event_add(db, r->acct.id, "password_failed", r->http.ip,
-		    NULL, r->now) ||
-		    (over && !event_add(db, r->acct.id, "login_locked",
-		    r->http.ip, NULL, r->now)) || !db_commit(db))
+		    !rate_login_failed(db, key, r->acct.id, "password_failed",
+		    r->http.ip, r->now) || !db_commit(db))
 			goto fail;
 		page_set_error(r, "That password is not right. No session was "
 		    "ended.");

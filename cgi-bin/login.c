@@ -118,14 +118,10 @@ login_post(struct req *r)
 	 */
 	if (!good) {
 		if (!db_begin(db) ||
-		    !rate_fail(db, key, RATE_LOGIN_FAILS, RATE_LOGIN_WINDOW,
-		    r->now, &over) ||
+		    !rate_login_failed(db, key, a.id, a.id != 0 ?
+		    "login_failed" : "login_unknown", r->http.ip, r->now) ||
 		    !rate_fail(db, ipkey, RATE_LOGIN_IP_FAILS,
 		    RATE_LOGIN_IP_WINDOW, r->now, &ipover) ||
-		    !event_add(db, a.id, a.id != 0 ? "login_failed" :
-		    "login_unknown", r->http.ip, NULL, r->now) ||
-		    (over && !event_add(db, a.id, "login_locked", r->http.ip,
-		    NULL, r->now)) ||
 		    (ipover && !event_add(db, 0, "login_ip_locked",
 		    r->http.ip, NULL, r->now)) || !db_commit(db)) {
 			page_storage_error(r);
@@ -212,12 +208,9 @@ twofa_post(struct req *r)
 	    typed, r->now, 1, &good))
 		goto fail;
 	if (!good) {
-		if (!rate_fail(db, key, RATE_LOGIN_FAILS, RATE_LOGIN_WINDOW,
-		    r->now, &over) ||
-		    !event_add(db, account_id, "login_2fa_failed", r->http.ip,
-		    NULL, r->now) ||
-		    (over && !event_add(db, account_id, "login_locked",
-		    r->http.ip, NULL, r->now)) || !db_commit(db))
+		if (!rate_login_failed(db, key, account_id,
+		    "login_2fa_failed", r->http.ip, r->now) ||
+		    !db_commit(db))
 			goto fail;
 		twofa_form(r, 422, "That code is not right. Type the code your "
 		    "authenticator shows now.");

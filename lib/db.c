@@ -604,12 +604,10 @@ db_command(struct db *db, const char *sql)
 	return 1;
 }
 
-int
-db_begin(struct db *db)
+/* sql is one of the two BEGINs below, prepared once like any statement. */
+static int
+db_begin_as(struct db *db, const char *sql)
 {
-	/* Prepared once like any statement: no parsing per request. */
-	static const char *const sql = "BEGIN IMMEDIATE";
-
 	if (!db_command(db, sql))
 		return 0;
 	db->in_tx = 1;
@@ -617,14 +615,19 @@ db_begin(struct db *db)
 }
 
 int
+db_begin(struct db *db)
+{
+	static const char *const sql = "BEGIN IMMEDIATE";
+
+	return db_begin_as(db, sql);
+}
+
+int
 db_begin_read(struct db *db)
 {
 	static const char *const sql = "BEGIN";
 
-	if (!db_command(db, sql))
-		return 0;
-	db->in_tx = 1;
-	return 1;
+	return db_begin_as(db, sql);
 }
 
 int

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "event.h"
 #include "internal.h"
 #include "rate.h"
 
@@ -21,6 +22,18 @@ rate_fail(struct db *db, const char *key, int limit, int64_t window,
 	*closed = 0;
 	return rate_hit(db, key, window, now) &&
 	    rate_check(db, key, limit, window, now, closed);
+}
+
+int
+rate_login_failed(struct db *db, const char *key, int64_t account_id,
+    const char *kind, const char *ip, int64_t now)
+{
+	int	 closed;
+
+	return rate_fail(db, key, RATE_LOGIN_FAILS, RATE_LOGIN_WINDOW, now,
+	    &closed) && event_add(db, account_id, kind, ip, NULL, now) &&
+	    (!closed || event_add(db, account_id, "login_locked", ip, NULL,
+	    now));
 }
 
 int

@@ -36,6 +36,12 @@ int	 rate_hit(struct db *, const char *key, int64_t window, int64_t now);
  * can be recorded once. */
 int	 rate_fail(struct db *, const char *key, int limit, int64_t window,
 	    int64_t now, int *closed);
+/* A wrong password or code, wherever it was typed: rate_fail() against
+ * key's login limit, event kind for account_id (0: no account), and
+ * login_locked once when this failure closes the limit.  Inside a
+ * write transaction. */
+int	 rate_login_failed(struct db *, const char *key, int64_t account_id,
+	    const char *kind, const char *ip, int64_t now);
 int	 rate_purge(struct db *, int64_t now);
 
 #endif /* !POSTERN_RATE_H */
