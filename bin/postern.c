@@ -362,7 +362,7 @@ cmd_mailer(const struct config *cfg, int argc, char **argv)
 	else if (argc != 1)
 		return usage(stderr);
 	/* Applying a due reset renders its notices. */
-	if (!render_init(cfg->templates))
+	if (!render_init(cfg->templates, NULL))
 		return EX_CONFIG;
 	if ((db = open_db(cfg, &rc)) == NULL)
 		return rc;

@@ -262,9 +262,19 @@ static const struct route routes[] = {
 	{ "/account/activity", HTTP_POST, activity_post, ROUTE_SESSION },
 };
 
+static const char *const templates[] = {
+	"account.tpl", "activity.tpl", NULL
+};
+
+static const struct program program = {
+	.name = "postern-account",
+	.routes = routes,
+	.nroutes = sizeof(routes) / sizeof(routes[0]),
+	.templates = templates,
+};
+
 int
 main(void)
 {
-	return app_main("postern-account", routes,
-	    sizeof(routes) / sizeof(routes[0]));
+	return app_main(&program);
 }

@@ -859,9 +859,27 @@ static const struct route routes[] = {
 	{ "/contacts/2fa", HTTP_POST, twofa_post, ROUTE_SESSION },
 };
 
+static const char *const templates[] = {
+	"contacts.tpl", "contact_verify.tpl", "recovery_code.tpl",
+	"recovery_code_new.tpl", "kit.tpl", "twofa.tpl",
+	"mail/contact_code.tpl", "sms/contact_code.tpl",
+	"mail/contact_added.tpl", "sms/contact_added.tpl",
+	"mail/contact_removed.tpl", "sms/contact_removed.tpl",
+	"mail/recovery_code_new.tpl", "sms/recovery_code_new.tpl",
+	"mail/kit_user.tpl", "mail/kit_admin.tpl", "mail/kit_new.tpl",
+	"sms/kit_new.tpl", "mail/twofa_changed.tpl",
+	"sms/twofa_changed.tpl", NULL
+};
+
+static const struct program program = {
+	.name = "postern-contacts",
+	.routes = routes,
+	.nroutes = sizeof(routes) / sizeof(routes[0]),
+	.templates = templates,
+};
+
 int
 main(void)
 {
-	return app_main("postern-contacts", routes,
-	    sizeof(routes) / sizeof(routes[0]));
+	return app_main(&program);
 }

@@ -268,9 +268,19 @@ static const struct route routes[] = {
 	{ "/domains/remove", HTTP_POST, domains_remove_post, ROUTE_SESSION },
 };
 
+static const char *const templates[] = {
+	"domains.tpl", "mail/address_on_domain.tpl", NULL
+};
+
+static const struct program program = {
+	.name = "postern-domains",
+	.routes = routes,
+	.nroutes = sizeof(routes) / sizeof(routes[0]),
+	.templates = templates,
+};
+
 int
 main(void)
 {
-	return app_main("postern-domains", routes,
-	    sizeof(routes) / sizeof(routes[0]));
+	return app_main(&program);
 }

@@ -424,9 +424,22 @@ static const struct route routes[] = {
 	{ "/email/revert", HTTP_POST, revert_post, 0 },
 };
 
+static const char *const templates[] = {
+	"email.tpl", "email_confirm.tpl", "email_revert.tpl",
+	"mail/email_confirm.tpl", "mail/email_changed.tpl",
+	"mail/email_changed_old.tpl", "sms/email_changed.tpl",
+	"mail/email_reverted.tpl", "sms/email_reverted.tpl", NULL
+};
+
+static const struct program program = {
+	.name = "postern-email",
+	.routes = routes,
+	.nroutes = sizeof(routes) / sizeof(routes[0]),
+	.templates = templates,
+};
+
 int
 main(void)
 {
-	return app_main("postern-email", routes,
-	    sizeof(routes) / sizeof(routes[0]));
+	return app_main(&program);
 }

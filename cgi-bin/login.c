@@ -258,9 +258,20 @@ static const struct route routes[] = {
 	{ "/logout", HTTP_POST, logout_post, 0 },
 };
 
+static const char *const templates[] = {
+	"login.tpl", "login_2fa.tpl", RESET_NOTICE_TEMPLATES, NULL
+};
+
+static const struct program program = {
+	.name = "postern-login",
+	.routes = routes,
+	.nroutes = sizeof(routes) / sizeof(routes[0]),
+	.templates = templates,
+	.flags = PROGRAM_DUMMY_HASH,
+};
+
 int
 main(void)
 {
-	return app_main("postern-login", routes,
-	    sizeof(routes) / sizeof(routes[0]));
+	return app_main(&program);
 }

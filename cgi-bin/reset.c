@@ -724,9 +724,22 @@ static const struct route routes[] = {
 	{ "/reset/reject", HTTP_POST, reject_post, 0 },
 };
 
+static const char *const templates[] = {
+	"reset.tpl", "reset_prove.tpl", "reset_pending.tpl",
+	"reset_rejected.tpl", "reset_confirm.tpl", "reset_reject.tpl",
+	"mail/reset_pending.tpl", "sms/reset_pending.tpl",
+	RESET_NOTICE_TEMPLATES, NULL
+};
+
+static const struct program program = {
+	.name = "postern-reset",
+	.routes = routes,
+	.nroutes = sizeof(routes) / sizeof(routes[0]),
+	.templates = templates,
+};
+
 int
 main(void)
 {
-	return app_main("postern-reset", routes,
-	    sizeof(routes) / sizeof(routes[0]));
+	return app_main(&program);
 }

@@ -271,9 +271,20 @@ static const struct route routes[] = {
 	{ "/verify", HTTP_POST, verify_post, 0 },
 };
 
+static const char *const templates[] = {
+	"signup.tpl", "signup_sent.tpl", "verify.tpl",
+	"mail/verify.tpl", "mail/signup_taken.tpl", NULL
+};
+
+static const struct program program = {
+	.name = "postern-signup",
+	.routes = routes,
+	.nroutes = sizeof(routes) / sizeof(routes[0]),
+	.templates = templates,
+};
+
 int
 main(void)
 {
-	return app_main("postern-signup", routes,
-	    sizeof(routes) / sizeof(routes[0]));
+	return app_main(&program);
 }

@@ -433,13 +433,13 @@ send:
 }
 
 static int
-app_start(struct app *app, const char *name)
+app_start(struct app *app, const struct program *prog)
 {
 	char		 err[512];
 	unsigned char	 master[KEY_BYTES];
 	int		 v;
 
-	log_open(name, isatty(STDERR_FILENO) ||
+	log_open(prog->name, isatty(STDERR_FILENO) ||
 	    getenv("POSTERN_LOG_STDERR") != NULL);
 	if (!config_load(&app->cfg, config_default_path(), err,
 	    sizeof(err))) {
@@ -455,7 +455,7 @@ app_start(struct app *app, const char *name)
 	    !key_derive(master, KEY_ID_CODES, app->codes_key))
 		return EX_SOFTWARE;
 	sodium_memzero(master, sizeof(master));
-	if (!render_init(app->cfg.templates))
+	if (!render_init(app->cfg.templates, prog->templates))
 		return EX_CONFIG;
 	/* Opened here, after the spawner forked us: never across fork(). */
 	if ((app->db = db_open(app->cfg.database, 0)) == NULL)
@@ -468,22 +468,22 @@ app_start(struct app *app, const char *name)
 		    db_latest_version());
 		return EX_CONFIG;
 	}
-	/* Unknown names cost the same Argon2id work as known ones. */
-	if (!pw_dummy_hash(app->cfg.pwhash_ops, app->cfg.pwhash_mem,
+	if ((prog->flags & PROGRAM_DUMMY_HASH) &&
+	    !pw_dummy_hash(app->cfg.pwhash_ops, app->cfg.pwhash_mem,
 	    app->dummy_hash))
 		return EX_SOFTWARE;
 	return 0;
 }
 
 int
-app_main(const char *name, const struct route *routes, size_t n)
+app_main(const struct program *prog)
 {
 	struct app	 app;
 	FCGX_Request	 fr;
 	int		 rc;
 
 	memset(&app, 0, sizeof(app));
-	if ((rc = app_start(&app, name)) != 0)
+	if ((rc = app_start(&app, prog)) != 0)
 		goto out;
 	if (FCGX_Init() != 0 || FCGX_InitRequest(&fr, 0, 0) != 0) {
 		log_err("libfcgi: initialisation failed");
@@ -492,11 +492,11 @@ app_main(const char *name, const struct route *routes, size_t n)
 	}
 	/* Accept finishes the previous request itself. */
 	while ((rc = FCGX_Accept_r(&fr)) >= 0)
-		app_handle(&app, &fr, routes, n);
+		app_handle(&app, &fr, prog->routes, prog->nroutes);
 	FCGX_Finish_r(&fr);
 	if (rc == -ENOTSOCK) {
 		/* libfcgi has no CGI fallback: say what went wrong. */
-		log_err("%s: not started by a FastCGI server", name);
+		log_err("%s: not started by a FastCGI server", prog->name);
 		rc = EX_CONFIG;
 	} else
 		rc = 0;

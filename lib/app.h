@@ -15,8 +15,8 @@ struct render_dict;
 /*
  * app.c: what every FastCGI program shares: start-up (configuration,
  * database, templates, keys), the accept loop, session and CSRF checks
- * before a handler runs, and error pages.  A program is a route table
- * and its handlers.
+ * before a handler runs, and error pages.  A program is a route table,
+ * its handlers and the templates they render.
  */
 
 struct app {
@@ -25,7 +25,7 @@ struct app {
 	unsigned char	 csrf_key[KEY_BYTES];
 	unsigned char	 totp_key[KEY_BYTES];
 	unsigned char	 codes_key[KEY_BYTES];	/* one-time code hashes */
-	char		 dummy_hash[PWHASH_TEXT];
+	char		 dummy_hash[PWHASH_TEXT]; /* "" unless PROGRAM_DUMMY_HASH */
 };
 
 /* One request, from parsing to the response. */
@@ -51,8 +51,26 @@ struct route {
 	unsigned int	 flags;
 };
 
-/* Run a program: parse args, start, loop until shutdown. */
-int	 app_main(const char *name, const struct route *, size_t nroutes);
+/*
+ * Checks passwords of names that may not exist: start-up makes
+ * app->dummy_hash, so that an unknown name costs the same Argon2id work
+ * as a known one.  That is one full hash and its memory at start-up,
+ * which programs that never check such a password are spared.
+ */
+#define PROGRAM_DUMMY_HASH	0x01
+
+struct program {
+	const char		*name;		/* in the log: "postern-login" */
+	const struct route	*routes;
+	size_t			 nroutes;
+	/* The page and mail templates the handlers render, NULL-ended;
+	 * layout.tpl and error.tpl are always loaded (render_init). */
+	const char *const	*templates;
+	unsigned int		 flags;
+};
+
+/* Run a program: start, loop until shutdown. */
+int	 app_main(const struct program *);
 
 /* Responses a handler gives (exactly one per request). */
 void	 page_render(struct req *, int status, const char *tpl,

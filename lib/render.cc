@@ -5,14 +5,16 @@
  * {{CONTENT:none}}; every page template begins with
  * {{%AUTOESCAPE context="HTML"}}, so a value reaches HTML only escaped
  * for its position.  Templates are loaded once at start-up and cached
- * for the life of the process.  No C++ exception may cross into C:
- * every entry point catches them and reports failure.
+ * for the life of the process: a FastCGI program loads the ones it
+ * names (render_init's list), the mailer every one.  No C++ exception
+ * may cross into C: every entry point catches them and reports failure.
  */
 #include <dirent.h>
 #include <string.h>
 
 #include <new>
 #include <string>
+#include <unordered_set>
 
 #include <ctemplate/template.h>
 
@@ -34,6 +36,21 @@ struct render_dict {
 };
 
 static std::string	 render_dir;
+/* What render_init loaded; empty when it loaded the whole folder. */
+static std::unordered_set<std::string> render_loaded;
+static bool		 render_all;
+
+static bool
+render_load(const std::string &name)
+{
+	if (!ctemplate::LoadTemplate(name, ctemplate::DO_NOT_STRIP)) {
+		log_err("templates: %s does not load", name.c_str());
+		return false;
+	}
+	if (!render_all)
+		render_loaded.insert(name);
+	return true;
+}
 
 /* Load every *.tpl under dir (and one level of sub-folders, for mail). */
 static bool
@@ -59,33 +76,57 @@ render_load_dir(const std::string &dir, const std::string &prefix)
 		if (name.size() < 5 ||
 		    name.compare(name.size() - 4, 4, ".tpl") != 0)
 			continue;
-		if (!ctemplate::LoadTemplate(prefix + name,
-		    ctemplate::DO_NOT_STRIP)) {
-			log_err("templates: %s%s does not load", prefix.c_str(),
-			    name.c_str());
-			ok = false;
-		}
+		ok = render_load(prefix + name) && ok;
 	}
 	closedir(dp);
 	return ok;
 }
 
 extern "C" int
-render_init(const char *dir)
+render_init(const char *dir, const char *const *names)
 {
+	bool	 ok = true;
+
 	try {
 		render_dir = dir;
 		ctemplate::mutable_default_template_cache()->
 		    SetTemplateRootDirectory(render_dir);
-		if (!render_load_dir(render_dir, ""))
-			return 0;
-		/* Later changes to the files are not picked up mid-run. */
-		ctemplate::mutable_default_template_cache()->Freeze();
-		return 1;
+		if (names == NULL) {
+			render_all = true;
+			if (!render_load_dir(render_dir, ""))
+				return 0;
+			/* Later changes to the files are not picked up. */
+			ctemplate::mutable_default_template_cache()->Freeze();
+			return 1;
+		}
+		ok = render_load("layout.tpl") && render_load("error.tpl");
+		for (; *names != NULL; names++)
+			ok = render_load(*names) && ok;
+		/*
+		 * Not frozen, so that a name missing from the list still
+		 * works (render_ready).  ctemplate never looks at a loaded
+		 * file again unless asked to, frozen or not.
+		 */
+		return ok;
 	} catch (...) {
 		log_err("templates: out of memory");
 		return 0;
 	}
+}
+
+/*
+ * tpl is loaded.  A program that renders a template its list lacks
+ * still works, at the cost of a disk read on first use; the warning
+ * (once per name) is what the tests look for.
+ */
+static bool
+render_ready(const char *tpl)
+{
+	if (render_all || render_loaded.count(tpl) != 0)
+		return true;
+	log_warn("templates: %s is not in this program's list: loading it "
+	    "now", tpl);
+	return render_load(tpl);
 }
 
 extern "C" struct render_dict *
@@ -190,6 +231,8 @@ render_page(const char *tpl, struct render_dict *rd, struct buf *out)
 	try {
 		std::string	 page, s;
 
+		if (!render_ready(tpl))
+			return 0;
 		if (!ctemplate::ExpandTemplate(tpl, ctemplate::DO_NOT_STRIP,
 		    rd->d, &page)) {
 			log_err("templates: %s does not expand", tpl);
@@ -215,6 +258,8 @@ render_text(const char *tpl, struct render_dict *rd, struct buf *out)
 	try {
 		std::string	 s;
 
+		if (!render_ready(tpl))
+			return 0;
 		if (ctemplate::ExpandTemplate(tpl, ctemplate::DO_NOT_STRIP,
 		    rd->d, &s))
 			ok = buf_append(out, s.data(), s.size());

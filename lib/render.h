@@ -13,9 +13,14 @@
 
 struct render_dict;
 
-/* Load every template under dir now, so a broken install fails at
- * start-up and not on a user's click. */
-int	 render_init(const char *dir);
+/*
+ * Load templates from dir now, so a broken install fails at start-up
+ * and not on a user's click: layout.tpl, error.tpl and the NULL-ended
+ * names, or every template under dir when names is NULL.  A program
+ * lists only what it renders: each template costs every process that
+ * loads it memory for its life.
+ */
+int	 render_init(const char *dir, const char *const *names);
 
 struct render_dict *render_dict_new(void);
 void	 render_dict_free(struct render_dict *);

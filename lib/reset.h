@@ -81,6 +81,11 @@ int	 reset_reject(struct db *, const struct config *, const struct reset *,
  * each in its own transaction.  *n receives how many. */
 int	 reset_apply_due(struct db *, const struct config *,
 	    int64_t account_id, int64_t now, int *n);
+/* The notices the three above render, for the template list of a
+ * program that calls them (struct program). */
+#define RESET_NOTICE_TEMPLATES \
+	"mail/reset_applied.tpl", "sms/reset_applied.tpl", \
+	"mail/reset_rejected.tpl", "sms/reset_rejected.tpl"
 
 /* Void any request or pending change of the account (R5: a revert). */
 int	 reset_void_all(struct db *, int64_t account_id, int64_t now);

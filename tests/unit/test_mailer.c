@@ -623,7 +623,7 @@ test_outbox(void)
 	    "{{CODE}}\n");
 	snprintf(path, sizeof(path), "%s/mail/broken.tpl", tmpdir);
 	write_file(path, "No blank line after the subject\nbody\n");
-	ok(render_init(tmpdir), "mail templates load");
+	ok(render_init(tmpdir, NULL), "mail templates load");
 	d = render_dict_new();
 	render_set(d, "NAME", "Bob");
 	render_set(d, "CODE", "12345678");
