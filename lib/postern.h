@@ -23,6 +23,7 @@
 #include "db.h"
 #include "crypto.h"
 #include "form.h"
+#include "password.h"
 #include "validate.h"
 #include "http.h"
 #include "render.h"

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "password.h"
 #include "validate.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);

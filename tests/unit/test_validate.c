@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "password.h"
 #include "validate.h"
 #include "tap.h"
 
