@@ -649,7 +649,8 @@ def main():
         'idle account.fcgi resident memory (VmRSS) <= 6 MiB: %s (%s)' % (
             'PASS' if acct_rss is not None and acct_rss <= RSS_GOAL_KB
             else 'MISS',
-            '%.1f MiB; Pss %.1f MiB' % (acct_rss / 1024, acct_pss / 1024)
+            '%d kB = %.2f MiB; Pss %.1f MiB' % (
+                acct_rss, acct_rss / 1024, acct_pss / 1024)
             if acct_rss else 'not found'),
         'Keycloak parity (Argon2id 5 passes, 7 MiB): %.1f logins/s per core '
         '(%.1f logins/s on %d cores; raw Argon2id %.1f per core); '
@@ -727,8 +728,9 @@ def main():
                 'library code shared with every other process included '
                 '(Shared_Clean); Pss divides shared pages among their '
                 'users; Private_Dirty is the process\'s own.  VmHWM (the '
-                'peak) includes the Argon2id buffer of the dummy hash each '
-                'program makes at start-up, freed at once.\n')
+                'peak) includes the Argon2id buffers of login.fcgi\'s '
+                'logins and of the dummy hash it makes at start-up, freed '
+                'at once.\n')
         f.write('\n## Notes\n\n')
         for n in notes:
             f.write('- %s\n' % n)
