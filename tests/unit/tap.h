@@ -6,9 +6,11 @@
 #ifndef TAP_H
 #define TAP_H
 
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static int tap_n, tap_failed;
 
@@ -57,6 +59,27 @@ done_testing(void)
 {
 	printf("1..%d\n", tap_n);
 	return tap_failed != 0 || tap_n == 0;
+}
+
+/* Remove a test's scratch folder: its files, then itself; no shell. */
+static inline void
+tap_remove_dir(const char *dir)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		 path[512];
+
+	if ((d = opendir(dir)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (strcmp(de->d_name, ".") == 0 ||
+			    strcmp(de->d_name, "..") == 0)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			unlink(path);
+		}
+		closedir(d);
+	}
+	rmdir(dir);
 }
 
 #endif /* !TAP_H */

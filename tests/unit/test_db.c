@@ -20,7 +20,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <dirent.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -267,28 +266,6 @@ test_wal_bounded(void)
 	db_close(db);
 }
 
-/* The folder's files (databases, WAL, shm), then the folder: no shell. */
-static void
-remove_tmpdir(void)
-{
-	DIR		*d;
-	struct dirent	*de;
-	char		 path[300];
-
-	if ((d = opendir(tmpdir)) != NULL) {
-		while ((de = readdir(d)) != NULL) {
-			if (strcmp(de->d_name, ".") == 0 ||
-			    strcmp(de->d_name, "..") == 0)
-				continue;
-			snprintf(path, sizeof(path), "%s/%s", tmpdir,
-			    de->d_name);
-			unlink(path);
-		}
-		closedir(d);
-	}
-	rmdir(tmpdir);
-}
-
 int
 main(void)
 {
@@ -299,6 +276,6 @@ main(void)
 	test_migration_6();
 	test_busy();
 	test_wal_bounded();
-	remove_tmpdir();
+	tap_remove_dir(tmpdir);
 	return done_testing();
 }

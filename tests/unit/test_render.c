@@ -5,7 +5,6 @@
  * end-to-end harness turns into a failure); a listed template that is
  * missing or broken stops start-up.
  */
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,26 +77,6 @@ expand(const char *tpl, const char *want)
 	return ok;
 }
 
-static void
-remove_tree(void)
-{
-	DIR		*dp;
-	struct dirent	*de;
-	char		 path[512];
-
-	if ((dp = opendir(tmpdir)) != NULL) {
-		while ((de = readdir(dp)) != NULL) {
-			if (de->d_name[0] == '.')
-				continue;
-			snprintf(path, sizeof(path), "%s/%s", tmpdir,
-			    de->d_name);
-			unlink(path);
-		}
-		closedir(dp);
-	}
-	rmdir(tmpdir);
-}
-
 int
 main(void)
 {
@@ -156,7 +135,7 @@ main(void)
 	ok(stderr_has("broken.tpl does not load", &n), "and the log names "
 	    "it");
 
-	remove_tree();
+	tap_remove_dir(tmpdir);
 	unlink(errpath);
 	return done_testing();
 }
