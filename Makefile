@@ -170,6 +170,7 @@ endif
 BENCH_OUT	 = build/bench
 BENCH_REFS	 = $(BENCH_OUT)/cgi-bin/refpage.fcgi \
 		   $(BENCH_OUT)/cgi-bin/refinsert.fcgi \
+		   $(BENCH_OUT)/cgi-bin/reffloor.fcgi \
 		   $(BENCH_OUT)/bin/bench-verify $(BENCH_OUT)/bin/bench-smtp
 BENCH_MAKE	 = $(MAKE) --no-print-directory OUT=$(BENCH_OUT) \
 		   OBJ=$(BENCH_OUT)/obj
@@ -195,6 +196,15 @@ $(BENCH_OUT)/cgi-bin/refinsert.fcgi: bench/ref_insert.c
 	$(SAY) CCLD $@
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -lfcgi \
 	    $(shell pkg-config --libs sqlite3 2>/dev/null)
+
+# The memory floor maps account.fcgi's libraries: --no-as-needed keeps
+# libidn2 and libpsl, which it never calls (nor does an idle account).
+$(BENCH_OUT)/cgi-bin/reffloor.fcgi: bench/ref_floor.cc
+	@mkdir -p $(@D)
+	$(SAY) CXXLD $@
+	$(Q)$(CXX) $(ALL_CXXFLAGS) $(ALL_LDFLAGS) -o $@ $< -Wl,--no-as-needed \
+	    -lfcgi $(shell pkg-config --libs libsodium sqlite3 \
+	    libctemplate_nothreads libidn2 libpsl 2>/dev/null) -Wl,--as-needed
 
 $(BENCH_OUT)/bin/bench-verify: bench/ref_verify.c
 	@mkdir -p $(@D)
