@@ -260,8 +260,13 @@ test_wal_bounded(void)
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	ok(okall, "20,000 writes, each its own transaction");
-	/* Never starting over, it would pass 90 MiB. */
-	ok(biggest < 48L << 20, "the WAL stayed under 48 MiB (%lld KiB at "
+	/*
+	 * Never starting over, it would pass 90 MiB.  Each restart that
+	 * finds the reader still on the WAL after its 100 ms costs 1,000
+	 * frames more: 20-44 MiB measured with two other CPU-bound jobs,
+	 * and once over 48 MiB in a full `make test`.
+	 */
+	ok(biggest < 64L << 20, "the WAL stayed under 64 MiB (%lld KiB at "
 	    "most)", (long long)(biggest >> 10));
 	db_close(db);
 }
