@@ -111,8 +111,11 @@ main()
 		fprintf(stderr, "reffloor: libfcgi initialisation failed\n");
 		return 1;
 	}
+	/* The template's name as ctemplate takes it, made once. */
+	const std::string	 name(tpl);
+
 	while (FCGX_Accept_r(&fr) >= 0)
-		floor_answer(&fr, tpl, n++);
+		floor_answer(&fr, name, n++);
 	FCGX_Finish_r(&fr);
 	return 0;
 }
