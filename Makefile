@@ -27,7 +27,7 @@ Q		 =
 SAY		 = @:
 endif
 
-PKGS		 = libsodium sqlite3 libctemplate_nothreads libesmtp-1.0 \
+PKGS		 = libsodium sqlite3 libctemplate_nothreads libesmtp-1.0 openssl \
 		   liboath libqrencode libidn2 libpsl
 PKG_CFLAGS	:= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS	:= $(shell pkg-config --libs $(PKGS) 2>/dev/null)

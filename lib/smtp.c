@@ -9,8 +9,10 @@
  * libESMTP reports at three levels and each may be missing: the session
  * (smtp_start_session), the envelope (MAIL FROM and each RCPT TO) and
  * the transfer (the answer to the end of DATA).  A mail counts as sent
- * only when the recipient and the transfer both say 2xx.
+ * only when the recipient and the transfer both say 2xx.  STARTTLS
+ * goes through smtp_tls.c, which mends two defects of libESMTP 1.1.
  */
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,15 +21,14 @@
 
 #include <sodium.h>
 
-/* auth-client.h first, or libesmtp.h hides smtp_auth_set_context(). */
-#include <auth-client.h>
-#include <libesmtp.h>
-
 #include "buf.h"
 #include "config.h"
 #include "log.h"
 #include "mailer.h"
 #include "mailfmt.h"
+/* Includes auth-client.h before libesmtp.h, or libesmtp.h hides
+ * smtp_auth_set_context(). */
+#include "smtp_tls.h"
 
 /*
  * Each protocol step may take this long.  RFC 5321 asks for minutes,
@@ -44,6 +45,7 @@ struct smtp_state {
 	int		 auth_pending;	/* AUTH sent, no final answer yet */
 	int		 authenticated;
 	int		 event;		/* a TLS or extension event, or -1 */
+	char		 tls_error[128]; /* why smtp_tls_settle() failed */
 };
 
 static void
@@ -51,21 +53,6 @@ smtp_seterr(char *err, size_t errsz, const char *reason)
 {
 	if (errsz > 0)
 		snprintf(err, errsz, "%s", reason);
-}
-
-/*
- * OpenSSL asks for a password when a client key is encrypted; with no
- * callback it would prompt on the terminal and hang the mailer.  There
- * is no such password, so refuse.
- */
-static int
-smtp_tls_password(char *buf, int buflen, int rwflag, void *arg)
-{
-	(void)buf;
-	(void)buflen;
-	(void)rwflag;
-	(void)arg;
-	return 0;
 }
 
 static int
@@ -116,15 +103,25 @@ smtp_monitor(const char *buf, int buflen, int writing, void *arg)
 /*
  * Remember why a session may end early (STARTTLS required but not
  * offered, a certificate that does not verify).  Events that pass an
- * "ok" flag are left at libESMTP's refusing default.
+ * "ok" flag are left at libESMTP's refusing default.  A good handshake
+ * is settled before libESMTP sends anything over it (smtp_tls.c).
  */
 static void
 smtp_event(smtp_session_t session, int event, void *arg, ...)
 {
 	struct smtp_state	*st = arg;
+	va_list			 ap;
+	struct ssl_st		*ssl;
 
 	(void)session;
 	switch (event) {
+	case SMTP_EV_STARTTLS_OK:
+		va_start(ap, arg);
+		ssl = va_arg(ap, struct ssl_st *);
+		va_end(ap);
+		(void)smtp_tls_settle(ssl, SMTP_TIMEOUT_MS, st->tls_error,
+		    sizeof(st->tls_error));
+		break;
 	case SMTP_EV_EXTNA_STARTTLS:
 	case SMTP_EV_INVALID_PEER_CERTIFICATE:
 	case SMTP_EV_NO_PEER_CERTIFICATE:
@@ -238,6 +235,8 @@ smtp_outcome(smtp_message_t msg, smtp_recipient_t rcpt, int session_ok,
 		smtp_status_reason("DATA", ts, err, errsz);
 	else if (st->event != -1)
 		smtp_seterr(err, errsz, smtp_event_reason(st->event));
+	else if (st->tls_error[0] != '\0')
+		smtp_seterr(err, errsz, st->tls_error);
 	else if (!session_ok || smtp_errno() != 0) {
 		/*
 		 * Connection refused, timeout, dropped connection, or a
@@ -352,8 +351,10 @@ smtp_send(const struct config *cfg, const char *password, const char *to,
 		break;
 	}
 	smtp_starttls_enable(session, tls);
-	/* Global in libESMTP, and read when its TLS context is first made. */
-	smtp_starttls_set_password_cb(smtp_tls_password, NULL);
+	if (tls != Starttls_DISABLED && !smtp_tls_attach(session)) {
+		smtp_seterr(err, errsz, "cannot set up TLS");
+		goto out;
+	}
 	smtp_set_eventcb(session, smtp_event, &st);
 	smtp_set_monitorcb(session, smtp_monitor, &st, 0);
 
@@ -375,7 +376,9 @@ smtp_send(const struct config *cfg, const char *password, const char *to,
 	}
 
 	/* text must stay alive until this returns: libESMTP reads it
-	 * through the callback and does not copy it. */
+	 * through the callback and does not copy it.  An error left in
+	 * OpenSSL's queue would turn its next "want read" into a failure. */
+	smtp_tls_clear_errors();
 	ok = smtp_start_session(session);
 	res = smtp_outcome(msg, rcpt, ok, &st, want_auth, err, errsz);
 out:

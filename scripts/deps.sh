@@ -34,7 +34,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 BUILD="gcc g++ make pkg-config libfcgi-dev libsodium-dev libsqlite3-dev
 	libctemplate-dev libesmtp-dev liboath-dev libqrencode-dev libidn2-dev
-	libpsl-dev publicsuffix libzxcvbn-dev"
+	libpsl-dev publicsuffix libzxcvbn-dev libssl-dev"
 RUN="$BUILD lighttpd python3-aiosmtpd sqlite3"
 # perl for prove(1); python3 is Debian's /usr/bin/python3 (the SMTP sink).
 # dnsmasq-base: a real DNS server for the domain-ownership tests.

@@ -29,7 +29,7 @@ work=tests/fuzz/corpus-work
 if [ -z "${FUZZ_LIBS:-}" ]; then
 	# The same list as the Makefile's LIBS, for a run by hand.
 	FUZZ_LIBS="$(pkg-config --libs libsodium sqlite3 \
-	    libctemplate_nothreads libesmtp-1.0 liboath libqrencode libidn2 \
+	    libctemplate_nothreads libesmtp-1.0 openssl liboath libqrencode libidn2 \
 	    libpsl) -lfcgi -lzxcvbn -lresolv -lm"
 fi
 
