@@ -228,6 +228,8 @@ prove_collect(struct req *r, const struct account *a, struct proofs *ps)
 	int		 match, ok = 1;
 
 	memset(ps, 0, sizeof(*ps));
+	for (i = 0; i < PROVE_MAX_CODES; i++)
+		ps->p[i].since = r->now;
 	for (i = 0; i < r->http.body.n && ok; i++) {
 		if (strcmp(r->http.body.f[i].name, "code") != 0)
 			continue;
@@ -472,7 +474,7 @@ prove_post(struct req *r)
 	}
 	if (!db_begin(db) || !prove_collect(r, &a, &ps))
 		goto fail;
-	v = policy_r3(ps.p, ps.n, a.totp_enabled_at != 0);
+	v = policy_r3(ps.p, ps.n, a.totp_enabled_at != 0, r->now, 0, NULL);
 	if (v != R3_OK || weak) {
 		/* Refused: nothing it matched is used up, but the try counts. */
 		db_rollback(db);

@@ -1,6 +1,7 @@
 /*
- * policy.c: the rules as plain functions.  Every page that lets an
- * address or a domain in asks here, so the rule is written once.
+ * policy.c: the rules as plain functions (policy.h says which).  Each
+ * is short on purpose: the flows gather facts from the database, and a
+ * reader checks the rule itself here, in one place.
  */
 #include <string.h>
 
@@ -43,6 +44,44 @@ policy_r1_domain(const char *dom_reg, const char *const *addrs,
 	return R1_ALLOWED;
 }
 
+/* ------------------------------------------------------------------ */
+/* R2                                                                 */
+
+enum removal_verdict
+policy_contact_removal(const struct ways *w, int verified, int is_phone)
+{
+	/* Unverified contacts are no way in: they may always go. */
+	if (!verified)
+		return REMOVAL_OK;
+	if (w->verified_contacts <= 1)
+		return REMOVAL_LAST_WAY;
+	if (is_phone && w->twofa && w->sms && w->verified_phones <= 1)
+		return REMOVAL_TWOFA_PHONE;
+	return REMOVAL_OK;
+}
+
+enum twofa_enable_verdict
+policy_twofa_enable(const struct ways *w)
+{
+	/* Whoever loses the authenticator needs another way back in. */
+	if (w->sms)
+		return w->verified_phones > 0 ? TWOFA_ENABLE_OK :
+		    TWOFA_ENABLE_NEED_PHONE;
+	return w->recovery_code ? TWOFA_ENABLE_OK : TWOFA_ENABLE_NEED_CODE;
+}
+
+/* ------------------------------------------------------------------ */
+/* R9                                                                 */
+
+int
+policy_way_mature(int64_t since, int64_t now, int64_t delay)
+{
+	return since != 0 && now - since >= delay;
+}
+
+/* ------------------------------------------------------------------ */
+/* R3                                                                 */
+
 static int
 proof_same(const struct proof *a, const struct proof *b)
 {
@@ -52,15 +91,19 @@ proof_same(const struct proof *a, const struct proof *b)
 	    a->channel == b->channel;
 }
 
-enum r3_verdict
-policy_r3(const struct proof *p, size_t n, int twofa)
+/* R3 over the proofs whose ways are old enough at time at. */
+static enum r3_verdict
+r3_at(const struct proof *p, size_t n, int twofa, int64_t at, int64_t delay)
 {
 	size_t	 i, j, distinct = 0;
 	int	 non_email = 0, dup;
 
 	for (i = 0; i < n; i++) {
+		if (!policy_way_mature(p[i].since, at, delay))
+			continue;
 		for (dup = 0, j = 0; j < i && !dup; j++)
-			dup = proof_same(&p[i], &p[j]);
+			dup = policy_way_mature(p[j].since, at, delay) &&
+			    proof_same(&p[i], &p[j]);
 		if (dup)
 			continue;
 		distinct++;
@@ -77,4 +120,208 @@ policy_r3(const struct proof *p, size_t n, int twofa)
 	if (!non_email)
 		return R3_NEED_NON_EMAIL;
 	return R3_OK;
+}
+
+enum r3_verdict
+policy_r3(const struct proof *p, size_t n, int twofa, int64_t now,
+    int64_t delay, int64_t *usable_from)
+{
+	enum r3_verdict	 later;
+	int64_t		 t, best = 0;
+	size_t		 i;
+
+	if (usable_from != NULL)
+		*usable_from = 0;
+	if (r3_at(p, n, twofa, now, delay) == R3_OK)
+		return R3_OK;
+	/* Would they do if every way were old enough?  If not, say what
+	 * is missing; if so, when the first set of them will be. */
+	if ((later = r3_at(p, n, twofa, INT64_MAX, 0)) != R3_OK)
+		return later;
+	for (i = 0; i < n; i++) {
+		t = p[i].since + delay;
+		if (t > now && (best == 0 || t < best) &&
+		    r3_at(p, n, twofa, t, delay) == R3_OK)
+			best = t;
+	}
+	if (usable_from != NULL)
+		*usable_from = best;
+	return R3_TOO_NEW;
+}
+
+enum reset_try_verdict
+policy_reset_try(enum r3_verdict v, size_t wrong)
+{
+	if (v == R3_OK)
+		return TRY_ACCEPT;
+	/* Only a guess that missed costs a try: a right code never does. */
+	return wrong > 0 ? TRY_FAILED : TRY_NOT_ENOUGH;
+}
+
+int
+policy_reset_checks_totp(size_t other_proofs)
+{
+	return other_proofs > 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* R4                                                                 */
+
+/* Did this channel serve as a proof of the reset? */
+static int
+channel_proved(const struct channel_facts *ch, const struct proof *p,
+    size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (p[i].kind == PROOF_EMAIL && p[i].channel == ch->contact_id)
+			return 1;
+		if (p[i].kind == PROOF_KIT && ch->contact_id != 0)
+			return 1;
+	}
+	return 0;
+}
+
+struct reset_links
+policy_reset_links(const struct channel_facts *ch, const struct proof *p,
+    size_t n, int64_t now, int64_t delay)
+{
+	struct reset_links	 l;
+	int			 mature;
+
+	mature = policy_way_mature(ch->since, now, delay);
+	l.reject = mature;
+	l.confirm = mature && !ch->is_phone && !channel_proved(ch, p, n);
+	return l;
+}
+
+int
+policy_reset_code_to(const struct channel_facts *ch, int64_t now,
+    int64_t delay)
+{
+	return policy_way_mature(ch->since, now, delay);
+}
+
+int
+policy_reset_clears_twofa(const struct proof *p, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (p[i].kind == PROOF_TOTP)
+			return 0;
+	return 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* R8                                                                 */
+
+int
+policy_needs_proof(enum action a)
+{
+	switch (a) {
+	case ACTION_CONTACT_ADD:
+	case ACTION_CONTACT_REMOVE:
+	case ACTION_RECOVERY_CODE:
+	case ACTION_KIT:
+	case ACTION_TWOFA_ON:
+	case ACTION_TWOFA_OFF:
+	case ACTION_EMAIL_CHANGE:
+	case ACTION_PASSWORD_CHANGE:
+	case ACTION_END_SESSIONS:
+	case ACTION_ACCOUNT_DELETE:
+	case ACTION_ACCOUNT_EXPORT:
+		return 1;
+	case ACTION_CONTACT_VERIFY:
+	case ACTION_DOMAIN:
+	case ACTION_LOGOUT:
+		break;
+	}
+	return 0;
+}
+
+enum proof_verdict
+policy_proof(int password_typed, int password_right, int twofa,
+    enum typed_code code, int recent_code)
+{
+	if (!password_typed)
+		return PROOF_NEED_PASSWORD;
+	if (!password_right)
+		return PROOF_BAD_PASSWORD;
+	if (!twofa)
+		return PROOF_OK;
+	switch (code) {
+	case CODE_RIGHT:
+		return PROOF_OK;
+	case CODE_ABSENT:
+		return recent_code ? PROOF_OK : PROOF_NEED_CODE;
+	case CODE_USED:
+		return PROOF_CODE_USED;
+	case CODE_LOCKED:
+		return PROOF_CODE_LOCKED;
+	case CODE_WRONG:
+		break;
+	}
+	return PROOF_BAD_CODE;
+}
+
+int
+policy_code_recent(int64_t twofa_at, int64_t now, int64_t recent)
+{
+	return recent > 0 && twofa_at != 0 && now - twofa_at <= recent;
+}
+
+enum session_reset_verdict
+policy_session_reset(int confirm, int64_t session_at, int64_t reset_at,
+    int64_t totp_since, enum typed_code code, int password_right,
+    int64_t now, int64_t delay)
+{
+	/* A session that began after the reset may be the attacker's. */
+	if (session_at > reset_at)
+		return SESSION_RESET_NOT_OLDER;
+	if (confirm && totp_since == 0)
+		return SESSION_RESET_MAILED_ONLY;
+	if (!confirm && password_right)
+		return SESSION_RESET_OK;
+	if (code != CODE_RIGHT)
+		return SESSION_RESET_NEED_PROOF;
+	return policy_way_mature(totp_since, now, delay) ? SESSION_RESET_OK :
+	    SESSION_RESET_TOO_NEW;
+}
+
+/* ------------------------------------------------------------------ */
+/* Counting failures                                                  */
+
+int
+policy_totp_closed(int failures)
+{
+	return failures >= TOTP_FAILS;
+}
+
+int
+policy_login_closed(int failures)
+{
+	return failures >= LOGIN_FAILS;
+}
+
+enum fail_bucket
+policy_fail_bucket(int known_device)
+{
+	return known_device ? BUCKET_DEVICE : BUCKET_STRANGERS;
+}
+
+/* ------------------------------------------------------------------ */
+/* R5                                                                 */
+
+int
+policy_revert_voids(int64_t used_seq, int64_t other_seq)
+{
+	return other_seq > used_seq;
+}
+
+int
+policy_claim_beats(int64_t holder_verified_at)
+{
+	return holder_verified_at == 0;
 }
