@@ -113,7 +113,7 @@ cmd_init(const struct config *cfg)
 	}
 	if ((db = db_open(cfg->database, 1)) == NULL)
 		return EX_FAIL;
-	ok = db_migrate(db);
+	ok = db_protect_files(db) && db_migrate(db);
 	db_close(db);
 	if (!ok)
 		return EX_FAIL;
@@ -130,7 +130,8 @@ cmd_migrate(const struct config *cfg)
 
 	if ((db = db_open(cfg->database, 0)) == NULL)
 		return EX_FAIL;
-	ok = db_migrate(db);
+	/* An upgrade runs this: it closes a database made before 0600. */
+	ok = db_protect_files(db) && db_migrate(db);
 	db_close(db);
 	return ok ? EX_OK : EX_FAIL;
 }
