@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "postern.h"
 #include "domains.h"
 #include "onetime.h"
@@ -69,6 +71,24 @@ load_config(const char *path, struct config *cfg)
 		return 0;
 	}
 	return 1;
+}
+
+/*
+ * The outbox seals what it queues under a subkey of secret_key_file and
+ * refuses to queue without it: commands that may queue mail, or deliver
+ * it, load the key first.
+ */
+static int
+load_outbox_key(const struct config *cfg)
+{
+	unsigned char	 master[KEY_BYTES];
+	int		 ok;
+
+	if (!key_load(cfg->secret_key_file, master))
+		return 0;
+	ok = outbox_key_set(master);
+	sodium_memzero(master, sizeof(master));
+	return ok;
 }
 
 /* Open the database, which must be at the schema version we know. */
@@ -441,6 +461,12 @@ main(int argc, char **argv)
 	if (!crypto_init()) {
 		config_free(&cfg);
 		return EX_FAIL;
+	}
+	if ((strcmp(cmd, "mailer") == 0 || strcmp(cmd, "domain") == 0 ||
+	    strcmp(cmd, "lock") == 0 || strcmp(cmd, "unlock") == 0) &&
+	    !load_outbox_key(&cfg)) {
+		config_free(&cfg);
+		return EX_CONFIG;
 	}
 	if (strcmp(cmd, "check-config") == 0) {
 		printf("%s: ok\n", path);

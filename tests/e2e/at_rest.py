@@ -12,6 +12,11 @@ file, can learn from Postern's files.
 - A database left open to others by an older version (0644) is reported
   by every program and closed by `postern migrate`, which an upgrade
   runs; the group keeps what the hoster gave it.
+- A queued mail's body is sealed: while it waits, the bytes of the
+  database and its WAL hold neither its link nor its code, and the mail
+  still arrives intact and works.  A sealed body moved onto another
+  recipient's row goes to nobody; a row queued in clear before the
+  upgrade is still delivered.
 """
 
 import contextlib
@@ -21,9 +26,11 @@ import shutil
 import stat
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Stack, Tap  # noqa: E402
+from harness import (DEFAULT_PASSWORD, Stack, Tap, code_in,  # noqa: E402
+                     contact_id_of, db_write)
 
 tap = Tap()
 
@@ -54,6 +61,17 @@ def key_mode(stack):
     if not os.path.exists(path):
         path = os.path.join(os.path.dirname(stack.db_path), 'secret.key')
     return '%04o' % stat.S_IMODE(os.stat(path).st_mode)
+
+
+def file_bytes(stack):
+    """The database and its WAL as a copier would get them."""
+    data = b''
+    for name in DB_FILES[:2]:
+        path = os.path.join(os.path.dirname(stack.db_path), name)
+        with contextlib.suppress(FileNotFoundError):
+            with open(path, 'rb') as f:
+                data += f.read()
+    return data
 
 
 def traffic(stack, username):
@@ -130,9 +148,95 @@ def shared_group_modes():
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def sealed_outbox():
+    with Stack() as stack:
+        with tap.story('A signup link waits sealed, and arrives intact'):
+            c = stack.client()
+            c.get('/signup')
+            r = c.post('/signup', {'username': 'carol',
+                                   'email': 'carol@example.org',
+                                   'password': DEFAULT_PASSWORD})
+            tap.is_(r.status, 303, 'the signup is accepted')
+            tap.is_(stack.sql('SELECT body FROM outbox'), [('',)],
+                    'the outbox row keeps no body in clear')
+            copied = file_bytes(stack)
+            r = stack.mailer_once()
+            tap.is_(r.returncode, 0, 'the mailer delivers')
+            mails = stack.mails_to('carol@example.org')
+            link = stack.link_in(mails[-1], '/verify?t=') if mails else None
+            tap.ok(link, 'the mail has its link')
+            token = link.split('t=', 1)[1] if link else 'no token'
+            tap.ok(token.encode() not in copied and b'verify?t=' not in
+                   copied, 'the copied database and WAL held neither the '
+                   'token nor the link while the mail waited')
+            c.get('/verify?t=' + token)
+            r = c.post('/verify', {'t': token})
+            tap.is_(r.status, 303, 'the link from the mail works')
+
+        with tap.story('A code for a new recipient address waits sealed, '
+                       'and arrives intact'):
+            c.get('/login')
+            c.post('/login', {'username': 'carol',
+                              'password': DEFAULT_PASSWORD})
+            c.get('/contacts')
+            r = c.post('/contacts', {'kind': 'email',
+                                     'value': 'carol@backup.example'})
+            tap.is_(r.status, 303, 'the address is added, pending')
+            copied = file_bytes(stack)
+            stack.mailer_once()
+            mails = stack.mails_to('carol@backup.example')
+            code = code_in(mails[-1].body) if mails else None
+            tap.like(code or '', r'^\d{8}$', 'the mail has its code')
+            tap.ok(code and code.encode() not in copied, 'the copied '
+                   'database and WAL did not hold it')
+            r = c.post('/contacts/verify', {
+                'id': contact_id_of(stack, 'carol', 'carol@backup.example'),
+                'code': code})
+            tap.is_(r.status, 303, 'the code from the mail verifies the '
+                    'address')
+
+        with tap.story('A sealed body moved to another recipient goes to '
+                       'nobody'):
+            d = stack.client()
+            d.get('/signup')
+            d.post('/signup', {'username': 'dan', 'email': 'dan@example.org',
+                               'password': DEFAULT_PASSWORD})
+            tap.is_(db_write(stack, "UPDATE outbox SET recipient = "
+                             "'mallory@evil.example' WHERE recipient = "
+                             "'dan@example.org'"), 1,
+                    'someone who can write the database redirects the mail')
+            r = stack.mailer_once()
+            tap.is_(stack.mails_to('mallory@evil.example'), [],
+                    'Mallory receives nothing')
+            tap.is_(r.returncode, 1, 'postern mailer --once reports a '
+                    'message given up')
+            rows = stack.sql("SELECT status, last_error FROM outbox WHERE "
+                             "recipient = 'mallory@evil.example'")
+            tap.is_([s for s, _e in rows], ['failed'], 'the row failed')
+            tap.like(rows[0][1] if rows else '', r'does not open',
+                     'and says why')
+
+        with tap.story('A mail queued in clear before the upgrade is still '
+                       'delivered'):
+            now = int(time.time())
+            db_write(stack, "INSERT INTO outbox (kind, recipient, subject, "
+                     "body, created_at, next_at) VALUES ('mail', ?, ?, ?, "
+                     "?, ?)", 'erin@example.org', 'Queued before',
+                     'Your code:\n\n24681357\n', now, now)
+            r = stack.mailer_once()
+            tap.is_(r.returncode, 0, 'the mailer delivers it')
+            mails = stack.mails_to('erin@example.org')
+            tap.is_([code_in(m.body) for m in mails], ['24681357'],
+                    'with its body as it was queued')
+            tap.is_(stack.sql("SELECT status, body FROM outbox WHERE "
+                              "recipient = 'erin@example.org'"),
+                    [('sent', '')], 'and its body is blanked once sent')
+
+
 def main():
     private_modes()
     shared_group_modes()
+    sealed_outbox()
 
 
 tap.run(main)
