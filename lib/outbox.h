@@ -20,7 +20,7 @@ struct outbox_item {
 	enum outbox_kind kind;
 	char	*recipient;
 	char	*subject;	/* NULL for SMS */
-	char	*body;		/* NULL until outbox_open() */
+	char	*body;		/* set by outbox_open(), or at once in clear */
 	unsigned char *sealed;	/* NULL for a row queued in clear */
 	size_t	 sealed_len;
 	int	 attempts;
