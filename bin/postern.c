@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "postern.h"
 #include "domains.h"
 #include "onetime.h"
@@ -71,6 +73,24 @@ load_config(const char *path, struct config *cfg)
 	return 1;
 }
 
+/*
+ * The outbox seals what it queues under a subkey of secret_key_file and
+ * refuses to queue without it: commands that may queue mail, or deliver
+ * it, load the key first.
+ */
+static int
+load_outbox_key(const struct config *cfg)
+{
+	unsigned char	 master[KEY_BYTES];
+	int		 ok;
+
+	if (!key_load(cfg->secret_key_file, master))
+		return 0;
+	ok = outbox_key_set(master);
+	sodium_memzero(master, sizeof(master));
+	return ok;
+}
+
 /* Open the database, which must be at the schema version we know. */
 static struct db *
 open_db(const struct config *cfg, int *rc)
@@ -113,7 +133,7 @@ cmd_init(const struct config *cfg)
 	}
 	if ((db = db_open(cfg->database, 1)) == NULL)
 		return EX_FAIL;
-	ok = db_migrate(db);
+	ok = db_protect_files(db) && db_migrate(db);
 	db_close(db);
 	if (!ok)
 		return EX_FAIL;
@@ -130,7 +150,8 @@ cmd_migrate(const struct config *cfg)
 
 	if ((db = db_open(cfg->database, 0)) == NULL)
 		return EX_FAIL;
-	ok = db_migrate(db);
+	/* An upgrade runs this: it closes a database made before 0600. */
+	ok = db_protect_files(db) && db_migrate(db);
 	db_close(db);
 	return ok ? EX_OK : EX_FAIL;
 }
@@ -440,6 +461,12 @@ main(int argc, char **argv)
 	if (!crypto_init()) {
 		config_free(&cfg);
 		return EX_FAIL;
+	}
+	if ((strcmp(cmd, "mailer") == 0 || strcmp(cmd, "domain") == 0 ||
+	    strcmp(cmd, "lock") == 0 || strcmp(cmd, "unlock") == 0) &&
+	    !load_outbox_key(&cfg)) {
+		config_free(&cfg);
+		return EX_CONFIG;
 	}
 	if (strcmp(cmd, "check-config") == 0) {
 		printf("%s: ok\n", path);

@@ -23,6 +23,7 @@
 #include "app.h"
 #include "db.h"
 #include "log.h"
+#include "outbox.h"
 #include "render.h"
 #include "reset.h"
 
@@ -452,7 +453,8 @@ app_start(struct app *app, const struct program *prog)
 		return EX_CONFIG;
 	if (!key_derive(master, KEY_ID_CSRF, app->csrf_key) ||
 	    !key_derive(master, KEY_ID_TOTP, app->totp_key) ||
-	    !key_derive(master, KEY_ID_CODES, app->codes_key))
+	    !key_derive(master, KEY_ID_CODES, app->codes_key) ||
+	    !outbox_key_set(master))
 		return EX_SOFTWARE;
 	sodium_memzero(master, sizeof(master));
 	if (!render_init(app->cfg.templates, prog->templates))

@@ -250,3 +250,33 @@ key_derive(const unsigned char master[KEY_BYTES], uint64_t id,
 	return crypto_kdf_derive_from_key(out, KEY_BYTES, id, "postern_",
 	    master) == 0;
 }
+
+#define SEAL_NONCE	crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+
+_Static_assert(SEAL_OVERHEAD == SEAL_NONCE +
+    crypto_aead_xchacha20poly1305_ietf_ABYTES, "SEAL_OVERHEAD");
+
+int
+secret_seal(const unsigned char key[KEY_BYTES], const unsigned char *ad,
+    size_t adlen, const unsigned char *msg, size_t len, unsigned char *out)
+{
+	/* A random 24-byte nonce never repeats in practice, so one key can
+	 * seal any number of messages. */
+	randombytes_buf(out, SEAL_NONCE);
+	return crypto_aead_xchacha20poly1305_ietf_encrypt(out + SEAL_NONCE,
+	    NULL, msg, len, ad, adlen, NULL, out, key) == 0;
+}
+
+int
+secret_open(const unsigned char key[KEY_BYTES], const unsigned char *ad,
+    size_t adlen, const unsigned char *in, size_t inlen, unsigned char *out)
+{
+	if (inlen < SEAL_OVERHEAD)
+		return 0;
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(out, NULL, NULL,
+	    in + SEAL_NONCE, inlen - SEAL_NONCE, ad, adlen, in, key) != 0) {
+		sodium_memzero(out, inlen - SEAL_OVERHEAD);
+		return 0;
+	}
+	return 1;
+}

@@ -50,9 +50,25 @@ int	 key_create(const char *path);
 #define KEY_ID_CSRF	1	/* CSRF tokens */
 #define KEY_ID_TOTP	2	/* sealed TOTP secrets */
 #define KEY_ID_CODES	3	/* hashes of one-time codes */
+#define KEY_ID_OUTBOX	4	/* sealed bodies of queued mail and SMS */
 
 /* The subkey for purpose id of the master key. */
 int	 key_derive(const unsigned char master[KEY_BYTES], uint64_t id,
 	    unsigned char out[KEY_BYTES]);
+
+/*
+ * Encryption at rest: XChaCha20-Poly1305 under key with a random nonce,
+ * bound to the associated data ad (what the sealed bytes belong to).
+ * out receives nonce || ciphertext || tag, len + SEAL_OVERHEAD bytes.
+ * secret_open() takes that back to its inlen - SEAL_OVERHEAD bytes; 0
+ * when the key or ad is another or a byte was changed (out is zeroed).
+ */
+#define SEAL_OVERHEAD	40	/* 24-byte nonce, 16-byte tag */
+int	 secret_seal(const unsigned char key[KEY_BYTES],
+	    const unsigned char *ad, size_t adlen, const unsigned char *msg,
+	    size_t len, unsigned char *out);
+int	 secret_open(const unsigned char key[KEY_BYTES],
+	    const unsigned char *ad, size_t adlen, const unsigned char *in,
+	    size_t inlen, unsigned char *out);
 
 #endif /* !POSTERN_CRYPTO_H */

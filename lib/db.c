@@ -9,12 +9,18 @@
  * transactions: a deferred one that reads and then writes would fail at
  * once with SQLITE_BUSY_SNAPSHOT whatever busy_timeout says.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -257,6 +263,15 @@ static const char *const migrations[] = {
 	"ALTER TABLE events_v6 RENAME TO events;"
 	"CREATE TRIGGER accounts_delete_events AFTER DELETE ON accounts"
 	"  BEGIN DELETE FROM events WHERE account_id = old.id; END;",
+
+	/*
+	 * 7: queued bodies sealed under a key that lives outside the
+	 * database (outbox.c), so a copy of the file holds no live code or
+	 * link.  A sealed row keeps '' in body.  Rows queued before this
+	 * version keep their body in clear (sealed NULL): the mailer sends
+	 * them as they are and blanks them, as it always did.
+	 */
+	"ALTER TABLE outbox ADD COLUMN sealed BLOB;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -364,14 +379,113 @@ db_hook(struct db *db)
 	sqlite3_wal_hook(db->h, db_wal_grown, db);
 }
 
+/*
+ * Who may read the database: it holds password hashes, addresses and
+ * IP addresses, and no file of it ever has a bit for others.  A new
+ * database is 0600, or 0660 when its folder is set-group-ID: that is
+ * the shared-group set-up of postern-mailer.service (`install -d -m
+ * 2770`), where the web server's user and the mailer's both write
+ * through the folder's group, which new files inherit.  SQLite gives
+ * the -wal, -shm and -journal files the main file's mode (and, run as
+ * root, its owner), so the main file decides for all of them.
+ */
+static mode_t
+db_new_mode(const char *path)
+{
+	char		 dir[PATH_MAX];
+	const char	*slash;
+	struct stat	 st;
+
+	if ((slash = strrchr(path, '/')) == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 :
+		    (int)(slash - path), path);
+	if (stat(dir, &st) == 0 && (st.st_mode & S_ISGID))
+		return 0660;
+	return 0600;
+}
+
+/* Make the empty main file with db_new_mode(); an existing one stays. */
+static int
+db_create_file(const char *path)
+{
+	mode_t	 mode = db_new_mode(path);
+	int	 fd;
+
+	if ((fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
+	    mode)) == -1) {
+		if (errno == EEXIST)
+			return 1;
+		log_err("database: %s: %s", path, strerror(errno));
+		return 0;
+	}
+	/* The umask must not take the bits the shared group needs. */
+	if (fchmod(fd, mode) == -1) {
+		log_err("database: %s: %s", path, strerror(errno));
+		close(fd);
+		return 0;
+	}
+	return close(fd) == 0;
+}
+
+/* A database that others can read was made before the rule above. */
+static void
+db_check_mode(const char *path)
+{
+	struct stat	 st;
+
+	if (stat(path, &st) == 0 && (st.st_mode & 0007))
+		log_warn("database: %s is open to other users (mode %04o): "
+		    "run `postern migrate` to close it", path,
+		    (unsigned int)(st.st_mode & 07777));
+}
+
+int
+db_protect_files(struct db *db)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm",
+	    "-journal" };
+	char		 path[PATH_MAX];
+	struct stat	 st;
+	size_t		 i;
+	mode_t		 mode;
+
+	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		if ((size_t)snprintf(path, sizeof(path), "%s%s", db->path,
+		    suffixes[i]) >= sizeof(path))
+			return 0;
+		if (stat(path, &st) == -1) {
+			if (errno == ENOENT)
+				continue;
+			log_err("database: %s: %s", path, strerror(errno));
+			return 0;
+		}
+		if ((st.st_mode & 0007) == 0)
+			continue;
+		/* Only others lose access: the group is the hoster's. */
+		mode = st.st_mode & 0770;
+		if (chmod(path, mode) == -1) {
+			log_err("database: %s: %s", path, strerror(errno));
+			return 0;
+		}
+		log_info("database: %s was open to other users: mode %04o "
+		    "now", path, (unsigned int)mode);
+	}
+	return 1;
+}
+
 struct db *
 db_open(const char *path, int create)
 {
 	struct db	*db;
 	int		 flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 
-	if (create)
+	if (create) {
+		if (!db_create_file(path))
+			return NULL;
 		flags |= SQLITE_OPEN_CREATE;
+	}
 	static int	 configured;
 
 	/*
@@ -405,6 +519,7 @@ db_open(const char *path, int create)
 		log_err("database: %s is read-only for this process: writes "
 		    "fail until its owner and mode (and those of its -wal and "
 		    "-shm files and folder) allow writing", path);
+	db_check_mode(path);
 	sqlite3_extended_result_codes(db->h, 1);
 	db_hook(db);
 	/* foreign_keys is per connection and ignored inside a transaction. */

@@ -9,9 +9,13 @@
 struct db;
 
 /* Open (and with create, make) the database; sets WAL, busy_timeout,
- * foreign keys.  Does not migrate. */
+ * foreign keys.  Does not migrate.  Logs a warning when others may read
+ * the file. */
 struct db	*db_open(const char *path, int create);
 void		 db_close(struct db *);
+/* Take every bit for others off the database's files (-wal, -shm too);
+ * new files never get one (db.c says what they get). */
+int		 db_protect_files(struct db *);
 /* Is the connection writable?  SQLite opens a read-only file read-only. */
 int		 db_writable(struct db *);
 /* Open the connection again, if the file is writable now. */

@@ -18,7 +18,10 @@
 #include "dns.h"
 #include "log.h"
 
-#define DNS_ANSWER_MAX	4096
+/* Most answers fit the first buffer; no DNS message exceeds the second
+ * (its length over TCP is 16 bits). */
+#define DNS_ANSWER_FIRST	4096
+#define DNS_ANSWER_MAX		65535
 
 /* Point the resolver at server ("host", "host:port", "[v6]:port"). */
 static int
@@ -94,12 +97,38 @@ dns_answer_has(const unsigned char *ans, int len, const char *want)
 	return 0;
 }
 
+/*
+ * res_nquery() into a buffer that grows once to the answer's size.  It
+ * returns the length of the whole answer even when it cut the answer to
+ * fit the buffer (10,248 for 4,096 bytes was seen), so the length is
+ * clamped to the buffer: the parser must never read past it.  -1 when
+ * there is no answer; *ans is the caller's to free either way.
+ */
+static int
+dns_query(res_state rs, const char *name, unsigned char **ans)
+{
+	unsigned char	*bigger;
+	int		 size = DNS_ANSWER_FIRST, len;
+
+	if ((*ans = malloc((size_t)size)) == NULL)
+		return -1;
+	len = res_nquery(rs, name, ns_c_in, ns_t_txt, *ans, size);
+	if (len > size) {
+		size = len < DNS_ANSWER_MAX ? len : DNS_ANSWER_MAX;
+		if ((bigger = realloc(*ans, (size_t)size)) == NULL)
+			return -1;
+		*ans = bigger;
+		len = res_nquery(rs, name, ns_c_in, ns_t_txt, *ans, size);
+	}
+	return len < size ? len : size;
+}
+
 int
 dns_txt_has(const char *server, const char *name, const char *want,
     int *found)
 {
 	struct __res_state	 rs;
-	unsigned char		*ans;
+	unsigned char		*ans = NULL;
 	int			 len, ok = 0;
 
 	*found = 0;
@@ -113,9 +142,7 @@ dns_txt_has(const char *server, const char *name, const char *want,
 	rs.retry = 2;
 	if (server != NULL && !dns_use_server(&rs, server))
 		goto out;
-	if ((ans = malloc(DNS_ANSWER_MAX)) == NULL)
-		goto out;
-	len = res_nquery(&rs, name, ns_c_in, ns_t_txt, ans, DNS_ANSWER_MAX);
+	len = dns_query(&rs, name, &ans);
 	if (len < 0) {
 		/* NXDOMAIN and NODATA are answers: the record is not there. */
 		ok = rs.res_h_errno == HOST_NOT_FOUND ||
@@ -126,8 +153,8 @@ dns_txt_has(const char *server, const char *name, const char *want,
 		*found = dns_answer_has(ans, len, want);
 		ok = 1;
 	}
-	free(ans);
 out:
+	free(ans);
 	res_nclose(&rs);
 	return ok;
 }

@@ -420,7 +420,13 @@ mailer_run_once(const struct config *cfg, struct db *db, int64_t now,
 		if (it.id == 0)
 			break;
 		err[0] = '\0';
-		if (it.kind == OUTBOX_MAIL)
+		/* Opened only now; outbox_item_free() wipes it. */
+		if (!outbox_open(&it)) {
+			snprintf(err, sizeof(err), "the sealed message does not "
+			    "open: secret_key_file was replaced, or the row "
+			    "changed");
+			res = SMTP_PERMANENT;
+		} else if (it.kind == OUTBOX_MAIL)
 			res = smtp_send(cfg, password, it.recipient,
 			    it.subject != NULL ? it.subject : "", it.body,
 			    err, sizeof(err));

@@ -7,18 +7,28 @@
  * change in its own short transaction.  Nothing here begins or ends a
  * transaction.
  *
+ * Bodies hold one-time codes and link tokens, which the rest of the
+ * database keeps only as hashes, so a body is sealed (crypto.c's
+ * secret_seal) under a subkey of secret_key_file, bound to the row's
+ * kind, recipient and subject: a copy of the database shows no live
+ * code or link, and a sealed body moved onto another recipient's row
+ * no longer opens.  Every program that queues mail gives this module
+ * the key once at start (outbox_key_set); without it nothing is queued.
+ * The mailer opens a body just before delivery (outbox_open).
+ *
  * Rows move from 'queued' to 'sent' or 'failed' and never back.  Once
- * a row is done its body is blanked: bodies hold one-time codes and
- * link tokens, which the rest of the database keeps only as hashes.
- * The subject stays, for the hoster's diagnosis.
+ * a row is done its body is blanked.  The subject stays, for the
+ * hoster's diagnosis.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h>
+#include <sodium.h>
 
 #include "buf.h"
+#include "crypto.h"
 #include "internal.h"
 #include "log.h"
 #include "mailfmt.h"
@@ -29,6 +39,9 @@
 /* A mail text this long is a broken template, not a message. */
 #define OUTBOX_MAX_TEXT	(64 * 1024)
 
+static unsigned char	 outbox_key[KEY_BYTES];
+static int		 outbox_have_key;
+
 static const char *
 outbox_kind_name(enum outbox_kind kind)
 {
@@ -36,10 +49,38 @@ outbox_kind_name(enum outbox_kind kind)
 }
 
 int
+outbox_key_set(const unsigned char *master)
+{
+	outbox_have_key = master != NULL &&
+	    key_derive(master, KEY_ID_OUTBOX, outbox_key);
+	if (!outbox_have_key)
+		sodium_memzero(outbox_key, sizeof(outbox_key));
+	return outbox_have_key;
+}
+
+/* What a sealed body is bound to: kind, recipient and subject. */
+static int
+outbox_ad(enum outbox_kind kind, const char *recipient,
+    const char *subject, struct buf *ad)
+{
+	const char	*kn = outbox_kind_name(kind);
+
+	if (subject == NULL)
+		subject = "";
+	buf_append(ad, kn, strlen(kn) + 1);
+	buf_append(ad, recipient, strlen(recipient) + 1);
+	buf_append(ad, subject, strlen(subject));
+	return !ad->failed;
+}
+
+int
 outbox_add(struct db *db, enum outbox_kind kind, const char *recipient,
     const char *subject, const char *body, int64_t now)
 {
-	sqlite3_stmt	*stmt;
+	sqlite3_stmt	*stmt = NULL;
+	struct buf	 ad;
+	unsigned char	*sealed = NULL;
+	size_t		 len;
 	int		 ok = 0;
 
 	/* DESIGN 5: no value from a user may add a header, so CR, LF and
@@ -60,15 +101,33 @@ outbox_add(struct db *db, enum outbox_kind kind, const char *recipient,
 		log_err("outbox: %s refused: no body", outbox_kind_name(kind));
 		return 0;
 	}
+	if (kind != OUTBOX_MAIL)
+		subject = NULL;
+	/* Fail closed: a body is never stored in clear. */
+	if (!outbox_have_key) {
+		log_err("outbox: %s refused: no key to seal it with",
+		    outbox_kind_name(kind));
+		return 0;
+	}
+	len = strlen(body);
+	buf_init(&ad);
+	if ((sealed = malloc(len + SEAL_OVERHEAD)) == NULL ||
+	    !outbox_ad(kind, recipient, subject, &ad) ||
+	    !secret_seal(outbox_key, (const unsigned char *)ad.p, ad.len,
+	    (const unsigned char *)body, len, sealed)) {
+		log_err("outbox: cannot seal a %s", outbox_kind_name(kind));
+		goto out;
+	}
 
 	stmt = db_prepare(db, "INSERT INTO outbox (kind, recipient, subject,"
-	    " body, created_at, next_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)");
+	    " body, sealed, created_at, next_at)"
+	    " VALUES (?1, ?2, ?3, '', ?4, ?5, ?5)");
 	if (stmt == NULL)
-		return 0;
+		goto out;
 	if (!db_bind_text(stmt, 1, outbox_kind_name(kind)) ||
 	    !db_bind_text(stmt, 2, recipient) ||
-	    !db_bind_text(stmt, 3, kind == OUTBOX_MAIL ? subject : NULL) ||
-	    !db_bind_text(stmt, 4, body) ||
+	    !db_bind_text(stmt, 3, subject) ||
+	    !db_bind_blob(stmt, 4, sealed, len + SEAL_OVERHEAD) ||
 	    !db_bind_int(stmt, 5, now)) {
 		db_log_error(db, "outbox add");
 		goto out;
@@ -76,6 +135,8 @@ outbox_add(struct db *db, enum outbox_kind kind, const char *recipient,
 	ok = db_exec_stmt(db, stmt);
 out:
 	db_done(stmt);
+	free(sealed);
+	buf_free(&ad);
 	return ok;
 }
 
@@ -200,6 +261,21 @@ outbox_column_dup(sqlite3_stmt *stmt, int col, int want_null, char **out)
 	return 1;
 }
 
+/* A blob column as a new buffer of *len bytes. */
+static int
+outbox_column_blob(sqlite3_stmt *stmt, int col, unsigned char **out,
+    size_t *len)
+{
+	const void	*p = sqlite3_column_blob(stmt, col);
+
+	*len = (size_t)sqlite3_column_bytes(stmt, col);
+	if ((*out = malloc(*len > 0 ? *len : 1)) == NULL)
+		return 0;
+	if (*len > 0)
+		memcpy(*out, p, *len);
+	return 1;
+}
+
 int
 outbox_next_due(struct db *db, int64_t now, struct outbox_item *it)
 {
@@ -209,7 +285,8 @@ outbox_next_due(struct db *db, int64_t now, struct outbox_item *it)
 
 	memset(it, 0, sizeof(*it));
 	stmt = db_prepare(db, "SELECT id, kind, recipient, subject, body,"
-	    " attempts FROM outbox WHERE status = 'queued' AND next_at <= ?1"
+	    " attempts, sealed FROM outbox"
+	    " WHERE status = 'queued' AND next_at <= ?1"
 	    " ORDER BY next_at, id LIMIT 1");
 	if (stmt == NULL)
 		return 0;
@@ -232,7 +309,9 @@ outbox_next_due(struct db *db, int64_t now, struct outbox_item *it)
 	it->attempts = sqlite3_column_int(stmt, 5);
 	if (!outbox_column_dup(stmt, 2, 0, &it->recipient) ||
 	    !outbox_column_dup(stmt, 3, 1, &it->subject) ||
-	    !outbox_column_dup(stmt, 4, 0, &it->body)) {
+	    (sqlite3_column_type(stmt, 6) == SQLITE_NULL ?
+	    !outbox_column_dup(stmt, 4, 0, &it->body) :
+	    !outbox_column_blob(stmt, 6, &it->sealed, &it->sealed_len))) {
 		log_err("outbox: out of memory");
 		outbox_item_free(it);
 		goto out;
@@ -244,6 +323,36 @@ out:
 	return ok;
 }
 
+int
+outbox_open(struct outbox_item *it)
+{
+	struct buf	 ad;
+	size_t		 n;
+	int		 ok = 0;
+
+	if (it->body != NULL)
+		return 1;	/* queued in clear, before bodies were sealed */
+	if (!outbox_have_key || it->sealed == NULL ||
+	    it->sealed_len < SEAL_OVERHEAD)
+		return 0;
+	n = it->sealed_len - SEAL_OVERHEAD;
+	buf_init(&ad);
+	if ((it->body = malloc(n + 1)) == NULL ||
+	    !outbox_ad(it->kind, it->recipient, it->subject, &ad) ||
+	    !secret_open(outbox_key, (const unsigned char *)ad.p, ad.len,
+	    it->sealed, it->sealed_len, (unsigned char *)it->body))
+		goto out;
+	it->body[n] = '\0';
+	ok = 1;
+out:
+	if (!ok) {
+		free(it->body);
+		it->body = NULL;
+	}
+	buf_free(&ad);
+	return ok;
+}
+
 void
 outbox_item_free(struct outbox_item *it)
 {
@@ -251,6 +360,7 @@ outbox_item_free(struct outbox_item *it)
 		return;
 	free(it->recipient);
 	free(it->subject);
+	free(it->sealed);
 	if (it->body != NULL) {
 		memset(it->body, 0, strlen(it->body));
 		free(it->body);
@@ -272,7 +382,7 @@ int
 outbox_mark_sent(struct db *db, int64_t id, int64_t now)
 {
 	static const char *const sql = "UPDATE outbox SET status = 'sent',"
-	    " attempts = attempts + 1, done_at = ?2, body = '',"
+	    " attempts = attempts + 1, done_at = ?2, body = '', sealed = NULL,"
 	    " last_error = NULL WHERE id = ?1 AND status = 'queued'";
 
 	if (!db_run(db, sql, "ii", id, now))
@@ -302,7 +412,8 @@ outbox_mark_failed(struct db *db, int64_t id, int attempts, int64_t now,
     const char *error)
 {
 	static const char *const sql = "UPDATE outbox SET status = 'failed',"
-	    " attempts = ?2, done_at = ?3, last_error = ?4, body = ''"
+	    " attempts = ?2, done_at = ?3, last_error = ?4, body = '',"
+	    " sealed = NULL"
 	    " WHERE id = ?1 AND status = 'queued'";
 
 	if (!db_run(db, sql, "iiit", id, (int64_t)attempts, now,

@@ -20,11 +20,21 @@ struct outbox_item {
 	enum outbox_kind kind;
 	char	*recipient;
 	char	*subject;	/* NULL for SMS */
-	char	*body;
+	char	*body;		/* set by outbox_open(), or at once in clear */
+	unsigned char *sealed;	/* NULL for a row queued in clear */
+	size_t	 sealed_len;
 	int	 attempts;
 };
 
-/* Queue a message.  Refuses CR/LF or controls in recipient and subject. */
+/*
+ * The key bodies are sealed under, derived from the master key of
+ * secret_key_file; once at start, by every program that queues or
+ * delivers messages.  NULL forgets it.  0 when it cannot be derived.
+ */
+int	 outbox_key_set(const unsigned char *master);
+
+/* Queue a message, its body sealed; refused without a key (above).
+ * Refuses CR/LF or controls in recipient and subject. */
 int	 outbox_add(struct db *, enum outbox_kind, const char *recipient,
 	    const char *subject, const char *body, int64_t now);
 /*
@@ -43,6 +53,10 @@ int	 outbox_count_since(struct db *, const char *recipient, int64_t since,
 
 /* The delivery side, for mailer.c. */
 int	 outbox_next_due(struct db *, int64_t now, struct outbox_item *);
+/* Set it->body from the sealed one; 0 when it does not open (another
+ * key, or the row was changed). */
+int	 outbox_open(struct outbox_item *);
+/* Frees the fields, wiping the body first. */
 void	 outbox_item_free(struct outbox_item *);
 int	 outbox_mark_sent(struct db *, int64_t id, int64_t now);
 int	 outbox_mark_retry(struct db *, int64_t id, int attempts,

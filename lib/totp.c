@@ -33,11 +33,8 @@
 #define TOTP_DIGITS	6
 #define TOTP_WINDOW	1	/* steps of clock skew accepted either side */
 
-#define AEAD_NONCE	crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
-#define AEAD_TAG	crypto_aead_xchacha20poly1305_ietf_ABYTES
-
-_Static_assert(TOTP_SEALED_BYTES == AEAD_NONCE + AEAD_TAG +
-    TOTP_SECRET_BYTES, "TOTP_SEALED_BYTES");
+_Static_assert(TOTP_SEALED_BYTES == SEAL_OVERHEAD + TOTP_SECRET_BYTES,
+    "TOTP_SEALED_BYTES");
 _Static_assert(TOTP_SECRET_BYTES * 8 == (TOTP_BASE32_TEXT - 1) * 5,
     "the secret fills whole base32 characters");
 _Static_assert(sizeof(time_t) >= 8, "time_t must hold 64-bit times");
@@ -234,12 +231,8 @@ totp_seal(const unsigned char key[KEY_BYTES], int64_t account_id,
 	if (outlen < TOTP_SEALED_BYTES)
 		return 0;
 	totp_ad(account_id, ad);
-	/* A random 24-byte nonce never repeats in practice, so the one key
-	 * can seal every account's secret. */
-	randombytes_buf(out, AEAD_NONCE);
-	return crypto_aead_xchacha20poly1305_ietf_encrypt(out + AEAD_NONCE,
-	    NULL, secret, TOTP_SECRET_BYTES, ad, sizeof(ad), NULL, out,
-	    key) == 0;
+	return secret_seal(key, ad, sizeof(ad), secret, TOTP_SECRET_BYTES,
+	    out);
 }
 
 int
@@ -251,9 +244,7 @@ totp_open(const unsigned char key[KEY_BYTES], int64_t account_id,
 
 	totp_ad(account_id, ad);
 	if (inlen != TOTP_SEALED_BYTES ||
-	    crypto_aead_xchacha20poly1305_ietf_decrypt(secret, NULL, NULL,
-	    in + AEAD_NONCE, inlen - AEAD_NONCE, ad, sizeof(ad), in,
-	    key) != 0) {
+	    !secret_open(key, ad, sizeof(ad), in, inlen, secret)) {
 		sodium_memzero(secret, TOTP_SECRET_BYTES);
 		return 0;
 	}

@@ -584,14 +584,19 @@ class Stack:
 
     def dns_set(self, txt):
         """(Re)start dnsmasq answering with the TXT records of txt, a
-        dict of name -> value; every other name is refused."""
+        dict of name -> value, or name -> list of values (one record
+        each; dnsmasq answers them last first); every other name is
+        refused."""
         self.dns_stop()
         conf = os.path.join(self.tmp, 'dnsmasq.conf')
         with open(conf, 'w') as f:
             f.write('port=%d\nlisten-address=127.0.0.1\nbind-interfaces\n'
                     'no-resolv\nno-hosts\n' % self.dns_port)
-            for name, value in txt.items():
-                f.write('txt-record=%s,"%s"\n' % (name, value))
+            for name, values in txt.items():
+                if isinstance(values, str):
+                    values = [values]
+                for value in values:
+                    f.write('txt-record=%s,"%s"\n' % (name, value))
         log = open(os.path.join(self.tmp, 'dnsmasq.log'), 'ab')
         self.dns_proc = subprocess.Popen(
             [DNSMASQ, '--keep-in-foreground', '--conf-file=' + conf,
@@ -2080,6 +2085,129 @@ class ProcsStack(Stack):
             raise StartError('ProcsStack found no max-procs line for %s'
                              % ', '.join(sorted(missing)))
         return '\n'.join(out)
+
+
+# ------------------------------------------------------------------ #
+# Programs under valgrind: it sees what AddressSanitizer cannot, such
+# as a read past a buffer inside an uninstrumented library.
+
+VALGRIND = '/usr/bin/valgrind'
+VALGRIND_OPTS = ['--tool=memcheck', '--leak-check=full',
+                 '--errors-for-leak-kinds=definite',
+                 '--show-leak-kinds=definite', '--error-exitcode=99',
+                 '--num-callers=30', '--track-fds=no']
+
+
+class ValgrindStack(Stack):
+    """A Stack whose programs named in _valgrind run under valgrind's
+    memcheck, started the way spawn-fcgi starts a program: the stack
+    binds a unix socket, listens, and hands it to the program as its
+    standard input; lighttpd connects to that socket instead of
+    starting the program (no bin-path).  Each program's valgrind log is
+    vg_log(name)."""
+
+    def __init__(self, *args, _valgrind=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.vg_programs = tuple(_valgrind)
+        self.vg = {}        # name -> Popen
+
+    def vg_log(self, name):
+        return os.path.join(self.tmp, 'valgrind-%s.log' % name)
+
+    def vg_stderr(self, name):
+        return os.path.join(self.tmp, '%s.stderr' % name)
+
+    def vg_socket(self, name):
+        return os.path.join(self.sockdir, name + '.sock')
+
+    def lighttpd_conf(self):
+        out = []
+        for line in super().lighttpd_conf().split('\n'):
+            if any(re.search(r'"bin-path" => ".*/%s\.fcgi",' % re.escape(p),
+                             line) for p in self.vg_programs):
+                continue
+            out.append(line)
+        return '\n'.join(out)
+
+    def _start_lighttpd(self):
+        if not self.vg:
+            for name in self.vg_programs:
+                self._spawn(name)
+        return super()._start_lighttpd()
+
+    def _spawn(self, name):
+        path = self.vg_socket(name)
+        if os.path.exists(path):
+            os.unlink(path)
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.bind(path)
+        s.listen(128)
+        env = dict(self._env())
+        env['POSTERN_LOG_STDERR'] = '1'
+        err = open(self.vg_stderr(name), 'wb')
+        try:
+            self.vg[name] = subprocess.Popen(
+                [VALGRIND] + VALGRIND_OPTS + ['--log-file=' +
+                                              self.vg_log(name),
+                                              os.path.join(BUILD, 'cgi-bin',
+                                                           name + '.fcgi')],
+                stdin=s.fileno(), stdout=err, stderr=err, env=env,
+                cwd=os.path.join(BUILD, 'cgi-bin'))
+        finally:
+            err.close()
+            s.close()
+
+    def stop_program(self, name, timeout=120):
+        """SIGTERM, then wait: (exit status or None, seconds)."""
+        p = self.vg.get(name)
+        if p is None:
+            return None, 0.0
+        t0 = time.monotonic()
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+        try:
+            rc = p.wait(timeout)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+            rc = None
+        return rc, time.monotonic() - t0
+
+    def stop(self):
+        for name in list(self.vg):
+            p = self.vg[name]
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        super().stop()
+
+
+def error_blocks(log):
+    """Valgrind's reports of errors (invalid accesses, definite leaks),
+    each as one text."""
+    blocks, cur = [], []
+    for ln in log.splitlines():
+        ln = re.sub(r'^==\d+==\s?', '', ln)
+        if not ln.strip():
+            if cur:
+                blocks.append('\n'.join(cur))
+            cur = []
+        else:
+            cur.append(ln)
+    if cur:
+        blocks.append('\n'.join(cur))
+    return [b for b in blocks if re.search(
+        r'^(Invalid|Conditional jump|Use of uninitialised|Syscall param|'
+        r'Mismatched|Source and destination overlap|.*definitely lost in)',
+        b, re.M)]
+
+
+def sanitized_build():
+    """Is the build under test instrumented by AddressSanitizer?
+    valgrind cannot run such programs; under `make asan` the sanitizers
+    themselves do this test's job."""
+    with open(os.path.join(BUILD, 'cgi-bin', 'login.fcgi'), 'rb') as f:
+        return b'__asan_init' in f.read()
 
 
 def ip_of(n):

@@ -23,105 +23,20 @@ import collections
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (BUILD, DEFAULT_PASSWORD, Stack,  # noqa: E402
-                     Tap, crashes, from_ip, ip_of, _read)
+from harness import (DEFAULT_PASSWORD, VALGRIND, Tap,  # noqa: E402
+                     ValgrindStack, crashes, error_blocks, from_ip, ip_of,
+                     sanitized_build, _read)
 
 tap = Tap()
 
-VALGRIND = '/usr/bin/valgrind'
 PROGRAMS = ('login', 'account')
 REQUESTS = int(os.environ.get('POSTERN_MEMORY_REQUESTS', '1000'))
-VALGRIND_OPTS = ['--tool=memcheck', '--leak-check=full',
-                 '--errors-for-leak-kinds=definite',
-                 '--show-leak-kinds=definite', '--error-exitcode=99',
-                 '--num-callers=30', '--track-fds=no']
-
-
-class ValgrindStack(Stack):
-    """A Stack whose programs in PROGRAMS run under valgrind, started by
-    the test on their own listening sockets."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.vg = {}        # name -> Popen
-
-    def vg_log(self, name):
-        return os.path.join(self.tmp, 'valgrind-%s.log' % name)
-
-    def vg_stderr(self, name):
-        return os.path.join(self.tmp, '%s.stderr' % name)
-
-    def vg_socket(self, name):
-        return os.path.join(self.sockdir, name + '.sock')
-
-    def lighttpd_conf(self):
-        out = []
-        for line in super().lighttpd_conf().split('\n'):
-            if any(re.search(r'"bin-path" => ".*/%s\.fcgi",' % re.escape(p),
-                             line) for p in PROGRAMS):
-                continue
-            out.append(line)
-        return '\n'.join(out)
-
-    def _start_lighttpd(self):
-        if not self.vg:
-            for name in PROGRAMS:
-                self._spawn(name)
-        return super()._start_lighttpd()
-
-    def _spawn(self, name):
-        path = self.vg_socket(name)
-        if os.path.exists(path):
-            os.unlink(path)
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.bind(path)
-        s.listen(128)
-        env = dict(self._env())
-        env['POSTERN_LOG_STDERR'] = '1'
-        err = open(self.vg_stderr(name), 'wb')
-        try:
-            self.vg[name] = subprocess.Popen(
-                [VALGRIND] + VALGRIND_OPTS + ['--log-file=' +
-                                              self.vg_log(name),
-                                              os.path.join(BUILD, 'cgi-bin',
-                                                           name + '.fcgi')],
-                stdin=s.fileno(), stdout=err, stderr=err, env=env,
-                cwd=os.path.join(BUILD, 'cgi-bin'))
-        finally:
-            err.close()
-            s.close()
-
-    def stop_program(self, name, timeout=120):
-        """SIGTERM, then wait: (exit status or None, seconds)."""
-        p = self.vg.get(name)
-        if p is None:
-            return None, 0.0
-        t0 = time.monotonic()
-        if p.poll() is None:
-            p.send_signal(signal.SIGTERM)
-        try:
-            rc = p.wait(timeout)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
-            rc = None
-        return rc, time.monotonic() - t0
-
-    def stop(self):
-        for name in list(self.vg):
-            p = self.vg[name]
-            if p.poll() is None:
-                p.kill()
-                p.wait()
-        super().stop()
 
 
 def summary(log):
@@ -132,32 +47,12 @@ def summary(log):
                          r'All heap blocks', ln)]
 
 
-def error_blocks(log):
-    """Valgrind's reports of errors (invalid accesses, definite leaks),
-    each as one text."""
-    blocks, cur = [], []
-    for ln in log.splitlines():
-        ln = re.sub(r'^==\d+==\s?', '', ln)
-        if not ln.strip():
-            if cur:
-                blocks.append('\n'.join(cur))
-            cur = []
-        else:
-            cur.append(ln)
-    if cur:
-        blocks.append('\n'.join(cur))
-    return [b for b in blocks if re.search(
-        r'^(Invalid|Conditional jump|Use of uninitialised|Syscall param|'
-        r'Mismatched|Source and destination overlap|.*definitely lost in)',
-        b, re.M)]
-
-
 def main():
     if not os.path.exists(VALGRIND):
         tap.ok(False, 'valgrind is installed (%s): run make deps-test'
                % VALGRIND)
         return
-    with ValgrindStack(pwhash_ops=1, pwhash_mem='8MiB',
+    with ValgrindStack(_valgrind=PROGRAMS, pwhash_ops=1, pwhash_mem='8MiB',
                        trusted_proxies='127.0.0.1') as stack:
         tap.note('valgrind %s' % subprocess.run(
             [VALGRIND, '--version'], capture_output=True,
@@ -310,15 +205,7 @@ def shut_down(stack):
             tap.diag('valgrind logs copied to %s' % keep)
 
 
-def sanitized():
-    """Is the build under test instrumented by AddressSanitizer?
-    valgrind cannot run such programs; under `make asan` the sanitizers
-    themselves do this test's job."""
-    with open(os.path.join(BUILD, 'cgi-bin', 'login.fcgi'), 'rb') as f:
-        return b'__asan_init' in f.read()
-
-
-if sanitized():
+if sanitized_build():
     print('1..0 # SKIP valgrind cannot run an AddressSanitizer build; '
           'make asan checks memory with the sanitizers instead')
     sys.exit(0)

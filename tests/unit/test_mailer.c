@@ -7,7 +7,10 @@
  *    ASCII, and no way for a value to add a header of its own;
  *  - the outbox (a real SQLite file) refuses header injection when a
  *    row is queued, hands rows out in order, counts mails per address
- *    for the rate limit, and forgets bodies once they are delivered.
+ *    for the rate limit, and forgets bodies once they are delivered;
+ *  - it keeps bodies sealed: nothing is queued without the key, the
+ *    file holds no body text, and a body opens only with its key, on
+ *    its own row; a row queued in clear before sealing still goes out.
  */
 #include <limits.h>
 #include <stdint.h>
@@ -23,7 +26,9 @@
 #include "tap.h"
 
 #include "buf.h"
+#include "crypto.h"
 #include "db.h"
+#include "internal.h"
 #include "log.h"
 #include "mailer.h"
 #include "mailfmt.h"
@@ -552,6 +557,7 @@ test_outbox(void)
 	struct outbox_item	 it, n2;
 	struct render_dict	*d;
 	char			 path[256], got[256];
+	unsigned char		 master[KEY_BYTES];
 	int			 n, limited, i, r;
 	int64_t			 now = 1700000000, first;
 
@@ -563,6 +569,10 @@ test_outbox(void)
 		return;
 
 	ok(db_begin(db), "begin");
+	ok(!outbox_add(db, OUTBOX_MAIL, "a@example.com", "Hi", "code 1234",
+	    now), "without the key nothing is queued: no body in clear");
+	memset(master, 7, sizeof(master));
+	ok(outbox_key_set(master), "the outbox is given its key");
 	ok(!outbox_add(db, OUTBOX_MAIL, "a@example.com\r\nBcc: e@example.net",
 	    "Hi", "body", now), "outbox_add refuses CRLF in the recipient");
 	ok(!outbox_add(db, OUTBOX_MAIL, "a@example.com", "Hi\nBcc: x",
@@ -582,17 +592,40 @@ test_outbox(void)
 
 	ok(outbox_next_due(db, now - 1, &it) && it.id == 0,
 	    "nothing is due before its time");
+	ok(sql_text(path, "SELECT count(*) FROM outbox WHERE body != '' OR "
+	    "sealed IS NULL OR instr(sealed, CAST('code 1234' AS BLOB))",
+	    got, sizeof(got)) &&
+	    strcmp(got, "0") == 0, "the file holds the bodies sealed only");
 	ok(outbox_next_due(db, now + 5, &it) && it.id != 0 &&
 	    it.kind == OUTBOX_MAIL && strcmp(it.recipient, "a@example.com")
-	    == 0 && strcmp(it.subject, "First") == 0 &&
-	    strcmp(it.body, "one\n") == 0 && it.attempts == 0,
-	    "the oldest due row comes first, whole");
+	    == 0 && strcmp(it.subject, "First") == 0 && it.body == NULL &&
+	    outbox_open(&it) && strcmp(it.body, "one\n") == 0 &&
+	    it.attempts == 0, "the oldest due row comes first, whole");
+	outbox_item_free(&it);
+	master[0] ^= 1;
+	outbox_key_set(master);
+	ok(outbox_next_due(db, now + 5, &it) && !outbox_open(&it) &&
+	    it.body == NULL, "under another key the body does not open");
+	outbox_item_free(&it);
+	master[0] ^= 1;
+	outbox_key_set(master);
+	ok(sqlite3_exec(db_handle(db), "UPDATE outbox SET recipient = "
+	    "'mallory@example.net' WHERE kind = 'mail'", NULL, NULL, NULL) ==
+	    SQLITE_OK && outbox_next_due(db, now + 5, &it) &&
+	    !outbox_open(&it), "moved to another recipient, it does not "
+	    "open either");
+	outbox_item_free(&it);
+	ok(sqlite3_exec(db_handle(db), "UPDATE outbox SET recipient = "
+	    "'a@example.com' WHERE kind = 'mail'", NULL, NULL, NULL) ==
+	    SQLITE_OK && outbox_next_due(db, now + 5, &it) &&
+	    outbox_open(&it), "back on its own row it opens again");
 	first = it.id;
 	ok(db_begin(db) && outbox_mark_retry(db, it.id, 1, now + 30,
 	    "451 busy") && db_commit(db), "a retry is recorded");
 	outbox_item_free(&it);
 	ok(outbox_next_due(db, now + 5, &it) && it.kind == OUTBOX_SMS &&
-	    it.subject == NULL && strcmp(it.body, "code 1234") == 0,
+	    it.subject == NULL && outbox_open(&it) &&
+	    strcmp(it.body, "code 1234") == 0,
 	    "a retried row waits; the SMS is next, without a subject");
 	ok(db_begin(db) && outbox_mark_sent(db, it.id, now + 5) &&
 	    db_commit(db), "the SMS is marked sent");
@@ -605,8 +638,8 @@ test_outbox(void)
 	ok(outbox_next_due(db, now + 100000, &it) && it.id == 0,
 	    "sent and failed rows are never handed out again");
 
-	ok(sql_text(path, "SELECT group_concat(body, '|') FROM outbox",
-	    got, sizeof(got)) && strcmp(got, "|") == 0,
+	ok(sql_text(path, "SELECT group_concat(body || ifnull(sealed, ''), "
+	    "'|') FROM outbox", got, sizeof(got)) && strcmp(got, "|") == 0,
 	    "finished rows keep no body: codes and links are gone");
 	ok(sql_text(path, "SELECT last_error FROM outbox WHERE status = "
 	    "'failed'", got, sizeof(got)) &&
@@ -614,6 +647,17 @@ test_outbox(void)
 	    "a failed row keeps its last error");
 	ok(outbox_purge(db, now + 31, &n) && n == 2,
 	    "purge removes the two finished rows");
+
+	ok(sqlite3_exec(db_handle(db), "INSERT INTO outbox (kind, recipient,"
+	    " subject, body, created_at, next_at) VALUES ('mail', "
+	    "'old@example.com', 'Old', 'queued in clear', 1, 1)", NULL, NULL,
+	    NULL) == SQLITE_OK && outbox_next_due(db, now, &it) &&
+	    it.sealed == NULL && outbox_open(&it) &&
+	    strcmp(it.body, "queued in clear") == 0,
+	    "a row queued in clear before sealing opens as it is");
+	ok(db_begin(db) && outbox_mark_sent(db, it.id, now) && db_commit(db),
+	    "and is sent");
+	outbox_item_free(&it);
 
 	/* outbox_mail: render, split, limit. */
 	snprintf(path, sizeof(path), "%s/mail", tmpdir);
@@ -630,7 +674,7 @@ test_outbox(void)
 	ok(db_begin(db), "begin");
 	ok(outbox_mail(db, "bob@example.com", "mail/test.tpl", d, now,
 	    &limited) && !limited, "outbox_mail queues a rendered mail");
-	ok(outbox_next_due(db, now, &it) &&
+	ok(outbox_next_due(db, now, &it) && outbox_open(&it) &&
 	    strcmp(it.subject, "Your code for Bob") == 0 &&
 	    strcmp(it.body, "Hello Bob,\n\n12345678\n") == 0,
 	    "its first line is the subject, the rest after the blank line "
