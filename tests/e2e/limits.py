@@ -33,8 +33,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (DEFAULT_PASSWORD, SMS_CAPTURE, Deliveries, Stack, Tap,
-                     add_verified_contact, ask_reset, code_in, contact_id_of,
-                     db_write, every_response_checked, from_ip, ip_of,
+                     ask_reset, code_in, contact_id_of, db_write,
+                     every_response_checked, from_ip, ip_of, keeps_typed,
                      links_in, person, prove_reset, token_of)
 
 tap = Tap()
@@ -78,12 +78,8 @@ def says_when(c, r, story, window=3600, kept=None):
     after = r.headers.get('Retry-After', '')
     tap.ok(after.isdigit() and 0 < int(after) <= window,
            '%s: and Retry-After (%s s)' % (story, after))
-    for name, value in (kept or {}).items():
-        tap.is_(c.form_values(r).get(name), value,
-                '%s: the form keeps the %s typed' % (story, name))
     if kept:
-        tap.is_(c.form_values(r).get('password', ''), '',
-                '%s: but not the password' % story)
+        keeps_typed(tap, c, r, story, kept)
     return text
 
 
