@@ -273,8 +273,8 @@ static const char *const migrations[] = {
 	"  count INTEGER NOT NULL,"
 	"  PRIMARY KEY (key, at)"
 	") STRICT, WITHOUT ROWID;"
-	"DROP INDEX outbox_recipient;"
-	"DROP INDEX outbox_recipient_nocase;",
+	"DROP INDEX IF EXISTS outbox_recipient;"
+	"DROP INDEX IF EXISTS outbox_recipient_nocase;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "event.h"
 #include "internal.h"
+#include "log.h"
 #include "rate.h"
 
 /*
@@ -80,6 +81,17 @@ rate_key(struct buf *key, enum rate_scope scope, int64_t id,
 	return 1;
 }
 
+/* rate_key() for a query, logged when it fails. */
+static int
+rate_key_for(struct buf *key, enum rate_scope scope, int64_t id,
+    const char *text)
+{
+	if (rate_key(key, scope, id, text))
+		return 1;
+	log_err("rate: no key for %s", rate_limits[scope].name);
+	return 0;
+}
+
 int
 rate_check(struct db *db, enum rate_scope scope, int64_t id,
     const char *text, int64_t now, int64_t *until)
@@ -96,7 +108,7 @@ rate_check(struct db *db, enum rate_scope scope, int64_t id,
 
 	*until = 0;
 	buf_init(&key);
-	if (!rate_key(&key, scope, id, text) ||
+	if (!rate_key_for(&key, scope, id, text) ||
 	    (st = db_prepare(db, sql)) == NULL)
 		goto out;
 	if (db_bind_text(st, 1, key.p) && db_bind_int(st, 2, now) &&
@@ -127,7 +139,7 @@ rate_hit(struct db *db, enum rate_scope scope, int64_t id, const char *text,
 	int		 ok;
 
 	buf_init(&key);
-	ok = rate_key(&key, scope, id, text) &&
+	ok = rate_key_for(&key, scope, id, text) &&
 	    db_run(db, sql, "ti", key.p, now);
 	buf_free(&key);
 	return ok;
