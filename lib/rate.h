@@ -1,7 +1,6 @@
 #ifndef POSTERN_RATE_H
 #define POSTERN_RATE_H
 
-#include <stddef.h>
 #include <stdint.h>
 
 struct buf;
@@ -11,8 +10,8 @@ struct db;
  * rate.c: rate limits kept in SQLite.  Each limit is a scope: what it
  * counts, how many it allows, over which window, and whether it counts
  * per account (its value an account id) or per text (a name or address
- * as typed, a client address).  The limits are DESIGN section 2's and
- * live in one table in rate.c.
+ * as typed, a client address).  The limits, DESIGN section 2's and the
+ * rest, live in one table in rate.c.
  */
 enum rate_scope {
 	RATE_LOGIN_ACCOUNT,	/* wrong passwords and codes of an account */
