@@ -169,25 +169,25 @@ static void
 activity_end_others(struct req *r)
 {
 	const char	*password;
-	char		 key[64], n[16];
-	int		 over, ended;
+	char		 n[16], msg[PAGE_LIMIT_TEXT];
+	int64_t		 until;
+	int		 ended;
 	struct db	*db = r->app->db;
 
 	if ((password = req_field(r, "password")) == NULL)
 		return;
-	rate_account_key(r->acct.id, key, sizeof(key));
-	if (!rate_check(db, key, RATE_LOGIN_FAILS, RATE_LOGIN_WINDOW, r->now,
-	    &over))
+	if (!rate_check(db, RATE_LOGIN_ACCOUNT, r->acct.id, NULL, r->now,
+	    &until))
 		goto fail;
-	if (over) {
-		page_set_error(r, "Too many wrong passwords. Please wait 15 "
-		    "minutes.");
+	if (until != 0) {
+		page_limit_text(r, "Too many wrong passwords.", until, msg);
+		page_set_error(r, msg);
 		activity_page(r, 429);
 		return;
 	}
 	if (!pw_verify(r->acct.pw_hash, password)) {
 		if (!db_begin(db) ||
-		    !rate_login_failed(db, key, r->acct.id, "password_failed",
+		    !rate_login_failed(db, r->acct.id, NULL, "password_failed",
 		    r->http.ip, r->now) || !db_commit(db))
 			goto fail;
 		page_set_error(r, "That password is not right. No session was "

@@ -22,11 +22,6 @@
 #include "totp.h"
 #include "twofa.h"
 
-#define RESEND_LIMIT	5
-#define RESEND_WINDOW	3600
-#define KIT_LIMIT	3
-#define KIT_WINDOW	86400
-
 static int
 sms_enabled(const struct req *r)
 {
@@ -105,9 +100,13 @@ contacts_get_page(struct req *r)
 /* ------------------------------------------------------------------ */
 /* Adding a contact and its code                                      */
 
-/* Queue a code to one contact, by mail or SMS. */
+/*
+ * Queue a code to one contact, by mail or SMS.  An account can add
+ * anyone's address or number, so the code counts toward its limit
+ * (*limited as outbox_mail() sets it).
+ */
 static int
-send_code(struct req *r, const struct contact *c)
+send_code(struct req *r, const struct contact *c, int64_t *limited)
 {
 	char			 code[ONETIME_TEXT];
 	struct render_dict	*d;
@@ -125,7 +124,7 @@ send_code(struct req *r, const struct contact *c)
 	ch.is_phone = strcmp(c->kind, "phone") == 0;
 	ch.value = c->value;
 	ok = notify_channel(r->app->db, &ch, "mail/contact_code.tpl",
-	    "sms/contact_code.tpl", d, r->now, 0);
+	    "sms/contact_code.tpl", d, r->now, limited);
 out:
 	sodium_memzero(code, sizeof(code));
 	render_dict_free(d);
@@ -206,6 +205,7 @@ contacts_add_post(struct req *r)
 	struct contact	 c;
 	struct r1_check	 rc;
 	int		 n;
+	int64_t		 until;
 	struct db	*db = r->app->db;
 
 	if ((kind = req_field(r, "kind")) == NULL ||
@@ -261,8 +261,16 @@ contacts_add_post(struct req *r)
 		return;
 	}
 	if (!contacts_add(db, r->acct.id, kind, norm, r->now, &c.id) ||
-	    !contacts_get(db, r->acct.id, c.id, &c) || !send_code(r, &c))
+	    !contacts_get(db, r->acct.id, c.id, &c) ||
+	    !send_code(r, &c, &until))
 		goto fail;
+	if (until != 0) {
+		/* A contact without its code would wait for nothing. */
+		db_rollback(db);
+		page_limit_text(r, OUTBOX_LIMITED, until, msg);
+		contacts_page(r, 429, msg, kind, value);
+		return;
+	}
 	contact_label(&c, label, sizeof(label));
 	if (!tell_channels(r, c.id, label, "mail/contact_added.tpl",
 	    "sms/contact_added.tpl") ||
@@ -334,23 +342,25 @@ contacts_verify_get(struct req *r)
 static void
 contacts_resend(struct req *r, const struct contact *c)
 {
-	char		 key[64], path[64];
-	int		 over;
+	char		 path[64], msg[PAGE_LIMIT_TEXT];
+	int64_t		 until, limited = 0;
 	struct db	*db = r->app->db;
 
-	snprintf(key, sizeof(key), "resend:%lld", (long long)r->acct.id);
-	if (!rate_check(db, key, RESEND_LIMIT, RESEND_WINDOW, r->now, &over)) {
+	if (!db_begin(db) || !rate_take(db, RATE_RESEND_ACCOUNT, r->acct.id,
+	    NULL, r->now, &until) ||
+	    (until == 0 && !send_code(r, c, &limited))) {
 		page_storage_error(r);
 		return;
 	}
-	if (over) {
-		page_error(r, 429, "Too many codes",
-		    "Postern has sent many codes in the last hour. Please "
-		    "wait a while before asking for another.");
+	if (until != 0 || limited != 0) {
+		db_rollback(db);
+		page_limit_text(r, until != 0 ? "You asked for several codes "
+		    "in the last hour." : OUTBOX_LIMITED,
+		    until != 0 ? until : limited, msg);
+		verify_page(r, 429, c, msg);
 		return;
 	}
-	if (!db_begin(db) || !rate_hit(db, key, RESEND_WINDOW, r->now) ||
-	    !send_code(r, c) || !db_commit(db)) {
+	if (!db_commit(db)) {
 		page_storage_error(r);
 		return;
 	}
@@ -570,10 +580,12 @@ kit_get(struct req *r)
 	page_render(r, 200, "kit.tpl", "Recovery kit");
 }
 
-/* Mail one half of a kit. */
+/*
+ * Mail one half of a kit.  The owner asked for it, to a verified
+ * address and the hoster's: never counted toward a limit nor held back.
+ */
 static int
-kit_mail(struct req *r, const char *to, const char *tpl, const char *half,
-    int *limited)
+kit_mail(struct req *r, const char *to, const char *tpl, const char *half)
 {
 	struct render_dict	*d;
 	char			 when[32];
@@ -586,7 +598,7 @@ kit_mail(struct req *r, const char *to, const char *tpl, const char *half,
 	render_set(d, "HALF", half);
 	render_set(d, "WHEN", when);
 	render_set(d, "BASE_URL", r->app->cfg.base_url);
-	ok = outbox_mail(r->app->db, to, tpl, d, r->now, limited);
+	ok = outbox_mail(r->app->db, to, tpl, d, r->now, NULL);
 	render_dict_free(d);
 	return ok;
 }
@@ -596,17 +608,17 @@ kit_post(struct req *r)
 {
 	struct first_email	 fe;
 	char			 h1[CODE_KIT_HALF_TEXT], h2[CODE_KIT_HALF_TEXT];
-	char			 whole[CODE_KIT_WHOLE_TEXT], key[64];
+	char			 whole[CODE_KIT_WHOLE_TEXT];
 	unsigned char		 h[HASH_BYTES];
-	int			 over, lim1 = 0, lim2 = 0;
+	int64_t			 until;
 	struct db		*db = r->app->db;
 
 	if (!kits_enabled(r))
 		return;
 	memset(&fe, 0, sizeof(fe));
-	snprintf(key, sizeof(key), "kit:%lld", (long long)r->acct.id);
 	if (!contacts_each(db, r->acct.id, first_verified_email, &fe) ||
-	    !rate_check(db, key, KIT_LIMIT, KIT_WINDOW, r->now, &over)) {
+	    !rate_check(db, RATE_KIT_ACCOUNT, r->acct.id, NULL, r->now,
+	    &until)) {
 		page_storage_error(r);
 		return;
 	}
@@ -616,26 +628,19 @@ kit_post(struct req *r)
 		page_render(r, 422, "kit.tpl", "Recovery kit");
 		return;
 	}
-	if (over) {
-		page_error(r, 429, "Too many kits", "You asked for several "
-		    "kits today. Please try again tomorrow.");
+	if (until != 0) {
+		page_limited(r, "Too many kits", "You asked for several kits "
+		    "in the last day.", until);
 		return;
 	}
 	if (!code_kit_new(h1, h2, whole) || !code_hash(whole, h))
 		goto fail;
-	if (!db_begin(db) || !rate_hit(db, key, KIT_WINDOW, r->now) ||
+	if (!db_begin(db) ||
+	    !rate_hit(db, RATE_KIT_ACCOUNT, r->acct.id, NULL, r->now) ||
 	    !account_set_kit(db, r->acct.id, h, r->now) ||
-	    !kit_mail(r, fe.c.value, "mail/kit_user.tpl", h1, &lim1) ||
-	    !kit_mail(r, r->app->cfg.admin_email, "mail/kit_admin.tpl", h2,
-	    &lim2))
+	    !kit_mail(r, fe.c.value, "mail/kit_user.tpl", h1) ||
+	    !kit_mail(r, r->app->cfg.admin_email, "mail/kit_admin.tpl", h2))
 		goto fail;
-	if (lim1 || lim2) {
-		/* Half a kit is no kit: send neither. */
-		db_rollback(db);
-		page_error(r, 429, "Please try later", "Too many mails went "
-		    "out to one of the kit's addresses in the last hour.");
-		goto out;
-	}
 	if (!event_add(db, r->acct.id, "kit_created", r->http.ip, NULL,
 	    r->now) ||
 	    !tell_channels(r, CHANNEL_NONE, "a new recovery kit",

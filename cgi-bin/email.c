@@ -22,8 +22,6 @@
 
 #define CONFIRM_TTL	3600
 #define REVERT_TTL	(7 * 86400)
-#define CHANGE_LIMIT	10	/* attempts, refused ones included */
-#define CHANGE_WINDOW	3600
 
 /* "n***@example.org": enough for the owner to recognise, little more. */
 static void
@@ -80,14 +78,18 @@ email_get(struct req *r)
 	email_page(r, 200, NULL, "");
 }
 
-/* Mail the confirmation link to the new address. */
+/*
+ * Mail the confirmation link to the new address.  Anyone with an
+ * account could type anyone's address here, so it counts toward the
+ * address's limit (*limited as outbox_mail() sets it).
+ */
 static int
-email_send_confirm(struct req *r, const char *addr)
+email_send_confirm(struct req *r, const char *addr, int64_t *limited)
 {
 	char			 tok[TOKEN_TEXT];
 	struct render_dict	*d;
 	struct buf		 link;
-	int			 ok = 0, limited = 0;
+	int			 ok = 0;
 
 	buf_init(&link);
 	if ((d = render_dict_new()) == NULL)
@@ -101,7 +103,7 @@ email_send_confirm(struct req *r, const char *addr)
 	render_set(d, "USERNAME", r->acct.username);
 	render_set(d, "LINK", link.p);
 	ok = !link.failed && outbox_mail(r->app->db, addr,
-	    "mail/email_confirm.tpl", d, r->now, &limited) && !limited;
+	    "mail/email_confirm.tpl", d, r->now, limited);
 out:
 	sodium_memzero(tok, sizeof(tok));
 	buf_free(&link);
@@ -113,9 +115,10 @@ static void
 email_post(struct req *r)
 {
 	const char	*typed, *code;
-	char		 addr[255], msg[1200], key[64];
+	char		 addr[255], msg[1200];
 	struct r1_check	 c;
-	int		 bad, taken, over, good;
+	int		 bad, taken, good;
+	int64_t		 until;
 	struct db	*db = r->app->db;
 
 	if ((typed = req_field(r, "email")) == NULL)
@@ -134,17 +137,17 @@ email_post(struct req *r)
 		email_page(r, 422, "That is already your address.", typed);
 		return;
 	}
-	snprintf(key, sizeof(key), "email:#%lld", (long long)r->acct.id);
-	if (!rate_check(db, key, CHANGE_LIMIT, CHANGE_WINDOW, r->now, &over) ||
-	    !account_email_taken(db, addr, &taken) ||
+	if (!rate_check(db, RATE_EMAIL_ACCOUNT, r->acct.id, NULL, r->now,
+	    &until) || !account_email_taken(db, addr, &taken) ||
 	    !domains_check_address(db, r->app->cfg.recovery_rule, r->acct.id,
 	    addr, &c)) {
 		page_storage_error(r);
 		return;
 	}
-	if (over) {
-		email_page(r, 429, "You asked for several changes in the last "
-		    "hour. Please wait a while.", typed);
+	if (until != 0) {
+		page_limit_text(r, "You asked for several changes in the last "
+		    "hour.", until, msg);
+		email_page(r, 429, msg, typed);
 		return;
 	}
 	if (taken) {
@@ -152,7 +155,9 @@ email_post(struct req *r)
 		    typed);
 		return;
 	}
-	if (!db_begin(db) || !rate_hit(db, key, CHANGE_WINDOW, r->now))
+	/* Refused attempts count too: each may carry a TOTP guess. */
+	if (!db_begin(db) ||
+	    !rate_hit(db, RATE_EMAIL_ACCOUNT, r->acct.id, NULL, r->now))
 		goto fail;
 	if (c.verdict != R1_ALLOWED) {
 		if (!event_add(db, r->acct.id, "r1_refused", r->http.ip,
@@ -187,8 +192,16 @@ email_post(struct req *r)
 		if (!session_set_twofa(db, r->sess.id, r->now))
 			goto fail;
 	}
-	if (!email_send_confirm(r, addr) ||
-	    !event_add(db, r->acct.id, "email_change_requested", r->http.ip,
+	if (!email_send_confirm(r, addr, &until))
+		goto fail;
+	if (until != 0) {
+		/* Rolled back: an attempt that sent nothing is not counted. */
+		db_rollback(db);
+		page_limit_text(r, OUTBOX_LIMITED, until, msg);
+		email_page(r, 429, msg, typed);
+		return;
+	}
+	if (!event_add(db, r->acct.id, "email_change_requested", r->http.ip,
 	    addr, r->now) || !db_commit(db))
 		goto fail;
 	page_redirect(r, "/email?sent=1");

@@ -6,7 +6,6 @@
  * password get the same page: neither timing nor text tells whether an
  * account exists.  A successful login always gets a new session token.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,36 +42,16 @@ login_get(struct req *r)
 	login_form(r, 200, NULL, "");
 }
 
-/*
- * The rate-limit key: the account when the name is known, so every
- * spelling of it (name, address, case) counts against one limit; what
- * was typed otherwise.  Both paths cost the same.
- */
-static void
-login_key(const char *typed, const struct account *a, char *key,
-    size_t keysz)
-{
-	size_t	 i, n;
-
-	if (a->id != 0) {
-		rate_account_key(a->id, key, keysz);
-		return;
-	}
-	n = (size_t)snprintf(key, keysz, "login:");
-	for (i = 0; typed[i] != '\0' && n + 1 < keysz; i++)
-		key[n++] = (char)tolower((unsigned char)typed[i]);
-	key[n] = '\0';
-}
-
 static void
 login_post(struct req *r)
 {
 	const char	*name, *password;
-	char		 key[300], ipkey[80], hash[PWHASH_TEXT];
-	char		 cookie[TOKEN_TEXT];
+	char		 hash[PWHASH_TEXT], cookie[TOKEN_TEXT];
+	char		 msg[PAGE_LIMIT_TEXT];
 	struct account	 a;
 	struct session	 s;
-	int		 over, ipover, good, rehash, n;
+	int64_t		 until, ipuntil;
+	int		 good, rehash, n, ipclosed;
 	enum session_stage stage;
 	struct app	*app = r->app;
 	struct db	*db = app->db;
@@ -90,22 +69,17 @@ login_post(struct req *r)
 		page_storage_error(r);
 		return;
 	}
-	login_key(name, &a, key, sizeof(key));
-	snprintf(ipkey, sizeof(ipkey), "loginip:%s", r->http.ip);
-	if (!rate_check(db, key, RATE_LOGIN_FAILS, RATE_LOGIN_WINDOW, r->now,
-	    &over) || !rate_check(db, ipkey, RATE_LOGIN_IP_FAILS,
-	    RATE_LOGIN_IP_WINDOW, r->now, &ipover)) {
+	if (!rate_login_check(db, a.id, name, r->now, &until) ||
+	    !rate_check(db, RATE_LOGIN_IP, 0, r->http.ip, r->now, &ipuntil)) {
 		page_storage_error(r);
 		return;
 	}
-	if (over) {
-		login_form(r, 429, "Too many failed attempts for this account. "
-		    "Please wait 15 minutes, or reset your password.", name);
-		return;
-	}
-	if (ipover) {
-		login_form(r, 429, "Too many failed logins from your network. "
-		    "Please wait an hour, or reset your password.", name);
+	if (until != 0 || ipuntil != 0) {
+		page_limit_text(r, until != 0 ? "Too many failed attempts for "
+		    "this account. You can also reset your password." :
+		    "Too many failed logins from your network. You can also "
+		    "reset your password.", until != 0 ? until : ipuntil, msg);
+		login_form(r, 429, msg, name);
 		return;
 	}
 	good = pw_verify(a.id != 0 ? a.pw_hash : app->dummy_hash, password) &&
@@ -118,11 +92,11 @@ login_post(struct req *r)
 	 */
 	if (!good) {
 		if (!db_begin(db) ||
-		    !rate_login_failed(db, key, a.id, a.id != 0 ?
+		    !rate_login_failed(db, a.id, name, a.id != 0 ?
 		    "login_failed" : "login_unknown", r->http.ip, r->now) ||
-		    !rate_fail(db, ipkey, RATE_LOGIN_IP_FAILS,
-		    RATE_LOGIN_IP_WINDOW, r->now, &ipover) ||
-		    (ipover && !event_add(db, 0, "login_ip_locked",
+		    !rate_fail(db, RATE_LOGIN_IP, 0, r->http.ip, r->now,
+		    &ipclosed) ||
+		    (ipclosed && !event_add(db, 0, "login_ip_locked",
 		    r->http.ip, NULL, r->now)) || !db_commit(db)) {
 			page_storage_error(r);
 			return;
@@ -179,9 +153,10 @@ static void
 twofa_post(struct req *r)
 {
 	const char	*typed;
-	char		 key[64], cookie[TOKEN_TEXT];
+	char		 cookie[TOKEN_TEXT], msg[PAGE_LIMIT_TEXT];
 	struct session	 s;
-	int		 over, good;
+	int64_t		 until;
+	int		 good;
 	int64_t		 account_id = r->sess.account_id;
 	struct db	*db = r->app->db;
 
@@ -193,22 +168,21 @@ twofa_post(struct req *r)
 	if ((typed = req_field(r, "code")) == NULL)
 		return;
 	/* Wrong codes count against the same limit as wrong passwords. */
-	rate_account_key(account_id, key, sizeof(key));
-	if (!rate_check(db, key, RATE_LOGIN_FAILS, RATE_LOGIN_WINDOW, r->now,
-	    &over)) {
+	if (!rate_check(db, RATE_LOGIN_ACCOUNT, account_id, NULL, r->now,
+	    &until)) {
 		page_storage_error(r);
 		return;
 	}
-	if (over) {
-		twofa_form(r, 429, "Too many failed attempts. Please wait 15 "
-		    "minutes.");
+	if (until != 0) {
+		page_limit_text(r, "Too many failed attempts.", until, msg);
+		twofa_form(r, 429, msg);
 		return;
 	}
 	if (!db_begin(db) || !twofa_verify(db, r->app->totp_key, account_id,
 	    typed, r->now, 1, &good))
 		goto fail;
 	if (!good) {
-		if (!rate_login_failed(db, key, account_id,
+		if (!rate_login_failed(db, account_id, NULL,
 		    "login_2fa_failed", r->http.ip, r->now) ||
 		    !db_commit(db))
 			goto fail;

@@ -23,8 +23,6 @@
 #include "reset.h"
 #include "twofa.h"
 
-#define RESET_IP_LIMIT		20
-#define RESET_IP_WINDOW		3600
 #define PROVE_MAX_CODES		8
 #define PROVE_CODE_FIELDS	4	/* inputs on the form */
 
@@ -83,9 +81,9 @@ static void
 ask_post(struct req *r)
 {
 	const char	*typed;
-	char		 key[80];
+	char		 msg[PAGE_LIMIT_TEXT];
 	struct buf	 loc;
-	int		 over;
+	int64_t		 until, name_until;
 	struct db	*db = r->app->db;
 
 	if ((typed = req_field(r, "username")) == NULL)
@@ -95,27 +93,32 @@ ask_post(struct req *r)
 		    typed);
 		return;
 	}
-	snprintf(key, sizeof(key), "reset-ip:%s", r->http.ip);
-	if (!rate_check(db, key, RESET_IP_LIMIT, RESET_IP_WINDOW, r->now,
-	    &over)) {
-		page_storage_error(r);
-		return;
-	}
-	if (over) {
-		page_error(r, 429, "Too many requests", "Too many resets were "
-		    "asked for from your network in the last hour. Please try "
-		    "again later.");
-		return;
-	}
 	/*
-	 * Only the ask is recorded: the same statements for every name, so
-	 * neither the answer nor its timing tells whether it is an
-	 * account's.  postern mailer sends the codes within a second.
+	 * Only the ask is recorded, under limits per client and per name
+	 * as typed: the same statements for every name, so neither the
+	 * answer nor its timing tells whether it is an account's.  The
+	 * limit per name is sized so that the mailer's per account never
+	 * drops an ask answered here (rate.c); postern mailer sends the
+	 * codes within a second.
 	 */
-	if (!db_begin(db) || !rate_hit(db, key, RESET_IP_WINDOW, r->now) ||
-	    !reset_ask(db, typed, r->http.ip, r->now))
+	if (!db_begin(db) ||
+	    !rate_check(db, RATE_RESET_IP, 0, r->http.ip, r->now, &until) ||
+	    !rate_check(db, RATE_RESET_NAME, 0, typed, r->now, &name_until))
 		goto fail;
-	if (!db_commit(db))
+	if (until != 0 || name_until != 0) {
+		db_rollback(db);
+		page_limit_text(r, until != 0 ? "Too many resets were asked "
+		    "for from your network in the last hour." : "Codes for "
+		    "this name were already asked for in the last hour. They "
+		    "can take a few minutes to arrive; please look in your "
+		    "spam folder too.",
+		    until != 0 ? until : name_until, msg);
+		reset_form(r, 429, msg, typed);
+		return;
+	}
+	if (!rate_hit(db, RATE_RESET_IP, 0, r->http.ip, r->now) ||
+	    !rate_hit(db, RATE_RESET_NAME, 0, typed, r->now) ||
+	    !reset_ask(db, typed, r->http.ip, r->now) || !db_commit(db))
 		goto fail;
 	buf_init(&loc);
 	buf_puts(&loc, "/reset/prove?username=");
@@ -388,7 +391,7 @@ pending_tell(const struct channel *ch, void *arg)
 		    link.p);
 	}
 	if (link.failed || !notify_channel(r->app->db, ch,
-	    "mail/reset_pending.tpl", "sms/reset_pending.tpl", d, r->now, 1))
+	    "mail/reset_pending.tpl", "sms/reset_pending.tpl", d, r->now, NULL))
 		goto fail;
 	goto out;
 fail:

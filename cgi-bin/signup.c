@@ -37,15 +37,19 @@ signup_get(struct req *r)
 	signup_form(r, 200, NULL, "", "");
 }
 
-/* Queue the verification mail for a new account. */
+/*
+ * Queue the verification mail for a new account; *limited as
+ * outbox_mail() sets it.  The notice below counts the same way, so a
+ * taken address meets the same limit as a new one.
+ */
 static int
 signup_mail_verify(struct req *r, int64_t id, const char *username,
-    const char *email)
+    const char *email, int64_t *limited)
 {
 	char			 tok[TOKEN_TEXT];
 	struct render_dict	*d;
 	struct buf		 link;
-	int			 ok = 0, limited = 0;
+	int			 ok = 0;
 
 	buf_init(&link);
 	if ((d = render_dict_new()) == NULL)
@@ -57,7 +61,7 @@ signup_mail_verify(struct req *r, int64_t id, const char *username,
 	render_set(d, "USERNAME", username);
 	render_set(d, "LINK", link.p);
 	ok = !link.failed && outbox_mail(r->app->db, email,
-	    "mail/verify.tpl", d, r->now, &limited);
+	    "mail/verify.tpl", d, r->now, limited);
 out:
 	buf_free(&link);
 	render_dict_free(d);
@@ -65,16 +69,16 @@ out:
 }
 
 static int
-signup_mail_taken(struct req *r, const char *email)
+signup_mail_taken(struct req *r, const char *email, int64_t *limited)
 {
 	struct render_dict	*d;
-	int			 ok, limited = 0;
+	int			 ok;
 
 	if ((d = render_dict_new()) == NULL)
 		return 0;
 	render_set(d, "BASE_URL", r->app->cfg.base_url);
 	ok = outbox_mail(r->app->db, email, "mail/signup_taken.tpl", d,
-	    r->now, &limited);
+	    r->now, limited);
 	render_dict_free(d);
 	return ok;
 }
@@ -117,9 +121,9 @@ signup_post(struct req *r)
 {
 	const char	*username, *email, *password;
 	char		 name[33], addr[255], hash[PWHASH_TEXT];
-	char		 key[128];
-	int		 over, taken;
-	int64_t		 id;
+	char		 msg[PAGE_LIMIT_TEXT];
+	int		 taken, ok;
+	int64_t		 id, until;
 	struct db	*db = r->app->db;
 
 	if ((username = req_field(r, "username")) == NULL ||
@@ -150,16 +154,14 @@ signup_post(struct req *r)
 		    username, email);
 		return;
 	}
-	snprintf(key, sizeof(key), "signup:%s", r->http.ip);
-	if (!rate_check(db, key, RATE_SIGNUPS, RATE_SIGNUP_WINDOW, r->now,
-	    &over)) {
+	if (!rate_check(db, RATE_SIGNUP_IP, 0, r->http.ip, r->now, &until)) {
 		page_storage_error(r);
 		return;
 	}
-	if (over) {
-		page_error(r, 429, "Too many signups",
-		    "Too many accounts were created from your network in the "
-		    "last hour. Please try again later.");
+	if (until != 0) {
+		page_limit_text(r, "Too many accounts were created from your "
+		    "network in the last hour.", until, msg);
+		signup_form(r, 429, msg, username, email);
 		return;
 	}
 	/* Hash before the write lock: Argon2id takes a tenth of a second. */
@@ -168,7 +170,8 @@ signup_post(struct req *r)
 		page_storage_error(r);
 		return;
 	}
-	if (!db_begin(db) || !rate_hit(db, key, RATE_SIGNUP_WINDOW, r->now) ||
+	if (!db_begin(db) ||
+	    !rate_hit(db, RATE_SIGNUP_IP, 0, r->http.ip, r->now) ||
 	    !account_name_taken(db, name, &taken))
 		goto fail;
 	if (taken) {
@@ -180,16 +183,23 @@ signup_post(struct req *r)
 	}
 	if (!account_email_taken(db, addr, &taken))
 		goto fail;
-	if (taken) {
-		if (!signup_mail_taken(r, addr) ||
-		    !event_add(db, 0, "signup_address_taken", r->http.ip, NULL,
-		    r->now))
-			goto fail;
-	} else if (!account_create(db, name, addr, hash, r->now, &id) ||
-	    !signup_mail_verify(r, id, name, addr) ||
-	    !event_add(db, id, "signup", r->http.ip, NULL, r->now))
+	id = 0;
+	if (taken)
+		ok = signup_mail_taken(r, addr, &until);
+	else
+		ok = account_create(db, name, addr, hash, r->now, &id) &&
+		    signup_mail_verify(r, id, name, addr, &until);
+	if (!ok)
 		goto fail;
-	if (!db_commit(db))
+	if (until != 0) {
+		/* Nothing is kept: the visitor is told, and may come back. */
+		db_rollback(db);
+		page_limit_text(r, OUTBOX_LIMITED, until, msg);
+		signup_form(r, 429, msg, username, email);
+		return;
+	}
+	if (!event_add(db, id, taken ? "signup_address_taken" : "signup",
+	    r->http.ip, NULL, r->now) || !db_commit(db))
 		goto fail;
 	page_redirect(r, "/signup?sent=1");
 	return;

@@ -272,6 +272,24 @@ static const char *const migrations[] = {
 	 * them as they are and blanks them, as it always did.
 	 */
 	"ALTER TABLE outbox ADD COLUMN sealed BLOB;",
+
+	/*
+	 * 8: rate limits over sliding windows, under keys no typed value
+	 * can imitate (rate.c).  A row counts the hits of a key in one
+	 * second.  The old counters go: their keys are no longer asked
+	 * for, and their windows were at most a day.  Mail per address is
+	 * counted there too, only what strangers can cause, so the
+	 * outbox's recipient indexes have no reader left.
+	 */
+	"DROP TABLE rate_limits;"
+	"CREATE TABLE rate_limits ("
+	"  key TEXT NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  count INTEGER NOT NULL,"
+	"  PRIMARY KEY (key, at)"
+	") STRICT, WITHOUT ROWID;"
+	"DROP INDEX IF EXISTS outbox_recipient;"
+	"DROP INDEX IF EXISTS outbox_recipient_nocase;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -58,17 +58,17 @@ notify_each_channel(struct db *db, const struct account *a,
 
 int
 notify_channel(struct db *db, const struct channel *ch, const char *mail_tpl,
-    const char *sms_tpl, struct render_dict *d, int64_t now, int notice)
+    const char *sms_tpl, struct render_dict *d, int64_t now,
+    int64_t *limited)
 {
 	struct buf	 text;
-	int		 ok, limited;
+	int		 ok;
 
 	if (!ch->is_phone)
-		return outbox_mail(db, ch->value, mail_tpl, d, now,
-		    notice ? NULL : &limited);
+		return outbox_mail(db, ch->value, mail_tpl, d, now, limited);
 	buf_init(&text);
 	ok = render_text(sms_tpl, d, &text) && !text.failed &&
-	    outbox_add(db, OUTBOX_SMS, ch->value, NULL, text.p, now);
+	    outbox_sms(db, ch->value, text.p, now, limited);
 	buf_free(&text);
 	return ok;
 }
@@ -91,7 +91,7 @@ notify_one(const struct channel *ch, void *arg)
 	if (ch->contact_id == nc->except)
 		return;
 	if (!notify_channel(nc->db, ch, nc->mail_tpl, nc->sms_tpl, nc->d,
-	    nc->now, 1))
+	    nc->now, NULL))
 		nc->ok = 0;
 }
 

@@ -36,12 +36,12 @@ int	 notify_channels(struct db *, const struct account *a, int64_t except,
 	    const char *mail_tpl, const char *sms_tpl, struct render_dict *d,
 	    int64_t now);
 /*
- * Send one message to one channel (mail or SMS by its kind).  A notice
- * goes out whatever the per-address mail limit; a code (notice 0) is
- * skipped silently when the address is over it.
+ * Send one message to one channel (mail or SMS by its kind).  limited
+ * as outbox_mail() takes it: NULL for a notice or what the owner asked
+ * for, else the message counts toward the channel's limit.
  */
 int	 notify_channel(struct db *, const struct channel *,
 	    const char *mail_tpl, const char *sms_tpl, struct render_dict *d,
-	    int64_t now, int notice);
+	    int64_t now, int64_t *limited);
 
 #endif /* !POSTERN_NOTIFY_H */

@@ -140,38 +140,6 @@ out:
 	return ok;
 }
 
-int
-outbox_count_since(struct db *db, const char *recipient, int64_t since,
-    int *n)
-{
-	sqlite3_stmt	*stmt;
-	int		 ok = 0;
-
-	*n = 0;
-	/*
-	 * Mailboxes do not tell case apart in practice, so neither does
-	 * the limit: "A@x" and "a@x" share one count.
-	 */
-	stmt = db_prepare(db, "SELECT count(*) FROM outbox"
-	    " WHERE recipient = ?1 COLLATE NOCASE AND created_at >= ?2");
-	if (stmt == NULL)
-		return 0;
-	if (!db_bind_text(stmt, 1, recipient) ||
-	    !db_bind_int(stmt, 2, since)) {
-		db_log_error(db, "outbox count");
-		goto out;
-	}
-	if (sqlite3_step(stmt) != SQLITE_ROW) {
-		db_log_error(db, "outbox count");
-		goto out;
-	}
-	*n = sqlite3_column_int(stmt, 0);
-	ok = 1;
-out:
-	db_done(stmt);
-	return ok;
-}
-
 /*
  * Split a rendered mail into its subject (the first line) and body
  * (after the blank line that follows), in place.  0 when the text is
@@ -200,25 +168,42 @@ outbox_split(char *text, char **subject, char **body)
 	return (*subject)[0] != '\0';
 }
 
+/*
+ * The per-address limit, when limited is not NULL (see outbox.h):
+ * outbox_over() before a message is queued sets *limited, and
+ * outbox_counted() counts it once it is.  0 on a storage error.
+ */
+static int
+outbox_over(struct db *db, const char *to, int64_t now, int64_t *limited)
+{
+	if (limited == NULL)
+		return 1;
+	if (!rate_check(db, RATE_MESSAGES_TO, 0, to, now, limited))
+		return 0;
+	if (*limited != 0)
+		log_warn("outbox: message limit reached for an address");
+	return 1;
+}
+
+static int
+outbox_counted(struct db *db, const char *to, int64_t now,
+    const int64_t *limited)
+{
+	return limited == NULL || rate_hit(db, RATE_MESSAGES_TO, 0, to, now);
+}
+
 int
 outbox_mail(struct db *db, const char *to, const char *tpl,
-    struct render_dict *dict, int64_t now, int *limited)
+    struct render_dict *dict, int64_t now, int64_t *limited)
 {
 	struct buf	 text;
 	char		*subject, *body;
-	int		 n, ok = 0;
+	int		 ok = 0;
 
 	buf_init(&text);
-	if (limited != NULL) {
-		*limited = 0;
-		if (!outbox_count_since(db, to, now - RATE_MAIL_WINDOW, &n))
-			goto out;
-	}
-	if (limited != NULL && n >= RATE_MAILS) {
-		/* Not an error: the caller goes on, and says so if it must. */
-		log_warn("outbox: mail limit reached for an address, "
-		    "%s not queued", tpl);
-		*limited = 1;
+	if (!outbox_over(db, to, now, limited))
+		goto out;
+	if (limited != NULL && *limited != 0) {
 		ok = 1;
 		goto out;
 	}
@@ -232,13 +217,26 @@ outbox_mail(struct db *db, const char *to, const char *tpl,
 		    "blank line and body", tpl);
 		goto out;
 	}
-	ok = outbox_add(db, OUTBOX_MAIL, to, subject, body, now);
+	ok = outbox_add(db, OUTBOX_MAIL, to, subject, body, now) &&
+	    outbox_counted(db, to, now, limited);
 out:
 	/* The text holds codes and links. */
 	if (text.p != NULL)
 		memset(text.p, 0, text.cap);
 	buf_free(&text);
 	return ok;
+}
+
+int
+outbox_sms(struct db *db, const char *to, const char *text, int64_t now,
+    int64_t *limited)
+{
+	if (!outbox_over(db, to, now, limited))
+		return 0;
+	if (limited != NULL && *limited != 0)
+		return 1;
+	return outbox_add(db, OUTBOX_SMS, to, NULL, text, now) &&
+	    outbox_counted(db, to, now, limited);
 }
 
 /* A text column as a new string ("" for NULL when want_null is 0). */

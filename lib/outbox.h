@@ -39,17 +39,23 @@ int	 outbox_add(struct db *, enum outbox_kind, const char *recipient,
 	    const char *subject, const char *body, int64_t now);
 /*
  * Render mail template tpl (subject line, blank line, body) and queue
- * it.  *limited is set, and nothing is queued, when the address has had
- * RATE_MAILS mails in the last RATE_MAIL_WINDOW.  limited NULL marks a
- * security notice (a pending reset, a changed address): it goes out
- * whatever the limit, or flooding an address with codes would silence
- * the warning that matters.
+ * it.  limited is NULL for a security notice or what the owner asked
+ * for: it always goes out, or flooding an address would silence the
+ * warning that matters.  Non-NULL marks what a stranger can cause to
+ * anyone's address (codes and links to an address not yet verified,
+ * signup notices): it counts toward the address's limit
+ * (RATE_MESSAGES_TO).  At the limit nothing is queued and *limited
+ * receives the time the address takes one more (else 0); the caller
+ * then rolls back and answers 429 with that time.
  */
 int	 outbox_mail(struct db *, const char *to, const char *tpl,
-	    struct render_dict *, int64_t now, int *limited);
-/* How many messages went to recipient since since. */
-int	 outbox_count_since(struct db *, const char *recipient, int64_t since,
-	    int *n);
+	    struct render_dict *, int64_t now, int64_t *limited);
+/* What the 429 says first when *limited was set. */
+#define OUTBOX_LIMITED	"Too many messages went to that address in the " \
+			"last hour."
+/* The same for an SMS of text. */
+int	 outbox_sms(struct db *, const char *to, const char *text,
+	    int64_t now, int64_t *limited);
 
 /* The delivery side, for mailer.c. */
 int	 outbox_next_due(struct db *, int64_t now, struct outbox_item *);

@@ -1,80 +1,202 @@
 /*
- * rate.c: fixed-window rate limits kept in SQLite, so every FastCGI
- * process (and every server in front) sees the same counts.
+ * rate.c: rate limits kept in SQLite, so every FastCGI process (and
+ * every server in front) sees the same counts.
+ *
+ * A row counts the hits of one key in one second, and a limit looks
+ * back over its window from now: a sliding window, so "5 an hour" is 5
+ * in any hour, never 10 across the turn of one, and the time a limit
+ * lets the next one in is known to the second.  Windows are at most a
+ * day; rate_purge() drops what is older.
  */
+#include <assert.h>
 #include <stdint.h>
-#include <stdio.h>
 
+#include "buf.h"
 #include "event.h"
 #include "internal.h"
+#include "log.h"
 #include "rate.h"
 
-void
-rate_account_key(int64_t account_id, char *key, size_t keysz)
-{
-	snprintf(key, keysz, "login:#%lld", (long long)account_id);
-}
+/*
+ * A person who forgot their password may type their name or their
+ * address: two names per account.  Asks the reset page accepts per
+ * name can then never exceed what the mailer accepts per account, so no
+ * ask the page answered is dropped.
+ */
+#define RESET_NAME_MAX		2
+#define RESET_ACCOUNT_MAX	5
+_Static_assert(2 * RESET_NAME_MAX <= RESET_ACCOUNT_MAX,
+    "the reset page must not accept asks the mailer would drop");
+
+static const struct rate_limit {
+	const char	*name;		/* no ':' */
+	int		 per_account;	/* the value is an account id */
+	int		 max;
+	int64_t		 window;
+} rate_limits[RATE_NSCOPES] = {
+	[RATE_LOGIN_ACCOUNT] =	{ "login-account", 1, 10, 15 * 60 },
+	[RATE_LOGIN_NAME] =	{ "login-name", 0, 10, 15 * 60 },
+	[RATE_LOGIN_IP] =	{ "login-ip", 0, 100, 3600 },
+	[RATE_SIGNUP_IP] =	{ "signup-ip", 0, 20, 3600 },
+	[RATE_RESET_IP] =	{ "reset-ip", 0, 20, 3600 },
+	[RATE_RESET_NAME] =	{ "reset-name", 0, RESET_NAME_MAX, 3600 },
+	[RATE_RESET_ACCOUNT] =	{ "reset-account", 1, RESET_ACCOUNT_MAX,
+				    3600 },
+	/* Refused attempts count too. */
+	[RATE_EMAIL_ACCOUNT] =	{ "email-account", 1, 10, 3600 },
+	[RATE_RESEND_ACCOUNT] =	{ "resend-account", 1, 5, 3600 },
+	[RATE_KIT_ACCOUNT] =	{ "kit-account", 1, 3, 86400 },
+	/*
+	 * Codes and links to addresses not yet verified, and signup
+	 * notices: what a stranger can send to anyone's address.  A
+	 * person's own use causes a few an hour (tests/e2e/limits.py).
+	 */
+	[RATE_MESSAGES_TO] =	{ "messages-to", 0, 10, 3600 },
+};
 
 int
-rate_fail(struct db *db, const char *key, int limit, int64_t window,
-    int64_t now, int *closed)
+rate_key(struct buf *key, enum rate_scope scope, int64_t id,
+    const char *text)
 {
-	*closed = 0;
-	return rate_hit(db, key, window, now) &&
-	    rate_check(db, key, limit, window, now, closed);
-}
+	const struct rate_limit	*l;
+	size_t			 i;
 
-int
-rate_login_failed(struct db *db, const char *key, int64_t account_id,
-    const char *kind, const char *ip, int64_t now)
-{
-	int	 closed;
-
-	return rate_fail(db, key, RATE_LOGIN_FAILS, RATE_LOGIN_WINDOW, now,
-	    &closed) && event_add(db, account_id, kind, ip, NULL, now) &&
-	    (!closed || event_add(db, account_id, "login_locked", ip, NULL,
-	    now));
-}
-
-int
-rate_check(struct db *db, const char *key, int limit, int64_t window,
-    int64_t now, int *over)
-{
-	static const char *const sql =
-	    "SELECT count FROM rate_limits "
-	    "WHERE key = ?1 AND window_start > ?2";
-	sqlite3_stmt	*st;
-	int		 rc, ok = 0;
-
-	*over = 0;
-	if ((st = db_prepare(db, sql)) == NULL)
+	assert(scope >= 0 && scope < RATE_NSCOPES);
+	l = &rate_limits[scope];
+	buf_reset(key);
+	if (l->per_account) {
+		if (text != NULL || id <= 0)
+			return 0;
+		return buf_printf(key, "%s:%lld", l->name, (long long)id);
+	}
+	if (text == NULL || id != 0 || !buf_printf(key, "%s:", l->name))
 		return 0;
-	if (db_bind_text(st, 1, key) && db_bind_int(st, 2, now - window)) {
+	i = key->len;
+	if (!buf_puts(key, text))
+		return 0;
+	/* ASCII only, as NOCASE compares names and addresses. */
+	for (; i < key->len; i++)
+		if (key->p[i] >= 'A' && key->p[i] <= 'Z')
+			key->p[i] += 'a' - 'A';
+	return 1;
+}
+
+/* rate_key() for a query, logged when it fails. */
+static int
+rate_key_for(struct buf *key, enum rate_scope scope, int64_t id,
+    const char *text)
+{
+	if (rate_key(key, scope, id, text))
+		return 1;
+	log_err("rate: no key for %s", rate_limits[scope].name);
+	return 0;
+}
+
+int
+rate_check(struct db *db, enum rate_scope scope, int64_t id,
+    const char *text, int64_t now, int64_t *until)
+{
+	/* The second at which the hits, newest first, reach the limit. */
+	static const char *const sql =
+	    "SELECT at FROM (SELECT at, sum(count) OVER (ORDER BY at DESC)"
+	    " AS total FROM rate_limits WHERE key = ?1 AND at > ?2 - ?3"
+	    " AND at <= ?2) WHERE total >= ?4 ORDER BY at DESC LIMIT 1";
+	const struct rate_limit	*l = &rate_limits[scope];
+	struct buf		 key;
+	sqlite3_stmt		*st = NULL;
+	int			 rc, ok = 0;
+
+	*until = 0;
+	buf_init(&key);
+	if (!rate_key_for(&key, scope, id, text) ||
+	    (st = db_prepare(db, sql)) == NULL)
+		goto out;
+	if (db_bind_text(st, 1, key.p) && db_bind_int(st, 2, now) &&
+	    db_bind_int(st, 3, l->window) && db_bind_int(st, 4, l->max)) {
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW) {
-			*over = sqlite3_column_int(st, 0) >= limit;
+			*until = sqlite3_column_int64(st, 0) + l->window;
 			ok = 1;
 		} else if (rc == SQLITE_DONE)
 			ok = 1;
 		else
 			db_log_error(db, "rate check");
 	}
+out:
 	db_done(st);
+	buf_free(&key);
 	return ok;
 }
 
 int
-rate_hit(struct db *db, const char *key, int64_t window, int64_t now)
+rate_hit(struct db *db, enum rate_scope scope, int64_t id, const char *text,
+    int64_t now)
 {
-	/* A window that has passed starts again at one. */
 	static const char *const sql =
-	    "INSERT INTO rate_limits (key, window_start, count) "
-	    "VALUES (?1, ?2, 1) ON CONFLICT (key) DO UPDATE SET "
-	    "count = CASE WHEN window_start > ?2 - ?3 THEN count + 1 ELSE 1 END,"
-	    "window_start = CASE WHEN window_start > ?2 - ?3 THEN window_start "
-	    "ELSE ?2 END";
+	    "INSERT INTO rate_limits (key, at, count) VALUES (?1, ?2, 1)"
+	    " ON CONFLICT (key, at) DO UPDATE SET count = count + 1";
+	struct buf	 key;
+	int		 ok;
 
-	return db_run(db, sql, "tii", key, now, window);
+	buf_init(&key);
+	ok = rate_key_for(&key, scope, id, text) &&
+	    db_run(db, sql, "ti", key.p, now);
+	buf_free(&key);
+	return ok;
+}
+
+int
+rate_take(struct db *db, enum rate_scope scope, int64_t id,
+    const char *text, int64_t now, int64_t *until)
+{
+	return rate_check(db, scope, id, text, now, until) &&
+	    (*until != 0 || rate_hit(db, scope, id, text, now));
+}
+
+int
+rate_fail(struct db *db, enum rate_scope scope, int64_t id, const char *text,
+    int64_t now, int *closed)
+{
+	int64_t	 until;
+
+	*closed = 0;
+	if (!rate_hit(db, scope, id, text, now) ||
+	    !rate_check(db, scope, id, text, now, &until))
+		return 0;
+	*closed = until != 0;
+	return 1;
+}
+
+/* The login limit's scope; typed is dropped for a known account. */
+static enum rate_scope
+rate_login_scope(int64_t account_id, const char **typed)
+{
+	if (account_id == 0)
+		return RATE_LOGIN_NAME;
+	*typed = NULL;
+	return RATE_LOGIN_ACCOUNT;
+}
+
+int
+rate_login_check(struct db *db, int64_t account_id, const char *typed,
+    int64_t now, int64_t *until)
+{
+	enum rate_scope	 scope = rate_login_scope(account_id, &typed);
+
+	return rate_check(db, scope, account_id, typed, now, until);
+}
+
+int
+rate_login_failed(struct db *db, int64_t account_id, const char *typed,
+    const char *kind, const char *ip, int64_t now)
+{
+	enum rate_scope	 scope = rate_login_scope(account_id, &typed);
+	int		 closed;
+
+	return rate_fail(db, scope, account_id, typed, now, &closed) &&
+	    event_add(db, account_id, kind, ip, NULL, now) &&
+	    (!closed || event_add(db, account_id, "login_locked", ip, NULL,
+	    now));
 }
 
 int
@@ -82,7 +204,7 @@ rate_purge(struct db *db, int64_t now)
 {
 	/* No window is longer than a day. */
 	static const char *const sql =
-	    "DELETE FROM rate_limits WHERE window_start < ?1";
+	    "DELETE FROM rate_limits WHERE at <= ?1";
 
 	return db_run(db, sql, "i", (int64_t)(now - 86400));
 }

@@ -3,44 +3,74 @@
 
 #include <stdint.h>
 
+struct buf;
 struct db;
 
 /*
- * rate.c: fixed-window counters kept in SQLite, keyed by a string such
- * as "login:alice" or "signup:192.0.2.1".
+ * rate.c: rate limits kept in SQLite.  Each limit is a scope: what it
+ * counts, how many it allows, over which window, and whether it counts
+ * per account (its value an account id) or per text (a name or address
+ * as typed, a client address).  The limits, DESIGN section 2's and the
+ * rest, live in one table in rate.c.
+ */
+enum rate_scope {
+	RATE_LOGIN_ACCOUNT,	/* wrong passwords and codes of an account */
+	RATE_LOGIN_NAME,	/* wrong passwords for a name nobody has */
+	RATE_LOGIN_IP,		/* wrong passwords from one client (spraying) */
+	RATE_SIGNUP_IP,		/* signups from one client */
+	RATE_RESET_IP,		/* reset asks from one client */
+	RATE_RESET_NAME,	/* reset asks for one name or address typed */
+	RATE_RESET_ACCOUNT,	/* reset requests one account gets */
+	RATE_EMAIL_ACCOUNT,	/* address changes an account asks for */
+	RATE_RESEND_ACCOUNT,	/* contact codes an account has sent again */
+	RATE_KIT_ACCOUNT,	/* recovery kits an account makes */
+	RATE_MESSAGES_TO,	/* messages strangers can cause to one address */
+	RATE_NSCOPES
+};
+
+/*
+ * The key of scope's row for an account id (scopes per account) or a
+ * text (the others): "<scope>:<value>", the scope a name from a fixed
+ * table with no ':' in it, the text folded to lower case as SQLite's
+ * NOCASE folds it.  So no value can make another scope's key: typing
+ * "#1" as a name counts against that name, never against account 1.
+ * 0 when out of memory (or the value does not fit the scope).
+ */
+int	 rate_key(struct buf *key, enum rate_scope, int64_t id,
+	    const char *text);
+
+/*
+ * Every function below takes the value as rate_key() does.  Windows
+ * slide: a limit of n allows n within any window-long stretch of time.
  */
 
-/* Limits of DESIGN section 2. */
-#define RATE_LOGIN_FAILS	10
-#define RATE_LOGIN_WINDOW	(15 * 60)
-/* Failed logins from one address, whatever the names (spraying). */
-#define RATE_LOGIN_IP_FAILS	100
-#define RATE_LOGIN_IP_WINDOW	3600
-#define RATE_SIGNUPS		20
-#define RATE_SIGNUP_WINDOW	3600
-#define RATE_MAILS		10
-#define RATE_MAIL_WINDOW	3600
-
-#include <stddef.h>
-
-/* The key wrong passwords of a known account count against, wherever
- * they are typed: "login:#<id>". */
-void	 rate_account_key(int64_t account_id, char *key, size_t keysz);
-/* *over is set when key has reached limit within the window. */
-int	 rate_check(struct db *, const char *key, int limit, int64_t window,
-	    int64_t now, int *over);
-/* Count one more for key (inside a write transaction). */
-int	 rate_hit(struct db *, const char *key, int64_t window, int64_t now);
+/* *until is 0 under the limit; at it, the time it lets one more in. */
+int	 rate_check(struct db *, enum rate_scope, int64_t id,
+	    const char *text, int64_t now, int64_t *until);
+/* Count one more (inside a write transaction). */
+int	 rate_hit(struct db *, enum rate_scope, int64_t id, const char *text,
+	    int64_t now);
+/* rate_check(), and rate_hit() when under the limit. */
+int	 rate_take(struct db *, enum rate_scope, int64_t id,
+	    const char *text, int64_t now, int64_t *until);
 /* rate_hit() for a failure, after a rate_check() that was not over:
- * *closed is set when this one reached limit, so the limit's closing
- * can be recorded once. */
-int	 rate_fail(struct db *, const char *key, int limit, int64_t window,
+ * *closed is set when this one reached the limit, so the limit's
+ * closing can be recorded once. */
+int	 rate_fail(struct db *, enum rate_scope, int64_t id, const char *text,
 	    int64_t now, int *closed);
+
+/*
+ * The login limit counts per account when the name typed is an
+ * account's (account_id not 0), so every spelling of it (name, address,
+ * case) counts against one limit, and per name typed otherwise.
+ */
+int	 rate_login_check(struct db *, int64_t account_id, const char *typed,
+	    int64_t now, int64_t *until);
 /* A wrong password or code, wherever it was typed: rate_fail() against
- * key's login limit, event kind for account_id (0: no account), and
+ * the login limit, event kind for account_id (0: no account), and
  * login_locked once when this failure closes the limit.  Inside a
  * write transaction. */
-int	 rate_login_failed(struct db *, const char *key, int64_t account_id,
+int	 rate_login_failed(struct db *, int64_t account_id, const char *typed,
 	    const char *kind, const char *ip, int64_t now);
 int	 rate_purge(struct db *, int64_t now);
 

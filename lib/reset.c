@@ -398,8 +398,13 @@ reset_send_code(const struct channel *ch, void *arg)
 		return;
 	}
 	render_set(sc->d, "CODE", code);
+	/*
+	 * Never counted toward the channel's limit nor held back by it:
+	 * it goes only to channels the owner verified, as often as the
+	 * limits on asks (per name, per account) allow.
+	 */
 	if (!notify_channel(sc->db, ch, "mail/reset_code.tpl",
-	    "sms/reset_code.tpl", sc->d, sc->now, 0))
+	    "sms/reset_code.tpl", sc->d, sc->now, NULL))
 		sc->ok = 0;
 	sodium_memzero(code, sizeof(code));
 	render_set(sc->d, "CODE", "");
@@ -413,8 +418,7 @@ reset_ask_handle(struct db *db, const unsigned char key[KEY_BYTES],
 	struct send_ctx	 sc = { db, key, NULL, NULL, now, 1 };
 	struct account	 a;
 	struct reset	 rs;
-	char		 rkey[64];
-	int		 over;
+	int64_t		 until;
 
 	if (!account_by_login(db, typed, &a))
 		return 0;
@@ -422,18 +426,23 @@ reset_ask_handle(struct db *db, const unsigned char key[KEY_BYTES],
 		return event_add(db, 0, "reset_unknown", ip, NULL, now);
 	if (a.locked_at != 0)
 		return event_add(db, a.id, "reset_locked", ip, NULL, now);
-	snprintf(rkey, sizeof(rkey), "reset:#%lld", (long long)a.id);
-	if (!rate_check(db, rkey, RESET_ACCOUNT_LIMIT, RESET_ACCOUNT_WINDOW,
-	    now, &over))
+	/*
+	 * Counted when it was asked for, as the page counted it per name:
+	 * sized together (rate.c), the two never disagree, and this limit
+	 * stays as a backstop that should never refuse.
+	 */
+	if (!rate_take(db, RATE_RESET_ACCOUNT, a.id, NULL, asked, &until))
 		return 0;
-	if (over)
+	if (until != 0) {
+		log_warn("reset asks for account %lld passed the page's limit",
+		    (long long)a.id);
 		return event_add(db, a.id, "reset_limited", ip, NULL, now);
+	}
 	if ((sc.d = render_dict_new()) == NULL)
 		return 0;
 	sc.a = &a;
 	render_set(sc.d, "USERNAME", a.username);
-	if (!rate_hit(db, rkey, RESET_ACCOUNT_WINDOW, now) ||
-	    !reset_request(db, a.id, asked, &rs) ||
+	if (!reset_request(db, a.id, asked, &rs) ||
 	    !notify_each_channel(db, &a, reset_send_code, &sc))
 		sc.ok = 0;
 	render_dict_free(sc.d);

@@ -33,10 +33,6 @@ struct reset {
 	char	 proofs[256];	/* "kind:channel ..." as proven */
 };
 
-/* Limits of asks per account: more are dropped without a word. */
-#define RESET_ACCOUNT_LIMIT	5
-#define RESET_ACCOUNT_WINDOW	3600
-
 /*
  * Record a reset asked for by name or address, as typed.  The request
  * does this and nothing else, the same way whether or not the name is

@@ -232,7 +232,7 @@ def main():
             tap.is_((phone.get('/account').status,
                      tablet.get('/account').status), (200, 200),
                     'and no session ended')
-            tap.ok(all('rate_limits (\'login:#' in c or
+            tap.ok(all('rate_limits (\'login-account:' in c or
                        (c.startswith('+ events') and 'password_failed' in c)
                        for c in changes(stack, before)),
                    'only the failure was counted and recorded',
@@ -260,9 +260,9 @@ def main():
                        'limit'):
             login(stack, 'frank')
             frank.get('/account/activity')
-            failed = stack.sql("SELECT count FROM rate_limits WHERE key = "
-                               "'login:#' || (SELECT id FROM accounts WHERE "
-                               "username = 'frank')")[0][0]
+            failed = stack.sql("SELECT sum(count) FROM rate_limits WHERE "
+                               "key = 'login-account:' || (SELECT id FROM "
+                               "accounts WHERE username = 'frank')")[0][0]
             left = 10 - failed
             got = [frank.post('/account/activity',
                               {'others': '1', 'password': 'guess %d' % i})

@@ -14,7 +14,7 @@ import sys
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Stack, Tap, header_problems  # noqa: E402
+from harness import Stack, Tap, header_problems, keeps_typed  # noqa: E402
 
 tap = Tap()
 
@@ -44,12 +44,8 @@ def refused(stack, c, story, send, status, kept=None, error=False):
         tap.ok(c.errors(r), '%s: that says why in .error' % story)
     else:
         tap.ok(c.errors(r) or c.heading(r), '%s: that says why' % story)
-    for name, value in (kept or {}).items():
-        tap.is_(c.form_values(r).get(name), value,
-                '%s: the form keeps the %s typed' % (story, name))
     if kept:
-        tap.is_(c.form_values(r).get('password', ''), '',
-                '%s: but not the password' % story)
+        keeps_typed(tap, c, r, story, kept)
     tap.is_(header_problems(r), [], '%s: with the security headers'
             % story)
     tap.is_(stack.db_changes(before), [], '%s: nothing changed and no '

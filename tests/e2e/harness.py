@@ -1543,6 +1543,16 @@ def db_write(stack, query, *params):
         con.close()
 
 
+def keeps_typed(tap, client, resp, story, kept):
+    """The form on resp shows again the values in kept ({field: value}),
+    but never a password."""
+    for name, value in kept.items():
+        tap.is_(client.form_values(resp).get(name), value,
+                '%s: the form keeps the %s typed' % (story, name))
+    tap.is_(client.form_values(resp).get('password', ''), '',
+            '%s: but not the password' % story)
+
+
 def found_in_db(snapshot, needle, skip=()):
     """Where needle (str, or bytes) occurs in a db_snapshot(): text
     cells that contain it (as text) and blob cells that contain it (as

@@ -1,11 +1,12 @@
 /*
- * test_db.c: the schema's migration 6 on a real SQLite file, and the
- * connection's waiting and checkpoints.
+ * test_db.c: the schema's migrations 6 to 8 on a real SQLite file, and
+ * the connection's waiting and checkpoints.
  *
  *  - a version-5 database with domains and events keeps every row:
  *    domains by (account, name), events in their old order, numbered
  *    from 1 per account, events of no account under account 0;
  *  - new events go on numbering after the migrated ones;
+ *  - migration 8 starts the rate counters again and keeps queued mail;
  *  - deleting an account deletes its events (the trigger that replaced
  *    ON DELETE CASCADE) and its domains;
  *  - a write waits for another process's lock and gets it once it is
@@ -33,6 +34,7 @@
 #include "domains.h"
 #include "event.h"
 #include "internal.h"
+#include "rate.h"
 
 static char	 tmpdir[] = "/tmp/postern-test-db-XXXXXX";
 
@@ -161,6 +163,39 @@ test_migration_6(void)
 	db_close(db);
 }
 
+/* Migration 8: the rate counters start again; mail waiting stays. */
+static void
+test_migration_8(void)
+{
+	struct db	*db;
+	char		 path[256];
+	int		 v;
+	int64_t		 until;
+	sqlite3		*h;
+
+	snprintf(path, sizeof(path), "%s/v6.db", tmpdir);
+	db = db_open(path, 1);
+	ok(db != NULL && db_migrate_to(db, 6) && db_version(db, &v) && v == 6,
+	    "a database at version 6");
+	if (db == NULL)
+		return;
+	h = db_handle(db);
+	ok(raw(h, "INSERT INTO rate_limits VALUES ('login:#1', 100, 10);"
+	    "INSERT INTO outbox (kind, recipient, subject, body, created_at,"
+	    " next_at) VALUES ('mail', 'a@example.org', 'Hi', 'code', 100,"
+	    " 100);"), "version 6 rows written");
+	ok(db_migrate(db) && db_version(db, &v) && v == db_latest_version(),
+	    "migrated to the latest version (%d)", db_latest_version());
+	is_int(count(h, "SELECT count(*) FROM rate_limits"), 0,
+	    "the old counters are gone");
+	ok(rate_check(db, RATE_LOGIN_ACCOUNT, 1, NULL, 101, &until) &&
+	    until == 0, "account 1 may log in");
+	is_int(count(h, "SELECT count(*) FROM outbox WHERE status = 'queued'"),
+	    1, "the queued mail waits on");
+	ok(db_integrity_ok(db), "integrity_check is ok");
+	db_close(db);
+}
+
 static double
 since(const struct timespec *t0)
 {
@@ -279,6 +314,7 @@ main(void)
 		return 1;
 	}
 	test_migration_6();
+	test_migration_8();
 	test_busy();
 	test_wal_bounded();
 	tap_remove_dir(tmpdir);
