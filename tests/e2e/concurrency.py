@@ -3,8 +3,8 @@
 concurrency.py: many people at once, on the real stack with lighttpd
 starting 4 copies of every program (the harness's own stack runs one).
 
-  - 8 clients for 30 seconds, each again and again signing up a new
-    account, logging in to it and adding a recovery address: no 5xx, no
+  - 8 clients at once, each 4 times signing up a new account, logging
+    in to it and adding a recovery address: no 5xx, no
     lost write (every 303 has its row), every mail queued exactly once
     (as many outbox rows per recipient as one person doing the same
     alone causes);
@@ -37,7 +37,9 @@ from harness import (DEFAULT_PASSWORD, Deliveries, ProcsStack, Tap,
 tap = Tap()
 
 CLIENTS = int(os.environ.get('POSTERN_CONCURRENCY_CLIENTS', '8'))
-SECONDS = float(os.environ.get('POSTERN_CONCURRENCY_SECONDS', '30'))
+# A fixed amount of work, not a time: how much gets done in a time
+# depends on the machine's load, which is a benchmark's business.
+PEOPLE = int(os.environ.get('POSTERN_CONCURRENCY_PEOPLE', '4'))
 RACERS = 20
 PROCS = 4
 CONF = dict(trusted_proxies='127.0.0.1', reset_delay='1h')
@@ -165,20 +167,17 @@ def main():
 
 
 def load(stack):
-    with tap.story('%d clients for %g s: signups, logins, new recovery '
-                   'addresses' % (CLIENTS, SECONDS)):
+    with tap.story('%d clients, %d people each: signups, logins, new '
+                   'recovery addresses' % (CLIENTS, PEOPLE)):
         steps = footprint(stack)
         tap.note('outbox rows one person causes: %r' % steps)
         before = outbox_by_recipient(stack)
         log = []
         people = []
         lock = threading.Lock()
-        stop_at = time.monotonic() + SECONDS
 
         def client(i):
-            j = 0
-            while time.monotonic() < stop_at:
-                j += 1
+            for j in range(1, PEOPLE + 1):
                 p = Person(stack, 'c%d-%d' % (i, j), log)
                 with lock:
                     people.append(p)
@@ -190,7 +189,7 @@ def load(stack):
         for t in threads:
             t.start()
         for t in threads:
-            t.join(SECONDS + 120)
+            t.join(600)
         took = time.monotonic() - t0
 
         by = collections.Counter((a, s) for a, s, _t in log)
@@ -215,8 +214,8 @@ def load(stack):
         tap.is_([k for k in by if isinstance(k[1], int) and
                  k[1] != (303 if k[0].startswith('POST') else 200)], [],
                 'every page opened (200) and every POST succeeded (303)')
-        tap.ok(len(people) >= CLIENTS * 3, 'the clients got work done '
-               '(%d people)' % len(people))
+        tap.is_(len(people), CLIENTS * PEOPLE, 'every client went through '
+                'its people')
 
         signed = [p for p in people if p.done.get('signup') == 303]
         logged = [p for p in people if p.done.get('login') == 303]
