@@ -240,6 +240,37 @@ def platform_rule(tap):
             tap.is_(events(stack, 'r1_refused')[-1], ('shared-mail.test',),
                     'and it names the domain')
 
+        with tap.story('The hoster verifies a domain others use for mail: '
+                       'they are told, as on the page'):
+            hank = stack.new_user('hank', 'hank@synced-mail.test')
+            ivan = stack.new_user('ivan', 'ivan@lists.synced-mail.test')
+            stack.mailer_once()
+            seen = len(stack.mails())
+            r = stack.postern('domain', 'add', 'erin', 'Synced-Mail.test')
+            tap.ok(r.returncode == 0, 'postern domain add exits 0', r.stderr)
+            tap.ok(domain_rows(stack, 'synced-mail.test')[0][2] > 0,
+                   'the domain is verified')
+            stack.mailer_once()
+            new = stack.mails()[seen:]
+            tap.is_(sorted(a for m in new for a in m.recipients),
+                    ['hank@synced-mail.test', 'ivan@lists.synced-mail.test'],
+                    'Hank and Ivan are mailed, and nobody else')
+            for m in new:
+                tap.like(m.body, r'replace|change', 'the mail asks to '
+                         'replace the address')
+                tap.ok('erin' not in m.body.lower(), 'without naming '
+                       'who added the domain')
+            tap.is_(len(events(stack, 'address_must_change')), 4,
+                    'both notices are recorded, as the web path does')
+            r = hank.get('/account')
+            tap.like(hank.text_of(r), r'synced-mail\.test.*replace',
+                     'Hank sees the warning on /account')
+            seen = len(stack.mails())
+            r = stack.postern('domain', 'add', 'erin', 'synced-mail.test')
+            tap.is_(r.returncode, 0, 'adding it again exits 0')
+            stack.mailer_once()
+            tap.is_(stack.mails()[seen:], [], 'and tells nobody twice')
+
         with tap.story('A pending domain blocks nobody'):
             carol.get('/domains')
             r = carol.post('/domains', {'domain': 'pending-only.test'})
