@@ -309,15 +309,20 @@ cmd_resets(const struct config *cfg)
 	return rc;
 }
 
-/* lock/unlock: a locked account gets no automated reset (R3, R4). */
+/*
+ * lock/unlock: a locked account gets no automated reset (R3, R4), and
+ * locking stops one that is pending.
+ */
 static int
 cmd_lock(const struct config *cfg, const char *name, int lock)
 {
+	static const char *const notices[] = { RESET_NOTICE_TEMPLATES, NULL };
 	struct db	*db;
 	struct account	 a;
-	int		 rc = EX_OK;
-	int64_t		 now = (int64_t)time(NULL);
+	int		 rc = EX_OK, stopped;
 
+	if (!render_init(cfg->templates, notices))
+		return EX_CONFIG;
 	if ((db = open_db(cfg, &rc)) == NULL)
 		return rc;
 	if (!account_by_login(db, name, &a)) {
@@ -329,15 +334,17 @@ cmd_lock(const struct config *cfg, const char *name, int lock)
 		rc = EX_FAIL;
 		goto out;
 	}
-	if (!db_begin(db) || !account_set_locked(db, a.id, lock ? now : 0) ||
-	    !event_add(db, a.id, lock ? "locked" : "unlocked", "postern", NULL,
-	    now) || !db_commit(db)) {
-		db_rollback(db);
+	if (!reset_lock(db, cfg, a.id, lock, "postern", (int64_t)time(NULL),
+	    &stopped)) {
+		fprintf(stderr, "postern: storage error\n");
 		rc = EX_FAIL;
 		goto out;
 	}
 	printf("%s: automated reset %s\n", a.username, lock ? "refused" :
 	    "allowed");
+	if (stopped)
+		printf("%s: the pending password change was stopped; every "
+		    "channel was told\n", a.username);
 out:
 	db_close(db);
 	return rc;

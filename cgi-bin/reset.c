@@ -676,6 +676,7 @@ confirm_post(struct req *r)
 {
 	struct reset	 rs;
 	char		 tok[TOKEN_TEXT];
+	int		 applied;
 	struct db	*db = r->app->db;
 
 	if (!db_begin(db))
@@ -683,8 +684,15 @@ confirm_post(struct req *r)
 	if (!link_target(r, "reset_confirm", &rs))
 		return;
 	if (!reset_apply(db, &r->app->cfg, &rs, r->http.ip, "confirmed",
-	    r->now) || !db_commit(db))
+	    r->now, &applied) || !db_commit(db))
 		goto fail;
+	if (!applied) {
+		page_error(r, 403, "Please contact your hoster", "This password "
+		    "change was stopped: automatic recovery is switched off "
+		    "for this account. Please contact the people who run this "
+		    "site: they can help you get back in.");
+		return;
+	}
 	/* Every session ended, this one too. */
 	token_new(tok);
 	req_set_session_cookie(r, tok);

@@ -69,14 +69,26 @@ int	 reset_make_pending(struct db *, struct reset *, const char *new_hash,
 int	 reset_pending(struct db *, int64_t account_id, struct reset *);
 int	 reset_get(struct db *, int64_t id, struct reset *);
 
-/* Apply a pending change now ("how" is recorded: "confirmed",
+/*
+ * Apply a pending change now ("how" is recorded: "confirmed",
  * "deadline"): the password changes, every session ends, every
- * channel is told. */
+ * channel is told; *applied is set.  A change of a locked account is
+ * stopped instead, as reset_lock() stops it, and so is not applied.
+ */
 int	 reset_apply(struct db *, const struct config *, const struct reset *,
-	    const char *ip, const char *how, int64_t now);
+	    const char *ip, const char *how, int64_t now, int *applied);
 /* Cancel a pending change: codes and links voided, every channel told. */
 int	 reset_reject(struct db *, const struct config *, const struct reset *,
 	    const char *ip, int64_t now);
+/*
+ * `postern lock` and `unlock`, in their own transaction: a locked
+ * account gets no automated reset.  Locking also ends what is under
+ * way: codes already sent stop working, and a pending change is
+ * stopped as a reject stops it, every channel told that the hoster
+ * locked recovery (*stopped set).
+ */
+int	 reset_lock(struct db *, const struct config *, int64_t account_id,
+	    int lock, const char *ip, int64_t now, int *stopped);
 /* Apply every change whose deadline has passed (account_id 0: all),
  * each in its own transaction.  *n receives how many. */
 int	 reset_apply_due(struct db *, const struct config *,
