@@ -500,50 +500,86 @@ reset_ask_handle(struct db *db, const unsigned char key[KEY_BYTES],
 	return sc.ok && event_add(db, a.id, "reset_requested", ip, NULL, now);
 }
 
+/*
+ * Take the oldest recorded ask and handle it, inside the caller's
+ * transaction: any ask when typed is NULL, else only one typed as typed
+ * or as other (NULL for none), ignoring case as account_by_login()
+ * does.  *got is 0 when there was none.
+ */
+static int
+reset_ask_next(struct db *db, const unsigned char key[KEY_BYTES],
+    const char *typed, const char *other, int64_t now, int *got)
+{
+	static const char *const sql = "DELETE FROM reset_asks WHERE id = "
+	    "(SELECT min(id) FROM reset_asks WHERE ?1 IS NULL OR "
+	    "typed = ?1 COLLATE NOCASE OR typed = ?2 COLLATE NOCASE) "
+	    "RETURNING typed, ip, at";
+	sqlite3_stmt	*st;
+	char		 asked_as[256], ip[64];
+	int64_t		 asked = now;
+	int		 rc;
+
+	*got = 0;
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	if (!db_bind_text(st, 1, typed) || !db_bind_text(st, 2, other)) {
+		db_done(st);
+		return 0;
+	}
+	rc = sqlite3_step(st);
+	if ((*got = rc == SQLITE_ROW)) {
+		db_column_copy(st, 0, asked_as, sizeof(asked_as));
+		db_column_copy(st, 1, ip, sizeof(ip));
+		asked = sqlite3_column_int64(st, 2);
+		rc = sqlite3_step(st);
+	}
+	db_done(st);
+	if (rc != SQLITE_DONE) {
+		db_log_error(db, "reset asks");
+		return 0;
+	}
+	/*
+	 * The request is dated when it was asked for (sessions older than
+	 * that see the banner); its codes live from now.
+	 */
+	return !*got || reset_ask_handle(db, key, asked_as, ip, asked, now);
+}
+
 int
 reset_asks_process(struct db *db, const struct config *cfg,
     const unsigned char codes_key[KEY_BYTES], int64_t now, int *n)
 {
-	static const char *const sql = "DELETE FROM reset_asks WHERE id = "
-	    "(SELECT min(id) FROM reset_asks) RETURNING typed, ip, at";
-	sqlite3_stmt	*st;
-	char		 typed[256], ip[64];
-	int64_t		 asked = now;
-	int		 rc, got;
+	int	 got;
 
 	(void)cfg;
 	*n = 0;
 	for (;;) {
-		if (!db_begin(db))
-			return 0;
-		if ((st = db_prepare(db, sql)) == NULL)
+		if (!db_begin(db) ||
+		    !reset_ask_next(db, codes_key, NULL, NULL, now, &got))
 			goto fail;
-		rc = sqlite3_step(st);
-		if ((got = rc == SQLITE_ROW)) {
-			db_column_copy(st, 0, typed, sizeof(typed));
-			db_column_copy(st, 1, ip, sizeof(ip));
-			asked = sqlite3_column_int64(st, 2);
-			rc = sqlite3_step(st);
-		}
-		db_done(st);
-		if (rc != SQLITE_DONE) {
-			db_log_error(db, "reset asks");
-			goto fail;
-		}
 		if (!got) {
 			db_rollback(db);
 			return 1;
 		}
-		/*
-		 * The request is dated when it was asked for (sessions older
-		 * than that see the banner); its codes live from now.
-		 */
-		if (!reset_ask_handle(db, codes_key, typed, ip, asked, now) ||
-		    !db_commit(db))
+		if (!db_commit(db))
 			goto fail;
 		(*n)++;
 	}
 fail:
 	db_rollback(db);
 	return 0;
+}
+
+int
+reset_asks_process_for(struct db *db,
+    const unsigned char codes_key[KEY_BYTES], const char *typed,
+    const char *other, int64_t now)
+{
+	int	 got;
+
+	do {
+		if (!reset_ask_next(db, codes_key, typed, other, now, &got))
+			return 0;
+	} while (got);
+	return 1;
 }

@@ -51,6 +51,16 @@ int	 reset_ask(struct db *, const char *typed, const char *ip, int64_t now);
  */
 int	 reset_asks_process(struct db *, const struct config *,
 	    const unsigned char codes_key[KEY_BYTES], int64_t now, int *n);
+/*
+ * The same for the asks typed as typed or as other (NULL for none),
+ * ignoring case, inside the caller's transaction: a proof of the reset
+ * must not wait for the mailer.
+ */
+int	 reset_asks_process_for(struct db *,
+	    const unsigned char codes_key[KEY_BYTES], const char *typed,
+	    const char *other, int64_t now);
+/* What the two above render, for a program's template list. */
+#define RESET_ASK_TEMPLATES	"mail/reset_code.tpl", "sms/reset_code.tpl"
 
 /* A new request; older open requests of the account become void. */
 int	 reset_request(struct db *, int64_t account_id, int64_t now,
