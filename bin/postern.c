@@ -16,6 +16,7 @@
 #include "postern.h"
 #include "domains.h"
 #include "onetime.h"
+#include "recovery.h"
 #include "reset.h"
 
 #define EX_OK		0
@@ -175,7 +176,7 @@ cmd_purge(const struct config *cfg)
 	if (!db_begin(db) ||
 	    !session_purge(db, now, cfg->session_idle, cfg->session_max) ||
 	    !link_purge(db, now) || !rate_purge(db, now) ||
-	    !onetime_purge(db, now) ||
+	    !onetime_purge(db, now) || !recovery_view_purge(db, now) ||
 	    !outbox_purge(db, now - PURGE_OUTBOX, &mails) ||
 	    !account_purge_unverified(db, now - PURGE_UNVERIFIED,
 	    &accounts) || !db_commit(db)) {

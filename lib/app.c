@@ -452,7 +452,8 @@ app_start(struct app *app, const struct program *prog)
 		return EX_CONFIG;
 	if (!key_derive(master, KEY_ID_CSRF, app->csrf_key) ||
 	    !key_derive(master, KEY_ID_TOTP, app->totp_key) ||
-	    !key_derive(master, KEY_ID_CODES, app->codes_key))
+	    !key_derive(master, KEY_ID_CODES, app->codes_key) ||
+	    !key_derive(master, KEY_ID_VIEWS, app->views_key))
 		return EX_SOFTWARE;
 	sodium_memzero(master, sizeof(master));
 	if (!render_init(app->cfg.templates, prog->templates))

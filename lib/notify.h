@@ -44,4 +44,13 @@ int	 notify_channel(struct db *, const struct channel *,
 	    const char *mail_tpl, const char *sms_tpl, struct render_dict *d,
 	    int64_t now, int notice);
 
+/*
+ * notify_channels() with the values a notice of a change shows:
+ * USERNAME, WHAT (what changed; may be NULL), WHEN (now, in UTC), IP
+ * (where from) and BASE_URL.
+ */
+int	 notify_change(struct db *, const struct account *a, int64_t except,
+	    const char *what, const char *ip, const char *base_url,
+	    const char *mail_tpl, const char *sms_tpl, int64_t now);
+
 #endif /* !POSTERN_NOTIFY_H */
