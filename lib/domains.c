@@ -342,6 +342,25 @@ domains_may_hold(struct db *db, int64_t account_id, const char *name,
 	return DOMAINS_DONE;
 }
 
+/*
+ * Start a flow on name: its registrable domain into reg and *suffix,
+ * the write transaction begun, the account's row for name (if any)
+ * into d.  Every check runs inside that transaction: two tabs acting at
+ * once must not both pass.  DOMAINS_DONE when it began.
+ */
+static enum domains_outcome
+domains_start(struct db *db, int64_t account_id, const char *name,
+    char reg[DOMAIN_MAX + 1], int *suffix, struct managed_domain *d,
+    struct r1_check *c)
+{
+	memset(c, 0, sizeof(*c));
+	if (!domain_registrable(name, reg, suffix) || !db_begin(db))
+		return DOMAINS_STORAGE;
+	if (!domains_get(db, account_id, name, d))
+		return domains_end(db, DOMAINS_STORAGE);
+	return DOMAINS_DONE;
+}
+
 enum domains_outcome
 domains_claim(struct db *db, int64_t account_id, const char *name,
     const char *ip, int64_t now, struct r1_check *c)
@@ -351,17 +370,11 @@ domains_claim(struct db *db, int64_t account_id, const char *name,
 	int			 suffix;
 	enum domains_outcome	 o;
 
-	memset(c, 0, sizeof(*c));
-	if (!domain_registrable(name, reg, &suffix))
-		return DOMAINS_STORAGE;
+	if ((o = domains_start(db, account_id, name, reg, &suffix, &d, c)) !=
+	    DOMAINS_DONE)
+		return o;
 	if (suffix)
-		return DOMAINS_SUFFIX;
-	/* Every check inside the write transaction: two tabs adding at
-	 * once must not both pass. */
-	if (!db_begin(db))
-		return DOMAINS_STORAGE;
-	if (!domains_get(db, account_id, name, &d))
-		return domains_end(db, DOMAINS_STORAGE);
+		return domains_end(db, DOMAINS_SUFFIX);
 	if (d.account_id != 0)
 		return domains_end(db, DOMAINS_LISTED);
 	if ((o = domains_may_hold(db, account_id, name, reg, ip, now, c)) !=
@@ -415,13 +428,9 @@ domains_verify(struct db *db, const struct config *cfg, int64_t account_id,
 	int			 suffix;
 	enum domains_outcome	 o;
 
-	memset(c, 0, sizeof(*c));
-	if (!domain_registrable(name, reg, &suffix))
-		return DOMAINS_STORAGE;
-	if (!db_begin(db))
-		return DOMAINS_STORAGE;
-	if (!domains_get(db, account_id, name, &d))
-		return domains_end(db, DOMAINS_STORAGE);
+	if ((o = domains_start(db, account_id, name, reg, &suffix, &d, c)) !=
+	    DOMAINS_DONE)
+		return o;
 	if (d.account_id == 0 && !add)
 		return domains_end(db, DOMAINS_UNLISTED);
 	if (d.verified_at != 0)

@@ -12,7 +12,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <sodium.h>
 
@@ -219,19 +218,10 @@ reset_tell(struct db *db, const struct config *cfg, const struct account *a,
     const char *section)
 {
 	struct render_dict	*d;
-	char			 when[32];
-	struct tm		 tm;
-	time_t			 t = (time_t)now;
 	int			 ok;
 
-	if ((d = render_dict_new()) == NULL)
+	if ((d = notify_dict(a, NULL, ip, cfg->base_url, now)) == NULL)
 		return 0;
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
-	render_set(d, "USERNAME", a->username);
-	render_set(d, "WHEN", when);
-	render_set(d, "IP", ip != NULL ? ip : "");
-	render_set(d, "BASE_URL", cfg->base_url);
 	if (section != NULL)
 		render_show(d, section);
 	ok = notify_channels(db, a, CHANNEL_NONE, mail_tpl, sms_tpl, d, now);
