@@ -956,8 +956,8 @@ static const char *const templates[] = {
 	"mail/contact_code.tpl", "sms/contact_code.tpl",
 	"mail/contact_added.tpl", "sms/contact_added.tpl",
 	"mail/contact_removed.tpl", "sms/contact_removed.tpl",
-	RECOVERY_NOTICE_TEMPLATES, "mail/kit_user.tpl", "mail/kit_admin.tpl", "mail/kit_new.tpl",
-	"sms/kit_new.tpl", "mail/twofa_changed.tpl",
+	RECOVERY_NOTICE_TEMPLATES, "mail/kit_user.tpl", "mail/kit_admin.tpl",
+	"mail/kit_new.tpl", "sms/kit_new.tpl", "mail/twofa_changed.tpl",
 	"sms/twofa_changed.tpl", NULL
 };
 

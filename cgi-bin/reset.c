@@ -714,10 +714,10 @@ confirm_post(struct req *r)
 	    r->now, &applied) || !db_commit(db))
 		goto fail;
 	if (!applied) {
-		page_error(r, 403, "Please contact your hoster", "This password "
-		    "change was stopped: automatic recovery is switched off "
-		    "for this account. Please contact the people who run this "
-		    "site: they can help you get back in.");
+		page_error(r, 403, "Please contact your hoster", "This "
+		    "password change was stopped: automatic recovery is "
+		    "switched off for this account. Please contact the people "
+		    "who run this site: they can help you get back in.");
 		return;
 	}
 	/* Every session ended, this one too. */

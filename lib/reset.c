@@ -2,9 +2,9 @@
  * reset.c: the life of a password reset.
  *
  *   requested --(proofs)--> pending --(confirm, deadline)--> applied
- *       |                      |--(reject)--> rejected
+ *       |                      |--(reject, postern lock)--> rejected
  *       |                      '--(a newer one proven)--> replaced
- *       '--(5 refusals, a newer request)--> void
+ *       '--(5 refusals, a newer request, postern lock)--> void
  *
  * An attacker who holds one recovery channel gets at most a pending
  * change that every channel hears of at once and any of them can stop.

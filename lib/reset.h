@@ -100,7 +100,8 @@ int	 reset_reject(struct db *, const struct config *, const struct reset *,
 int	 reset_lock(struct db *, const struct config *, int64_t account_id,
 	    int lock, const char *ip, int64_t now, int *stopped);
 /* Apply every change whose deadline has passed (account_id 0: all),
- * each in its own transaction.  *n receives how many. */
+ * each in its own transaction.  *n receives how many were applied (a
+ * locked account's is stopped instead). */
 int	 reset_apply_due(struct db *, const struct config *,
 	    int64_t account_id, int64_t now, int *n);
 /* The notices the three above render, for the template list of a
