@@ -47,7 +47,7 @@ def borrowed_session(stack):
 
     with tap.story('A borrowed session mints a recovery code and proves '
                    'a reset with it'):
-        code = make_recovery_code(alice)       # the thief, at Alice's desk
+        code = make_recovery_code(alice)  # the thief, at Alice's desk
         tap.like(code or '', r'^[A-Z2-7]{4}(-[A-Z2-7]{4}){5}$',
                  'a recovery code is made without asking for anything')
         thief = stack.client()
