@@ -18,6 +18,7 @@
 #include "postern.h"
 #include "domains.h"
 #include "onetime.h"
+#include "recovery.h"
 #include "reset.h"
 
 #define EX_OK		0
@@ -196,7 +197,7 @@ cmd_purge(const struct config *cfg)
 	if (!db_begin(db) ||
 	    !session_purge(db, now, cfg->session_idle, cfg->session_max) ||
 	    !link_purge(db, now) || !rate_purge(db, now) ||
-	    !onetime_purge(db, now) ||
+	    !onetime_purge(db, now) || !recovery_view_purge(db, now) ||
 	    !outbox_purge(db, now - PURGE_OUTBOX, &mails) ||
 	    !account_purge_unverified(db, now - PURGE_UNVERIFIED,
 	    &accounts) || !db_commit(db)) {
@@ -221,84 +222,77 @@ print_domain(const struct managed_domain *d, void *arg)
 	    d->verified_at != 0 ? "verified" : "pending");
 }
 
-/* Add a verified domain for a hoster that syncs from its platform. */
+/*
+ * Add a verified domain for a hoster that syncs from its platform: the
+ * same flow as a DNS proof on the page (domains_verify), so R1 and the
+ * platform rule's notices are the same whichever way a domain comes.
+ */
 static int
-domain_add(struct db *db, const char *who, const char *typed)
+domain_add(const struct config *cfg, struct db *db, const char *who,
+    const char *typed)
 {
 	struct account		 a;
-	struct managed_domain	 d;
 	struct r1_check		 c;
 	enum domain_error	 err;
-	char			 name[DOMAIN_MAX + 1], reg[DOMAIN_MAX + 1];
-	int			 suffix, elsewhere;
-	int64_t			 now = (int64_t)time(NULL);
+	char			 name[DOMAIN_MAX + 1];
 
 	if ((err = domain_normalise(typed, name)) != DOMAIN_OK) {
 		fprintf(stderr, "postern: %s: %s\n", typed,
 		    domain_error_text(err));
 		return EX_FAIL;
 	}
-	if (!domain_registrable(name, reg, &suffix) || !db_begin(db))
+	if (!account_by_login(db, who, &a)) {
+		fprintf(stderr, "postern: storage error\n");
 		return EX_FAIL;
-	if (!account_by_login(db, who, &a) ||
-	    (a.id != 0 && (!domains_get(db, a.id, name, &d) ||
-	    !domains_verified_elsewhere(db, a.id, name, &elsewhere) ||
-	    !domains_check_domain(db, a.id, reg, &c))))
-		goto fail;
+	}
 	if (a.id == 0) {
 		fprintf(stderr, "postern: no account %s\n", who);
-		goto refused;
+		return EX_FAIL;
 	}
-	if (suffix) {
+	switch (domains_verify(db, cfg, a.id, name, 1, "postern",
+	    (int64_t)time(NULL), &c)) {
+	case DOMAINS_DONE:
+		printf("%s: %s is verified\n", a.username, name);
+		return EX_OK;
+	case DOMAINS_SUFFIX:
 		fprintf(stderr, "postern: %s is a public suffix\n", name);
-		goto refused;
-	}
-	if (elsewhere) {
+		break;
+	case DOMAINS_ELSEWHERE:
 		fprintf(stderr, "postern: %s is verified by another account\n",
 		    name);
-		goto refused;
-	}
-	if (c.verdict != R1_ALLOWED) {
+		break;
+	case DOMAINS_R1:
 		fprintf(stderr, "postern: %s: %s, an address of %s, is on %s "
 		    "(rule R1); it must change first\n", name, c.address,
 		    a.username, c.domain);
-		goto refused;
+		break;
+	default:
+		fprintf(stderr, "postern: storage error\n");
+		break;
 	}
-	if (d.account_id != 0) {
-		if (d.verified_at == 0 &&
-		    !domains_set_verified(db, a.id, name, now))
-			goto fail;
-	} else if (!domains_add(db, a.id, name, reg, now, 1, &d))
-		goto fail;
-	if (!event_add(db, a.id, "domain_verified", "postern", name, now) ||
-	    !db_commit(db))
-		goto fail;
-	printf("%s: %s is verified\n", a.username, name);
-	return EX_OK;
-refused:
-	db_rollback(db);
-	return EX_FAIL;
-fail:
-	db_rollback(db);
-	fprintf(stderr, "postern: storage error\n");
 	return EX_FAIL;
 }
 
 static int
 cmd_domain(const struct config *cfg, int argc, char **argv)
 {
+	static const char *const domain_templates[] = {
+		DOMAINS_NOTICE_TEMPLATES, NULL
+	};
 	struct db	*db;
 	int		 rc = EX_OK;
 
 	if (!((argc == 2 && strcmp(argv[1], "list") == 0) ||
 	    (argc == 4 && strcmp(argv[1], "add") == 0)))
 		return usage(stderr);
+	if (argc == 4 && !render_init(cfg->templates, domain_templates))
+		return EX_CONFIG;
 	if ((db = open_db(cfg, &rc)) == NULL)
 		return rc;
 	if (argc == 2)
 		rc = domains_each_all(db, print_domain, db) ? EX_OK : EX_FAIL;
 	else
-		rc = domain_add(db, argv[2], argv[3]);
+		rc = domain_add(cfg, db, argv[2], argv[3]);
 	db_close(db);
 	return rc;
 }
@@ -337,15 +331,20 @@ cmd_resets(const struct config *cfg)
 	return rc;
 }
 
-/* lock/unlock: a locked account gets no automated reset (R3, R4). */
+/*
+ * lock/unlock: a locked account gets no automated reset (R3, R4), and
+ * locking stops one that is pending.
+ */
 static int
 cmd_lock(const struct config *cfg, const char *name, int lock)
 {
+	static const char *const notices[] = { RESET_NOTICE_TEMPLATES, NULL };
 	struct db	*db;
 	struct account	 a;
-	int		 rc = EX_OK;
-	int64_t		 now = (int64_t)time(NULL);
+	int		 rc = EX_OK, stopped;
 
+	if (!render_init(cfg->templates, notices))
+		return EX_CONFIG;
 	if ((db = open_db(cfg, &rc)) == NULL)
 		return rc;
 	if (!account_by_login(db, name, &a)) {
@@ -357,15 +356,17 @@ cmd_lock(const struct config *cfg, const char *name, int lock)
 		rc = EX_FAIL;
 		goto out;
 	}
-	if (!db_begin(db) || !account_set_locked(db, a.id, lock ? now : 0) ||
-	    !event_add(db, a.id, lock ? "locked" : "unlocked", "postern", NULL,
-	    now) || !db_commit(db)) {
-		db_rollback(db);
+	if (!reset_lock(db, cfg, a.id, lock, "postern", (int64_t)time(NULL),
+	    &stopped)) {
+		fprintf(stderr, "postern: storage error\n");
 		rc = EX_FAIL;
 		goto out;
 	}
 	printf("%s: automated reset %s\n", a.username, lock ? "refused" :
 	    "allowed");
+	if (stopped)
+		printf("%s: the pending password change was stopped; every "
+		    "channel was told\n", a.username);
 out:
 	db_close(db);
 	return rc;

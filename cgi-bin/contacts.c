@@ -19,6 +19,7 @@
 #include "onetime.h"
 #include "phone.h"
 #include "qr.h"
+#include "recovery.h"
 #include "totp.h"
 #include "twofa.h"
 
@@ -136,22 +137,8 @@ static int
 tell_channels(struct req *r, int64_t skip, const char *what,
     const char *mail_tpl, const char *sms_tpl)
 {
-	struct render_dict	*d;
-	char			 when[32];
-	int			 ok;
-
-	if ((d = render_dict_new()) == NULL)
-		return 0;
-	page_time(r->now, when);
-	render_set(d, "USERNAME", r->acct.username);
-	render_set(d, "WHAT", what);
-	render_set(d, "WHEN", when);
-	render_set(d, "IP", r->http.ip);
-	render_set(d, "BASE_URL", r->app->cfg.base_url);
-	ok = notify_channels(r->app->db, &r->acct, skip, mail_tpl, sms_tpl, d,
-	    r->now);
-	render_dict_free(d);
-	return ok;
+	return notify_change(r->app->db, &r->acct, skip, what, r->http.ip,
+	    r->app->cfg.base_url, mail_tpl, sms_tpl, r->now);
 }
 
 /* A contact as people see it in notices: phones masked. */
@@ -490,49 +477,143 @@ contacts_remove_post(struct req *r)
 /* ------------------------------------------------------------------ */
 /* The recovery code                                                  */
 
+/* The copy this session may see of the code it made; 0 after a 503. */
+static int
+recovery_view(struct req *r, struct recovery_view *v)
+{
+	if (recovery_view_open(r->app->db, r->app->views_key, r->sess.id,
+	    r->acct.id, r->now, v))
+		return 1;
+	page_storage_error(r);
+	return 0;
+}
+
 static void
 recovery_code_get(struct req *r)
 {
-	char	 when[32];
+	struct recovery_view	 v;
+	char			 when[32];
 
+	if (!recovery_view(r, &v))
+		return;
+	if (v.found) {
+		page_time(v.made_at, when);
+		render_set(r->page, "UNSAVED_AT", when);
+		render_show(r->page, "UNSAVED");
+	}
+	sodium_memzero(&v, sizeof(v));
 	if (r->acct.recovery_code_at != 0) {
 		page_time(r->acct.recovery_code_at, when);
 		render_set(r->page, "SINCE", when);
 		render_show(r->page, "HAS_CODE");
 	} else
 		render_show(r->page, "NO_CODE");
+	render_set_int(r->page, "VIEW_MINUTES", RECOVERY_VIEW_TTL / 60);
 	page_render(r, 200, "recovery_code.tpl", "Recovery code");
 }
 
+/*
+ * Made, then shown by a redirect to a GET: reloading that page shows
+ * the same code again instead of making another.
+ */
 static void
 recovery_code_post(struct req *r)
 {
-	char		 code[CODE_RECOVERY_TEXT], norm[CODE_NORMAL_TEXT];
-	unsigned char	 h[HASH_BYTES];
-	struct db	*db = r->app->db;
+	if (!recovery_code_make(r->app->db, &r->app->cfg, r->app->views_key,
+	    &r->acct, r->sess.id, r->http.ip, r->now)) {
+		page_storage_error(r);
+		return;
+	}
+	page_redirect(r, "/contacts/recovery-code/new");
+}
 
-	if (!code_recovery_new(code) ||
-	    code_normalise(code, norm, sizeof(norm)) != CODE_BASE32 ||
-	    !code_hash(norm, h))
-		goto fail;
-	if (!db_begin(db) ||
-	    !account_set_recovery_code(db, r->acct.id, h, r->now) ||
-	    !event_add(db, r->acct.id, "recovery_code_created", r->http.ip,
-	    NULL, r->now) ||
-	    !tell_channels(r, CHANNEL_NONE, "a new recovery code",
-	    "mail/recovery_code_new.tpl", "sms/recovery_code_new.tpl") ||
-	    !db_commit(db))
-		goto fail;
-	/* Shown exactly once: 200, not a redirect to a page that has it. */
-	render_set(r->page, "CODE", code);
-	page_render(r, 200, "recovery_code_new.tpl", "Your recovery code");
-	sodium_memzero(code, sizeof(code));
-	sodium_memzero(norm, sizeof(norm));
-	return;
-fail:
-	sodium_memzero(code, sizeof(code));
-	sodium_memzero(norm, sizeof(norm));
-	page_storage_error(r);
+/*
+ * The values of the code's pages: the code, and when it was made.  0
+ * after answering: the page that says it can no longer be shown.
+ */
+static int
+recovery_shown(struct req *r, struct render_dict *d)
+{
+	struct recovery_view	 v;
+	char			 when[32];
+	struct buf		 url;
+
+	if (!recovery_view(r, &v))
+		return 0;
+	if (!v.found) {
+		render_set_int(r->page, "VIEW_MINUTES", RECOVERY_VIEW_TTL / 60);
+		page_render(r, 200, "recovery_code_gone.tpl",
+		    "Recovery code");
+		return 0;
+	}
+	render_set(d, "CODE", v.code);
+	render_set(d, "USERNAME", r->acct.username);
+	page_time(v.made_at, when);
+	render_set(d, "MADE", when);
+	page_time(v.expires_at, when);
+	render_set(d, "UNTIL", when);
+	if (v.replaced)
+		render_show(d, "REPLACED");
+	buf_init(&url);
+	buf_printf(&url, "%s/reset", r->app->cfg.base_url);
+	render_set(d, "RESET_URL", url.p);
+	buf_free(&url);
+	sodium_memzero(&v, sizeof(v));
+	return 1;
+}
+
+static void
+recovery_view_get(struct req *r)
+{
+	if (recovery_shown(r, r->page))
+		page_render(r, 200, "recovery_code_new.tpl",
+		    "Your recovery code");
+}
+
+static void
+recovery_print_get(struct req *r)
+{
+	if (recovery_shown(r, r->page))
+		page_render(r, 200, "recovery_code_print.tpl",
+		    "Recovery code to print");
+}
+
+/* The code as a text file to keep. */
+static void
+recovery_download_get(struct req *r)
+{
+	struct render_dict	*d;
+
+	if ((d = render_dict_new()) == NULL) {
+		page_storage_error(r);
+		return;
+	}
+	if (!recovery_shown(r, d))
+		goto out;
+	buf_reset(&r->resp.body);
+	if (!render_text("recovery_code_text.tpl", d, &r->resp.body) ||
+	    r->resp.body.failed) {
+		page_error(r, 500, "Something went wrong",
+		    "The file could not be made. Please copy the code from "
+		    "the page instead.");
+		goto out;
+	}
+	r->resp.status = 200;
+	http_header(&r->resp, "Content-Type", "text/plain; charset=utf-8");
+	http_header(&r->resp, "Content-Disposition",
+	    "attachment; filename=\"recovery-code.txt\"");
+out:
+	render_dict_free(d);
+}
+
+static void
+recovery_saved_post(struct req *r)
+{
+	if (!recovery_view_drop(r->app->db, r->sess.id)) {
+		page_storage_error(r);
+		return;
+	}
+	page_redirect(r, "/contacts");
 }
 
 /* ------------------------------------------------------------------ */
@@ -858,6 +939,14 @@ static const struct route routes[] = {
 	    ROUTE_SESSION },
 	{ "/contacts/recovery-code", HTTP_POST, recovery_code_post,
 	    ROUTE_SESSION },
+	{ "/contacts/recovery-code/new", HTTP_GET, recovery_view_get,
+	    ROUTE_SESSION },
+	{ "/contacts/recovery-code/print", HTTP_GET, recovery_print_get,
+	    ROUTE_SESSION },
+	{ "/contacts/recovery-code/download", HTTP_GET, recovery_download_get,
+	    ROUTE_SESSION },
+	{ "/contacts/recovery-code/saved", HTTP_POST, recovery_saved_post,
+	    ROUTE_SESSION },
 	{ "/contacts/kit", HTTP_GET, kit_get, ROUTE_SESSION },
 	{ "/contacts/kit", HTTP_POST, kit_post, ROUTE_SESSION },
 	{ "/contacts/2fa", HTTP_GET, twofa_get, ROUTE_SESSION },
@@ -866,13 +955,14 @@ static const struct route routes[] = {
 
 static const char *const templates[] = {
 	"contacts.tpl", "contact_verify.tpl", "recovery_code.tpl",
-	"recovery_code_new.tpl", "kit.tpl", "twofa.tpl",
+	"recovery_code_new.tpl", "recovery_code_gone.tpl",
+	"recovery_code_print.tpl", "recovery_code_text.tpl", "kit.tpl",
+	"twofa.tpl",
 	"mail/contact_code.tpl", "sms/contact_code.tpl",
 	"mail/contact_added.tpl", "sms/contact_added.tpl",
 	"mail/contact_removed.tpl", "sms/contact_removed.tpl",
-	"mail/recovery_code_new.tpl", "sms/recovery_code_new.tpl",
-	"mail/kit_user.tpl", "mail/kit_admin.tpl", "mail/kit_new.tpl",
-	"sms/kit_new.tpl", "mail/twofa_changed.tpl",
+	RECOVERY_NOTICE_TEMPLATES, "mail/kit_user.tpl", "mail/kit_admin.tpl",
+	"mail/kit_new.tpl", "sms/kit_new.tpl", "mail/twofa_changed.tpl",
 	"sms/twofa_changed.tpl", NULL
 };
 

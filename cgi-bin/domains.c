@@ -6,6 +6,9 @@
  * account's addresses shares its registrable domain, and verifying a
  * domain under recovery_rule = platform tells every other account whose
  * address is on it to replace that address (without naming anyone).
+ * Those rules live in lib/domains.c (domains_claim, domains_verify),
+ * which `postern domain add` calls too; the handlers here map how a
+ * flow ended to a page.
  */
 #include <stdio.h>
 #include <string.h>
@@ -75,94 +78,59 @@ domains_typed(struct req *r, const char *typed, char name[DOMAIN_MAX + 1])
 	return 1;
 }
 
+/*
+ * The page for how a flow ended: the list again, or the form with the
+ * reason and typed kept.
+ */
+static void
+domains_answer(struct req *r, enum domains_outcome o, const char *name,
+    const char *typed, const struct r1_check *c)
+{
+	char	 msg[1200];
+
+	switch (o) {
+	case DOMAINS_DONE:
+		page_redirect(r, "/domains");
+		return;
+	case DOMAINS_SUFFIX:
+		snprintf(msg, sizeof(msg), "%s is a public suffix, shared by "
+		    "many owners: you can only manage a name below it.", name);
+		break;
+	case DOMAINS_LISTED:
+		snprintf(msg, sizeof(msg), "%s is already on your list.", name);
+		break;
+	case DOMAINS_UNLISTED:
+		snprintf(msg, sizeof(msg), "That domain is not on your list.");
+		break;
+	case DOMAINS_ELSEWHERE:
+		snprintf(msg, sizeof(msg), "%s is managed by another account. "
+		    "If it is yours, ask your hoster for help.", name);
+		break;
+	case DOMAINS_R1:
+		snprintf(msg, sizeof(msg), "You cannot manage %s while your "
+		    "address %s is on %s: a broken DNS record could then "
+		    "lock you out. Replace that address with a personal one "
+		    "first.", name, c->address, c->domain);
+		break;
+	default:
+		page_storage_error(r);
+		return;
+	}
+	domains_page(r, 422, msg, typed);
+}
+
 static void
 domains_add_post(struct req *r)
 {
 	const char		*typed;
-	char			 name[DOMAIN_MAX + 1], reg[DOMAIN_MAX + 1];
-	char			 msg[1200];
-	struct managed_domain	 d;
+	char			 name[DOMAIN_MAX + 1];
 	struct r1_check		 c;
-	int			 suffix, elsewhere;
-	struct db		*db = r->app->db;
 
 	if ((typed = req_field(r, "domain")) == NULL ||
 	    !domains_typed(r, typed, name))
 		return;
-	if (!domain_registrable(name, reg, &suffix)) {
-		page_storage_error(r);
-		return;
-	}
-	if (suffix) {
-		snprintf(msg, sizeof(msg), "%s is a public suffix, shared by "
-		    "many owners: you can only manage a name below it.", name);
-		domains_page(r, 422, msg, typed);
-		return;
-	}
-	if (!db_begin(db) || !domains_get(db, r->acct.id, name, &d) ||
-	    !domains_verified_elsewhere(db, r->acct.id, name, &elsewhere) ||
-	    !domains_check_domain(db, r->acct.id, reg, &c))
-		goto fail;
-	if (d.account_id != 0) {
-		db_rollback(db);
-		snprintf(msg, sizeof(msg), "%s is already on your list.", name);
-		domains_page(r, 422, msg, typed);
-		return;
-	}
-	if (elsewhere) {
-		db_rollback(db);
-		snprintf(msg, sizeof(msg), "%s is managed by another account. "
-		    "If it is yours, ask your hoster for help.", name);
-		domains_page(r, 422, msg, typed);
-		return;
-	}
-	if (c.verdict != R1_ALLOWED) {
-		if (!event_add(db, r->acct.id, "r1_refused", r->http.ip, name,
-		    r->now) || !db_commit(db))
-			goto fail;
-		snprintf(msg, sizeof(msg), "You cannot manage %s while your "
-		    "address %s is on %s: a broken DNS record could then "
-		    "lock you out. Replace that address with a personal one "
-		    "first.", name, c.address, c.domain);
-		domains_page(r, 422, msg, typed);
-		return;
-	}
-	if (!domains_add(db, r->acct.id, name, reg, r->now, 0, &d) ||
-	    !event_add(db, r->acct.id, "domain_added", r->http.ip, name,
-	    r->now) || !db_commit(db))
-		goto fail;
-	page_redirect(r, "/domains");
-	return;
-fail:
-	page_storage_error(r);
-}
-
-struct notify_ctx {
-	struct req	*r;
-	const char	*reg;
-	int		 ok;
-};
-
-/* Platform rule: an account's address is on a newly verified domain. */
-static void
-notify_replace(int64_t account_id, const char *email, void *arg)
-{
-	struct notify_ctx	*nc = arg;
-	struct render_dict	*d;
-
-	if ((d = render_dict_new()) == NULL) {
-		nc->ok = 0;
-		return;
-	}
-	render_set(d, "EMAIL", email);
-	render_set(d, "DOMAIN", nc->reg);
-	render_set(d, "BASE_URL", nc->r->app->cfg.base_url);
-	if (!outbox_mail(nc->r->app->db, email, "mail/address_on_domain.tpl",
-	    d, nc->r->now, NULL) ||
-	    !event_add(nc->r->app->db, account_id, "address_must_change",
-	    NULL, nc->reg, nc->r->now))
-		nc->ok = 0;
-	render_dict_free(d);
+	domains_answer(r, domains_claim(r->app->db, r->acct.id, name,
+	    r->http.ip, r->now, &c), name, typed, &c);
 }
 
 static void
@@ -172,23 +140,19 @@ domains_verify_post(struct req *r)
 	char			 name[DOMAIN_MAX + 1], qname[DOMAIN_MAX + 32];
 	char			 want[TOKEN_TEXT + 32], msg[1200];
 	struct managed_domain	 d;
-	struct notify_ctx	 nc;
-	int			 found, elsewhere;
-	struct db		*db = r->app->db;
+	struct r1_check		 c;
+	int			 found;
 
 	if ((typed = req_field(r, "domain")) == NULL ||
 	    !domains_typed(r, typed, name))
 		return;
-	if (!domains_get(db, r->acct.id, name, &d)) {
+	if (!domains_get(r->app->db, r->acct.id, name, &d)) {
 		page_storage_error(r);
 		return;
 	}
-	if (d.account_id == 0) {
-		domains_page(r, 422, "That domain is not on your list.", "");
-		return;
-	}
-	if (d.verified_at != 0) {
-		page_redirect(r, "/domains");
+	if (d.account_id == 0 || d.verified_at != 0) {
+		domains_answer(r, d.account_id == 0 ? DOMAINS_UNLISTED :
+		    DOMAINS_DONE, name, "", NULL);
 		return;
 	}
 	/* The look-up runs outside any transaction: it may take seconds. */
@@ -204,33 +168,8 @@ domains_verify_post(struct req *r)
 		domains_page(r, 422, msg, "");
 		return;
 	}
-	if (!db_begin(db) ||
-	    !domains_verified_elsewhere(db, r->acct.id, d.name, &elsewhere))
-		goto fail;
-	if (elsewhere) {
-		db_rollback(db);
-		snprintf(msg, sizeof(msg), "%s is managed by another account.",
-		    d.name);
-		domains_page(r, 422, msg, "");
-		return;
-	}
-	nc.r = r;
-	nc.reg = d.registrable;
-	nc.ok = 1;
-	if (!domains_set_verified(db, r->acct.id, d.name, r->now) ||
-	    !event_add(db, r->acct.id, "domain_verified", r->http.ip, d.name,
-	    r->now))
-		goto fail;
-	if (r->app->cfg.recovery_rule == RECOVERY_PLATFORM &&
-	    (!domains_each_account_on(db, d.registrable, r->acct.id,
-	    notify_replace, &nc) || !nc.ok))
-		goto fail;
-	if (!db_commit(db))
-		goto fail;
-	page_redirect(r, "/domains");
-	return;
-fail:
-	page_storage_error(r);
+	domains_answer(r, domains_verify(r->app->db, &r->app->cfg, r->acct.id,
+	    d.name, 0, r->http.ip, r->now, &c), d.name, "", &c);
 }
 
 static void
@@ -269,7 +208,7 @@ static const struct route routes[] = {
 };
 
 static const char *const templates[] = {
-	"domains.tpl", "mail/address_on_domain.tpl", NULL
+	"domains.tpl", DOMAINS_NOTICE_TEMPLATES, NULL
 };
 
 static const struct program program = {

@@ -429,6 +429,17 @@ prove_make_pending(struct req *r, const struct account *a, struct reset *rs,
 	return pc.ok;
 }
 
+/* A locked account gets no automated reset (postern lock). */
+static void
+prove_locked(struct req *r)
+{
+	db_rollback(r->app->db);
+	page_error(r, 403, "Please contact your hoster",
+	    "Automatic recovery is switched off for this account. Please "
+	    "contact the people who run this site: they can help you get "
+	    "back in.");
+}
+
 static void
 prove_post(struct req *r)
 {
@@ -450,16 +461,12 @@ prove_post(struct req *r)
 		page_error(r, 400, "Bad request", "Too many codes.");
 		return;
 	}
-	if (!account_by_login(db, name, &a) ||
-	    (a.id != 0 && !reset_live_request(db, a.id, r->now, &rs))) {
+	if (!account_by_login(db, name, &a)) {
 		page_storage_error(r);
 		return;
 	}
 	if (a.id != 0 && a.locked_at != 0) {
-		page_error(r, 403, "Please contact your hoster",
-		    "Automatic recovery is switched off for this account. "
-		    "Please contact the people who run this site: they can "
-		    "help you get back in.");
+		prove_locked(r);
 		return;
 	}
 	weak = !validate_password_length(password) ? 1 :
@@ -470,12 +477,32 @@ prove_post(struct req *r)
 		page_storage_error(r);
 		return;
 	}
+	/*
+	 * The asks for this account become a request and codes now, as
+	 * the mailer would make them: proofs that need no mailed code (the
+	 * recovery code, TOTP, a kit) must not wait for it.  A name nobody
+	 * has takes the same transaction (its asks leave an event), so the
+	 * timing tells no more than the answer.
+	 */
+	if (!db_begin(db) || !reset_asks_process_for(db, app->codes_key,
+	    a.id != 0 ? a.username : name, a.id != 0 ? a.email : NULL,
+	    r->now) || !db_commit(db))
+		goto fail;
+	if (a.id != 0 && (!db_begin(db) || !account_by_id(db, a.id, &a) ||
+	    !reset_live_request(db, a.id, r->now, &rs)))
+		goto fail;
+	/* Locked since the look-up above: the lock wins. */
+	if (a.id != 0 && a.locked_at != 0) {
+		prove_locked(r);
+		goto out;
+	}
 	/* Unknown name, nothing asked, or expired: one answer for all. */
 	if (a.id == 0 || rs.id == 0) {
+		db_rollback(db);
 		prove_form(r, 422, r3_text(R3_NO_PROOF), name);
-		return;
+		goto out;
 	}
-	if (!db_begin(db) || !prove_collect(r, &a, &ps))
+	if (!prove_collect(r, &a, &ps))
 		goto fail;
 	v = policy_r3(ps.p, ps.n, a.totp_enabled_at != 0, r->now, 0, NULL);
 	if (v != R3_OK || weak) {
@@ -497,18 +524,18 @@ prove_post(struct req *r)
 			    "this reset is cancelled and its codes no longer "
 			    "work. Ask for new codes to try again.";
 		prove_form(r, 422, why, name);
-		return;
+		goto out;
 	}
 	if (!prove_make_pending(r, &a, &rs, &ps, hash, &replaced) ||
 	    !db_commit(db))
 		goto fail;
 	page_redirect(r, replaced ? "/reset?pending=1&replaced=1" :
 	    "/reset?pending=1");
-	sodium_memzero(hash, sizeof(hash));
-	return;
+	goto out;
 fail:
-	sodium_memzero(hash, sizeof(hash));
 	page_storage_error(r);
+out:
+	sodium_memzero(hash, sizeof(hash));
 }
 
 /* ------------------------------------------------------------------ */
@@ -681,6 +708,7 @@ confirm_post(struct req *r)
 {
 	struct reset	 rs;
 	char		 tok[TOKEN_TEXT];
+	int		 applied;
 	struct db	*db = r->app->db;
 
 	if (!db_begin(db))
@@ -688,8 +716,15 @@ confirm_post(struct req *r)
 	if (!link_target(r, "reset_confirm", &rs))
 		return;
 	if (!reset_apply(db, &r->app->cfg, &rs, r->http.ip, "confirmed",
-	    r->now) || !db_commit(db))
+	    r->now, &applied) || !db_commit(db))
 		goto fail;
+	if (!applied) {
+		page_error(r, 403, "Please contact your hoster", "This "
+		    "password change was stopped: automatic recovery is "
+		    "switched off for this account. Please contact the people "
+		    "who run this site: they can help you get back in.");
+		return;
+	}
 	/* Every session ended, this one too. */
 	token_new(tok);
 	req_set_session_cookie(r, tok);
@@ -733,7 +768,7 @@ static const char *const templates[] = {
 	"reset.tpl", "reset_prove.tpl", "reset_pending.tpl",
 	"reset_rejected.tpl", "reset_confirm.tpl", "reset_reject.tpl",
 	"mail/reset_pending.tpl", "sms/reset_pending.tpl",
-	RESET_NOTICE_TEMPLATES, NULL
+	RESET_NOTICE_TEMPLATES, RESET_ASK_TEMPLATES, NULL
 };
 
 static const struct program program = {

@@ -486,6 +486,7 @@ app_start(struct app *app, const struct program *prog)
 	if (!key_derive(master, KEY_ID_CSRF, app->csrf_key) ||
 	    !key_derive(master, KEY_ID_TOTP, app->totp_key) ||
 	    !key_derive(master, KEY_ID_CODES, app->codes_key) ||
+	    !key_derive(master, KEY_ID_VIEWS, app->views_key) ||
 	    !outbox_key_set(master))
 		return EX_SOFTWARE;
 	sodium_memzero(master, sizeof(master));

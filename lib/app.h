@@ -25,6 +25,7 @@ struct app {
 	unsigned char	 csrf_key[KEY_BYTES];
 	unsigned char	 totp_key[KEY_BYTES];
 	unsigned char	 codes_key[KEY_BYTES];	/* one-time code hashes */
+	unsigned char	 views_key[KEY_BYTES];	/* recovery code views */
 	char		 dummy_hash[PWHASH_TEXT]; /* "" unless PROGRAM_DUMMY_HASH */
 };
 

@@ -51,6 +51,7 @@ int	 key_create(const char *path);
 #define KEY_ID_TOTP	2	/* sealed TOTP secrets */
 #define KEY_ID_CODES	3	/* hashes of one-time codes */
 #define KEY_ID_OUTBOX	4	/* sealed bodies of queued mail and SMS */
+#define KEY_ID_VIEWS	5	/* sealed copies of a new recovery code */
 
 /* The subkey for purpose id of the master key. */
 int	 key_derive(const unsigned char master[KEY_BYTES], uint64_t id,

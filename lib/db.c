@@ -290,6 +290,26 @@ static const char *const migrations[] = {
 	") STRICT, WITHOUT ROWID;"
 	"DROP INDEX IF EXISTS outbox_recipient;"
 	"DROP INDEX IF EXISTS outbox_recipient_nocase;",
+
+	/*
+	 * 9: the one-time view of a new recovery code.  The POST that
+	 * makes it keeps a copy, sealed under a key outside the database,
+	 * for a short view by the session that made it; the row goes with
+	 * that session (logout), when the owner says the code is saved,
+	 * and when it expires.
+	 */
+	"CREATE TABLE recovery_views ("
+	"  session_id INTEGER PRIMARY KEY REFERENCES sessions(id)"
+	"    ON DELETE CASCADE,"
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id)"
+	"    ON DELETE CASCADE,"
+	"  sealed BLOB NOT NULL,"
+	"  replaced INTEGER NOT NULL,"
+	"  made_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE INDEX recovery_views_account ON recovery_views(account_id);"
+	"CREATE INDEX recovery_views_expiry ON recovery_views(expires_at);",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -10,8 +10,12 @@
 #include <string.h>
 
 #include "contacts.h"
+#include "db.h"
 #include "domains.h"
+#include "event.h"
 #include "internal.h"
+#include "outbox.h"
+#include "render.h"
 
 /* An account's addresses: the primary and CONTACTS_MAX recovery ones. */
 #define DOMAINS_MAX_ADDRS	(1 + CONTACTS_MAX)
@@ -291,4 +295,160 @@ domains_each_account_on(struct db *db, const char *reg, int64_t except,
 		db_log_error(db, "accounts on domain");
 	db_done(st);
 	return rc == SQLITE_DONE;
+}
+
+/* ------------------------------------------------------------------ */
+/* The flows                                                          */
+
+/*
+ * End a flow's transaction by its outcome: a success is committed, and
+ * so is an R1 refusal (its event is the record); anything else changes
+ * nothing.
+ */
+static enum domains_outcome
+domains_end(struct db *db, enum domains_outcome o)
+{
+	if (o != DOMAINS_DONE && o != DOMAINS_R1) {
+		db_rollback(db);
+		return o;
+	}
+	if (!db_commit(db)) {
+		db_rollback(db);
+		return DOMAINS_STORAGE;
+	}
+	return o;
+}
+
+/*
+ * May account_id hold name, whose registrable domain is reg?  Not when
+ * another account has verified it, and not while one of the account's
+ * own addresses is on it (R1; the refusal is recorded).  Inside the
+ * caller's transaction.
+ */
+static enum domains_outcome
+domains_may_hold(struct db *db, int64_t account_id, const char *name,
+    const char *reg, const char *ip, int64_t now, struct r1_check *c)
+{
+	int	 elsewhere;
+
+	if (!domains_verified_elsewhere(db, account_id, name, &elsewhere) ||
+	    !domains_check_domain(db, account_id, reg, c))
+		return DOMAINS_STORAGE;
+	if (elsewhere)
+		return DOMAINS_ELSEWHERE;
+	if (c->verdict != R1_ALLOWED)
+		return event_add(db, account_id, "r1_refused", ip, name, now) ?
+		    DOMAINS_R1 : DOMAINS_STORAGE;
+	return DOMAINS_DONE;
+}
+
+/*
+ * Start a flow on name: its registrable domain into reg and *suffix,
+ * the write transaction begun, the account's row for name (if any)
+ * into d.  Every check runs inside that transaction: two tabs acting at
+ * once must not both pass.  DOMAINS_DONE when it began.
+ */
+static enum domains_outcome
+domains_start(struct db *db, int64_t account_id, const char *name,
+    char reg[DOMAIN_MAX + 1], int *suffix, struct managed_domain *d,
+    struct r1_check *c)
+{
+	memset(c, 0, sizeof(*c));
+	if (!domain_registrable(name, reg, suffix) || !db_begin(db))
+		return DOMAINS_STORAGE;
+	if (!domains_get(db, account_id, name, d))
+		return domains_end(db, DOMAINS_STORAGE);
+	return DOMAINS_DONE;
+}
+
+enum domains_outcome
+domains_claim(struct db *db, int64_t account_id, const char *name,
+    const char *ip, int64_t now, struct r1_check *c)
+{
+	struct managed_domain	 d;
+	char			 reg[DOMAIN_MAX + 1];
+	int			 suffix;
+	enum domains_outcome	 o;
+
+	if ((o = domains_start(db, account_id, name, reg, &suffix, &d, c)) !=
+	    DOMAINS_DONE)
+		return o;
+	if (suffix)
+		return domains_end(db, DOMAINS_SUFFIX);
+	if (d.account_id != 0)
+		return domains_end(db, DOMAINS_LISTED);
+	if ((o = domains_may_hold(db, account_id, name, reg, ip, now, c)) !=
+	    DOMAINS_DONE)
+		return domains_end(db, o);
+	if (!domains_add(db, account_id, name, reg, now, 0, &d) ||
+	    !event_add(db, account_id, "domain_added", ip, name, now))
+		return domains_end(db, DOMAINS_STORAGE);
+	return domains_end(db, DOMAINS_DONE);
+}
+
+struct replace_ctx {
+	struct db		*db;
+	const struct config	*cfg;
+	const char		*reg;
+	int64_t			 now;
+	int			 ok;
+};
+
+/* Platform rule: an account's address is on a newly verified domain.
+ * The mail does not say who verified it. */
+static void
+domains_tell_replace(int64_t account_id, const char *email, void *arg)
+{
+	struct replace_ctx	*rc = arg;
+	struct render_dict	*d;
+
+	if ((d = render_dict_new()) == NULL) {
+		rc->ok = 0;
+		return;
+	}
+	render_set(d, "EMAIL", email);
+	render_set(d, "DOMAIN", rc->reg);
+	render_set(d, "BASE_URL", rc->cfg->base_url);
+	if (!outbox_mail(rc->db, email, "mail/address_on_domain.tpl", d,
+	    rc->now, NULL) ||
+	    !event_add(rc->db, account_id, "address_must_change", NULL,
+	    rc->reg, rc->now))
+		rc->ok = 0;
+	render_dict_free(d);
+}
+
+enum domains_outcome
+domains_verify(struct db *db, const struct config *cfg, int64_t account_id,
+    const char *name, int add, const char *ip, int64_t now,
+    struct r1_check *c)
+{
+	struct managed_domain	 d;
+	struct replace_ctx	 rc = { db, cfg, NULL, now, 1 };
+	char			 reg[DOMAIN_MAX + 1];
+	int			 suffix;
+	enum domains_outcome	 o;
+
+	if ((o = domains_start(db, account_id, name, reg, &suffix, &d, c)) !=
+	    DOMAINS_DONE)
+		return o;
+	if (d.account_id == 0 && !add)
+		return domains_end(db, DOMAINS_UNLISTED);
+	if (d.verified_at != 0)
+		return domains_end(db, DOMAINS_DONE);
+	if (suffix)
+		return domains_end(db, DOMAINS_SUFFIX);
+	/* Checked again at proof: the facts may have changed since. */
+	if ((o = domains_may_hold(db, account_id, name, reg, ip, now, c)) !=
+	    DOMAINS_DONE)
+		return domains_end(db, o);
+	if (d.account_id == 0 ? !domains_add(db, account_id, name, reg, now,
+	    1, &d) : !domains_set_verified(db, account_id, name, now))
+		return domains_end(db, DOMAINS_STORAGE);
+	rc.reg = reg;
+	if (!event_add(db, account_id, "domain_verified", ip, name, now) ||
+	    (cfg->recovery_rule == RECOVERY_PLATFORM &&
+	    (!domains_each_account_on(db, reg, account_id,
+	    domains_tell_replace, &rc) || !rc.ok)))
+		return domains_end(db, DOMAINS_STORAGE);
+	return domains_end(db, DOMAINS_DONE);
 }

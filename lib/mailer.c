@@ -40,6 +40,7 @@
 #include "db.h"
 #include "log.h"
 #include "mailer.h"
+#include "recovery.h"
 #include "reset.h"
 #include "outbox.h"
 
@@ -395,6 +396,9 @@ mailer_run_once(const struct config *cfg, struct db *db, int64_t now,
 	    !reset_asks_process(db, cfg, codes_key, now, &asks))
 		goto out;
 	stats->asks += (unsigned int)asks;
+	/* The sealed copy of a new recovery code outlives no view. */
+	if (!recovery_view_purge(db, now))
+		goto out;
 	/* Checkpoints happen here rather than inside a user's request. */
 	(void)db_checkpoint(db);
 	/* Read once per pass: a changed password is used from the next

@@ -4,7 +4,9 @@
  * what an attacker does with any single one.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "account.h"
 #include "buf.h"
@@ -105,4 +107,41 @@ notify_channels(struct db *db, const struct account *a, int64_t except,
 	if (!notify_each_channel(db, a, notify_one, &nc))
 		return 0;
 	return nc.ok;
+}
+
+struct render_dict *
+notify_dict(const struct account *a, const char *what, const char *ip,
+    const char *base_url, int64_t now)
+{
+	struct render_dict	*d;
+	char			 when[32];
+	struct tm		 tm;
+	time_t			 t = (time_t)now;
+
+	if ((d = render_dict_new()) == NULL)
+		return NULL;
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm) == 0)
+		snprintf(when, sizeof(when), "?");
+	render_set(d, "USERNAME", a->username);
+	render_set(d, "WHAT", what);
+	render_set(d, "WHEN", when);
+	render_set(d, "IP", ip != NULL ? ip : "");
+	render_set(d, "BASE_URL", base_url);
+	return d;
+}
+
+int
+notify_change(struct db *db, const struct account *a, int64_t except,
+    const char *what, const char *ip, const char *base_url,
+    const char *mail_tpl, const char *sms_tpl, int64_t now)
+{
+	struct render_dict	*d;
+	int			 ok;
+
+	if ((d = notify_dict(a, what, ip, base_url, now)) == NULL)
+		return 0;
+	ok = notify_channels(db, a, except, mail_tpl, sms_tpl, d, now);
+	render_dict_free(d);
+	return ok;
 }

@@ -44,4 +44,16 @@ int	 notify_channel(struct db *, const struct channel *,
 	    const char *mail_tpl, const char *sms_tpl, struct render_dict *d,
 	    int64_t now, int64_t *limited);
 
+/*
+ * The values a notice of a change shows: USERNAME, WHAT (what changed;
+ * may be NULL), WHEN (now, in UTC), IP (where from; NULL for none) and
+ * BASE_URL.  NULL when out of memory; the caller frees it.
+ */
+struct render_dict *notify_dict(const struct account *a, const char *what,
+	    const char *ip, const char *base_url, int64_t now);
+/* notify_channels() with notify_dict()'s values. */
+int	 notify_change(struct db *, const struct account *a, int64_t except,
+	    const char *what, const char *ip, const char *base_url,
+	    const char *mail_tpl, const char *sms_tpl, int64_t now);
+
 #endif /* !POSTERN_NOTIFY_H */

@@ -2,9 +2,9 @@
  * reset.c: the life of a password reset.
  *
  *   requested --(proofs)--> pending --(confirm, deadline)--> applied
- *       |                      |--(reject)--> rejected
+ *       |                      |--(reject, postern lock)--> rejected
  *       |                      '--(a newer one proven)--> replaced
- *       '--(5 refusals, a newer request)--> void
+ *       '--(5 refusals, a newer request, postern lock)--> void
  *
  * An attacker who holds one recovery channel gets at most a pending
  * change that every channel hears of at once and any of them can stop.
@@ -12,7 +12,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <sodium.h>
 
@@ -64,17 +63,19 @@ reset_one(struct db *db, sqlite3_stmt *st, struct reset *r)
 	return 1;
 }
 
+/* Void the open requests of account ?1 at time ?2. */
+static const char reset_void_requests_sql[] = "UPDATE resets SET state = "
+    "'void', closed_at = ?2 WHERE account_id = ?1 AND state = 'requested'";
+
 int
 reset_request(struct db *db, int64_t account_id, int64_t now,
     struct reset *r)
 {
-	static const char *const void_sql = "UPDATE resets SET state = 'void',"
-	    " closed_at = ?2 WHERE account_id = ?1 AND state = 'requested'";
 	static const char *const sql = "INSERT INTO resets (account_id, "
 	    "state, created_at, codes_expire_at) VALUES (?1, 'requested', "
 	    "?2, ?3)";
 
-	if (!db_run(db, void_sql, "ii", account_id, now) ||
+	if (!db_run(db, reset_void_requests_sql, "ii", account_id, now) ||
 	    !db_run(db, sql, "iii", account_id, now,
 	    (int64_t)(now + RESET_CODE_TTL)))
 		return 0;
@@ -209,28 +210,20 @@ reset_close(struct db *db, const struct reset *r, const char *state,
 	return 1;
 }
 
-/* Tell every verified channel of the account about the change. */
+/* Tell every verified channel of the account about the change; section
+ * (NULL for none) is shown in the notice. */
 static int
 reset_tell(struct db *db, const struct config *cfg, const struct account *a,
     const char *mail_tpl, const char *sms_tpl, const char *ip, int64_t now,
-    int twofa_off)
+    const char *section)
 {
 	struct render_dict	*d;
-	char			 when[32];
-	struct tm		 tm;
-	time_t			 t = (time_t)now;
 	int			 ok;
 
-	if ((d = render_dict_new()) == NULL)
+	if ((d = notify_dict(a, NULL, ip, cfg->base_url, now)) == NULL)
 		return 0;
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm);
-	render_set(d, "USERNAME", a->username);
-	render_set(d, "WHEN", when);
-	render_set(d, "IP", ip != NULL ? ip : "");
-	render_set(d, "BASE_URL", cfg->base_url);
-	if (twofa_off)
-		render_show(d, "TWOFA_OFF");
+	if (section != NULL)
+		render_show(d, section);
 	ok = notify_channels(db, a, CHANNEL_NONE, mail_tpl, sms_tpl, d, now);
 	render_dict_free(d);
 	return ok;
@@ -245,44 +238,13 @@ reset_void_rest(struct db *db, int64_t account_id, int64_t now)
 	    link_void(db, "reset_reject", account_id, now);
 }
 
-int
-reset_apply(struct db *db, const struct config *cfg, const struct reset *r,
-    const char *ip, const char *how, int64_t now)
-{
-	struct account	 a;
-	int		 won, twofa_was_on;
-
-	if (!reset_close(db, r, "applied", now, &won))
-		return 0;
-	if (!won)
-		return 1;	/* applied or cancelled meanwhile */
-	if (!account_set_password(db, r->account_id, r->new_hash) ||
-	    !session_end_all(db, r->account_id) ||
-	    !reset_void_rest(db, r->account_id, now) ||
-	    !event_add(db, r->account_id, "reset_applied", ip, how, now) ||
-	    !account_by_id(db, r->account_id, &a))
-		return 0;
-	/*
-	 * A reset proven without the authenticator is how someone who lost
-	 * it gets back in: leaving 2FA on would lock them out again.  They
-	 * are told, and can turn it on anew.
-	 */
-	twofa_was_on = a.totp_enabled_at != 0;
-	if (twofa_was_on && strstr(r->proofs, "totp:") == NULL) {
-		if (!account_set_totp(db, a.id, NULL, 0, 0) ||
-		    !event_add(db, a.id, "twofa_disabled", ip,
-		    "by a reset proven without the authenticator", now))
-			return 0;
-		a.totp_enabled_at = 0;
-	}
-	return reset_tell(db, cfg, &a, "mail/reset_applied.tpl",
-	    "sms/reset_applied.tpl", ip, now, strstr(r->proofs, "totp:") ==
-	    NULL && twofa_was_on);
-}
-
-int
-reset_reject(struct db *db, const struct config *cfg, const struct reset *r,
-    const char *ip, int64_t now)
+/*
+ * Stop a pending change: its codes and links void, the event recorded
+ * with detail, every channel told (section: why, in the notice).
+ */
+static int
+reset_stop(struct db *db, const struct config *cfg, const struct reset *r,
+    const char *ip, const char *detail, const char *section, int64_t now)
 {
 	struct account	 a;
 	int		 won;
@@ -292,11 +254,99 @@ reset_reject(struct db *db, const struct config *cfg, const struct reset *r,
 	if (!won)
 		return 1;
 	if (!reset_void_rest(db, r->account_id, now) ||
-	    !event_add(db, r->account_id, "reset_rejected", ip, NULL, now) ||
+	    !event_add(db, r->account_id, "reset_rejected", ip, detail, now) ||
 	    !account_by_id(db, r->account_id, &a))
 		return 0;
 	return reset_tell(db, cfg, &a, "mail/reset_rejected.tpl",
-	    "sms/reset_rejected.tpl", ip, now, 0);
+	    "sms/reset_rejected.tpl", ip, now, section);
+}
+
+/* Why a change of a locked account is stopped, in its event. */
+#define RESET_LOCKED_DETAIL	"recovery locked by the hoster"
+
+int
+reset_apply(struct db *db, const struct config *cfg, const struct reset *r,
+    const char *ip, const char *how, int64_t now, int *applied)
+{
+	struct account	 a;
+	int		 won, twofa_was_on, totp_proof;
+
+	*applied = 0;
+	if (!account_by_id(db, r->account_id, &a))
+		return 0;
+	/*
+	 * postern lock stops pending changes, but whatever slipped past it
+	 * (a proof that raced the lock) must not take effect either.
+	 */
+	if (a.locked_at != 0)
+		return reset_stop(db, cfg, r, ip, RESET_LOCKED_DETAIL,
+		    "BY_HOSTER", now);
+	if (!reset_close(db, r, "applied", now, &won))
+		return 0;
+	if (!won)
+		return 1;	/* applied or cancelled meanwhile */
+	*applied = 1;
+	if (!account_set_password(db, r->account_id, r->new_hash) ||
+	    !session_end_all(db, r->account_id) ||
+	    !reset_void_rest(db, r->account_id, now) ||
+	    !event_add(db, r->account_id, "reset_applied", ip, how, now))
+		return 0;
+	/*
+	 * A reset proven without the authenticator is how someone who lost
+	 * it gets back in: leaving 2FA on would lock them out again.  They
+	 * are told, and can turn it on anew.
+	 */
+	twofa_was_on = a.totp_enabled_at != 0;
+	totp_proof = strstr(r->proofs, "totp:") != NULL;
+	if (twofa_was_on && !totp_proof) {
+		if (!account_set_totp(db, a.id, NULL, 0, 0) ||
+		    !event_add(db, a.id, "twofa_disabled", ip,
+		    "by a reset proven without the authenticator", now))
+			return 0;
+		a.totp_enabled_at = 0;
+	}
+	return reset_tell(db, cfg, &a, "mail/reset_applied.tpl",
+	    "sms/reset_applied.tpl", ip, now, twofa_was_on && !totp_proof ?
+	    "TWOFA_OFF" : NULL);
+}
+
+int
+reset_reject(struct db *db, const struct config *cfg, const struct reset *r,
+    const char *ip, int64_t now)
+{
+	return reset_stop(db, cfg, r, ip, NULL, NULL, now);
+}
+
+int
+reset_lock(struct db *db, const struct config *cfg, int64_t account_id,
+    int lock, const char *ip, int64_t now, int *stopped)
+{
+	struct reset	 r;
+
+	*stopped = 0;
+	if (!db_begin(db) ||
+	    !account_set_locked(db, account_id, lock ? now : 0) ||
+	    !event_add(db, account_id, lock ? "locked" : "unlocked", ip, NULL,
+	    now))
+		goto fail;
+	if (lock) {
+		/* Codes already sent stop working; a pending change is
+		 * stopped as a reject would, and every channel hears why. */
+		if (!db_run(db, reset_void_requests_sql, "ii", account_id,
+		    now) || !onetime_void(db, account_id, "reset", now) ||
+		    !reset_pending(db, account_id, &r) ||
+		    (r.id != 0 && !reset_stop(db, cfg, &r, ip,
+		    RESET_LOCKED_DETAIL, "BY_HOSTER", now)))
+			goto fail;
+		*stopped = r.id != 0;
+	}
+	if (!db_commit(db))
+		goto fail;
+	return 1;
+fail:
+	db_rollback(db);
+	*stopped = 0;
+	return 0;
 }
 
 int
@@ -308,7 +358,7 @@ reset_apply_due(struct db *db, const struct config *cfg, int64_t account_id,
 	    " AND (?2 = 0 OR account_id = ?2) ORDER BY deadline LIMIT 1";
 	sqlite3_stmt	*st;
 	struct reset	 r;
-	int		 ok;
+	int		 ok, applied;
 
 	*n = 0;
 	/* One change per transaction, so one failure blocks no other. */
@@ -324,13 +374,13 @@ reset_apply_due(struct db *db, const struct config *cfg, int64_t account_id,
 		if (r.id == 0)
 			return 1;
 		if (!db_begin(db) ||
-		    !reset_apply(db, cfg, &r, NULL, "deadline", now) ||
-		    !db_commit(db)) {
+		    !reset_apply(db, cfg, &r, NULL, "deadline", now,
+		    &applied) || !db_commit(db)) {
 			db_rollback(db);
 			log_err("reset %lld: could not apply", (long long)r.id);
 			return 0;
 		}
-		(*n)++;
+		*n += applied;
 	}
 }
 
@@ -449,50 +499,86 @@ reset_ask_handle(struct db *db, const unsigned char key[KEY_BYTES],
 	return sc.ok && event_add(db, a.id, "reset_requested", ip, NULL, now);
 }
 
+/*
+ * Take the oldest recorded ask and handle it, inside the caller's
+ * transaction: any ask when typed is NULL, else only one typed as typed
+ * or as other (NULL for none), ignoring case as account_by_login()
+ * does.  *got is 0 when there was none.
+ */
+static int
+reset_ask_next(struct db *db, const unsigned char key[KEY_BYTES],
+    const char *typed, const char *other, int64_t now, int *got)
+{
+	static const char *const sql = "DELETE FROM reset_asks WHERE id = "
+	    "(SELECT min(id) FROM reset_asks WHERE ?1 IS NULL OR "
+	    "typed = ?1 COLLATE NOCASE OR typed = ?2 COLLATE NOCASE) "
+	    "RETURNING typed, ip, at";
+	sqlite3_stmt	*st;
+	char		 asked_as[256], ip[64];
+	int64_t		 asked = now;
+	int		 rc;
+
+	*got = 0;
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	if (!db_bind_text(st, 1, typed) || !db_bind_text(st, 2, other)) {
+		db_done(st);
+		return 0;
+	}
+	rc = sqlite3_step(st);
+	if ((*got = rc == SQLITE_ROW)) {
+		db_column_copy(st, 0, asked_as, sizeof(asked_as));
+		db_column_copy(st, 1, ip, sizeof(ip));
+		asked = sqlite3_column_int64(st, 2);
+		rc = sqlite3_step(st);
+	}
+	db_done(st);
+	if (rc != SQLITE_DONE) {
+		db_log_error(db, "reset asks");
+		return 0;
+	}
+	/*
+	 * The request is dated when it was asked for (sessions older than
+	 * that see the banner); its codes live from now.
+	 */
+	return !*got || reset_ask_handle(db, key, asked_as, ip, asked, now);
+}
+
 int
 reset_asks_process(struct db *db, const struct config *cfg,
     const unsigned char codes_key[KEY_BYTES], int64_t now, int *n)
 {
-	static const char *const sql = "DELETE FROM reset_asks WHERE id = "
-	    "(SELECT min(id) FROM reset_asks) RETURNING typed, ip, at";
-	sqlite3_stmt	*st;
-	char		 typed[256], ip[64];
-	int64_t		 asked = now;
-	int		 rc, got;
+	int	 got;
 
 	(void)cfg;
 	*n = 0;
 	for (;;) {
-		if (!db_begin(db))
-			return 0;
-		if ((st = db_prepare(db, sql)) == NULL)
+		if (!db_begin(db) ||
+		    !reset_ask_next(db, codes_key, NULL, NULL, now, &got))
 			goto fail;
-		rc = sqlite3_step(st);
-		if ((got = rc == SQLITE_ROW)) {
-			db_column_copy(st, 0, typed, sizeof(typed));
-			db_column_copy(st, 1, ip, sizeof(ip));
-			asked = sqlite3_column_int64(st, 2);
-			rc = sqlite3_step(st);
-		}
-		db_done(st);
-		if (rc != SQLITE_DONE) {
-			db_log_error(db, "reset asks");
-			goto fail;
-		}
 		if (!got) {
 			db_rollback(db);
 			return 1;
 		}
-		/*
-		 * The request is dated when it was asked for (sessions older
-		 * than that see the banner); its codes live from now.
-		 */
-		if (!reset_ask_handle(db, codes_key, typed, ip, asked, now) ||
-		    !db_commit(db))
+		if (!db_commit(db))
 			goto fail;
 		(*n)++;
 	}
 fail:
 	db_rollback(db);
 	return 0;
+}
+
+int
+reset_asks_process_for(struct db *db,
+    const unsigned char codes_key[KEY_BYTES], const char *typed,
+    const char *other, int64_t now)
+{
+	int	 got;
+
+	do {
+		if (!reset_ask_next(db, codes_key, typed, other, now, &got))
+			return 0;
+	} while (got);
+	return 1;
 }

@@ -47,6 +47,16 @@ int	 reset_ask(struct db *, const char *typed, const char *ip, int64_t now);
  */
 int	 reset_asks_process(struct db *, const struct config *,
 	    const unsigned char codes_key[KEY_BYTES], int64_t now, int *n);
+/*
+ * The same for the asks typed as typed or as other (NULL for none),
+ * ignoring case, inside the caller's transaction: a proof of the reset
+ * must not wait for the mailer.
+ */
+int	 reset_asks_process_for(struct db *,
+	    const unsigned char codes_key[KEY_BYTES], const char *typed,
+	    const char *other, int64_t now);
+/* What the two above render, for a program's template list. */
+#define RESET_ASK_TEMPLATES	"mail/reset_code.tpl", "sms/reset_code.tpl"
 
 /* A new request; older open requests of the account become void. */
 int	 reset_request(struct db *, int64_t account_id, int64_t now,
@@ -65,16 +75,29 @@ int	 reset_make_pending(struct db *, struct reset *, const char *new_hash,
 int	 reset_pending(struct db *, int64_t account_id, struct reset *);
 int	 reset_get(struct db *, int64_t id, struct reset *);
 
-/* Apply a pending change now ("how" is recorded: "confirmed",
+/*
+ * Apply a pending change now ("how" is recorded: "confirmed",
  * "deadline"): the password changes, every session ends, every
- * channel is told. */
+ * channel is told; *applied is set.  A change of a locked account is
+ * stopped instead, as reset_lock() stops it, and so is not applied.
+ */
 int	 reset_apply(struct db *, const struct config *, const struct reset *,
-	    const char *ip, const char *how, int64_t now);
+	    const char *ip, const char *how, int64_t now, int *applied);
 /* Cancel a pending change: codes and links voided, every channel told. */
 int	 reset_reject(struct db *, const struct config *, const struct reset *,
 	    const char *ip, int64_t now);
+/*
+ * `postern lock` and `unlock`, in their own transaction: a locked
+ * account gets no automated reset.  Locking also ends what is under
+ * way: codes already sent stop working, and a pending change is
+ * stopped as a reject stops it, every channel told that the hoster
+ * locked recovery (*stopped set).
+ */
+int	 reset_lock(struct db *, const struct config *, int64_t account_id,
+	    int lock, const char *ip, int64_t now, int *stopped);
 /* Apply every change whose deadline has passed (account_id 0: all),
- * each in its own transaction.  *n receives how many. */
+ * each in its own transaction.  *n receives how many were applied (a
+ * locked account's is stopped instead). */
 int	 reset_apply_due(struct db *, const struct config *,
 	    int64_t account_id, int64_t now, int *n);
 /* The notices the three above render, for the template list of a

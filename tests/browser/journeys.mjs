@@ -640,10 +640,35 @@ async function journeyTotp() {
   await look(page, 'recovery code', resp, { h1: 'Recovery code' });
   resp = await submit(page, () => page.getByRole('button', { name: 'Make a new recovery code' }).click());
   await look(page, 'new recovery code', resp, { h1: 'Your recovery code' });
+  is(pathOf(page), '/contacts/recovery-code/new', 'the code is shown on a page of its own, after a redirect');
   ada.recoveryCode = await text(page.locator('#recovery-code'));
-  like(ada.recoveryCode, /^[A-Z2-7]{4}(-[A-Z2-7]{4})+$/, 'the code is shown once, in groups of four');
-  resp = await submit(page, () => page.getByRole('link', { name: 'I have written it down' }).click());
+  like(ada.recoveryCode, /^[A-Z2-7]{4}(-[A-Z2-7]{4})+$/, 'the code is shown, in groups of four');
+  resp = await submit(page, () => page.reload());
+  await look(page, 'recovery code after a reload', resp, { h1: 'Your recovery code' });
+  is(await text(page.locator('#recovery-code')), ada.recoveryCode, 'a reload shows the same code, not a new one');
+  is(sql(`SELECT count(*) FROM events e JOIN accounts a ON a.id = e.account_id WHERE a.username = '${ada.username}' AND e.kind = 'recovery_code_created'`)[0]?.[0] ?? null,
+    '1', 'one code was made');
+  const [download] = await Promise.all([page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download it as a text file' }).click()]);
+  const saved = fs.readFileSync(await download.path(), 'utf8');
+  like(download.suggestedFilename(), /\.txt$/, 'the download is a text file');
+  ok(saved.split('\n').some((l) => l.trim() === ada.recoveryCode), 'with the code alone on a line');
+  resp = await submit(page, () => page.getByRole('link', { name: 'Open a page to print' }).click());
+  await look(page, 'recovery code to print', resp, { h1: 'Postern recovery code' });
+  is(await text(page.locator('#recovery-code')), ada.recoveryCode, 'the print view shows the same code');
+  await page.emulateMedia({ media: 'print' });
+  ok(!(await page.locator('header.top').isVisible()) && await page.locator('#recovery-code').isVisible(),
+    'printed, it shows the code without the menus (no script needed)');
+  await page.emulateMedia({ media: 'screen' });
+  resp = await submit(page, () => page.getByRole('link', { name: 'Back to your code' }).click());
+  await look(page, 'recovery code again', resp, { h1: 'Your recovery code' });
+  resp = await submit(page, () => page.getByRole('button', { name: 'I have saved it' }).click());
   is(pathOf(page), '/contacts', 'back on the contacts page');
+  resp = await go(page, '/contacts/recovery-code/new');
+  await look(page, 'recovery code saved', resp, { h1: 'Recovery code' });
+  is(await page.locator('#recovery-code').count(), 0, 'once saved, the code is not shown again');
+  like(await text(page.locator('main')), /can no longer be shown/, 'the page says so');
+  resp = await go(page, '/contacts');
   like(await text(page.locator('main li', { hasText: 'Recovery code' })), /made/, 'which says a recovery code exists');
   deliver();
 

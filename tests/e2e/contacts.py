@@ -10,8 +10,10 @@ code sent to it is typed back, her other channels hear of every change,
 and an address on a domain she manages is refused (R1).  Bob gets his
 codes wrong, too late and too often.  Carol, whose own address was
 never verified, cannot remove her only way back.  Dan's contact is
-beyond the reach of Alice's forms.  Henry prints a recovery code and
-asks for a kit, whose halves go one to him and one to the hoster.  Ivy
+beyond the reach of Alice's forms.  Henry makes a recovery code, which
+a reload of its page shows again but never replaces, downloads and
+prints it, and asks for a kit, whose halves go one to him and one to
+the hoster.  Ivy
 lives on an installation without SMS and without an admin address.
 
 R1 holds both ways (DESIGN R1): Alice cannot add a domain where one of
@@ -25,14 +27,18 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (every_response_checked, GROUPS, SMS_CAPTURE, Deliveries,
-                     Stack, Tap, code_in, codes_in, db_write, element_text,
-                     events_of, forms_to, found_in_db, row_with)
+from harness import (every_response_checked, DEFAULT_PASSWORD, GROUPS,
+                     SMS_CAPTURE, Deliveries, Stack, Tap, code_in, codes_in,
+                     db_write, element_text, events_of, forms_to,
+                     found_in_db, row_with)
 
 tap = Tap()
 
 ADMIN = 'hoster@example.net'
 BAD_CSRF = 'A' * 43
+# The one-time view of a new recovery code, and its "saved" button.
+VIEW = '/contacts/recovery-code/new'
+VIEW_SAVED = '/contacts/recovery-code/saved'
 GROUPS_LINE = re.compile(r'^\s*(' + GROUPS + r')\s*$', re.M)
 WHEN = r'\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}|\b\d{1,2} [A-Z][a-z]{2}|' \
        r'(?i:ago|today|just now)'
@@ -44,6 +50,11 @@ def contacts_of(stack, username):
         'SELECT c.id, c.kind, c.value, c.verified_at FROM contacts c '
         'JOIN accounts a ON a.id = c.account_id WHERE a.username = ? '
         'ORDER BY c.id', username)]
+
+
+def views(stack):
+    """How many sealed copies of new recovery codes wait."""
+    return stack.sql('SELECT count(*) FROM recovery_views')[0][0]
 
 
 def contact_id(stack, value):
@@ -651,7 +662,11 @@ def henry_stories(stack, post):
                'one')
         status_before = henry.text_of(r)
         r = henry.post('/contacts/recovery-code', {})
-        tap.is_(r.status, 200, 'making one answers 200 with the page')
+        tap.is_(r.status, 303, 'making one answers 303')
+        tap.is_(stack.path_of(r.location), VIEW, 'to the page that shows '
+                'it, so a reload cannot make another')
+        r = henry.get(VIEW)
+        tap.is_(r.status, 200, 'that page answers 200')
         code = element_text(r, 'recovery-code') or ''
         tap.like(code, r'^' + GROUPS + r'$', 'the code is groups of 4 '
                  'base32 characters joined by -')
@@ -659,6 +674,8 @@ def henry_stories(stack, post):
                '(100 bits)', code)
         tap.like(r.headers.get('Cache-Control'), r'no-store',
                  'the page is not stored by the browser')
+        tap.unlike(henry.text_of(r), r'(?i)old .*no longer works',
+                   'it speaks of no old code: Henry had none')
         rows = stack.sql("SELECT typeof(recovery_code_hash), "
                          "length(recovery_code_hash) FROM accounts WHERE "
                          "username = 'henry'")
@@ -681,6 +698,66 @@ def henry_stories(stack, post):
             tap.is_(found_in_db(snap, code) + found_in_db(
                 snap, code.replace('-', '')), [], 'the code is nowhere in '
                 'the database')
+
+    with tap.story('Reloading the page shows the same code; it comes as a '
+                   'file and a page to print'):
+        before = snapshot(stack)
+        r = henry.get(VIEW)
+        tap.is_(element_text(r, 'recovery-code'), code, 'a reload shows the '
+                'same code')
+        tap.is_(changes(stack, before), [], 'and makes no new one')
+        tap.ok(forms_to(henry, r, VIEW_SAVED), 'the page has a button to '
+               'say it is saved')
+        r = henry.get('/contacts/recovery-code/download')
+        tap.is_(r.status, 200, 'the download answers 200')
+        tap.like(r.headers.get('Content-Type'),
+                 r'^text/plain; charset=utf-8$', 'as plain text')
+        tap.like(r.headers.get('Content-Disposition'),
+                 r'^attachment; filename="[\w.-]+\.txt"$', 'to be saved as '
+                 'a file')
+        tap.is_(GROUPS_LINE.findall(r.text), [code], 'with the code alone '
+                'on its line')
+        tap.like(r.text, r'/reset\b', 'and where to type it')
+        r = henry.get('/contacts/recovery-code/print')
+        tap.is_(r.status, 200, 'the print view answers 200')
+        tap.is_(element_text(r, 'recovery-code'), code, 'it shows the code')
+        tap.like(henry.text_of(r), r'\bhenry\b', 'and whose it is')
+        tap.ok('<script' not in r.text.lower(), 'it needs no JavaScript: '
+               'the browser\'s own Print prints it')
+        css = henry.get('/static/postern.css').text
+        tap.like(css, r'@media print', 'the stylesheet has print rules that '
+                 'leave the menus off the paper')
+        tap.is_(changes(stack, before), [], 'none of this changed anything')
+
+    with tap.story('Another browser of Henry\'s cannot see it'):
+        other = stack.client()
+        other.get('/login')
+        other.post('/login', {'username': 'henry',
+                              'password': DEFAULT_PASSWORD})
+        for path in (VIEW, '/contacts/recovery-code/download',
+                     '/contacts/recovery-code/print'):
+            r = other.get(path)
+            tap.is_((r.status, element_text(r, 'recovery-code')),
+                    (200, None), '%s in another session: no code' % path)
+            tap.ok(code not in r.text, 'anywhere on the page')
+        tap.like(other.text_of(r), r'(?i)can no longer be shown', 'the page '
+                 'says it can no longer be shown')
+        tap.ok(forms_to(other, r, '/contacts/recovery-code'), 'and offers '
+               'to make a new one')
+        r = henry.get(VIEW)
+        tap.is_(element_text(r, 'recovery-code'), code, 'Henry\'s own '
+                'browser still can')
+
+    with tap.story('Henry says he saved it: it is gone for good'):
+        r = henry.post(VIEW_SAVED, {})
+        tap.is_((r.status, stack.path_of(r.location)), (303, '/contacts'),
+                'the button leads back to the contacts')
+        tap.is_(views(stack), 0, 'the sealed copy is destroyed')
+        r = henry.get(VIEW)
+        tap.is_(element_text(r, 'recovery-code'), None, 'the page shows '
+                'no code any more')
+        tap.like(henry.text_of(r), r'(?i)can no longer be shown.*new one',
+                 'it says so, and how to make a new one')
         r = henry.get('/contacts/recovery-code')
         tap.is_(r.status, 200, 'the status page opens again')
         tap.ok(code and code not in r.text and code.replace('-', '') not in
@@ -689,17 +766,50 @@ def henry_stories(stack, post):
                 'recovery-code element')
         tap.isnt(henry.text_of(r), status_before, 'it now says that a code '
                  'exists')
+        tap.is_(stack.sql("SELECT recovery_code_hash FROM accounts WHERE "
+                          "username = 'henry'"), first_hash, 'the code '
+                'still works: only the copy went')
 
+    with tap.story('A new code replaces the old one, and says so'):
         r = henry.post('/contacts/recovery-code', {})
-        tap.is_(r.status, 200, 'making another answers 200')
+        tap.is_(r.status, 303, 'making another answers 303')
+        r = henry.get(VIEW)
         code2 = element_text(r, 'recovery-code') or ''
         tap.like(code2, r'^' + GROUPS + r'$', 'a new code is shown')
         tap.isnt(code2, code, 'a different one')
+        tap.like(henry.text_of(r), r'(?i)old recovery code no longer works',
+                 'the page says the old code no longer works')
         tap.isnt(stack.sql("SELECT recovery_code_hash FROM accounts WHERE "
                            "username = 'henry'"), first_hash,
                  'the stored hash changed: the old code is void')
         tap.is_(len(events_of(stack, 'henry', 'recovery_code_created')), 2,
                 'recorded again')
+        post.deliver()
+
+    with tap.story('The copy is destroyed when its view expires'):
+        db_write(stack, 'UPDATE recovery_views SET expires_at = ?',
+                 int(time.time()) - 1)
+        r = henry.get(VIEW)
+        tap.is_(element_text(r, 'recovery-code'), None, 'past its time the '
+                'page shows no code')
+        tap.like(henry.text_of(r), r'(?i)can no longer be shown', 'and says '
+                 'it can no longer be shown')
+        tap.is_(views(stack), 0, 'the copy is gone')
+        henry.post('/contacts/recovery-code', {})
+        db_write(stack, 'UPDATE recovery_views SET expires_at = ?',
+                 int(time.time()) - 1)
+        post.deliver()
+        tap.is_(views(stack), 0, 'the mailer destroys an expired copy '
+                'nobody looked at')
+
+    with tap.story('The copy is destroyed at logout'):
+        r = other.post('/contacts/recovery-code', {})
+        tap.is_(r.status, 303, 'Henry makes a code in his other browser')
+        tap.is_(views(stack), 1, '(its copy waits)')
+        other.get('/account')
+        r = other.post('/logout', {})
+        tap.is_(r.status, 303, 'and logs out there')
+        tap.is_(views(stack), 0, 'the copy went with the session')
         post.deliver()
 
     with tap.story('Henry asks for a recovery kit: one half to him, one '
@@ -782,6 +892,7 @@ def csrf_stories(stack, post, alice):
                 ('/contacts/verify', {'id': cid, 'resend': '1'}),
                 ('/contacts/remove', {'id': pid}),
                 ('/contacts/recovery-code', {}),
+                (VIEW_SAVED, {}),
                 ('/contacts/kit', {})):
             for how, extra in (('without a token', None),
                                ('with a wrong token', BAD_CSRF)):
@@ -800,6 +911,7 @@ def csrf_stories(stack, post, alice):
         tap.is_(r.status, 403, 'a cross-site POST with the right token: 403')
         tap.is_(element_text(r, 'recovery-code'), None, 'and no code is '
                 'shown')
+        tap.is_(views(stack), 0, 'nor kept to be shown')
 
 
 def platform_installation():

@@ -61,6 +61,21 @@ def events(stack, kind):
     return stack.sql('SELECT detail FROM events WHERE kind = ?', kind)
 
 
+def told_to_replace(stack, seen, addresses, who):
+    """After a mailer pass, the mails since the first seen went to
+    addresses, and nobody else, each asking to replace the address
+    without naming Erin, who verified the domain."""
+    stack.mailer_once()
+    new = stack.mails()[seen:]
+    tap.is_(sorted(a for m in new for a in m.recipients), sorted(addresses),
+            '%s are mailed, and nobody else' % who)
+    for m in new:
+        tap.like(m.body, r'replace|change', 'the mail asks to replace the '
+                 'address')
+        tap.ok('erin' not in m.body.lower(), 'without naming who added '
+               'the domain')
+
+
 def account_rule(tap):
     with Stack(_dns=True) as stack:
         alice = stack.new_user('alice', 'alice@personal.example')
@@ -204,17 +219,9 @@ def platform_rule(tap):
             stack.dns_set({name: value})
             r = erin.post('/domains/verify', {'domain': 'shared-mail.test'})
             tap.is_(r.status, 303, 'and verifying it too')
-            stack.mailer_once()
-            new = stack.mails()[mails_before:]
-            to = sorted(a for m in new for a in m.recipients)
-            tap.is_(to, ['carol@shared-mail.test',
-                         'dave@mx.shared-mail.test'],
-                    'Carol and Dave (a subdomain address) are mailed')
-            for m in new:
-                tap.like(m.body, r'replace|change', 'the mail asks to '
-                         'replace the address')
-                tap.ok('erin' not in m.body.lower(), 'without naming '
-                       'who added the domain')
+            told_to_replace(stack, mails_before, [
+                'carol@shared-mail.test', 'dave@mx.shared-mail.test'],
+                'Carol and Dave (a subdomain address)')
             tap.is_(len(events(stack, 'address_must_change')), 2,
                     'both notices are recorded')
 
@@ -246,6 +253,30 @@ def platform_rule(tap):
                    'event was written', ch)
             tap.is_(events(stack, 'r1_refused')[-1], ('shared-mail.test',),
                     'and it names the domain')
+
+        with tap.story('The hoster verifies a domain others use for mail: '
+                       'they are told, as on the page'):
+            hank = stack.new_user('hank', 'hank@synced-mail.test')
+            ivan = stack.new_user('ivan', 'ivan@lists.synced-mail.test')
+            stack.mailer_once()
+            seen = len(stack.mails())
+            r = stack.postern('domain', 'add', 'erin', 'Synced-Mail.test')
+            tap.ok(r.returncode == 0, 'postern domain add exits 0', r.stderr)
+            tap.ok(domain_rows(stack, 'synced-mail.test')[0][2] > 0,
+                   'the domain is verified')
+            told_to_replace(stack, seen, ['hank@synced-mail.test',
+                                          'ivan@lists.synced-mail.test'],
+                            'Hank and Ivan')
+            tap.is_(len(events(stack, 'address_must_change')), 4,
+                    'both notices are recorded, as the web path does')
+            r = hank.get('/account')
+            tap.like(hank.text_of(r), r'synced-mail\.test.*replace',
+                     'Hank sees the warning on /account')
+            seen = len(stack.mails())
+            r = stack.postern('domain', 'add', 'erin', 'synced-mail.test')
+            tap.is_(r.returncode, 0, 'adding it again exits 0')
+            stack.mailer_once()
+            tap.is_(stack.mails()[seen:], [], 'and tells nobody twice')
 
         with tap.story('A pending domain blocks nobody'):
             carol.get('/domains')

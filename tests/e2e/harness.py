@@ -2546,6 +2546,18 @@ def enable_totp(client):
     return auth
 
 
+def make_recovery_code(client):
+    """Make a new recovery code from /contacts/recovery-code as the form
+    does, and read it off the page the POST leads to (its one-time
+    view); the code, or None."""
+    client.get('/contacts/recovery-code')
+    r = client.post('/contacts/recovery-code', {})
+    if r.status != 303:
+        return None
+    return element_text(client.get(client.stack.path_of(r.location)),
+                        'recovery-code')
+
+
 def stable_snapshot(stack):
     """db_snapshot() with sessions.last_seen blanked: any request may touch
     it once a minute, which is no change a test cares about."""

@@ -16,7 +16,8 @@ Fay's) when she logs in after it.  A stranger cannot tell Frank's
 account from a name nobody has, and Uma, whose address was never
 verified, gets no code.  Gina asks too often, and so does a whole
 network; her codes grow old.  Hank gets his codes wrong five times.
-Ivy's account is locked by the hoster.  Jack asks twice, and the second
+Ivy's account is locked by the hoster, and so is Kira's while a change
+of hers is pending: the lock stops it.  Jack asks twice, and the second
 change replaces the first.
 """
 
@@ -965,6 +966,92 @@ def locked(stack, post):
         post.deliver()
 
 
+def locked_pending(stack, post):
+    kira = person(stack, post, 'kira', 'kira@home.example',
+                  emails=['kira@backup.example'], phones=['+49301234599'])
+    channels = ['kira@home.example', 'kira@backup.example', '+49301234599']
+    me = from_ip(stack.client(), '198.51.100.95')
+
+    def pending_reset(password):
+        """A pending change proven with the home address's code; the
+        confirm link that went to the backup address."""
+        ask_reset(me, 'kira')
+        mails, _ = post.deliver()
+        code = code_in(one(mails, 'kira@home.example').body)
+        r = prove_reset(me, 'kira', [code], password)
+        tap.is_(r.status, 303, 'a reset of Kira\'s is pending')
+        mails, _ = post.deliver()
+        m = one(mails, 'kira@backup.example')
+        links = links_in(stack, m, '/reset/confirm?t=') if m else []
+        return links[0] if links else None
+
+    def lock_behind_postern():
+        # A lock that did not go through postern lock (an older
+        # version's, or one that raced the proof) must still hold.
+        db_write(stack, 'UPDATE accounts SET locked_at = ? WHERE username '
+                 "= 'kira'", int(time.time()))
+
+    with tap.story('postern lock stops a reset that is already pending'):
+        pending_reset('kira new password 1')
+        r = stack.postern('lock', 'kira')
+        tap.is_(r.returncode, 0, 'postern lock kira exits 0')
+        tap.like(r.stdout, r'(?i)pending.*(stopped|cancel)', 'and says it '
+                 'stopped the pending change')
+        tap.is_(states(stack, 'kira'), ['rejected'], 'the change is '
+                'stopped')
+        mails, sms = post.deliver()
+        told(tap, mails, sms, channels, r'(?i)stopped', 'the change was '
+             'stopped')
+        m = one(mails, 'kira@home.example')
+        tap.like(message_text(m) if m else None, r'(?i)hoster|people who '
+                 r'run', 'the mail says the hoster locked recovery')
+        pass_deadline(stack, 'kira')
+        deliver_twice(post)
+        tap.is_(states(stack, 'kira'), ['rejected'], 'past its deadline, '
+                'nothing is applied')
+        tap.ok(password_works(stack, 'kira', OLD), 'Kira\'s password '
+               'still works')
+        tap.ok(not password_works(stack, 'kira', 'kira new password 1'),
+               'the new one does not')
+        tap.is_(kira.get('/account').status, 200, 'and her session lives')
+        ask_reset(me, 'kira')
+        mails, sms = post.deliver()
+        tap.is_(mails + sms, [], 'a new ask sends no code')
+
+    with tap.story('A reset of a locked account is not applied at its '
+                   'deadline'):
+        stack.postern('unlock', 'kira')
+        pending_reset('kira new password 2')
+        lock_behind_postern()
+        pass_deadline(stack, 'kira')
+        mails, sms = deliver_twice(post)
+        tap.is_(states(stack, 'kira'), ['rejected', 'rejected'],
+                'the change is stopped, not applied')
+        tap.ok(password_works(stack, 'kira', OLD), 'the old password '
+               'still works')
+        tap.ok(not password_works(stack, 'kira', 'kira new password 2'),
+               'the new one does not')
+        told(tap, mails, sms, channels, r'(?i)stopped', 'the change was '
+             'stopped')
+
+    with tap.story('nor by its confirm link'):
+        stack.postern('unlock', 'kira')
+        link = pending_reset('kira new password 3')
+        lock_behind_postern()
+        c = stack.client()
+        c.get(stack.path_of(link) if link else '/reset/confirm')
+        r = c.post('/reset/confirm', {'t': token_of(link)})
+        tap.is_(r.status, 403, 'pressing Confirm: 403')
+        tap.like(c.text_of(r), r'(?i)hoster|people who run', 'saying to '
+                 'contact the hoster')
+        tap.is_(states(stack, 'kira'), ['rejected'] * 3, 'the change is '
+                'stopped')
+        tap.ok(password_works(stack, 'kira', OLD), 'the old password '
+               'still works')
+        post.deliver()
+        stack.postern('unlock', 'kira')
+
+
 def replaced(stack, post):
     person(stack, post, 'jack', 'jack@home.example',
            emails=['jack@backup.example'])
@@ -1039,7 +1126,7 @@ def main():
         for part in (stolen_mailbox, flooded_mailbox, confirm_by_link,
                      banner_without_2fa, reject_by_banner, deadline_by_mailer,
                      deadline_by_login, same_answers, rate_limits,
-                     wrong_tries, locked, replaced):
+                     wrong_tries, locked, locked_pending, replaced):
             try:
                 part(stack, post)
             except Exception:

@@ -14,7 +14,9 @@ hoster's from the hoster) count as one proof, so they need her
 authenticator beside them.  A reset proven without the authenticator
 (Leo's) turns 2FA off when it takes effect; Kim's, proven with it,
 leaves it on.  Nora's browser, logged in before her reset, skips the
-wait with a code from her authenticator.
+wait with a code from her authenticator.  Owen and Pia prove their
+resets the moment they asked, before any mailer has run: proofs that
+need no mailed code do not wait for it.
 """
 
 import os
@@ -26,9 +28,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (every_response_checked, GROUPS, enable_totp,
                      SMS_CAPTURE, Deliveries, Stack, Tap, ask_reset, code_in,
                      db_write, element_text, events_of, forms_to, from_ip,
-                     input_attrs, message_text, password_works,
-                     pending_notices, person, prove_reset, reset_codes_sent,
-                     reset_states, try_login, typed_codes)
+                     input_attrs, make_recovery_code, message_text,
+                     password_works, pending_notices, person, prove_reset,
+                     reset_codes_sent, reset_states, try_login, typed_codes)
 
 tap = Tap()
 
@@ -147,9 +149,7 @@ def kim_stories(stack, post):
 def leo_stories(stack, post):
     leo, _auth = twofa_person(stack, post, 'leo', 'leo@home.example',
                              phones=['+49302222222'])
-    leo.get('/contacts/recovery-code')
-    r = leo.post('/contacts/recovery-code', {})
-    recovery = element_text(r, 'recovery-code') or ''
+    recovery = make_recovery_code(leo) or ''
     post.deliver()
     me = from_ip(stack.client(), '198.51.100.120')
 
@@ -319,10 +319,107 @@ def nora_stories(stack, post):
         post.deliver()
 
 
+def asks_waiting(stack):
+    return stack.sql('SELECT count(*) FROM reset_asks')[0][0]
+
+
+def owen_stories(stack, post):
+    """No mailer runs between Owen's /reset and his proof (with cron it
+    runs once a minute); his proofs need none of the codes it sends."""
+    owen, auth = twofa_person(stack, post, 'owen', 'owen@home.example',
+                              emails=['owen@safe.example'],
+                              phones=['+49306666666'])
+    channels = ['owen@home.example', 'owen@safe.example', '+49306666666']
+    recovery = make_recovery_code(owen) or 'none'
+    owen.get('/contacts/kit')
+    owen.post('/contacts/kit', {})
+    mails, _ = post.deliver()
+    half_mine = [h for m in Deliveries.to(mails, 'owen@safe.example')
+                 for h in GROUPS_LINE.findall(m.body)] or ['none']
+    half_admin = [h for m in Deliveries.to(mails, ADMIN)
+                  for h in GROUPS_LINE.findall(m.body)] or ['none']
+    me = from_ip(stack.client(), '198.51.100.180')
+
+    with tap.story('Owen proves a reset with his recovery code and '
+                   'authenticator right after asking'):
+        ask_reset(me, 'owen')
+        tap.is_(asks_waiting(stack), 1, '(the ask waits for the mailer)')
+        r = prove_reset(me, 'owen', [recovery, auth.next()],
+                        'owen new password 55')
+        tap.is_(r.status, 303, 'recovery code + TOTP at once: 303')
+        tap.is_(reset_states(stack, 'owen'), ['pending'], 'the change is '
+                'pending')
+        tap.is_(asks_waiting(stack), 0, 'the proof handled the ask')
+        mails, sms = post.deliver()
+        for who in channels:
+            got = Deliveries.to(mails + sms, who)
+            tap.is_(len(got), 2, '%s gets the codes the ask sent and the '
+                    'notice of the pending change' % who)
+        pending_notices(tap, stack, [m for m in mails if 'reset/reject' in
+                                     m.body],
+                        [m for m in sms if not code_in(m['text'])],
+                        confirm_to=['owen@home.example',
+                                    'owen@safe.example'],
+                        phones=['+49306666666'])
+        tap.is_(post.deliver(), ([], []), 'a later mailer pass finds '
+                'nothing more to send')
+
+    with tap.story('and with both halves of his kit and the authenticator'):
+        ask_reset(me, 'Owen@Home.example')
+        r = prove_reset(me, 'owen', [half_admin[0], auth.next(),
+                                     half_mine[0]], 'owen new password 56')
+        tap.is_(r.status, 303, 'the kit + TOTP, asked for by address, '
+                'proven by name: 303')
+        tap.is_(stack.path_of(r.location), '/reset?pending=1&replaced=1',
+                'it replaced the first change')
+        tap.is_(reset_states(stack, 'owen'), ['replaced', 'pending'],
+                'the new change is pending')
+        tap.is_(asks_waiting(stack), 0, 'no ask is left')
+        post.deliver()
+
+
+def pia_stories(stack, post):
+    """Without 2FA, Pia's recovery code alone proves her reset, at once;
+    a name nobody has gets the same answer as ever."""
+    pia = person(stack, post, 'pia', 'pia@home.example')
+    recovery = make_recovery_code(pia) or 'none'
+    post.deliver()
+    me = from_ip(stack.client(), '198.51.100.190')
+    other = from_ip(stack.client(), '198.51.100.191')
+
+    with tap.story('Pia proves a reset with her recovery code right after '
+                   'asking'):
+        ask_reset(me, 'pia')
+        r = prove_reset(me, 'pia', [recovery], 'pia new password 66')
+        tap.is_(r.status, 303, 'the recovery code alone: 303')
+        tap.is_(reset_states(stack, 'pia'), ['pending'], 'the change is '
+                'pending')
+        post.deliver()
+
+    with tap.story('A wrong proof right after asking reads the same for '
+                   'a name nobody has'):
+        ask_reset(me, 'pia')
+        ask_reset(other, 'pya')
+        tap.is_(asks_waiting(stack), 2, '(both asks wait)')
+        ra = prove_reset(me, 'pia', ['12345678'], 'pia new password 67')
+        rb = prove_reset(other, 'pya', ['12345678'], 'pia new password 67')
+        tap.is_((ra.status, rb.status), (422, 422), 'both 422')
+        tap.is_(me.errors(ra), other.errors(rb), 'with the same reason')
+        tap.is_(asks_waiting(stack), 0, 'each proof handled its ask')
+        tap.is_(len(stack.sql("SELECT 1 FROM events WHERE kind = "
+                              "'reset_unknown'")), 1, 'the unknown name\'s '
+                'ask left its event, as the mailer would')
+        mails, sms = post.deliver()
+        tap.is_(sorted(a for m in mails for a in m.recipients),
+                ['pia@home.example'], 'Pia got her code; nobody else got '
+                'anything')
+
+
 def main():
     with Stack(**CONF) as stack:
         post = Deliveries(stack)
-        for part in (kim_stories, leo_stories, mia_stories, nora_stories):
+        for part in (kim_stories, leo_stories, mia_stories, nora_stories,
+                     owen_stories, pia_stories):
             try:
                 part(stack, post)
             except Exception:

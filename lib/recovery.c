@@ -1,0 +1,195 @@
+/*
+ * recovery.c: the printable recovery code (R2) and its one-time view.
+ *
+ * A code is shown on a page that a reload cannot replace: the POST
+ * stores the code's hash and a sealed copy for the session that made
+ * it, and answers with a redirect to a GET that opens the copy.  The
+ * copy is XSalsa20-Poly1305 (crypto_secretbox) under a key derived for
+ * that session from a subkey of the secret key, which lives outside the
+ * database: a copy of the database shows no code, and a row moved to
+ * another session does not open.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "account.h"
+#include "config.h"
+#include "db.h"
+#include "event.h"
+#include "internal.h"
+#include "log.h"
+#include "notify.h"
+#include "recovery.h"
+
+/* The formatted code, sealed: nonce, MAC, text without its NUL. */
+#define CODE_LEN	(CODE_RECOVERY_TEXT - 1)
+#define SEALED_BYTES	(crypto_secretbox_NONCEBYTES + \
+			    crypto_secretbox_MACBYTES + CODE_LEN)
+
+/* The key of one session's copy. */
+static int
+recovery_key(const unsigned char view_key[KEY_BYTES], int64_t session_id,
+    unsigned char out[KEY_BYTES])
+{
+	return key_derive(view_key, (uint64_t)session_id, out);
+}
+
+static void
+recovery_seal(const unsigned char key[KEY_BYTES], const char *code,
+    unsigned char out[SEALED_BYTES])
+{
+	/* A random 24-byte nonce never repeats in practice. */
+	randombytes_buf(out, crypto_secretbox_NONCEBYTES);
+	crypto_secretbox_easy(out + crypto_secretbox_NONCEBYTES,
+	    (const unsigned char *)code, CODE_LEN, out, key);
+}
+
+static int
+recovery_unseal(const unsigned char key[KEY_BYTES], const unsigned char *in,
+    size_t n, char code[CODE_RECOVERY_TEXT])
+{
+	if (in == NULL || n != SEALED_BYTES ||
+	    crypto_secretbox_open_easy((unsigned char *)code,
+	    in + crypto_secretbox_NONCEBYTES,
+	    n - crypto_secretbox_NONCEBYTES, in, key) != 0) {
+		sodium_memzero(code, CODE_RECOVERY_TEXT);
+		return 0;
+	}
+	code[CODE_LEN] = '\0';
+	return 1;
+}
+
+/* The hash the database keeps for a formatted code. */
+static int
+recovery_hash(const char *code, unsigned char h[HASH_BYTES])
+{
+	char	 norm[CODE_NORMAL_TEXT];
+	int	 ok;
+
+	ok = code_normalise(code, norm, sizeof(norm)) == CODE_BASE32 &&
+	    code_hash(norm, h);
+	sodium_memzero(norm, sizeof(norm));
+	return ok;
+}
+
+int
+recovery_code_make(struct db *db, const struct config *cfg,
+    const unsigned char view_key[KEY_BYTES], const struct account *a,
+    int64_t session_id, const char *ip, int64_t now)
+{
+	/* Copies of older codes would show a code that no longer works. */
+	static const char *const drop_sql =
+	    "DELETE FROM recovery_views WHERE account_id = ?1";
+	static const char *const sql = "INSERT INTO recovery_views "
+	    "(session_id, account_id, sealed, replaced, made_at, expires_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+	struct account	 cur;
+	char		 code[CODE_RECOVERY_TEXT];
+	unsigned char	 h[HASH_BYTES], key[KEY_BYTES];
+	unsigned char	 sealed[SEALED_BYTES];
+	int		 ok = 0;
+
+	if (!code_recovery_new(code) || !recovery_hash(code, h) ||
+	    !recovery_key(view_key, session_id, key))
+		goto out;
+	recovery_seal(key, code, sealed);
+	if (!db_begin(db) || !account_by_id(db, a->id, &cur) ||
+	    !account_set_recovery_code(db, a->id, h, now) ||
+	    !db_run(db, drop_sql, "i", a->id) ||
+	    !db_run(db, sql, "iibiii", session_id, a->id, sealed,
+	    sizeof(sealed), (int64_t)(cur.recovery_code_at != 0), now,
+	    (int64_t)(now + RECOVERY_VIEW_TTL)) ||
+	    !event_add(db, a->id, "recovery_code_created", ip, NULL, now) ||
+	    !notify_change(db, a, CHANNEL_NONE, "a new recovery code", ip,
+	    cfg->base_url, "mail/recovery_code_new.tpl",
+	    "sms/recovery_code_new.tpl", now) || !db_commit(db)) {
+		db_rollback(db);
+		goto out;
+	}
+	ok = 1;
+out:
+	sodium_memzero(code, sizeof(code));
+	sodium_memzero(key, sizeof(key));
+	return ok;
+}
+
+int
+recovery_view_open(struct db *db, const unsigned char view_key[KEY_BYTES],
+    int64_t session_id, int64_t account_id, int64_t now,
+    struct recovery_view *v)
+{
+	static const char *const sql = "SELECT sealed, replaced, made_at, "
+	    "expires_at FROM recovery_views WHERE session_id = ?1 AND "
+	    "account_id = ?2";
+	sqlite3_stmt	*st;
+	unsigned char	 key[KEY_BYTES], h[HASH_BYTES];
+	int		 rc, row, match = 0, ok = 0;
+
+	memset(v, 0, sizeof(*v));
+	if (!recovery_key(view_key, session_id, key) ||
+	    (st = db_prepare(db, sql)) == NULL)
+		goto out;
+	if (!db_bind_int(st, 1, session_id) ||
+	    !db_bind_int(st, 2, account_id)) {
+		db_done(st);
+		goto out;
+	}
+	rc = sqlite3_step(st);
+	if ((row = rc == SQLITE_ROW)) {
+		v->found = recovery_unseal(key, sqlite3_column_blob(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0), v->code);
+		v->replaced = sqlite3_column_int(st, 1) != 0;
+		v->made_at = sqlite3_column_int64(st, 2);
+		v->expires_at = sqlite3_column_int64(st, 3);
+	}
+	db_done(st);
+	if (!row && rc != SQLITE_DONE) {
+		db_log_error(db, "recovery view");
+		goto out;
+	}
+	if (!row) {
+		ok = 1;
+		goto out;
+	}
+	if (!v->found)
+		log_warn("recovery view of session %lld does not open (another "
+		    "secret key file?): dropped", (long long)session_id);
+	if (v->found && (!recovery_hash(v->code, h) ||
+	    !account_recovery_code_matches(db, account_id, h, &match)))
+		goto out;
+	/*
+	 * Past its time, replaced or used as a proof since, or sealed under
+	 * another key file: nothing to show, and nothing to keep.
+	 */
+	if (!v->found || !match || v->expires_at <= now) {
+		sodium_memzero(v, sizeof(*v));
+		ok = recovery_view_drop(db, session_id);
+		goto out;
+	}
+	ok = 1;
+out:
+	if (!ok)
+		sodium_memzero(v, sizeof(*v));
+	sodium_memzero(key, sizeof(key));
+	return ok;
+}
+
+int
+recovery_view_drop(struct db *db, int64_t session_id)
+{
+	static const char *const sql =
+	    "DELETE FROM recovery_views WHERE session_id = ?1";
+
+	return db_run(db, sql, "i", session_id);
+}
+
+int
+recovery_view_purge(struct db *db, int64_t now)
+{
+	static const char *const sql =
+	    "DELETE FROM recovery_views WHERE expires_at <= ?1";
+
+	return db_run(db, sql, "i", now);
+}
