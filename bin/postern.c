@@ -82,14 +82,13 @@ load_config(const char *path, struct config *cfg)
 static int
 load_outbox_key(const struct config *cfg)
 {
-	unsigned char	 master[KEY_BYTES];
-	int		 ok;
+	struct keys	 k;
 
-	if (!key_load(cfg->secret_key_file, master))
+	if (!keys_load(cfg->secret_key_file, &k))
 		return 0;
-	ok = outbox_key_set(master);
-	sodium_memzero(master, sizeof(master));
-	return ok;
+	outbox_key_set(k.outbox);
+	sodium_memzero(&k, sizeof(k));
+	return 1;
 }
 
 /* Open the database, which must be at the schema version we know. */

@@ -116,7 +116,7 @@ send_code(struct req *r, const struct contact *c, int64_t *limited)
 
 	if ((d = render_dict_new()) == NULL)
 		return 0;
-	if (!onetime_create(r->app->db, r->app->codes_key, r->acct.id,
+	if (!onetime_create(r->app->db, r->app->keys.codes, r->acct.id,
 	    "contact", c->id, r->now, code))
 		goto out;
 	render_set(d, "USERNAME", r->acct.username);
@@ -389,7 +389,7 @@ contacts_verify_post(struct req *r)
 		    "code from the message.");
 		return;
 	}
-	if (!db_begin(db) || !onetime_check(db, r->app->codes_key,
+	if (!db_begin(db) || !onetime_check(db, r->app->keys.codes,
 	    r->acct.id, "contact", c.id, code, r->now, &res, &left))
 		goto fail;
 	if (res == ONETIME_OK) {
@@ -481,7 +481,7 @@ contacts_remove_post(struct req *r)
 static int
 recovery_view(struct req *r, struct recovery_view *v)
 {
-	if (recovery_view_open(r->app->db, r->app->views_key, r->sess.id,
+	if (recovery_view_open(r->app->db, r->app->keys.views, r->sess.id,
 	    r->acct.id, r->now, v))
 		return 1;
 	page_storage_error(r);
@@ -519,7 +519,7 @@ recovery_code_get(struct req *r)
 static void
 recovery_code_post(struct req *r)
 {
-	if (!recovery_code_make(r->app->db, &r->app->cfg, r->app->views_key,
+	if (!recovery_code_make(r->app->db, &r->app->cfg, r->app->keys.views,
 	    &r->acct, r->sess.id, r->http.ip, r->now)) {
 		page_storage_error(r);
 		return;
@@ -756,7 +756,7 @@ twofa_load(struct req *r, unsigned char secret[TOTP_SECRET_BYTES],
 	if (n != TOTP_SEALED_BYTES)
 		return 1;
 	/* A secret that does not open (another key file) is a failure. */
-	if (!totp_open(r->app->totp_key, r->acct.id, sealed, n, secret))
+	if (!totp_open(r->app->keys.totp, r->acct.id, sealed, n, secret))
 		return 0;
 	*have = 1;
 	return 1;
@@ -776,7 +776,7 @@ twofa_secret(struct req *r, unsigned char secret[TOTP_SECRET_BYTES])
 	if (have)
 		return 1;
 	totp_secret_new(secret);
-	if (!totp_seal(r->app->totp_key, r->acct.id, secret, sealed,
+	if (!totp_seal(r->app->keys.totp, r->acct.id, secret, sealed,
 	    sizeof(sealed)) ||
 	    !db_begin(db) ||
 	    !account_set_totp(db, r->acct.id, sealed, sizeof(sealed), 0) ||
@@ -897,7 +897,7 @@ twofa_post(struct req *r)
 			return;
 		}
 	}
-	if (!twofa_verify(db, r->app->totp_key, r->acct.id, typed, r->now, 0,
+	if (!twofa_verify(db, r->app->keys.totp, r->acct.id, typed, r->now, 0,
 	    &good))
 		goto fail;
 	if (!good) {

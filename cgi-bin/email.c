@@ -175,7 +175,7 @@ email_post(struct req *r)
 	if (email_needs_code(r)) {
 		good = 0;
 		if (code != NULL && code[0] != '\0' &&
-		    !twofa_verify(db, r->app->totp_key, r->acct.id, code,
+		    !twofa_verify(db, r->app->keys.totp, r->acct.id, code,
 		    r->now, 1, &good))
 			goto fail;
 		if (!good) {

@@ -178,7 +178,7 @@ twofa_post(struct req *r)
 		twofa_form(r, 429, msg);
 		return;
 	}
-	if (!db_begin(db) || !twofa_verify(db, r->app->totp_key, account_id,
+	if (!db_begin(db) || !twofa_verify(db, r->app->keys.totp, account_id,
 	    typed, r->now, 1, &good))
 		goto fail;
 	if (!good) {

@@ -186,7 +186,7 @@ prove_channel_code(struct req *r, const struct account *a, const char *code,
 	int64_t		 cid;
 	int		 found;
 
-	if (!onetime_match(r->app->db, r->app->codes_key, a->id, "reset", code,
+	if (!onetime_match(r->app->db, r->app->keys.codes, a->id, "reset", code,
 	    r->now, &cid, &found))
 		return 0;
 	if (!found)
@@ -211,7 +211,7 @@ prove_totp(struct req *r, const struct account *a, const char *code,
 {
 	int	 good;
 
-	if (!twofa_verify(r->app->db, r->app->totp_key, a->id, code, r->now,
+	if (!twofa_verify(r->app->db, r->app->keys.totp, a->id, code, r->now,
 	    1, &good))
 		return 0;
 	if (good) {
@@ -484,7 +484,7 @@ prove_post(struct req *r)
 	 * has takes the same transaction (its asks leave an event), so the
 	 * timing tells no more than the answer.
 	 */
-	if (!db_begin(db) || !reset_asks_process_for(db, app->codes_key,
+	if (!db_begin(db) || !reset_asks_process_for(db, app->keys.codes,
 	    a.id != 0 ? a.username : name, a.id != 0 ? a.email : NULL,
 	    r->now) || !db_commit(db))
 		goto fail;
@@ -665,7 +665,7 @@ link_target(struct req *r, const char *kind, struct reset *rs)
 		code = req_field_opt(r, "code", &bad);
 		good = 0;
 		if (!bad && code != NULL && r->acct.totp_enabled_at != 0 &&
-		    !twofa_verify(r->app->db, r->app->totp_key, r->acct.id,
+		    !twofa_verify(r->app->db, r->app->keys.totp, r->acct.id,
 		    code, r->now, 1, &good))
 			goto fail;
 		if (!good) {

@@ -44,7 +44,7 @@ req_set_session_cookie(struct req *r, const char *token)
 	snprintf(r->cookie, sizeof(r->cookie), "%s", token);
 	r->cookie_new = 1;
 	/* A new cookie means a new CSRF token for the page we render. */
-	if (!token_mac(r->app->csrf_key, "csrf", r->cookie, r->csrf))
+	if (!token_mac(r->app->keys.csrf, "csrf", r->cookie, r->csrf))
 		r->csrf[0] = '\0';
 }
 
@@ -252,7 +252,7 @@ app_cookie(struct req *r)
 	    cookie_get(r->http.cookie_header, app_cookie_name(r->app), tok,
 	    sizeof(tok)) && token_valid(tok)) {
 		memcpy(r->cookie, tok, sizeof(r->cookie));
-		return token_mac(r->app->csrf_key, "csrf", r->cookie, r->csrf);
+		return token_mac(r->app->keys.csrf, "csrf", r->cookie, r->csrf);
 	}
 	token_new(tok);
 	req_set_session_cookie(r, tok);
@@ -469,7 +469,6 @@ static int
 app_start(struct app *app, const struct program *prog)
 {
 	char		 err[512];
-	unsigned char	 master[KEY_BYTES];
 	int		 v;
 
 	log_open(prog->name, isatty(STDERR_FILENO) ||
@@ -481,15 +480,9 @@ app_start(struct app *app, const struct program *prog)
 	}
 	if (!crypto_init())
 		return EX_SOFTWARE;
-	if (!key_load(app->cfg.secret_key_file, master))
+	if (!keys_load(app->cfg.secret_key_file, &app->keys))
 		return EX_CONFIG;
-	if (!key_derive(master, KEY_ID_CSRF, app->csrf_key) ||
-	    !key_derive(master, KEY_ID_TOTP, app->totp_key) ||
-	    !key_derive(master, KEY_ID_CODES, app->codes_key) ||
-	    !key_derive(master, KEY_ID_VIEWS, app->views_key) ||
-	    !outbox_key_set(master))
-		return EX_SOFTWARE;
-	sodium_memzero(master, sizeof(master));
+	outbox_key_set(app->keys.outbox);
 	if (!render_init(app->cfg.templates, prog->templates))
 		return EX_CONFIG;
 	/* Opened here, after the spawner forked us: never across fork(). */

@@ -22,10 +22,7 @@ struct render_dict;
 struct app {
 	struct config	 cfg;
 	struct db	*db;
-	unsigned char	 csrf_key[KEY_BYTES];
-	unsigned char	 totp_key[KEY_BYTES];
-	unsigned char	 codes_key[KEY_BYTES];	/* one-time code hashes */
-	unsigned char	 views_key[KEY_BYTES];	/* recovery code views */
+	struct keys	 keys;
 	char		 dummy_hash[PWHASH_TEXT]; /* "" unless PROGRAM_DUMMY_HASH */
 };
 

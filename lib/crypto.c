@@ -280,3 +280,22 @@ secret_open(const unsigned char key[KEY_BYTES], const unsigned char *ad,
 	}
 	return 1;
 }
+
+int
+keys_load(const char *path, struct keys *k)
+{
+	unsigned char	 master[KEY_BYTES];
+	int		 ok;
+
+	if (!key_load(path, master))
+		return 0;
+	ok = key_derive(master, KEY_ID_CSRF, k->csrf) &&
+	    key_derive(master, KEY_ID_TOTP, k->totp) &&
+	    key_derive(master, KEY_ID_CODES, k->codes) &&
+	    key_derive(master, KEY_ID_OUTBOX, k->outbox) &&
+	    key_derive(master, KEY_ID_VIEWS, k->views);
+	sodium_memzero(master, sizeof(master));
+	if (!ok)
+		sodium_memzero(k, sizeof(*k));
+	return ok;
+}

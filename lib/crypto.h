@@ -57,6 +57,19 @@ int	 key_create(const char *path);
 int	 key_derive(const unsigned char master[KEY_BYTES], uint64_t id,
 	    unsigned char out[KEY_BYTES]);
 
+/* Every subkey a program may use, derived once at start. */
+struct keys {
+	unsigned char	 csrf[KEY_BYTES];
+	unsigned char	 totp[KEY_BYTES];
+	unsigned char	 codes[KEY_BYTES];
+	unsigned char	 outbox[KEY_BYTES];
+	unsigned char	 views[KEY_BYTES];
+};
+
+/* Read the master key from path and derive every subkey; the master
+ * key itself is not kept. */
+int	 keys_load(const char *path, struct keys *);
+
 /*
  * Encryption at rest: XChaCha20-Poly1305 under key with a random nonce,
  * bound to the associated data ad (what the sealed bytes belong to).

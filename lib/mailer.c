@@ -355,19 +355,12 @@ mailer_mark(struct db *db, const struct outbox_item *it,
 static int
 mailer_codes_key(const struct config *cfg, unsigned char out[KEY_BYTES])
 {
-	static unsigned char	 key[KEY_BYTES];
+	static struct keys	 keys;
 	static int		 have;
-	unsigned char		 master[KEY_BYTES];
 
-	if (!have) {
-		if (!key_load(cfg->secret_key_file, master))
-			return 0;
-		have = key_derive(master, KEY_ID_CODES, key);
-		sodium_memzero(master, sizeof(master));
-		if (!have)
-			return 0;
-	}
-	memcpy(out, key, KEY_BYTES);
+	if (!have && !(have = keys_load(cfg->secret_key_file, &keys)))
+		return 0;
+	memcpy(out, keys.codes, KEY_BYTES);
 	return 1;
 }
 

@@ -48,14 +48,13 @@ outbox_kind_name(enum outbox_kind kind)
 	return kind == OUTBOX_SMS ? "sms" : "mail";
 }
 
-int
-outbox_key_set(const unsigned char *master)
+void
+outbox_key_set(const unsigned char *key)
 {
-	outbox_have_key = master != NULL &&
-	    key_derive(master, KEY_ID_OUTBOX, outbox_key);
-	if (!outbox_have_key)
+	if ((outbox_have_key = key != NULL))
+		memcpy(outbox_key, key, sizeof(outbox_key));
+	else
 		sodium_memzero(outbox_key, sizeof(outbox_key));
-	return outbox_have_key;
 }
 
 /* What a sealed body is bound to: kind, recipient and subject. */

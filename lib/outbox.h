@@ -27,11 +27,11 @@ struct outbox_item {
 };
 
 /*
- * The key bodies are sealed under, derived from the master key of
- * secret_key_file; once at start, by every program that queues or
- * delivers messages.  NULL forgets it.  0 when it cannot be derived.
+ * The key bodies are sealed under (struct keys' outbox subkey); once at
+ * start, by every program that queues or delivers messages.  NULL
+ * forgets it.
  */
-int	 outbox_key_set(const unsigned char *master);
+void	 outbox_key_set(const unsigned char *key);
 
 /* Queue a message, its body sealed; refused without a key (above).
  * Refuses CR/LF or controls in recipient and subject. */

@@ -82,6 +82,22 @@ render_load_dir(const std::string &dir, const std::string &prefix)
 	return ok;
 }
 
+/*
+ * The messages: one section per outcome (outcome.h), one line each.
+ * Stripping the line ends leaves only the section shown.
+ */
+static const char	 render_messages[] = "messages.tpl";
+
+static bool
+render_load_messages(void)
+{
+	if (ctemplate::LoadTemplate(render_messages,
+	    ctemplate::STRIP_WHITESPACE))
+		return true;
+	log_err("templates: %s does not load", render_messages);
+	return false;
+}
+
 extern "C" int
 render_init(const char *dir, const char *const *names)
 {
@@ -91,6 +107,8 @@ render_init(const char *dir, const char *const *names)
 		render_dir = dir;
 		ctemplate::mutable_default_template_cache()->
 		    SetTemplateRootDirectory(render_dir);
+		if (!render_load_messages())
+			return 0;
 		if (names == NULL) {
 			render_all = true;
 			if (!render_load_dir(render_dir, ""))
@@ -265,6 +283,26 @@ render_text(const char *tpl, struct render_dict *rd, struct buf *out)
 			ok = buf_append(out, s.data(), s.size());
 		else
 			log_err("templates: %s does not expand", tpl);
+	} catch (...) {
+		log_err("templates: out of memory");
+	}
+	return ok;
+}
+
+extern "C" int
+render_message(struct render_dict *rd, struct buf *out)
+{
+	int	 ok = 0;
+
+	try {
+		std::string	 s;
+
+		if (ctemplate::ExpandTemplate(render_messages,
+		    ctemplate::STRIP_WHITESPACE, rd->d, &s))
+			ok = buf_append(out, s.data(), s.size());
+		else
+			log_err("templates: %s does not expand",
+			    render_messages);
 	} catch (...) {
 		log_err("templates: out of memory");
 	}

@@ -35,5 +35,11 @@ struct render_dict *render_section(struct render_dict *, const char *section);
 int	 render_page(const char *tpl, struct render_dict *, struct buf *out);
 /* Expand a text template (mails) into out. */
 int	 render_text(const char *tpl, struct render_dict *, struct buf *out);
+/*
+ * Expand templates/messages.tpl, loaded by render_init() for every
+ * program, into out: the words of the section(s) shown in the
+ * dictionary, as plain text on one line (a page escapes it).
+ */
+int	 render_message(struct render_dict *, struct buf *out);
 
 #endif /* !POSTERN_RENDER_H */

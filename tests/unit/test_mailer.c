@@ -557,7 +557,7 @@ test_outbox(void)
 	struct outbox_item	 it, n2;
 	struct render_dict	*d;
 	char			 path[256], got[256];
-	unsigned char		 master[KEY_BYTES];
+	unsigned char		 key[KEY_BYTES];
 	int			 n, i, r;
 	int64_t			 now = 1700000000, first, limited;
 
@@ -571,8 +571,8 @@ test_outbox(void)
 	ok(db_begin(db), "begin");
 	ok(!outbox_add(db, OUTBOX_MAIL, "a@example.com", "Hi", "code 1234",
 	    now), "without the key nothing is queued: no body in clear");
-	memset(master, 7, sizeof(master));
-	ok(outbox_key_set(master), "the outbox is given its key");
+	memset(key, 7, sizeof(key));
+	outbox_key_set(key);
 	ok(!outbox_add(db, OUTBOX_MAIL, "a@example.com\r\nBcc: e@example.net",
 	    "Hi", "body", now), "outbox_add refuses CRLF in the recipient");
 	ok(!outbox_add(db, OUTBOX_MAIL, "a@example.com", "Hi\nBcc: x",
@@ -597,13 +597,13 @@ test_outbox(void)
 	    outbox_open(&it) && strcmp(it.body, "one\n") == 0 &&
 	    it.attempts == 0, "the oldest due row comes first, whole");
 	outbox_item_free(&it);
-	master[0] ^= 1;
-	outbox_key_set(master);
+	key[0] ^= 1;
+	outbox_key_set(key);
 	ok(outbox_next_due(db, now + 5, &it) && !outbox_open(&it) &&
 	    it.body == NULL, "under another key the body does not open");
 	outbox_item_free(&it);
-	master[0] ^= 1;
-	outbox_key_set(master);
+	key[0] ^= 1;
+	outbox_key_set(key);
 	ok(sqlite3_exec(db_handle(db), "UPDATE outbox SET recipient = "
 	    "'mallory@example.net' WHERE kind = 'mail'", NULL, NULL, NULL) ==
 	    SQLITE_OK && outbox_next_due(db, now + 5, &it) &&
@@ -662,6 +662,8 @@ test_outbox(void)
 	    "{{CODE}}\n");
 	snprintf(path, sizeof(path), "%s/mail/broken.tpl", tmpdir);
 	write_file(path, "No blank line after the subject\nbody\n");
+	snprintf(path, sizeof(path), "%s/messages.tpl", tmpdir);
+	write_file(path, "{{#OK}}Done.{{/OK}}\n");
 	ok(render_init(tmpdir, NULL), "mail templates load");
 	d = render_dict_new();
 	render_set(d, "NAME", "Bob");

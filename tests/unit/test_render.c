@@ -107,10 +107,28 @@ main(void)
 	write_file("a.tpl", "A {{NAME}}");
 	write_file("b.tpl", "B {{NAME}}");
 	write_file("broken.tpl", "{{#OPEN}} never closed");
+	write_file("messages.tpl", "{{! one per line }}\n"
+	    "{{#ONE}}First {{WHAT}}.{{/ONE}}\n"
+	    "{{#TWO}}Second.{{/TWO}}\n"
+	    "{{#AGAIN}} Try again at {{UNTIL}}.{{/AGAIN}}\n");
 
 	ok(render_init(tmpdir, listed), "layout, error and a listed "
 	    "template load");
 	ok(expand("a.tpl", "A <Bob>"), "a listed template expands");
+	d = render_dict_new();
+	buf_init(&out);
+	render_show(d, "ONE");
+	render_show(d, "AGAIN");
+	render_set(d, "WHAT", "<x>");
+	render_set(d, "UNTIL", "noon");
+	ok(render_message(d, &out) && !out.failed &&
+	    strcmp(out.p, "First <x>. Try again at noon.") == 0,
+	    "a message is the sections shown, on one line, not escaped "
+	    "(the page escapes it)");
+	if (out.p != NULL)
+		printf("#   got '%s'\n", out.p);
+	buf_free(&out);
+	render_dict_free(d);
 	ok(!stderr_has("not in this program's list", &n),
 	    "without a warning");
 	ok(expand("b.tpl", "B <Bob>"), "a template the list lacks still "

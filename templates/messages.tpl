@@ -1,0 +1,79 @@
+{{! messages.tpl: every message a page or `postern` shows when it refuses something, one line each, in a section named after the outcome (lib/outcome.h).  NAME_TITLE, where there is one, heads an error page.  Values: WHAT (the name, address or domain concerned), OTHER (a second one), LEFT (tries left), WHEN (a date and time), and TRY_AGAIN, shown after a message whenever a limit says when: UNTIL, with MINUTES or HOURS.  Line ends are stripped: keep each message on one line.  Output is plain text; pages escape it. }}
+{{#OK}}Done.{{/OK}}
+{{#STORAGE_TITLE}}Please try again{{/STORAGE_TITLE}}{{#STORAGE}}Postern cannot reach its storage right now. Nothing was changed; please try again in a minute.{{/STORAGE}}
+{{#BAD_REQUEST_TITLE}}Bad request{{/BAD_REQUEST_TITLE}}{{#BAD_REQUEST}}The form arrived incomplete, with a field twice, or with something it cannot hold. Please go back, reload the page and try again.{{/BAD_REQUEST}}
+{{#NOT_FOUND_TITLE}}Page not found{{/NOT_FOUND_TITLE}}{{#NOT_FOUND}}There is no page at this address.{{/NOT_FOUND}}
+{{#NO_SESSION_TITLE}}Please log in{{/NO_SESSION_TITLE}}{{#NO_SESSION}}You need to be logged in to see this page.{{/NO_SESSION}}
+{{#NEED_PASSWORD}}Type your password: a change to the ways into your account needs it, however recently you logged in.{{/NEED_PASSWORD}}
+{{#BAD_PASSWORD}}That password is not right. Nothing was changed.{{/BAD_PASSWORD}}
+{{#NEED_CODE}}Type the code your authenticator shows now: with two-step verification on, this change needs it.{{/NEED_CODE}}
+{{#BAD_CODE}}That code is not right. Type the code your authenticator shows now.{{/BAD_CODE}}
+{{#CODE_USED}}That code was used already: each code works once. Wait for the next one your authenticator shows.{{/CODE_USED}}
+{{#CODE_LOCKED_TITLE}}Too many wrong codes{{/CODE_LOCKED_TITLE}}{{#CODE_LOCKED}}Too many wrong authenticator codes were typed for this account, so codes are not taken for a while; the owner was told.{{/CODE_LOCKED}}
+{{#PASSWORD_LOCKED_TITLE}}Too many wrong passwords{{/PASSWORD_LOCKED_TITLE}}{{#PASSWORD_LOCKED}}Too many wrong passwords.{{/PASSWORD_LOCKED}}
+{{#BAD_USERNAME}}Usernames are 3 to 32 characters: letters a-z, digits, dot, underscore or hyphen, starting with a letter or digit.{{/BAD_USERNAME}}
+{{#BAD_EMAIL}}That does not look like an email address. Please check it.{{/BAD_EMAIL}}
+{{#BAD_PHONE}}{{#PHONE_EMPTY}}Please enter a phone number, starting with + and the country code.{{/PHONE_EMPTY}}{{#PHONE_NOT_INTERNATIONAL}}Please enter the number in international form, with + and the country code first (for example +49 30 1234567).{{/PHONE_NOT_INTERNATIONAL}}{{#PHONE_BAD_COUNTRY}}The country code after the + never starts with 0: please check the number.{{/PHONE_BAD_COUNTRY}}{{#PHONE_BAD_CHAR}}A phone number may hold only digits, a + at the start, and spaces, dots, dashes or brackets between digits.{{/PHONE_BAD_CHAR}}{{#PHONE_TOO_SHORT}}This number is too short: with its country code, a phone number has at least 8 digits.{{/PHONE_TOO_SHORT}}{{#PHONE_TOO_LONG}}This number is too long: with its country code, a phone number has at most 15 digits.{{/PHONE_TOO_LONG}}{{/BAD_PHONE}}
+{{#BAD_DOMAIN}}{{#DOMAIN_EMPTY}}The domain name is empty.{{/DOMAIN_EMPTY}}{{#DOMAIN_TOO_LONG}}The domain name is too long: at most 253 characters, and 63 between two dots.{{/DOMAIN_TOO_LONG}}{{#DOMAIN_BAD_LABEL}}The domain name has an empty part (two dots in a row) or a part that starts or ends with a hyphen.{{/DOMAIN_BAD_LABEL}}{{#DOMAIN_BAD_CHAR}}The domain name has a character that domain names cannot have.{{/DOMAIN_BAD_CHAR}}{{#DOMAIN_BAD_IDN}}The domain name is not a valid internationalised name.{{/DOMAIN_BAD_IDN}}{{#DOMAIN_ONE_LABEL}}The domain name needs at least two parts, like example.org.{{/DOMAIN_ONE_LABEL}}{{#DOMAIN_NUMERIC}}That is a network address, not a domain name.{{/DOMAIN_NUMERIC}}{{/BAD_DOMAIN}}
+{{#CODE_FORMAT}}Codes are 8 digits. Please type the code from the message.{{/CODE_FORMAT}}
+{{#PASSWORD_LENGTH}}Passwords are 8 to 256 characters long.{{/PASSWORD_LENGTH}}
+{{#PASSWORD_WEAK}}That password is too common or too easy to guess. A few unrelated words make a strong one.{{/PASSWORD_WEAK}}
+{{#LIMIT_MESSAGES_TITLE}}Too many messages{{/LIMIT_MESSAGES_TITLE}}{{#LIMIT_MESSAGES}}Too many messages went to that address in the last hour.{{/LIMIT_MESSAGES}}
+{{#LIMIT_SIGNUPS_TITLE}}Too many signups{{/LIMIT_SIGNUPS_TITLE}}{{#LIMIT_SIGNUPS}}Too many accounts were created from your network in the last hour.{{/LIMIT_SIGNUPS}}
+{{#LIMIT_RESETS_TITLE}}Too many requests{{/LIMIT_RESETS_TITLE}}{{#LIMIT_RESETS}}Too many resets were asked for from your network in the last hour.{{/LIMIT_RESETS}}
+{{#LIMIT_RESETS_NAME_TITLE}}Codes already sent{{/LIMIT_RESETS_NAME_TITLE}}{{#LIMIT_RESETS_NAME}}Codes for this name were already asked for in the last hour. They can take a few minutes to arrive; please look in your spam folder too.{{/LIMIT_RESETS_NAME}}
+{{#LIMIT_EMAIL}}You asked for several changes in the last hour.{{/LIMIT_EMAIL}}
+{{#LIMIT_RESENDS_TITLE}}Too many codes{{/LIMIT_RESENDS_TITLE}}{{#LIMIT_RESENDS}}You asked for several codes in the last hour.{{/LIMIT_RESENDS}}
+{{#LIMIT_KITS_TITLE}}Too many kits{{/LIMIT_KITS_TITLE}}{{#LIMIT_KITS}}You asked for several kits in the last day.{{/LIMIT_KITS}}
+{{#LIMIT_LOGIN}}Too many failed attempts for this account from browsers it does not know. You can also reset your password.{{/LIMIT_LOGIN}}
+{{#LIMIT_LOGIN_IP}}Too many failed logins from your network. You can also reset your password.{{/LIMIT_LOGIN_IP}}
+{{#R1_OWN_DOMAIN}}Addresses on {{WHAT}} cannot be used for recovery here: you manage that domain, and whoever controls a domain controls its mail. Please use a personal address, such as one from your mail provider.{{/R1_OWN_DOMAIN}}
+{{#R1_PLATFORM_DOMAIN}}Addresses on {{WHAT}} cannot be used for recovery here: that domain is managed on this platform, and whoever controls a domain controls its mail. Please use a personal address, such as one from your mail provider.{{/R1_PLATFORM_DOMAIN}}
+{{#USERNAME_TAKEN}}That username is taken. Please choose another.{{/USERNAME_TAKEN}}
+{{#LOGIN_WRONG}}That name and password do not match.{{/LOGIN_WRONG}}
+{{#LOGIN_EXPIRED_TITLE}}Please log in{{/LOGIN_EXPIRED_TITLE}}{{#LOGIN_EXPIRED}}Your login has expired. Please log in again.{{/LOGIN_EXPIRED}}
+{{#NO_PHONES}}This site cannot send text messages, so phones cannot be added. Add an email address instead.{{/NO_PHONES}}
+{{#IS_PRIMARY}}That is already your primary address.{{/IS_PRIMARY}}
+{{#CONTACT_KNOWN}}That contact is already on your list.{{/CONTACT_KNOWN}}
+{{#CONTACTS_FULL}}You have as many contacts as Postern keeps. Remove one first.{{/CONTACTS_FULL}}
+{{#NO_CONTACT_TITLE}}No such contact{{/NO_CONTACT_TITLE}}{{#NO_CONTACT}}You have no contact with that reference.{{/NO_CONTACT}}
+{{#CONTACT_CODE_WRONG}}That code is not right. {{LEFT}} {{#ONE_LEFT}}try{{/ONE_LEFT}}{{#MANY_LEFT}}tries{{/MANY_LEFT}} left.{{/CONTACT_CODE_WRONG}}
+{{#CONTACT_CODE_SPENT}}That code was wrong five times, so it no longer works. Please send a new one.{{/CONTACT_CODE_SPENT}}
+{{#CONTACT_CODE_NONE}}This code has expired or was replaced. Please send a new one.{{/CONTACT_CODE_NONE}}
+{{#CONTACT_OTHER_SESSION_TITLE}}Confirm it where you added it{{/CONTACT_OTHER_SESSION_TITLE}}{{#CONTACT_OTHER_SESSION}}A contact is confirmed from the browser session that added it. Remove it and add it again here, if you like.{{/CONTACT_OTHER_SESSION}}
+{{#LAST_WAY}}This is your last verified way back into your account. Add and confirm another contact before you remove it.{{/LAST_WAY}}
+{{#TWOFA_PHONE}}Two-step verification depends on this phone. Add and confirm another phone, or turn two-step verification off, before you remove it.{{/TWOFA_PHONE}}
+{{#TWOFA_NEED_PHONE}}Confirm a recovery phone first: if you lose your authenticator, it is your way back in.{{/TWOFA_NEED_PHONE}}
+{{#TWOFA_NEED_RECOVERY_CODE}}Make a recovery code first: if you lose your authenticator, it is your way back in.{{/TWOFA_NEED_RECOVERY_CODE}}
+{{#TWOFA_NOT_SET_UP}}Set up your authenticator on this page first: type your password to see the key it needs.{{/TWOFA_NOT_SET_UP}}
+{{#KITS_OFF_TITLE}}Page not found{{/KITS_OFF_TITLE}}{{#KITS_OFF}}This site does not offer recovery kits.{{/KITS_OFF}}
+{{#KIT_NEEDS_EMAIL}}A kit needs a confirmed recovery email address. Add one on the contacts page first.{{/KIT_NEEDS_EMAIL}}
+{{#VIEW_GONE_TITLE}}No longer shown{{/VIEW_GONE_TITLE}}{{#VIEW_GONE}}That recovery code can no longer be shown. If you did not save it, make a new one: the new code replaces it.{{/VIEW_GONE}}
+{{#NO_SESSION_ID_TITLE}}No such session{{/NO_SESSION_ID_TITLE}}{{#NO_SESSION_ID}}You have no open session with that reference.{{/NO_SESSION_ID}}
+{{#SAME_ADDRESS}}That is already your address.{{/SAME_ADDRESS}}
+{{#ADDRESS_TAKEN}}That address belongs to another account.{{/ADDRESS_TAKEN}}
+{{#LINK_BROKEN_TITLE}}Broken link{{/LINK_BROKEN_TITLE}}{{#LINK_BROKEN}}This link is incomplete. Please copy the whole link from the message.{{/LINK_BROKEN}}
+{{#LINK_STALE_TITLE}}Link no longer valid{{/LINK_STALE_TITLE}}{{#LINK_STALE}}This link has already been used, was replaced by a newer one, or has expired.{{/LINK_STALE}}
+{{#ADDRESS_NOW_TAKEN_TITLE}}The address cannot be used{{/ADDRESS_NOW_TAKEN_TITLE}}{{#ADDRESS_NOW_TAKEN}}That address now belongs to another account.{{/ADDRESS_NOW_TAKEN}}
+{{#ADDRESS_NOW_MANAGED_TITLE}}The address cannot be used{{/ADDRESS_NOW_MANAGED_TITLE}}{{#ADDRESS_NOW_MANAGED}}That address is on a managed domain now (rule R1). Please choose a personal address.{{/ADDRESS_NOW_MANAGED}}
+{{#RESET_LOCKED_TITLE}}Please contact your hoster{{/RESET_LOCKED_TITLE}}{{#RESET_LOCKED}}Automatic recovery is switched off for this account. Please contact the people who run this site: they can help you get back in.{{/RESET_LOCKED}}
+{{#RESET_NOT_RIGHT}}These codes are not right, or no longer valid. Codes work for 15 minutes and five tries, in the browser that asked for them; you can ask for new ones on the reset page.{{/RESET_NOT_RIGHT}}
+{{#RESET_NEED_TWO}}Two-step verification is on for this account, so recovery needs two proofs from different places: for example a code we sent plus your recovery code, phone or kit.{{/RESET_NEED_TWO}}
+{{#RESET_NEED_NON_EMAIL}}Two-step verification is on for this account, so one proof must be something other than an email: your authenticator, your phone, your recovery code or your recovery kit.{{/RESET_NEED_NON_EMAIL}}
+{{#RESET_TOO_NEW}}Those codes are right, but the ways in they prove were added less than a day ago: a new way in cannot recover the account until it is old enough, on {{WHEN}}. Nothing was used up.{{/RESET_TOO_NEW}}
+{{#RESET_LAST_TRY}}That was the fifth try that did not work, so this reset is cancelled and its codes no longer work. Ask for new codes to try again.{{/RESET_LAST_TRY}}
+{{#RESET_ONE_TOTP}}Type your authenticator's code once: each try may carry one.{{/RESET_ONE_TOTP}}
+{{#RESET_TOO_MANY_CODES}}Too many codes.{{/RESET_TOO_MANY_CODES}}
+{{#RESET_NOTHING_PENDING_TITLE}}Nothing to do{{/RESET_NOTHING_PENDING_TITLE}}{{#RESET_NOTHING_PENDING}}There is no pending password change to act on.{{/RESET_NOTHING_PENDING}}
+{{#RESET_NOT_OLDER_TITLE}}Not allowed{{/RESET_NOT_OLDER_TITLE}}{{#RESET_NOT_OLDER}}Only a browser that was logged in before the reset, or the link from the message, can do this.{{/RESET_NOT_OLDER}}
+{{#RESET_MAILED_ONLY_TITLE}}Use the mailed link{{/RESET_MAILED_ONLY_TITLE}}{{#RESET_MAILED_ONLY}}Without two-step verification, a reset is confirmed only by the link we mailed to your other addresses, or it takes effect on its own.{{/RESET_MAILED_ONLY}}
+{{#RESET_AUTH_TOO_NEW_TITLE}}Not yet{{/RESET_AUTH_TOO_NEW_TITLE}}{{#RESET_AUTH_TOO_NEW}}Your authenticator was set up less than a day ago, so it cannot act on a reset yet. Use the link we mailed, or your password to stop it.{{/RESET_AUTH_TOO_NEW}}
+{{#RESET_STALE_TITLE}}Link no longer valid{{/RESET_STALE_TITLE}}{{#RESET_STALE}}This link has been used, has expired, or its password change is no longer pending.{{/RESET_STALE}}
+{{#RESET_STOPPED_LOCKED_TITLE}}Please contact your hoster{{/RESET_STOPPED_LOCKED_TITLE}}{{#RESET_STOPPED_LOCKED}}This password change was stopped: automatic recovery is switched off for this account. Please contact the people who run this site: they can help you get back in.{{/RESET_STOPPED_LOCKED}}
+{{#DOMAIN_SUFFIX}}{{WHAT}} is a public suffix, shared by many owners: you can only manage a name below it.{{/DOMAIN_SUFFIX}}
+{{#DOMAIN_ELSEWHERE}}{{WHAT}} is managed by another account. If it is yours, ask your hoster for help.{{/DOMAIN_ELSEWHERE}}
+{{#DOMAIN_KNOWN}}{{WHAT}} is already on your list.{{/DOMAIN_KNOWN}}
+{{#DOMAIN_NOT_FOUND}}We did not find the TXT record for {{WHAT}} yet. Check the name and value below; DNS changes can take a while to appear.{{/DOMAIN_NOT_FOUND}}
+{{#DOMAIN_DNS}}You cannot manage {{WHAT}} while your address {{OTHER}} is on it: a broken DNS record could then lock you out. Replace that address with a personal one first.{{/DOMAIN_DNS}}
+{{#NO_DOMAIN}}That domain is not on your list.{{/NO_DOMAIN}}
+{{#TRY_AGAIN}} You can try again at {{UNTIL}}{{#IN_MINUTES}}, in {{MINUTES}} minute{{#PLURAL}}s{{/PLURAL}}{{/IN_MINUTES}}{{#IN_HOURS}}, in about {{HOURS}} hours{{/IN_HOURS}}.{{/TRY_AGAIN}}
