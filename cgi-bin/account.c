@@ -10,6 +10,8 @@
 #include "postern.h"
 #include "contacts.h"
 #include "domains.h"
+#include "flow_account.h"
+#include "guard.h"
 
 struct warn_ctx {
 	struct req	*r;
@@ -73,8 +75,11 @@ static const struct {
 	{ "login_password", "Password accepted, code still due" },
 	{ "login_failed", "Failed login" },
 	{ "login_2fa_failed", "Wrong two-step code at login" },
-	{ "login_locked", "Logins closed for 15 minutes: too many wrong "
-	    "passwords or codes" },
+	{ "login_locked", "Passwords refused for 15 minutes: too many wrong "
+	    "ones" },
+	{ "totp_failed", "Wrong authenticator code" },
+	{ "totp_locked", "Authenticator codes refused for 15 minutes: too "
+	    "many wrong ones" },
 	{ "logout", "Logged out" },
 	{ "session_ended", "Session ended" },
 	{ "sessions_ended", "Every other session ended" },
@@ -120,10 +125,16 @@ activity_event(const struct event *e, void *arg)
 	render_set(row, "DETAIL", e->detail);
 }
 
+struct activity_ctx {
+	struct req	*r;
+	int64_t		 confirm;	/* the session to ask a proof for */
+};
+
 static void
 activity_session(const struct session_info *si, void *arg)
 {
-	struct req		*r = arg;
+	struct activity_ctx	*ac = arg;
+	struct req		*r = ac->r;
 	struct render_dict	*row;
 	char			 when[32];
 
@@ -139,13 +150,25 @@ activity_session(const struct session_info *si, void *arg)
 		render_show(row, "CURRENT");
 	else
 		render_show(r->page, "OTHERS");
+	if (si->id != ac->confirm)
+		render_show(row, "END");
+	else {
+		render_show(row, "CONFIRM");
+		if (r->acct.totp_enabled_at != 0)
+			render_show(row, "NEED_TOTP");
+	}
 }
 
+/* The page; confirm names a session whose end waits for a proof. */
 static void
-activity_page(struct req *r, int status)
+activity_page(struct req *r, int status, int64_t confirm)
 {
+	struct activity_ctx	 ac = { r, confirm };
+
+	if (r->acct.totp_enabled_at != 0)
+		render_show(r->page, "NEED_TOTP");
 	if (!event_each(r->app->db, r->acct.id, 100, activity_event, r) ||
-	    !session_each(r->app->db, r->acct.id, activity_session, r)) {
+	    !session_each(r->app->db, r->acct.id, activity_session, &ac)) {
 		page_storage_error(r);
 		return;
 	}
@@ -155,97 +178,45 @@ activity_page(struct req *r, int status)
 static void
 activity_get(struct req *r)
 {
-	activity_page(r, 200);
+	activity_page(r, 200, 0);
 }
 
 /*
- * Every session but this one ends (ASVS 3.3.4), once the password is
- * typed again: a session left open on another computer must not be
- * able to shut its owner out.  Wrong passwords here count against the
- * account's login limit, so a borrowed session guesses no faster than
- * the login form.
+ * End one session (session), or every other one (others), with the
+ * proof R8 asks for (flow_account.c).
  */
-static void
-activity_end_others(struct req *r)
-{
-	const char	*password;
-	char		 n[16], msg[PAGE_LIMIT_TEXT];
-	int64_t		 until;
-	int		 ended;
-	struct db	*db = r->app->db;
-
-	if ((password = req_field(r, "password")) == NULL)
-		return;
-	if (!rate_check(db, RATE_LOGIN_ACCOUNT, r->acct.id, NULL, r->now,
-	    &until))
-		goto fail;
-	if (until != 0) {
-		page_limit_text(r, "Too many wrong passwords.", until, msg);
-		page_set_error(r, msg);
-		activity_page(r, 429);
-		return;
-	}
-	if (!pw_verify(r->acct.pw_hash, password)) {
-		if (!db_begin(db) ||
-		    !rate_login_failed(db, r->acct.id, NULL, "password_failed",
-		    r->http.ip, r->now) || !db_commit(db))
-			goto fail;
-		page_set_error(r, "That password is not right. No session was "
-		    "ended.");
-		activity_page(r, 422);
-		return;
-	}
-	if (!db_begin(db) ||
-	    !session_end_others(db, r->acct.id, r->sess.id, &ended))
-		goto fail;
-	snprintf(n, sizeof(n), "%d", ended);
-	if (!event_add(db, r->acct.id, "sessions_ended", r->http.ip, n,
-	    r->now) || !db_commit(db))
-		goto fail;
-	page_redirect(r, "/account/activity");
-	return;
-fail:
-	page_storage_error(r);
-}
-
 static void
 activity_post(struct req *r)
 {
-	const char	*idtext;
-	int64_t		 id;
-	int		 ended, bad;
-	struct db	*db = r->app->db;
+	const char	*others, *idtext, *password = NULL, *code = NULL;
+	int64_t		 id = 0;
+	int		 ended, bad, status;
+	enum outcome	 o;
 
-	if (req_field_opt(r, "others", &bad) != NULL) {
-		activity_end_others(r);
-		return;
+	if ((others = req_field_opt(r, "others", &bad)) == NULL && !bad) {
+		if ((idtext = req_field(r, "session")) == NULL)
+			return;
+		if (!req_id(idtext, &id)) {
+			page_outcome(r, OUT_BAD_REQUEST);
+			return;
+		}
 	}
+	if (!bad)
+		password = req_field_opt(r, "password", &bad);
+	if (!bad)
+		code = req_field_opt(r, "code", &bad);
 	if (bad) {
-		req_field(r, "others");		/* its 400 page */
+		page_outcome(r, OUT_BAD_REQUEST);
 		return;
 	}
-	if ((idtext = req_field(r, "session")) == NULL)
-		return;
-	if (!req_id(idtext, &id)) {
-		page_error(r, 400, "Bad request",
-		    "That session reference is not valid.");
-		return;
-	}
-	if (!db_begin(db) || !session_end_own(db, r->acct.id, id, &ended))
-		goto fail;
-	if (!ended) {
-		db_rollback(db);
-		page_error(r, 404, "No such session",
-		    "You have no open session with that reference.");
-		return;
-	}
-	if (!event_add(db, r->acct.id, "session_ended", r->http.ip, NULL,
-	    r->now) || !db_commit(db))
-		goto fail;
-	page_redirect(r, id == r->sess.id ? "/login" : "/account/activity");
-	return;
-fail:
-	page_storage_error(r);
+	o = flow_sessions_end(&r->flow, id, password, code, &ended);
+	if (o == OUT_OK)
+		page_redirect(r, id == r->sess.id ? "/login" :
+		    "/account/activity");
+	else if (o == OUT_NO_SESSION_ID)
+		page_outcome(r, o);
+	else if ((status = page_refused(r, o)) != 0)
+		activity_page(r, status, id);
 }
 
 static void
@@ -263,7 +234,7 @@ static const struct route routes[] = {
 };
 
 static const char *const templates[] = {
-	"account.tpl", "activity.tpl", NULL
+	"account.tpl", "activity.tpl", GUARD_TEMPLATES, NULL
 };
 
 static const struct program program = {

@@ -25,6 +25,7 @@
 #include "log.h"
 #include "outbox.h"
 #include "render.h"
+#include "when.h"
 #include "reset.h"
 
 #define EX_CONFIG	78
@@ -36,6 +37,20 @@ app_cookie_name(const struct app *app)
 {
 	/* __Host- needs Secure, which plain-HTTP development cannot have. */
 	return app->cfg.cookie_secure ? "__Host-postern" : "postern";
+}
+
+/*
+ * The browser's own cookie: random, kept a year, never a session.  It
+ * names the browser to device.c (has it logged in to an account
+ * before?) and binds a reset's tries to the browser that asked.
+ */
+#define BROWSER_MAX_AGE	(365 * 86400)
+
+static const char *
+app_browser_cookie_name(const struct app *app)
+{
+	return app->cfg.cookie_secure ? "__Host-postern-browser" :
+	    "postern-browser";
 }
 
 void
@@ -137,10 +152,91 @@ page_redirect(struct req *r, const char *path)
 void
 page_storage_error(struct req *r)
 {
+	page_outcome(r, OUT_STORAGE);
+}
+
+/*
+ * The words of outcome o into out, with the flow's values; its title
+ * instead when title is set ("" when it has none).  A limit's time to
+ * try again follows the words, and its Retry-After goes out.
+ */
+static void
+page_message(struct req *r, enum outcome o, int title, struct buf *out)
+{
+	const struct flow_said	*said = &r->flow.said;
+	struct render_dict	*d, *again;
+	struct buf		 name;
+	char			 when[WHEN_TEXT];
+	int64_t			 wait, minutes;
+
+	buf_init(&name);
+	if ((d = render_dict_new()) == NULL)
+		return;
+	buf_printf(&name, "%s%s", outcome_name(o), title ? "_TITLE" : "");
+	render_show(d, name.p);
+	render_set(d, "WHAT", said->what);
+	render_set(d, "OTHER", said->other);
+	render_set_int(d, "LEFT", said->left);
+	render_show(d, said->left == 1 ? "ONE_LEFT" : "MANY_LEFT");
+	if (said->detail != NULL)
+		render_show(d, said->detail);
+	if (said->when != 0) {
+		when_text(said->when, when);
+		render_set(d, "WHEN", when);
+	}
+	if (!title && said->until != 0) {
+		/* Rounded up to the minute: never too early. */
+		wait = said->until > r->now ? said->until - r->now : 1;
+		minutes = (wait + 59) / 60;
+		when_text((said->until + 59) / 60 * 60, when);
+		again = render_section(d, "TRY_AGAIN");
+		render_set(again, "UNTIL", when);
+		render_set_int(again, minutes < 90 ? "MINUTES" : "HOURS",
+		    minutes < 90 ? minutes : (minutes + 59) / 60);
+		render_show(again, minutes < 90 ? "IN_MINUTES" : "IN_HOURS");
+		if (minutes != 1)
+			render_show(again, "PLURAL");
+		buf_reset(&name);
+		buf_printf(&name, "%lld", (long long)wait);
+		http_header(&r->resp, "Retry-After", name.p);
+	}
+	render_message(d, out);
+	render_dict_free(d);
+	buf_free(&name);
+}
+
+int
+page_refused(struct req *r, enum outcome o)
+{
+	struct buf	 text;
+
+	if (o == OUT_STORAGE) {
+		page_storage_error(r);
+		return 0;
+	}
+	buf_init(&text);
+	page_message(r, o, 0, &text);
+	page_set_error(r, text.p != NULL ? text.p : "");
+	buf_free(&text);
+	return outcome_status(o);
+}
+
+void
+page_outcome(struct req *r, enum outcome o)
+{
+	struct buf	 title, text;
+	int		 status = outcome_status(o);
+
+	/* A handler that failed mid-transaction changes nothing. */
 	db_rollback(r->app->db);
-	page_error(r, 503, "Please try again",
-	    "Postern cannot reach its storage right now. Nothing was "
-	    "changed; please try again in a minute.");
+	buf_init(&title);
+	buf_init(&text);
+	page_message(r, o, 1, &title);
+	page_message(r, o, 0, &text);
+	page_error(r, status, title.len > 0 ? title.p : status >= 500 ?
+	    "Please try again" : "Please check", text.p != NULL ? text.p : "");
+	buf_free(&title);
+	buf_free(&text);
 }
 
 const char *
@@ -205,12 +301,7 @@ page_limited(struct req *r, const char *title, const char *why,
 void
 page_time(int64_t t, char out[32])
 {
-	time_t		 tt = (time_t)t;
-	struct tm	 tm;
-
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(out, 32, "%Y-%m-%d %H:%M UTC", &tm) == 0)
-		snprintf(out, 32, "?");
+	when_text(t, out);
 }
 
 int
@@ -259,6 +350,38 @@ app_cookie(struct req *r)
 	return r->csrf[0] != '\0';
 }
 
+/* The browser's own cookie, or a new one to send. */
+static void
+app_browser(struct req *r)
+{
+	if (r->http.cookie_header == NULL ||
+	    !cookie_get(r->http.cookie_header,
+	    app_browser_cookie_name(r->app), r->browser, sizeof(r->browser)) ||
+	    !token_valid(r->browser)) {
+		token_new(r->browser);
+		r->browser_new = 1;
+	}
+	token_hash(r->browser, r->browser_hash);
+}
+
+/* What the handler hands lib/'s flows. */
+static void
+app_flow(struct req *r)
+{
+	struct flow	*f = &r->flow;
+
+	f->db = r->app->db;
+	f->cfg = &r->app->cfg;
+	f->keys = &r->app->keys;
+	f->now = r->now;
+	f->ip = r->http.ip;
+	f->agent = r->http.user_agent != NULL ? r->http.user_agent : "";
+	f->browser = r->browser_hash;
+	f->sess = r->sess.id != 0 ? &r->sess : NULL;
+	f->acct = r->sess.id != 0 && r->sess.stage == SESSION_FULL &&
+	    r->acct.id != 0 ? &r->acct : NULL;
+}
+
 static int
 app_session(struct req *r)
 {
@@ -285,15 +408,18 @@ app_session(struct req *r)
 	return session_touch(app->db, &r->sess, r->now);
 }
 
+/* Set-Cookie for name=value; max_age 0: for the browser's session. */
 static void
-app_set_cookie_header(struct req *r)
+app_set_cookie_header(struct req *r, const char *name, const char *value,
+    int64_t max_age)
 {
 	struct buf	 c;
 
 	buf_init(&c);
-	buf_printf(&c, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s",
-	    app_cookie_name(r->app), r->cookie,
+	buf_printf(&c, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s", name, value,
 	    r->app->cfg.cookie_secure ? "; Secure" : "");
+	if (max_age > 0)
+		buf_printf(&c, "; Max-Age=%lld", (long long)max_age);
 	if (!c.failed)
 		http_header(&r->resp, "Set-Cookie", c.p);
 	buf_free(&c);
@@ -421,10 +547,12 @@ app_handle(struct app *app, FCGX_Request *fr, const struct route *routes,
 			    "There is no page at this address.");
 		goto send;
 	}
+	app_browser(&r);
 	if (!app_session(&r)) {
 		page_storage_error(&r);
 		goto send;
 	}
+	app_flow(&r);
 	if (r.http.method == HTTP_POST && !app_post_allowed(&r))
 		goto send;
 	if ((rt->flags & ROUTE_SESSION) &&
@@ -448,7 +576,10 @@ send:
 	if (r.resp.status == 0)
 		r.resp.status = 503;
 	if (r.cookie_new)
-		app_set_cookie_header(&r);
+		app_set_cookie_header(&r, app_cookie_name(app), r.cookie, 0);
+	if (r.browser_new)
+		app_set_cookie_header(&r, app_browser_cookie_name(app),
+		    r.browser, BROWSER_MAX_AGE);
 	/*
 	 * ASVS 14.4.5.  Only under https (a browser ignores it over plain
 	 * HTTP anyway); includeSubDomains covers names below Postern's own

@@ -6,7 +6,9 @@
 #include "account.h"
 #include "config.h"
 #include "crypto.h"
+#include "flow.h"
 #include "http.h"
+#include "outcome.h"
 #include "session.h"
 
 struct db;
@@ -37,6 +39,12 @@ struct req {
 	char			 csrf[TOKEN_TEXT];
 	struct session		 sess;	/* sess.id 0: anonymous */
 	struct account		 acct;	/* loaded for a full session */
+	/* The browser's own cookie, which outlives sessions (device.c),
+	 * and its BLAKE2b, which is all lib/ sees of it. */
+	char			 browser[TOKEN_TEXT];
+	int			 browser_new;	/* send Set-Cookie */
+	unsigned char		 browser_hash[HASH_BYTES];
+	struct flow		 flow;	/* what the handler hands lib/ */
 	struct render_dict	*page;	/* values for the page template */
 };
 
@@ -81,6 +89,15 @@ void	 page_set_error(struct req *, const char *message);
 void	 page_redirect(struct req *, const char *path);
 /* 503 after a storage error; rolls back any open transaction. */
 void	 page_storage_error(struct req *);
+/*
+ * A flow said no.  Its words (messages.tpl, with flow.said's values)
+ * go into the form's .error element, a limit's time to try again after
+ * them, with Retry-After.  Returns the status to show the form with,
+ * or 0 after answering a storage error with its own page.
+ */
+int	 page_refused(struct req *, enum outcome);
+/* The same on the error page, titled by the outcome. */
+void	 page_outcome(struct req *, enum outcome);
 
 /*
  * A limit reached (429): why, then when to try again -- until is the

@@ -46,7 +46,6 @@ struct db {
 	sqlite3		*h;
 	struct db_stmt	 stmts[DB_MAX_STMTS];
 	size_t		 nstmts;
-	int		 in_tx;
 	int		 wal_next;	/* frames at which to checkpoint */
 	int		 busy_ms;	/* how long db_busy() waits */
 	struct timespec	 busy_since;
@@ -310,6 +309,42 @@ static const char *const migrations[] = {
 	") STRICT;"
 	"CREATE INDEX recovery_views_account ON recovery_views(account_id);"
 	"CREATE INDEX recovery_views_expiry ON recovery_views(expires_at);",
+
+	/*
+	 * 10: the security model of R8 and R9.
+	 *  - devices: the browsers (their cookie's BLAKE2b) that have
+	 *    logged in to an account, whose wrong passwords and codes are
+	 *    counted apart from strangers' (OWASP's device cookies);
+	 *  - a contact is confirmed from the session that added it;
+	 *  - a reset request, and the ask before it, belong to the
+	 *    browser that asked, and its codes to the request (ref);
+	 *  - the primary address counts for R9 from email_since (signup,
+	 *    or the change that made it primary; a revert restores it, so
+	 *    a revert link carries it in num);
+	 *  - a pending TOTP secret is shown only to the session whose
+	 *    password asked for it (totp_session).
+	 */
+	"CREATE TABLE devices ("
+	"  account_id INTEGER NOT NULL REFERENCES accounts(id)"
+	"    ON DELETE CASCADE,"
+	"  browser BLOB NOT NULL,"
+	"  first_at INTEGER NOT NULL,"
+	"  last_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (account_id, browser)"
+	") STRICT, WITHOUT ROWID;"
+	"ALTER TABLE contacts ADD COLUMN session_id INTEGER NOT NULL"
+	"  DEFAULT 0;"
+	"ALTER TABLE resets ADD COLUMN browser BLOB;"
+	"ALTER TABLE reset_asks ADD COLUMN browser BLOB;"
+	"ALTER TABLE codes ADD COLUMN ref INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE links ADD COLUMN num INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE accounts ADD COLUMN email_since INTEGER NOT NULL"
+	"  DEFAULT 0;"
+	/* Older rows cannot tell a signup address from a changed one:
+	 * the later time, the last verification, is the safe one. */
+	"UPDATE accounts SET email_since = email_verified_at;"
+	"ALTER TABLE accounts ADD COLUMN totp_session INTEGER NOT NULL"
+	"  DEFAULT 0;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -763,22 +798,12 @@ db_command(struct db *db, const char *sql)
 	return 1;
 }
 
-/* sql is one of the two BEGINs below, prepared once like any statement. */
-static int
-db_begin_as(struct db *db, const char *sql)
-{
-	if (!db_command(db, sql))
-		return 0;
-	db->in_tx = 1;
-	return 1;
-}
-
 int
 db_begin(struct db *db)
 {
 	static const char *const sql = "BEGIN IMMEDIATE";
 
-	return db_begin_as(db, sql);
+	return db_command(db, sql);
 }
 
 int
@@ -786,7 +811,7 @@ db_begin_read(struct db *db)
 {
 	static const char *const sql = "BEGIN";
 
-	return db_begin_as(db, sql);
+	return db_command(db, sql);
 }
 
 int
@@ -798,7 +823,6 @@ db_commit(struct db *db)
 		db_rollback(db);
 		return 0;
 	}
-	db->in_tx = 0;
 	return 1;
 }
 
@@ -809,6 +833,12 @@ db_checkpoint(struct db *db)
 	return db_exec(db, "PRAGMA wal_checkpoint(PASSIVE)");
 }
 
+int
+db_in_tx(struct db *db)
+{
+	return sqlite3_get_autocommit(db->h) == 0;
+}
+
 void
 db_rollback(struct db *db)
 {
@@ -816,7 +846,6 @@ db_rollback(struct db *db)
 		return;
 	if (sqlite3_get_autocommit(db->h) == 0)
 		(void)sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
-	db->in_tx = 0;
 }
 
 int

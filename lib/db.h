@@ -33,6 +33,8 @@ int		 db_begin(struct db *);
 int		 db_begin_read(struct db *);
 int		 db_commit(struct db *);
 void		 db_rollback(struct db *);
+/* Is a transaction open on the connection? */
+int		 db_in_tx(struct db *);
 /* Copy the WAL into the database without waiting (postern mailer). */
 int		 db_checkpoint(struct db *);
 /* Run PRAGMA integrity_check; 1 when "ok". */

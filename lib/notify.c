@@ -14,6 +14,7 @@
 #include "notify.h"
 #include "outbox.h"
 #include "render.h"
+#include "when.h"
 
 #define NOTIFY_MAX	(CONTACTS_MAX + 1)
 
@@ -114,15 +115,11 @@ notify_dict(const struct account *a, const char *what, const char *ip,
     const char *base_url, int64_t now)
 {
 	struct render_dict	*d;
-	char			 when[32];
-	struct tm		 tm;
-	time_t			 t = (time_t)now;
+	char			 when[WHEN_TEXT];
 
 	if ((d = render_dict_new()) == NULL)
 		return NULL;
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", &tm) == 0)
-		snprintf(when, sizeof(when), "?");
+	when_text(now, when);
 	render_set(d, "USERNAME", a->username);
 	render_set(d, "WHAT", what);
 	render_set(d, "WHEN", when);

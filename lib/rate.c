@@ -15,6 +15,7 @@
 #include "event.h"
 #include "internal.h"
 #include "log.h"
+#include "policy.h"
 #include "rate.h"
 
 /*
@@ -28,30 +29,46 @@
 _Static_assert(2 * RESET_NAME_MAX <= RESET_ACCOUNT_MAX,
     "the reset page must not accept asks the mailer would drop");
 
+/* What a scope's value is. */
+enum rate_by {
+	BY_TEXT,	/* a name, an address, a client */
+	BY_ACCOUNT,	/* an account id */
+	BY_DEVICE	/* an account id and a browser (device.c) */
+};
+
 static const struct rate_limit {
 	const char	*name;		/* no ':' */
-	int		 per_account;	/* the value is an account id */
+	enum rate_by	 by;
 	int		 max;
 	int64_t		 window;
 } rate_limits[RATE_NSCOPES] = {
-	[RATE_LOGIN_ACCOUNT] =	{ "login-account", 1, 10, 15 * 60 },
-	[RATE_LOGIN_NAME] =	{ "login-name", 0, 10, 15 * 60 },
-	[RATE_LOGIN_IP] =	{ "login-ip", 0, 100, 3600 },
-	[RATE_SIGNUP_IP] =	{ "signup-ip", 0, 20, 3600 },
-	[RATE_RESET_IP] =	{ "reset-ip", 0, 20, 3600 },
-	[RATE_RESET_NAME] =	{ "reset-name", 0, RESET_NAME_MAX, 3600 },
-	[RATE_RESET_ACCOUNT] =	{ "reset-account", 1, RESET_ACCOUNT_MAX,
+	[RATE_LOGIN_ACCOUNT] =	{ "login-account", BY_ACCOUNT, LOGIN_FAILS,
+				    LOGIN_WINDOW },
+	[RATE_LOGIN_DEVICE] =	{ "login-device", BY_DEVICE, LOGIN_FAILS,
+				    LOGIN_WINDOW },
+	[RATE_LOGIN_NAME] =	{ "login-name", BY_TEXT, LOGIN_FAILS,
+				    LOGIN_WINDOW },
+	[RATE_TOTP_ACCOUNT] =	{ "totp-account", BY_ACCOUNT, TOTP_FAILS,
+				    TOTP_WINDOW },
+	[RATE_TOTP_DEVICE] =	{ "totp-device", BY_DEVICE, TOTP_FAILS,
+				    TOTP_WINDOW },
+	[RATE_LOGIN_IP] =	{ "login-ip", BY_TEXT, 100, 3600 },
+	[RATE_SIGNUP_IP] =	{ "signup-ip", BY_TEXT, 20, 3600 },
+	[RATE_RESET_IP] =	{ "reset-ip", BY_TEXT, 20, 3600 },
+	[RATE_RESET_NAME] =	{ "reset-name", BY_TEXT, RESET_NAME_MAX,
 				    3600 },
+	[RATE_RESET_ACCOUNT] =	{ "reset-account", BY_ACCOUNT,
+				    RESET_ACCOUNT_MAX, 3600 },
 	/* Refused attempts count too. */
-	[RATE_EMAIL_ACCOUNT] =	{ "email-account", 1, 10, 3600 },
-	[RATE_RESEND_ACCOUNT] =	{ "resend-account", 1, 5, 3600 },
-	[RATE_KIT_ACCOUNT] =	{ "kit-account", 1, 3, 86400 },
+	[RATE_EMAIL_ACCOUNT] =	{ "email-account", BY_ACCOUNT, 10, 3600 },
+	[RATE_RESEND_ACCOUNT] =	{ "resend-account", BY_ACCOUNT, 5, 3600 },
+	[RATE_KIT_ACCOUNT] =	{ "kit-account", BY_ACCOUNT, 3, 86400 },
 	/*
 	 * Codes and links to addresses not yet verified, and signup
 	 * notices: what a stranger can send to anyone's address.  A
 	 * person's own use causes a few an hour (tests/e2e/limits.py).
 	 */
-	[RATE_MESSAGES_TO] =	{ "messages-to", 0, 10, 3600 },
+	[RATE_MESSAGES_TO] =	{ "messages-to", BY_TEXT, 10, 3600 },
 };
 
 int
@@ -64,13 +81,21 @@ rate_key(struct buf *key, enum rate_scope scope, int64_t id,
 	assert(scope >= 0 && scope < RATE_NSCOPES);
 	l = &rate_limits[scope];
 	buf_reset(key);
-	if (l->per_account) {
+	switch (l->by) {
+	case BY_ACCOUNT:
 		if (text != NULL || id <= 0)
 			return 0;
 		return buf_printf(key, "%s:%lld", l->name, (long long)id);
+	case BY_DEVICE:
+		if (text == NULL || id <= 0 ||
+		    !buf_printf(key, "%s:%lld:", l->name, (long long)id))
+			return 0;
+		break;
+	case BY_TEXT:
+		if (text == NULL || id != 0 || !buf_printf(key, "%s:", l->name))
+			return 0;
+		break;
 	}
-	if (text == NULL || id != 0 || !buf_printf(key, "%s:", l->name))
-		return 0;
 	i = key->len;
 	if (!buf_puts(key, text))
 		return 0;
@@ -165,38 +190,6 @@ rate_fail(struct db *db, enum rate_scope scope, int64_t id, const char *text,
 		return 0;
 	*closed = until != 0;
 	return 1;
-}
-
-/* The login limit's scope; typed is dropped for a known account. */
-static enum rate_scope
-rate_login_scope(int64_t account_id, const char **typed)
-{
-	if (account_id == 0)
-		return RATE_LOGIN_NAME;
-	*typed = NULL;
-	return RATE_LOGIN_ACCOUNT;
-}
-
-int
-rate_login_check(struct db *db, int64_t account_id, const char *typed,
-    int64_t now, int64_t *until)
-{
-	enum rate_scope	 scope = rate_login_scope(account_id, &typed);
-
-	return rate_check(db, scope, account_id, typed, now, until);
-}
-
-int
-rate_login_failed(struct db *db, int64_t account_id, const char *typed,
-    const char *kind, const char *ip, int64_t now)
-{
-	enum rate_scope	 scope = rate_login_scope(account_id, &typed);
-	int		 closed;
-
-	return rate_fail(db, scope, account_id, typed, now, &closed) &&
-	    event_add(db, account_id, kind, ip, NULL, now) &&
-	    (!closed || event_add(db, account_id, "login_locked", ip, NULL,
-	    now));
 }
 
 int

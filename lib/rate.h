@@ -14,8 +14,12 @@ struct db;
  * rest, live in one table in rate.c.
  */
 enum rate_scope {
-	RATE_LOGIN_ACCOUNT,	/* wrong passwords and codes of an account */
+	RATE_LOGIN_ACCOUNT,	/* wrong passwords for an account, typed in
+				   browsers it does not know (guard.c) */
+	RATE_LOGIN_DEVICE,	/* the same, in one browser it knows */
 	RATE_LOGIN_NAME,	/* wrong passwords for a name nobody has */
+	RATE_TOTP_ACCOUNT,	/* wrong TOTP codes, unknown browsers */
+	RATE_TOTP_DEVICE,	/* wrong TOTP codes, one known browser */
 	RATE_LOGIN_IP,		/* wrong passwords from one client (spraying) */
 	RATE_SIGNUP_IP,		/* signups from one client */
 	RATE_RESET_IP,		/* reset asks from one client */
@@ -29,12 +33,14 @@ enum rate_scope {
 };
 
 /*
- * The key of scope's row for an account id (scopes per account) or a
- * text (the others): "<scope>:<value>", the scope a name from a fixed
- * table with no ':' in it, the text folded to lower case as SQLite's
- * NOCASE folds it.  So no value can make another scope's key: typing
- * "#1" as a name counts against that name, never against account 1.
- * 0 when out of memory (or the value does not fit the scope).
+ * The key of scope's row for an account id (scopes per account), a
+ * text (scopes per name, address or client) or both (scopes per
+ * account and browser): "<scope>:<id>", "<scope>:<text>" or
+ * "<scope>:<id>:<text>", the scope a name from a fixed table with no
+ * ':' in it, the text folded to lower case as SQLite's NOCASE folds
+ * it.  So no value can make another scope's key: typing "#1" as a name
+ * counts against that name, never against account 1.  0 when out of
+ * memory (or the value does not fit the scope).
  */
 int	 rate_key(struct buf *key, enum rate_scope, int64_t id,
 	    const char *text);
@@ -59,19 +65,6 @@ int	 rate_take(struct db *, enum rate_scope, int64_t id,
 int	 rate_fail(struct db *, enum rate_scope, int64_t id, const char *text,
 	    int64_t now, int *closed);
 
-/*
- * The login limit counts per account when the name typed is an
- * account's (account_id not 0), so every spelling of it (name, address,
- * case) counts against one limit, and per name typed otherwise.
- */
-int	 rate_login_check(struct db *, int64_t account_id, const char *typed,
-	    int64_t now, int64_t *until);
-/* A wrong password or code, wherever it was typed: rate_fail() against
- * the login limit, event kind for account_id (0: no account), and
- * login_locked once when this failure closes the limit.  Inside a
- * write transaction. */
-int	 rate_login_failed(struct db *, int64_t account_id, const char *typed,
-	    const char *kind, const char *ip, int64_t now);
 int	 rate_purge(struct db *, int64_t now);
 
 #endif /* !POSTERN_RATE_H */

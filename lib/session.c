@@ -99,6 +99,28 @@ session_set_twofa(struct db *db, int64_t id, int64_t now)
 }
 
 int
+session_owned(struct db *db, int64_t account_id, int64_t id, int *owned)
+{
+	static const char *const sql = "SELECT 1 FROM sessions "
+	    "WHERE id = ?1 AND account_id = ?2 AND stage = 0";
+	sqlite3_stmt	*st;
+	int		 rc, ok = 0;
+
+	*owned = 0;
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	if (db_bind_int(st, 1, id) && db_bind_int(st, 2, account_id)) {
+		rc = sqlite3_step(st);
+		*owned = rc == SQLITE_ROW;
+		ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
+	}
+	if (!ok)
+		db_log_error(db, "session owned");
+	db_done(st);
+	return ok;
+}
+
+int
 session_end_own(struct db *db, int64_t account_id, int64_t id, int *ended)
 {
 	static const char *const sql =

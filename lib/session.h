@@ -40,6 +40,9 @@ int	 session_touch(struct db *, struct session *, int64_t now);
 /* Remember that a TOTP code was just proven in this session (R5). */
 int	 session_set_twofa(struct db *, int64_t id, int64_t now);
 int	 session_end(struct db *, int64_t id);
+/* Is session id one of account_id's (a full one)? */
+int	 session_owned(struct db *, int64_t account_id, int64_t id,
+	    int *owned);
 /* End one session of account_id; *ended is 0 when it is not theirs. */
 int	 session_end_own(struct db *, int64_t account_id, int64_t id,
 	    int *ended);

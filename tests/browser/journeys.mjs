@@ -571,10 +571,15 @@ async function journeySignup(browser) {
   is(await text(page.locator('#username')), ada.username, '/account shows her name');
   is(await text(page.locator('#email-status')), 'verified', 'and her address as verified');
   like(await text(page.locator('#email')), new RegExp(ada.email.replace(/\./g, '\\.')), 'and the address itself');
-  // ASVS 8.2.2 and 3.4: the browser keeps one cookie, out of scripts' reach.
+  // ASVS 8.2.2 and 3.4: the browser keeps two cookies, out of scripts' reach:
+  // the session's, gone when it closes, and its own (a device cookie), kept a year.
   const cookies = (await page.context().cookies()).map((c) => ({ name: c.name, httpOnly: c.httpOnly, sameSite: c.sameSite, expires: c.expires }));
-  ok(cookies.length === 1 && cookies[0].httpOnly && cookies[0].sameSite === 'Lax' && cookies[0].expires === -1,
-    'the browser holds one cookie: HttpOnly, SameSite=Lax, gone when it closes', cookies);
+  const named = (n) => cookies.find((c) => c.name === n);
+  const yearAhead = Date.now() / 1000 + 360 * 86400;
+  ok(cookies.length === 2 && cookies.every((c) => c.httpOnly && c.sameSite === 'Lax') &&
+    named('postern') && named('postern').expires === -1 &&
+    named('postern-browser') && named('postern-browser').expires > yearAhead,
+    'the browser holds two cookies, HttpOnly and SameSite=Lax: the session\'s, gone when it closes, and the browser\'s own, kept a year', cookies);
 }
 
 // Journey 2: a recovery address and a phone, each with its code.

@@ -196,9 +196,24 @@ def main():
             tap.is_(laptop.get('/account').status, 200, 'the laptop is still '
                     'logged in')
 
-        with tap.story('Frank ends the laptop\'s session'):
+        with tap.story('Frank ends the laptop\'s session, with his '
+                       'password (R8)'):
             frank.get('/account/activity')
+            before = snapshot(stack)
             r = frank.post('/account/activity', {'session': lap['id']})
+            tap.is_(r.status, 422, 'the button alone answers 422')
+            tap.like(' '.join(frank.errors(r)), r'password',
+                     'asking for his password')
+            form = [f for f in forms_to(frank, r, '/account/activity')
+                    if 'password' in f['values'] and
+                    f['values'].get('session') == str(lap['id'])]
+            tap.ok(form, 'in a form for that session')
+            tap.is_(changes(stack, before), [], 'nothing changed')
+            tap.is_(laptop.get('/account').status, 200, 'the laptop is '
+                    'still in')
+            r = frank.post('/account/activity',
+                           {'session': lap['id'],
+                            'password': 'correct horse battery 7'})
             tap.is_(r.status, 303, 'ending it answers 303')
             tap.like(r.location, r'/account/activity$', 'back to '
                      '/account/activity')
@@ -232,7 +247,7 @@ def main():
             tap.is_((phone.get('/account').status,
                      tablet.get('/account').status), (200, 200),
                     'and no session ended')
-            tap.ok(all('rate_limits (\'login-account:' in c or
+            tap.ok(all('rate_limits (\'login-device:' in c or
                        (c.startswith('+ events') and 'password_failed' in c)
                        for c in changes(stack, before)),
                    'only the failure was counted and recorded',
@@ -256,13 +271,14 @@ def main():
                     'both are on his activity record')
             tap.like(r.text, r'Every other session ended', 'and page')
 
-        with tap.story('Wrong passwords there count against the login '
-                       'limit'):
+        with tap.story('Wrong passwords there count against this '
+                       'browser\'s login limit, not strangers\''):
             login(stack, 'frank')
             frank.get('/account/activity')
             failed = stack.sql("SELECT sum(count) FROM rate_limits WHERE "
-                               "key = 'login-account:' || (SELECT id FROM "
-                               "accounts WHERE username = 'frank')")[0][0]
+                               "key LIKE 'login-device:' || (SELECT id FROM "
+                               "accounts WHERE username = 'frank') || ':%'"
+                               )[0][0]
             left = 10 - failed
             got = [frank.post('/account/activity',
                               {'others': '1', 'password': 'guess %d' % i})
@@ -274,11 +290,18 @@ def main():
                             'password': 'correct horse battery 7'})
             tap.is_(r.status, 429, 'the tenth failure closed it: 429, '
                     'even for the right one')
+            frank.get('/login')
+            r = frank.post('/login', {'username': 'frank',
+                                      'password': 'correct horse battery 7'})
+            tap.is_(r.status, 429, 'and the login form in this browser '
+                    'too: one limit')
             c = stack.client()
             c.get('/login')
             r = c.post('/login', {'username': 'frank',
                                   'password': 'correct horse battery 7'})
-            tap.is_(r.status, 429, 'and the login form too: one limit')
+            tap.is_(r.status, 303, 'another browser still logs in: what '
+                    'is typed in one browser never closes the door for '
+                    'the others')
 
         with tap.story('Without a session there is no activity page'):
             c = stack.client()

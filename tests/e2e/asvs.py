@@ -49,16 +49,30 @@ def secure_cookie_stack():
             c = stack.client()
             r = c.get('/login')
             raw = r.headers.get_all('Set-Cookie')
-            tap.is_(len(raw), 1, 'one cookie is set')
-            tap.like(raw[0] if raw else '', r'^__Host-postern=',
-                     'its name has the __Host- prefix')
-            attrs = parse_set_cookie(raw[0]) if raw else {}
-            tap.ok(attrs.get('secure') is True, 'it is Secure')
-            tap.ok(attrs.get('httponly') is True, 'it is HttpOnly')
-            tap.is_(str(attrs.get('samesite', '')).lower(), 'lax',
-                    'it is SameSite=Lax')
-            tap.is_(attrs.get('path'), '/', 'its Path is /')
-            tap.ok('domain' not in attrs, 'it names no Domain')
+            tap.is_(sorted(x.split('=', 1)[0] for x in raw),
+                    ['__Host-postern', '__Host-postern-browser'],
+                    'two cookies are set: the session\'s and the '
+                    'browser\'s own, both with the __Host- prefix')
+            for line in raw:
+                name = line.split('=', 1)[0]
+                attrs = parse_set_cookie(line)
+                tap.ok(attrs.get('secure') is True, '%s is Secure' % name)
+                tap.ok(attrs.get('httponly') is True, '%s is HttpOnly'
+                       % name)
+                tap.is_(str(attrs.get('samesite', '')).lower(), 'lax',
+                        '%s is SameSite=Lax' % name)
+                tap.is_(attrs.get('path'), '/', '%s: its Path is /' % name)
+                tap.ok('domain' not in attrs, '%s names no Domain' % name)
+            attrs = [parse_set_cookie(x) for x in raw
+                     if x.startswith('__Host-postern=')]
+            tap.ok(attrs and 'max-age' not in attrs[0] and
+                   'expires' not in attrs[0], 'the session\'s ends when '
+                   'the browser closes')
+            attrs = [parse_set_cookie(x) for x in raw
+                     if x.startswith('__Host-postern-browser=')]
+            tap.is_(attrs[0].get('max-age') if attrs else None,
+                    str(365 * 86400), 'the browser\'s lasts a year: it '
+                    'names the browser, never a session (device cookie)')
 
 
 def main_stack():
@@ -214,8 +228,9 @@ def main_stack():
 
 def twofa_limit_stack():
     with Stack() as stack:
-        with tap.story('2.2.1: wrong two-step codes count against the '
-                       'login limit'):
+        with tap.story('2.2.1: wrong two-step codes have a limit of their '
+                       'own; it closes for strangers, never for the '
+                       'owner\'s browser'):
             tess = stack.new_user('tess', 'tess@example.org')
             tess.get('/contacts/recovery-code')
             tess.post('/contacts/recovery-code')    # R2 before 2FA
@@ -228,25 +243,40 @@ def twofa_limit_stack():
                     'password leads to the code form')
             c.get('/login/2fa')
             got = [c.post('/login/2fa', {'code': auth.wrong()}).status
-                   for _ in range(10)]
-            tap.is_(got, [422] * 10, 'ten wrong codes are refused')
+                   for _ in range(5)]
+            tap.is_(got, [422] * 5, 'five wrong codes are refused')
             r = c.post('/login/2fa', {'code': auth.next()})
             tap.is_(r.status, 429, 'then even the right code is refused '
-                    'for a while')
+                    'for a while, in browsers Tess never used')
+            tap.like(' '.join(c.errors(r)), r'try again at',
+                     'the page says until when')
+            tap.is_(stack.sql("SELECT count(*) FROM events e JOIN accounts a"
+                              " ON a.id = e.account_id WHERE a.username = "
+                              "'tess' AND e.kind = 'totp_failed'"),
+                    [(5,)], 'each wrong code is on her activity page')
+            tap.is_(stack.sql("SELECT count(*) FROM events e JOIN accounts a"
+                              " ON a.id = e.account_id WHERE a.username = "
+                              "'tess' AND e.kind = 'totp_locked'"),
+                    [(1,)], 'and so is the closing, once')
+            stack.mailer_once()
+            told = [m for m in stack.mails_to('tess@example.org')
+                    if 'Wrong authenticator codes' in m.subject]
+            tap.is_(len(told), 1, 'Tess is mailed that it closed')
             d = stack.client()
             d.get('/login')
             r = d.post('/login', {'username': 'TESS@example.org',
                                   'password': DEFAULT_PASSWORD})
-            tap.is_(r.status, 429, 'and so is the right password, under '
-                    'any spelling: codes and passwords share one limit')
-            tap.is_(stack.sql("SELECT count(*) FROM events e JOIN accounts a"
-                              " ON a.id = e.account_id WHERE a.username = "
-                              "'tess' AND e.kind = 'login_2fa_failed'"),
-                    [(10,)], 'each wrong code is on her activity page')
-            tap.is_(stack.sql("SELECT count(*) FROM events e JOIN accounts a"
-                              " ON a.id = e.account_id WHERE a.username = "
-                              "'tess' AND e.kind = 'login_locked'"),
-                    [(1,)], 'and so is the closing of logins, once')
+            tap.is_(stack.path_of(r.location), '/login/2fa', 'passwords '
+                    'have their own count: the right one still leads on')
+            tess.get('/logout')
+            tess.post('/logout')
+            tess.get('/login')
+            r = tess.post('/login', {'username': 'tess',
+                                     'password': DEFAULT_PASSWORD})
+            tess.get('/login/2fa')
+            r = tess.post('/login/2fa', {'code': auth.next()})
+            tap.is_((r.status, stack.path_of(r.location)), (303, '/account'),
+                    'and Tess, in her own browser, logs in with her code')
 
 
 def ip_limit_stack():

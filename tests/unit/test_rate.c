@@ -26,12 +26,12 @@
 
 static char	 tmpdir[] = "/tmp/postern-test-rate-XXXXXX";
 
-/* The key of scope for its kind of value, into key; 0 if neither fits. */
+/* The key of scope for its kind of value, into key; 0 if none fits. */
 static int
 any_key(struct buf *key, enum rate_scope scope)
 {
 	return rate_key(key, scope, 1, NULL) ||
-	    rate_key(key, scope, 0, "x");
+	    rate_key(key, scope, 0, "x") || rate_key(key, scope, 1, "x");
 }
 
 static void
@@ -93,8 +93,9 @@ test_keys(void)
 static void
 test_windows(struct db *db)
 {
-	int64_t	 now = 1700000000, until = -1;
-	int	 i, r, closed;
+	int64_t		 now = 1700000000, until = -1;
+	int		 i, r, closed;
+	struct buf	 key;
 
 	ok(db_begin(db), "begin");
 	for (i = 0, r = 1; i < 5 && r; i++)
@@ -122,10 +123,21 @@ test_windows(struct db *db)
 	ok(r && rate_fail(db, RATE_LOGIN_NAME, 0, "EVE", now, &closed) &&
 	    closed, "the tenth failure in one second closes the login "
 	    "limit, in any case");
-	ok(rate_login_check(db, 0, "eve", now + 1, &until) &&
+	ok(rate_check(db, RATE_LOGIN_NAME, 0, "eve", now + 1, &until) &&
 	    until == now + 15 * 60, "for that name");
-	ok(rate_login_check(db, 1, "eve", now + 1, &until) && until == 0,
-	    "not for an account, whatever was typed");
+	ok(rate_check(db, RATE_LOGIN_ACCOUNT, 1, NULL, now + 1, &until) &&
+	    until == 0, "not for an account, whatever was typed");
+	buf_init(&key);
+	ok(!rate_key(&key, RATE_LOGIN_DEVICE, 1, NULL) &&
+	    rate_key(&key, RATE_LOGIN_DEVICE, 1, "ab12") &&
+	    strcmp(key.p, "login-device:1:ab12") == 0,
+	    "a browser's count takes the account and the browser");
+	buf_free(&key);
+	ok(rate_fail(db, RATE_LOGIN_DEVICE, 1, "ab12", now, &closed) &&
+	    rate_check(db, RATE_LOGIN_ACCOUNT, 1, NULL, now, &until) &&
+	    until == 0 && rate_check(db, RATE_LOGIN_DEVICE, 1, "cd34", now,
+	    &until) && until == 0,
+	    "and is apart from strangers' and from another browser's");
 
 	ok(rate_purge(db, now + 86400 + 3600) &&
 	    rate_check(db, RATE_RESEND_ACCOUNT, 7, NULL, now + 3600, &until) &&

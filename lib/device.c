@@ -1,0 +1,55 @@
+/*
+ * device.c: the browsers an account has logged in from (device.h).
+ */
+#include <stdint.h>
+
+#include <sodium.h>
+
+#include "device.h"
+#include "internal.h"
+
+int
+device_known(struct db *db, int64_t account_id, const unsigned char *browser,
+    int *known)
+{
+	static const char *const sql = "SELECT 1 FROM devices "
+	    "WHERE account_id = ?1 AND browser = ?2";
+	sqlite3_stmt	*st;
+	int		 rc, ok = 0;
+
+	*known = 0;
+	if (browser == NULL || account_id == 0)
+		return 1;
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	if (db_bind_int(st, 1, account_id) &&
+	    db_bind_blob(st, 2, browser, HASH_BYTES)) {
+		rc = sqlite3_step(st);
+		*known = rc == SQLITE_ROW;
+		ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
+	}
+	if (!ok)
+		db_log_error(db, "device");
+	db_done(st);
+	return ok;
+}
+
+int
+device_remember(struct db *db, int64_t account_id,
+    const unsigned char *browser, int64_t now)
+{
+	static const char *const sql = "INSERT INTO devices (account_id, "
+	    "browser, first_at, last_at) VALUES (?1, ?2, ?3, ?3) "
+	    "ON CONFLICT (account_id, browser) DO UPDATE SET last_at = ?3";
+
+	if (browser == NULL)
+		return 1;
+	return db_run(db, sql, "ibi", account_id, browser, (size_t)HASH_BYTES,
+	    now);
+}
+
+void
+device_hex(const unsigned char browser[HASH_BYTES], char out[DEVICE_HEX])
+{
+	sodium_bin2hex(out, DEVICE_HEX, browser, HASH_BYTES);
+}

@@ -1,0 +1,33 @@
+#ifndef POSTERN_DEVICE_H
+#define POSTERN_DEVICE_H
+
+#include <stdint.h>
+
+#include "crypto.h"
+
+struct db;
+
+/*
+ * device.c: browsers that have logged in to an account.  Every browser
+ * carries a long-lived random cookie of its own (app.c); a successful
+ * login remembers the BLAKE2b of it for the account.  Wrong passwords
+ * and codes typed in a remembered browser are counted apart from
+ * everyone else's, so someone who knows only a name can close the door
+ * to strangers but never to the owner's own browser (OWASP's "device
+ * cookies").  Only the hash is stored: a copy of the database names no
+ * cookie.
+ */
+
+/* Has this browser logged in to the account before?  NULL: no. */
+int	 device_known(struct db *, int64_t account_id,
+	    const unsigned char *browser, int *known);
+/* Remember (or refresh) the browser for the account.  Inside a write
+ * transaction; NULL does nothing. */
+int	 device_remember(struct db *, int64_t account_id,
+	    const unsigned char *browser, int64_t now);
+/* The hash as 64 hex digits, for a rate-limit key. */
+#define DEVICE_HEX	(2 * HASH_BYTES + 1)
+void	 device_hex(const unsigned char browser[HASH_BYTES],
+	    char out[DEVICE_HEX]);
+
+#endif /* !POSTERN_DEVICE_H */

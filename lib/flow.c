@@ -1,0 +1,59 @@
+/*
+ * flow.c: the transaction helpers every flow uses (flow.h).
+ */
+#include <assert.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "db.h"
+#include "flow.h"
+
+enum outcome
+flow_begin(struct flow *f)
+{
+	return db_begin(f->db) ? OUT_OK : OUT_STORAGE;
+}
+
+enum outcome
+flow_commit(struct flow *f, enum outcome o)
+{
+	/* db_commit() rolls back when it fails: nothing is half done. */
+	return db_commit(f->db) ? o : OUT_STORAGE;
+}
+
+enum outcome
+flow_rollback(struct flow *f, enum outcome o)
+{
+	db_rollback(f->db);
+	return o;
+}
+
+enum outcome
+flow_storage(struct flow *f)
+{
+	db_rollback(f->db);
+	return OUT_STORAGE;
+}
+
+enum outcome
+flow_limited(struct flow *f, enum outcome o, int64_t until)
+{
+	f->said.until = until;
+	return flow_rollback(f, o);
+}
+
+void
+flow_what(struct flow *f, const char *what, const char *other)
+{
+	snprintf(f->said.what, sizeof(f->said.what), "%s",
+	    what != NULL ? what : "");
+	snprintf(f->said.other, sizeof(f->said.other), "%s",
+	    other != NULL ? other : "");
+}
+
+void
+flow_in_tx(const struct flow *f)
+{
+	assert(db_in_tx(f->db));
+	(void)f;
+}

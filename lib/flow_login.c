@@ -1,0 +1,141 @@
+/*
+ * flow_login.c: /login, /login/2fa and /logout (flow_login.h).
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "account.h"
+#include "config.h"
+#include "db.h"
+#include "device.h"
+#include "event.h"
+#include "flow_login.h"
+#include "guard.h"
+#include "rate.h"
+#include "reset.h"
+#include "twofa.h"
+
+/* A wrong password: its count, and the network's (spraying). */
+static enum outcome
+login_failed(struct flow *f, const struct guard *g)
+{
+	int	 ipclosed;
+
+	/*
+	 * Every failure is an event (ASVS 7.2.1): the account's own, or,
+	 * for a name nobody has, one without an account that keeps only
+	 * the address (what was typed may be a password).  So is each
+	 * limit, once, when this failure closes it.
+	 */
+	if (flow_begin(f) != OUT_OK ||
+	    !guard_password_failed(f, g, g->account_id != 0 ?
+	    "login_failed" : "login_unknown") ||
+	    !rate_fail(f->db, RATE_LOGIN_IP, 0, f->ip, f->now, &ipclosed) ||
+	    (ipclosed && !event_add(f->db, 0, "login_ip_locked", f->ip, NULL,
+	    f->now)))
+		return flow_storage(f);
+	return flow_commit(f, OUT_LOGIN_WRONG);
+}
+
+/* A new session for a, in place of the browser's old one. */
+static int
+login_session(struct flow *f, const struct account *a,
+    enum session_stage stage, const char *detail, char cookie[TOKEN_TEXT])
+{
+	struct session	 s;
+
+	if ((f->sess != NULL && !session_end(f->db, f->sess->id)) ||
+	    !session_create(f->db, a->id, stage, f->ip, f->agent, f->now,
+	    cookie, &s))
+		return 0;
+	/* Only a whole login makes the browser one the account knows. */
+	if (stage == SESSION_FULL &&
+	    (!device_remember(f->db, a->id, f->browser, f->now) ||
+	    (detail != NULL && !session_set_twofa(f->db, s.id, f->now))))
+		return 0;
+	return event_add(f->db, a->id, stage == SESSION_FULL ? "login" :
+	    "login_password", f->ip, detail, f->now);
+}
+
+enum outcome
+flow_login(struct flow *f, const char *name, const char *password,
+    const char *dummy_hash, char cookie[TOKEN_TEXT],
+    enum session_stage *stage)
+{
+	char		 hash[PWHASH_TEXT];
+	struct account	 a;
+	struct guard	 g;
+	int64_t		 until, ipuntil;
+	int		 good, rehash, n;
+
+	if (!account_by_login(f->db, name, &a))
+		return OUT_STORAGE;
+	/* R4: a change whose deadline has passed is in force, cron or not. */
+	if (a.id != 0 && (!reset_apply_due(f->db, f->cfg, a.id, f->now, &n) ||
+	    (n > 0 && !account_by_login(f->db, name, &a))))
+		return OUT_STORAGE;
+	if (!guard_for(f, a.id, name, &g) ||
+	    !guard_password_closed(f, &g, &until) ||
+	    !rate_check(f->db, RATE_LOGIN_IP, 0, f->ip, f->now, &ipuntil))
+		return OUT_STORAGE;
+	if (until != 0 || ipuntil != 0) {
+		f->said.until = until != 0 ? until : ipuntil;
+		return until != 0 ? OUT_LIMIT_LOGIN : OUT_LIMIT_LOGIN_IP;
+	}
+	good = pw_verify(a.id != 0 ? a.pw_hash : dummy_hash, password) &&
+	    a.id != 0;
+	if (!good)
+		return login_failed(f, &g);
+	/* New limits in the configuration: upgrade the hash now. */
+	rehash = pw_needs_rehash(a.pw_hash, f->cfg->pwhash_ops,
+	    f->cfg->pwhash_mem);
+	if (rehash && !pw_hash(password, f->cfg->pwhash_ops,
+	    f->cfg->pwhash_mem, hash))
+		return OUT_STORAGE;
+	/* With 2FA the new session grants nothing until the code is in. */
+	*stage = a.totp_enabled_at != 0 ? SESSION_NEED_2FA : SESSION_FULL;
+	if (flow_begin(f) != OUT_OK ||
+	    (rehash && !account_set_password(f->db, a.id, hash)) ||
+	    !login_session(f, &a, *stage, NULL, cookie))
+		return flow_storage(f);
+	return flow_commit(f, OUT_OK);
+}
+
+enum outcome
+flow_login_code(struct flow *f, const char *code, char cookie[TOKEN_TEXT])
+{
+	struct account	 a;
+	enum typed_code	 res;
+
+	if (f->sess == NULL || f->sess->stage != SESSION_NEED_2FA)
+		return OUT_LOGIN_EXPIRED;
+	if (!account_by_id(f->db, f->sess->account_id, &a))
+		return OUT_STORAGE;
+	if (a.id == 0)
+		return OUT_LOGIN_EXPIRED;
+	if (flow_begin(f) != OUT_OK)
+		return OUT_STORAGE;
+	if (!twofa_check(f, &a, code, 1, &res))
+		return flow_storage(f);
+	if (res != CODE_RIGHT)
+		return flow_commit(f, twofa_outcome(res));	/* counted */
+	/* A new session id again: the half session granted nothing. */
+	if (!login_session(f, &a, SESSION_FULL, "with two-step verification",
+	    cookie))
+		return flow_storage(f);
+	return flow_commit(f, OUT_OK);
+}
+
+enum outcome
+flow_logout(struct flow *f)
+{
+	if (f->sess == NULL)
+		return OUT_OK;
+	if (flow_begin(f) != OUT_OK)
+		return OUT_STORAGE;
+	if (!session_end(f->db, f->sess->id) ||
+	    !event_add(f->db, f->sess->account_id, "logout", f->ip, NULL,
+	    f->now))
+		return flow_storage(f);
+	return flow_commit(f, OUT_OK);
+}

@@ -1,0 +1,136 @@
+/*
+ * guard.c: failure counts for passwords and TOTP codes (guard.h).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "account.h"
+#include "config.h"
+#include "event.h"
+#include "flow.h"
+#include "guard.h"
+#include "notify.h"
+#include "rate.h"
+#include "render.h"
+#include "when.h"
+
+int
+guard_for(struct flow *f, int64_t account_id, const char *typed,
+    struct guard *g)
+{
+	int	 known = 0;
+
+	memset(g, 0, sizeof(*g));
+	g->account_id = account_id;
+	g->typed = typed;
+	if (account_id != 0 && f->browser != NULL) {
+		if (!device_known(f->db, account_id, f->browser, &known))
+			return 0;
+		device_hex(f->browser, g->device);
+	}
+	g->bucket = policy_fail_bucket(known);
+	return 1;
+}
+
+/* The rate-limit scope and value a failure of g counts under. */
+static enum rate_scope
+guard_scope(const struct guard *g, int totp, int64_t *id, const char **text)
+{
+	*id = g->account_id;
+	*text = NULL;
+	if (g->account_id == 0) {
+		*text = g->typed != NULL ? g->typed : "";
+		return RATE_LOGIN_NAME;
+	}
+	if (g->bucket == BUCKET_DEVICE) {
+		*text = g->device;
+		return totp ? RATE_TOTP_DEVICE : RATE_LOGIN_DEVICE;
+	}
+	return totp ? RATE_TOTP_ACCOUNT : RATE_LOGIN_ACCOUNT;
+}
+
+static int
+guard_closed(struct flow *f, const struct guard *g, int totp,
+    int64_t *until)
+{
+	enum rate_scope	 scope;
+	int64_t		 id;
+	const char	*text;
+
+	scope = guard_scope(g, totp, &id, &text);
+	return rate_check(f->db, scope, id, text, f->now, until);
+}
+
+int
+guard_password_closed(struct flow *f, const struct guard *g, int64_t *until)
+{
+	return guard_closed(f, g, 0, until);
+}
+
+int
+guard_totp_closed(struct flow *f, const struct guard *g, int64_t *until)
+{
+	return guard_closed(f, g, 1, until);
+}
+
+int
+guard_password_failed(struct flow *f, const struct guard *g,
+    const char *kind)
+{
+	enum rate_scope	 scope;
+	int64_t		 id;
+	const char	*text;
+	int		 closed;
+
+	flow_in_tx(f);
+	scope = guard_scope(g, 0, &id, &text);
+	return rate_fail(f->db, scope, id, text, f->now, &closed) &&
+	    event_add(f->db, g->account_id, kind, f->ip, NULL, f->now) &&
+	    (!closed || event_add(f->db, g->account_id, "login_locked",
+	    f->ip, g->bucket == BUCKET_DEVICE ? "this browser" : "strangers",
+	    f->now));
+}
+
+/* Tell every channel that TOTP entry just closed, and until when. */
+static int
+guard_tell_totp_closed(struct flow *f, const struct guard *g,
+    const struct account *a, int64_t until)
+{
+	struct render_dict	*d;
+	char			 when[WHEN_TEXT];
+	int			 ok;
+
+	if ((d = notify_dict(a, NULL, f->ip, f->cfg->base_url, f->now)) ==
+	    NULL)
+		return 0;
+	when_text(until, when);
+	render_set(d, "UNTIL", when);
+	render_show(d, g->bucket == BUCKET_DEVICE ? "KNOWN" : "STRANGER");
+	ok = notify_channels(f->db, a, CHANNEL_NONE, "mail/totp_closed.tpl",
+	    "sms/totp_closed.tpl", d, f->now);
+	render_dict_free(d);
+	return ok;
+}
+
+int
+guard_totp_failed(struct flow *f, const struct guard *g,
+    const struct account *a)
+{
+	enum rate_scope	 scope;
+	int64_t		 id, until;
+	const char	*text;
+	int		 closed;
+
+	flow_in_tx(f);
+	scope = guard_scope(g, 1, &id, &text);
+	if (!rate_fail(f->db, scope, id, text, f->now, &closed) ||
+	    !event_add(f->db, a->id, "totp_failed", f->ip, NULL, f->now))
+		return 0;
+	if (!closed)
+		return 1;
+	return rate_check(f->db, scope, id, text, f->now, &until) &&
+	    event_add(f->db, a->id, "totp_locked", f->ip,
+	    g->bucket == BUCKET_DEVICE ? "this browser" : "strangers",
+	    f->now) && guard_tell_totp_closed(f, g, a, until);
+}

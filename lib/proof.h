@@ -1,0 +1,51 @@
+#ifndef POSTERN_PROOF_H
+#define POSTERN_PROOF_H
+
+#include <stdint.h>
+
+#include "guard.h"
+#include "outcome.h"
+
+struct flow;
+
+/*
+ * proof.c: the proof R8 asks for, in its own form, with every action
+ * that changes the ways into an account: the current password, and
+ * with two-step verification on a code from the authenticator.  No
+ * time window makes a session "fresh"; a borrowed session alone never
+ * gets through.  Wrong passwords and codes count where they count at
+ * the login form (guard.c).
+ *
+ * Two steps, because a password check (Argon2id) must not hold the
+ * database's write lock: proof_read() before the flow's transaction,
+ * proof_settle() inside it.
+ */
+
+struct proof_typed {
+	const char	*password;	/* as typed; may be NULL */
+	const char	*code;		/* as typed; may be NULL */
+	int		 password_right;
+	int64_t		 closed_until;	/* password entry closed till then */
+	struct guard	 guard;
+};
+
+/*
+ * For the flow's logged-in account: is password entry open for this
+ * browser, and is the password right?  One Argon2id verification when
+ * a password was typed and entry is open.  0 on a storage error.
+ */
+int	 proof_read(struct flow *, const char *password, const char *code,
+	    struct proof_typed *);
+/*
+ * Inside the flow's write transaction: count a wrong password, check
+ * the code when the password was right (a wrong password never costs
+ * a TOTP guess), and give the verdict: OUT_OK, or why not, with
+ * said.until for a closed door.  allow_recent: an email change may
+ * rest on a code typed in this session no longer than twofa_recent
+ * ago (R5).  On a refusal the caller commits all the same, so that
+ * the counts stay.
+ */
+enum outcome	 proof_settle(struct flow *, const struct proof_typed *,
+		    int allow_recent);
+
+#endif /* !POSTERN_PROOF_H */
