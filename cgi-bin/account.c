@@ -40,7 +40,7 @@ warn_address(struct warn_ctx *wc, const char *email)
 static void
 warn_contact(const struct contact *c, void *arg)
 {
-	if (strcmp(c->kind, "email") == 0)
+	if (c->kind == CONTACT_EMAIL)
 		warn_address(arg, c->value);
 }
 

@@ -197,7 +197,7 @@ prove_channel_code(struct req *r, const struct account *a, const char *code,
 	else {
 		if (!contacts_get(r->app->db, a->id, cid, &c))
 			return 0;
-		ps->p[ps->n].kind = strcmp(c.kind, "phone") == 0 ?
+		ps->p[ps->n].kind = c.kind == CONTACT_PHONE ?
 		    PROOF_PHONE : PROOF_EMAIL;
 	}
 	ps->n++;

@@ -313,6 +313,45 @@ account_totp(struct db *db, int64_t id, unsigned char *sealed, size_t max,
 }
 
 int
+account_totp_setup(struct db *db, int64_t id, const unsigned char *sealed,
+    size_t n, int64_t session_id, int64_t now)
+{
+	static const char *const sql = "UPDATE accounts SET totp_secret = ?2,"
+	    " totp_enabled_at = 0, totp_last_step = 0, totp_session = ?3,"
+	    " totp_setup_at = ?4 WHERE id = ?1 AND totp_enabled_at = 0";
+
+	return db_run(db, sql, "ibii", id, sealed, n, session_id, now) &&
+	    db_changes(db) == 1;
+}
+
+int
+account_totp_pending(struct db *db, int64_t id, int64_t *session_id,
+    int64_t *setup_at)
+{
+	static const char *const sql = "SELECT totp_session, totp_setup_at "
+	    "FROM accounts WHERE id = ?1 AND totp_enabled_at = 0 "
+	    "AND totp_secret IS NOT NULL";
+	sqlite3_stmt	*st;
+	int		 rc, ok = 0;
+
+	*session_id = *setup_at = 0;
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	if (db_bind_int(st, 1, id)) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			*session_id = sqlite3_column_int64(st, 0);
+			*setup_at = sqlite3_column_int64(st, 1);
+		}
+		ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
+	}
+	if (!ok)
+		db_log_error(db, "account totp pending");
+	db_done(st);
+	return ok;
+}
+
+int
 account_totp_enable(struct db *db, int64_t id, int64_t now)
 {
 	static const char *const sql = "UPDATE accounts SET totp_enabled_at ="

@@ -61,6 +61,15 @@ int	 account_set_totp(struct db *, int64_t id, const unsigned char *sealed,
 	    size_t n, int64_t enabled_at);
 int	 account_totp(struct db *, int64_t id, unsigned char *sealed,
 	    size_t max, size_t *n, int64_t *enabled_at, int64_t *last_step);
+/*
+ * A new pending TOTP secret, shown to session_id at now: only that
+ * session may turn it on (account_totp_pending).
+ */
+int	 account_totp_setup(struct db *, int64_t id, const unsigned char *sealed,
+	    size_t n, int64_t session_id, int64_t now);
+/* The session and time of the pending secret's setup (0: none). */
+int	 account_totp_pending(struct db *, int64_t id, int64_t *session_id,
+	    int64_t *setup_at);
 /* Turn on TOTP with the stored (pending) secret, keeping its last step. */
 int	 account_totp_enable(struct db *, int64_t id, int64_t now);
 /* Record step as the last accepted one, only if it is later than the

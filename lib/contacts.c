@@ -8,18 +8,47 @@
 #include "contacts.h"
 #include "internal.h"
 
-#define CONTACT_COLUMNS "id, account_id, kind, value, created_at, verified_at"
+#define CONTACT_COLUMNS "id, account_id, kind, value, created_at, " \
+	"verified_at, session_id"
+
+static const char *const contact_kinds[] = {
+	[CONTACT_EMAIL] = "email",
+	[CONTACT_PHONE] = "phone",
+};
+
+const char *
+contact_kind_name(enum contact_kind k)
+{
+	return k == CONTACT_EMAIL || k == CONTACT_PHONE ? contact_kinds[k] :
+	    NULL;
+}
+
+int
+contact_kind_of(const char *name, enum contact_kind *k)
+{
+	if (name == NULL)
+		return 0;
+	for (*k = CONTACT_EMAIL; *k <= CONTACT_PHONE; (*k)++)
+		if (strcmp(name, contact_kinds[*k]) == 0)
+			return 1;
+	return 0;
+}
 
 static void
 contacts_row(sqlite3_stmt *st, struct contact *c)
 {
+	char	 kind[8];
+
 	memset(c, 0, sizeof(*c));
 	c->id = sqlite3_column_int64(st, 0);
 	c->account_id = sqlite3_column_int64(st, 1);
-	db_column_copy(st, 2, c->kind, sizeof(c->kind));
+	db_column_copy(st, 2, kind, sizeof(kind));
+	/* The table's CHECK allows these two only. */
+	c->kind = strcmp(kind, "phone") == 0 ? CONTACT_PHONE : CONTACT_EMAIL;
 	db_column_copy(st, 3, c->value, sizeof(c->value));
 	c->created_at = sqlite3_column_int64(st, 4);
 	c->verified_at = sqlite3_column_int64(st, 5);
+	c->session_id = sqlite3_column_int64(st, 6);
 }
 
 /* Step a statement that yields at most one contact. */
@@ -80,7 +109,7 @@ contacts_get(struct db *db, int64_t account_id, int64_t id, struct contact *c)
 }
 
 int
-contacts_find(struct db *db, int64_t account_id, const char *kind,
+contacts_find(struct db *db, int64_t account_id, enum contact_kind kind,
     const char *value, struct contact *c)
 {
 	static const char *const sql = "SELECT " CONTACT_COLUMNS
@@ -92,20 +121,22 @@ contacts_find(struct db *db, int64_t account_id, const char *kind,
 	memset(c, 0, sizeof(*c));
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
-	ok = db_bind_int(st, 1, account_id) && db_bind_text(st, 2, kind) &&
+	ok = db_bind_int(st, 1, account_id) &&
+	    db_bind_text(st, 2, contact_kind_name(kind)) &&
 	    db_bind_text(st, 3, value) && contacts_one(db, st, c);
 	db_done(st);
 	return ok;
 }
 
 int
-contacts_add(struct db *db, int64_t account_id, const char *kind,
-    const char *value, int64_t now, int64_t *id)
+contacts_add(struct db *db, int64_t account_id, enum contact_kind kind,
+    const char *value, int64_t session_id, int64_t now, int64_t *id)
 {
 	static const char *const sql = "INSERT INTO contacts (account_id, "
-	    "kind, value, created_at) VALUES (?1, ?2, ?3, ?4)";
+	    "kind, value, session_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)";
 
-	if (!db_run(db, sql, "itti", account_id, kind, value, now))
+	if (!db_run(db, sql, "ittii", account_id, contact_kind_name(kind),
+	    value, session_id, now))
 		return 0;
 	*id = sqlite3_last_insert_rowid(db_handle(db));
 	return 1;
@@ -129,7 +160,7 @@ contacts_remove(struct db *db, int64_t id)
 }
 
 int
-contacts_count(struct db *db, int64_t account_id, const char *kind,
+contacts_count(struct db *db, int64_t account_id, enum contact_kind kind,
     int verified_only, int *n)
 {
 	static const char *const sql = "SELECT count(*) FROM contacts "
@@ -141,7 +172,8 @@ contacts_count(struct db *db, int64_t account_id, const char *kind,
 	*n = 0;
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
-	if (db_bind_int(st, 1, account_id) && db_bind_text(st, 2, kind) &&
+	if (db_bind_int(st, 1, account_id) &&
+	    db_bind_text(st, 2, contact_kind_name(kind)) &&
 	    db_bind_int(st, 3, verified_only) &&
 	    sqlite3_step(st) == SQLITE_ROW) {
 		*n = sqlite3_column_int(st, 0);

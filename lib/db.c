@@ -321,8 +321,9 @@ static const char *const migrations[] = {
 	 *  - the primary address counts for R9 from email_since (signup,
 	 *    or the change that made it primary; a revert restores it, so
 	 *    a revert link carries it in num);
-	 *  - a pending TOTP secret is shown only to the session whose
-	 *    password asked for it (totp_session).
+	 *  - a pending TOTP secret is shown once, to the session whose
+	 *    password asked for it, and only that session may turn it on,
+	 *    for a while (totp_session, totp_setup_at).
 	 */
 	"CREATE TABLE devices ("
 	"  account_id INTEGER NOT NULL REFERENCES accounts(id)"
@@ -344,6 +345,8 @@ static const char *const migrations[] = {
 	 * the later time, the last verification, is the safe one. */
 	"UPDATE accounts SET email_since = email_verified_at;"
 	"ALTER TABLE accounts ADD COLUMN totp_session INTEGER NOT NULL"
+	"  DEFAULT 0;"
+	"ALTER TABLE accounts ADD COLUMN totp_setup_at INTEGER NOT NULL"
 	"  DEFAULT 0;",
 };
 

@@ -14,7 +14,6 @@ enum outcome
 flow_sessions_end(struct flow *f, int64_t id, const char *password,
     const char *code, int *ended)
 {
-	struct proof_typed	 pt;
 	enum outcome		 o;
 	char			 n[16];
 	int			 owned;
@@ -36,12 +35,8 @@ flow_sessions_end(struct flow *f, int64_t id, const char *password,
 		return OUT_STORAGE;
 	if (id != 0 && !owned)
 		return OUT_NO_SESSION_ID;
-	if (!proof_read(f, password, code, &pt))
-		return OUT_STORAGE;
-	if (flow_begin(f) != OUT_OK)
-		return OUT_STORAGE;
-	if ((o = proof_settle(f, &pt, 0)) != OUT_OK)
-		return flow_commit(f, o);	/* the counts stay */
+	if ((o = proof_begin(f, password, code, 0)) != OUT_OK)
+		return o;
 	if (id != 0) {
 		if (!session_end_own(f->db, f->acct->id, id, ended))
 			return flow_storage(f);

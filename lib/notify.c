@@ -52,7 +52,7 @@ notify_each_channel(struct db *db, const struct account *a,
 	}
 	for (i = 0; i < col.n; i++) {
 		ch.contact_id = col.c[i].id;
-		ch.is_phone = strcmp(col.c[i].kind, "phone") == 0;
+		ch.is_phone = col.c[i].kind == CONTACT_PHONE;
 		ch.value = col.c[i].value;
 		fn(&ch, arg);
 	}

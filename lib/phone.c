@@ -104,33 +104,20 @@ phone_normalise(const char *in, char out[PHONE_MAX + 1])
 }
 
 const char *
-phone_error_text(enum phone_reason r)
+phone_reason_name(enum phone_reason r)
 {
-	switch (r) {
-	case PHONE_OK:
-		return "";
-	case PHONE_EMPTY:
-		return "Please enter a phone number, starting with + and "
-		    "the country code.";
-	case PHONE_NOT_INTERNATIONAL:
-		return "Please enter the number in international form, with "
-		    "+ and the country code first, for example "
-		    "+49 30 1234567 instead of 030 1234567.";
-	case PHONE_BAD_COUNTRY:
-		return "The country code after the + never starts with 0: "
-		    "for example +49 for Germany, not +049 or +0049.";
-	case PHONE_BAD_CHAR:
-		return "A phone number may hold only digits, a + at the "
-		    "start, spaces, dashes, dots, slashes and one pair of "
-		    "brackets.";
-	case PHONE_TOO_SHORT:
-		return "This number is too short: with its country code, a "
-		    "phone number has at least 8 digits.";
-	case PHONE_TOO_LONG:
-		return "This number is too long: with its country code, a "
-		    "phone number has at most 15 digits.";
-	}
-	return "This phone number cannot be used.";
+	static const char *const names[] = {
+		[PHONE_OK] = "PHONE_OK",
+		[PHONE_EMPTY] = "PHONE_EMPTY",
+		[PHONE_NOT_INTERNATIONAL] = "PHONE_NOT_INTERNATIONAL",
+		[PHONE_BAD_COUNTRY] = "PHONE_BAD_COUNTRY",
+		[PHONE_BAD_CHAR] = "PHONE_BAD_CHAR",
+		[PHONE_TOO_SHORT] = "PHONE_TOO_SHORT",
+		[PHONE_TOO_LONG] = "PHONE_TOO_LONG",
+	};
+
+	return (unsigned)r < sizeof(names) / sizeof(names[0]) ? names[r] :
+	    "PHONE_BAD_CHAR";
 }
 
 /*

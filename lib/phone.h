@@ -35,9 +35,9 @@ enum phone_reason {
  */
 enum phone_reason phone_normalise(const char *in, char out[PHONE_MAX + 1]);
 
-/* A sentence for the person who typed the number, for the page's
- * .error element.  Static storage; never NULL. */
-const char	*phone_error_text(enum phone_reason);
+/* The reason's name: its section in the BAD_PHONE message of
+ * templates/messages.tpl.  Static storage; never NULL. */
+const char	*phone_reason_name(enum phone_reason);
 
 /*
  * The number with all but its country code and last two digits hidden,

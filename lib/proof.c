@@ -80,3 +80,19 @@ proof_settle(struct flow *f, const struct proof_typed *pt, int allow_recent)
 		return OUT_STORAGE;
 	return proof_outcome(v);
 }
+
+enum outcome
+proof_begin(struct flow *f, const char *password, const char *code,
+    int allow_recent)
+{
+	struct proof_typed	 pt;
+	enum outcome		 o;
+
+	if (!proof_read(f, password, code, &pt) || flow_begin(f) != OUT_OK)
+		return OUT_STORAGE;
+	if ((o = proof_settle(f, &pt, allow_recent)) == OUT_STORAGE)
+		return flow_storage(f);
+	if (o != OUT_OK)
+		return flow_commit(f, o);	/* the counts stay */
+	return OUT_OK;
+}

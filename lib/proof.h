@@ -47,5 +47,12 @@ int	 proof_read(struct flow *, const char *password, const char *code,
  */
 enum outcome	 proof_settle(struct flow *, const struct proof_typed *,
 		    int allow_recent);
+/*
+ * Both, for a flow about to act: OUT_OK with the flow's write
+ * transaction open, or the refusal (its counts committed) or
+ * OUT_STORAGE with no transaction open.
+ */
+enum outcome	 proof_begin(struct flow *, const char *password,
+		    const char *code, int allow_recent);
 
 #endif /* !POSTERN_PROOF_H */

@@ -95,7 +95,7 @@ recovery_code_make(struct db *db, const struct config *cfg,
 	    !recovery_key(view_key, session_id, key))
 		goto out;
 	recovery_seal(key, code, sealed);
-	if (!db_begin(db) || !account_by_id(db, a->id, &cur) ||
+	if (!account_by_id(db, a->id, &cur) ||
 	    !account_set_recovery_code(db, a->id, h, now) ||
 	    !db_run(db, drop_sql, "i", a->id) ||
 	    !db_run(db, sql, "iibiii", session_id, a->id, sealed,
@@ -104,10 +104,8 @@ recovery_code_make(struct db *db, const struct config *cfg,
 	    !event_add(db, a->id, "recovery_code_created", ip, NULL, now) ||
 	    !notify_change(db, a, CHANNEL_NONE, "a new recovery code", ip,
 	    cfg->base_url, "mail/recovery_code_new.tpl",
-	    "sms/recovery_code_new.tpl", now) || !db_commit(db)) {
-		db_rollback(db);
+	    "sms/recovery_code_new.tpl", now))
 		goto out;
-	}
 	ok = 1;
 out:
 	sodium_memzero(code, sizeof(code));

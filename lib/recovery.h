@@ -27,7 +27,7 @@ struct db;
 /*
  * A new recovery code for a, made in session session_id from ip: the
  * old code stops working, the copy for the view is kept, every verified
- * channel is told.  Its own transaction; 0 on a storage error.
+ * channel is told.  Inside a write transaction; 0 on a storage error.
  */
 int	 recovery_code_make(struct db *, const struct config *,
 	    const unsigned char view_key[KEY_BYTES], const struct account *a,

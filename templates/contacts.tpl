@@ -13,7 +13,7 @@
 {{#VERIFIED}}<span class="badge ok">verified</span>{{/VERIFIED}}
 {{#PENDING}}<span class="badge warn">pending</span>{{/PENDING}}
 <small>Added {{ADDED}}.</small>
-{{#PENDING}}<form method="post" action="{{BASE}}/contacts/verify" class="row">
+{{#HERE}}<form method="post" action="{{BASE}}/contacts/verify" class="row">
 <input type="hidden" name="csrf" value="{{CSRF}}">
 <input type="hidden" name="id" value="{{ID}}">
 <label for="code-{{ID}}">Code we sent<span class="visually-hidden"> to {{VALUE}}</span></label>
@@ -25,12 +25,23 @@
 <input type="hidden" name="id" value="{{ID}}">
 <input type="hidden" name="resend" value="1">
 <button type="submit" class="secondary">Send a new code<span class="visually-hidden"> to {{VALUE}}</span></button>
-</form>{{/PENDING}}
-<form method="post" action="{{BASE}}/contacts/remove" class="inline">
+</form>{{/HERE}}
+{{#ELSEWHERE}}<small>It can be confirmed only from the browser session that added it; remove it and add it again here if that one is gone.</small>{{/ELSEWHERE}}
+{{#REMOVE}}<form method="post" action="{{BASE}}/contacts/remove" class="inline">
 <input type="hidden" name="csrf" value="{{CSRF}}">
 <input type="hidden" name="id" value="{{ID}}">
 <button type="submit" class="secondary">Remove<span class="visually-hidden"> {{VALUE}}</span></button>
-</form>
+</form>{{/REMOVE}}
+{{#CONFIRM_REMOVE}}<form method="post" action="{{BASE}}/contacts/remove" id="confirm-remove">
+<input type="hidden" name="csrf" value="{{CSRF}}">
+<input type="hidden" name="id" value="{{ID}}">
+<p>Removing a way into your account needs your password{{#NEED_TOTP}} and your authenticator{{/NEED_TOTP}}.</p>
+<p><label for="remove-password">Your password</label>
+<input type="password" id="remove-password" name="password" autocomplete="current-password" required></p>
+{{#NEED_TOTP}}<p><label for="remove-code">Code from your authenticator</label>
+<input id="remove-code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="16" required></p>{{/NEED_TOTP}}
+<button type="submit">Remove {{VALUE}}</button>
+</form>{{/CONFIRM_REMOVE}}
 </li>{{/CONTACT}}
 </ul>
 <h2>Add a contact</h2>
@@ -45,6 +56,11 @@
 {{#NO_PHONES}}<input type="hidden" name="kind" value="email">
 <p><label for="value">Email address</label>
 <input id="value" name="value" type="email" value="{{TYPED}}" required maxlength="254" autocomplete="email"></p>{{/NO_PHONES}}
+<p>A new contact is a way into your account, so adding one needs your password{{#NEED_TOTP}} and your authenticator{{/NEED_TOTP}}.</p>
+<p><label for="add-password">Your password</label>
+<input type="password" id="add-password" name="password" autocomplete="current-password" required></p>
+{{#NEED_TOTP}}<p><label for="add-code">Code from your authenticator</label>
+<input id="add-code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="16" required></p>{{/NEED_TOTP}}
 <p><button type="submit">Add and send a code</button></p>
 </form>
 <h2>More ways back in</h2>

@@ -5,6 +5,11 @@
 {{#HAS_KIT}}<p>Your current kit was made on {{SINCE}}.</p>{{/HAS_KIT}}
 <form method="post" action="{{BASE}}/contacts/kit">
 <input type="hidden" name="csrf" value="{{CSRF}}">
+<p>A kit is a way into your account, so making one needs your password{{#NEED_TOTP}} and your authenticator{{/NEED_TOTP}}.</p>
+<p><label for="kit-password">Your password</label>
+<input type="password" id="kit-password" name="password" autocomplete="current-password" required></p>
+{{#NEED_TOTP}}<p><label for="kit-code">Code from your authenticator</label>
+<input id="kit-code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="16" required></p>{{/NEED_TOTP}}
 <p><button type="submit">Send a new kit</button></p>
 </form>
 <p><a href="{{BASE}}/contacts">Back to your contacts</a></p>

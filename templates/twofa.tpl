@@ -5,23 +5,33 @@
 <form method="post" action="{{BASE}}/contacts/2fa">
 <input type="hidden" name="csrf" value="{{CSRF}}">
 <input type="hidden" name="disable" value="1">
+<p><label for="password">Your password</label>
+<input type="password" id="password" name="password" autocomplete="current-password" required></p>
 <p><label for="code">Code from your authenticator</label>
 <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="16" required></p>
 <p><button type="submit">Turn off</button></p>
 </form>{{/ON}}
 {{#OFF}}<p>With two-step verification, logging in needs a code from an authenticator app on your phone as well as your password.</p>
-{{#BLOCKED}}<p class="warning" role="status">{{WHY}}</p>{{/BLOCKED}}
-<ol>
+{{#BLOCKED}}<p class="warning" role="status">Two-step verification cannot be turned on yet: see above.</p>{{/BLOCKED}}
+{{#SETUP}}<h2>Set it up</h2>
+<p>Your authenticator needs a key from us. It is a way into your account, so we show it after you type your password, once.</p>
+<form method="post" action="{{BASE}}/contacts/2fa">
+<input type="hidden" name="csrf" value="{{CSRF}}">
+<p><label for="setup-password">Your password</label>
+<input type="password" id="setup-password" name="password" autocomplete="current-password" required></p>
+<p><button type="submit">Show the key for my authenticator</button></p>
+</form>{{/SETUP}}
+{{#SHOWN}}<ol>
 <li>Scan this code with your authenticator app:
 {{! QR is an SVG drawn by qr.c from the code's bitmap alone: no user text. }}<div class="qr">{{QR:none}}</div></li>
 <li>Or type this key into it by hand: <code id="totp-secret">{{SECRET}}</code>
 <details><summary>Setup link</summary><code class="uri">{{URI}}</code></details></li>
-<li>Type the 6-digit code the app shows:
-<form method="post" action="{{BASE}}/contacts/2fa">
+<li>Within {{SETUP_MINUTES}} minutes, type the 6-digit code the app shows below. This key is not shown again: if the time passes, set up anew.</li>
+</ol>{{/SHOWN}}
+{{#CODE_FORM}}<form method="post" action="{{BASE}}/contacts/2fa">
 <input type="hidden" name="csrf" value="{{CSRF}}">
-<p><label for="code">Code</label>
+<p><label for="code">Code from your authenticator</label>
 <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="16" required></p>
 <p><button type="submit">Turn on</button></p>
-</form></li>
-</ol>{{/OFF}}
+</form>{{/CODE_FORM}}{{/OFF}}
 <p><a href="{{BASE}}/contacts">Back to your contacts</a></p>

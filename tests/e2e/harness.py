@@ -745,6 +745,7 @@ class Stack:
             if r.status != 303:
                 raise RuntimeError('login of %s answered %d: %s' % (
                     username, r.status, c.errors(r)))
+        c.password = password
         return c
 
     # -- the database -- #
@@ -986,6 +987,10 @@ class Client:
         self.cookies = {}
         self.csrf = None
         self.last = None
+        # What the person behind the browser knows, for the proof R8
+        # asks for with every change to the ways in (proof()).
+        self.password = None
+        self.auth = None
         self.user_agent = 'postern-e2e/1'
 
     def cookie(self, name='postern'):
@@ -1894,12 +1899,24 @@ def contact_id_of(stack, username, value):
     return rows[0][0] if rows else None
 
 
+def proof(client, fields=None):
+    """fields (a dict) with the proof R8 asks for with every change to
+    the ways into an account: the client's password, and a code from its
+    authenticator when it has turned 2FA on."""
+    out = dict(fields or {})
+    out['password'] = client.password
+    if client.auth is not None:
+        out['code'] = client.auth.next()
+    return out
+
+
 def add_verified_contact(stack, post, client, username, kind, value):
     """Add a recovery contact through /contacts and verify it with the
     code it gets (value: an address, or a number in E.164); post is a
     Deliveries."""
     client.get('/contacts')
-    r = client.post('/contacts', {'kind': kind, 'value': value})
+    r = client.post('/contacts', proof(client, {'kind': kind,
+                                                 'value': value}))
     if r.status != 303:
         raise RuntimeError('adding %s answered %d: %s' % (
             value, r.status, client.errors(r)))
@@ -2530,19 +2547,29 @@ class Authenticator:
         return '%06d' % n
 
 
-def enable_totp(client):
-    """Turn two-step verification on with a code computed from the
-    secret on /contacts/2fa (the account must already meet R2); the
-    Authenticator, with that code's step used, is returned."""
-    r = client.get('/contacts/2fa')
+def show_totp_secret(client):
+    """Type the password on /contacts/2fa and read the key it shows
+    once: the Authenticator of that key, or an error."""
+    client.get('/contacts/2fa')
+    r = client.post('/contacts/2fa', {'password': client.password})
     text = element_text(r, 'totp-secret')
-    if not text:
-        raise RuntimeError('no totp-secret on /contacts/2fa')
-    auth = Authenticator(''.join(text.split()))
+    if r.status != 200 or not text:
+        raise RuntimeError('no totp-secret after the password (%d): %s'
+                           % (r.status, client.errors(r)))
+    return Authenticator(''.join(text.split()))
+
+
+def enable_totp(client):
+    """Turn two-step verification on as the page does: the password
+    shows the key, a code computed from it turns 2FA on (the account
+    must already meet R2).  The Authenticator, with that code's step
+    used, is returned and kept as client.auth for later proofs."""
+    auth = show_totp_secret(client)
     r = client.post('/contacts/2fa', {'code': auth.next()})
     if r.status != 303:
         raise RuntimeError('enabling 2FA answered %d: %s' % (
             r.status, client.errors(r)))
+    client.auth = auth
     return auth
 
 
@@ -2551,7 +2578,7 @@ def make_recovery_code(client):
     does, and read it off the page the POST leads to (its one-time
     view); the code, or None."""
     client.get('/contacts/recovery-code')
-    r = client.post('/contacts/recovery-code', {})
+    r = client.post('/contacts/recovery-code', proof(client))
     if r.status != 303:
         return None
     return element_text(client.get(client.stack.path_of(r.location)),
