@@ -406,6 +406,9 @@ class Stack:
             'smtp_port': str(self.smtp_port),
             'smtp_starttls': 'off',
             'cookie_secure': 'off',
+            # Everything runs as whoever runs the tests; postern init
+            # makes its files as this user.
+            'user': _pwd.getpwuid(os.geteuid()).pw_name,
         }
         if self.workdir:
             conf['secret_key_file'] = os.path.join(self.tmp, 'secret.key')
