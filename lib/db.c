@@ -558,18 +558,35 @@ db_reopen(struct db *db)
 {
 	struct db	*fresh;
 	size_t		 i;
+	int		 writable;
 
 	if ((fresh = db_open(db->path, 0)) == NULL)
 		return 0;
-	if (!db_writable(fresh)) {
-		db_close(fresh);
+	writable = db_writable(fresh);
+	db_close(fresh);
+	if (!writable)
 		return 0;
-	}
-	/* Swap the connections; statements are prepared again on use. */
+	/*
+	 * SQLite shares one WAL index (the -shm file) among a process's
+	 * connections to a file, read-only for as long as any of them is
+	 * open if the first found it so: the old connection closes
+	 * before the new one opens, or this process would never write
+	 * again.  Statements are prepared again on use.
+	 */
 	for (i = 0; i < db->nstmts; i++)
 		sqlite3_finalize(db->stmts[i].stmt);
 	db->nstmts = 0;
 	sqlite3_close(db->h);
+	if ((fresh = db_open(db->path, 0)) == NULL) {
+		/*
+		 * Gone since the try above, and the process has no
+		 * connection left to answer with: it ends, and its service
+		 * (postern@.service) starts it afresh.
+		 */
+		log_err("database: %s could not be opened again: exiting",
+		    db->path);
+		exit(1);
+	}
 	db->h = fresh->h;
 	fresh->h = NULL;
 	db_close(fresh);
