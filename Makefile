@@ -250,8 +250,6 @@ SUBST		 = sed -e 's|/usr/local/lib/postern|$(LIBEXECDIR)|g' \
 		   -e 's|/etc/postern|$(SYSCONFDIR)/postern|g' \
 		   -e 's|/var/lib/postern|$(LOCALSTATEDIR)/lib/postern|g' \
 		   -e 's|/run/postern|$(RUNSTATEDIR)/postern|g'
-# install-text SOURCE TARGET: SUBST, mode 0644 whatever the umask.
-INSTALL_TEXT	 = sh -c '$(SUBST) "$$1" > "$$2" && chmod 0644 "$$2"' --
 EXAMPLES	 = postern.conf.example lighttpd.conf.example \
 		   apache.conf.example
 UNITS		 = postern@.service postern-mailer.service \
@@ -271,18 +269,21 @@ install: all
 	install -m 0644 templates/sms/*.tpl $(DESTDIR)$(DATADIR)/templates/sms/
 	install -m 0644 static/* $(DESTDIR)$(DATADIR)/static/
 	for f in $(EXAMPLES); do \
-		$(INSTALL_TEXT) $$f $(DESTDIR)$(DATADIR)/examples/$$f || exit 1; \
+		$(SUBST) $$f > $(DESTDIR)$(DATADIR)/examples/$$f || exit 1; \
 	done
 	for f in $(UNITS); do \
-		$(INSTALL_TEXT) systemd/$$f $(DESTDIR)$(SYSTEMDUNITDIR)/$$f || \
-		    exit 1; \
+		$(SUBST) systemd/$$f > $(DESTDIR)$(SYSTEMDUNITDIR)/$$f || exit 1; \
 	done
-	$(INSTALL_TEXT) systemd/postern.sysusers \
-	    $(DESTDIR)$(SYSUSERSDIR)/postern.conf
-	$(INSTALL_TEXT) systemd/postern.tmpfiles \
-	    $(DESTDIR)$(TMPFILESDIR)/postern.conf
-	$(INSTALL_TEXT) man/postern.8 $(DESTDIR)$(MANDIR)/man8/postern.8
-	$(INSTALL_TEXT) man/postern.conf.5 $(DESTDIR)$(MANDIR)/man5/postern.conf.5
+	$(SUBST) systemd/postern.sysusers > $(DESTDIR)$(SYSUSERSDIR)/postern.conf
+	$(SUBST) systemd/postern.tmpfiles > $(DESTDIR)$(TMPFILESDIR)/postern.conf
+	$(SUBST) man/postern.8 > $(DESTDIR)$(MANDIR)/man8/postern.8
+	$(SUBST) man/postern.conf.5 > $(DESTDIR)$(MANDIR)/man5/postern.conf.5
+	cd $(DESTDIR)$(DATADIR)/examples && chmod 0644 $(EXAMPLES)
+	cd $(DESTDIR)$(SYSTEMDUNITDIR) && chmod 0644 $(UNITS)
+	chmod 0644 $(DESTDIR)$(SYSUSERSDIR)/postern.conf \
+	    $(DESTDIR)$(TMPFILESDIR)/postern.conf \
+	    $(DESTDIR)$(MANDIR)/man8/postern.8 \
+	    $(DESTDIR)$(MANDIR)/man5/postern.conf.5
 	for f in filter.d/postern.conf jail.d/postern.conf; do \
 		install -D -m 0644 contrib/fail2ban/$$f \
 		    $(DESTDIR)$(DATADIR)/examples/fail2ban/$$f || exit 1; \
