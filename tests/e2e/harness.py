@@ -2291,6 +2291,20 @@ def as_user(user, argv):
             '--init-groups', '--'] + list(argv)
 
 
+def own_mount_namespace():
+    """Run this test again in a mount namespace of its own (root only):
+    what it mounts there no other process sees, and it is gone when the
+    test ends.  Returns in the new namespace; the first run exits with
+    the second's status."""
+    if os.environ.get('POSTERN_OWN_NS') == '1':
+        return
+    env = dict(os.environ, POSTERN_OWN_NS='1')
+    r = subprocess.run(['unshare', '--mount', '--propagation', 'private',
+                        sys.executable, os.path.abspath(sys.argv[0])] +
+                       sys.argv[1:], env=env)
+    sys.exit(r.returncode)
+
+
 class SpawnStack(Stack):
     """
     A Stack whose programs run the way postern@.service runs them:

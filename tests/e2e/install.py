@@ -42,7 +42,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (REPO, START_TIMEOUT, Client, StartError,  # noqa: E402
                      Tap, as_user, free_port, make_system_user,
-                     remove_system_user, spawn_argv, _die_with_parent,
+                     own_mount_namespace, remove_system_user, spawn_argv, _die_with_parent,
                      _http_answers, _read, _stop_process)
 
 tap = Tap()
@@ -372,14 +372,7 @@ def main():
     if os.geteuid() != 0:
         tap.skip('needs root: it makes a user and a mount namespace')
         return
-    if os.environ.get('POSTERN_INSTALL_NS') != '1':
-        # Again, in a mount namespace of its own: what it mounts there
-        # is gone when it ends, and no other process sees it.
-        env = dict(os.environ, POSTERN_INSTALL_NS='1')
-        r = subprocess.run(['unshare', '--mount', '--propagation', 'private',
-                            sys.executable, os.path.abspath(__file__)],
-                           env=env)
-        sys.exit(r.returncode)
+    own_mount_namespace()
     work = tempfile.mkdtemp(prefix='postern-install-')
     os.chmod(work, 0o755)
     user = None
