@@ -383,9 +383,9 @@ db_hook(struct db *db)
  * Who may read the database: it holds password hashes, addresses and
  * IP addresses, and no file of it ever has a bit for others.  A new
  * database is 0600, or 0660 when its folder is set-group-ID: that is
- * the shared-group set-up of postern-mailer.service (`install -d -m
- * 2770`), where the web server's user and the mailer's both write
- * through the folder's group, which new files inherit.  SQLite gives
+ * a set-up where two users (the programs' and the mailer's, when a
+ * hoster runs them apart) both write through the folder's group,
+ * which new files inherit (`install -d -m 2770`).  SQLite gives
  * the -wal, -shm and -journal files the main file's mode (and, run as
  * root, its owner), so the main file decides for all of them.
  */
