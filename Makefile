@@ -245,6 +245,9 @@ check-config: $(ADMIN)
 # Installed text names the installed paths: the files in the tree name
 # the defaults (PREFIX=/usr/local and so on), which this replaces.
 SUBST		 = sed -e 's|/usr/local/lib/postern|$(LIBEXECDIR)|g' \
+		   -e 's|/usr/local/lib/systemd/system|$(SYSTEMDUNITDIR)|g' \
+		   -e 's|/usr/local/lib/sysusers.d|$(SYSUSERSDIR)|g' \
+		   -e 's|/usr/local/lib/tmpfiles.d|$(TMPFILESDIR)|g' \
 		   -e 's|/usr/local/share/postern|$(DATADIR)|g' \
 		   -e 's|/usr/local/sbin|$(SBINDIR)|g' \
 		   -e 's|/etc/postern|$(SYSCONFDIR)/postern|g' \

@@ -31,7 +31,6 @@
 
 struct chk {
 	FILE		*out;
-	const char	*conf;
 	char		 user[64];	/* whom the checks run as */
 	int		 problems;
 };
@@ -167,9 +166,13 @@ chk_dir(struct chk *c, const char *path, int write, const char *missing)
 	if (faccessat(AT_FDCWD, path, (write ? W_OK : R_OK) | X_OK,
 	    AT_EACCESS) == -1) {
 		chk_owner(&st, who, sizeof(who));
-		chk_problem(c, path, "%s cannot %s this folder (%s): chown %s "
-		    "%s && chmod 0700 %s", c->user, write ? "make files in" :
-		    "read", who, c->user, path, path);
+		if (write)
+			chk_problem(c, path, "%s cannot make files in this "
+			    "folder (%s): chown %s %s && chmod 0700 %s",
+			    c->user, who, c->user, path, path);
+		else
+			chk_problem(c, path, "%s cannot read this folder (%s): "
+			    "chmod a+rx %s", c->user, who, path);
 		return 0;
 	}
 	return 1;
@@ -249,7 +252,6 @@ check_paths(const struct config *cfg, const char *conf, int before_init,
 
 	memset(&c, 0, sizeof(c));
 	c.out = out;
-	c.conf = conf;
 	if ((pw = getpwuid(geteuid())) != NULL)
 		snprintf(c.user, sizeof(c.user), "%s", pw->pw_name);
 	else
