@@ -52,6 +52,16 @@ def consistent(path):
         con.close()
 
 
+def signup(stack, name):
+    """name signs up (at name@example.org); the POST's status.  The
+    mail it queues waits until the mailer runs."""
+    c = stack.client()
+    c.get('/signup')
+    return c.post('/signup', {'username': name, 'email': name +
+                              '@example.org',
+                              'password': DEFAULT_PASSWORD}).status
+
+
 class Writer(threading.Thread):
     """alice adds domains one after another until stopped."""
 
@@ -98,12 +108,8 @@ def backups_under_load(stack):
             for i in range(3):
                 if i == 2:
                     # Mail that waits in the outbox goes into the copy.
-                    c = stack.client()
-                    c.get('/signup')
-                    r = c.post('/signup', {'username': 'dora', 'email':
-                                           'dora@example.org',
-                                           'password': DEFAULT_PASSWORD})
-                    tap.is_(r.status, 303, 'dora signs up; her mail waits')
+                    tap.is_(signup(stack, 'dora'), 303, 'dora signs up; her '
+                            'mail waits')
                 tap.ok(w.wait_for(5), 'the writer is adding domains')
                 path = os.path.join(stack.tmp, 'backup-%d.db' % i)
                 r = stack.postern('backup', path)
@@ -149,12 +155,8 @@ def live_version(stack):
 def restore(stack, backup):
     with tap.story('A restore by the documented steps'):
         kept = consistent(backup)[2]
-        c = stack.client()
-        c.get('/signup')
-        r = c.post('/signup', {'username': 'carol', 'email':
-                               'carol@example.org',
-                               'password': DEFAULT_PASSWORD})
-        tap.is_(r.status, 303, 'carol signs up after the backup')
+        tap.is_(signup(stack, 'carol'), 303, 'carol signs up after the '
+                'backup')
         stack._stop_lighttpd()
         for suffix in ('-wal', '-shm'):
             if os.path.exists(stack.db_path + suffix):
