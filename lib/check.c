@@ -268,9 +268,9 @@ check_paths(const struct config *cfg, const char *conf, int before_init,
 	    "folder that `make install` made", conf);
 	if (chk_dir(&c, cfg->templates, 0, fix)) {
 		snprintf(path, sizeof(path), "%s/layout.tpl", cfg->templates);
+		snprintf(fix, sizeof(fix), "chmod -R a+rX %s", cfg->templates);
 		chk_read(&c, path, "this is not Postern's templates folder; "
-		    "set templates to the one `make install` made",
-		    "chmod -R a+rX on the templates folder");
+		    "set templates to the one `make install` made", fix);
 	}
 	/* The web server serves these, not the programs: it must exist. */
 	snprintf(fix, sizeof(fix), "set static in %s to the static folder "
