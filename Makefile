@@ -9,6 +9,13 @@ LIBEXECDIR	?= $(PREFIX)/lib/postern
 DATADIR		?= $(PREFIX)/share/postern
 MANDIR		?= $(PREFIX)/share/man
 SYSCONFDIR	?= /etc
+LOCALSTATEDIR	?= /var
+RUNSTATEDIR	?= /run
+# systemd, systemd-sysusers and systemd-tmpfiles read /usr/local/lib/...
+# as well as /usr/lib/..., so these follow PREFIX too.
+SYSTEMDUNITDIR	?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR	?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR	?= $(PREFIX)/lib/tmpfiles.d
 DESTDIR		?=
 
 CC		?= cc
@@ -47,10 +54,12 @@ DEFS		 = -D_DEFAULT_SOURCE -D_GNU_SOURCE \
 		   -DPOSTERN_SYSCONFDIR='"$(SYSCONFDIR)"'
 CFLAGS		?=
 CXXFLAGS	?=
+CPPFLAGS	?=
 ALL_CFLAGS	 = -std=c17 $(WARN) $(HARDEN) $(SECTIONS) $(OPT) $(SAN) \
-		   $(DEFS) -Ilib $(PKG_CFLAGS) $(CFLAGS)
+		   $(DEFS) -Ilib $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 ALL_CXXFLAGS	 = -std=c++17 -Wall -Wextra -Werror $(HARDEN) $(SECTIONS) \
-		   $(OPT) $(SAN) $(DEFS) -Ilib $(PKG_CFLAGS) $(CXXFLAGS)
+		   $(OPT) $(SAN) $(DEFS) -Ilib $(PKG_CFLAGS) $(CPPFLAGS) \
+		   $(CXXFLAGS)
 # --as-needed: each program maps only the shared libraries it calls.
 ALL_LDFLAGS	 = -pie -Wl,-z,relro,-z,now -Wl,--as-needed -Wl,--gc-sections \
 		   $(SAN) $(LDFLAGS)
@@ -69,9 +78,21 @@ UNIT_SRCS	 = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_TESTS	 = $(UNIT_SRCS:tests/unit/%.c=$(OBJ)/unit/%)
 
 .PHONY: all deps deps-test run test test-run unit asan fuzz install \
-	clean check-config bench bench-callgrind
+	clean check-config bench bench-callgrind FORCE
 
 all: $(LIBA) $(PROGRAMS) $(ADMIN)
+
+# The install paths compiled into the programs (DEFS) are written to
+# this file, which changes only when they do: `make` and then `make
+# install PREFIX=/usr` rebuilds what holds them, so the installed
+# programs look for their templates where they were installed.
+PATHS_STAMP	 = $(OBJ)/paths.stamp
+$(PATHS_STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo '$(DEFS)' > $@.new
+	@if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
+
+$(OBJ)/lib/config.o $(ADMIN) $(UNIT_TESTS): $(PATHS_STAMP)
 
 $(OBJ)/lib/%.o: lib/%.c $(LIB_HDRS)
 	@mkdir -p $(@D)
@@ -221,23 +242,55 @@ $(BENCH_OUT)/bin/bench-smtp: bench/ref_smtp.c
 check-config: $(ADMIN)
 	$(ADMIN) check-config
 
+# Installed text names the installed paths: the files in the tree name
+# the defaults (PREFIX=/usr/local and so on), which this replaces.
+SUBST		 = sed -e 's|/usr/local/lib/postern|$(LIBEXECDIR)|g' \
+		   -e 's|/usr/local/lib/systemd/system|$(SYSTEMDUNITDIR)|g' \
+		   -e 's|/usr/local/lib/sysusers.d|$(SYSUSERSDIR)|g' \
+		   -e 's|/usr/local/lib/tmpfiles.d|$(TMPFILESDIR)|g' \
+		   -e 's|/usr/local/share/postern|$(DATADIR)|g' \
+		   -e 's|/usr/local/sbin|$(SBINDIR)|g' \
+		   -e 's|/etc/postern|$(SYSCONFDIR)/postern|g' \
+		   -e 's|/var/lib/postern|$(LOCALSTATEDIR)/lib/postern|g' \
+		   -e 's|/run/postern|$(RUNSTATEDIR)/postern|g'
+EXAMPLES	 = postern.conf.example lighttpd.conf.example \
+		   apache.conf.example
+UNITS		 = postern@.service postern-mailer.service \
+		   postern-purge.service postern-purge.timer
+
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR)/cgi-bin \
-	    $(DESTDIR)$(DATADIR)/templates/mail $(DESTDIR)$(DATADIR)/static \
-	    $(DESTDIR)$(DATADIR)/examples $(DESTDIR)$(MANDIR)/man8 \
-	    $(DESTDIR)$(MANDIR)/man5
+	    $(DESTDIR)$(DATADIR)/templates/mail \
+	    $(DESTDIR)$(DATADIR)/templates/sms $(DESTDIR)$(DATADIR)/static \
+	    $(DESTDIR)$(DATADIR)/examples/fail2ban $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(SYSTEMDUNITDIR) \
+	    $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR)
 	install -m 0755 $(ADMIN) $(DESTDIR)$(SBINDIR)/postern
 	install -m 0755 $(PROGRAMS) $(DESTDIR)$(LIBEXECDIR)/cgi-bin/
 	install -m 0644 templates/*.tpl $(DESTDIR)$(DATADIR)/templates/
 	install -m 0644 templates/mail/*.tpl $(DESTDIR)$(DATADIR)/templates/mail/
-	install -d $(DESTDIR)$(DATADIR)/templates/sms
 	install -m 0644 templates/sms/*.tpl $(DESTDIR)$(DATADIR)/templates/sms/
 	install -m 0644 static/* $(DESTDIR)$(DATADIR)/static/
-	install -m 0644 postern.conf.example lighttpd.conf.example \
-	    apache.conf.example postern-mailer.service \
-	    $(DESTDIR)$(DATADIR)/examples/
-	install -m 0644 man/postern.8 $(DESTDIR)$(MANDIR)/man8/
-	install -m 0644 man/postern.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	for f in $(EXAMPLES); do \
+		$(SUBST) $$f > $(DESTDIR)$(DATADIR)/examples/$$f || exit 1; \
+	done
+	for f in $(UNITS); do \
+		$(SUBST) systemd/$$f > $(DESTDIR)$(SYSTEMDUNITDIR)/$$f || exit 1; \
+	done
+	$(SUBST) systemd/postern.sysusers > $(DESTDIR)$(SYSUSERSDIR)/postern.conf
+	$(SUBST) systemd/postern.tmpfiles > $(DESTDIR)$(TMPFILESDIR)/postern.conf
+	$(SUBST) man/postern.8 > $(DESTDIR)$(MANDIR)/man8/postern.8
+	$(SUBST) man/postern.conf.5 > $(DESTDIR)$(MANDIR)/man5/postern.conf.5
+	cd $(DESTDIR)$(DATADIR)/examples && chmod 0644 $(EXAMPLES)
+	cd $(DESTDIR)$(SYSTEMDUNITDIR) && chmod 0644 $(UNITS)
+	chmod 0644 $(DESTDIR)$(SYSUSERSDIR)/postern.conf \
+	    $(DESTDIR)$(TMPFILESDIR)/postern.conf \
+	    $(DESTDIR)$(MANDIR)/man8/postern.8 \
+	    $(DESTDIR)$(MANDIR)/man5/postern.conf.5
+	for f in filter.d/postern.conf jail.d/postern.conf; do \
+		install -D -m 0644 contrib/fail2ban/$$f \
+		    $(DESTDIR)$(DATADIR)/examples/fail2ban/$$f || exit 1; \
+	done
 
 clean:
 	rm -rf build lib/libpostern.a cgi-bin/*.fcgi bin/postern

@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "postern.h"
+#include "check.h"
 #include "domains.h"
 #include "onetime.h"
 #include "recovery.h"
@@ -36,7 +37,8 @@ static const char usage_text[] =
     "commands:\n"
     "  init             create the database and the secret key file\n"
     "  migrate          bring the database schema up to date\n"
-    "  check-config     validate the configuration file\n"
+    "  check-config     validate the configuration file and the paths\n"
+    "  backup FILE      copy the database to FILE, checked, while in use\n"
     "  mailer [--once]  deliver queued mail and SMS (loop, or one pass)\n"
     "  users            list the accounts\n"
     "  domain add ACCOUNT DOMAIN\n"
@@ -96,36 +98,66 @@ static struct db *
 open_db(const struct config *cfg, int *rc)
 {
 	struct db	*db;
-	int		 v;
 
 	if ((db = db_open(cfg->database, 0)) == NULL) {
 		*rc = EX_FAIL;
 		return NULL;
 	}
-	if (!db_version(db, &v)) {
-		*rc = EX_FAIL;
-		goto fail;
-	}
-	if (v != db_latest_version()) {
-		fprintf(stderr, "postern: %s: schema version %d, expected %d: "
-		    "run `postern migrate`\n", cfg->database, v,
-		    db_latest_version());
+	if (!db_current(db)) {
 		*rc = EX_CONFIG;
-		goto fail;
+		db_close(db);
+		return NULL;
 	}
 	return db;
-fail:
-	db_close(db);
-	return NULL;
+}
+
+/*
+ * init and check-config work as the user the programs run as (the user
+ * key), so what they make is that user's and what they check is what
+ * that user can reach.  Run as root they become that user.
+ */
+static int
+become_user(const struct config *cfg, int allow_any)
+{
+	char	 err[512];
+
+	if (check_become_user(cfg, allow_any, err, sizeof(err)))
+		return 1;
+	fprintf(stderr, "postern: %s\n", err);
+	return 0;
 }
 
 static int
-cmd_init(const struct config *cfg)
+cmd_check_config(const struct config *cfg, const char *path)
+{
+	int	 n;
+
+	if (!become_user(cfg, 1))
+		return EX_CONFIG;
+	if ((n = check_paths(cfg, path, 0, stderr)) > 0) {
+		fprintf(stderr, "postern: %s: %d problem%s with the paths "
+		    "above\n", path, n, n == 1 ? "" : "s");
+		return EX_CONFIG;
+	}
+	printf("%s: ok\n", path);
+	return EX_OK;
+}
+
+static int
+cmd_init(const struct config *cfg, const char *path)
 {
 	struct db	*db;
 	struct stat	 st;
 	int		 ok;
 
+	/* Files the programs could not read are never made. */
+	if (!become_user(cfg, 0))
+		return EX_CONFIG;
+	if (check_paths(cfg, path, 1, stderr) > 0) {
+		fprintf(stderr, "postern: nothing was made: fix the paths "
+		    "above first\n");
+		return EX_CONFIG;
+	}
 	if (stat(cfg->secret_key_file, &st) == -1) {
 		if (errno != ENOENT || !key_create(cfg->secret_key_file))
 			return EX_FAIL;
@@ -154,6 +186,23 @@ cmd_migrate(const struct config *cfg)
 	ok = db_protect_files(db) && db_migrate(db);
 	db_close(db);
 	return ok ? EX_OK : EX_FAIL;
+}
+
+static int
+cmd_backup(const struct config *cfg, const char *file)
+{
+	struct db	*db;
+	int		 rc = EX_OK, pages, v;
+
+	if ((db = open_db(cfg, &rc)) == NULL)
+		return rc;
+	if (!db_backup(db, file, &pages) || !db_version(db, &v))
+		rc = EX_FAIL;
+	else
+		printf("%s: %d pages of %s at schema version %d, integrity "
+		    "ok\n", file, pages, cfg->database, v);
+	db_close(db);
+	return rc;
 }
 
 static void
@@ -376,12 +425,17 @@ cmd_mailer(const struct config *cfg, int argc, char **argv)
 {
 	struct db		*db;
 	struct mailer_stats	 st;
+	char			 err[512];
 	int			 once = 0, ok, rc = EX_OK;
 
 	if (argc == 2 && strcmp(argv[1], "--once") == 0)
 		once = 1;
 	else if (argc != 1)
 		return usage(stderr);
+	if (!config_check_user(cfg, err, sizeof(err))) {
+		fprintf(stderr, "postern: %s\n", err);
+		return EX_CONFIG;
+	}
 	/* Applying a due reset renders its notices. */
 	if (!render_init(cfg->templates, NULL))
 		return EX_CONFIG;
@@ -407,6 +461,30 @@ cmd_mailer(const struct config *cfg, int argc, char **argv)
 	db_close(db);
 	return ok ? EX_OK : EX_FAIL;
 }
+
+/*
+ * The commands, with their number of words (the command's own
+ * included) and whether they may queue or deliver mail, which needs
+ * the key.
+ */
+static const struct command {
+	const char	*name;
+	int		 min_argc, max_argc;
+	int		 queues;
+} commands[] = {
+	{ "init", 1, 1, 0 },
+	{ "migrate", 1, 1, 0 },
+	{ "check-config", 1, 1, 0 },
+	{ "backup", 2, 2, 0 },
+	{ "mailer", 1, 2, 1 },
+	{ "users", 1, 1, 0 },
+	{ "purge", 1, 1, 0 },
+	{ "domain", 2, 4, 1 },
+	{ "resets", 1, 1, 0 },
+	{ "lock", 2, 2, 1 },
+	{ "unlock", 2, 2, 1 },
+	{ NULL, 0, 0, 0 }
+};
 
 int
 main(int argc, char **argv)
@@ -437,20 +515,14 @@ main(int argc, char **argv)
 	cmd = argv[0];
 	if (strcmp(cmd, "help") == 0)
 		return usage(stdout);
-	if (strcmp(cmd, "init") != 0 && strcmp(cmd, "migrate") != 0 &&
-	    strcmp(cmd, "check-config") != 0 && strcmp(cmd, "mailer") != 0 &&
-	    strcmp(cmd, "users") != 0 && strcmp(cmd, "purge") != 0 &&
-	    strcmp(cmd, "domain") != 0 && strcmp(cmd, "resets") != 0 &&
-	    strcmp(cmd, "lock") != 0 && strcmp(cmd, "unlock") != 0) {
+	for (c = 0; commands[c].name != NULL; c++)
+		if (strcmp(cmd, commands[c].name) == 0)
+			break;
+	if (commands[c].name == NULL) {
 		fprintf(stderr, "postern: unknown command: %s\n", cmd);
 		return usage(stderr);
 	}
-	if (strcmp(cmd, "mailer") != 0 && strcmp(cmd, "domain") != 0 &&
-	    strcmp(cmd, "lock") != 0 && strcmp(cmd, "unlock") != 0 &&
-	    argc != 1)
-		return usage(stderr);
-	if ((strcmp(cmd, "lock") == 0 || strcmp(cmd, "unlock") == 0) &&
-	    argc != 2)
+	if (argc < commands[c].min_argc || argc > commands[c].max_argc)
 		return usage(stderr);
 	log_open("postern", 1);
 	if (path == NULL)
@@ -462,17 +534,16 @@ main(int argc, char **argv)
 		config_free(&cfg);
 		return EX_FAIL;
 	}
-	if ((strcmp(cmd, "mailer") == 0 || strcmp(cmd, "domain") == 0 ||
-	    strcmp(cmd, "lock") == 0 || strcmp(cmd, "unlock") == 0) &&
-	    !load_outbox_key(&cfg)) {
+	if (commands[c].queues && !load_outbox_key(&cfg)) {
 		config_free(&cfg);
 		return EX_CONFIG;
 	}
-	if (strcmp(cmd, "check-config") == 0) {
-		printf("%s: ok\n", path);
-		rc = EX_OK;
-	} else if (strcmp(cmd, "init") == 0)
-		rc = cmd_init(&cfg);
+	if (strcmp(cmd, "check-config") == 0)
+		rc = cmd_check_config(&cfg, path);
+	else if (strcmp(cmd, "init") == 0)
+		rc = cmd_init(&cfg, path);
+	else if (strcmp(cmd, "backup") == 0)
+		rc = cmd_backup(&cfg, argv[1]);
 	else if (strcmp(cmd, "migrate") == 0)
 		rc = cmd_migrate(&cfg);
 	else if (strcmp(cmd, "users") == 0)

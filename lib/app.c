@@ -600,12 +600,16 @@ static int
 app_start(struct app *app, const struct program *prog)
 {
 	char		 err[512];
-	int		 v;
 
 	log_open(prog->name, isatty(STDERR_FILENO) ||
 	    getenv("POSTERN_LOG_STDERR") != NULL);
 	if (!config_load(&app->cfg, config_default_path(), err,
 	    sizeof(err))) {
+		log_err("%s", err);
+		return EX_CONFIG;
+	}
+	/* The database and key are that user's alone (postern(8)). */
+	if (!config_check_user(&app->cfg, err, sizeof(err))) {
 		log_err("%s", err);
 		return EX_CONFIG;
 	}
@@ -619,14 +623,8 @@ app_start(struct app *app, const struct program *prog)
 	/* Opened here, after the spawner forked us: never across fork(). */
 	if ((app->db = db_open(app->cfg.database, 0)) == NULL)
 		return EX_CONFIG;
-	if (!db_version(app->db, &v))
-		return EX_SOFTWARE;
-	if (v != db_latest_version()) {
-		log_err("%s: schema version %d, expected %d: run "
-		    "`postern migrate`", app->cfg.database, v,
-		    db_latest_version());
+	if (!db_current(app->db))
 		return EX_CONFIG;
-	}
 	if ((prog->flags & PROGRAM_DUMMY_HASH) &&
 	    !pw_dummy_hash(app->cfg.pwhash_ops, app->cfg.pwhash_mem,
 	    app->dummy_hash))

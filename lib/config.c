@@ -18,6 +18,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -56,7 +57,8 @@ enum config_kind {
 	CONF_BOOL,	/* on or off */
 	CONF_PROXIES,
 	CONF_OPS,
-	CONF_MEM
+	CONF_MEM,
+	CONF_USER	/* a user name of the system */
 };
 
 struct config_key {
@@ -92,6 +94,7 @@ static const struct config_key config_keys[] = {
 	KEY("trusted_proxies", CONF_PROXIES, trusted_proxies, 0),
 	KEY("pwhash_ops", CONF_OPS, pwhash_ops, 0),
 	KEY("pwhash_mem", CONF_MEM, pwhash_mem, 0),
+	KEY("user", CONF_USER, user, 0),
 };
 
 #define NKEYS	(sizeof(config_keys) / sizeof(config_keys[0]))
@@ -138,9 +141,33 @@ config_free(struct config *cfg)
 	free(cfg->sms_command);
 	free(cfg->dns_server);
 	free(cfg->secret_key_file);
+	free(cfg->user);
 	for (i = 0; i < cfg->trusted_proxies_n && i < CONFIG_MAX_PROXIES; i++)
 		free(cfg->trusted_proxies[i]);
 	memset(cfg, 0, sizeof(*cfg));
+}
+
+int
+config_check_user(const struct config *cfg, char *err, size_t errsz)
+{
+	struct passwd	*pw;
+	uid_t		 uid = geteuid();
+
+	if (cfg->user == NULL)
+		return 1;
+	if ((pw = getpwnam(cfg->user)) == NULL) {
+		config_err(err, errsz, "user %s (the user key) does not exist: "
+		    "create it with systemd-sysusers, or useradd --system %s",
+		    cfg->user, cfg->user);
+		return 0;
+	}
+	if (pw->pw_uid == uid)
+		return 1;
+	pw = getpwuid(uid);
+	config_err(err, errsz, "running as %s, but the user key says %s: "
+	    "start it as %s (postern@.service, or spawn-fcgi -u %s)",
+	    pw != NULL ? pw->pw_name : "?", cfg->user, cfg->user, cfg->user);
+	return 0;
 }
 
 /*
@@ -591,6 +618,16 @@ config_set(struct config *cfg, const struct config_key *k, const char *v,
 		return 1;
 	case CONF_PROXIES:
 		return config_proxies(cfg, v, why);
+	case CONF_USER:
+		/* What useradd(8) accepts by default, and no more. */
+		if (strlen(v) > 32 || !((v[0] >= 'a' && v[0] <= 'z') ||
+		    v[0] == '_') || strspn(v, "abcdefghijklmnopqrstuvwxyz"
+		    "0123456789_-") != strlen(v)) {
+			*why = "must be a user name (lower-case letters, "
+			    "digits, '_' and '-', at most 32)";
+			return 0;
+		}
+		break;
 	case CONF_OPS:
 		if (!config_level(v, crypto_pwhash_OPSLIMIT_INTERACTIVE,
 		    crypto_pwhash_OPSLIMIT_MODERATE,

@@ -37,6 +37,7 @@ struct config {
 	size_t		 trusted_proxies_n;
 	unsigned long long pwhash_ops;
 	size_t		 pwhash_mem;
+	char		*user;		/* NULL: whoever runs them */
 };
 
 /* The path of the configuration file: $POSTERN_CONF or the default. */
@@ -52,6 +53,12 @@ int	 config_parse(struct config *cfg, const char *text, size_t len,
 int	 config_load(struct config *cfg, const char *path,
 	    char *err, size_t errsz);
 void	 config_free(struct config *);
+/*
+ * Does this process run as the configured user?  1 when it does or no
+ * user is configured; 0 with the reason in err otherwise (or when the
+ * user does not exist).
+ */
+int	 config_check_user(const struct config *, char *err, size_t errsz);
 /* Parse "90s", "15m", "24h", "7d" into seconds. */
 int	 config_duration(const char *s, int64_t *out);
 

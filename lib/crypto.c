@@ -198,7 +198,10 @@ key_load(const char *path, unsigned char key[KEY_BYTES])
 	unsigned char	 extra;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		log_err("%s: %s (run `postern init`)", path, strerror(errno));
+		/* Only a missing key is init's to make; another is a fix. */
+		log_err("%s: %s (%s)", path, strerror(errno), errno == ENOENT ?
+		    "run `postern init`" : "`postern check-config` names the "
+		    "fix");
 		return 0;
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {

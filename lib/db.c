@@ -459,9 +459,9 @@ db_hook(struct db *db)
  * Who may read the database: it holds password hashes, addresses and
  * IP addresses, and no file of it ever has a bit for others.  A new
  * database is 0600, or 0660 when its folder is set-group-ID: that is
- * the shared-group set-up of postern-mailer.service (`install -d -m
- * 2770`), where the web server's user and the mailer's both write
- * through the folder's group, which new files inherit.  SQLite gives
+ * a set-up where two users (the programs' and the mailer's, when a
+ * hoster runs them apart) both write through the folder's group,
+ * which new files inherit (`install -d -m 2770`).  SQLite gives
  * the -wal, -shm and -journal files the main file's mode (and, run as
  * root, its owner), so the main file decides for all of them.
  */
@@ -634,18 +634,35 @@ db_reopen(struct db *db)
 {
 	struct db	*fresh;
 	size_t		 i;
+	int		 writable;
 
 	if ((fresh = db_open(db->path, 0)) == NULL)
 		return 0;
-	if (!db_writable(fresh)) {
-		db_close(fresh);
+	writable = db_writable(fresh);
+	db_close(fresh);
+	if (!writable)
 		return 0;
-	}
-	/* Swap the connections; statements are prepared again on use. */
+	/*
+	 * SQLite shares one WAL index (the -shm file) among a process's
+	 * connections to a file, read-only for as long as any of them is
+	 * open if the first found it so: the old connection closes
+	 * before the new one opens, or this process would never write
+	 * again.  Statements are prepared again on use.
+	 */
 	for (i = 0; i < db->nstmts; i++)
 		sqlite3_finalize(db->stmts[i].stmt);
 	db->nstmts = 0;
 	sqlite3_close(db->h);
+	if ((fresh = db_open(db->path, 0)) == NULL) {
+		/*
+		 * Gone since the try above, and the process has no
+		 * connection left to answer with: it ends, and its service
+		 * (postern@.service) starts it afresh.
+		 */
+		log_err("database: %s could not be opened again: exiting",
+		    db->path);
+		exit(1);
+	}
 	db->h = fresh->h;
 	fresh->h = NULL;
 	db_close(fresh);
@@ -877,6 +894,40 @@ db_latest_version(void)
 	return NMIGRATIONS;
 }
 
+/*
+ * A schema newer than this program: a newer Postern made or migrated
+ * the file, and this older one was installed (or started) after it.
+ * Migrations only go forward; the older program must not touch it.
+ */
+static void
+db_log_downgrade(struct db *db, int v)
+{
+	log_err("database: %s has schema version %d, newer than this "
+	    "program knows (%d): this is a downgrade.  Install the Postern "
+	    "that migrated it, or restore the backup taken before the "
+	    "upgrade (UPGRADING in postern(8))", db->path, v, NMIGRATIONS);
+}
+
+int
+db_current(struct db *db)
+{
+	int	 v;
+
+	if (!db_version(db, &v))
+		return 0;
+	if (v > NMIGRATIONS) {
+		db_log_downgrade(db, v);
+		return 0;
+	}
+	if (v < NMIGRATIONS) {
+		log_err("database: %s has schema version %d, this program "
+		    "needs %d: run `postern migrate`", db->path, v,
+		    NMIGRATIONS);
+		return 0;
+	}
+	return 1;
+}
+
 int
 db_migrate(struct db *db)
 {
@@ -892,8 +943,7 @@ db_migrate_to(struct db *db, int version)
 	if (!db_version(db, &v))
 		return 0;
 	if (v > NMIGRATIONS) {
-		log_err("database: schema version %d is newer than this "
-		    "program (%d)", v, NMIGRATIONS);
+		db_log_downgrade(db, v);
 		return 0;
 	}
 	if (version > NMIGRATIONS)
@@ -928,5 +978,96 @@ db_integrity_ok(struct db *db)
 	    strcmp((const char *)sqlite3_column_text(stmt, 0), "ok") == 0)
 		ok = 1;
 	sqlite3_finalize(stmt);
+	return ok;
+}
+
+/*
+ * One sqlite3_backup_step() of every page copies the source as of one
+ * read transaction: in WAL mode writers go on meanwhile, and the copy
+ * is never torn.  (A copy in several steps would start again each time
+ * another connection wrote.)  The copy goes to a temporary file in the
+ * target's folder, made 0600 (it holds everything but the key), is
+ * checked, and is then linked to its name, which fails rather than
+ * replace a file that is there.
+ */
+int
+db_backup(struct db *db, const char *path, int *pages)
+{
+	char		 tmp[PATH_MAX];
+	sqlite3		*dst = NULL;
+	sqlite3_backup	*b = NULL;
+	struct db	 copy;
+	int		 fd, rc, tries, ok = 0;
+
+	*pages = 0;
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >=
+	    sizeof(tmp)) {
+		log_err("backup: %s: name too long", path);
+		return 0;
+	}
+	/* mkstemp makes it 0600, whatever the umask. */
+	if ((fd = mkstemp(tmp)) == -1) {
+		log_err("backup: %s: %s", tmp, strerror(errno));
+		return 0;
+	}
+	close(fd);
+	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE, NULL) !=
+	    SQLITE_OK) {
+		log_err("backup: %s: %s", tmp, dst != NULL ?
+		    sqlite3_errmsg(dst) : "cannot open");
+		goto out;
+	}
+	if ((b = sqlite3_backup_init(dst, "main", db->h, "main")) == NULL) {
+		log_err("backup: %s", sqlite3_errmsg(dst));
+		goto out;
+	}
+	/* A read lock is all it needs; it waits only for a checkpoint. */
+	for (tries = 0; (rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY ||
+	    rc == SQLITE_LOCKED; tries++) {
+		if (tries == DB_BUSY_MS / 10)
+			break;
+		(void)sqlite3_sleep(10);
+	}
+	*pages = sqlite3_backup_pagecount(b);
+	rc = sqlite3_backup_finish(b);
+	b = NULL;
+	if (rc != SQLITE_OK) {
+		log_err("backup: %s", sqlite3_errstr(rc));
+		goto out;
+	}
+	memset(&copy, 0, sizeof(copy));
+	copy.h = dst;
+	copy.path = tmp;
+	if (!db_integrity_ok(&copy)) {
+		log_err("backup: the copy %s failed its integrity check", tmp);
+		goto out;
+	}
+	/* The copy is whole on disk before it gets its name. */
+	if (sqlite3_close(dst) != SQLITE_OK) {
+		log_err("backup: %s: cannot close", tmp);
+		dst = NULL;
+		goto out;
+	}
+	dst = NULL;
+	if ((fd = open(tmp, O_RDONLY | O_CLOEXEC)) == -1 || fsync(fd) == -1) {
+		log_err("backup: %s: %s", tmp, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		goto out;
+	}
+	close(fd);
+	if (link(tmp, path) == -1) {
+		log_err("backup: %s: %s", path, errno == EEXIST ?
+		    "exists already; a backup never replaces a file" :
+		    strerror(errno));
+		goto out;
+	}
+	ok = 1;
+out:
+	if (b != NULL)
+		sqlite3_backup_finish(b);
+	if (dst != NULL)
+		sqlite3_close(dst);
+	unlink(tmp);
 	return ok;
 }

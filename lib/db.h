@@ -23,6 +23,10 @@ int		 db_reopen(struct db *);
 /* The schema version the file has, and the one this build knows. */
 int		 db_version(struct db *, int *version);
 int		 db_latest_version(void);
+/* Is the schema the one this build knows?  When not, logs what to do:
+ * `postern migrate` for an older one, or that a newer one means this
+ * program is older than the database (a downgrade). */
+int		 db_current(struct db *);
 /* Bring the schema to the latest version, each step in a transaction. */
 int		 db_migrate(struct db *);
 /* The same, up to the given version only (tests of a migration). */
@@ -39,5 +43,11 @@ int		 db_in_tx(struct db *);
 int		 db_checkpoint(struct db *);
 /* Run PRAGMA integrity_check; 1 when "ok". */
 int		 db_integrity_ok(struct db *);
+/*
+ * Copy the database, as of one moment, to a new file at path (mode 0600;
+ * an existing file is never replaced), and check the copy's integrity.
+ * Writers go on meanwhile.  *pages is the copy's size in pages.
+ */
+int		 db_backup(struct db *, const char *path, int *pages);
 
 #endif /* !POSTERN_DB_H */

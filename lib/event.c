@@ -8,6 +8,45 @@
 
 #include "event.h"
 #include "internal.h"
+#include "log.h"
+
+/*
+ * The events that also go to syslog's authpriv facility (log_auth()),
+ * for fail2ban and the like: failed logins and reset proofs, the limits
+ * and locks that close on them, and every step of a reset.  Recording
+ * them here, where each is recorded anyway, keeps the two in step
+ * wherever the flows that cause them live.
+ */
+static const char *const event_audited[] = {
+	"login_failed", "login_unknown", "password_failed", "totp_failed",
+	"reset_refused", "login_locked", "login_ip_locked", "totp_locked",
+	"reset_locked", "reset_pending", "reset_applied", "reset_rejected",
+	"locked", "unlocked", NULL
+};
+
+static void
+event_log_auth(struct db *db, int64_t account_id, const char *kind,
+    const char *ip)
+{
+	static const char *const sql =
+	    "SELECT username FROM accounts WHERE id = ?1";
+	sqlite3_stmt	*st;
+	char		 name[64] = "";
+	size_t		 i;
+
+	for (i = 0; event_audited[i] != NULL; i++)
+		if (strcmp(event_audited[i], kind) == 0)
+			break;
+	if (event_audited[i] == NULL)
+		return;
+	if (account_id != 0 && (st = db_prepare(db, sql)) != NULL) {
+		if (db_bind_int(st, 1, account_id) &&
+		    sqlite3_step(st) == SQLITE_ROW)
+			db_column_copy(st, 0, name, sizeof(name));
+		db_done(st);
+	}
+	log_auth(kind, name, ip);
+}
 
 int
 event_add(struct db *db, int64_t account_id, const char *kind,
@@ -20,8 +59,11 @@ event_add(struct db *db, int64_t account_id, const char *kind,
 	    "= ?1 ORDER BY seq DESC LIMIT 1), 0) + 1, ?2, ?3, ?4, ?5)";
 
 	/* account_id 0: an event of no account. */
-	return db_run(db, sql, "iittt", account_id, now, kind,
-	    ip != NULL ? ip : "", detail != NULL ? detail : "");
+	if (!db_run(db, sql, "iittt", account_id, now, kind,
+	    ip != NULL ? ip : "", detail != NULL ? detail : ""))
+		return 0;
+	event_log_auth(db, account_id, kind, ip);
+	return 1;
 }
 
 int

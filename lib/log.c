@@ -6,6 +6,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -47,6 +48,17 @@ log_v(int prio, const char *fmt, va_list ap)
 		vsyslog(prio, fmt, ap);
 }
 
+/* prio may name a facility too (LOG_AUTHPRIV | LOG_NOTICE). */
+static void __attribute__((format(printf, 2, 3)))
+log_at(int prio, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_v(prio, fmt, ap);
+	va_end(ap);
+}
+
 void
 log_info(const char *fmt, ...)
 {
@@ -75,4 +87,31 @@ log_err(const char *fmt, ...)
 	va_start(ap, fmt);
 	log_v(LOG_ERR, fmt, ap);
 	va_end(ap);
+}
+
+/* s, or "-" when empty, with every byte outside the safe set as '?'. */
+static void
+log_field(const char *s, char *out, size_t outsz)
+{
+	static const char safe[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-";
+	size_t	 i;
+
+	if (s == NULL || *s == '\0')
+		s = "-";
+	for (i = 0; s[i] != '\0' && i + 1 < outsz; i++)
+		out[i] = strchr(safe, s[i]) != NULL ? s[i] : '?';
+	out[i] = '\0';
+}
+
+void
+log_auth(const char *kind, const char *user, const char *ip)
+{
+	char	 k[40], u[80], a[80];
+
+	log_field(kind, k, sizeof(k));
+	log_field(user, u, sizeof(u));
+	log_field(ip, a, sizeof(a));
+	log_at(LOG_AUTHPRIV | LOG_NOTICE, "postern auth %s user=%s ip=%s", k,
+	    u, a);
 }

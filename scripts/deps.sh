@@ -41,8 +41,12 @@ RUN="$BUILD lighttpd python3-aiosmtpd sqlite3"
 # apache2 and libapache2-mod-fcgid: tests/e2e/apache.py serves Postern
 # with apache.conf.example; valgrind: tests/e2e/memory.py; openssl makes
 # the certificates of the STARTTLS tests (mailer_delivery.py).
+# spawn-fcgi and systemd (sysusers, tmpfiles): tests/e2e/install.py
+# installs and runs Postern as its own user, the way postern@.service
+# does; fail2ban: tests/e2e/auth_log.py checks contrib/fail2ban's filter
+# with fail2ban-regex against the programs' own syslog lines.
 TEST="$RUN perl python3 dnsmasq-base apache2 libapache2-mod-fcgid valgrind
-	openssl"
+	openssl spawn-fcgi systemd fail2ban"
 # libclang-rt-dev follows Debian's default clang (on Debian 12 it pulls
 # libclang-rt-14-dev, which holds libFuzzer and the sanitizer runtimes).
 FUZZ="$BUILD clang libclang-rt-dev"

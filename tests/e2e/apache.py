@@ -1,30 +1,35 @@
 #!/usr/bin/python3
 """
-apache.py: Postern behind Debian's apache2 and mod_fcgid, configured by
-apache.conf.example itself (DESIGN section 7), on a loopback port with
+apache.py: Postern behind Debian's apache2 and mod_proxy_fcgi, configured
+by apache.conf.example itself (DESIGN section 7), on a loopback port with
 its own ServerRoot, PidFile, locks and logs in a temporary folder.  The
-programs are the real ones, started by mod_fcgid as www-data.
+programs are the real ones, started as postern@.service starts them
+(spawn-fcgi, as a user of their own, on sockets only www-data may use).
 
 The stories a hoster on Apache would live: Apache accepts the example;
 a person signs up, verifies the address from the mail, logs in, sees
 the account and logs out; a forgotten password is reset through the
 pages and the change is rejected from one mail and confirmed from
 another; static files and unknown paths get the same security headers
-and Postern's own 404 page; mod_fcgid keeps to the example's process
-cap; Apache stops cleanly and leaves no program behind.
+and Postern's own 404 page; the programs run as their own user, which
+Apache's user cannot become, and their key and database are that user's
+alone; Apache stops cleanly and leaves no child behind.
 """
 
 import os
+import pwd
 import re
+import stat
+import subprocess
 import sys
-import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (APACHE_EXAMPLE, DEFAULT_PASSWORD,  # noqa: E402
-                     ApacheStack, Deliveries, Tap, ask_reset, forms_to,
+                     ApacheStack, Deliveries, Tap, as_user, ask_reset,
+                     forms_to,
                      header_problems, password_works, pending_notices,
-                     person, program_pids, prove_reset, reset_codes_sent,
-                     reset_states, token_of, _read)
+                     person, prove_reset, reset_codes_sent,
+                     reset_states, token_of, _descendants, _read)
 
 tap = Tap()
 
@@ -51,7 +56,7 @@ def main():
         signup_journey(stack)
         reset_journey(stack)
         static_and_errors(stack)
-        process_cap(stack)
+        own_user(stack)
         every_response(stack)
         stopping(stack)
 
@@ -62,12 +67,10 @@ def the_config(stack):
             example = f.read()
         with open(stack.apache_conf_path) as f:
             conf = f.read()
-        want = re.findall(r'^[ \t]*(?:ScriptAlias|ScriptAliasMatch|Alias|'
-                          r'Header|Fcgid\w+|ErrorDocument)\s.*$', example,
-                          re.M)
-        tap.ok(want and all(line in conf.splitlines() for line in want
-                            if 'POSTERN_CONF' not in line),
-               'every alias, header and mod_fcgid line of the example is '
+        want = re.findall(r'^[ \t]*(?:ProxyPass|ProxyTimeout|Alias|'
+                          r'Header|ErrorDocument)\s.*$', example, re.M)
+        tap.ok(want and all(line in conf.splitlines() for line in want),
+               'every proxy, alias and header line of the example is '
                'used as it stands (%d lines)' % len(want))
         tap.ok(stack.lighttpd is not None and stack.lighttpd.poll() is None,
                'apache2 -t accepted it and apache2 is running')
@@ -256,37 +259,47 @@ def static_and_errors(stack):
         tap.is_(header_problems(r), [], 'with the security headers')
         c.get('/login')
         r = c.post('/login', {'username': 'x' * 100000, 'password': 'y'})
-        tap.is_(r.status, 413, 'a 100 KB form, over FcgidMaxRequestLen, '
-                'is refused by Apache with 413 before mod_fcgid reads it')
+        tap.is_(r.status, 413, 'a 100 KB form, over the example\'s 64 KiB, '
+                'is refused by Apache with 413 before a program reads it')
         tap.ok(r.is_html and 'Too much data' in r.text, 'with Postern\'s '
                'own page (ErrorDocument 413)', r.text[:300])
         tap.is_(header_problems(r), [], 'which carries the security headers')
 
 
-def process_cap(stack):
-    with tap.story('mod_fcgid keeps to FcgidMaxProcessesPerClass'):
-        errors = []
-
-        def login():
-            try:
-                c = stack.client()
-                c.get('/login')
-                c.post('/login', {'username': 'alice',
-                                  'password': DEFAULT_PASSWORD})
-            except Exception as e:     # noqa: BLE001 - reported below
-                errors.append(repr(e))
-        most = 0
-        threads = [threading.Thread(target=login) for _ in range(8)]
-        for t in threads:
-            t.start()
-        while any(t.is_alive() for t in threads):
-            most = max(most, len(program_pids(stack, 'login')))
-            threads[0].join(0.02)
-        for t in threads:
-            t.join()
-        tap.is_(errors, [], '8 logins at once were all answered')
-        tap.ok(1 <= most <= 2, 'at most 2 copies of login.fcgi ran (saw '
-               '%d)' % most)
+def own_user(stack):
+    with tap.story('The programs run as their own user, not as Apache\'s'):
+        if os.geteuid() != 0:
+            tap.skip('only root can start them as another user')
+            return
+        run = pwd.getpwnam(stack.run_user)
+        web = pwd.getpwnam(stack.web_user)
+        uids = {}
+        for name, proc in stack.spawned.items():
+            with open('/proc/%d/status' % proc.pid) as f:
+                uids[name] = int(re.search(r'^Uid:\s+(\d+)', f.read(),
+                                           re.M).group(1))
+        tap.is_(sorted(set(uids.values())), [run.pw_uid], 'all %d programs '
+                'run as %s (uid %d), none as %s' % (
+                    len(uids), stack.run_user, run.pw_uid, stack.web_user))
+        socks = [os.stat(os.path.join(stack.sockdir, n + '.sock'))
+                 for n in stack.spawned]
+        tap.ok(socks and all(st.st_uid == web.pw_uid and
+                             stat.S_IMODE(st.st_mode) == 0o600
+                             for st in socks),
+               'each socket is %s\'s, mode 0600' % stack.web_user)
+        key = os.path.join(stack.tmp, 'postern.key')
+        st = os.stat(key)
+        tap.ok(st.st_uid == run.pw_uid and stat.S_IMODE(st.st_mode) == 0o600,
+               'the key is %s\'s, mode 0600' % stack.run_user)
+        r = subprocess.run(as_user(stack.web_user, ['cat', key]),
+                           capture_output=True)
+        tap.ok(r.returncode != 0 and r.stdout == b'', '%s cannot read the '
+               'key' % stack.web_user)
+        r = subprocess.run(as_user(stack.web_user, [
+            '/usr/bin/sqlite3', stack.db_path, 'SELECT count(*) FROM '
+            'accounts']), capture_output=True, text=True)
+        tap.ok(r.returncode != 0, '%s cannot read the database' %
+               stack.web_user)
 
 
 def every_response(stack):
@@ -303,15 +316,16 @@ def every_response(stack):
 
 def stopping(stack):
     with tap.story('Apache stops cleanly'):
-        tap.ok(program_pids(stack), 'programs are running before the stop '
-               '(%d)' % len(program_pids(stack)))
+        kids = _descendants(stack.lighttpd.pid)
+        tap.ok(kids, 'Apache\'s children are running before the stop '
+               '(%d)' % len(kids))
         stack._stop_lighttpd()
         st = stack.apache_stopped or {}
         tap.is_(st.get('returncode'), 0, 'SIGTERM ends apache2 with '
                 'status 0')
         tap.ok(st.get('seconds', 99) < 10, 'within 10 s (%.1f s)'
                % st.get('seconds', 99))
-        tap.is_(st.get('left'), {}, 'and no program or child is left '
+        tap.is_(st.get('left'), {}, 'and no child of Apache is left '
                 'running')
         tap.like(_read(stack.errorlog), r'caught SIGTERM, shutting down',
                  'its log says it shut down')

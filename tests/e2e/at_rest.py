@@ -5,7 +5,7 @@ file, can learn from Postern's files.
 
 - `postern init` makes the database for its owner alone (0600), and for
   the owner and the folder's group (0660) when the folder is
-  set-group-ID, the shared-group set-up postern-mailer.service describes.
+  set-group-ID (two users sharing the folder's group).
   The -wal and -shm files the web programs and the mailer make later get
   the same mode.  The umask decides none of it: the first stack runs
   under umask 000, the second under Debian's 022.

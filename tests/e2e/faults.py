@@ -16,8 +16,8 @@ stack (lighttpd, tests/smtpd.py, the SQLite file):
     writing requests wait, then get the 503 page, and nothing is half
     written; a shorter hold only delays them;
   - the database file is read-only (chattr +i, since root ignores file
-    modes; and a 0444 file under Apache, whose programs run as
-    www-data): writes get the 503 page, pages that only read still work;
+    modes; and a 0444 file under Apache, whose programs run as a user
+    of their own): writes get the 503 page, pages that only read still work;
   - a broken or missing configuration: `postern check-config` and the
     programs exit 78 naming the file and line, and lighttpd reports
     that the programs could not start.
@@ -552,7 +552,7 @@ def read_only():
                                    lambda: chattr('-i', stack.db_path)):
                 tap.note('as root, chmod 0444 does not stop writes; the '
                          'Apache story below tests a 0444 file with the '
-                         'programs running as www-data')
+                         'programs running as their own user')
 
 
 def chmod_db(stack, mode):
@@ -567,7 +567,7 @@ def chmod_db(stack, mode):
 def read_only_apache():
     with ApacheStack(**CONF) as stack:
         with tap.story('The database file is read-only: mode 0444, the '
-                       'programs running as www-data under Apache'):
+                       'programs running as their own user under Apache'):
             read_only_story(stack, 'pia',
                             lambda: chmod_db(stack, 0o444) or None,
                             lambda: chmod_db(stack, 0o644))

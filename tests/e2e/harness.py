@@ -406,6 +406,9 @@ class Stack:
             'smtp_port': str(self.smtp_port),
             'smtp_starttls': 'off',
             'cookie_secure': 'off',
+            # Everything runs as whoever runs the tests; postern init
+            # makes its files as this user.
+            'user': _pwd.getpwuid(os.geteuid()).pw_name,
         }
         if self.workdir:
             conf['secret_key_file'] = os.path.join(self.tmp, 'secret.key')
@@ -673,13 +676,18 @@ class Stack:
     def postern(self, *args, timeout=120):
         """Run $POSTERN_BUILD/bin/postern with this stack's configuration."""
         r = subprocess.run(
-            [os.path.join(BUILD, 'bin', 'postern')] + [str(a) for a in args],
+            self._as_run_user([os.path.join(BUILD, 'bin', 'postern')] +
+                              [str(a) for a in args]),
             env=self._env(), stdin=subprocess.DEVNULL, capture_output=True,
             text=True, timeout=timeout)
         if self.SANITIZER.search(r.stderr):
             raise AssertionError('sanitizer report from postern %s:\n%s'
                                  % (' '.join(map(str, args)), r.stderr))
         return r
+
+    def _as_run_user(self, argv):
+        """argv as the programs' user runs it (here: as it stands)."""
+        return argv
 
     def mailer_once(self):
         """One delivery pass of `postern mailer --once`."""
@@ -2050,7 +2058,8 @@ APACHE2 = '/usr/sbin/apache2'
 APACHE_MODULES = '/usr/lib/apache2/modules'
 APACHE_EXAMPLE = os.path.join(REPO, 'apache.conf.example')
 # Apache will not serve as root (it is not built with BIG_SECURITY_HOLE):
-# its children, and so the programs mod_fcgid starts, run as this user.
+# its children run as this user, the only one the programs' sockets let
+# in.
 APACHE_USER = os.environ.get('POSTERN_APACHE_USER', 'www-data')
 
 
@@ -2244,21 +2253,198 @@ def ip_of(n):
     return '10.%d.%d.%d' % ((n >> 16) & 255, (n >> 8) & 255, n & 255)
 
 
-def apache_site(example, cgi, static, conf, port):
+SPAWN_FCGI = '/usr/bin/spawn-fcgi'
+PROGRAM_UNIT = os.path.join(REPO, 'systemd', 'postern@.service')
+
+
+def unit_exec_start(path):
+    """The words of a unit file's ExecStart= line."""
+    import shlex
+    with open(path) as f:
+        for line in f:
+            if line.startswith('ExecStart='):
+                return shlex.split(line[len('ExecStart='):])
+    raise StartError('%s has no ExecStart= line' % path)
+
+
+def spawn_argv(unit, program, sockdir, cgi, user, web_user):
+    """The ExecStart= of postern@PROGRAM.service (the unit file at unit)
+    with a test's places in it: the socket in sockdir, the program from
+    the folder cgi, run as user for the web server's user web_user.
+    With user None the options only root may give (-u -g -U -G) are left
+    out, and everything runs as whoever runs the test."""
+    words = [w.replace('%i', program) for w in unit_exec_start(unit)]
+    out = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if w in ('-u', '-g', '-U', '-G') and i + 1 < len(words):
+            if user is not None:
+                who = user if w in ('-u', '-g') else web_user
+                if w in ('-g', '-G'):
+                    who = _grp.getgrgid(_pwd.getpwnam(who).pw_gid).gr_name
+                out += [w, who]
+            i += 2
+            continue
+        if w == '-s' and i + 1 < len(words):
+            out += [w, os.path.join(sockdir, program + '.sock')]
+            i += 2
+            continue
+        if w.endswith('/%s.fcgi' % program):
+            w = os.path.join(cgi, program + '.fcgi')
+        out.append(w)
+        i += 1
+    return out
+
+
+def make_system_user(prefix):
+    """A new system user and group, named prefix + this process's id,
+    without a home or a login shell; remove_system_user() takes it away.
+    """
+    name = '%s%d' % (prefix, os.getpid())
+    r = subprocess.run(['useradd', '--system', '--user-group',
+                        '--no-create-home', '--home-dir', '/nonexistent',
+                        '--shell', '/usr/sbin/nologin', name],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        raise StartError('useradd %s: %s' % (name, r.stderr))
+    return name
+
+
+def remove_system_user(name):
+    subprocess.run(['userdel', name], capture_output=True)
+    subprocess.run(['groupdel', name], capture_output=True)
+
+
+def as_user(user, argv):
+    """argv run as user (its groups too), through setpriv."""
+    pw = _pwd.getpwnam(user)
+    return ['setpriv', '--reuid=%d' % pw.pw_uid, '--regid=%d' % pw.pw_gid,
+            '--init-groups', '--'] + list(argv)
+
+
+def own_mount_namespace():
+    """Run this test again in a mount namespace of its own (root only):
+    what it mounts there no other process sees, and it is gone when the
+    test ends.  Returns in the new namespace; the first run exits with
+    the second's status."""
+    if os.environ.get('POSTERN_OWN_NS') == '1':
+        return
+    env = dict(os.environ, POSTERN_OWN_NS='1')
+    r = subprocess.run(['unshare', '--mount', '--propagation', 'private',
+                        sys.executable, os.path.abspath(sys.argv[0])] +
+                       sys.argv[1:], env=env)
+    sys.exit(r.returncode)
+
+
+class SpawnStack(Stack):
+    """
+    A Stack whose programs run the way postern@.service runs them:
+    spawn-fcgi, with the unit's own ExecStart= (spawn_argv()), makes
+    each program's socket, gives it to the web server's user _web_user
+    with mode 0600, becomes the programs' own user and runs the program
+    on it; the web server only connects to the sockets.  Run as root,
+    the programs' user is a system user made for the test and removed
+    after it (the configuration's user key names it, and the test folder
+    is its); otherwise everything runs as whoever runs the test.  The
+    postern command runs as that user too.  self.spawned maps each
+    program to its Popen (spawn-fcgi -n becomes the program).
+    """
+
+    def __init__(self, *args, _web_user=APACHE_USER, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.web_user = _web_user if os.geteuid() == 0 else None
+        self.run_user = None
+        self.spawned = {}
+
+    def _write_conf(self):
+        if self.run_user is None:
+            if os.geteuid() == 0:
+                self.run_user = make_system_user('pst')
+            else:
+                self.run_user = _pwd.getpwuid(os.geteuid()).pw_name
+            self.conf_overrides['user'] = self.run_user
+        super()._write_conf()
+        if os.geteuid() == 0:
+            pw = _pwd.getpwnam(self.run_user)
+            # Its folder, like /var/lib/postern: others may only pass
+            # through, to the web server's logs and sockets below it.
+            os.chown(self.tmp, pw.pw_uid, pw.pw_gid)
+            os.chmod(self.tmp, 0o711)
+            os.chmod(self.conf_path, 0o644)
+
+    def _as_run_user(self, argv):
+        return as_user(self.run_user, argv) if os.geteuid() == 0 else argv
+
+    def lighttpd_conf(self):
+        return '\n'.join(
+            line for line in super().lighttpd_conf().split('\n')
+            if not re.match(r'\s*"(bin-path|max-procs|bin-environment)"',
+                            line))
+
+    def _start_lighttpd(self):
+        if not super()._start_lighttpd():
+            return False
+        if not self.spawned:
+            self._spawn_programs()
+        return True
+
+    def _spawn_programs(self):
+        cgi = os.path.join(BUILD, 'cgi-bin')
+        user = self.run_user if os.geteuid() == 0 else None
+        for name in self.programs():
+            argv = spawn_argv(PROGRAM_UNIT, name, self.sockdir, cgi, user,
+                              self.web_user)
+            # Its socket is there again once spawn-fcgi has bound it.
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(os.path.join(self.sockdir, name + '.sock'))
+            with open(self.breakagelog, 'ab') as err:
+                self.spawned[name] = subprocess.Popen(
+                    argv, env=self._env(), stdin=subprocess.DEVNULL,
+                    stdout=err, stderr=err, cwd=cgi,
+                    preexec_fn=_die_with_parent)
+        deadline = time.monotonic() + START_TIMEOUT
+        for name, proc in self.spawned.items():
+            sock = os.path.join(self.sockdir, name + '.sock')
+            while not os.path.exists(sock):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    self._print_logs('spawn-fcgi did not start %s' % name)
+                    raise StartError('spawn-fcgi did not start %s' % name)
+                time.sleep(0.05)
+
+    def _stop_lighttpd(self):
+        super()._stop_lighttpd()
+        self._stop_programs()
+
+    def _stop_programs(self):
+        """The next start of the server starts them again."""
+        for proc in self.spawned.values():
+            _stop_process(proc)
+        self.spawned = {}
+
+    def stop(self):
+        try:
+            super().stop()
+        finally:
+            if os.geteuid() == 0 and self.run_user is not None:
+                remove_system_user(self.run_user)
+                self.run_user = None
+
+
+def apache_site(example, sockets, static, port):
     """The text of apache.conf.example made to serve one test stack:
-    the two Defines point at the built programs and the repository's
-    static folder, FcgidInitialEnv at the stack's postern.conf, the
-    HTTPS virtual host listens on 127.0.0.1:port over plain HTTP (its
-    SSL lines are left out), and the port-80 host that only redirects
-    to HTTPS is left out.  Everything else is the example's own text.
-    Raises StartError when the example no longer has the shape these
-    edits expect, so a change to it is noticed here."""
-    for v in (cgi, static, conf):
-        if re.search(r'[\s"\'$\\]', v):
+    the two Defines point at the programs' sockets and the repository's
+    static folder, the HTTPS virtual host listens on 127.0.0.1:port over
+    plain HTTP (its SSL lines are left out), and the port-80 host that
+    only redirects to HTTPS is left out.  Everything else is the
+    example's own text.  Raises StartError when the example no longer
+    has the shape these edits expect, so a change to it is noticed
+    here."""
+    for v in (sockets, static):
+        if re.search(r'[\s"\'$\\|]', v):
             raise StartError('apache: a path Apache would need quoted: %r'
                              % v)
-    counts = {'cgi': 0, 'static': 0, 'conf': 0, 'vhost80': 0,
-              'vhost443': 0}
+    counts = {'sockets': 0, 'static': 0, 'vhost80': 0, 'vhost443': 0}
     out = []
     skipping = False
     for line in example.splitlines():
@@ -2268,16 +2454,12 @@ def apache_site(example, cgi, static, conf, port):
             if s.lower() == '</virtualhost>':
                 skipping = False
             continue
-        if re.match(r'Define\s+POSTERN_CGI\s', s):
-            counts['cgi'] += 1
-            line = 'Define POSTERN_CGI ' + cgi
+        if re.match(r'Define\s+POSTERN_SOCKETS\s', s):
+            counts['sockets'] += 1
+            line = 'Define POSTERN_SOCKETS unix:' + sockets
         elif re.match(r'Define\s+POSTERN_STATIC\s', s):
             counts['static'] += 1
             line = 'Define POSTERN_STATIC ' + static
-        elif re.match(r'FcgidInitialEnv\s+POSTERN_CONF\s', s):
-            counts['conf'] += 1
-            line = line[:len(line) - len(line.lstrip())] + \
-                'FcgidInitialEnv POSTERN_CONF ' + conf
         elif re.match(r'<VirtualHost\s+\*:80>', s, re.I):
             counts['vhost80'] += 1
             skipping = True
@@ -2298,18 +2480,17 @@ def apache_site(example, cgi, static, conf, port):
     return '\n'.join(out) + '\n'
 
 
-class ApacheStack(Stack):
+class ApacheStack(SpawnStack):
     """
-    The same stack as Stack, but served by Debian's apache2 with
-    mod_fcgid instead of lighttpd, configured by apache.conf.example
-    itself (see apache_site()), with its own ServerRoot, PidFile, locks,
-    fcgid sockets and logs in the test folder and a free loopback port.
-    A preamble stands in for Debian's apache2.conf: it loads the modules
-    the example needs from /usr/lib/apache2/modules and names the user
-    (www-data) that Apache's children and the programs run as; the test
-    folder is handed to that user after `postern init`, as a hoster
-    would chown /var/lib/postern.  stop() stops Apache with SIGTERM and
-    records how that went in self.apache_stopped.
+    The same stack as SpawnStack, but served by Debian's apache2 with
+    mod_proxy_fcgi instead of lighttpd, configured by
+    apache.conf.example itself (see apache_site()), with its own
+    ServerRoot, PidFile, locks and logs in the test folder and a free
+    loopback port.  A preamble stands in for Debian's apache2.conf: it
+    loads the modules the example needs from /usr/lib/apache2/modules
+    and names the user (www-data) that Apache's children run as, the
+    only user the programs' sockets let in.  stop() stops Apache with
+    SIGTERM and records how that went in self.apache_stopped.
     """
 
     MODULES = (('mpm_event_module', 'mod_mpm_event.so'),
@@ -2318,7 +2499,8 @@ class ApacheStack(Stack):
                ('mime_module', 'mod_mime.so'),
                ('dir_module', 'mod_dir.so'),
                ('headers_module', 'mod_headers.so'),
-               ('fcgid_module', 'mod_fcgid.so'))
+               ('proxy_module', 'mod_proxy.so'),
+               ('proxy_fcgi_module', 'mod_proxy_fcgi.so'))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -2351,9 +2533,8 @@ class ApacheStack(Stack):
         root = self.apache_root
         with open(APACHE_EXAMPLE) as f:
             example = f.read()
-        site = apache_site(example, os.path.join(BUILD, 'cgi-bin'),
-                           os.path.join(REPO, 'static'), self.conf_path,
-                           self.port)
+        site = apache_site(example, self.sockdir,
+                           os.path.join(REPO, 'static'), self.port)
         modules = list(self.MODULES)
         if re.search(r'^\s*Rewrite\w+\s', example, re.M | re.I):
             modules.append(('rewrite_module', 'mod_rewrite.so'))
@@ -2392,39 +2573,18 @@ class ApacheStack(Stack):
             'MaxRequestWorkers 50',
             'MinSpareThreads 10',
             'MaxSpareThreads 50',
-            '<IfModule mod_fcgid.c>',
-            '\tFcgidIPCDir "%s/fcgid"' % root,
-            '\tFcgidProcessTableFile "%s/fcgid/shm"' % root,
-            '\t# Postern logs to syslog; its stderr lines land in the',
-            '\t# virtual host\'s ErrorLog too.',
-            '\tFcgidInitialEnv POSTERN_LOG_STDERR 1',
-            '</IfModule>',
             '',
         ]
         return '\n'.join(pre) + site
 
-    def _give_to_apache_user(self):
-        """The folder, the database, its key and the configuration
-        belong to the user the programs run as (when Apache is started
-        as root)."""
-        if os.geteuid() != 0:
-            return
-        pw = _pwd.getpwnam(APACHE_USER)
-        for d, dirs, files in os.walk(self.tmp):
-            os.chown(d, pw.pw_uid, pw.pw_gid)
-            for name in files:
-                with contextlib.suppress(FileNotFoundError):
-                    os.chown(os.path.join(d, name), pw.pw_uid, pw.pw_gid)
-
     # Stack.start() calls these two to write and start lighttpd.
     def _write_lighttpd_conf(self):
-        for sub in ('run', 'lock', 'logs', 'fcgid'):
+        for sub in ('run', 'lock', 'logs'):
             os.makedirs(os.path.join(self.apache_root, sub), exist_ok=True)
         if not os.path.exists(APACHE2):
             raise StartError('apache2 is missing: %s' % APACHE2)
         with open(self.apache_conf_path, 'w') as f:
             f.write(self.apache_conf())
-        self._give_to_apache_user()
 
     def _start_lighttpd(self):
         for log in (self.errorlog, self.breakagelog):
@@ -2439,15 +2599,19 @@ class ApacheStack(Stack):
             raise StartError('apache2 -t refused the configuration %s:\n%s'
                              % (self.apache_conf_path,
                                 test.stdout + test.stderr))
-        return self._launch_server(
-            'apache2', [APACHE2, '-f', self.apache_conf_path, '-D',
-                        'FOREGROUND'], env, self.apache_root)
+        if not self._launch_server(
+                'apache2', [APACHE2, '-f', self.apache_conf_path, '-D',
+                            'FOREGROUND'], env, self.apache_root):
+            return False
+        if not self.spawned:
+            self._spawn_programs()
+        return True
 
     def _stop_lighttpd(self, timeout=20):
-        """SIGTERM to Apache's parent, which stops its children and
-        mod_fcgid's programs; self.apache_stopped says how it went:
-        returncode, seconds, and the processes left afterwards (those
-        are then killed)."""
+        """SIGTERM to Apache's parent, which stops its children;
+        self.apache_stopped says how it went: returncode, seconds, and
+        the processes left afterwards (those are then killed).  Then
+        the programs, which are not Apache's, are stopped too."""
         if self.lighttpd is None:
             return
         proc = self.lighttpd
@@ -2471,6 +2635,7 @@ class ApacheStack(Stack):
                 os.kill(p, signal.SIGKILL)
         self.apache_stopped = {'returncode': rc, 'seconds': took,
                                'left': left}
+        self._stop_programs()
 
     def _print_logs(self, why):
         out = sys.stderr

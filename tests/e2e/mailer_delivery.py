@@ -32,6 +32,7 @@ import email.header
 import email.policy
 import email.utils
 import os
+import pwd
 import re
 import shutil
 import signal
@@ -117,9 +118,12 @@ class World:
                     'templates = %s\n'
                     'static = %s\n'
                     'sms_command = %s\n'
+                    # postern init works as the programs' user.
+                    'user = %s\n'
                     % (self.db, FROM, self.port,
                        os.path.join(REPO, 'templates'),
-                       os.path.join(REPO, 'static'), self.sms_cmd))
+                       os.path.join(REPO, 'static'), self.sms_cmd,
+                       pwd.getpwuid(os.geteuid()).pw_name))
 
     def env(self, conf=None, cafile=None):
         e = dict(os.environ)

@@ -5,6 +5,7 @@
  */
 #include <sys/stat.h>
 
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +113,8 @@ test_defaults(void)
 	    "pwhash_ops defaults to interactive");
 	is_int(c.pwhash_mem, crypto_pwhash_MEMLIMIT_INTERACTIVE,
 	    "pwhash_mem defaults to interactive");
+	ok(c.user == NULL, "no user by default: whoever runs the programs");
+	ok(config_check_user(&c, NULL, 0), "so any user may run them");
 	config_free(&c);
 	ok(c.base_url == NULL && c.templates == NULL,
 	    "config_free clears the struct");
@@ -647,6 +650,46 @@ test_files(void)
 	rmdir(dir);
 }
 
+/* The user key: a name as useradd takes it, and who runs the program. */
+static void
+test_user(void)
+{
+	struct config	 c;
+	char		 why[512];
+	struct passwd	*pw = getpwuid(geteuid());
+
+	ok(accepted(&c, "user = postern\n") && c.user != NULL &&
+	    strcmp(c.user, "postern") == 0, "user = postern");
+	config_free(&c);
+	ok(accepted(&c, "user = _postern-2\n"), "'_', '-' and digits");
+	config_free(&c);
+	ok(refused("user = Postern\n", "test.conf:4: user must be a user "
+	    "name (lower-case letters, digits, '_' and '-', at most 32)"),
+	    "an upper-case name is refused, naming the line");
+	ok(refused("user = 2postern\n", NULL), "a leading digit");
+	ok(refused("user = post ern\n", NULL), "a space");
+	ok(refused("user = postern:x\n", NULL), "a colon");
+	ok(refused("user = abcdefghijklmnopqrstuvwxyz0123456\n", NULL),
+	    "33 characters");
+	ok(pw != NULL, "this process's user has a name");
+	if (pw == NULL)
+		return;
+	ok(accepted(&c, "user = nosuchuser-postern-test\n") &&
+	    !config_check_user(&c, why, sizeof(why)) &&
+	    strstr(why, "user nosuchuser-postern-test (the user key) does not "
+	    "exist") != NULL, "a user that does not exist is named");
+	config_free(&c);
+	snprintf(why, sizeof(why), "user = %s\n", pw->pw_name);
+	ok(accepted(&c, why) && config_check_user(&c, why, sizeof(why)),
+	    "the user this runs as passes");
+	config_free(&c);
+	ok(accepted(&c, geteuid() == 0 ? "user = nobody\n" : "user = root\n")
+	    && !config_check_user(&c, why, sizeof(why)) &&
+	    strstr(why, "but the user key says") != NULL,
+	    "another user is refused: %s", why);
+	config_free(&c);
+}
+
 int
 main(void)
 {
@@ -660,5 +703,6 @@ main(void)
 	test_pwhash();
 	test_syntax();
 	test_files();
+	test_user();
 	return done_testing();
 }

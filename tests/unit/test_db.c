@@ -1,12 +1,17 @@
 /*
- * test_db.c: the schema's migrations 6 to 8 on a real SQLite file, and
- * the connection's waiting and checkpoints.
+ * test_db.c: the schema's migration 6 on a real SQLite file, and the
+ * connection's waiting and checkpoints.
  *
  *  - a version-5 database with domains and events keeps every row:
  *    domains by (account, name), events in their old order, numbered
  *    from 1 per account, events of no account under account 0;
  *  - new events go on numbering after the migrated ones;
  *  - migration 8 starts the rate counters again and keeps queued mail;
+ *  - a database of the previous release (version 6, made by the first
+ *    six migrations) migrates to the latest and keeps its rows, mail
+ *    queued in clear included;
+ *  - a database newer than the program is refused, migrate included,
+ *    and one older than it is not current;
  *  - deleting an account deletes its events (the trigger that replaced
  *    ON DELETE CASCADE) and its domains;
  *  - a write waits for another process's lock and gets it once it is
@@ -163,6 +168,50 @@ test_migration_6(void)
 	db_close(db);
 }
 
+/* The previous release's schema (version 6) under the current program. */
+static void
+test_previous_release(void)
+{
+	struct db	*db;
+	struct account	 a;
+	char		 path[256];
+	int		 v;
+	sqlite3		*h;
+
+	snprintf(path, sizeof(path), "%s/v6.db", tmpdir);
+	db = db_open(path, 1);
+	ok(db != NULL && db_migrate_to(db, 6) && db_version(db, &v) && v == 6,
+	    "a database made by the previous release's six migrations");
+	if (db == NULL)
+		return;
+	h = db_handle(db);
+	ok(!db_current(db), "it is not current for this program");
+	ok(raw(h, "INSERT INTO accounts (id, username, email, pw_hash,"
+	    " created_at, email_verified_at) VALUES (1, 'ann',"
+	    " 'ann@example.org', 'x', 1, 2);"
+	    "INSERT INTO events (account_id, seq, at, kind, ip) VALUES"
+	    " (1, 1, 2, 'signup', '192.0.2.1');"
+	    "INSERT INTO outbox (kind, recipient, subject, body, created_at,"
+	    " next_at) VALUES ('mail', 'ann@example.org', 'Welcome',"
+	    " 'queued in clear', 3, 3);"), "rows as version 6 wrote them");
+	ok(db_migrate(db) && db_version(db, &v) && v == db_latest_version() &&
+	    db_current(db), "migrated to version %d", db_latest_version());
+	ok(account_by_login(db, "ann", &a) && a.id == 1 &&
+	    a.email_verified_at == 2, "the account is there");
+	is_int(count(h, "SELECT count(*) FROM events WHERE account_id = 1"), 1,
+	    "with its event");
+	is_int(count(h, "SELECT count(*) FROM outbox WHERE body = "
+	    "'queued in clear' AND sealed IS NULL AND status = 'queued'"), 1,
+	    "the mail it had queued waits, in clear, for the mailer");
+	ok(db_integrity_ok(db), "integrity_check is ok");
+
+	ok(raw(h, "PRAGMA user_version = 99"), "a newer program's version");
+	ok(!db_current(db), "a newer schema is not current");
+	ok(!db_migrate(db) && db_version(db, &v) && v == 99,
+	    "and migrate leaves it alone");
+	db_close(db);
+}
+
 /* Migration 8: the rate counters start again; mail waiting stays. */
 static void
 test_migration_8(void)
@@ -173,7 +222,7 @@ test_migration_8(void)
 	int64_t		 until;
 	sqlite3		*h;
 
-	snprintf(path, sizeof(path), "%s/v6.db", tmpdir);
+	snprintf(path, sizeof(path), "%s/v6-rate.db", tmpdir);
 	db = db_open(path, 1);
 	ok(db != NULL && db_migrate_to(db, 6) && db_version(db, &v) && v == 6,
 	    "a database at version 6");
@@ -314,6 +363,7 @@ main(void)
 		return 1;
 	}
 	test_migration_6();
+	test_previous_release();
 	test_migration_8();
 	test_busy();
 	test_wal_bounded();
