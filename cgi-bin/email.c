@@ -342,7 +342,7 @@ confirm_post(struct req *r)
 		return;
 	}
 	snprintf(old, sizeof(old), "%s", a.email);
-	if (!account_set_email(db, a.id, l.data, r->now) ||
+	if (!account_set_email(db, a.id, l.data, r->now, r->now) ||
 	    !account_by_id(db, a.id, &a) ||
 	    !event_add(db, a.id, "email_changed", r->http.ip, a.email,
 	    r->now) || !email_tell_change(r, &a, old, a.email) ||
@@ -407,7 +407,7 @@ revert_post(struct req *r)
 	render_set(d, "USERNAME", a.username);
 	render_set(d, "WHEN", when);
 	render_set(d, "BASE_URL", r->app->cfg.base_url);
-	if (!account_set_email(db, a.id, l.data, r->now) ||
+	if (!account_set_email(db, a.id, l.data, r->now, r->now) ||
 	    !account_by_id(db, a.id, &a) ||
 	    !session_end_all(db, a.id) || !reset_void_all(db, a.id, r->now) ||
 	    !link_void(db, "email_confirm", a.id, r->now) ||

@@ -13,7 +13,7 @@
 
 #define ACCOUNT_COLUMNS "id, username, email, email_verified_at, " \
 	"created_at, locked_at, pw_hash, recovery_code_at, kit_at, " \
-	"totp_enabled_at"
+	"totp_enabled_at, email_since"
 
 static void
 account_row(sqlite3_stmt *st, struct account *a)
@@ -28,6 +28,7 @@ account_row(sqlite3_stmt *st, struct account *a)
 	a->recovery_code_at = sqlite3_column_int64(st, 7);
 	a->kit_at = sqlite3_column_int64(st, 8);
 	a->totp_enabled_at = sqlite3_column_int64(st, 9);
+	a->email_since = sqlite3_column_int64(st, 10);
 }
 
 /* Step a statement expected to return at most one account. */
@@ -136,8 +137,8 @@ account_create(struct db *db, const char *username, const char *email,
 int
 account_set_verified(struct db *db, int64_t id, int64_t now)
 {
-	static const char *const sql =
-	    "UPDATE accounts SET email_verified_at = ?2 WHERE id = ?1";
+	static const char *const sql = "UPDATE accounts SET "
+	    "email_verified_at = ?2, email_since = created_at WHERE id = ?1";
 
 	return db_run(db, sql, "ii", id, now);
 }
@@ -153,12 +154,12 @@ account_set_password(struct db *db, int64_t id, const char *pw_hash)
 
 int
 account_set_email(struct db *db, int64_t id, const char *email,
-    int64_t verified_at)
+    int64_t verified_at, int64_t since)
 {
 	static const char *const sql = "UPDATE accounts SET email = ?2, "
-	    "email_verified_at = ?3 WHERE id = ?1";
+	    "email_verified_at = ?3, email_since = ?4 WHERE id = ?1";
 
-	return db_run(db, sql, "iti", id, email, verified_at);
+	return db_run(db, sql, "itii", id, email, verified_at, since);
 }
 
 int

@@ -15,6 +15,7 @@ struct account {
 	char	 username[33];
 	char	 email[255];
 	int64_t	 email_verified_at;	/* 0: not verified */
+	int64_t	 email_since;	/* R9: since when the address counts */
 	int64_t	 created_at;
 	int64_t	 locked_at;	/* 0: not locked by the hoster */
 	char	 pw_hash[PWHASH_TEXT];
@@ -31,12 +32,17 @@ int	 account_name_taken(struct db *, const char *username, int *taken);
 int	 account_email_taken(struct db *, const char *email, int *taken);
 int	 account_create(struct db *, const char *username, const char *email,
 	    const char *pw_hash, int64_t now, int64_t *id);
+/* The signup address is verified; for R9 it counts from signup. */
 int	 account_set_verified(struct db *, int64_t id, int64_t now);
 int	 account_set_password(struct db *, int64_t id, const char *pw_hash);
 int	 account_set_locked(struct db *, int64_t id, int64_t locked_at);
-/* A new primary address, verified at verified_at (R5: by its link). */
+/*
+ * A new primary address, verified at verified_at (R5: by its link),
+ * counting for R9 from since (verified_at for a new address; what it
+ * had before for one a revert restores).
+ */
 int	 account_set_email(struct db *, int64_t id, const char *email,
-	    int64_t verified_at);
+	    int64_t verified_at, int64_t since);
 
 /* Store the hash of a new recovery code (R2) or kit (R6). */
 int	 account_set_recovery_code(struct db *, int64_t id,

@@ -68,6 +68,7 @@ contact_channel(const struct contact *c)
 	ch.contact_id = c->id;
 	ch.is_phone = c->kind == CONTACT_PHONE;
 	ch.value = c->value;
+	ch.since = c->verified_at;
 	return ch;
 }
 
@@ -96,7 +97,7 @@ contact_send_code(struct flow *f, const struct contact *c, int64_t *limited)
 	if ((d = render_dict_new()) == NULL)
 		return 0;
 	if (onetime_create(f->db, f->keys->codes, f->acct->id, "contact",
-	    c->id, f->now, code)) {
+	    c->id, 0, f->now, code)) {
 		render_set(d, "USERNAME", f->acct->username);
 		render_set(d, "CODE", code);
 		ok = notify_channel(f->db, &ch, "mail/contact_code.tpl",

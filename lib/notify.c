@@ -48,12 +48,14 @@ notify_each_channel(struct db *db, const struct account *a,
 		ch.contact_id = CHANNEL_PRIMARY;
 		ch.is_phone = 0;
 		ch.value = a->email;
+		ch.since = a->email_since;
 		fn(&ch, arg);
 	}
 	for (i = 0; i < col.n; i++) {
 		ch.contact_id = col.c[i].id;
 		ch.is_phone = col.c[i].kind == CONTACT_PHONE;
 		ch.value = col.c[i].value;
+		ch.since = col.c[i].verified_at;
 		fn(&ch, arg);
 	}
 	return 1;

@@ -21,6 +21,7 @@ struct channel {
 	int64_t		 contact_id;	/* CHANNEL_PRIMARY or a contacts.id */
 	int		 is_phone;
 	const char	*value;		/* address or E.164 number */
+	int64_t		 since;		/* R9: since when it counts */
 };
 
 /* Call fn for each verified channel of a, primary first. */

@@ -36,15 +36,15 @@ onetime_bind_contact(sqlite3_stmt *st, int i, int64_t contact_id)
 
 int
 onetime_create(struct db *db, const unsigned char key[KEY_BYTES],
-    int64_t account_id, const char *purpose, int64_t contact_id, int64_t now,
-    char code_out[ONETIME_TEXT])
+    int64_t account_id, const char *purpose, int64_t contact_id, int64_t ref,
+    int64_t now, char code_out[ONETIME_TEXT])
 {
 	static const char *const void_sql = "UPDATE codes SET used_at = ?4 "
 	    "WHERE account_id = ?1 AND purpose = ?2 AND contact_id IS ?3 "
-	    "AND used_at IS NULL";
+	    "AND ref = ?5 AND used_at IS NULL";
 	static const char *const sql = "INSERT INTO codes (account_id, "
-	    "purpose, contact_id, code_hash, created_at, expires_at) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+	    "purpose, contact_id, code_hash, created_at, expires_at, ref) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 	sqlite3_stmt	*st;
 	unsigned char	 h[HASH_BYTES];
 	int		 ok;
@@ -53,7 +53,8 @@ onetime_create(struct db *db, const unsigned char key[KEY_BYTES],
 		return 0;
 	ok = db_bind_int(st, 1, account_id) && db_bind_text(st, 2, purpose) &&
 	    onetime_bind_contact(st, 3, contact_id) &&
-	    db_bind_int(st, 4, now) && db_exec_stmt(db, st);
+	    db_bind_int(st, 4, now) && db_bind_int(st, 5, ref) &&
+	    db_exec_stmt(db, st);
 	db_done(st);
 	if (!ok)
 		return 0;
@@ -64,7 +65,8 @@ onetime_create(struct db *db, const unsigned char key[KEY_BYTES],
 	ok = db_bind_int(st, 1, account_id) && db_bind_text(st, 2, purpose) &&
 	    onetime_bind_contact(st, 3, contact_id) &&
 	    db_bind_blob(st, 4, h, sizeof(h)) && db_bind_int(st, 5, now) &&
-	    db_bind_int(st, 6, now + ONETIME_TTL) && db_exec_stmt(db, st);
+	    db_bind_int(st, 6, now + ONETIME_TTL) && db_bind_int(st, 7, ref) &&
+	    db_exec_stmt(db, st);
 	db_done(st);
 	return ok;
 }
@@ -91,7 +93,7 @@ onetime_try(struct db *db, int64_t id, int *attempts)
 }
 
 /* Use row id up, once: of two racing requests only one wins. */
-static int
+int
 onetime_use(struct db *db, int64_t id, int64_t now, int *won)
 {
 	static const char *const sql = "UPDATE codes SET used_at = ?2 "
@@ -156,45 +158,37 @@ onetime_check(struct db *db, const unsigned char key[KEY_BYTES],
 }
 
 int
-onetime_match(struct db *db, const unsigned char key[KEY_BYTES],
-    int64_t account_id, const char *purpose, const char *code, int64_t now,
-    int64_t *contact_id, int *found)
+onetime_find(struct db *db, const unsigned char key[KEY_BYTES],
+    int64_t account_id, const char *purpose, int64_t ref, const char *code,
+    int64_t now, int64_t *id, int64_t *contact_id)
 {
 	static const char *const sql = "SELECT id, code_hash, contact_id "
-	    "FROM codes WHERE account_id = ?1 AND purpose = ?2 "
-	    "AND used_at IS NULL AND expires_at > ?3";
+	    "FROM codes WHERE account_id = ?1 AND purpose = ?2 AND ref = ?3 "
+	    "AND used_at IS NULL AND expires_at > ?4";
 	sqlite3_stmt	*st;
 	unsigned char	 h[HASH_BYTES];
-	int64_t		 id = 0, cid = 0;
-	int		 rc = SQLITE_ERROR, won;
+	int		 rc = SQLITE_ERROR;
 
-	*found = 0;
-	*contact_id = 0;
+	*id = *contact_id = 0;
 	onetime_mac(key, account_id, code, h);
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
 	if (db_bind_int(st, 1, account_id) && db_bind_text(st, 2, purpose) &&
-	    db_bind_int(st, 3, now))
+	    db_bind_int(st, 3, ref) && db_bind_int(st, 4, now))
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 			/* Every row is compared: no early exit on a match. */
 			if (sqlite3_column_bytes(st, 1) == HASH_BYTES &&
 			    sodium_memcmp(h, sqlite3_column_blob(st, 1),
 			    HASH_BYTES) == 0) {
-				id = sqlite3_column_int64(st, 0);
-				cid = sqlite3_column_int64(st, 2);
+				*id = sqlite3_column_int64(st, 0);
+				*contact_id = sqlite3_column_int64(st, 2);
 			}
 		}
 	db_done(st);
 	if (rc != SQLITE_DONE) {
-		db_log_error(db, "code match");
+		db_log_error(db, "code find");
 		return 0;
 	}
-	if (id == 0)
-		return 1;
-	if (!onetime_use(db, id, now, &won))
-		return 0;
-	*found = won;
-	*contact_id = cid;
 	return 1;
 }
 
@@ -206,6 +200,17 @@ onetime_void(struct db *db, int64_t account_id, const char *purpose,
 	    "WHERE account_id = ?1 AND purpose = ?2 AND used_at IS NULL";
 
 	return db_run(db, sql, "iti", account_id, purpose, now);
+}
+
+int
+onetime_void_ref(struct db *db, int64_t account_id, const char *purpose,
+    int64_t ref, int64_t now)
+{
+	static const char *const sql = "UPDATE codes SET used_at = ?4 "
+	    "WHERE account_id = ?1 AND purpose = ?2 AND ref = ?3 "
+	    "AND used_at IS NULL";
+
+	return db_run(db, sql, "itii", account_id, purpose, ref, now);
 }
 
 int

@@ -29,28 +29,35 @@ enum onetime_result {
 };
 
 /*
- * A new code for (account, purpose, contact); contact_id 0 is the
- * primary address.  Earlier live codes for the same triple are voided.
+ * A new code for (account, purpose, contact) within ref (what it
+ * belongs to: a reset request's id; 0 for none); contact_id 0 is the
+ * primary address.  Earlier live codes for the same four are voided.
  */
 int	 onetime_create(struct db *, const unsigned char key[KEY_BYTES],
 	    int64_t account_id, const char *purpose, int64_t contact_id,
-	    int64_t now, char code_out[ONETIME_TEXT]);
+	    int64_t ref, int64_t now, char code_out[ONETIME_TEXT]);
 /* Check a typed code (digits only) against the live one and count the
  * try; *left receives the tries that remain after a wrong one. */
 int	 onetime_check(struct db *, const unsigned char key[KEY_BYTES],
 	    int64_t account_id, const char *purpose, int64_t contact_id,
 	    const char *code, int64_t now, enum onetime_result *res, int *left);
 /*
- * Which live code of (account, purpose) is this?  *contact_id gets the
- * channel it was sent to (0: primary) and *found is set; the code is
- * used up.  Tries are not counted here: the caller counts them.
+ * Which live code of (account, purpose) within ref is this?  *id gets
+ * its row (0: none) and *contact_id the channel it was sent to (0: the
+ * primary).  Nothing is used up and no try is counted: the caller
+ * decides, and uses the code with onetime_use().
  */
-int	 onetime_match(struct db *, const unsigned char key[KEY_BYTES],
-	    int64_t account_id, const char *purpose, const char *code,
-	    int64_t now, int64_t *contact_id, int *found);
+int	 onetime_find(struct db *, const unsigned char key[KEY_BYTES],
+	    int64_t account_id, const char *purpose, int64_t ref,
+	    const char *code, int64_t now, int64_t *id, int64_t *contact_id);
+/* Use code row id up, once: *won is 0 when another request did. */
+int	 onetime_use(struct db *, int64_t id, int64_t now, int *won);
 /* Void every live code of (account, purpose). */
 int	 onetime_void(struct db *, int64_t account_id, const char *purpose,
 	    int64_t now);
+/* Void the live codes of (account, purpose) within ref only. */
+int	 onetime_void_ref(struct db *, int64_t account_id, const char *purpose,
+	    int64_t ref, int64_t now);
 int	 onetime_purge(struct db *, int64_t now);
 
 #endif /* !POSTERN_ONETIME_H */

@@ -80,6 +80,7 @@
 	X(ADDRESS_NOW_TAKEN,	422)					\
 	X(ADDRESS_NOW_MANAGED,	422)					\
 	/* Reset (R3, R4, R9) */					\
+	X(RESET_NAME,		400)					\
 	X(RESET_LOCKED,		403)					\
 	X(RESET_NOT_RIGHT,	422)					\
 	X(RESET_NEED_TWO,	422)					\

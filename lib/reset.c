@@ -23,23 +23,55 @@
 #include "log.h"
 #include "notify.h"
 #include "onetime.h"
+#include "policy.h"
 #include "render.h"
 #include "reset.h"
 #include "rate.h"
 #include "session.h"
+#include "when.h"
 
 #include "db.h"
 
 #define RESET_COLUMNS "id, account_id, state, created_at, codes_expire_at, " \
 	"failures, new_hash, deadline, proofs"
 
+static const char *const reset_states[] = {
+	[RESET_REQUESTED] = "requested",
+	[RESET_PENDING] = "pending",
+	[RESET_APPLIED] = "applied",
+	[RESET_REJECTED] = "rejected",
+	[RESET_VOID] = "void",
+	[RESET_REPLACED] = "replaced",
+};
+
+const char *
+reset_state_name(enum reset_state s)
+{
+	return (unsigned)s < sizeof(reset_states) / sizeof(reset_states[0]) ?
+	    reset_states[s] : "void";
+}
+
+static enum reset_state
+reset_state_of(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(reset_states) / sizeof(reset_states[0]); i++)
+		if (strcmp(name, reset_states[i]) == 0)
+			return (enum reset_state)i;
+	return RESET_VOID;	/* the table's CHECK allows no other */
+}
+
 static void
 reset_row(sqlite3_stmt *st, struct reset *r)
 {
+	char	 state[12];
+
 	memset(r, 0, sizeof(*r));
 	r->id = sqlite3_column_int64(st, 0);
 	r->account_id = sqlite3_column_int64(st, 1);
-	db_column_copy(st, 2, r->state, sizeof(r->state));
+	db_column_copy(st, 2, state, sizeof(state));
+	r->state = reset_state_of(state);
 	r->created_at = sqlite3_column_int64(st, 3);
 	r->codes_expire_at = sqlite3_column_int64(st, 4);
 	r->failures = sqlite3_column_int(st, 5);
@@ -68,33 +100,38 @@ static const char reset_void_requests_sql[] = "UPDATE resets SET state = "
     "'void', closed_at = ?2 WHERE account_id = ?1 AND state = 'requested'";
 
 int
-reset_request(struct db *db, int64_t account_id, int64_t now,
-    struct reset *r)
+reset_request(struct db *db, int64_t account_id,
+    const unsigned char browser[HASH_BYTES], int64_t now, struct reset *r)
 {
+	/* Another browser's request is none of this one's business. */
+	static const char *const void_sql = "UPDATE resets SET state = "
+	    "'void', closed_at = ?2 WHERE account_id = ?1 AND state = "
+	    "'requested' AND browser IS ?3";
 	static const char *const sql = "INSERT INTO resets (account_id, "
-	    "state, created_at, codes_expire_at) VALUES (?1, 'requested', "
-	    "?2, ?3)";
+	    "state, created_at, codes_expire_at, browser) VALUES (?1, "
+	    "'requested', ?2, ?3, ?4)";
 
-	if (!db_run(db, reset_void_requests_sql, "ii", account_id, now) ||
-	    !db_run(db, sql, "iii", account_id, now,
-	    (int64_t)(now + RESET_CODE_TTL)))
+	if (!db_run(db, void_sql, "iib", account_id, now, browser,
+	    (size_t)HASH_BYTES) ||
+	    !db_run(db, sql, "iiib", account_id, now,
+	    (int64_t)(now + RESET_CODE_TTL), browser, (size_t)HASH_BYTES))
 		return 0;
 	memset(r, 0, sizeof(*r));
 	r->id = sqlite3_last_insert_rowid(db_handle(db));
 	r->account_id = account_id;
-	snprintf(r->state, sizeof(r->state), "requested");
+	r->state = RESET_REQUESTED;
 	r->created_at = now;
 	r->codes_expire_at = now + RESET_CODE_TTL;
 	return 1;
 }
 
 int
-reset_live_request(struct db *db, int64_t account_id, int64_t now,
-    struct reset *r)
+reset_live_request(struct db *db, int64_t account_id,
+    const unsigned char browser[HASH_BYTES], int64_t now, struct reset *r)
 {
 	static const char *const sql = "SELECT " RESET_COLUMNS " FROM resets"
 	    " WHERE account_id = ?1 AND state = 'requested'"
-	    " AND codes_expire_at > ?2 AND failures < ?3"
+	    " AND codes_expire_at > ?2 AND failures < ?3 AND browser = ?4"
 	    " ORDER BY id DESC LIMIT 1";
 	sqlite3_stmt	*st;
 	int		 ok;
@@ -103,7 +140,8 @@ reset_live_request(struct db *db, int64_t account_id, int64_t now,
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
 	ok = db_bind_int(st, 1, account_id) && db_bind_int(st, 2, now) &&
-	    db_bind_int(st, 3, RESET_TRIES) && reset_one(db, st, r);
+	    db_bind_int(st, 3, RESET_TRIES) &&
+	    db_bind_blob(st, 4, browser, HASH_BYTES) && reset_one(db, st, r);
 	db_done(st);
 	return ok;
 }
@@ -122,10 +160,11 @@ reset_fail(struct db *db, const struct reset *r, int64_t now, int *left)
 		return 0;
 	if (failures < RESET_TRIES)
 		return 1;
-	/* The fifth refusal ends the request and every code it sent. */
+	/* The fifth refusal ends the request and every code it sent:
+	 * only this browser's (R8). */
 	*left = 0;
 	return db_run(db, void_sql, "ii", r->id, now) &&
-	    onetime_void(db, r->account_id, "reset", now);
+	    onetime_void_ref(db, r->account_id, "reset", r->id, now);
 }
 
 int
@@ -154,11 +193,12 @@ reset_make_pending(struct db *db, struct reset *r, const char *new_hash,
 	db_done(st);
 	if (!ok)
 		return 0;
-	snprintf(r->state, sizeof(r->state), "pending");
+	r->state = RESET_PENDING;
 	snprintf(r->new_hash, sizeof(r->new_hash), "%s", new_hash);
 	r->deadline = deadline;
 	/* Links of a replaced change stop working; the new ones follow. */
-	return link_void(db, "reset_confirm", r->account_id, now) &&
+	return onetime_void_ref(db, r->account_id, "reset", r->id, now) &&
+	    link_void(db, "reset_confirm", r->account_id, now) &&
 	    link_void(db, "reset_reject", r->account_id, now);
 }
 
@@ -197,14 +237,14 @@ reset_get(struct db *db, int64_t id, struct reset *r)
 
 /* Close a pending change in state, once: *won is 0 if it was not. */
 static int
-reset_close(struct db *db, const struct reset *r, const char *state,
+reset_close(struct db *db, const struct reset *r, enum reset_state state,
     int64_t now, int *won)
 {
 	static const char *const sql = "UPDATE resets SET state = ?3, "
 	    "closed_at = ?2 WHERE id = ?1 AND state = 'pending'";
 
 	*won = 0;
-	if (!db_run(db, sql, "iit", r->id, now, state))
+	if (!db_run(db, sql, "iit", r->id, now, reset_state_name(state)))
 		return 0;
 	*won = db_changes(db) == 1;
 	return 1;
@@ -249,7 +289,7 @@ reset_stop(struct db *db, const struct config *cfg, const struct reset *r,
 	struct account	 a;
 	int		 won;
 
-	if (!reset_close(db, r, "rejected", now, &won))
+	if (!reset_close(db, r, RESET_REJECTED, now, &won))
 		return 0;
 	if (!won)
 		return 1;
@@ -281,7 +321,7 @@ reset_apply(struct db *db, const struct config *cfg, const struct reset *r,
 	if (a.locked_at != 0)
 		return reset_stop(db, cfg, r, ip, RESET_LOCKED_DETAIL,
 		    "BY_HOSTER", now);
-	if (!reset_close(db, r, "applied", now, &won))
+	if (!reset_close(db, r, RESET_APPLIED, now, &won))
 		return 0;
 	if (!won)
 		return 1;	/* applied or cancelled meanwhile */
@@ -418,54 +458,74 @@ reset_each_pending(struct db *db, void (*fn)(const struct reset *, void *),
 }
 
 int
-reset_ask(struct db *db, const char *typed, const char *ip, int64_t now)
+reset_ask(struct db *db, const char *typed, const char *ip,
+    const unsigned char browser[HASH_BYTES], int64_t now)
 {
-	static const char *const sql =
-	    "INSERT INTO reset_asks (typed, ip, at) VALUES (?1, ?2, ?3)";
+	static const char *const sql = "INSERT INTO reset_asks (typed, ip, "
+	    "at, browser) VALUES (?1, ?2, ?3, ?4)";
 
-	return db_run(db, sql, "tti", typed, ip, now);
+	return db_run(db, sql, "ttib", typed, ip, now, browser,
+	    (size_t)HASH_BYTES);
 }
 
 struct send_ctx {
 	struct db		*db;
+	const struct config	*cfg;
 	const unsigned char	*key;
 	const struct account	*a;
-	struct render_dict	*d;
+	const struct reset	*rs;
 	int64_t			 now;
 	int			 ok;
 };
 
-/* One code per channel, so the server knows which channel a code proves. */
+/*
+ * One code per channel, so the server knows which channel a code
+ * proves; the codes belong to their request.  A channel too young to
+ * prove a reset (R9) gets the notice without a code: it is told
+ * everything, and can do nothing with it until it is old enough.
+ */
 static void
 reset_send_code(const struct channel *ch, void *arg)
 {
-	struct send_ctx	*sc = arg;
-	char		 code[ONETIME_TEXT];
+	struct send_ctx		*sc = arg;
+	struct channel_facts	 facts = { ch->contact_id, ch->is_phone,
+				    ch->since };
+	struct render_dict	*d;
+	char			 code[ONETIME_TEXT], when[WHEN_TEXT];
 
-	if (!onetime_create(sc->db, sc->key, sc->a->id, "reset",
-	    ch->contact_id, sc->now, code)) {
+	if ((d = notify_dict(sc->a, NULL, NULL, sc->cfg->base_url,
+	    sc->now)) == NULL) {
 		sc->ok = 0;
 		return;
 	}
-	render_set(sc->d, "CODE", code);
+	if (!policy_reset_code_to(&facts, sc->now, sc->cfg->reset_delay)) {
+		when_text(ch->since + sc->cfg->reset_delay, when);
+		render_set(d, "USABLE", when);
+		render_show(d, "YOUNG");
+	} else if (onetime_create(sc->db, sc->key, sc->a->id, "reset",
+	    ch->contact_id, sc->rs->id, sc->now, code)) {
+		render_set(render_section(d, "CODE_SENT"), "CODE", code);
+		sodium_memzero(code, sizeof(code));
+	} else
+		sc->ok = 0;
 	/*
 	 * Never counted toward the channel's limit nor held back by it:
 	 * it goes only to channels the owner verified, as often as the
 	 * limits on asks (per name, per account) allow.
 	 */
-	if (!notify_channel(sc->db, ch, "mail/reset_code.tpl",
-	    "sms/reset_code.tpl", sc->d, sc->now, NULL))
+	if (sc->ok && !notify_channel(sc->db, ch, "mail/reset_code.tpl",
+	    "sms/reset_code.tpl", d, sc->now, NULL))
 		sc->ok = 0;
-	sodium_memzero(code, sizeof(code));
-	render_set(sc->d, "CODE", "");
+	render_dict_free(d);
 }
 
 /* One ask, inside the caller's transaction. */
 static int
-reset_ask_handle(struct db *db, const unsigned char key[KEY_BYTES],
-    const char *typed, const char *ip, int64_t asked, int64_t now)
+reset_ask_handle(struct db *db, const struct config *cfg,
+    const unsigned char key[KEY_BYTES], const char *typed, const char *ip,
+    const unsigned char browser[HASH_BYTES], int64_t asked, int64_t now)
 {
-	struct send_ctx	 sc = { db, key, NULL, NULL, now, 1 };
+	struct send_ctx	 sc = { db, cfg, key, NULL, NULL, now, 1 };
 	struct account	 a;
 	struct reset	 rs;
 	int64_t		 until;
@@ -488,40 +548,42 @@ reset_ask_handle(struct db *db, const unsigned char key[KEY_BYTES],
 		    (long long)a.id);
 		return event_add(db, a.id, "reset_limited", ip, NULL, now);
 	}
-	if ((sc.d = render_dict_new()) == NULL)
-		return 0;
 	sc.a = &a;
-	render_set(sc.d, "USERNAME", a.username);
-	if (!reset_request(db, a.id, asked, &rs) ||
+	sc.rs = &rs;
+	if (!reset_request(db, a.id, browser, asked, &rs) ||
 	    !notify_each_channel(db, &a, reset_send_code, &sc))
 		sc.ok = 0;
-	render_dict_free(sc.d);
 	return sc.ok && event_add(db, a.id, "reset_requested", ip, NULL, now);
 }
 
 /*
  * Take the oldest recorded ask and handle it, inside the caller's
- * transaction: any ask when typed is NULL, else only one typed as typed
- * or as other (NULL for none), ignoring case as account_by_login()
- * does.  *got is 0 when there was none.
+ * transaction: any ask when typed is NULL, else only one of browser
+ * typed as typed or as other (NULL for none), ignoring case as
+ * account_by_login() does.  *got is 0 when there was none.
  */
 static int
-reset_ask_next(struct db *db, const unsigned char key[KEY_BYTES],
-    const char *typed, const char *other, int64_t now, int *got)
+reset_ask_next(struct db *db, const struct config *cfg,
+    const unsigned char key[KEY_BYTES], const char *typed, const char *other,
+    const unsigned char *browser, int64_t now, int *got)
 {
 	static const char *const sql = "DELETE FROM reset_asks WHERE id = "
 	    "(SELECT min(id) FROM reset_asks WHERE ?1 IS NULL OR "
-	    "typed = ?1 COLLATE NOCASE OR typed = ?2 COLLATE NOCASE) "
-	    "RETURNING typed, ip, at";
+	    "(browser = ?3 AND (typed = ?1 COLLATE NOCASE OR "
+	    "typed = ?2 COLLATE NOCASE))) RETURNING typed, ip, at, browser";
 	sqlite3_stmt	*st;
 	char		 asked_as[256], ip[64];
+	unsigned char	 from[HASH_BYTES];
 	int64_t		 asked = now;
 	int		 rc;
 
 	*got = 0;
+	memset(from, 0, sizeof(from));
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
-	if (!db_bind_text(st, 1, typed) || !db_bind_text(st, 2, other)) {
+	if (!db_bind_text(st, 1, typed) || !db_bind_text(st, 2, other) ||
+	    (browser != NULL ? !db_bind_blob(st, 3, browser, HASH_BYTES) :
+	    !db_bind_text(st, 3, NULL))) {
 		db_done(st);
 		return 0;
 	}
@@ -530,6 +592,9 @@ reset_ask_next(struct db *db, const unsigned char key[KEY_BYTES],
 		db_column_copy(st, 0, asked_as, sizeof(asked_as));
 		db_column_copy(st, 1, ip, sizeof(ip));
 		asked = sqlite3_column_int64(st, 2);
+		/* Asks made before version 10 name no browser: all zero. */
+		if (sqlite3_column_bytes(st, 3) == HASH_BYTES)
+			memcpy(from, sqlite3_column_blob(st, 3), HASH_BYTES);
 		rc = sqlite3_step(st);
 	}
 	db_done(st);
@@ -541,7 +606,8 @@ reset_ask_next(struct db *db, const unsigned char key[KEY_BYTES],
 	 * The request is dated when it was asked for (sessions older than
 	 * that see the banner); its codes live from now.
 	 */
-	return !*got || reset_ask_handle(db, key, asked_as, ip, asked, now);
+	return !*got || reset_ask_handle(db, cfg, key, asked_as, ip, from,
+	    asked, now);
 }
 
 int
@@ -550,11 +616,10 @@ reset_asks_process(struct db *db, const struct config *cfg,
 {
 	int	 got;
 
-	(void)cfg;
 	*n = 0;
 	for (;;) {
-		if (!db_begin(db) ||
-		    !reset_ask_next(db, codes_key, NULL, NULL, now, &got))
+		if (!db_begin(db) || !reset_ask_next(db, cfg, codes_key, NULL,
+		    NULL, NULL, now, &got))
 			goto fail;
 		if (!got) {
 			db_rollback(db);
@@ -570,14 +635,15 @@ fail:
 }
 
 int
-reset_asks_process_for(struct db *db,
+reset_asks_process_for(struct db *db, const struct config *cfg,
     const unsigned char codes_key[KEY_BYTES], const char *typed,
-    const char *other, int64_t now)
+    const char *other, const unsigned char browser[HASH_BYTES], int64_t now)
 {
 	int	 got;
 
 	do {
-		if (!reset_ask_next(db, codes_key, typed, other, now, &got))
+		if (!reset_ask_next(db, cfg, codes_key, typed, other, browser,
+		    now, &got))
 			return 0;
 	} while (got);
 	return 1;

@@ -21,54 +21,76 @@ struct db;
 /* Links live a day past the deadline. */
 #define RESET_LINK_GRACE 86400
 
+enum reset_state {
+	RESET_REQUESTED,	/* codes sent, waiting for proofs */
+	RESET_PENDING,		/* proven: waits for its deadline (R4) */
+	RESET_APPLIED,
+	RESET_REJECTED,
+	RESET_VOID,		/* five failures, a newer ask, a lock */
+	RESET_REPLACED		/* a newer pending change took its place */
+};
+
+/* The state's name in the resets table. */
+const char	*reset_state_name(enum reset_state);
+
 struct reset {
-	int64_t	 id;		/* 0: none */
-	int64_t	 account_id;
-	char	 state[12];
-	int64_t	 created_at;
-	int64_t	 codes_expire_at;
-	int	 failures;
-	char	 new_hash[PWHASH_TEXT];
-	int64_t	 deadline;
-	char	 proofs[256];	/* "kind:channel ..." as proven */
+	int64_t		 id;		/* 0: none */
+	int64_t		 account_id;
+	enum reset_state state;
+	int64_t		 created_at;
+	int64_t		 codes_expire_at;
+	int		 failures;
+	char		 new_hash[PWHASH_TEXT];
+	int64_t		 deadline;
+	char		 proofs[256];	/* "kind:channel ..." as proven */
 };
 
 /*
- * Record a reset asked for by name or address, as typed.  The request
- * does this and nothing else, the same way whether or not the name is
- * an account's, so neither its answer nor its timing tells which.
+ * Record a reset asked for by name or address, as typed, from the
+ * browser whose cookie hashes to browser (R8: the request, and every
+ * try at it, belong to that browser).  The request does this and
+ * nothing else, the same way whether or not the name is an account's,
+ * so neither its answer nor its timing tells which.
  */
-int	 reset_ask(struct db *, const char *typed, const char *ip, int64_t now);
+int	 reset_ask(struct db *, const char *typed, const char *ip,
+	    const unsigned char browser[HASH_BYTES], int64_t now);
 /*
  * Turn every recorded ask into a request with a separate code sent to
- * each verified channel -- for a known, unlocked account under its
+ * each verified channel old enough to prove a reset (R9; a younger one
+ * is told, without a code) -- for a known, unlocked account under its
  * limit; the rest only leave an event.  Each ask in its own
  * transaction; *n receives how many were handled.
  */
 int	 reset_asks_process(struct db *, const struct config *,
 	    const unsigned char codes_key[KEY_BYTES], int64_t now, int *n);
 /*
- * The same for the asks typed as typed or as other (NULL for none),
- * ignoring case, inside the caller's transaction: a proof of the reset
- * must not wait for the mailer.
+ * The same for the asks of one browser typed as typed or as other
+ * (NULL for none), ignoring case, inside the caller's transaction: a
+ * proof of the reset must not wait for the mailer.
  */
-int	 reset_asks_process_for(struct db *,
+int	 reset_asks_process_for(struct db *, const struct config *,
 	    const unsigned char codes_key[KEY_BYTES], const char *typed,
-	    const char *other, int64_t now);
+	    const char *other, const unsigned char browser[HASH_BYTES],
+	    int64_t now);
 /* What the two above render, for a program's template list. */
 #define RESET_ASK_TEMPLATES	"mail/reset_code.tpl", "sms/reset_code.tpl"
 
-/* A new request; older open requests of the account become void. */
-int	 reset_request(struct db *, int64_t account_id, int64_t now,
+/* A new request of the browser; its older open ones become void, never
+ * another browser's. */
+int	 reset_request(struct db *, int64_t account_id,
+	    const unsigned char browser[HASH_BYTES], int64_t now,
 	    struct reset *);
-/* The live request of an account (codes not expired, tries left). */
-int	 reset_live_request(struct db *, int64_t account_id, int64_t now,
+/* The browser's live request for an account (codes not expired, tries
+ * left). */
+int	 reset_live_request(struct db *, int64_t account_id,
+	    const unsigned char browser[HASH_BYTES], int64_t now,
 	    struct reset *);
 /* Count a refused proof; at RESET_TRIES the request and its codes are
- * void.  *left receives the tries that remain. */
+ * void (no other request's).  *left receives the tries that remain. */
 int	 reset_fail(struct db *, const struct reset *, int64_t now, int *left);
-/* The request is proven: the change waits until deadline.  Any older
- * pending change is replaced (*replaced set). */
+/* The request is proven: the change waits until deadline, and the
+ * request's codes are void.  Any older pending change is replaced
+ * (*replaced set). */
 int	 reset_make_pending(struct db *, struct reset *, const char *new_hash,
 	    const char *proofs, int64_t now, int64_t deadline, int *replaced);
 /* The pending change of an account, if any. */

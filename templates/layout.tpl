@@ -26,6 +26,8 @@
 <p>Someone reset this account's password. The new password takes effect on {{RESET_DEADLINE}}. If it was not you, stop it now.</p>
 <form method="post" action="{{BASE}}/reset/reject" class="inline">
 <input type="hidden" name="csrf" value="{{CSRF}}">
+<label for="banner-password">Your password</label>
+<input type="password" id="banner-password" name="password" autocomplete="current-password">
 <button type="submit">Stop the change</button>
 </form>
 {{#BANNER_CONFIRM}}<form method="post" action="{{BASE}}/reset/confirm" class="inline">

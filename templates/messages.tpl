@@ -56,6 +56,7 @@
 {{#LINK_STALE_TITLE}}Link no longer valid{{/LINK_STALE_TITLE}}{{#LINK_STALE}}This link has already been used, was replaced by a newer one, or has expired.{{/LINK_STALE}}
 {{#ADDRESS_NOW_TAKEN_TITLE}}The address cannot be used{{/ADDRESS_NOW_TAKEN_TITLE}}{{#ADDRESS_NOW_TAKEN}}That address now belongs to another account.{{/ADDRESS_NOW_TAKEN}}
 {{#ADDRESS_NOW_MANAGED_TITLE}}The address cannot be used{{/ADDRESS_NOW_MANAGED_TITLE}}{{#ADDRESS_NOW_MANAGED}}That address is on a managed domain now (rule R1). Please choose a personal address.{{/ADDRESS_NOW_MANAGED}}
+{{#RESET_NAME}}Type your username or email address.{{/RESET_NAME}}
 {{#RESET_LOCKED_TITLE}}Please contact your hoster{{/RESET_LOCKED_TITLE}}{{#RESET_LOCKED}}Automatic recovery is switched off for this account. Please contact the people who run this site: they can help you get back in.{{/RESET_LOCKED}}
 {{#RESET_NOT_RIGHT}}These codes are not right, or no longer valid. Codes work for 15 minutes and five tries, in the browser that asked for them; you can ask for new ones on the reset page.{{/RESET_NOT_RIGHT}}
 {{#RESET_NEED_TWO}}Two-step verification is on for this account, so recovery needs two proofs from different places: for example a code we sent plus your recovery code, phone or kit.{{/RESET_NEED_TWO}}

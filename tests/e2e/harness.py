@@ -1939,15 +1939,44 @@ def add_verified_contact(stack, post, client, username, kind, value):
     post.deliver()
 
 
-def person(stack, post, username, primary, emails=(), phones=()):
+ESTABLISHED = 2 * 86400
+
+
+def age_account(stack, username, seconds=ESTABLISHED):
+    """Move every time R9 weighs back by seconds, as if the account and
+    its ways in (primary address, contacts, recovery code, kit,
+    authenticator) had existed that much longer.  Sessions keep their
+    times: they began when they began."""
+    for q in ('UPDATE accounts SET created_at = created_at - ?1, '
+              'email_since = CASE WHEN email_since = 0 THEN 0 ELSE '
+              'email_since - ?1 END, email_verified_at = CASE WHEN '
+              'email_verified_at = 0 THEN 0 ELSE email_verified_at - ?1 '
+              'END, recovery_code_at = CASE WHEN recovery_code_at = 0 '
+              'THEN 0 ELSE recovery_code_at - ?1 END, kit_at = CASE WHEN '
+              'kit_at = 0 THEN 0 ELSE kit_at - ?1 END, totp_enabled_at = '
+              'CASE WHEN totp_enabled_at = 0 THEN 0 ELSE totp_enabled_at '
+              '- ?1 END WHERE username = ?2',
+              'UPDATE contacts SET created_at = created_at - ?1, '
+              'verified_at = CASE WHEN verified_at = 0 THEN 0 ELSE '
+              'verified_at - ?1 END WHERE account_id = (SELECT id FROM '
+              'accounts WHERE username = ?2)'):
+        db_write(stack, q, seconds, username)
+
+
+def person(stack, post, username, primary, emails=(), phones=(),
+           established=True):
     """A verified account, logged in, with verified recovery addresses
-    and phones (E.164); everything sent so far delivered."""
+    and phones (E.164); everything sent so far delivered.  An
+    established one (the default) has had them for two days, so each
+    can prove a reset (R9)."""
     c = stack.new_user(username, primary)
     post.deliver()
     for e in emails:
         add_verified_contact(stack, post, c, username, 'email', e)
     for p in phones:
         add_verified_contact(stack, post, c, username, 'phone', p)
+    if established:
+        age_account(stack, username)
     return c
 
 

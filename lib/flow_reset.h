@@ -1,0 +1,62 @@
+#ifndef POSTERN_FLOW_RESET_H
+#define POSTERN_FLOW_RESET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "flow.h"
+
+/*
+ * flow_reset.c: a forgotten password (R3, R4, R8, R9).
+ *
+ * /reset records an ask, the same for every name; the mailer (or the
+ * proof, whichever comes first) turns it into a request with a code for
+ * every channel old enough to prove a reset.  The request and every try
+ * at it belong to the browser that asked: failures typed elsewhere
+ * never void the owner's codes.  A proof is enough by R3, counted only
+ * from ways old enough by R9; only a wrong code costs one of the five
+ * tries, and a TOTP guess is looked at only beside another right proof
+ * (so someone who knows only a name gets none).  Success makes a
+ * pending change that waits reset_delay while every channel is told,
+ * old ones with links to stop it or (addresses that were not a proof)
+ * confirm it.  From a session that began before the change, confirming
+ * needs the authenticator's code and stopping the password or that
+ * code.
+ */
+
+/* The most code fields a proof may carry. */
+#define RESET_MAX_CODES	8
+
+/* Ask for codes for a name or address, as typed. */
+enum outcome	 flow_reset_ask(struct flow *, const char *typed);
+/*
+ * Prove a reset of name with the typed codes and choose password;
+ * *replaced is set when it replaced a change already pending.
+ */
+enum outcome	 flow_reset_prove(struct flow *, const char *name,
+		    const char *const *codes, size_t ncodes,
+		    const char *password, int *replaced);
+
+/*
+ * What a page about a pending change shows, before its button: the
+ * change a mailed link (t) names, or, with t NULL, the one the flow's
+ * session may act on.  *deadline is when it takes effect; *need_code is
+ * set when the button needs the authenticator's code (confirming from
+ * a session).
+ */
+enum outcome	 flow_reset_peek(struct flow *, int confirm, const char *t,
+		    int64_t *deadline, int *need_code);
+/* Apply the pending change now: by its link t, or from a session with
+ * the authenticator's code. */
+enum outcome	 flow_reset_confirm(struct flow *, const char *t,
+		    const char *code);
+/* Stop the pending change: by its link t, or from a session with the
+ * password or the authenticator's code. */
+enum outcome	 flow_reset_reject(struct flow *, const char *t,
+		    const char *password, const char *code);
+
+/* The notices these flows render, for a program's template list. */
+#define FLOW_RESET_TEMPLATES \
+	"mail/reset_pending.tpl", "sms/reset_pending.tpl"
+
+#endif /* !POSTERN_FLOW_RESET_H */
