@@ -54,7 +54,7 @@ signup_mail_verify(struct req *r, int64_t id, const char *username,
 	buf_init(&link);
 	if ((d = render_dict_new()) == NULL)
 		return 0;
-	if (!link_create(r->app->db, "verify", id, NULL, r->now, VERIFY_TTL,
+	if (!link_create(r->app->db, "verify", id, NULL, 0, r->now, VERIFY_TTL,
 	    tok))
 		goto out;
 	buf_printf(&link, "%s/verify?t=%s", r->app->cfg.base_url, tok);

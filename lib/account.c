@@ -398,6 +398,19 @@ account_each(struct db *db, void (*fn)(const struct account *, void *),
 }
 
 int
+account_delete_unverified(struct db *db, int64_t id, int *deleted)
+{
+	static const char *const sql = "DELETE FROM accounts "
+	    "WHERE id = ?1 AND email_verified_at = 0";
+
+	*deleted = 0;
+	if (!db_run(db, sql, "i", id))
+		return 0;
+	*deleted = db_changes(db) == 1;
+	return 1;
+}
+
+int
 account_purge_unverified(struct db *db, int64_t before, int *n)
 {
 	static const char *const sql = "DELETE FROM accounts "

@@ -85,6 +85,11 @@ int	 account_totp_advance(struct db *, int64_t id, int64_t step, int *won);
 /* Call fn for every account, in name order; for `postern users`. */
 int	 account_each(struct db *,
 	    void (*fn)(const struct account *, void *), void *arg);
+/*
+ * Remove account id if it never verified its address (R5: a proven
+ * claim to the address beats it); *deleted is 0 when it had.
+ */
+int	 account_delete_unverified(struct db *, int64_t id, int *deleted);
 /* Remove accounts never verified and older than before. */
 int	 account_purge_unverified(struct db *, int64_t before, int *n);
 

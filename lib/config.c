@@ -671,7 +671,8 @@ config_defaults(struct config *cfg)
 	cfg->smtp_port = 25;
 	cfg->smtp_starttls = STARTTLS_TRY;
 	cfg->reset_delay = 24 * 3600;
-	cfg->twofa_recent = 2 * 3600;
+	/* R8: by default the code is typed with the change itself. */
+	cfg->twofa_recent = 0;
 	cfg->recovery_rule = RECOVERY_ACCOUNT;
 	cfg->session_idle = 30 * 60;
 	cfg->session_max = 12 * 3600;

@@ -265,7 +265,7 @@ pending_link(struct pending_ctx *pc, const char *kind, const char *path,
 
 	buf_init(&link);
 	snprintf(data, sizeof(data), "%lld", (long long)pc->rs->id);
-	ok = link_create(f->db, kind, pc->rs->account_id, data, f->now,
+	ok = link_create(f->db, kind, pc->rs->account_id, data, 0, f->now,
 	    pc->rs->deadline + RESET_LINK_GRACE - f->now, tok) &&
 	    buf_printf(&link, "%s%s?t=%s", f->cfg->base_url, path, tok);
 	if (ok)

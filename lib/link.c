@@ -10,20 +10,21 @@
 
 int
 link_create(struct db *db, const char *kind, int64_t account_id,
-    const char *data, int64_t now, int64_t ttl, char token_out[TOKEN_TEXT])
+    const char *data, int64_t num, int64_t now, int64_t ttl,
+    char token_out[TOKEN_TEXT])
 {
 	static const char *const sql =
 	    "INSERT INTO links (kind, account_id, token_hash, data, "
-	    "created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+	    "created_at, expires_at, num) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 	unsigned char	 h[HASH_BYTES];
 
 	token_new(token_out);
 	token_hash(token_out, h);
-	return db_run(db, sql, "tibtii", kind, account_id, h, sizeof(h),
-	    data != NULL ? data : "", now, (int64_t)(now + ttl));
+	return db_run(db, sql, "tibtiii", kind, account_id, h, sizeof(h),
+	    data != NULL ? data : "", now, (int64_t)(now + ttl), num);
 }
 
-/* Fill l from a row of (id, account_id, expires_at, data). */
+/* Fill l from a row of (id, account_id, expires_at, data, num). */
 static int
 link_fetch(struct db *db, sqlite3_stmt *st, struct link *l)
 {
@@ -35,6 +36,7 @@ link_fetch(struct db *db, sqlite3_stmt *st, struct link *l)
 		l->account_id = sqlite3_column_int64(st, 1);
 		l->expires_at = sqlite3_column_int64(st, 2);
 		db_column_copy(st, 3, l->data, sizeof(l->data));
+		l->num = sqlite3_column_int64(st, 4);
 		return 1;
 	}
 	if (rc == SQLITE_DONE)
@@ -48,7 +50,7 @@ link_peek(struct db *db, const char *kind, const char *token, int64_t now,
     struct link *l)
 {
 	static const char *const sql =
-	    "SELECT id, account_id, expires_at, data FROM links "
+	    "SELECT id, account_id, expires_at, data, num FROM links "
 	    "WHERE token_hash = ?1 AND kind = ?2 AND used_at IS NULL "
 	    "AND expires_at > ?3";
 	sqlite3_stmt	*st;
@@ -79,7 +81,7 @@ link_consume(struct db *db, const char *kind, const char *token, int64_t now,
 	    "UPDATE links SET used_at = ?3 "
 	    "WHERE token_hash = ?1 AND kind = ?2 AND used_at IS NULL "
 	    "AND expires_at > ?3 "
-	    "RETURNING id, account_id, expires_at, data";
+	    "RETURNING id, account_id, expires_at, data, num";
 	sqlite3_stmt	*st;
 	unsigned char	 h[HASH_BYTES];
 	int		 ok;
@@ -106,7 +108,7 @@ link_live(struct db *db, const char *kind, int64_t account_id, int64_t now,
     struct link *l)
 {
 	static const char *const sql =
-	    "SELECT id, account_id, expires_at, data FROM links "
+	    "SELECT id, account_id, expires_at, data, num FROM links "
 	    "WHERE account_id = ?1 AND kind = ?2 AND used_at IS NULL "
 	    "AND expires_at > ?3 ORDER BY id DESC LIMIT 1";
 	sqlite3_stmt	*st;
@@ -129,6 +131,18 @@ link_void(struct db *db, const char *kind, int64_t account_id, int64_t now)
 	    "WHERE account_id = ?1 AND kind = ?2 AND used_at IS NULL";
 
 	return db_run(db, sql, "iti", account_id, kind, now);
+}
+
+int
+link_void_after(struct db *db, const char *kind, int64_t account_id,
+    int64_t id, int64_t now)
+{
+	static const char *const sql =
+	    "UPDATE links SET used_at = ?3 "
+	    "WHERE account_id = ?1 AND kind = ?2 AND id > ?4 "
+	    "AND used_at IS NULL";
+
+	return db_run(db, sql, "itii", account_id, kind, now, id);
 }
 
 int

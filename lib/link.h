@@ -19,10 +19,11 @@ struct link {
 	int64_t	 account_id;
 	int64_t	 expires_at;
 	char	 data[256];	/* kind-specific text */
+	int64_t	 num;		/* kind-specific number */
 };
 
 int	 link_create(struct db *, const char *kind, int64_t account_id,
-	    const char *data, int64_t now, int64_t ttl,
+	    const char *data, int64_t num, int64_t now, int64_t ttl,
 	    char token_out[TOKEN_TEXT]);
 /* Read-only: is the token valid now?  For the GET page. */
 int	 link_peek(struct db *, const char *kind, const char *token,
@@ -36,6 +37,9 @@ int	 link_live(struct db *, const char *kind, int64_t account_id,
 /* Void every unused link of this kind for the account. */
 int	 link_void(struct db *, const char *kind, int64_t account_id,
 	    int64_t now);
+/* The same for those made after link id only (R5: a later change's). */
+int	 link_void_after(struct db *, const char *kind, int64_t account_id,
+	    int64_t id, int64_t now);
 int	 link_purge(struct db *, int64_t now);
 
 #endif /* !POSTERN_LINK_H */

@@ -9,10 +9,12 @@
 <input type="hidden" name="csrf" value="{{CSRF}}">
 <p><label for="email">New email address</label>
 <input id="email" name="email" type="email" value="{{TYPED}}" required maxlength="254" autocomplete="email"></p>
+<p><label for="password">Your password</label>
+<input type="password" id="password" name="password" autocomplete="current-password" required
+ aria-describedby="password-help">
+<small id="password-help">Your address is a way into your account, so changing it needs your password{{#NEED_CODE}} and a code from your authenticator{{/NEED_CODE}}.</small></p>
 {{#NEED_CODE}}<p><label for="code">Code from your authenticator app</label>
-<input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="16" required
- aria-describedby="code-help">
-<small id="code-help">Two-step verification is on: changing your address needs a fresh code.</small></p>{{/NEED_CODE}}
+<input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="16" required></p>{{/NEED_CODE}}
 <p><button type="submit">Send a confirmation link</button></p>
 </form>
 <p><a href="{{BASE}}/account">Back to your account</a></p>

@@ -99,7 +99,8 @@ test_defaults(void)
 	ok(c.admin_email == NULL, "no admin_email: kits are off");
 	ok(c.sms_command == NULL, "no sms_command: phones are off");
 	is_int(c.reset_delay, 24 * 3600, "reset_delay defaults to 24h");
-	is_int(c.twofa_recent, 2 * 3600, "twofa_recent defaults to 2h");
+	is_int(c.twofa_recent, 0, "twofa_recent defaults to none: the code is "
+	    "typed with the change");
 	is_int(c.recovery_rule, RECOVERY_ACCOUNT,
 	    "recovery_rule defaults to account");
 	ok(c.dns_server == NULL, "the system resolver by default");

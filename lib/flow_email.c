@@ -1,0 +1,276 @@
+/*
+ * flow_email.c: /email, /email/confirm, /email/revert (flow_email.h).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <sodium.h>
+
+#include "account.h"
+#include "config.h"
+#include "domains.h"
+#include "event.h"
+#include "flow_email.h"
+#include "link.h"
+#include "notify.h"
+#include "outbox.h"
+#include "policy.h"
+#include "proof.h"
+#include "rate.h"
+#include "render.h"
+#include "reset.h"
+#include "session.h"
+#include "validate.h"
+
+/* "n***@example.org": enough for the owner to recognise, little more. */
+static void
+email_masked(const char *addr, char *out, size_t outsz)
+{
+	const char	*at = strrchr(addr, '@');
+
+	if (at == NULL || at == addr)
+		snprintf(out, outsz, "***");
+	else
+		snprintf(out, outsz, "%c***%s", addr[0], at);
+}
+
+/* A link of kind to path for account_id with data, num, into d as LINK. */
+static int
+email_link(struct flow *f, const char *kind, const char *path,
+    int64_t account_id, const char *data, int64_t num, int64_t ttl,
+    struct render_dict *d)
+{
+	char		 tok[TOKEN_TEXT];
+	struct buf	 link;
+	int		 ok;
+
+	buf_init(&link);
+	ok = link_create(f->db, kind, account_id, data, num, f->now, ttl,
+	    tok) && buf_printf(&link, "%s%s?t=%s", f->cfg->base_url, path,
+	    tok);
+	if (ok)
+		render_set(d, "LINK", link.p);
+	sodium_memzero(tok, sizeof(tok));
+	buf_free(&link);
+	return ok;
+}
+
+/*
+ * Mail the confirmation link to the new address.  Anyone with an
+ * account could type anyone's address here, so it counts toward the
+ * address's limit (*limited as outbox_mail() sets it).
+ */
+static int
+email_send_confirm(struct flow *f, const char *addr, int64_t *limited)
+{
+	struct render_dict	*d;
+	int			 ok;
+
+	if ((d = notify_dict(f->acct, NULL, f->ip, f->cfg->base_url,
+	    f->now)) == NULL)
+		return 0;
+	/* A second request replaces the first: its link stops working. */
+	ok = link_void(f->db, "email_confirm", f->acct->id, f->now) &&
+	    email_link(f, "email_confirm", "/email/confirm", f->acct->id, addr,
+	    0, EMAIL_CONFIRM_TTL, d) && outbox_mail(f->db, addr,
+	    "mail/email_confirm.tpl", d, f->now, limited);
+	render_dict_free(d);
+	return ok;
+}
+
+/*
+ * May addr become account_id's?  OUT_OK, or why not; an account that
+ * holds it unverified loses it when claim is set (R5).
+ */
+static enum outcome
+email_claimable(struct flow *f, int64_t account_id, const char *addr,
+    int claim, enum outcome taken)
+{
+	struct account	 holder;
+	struct r1_check	 c;
+	int		 deleted;
+
+	if (!account_by_login(f->db, addr, &holder))
+		return OUT_STORAGE;
+	if (holder.id != 0 && holder.id != account_id) {
+		if (!policy_claim_beats(holder.email_verified_at))
+			return taken;
+		if (claim && (!account_delete_unverified(f->db, holder.id,
+		    &deleted) || !deleted))
+			return OUT_STORAGE;
+	}
+	if (!domains_check_address(f->db, f->cfg->recovery_rule, account_id,
+	    addr, &c))
+		return OUT_STORAGE;
+	if (c.verdict == R1_ALLOWED)
+		return OUT_OK;
+	flow_what(f, c.domain, NULL);
+	return c.verdict == R1_OWN_DOMAIN ? OUT_R1_OWN_DOMAIN :
+	    OUT_R1_PLATFORM_DOMAIN;
+}
+
+enum outcome
+flow_email_request(struct flow *f, const char *password, const char *code,
+    const char *typed)
+{
+	char		 addr[255];
+	int64_t		 until, limited;
+	enum outcome	 o;
+
+	if (!validate_email(typed, addr))
+		return OUT_BAD_EMAIL;
+	if (strcasecmp(addr, f->acct->email) == 0)
+		return OUT_SAME_ADDRESS;
+	if ((o = proof_begin(f, password, code, 1)) != OUT_OK)
+		return o;
+	/* Refused attempts count too. */
+	if (!rate_take(f->db, RATE_EMAIL_ACCOUNT, f->acct->id, NULL, f->now,
+	    &until))
+		return flow_storage(f);
+	if (until != 0)
+		return flow_limited(f, OUT_LIMIT_EMAIL, until);
+	if ((o = email_claimable(f, f->acct->id, addr, 0, OUT_ADDRESS_TAKEN)) !=
+	    OUT_OK) {
+		if (o == OUT_STORAGE || ((o == OUT_R1_OWN_DOMAIN ||
+		    o == OUT_R1_PLATFORM_DOMAIN) && !event_add(f->db,
+		    f->acct->id, "r1_refused", f->ip, f->said.what, f->now)))
+			return flow_storage(f);
+		return flow_commit(f, o);
+	}
+	if (!email_send_confirm(f, addr, &limited))
+		return flow_storage(f);
+	if (limited != 0)
+		return flow_limited(f, OUT_LIMIT_MESSAGES, limited);
+	if (!event_add(f->db, f->acct->id, "email_change_requested", f->ip,
+	    addr, f->now))
+		return flow_storage(f);
+	return flow_commit(f, OUT_OK);
+}
+
+/* The link of kind t names, peeked or used up. */
+static enum outcome
+email_link_of(struct flow *f, const char *kind, const char *t, int consume,
+    struct link *l)
+{
+	memset(l, 0, sizeof(*l));
+	if (!token_valid(t))
+		return OUT_LINK_BROKEN;
+	if (!(consume ? link_consume(f->db, kind, t, f->now, l) :
+	    link_peek(f->db, kind, t, f->now, l)))
+		return OUT_STORAGE;
+	return l->id != 0 ? OUT_OK : OUT_LINK_STALE;
+}
+
+enum outcome
+flow_email_peek(struct flow *f, int revert, const char *t)
+{
+	struct link	 l;
+	enum outcome	 o;
+
+	if ((o = email_link_of(f, revert ? "email_revert" : "email_confirm",
+	    t, 0, &l)) == OUT_OK)
+		flow_what(f, l.data, NULL);
+	return o;
+}
+
+/* Tell the old address (with the way back) and every other channel. */
+static int
+email_tell_change(struct flow *f, const struct account *a, const char *old,
+    int64_t old_since)
+{
+	struct render_dict	*d;
+	char			 masked[260];
+	int			 ok;
+
+	if ((d = notify_dict(a, "the address of your account changed", f->ip,
+	    f->cfg->base_url, f->now)) == NULL)
+		return 0;
+	email_masked(a->email, masked, sizeof(masked));
+	render_set(d, "MASKED", masked);
+	/* The revert link carries the old address's age (R9) back. */
+	ok = email_link(f, "email_revert", "/email/revert", a->id, old,
+	    old_since, EMAIL_REVERT_TTL, d) && outbox_mail(f->db, old,
+	    "mail/email_changed_old.tpl", d, f->now, NULL) &&
+	    notify_channels(f->db, a, CHANNEL_PRIMARY,
+	    "mail/email_changed.tpl", "sms/email_changed.tpl", d, f->now);
+	render_dict_free(d);
+	return ok;
+}
+
+enum outcome
+flow_email_confirm(struct flow *f, const char *t, int64_t *account_id)
+{
+	struct link	 l;
+	struct account	 a;
+	char		 old[255];
+	int64_t		 old_since;
+	enum outcome	 o;
+
+	*account_id = 0;
+	if (flow_begin(f) != OUT_OK)
+		return OUT_STORAGE;
+	/* Anyone who has the mail may press it, logged in or not. */
+	if ((o = email_link_of(f, "email_confirm", t, 1, &l)) != OUT_OK)
+		return o == OUT_STORAGE ? flow_storage(f) : flow_rollback(f, o);
+	if (!account_by_id(f->db, l.account_id, &a))
+		return flow_storage(f);
+	/* Things may have changed in the hour since the request. */
+	o = email_claimable(f, a.id, l.data, 1, OUT_ADDRESS_NOW_TAKEN);
+	if (o == OUT_R1_OWN_DOMAIN || o == OUT_R1_PLATFORM_DOMAIN)
+		o = OUT_ADDRESS_NOW_MANAGED;
+	if (o != OUT_OK)
+		return o == OUT_STORAGE ? flow_storage(f) : flow_rollback(f, o);
+	snprintf(old, sizeof(old), "%s", a.email);
+	old_since = a.email_since;
+	if (!account_set_email(f->db, a.id, l.data, f->now, f->now) ||
+	    !account_by_id(f->db, a.id, &a) ||
+	    !event_add(f->db, a.id, "email_changed", f->ip, a.email, f->now) ||
+	    !email_tell_change(f, &a, old, old_since))
+		return flow_storage(f);
+	*account_id = a.id;
+	return flow_commit(f, OUT_OK);
+}
+
+enum outcome
+flow_email_revert(struct flow *f, const char *t)
+{
+	struct link		 l;
+	struct account		 a;
+	struct render_dict	*d;
+	enum outcome		 o;
+	int			 ok;
+
+	if (flow_begin(f) != OUT_OK)
+		return OUT_STORAGE;
+	if ((o = email_link_of(f, "email_revert", t, 1, &l)) != OUT_OK)
+		return o == OUT_STORAGE ? flow_storage(f) : flow_rollback(f, o);
+	if (!account_by_id(f->db, l.account_id, &a))
+		return flow_storage(f);
+	/* A verified holder keeps it; an unverified one never does (R5).
+	 * R1 does not stand in the way of the owner's own old address. */
+	if (strcasecmp(l.data, a.email) != 0 &&
+	    (o = email_claimable(f, a.id, l.data, 1, OUT_ADDRESS_NOW_TAKEN)) !=
+	    OUT_OK && o != OUT_R1_OWN_DOMAIN && o != OUT_R1_PLATFORM_DOMAIN)
+		return o == OUT_STORAGE ? flow_storage(f) : flow_rollback(f, o);
+	/*
+	 * Whoever moved the account may hold a session, a pending reset or
+	 * another change: all of it ends here.  Revert links of changes
+	 * made after this one's go too; those of earlier ones stay, so
+	 * the first owner's link always has the last word.
+	 */
+	if ((d = notify_dict(&a, NULL, f->ip, f->cfg->base_url, f->now)) ==
+	    NULL)
+		return flow_storage(f);
+	ok = account_set_email(f->db, a.id, l.data, f->now, l.num) &&
+	    account_by_id(f->db, a.id, &a) && session_end_all(f->db, a.id) &&
+	    reset_void_all(f->db, a.id, f->now) &&
+	    link_void(f->db, "email_confirm", a.id, f->now) &&
+	    link_void_after(f->db, "email_revert", a.id, l.id, f->now) &&
+	    event_add(f->db, a.id, "email_reverted", f->ip, a.email, f->now) &&
+	    notify_channels(f->db, &a, CHANNEL_NONE, "mail/email_reverted.tpl",
+	    "sms/email_reverted.tpl", d, f->now);
+	render_dict_free(d);
+	return ok ? flow_commit(f, OUT_OK) : flow_storage(f);
+}
