@@ -18,6 +18,8 @@
 #include "postern.h"
 #include "check.h"
 #include "domains.h"
+#include "flow_domains.h"
+#include "message.h"
 #include "onetime.h"
 #include "recovery.h"
 #include "reset.h"
@@ -270,62 +272,55 @@ print_domain(const struct managed_domain *d, void *arg)
 	    d->verified_at != 0 ? "verified" : "pending");
 }
 
+/* A flow's refusal in the words of templates/messages.tpl. */
+static void
+refused(const struct flow *f, enum outcome o)
+{
+	struct buf	 text;
+
+	buf_init(&text);
+	if (message_text(o, &f->said, f->now, 0, &text) && text.len > 0)
+		fprintf(stderr, "postern: %s\n", text.p);
+	else
+		fprintf(stderr, "postern: %s\n", outcome_name(o));
+	buf_free(&text);
+}
+
 /*
  * Add a verified domain for a hoster that syncs from its platform: the
- * same flow as a DNS proof on the page (domains_verify), so R1 and the
- * platform rule's notices are the same whichever way a domain comes.
+ * same flow as a DNS proof on the page, so R1 and the platform rule's
+ * notices are the same whichever way a domain comes.
  */
 static int
 domain_add(const struct config *cfg, struct db *db, const char *who,
     const char *typed)
 {
-	struct account		 a;
-	struct r1_check		 c;
-	enum domain_error	 err;
-	char			 name[DOMAIN_MAX + 1];
+	struct flow	 f;
+	struct account	 a;
+	enum outcome	 o;
 
-	if ((err = domain_normalise(typed, name)) != DOMAIN_OK) {
-		fprintf(stderr, "postern: %s: %s\n", typed,
-		    domain_error_text(err));
-		return EX_FAIL;
-	}
+	flow_init(&f, db, cfg, NULL, (int64_t)time(NULL));
 	if (!account_by_login(db, who, &a)) {
-		fprintf(stderr, "postern: storage error\n");
+		refused(&f, OUT_STORAGE);
 		return EX_FAIL;
 	}
 	if (a.id == 0) {
 		fprintf(stderr, "postern: no account %s\n", who);
 		return EX_FAIL;
 	}
-	switch (domains_verify(db, cfg, a.id, name, 1, "postern",
-	    (int64_t)time(NULL), &c)) {
-	case DOMAINS_DONE:
-		printf("%s: %s is verified\n", a.username, name);
-		return EX_OK;
-	case DOMAINS_SUFFIX:
-		fprintf(stderr, "postern: %s is a public suffix\n", name);
-		break;
-	case DOMAINS_ELSEWHERE:
-		fprintf(stderr, "postern: %s is verified by another account\n",
-		    name);
-		break;
-	case DOMAINS_R1:
-		fprintf(stderr, "postern: %s: %s, an address of %s, is on %s "
-		    "(rule R1); it must change first\n", name, c.address,
-		    a.username, c.domain);
-		break;
-	default:
-		fprintf(stderr, "postern: storage error\n");
-		break;
+	if ((o = flow_domain_vouch(&f, a.id, typed)) != OUT_OK) {
+		refused(&f, o);
+		return EX_FAIL;
 	}
-	return EX_FAIL;
+	printf("%s: %s is verified\n", a.username, f.said.what);
+	return EX_OK;
 }
 
 static int
 cmd_domain(const struct config *cfg, int argc, char **argv)
 {
 	static const char *const domain_templates[] = {
-		DOMAINS_NOTICE_TEMPLATES, NULL
+		FLOW_DOMAINS_TEMPLATES, NULL
 	};
 	struct db	*db;
 	int		 rc = EX_OK;

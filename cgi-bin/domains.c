@@ -1,14 +1,8 @@
 /*
  * domains.c: /domains, /domains/verify, /domains/remove -- the domains
- * an account manages on the platform, and their ownership proof.
- *
- * Rule R1 works both ways here: a domain is refused while one of the
- * account's addresses shares its registrable domain, and verifying a
- * domain under recovery_rule = platform tells every other account whose
- * address is on it to replace that address (without naming anyone).
- * Those rules live in lib/domains.c (domains_claim, domains_verify),
- * which `postern domain add` calls too; the handlers here map how a
- * flow ended to a page.
+ * an account manages on the platform, and their ownership proof.  The
+ * rules are in lib/flow_domains.c, which `postern domain add` calls
+ * too; these handlers map its outcomes to pages.
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +10,7 @@
 #include "postern.h"
 #include "dns.h"
 #include "domains.h"
+#include "flow_domains.h"
 
 struct list_ctx {
 	struct req	*r;
@@ -41,9 +36,9 @@ list_one(const struct managed_domain *d, void *arg)
 	lc->n++;
 }
 
-/* The page: the account's domains, the add form and maybe an error. */
+/* The page: the account's domains, the add form, and what was typed. */
 static void
-domains_page(struct req *r, int status, const char *error, const char *typed)
+domains_page(struct req *r, int status, const char *typed)
 {
 	struct list_ctx	 lc = { r, 0 };
 
@@ -53,8 +48,6 @@ domains_page(struct req *r, int status, const char *error, const char *typed)
 	}
 	if (lc.n == 0)
 		render_show(r->page, "NONE");
-	if (error != NULL)
-		page_set_error(r, error);
 	render_set(r->page, "TYPED", typed);
 	page_render(r, status, "domains.tpl", "Your domains");
 }
@@ -62,142 +55,46 @@ domains_page(struct req *r, int status, const char *error, const char *typed)
 static void
 domains_get_page(struct req *r)
 {
-	domains_page(r, 200, NULL, "");
-}
-
-/* Normalise the typed domain, or answer 400 with the form kept. */
-static int
-domains_typed(struct req *r, const char *typed, char name[DOMAIN_MAX + 1])
-{
-	enum domain_error	 err;
-
-	if ((err = domain_normalise(typed, name)) != DOMAIN_OK) {
-		domains_page(r, 400, domain_error_text(err), typed);
-		return 0;
-	}
-	return 1;
+	domains_page(r, 200, "");
 }
 
 /*
- * The page for how a flow ended: the list again, or the form with the
- * reason and typed kept.
+ * One handler for the three forms: each names a domain and calls its
+ * flow; a refusal shows the list again with the reason (and what was
+ * typed into the add form).
  */
 static void
-domains_answer(struct req *r, enum domains_outcome o, const char *name,
-    const char *typed, const struct r1_check *c)
+domains_post(struct req *r, enum outcome (*flow)(struct flow *,
+    const char *), int keep_typed)
 {
-	char	 msg[1200];
+	const char	*typed;
+	enum outcome	 o;
+	int		 status;
 
-	switch (o) {
-	case DOMAINS_DONE:
+	if ((typed = req_field(r, "domain")) == NULL)
+		return;
+	if ((o = flow(&r->flow, typed)) == OUT_OK)
 		page_redirect(r, "/domains");
-		return;
-	case DOMAINS_SUFFIX:
-		snprintf(msg, sizeof(msg), "%s is a public suffix, shared by "
-		    "many owners: you can only manage a name below it.", name);
-		break;
-	case DOMAINS_LISTED:
-		snprintf(msg, sizeof(msg), "%s is already on your list.", name);
-		break;
-	case DOMAINS_UNLISTED:
-		snprintf(msg, sizeof(msg), "That domain is not on your list.");
-		break;
-	case DOMAINS_ELSEWHERE:
-		snprintf(msg, sizeof(msg), "%s is managed by another account. "
-		    "If it is yours, ask your hoster for help.", name);
-		break;
-	case DOMAINS_R1:
-		snprintf(msg, sizeof(msg), "You cannot manage %s while your "
-		    "address %s is on %s: a broken DNS record could then "
-		    "lock you out. Replace that address with a personal one "
-		    "first.", name, c->address, c->domain);
-		break;
-	default:
-		page_storage_error(r);
-		return;
-	}
-	domains_page(r, 422, msg, typed);
+	else if ((status = page_refused(r, o)) != 0)
+		domains_page(r, status, keep_typed ? typed : "");
 }
 
 static void
 domains_add_post(struct req *r)
 {
-	const char		*typed;
-	char			 name[DOMAIN_MAX + 1];
-	struct r1_check		 c;
-
-	if ((typed = req_field(r, "domain")) == NULL ||
-	    !domains_typed(r, typed, name))
-		return;
-	domains_answer(r, domains_claim(r->app->db, r->acct.id, name,
-	    r->http.ip, r->now, &c), name, typed, &c);
+	domains_post(r, flow_domain_add, 1);
 }
 
 static void
 domains_verify_post(struct req *r)
 {
-	const char		*typed;
-	char			 name[DOMAIN_MAX + 1], qname[DOMAIN_MAX + 32];
-	char			 want[TOKEN_TEXT + 32], msg[1200];
-	struct managed_domain	 d;
-	struct r1_check		 c;
-	int			 found;
-
-	if ((typed = req_field(r, "domain")) == NULL ||
-	    !domains_typed(r, typed, name))
-		return;
-	if (!domains_get(r->app->db, r->acct.id, name, &d)) {
-		page_storage_error(r);
-		return;
-	}
-	if (d.account_id == 0 || d.verified_at != 0) {
-		domains_answer(r, d.account_id == 0 ? DOMAINS_UNLISTED :
-		    DOMAINS_DONE, name, "", NULL);
-		return;
-	}
-	/* The look-up runs outside any transaction: it may take seconds. */
-	snprintf(qname, sizeof(qname), "%s.%s", DNS_CHALLENGE_LABEL, d.name);
-	snprintf(want, sizeof(want), "%s%s", DNS_CHALLENGE_PREFIX,
-	    d.challenge);
-	if (!dns_txt_has(r->app->cfg.dns_server, qname, want, &found))
-		found = 0;
-	if (!found) {
-		snprintf(msg, sizeof(msg), "We did not find the TXT record "
-		    "for %s yet. Check the name and value below; DNS changes "
-		    "can take a while to appear.", d.name);
-		domains_page(r, 422, msg, "");
-		return;
-	}
-	domains_answer(r, domains_verify(r->app->db, &r->app->cfg, r->acct.id,
-	    d.name, 0, r->http.ip, r->now, &c), d.name, "", &c);
+	domains_post(r, flow_domain_verify, 0);
 }
 
 static void
 domains_remove_post(struct req *r)
 {
-	const char		*typed;
-	char			 name[DOMAIN_MAX + 1];
-	struct managed_domain	 d;
-	struct db		*db = r->app->db;
-
-	if ((typed = req_field(r, "domain")) == NULL ||
-	    !domains_typed(r, typed, name))
-		return;
-	if (!db_begin(db) || !domains_get(db, r->acct.id, name, &d))
-		goto fail;
-	if (d.account_id == 0) {
-		db_rollback(db);
-		domains_page(r, 422, "That domain is not on your list.", "");
-		return;
-	}
-	if (!domains_remove(db, r->acct.id, d.name) ||
-	    !event_add(db, r->acct.id, "domain_removed", r->http.ip, d.name,
-	    r->now) || !db_commit(db))
-		goto fail;
-	page_redirect(r, "/domains");
-	return;
-fail:
-	page_storage_error(r);
+	domains_post(r, flow_domain_remove, 0);
 }
 
 static const struct route routes[] = {
@@ -208,7 +105,7 @@ static const struct route routes[] = {
 };
 
 static const char *const templates[] = {
-	"domains.tpl", DOMAINS_NOTICE_TEMPLATES, NULL
+	"domains.tpl", FLOW_DOMAINS_TEMPLATES, NULL
 };
 
 static const struct program program = {

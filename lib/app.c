@@ -23,6 +23,7 @@
 #include "app.h"
 #include "db.h"
 #include "log.h"
+#include "message.h"
 #include "outbox.h"
 #include "render.h"
 #include "when.h"
@@ -155,54 +156,20 @@ page_storage_error(struct req *r)
 	page_outcome(r, OUT_STORAGE);
 }
 
-/*
- * The words of outcome o into out, with the flow's values; its title
- * instead when title is set ("" when it has none).  A limit's time to
- * try again follows the words, and its Retry-After goes out.
- */
+/* The words of outcome o into out (its title with title set), and a
+ * limit's Retry-After. */
 static void
 page_message(struct req *r, enum outcome o, int title, struct buf *out)
 {
-	const struct flow_said	*said = &r->flow.said;
-	struct render_dict	*d, *again;
-	struct buf		 name;
-	char			 when[WHEN_TEXT];
-	int64_t			 wait, minutes;
+	char	 secs[24];
 
-	buf_init(&name);
-	if ((d = render_dict_new()) == NULL)
-		return;
-	buf_printf(&name, "%s%s", outcome_name(o), title ? "_TITLE" : "");
-	render_show(d, name.p);
-	render_set(d, "WHAT", said->what);
-	render_set(d, "OTHER", said->other);
-	render_set_int(d, "LEFT", said->left);
-	render_show(d, said->left == 1 ? "ONE_LEFT" : "MANY_LEFT");
-	if (said->detail != NULL)
-		render_show(d, said->detail);
-	if (said->when != 0) {
-		when_text(said->when, when);
-		render_set(d, "WHEN", when);
+	(void)message_text(o, &r->flow.said, r->now, title, out);
+	if (!title && r->flow.said.until != 0) {
+		snprintf(secs, sizeof(secs), "%lld", (long long)(
+		    r->flow.said.until > r->now ? r->flow.said.until - r->now :
+		    1));
+		http_header(&r->resp, "Retry-After", secs);
 	}
-	if (!title && said->until != 0) {
-		/* Rounded up to the minute: never too early. */
-		wait = said->until > r->now ? said->until - r->now : 1;
-		minutes = (wait + 59) / 60;
-		when_text((said->until + 59) / 60 * 60, when);
-		again = render_section(d, "TRY_AGAIN");
-		render_set(again, "UNTIL", when);
-		render_set_int(again, minutes < 90 ? "MINUTES" : "HOURS",
-		    minutes < 90 ? minutes : (minutes + 59) / 60);
-		render_show(again, minutes < 90 ? "IN_MINUTES" : "IN_HOURS");
-		if (minutes != 1)
-			render_show(again, "PLURAL");
-		buf_reset(&name);
-		buf_printf(&name, "%lld", (long long)wait);
-		http_header(&r->resp, "Retry-After", name.p);
-	}
-	render_message(d, out);
-	render_dict_free(d);
-	buf_free(&name);
 }
 
 int

@@ -21,32 +21,21 @@
 #define DOMAIN_MAX_INPUT	1024
 
 const char *
-domain_error_text(enum domain_error err)
+domain_error_name(enum domain_error err)
 {
-	switch (err) {
-	case DOMAIN_OK:
-		return "The name is valid.";
-	case DOMAIN_EMPTY:
-		return "The domain name is empty.";
-	case DOMAIN_TOO_LONG:
-		return "The domain name is too long: at most 253 characters, "
-		    "and 63 between two dots.";
-	case DOMAIN_BAD_LABEL:
-		return "The domain name has an empty part (two dots in a row) "
-		    "or a part that starts or ends with a hyphen.";
-	case DOMAIN_BAD_CHAR:
-		return "The domain name has a character that domain names "
-		    "cannot have.";
-	case DOMAIN_BAD_IDN:
-		return "The domain name is not a valid internationalised "
-		    "name.";
-	case DOMAIN_ONE_LABEL:
-		return "The domain name needs at least two parts, like "
-		    "example.org.";
-	case DOMAIN_NUMERIC:
-		return "That is a network address, not a domain name.";
-	}
-	return "The domain name is not valid.";
+	static const char *const names[] = {
+		[DOMAIN_OK] = "DOMAIN_OK",
+		[DOMAIN_EMPTY] = "DOMAIN_EMPTY",
+		[DOMAIN_TOO_LONG] = "DOMAIN_TOO_LONG",
+		[DOMAIN_BAD_LABEL] = "DOMAIN_BAD_LABEL",
+		[DOMAIN_BAD_CHAR] = "DOMAIN_BAD_CHAR",
+		[DOMAIN_BAD_IDN] = "DOMAIN_BAD_IDN",
+		[DOMAIN_ONE_LABEL] = "DOMAIN_ONE_LABEL",
+		[DOMAIN_NUMERIC] = "DOMAIN_NUMERIC",
+	};
+
+	return (unsigned)err < sizeof(names) / sizeof(names[0]) ?
+	    names[err] : "DOMAIN_BAD_CHAR";
 }
 
 /* RFC 1035 section 2.3.1 as relaxed by RFC 1123, on normalised ASCII. */

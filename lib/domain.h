@@ -27,8 +27,9 @@ enum domain_error {
 
 /* Normalise in into out; DOMAIN_OK or why not. */
 enum domain_error domain_normalise(const char *in, char out[DOMAIN_MAX + 1]);
-/* A sentence for a person about err. */
-const char	*domain_error_text(enum domain_error err);
+/* The error's name: its section in the BAD_DOMAIN message of
+ * templates/messages.tpl.  Static storage; never NULL. */
+const char	*domain_error_name(enum domain_error err);
 /*
  * The registrable domain (public suffix + one label) of a normalised
  * name.  When the name is itself a public suffix ("co.uk"), out is the

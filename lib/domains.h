@@ -65,38 +65,4 @@ int	 domains_each_account_on(struct db *, const char *reg, int64_t except,
 	    void (*fn)(int64_t account_id, const char *email, void *),
 	    void *arg);
 
-/*
- * The flows, shared by the pages and `postern domain add` so that each
- * rule has one implementation.  Each runs in its own transaction and
- * says how it ended; a refusal changes nothing but the event it
- * records.  name is normalised (domain_normalise()); ip goes into the
- * events.
- */
-enum domains_outcome {
-	DOMAINS_DONE = 0,
-	DOMAINS_STORAGE,	/* storage error: nothing changed */
-	DOMAINS_SUFFIX,		/* a public suffix: only names below it */
-	DOMAINS_LISTED,		/* already on the account's list */
-	DOMAINS_UNLISTED,	/* not on the account's list */
-	DOMAINS_ELSEWHERE,	/* verified by another account */
-	DOMAINS_R1		/* an address of the account is on it: the
-				 * r1_check says which */
-};
-
-/* Put name on the account's list, pending its DNS proof. */
-enum domains_outcome domains_claim(struct db *, int64_t account_id,
-	    const char *name, const char *ip, int64_t now, struct r1_check *);
-/*
- * name is proven the account's: its TXT record was found, or (add) the
- * hoster vouches for it and it is first put on the list.  Under
- * recovery_rule = platform every other account with an address on its
- * registrable domain is mailed to replace it (R1).  DOMAINS_DONE too
- * when it was verified already.
- */
-enum domains_outcome domains_verify(struct db *, const struct config *,
-	    int64_t account_id, const char *name, int add, const char *ip,
-	    int64_t now, struct r1_check *);
-/* What domains_verify() renders, for a program's template list. */
-#define DOMAINS_NOTICE_TEMPLATES	"mail/address_on_domain.tpl"
-
 #endif /* !POSTERN_DOMAINS_H */

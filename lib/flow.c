@@ -8,6 +8,19 @@
 #include "db.h"
 #include "flow.h"
 
+void
+flow_init(struct flow *f, struct db *db, const struct config *cfg,
+    const struct keys *keys, int64_t now)
+{
+	memset(f, 0, sizeof(*f));
+	f->db = db;
+	f->cfg = cfg;
+	f->keys = keys;
+	f->now = now;
+	f->ip = "postern";
+	f->agent = "";
+}
+
 enum outcome
 flow_begin(struct flow *f)
 {

@@ -50,6 +50,11 @@ struct flow {
 	struct flow_said	 said;
 };
 
+/* A flow for the hoster's command (bin/postern): no browser, no
+ * session; ip names the command in events. */
+void		 flow_init(struct flow *, struct db *, const struct config *,
+		    const struct keys *, int64_t now);
+
 /*
  * Transactions, owned by the flow.  flow_begin() starts a write
  * transaction (BEGIN IMMEDIATE).  flow_commit() ends it and passes o

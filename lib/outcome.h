@@ -100,8 +100,8 @@
 	X(DOMAIN_ELSEWHERE,	422)					\
 	X(DOMAIN_KNOWN,		422)					\
 	X(DOMAIN_NOT_FOUND,	422)					\
-	X(DOMAIN_DNS,		422)					\
-	X(NO_DOMAIN,		404)
+	X(DOMAIN_R1,		422)					\
+	X(NO_DOMAIN,		422)
 
 enum outcome {
 #define X(name, status)	OUT_##name,

@@ -75,6 +75,6 @@
 {{#DOMAIN_ELSEWHERE}}{{WHAT}} is managed by another account. If it is yours, ask your hoster for help.{{/DOMAIN_ELSEWHERE}}
 {{#DOMAIN_KNOWN}}{{WHAT}} is already on your list.{{/DOMAIN_KNOWN}}
 {{#DOMAIN_NOT_FOUND}}We did not find the TXT record for {{WHAT}} yet. Check the name and value below; DNS changes can take a while to appear.{{/DOMAIN_NOT_FOUND}}
-{{#DOMAIN_DNS}}You cannot manage {{WHAT}} while your address {{OTHER}} is on it: a broken DNS record could then lock you out. Replace that address with a personal one first.{{/DOMAIN_DNS}}
+{{#DOMAIN_R1}}You cannot manage {{WHAT}} while your address {{OTHER}} is on it: a broken DNS record could then lock you out. Replace that address with a personal one first (rule R1).{{/DOMAIN_R1}}
 {{#NO_DOMAIN}}That domain is not on your list.{{/NO_DOMAIN}}
 {{#TRY_AGAIN}} You can try again at {{UNTIL}}{{#IN_MINUTES}}, in {{MINUTES}} minute{{#PLURAL}}s{{/PLURAL}}{{/IN_MINUTES}}{{#IN_HOURS}}, in about {{HOURS}} hours{{/IN_HOURS}}.{{/TRY_AGAIN}}

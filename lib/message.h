@@ -1,0 +1,21 @@
+#ifndef POSTERN_MESSAGE_H
+#define POSTERN_MESSAGE_H
+
+#include <stdint.h>
+
+#include "flow.h"
+
+struct buf;
+
+/*
+ * message.c: the words of an outcome, from templates/messages.tpl with
+ * the values a flow left in said: for a page's .error element or
+ * title, or a line of `postern`.  A limit's time to try again follows
+ * the words.
+ */
+
+/* The words of o (its title with title set; "" when it has none). */
+int	 message_text(enum outcome o, const struct flow_said *, int64_t now,
+	    int title, struct buf *out);
+
+#endif /* !POSTERN_MESSAGE_H */
