@@ -266,8 +266,7 @@ contacts_remove_post(struct req *r)
 static int
 recovery_view(struct req *r, struct recovery_view *v)
 {
-	if (recovery_view_open(r->app->db, r->app->keys.views, r->sess.id,
-	    r->acct.id, r->now, v))
+	if (flow_recovery_view(&r->flow, v) == OUT_OK)
 		return 1;
 	page_storage_error(r);
 	return 0;
@@ -407,7 +406,7 @@ out:
 static void
 recovery_saved_post(struct req *r)
 {
-	if (!recovery_view_drop(r->app->db, r->sess.id)) {
+	if (flow_recovery_saved(&r->flow) != OUT_OK) {
 		page_storage_error(r);
 		return;
 	}

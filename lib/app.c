@@ -233,37 +233,7 @@ req_field(struct req *r, const char *name)
 	return v;
 }
 
-void
-page_limit_text(struct req *r, const char *why, int64_t until,
-    char out[PAGE_LIMIT_TEXT])
-{
-	char	 when[32], secs[24];
-	int64_t	 wait = until > r->now ? until - r->now : 1;
-	int64_t	 minutes = (wait + 59) / 60;
 
-	/* Rounded up to the minute: the time said is never too early. */
-	page_time((until + 59) / 60 * 60, when);
-	if (minutes < 90)
-		snprintf(out, PAGE_LIMIT_TEXT, "%s You can try again at %s, "
-		    "in %lld minute%s.", why, when, (long long)minutes,
-		    minutes == 1 ? "" : "s");
-	else
-		snprintf(out, PAGE_LIMIT_TEXT, "%s You can try again at %s, "
-		    "in about %lld hours.", why, when,
-		    (long long)((minutes + 59) / 60));
-	snprintf(secs, sizeof(secs), "%lld", (long long)wait);
-	http_header(&r->resp, "Retry-After", secs);
-}
-
-void
-page_limited(struct req *r, const char *title, const char *why,
-    int64_t until)
-{
-	char	 msg[PAGE_LIMIT_TEXT];
-
-	page_limit_text(r, why, until, msg);
-	page_error(r, 429, title, msg);
-}
 
 void
 page_time(int64_t t, char out[32])

@@ -99,17 +99,6 @@ int	 page_refused(struct req *, enum outcome);
 /* The same on the error page, titled by the outcome. */
 void	 page_outcome(struct req *, enum outcome);
 
-/*
- * A limit reached (429): why, then when to try again -- until is the
- * time the limit lets one more in -- into out, for the form the
- * handler shows again with status 429; and Retry-After.
- * page_limited() shows it on the error page instead.
- */
-#define PAGE_LIMIT_TEXT	600
-void	 page_limit_text(struct req *, const char *why, int64_t until,
-	    char out[PAGE_LIMIT_TEXT]);
-void	 page_limited(struct req *, const char *title, const char *why,
-	    int64_t until);
 /* A time for people: "2026-11-23 14:05 UTC". */
 void	 page_time(int64_t t, char out[32]);
 /* A positive decimal id field; NULL-safe.  0 if it is not one. */

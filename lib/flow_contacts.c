@@ -369,6 +369,28 @@ flow_recovery_code(struct flow *f, const char *password, const char *code)
 	return flow_commit(f, OUT_OK);
 }
 
+enum outcome
+flow_recovery_view(struct flow *f, struct recovery_view *v)
+{
+	/* A write: a copy past its time is destroyed as it is found. */
+	if (flow_begin(f) != OUT_OK)
+		return OUT_STORAGE;
+	if (!recovery_view_open(f->db, f->keys->views, f->sess->id,
+	    f->acct->id, f->now, v))
+		return flow_storage(f);
+	return flow_commit(f, OUT_OK);
+}
+
+enum outcome
+flow_recovery_saved(struct flow *f)
+{
+	if (flow_begin(f) != OUT_OK)
+		return OUT_STORAGE;
+	if (!recovery_view_drop(f->db, f->sess->id))
+		return flow_storage(f);
+	return flow_commit(f, OUT_OK);
+}
+
 static void
 first_verified_email(const struct contact *c, void *arg)
 {

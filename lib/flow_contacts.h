@@ -37,6 +37,12 @@ enum outcome	 flow_contact_remove(struct flow *, int64_t id,
 /* A new recovery code, shown once by its view (recovery.c). */
 enum outcome	 flow_recovery_code(struct flow *, const char *password,
 		    const char *code);
+/* The recovery code this session made, while its view lives
+ * (v->found 0: gone); wipe *v after use. */
+struct recovery_view;
+enum outcome	 flow_recovery_view(struct flow *, struct recovery_view *);
+/* The owner saved the code: the session's copy goes. */
+enum outcome	 flow_recovery_saved(struct flow *);
 /* A new kit: one half to the first verified recovery address, one to
  * the hoster (admin_email). */
 enum outcome	 flow_kit(struct flow *, const char *password,

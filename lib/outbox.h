@@ -50,9 +50,6 @@ int	 outbox_add(struct db *, enum outbox_kind, const char *recipient,
  */
 int	 outbox_mail(struct db *, const char *to, const char *tpl,
 	    struct render_dict *, int64_t now, int64_t *limited);
-/* What the 429 says first when *limited was set. */
-#define OUTBOX_LIMITED	"Too many messages went to that address in the " \
-			"last hour."
 /* The same for an SMS of text. */
 int	 outbox_sms(struct db *, const char *to, const char *text,
 	    int64_t now, int64_t *limited);
