@@ -502,8 +502,11 @@ def banner_without_2fa(stack, post):
                 continue
             text, confirm, reject = b
             tap.is_(len(reject), 1, 'it has a form to /reset/reject')
-            tap.ok(all(sorted(f['values']) == ['csrf'] for f in reject),
-                   'carrying only csrf (no t)', [f['fields'] for f in reject])
+            tap.ok(all(sorted(f['values']) == ['csrf', 'password']
+                       for f in reject),
+                   'carrying csrf and a password field (no t): R8, a '
+                   'session alone never stops a reset',
+                   [f['fields'] for f in reject])
             tap.is_(confirm, [], 'and, without 2FA, no form to '
                     '/reset/confirm')
         tap.like(text, WHEN, 'the banner says when it takes effect')
@@ -578,7 +581,15 @@ def reject_by_banner(stack, post):
         r = quinn.get('/contacts')
         tap.ok(banner(quinn, r), 'Quinn\'s browser shows the banner')
         r = quinn.post('/reset/reject', {})
-        tap.is_(r.status, 303, 'POST /reset/reject with only csrf: 303')
+        tap.is_(r.status, 422, 'R8: POST /reset/reject with only csrf '
+                'asks for her password: 422')
+        tap.is_(states(stack, 'quinn'), ['pending'], 'the change still '
+                'waits')
+        r = quinn.post('/reset/reject', {'password': 'wrong password 1'})
+        tap.is_(r.status, 422, 'a wrong password: 422')
+        quinn.get('/contacts')
+        r = quinn.post('/reset/reject', {'password': OLD})
+        tap.is_(r.status, 303, 'POST /reset/reject with her password: 303')
         tap.is_(stack.path_of(r.location), '/reset?rejected=1',
                 'to /reset?rejected=1')
         tap.is_(states(stack, 'quinn'), ['rejected'], 'the change is '

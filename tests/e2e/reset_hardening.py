@@ -5,7 +5,9 @@ told as the story of the attack, and shown closed.
 
 - Someone who borrows a logged-in browser for a few minutes makes a
   recovery code, proves a reset with it, and presses Confirm on the
-  banner of the same browser to skip the time lock.
+  banner of the same browser to skip the time lock.  Now (R8) the
+  session alone makes no code; with a phished password it does, but a
+  code that new proves nothing until it is reset_delay old (R9).
 - A recovery code proves a second reset after it was used for a first.
 - The owner who lost the authenticator proves a reset with two other
   channels, and is then still asked for an authenticator code.
@@ -15,9 +17,10 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (Deliveries, Stack, Tap, ask_reset,  # noqa: E402
-                     code_in, db_write, make_recovery_code, message_text,
-                     enable_totp, password_works, person, prove_reset)
+from harness import (Deliveries, Stack, Tap, age_account,  # noqa: E402
+                     ask_reset, code_in, db_write, make_recovery_code,
+                     message_text, enable_totp, password_works, person,
+                     prove_reset)
 
 tap = Tap()
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -45,17 +48,35 @@ def borrowed_session(stack):
     alice = person(stack, post, 'alice', 'alice@home.example',
                    emails=['alice@backup.example'])
 
-    with tap.story('A borrowed session mints a recovery code and proves '
-                   'a reset with it'):
-        code = make_recovery_code(alice)  # the thief, at Alice's desk
+    with tap.story('A borrowed session cannot mint a recovery code, and a '
+                   'fresh one proves no reset'):
+        alice.get('/contacts/recovery-code')
+        r = alice.post('/contacts/recovery-code', {})
+        tap.is_(r.status, 422, 'R8: the session alone makes no code')
+        tap.is_(stack.sql("SELECT recovery_code_at FROM accounts WHERE "
+                          "username = 'alice'"), [(0,)], 'none was made')
+        # With Alice's password (phished) the thief gets one all the same.
+        code = make_recovery_code(alice)
         tap.like(code or '', r'^[A-Z2-7]{4}(-[A-Z2-7]{4}){5}$',
-                 'a recovery code is made without asking for anything')
+                 'with her password, a recovery code is made')
         thief = stack.client()
         ask_reset(thief, 'alice')
         post.deliver()
         r = prove_reset(thief, 'alice', [code], NEW)
-        tap.is_(r.status, 303, 'the code proves a reset (no 2FA: one '
-                'proof is enough)')
+        tap.is_(r.status, 422, 'R9: a code made minutes ago proves no '
+                'reset')
+        tap.like(' '.join(thief.errors(r)), r'(?i)less than a day',
+                 'the page says it is too new, and until when')
+        tap.is_(state(stack, 'alice'), 'requested', 'nothing is pending')
+        tap.is_(stack.sql("SELECT r.failures FROM resets r JOIN accounts a "
+                          "ON a.id = r.account_id WHERE a.username = "
+                          "'alice' ORDER BY r.id DESC LIMIT 1"), [(0,)],
+                'and a right code that is too new costs no try')
+        # A day later it would: so would the owner's own old address.
+        age_account(stack, 'alice')
+        r = prove_reset(thief, 'alice', [code], NEW)
+        tap.is_(r.status, 303, 'a day on, the code proves a reset (no 2FA: '
+                'one proof is enough)')
         tap.is_(state(stack, 'alice'), 'pending', 'the change is pending')
 
     with tap.story('The borrowed session cannot skip the time lock'):
@@ -69,6 +90,9 @@ def borrowed_session(stack):
                'but none to confirm it: the account has no 2FA')
         r = alice.post('/reset/confirm', {})
         tap.is_(r.status, 403, 'a confirm POST from the session is refused')
+        r = alice.post('/reset/reject', {})
+        tap.is_(r.status, 422, 'and so is a reject without the password '
+                '(R8)')
         tap.is_(state(stack, 'alice'), 'pending', 'the change still waits')
         tap.ok(password_works(stack, 'alice', OLD), 'the old password still '
                'works')
@@ -76,8 +100,9 @@ def borrowed_session(stack):
                'not')
 
     with tap.story('The owner stops it from the same banner'):
-        r = alice.post('/reset/reject', {})
-        tap.is_(r.status, 303, 'Reject from the banner works')
+        r = alice.post('/reset/reject', {'password': OLD})
+        tap.is_(r.status, 303, 'Reject from the banner, with her password, '
+                'works')
         tap.is_(state(stack, 'alice'), 'rejected', 'the change is stopped')
 
     with tap.story('The recovery code it used no longer works'):
@@ -95,6 +120,7 @@ def with_2fa(stack):
     bob = person(stack, post, 'bob', 'bob@home.example',
                  phones=['+441632960101'])
     auth = enable_totp(bob)
+    age_account(stack, 'bob')       # an authenticator long in use (R9)
     post.deliver()
 
     with tap.story('With 2FA, confirming from a session needs the '
@@ -129,6 +155,7 @@ def lost_authenticator(stack):
                    phones=['+441632960102'])
     enable_totp(carol)
     code = make_recovery_code(carol)
+    age_account(stack, 'carol')     # both long in use (R9)
     post.deliver()
 
     with tap.story('The owner who lost the authenticator gets back in'):
