@@ -33,7 +33,18 @@ Each story ends with the owner getting back in, within reset_delay,
 with a way in that existed before the attack.
 
 The stories marked BREAK are holes found while attacking the flow
-layer: each fails until the hole is closed.
+layer; each fails until its hole is closed:
+
+ B1. A stranger's four asks an hour (two as the name, two as the
+     address) close the reset page to the owner's own browser.
+ B2. A hundred wrong logins from the owner's network address close
+     login to the owner's own browser too.
+ B3. A phished password turns 2FA on with the attacker's authenticator:
+     its young age does not stop it from raising R3's bar, and the
+     owner's old addresses no longer recover the account.
+ B4. With the account's only mailbox, the attacker's reset takes effect
+     although the owner logs in with the password during the wait: a
+     session begun after the reset can neither see nor stop it.
 
 Time passes by moving rows of rate_limits and a reset's deadline in the
 database, as the other tests do.
@@ -49,8 +60,8 @@ from harness import (DEFAULT_PASSWORD, Deliveries, Stack, Tap,  # noqa: E402
                      ask_reset, account_id, age_account, code_in, db_write,
                      element_text, enable_totp, events_of,
                      every_response_checked, forms_to, from_ip, links_in,
-                     make_recovery_code, message_text, person, prove_reset,
-                     reset_states, show_totp_secret, token_of)
+                     make_recovery_code, person, prove_reset,
+                     reset_states, token_of)
 
 tap = Tap()
 
@@ -106,7 +117,8 @@ def owner(stack, post, name, work=True, twofa=False):
     o.work = '%s@work.example' % name if work else None
     o.client = c = person(stack, post, name, o.home,
                           [o.work] if work else [], established=False)
-    from_ip(c, new_ip())
+    o.ip = new_ip()
+    from_ip(c, o.ip)
     o.rc = o.auth = None
     if twofa:
         o.rc = make_recovery_code(c)
@@ -150,6 +162,12 @@ def ways_in(stack, name):
     return acct, contacts
 
 
+def contact_of(stack, name, value):
+    rows = stack.sql('SELECT id FROM contacts WHERE account_id = ? AND '
+                     'value = ?', account_id(stack, name), value)
+    return rows[0][0] if rows else 0
+
+
 def refused(r, c, status, regex, what):
     """r was refused with status, the page saying why (regex)."""
     tap.is_(r.status, status, '%s: %d' % (what, status))
@@ -159,10 +177,6 @@ def refused(r, c, status, regex, what):
 
 def events(stack, name, kind):
     return len(events_of(stack, name, kind))
-
-
-def mails_to(stack, addr):
-    return stack.mails_to(addr)
 
 
 def codes_for(mails, addr):
@@ -196,14 +210,14 @@ def pass_deadline(stack, name):
 
 
 def gets_back_in(stack, post, o, addresses=(), rc=False, auth=False,
-                 typed=None, story=''):
-    """The owner, from their own browser, asks for a reset (as typed,
-    the username by default), proves it with ways in that existed before
-    the attack (the codes mailed to addresses, the recovery code, the
-    authenticator), and once the deadline passes, no later than
-    reset_delay after the proof, logs in with the new password."""
+                 story=''):
+    """The owner, from their own browser, asks for a reset, proves it
+    with ways in that existed before the attack (the codes mailed to
+    addresses, the recovery code, the authenticator), and once the
+    deadline passes, no later than reset_delay after the proof, logs in
+    with the new password."""
     post.deliver()
-    r = ask_reset(o.client, typed or o.name)
+    r = ask_reset(o.client, o.name)
     tap.is_(r.status, 303, '%s: the owner asks for a reset' % story)
     mails, _sms = post.deliver()
     codes = [codes_for(mails, a) for a in addresses]
@@ -253,7 +267,7 @@ def story_borrowed_session(stack, post):
         o = owner(stack, post, 'ada')
         mal = borrow(stack, o)
         before = ways_in(stack, 'ada')
-        for i, addr in enumerate(('mal1@' + EVIL, 'mal2@' + EVIL)):
+        for addr in ('mal1@' + EVIL, 'mal2@' + EVIL):
             mal.get('/contacts')
             r = mal.post('/contacts', {'kind': 'email', 'value': addr})
             refused(r, mal, 422, r'(?i)password', '1: adding %s with the '
@@ -276,22 +290,24 @@ def story_borrowed_session(stack, post):
         tap.is_(r.status, 404, '1: there is nothing to confirm')
         tap.is_(reset_states(stack, 'ada'), ['requested'], '1: nothing is '
                 'pending')
-        for path, fields, what in (
-                ('/contacts/recovery-code', {}, 'a recovery code'),
-                ('/contacts/kit', {}, 'a recovery kit'),
-                ('/email', {'email': 'mal1@' + EVIL}, 'an address change'),
-                ('/contacts/remove', {'id': str(contact_of(stack, 'ada',
-                                                           o.work))},
+        work_id = str(contact_of(stack, 'ada', o.work))
+        for page, path, fields, what in (
+                ('/contacts/recovery-code', '/contacts/recovery-code', {},
+                 'a recovery code'),
+                ('/contacts/kit', '/contacts/kit', {}, 'a recovery kit'),
+                ('/email', '/email', {'email': 'mal1@' + EVIL},
+                 'an address change'),
+                ('/contacts', '/contacts/remove', {'id': work_id},
                  'removing the owner\'s address'),
-                ('/account/activity', {'others': '1'},
+                ('/account/activity', '/account/activity', {'others': '1'},
                  'ending the owner\'s other sessions')):
-            mal.get(path if path != '/contacts/remove' else '/contacts')
+            mal.get(page)
             r = mal.post(path, fields)
             refused(r, mal, 422, r'(?i)password', '1: %s' % what)
         tap.is_(ways_in(stack, 'ada'), before, '1: the ways in are as they '
                 'were')
-        tap.is_(mails_to(stack, 'mal1@' + EVIL) +
-                mails_to(stack, 'mal2@' + EVIL), [], '1: the attacker\'s '
+        tap.is_(stack.mails_to('mal1@' + EVIL) +
+                stack.mails_to('mal2@' + EVIL), [], '1: the attacker\'s '
                 'addresses got nothing')
         r = o.client.get('/account')
         tap.is_(r.status, 200, '1: the owner\'s session is untouched')
@@ -330,12 +346,6 @@ def story_borrowed_session(stack, post):
         tap.is_(ways_in(stack, 'bea')[0]['totp_enabled_at'], 0,
                 '1/2FA: proven without the authenticator, the reset turned '
                 '2FA off for the owner who may have lost it')
-
-
-def contact_of(stack, name, value):
-    rows = stack.sql('SELECT id FROM contacts WHERE account_id = ? AND '
-                     'value = ?', account_id(stack, name), value)
-    return rows[0][0] if rows else 0
 
 
 # ------------------------------------------------------------------ #
@@ -439,6 +449,7 @@ def story_plant_address(stack, post):
         seen = len(stack.mails())
         o = owner(stack, post, 'dee', twofa=True)
         mal = borrow(stack, o)
+        before = ways_in(stack, 'dee')
         mal.get('/contacts')
         r = mal.post('/contacts', {'kind': 'email', 'value': 'mal1@' + EVIL,
                                    'password': OLD})
@@ -449,9 +460,8 @@ def story_plant_address(stack, post):
                 'phished password alone does not log in')
         r = phi.get('/contacts')
         tap.is_(r.status, 403, '2/2FA: the half-done login opens no page')
-        tap.is_(ways_in(stack, 'dee')[1], [
-            ('email', o.work, ways_in(stack, 'dee')[1][0][2])],
-            '2/2FA: the owner\'s contacts are as they were')
+        tap.is_(ways_in(stack, 'dee'), before, '2/2FA: the ways in are as '
+                'they were')
         gets_back_in(stack, post, o, [o.work], auth=True, story='2/2FA')
         tap.is_(sorted(set(x.lower() for m in stack.mails()[seen:] for x in
                            m.recipients if EVIL in x.lower())), [],
@@ -462,14 +472,11 @@ def story_plant_address(stack, post):
 # 3. R5: revert links that hold.
 
 
-def change_email(stack, post, c, to, password=OLD, code=None):
-    """c moves its account's address to `to` and confirms it from the
-    mailbox of `to`: the response of the confirm."""
+def change_email(stack, post, c, to):
+    """c, who knows the password, moves its account's address to `to`
+    and confirms it from the mailbox of `to`: the last response."""
     c.get('/email')
-    fields = {'email': to, 'password': password}
-    if code:
-        fields['code'] = code
-    r = c.post('/email', fields)
+    r = c.post('/email', {'email': to, 'password': OLD})
     if r.status != 303:
         return r
     mails, _ = post.deliver()
@@ -493,6 +500,14 @@ def press(stack, c, link, path):
     return c.post(path, {'t': token_of(link)})
 
 
+def throwaway_signup(stack, username, addr):
+    """A stranger signs up with addr and never verifies it."""
+    s = browser(stack)
+    s.get('/signup')
+    return s.post('/signup', {'username': username, 'email': addr,
+                              'password': 'throw-away password 3'})
+
+
 def primary(stack, name):
     return ways_in(stack, name)[0]['email']
 
@@ -507,10 +522,7 @@ def story_reverts(stack, post):
         mails, _ = post.deliver()
         undo = revert_link(stack, mails, o.home)
         tap.ok(undo, '3a: the old address gets a link to undo it')
-        s = browser(stack)
-        s.get('/signup')
-        r = s.post('/signup', {'username': 'throwaway3', 'email': o.home,
-                               'password': 'throwaway password 3'})
+        r = throwaway_signup(stack, 'throwaway3', o.home)
         tap.is_(r.status, 303, '3a: a throw-away account signs up with the '
                 'owner\'s old address')
         tap.ok(account_id(stack, 'throwaway3'), '3a: it holds the address, '
@@ -535,10 +547,7 @@ def story_reverts(stack, post):
         refused(r, mal, 422, r'(?i)authenticator', '3a/2FA: the borrowed '
                 'session with the phished password moves the address')
         tap.is_(primary(stack, 'fay'), o.home, '3a/2FA: the address stays')
-        s = browser(stack)
-        s.get('/signup')
-        r = s.post('/signup', {'username': 'throwaway4', 'email': o.home,
-                               'password': 'throwaway password 4'})
+        r = throwaway_signup(stack, 'throwaway4', o.home)
         tap.is_(r.status, 303, '3a/2FA: a signup with the owner\'s address '
                 'answers as usual')
         tap.is_(account_id(stack, 'throwaway4'), None, '3a/2FA: but makes '
@@ -815,6 +824,142 @@ def story_login_lockout(stack, post):
 
 
 # ------------------------------------------------------------------ #
+# Holes found while attacking the flow layer.  Each story fails until
+# its hole is closed.
+
+THIEF = 'thief chose this one 99'
+
+
+def break_reset_asks(stack, post):
+    # BREAK: someone who knows only the username (and the address, which
+    # is rarely secret) keeps the owner from ever asking for a reset.
+    # flow_reset_ask() counts asks per name as typed (RATE_RESET_NAME, 2
+    # an hour) for every browser alike: four POSTs an hour from a
+    # stranger's browser, two as the name and two as the address, and
+    # the owner's own browser (which has logged in to the account
+    # before) gets 429 for both, again every hour.  The owner who forgot
+    # the password never gets back in.  Login splits its count by
+    # device (policy_fail_bucket); the reset page's asks do not.
+    with tap.story('BREAK 1. A stranger uses up the owner\'s reset asks'):
+        o = owner(stack, post, 'ola')
+        o.client.post('/logout', {})
+        s = browser(stack)
+        got = [ask_reset(s, typed).status
+               for typed in ('ola', 'ola', o.home, o.home)]
+        tap.is_(got, [303] * 4, 'B1: a stranger asks twice as the name, '
+                'twice as the address')
+        post.deliver()
+        r = ask_reset(o.client, 'ola')
+        r2 = ask_reset(o.client, o.home)
+        if not tap.ok(303 in (r.status, r2.status), 'B1: the owner\'s own '
+                      'browser can still ask for a reset', '%d %d %s' % (
+                          r.status, r2.status, o.client.errors(r))):
+            return
+        mails, _ = post.deliver()
+        proves_and_waits(stack, o, [codes_for(mails, o.work)], False, 'B1')
+
+
+def break_network_login(stack, post):
+    # BREAK: someone on the owner's network (an office, a campus, a
+    # carrier's shared address) locks the owner's own browser out of
+    # login for an hour, again and again, without even knowing a
+    # username: flow_login() checks RATE_LOGIN_IP (100 failures an hour
+    # per address) before the password, for known browsers too, so the
+    # device cookie that story 7 relies on does not help.
+    with tap.story('BREAK 2. A neighbour on the owner\'s network closes '
+                   'login for it'):
+        o = owner(stack, post, 'pam')
+        o.client.post('/logout', {})
+        n = browser(stack, o.ip)
+        n.get('/login')
+        got = set(n.post('/login', {'username': 'nobody%03d' % i,
+                                    'password': 'guess %d' % i}).status
+                  for i in range(100))
+        tap.is_(got, {422}, 'B2: a hundred wrong logins for names nobody '
+                'has, from the owner\'s network address')
+        r = log_in(o.client, 'pam', OLD)
+        tap.is_((r.status, stack.path_of(r.location)), (303, '/account'),
+                'B2: the owner\'s own browser, on that network, still logs '
+                'in')
+
+
+def break_phished_authenticator(stack, post):
+    # BREAK: a phished password takes an account without 2FA for good,
+    # whatever R9 says of young ways in.  With the password alone (R8
+    # asks nothing more while 2FA is off) the attacker makes a recovery
+    # code (replacing the owner's, if any) and turns 2FA on with an
+    # authenticator of their own.  The owner's password now stops at
+    # /login/2fa, and the owner's reset, proven with the two addresses
+    # the account had for years, is refused: policy_r3() is called with
+    # twofa = totp_enabled_at != 0, so an authenticator one minute old,
+    # which R9 says can neither prove, confirm nor reject a reset,
+    # still makes R3 ask for two proofs, one of them not an email --
+    # which the owner never had.  (The attacker, who keeps a session
+    # from before any reset the owner starts and knows the password,
+    # can also stop each one from that session: R4 allows it.)
+    with tap.story('BREAK 3. A phished password turns 2FA on with the '
+                   'attacker\'s authenticator'):
+        o = owner(stack, post, 'quin')
+        phi, _r = phished_login(stack, o)
+        tap.ok(make_recovery_code(phi), 'B3: the password alone makes a '
+               'recovery code')
+        enable_totp(phi)
+        mails, _ = post.deliver()
+        tap.ok(Deliveries.to(mails, o.home), 'B3: and turns 2FA on; the '
+               'owner is told')
+        r = log_in(o.client, 'quin', OLD)
+        tap.is_(stack.path_of(r.location), '/login/2fa', 'B3: the owner\'s '
+                'password now stops at the second step')
+        gets_back_in(stack, post, o, [o.home, o.work], story='B3')
+
+
+def break_only_mailbox(stack, post):
+    # BREAK: with the one mailbox an account has (its primary address,
+    # taken over), the attacker takes the account although the owner
+    # knows the password and logs in during the wait.  The reset's
+    # notices, with the only reject link, go to the taken mailbox.  The
+    # owner's login makes a session that began after the reset, and
+    # app_pending_banner() and policy_session_reset() (session_at >
+    # reset_at: SESSION_RESET_NOT_OLDER) show it no banner and refuse
+    # its reject, even with the password typed.  Sessions last at most
+    # session_max (12 h) against a 24 h wait, so an owner who logs in
+    # daily rarely has one from before.  At the deadline the attacker's
+    # password takes effect and every session ends.
+    with tap.story('BREAK 4. The attacker holds the only mailbox; the '
+                   'owner knows the password'):
+        o = owner(stack, post, 'rex', work=False)
+        o.client.post('/logout', {})
+        t = browser(stack)
+        ask_reset(t, 'rex')
+        mails, _ = post.deliver()
+        r = prove_reset(t, 'rex', [codes_for(mails, o.home)], THIEF)
+        tap.is_(r.status, 303, 'B4: the mailbox\'s code proves a reset')
+        post.deliver()              # to the taken mailbox alone
+        # An hour later, the owner logs in.
+        db_write(stack, "UPDATE resets SET created_at = created_at - 3600, "
+                 "proven_at = proven_at - 3600, deadline = deadline - 3600 "
+                 "WHERE state = 'pending' AND account_id = ?",
+                 account_id(stack, 'rex'))
+        r = log_in(o.client, 'rex', OLD)
+        tap.is_((r.status, stack.path_of(r.location)), (303, '/account'),
+                'B4: the owner logs in with the password during the wait')
+        r = o.client.get('/account')
+        tap.ok(element_text(r, 'pending-reset') is not None, 'B4: the '
+               'owner\'s page tells of the pending change')
+        o.client.get('/reset/reject')
+        r = o.client.post('/reset/reject', {'password': OLD})
+        tap.is_((r.status, stack.path_of(r.location)),
+                (303, '/reset?rejected=1'), 'B4: and the owner stops it '
+                'with the password')
+        pass_deadline(stack, 'rex')
+        r = log_in(o.client, 'rex', OLD)
+        tap.is_((r.status, stack.path_of(r.location)), (303, '/account'),
+                'B4: after the deadline, the owner\'s password still works')
+        r = log_in(browser(stack), 'rex', THIEF)
+        tap.is_(r.status, 422, 'B4: the attacker\'s does not')
+
+
+# ------------------------------------------------------------------ #
 
 
 def main():
@@ -827,6 +972,10 @@ def main():
         story_many_totp(stack, post)
         story_void_reset(stack, post)
         story_login_lockout(stack, post)
+        break_reset_asks(stack, post)
+        break_network_login(stack, post)
+        break_phished_authenticator(stack, post)
+        break_only_mailbox(stack, post)
         every_response_checked(tap, stack)
 
 
