@@ -65,9 +65,12 @@ req_set_session_cookie(struct req *r, const char *token)
 }
 
 /*
- * R4: a session that existed before a reset was asked for belongs, most
- * likely, to the robbed owner: every page it sees offers to stop (or
- * confirm) the change.
+ * R4: every page of a logged-in account offers to stop a pending reset
+ * (with the password it would replace: policy_session_reset()).  A
+ * session that existed before the reset was asked for belongs, most
+ * likely, to the robbed owner: with 2FA it may also confirm the change,
+ * with the authenticator, so a borrowed session alone never skips the
+ * time lock.
  */
 static void
 app_pending_banner(struct req *r)
@@ -75,17 +78,13 @@ app_pending_banner(struct req *r)
 	struct reset	 rs;
 	char		 when[32];
 
-	if (!reset_pending(r->app->db, r->acct.id, &rs) || rs.id == 0 ||
-	    rs.created_at < r->sess.created_at)
+	if (!reset_pending(r->app->db, r->acct.id, &rs) || rs.id == 0)
 		return;
 	page_time(rs.deadline, when);
 	render_show(r->page, "PENDING_RESET");
 	render_set(r->page, "RESET_DEADLINE", when);
-	/*
-	 * Confirming from a session needs the authenticator: a borrowed
-	 * session alone must never skip the time lock.
-	 */
-	render_show(r->page, r->acct.totp_enabled_at != 0 ? "BANNER_CONFIRM" :
+	render_show(r->page, r->acct.totp_enabled_at != 0 &&
+	    r->sess.created_at <= rs.created_at ? "BANNER_CONFIRM" :
 	    "BANNER_NO_CONFIRM");
 }
 

@@ -364,7 +364,7 @@ flow_recovery_code(struct flow *f, const char *password, const char *code)
 	if ((o = proof_begin(f, password, code, 0)) != OUT_OK)
 		return o;
 	if (!recovery_code_make(f->db, f->cfg, f->keys->views, f->acct,
-	    f->sess->id, f->ip, f->now))
+	    f->sess->id, f->browser, f->ip, f->now))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }
@@ -376,7 +376,7 @@ flow_recovery_view(struct flow *f, struct recovery_view *v)
 	if (flow_begin(f) != OUT_OK)
 		return OUT_STORAGE;
 	if (!recovery_view_open(f->db, f->keys->views, f->sess->id,
-	    f->acct->id, f->now, v))
+	    f->browser, f->acct->id, f->now, v))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }

@@ -74,9 +74,16 @@ flow_login(struct flow *f, const char *name, const char *password,
 	if (a.id != 0 && (!reset_apply_due(f->db, f->cfg, a.id, f->now, &n) ||
 	    (n > 0 && !account_by_login(f->db, name, &a))))
 		return OUT_STORAGE;
+	/*
+	 * The limit per client address stops spraying over many names;
+	 * a browser the account knows is spared it, or a neighbour behind
+	 * the same address (an office, a campus) could shut its owner out.
+	 */
+	ipuntil = 0;
 	if (!guard_for(f, a.id, name, &g) ||
 	    !guard_password_closed(f, &g, &until) ||
-	    !rate_check(f->db, RATE_LOGIN_IP, 0, f->ip, f->now, &ipuntil))
+	    (g.bucket != BUCKET_DEVICE && !rate_check(f->db, RATE_LOGIN_IP, 0,
+	    f->ip, f->now, &ipuntil)))
 		return OUT_STORAGE;
 	if (until != 0 || ipuntil != 0) {
 		f->said.until = until != 0 ? until : ipuntil;

@@ -13,6 +13,7 @@
 #include "code.h"
 #include "config.h"
 #include "contacts.h"
+#include "device.h"
 #include "event.h"
 #include "flow_reset.h"
 #include "guard.h"
@@ -36,30 +37,43 @@
 enum outcome
 flow_reset_ask(struct flow *f, const char *typed)
 {
-	int64_t	 until, name_until;
+	struct account	 a;
+	enum rate_scope	 scope = RATE_RESET_NAME;
+	int64_t		 until, name_until, id = 0;
+	int		 known;
 
 	if (typed[0] == '\0' || strlen(typed) > RESET_TYPED_MAX)
 		return OUT_RESET_NAME;
 	/*
 	 * Only the ask is recorded, under limits per client and per name
-	 * as typed: the same statements for every name, so neither the
-	 * answer nor its timing tells whether it is an account's.  The
-	 * limit per name is sized so that the mailer's per account never
-	 * drops an ask answered here (rate.c).
+	 * as typed -- or per account for a browser that has logged in to
+	 * it, so that strangers cannot use up the owner's asks -- with the
+	 * same statements for every name, so neither the answer nor its
+	 * timing tells whether it is an account's.  The limits are sized
+	 * so that the mailer's per account never drops an ask answered
+	 * here (rate.c).
 	 */
 	if (flow_begin(f) != OUT_OK)
 		return OUT_STORAGE;
+	if (!account_by_login(f->db, typed, &a) ||
+	    !device_known(f->db, a.id, f->browser, &known))
+		return flow_storage(f);
+	if (known) {
+		scope = RATE_RESET_KNOWN;
+		id = a.id;
+		typed = NULL;
+	}
 	if (!rate_check(f->db, RATE_RESET_IP, 0, f->ip, f->now, &until) ||
-	    !rate_check(f->db, RATE_RESET_NAME, 0, typed, f->now,
-	    &name_until))
+	    !rate_check(f->db, scope, id, typed, f->now, &name_until))
 		return flow_storage(f);
 	if (until != 0)
 		return flow_limited(f, OUT_LIMIT_RESETS, until);
 	if (name_until != 0)
 		return flow_limited(f, OUT_LIMIT_RESETS_NAME, name_until);
 	if (!rate_hit(f->db, RATE_RESET_IP, 0, f->ip, f->now) ||
-	    !rate_hit(f->db, RATE_RESET_NAME, 0, typed, f->now) ||
-	    !reset_ask(f->db, typed, f->ip, f->browser, f->now))
+	    !rate_hit(f->db, scope, id, typed, f->now) ||
+	    !reset_ask(f->db, known ? a.username : typed, f->ip, f->browser,
+	    f->now))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }
@@ -387,7 +401,7 @@ prove_settle(struct flow *f, const struct account *a, struct reset *rs,
 
 	if (!prove_collect(f, a, rs, codes, ncodes, &ps))
 		return flow_storage(f);
-	v = policy_r3(ps.p, ps.n, a->totp_enabled_at != 0, f->now,
+	v = policy_r3(ps.p, ps.n, a->totp_enabled_at, f->now,
 	    f->cfg->reset_delay, &usable_from);
 	switch (policy_reset_try(v, ps.wrong)) {
 	case TRY_FAILED:

@@ -123,12 +123,13 @@ r3_at(const struct proof *p, size_t n, int twofa, int64_t at, int64_t delay)
 }
 
 enum r3_verdict
-policy_r3(const struct proof *p, size_t n, int twofa, int64_t now,
-    int64_t delay, int64_t *usable_from)
+policy_r3(const struct proof *p, size_t n, int64_t twofa_since,
+    int64_t now, int64_t delay, int64_t *usable_from)
 {
 	enum r3_verdict	 later;
 	int64_t		 t, best = 0;
 	size_t		 i;
+	int		 twofa = policy_way_mature(twofa_since, now, delay);
 
 	if (usable_from != NULL)
 		*usable_from = 0;
@@ -277,13 +278,17 @@ policy_session_reset(int confirm, int64_t session_at, int64_t reset_at,
     int64_t totp_since, enum typed_code code, int password_right,
     int64_t now, int64_t delay)
 {
-	/* A session that began after the reset may be the attacker's. */
-	if (session_at > reset_at)
+	/* Stopping it needs no old session: see policy.h. */
+	if (!confirm && password_right)
+		return SESSION_RESET_OK;
+	/*
+	 * Skipping the wait from a session begun after the reset would let
+	 * the thief who made it confirm it.
+	 */
+	if (confirm && session_at > reset_at)
 		return SESSION_RESET_NOT_OLDER;
 	if (confirm && totp_since == 0)
 		return SESSION_RESET_MAILED_ONLY;
-	if (!confirm && password_right)
-		return SESSION_RESET_OK;
 	if (code != CODE_RIGHT)
 		return SESSION_RESET_NEED_PROOF;
 	return policy_way_mature(totp_since, now, delay) ? SESSION_RESET_OK :

@@ -115,10 +115,15 @@ enum r3_verdict {
  * proof suffices; with 2FA two from different channels, at least one
  * of them not an email.  The same channel twice counts once.  Only
  * ways old enough by R9 count; R3_TOO_NEW says the proofs would do
- * later, and *usable_from (when not NULL) when.
+ * later, and *usable_from (when not NULL) when.  twofa_since is when
+ * 2FA was turned on (0: off): an authenticator younger than delay
+ * raises the bar no more than it proves anything (R9), or whoever
+ * phished a password could turn 2FA on with their own and shut out an
+ * owner whose ways in are all addresses.
  */
-enum r3_verdict	 policy_r3(const struct proof *, size_t n, int twofa,
-		    int64_t now, int64_t delay, int64_t *usable_from);
+enum r3_verdict	 policy_r3(const struct proof *, size_t n,
+		    int64_t twofa_since, int64_t now, int64_t delay,
+		    int64_t *usable_from);
 
 /*
  * A reset try.  The person typed codes; the flow found what each one
@@ -239,7 +244,7 @@ int	 policy_code_recent(int64_t twofa_at, int64_t now, int64_t recent);
 /* Confirming or rejecting a pending reset from a logged-in page. */
 enum session_reset_verdict {
 	SESSION_RESET_OK = 0,
-	SESSION_RESET_NOT_OLDER,	/* the session began after the reset */
+	SESSION_RESET_NOT_OLDER,	/* confirm: the session began after it */
 	SESSION_RESET_MAILED_ONLY,	/* confirm without 2FA: links only */
 	SESSION_RESET_NEED_PROOF,	/* confirm: TOTP; reject: password or TOTP */
 	SESSION_RESET_TOO_NEW		/* the authenticator is younger (R9) */
@@ -250,7 +255,13 @@ enum session_reset_verdict {
  * pending reset made at reset_at?  The session began at session_at;
  * code is what was typed from the authenticator (enabled since
  * totp_since, 0: 2FA off), password_right whether the password was
- * typed right (reject only).
+ * typed right (reject only).  Confirming skips the time lock, so only
+ * a session older than the reset may, with the authenticator.  Any
+ * session may stop it with the password the reset would replace (or
+ * the authenticator): whoever knows that password is the owner, or has
+ * phished it and could have logged in before the reset anyway, and an
+ * owner whose only mailbox was taken must be able to stop the thief's
+ * reset from a login made after it.
  */
 enum session_reset_verdict policy_session_reset(int confirm,
 		    int64_t session_at, int64_t reset_at, int64_t totp_since,

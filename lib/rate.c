@@ -20,13 +20,16 @@
 
 /*
  * A person who forgot their password may type their name or their
- * address: two names per account.  Asks the reset page accepts per
- * name can then never exceed what the mailer accepts per account, so no
- * ask the page answered is dropped.
+ * address: two names per account, counted per name for strangers'
+ * browsers; the account's own browsers share a count of their own, so
+ * that strangers who know the name cannot use up the owner's asks.
+ * Asks the reset page accepts can then never exceed what the mailer
+ * accepts per account, so no ask the page answered is dropped.
  */
 #define RESET_NAME_MAX		2
-#define RESET_ACCOUNT_MAX	5
-_Static_assert(2 * RESET_NAME_MAX <= RESET_ACCOUNT_MAX,
+#define RESET_KNOWN_MAX		2
+#define RESET_ACCOUNT_MAX	6
+_Static_assert(2 * RESET_NAME_MAX + RESET_KNOWN_MAX <= RESET_ACCOUNT_MAX,
     "the reset page must not accept asks the mailer would drop");
 
 /* What a scope's value is. */
@@ -56,6 +59,8 @@ static const struct rate_limit {
 	[RATE_SIGNUP_IP] =	{ "signup-ip", BY_TEXT, 20, 3600 },
 	[RATE_RESET_IP] =	{ "reset-ip", BY_TEXT, 20, 3600 },
 	[RATE_RESET_NAME] =	{ "reset-name", BY_TEXT, RESET_NAME_MAX,
+				    3600 },
+	[RATE_RESET_KNOWN] =	{ "reset-known", BY_ACCOUNT, RESET_KNOWN_MAX,
 				    3600 },
 	[RATE_RESET_ACCOUNT] =	{ "reset-account", BY_ACCOUNT,
 				    RESET_ACCOUNT_MAX, 3600 },

@@ -24,6 +24,8 @@ enum rate_scope {
 	RATE_SIGNUP_IP,		/* signups from one client */
 	RATE_RESET_IP,		/* reset asks from one client */
 	RATE_RESET_NAME,	/* reset asks for one name or address typed */
+	RATE_RESET_KNOWN,	/* reset asks for an account from browsers
+				   it knows (device.c), apart from strangers' */
 	RATE_RESET_ACCOUNT,	/* reset requests one account gets */
 	RATE_EMAIL_ACCOUNT,	/* address changes an account asks for */
 	RATE_RESEND_ACCOUNT,	/* contact codes an account has sent again */

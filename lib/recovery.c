@@ -28,12 +28,27 @@
 #define SEALED_BYTES	(crypto_secretbox_NONCEBYTES + \
 			    crypto_secretbox_MACBYTES + CODE_LEN)
 
-/* The key of one session's copy. */
+/*
+ * The key of one session's copy, in one browser: a session cookie
+ * carried off to another browser (a phishing proxy's) opens nothing.
+ */
 static int
 recovery_key(const unsigned char view_key[KEY_BYTES], int64_t session_id,
-    unsigned char out[KEY_BYTES])
+    const unsigned char *browser, unsigned char out[KEY_BYTES])
 {
-	return key_derive(view_key, (uint64_t)session_id, out);
+	static const unsigned char	 none[HASH_BYTES];
+	unsigned char			 id[8];
+	crypto_generichash_state	 st;
+	int				 i;
+
+	for (i = 0; i < 8; i++)
+		id[i] = (unsigned char)((uint64_t)session_id >> (8 * i));
+	return crypto_generichash_init(&st, view_key, KEY_BYTES,
+	    KEY_BYTES) == 0 &&
+	    crypto_generichash_update(&st, id, sizeof(id)) == 0 &&
+	    crypto_generichash_update(&st, browser != NULL ? browser : none,
+	    HASH_BYTES) == 0 &&
+	    crypto_generichash_final(&st, out, KEY_BYTES) == 0;
 }
 
 static void
@@ -77,7 +92,8 @@ recovery_hash(const char *code, unsigned char h[HASH_BYTES])
 int
 recovery_code_make(struct db *db, const struct config *cfg,
     const unsigned char view_key[KEY_BYTES], const struct account *a,
-    int64_t session_id, const char *ip, int64_t now)
+    int64_t session_id, const unsigned char *browser, const char *ip,
+    int64_t now)
 {
 	/* Copies of older codes would show a code that no longer works. */
 	static const char *const drop_sql =
@@ -92,7 +108,7 @@ recovery_code_make(struct db *db, const struct config *cfg,
 	int		 ok = 0;
 
 	if (!code_recovery_new(code) || !recovery_hash(code, h) ||
-	    !recovery_key(view_key, session_id, key))
+	    !recovery_key(view_key, session_id, browser, key))
 		goto out;
 	recovery_seal(key, code, sealed);
 	if (!account_by_id(db, a->id, &cur) ||
@@ -115,8 +131,8 @@ out:
 
 int
 recovery_view_open(struct db *db, const unsigned char view_key[KEY_BYTES],
-    int64_t session_id, int64_t account_id, int64_t now,
-    struct recovery_view *v)
+    int64_t session_id, const unsigned char *browser, int64_t account_id,
+    int64_t now, struct recovery_view *v)
 {
 	static const char *const sql = "SELECT sealed, replaced, made_at, "
 	    "expires_at FROM recovery_views WHERE session_id = ?1 AND "
@@ -126,7 +142,7 @@ recovery_view_open(struct db *db, const unsigned char view_key[KEY_BYTES],
 	int		 rc, row, match = 0, ok = 0;
 
 	memset(v, 0, sizeof(*v));
-	if (!recovery_key(view_key, session_id, key) ||
+	if (!recovery_key(view_key, session_id, browser, key) ||
 	    (st = db_prepare(db, sql)) == NULL)
 		goto out;
 	if (!db_bind_int(st, 1, session_id) ||
@@ -151,17 +167,24 @@ recovery_view_open(struct db *db, const unsigned char view_key[KEY_BYTES],
 		ok = 1;
 		goto out;
 	}
-	if (!v->found)
-		log_warn("recovery view of session %lld does not open (another "
-		    "secret key file?): dropped", (long long)session_id);
-	if (v->found && (!recovery_hash(v->code, h) ||
-	    !account_recovery_code_matches(db, account_id, h, &match)))
-		goto out;
 	/*
-	 * Past its time, replaced or used as a proof since, or sealed under
-	 * another key file: nothing to show, and nothing to keep.
+	 * Asked from another browser (the session cookie carried off), or
+	 * sealed under another key file: nothing to show, but the copy is
+	 * the owner's and stays until its time is up (purge).
 	 */
-	if (!v->found || !match || v->expires_at <= now) {
+	if (!v->found) {
+		log_warn("recovery view of session %lld does not open in this "
+		    "browser (or under this secret key file)",
+		    (long long)session_id);
+		sodium_memzero(v, sizeof(*v));
+		ok = 1;
+		goto out;
+	}
+	if (!recovery_hash(v->code, h) ||
+	    !account_recovery_code_matches(db, account_id, h, &match))
+		goto out;
+	/* Past its time, or replaced or used as a proof since: drop it. */
+	if (!match || v->expires_at <= now) {
 		sodium_memzero(v, sizeof(*v));
 		ok = recovery_view_drop(db, session_id);
 		goto out;

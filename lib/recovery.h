@@ -31,7 +31,8 @@ struct db;
  */
 int	 recovery_code_make(struct db *, const struct config *,
 	    const unsigned char view_key[KEY_BYTES], const struct account *a,
-	    int64_t session_id, const char *ip, int64_t now);
+	    int64_t session_id, const unsigned char *browser, const char *ip,
+	    int64_t now);
 
 struct recovery_view {
 	int	 found;		/* 0: nothing to show (gone or never made) */
@@ -42,13 +43,16 @@ struct recovery_view {
 };
 
 /*
- * The code session_id made for account_id, while its view lives and it
- * is still the account's code.  A copy past its time, or of a code
- * since replaced or used, is destroyed here.  0 on a storage error.
+ * The code session_id made for account_id in browser (the hash of its
+ * cookie, as given to recovery_code_make), while its view lives and it
+ * is still the account's code.  Another browser sees nothing.  A copy
+ * past its time, or of a code since replaced or used, is destroyed
+ * here.  0 on a storage error.
  */
 int	 recovery_view_open(struct db *,
 	    const unsigned char view_key[KEY_BYTES], int64_t session_id,
-	    int64_t account_id, int64_t now, struct recovery_view *);
+	    const unsigned char *browser, int64_t account_id, int64_t now,
+	    struct recovery_view *);
 /* The owner saved the code: destroy the session's copy. */
 int	 recovery_view_drop(struct db *, int64_t session_id);
 /* Destroy every copy whose view has expired (postern mailer, purge). */

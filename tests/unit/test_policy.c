@@ -83,16 +83,16 @@ r3(void)
 	    "R3: without 2FA one proof suffices");
 	is_int(policy_r3(p, 0, 0, NOW, DELAY, NULL), R3_NO_PROOF,
 	    "R3: nothing proved is no proof");
-	is_int(policy_r3(p, 1, 1, NOW, DELAY, NULL), R3_NEED_TWO,
+	is_int(policy_r3(p, 1, OLD, NOW, DELAY, NULL), R3_NEED_TWO,
 	    "R3: with 2FA one stolen mailbox is never enough");
 	p[1] = pf(PROOF_EMAIL, 0, OLD);
-	is_int(policy_r3(p, 2, 1, NOW, DELAY, NULL), R3_NEED_TWO,
+	is_int(policy_r3(p, 2, OLD, NOW, DELAY, NULL), R3_NEED_TWO,
 	    "R3: the same channel twice counts once");
 	p[1] = pf(PROOF_EMAIL, 7, OLD);
-	is_int(policy_r3(p, 2, 1, NOW, DELAY, NULL), R3_NEED_NON_EMAIL,
+	is_int(policy_r3(p, 2, OLD, NOW, DELAY, NULL), R3_NEED_NON_EMAIL,
 	    "R3: with 2FA two mailboxes are not enough either");
 	p[1] = pf(PROOF_TOTP, 0, OLD);
-	is_int(policy_r3(p, 2, 1, NOW, DELAY, NULL), R3_OK,
+	is_int(policy_r3(p, 2, OLD, NOW, DELAY, NULL), R3_OK,
 	    "R3: a mailbox and the authenticator are");
 
 	p[0] = pf(PROOF_EMAIL, 3, YOUNG);
@@ -104,15 +104,19 @@ r3(void)
 	    "R9: an old way beside a young one is enough without 2FA");
 	p[0] = pf(PROOF_EMAIL, 0, OLD);
 	p[1] = pf(PROOF_RECOVERY_CODE, 0, YOUNG);
-	is_int(policy_r3(p, 2, 1, NOW, DELAY, &from), R3_TOO_NEW,
+	is_int(policy_r3(p, 2, OLD, NOW, DELAY, &from), R3_TOO_NEW,
 	    "R9: with 2FA, a recovery code made an hour ago is not the "
 	    "second proof yet");
 	is_int(from, YOUNG + DELAY, "... until it is a day old");
 	p[2] = pf(PROOF_KIT, 0, OLD);
-	is_int(policy_r3(p, 3, 1, NOW, DELAY, NULL), R3_OK,
+	is_int(policy_r3(p, 3, OLD, NOW, DELAY, NULL), R3_OK,
 	    "R9: an old kit makes up for it");
-	is_int(policy_r3(p, 1, 1, NOW, DELAY, NULL), R3_NEED_TWO,
+	is_int(policy_r3(p, 1, OLD, NOW, DELAY, NULL), R3_NEED_TWO,
 	    "R3 before R9: what is missing is said first");
+	p[0] = pf(PROOF_EMAIL, 0, OLD);
+	is_int(policy_r3(p, 1, YOUNG, NOW, DELAY, NULL), R3_OK,
+	    "R9: 2FA turned on an hour ago does not raise the bar yet (or a "
+	    "phished password could shut out an owner with only addresses)");
 }
 
 static void
@@ -221,7 +225,14 @@ r8(void)
 
 	is_int(policy_session_reset(1, NOW - 10, NOW - 60, OLD, CODE_RIGHT, 0,
 	    NOW, DELAY), SESSION_RESET_NOT_OLDER,
-	    "R4: a session younger than the reset cannot act on it");
+	    "R4: a session younger than the reset cannot confirm it");
+	is_int(policy_session_reset(0, NOW - 10, NOW - 60, 0, CODE_ABSENT, 1,
+	    NOW, DELAY), SESSION_RESET_OK,
+	    "R4: but stops it with the password it would replace (the owner "
+	    "whose only mailbox was taken logs in after the thief's reset)");
+	is_int(policy_session_reset(0, NOW - 10, NOW - 60, 0, CODE_ABSENT, 0,
+	    NOW, DELAY), SESSION_RESET_NEED_PROOF,
+	    "R8: never with the session alone");
 	is_int(policy_session_reset(1, NOW - 99, NOW - 60, 0, CODE_ABSENT, 1,
 	    NOW, DELAY), SESSION_RESET_MAILED_ONLY,
 	    "R8: without 2FA only the mailed links confirm");
