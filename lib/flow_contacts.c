@@ -384,9 +384,17 @@ flow_recovery_view(struct flow *f, struct recovery_view *v)
 enum outcome
 flow_recovery_saved(struct flow *f)
 {
+	struct recovery_view	 v;
+	int			 ok;
+
+	/* Only the browser that can see the copy may say it was saved. */
 	if (flow_begin(f) != OUT_OK)
 		return OUT_STORAGE;
-	if (!recovery_view_drop(f->db, f->sess->id))
+	ok = recovery_view_open(f->db, f->keys->views, f->sess->id,
+	    f->browser, f->acct->id, f->now, &v) &&
+	    (!v.found || recovery_view_drop(f->db, f->sess->id));
+	sodium_memzero(&v, sizeof(v));
+	if (!ok)
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }

@@ -41,7 +41,7 @@ enum outcome	 flow_recovery_code(struct flow *, const char *password,
  * (v->found 0: gone); wipe *v after use. */
 struct recovery_view;
 enum outcome	 flow_recovery_view(struct flow *, struct recovery_view *);
-/* The owner saved the code: the session's copy goes. */
+/* The owner saved the code: the copy this browser sees goes. */
 enum outcome	 flow_recovery_saved(struct flow *);
 /* A new kit: one half to the first verified recovery address, one to
  * the hoster (admin_email). */

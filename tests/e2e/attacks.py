@@ -32,19 +32,24 @@ password nor the authenticator unless the story says so.
 Each story ends with the owner getting back in, within reset_delay,
 with a way in that existed before the attack.
 
-The stories marked BREAK are holes found while attacking the flow
-layer; each fails until its hole is closed:
+Stories 8 to 11 are holes found while attacking the flow layer, each
+closed since; the stories keep them closed:
 
- B1. A stranger's four asks an hour (two as the name, two as the
-     address) close the reset page to the owner's own browser.
- B2. A hundred wrong logins from the owner's network address close
-     login to the owner's own browser too.
- B3. A phished password turns 2FA on with the attacker's authenticator:
-     its young age does not stop it from raising R3's bar, and the
-     owner's old addresses no longer recover the account.
- B4. With the account's only mailbox, the attacker's reset takes effect
-     although the owner logs in with the password during the wait: a
-     session begun after the reset can neither see nor stop it.
+ 8. A stranger's four asks an hour (two as the name, two as the
+    address) closed the reset page to the owner's own browser; browsers
+    that have logged in to the account now count apart.
+ 9. A hundred wrong logins from the owner's network address closed
+    login to the owner's own browser too; a known browser is spared the
+    per-address limit.
+10. A phished password turned 2FA on with the attacker's authenticator,
+    whose young age did not stop it from raising R3's bar; it now
+    counts only once older than reset_delay (R9).
+11. With the account's only mailbox, the attacker's reset took effect
+    although the owner logged in with the password during the wait;
+    any session now stops a reset with the password it would replace.
+12. A session cookie carried off to another browser opened the one-time
+    view of the recovery code its owner had just made; the view now
+    opens only in the browser that made the code.
 
 Time passes by moving rows of rate_limits and a reset's deadline in the
 database, as the other tests do.
@@ -824,49 +829,45 @@ def story_login_lockout(stack, post):
 
 
 # ------------------------------------------------------------------ #
-# Holes found while attacking the flow layer.  Each story fails until
-# its hole is closed.
+# Holes found while attacking the flow layer, closed since.
 
 THIEF = 'thief chose this one 99'
 
 
-def break_reset_asks(stack, post):
-    # BREAK: someone who knows only the username (and the address, which
-    # is rarely secret) keeps the owner from ever asking for a reset.
-    # flow_reset_ask() counts asks per name as typed (RATE_RESET_NAME, 2
-    # an hour) for every browser alike: four POSTs an hour from a
-    # stranger's browser, two as the name and two as the address, and
-    # the owner's own browser (which has logged in to the account
-    # before) gets 429 for both, again every hour.  The owner who forgot
-    # the password never gets back in.  Login splits its count by
-    # device (policy_fail_bucket); the reset page's asks do not.
-    with tap.story('BREAK 1. A stranger uses up the owner\'s reset asks'):
+def story_reset_asks(stack, post):
+    # Someone who knows only the username (and the address, which is
+    # rarely secret) must not keep the owner from asking for a reset.
+    # Asks are counted per name as typed (2 an hour) for strangers'
+    # browsers; four POSTs from a stranger, two as the name and two as
+    # the address, once got the owner's own browser 429 for both, every
+    # hour.  A browser that has logged in to the account now has a count
+    # of its own (RATE_RESET_KNOWN), as login has (policy_fail_bucket).
+    with tap.story('8. A stranger uses up the owner\'s reset asks'):
         o = owner(stack, post, 'ola')
         o.client.post('/logout', {})
         s = browser(stack)
         got = [ask_reset(s, typed).status
                for typed in ('ola', 'ola', o.home, o.home)]
-        tap.is_(got, [303] * 4, 'B1: a stranger asks twice as the name, '
+        tap.is_(got, [303] * 4, '8: a stranger asks twice as the name, '
                 'twice as the address')
         post.deliver()
         r = ask_reset(o.client, 'ola')
         r2 = ask_reset(o.client, o.home)
-        if not tap.ok(303 in (r.status, r2.status), 'B1: the owner\'s own '
+        if not tap.ok(303 in (r.status, r2.status), '8: the owner\'s own '
                       'browser can still ask for a reset', '%d %d %s' % (
                           r.status, r2.status, o.client.errors(r))):
             return
         mails, _ = post.deliver()
-        proves_and_waits(stack, o, [codes_for(mails, o.work)], False, 'B1')
+        proves_and_waits(stack, o, [codes_for(mails, o.work)], False, '8')
 
 
-def break_network_login(stack, post):
-    # BREAK: someone on the owner's network (an office, a campus, a
-    # carrier's shared address) locks the owner's own browser out of
-    # login for an hour, again and again, without even knowing a
-    # username: flow_login() checks RATE_LOGIN_IP (100 failures an hour
-    # per address) before the password, for known browsers too, so the
-    # device cookie that story 7 relies on does not help.
-    with tap.story('BREAK 2. A neighbour on the owner\'s network closes '
+def story_network_login(stack, post):
+    # Someone on the owner's network (an office, a campus, a carrier's
+    # shared address) must not lock the owner's own browser out of login
+    # without even knowing a username.  flow_login() checked
+    # RATE_LOGIN_IP (100 failures an hour per address) before the
+    # password for known browsers too; a known browser is now spared it.
+    with tap.story('9. A neighbour on the owner\'s network closes '
                    'login for it'):
         o = owner(stack, post, 'pam')
         o.client.post('/logout', {})
@@ -875,57 +876,49 @@ def break_network_login(stack, post):
         got = set(n.post('/login', {'username': 'nobody%03d' % i,
                                     'password': 'guess %d' % i}).status
                   for i in range(100))
-        tap.is_(got, {422}, 'B2: a hundred wrong logins for names nobody '
+        tap.is_(got, {422}, '9: a hundred wrong logins for names nobody '
                 'has, from the owner\'s network address')
         r = log_in(o.client, 'pam', OLD)
         tap.is_((r.status, stack.path_of(r.location)), (303, '/account'),
-                'B2: the owner\'s own browser, on that network, still logs '
+                '9: the owner\'s own browser, on that network, still logs '
                 'in')
 
 
-def break_phished_authenticator(stack, post):
-    # BREAK: a phished password takes an account without 2FA for good,
-    # whatever R9 says of young ways in.  With the password alone (R8
-    # asks nothing more while 2FA is off) the attacker makes a recovery
-    # code (replacing the owner's, if any) and turns 2FA on with an
-    # authenticator of their own.  The owner's password now stops at
-    # /login/2fa, and the owner's reset, proven with the two addresses
-    # the account had for years, is refused: policy_r3() is called with
-    # twofa = totp_enabled_at != 0, so an authenticator one minute old,
-    # which R9 says can neither prove, confirm nor reject a reset,
-    # still makes R3 ask for two proofs, one of them not an email --
-    # which the owner never had.  (The attacker, who keeps a session
-    # from before any reset the owner starts and knows the password,
-    # can also stop each one from that session: R4 allows it.)
-    with tap.story('BREAK 3. A phished password turns 2FA on with the '
+def story_phished_authenticator(stack, post):
+    # A phished password must not take an account without 2FA for good.
+    # With the password alone (R8 asks nothing more while 2FA is off)
+    # the attacker makes a recovery code and turns 2FA on with an
+    # authenticator of their own.  policy_r3() once raised the bar to two
+    # proofs, one not an email, for an authenticator one minute old,
+    # which R9 says proves nothing yet: the owner's two old addresses no
+    # longer recovered the account.  A young authenticator now raises
+    # the bar no more than it proves.
+    with tap.story('10. A phished password turns 2FA on with the '
                    'attacker\'s authenticator'):
         o = owner(stack, post, 'quin')
         phi, _r = phished_login(stack, o)
-        tap.ok(make_recovery_code(phi), 'B3: the password alone makes a '
+        tap.ok(make_recovery_code(phi), '10: the password alone makes a '
                'recovery code')
         enable_totp(phi)
         mails, _ = post.deliver()
-        tap.ok(Deliveries.to(mails, o.home), 'B3: and turns 2FA on; the '
+        tap.ok(Deliveries.to(mails, o.home), '10: and turns 2FA on; the '
                'owner is told')
         r = log_in(o.client, 'quin', OLD)
-        tap.is_(stack.path_of(r.location), '/login/2fa', 'B3: the owner\'s '
+        tap.is_(stack.path_of(r.location), '/login/2fa', '10: the owner\'s '
                 'password now stops at the second step')
-        gets_back_in(stack, post, o, [o.home, o.work], story='B3')
+        gets_back_in(stack, post, o, [o.home, o.work], story='10')
 
 
-def break_only_mailbox(stack, post):
-    # BREAK: with the one mailbox an account has (its primary address,
-    # taken over), the attacker takes the account although the owner
+def story_only_mailbox(stack, post):
+    # With the one mailbox an account has (its primary address, taken
+    # over), the attacker must not take the account from an owner who
     # knows the password and logs in during the wait.  The reset's
-    # notices, with the only reject link, go to the taken mailbox.  The
-    # owner's login makes a session that began after the reset, and
-    # app_pending_banner() and policy_session_reset() (session_at >
-    # reset_at: SESSION_RESET_NOT_OLDER) show it no banner and refuse
-    # its reject, even with the password typed.  Sessions last at most
-    # session_max (12 h) against a 24 h wait, so an owner who logs in
-    # daily rarely has one from before.  At the deadline the attacker's
-    # password takes effect and every session ends.
-    with tap.story('BREAK 4. The attacker holds the only mailbox; the '
+    # notices, with the only reject link, go to the taken mailbox; a
+    # session that began after the reset once saw no banner and was
+    # refused the reject even with the password (sessions last 12 h at
+    # most against a 24 h wait).  Any session now stops a reset with
+    # the password it would replace; only confirming needs an older one.
+    with tap.story('11. The attacker holds the only mailbox; the '
                    'owner knows the password'):
         o = owner(stack, post, 'rex', work=False)
         o.client.post('/logout', {})
@@ -933,7 +926,7 @@ def break_only_mailbox(stack, post):
         ask_reset(t, 'rex')
         mails, _ = post.deliver()
         r = prove_reset(t, 'rex', [codes_for(mails, o.home)], THIEF)
-        tap.is_(r.status, 303, 'B4: the mailbox\'s code proves a reset')
+        tap.is_(r.status, 303, '11: the mailbox\'s code proves a reset')
         post.deliver()              # to the taken mailbox alone
         # An hour later, the owner logs in.
         db_write(stack, "UPDATE resets SET created_at = created_at - 3600, "
@@ -942,21 +935,47 @@ def break_only_mailbox(stack, post):
                  account_id(stack, 'rex'))
         r = log_in(o.client, 'rex', OLD)
         tap.is_((r.status, stack.path_of(r.location)), (303, '/account'),
-                'B4: the owner logs in with the password during the wait')
+                '11: the owner logs in with the password during the wait')
         r = o.client.get('/account')
-        tap.ok(element_text(r, 'pending-reset') is not None, 'B4: the '
+        tap.ok(element_text(r, 'pending-reset') is not None, '11: the '
                'owner\'s page tells of the pending change')
         o.client.get('/reset/reject')
         r = o.client.post('/reset/reject', {'password': OLD})
         tap.is_((r.status, stack.path_of(r.location)),
-                (303, '/reset?rejected=1'), 'B4: and the owner stops it '
+                (303, '/reset?rejected=1'), '11: and the owner stops it '
                 'with the password')
         pass_deadline(stack, 'rex')
         r = log_in(o.client, 'rex', OLD)
         tap.is_((r.status, stack.path_of(r.location)), (303, '/account'),
-                'B4: after the deadline, the owner\'s password still works')
+                '11: after the deadline, the owner\'s password still works')
         r = log_in(browser(stack), 'rex', THIEF)
-        tap.is_(r.status, 422, 'B4: the attacker\'s does not')
+        tap.is_(r.status, 422, '11: the attacker\'s does not')
+
+
+def story_recovery_view(stack, post):
+    # The one-time view of a new recovery code opens only in the browser
+    # that made it: a session cookie carried off to another browser (a
+    # phishing proxy's) sees no code, and destroys nothing the owner has
+    # not yet seen.
+    with tap.story('12. A borrowed session opens the new recovery '
+                   'code\'s view'):
+        o = owner(stack, post, 'sal')
+        o.client.get('/contacts/recovery-code')
+        r = o.client.post('/contacts/recovery-code',
+                          {'password': OLD})
+        tap.is_(r.status, 303, '12: the owner makes a recovery code')
+        view = stack.path_of(r.location)
+        a = borrow(stack, o)
+        r = a.get(view)
+        tap.ok(r.status == 200 and element_text(r, 'recovery-code') is None,
+               '12: the borrowed cookie in another browser sees no code',
+               '%d' % r.status)
+        a.post('/contacts/recovery-code/saved', {})
+        r = o.client.get(view)
+        code = element_text(r, 'recovery-code')
+        tap.ok(code is not None and re.search(r'\w{4}', code) is not None,
+               '12: the owner\'s own browser still sees it',
+               '%d' % r.status)
 
 
 # ------------------------------------------------------------------ #
@@ -972,10 +991,11 @@ def main():
         story_many_totp(stack, post)
         story_void_reset(stack, post)
         story_login_lockout(stack, post)
-        break_reset_asks(stack, post)
-        break_network_login(stack, post)
-        break_phished_authenticator(stack, post)
-        break_only_mailbox(stack, post)
+        story_reset_asks(stack, post)
+        story_network_login(stack, post)
+        story_phished_authenticator(stack, post)
+        story_only_mailbox(stack, post)
+        story_recovery_view(stack, post)
         every_response_checked(tap, stack)
 
 
