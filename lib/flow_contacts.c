@@ -516,7 +516,8 @@ enum outcome
 flow_twofa_enable(struct flow *f, const char *code)
 {
 	int64_t		 session_id, setup_at;
-	int		 good;
+	char		 setup[24];
+	int		 good, ended;
 	enum outcome	 o;
 
 	if (f->acct->totp_enabled_at != 0)
@@ -533,12 +534,24 @@ flow_twofa_enable(struct flow *f, const char *code)
 	if ((o = flow_twofa_allowed(f)) != OUT_OK)
 		return o == OUT_STORAGE ? flow_storage(f) :
 		    flow_rollback(f, o);
-	/* The secret is not on yet: a typo is no guess at the account. */
+	/*
+	 * The secret is not on yet: a typo is no guess at the account and
+	 * closes no TOTP entry.  But five end the setup: guessing from a
+	 * borrowed session could otherwise turn 2FA on with a key the
+	 * owner was shown but never saved.
+	 */
 	if (!twofa_verify(f->db, f->keys->totp, f->acct->id, code, f->now, 0,
 	    &good))
 		return flow_storage(f);
-	if (!good)
-		return flow_rollback(f, OUT_BAD_CODE);
+	if (!good) {
+		snprintf(setup, sizeof(setup), "%lld", (long long)setup_at);
+		if (!rate_fail(f->db, RATE_TWOFA_SETUP, f->acct->id, setup,
+		    f->now, &ended) || (ended &&
+		    !account_set_totp(f->db, f->acct->id, NULL, 0, 0)))
+			return flow_storage(f);
+		return flow_commit(f, ended ? OUT_TWOFA_SETUP_ENDED :
+		    OUT_BAD_CODE);
+	}
 	if (!account_totp_enable(f->db, f->acct->id, f->now) ||
 	    !session_set_twofa(f->db, f->sess->id, f->now) ||
 	    !event_add(f->db, f->acct->id, "twofa_enabled", f->ip, NULL,

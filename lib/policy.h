@@ -203,8 +203,10 @@ enum action {
 	ACTION_LOGOUT
 };
 
-/* Does the action ask, in its own form, for the password (and the
- * authenticator with 2FA)?  No time window makes a session "fresh". */
+/*
+ * Does the action ask, in its own form, for the password (and the
+ * authenticator with 2FA)?  No time window makes a session "fresh".
+ */
 int	 policy_needs_proof(enum action);
 
 /* What the person typed with an action, as checked by the flow. */

@@ -68,6 +68,8 @@ static const struct rate_limit {
 	[RATE_EMAIL_ACCOUNT] =	{ "email-account", BY_ACCOUNT, 10, 3600 },
 	[RATE_RESEND_ACCOUNT] =	{ "resend-account", BY_ACCOUNT, 5, 3600 },
 	[RATE_KIT_ACCOUNT] =	{ "kit-account", BY_ACCOUNT, 3, 86400 },
+	/* Lives as long as a setup may (TWOFA_SETUP_TTL). */
+	[RATE_TWOFA_SETUP] =	{ "twofa-setup", BY_DEVICE, 5, 15 * 60 },
 	/*
 	 * Codes and links to addresses not yet verified, and signup
 	 * notices: what a stranger can send to anyone's address.  A

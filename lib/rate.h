@@ -30,6 +30,8 @@ enum rate_scope {
 	RATE_EMAIL_ACCOUNT,	/* address changes an account asks for */
 	RATE_RESEND_ACCOUNT,	/* contact codes an account has sent again */
 	RATE_KIT_ACCOUNT,	/* recovery kits an account makes */
+	RATE_TWOFA_SETUP,	/* wrong codes for one pending 2FA setup,
+				   its value the setup's time */
 	RATE_MESSAGES_TO,	/* messages strangers can cause to one address */
 	RATE_NSCOPES
 };

@@ -46,6 +46,7 @@
 {{#TWOFA_NEED_PHONE}}Confirm a recovery phone first: if you lose your authenticator, it is your way back in.{{/TWOFA_NEED_PHONE}}
 {{#TWOFA_NEED_RECOVERY_CODE}}Make a recovery code first: if you lose your authenticator, it is your way back in.{{/TWOFA_NEED_RECOVERY_CODE}}
 {{#TWOFA_NOT_SET_UP}}Set up your authenticator on this page first: type your password to see the key it needs.{{/TWOFA_NOT_SET_UP}}
+{{#TWOFA_SETUP_ENDED}}That was the fifth code in a row that was not right, so this setup has ended. Type your password to get a new key, and add it to your authenticator again.{{/TWOFA_SETUP_ENDED}}
 {{#KITS_OFF_TITLE}}Page not found{{/KITS_OFF_TITLE}}{{#KITS_OFF}}This site does not offer recovery kits.{{/KITS_OFF}}
 {{#KIT_NEEDS_EMAIL}}A kit needs a confirmed recovery email address. Add one on the contacts page first.{{/KIT_NEEDS_EMAIL}}
 {{#VIEW_GONE_TITLE}}No longer shown{{/VIEW_GONE_TITLE}}{{#VIEW_GONE}}That recovery code can no longer be shown. If you did not save it, make a new one: the new code replaces it.{{/VIEW_GONE}}

@@ -50,6 +50,10 @@ closed since; the stories keep them closed:
 12. A session cookie carried off to another browser opened the one-time
     view of the recovery code its owner had just made; the view now
     opens only in the browser that made the code.
+13. Wrong codes typed to turn on a 2FA setup the owner left half done
+    were not counted: a borrowed session had 15 minutes to guess one
+    and lock the owner out with a key never saved.  The fifth wrong
+    code now ends the setup.
 
 Time passes by moving rows of rate_limits and a reset's deadline in the
 database, as the other tests do.
@@ -66,7 +70,7 @@ from harness import (DEFAULT_PASSWORD, Deliveries, Stack, Tap,  # noqa: E402
                      element_text, enable_totp, events_of,
                      every_response_checked, forms_to, from_ip, links_in,
                      make_recovery_code, person, prove_reset,
-                     reset_states, token_of)
+                     reset_states, show_totp_secret, token_of)
 
 tap = Tap()
 
@@ -978,6 +982,39 @@ def story_recovery_view(stack, post):
                '%d' % r.status)
 
 
+def story_twofa_setup(stack, post):
+    # An owner types the password on /contacts/2fa, is shown a key, and
+    # leaves without adding it to an authenticator.  For the next 15
+    # minutes that session may turn 2FA on with the key; a borrowed
+    # copy of it must not guess a code for it (a million to choose
+    # from, three right at a time) and lock the owner out with a key
+    # the owner never saved.  The fifth wrong code ends the setup.
+    with tap.story('13. A borrowed session guesses the code of the '
+                   'owner\'s half-done 2FA setup'):
+        o = owner(stack, post, 'tia')
+        tap.ok(make_recovery_code(o.client), '13: the owner has a recovery '
+               'code (R2)')
+        o.client.post('/contacts/recovery-code/saved', {})
+        key = show_totp_secret(o.client)
+        a = borrow(stack, o)
+        got = [a.post('/contacts/2fa', {'code': key.wrong()})
+               for _ in range(5)]
+        tap.is_([r.status for r in got], [422] * 5, '13: five wrong codes '
+                'from the borrowed session are refused')
+        tap.like(a.errors(got[-1]), r'setup has ended', '13: the fifth '
+                 'ends the setup')
+        r = a.post('/contacts/2fa', {'code': key.next()})
+        tap.is_(r.status, 422, '13: after it, even the right code turns '
+                'nothing on')
+        tap.is_(stack.sql('SELECT totp_enabled_at, totp_secret IS NULL '
+                          'FROM accounts WHERE username = ?', 'tia'),
+                [(0, 1)],
+                '13: 2FA is off and the key is gone')
+        auth = enable_totp(o.client)
+        tap.ok(auth is not None, '13: the owner types the password again '
+               'and turns 2FA on with a new key')
+
+
 # ------------------------------------------------------------------ #
 
 
@@ -996,6 +1033,7 @@ def main():
         story_phished_authenticator(stack, post)
         story_only_mailbox(stack, post)
         story_recovery_view(stack, post)
+        story_twofa_setup(stack, post)
         every_response_checked(tap, stack)
 
 
