@@ -590,9 +590,17 @@ async function journeyContacts() {
   await look(page, 'contacts', resp, { h1: 'Recovery contacts' });
   like(await text(page.locator('li.contact.primary')), /verified/, 'the primary address is listed first, verified');
 
-  // The recovery address.
+  // The recovery address.  A new way in takes her password, typed with
+  // it (R8): without it, nothing is added and what she typed stays.
   await page.getByLabel('Email address', { exact: true }).check();
   await typeInto(page.getByLabel('Address or number'), ada.backup);
+  await typeInto(page.getByLabel('Your password'), 'not my password at all');
+  resp = await submit(page, () => page.getByRole('button', { name: 'Add and send a code' }).click());
+  const noProof = await look(page, 'contacts: a wrong password', resp, { status: 422, h1: 'Recovery contacts' });
+  ok(noProof.errors.length === 1 && /password/i.test(noProof.errors[0]), 'a wrong password adds nothing, the .error says why', noProof.errors);
+  is(await page.inputValue('#value'), ada.backup, 'the typed address is kept');
+  is(await page.inputValue('#add-password'), '', 'the password is not');
+  await typeInto(page.getByLabel('Your password'), ada.password);
   resp = await submit(page, () => page.getByRole('button', { name: 'Add and send a code' }).click());
   await look(page, 'contacts with a pending address', resp, { h1: 'Recovery contacts' });
   const row = page.locator('li.contact', { hasText: ada.backup });
@@ -619,6 +627,7 @@ async function journeyContacts() {
   // The phone.
   await page.getByLabel(/Phone number/).check();
   await typeInto(page.getByLabel('Address or number'), ada.phoneTyped);
+  await typeInto(page.getByLabel('Your password'), ada.password);
   resp = await submit(page, () => page.getByRole('button', { name: 'Add and send a code' }).click());
   await look(page, 'contacts with a pending phone', resp, { h1: 'Recovery contacts' });
   const prow = page.locator('li.contact', { hasText: /pending/ });
@@ -643,6 +652,7 @@ async function journeyTotp() {
   const page = ada.page;
   let resp = await submit(page, () => page.getByRole('link', { name: 'Recovery code' }).click());
   await look(page, 'recovery code', resp, { h1: 'Recovery code' });
+  await typeInto(page.getByLabel('Your password'), ada.password);
   resp = await submit(page, () => page.getByRole('button', { name: 'Make a new recovery code' }).click());
   await look(page, 'new recovery code', resp, { h1: 'Your recovery code' });
   is(pathOf(page), '/contacts/recovery-code/new', 'the code is shown on a page of its own, after a redirect');
@@ -680,18 +690,24 @@ async function journeyTotp() {
   resp = await submit(page, () => page.getByRole('link', { name: 'Two-step verification' }).click());
   await look(page, 'two-step setup', resp, { h1: 'Two-step verification' });
   is(await page.locator('main .warning').count(), 0, 'nothing blocks turning it on (a phone is verified)');
+  // R8: the key is a way in, so the page asks for the password before
+  // it shows the key, once; it used to show it to any session.
+  is(await page.locator('#totp-secret').count(), 0, 'the key is not shown before the password');
+  await typeInto(page.getByLabel('Your password'), ada.password);
+  resp = await submit(page, () => page.getByRole('button', { name: 'Show the key for my authenticator' }).click());
+  await look(page, 'two-step key', resp, { h1: 'Two-step verification' });
   const qr = await page.locator('.qr svg').count();
   is(qr, 1, 'a QR code is drawn');
-  let secret = (await page.locator('#totp-secret').innerText()).replace(/\s+/g, '');
+  const secret = (await page.locator('#totp-secret').innerText()).replace(/\s+/g, '');
   like(secret, /^[A-Z2-7]{32}$/, 'the key to type by hand is 32 base32 characters (20 bytes)');
 
   const now = totpAt(secret, Math.floor(Date.now() / 30000));
-  await typeInto(page.getByLabel('Code', { exact: true }), now === '000000' ? '111111' : '000000');
+  await typeInto(page.getByLabel('Code from your authenticator'), now === '000000' ? '111111' : '000000');
   resp = await submit(page, () => page.getByRole('button', { name: 'Turn on' }).click());
   const refused = await look(page, 'two-step wrong code', resp, { status: 422, h1: 'Two-step verification' });
   is(refused.errors.length, 1, 'a wrong code is refused with one .error');
-  secret = (await page.locator('#totp-secret').innerText()).replace(/\s+/g, '');
-  await typeInto(page.getByLabel('Code', { exact: true }), await nextTotp(secret));
+  is(await page.locator('#totp-secret').count(), 0, 'the key is not shown again, the form for the code is');
+  await typeInto(page.getByLabel('Code from your authenticator'), await nextTotp(secret));
   resp = await submit(page, () => page.getByRole('button', { name: 'Turn on' }).click());
   is(pathOf(page), '/contacts', 'a right code turns it on and leads back to the contacts');
   like(await text(page.locator('main li', { hasText: 'Two-step verification' })), /on\./, 'which say two-step verification is on');

@@ -20,7 +20,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (every_response_checked, stable_changes as changes,
                      stable_snapshot as snapshot, Stack, Tap, blocks,
-                     events_of, forms_to, session_row)
+                     events_of, forms_to, proof, session_row)
 
 tap = Tap()
 
@@ -99,13 +99,13 @@ def main():
                                          'password': 'not his password 1'})
             tap.is_(r.status, 422, 'someone tries a wrong password')
             frank.get('/contacts')
-            r = frank.post('/contacts', {'kind': 'email',
-                                         'value': 'frank@spare.example'})
+            r = frank.post('/contacts', proof(frank, {
+                'kind': 'email', 'value': 'frank@spare.example'}))
             tap.is_(r.status, 303, 'Frank adds a recovery address')
             cid = stack.sql("SELECT id FROM contacts WHERE value = "
                             "'frank@spare.example'")
-            r = frank.post('/contacts/remove', {'id': cid[0][0] if cid
-                                                else 0})
+            r = frank.post('/contacts/remove', proof(frank, {
+                'id': cid[0][0] if cid else 0}))
             tap.is_(r.status, 303, 'and removes it again')
             tap.ok(events_of(stack, 'frank', 'contact_added') and
                    events_of(stack, 'frank', 'contact_removed'),

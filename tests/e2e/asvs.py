@@ -17,7 +17,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (BUILD, DEFAULT_PASSWORD, REPO, Deliveries,  # noqa
                      Stack,
                      Tap, ask_reset, code_in, db_write, enable_totp,
-                     from_ip, message_text, parse_set_cookie, program_pids)
+                     from_ip, message_text, parse_set_cookie, program_pids,
+                     proof)
 
 tap = Tap()
 
@@ -233,7 +234,7 @@ def twofa_limit_stack():
                        'owner\'s browser'):
             tess = stack.new_user('tess', 'tess@example.org')
             tess.get('/contacts/recovery-code')
-            tess.post('/contacts/recovery-code')    # R2 before 2FA
+            tess.post('/contacts/recovery-code', proof(tess))  # R2 first
             auth = enable_totp(tess)
             c = stack.client()
             c.get('/login')

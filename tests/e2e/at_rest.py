@@ -30,7 +30,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (DEFAULT_PASSWORD, Stack, Tap, code_in,  # noqa: E402
-                     contact_id_of, db_write)
+                     contact_id_of, db_write, proof)
 
 tap = Tap()
 
@@ -175,8 +175,8 @@ def sealed_outbox():
             c.post('/login', {'username': 'carol',
                               'password': DEFAULT_PASSWORD})
             c.get('/contacts')
-            r = c.post('/contacts', {'kind': 'email',
-                                     'value': 'carol@backup.example'})
+            r = c.post('/contacts', proof(c, {
+                'kind': 'email', 'value': 'carol@backup.example'}))
             tap.is_(r.status, 303, 'the address is added, pending')
             copied = file_bytes(stack)
             stack.mailer_once()

@@ -5,9 +5,12 @@ them, the recovery code and the admin-assisted kit (R2, R6), end to end
 on the real stack with a test sms_command (tests/sms-capture) that
 keeps every SMS it is given.
 
-Alice keeps a recovery address and a phone: each counts only once the
-code sent to it is typed back, her other channels hear of every change,
-and an address on a domain she manages is refused (R1).  Bob gets his
+Every change to the ways in takes Alice's password, typed with it: a
+session alone adds, removes and makes nothing (R8).  Alice keeps a
+recovery address and a phone: each counts only once the code sent to
+it is typed back, from the session that added it, her channels hear of
+every change, a removed address too, and an address on a domain she
+manages is refused (R1).  Bob gets his
 codes wrong, too late and too often.  Carol, whose own address was
 never verified, cannot remove her only way back.  Dan's contact is
 beyond the reach of Alice's forms.  Henry makes a recovery code, which
@@ -30,7 +33,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (every_response_checked, DEFAULT_PASSWORD, GROUPS,
                      SMS_CAPTURE, Deliveries, Stack, Tap, code_in, codes_in,
                      db_write, element_text, events_of, forms_to,
-                     found_in_db, row_with)
+                     found_in_db, keeps_typed, proof, row_with)
 
 tap = Tap()
 
@@ -158,6 +161,8 @@ def alice_stories(stack, post):
         if form:
             tap.ok('kind' in form['values'] and 'value' in form['values'],
                    'with the fields kind and value', form['fields'])
+            tap.ok('password' in form['values'], 'and her password (R8)',
+                   form['fields'])
         tap.like(add_form_html(r), r'value="phone"', 'a phone can be chosen '
                  '(sms_command is set)')
         tap.is_(forms_to(alice, r, '/contacts/remove'), [],
@@ -166,10 +171,35 @@ def alice_stories(stack, post):
         r2 = stack.client().get('/contacts')
         tap.is_(r2.status, 403, 'a visitor without a session gets 403')
 
+    with tap.story('A session alone cannot add a contact (R8)'):
+        # R8: a session used to be enough to add a way in; now the
+        # password is typed with the change.
+        for fields, why, counted in (
+                ({}, 'without the password', []),
+                ({'password': ''}, 'with an empty password', []),
+                ({'password': 'not her password 1'}, 'with a wrong password',
+                 ['+ rate_limits'])):
+            before = snapshot(stack)
+            f = {'kind': 'email', 'value': 'thief@evil.example'}
+            f.update(fields)
+            r = alice.post('/contacts', f)
+            tap.is_(r.status, 422, '%s: 422' % why)
+            tap.like(' '.join(alice.errors(r)), r'(?i)password', 'the '
+                     'reason asks for the password')
+            keeps_typed(tap, alice, r, why, {'value': 'thief@evil.example'})
+            # A wrong password counts toward this browser's limit.
+            tap.is_([c.split(' (')[0] for c in changes(stack, before)
+                     if not c.startswith('+ events ')], counted,
+                    'nothing was added%s' % (counted and ', the wrong '
+                                             'password was counted' or ''))
+        tap.is_(contact_id(stack, 'thief@evil.example'), None, 'the address '
+                'is not on the account')
+        tap.is_(post.deliver(), ([], []), 'and nothing was sent')
+
     with tap.story('Alice adds a recovery address; a code goes to it and '
                    'her own address is told'):
-        r = alice.post('/contacts', {'kind': 'email',
-                                     'value': 'alice@backup.example'})
+        r = alice.post('/contacts', proof(alice, {
+            'kind': 'email', 'value': 'alice@backup.example'}))
         tap.is_(r.status, 303, 'adding answers 303')
         tap.like(r.location, r'/contacts$', 'back to /contacts')
         rows = stack.sql('SELECT kind, value, created_at > 0, verified_at '
@@ -252,14 +282,15 @@ def alice_stories(stack, post):
 
     with tap.story('Alice adds a phone; it is stored in E.164 and its code '
                    'comes by SMS'):
-        r = alice.post('/contacts', {'kind': 'phone', 'value': '030 1234567'})
+        r = alice.post('/contacts', proof(alice, {'kind': 'phone',
+                                                  'value': '030 1234567'}))
         tap.is_(r.status, 400, 'a national number without country code: 400')
         tap.ok(alice.errors(r), 'with the reason in .error')
         f = add_form(alice, r)
         tap.is_(f and f['values'].get('value'), '030 1234567',
                 'the form keeps what she typed')
-        r = alice.post('/contacts', {'kind': 'phone',
-                                     'value': '+49 30 1234567'})
+        r = alice.post('/contacts', proof(alice, {
+            'kind': 'phone', 'value': '+49 30 1234567'}))
         tap.is_(r.status, 303, 'an international number: 303')
         rows = stack.sql("SELECT kind, value, verified_at FROM contacts "
                          "WHERE kind = 'phone'")
@@ -315,7 +346,8 @@ def alice_stories(stack, post):
         for value in ('me@alice-work.example', 'me@mail.Alice-Work.example'):
             before = snapshot(stack)
             had = len(events_of(stack, 'alice', 'r1_refused'))
-            r = alice.post('/contacts', {'kind': 'email', 'value': value})
+            r = alice.post('/contacts', proof(alice, {'kind': 'email',
+                                                      'value': value}))
             tap.is_(r.status, 422, '%s: 422' % value)
             tap.like(' '.join(alice.errors(r)), r'(?i)alice-work\.example',
                      'the reason names the domain')
@@ -334,8 +366,8 @@ def alice_stories(stack, post):
         # is refused while any of the account's addresses (verified or
         # pending) shares its registrable domain" and R1 "applies to ...
         # every recovery email".
-        r = alice.post('/contacts', {'kind': 'email',
-                                     'value': 'alice@later.example'})
+        r = alice.post('/contacts', proof(alice, {
+            'kind': 'email', 'value': 'alice@later.example'}))
         tap.is_(r.status, 303, 'Alice adds an address she leaves pending')
         post.deliver()
         for domain, addr, why in (
@@ -376,7 +408,8 @@ def alice_stories(stack, post):
                 ('phone', '0049 30 1234567', 422, 'the same phone written '
                  'another way')):
             before = snapshot(stack)
-            r = alice.post('/contacts', {'kind': kind, 'value': value})
+            r = alice.post('/contacts', proof(alice, {'kind': kind,
+                                                      'value': value}))
             tap.is_(r.status, status, '%s: %d' % (why, status))
             tap.ok(r.is_html and alice.errors(r), 'an HTML page says why in '
                    '.error')
@@ -392,22 +425,54 @@ def alice_stories(stack, post):
                               ('value', 'c@d.example')], 'a repeated '
                              'value')):
             before = snapshot(stack)
-            r = alice.post('/contacts', fields)
+            pairs = list(fields.items() if isinstance(fields, dict)
+                         else fields)
+            r = alice.post('/contacts', pairs + [('password',
+                                                   alice.password)])
             tap.is_(r.status, 400, '%s: 400' % why)
             tap.is_(changes(stack, before), [], 'nothing changed')
 
+    with tap.story('A session alone cannot remove a contact (R8)'):
+        bid = contact_id(stack, 'alice@backup.example')
+        r = alice.get('/contacts')
+        before = snapshot(stack)
+        for fields, why, counted in (
+                ({}, 'the Remove button alone', []),
+                ({'password': 'not her password 1'}, 'a wrong password',
+                 ['+ rate_limits'])):
+            f = {'id': bid}
+            f.update(fields)
+            r = alice.post('/contacts/remove', f)
+            tap.is_(r.status, 422, '%s: 422' % why)
+            tap.like(' '.join(alice.errors(r)), r'(?i)password', 'the '
+                     'reason asks for the password')
+            confirm = [x for x in forms_to(alice, r, '/contacts/remove')
+                       if 'password' in x['values']]
+            tap.is_([x['values'].get('id') for x in confirm], [str(bid)],
+                    'a form asks for it, for that contact alone')
+            tap.is_(confirm and confirm[0]['values']['password'], '',
+                    'and does not keep a password')
+        tap.ok(verified(stack, 'alice@backup.example'), 'the address stays, '
+               'verified')
+        tap.is_([c.split(' (')[0] for c in changes(stack, before)
+                 if not c.startswith('+ events ')], ['+ rate_limits'],
+                'nothing changed but the count of the wrong password')
+        tap.is_(post.deliver(), ([], []), 'nobody was told of a removal')
+
     with tap.story('Removing a pending and then a verified contact tells '
-                   'the others'):
-        r = alice.post('/contacts', {'kind': 'email',
-                                     'value': 'alice@pending.example'})
+                   'the others, and the removed one'):
+        r = alice.post('/contacts', proof(alice, {
+            'kind': 'email', 'value': 'alice@pending.example'}))
         tap.is_(r.status, 303, 'Alice adds an address she will not verify')
         mails, sms = post.deliver()
         told(tap, sms, '+49301234567', r'(?i)add|new', 'a contact was added')
         tap.is_(len(Deliveries.to(mails, 'alice@pending.example')), 1,
                 'the new address gets its code and nothing else')
         pend = contact_id(stack, 'alice@pending.example')
+        pend_code = one_code(mails, 'alice@pending.example', 'its code')
+        elsewhere_stories(stack, post, pend, pend_code)
         alice.get('/contacts')
-        r = alice.post('/contacts/remove', {'id': pend})
+        r = alice.post('/contacts/remove', proof(alice, {'id': pend}))
         tap.is_(r.status, 303, 'removing the pending address answers 303')
         tap.like(r.location, r'/contacts$', 'back to /contacts')
         tap.is_(contact_id(stack, 'alice@pending.example'), None,
@@ -424,7 +489,7 @@ def alice_stories(stack, post):
 
         bid = contact_id(stack, 'alice@backup.example')
         had = len(events_of(stack, 'alice', 'contact_removed'))
-        r = alice.post('/contacts/remove', {'id': bid})
+        r = alice.post('/contacts/remove', proof(alice, {'id': bid}))
         tap.is_(r.status, 303, 'removing the verified recovery address: 303')
         tap.is_(contact_id(stack, 'alice@backup.example'), None, 'it is '
                 'gone')
@@ -434,12 +499,53 @@ def alice_stories(stack, post):
         told(tap, mails, 'alice@home.example', r'(?i)remov', 'a contact was '
              'removed')
         told(tap, sms, '+49301234567', r'(?i)remov', 'a contact was removed')
+        # R8: the removed way in hears of it too, so its owner learns
+        # of a removal someone else made.
+        told(tap, mails, 'alice@backup.example', r'(?i)remov', 'it was '
+             'removed')
         r = alice.get('/contacts')
         tap.unlike(alice.text_of(r), r'alice@backup\.example',
                    'the page no longer lists it')
-        r = alice.post('/contacts/remove', {'id': bid})
+        r = alice.post('/contacts/remove', proof(alice, {'id': bid}))
         tap.is_(r.status, 404, 'removing it again: 404')
     return alice
+
+
+def elsewhere_stories(stack, post, cid, code):
+    """Contact cid, pending with its code, was added in Alice's first
+    browser: her other browser cannot confirm it."""
+    with tap.story('A contact is confirmed only from the session that '
+                   'added it (R8)'):
+        # R8: any session of the account used to confirm a contact; a
+        # borrowed one could finish what it did not start, or spend the
+        # code of the owner's own.
+        other = stack.client()
+        other.get('/login')
+        r = other.post('/login', {'username': 'alice',
+                                  'password': DEFAULT_PASSWORD})
+        tap.is_(r.status, 303, 'Alice logs in in another browser')
+        r = other.get('/contacts')
+        tap.ok(str(cid) not in ids_in_forms(other, r, '/contacts/verify'),
+               'its page offers no form to confirm the pending address')
+        tap.like(row_with(r, 'alice@pending.example') or '',
+                 r'(?i)session that added it', 'and says where it can be')
+        before = snapshot(stack)
+        for path, fields, why in (
+                ('/contacts/verify', {'id': cid, 'code': code},
+                 'its right code'),
+                ('/contacts/verify', {'id': cid, 'resend': '1'},
+                 'asking for a new code')):
+            r = other.post(path, fields)
+            tap.is_(r.status, 403, '%s there: 403' % why)
+            tap.like(' '.join(other.errors(r)), r'(?i)session that added',
+                     'the page says why')
+        r = other.get('/contacts/verify?id=%d' % cid)
+        tap.is_(r.status, 403, 'so does its code form: 403')
+        tap.ok(not verified(stack, 'alice@pending.example'), 'the address '
+               'stays pending')
+        tap.is_(changes(stack, before), [], 'nothing changed: not even a '
+                'try was counted against its code')
+        tap.is_(post.deliver(), ([], []), 'and nothing was sent')
 
 
 def bob_stories(stack, post):
@@ -448,8 +554,8 @@ def bob_stories(stack, post):
 
     with tap.story('Five wrong codes void the code; a resent one works'):
         bob.get('/contacts')
-        r = bob.post('/contacts', {'kind': 'email',
-                                   'value': 'bob@five.example'})
+        r = bob.post('/contacts', proof(bob, {'kind': 'email',
+                                              'value': 'bob@five.example'}))
         tap.is_(r.status, 303, 'Bob adds an address')
         mails, _ = post.deliver()
         code = one_code(mails, 'bob@five.example', 'the code')
@@ -476,8 +582,8 @@ def bob_stories(stack, post):
         post.deliver()
 
     with tap.story('A code older than 15 minutes is refused'):
-        r = bob.post('/contacts', {'kind': 'email',
-                                   'value': 'bob@late.example'})
+        r = bob.post('/contacts', proof(bob, {'kind': 'email',
+                                              'value': 'bob@late.example'}))
         tap.is_(r.status, 303, 'Bob adds another address')
         mails, _ = post.deliver()
         code = one_code(mails, 'bob@late.example', 'the code')
@@ -501,8 +607,8 @@ def bea_stories(stack, post):
         # A fresh account: the limit counts the resends of an account.
         bea = stack.new_user('bea', 'bea@home.example')
         bea.get('/contacts')
-        r = bea.post('/contacts', {'kind': 'email',
-                                   'value': 'bea@often.example'})
+        r = bea.post('/contacts', proof(bea, {
+            'kind': 'email', 'value': 'bea@often.example'}))
         tap.is_(r.status, 303, 'Bea adds an address')
         post.deliver()
         cid = contact_id(stack, 'bea@often.example')
@@ -533,8 +639,8 @@ def carol_stories(stack, post):
         carol = stack.new_user('carol', 'carol@home.example', verify=False)
         post.deliver()
         carol.get('/contacts')
-        r = carol.post('/contacts', {'kind': 'email',
-                                     'value': 'carol@spare.example'})
+        r = carol.post('/contacts', proof(carol, {
+            'kind': 'email', 'value': 'carol@spare.example'}))
         tap.is_(r.status, 303, 'Carol, her own address unverified, adds a '
                 'recovery address')
         mails, _ = post.deliver()
@@ -546,7 +652,7 @@ def carol_stories(stack, post):
         tap.is_(r.status, 303, 'she verifies it')
         post.deliver()
         before = snapshot(stack)
-        r = carol.post('/contacts/remove', {'id': cid})
+        r = carol.post('/contacts/remove', proof(carol, {'id': cid}))
         tap.is_(r.status, 422, 'removing it, her last verified channel: 422')
         tap.like(' '.join(carol.errors(r)), r'\S', 'the page says why')
         tap.ok(verified(stack, 'carol@spare.example'), 'the address stays, '
@@ -562,7 +668,8 @@ def ids_stories(stack, post, alice):
     dan = stack.new_user('dan', 'dan@home.example')
     post.deliver()
     dan.get('/contacts')
-    r = dan.post('/contacts', {'kind': 'email', 'value': 'dan@spare.example'})
+    dan.post('/contacts', proof(dan, {'kind': 'email',
+                                      'value': 'dan@spare.example'}))
     mails, _ = post.deliver()
     dan_code = one_code(mails, 'dan@spare.example', 'dan\'s code')
     did = contact_id(stack, 'dan@spare.example')
@@ -571,7 +678,8 @@ def ids_stories(stack, post, alice):
         alice.get('/contacts')
         for path, extra in (('/contacts/verify', {'code': '12345678'}),
                             ('/contacts/verify', {'resend': '1'}),
-                            ('/contacts/remove', {})):
+                            ('/contacts/remove', {
+                                'password': DEFAULT_PASSWORD})):
             for idv, why in (('abc', 'letters'), ('-1', 'a negative id'),
                              ('1.5', 'a fraction'), ('', 'an empty id'),
                              (None, 'no id'),
@@ -597,9 +705,12 @@ def ids_stories(stack, post, alice):
                  'verifying it with its right code'),
                 ('/contacts/verify', {'id': did, 'resend': '1'},
                  'asking for a new code'),
-                ('/contacts/remove', {'id': did}, 'removing it'),
-                ('/contacts/remove', {'id': 999999}, 'removing an id '
-                 'nobody has'),
+                ('/contacts/remove', {'id': did,
+                                      'password': DEFAULT_PASSWORD},
+                 'removing it'),
+                ('/contacts/remove', {'id': 999999,
+                                      'password': DEFAULT_PASSWORD},
+                 'removing an id nobody has'),
                 ('/contacts/verify', {'id': 999999, 'code': '12345678'},
                  'verifying an id nobody has')):
             before = snapshot(stack)
@@ -617,7 +728,7 @@ def ids_stories(stack, post, alice):
         r = dan.get('/contacts/kit')
         tap.is_(r.status, 200, 'GET /contacts/kit answers 200')
         before = snapshot(stack)
-        r = dan.post('/contacts/kit', {})
+        r = dan.post('/contacts/kit', proof(dan))
         tap.is_(r.status, 422, 'Dan, whose recovery address is pending, '
                 'gets 422')
         tap.ok(dan.errors(r), 'and the reason in .error')
@@ -637,8 +748,10 @@ def ids_stories(stack, post, alice):
 def henry_stories(stack, post):
     henry = stack.new_user('henry', 'henry@home.example')
     henry.get('/contacts')
-    henry.post('/contacts', {'kind': 'email', 'value': 'henry@safe.example'})
-    henry.post('/contacts', {'kind': 'phone', 'value': '+44 20 7946 0000'})
+    henry.post('/contacts', proof(henry, {'kind': 'email',
+                                          'value': 'henry@safe.example'}))
+    henry.post('/contacts', proof(henry, {'kind': 'phone',
+                                          'value': '+44 20 7946 0000'}))
     mails, sms = post.deliver()
     henry.post('/contacts/verify', {
         'id': contact_id(stack, 'henry@safe.example'),
@@ -661,7 +774,19 @@ def henry_stories(stack, post):
         tap.ok(forms_to(henry, r, '/contacts/recovery-code'), 'a form makes '
                'one')
         status_before = henry.text_of(r)
-        r = henry.post('/contacts/recovery-code', {})
+        # R8: a session alone used to make one; now it takes the password.
+        before = snapshot(stack)
+        for fields, why in (({}, 'without the password'),
+                            ({'password': ''}, 'with an empty password')):
+            r = henry.post('/contacts/recovery-code', fields)
+            tap.is_(r.status, 422, '%s: 422' % why)
+            tap.like(' '.join(henry.errors(r)), r'(?i)password', 'the '
+                     'reason asks for the password')
+            tap.is_(element_text(r, 'recovery-code'), None, 'no code is '
+                    'shown')
+        tap.is_(changes(stack, before), [], 'none was made, nor kept to be '
+                'shown')
+        r = henry.post('/contacts/recovery-code', proof(henry))
         tap.is_(r.status, 303, 'making one answers 303')
         tap.is_(stack.path_of(r.location), VIEW, 'to the page that shows '
                 'it, so a reload cannot make another')
@@ -771,7 +896,7 @@ def henry_stories(stack, post):
                 'still works: only the copy went')
 
     with tap.story('A new code replaces the old one, and says so'):
-        r = henry.post('/contacts/recovery-code', {})
+        r = henry.post('/contacts/recovery-code', proof(henry))
         tap.is_(r.status, 303, 'making another answers 303')
         r = henry.get(VIEW)
         code2 = element_text(r, 'recovery-code') or ''
@@ -795,7 +920,7 @@ def henry_stories(stack, post):
         tap.like(henry.text_of(r), r'(?i)can no longer be shown', 'and says '
                  'it can no longer be shown')
         tap.is_(views(stack), 0, 'the copy is gone')
-        henry.post('/contacts/recovery-code', {})
+        henry.post('/contacts/recovery-code', proof(henry))
         db_write(stack, 'UPDATE recovery_views SET expires_at = ?',
                  int(time.time()) - 1)
         post.deliver()
@@ -803,7 +928,8 @@ def henry_stories(stack, post):
                 'nobody looked at')
 
     with tap.story('The copy is destroyed at logout'):
-        r = other.post('/contacts/recovery-code', {})
+        r = other.post('/contacts/recovery-code', {
+            'password': DEFAULT_PASSWORD})
         tap.is_(r.status, 303, 'Henry makes a code in his other browser')
         tap.is_(views(stack), 1, '(its copy waits)')
         other.get('/account')
@@ -817,7 +943,15 @@ def henry_stories(stack, post):
         r = henry.get('/contacts/kit')
         tap.is_(r.status, 200, 'GET /contacts/kit answers 200')
         tap.ok(forms_to(henry, r, '/contacts/kit'), 'a form sends a kit')
+        # R8: a session alone used to send one; now it takes the password.
+        before = snapshot(stack)
         r = henry.post('/contacts/kit', {})
+        tap.is_(r.status, 422, 'without the password: 422')
+        tap.like(' '.join(henry.errors(r)), r'(?i)password', 'the reason '
+                 'asks for it')
+        tap.is_(changes(stack, before), [], 'no kit was made')
+        tap.is_(post.deliver(), ([], []), 'and no half went out')
+        r = henry.post('/contacts/kit', proof(henry))
         tap.is_(r.status, 303, 'POST /contacts/kit answers 303')
         tap.like(r.location, r'/contacts/kit\?sent=1$',
                  'to /contacts/kit?sent=1')
@@ -865,7 +999,7 @@ def henry_stories(stack, post):
                 '-', '')), [], '%s half is nowhere in the database' % who)
 
         henry.get('/contacts/kit')
-        r = henry.post('/contacts/kit', {})
+        r = henry.post('/contacts/kit', proof(henry))
         tap.is_(r.status, 303, 'a second kit: 303')
         tap.isnt(stack.sql("SELECT kit_hash FROM accounts WHERE username = "
                            "'henry'"), first_hash, 'the stored hash changed: '
@@ -881,19 +1015,20 @@ def henry_stories(stack, post):
 def csrf_stories(stack, post, alice):
     with tap.story('Every contacts form needs its CSRF token'):
         alice.get('/contacts')
-        alice.post('/contacts', {'kind': 'email',
-                                 'value': 'alice@csrf.example'})
+        alice.post('/contacts', proof(alice, {'kind': 'email',
+                                              'value': 'alice@csrf.example'}))
         cid = contact_id(stack, 'alice@csrf.example')
         pid = contact_id(stack, '+49301234567')
         post.deliver()
+        pw = {'password': alice.password}
         for path, fields in (
-                ('/contacts', {'kind': 'email', 'value': 'x@csrf.example'}),
+                ('/contacts', dict(pw, kind='email', value='x@csrf.example')),
                 ('/contacts/verify', {'id': cid, 'code': '12345678'}),
                 ('/contacts/verify', {'id': cid, 'resend': '1'}),
-                ('/contacts/remove', {'id': pid}),
-                ('/contacts/recovery-code', {}),
+                ('/contacts/remove', dict(pw, id=pid)),
+                ('/contacts/recovery-code', pw),
                 (VIEW_SAVED, {}),
-                ('/contacts/kit', {})):
+                ('/contacts/kit', pw)):
             for how, extra in (('without a token', None),
                                ('with a wrong token', BAD_CSRF)):
                 before = snapshot(stack)
@@ -906,7 +1041,7 @@ def csrf_stories(stack, post, alice):
                 tap.is_(changes(stack, before), [], 'nothing changed')
         mails, sms = post.deliver()
         tap.is_((mails, sms), ([], []), 'nothing was sent')
-        r = alice.post('/contacts/recovery-code', {},
+        r = alice.post('/contacts/recovery-code', proof(alice),
                        headers={'Sec-Fetch-Site': 'cross-site'})
         tap.is_(r.status, 403, 'a cross-site POST with the right token: 403')
         tap.is_(element_text(r, 'recovery-code'), None, 'and no code is '
@@ -924,8 +1059,8 @@ def platform_installation():
         post = Deliveries(stack)
         quinn = stack.new_user('quinn', 'quinn@home.example')
         quinn.get('/contacts')
-        quinn.post('/contacts', {'kind': 'email',
-                                 'value': 'quinn@shared.example'})
+        quinn.post('/contacts', proof(quinn, {
+            'kind': 'email', 'value': 'quinn@shared.example'}))
         mails, _ = post.deliver()
         quinn.post('/contacts/verify', {
             'id': contact_id(stack, 'quinn@shared.example'),
@@ -964,8 +1099,8 @@ def platform_installation():
         with tap.story('Under the platform rule, no recovery address on '
                        'another account\'s verified domain'):
             quinn.get('/contacts')
-            r = quinn.post('/contacts', {'kind': 'email',
-                                         'value': 'quinn@x.shared.example'})
+            r = quinn.post('/contacts', proof(quinn, {
+                'kind': 'email', 'value': 'quinn@x.shared.example'}))
             tap.is_(r.status, 422, 'adding one: 422')
             tap.like(' '.join(quinn.errors(r)), r'shared\.example',
                      'the reason names the domain')
@@ -985,15 +1120,15 @@ def bare_installation():
             tap.unlike(add_form_html(r), r'value="phone"',
                        'the add form offers no phone')
             before = snapshot(stack)
-            r = ivy.post('/contacts', {'kind': 'phone',
-                                       'value': '+49 30 1234567'})
+            r = ivy.post('/contacts', proof(ivy, {
+                'kind': 'phone', 'value': '+49 30 1234567'}))
             tap.is_(r.status, 422, 'adding one anyway: 422')
             tap.ok(ivy.errors(r), 'the reason is in .error')
             tap.is_(changes(stack, before), [], 'nothing changed')
 
         with tap.story('Without admin_email there is no kit'):
-            ivy.post('/contacts', {'kind': 'email',
-                                   'value': 'ivy@spare.example'})
+            ivy.post('/contacts', proof(ivy, {'kind': 'email',
+                                              'value': 'ivy@spare.example'}))
             mails, _ = post.deliver()
             ivy.post('/contacts/verify', {
                 'id': contact_id(stack, 'ivy@spare.example'),
@@ -1005,7 +1140,7 @@ def bare_installation():
             tap.is_(r.status, 404, 'GET /contacts/kit: 404')
             ivy.get('/contacts')
             before = snapshot(stack)
-            r = ivy.post('/contacts/kit', {})
+            r = ivy.post('/contacts/kit', proof(ivy))
             tap.note('POST /contacts/kit without admin_email: %d' % r.status)
             tap.is_(r.status, 404, 'POST /contacts/kit: 404')
             tap.ok(r.is_html, 'as an HTML page')

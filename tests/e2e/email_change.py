@@ -13,8 +13,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (Deliveries, Stack, Tap, db_write,  # noqa: E402
-                     element_text, enable_totp, links_in, token_of,
-                     totp)
+                     element_text, enable_totp, links_in, proof,
+                     token_of, totp)
 
 tap = Tap()
 
@@ -187,7 +187,7 @@ def with_2fa(stack):
     carol = stack.new_user('carol', 'carol@old.example')
     post.deliver()
     carol.get('/contacts/recovery-code')
-    carol.post('/contacts/recovery-code')   # R2: no phone here
+    carol.post('/contacts/recovery-code', proof(carol))  # R2: no phone
     auth = enable_totp(carol)
     post.deliver()
 

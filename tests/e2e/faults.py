@@ -36,7 +36,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (BUILD, DEFAULT_PASSWORD, ApacheStack, ProcsStack, Stack,
                      Tap, crashes, db_write, from_ip, header_problems, ip_of,
-                     program_pids, token_of, _read)
+                     program_pids, proof, token_of, _read)
 
 tap = Tap()
 
@@ -421,8 +421,9 @@ def long_writer():
                         'password': DEFAULT_PASSWORD})),
                     ('login', lambda: login_page.post('/login', {
                         'username': 'lee', 'password': DEFAULT_PASSWORD})),
-                    ('contact', lambda: lee.post('/contacts', {
-                        'kind': 'email', 'value': 'lee@elsewhere.example'})),
+                    ('contact', lambda: lee.post('/contacts', proof(lee, {
+                        'kind': 'email',
+                        'value': 'lee@elsewhere.example'}))),
                     # reset.fcgi: not one of the programs kept busy
                     # by the writes above.
                     ('read', lambda: stack.client().get('/reset')),
@@ -461,8 +462,8 @@ def long_writer():
                                            'password': DEFAULT_PASSWORD})
             tap.is_(r.status, 303, 'the login answers 303')
             lee.get('/contacts')
-            r = lee.post('/contacts', {'kind': 'email',
-                                       'value': 'lee@elsewhere.example'})
+            r = lee.post('/contacts', proof(lee, {
+                'kind': 'email', 'value': 'lee@elsewhere.example'}))
             tap.is_(r.status, 303, 'adding the contact answers 303')
 
         with tap.story('A writer that holds it for less than busy_timeout '
@@ -522,8 +523,8 @@ def read_only_story(stack, who, make_ro, undo):
         l.get('/login')
         r = l.post('/login', {'username': who, 'password': DEFAULT_PASSWORD})
         is_503_page(tap, r, 'a login')
-        r = c.post('/contacts', {'kind': 'email',
-                                 'value': who + '@elsewhere.example'})
+        r = c.post('/contacts', proof(c, {
+            'kind': 'email', 'value': who + '@elsewhere.example'}))
         is_503_page(tap, r, 'adding a contact')
         tap.is_(stack.client().get('/signup').status, 200, 'the signup '
                 'form, which only reads, still opens')

@@ -35,7 +35,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (DEFAULT_PASSWORD, SMS_CAPTURE, Deliveries, Stack, Tap,
                      ask_reset, code_in, contact_id_of, db_write,
                      every_response_checked, from_ip, ip_of, keeps_typed,
-                     links_in, person, prove_reset, token_of)
+                     links_in, person, proof, prove_reset, token_of)
 
 tap = Tap()
 
@@ -167,7 +167,7 @@ def hour_of_use(stack, post):
         post.deliver()
         pat.get('/contacts')
         step('add a recovery address', pat.post(
-            '/contacts', {'kind': 'email', 'value': work}))
+            '/contacts', proof(pat, {'kind': 'email', 'value': work})))
         cid = contact_id_of(stack, 'pat', work)
         for i in range(2):
             step('resend its code', pat.post(
@@ -177,10 +177,10 @@ def hour_of_use(stack, post):
         step('verify it', pat.post('/contacts/verify', {
             'id': cid, 'code': code_in(codes[-1].body) if codes else ''}))
         pat.get('/contacts/recovery-code')
-        step('a recovery code', pat.post('/contacts/recovery-code', {}),
-             (200, 303))
+        step('a recovery code', pat.post('/contacts/recovery-code',
+                                         proof(pat)), (200, 303))
         pat.get('/contacts/kit')
-        step('a kit', pat.post('/contacts/kit', {}))
+        step('a kit', pat.post('/contacts/kit', proof(pat)))
         mails, sms = post.deliver()
         arrived('the hoster\'s half of the kit', mails, sms, ADMIN)
 
@@ -276,8 +276,8 @@ def stranger_floods(stack, post):
         full = 'kim@elsewhere.example'
         mal = stack.new_user('mal', 'mal@home.example')
         mal.get('/contacts')
-        got = [mal.post('/contacts', {'kind': 'email', 'value': full})
-               .status]
+        got = [mal.post('/contacts', proof(mal, {'kind': 'email',
+                                                 'value': full})).status]
         cid = contact_id_of(stack, 'mal', full)
         got += [mal.post('/contacts/verify', {'id': cid, 'resend': '1'})
                 .status for _ in range(5)]
@@ -291,14 +291,15 @@ def stranger_floods(stack, post):
         says_when(tom, r, 'an address change to it', kept={'email': full})
         tom.get('/contacts')
         before = stack.db_snapshot()
-        r = tom.post('/contacts', {'kind': 'email', 'value': fresh})
+        r = tom.post('/contacts', proof(tom, {'kind': 'email',
+                                              'value': fresh}))
         says_when(tom, r, 'adding the full address as a contact',
                   kept={'value': fresh})
         tap.is_(contact_id_of(stack, 'tom', fresh), None,
                 'and it is not added')
 
-        r = tom.post('/contacts', {'kind': 'email',
-                                   'value': 'tom@spare.example'})
+        r = tom.post('/contacts', proof(tom, {
+            'kind': 'email', 'value': 'tom@spare.example'}))
         tap.is_(r.status, 303, 'Tom adds a spare address')
         cid = contact_id_of(stack, 'tom', 'tom@spare.example')
         mails, _ = post.deliver()
@@ -316,8 +317,8 @@ def stranger_floods(stack, post):
         statuses = []
         for c, n in ((sid, 5), (sue, 3)):
             c.get('/contacts')
-            statuses.append(c.post('/contacts', {'kind': 'phone',
-                                                 'value': phone}).status)
+            statuses.append(c.post('/contacts', proof(c, {
+                'kind': 'phone', 'value': phone})).status)
             cid = contact_id_of(stack, c is sid and 'sid' or 'sue', phone)
             statuses += [c.post('/contacts/verify', {
                 'id': cid, 'resend': '1'}).status for _ in range(n)]
@@ -340,7 +341,7 @@ def stranger_floods(stack, post):
                'both addresses are full')
         post.deliver()
         tom.get('/contacts/kit')
-        r = tom.post('/contacts/kit', {})
+        r = tom.post('/contacts/kit', proof(tom))
         tap.is_(r.status, 303, 'a kit: 303')
         mails, _ = post.deliver()
         tap.is_(sorted(set(a for m in mails for a in m.recipients)),
@@ -397,7 +398,8 @@ def other_limits(stack, post):
                   'the eleventh', kept={'email': 'vic@last.example'})
 
         vic.get('/contacts')
-        vic.post('/contacts', {'kind': 'email', 'value': 'vic@spare.example'})
+        vic.post('/contacts', proof(vic, {'kind': 'email',
+                                          'value': 'vic@spare.example'}))
         cid = contact_id_of(stack, 'vic', 'vic@spare.example')
         got = [vic.post('/contacts/verify', {'id': cid, 'resend': '1'})
                .status for _ in range(5)]
@@ -411,9 +413,9 @@ def other_limits(stack, post):
         got = []
         for _ in range(3):
             wes.get('/contacts/kit')
-            got.append(wes.post('/contacts/kit', {}).status)
+            got.append(wes.post('/contacts/kit', proof(wes)).status)
         tap.is_(got, [303] * 3, 'three kits in a day: 303')
-        says_when(wes, wes.post('/contacts/kit', {}), 'a fourth',
+        says_when(wes, wes.post('/contacts/kit', proof(wes)), 'a fourth',
                   window=86400)
 
         later(stack)

@@ -3,7 +3,7 @@
 reset_2fa.py: a forgotten password on accounts with two-step
 verification (R3): two proofs from different channels, at least one of
 them not an email.  The test is the authenticator: it reads the secret
-off /contacts/2fa and computes the codes itself.
+/contacts/2fa shows after the password and computes the codes itself.
 
 Kim has two addresses, a phone and an authenticator: one proof is not
 enough, nor are her two mailboxes together, but a mailed code and her
@@ -29,7 +29,8 @@ from harness import (every_response_checked, GROUPS, enable_totp,
                      SMS_CAPTURE, Deliveries, Stack, Tap, ask_reset, code_in,
                      db_write, element_text, events_of, forms_to, from_ip,
                      input_attrs, make_recovery_code, message_text,
-                     password_works, pending_notices, person, prove_reset,
+                     password_works, pending_notices, person, proof,
+                     prove_reset,
                      reset_codes_sent, reset_states, try_login, typed_codes)
 
 tap = Tap()
@@ -210,7 +211,7 @@ def mia_stories(stack, post):
                              emails=['mia@safe.example'],
                              phones=['+49303333333'])
     mia.get('/contacts/kit')
-    mia.post('/contacts/kit', {})
+    mia.post('/contacts/kit', proof(mia))
     mails, _ = post.deliver()
     # Her recovery address also hears that a kit was made.
     half_mine = [h for m in Deliveries.to(mails, 'mia@safe.example')
@@ -332,7 +333,7 @@ def owen_stories(stack, post):
     channels = ['owen@home.example', 'owen@safe.example', '+49306666666']
     recovery = make_recovery_code(owen) or 'none'
     owen.get('/contacts/kit')
-    owen.post('/contacts/kit', {})
+    owen.post('/contacts/kit', proof(owen))
     mails, _ = post.deliver()
     half_mine = [h for m in Deliveries.to(mails, 'owen@safe.example')
                  for h in GROUPS_LINE.findall(m.body)] or ['none']

@@ -4,10 +4,13 @@ twofa.py: two-step verification (TOTP, RFC 6238) end to end on the real
 stack.  The test is the authenticator: it reads the secret off the page
 and computes the codes itself, with the clock of this machine.
 
-Dave turns 2FA on once his recovery phone is verified (R2), logs in
-with a code, finds that a code works only once and that a code from a
+Dave turns 2FA on once his recovery phone is verified (R2): the key is
+shown once, after his password, never on a GET, and only the session
+it was shown to turns it on, within 15 minutes (R8).  He logs in with
+a code, finds that a code works only once and that a code from a
 minute ago is too old, cannot remove the phone his 2FA depends on, and
-turns 2FA off again.  On an installation without SMS, Erin needs a
+turns 2FA off again, which takes his password and a code: a session
+alone cannot (R8).  On an installation without SMS, Erin needs a
 recovery code instead of a phone.
 """
 
@@ -20,8 +23,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (Authenticator, every_response_checked,  # noqa: E402
                      stable_changes as changes, stable_snapshot as snapshot,
                      GROUPS, SMS_CAPTURE, Deliveries, Stack, Tap, code_in,
-                     crashes, element_text, events_of, forms_to,
-                     found_in_db, input_attrs, make_recovery_code,
+                     crashes, db_write, element_text, events_of, forms_to,
+                     found_in_db, input_attrs, make_recovery_code, proof,
                      session_row, totp_secret_bytes)
 
 tap = Tap()
@@ -43,7 +46,8 @@ def contact_id(stack, value):
 def add_phone(stack, post, client, number, e164):
     """Add and verify a phone through the pages and the SMS it gets."""
     client.get('/contacts')
-    r = client.post('/contacts', {'kind': 'phone', 'value': number})
+    r = client.post('/contacts', proof(client, {'kind': 'phone',
+                                                'value': number}))
     if r.status != 303:
         raise RuntimeError('adding %s answered %d' % (number, r.status))
     _, sms = post.deliver()
@@ -69,6 +73,46 @@ def secret_of(client, resp):
     return ''.join(text.split()) if text else None
 
 
+def shown_key(tap, client, resp, s):
+    """What the answer to the password on /contacts/2fa shows: the key
+    as text, as a QR code and as a setup link, and a form for the first
+    code.  The key, or ''."""
+    tap.is_(resp.status, 200, 'the password shows the key: 200, once, '
+            'not a redirect')
+    secret = secret_of(client, resp) or ''
+    tap.like(secret, r'^[A-Z2-7]{32}$', 'the secret is 32 base32 '
+             'characters (spaces aside)')
+    raw = totp_secret_bytes(secret) if secret else b''
+    tap.is_(len(raw), 20, 'that is 20 bytes')
+    tap.like(resp.text, r'<svg\b', 'the QR code is inline SVG')
+    tap.unlike(resp.text, r'(?i)<script\b', 'no script')
+    text = client.text_of(resp)
+    m = re.search(r'otpauth://totp/\S+', text)
+    tap.ok(m, 'the otpauth URI is shown as text')
+    uri = m.group(0) if m else ''
+    q = urllib.parse.parse_qs(urllib.parse.urlsplit(uri).query)
+    tap.is_(q.get('secret'), [secret], 'the URI carries the same secret')
+    tap.like(urllib.parse.unquote(urllib.parse.urlsplit(uri).path),
+             r'dave', 'and names the account')
+    tap.ok(q.get('digits', ['6']) == ['6'] and
+           q.get('period', ['30']) == ['30'] and
+           q.get('algorithm', ['SHA1']) == ['SHA1'],
+           'with the RFC 6238 defaults', q)
+    f = forms_to(client, resp, '/contacts/2fa')
+    tap.ok(any('code' in x['values'] for x in f), 'a form takes a code')
+    s['raw'] = raw
+    return secret
+
+
+def key_not_shown(tap, client, resp, why, secret=None):
+    """R8: the key is a way in; resp must not show it, nor secret (a
+    key shown before) anywhere in its markup."""
+    tap.is_(secret_of(client, resp), None, '%s: no key' % why)
+    if secret:
+        tap.ok(secret not in resp.text and secret.lower() not in resp.text,
+               '%s: not even in the markup' % why)
+
+
 def sms_stack():
     with Stack(sms_command=SMS_CAPTURE, admin_email='hoster@example.net') \
             as stack:
@@ -77,63 +121,33 @@ def sms_stack():
         post.deliver()
         s = {}
 
-        with tap.story('Dave opens the 2FA page: a secret, a QR code and '
-                       'the setup link'):
+        with tap.story('Without a verified phone 2FA cannot be set up '
+                       '(R2)'):
             r = dave.get('/contacts/2fa')
             tap.is_(r.status, 200, 'GET /contacts/2fa answers 200')
-            secret = secret_of(dave, r) or ''
-            tap.like(secret, r'^[A-Z2-7]{32}$', 'the secret is 32 base32 '
-                     'characters (spaces aside)')
-            raw = totp_secret_bytes(secret) if secret else b''
-            tap.is_(len(raw), 20, 'that is 20 bytes')
-            tap.like(r.text, r'<svg\b', 'the QR code is inline SVG')
-            tap.unlike(r.text, r'(?i)<script\b', 'no script')
-            text = dave.text_of(r)
-            m = re.search(r'otpauth://totp/\S+', text)
-            tap.ok(m, 'the otpauth URI is shown as text')
-            uri = m.group(0) if m else ''
-            q = urllib.parse.parse_qs(urllib.parse.urlsplit(uri).query)
-            tap.is_(q.get('secret'), [secret], 'the URI carries the same '
-                    'secret')
-            tap.like(urllib.parse.unquote(urllib.parse.urlsplit(uri).path),
-                     r'dave', 'and names the account')
-            tap.ok(q.get('digits', ['6']) == ['6'] and
-                   q.get('period', ['30']) == ['30'] and
-                   q.get('algorithm', ['SHA1']) == ['SHA1'],
-                   'with the RFC 6238 defaults', q)
-            f = forms_to(dave, r, '/contacts/2fa')
-            tap.ok(any('code' in x['values'] for x in f), 'a form takes a '
-                   'code')
-            r2 = dave.get('/contacts/2fa')
-            tap.is_(secret_of(dave, r2), secret, 'reloading the page keeps '
-                    'the secret the app already scanned')
-            snap = stack.db_snapshot()
-            tap.is_(found_in_db(snap, raw) + found_in_db(snap, secret) +
-                    found_in_db(snap, secret.lower()), [], 'neither the '
-                    'secret nor its base32 text is in the database')
-            tap.ok(not twofa_on(stack, 'dave'), '2FA is still off')
-            s['auth'] = Authenticator(secret)
-            s['raw'] = raw
-
-        auth = s['auth']
-        with tap.story('Without a verified phone 2FA cannot be turned on '
-                       '(R2)'):
+            tap.like(' '.join(dave.errors(r)), r'(?i)phone', 'it says a '
+                     'phone is needed first')
+            tap.ok(not [f for f in forms_to(dave, r, '/contacts/2fa')
+                        if 'password' in f['values']], 'and offers no '
+                   'form to show the key')
             before = snapshot(stack)
-            r = dave.post('/contacts/2fa', {'code': auth.at_offset(0)})
-            tap.is_(r.status, 422, 'a right code, but no phone: 422')
+            r = dave.post('/contacts/2fa', {'password': dave.password})
+            tap.is_(r.status, 422, 'the password, but no phone: 422')
             tap.like(' '.join(dave.errors(r)), r'(?i)phone', '.error asks '
                      'for a phone')
+            key_not_shown(tap, dave, r, 'the refusal')
             tap.ok(not twofa_on(stack, 'dave'), '2FA stays off')
             tap.is_([c for c in changes(stack, before)
                      if not c.startswith('+ events ')], [],
                     'nothing changed')
             dave.get('/contacts')
-            dave.post('/contacts', {'kind': 'phone',
-                                    'value': '+49 30 7654321'})
+            dave.post('/contacts', proof(dave, {'kind': 'phone',
+                                                'value': '+49 30 7654321'}))
             dave.get('/contacts/2fa')
-            r = dave.post('/contacts/2fa', {'code': auth.at_offset(0)})
+            r = dave.post('/contacts/2fa', {'password': dave.password})
             tap.is_(r.status, 422, 'with the phone added but pending: '
                     'still 422')
+            key_not_shown(tap, dave, r, 'that refusal')
             _, sms = post.deliver()
             got = Deliveries.to(sms, '+49307654321')
             code = code_in(got[-1]['text']) if got else None
@@ -142,9 +156,83 @@ def sms_stack():
                 'id': contact_id(stack, '+49307654321'), 'code': code})
             tap.is_(r.status, 303, 'Dave verifies his phone')
             post.deliver()
+            # A second phone, for the removal story below (added before
+            # 2FA is on, so without a code).
+            st = add_phone(stack, post, dave, '+33 1 23 45 67 89',
+                           '+33123456789')
+            tap.is_(st, 303, 'and a second phone')
+
+        with tap.story('The key is shown only after the password (R8)'):
+            # R8: the key used to be on GET /contacts/2fa, where a
+            # borrowed session could read it; now it takes the password.
+            r = dave.get('/contacts/2fa')
+            tap.is_(r.status, 200, 'GET /contacts/2fa answers 200')
+            key_not_shown(tap, dave, r, 'GET')
+            f = forms_to(dave, r, '/contacts/2fa')
+            tap.ok(any('password' in x['values'] for x in f), 'a form asks '
+                   'for the password')
+            a = input_attrs(r, 'password') or {}
+            tap.is_((a.get('type'), a.get('autocomplete')),
+                    ('password', 'current-password'), 'a password field a '
+                    'password manager fills')
+            for fields, why, counted in (
+                    ({'password': ''}, 'a session alone, no password', []),
+                    ({'password': 'not his password 1'}, 'a wrong password',
+                     ['+ rate_limits'])):
+                before = snapshot(stack)
+                r = dave.post('/contacts/2fa', fields)
+                tap.is_(r.status, 422, '%s: 422' % why)
+                tap.like(' '.join(dave.errors(r)), r'(?i)password', 'with '
+                         'the reason in .error')
+                key_not_shown(tap, dave, r, why)
+                # A wrong password counts toward this browser's limit.
+                tap.is_([c.split(' (')[0] for c in changes(stack, before)
+                         if not c.startswith('+ events ')], counted,
+                        '%s: nothing changed%s' % (
+                            why, counted and ' but its count' or ''))
+
+        with tap.story('Dave types his password: a secret, a QR code and '
+                       'the setup link'):
+            r = dave.post('/contacts/2fa', {'password': dave.password})
+            secret = shown_key(tap, dave, r, s)
+            r2 = dave.get('/contacts/2fa')
+            # R8: reloading used to show the same key again; now no GET
+            # shows it, the code form of the answer above takes it.
+            key_not_shown(tap, dave, r2, 'reloading the page', secret)
+            snap = stack.db_snapshot()
+            tap.is_(found_in_db(snap, s['raw']) + found_in_db(snap, secret) +
+                    found_in_db(snap, secret.lower()), [], 'neither the '
+                    'secret nor its base32 text is in the database')
+            tap.ok(not twofa_on(stack, 'dave'), '2FA is still off')
+            s['auth'] = Authenticator(secret)
+
+        auth = s['auth']
+        with tap.story('Only the session shown the key turns it on, within '
+                       '15 minutes'):
+            other, r = login_password(stack, 'dave')
+            tap.is_((r.status, stack.path_of(r.location)), (303, '/account'),
+                    'Dave logs in in another browser')
+            other.get('/contacts/2fa')
+            r = other.post('/contacts/2fa', {'code': auth.at_offset(0)})
+            tap.is_(r.status, 422, 'a right code there: 422')
+            tap.ok(other.errors(r), 'with the reason in .error')
+            tap.ok(not twofa_on(stack, 'dave'), '2FA stays off')
+            db_write(stack, "UPDATE accounts SET totp_setup_at = "
+                     "totp_setup_at - 901 WHERE username = 'dave'")
+            r = dave.post('/contacts/2fa', {'code': auth.at_offset(0)})
+            tap.is_(r.status, 422, 'a right code 15 minutes after the key '
+                    'was shown: 422')
+            tap.like(' '.join(dave.errors(r)), r'(?i)set (it )?up|again|'
+                     r'anew|key', '.error says to set it up anew')
+            tap.ok(not twofa_on(stack, 'dave'), '2FA stays off')
+            r = dave.post('/contacts/2fa', {'password': dave.password})
+            new = secret_of(dave, r)
+            tap.ok(new and new != secret, 'the password shows a new key')
+            secret = new or ''
+            s['raw'] = totp_secret_bytes(secret) if secret else b''
+            auth = Authenticator(secret)
 
         with tap.story('Wrong and stale codes do not turn it on'):
-            dave.get('/contacts/2fa')
             for code, why in ((auth.wrong(), 'a wrong code'),
                               (auth.at_offset(-2), 'the code of two steps '
                                'ago'),
@@ -154,6 +242,9 @@ def sms_stack():
                 r = dave.post('/contacts/2fa', {'code': code})
                 tap.is_(r.status, 422, '%s: 422' % why)
                 tap.ok(dave.errors(r), 'with the reason in .error')
+                tap.ok([f for f in forms_to(dave, r, '/contacts/2fa')
+                        if 'code' in f['values']], 'and the form for the '
+                       'code again')
             tap.ok(not twofa_on(stack, 'dave'), '2FA stays off')
 
         with tap.story('The code from the app turns 2FA on'):
@@ -176,14 +267,31 @@ def sms_stack():
                     'neither the raw secret nor its base32 text is there')
             r = dave.get('/contacts/2fa')
             tap.is_(r.status, 200, 'the 2FA page opens')
-            tap.is_(secret_of(dave, r), None, 'and no longer shows the '
-                    'secret')
-            tap.ok(secret not in r.text, 'not even in the markup')
+            key_not_shown(tap, dave, r, 'the page with 2FA on', secret)
+            dave.auth = auth
+
+        with tap.story('A session alone cannot turn 2FA off (R8)'):
+            before = snapshot(stack)
+            for fields, why in (({'disable': '1',
+                                  'code': auth.at_offset(0)},
+                                 'a code without the password'),
+                                ({'disable': '1', 'password': '',
+                                  'code': auth.at_offset(0)},
+                                 'an empty password')):
+                r = dave.post('/contacts/2fa', fields)
+                tap.is_(r.status, 422, '%s: 422' % why)
+                tap.like(' '.join(dave.errors(r)), r'(?i)password',
+                         '.error asks for the password')
+            tap.ok(twofa_on(stack, 'dave'), '2FA stays on')
+            tap.is_([c for c in changes(stack, before)
+                     if not c.startswith('+ events ')], [],
+                    'nothing changed')
 
         with tap.story('A code works once: the same one cannot turn 2FA '
                        'off'):
             before = snapshot(stack)
             r = dave.post('/contacts/2fa', {'disable': '1',
+                                            'password': dave.password,
                                             'code': s['enable_code']})
             tap.is_(r.status, 422, 'the code that turned it on: 422')
             tap.ok(dave.errors(r), 'with the reason in .error')
@@ -193,28 +301,34 @@ def sms_stack():
                     'nothing changed')
 
         with tap.story('The phone 2FA depends on cannot be removed'):
-            pid = contact_id(stack, '+49307654321')
+            first = contact_id(stack, '+49307654321')
+            pid = contact_id(stack, '+33123456789')
             dave.get('/contacts')
+            r = dave.post('/contacts/remove', proof(dave, {'id': first}))
+            tap.is_(r.status, 303, 'with two verified phones, one can go '
+                    '(303)')
+            tap.is_(contact_id(stack, '+49307654321'), None, 'it is gone')
             before = snapshot(stack)
-            r = dave.post('/contacts/remove', {'id': pid})
-            tap.is_(r.status, 422, 'removing the only verified phone: 422')
+            r = dave.post('/contacts/remove', {'id': pid,
+                                               'password': dave.password})
+            tap.is_(r.status, 422, 'the other, with the password but no code '
+                    '(R8): 422')
+            tap.like(' '.join(dave.errors(r)), r'(?i)code|authenticator',
+                     '.error asks for the code')
+            r = dave.post('/contacts/remove', proof(dave, {'id': pid}))
+            tap.is_(r.status, 422, 'removing the only verified phone, with '
+                    'the password and a code: 422')
             tap.like(' '.join(dave.errors(r)), r'(?i)two-step|2fa|'
                      r'authenticator', '.error says 2FA depends on it')
-            tap.is_(contact_id(stack, '+49307654321'), pid, 'the phone '
+            tap.is_(contact_id(stack, '+33123456789'), pid, 'the phone '
                     'stays')
+            # The proof itself was spent: its TOTP step (accounts) and
+            # the time the session last proved 2FA (sessions).
             tap.is_([c for c in changes(stack, before)
-                     if not c.startswith('+ events ')], [],
-                    'nothing changed')
-            st = add_phone(stack, post, dave, '+33 1 23 45 67 89',
-                           '+33123456789')
-            tap.is_(st, 303, 'Dave verifies a second phone')
-            dave.get('/contacts')
-            r = dave.post('/contacts/remove', {'id': pid})
-            tap.is_(r.status, 303, 'now the first one can go (303)')
-            tap.is_(contact_id(stack, '+49307654321'), None, 'it is gone')
-            r = dave.post('/contacts/remove', {
-                'id': contact_id(stack, '+33123456789')})
-            tap.is_(r.status, 422, 'but not the second, now the only one')
+                     if not c.startswith(('+ events ', '- accounts ',
+                                          '+ accounts ', '- sessions ',
+                                          '+ sessions '))], [],
+                    'nothing else changed')
             post.deliver()
 
         with tap.story('Logging in asks for the code after the password'):
@@ -283,9 +397,11 @@ def sms_stack():
 
         with tap.story('Every 2FA form needs its CSRF token'):
             dave.get('/contacts/2fa')
-            for fields, how in (({'disable': '1', 'code': auth.at_offset(0)},
+            for fields, how in (({'disable': '1', 'password': dave.password,
+                                  'code': auth.at_offset(0)},
                                  'without a token'),
-                                ({'disable': '1', 'code': auth.at_offset(0),
+                                ({'disable': '1', 'password': dave.password,
+                                  'code': auth.at_offset(0),
                                   'csrf': BAD_CSRF}, 'with a wrong token')):
                 before = snapshot(stack)
                 r = dave.post('/contacts/2fa', fields, csrf=False)
@@ -298,24 +414,28 @@ def sms_stack():
             tap.is_(r.status, 403, 'POST /login/2fa without a half session: '
                     '403')
 
-        with tap.story('Turning 2FA off needs a valid code'):
+        with tap.story('Turning 2FA off needs the password and a valid '
+                       'code'):
             dave.get('/contacts/2fa')
             r = dave.post('/contacts/2fa', {'disable': '1',
+                                            'password': dave.password,
                                             'code': auth.wrong()})
             tap.is_(r.status, 422, 'a wrong code: 422')
             tap.ok(twofa_on(stack, 'dave'), '2FA stays on')
-            r = dave.post('/contacts/2fa', {'disable': '1',
-                                            'code': auth.next()})
-            tap.is_(r.status, 303, 'a valid code: 303')
+            r = dave.post('/contacts/2fa', proof(dave, {'disable': '1'}))
+            tap.is_(r.status, 303, 'the password and a valid code: 303')
             tap.ok(not twofa_on(stack, 'dave'), '2FA is off')
             tap.is_(len(events_of(stack, 'dave', 'twofa_disabled')), 1,
                     'the event twofa_disabled is recorded')
+            dave.auth = None
             c3, r = login_password(stack, 'dave')
             tap.is_((r.status, stack.path_of(r.location)), (303, '/account'),
                     'the password alone logs in again')
             r = dave.get('/contacts/2fa')
+            key_not_shown(tap, dave, r, 'the 2FA page', secret)
+            r = dave.post('/contacts/2fa', {'password': dave.password})
             new = secret_of(dave, r)
-            tap.ok(new and new != secret, 'the 2FA page offers a new secret')
+            tap.ok(new and new != secret, 'the password shows a new secret')
 
         every_response_checked(tap, stack)
 
@@ -327,25 +447,27 @@ def no_sms_stack():
         with tap.story('Without SMS, 2FA needs a recovery code (R2)'):
             r = erin.get('/contacts/2fa')
             tap.is_(r.status, 200, 'Erin opens the 2FA page')
-            secret = secret_of(erin, r) or ''
-            tap.like(secret, r'^[A-Z2-7]{32}$', 'it shows a secret')
-            auth = Authenticator(secret)
+            tap.like(' '.join(erin.errors(r)), r'(?i)recovery code',
+                     'it says a recovery code is needed first')
             before = snapshot(stack)
-            r = erin.post('/contacts/2fa', {'code': auth.at_offset(0)})
-            tap.is_(r.status, 422, 'a right code without a recovery code: '
+            r = erin.post('/contacts/2fa', {'password': erin.password})
+            tap.is_(r.status, 422, 'her password without a recovery code: '
                     '422')
             tap.like(' '.join(erin.errors(r)), r'(?i)recovery code',
                      '.error asks for a recovery code')
+            key_not_shown(tap, erin, r, 'the refusal')
             tap.is_([c for c in changes(stack, before)
                      if not c.startswith('+ events ')], [],
                     'nothing changed')
             tap.like(make_recovery_code(erin) or '', r'^' + GROUPS + '$',
                      'Erin makes a recovery code')
-            r = erin.get('/contacts/2fa')
-            tap.is_(secret_of(erin, r), secret, 'the page shows the same '
-                    'secret')
+            r = erin.post('/contacts/2fa', {'password': erin.password})
+            tap.is_(r.status, 200, 'now her password shows the key')
+            secret = secret_of(erin, r) or ''
+            tap.like(secret, r'^[A-Z2-7]{32}$', 'it shows a secret')
+            auth = Authenticator(secret)
             r = erin.post('/contacts/2fa', {'code': auth.next()})
-            tap.is_(r.status, 303, 'now the code turns 2FA on (303)')
+            tap.is_(r.status, 303, 'and its code turns 2FA on (303)')
             tap.ok(twofa_on(stack, 'erin'), '2FA is on')
             c, r = login_password(stack, 'erin')
             tap.like(r.location, r'/login/2fa$', 'her next login asks for '
