@@ -500,10 +500,11 @@ twofa_show_secret(struct req *r, const unsigned char secret[TOTP_SECRET_BYTES])
  */
 static void
 twofa_page(struct req *r, int status,
-    const unsigned char secret[TOTP_SECRET_BYTES], int code_form)
+    const unsigned char secret[TOTP_SECRET_BYTES])
 {
 	char		 when[32];
 	enum outcome	 o;
+	int		 pending;
 
 	if (r->acct.totp_enabled_at != 0) {
 		page_time(r->acct.totp_enabled_at, when);
@@ -528,9 +529,20 @@ twofa_page(struct req *r, int status,
 		}
 		render_show(r->page, "CODE_FORM");
 	} else {
+		/*
+		 * A key shown to this session a moment ago is not shown
+		 * again, but its code is still welcome: whoever added it
+		 * to an app and then reloaded need not start over.
+		 */
+		if (!flow_twofa_pending(&r->flow, &pending)) {
+			page_storage_error(r);
+			return;
+		}
 		render_show(r->page, "SETUP");
-		if (code_form)
+		if (pending) {
+			render_show(r->page, "PENDING");
 			render_show(r->page, "CODE_FORM");
+		}
 	}
 	page_render(r, status, "twofa.tpl", "Two-step verification");
 }
@@ -538,7 +550,7 @@ twofa_page(struct req *r, int status,
 static void
 twofa_get(struct req *r)
 {
-	twofa_page(r, 200, NULL, 0);
+	twofa_page(r, 200, NULL);
 }
 
 /*
@@ -565,7 +577,7 @@ twofa_post(struct req *r)
 		o = flow_twofa_setup(&r->flow, password, secret);
 		if (o == OUT_OK) {
 			/* Shown exactly once: 200, not a redirect. */
-			twofa_page(r, 200, secret, 1);
+			twofa_page(r, 200, secret);
 			sodium_memzero(secret, sizeof(secret));
 			return;
 		}
@@ -574,8 +586,7 @@ twofa_post(struct req *r)
 	if (o == OUT_OK)
 		page_redirect(r, "/contacts");
 	else if ((status = page_refused(r, o)) != 0)
-		twofa_page(r, status, NULL, o == OUT_BAD_CODE &&
-		    disable == NULL);
+		twofa_page(r, status, NULL);
 }
 
 static const struct route routes[] = {

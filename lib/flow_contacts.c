@@ -320,34 +320,51 @@ contacts_tell_removed(struct flow *f, const struct contact *c,
 	return ok;
 }
 
+/* R2: may c go, given the account's other ways in? */
+static enum outcome
+removal_allowed(struct flow *f, const struct contact *c)
+{
+	struct ways	 w;
+
+	if (!contacts_ways(f, &w))
+		return OUT_STORAGE;
+	switch (policy_contact_removal(&w, c->verified_at != 0,
+	    c->kind == CONTACT_PHONE)) {
+	case REMOVAL_LAST_WAY:
+		return OUT_LAST_WAY;
+	case REMOVAL_TWOFA_PHONE:
+		return OUT_TWOFA_PHONE;
+	case REMOVAL_OK:
+		break;
+	}
+	return OUT_OK;
+}
+
 enum outcome
 flow_contact_remove(struct flow *f, int64_t id, const char *password,
     const char *code)
 {
 	struct contact		 c;
-	struct ways		 w;
 	char			 label[300];
 	enum outcome		 o;
 
 	if ((o = contact_of(f, id, &c)) != OUT_OK)
 		return o;
+	/* R2 needs no secret: the owner types none for a refusal. */
+	if ((o = removal_allowed(f, &c)) != OUT_OK)
+		return o;
 	if ((o = proof_begin(f, password, code, 0)) != OUT_OK)
 		return o;
-	/* Counted inside the write transaction, so two removals at once
-	 * cannot both leave the other as the last way in. */
-	if (!contacts_get(f->db, f->acct->id, id, &c) || !contacts_ways(f, &w))
+	/*
+	 * Again inside the write transaction, so two removals at once
+	 * cannot both leave the other as the last way in.
+	 */
+	if (!contacts_get(f->db, f->acct->id, id, &c))
 		return flow_storage(f);
 	if (c.id == 0)
 		return flow_rollback(f, OUT_NO_CONTACT);
-	switch (policy_contact_removal(&w, c.verified_at != 0,
-	    c.kind == CONTACT_PHONE)) {
-	case REMOVAL_LAST_WAY:
-		return flow_rollback(f, OUT_LAST_WAY);
-	case REMOVAL_TWOFA_PHONE:
-		return flow_rollback(f, OUT_TWOFA_PHONE);
-	case REMOVAL_OK:
-		break;
-	}
+	if ((o = removal_allowed(f, &c)) != OUT_OK)
+		return o == OUT_STORAGE ? flow_storage(f) : flow_rollback(f, o);
 	contact_label(&c, label, sizeof(label));
 	if (!contacts_remove(f->db, c.id) ||
 	    !event_add(f->db, f->acct->id, "contact_removed", f->ip, label + 4,
@@ -512,6 +529,28 @@ flow_twofa_setup(struct flow *f, const char *password,
 	return flow_commit(f, OUT_OK);
 }
 
+/* Only the session that was shown the secret, and not for long. */
+static int
+setup_usable(const struct flow *f, int64_t session_id, int64_t setup_at)
+{
+	return session_id != 0 && session_id == f->sess->id &&
+	    f->now - setup_at <= TWOFA_SETUP_TTL;
+}
+
+int
+flow_twofa_pending(struct flow *f, int *pending)
+{
+	int64_t	 session_id, setup_at;
+
+	*pending = 0;
+	if (f->acct->totp_enabled_at != 0)
+		return 1;
+	if (!account_totp_pending(f->db, f->acct->id, &session_id, &setup_at))
+		return 0;
+	*pending = setup_usable(f, session_id, setup_at);
+	return 1;
+}
+
 enum outcome
 flow_twofa_enable(struct flow *f, const char *code)
 {
@@ -526,9 +565,7 @@ flow_twofa_enable(struct flow *f, const char *code)
 		return OUT_STORAGE;
 	if (!account_totp_pending(f->db, f->acct->id, &session_id, &setup_at))
 		return flow_storage(f);
-	/* Only the session that was shown the secret, and not for long. */
-	if (session_id != f->sess->id ||
-	    f->now - setup_at > TWOFA_SETUP_TTL)
+	if (!setup_usable(f, session_id, setup_at))
 		return flow_rollback(f, OUT_TWOFA_NOT_SET_UP);
 	/* Inside the transaction: the phone cannot go away meanwhile. */
 	if ((o = flow_twofa_allowed(f)) != OUT_OK)

@@ -43,8 +43,10 @@ struct recovery_view;
 enum outcome	 flow_recovery_view(struct flow *, struct recovery_view *);
 /* The owner saved the code: the copy this browser sees goes. */
 enum outcome	 flow_recovery_saved(struct flow *);
-/* A new kit: one half to the first verified recovery address, one to
- * the hoster (admin_email). */
+/*
+ * A new kit: one half to the first verified recovery address, one to
+ * the hoster (admin_email).
+ */
 enum outcome	 flow_kit(struct flow *, const char *password,
 		    const char *code);
 
@@ -57,14 +59,20 @@ enum outcome	 flow_kit(struct flow *, const char *password,
  */
 enum outcome	 flow_twofa_setup(struct flow *, const char *password,
 		    unsigned char secret[TOTP_SECRET_BYTES]);
-/* Turn 2FA on with the first code of the secret this session was
- * shown, within TWOFA_SETUP_TTL. */
+/*
+ * Turn 2FA on with the first code of the secret this session was
+ * shown, within TWOFA_SETUP_TTL.
+ */
 enum outcome	 flow_twofa_enable(struct flow *, const char *code);
+/* Was this session shown a secret it may still turn on?  0 on error. */
+int	 flow_twofa_pending(struct flow *, int *pending);
 /* Turn 2FA off. */
 enum outcome	 flow_twofa_disable(struct flow *, const char *password,
 		    const char *code);
-/* May 2FA be turned on now (R2)?  OUT_OK, OUT_TWOFA_NEED_PHONE or
- * OUT_TWOFA_NEED_RECOVERY_CODE. */
+/*
+ * May 2FA be turned on now (R2)?  OUT_OK, OUT_TWOFA_NEED_PHONE or
+ * OUT_TWOFA_NEED_RECOVERY_CODE.
+ */
 enum outcome	 flow_twofa_allowed(struct flow *);
 
 /* The notices these flows render, for a program's template list. */

@@ -28,6 +28,7 @@
 <details><summary>Setup link</summary><code class="uri">{{URI}}</code></details></li>
 <li>Within {{SETUP_MINUTES}} minutes, type the 6-digit code the app shows below. This key is not shown again: if the time passes, set up anew.</li>
 </ol>{{/SHOWN}}
+{{#PENDING}}<p>Added the key we showed you a few minutes ago to your app? Type the code it shows now to turn two-step verification on.</p>{{/PENDING}}
 {{#CODE_FORM}}<form method="post" action="{{BASE}}/contacts/2fa">
 <input type="hidden" name="csrf" value="{{CSRF}}">
 <p><label for="code">Code from your authenticator</label>
