@@ -16,7 +16,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (BUILD, DEFAULT_PASSWORD, REPO, Deliveries,  # noqa
                      Stack,
-                     Tap, ask_reset, code_in, db_write, enable_totp,
+                     Tap, age_account, ask_reset, code_in, db_write,
+                     enable_totp,
                      from_ip, message_text, parse_set_cookie, program_pids,
                      proof)
 
@@ -213,6 +214,8 @@ def main_stack():
                      'token leaves a line with path and address')
 
         with tap.story('7.1.1, 7.1.2: no secret reaches the logs'):
+            # Only an address older than reset_delay gets a code (R9).
+            age_account(stack, 'alice')
             c = stack.client()
             ask_reset(c, 'alice')
             mails, _ = post.deliver()

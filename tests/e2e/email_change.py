@@ -2,9 +2,11 @@
 """
 email_change.py: rule R5 on the real stack.  Someone who borrows a
 logged-in session for a minute must not be able to move the account to
-an address they own: the new address confirms itself by a link, a
-recent TOTP code is needed when 2FA is on, and the old address is told,
-with a link that undoes everything.
+an address they own: the request takes the password, and with 2FA a
+TOTP code typed with it (R8; the hoster's twofa_recent may accept one
+typed that long before in the same session), the new address confirms
+itself by a link, and the old address is told, with a link that undoes
+everything.
 """
 
 import os
@@ -12,9 +14,9 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (Deliveries, Stack, Tap, db_write,  # noqa: E402
-                     element_text, enable_totp, links_in, proof,
-                     token_of, totp)
+from harness import (DEFAULT_PASSWORD, Deliveries, Stack,  # noqa: E402
+                     Tap, db_write, element_text, enable_totp, links_in,
+                     proof, token_of, totp)
 
 tap = Tap()
 
@@ -30,18 +32,51 @@ def only_link(stack, mails, who, prefix):
     return got[0] if len(got) == 1 else None
 
 
+def asks_for(r, client, name):
+    """Does the page r shows client have a form field called name?"""
+    return any(f[0] == name for fm in client.forms(r) for f in fm['fields'])
+
+
 def without_2fa(stack):
     post = Deliveries(stack)
     alice = stack.new_user('alice', 'alice@old.example')
+    alice.password = DEFAULT_PASSWORD
     bob = stack.new_user('bob', 'bob@bob.example')
     post.deliver()
+
+    with tap.story('A session alone cannot move the address (R8)'):
+        r = alice.get('/email')
+        tap.ok(asks_for(r, alice, 'password'), 'the form asks for the '
+               'password')
+        tap.ok(not asks_for(r, alice, 'code'), 'and, without 2FA, for no '
+               'code')
+        for fields, why in (({'email': 'thief@evil.example'},
+                             'no password'),
+                            ({'email': 'thief@evil.example',
+                              'password': 'not her password 1'},
+                             'a wrong password')):
+            before = stack.db_snapshot()
+            r = alice.post('/email', fields)
+            tap.is_(r.status, 422, '%s: 422' % why)
+            tap.like(' '.join(alice.errors(r)), r'(?i)password', 'the page '
+                     'asks for the password')
+            tap.is_(alice.form_values(r).get('email'), 'thief@evil.example',
+                    'the typed address is kept')
+            tap.is_(alice.form_values(r).get('password', ''), '',
+                    'the password is not')
+            tap.is_([c for c in stack.db_changes(before)
+                     if 'rate_limits' not in c and 'events' not in c], [],
+                    '%s: nothing changed but the counts' % why)
+        mails, _ = post.deliver()
+        tap.is_(Deliveries.to(mails, 'thief@evil.example'), [],
+                'nothing was sent to the address typed')
 
     with tap.story('Alice asks to move her account to a new address'):
         r = alice.get('/email')
         tap.is_(r.status, 200, 'GET /email shows the form')
         tap.is_(element_text(r, 'current-email'), 'alice@old.example',
                 'with her current address')
-        r = alice.post('/email', {'email': 'Alice@New.Example'})
+        r = alice.post('/email', proof(alice, {'email': 'Alice@New.Example'}))
         tap.is_(r.status, 303, 'asking answers 303')
         tap.like(r.headers.get('Location', ''), r'/email\?sent=1$',
                  'to a page that says a link was sent')
@@ -57,7 +92,8 @@ def without_2fa(stack):
                 'the request is recorded')
 
     with tap.story('A second request replaces the first'):
-        r = alice.post('/email', {'email': 'alice@newer.example'})
+        r = alice.post('/email', proof(alice,
+                                       {'email': 'alice@newer.example'}))
         tap.is_(r.status, 303, 'a second request answers 303')
         mails, _ = post.deliver()
         newer = only_link(stack, mails, 'alice@newer.example',
@@ -128,9 +164,9 @@ def without_2fa(stack):
             tap.ok(k in kinds, 'the event %s is recorded' % k)
 
     alice = stack.client()
+    alice.password = DEFAULT_PASSWORD
     alice.get('/login')
-    alice.post('/login', {'username': 'alice',
-                          'password': 'correct horse battery 7'})
+    alice.post('/login', {'username': 'alice', 'password': alice.password})
 
     with tap.story('Refusals keep what was typed and change nothing'):
         for addr, status, why in (
@@ -139,7 +175,7 @@ def without_2fa(stack):
                 ('alice@old.example', 422, 'her own current address')):
             alice.get('/email')
             before = stack.db_snapshot()
-            r = alice.post('/email', {'email': addr})
+            r = alice.post('/email', proof(alice, {'email': addr}))
             tap.is_(r.status, status, '%s: %d' % (why, status))
             tap.ok(alice.errors(r), 'the page says why')
             tap.is_(alice.form_values(r).get('email'), addr,
@@ -151,7 +187,8 @@ def without_2fa(stack):
     with tap.story('R1: no address on a domain Alice manages'):
         stack.postern('domain', 'add', 'alice', 'alice-corp.example')
         alice.get('/email')
-        r = alice.post('/email', {'email': 'alice@mail.alice-corp.example'})
+        r = alice.post('/email', proof(alice, {
+            'email': 'alice@mail.alice-corp.example'}))
         tap.is_(r.status, 422, 'an address on her domain: 422')
         tap.like(' '.join(alice.errors(r)), r'alice-corp\.example',
                  'the reason names the domain')
@@ -160,7 +197,7 @@ def without_2fa(stack):
 
     with tap.story('Tokens: altered, expired, malformed; CSRF'):
         alice.get('/email')
-        alice.post('/email', {'email': 'alice@third.example'})
+        alice.post('/email', proof(alice, {'email': 'alice@third.example'}))
         mails, _ = post.deliver()
         link = only_link(stack, mails, 'alice@third.example',
                          '/email/confirm?t=')
@@ -183,35 +220,46 @@ def without_2fa(stack):
 
 
 def with_2fa(stack):
+    """With twofa_recent = 3s: a code typed in the session stands in for
+    one typed with the change, for three seconds; the password never
+    has a stand-in."""
     post = Deliveries(stack)
     carol = stack.new_user('carol', 'carol@old.example')
+    carol.password = DEFAULT_PASSWORD
     post.deliver()
     carol.get('/contacts/recovery-code')
     carol.post('/contacts/recovery-code', proof(carol))  # R2: no phone
     auth = enable_totp(carol)
     post.deliver()
 
-    with tap.story('With 2FA just proven, the change needs no new code'):
+    with tap.story('With 2FA just proven and twofa_recent set, the '
+                   'password is enough'):
         carol.get('/email')
-        r = carol.post('/email', {'email': 'carol@new.example'})
-        tap.is_(r.status, 303, 'enrolment proved 2FA a moment ago: 303')
+        r = carol.post('/email', {'email': 'carol@old-new.example'})
+        tap.is_(r.status, 422, 'without the password: 422, however '
+                'recent the code')
+        r = carol.post('/email', {'email': 'carol@new.example',
+                                  'password': carol.password})
+        tap.is_(r.status, 303, 'enrolment proved 2FA a moment ago: the '
+                'password alone, 303')
 
     with tap.story('After twofa_recent, a code is asked for again'):
         time.sleep(4.5)  # whole seconds: more than 3 must pass
         r = carol.get('/email')
-        tap.ok(any(f[0] == 'code' for f in sum(
-            [fm['fields'] for fm in carol.forms(r)], [])),
-            'the form now asks for a code')
+        tap.ok(asks_for(r, carol, 'code'), 'the form asks for a code')
         before = stack.db_snapshot()
-        r = carol.post('/email', {'email': 'carol@other.example'})
-        tap.is_(r.status, 422, 'without a code: 422')
+        r = carol.post('/email', {'email': 'carol@other.example',
+                                  'password': carol.password})
+        tap.is_(r.status, 422, 'the password without a code: 422')
         tap.like(' '.join(carol.errors(r)), r'(?i)code', 'asking for one')
         tap.is_(carol.form_values(r).get('email'), 'carol@other.example',
                 'the typed address is kept')
         r = carol.post('/email', {'email': 'carol@other.example',
-                                  'code': '000000'})
+                                  'password': carol.password,
+                                  'code': auth.wrong()})
         tap.is_(r.status, 422, 'with a wrong code: 422')
         r = carol.post('/email', {'email': 'carol@other.example',
+                                  'password': carol.password,
                                   'code': totp(auth.secret,
                                                step=auth.last)})
         tap.is_(r.status, 422, 'with the code already used at enrolment '
@@ -221,20 +269,52 @@ def with_2fa(stack):
         code = auth.next()
         r = carol.post('/email', {'email': 'carol@other.example',
                                   'code': code})
-        tap.is_(r.status, 303, 'with a valid code: 303')
+        tap.is_(r.status, 422, 'a valid code without the password: 422')
+        r = carol.post('/email', {'email': 'carol@other.example',
+                                  'password': carol.password,
+                                  'code': code})
+        tap.is_(r.status, 303, 'the password and a valid code: 303')
         mails, _ = post.deliver()
         tap.ok(only_link(stack, mails, 'carol@other.example',
                          '/email/confirm?t='), 'the link goes out')
         r = carol.post('/email', {'email': 'carol@third.example',
-                                  'code': code})
+                                  'password': carol.password})
         tap.is_(r.status, 303, 'the code refreshed the session\'s 2FA '
-                'time: the next request needs none')
+                'time: the next request needs the password alone')
+
+
+def default_recent(stack):
+    """twofa_recent left at its default (none): every change takes a
+    code typed with it, however recently one was typed."""
+    post = Deliveries(stack)
+    dan = stack.new_user('dan', 'dan@old.example')
+    dan.password = DEFAULT_PASSWORD
+    post.deliver()
+    dan.get('/contacts/recovery-code')
+    dan.post('/contacts/recovery-code', proof(dan))
+    enable_totp(dan)
+    post.deliver()
+
+    with tap.story('By default a code just typed does not stand in for one '
+                   'typed with the change'):
+        r = dan.get('/email')
+        tap.ok(asks_for(r, dan, 'password') and asks_for(r, dan, 'code'),
+               'the form asks for the password and a code')
+        r = dan.post('/email', {'email': 'dan@new.example',
+                                'password': dan.password})
+        tap.is_(r.status, 422, 'seconds after enrolment, the password '
+                'alone: 422')
+        tap.like(' '.join(dan.errors(r)), r'(?i)code', 'asking for a code')
+        r = dan.post('/email', proof(dan, {'email': 'dan@new.example'}))
+        tap.is_(r.status, 303, 'with the password and a code: 303')
 
 
 def main():
     with Stack(twofa_recent='3s') as stack:
         without_2fa(stack)
         with_2fa(stack)
+    with Stack() as stack:
+        default_recent(stack)
 
 
 tap.run(main)
