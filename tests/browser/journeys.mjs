@@ -856,7 +856,7 @@ async function journeyReset(browser) {
 // from the old one (DESIGN section 2, R5 and R8: the change is asked
 // for with the password, and with 2FA on also a code typed with it).
 async function journeyEmailChange(browser) {
-  note('Journey 5: Ben changes his address, confirms it from the new one and undoes it from the old one');
+  note('Journey 5: Ada asks to change her address with her password and a code; Ben changes his, confirms it from the new one and undoes it from the old one');
   const probe = await browser.newContext();
   const r404 = await probe.request.get(`${BASE}/email`, { maxRedirects: 0 });
   const status = r404.status();
