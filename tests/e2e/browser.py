@@ -9,6 +9,13 @@ password reset confirmed from the mailed link, and an email change
 confirmed and reverted.  Its TAP lines are this test's, numbered on,
 followed by checks that it ran to its end and that no program crashed.
 
+R9 gives a way into an account no reset code until it is older than
+reset_delay, and a browser cannot wait a day.  So journeys.mjs, before
+Ada asks for her reset, runs the command in $POSTERN_AGE with her
+username: `browser.py --age DB USERNAME`, which moves her account's
+times back two days with the harness's age_account(), as every other
+end-to-end test of a reset does (harness.person()).
+
 Screenshots of every page, at 1280 and at 375 pixels, are left in
 tests/browser/screenshots/ (or $POSTERN_SHOTS).
 
@@ -22,14 +29,16 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
+import types
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (BUILD, REPO, SMS_CAPTURE, Stack, Tap,  # noqa: E402
-                     crashes, sms_log)
+                     age_account, crashes, sms_log)
 
 BROWSER_DIR = os.path.join(REPO, 'tests', 'browser')
 JOURNEYS = os.path.join(BROWSER_DIR, 'journeys.mjs')
@@ -156,6 +165,10 @@ def main():
             'POSTERN_BIN': os.path.join(BUILD, 'bin', 'postern'),
             'POSTERN_CONF': stack.conf_path,
             'POSTERN_SHOTS': SHOTS,
+            # journeys.mjs appends a username (see age_main()).
+            'POSTERN_AGE': json.dumps([sys.executable,
+                                       os.path.abspath(__file__), '--age',
+                                       stack.db_path]),
             'CHROMIUM': CHROMIUM,
         })
         t0 = time.monotonic()
@@ -170,4 +183,25 @@ def main():
                 'spoke')
 
 
-tap.run(main)
+def age_main(db_path, username):
+    """browser.py --age DB USERNAME: the hook journeys.mjs runs to make
+    an account's ways in older than reset_delay (R9), with the same
+    age_account() the other end-to-end tests use.  Exits 1 when no
+    account has that name."""
+    con = sqlite3.connect(db_path, timeout=10)
+    try:
+        found = con.execute('SELECT count(*) FROM accounts WHERE '
+                            'username = ?', (username,)).fetchone()[0]
+    finally:
+        con.close()
+    if found != 1:
+        sys.stderr.write('browser.py --age: no account %r in %s\n'
+                         % (username, db_path))
+        sys.exit(1)
+    age_account(types.SimpleNamespace(db_path=db_path), username)
+
+
+if sys.argv[1:2] == ['--age'] and len(sys.argv) == 4:
+    age_main(sys.argv[2], sys.argv[3])
+else:
+    tap.run(main)
