@@ -94,6 +94,9 @@ static const struct {
 	{ "domain_added", "Domain added" },
 	{ "domain_verified", "Domain verified" },
 	{ "domain_removed", "Domain removed" },
+	{ "email_change_requested", "Address change asked for" },
+	{ "email_changed", "Address changed" },
+	{ "email_reverted", "Address change undone" },
 	{ "r1_refused", "Address or domain refused (rule R1)" },
 	{ "address_must_change", "Address must be replaced" },
 };

@@ -313,6 +313,7 @@ app_flow(struct req *r)
 	f->ip = r->http.ip;
 	f->agent = r->http.user_agent != NULL ? r->http.user_agent : "";
 	f->browser = r->browser_hash;
+	f->browser_renewed[0] = '\0';
 	f->sess = r->sess.id != 0 ? &r->sess : NULL;
 	f->acct = r->sess.id != 0 && r->sess.stage == SESSION_FULL &&
 	    r->acct.id != 0 ? &r->acct : NULL;
@@ -513,6 +514,10 @@ send:
 		r.resp.status = 503;
 	if (r.cookie_new)
 		app_set_cookie_header(&r, app_cookie_name(app), r.cookie, 0);
+	if (r.flow.browser_renewed[0] != '\0') {
+		memcpy(r.browser, r.flow.browser_renewed, sizeof(r.browser));
+		r.browser_new = 1;
+	}
 	if (r.browser_new)
 		app_set_cookie_header(&r, app_browser_cookie_name(app),
 		    r.browser, BROWSER_MAX_AGE);

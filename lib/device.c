@@ -39,17 +39,22 @@ device_known(struct db *db, int64_t account_id, const unsigned char *browser,
 }
 
 int
-device_remember(struct db *db, int64_t account_id,
-    const unsigned char *browser, int64_t now)
+device_renew(struct db *db, int64_t account_id,
+    const unsigned char old[HASH_BYTES], char token[TOKEN_TEXT], int64_t now)
 {
-	static const char *const sql = "INSERT INTO devices (account_id, "
+	static const char *const move_sql =
+	    "UPDATE devices SET browser = ?2 WHERE browser = ?1";
+	static const char *const add_sql = "INSERT INTO devices (account_id, "
 	    "browser, first_at, last_at) VALUES (?1, ?2, ?3, ?3) "
 	    "ON CONFLICT (account_id, browser) DO UPDATE SET last_at = ?3";
+	unsigned char	 h[HASH_BYTES];
 
-	if (browser == NULL)
-		return 1;
-	return db_run(db, sql, "ibi", account_id, browser, (size_t)HASH_BYTES,
-	    now);
+	if (!token_new(token))
+		return 0;
+	token_hash(token, h);
+	return db_run(db, move_sql, "bb", old, (size_t)HASH_BYTES, h,
+	    (size_t)HASH_BYTES) &&
+	    db_run(db, add_sql, "ibi", account_id, h, (size_t)HASH_BYTES, now);
 }
 
 void

@@ -21,10 +21,17 @@ struct db;
 /* Has this browser logged in to the account before?  NULL: no. */
 int	 device_known(struct db *, int64_t account_id,
 	    const unsigned char *browser, int *known);
-/* Remember (or refresh) the browser for the account.  Inside a write
- * transaction; NULL does nothing. */
-int	 device_remember(struct db *, int64_t account_id,
-	    const unsigned char *browser, int64_t now);
+/*
+ * A whole login in the browser whose cookie hashes to old: the browser
+ * gets a new cookie, whose token is made here (token, for the caller to
+ * send), and every account that knew it by the old one, account_id
+ * among them, knows it by the new one.  A copy of the old cookie, taken
+ * by whoever held the browser or a session for a minute, is a
+ * stranger's from now on.  Inside a write transaction.
+ */
+int	 device_renew(struct db *, int64_t account_id,
+	    const unsigned char old[HASH_BYTES], char token[TOKEN_TEXT],
+	    int64_t now);
 /* The hash as 64 hex digits, for a rate-limit key. */
 #define DEVICE_HEX	(2 * HASH_BYTES + 1)
 void	 device_hex(const unsigned char browser[HASH_BYTES],

@@ -45,6 +45,11 @@ struct flow {
 	 * tries belong to the browser that asked.  NULL for bin/postern.
 	 */
 	const unsigned char	*browser;
+	/*
+	 * A whole login gives the browser a new cookie (device_renew()):
+	 * its token, for app.c to send; "" when none.
+	 */
+	char			 browser_renewed[TOKEN_TEXT];
 	const struct session	*sess;		/* NULL: not logged in */
 	const struct account	*acct;		/* the session's, or NULL */
 	struct flow_said	 said;

@@ -111,6 +111,41 @@ email_claimable(struct flow *f, int64_t account_id, const char *addr,
 	    OUT_R1_PLATFORM_DOMAIN;
 }
 
+/*
+ * addr belongs to another account.  As at signup, the answer is the one
+ * a free address gets, or whoever has an account could learn whose
+ * address has one; the address's owner is told instead, under the same
+ * limit the confirmation would meet.
+ */
+static enum outcome
+email_taken(struct flow *f, const char *addr)
+{
+	struct render_dict	*d;
+	int64_t			 limited = 0;
+	int			 ok;
+
+	if ((d = render_dict_new()) == NULL)
+		return flow_storage(f);
+	render_set(d, "BASE_URL", f->cfg->base_url);
+	/* Whatever a free address's request would void goes too. */
+	ok = link_void(f->db, "email_confirm", f->acct->id, f->now) &&
+	    outbox_mail(f->db, addr, "mail/email_taken.tpl", d, f->now,
+	    &limited);
+	render_dict_free(d);
+	if (!ok)
+		return flow_storage(f);
+	if (limited != 0)
+		return flow_limited(f, OUT_LIMIT_MESSAGES, limited);
+	/*
+	 * The same event as for a free address: the activity page is the
+	 * asker's, and must not tell either.
+	 */
+	if (!event_add(f->db, f->acct->id, "email_change_requested", f->ip,
+	    addr, f->now))
+		return flow_storage(f);
+	return flow_commit(f, OUT_OK);
+}
+
 enum outcome
 flow_email_request(struct flow *f, const char *password, const char *code,
     const char *typed)
@@ -131,8 +166,10 @@ flow_email_request(struct flow *f, const char *password, const char *code,
 		return flow_storage(f);
 	if (until != 0)
 		return flow_limited(f, OUT_LIMIT_EMAIL, until);
-	if ((o = email_claimable(f, f->acct->id, addr, 0, OUT_ADDRESS_TAKEN)) !=
-	    OUT_OK) {
+	o = email_claimable(f, f->acct->id, addr, 0, OUT_ADDRESS_TAKEN);
+	if (o == OUT_ADDRESS_TAKEN)
+		return email_taken(f, addr);
+	if (o != OUT_OK) {
 		if (o == OUT_STORAGE || ((o == OUT_R1_OWN_DOMAIN ||
 		    o == OUT_R1_PLATFORM_DOMAIN) && !event_add(f->db,
 		    f->acct->id, "r1_refused", f->ip, f->said.what, f->now)))
@@ -239,6 +276,7 @@ flow_email_revert(struct flow *f, const char *t)
 	struct link		 l;
 	struct account		 a;
 	struct render_dict	*d;
+	char			 replaced[255];
 	enum outcome		 o;
 	int			 ok;
 
@@ -263,6 +301,8 @@ flow_email_revert(struct flow *f, const char *t)
 	if ((d = notify_dict(&a, NULL, f->ip, f->cfg->base_url, f->now)) ==
 	    NULL)
 		return flow_storage(f);
+	render_show(d, "RESTORED");
+	snprintf(replaced, sizeof(replaced), "%s", a.email);
 	ok = account_set_email(f->db, a.id, l.data, f->now, l.num) &&
 	    account_by_id(f->db, a.id, &a) && session_end_all(f->db, a.id) &&
 	    reset_void_all(f->db, a.id, f->now) &&
@@ -271,6 +311,20 @@ flow_email_revert(struct flow *f, const char *t)
 	    event_add(f->db, a.id, "email_reverted", f->ip, a.email, f->now) &&
 	    notify_channels(f->db, &a, CHANNEL_NONE, "mail/email_reverted.tpl",
 	    "sms/email_reverted.tpl", d, f->now);
+	/*
+	 * The address it replaces is a way in removed, and is told like
+	 * every other (R8): if the owner had moved away from a mailbox
+	 * someone else reads, that someone just took the address back.
+	 */
 	render_dict_free(d);
+	if (ok && strcasecmp(replaced, a.email) != 0) {
+		if ((d = notify_dict(&a, NULL, f->ip, f->cfg->base_url,
+		    f->now)) == NULL)
+			return flow_storage(f);
+		render_show(d, "REPLACED");
+		ok = outbox_mail(f->db, replaced, "mail/email_reverted.tpl", d,
+		    f->now, NULL);
+		render_dict_free(d);
+	}
 	return ok ? flow_commit(f, OUT_OK) : flow_storage(f);
 }

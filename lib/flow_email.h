@@ -37,6 +37,7 @@ enum outcome	 flow_email_revert(struct flow *, const char *t);
 #define FLOW_EMAIL_TEMPLATES \
 	"mail/email_confirm.tpl", "mail/email_changed.tpl", \
 	"mail/email_changed_old.tpl", "sms/email_changed.tpl", \
-	"mail/email_reverted.tpl", "sms/email_reverted.tpl"
+	"mail/email_reverted.tpl", "sms/email_reverted.tpl", \
+	"mail/email_taken.tpl"
 
 #endif /* !POSTERN_FLOW_EMAIL_H */

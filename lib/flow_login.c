@@ -49,8 +49,9 @@ login_session(struct flow *f, const struct account *a,
 	    cookie, &s))
 		return 0;
 	/* Only a whole login makes the browser one the account knows. */
-	if (stage == SESSION_FULL &&
-	    (!device_remember(f->db, a->id, f->browser, f->now) ||
+	if (stage == SESSION_FULL && ((f->browser != NULL &&
+	    !device_renew(f->db, a->id, f->browser, f->browser_renewed,
+	    f->now)) ||
 	    (detail != NULL && !session_set_twofa(f->db, s.id, f->now))))
 		return 0;
 	return event_add(f->db, a->id, stage == SESSION_FULL ? "login" :

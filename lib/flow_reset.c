@@ -370,18 +370,18 @@ prove_not_enough(struct flow *f, enum r3_verdict v,
 	}
 }
 
-/* A try with a wrong code: one of the request's five (this browser's). */
+/*
+ * A try with a wrong code: one of the request's five (this browser's).
+ * The answer is the one a name nobody has gets, the fifth time too:
+ * what it says must not tell whether the name is an account's.
+ */
 static enum outcome
 prove_failed(struct flow *f, const struct account *a, const struct reset *rs)
 {
-	int	 left;
-
-	if (!reset_fail(f->db, rs, f->now, &left) ||
+	if (!reset_fail(f->db, rs, f->now) ||
 	    !event_add(f->db, a->id, "reset_refused", f->ip, NULL, f->now))
 		return flow_storage(f);
-	f->said.left = left;
-	return flow_commit(f, left == 0 ? OUT_RESET_LAST_TRY :
-	    OUT_RESET_NOT_RIGHT);
+	return flow_commit(f, OUT_RESET_NOT_RIGHT);
 }
 
 /*

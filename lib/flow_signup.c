@@ -17,6 +17,7 @@
 #include "rate.h"
 #include "render.h"
 #include "validate.h"
+#include "when.h"
 
 /*
  * Queue the verification mail for a new account, or the notice to the
@@ -25,9 +26,9 @@
  */
 static int
 signup_mail(struct flow *f, int64_t id, const char *username,
-    const char *addr, int64_t *limited)
+    const char *addr, int64_t pending_until, int64_t *limited)
 {
-	char			 tok[TOKEN_TEXT];
+	char			 tok[TOKEN_TEXT], when[WHEN_TEXT];
 	struct render_dict	*d;
 	struct buf		 link;
 	int			 ok = 0;
@@ -36,9 +37,16 @@ signup_mail(struct flow *f, int64_t id, const char *username,
 	if ((d = render_dict_new()) == NULL)
 		return 0;
 	render_set(d, "BASE_URL", f->cfg->base_url);
-	if (id == 0)
+	if (id == 0) {
+		/* Held by a newcomer still to confirm it: until when. */
+		if (pending_until != 0) {
+			when_text(pending_until, when);
+			render_show(d, "PENDING");
+			render_set(d, "UNTIL", when);
+		}
 		ok = outbox_mail(f->db, addr, "mail/signup_taken.tpl", d,
 		    f->now, limited);
+	}
 	else if (link_create(f->db, "verify", id, NULL, 0, f->now,
 	    SIGNUP_VERIFY_TTL, tok) && buf_printf(&link, "%s/verify?t=%s",
 	    f->cfg->base_url, tok)) {
@@ -91,7 +99,7 @@ signup_settle(struct flow *f, const char *name, const char *addr,
     const char *hash)
 {
 	struct account	 holder;
-	int64_t		 id = 0, limited;
+	int64_t		 id = 0, limited, pending_until = 0;
 	int		 taken, deleted;
 
 	if (!account_name_taken(f->db, name, &taken))
@@ -100,16 +108,18 @@ signup_settle(struct flow *f, const char *name, const char *addr,
 		return flow_commit(f, OUT_USERNAME_TAKEN);
 	if (!account_by_login(f->db, addr, &holder))
 		return flow_storage(f);
-	/* Never verified: it reserves nothing (R5). */
-	if (holder.id != 0 && policy_claim_beats(holder.email_verified_at)) {
+	/* Never verified, and never will be: it reserves nothing (R5). */
+	if (holder.id != 0 && policy_signup_replaces(holder.email_verified_at,
+	    holder.created_at, f->now, SIGNUP_VERIFY_TTL)) {
 		if (!account_delete_unverified(f->db, holder.id, &deleted) ||
 		    !deleted)
 			return flow_storage(f);
 		holder.id = 0;
-	}
+	} else if (holder.id != 0 && holder.email_verified_at == 0)
+		pending_until = holder.created_at + SIGNUP_VERIFY_TTL;
 	if ((holder.id == 0 &&
 	    !account_create(f->db, name, addr, hash, f->now, &id)) ||
-	    !signup_mail(f, id, name, addr, &limited))
+	    !signup_mail(f, id, name, addr, pending_until, &limited))
 		return flow_storage(f);
 	/* Nothing is kept: the visitor is told, and may come back. */
 	if (limited != 0)

@@ -330,3 +330,11 @@ policy_claim_beats(int64_t holder_verified_at)
 {
 	return holder_verified_at == 0;
 }
+
+int
+policy_signup_replaces(int64_t holder_verified_at, int64_t holder_made,
+    int64_t now, int64_t link_ttl)
+{
+	return policy_claim_beats(holder_verified_at) &&
+	    now - holder_made >= link_ttl;
+}

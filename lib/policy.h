@@ -316,4 +316,14 @@ int	 policy_revert_voids(int64_t used_at, int64_t other_at);
  */
 int	 policy_claim_beats(int64_t holder_verified_at);
 
+/*
+ * A signup proves nothing yet: may it take an address from the account
+ * that holds it (verified at holder_verified_at, 0: never; made at
+ * holder_made)?  Only once the holder can never verify it, its link
+ * (link_ttl long) having lapsed: else a stranger who knows a newcomer's
+ * address could delete the newcomer's account and take its name.
+ */
+int	 policy_signup_replaces(int64_t holder_verified_at,
+	    int64_t holder_made, int64_t now, int64_t link_ttl);
+
 #endif /* !POSTERN_POLICY_H */

@@ -147,22 +147,21 @@ reset_live_request(struct db *db, int64_t account_id,
 }
 
 int
-reset_fail(struct db *db, const struct reset *r, int64_t now, int *left)
+reset_fail(struct db *db, const struct reset *r, int64_t now)
 {
 	static const char *const sql = "UPDATE resets SET failures = "
 	    "failures + 1 WHERE id = ?1";
 	static const char *const void_sql = "UPDATE resets SET state = 'void',"
 	    " closed_at = ?2 WHERE id = ?1";
-	int	 failures = r->failures + 1;
 
-	*left = RESET_TRIES - failures;
 	if (!db_run(db, sql, "i", r->id))
 		return 0;
-	if (failures < RESET_TRIES)
+	if (r->failures + 1 < RESET_TRIES)
 		return 1;
-	/* The fifth refusal ends the request and every code it sent:
-	 * only this browser's (R8). */
-	*left = 0;
+	/*
+	 * The fifth refusal ends the request and every code it sent: only
+	 * this browser's (R8).
+	 */
 	return db_run(db, void_sql, "ii", r->id, now) &&
 	    onetime_void_ref(db, r->account_id, "reset", r->id, now);
 }

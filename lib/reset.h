@@ -85,9 +85,11 @@ int	 reset_request(struct db *, int64_t account_id,
 int	 reset_live_request(struct db *, int64_t account_id,
 	    const unsigned char browser[HASH_BYTES], int64_t now,
 	    struct reset *);
-/* Count a refused proof; at RESET_TRIES the request and its codes are
- * void (no other request's).  *left receives the tries that remain. */
-int	 reset_fail(struct db *, const struct reset *, int64_t now, int *left);
+/*
+ * Count a refused proof; at RESET_TRIES the request and its codes are
+ * void (no other request's).
+ */
+int	 reset_fail(struct db *, const struct reset *, int64_t now);
 /* The request is proven: the change waits until deadline, and the
  * request's codes are void.  Any older pending change is replaced
  * (*replaced set). */

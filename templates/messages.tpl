@@ -63,7 +63,6 @@
 {{#RESET_NEED_TWO}}Two-step verification is on for this account, so recovery needs two proofs from different places: for example a code we sent plus your recovery code, phone or kit.{{/RESET_NEED_TWO}}
 {{#RESET_NEED_NON_EMAIL}}Two-step verification is on for this account, so one proof must be something other than an email: your authenticator, your phone, your recovery code or your recovery kit.{{/RESET_NEED_NON_EMAIL}}
 {{#RESET_TOO_NEW}}Those codes are right, but the ways in they prove were added less than a day ago: a new way in cannot recover the account until it is old enough, on {{WHEN}}. Nothing was used up.{{/RESET_TOO_NEW}}
-{{#RESET_LAST_TRY}}That was the fifth try that did not work, so this reset is cancelled and its codes no longer work. Ask for new codes to try again.{{/RESET_LAST_TRY}}
 {{#RESET_ONE_TOTP}}Type your authenticator's code once: each try may carry one.{{/RESET_ONE_TOTP}}
 {{#RESET_TOO_MANY_CODES}}Too many codes.{{/RESET_TOO_MANY_CODES}}
 {{#RESET_NOTHING_PENDING_TITLE}}Nothing to do{{/RESET_NOTHING_PENDING_TITLE}}{{#RESET_NOTHING_PENDING}}There is no pending password change to act on.{{/RESET_NOTHING_PENDING}}

@@ -5,7 +5,16 @@ Hello {{USERNAME}},
 the address change of your account was undone on {{WHEN}}. Every
 session was logged out, and any waiting password reset or address change
 was cancelled.
+{{#REPLACED}}
+This address is no longer the account's: the link that undid the
+change was mailed to the old address. If you did not use it, someone
+who reads that old mailbox did. Log in with your password at once: a
+password reset they start waits before it takes effect, and every page
+of your account lets you stop it with your password.
 
+{{BASE_URL}}/login
+{{/REPLACED}}{{#RESTORED}}
 If you did not make the change, reset your password now:
 
 {{BASE_URL}}/reset
+{{/RESTORED}}

@@ -282,6 +282,12 @@ r5(void)
 	    "R5: an unverified signup never reserves an address");
 	ok(!policy_claim_beats(OLD),
 	    "... an account that verified the address keeps it");
+	ok(!policy_signup_replaces(0, NOW - 3600, NOW, DAY),
+	    "a signup never takes the address of a newcomer whose link lives");
+	ok(policy_signup_replaces(0, NOW - DAY, NOW, DAY),
+	    "... but does once that link has lapsed");
+	ok(!policy_signup_replaces(OLD, NOW - 10 * DAY, NOW, DAY),
+	    "... and never a verified holder's");
 }
 
 int
