@@ -168,9 +168,29 @@ def without_2fa(stack):
     alice.get('/login')
     alice.post('/login', {'username': 'alice', 'password': alice.password})
 
+    with tap.story('An address of another account answers as a free one '
+                   'does; its owner is told'):
+        # Else anyone with an account could ask, address by address,
+        # who has one (signup keeps the same secret).
+        alice.get('/email')
+        r = alice.post('/email', proof(alice, {'email': 'bob@bob.example'}))
+        tap.is_((r.status, stack.path_of(r.location)),
+                (303, '/email?sent=1'), 'asking for Bob\'s address answers '
+                '303 to the "sent" page, as for a free address')
+        mails, _ = post.deliver()
+        told = Deliveries.to(mails, 'bob@bob.example')
+        tap.is_(len(told), 1, 'Bob\'s address gets one notice')
+        tap.ok(told and not links_in(stack, told[0], '/email/confirm'),
+               'with no confirmation link in it')
+        tap.like(told[0].subject if told else '', r'(?i)move an account',
+                 'saying someone asked to move an account there')
+        tap.is_(address_of(stack, 'alice'), 'alice@old.example',
+                'Alice\'s address has not changed')
+        tap.is_(address_of(stack, 'bob'), 'bob@bob.example',
+                'nor Bob\'s')
+
     with tap.story('Refusals keep what was typed and change nothing'):
         for addr, status, why in (
-                ('bob@bob.example', 422, 'an address of another account'),
                 ('not-an-address', 400, 'a malformed address'),
                 ('alice@old.example', 422, 'her own current address')):
             alice.get('/email')
