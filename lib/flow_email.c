@@ -112,6 +112,23 @@ email_claimable(struct flow *f, int64_t account_id, const char *addr,
 }
 
 /*
+ * The end of every accepted request for addr: its mail queued (sent, or
+ * 0 on a storage failure) unless limited, then the event and the commit.
+ */
+static enum outcome
+email_requested(struct flow *f, const char *addr, int sent, int64_t limited)
+{
+	if (!sent)
+		return flow_storage(f);
+	if (limited != 0)
+		return flow_limited(f, OUT_LIMIT_MESSAGES, limited);
+	if (!event_add(f->db, f->acct->id, "email_change_requested", f->ip,
+	    addr, f->now))
+		return flow_storage(f);
+	return flow_commit(f, OUT_OK);
+}
+
+/*
  * addr belongs to another account.  As at signup, the answer is the one
  * a free address gets, or whoever has an account could learn whose
  * address has one; the address's owner is told instead, under the same
@@ -132,18 +149,11 @@ email_taken(struct flow *f, const char *addr)
 	    outbox_mail(f->db, addr, "mail/email_taken.tpl", d, f->now,
 	    &limited);
 	render_dict_free(d);
-	if (!ok)
-		return flow_storage(f);
-	if (limited != 0)
-		return flow_limited(f, OUT_LIMIT_MESSAGES, limited);
 	/*
-	 * The same event as for a free address: the activity page is the
+	 * The same ending as for a free address: the activity page is the
 	 * asker's, and must not tell either.
 	 */
-	if (!event_add(f->db, f->acct->id, "email_change_requested", f->ip,
-	    addr, f->now))
-		return flow_storage(f);
-	return flow_commit(f, OUT_OK);
+	return email_requested(f, addr, ok, limited);
 }
 
 enum outcome
@@ -152,6 +162,7 @@ flow_email_request(struct flow *f, const char *password, const char *code,
 {
 	char		 addr[255];
 	int64_t		 until, limited;
+	int		 sent;
 	enum outcome	 o;
 
 	if (!validate_email(typed, addr))
@@ -176,14 +187,9 @@ flow_email_request(struct flow *f, const char *password, const char *code,
 			return flow_storage(f);
 		return flow_commit(f, o);
 	}
-	if (!email_send_confirm(f, addr, &limited))
-		return flow_storage(f);
-	if (limited != 0)
-		return flow_limited(f, OUT_LIMIT_MESSAGES, limited);
-	if (!event_add(f->db, f->acct->id, "email_change_requested", f->ip,
-	    addr, f->now))
-		return flow_storage(f);
-	return flow_commit(f, OUT_OK);
+	limited = 0;
+	sent = email_send_confirm(f, addr, &limited);
+	return email_requested(f, addr, sent, limited);
 }
 
 /* The link of kind t names, peeked or used up. */

@@ -574,16 +574,11 @@ reset_session_proof(struct flow *f, int confirm, const struct reset *rs,
 {
 	enum session_reset_verdict	 v;
 	enum typed_code			 res = CODE_ABSENT;
+	enum outcome			 o;
 	int				 typed;
 
-	if (pt->closed_until != 0) {
-		f->said.until = pt->closed_until;
-		return OUT_PASSWORD_LOCKED;
-	}
-	typed = pt->password != NULL && pt->password[0] != '\0';
-	if (typed && !pt->password_right &&
-	    !guard_password_failed(f, &pt->guard, "password_failed"))
-		return OUT_STORAGE;
+	if ((o = proof_password(f, pt, &typed)) != OUT_OK)
+		return o;
 	if (f->acct->totp_enabled_at != 0 &&
 	    !twofa_check(f, f->acct, code, 1, &res))
 		return OUT_STORAGE;

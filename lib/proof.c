@@ -28,6 +28,21 @@ proof_read(struct flow *f, const char *password, const char *code,
 	return 1;
 }
 
+enum outcome
+proof_password(struct flow *f, const struct proof_typed *pt, int *typed)
+{
+	flow_in_tx(f);
+	if (pt->closed_until != 0) {
+		f->said.until = pt->closed_until;
+		return OUT_PASSWORD_LOCKED;
+	}
+	*typed = pt->password != NULL && pt->password[0] != '\0';
+	if (*typed && !pt->password_right &&
+	    !guard_password_failed(f, &pt->guard, "password_failed"))
+		return OUT_STORAGE;
+	return OUT_OK;
+}
+
 static enum outcome
 proof_outcome(enum proof_verdict v)
 {
@@ -56,17 +71,11 @@ proof_settle(struct flow *f, const struct proof_typed *pt, int allow_recent)
 	const struct account	*a = f->acct;
 	enum typed_code		 code = CODE_ABSENT;
 	enum proof_verdict	 v;
+	enum outcome		 o;
 	int			 typed, twofa = a->totp_enabled_at != 0;
 
-	flow_in_tx(f);
-	if (pt->closed_until != 0) {
-		f->said.until = pt->closed_until;
-		return OUT_PASSWORD_LOCKED;
-	}
-	typed = pt->password != NULL && pt->password[0] != '\0';
-	if (typed && !pt->password_right &&
-	    !guard_password_failed(f, &pt->guard, "password_failed"))
-		return OUT_STORAGE;
+	if ((o = proof_password(f, pt, &typed)) != OUT_OK)
+		return o;
 	if (pt->password_right && twofa &&
 	    !twofa_check(f, a, pt->code, 1, &code))
 		return OUT_STORAGE;

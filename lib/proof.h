@@ -37,6 +37,14 @@ struct proof_typed {
 int	 proof_read(struct flow *, const char *password, const char *code,
 	    struct proof_typed *);
 /*
+ * The password part of proof_settle(), for flows that weigh the code
+ * themselves: OUT_PASSWORD_LOCKED (with said.until) while entry is
+ * closed, OUT_STORAGE, or OUT_OK with a wrong password counted and
+ * *typed set when one was typed.
+ */
+enum outcome	 proof_password(struct flow *, const struct proof_typed *,
+		    int *typed);
+/*
  * Inside the flow's write transaction: count a wrong password, check
  * the code when the password was right (a wrong password never costs
  * a TOTP guess), and give the verdict: OUT_OK, or why not, with
