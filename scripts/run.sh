@@ -3,7 +3,8 @@
 # http://127.0.0.1:8080/ (POSTERN_PORT to change it) through lighttpd,
 # with a local SMTP server that keeps every mail in run/mail and
 # `postern mailer` delivering to it.  The database in run/ is made
-# afresh each time.  Ctrl-C stops it all.
+# afresh each time.  POSTERN_DNS_SERVER (host:port) is where domain
+# look-ups go.  Ctrl-C stops it all.
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,4 +14,5 @@ cd "$root"
 sh scripts/deps.sh run
 mkdir -p run
 exec /usr/bin/python3 tests/e2e/harness.py serve \
-    --port "${POSTERN_PORT:-8080}" --dir "$root/run"
+    --port "${POSTERN_PORT:-8080}" --dir "$root/run" \
+    ${POSTERN_DNS_SERVER:+--dns-server "$POSTERN_DNS_SERVER"}

@@ -1411,6 +1411,20 @@ def _term_raises():
 # ------------------------------------------------------------------ #
 # make run.
 
+# The administrator of a local instance: receives the admin half of
+# every recovery kit (R6) in the same mail folder.
+DEV_ADMIN = 'hoster@postern.test'
+
+
+def dev_stack(port, workdir, mailer=True):
+    """The instance `make run` serves (not started yet).  Phones and
+    recovery kits work out of the box: text messages go to a log beside
+    the mail folder, and the admin half of a kit is mailed like any
+    other mail, to DEV_ADMIN.  mailer: run `postern mailer` in the
+    background (a test delivers by itself instead)."""
+    return Stack(_port=port, _dir=workdir, _mailer=mailer, _fresh=True,
+                 sms_command=SMS_CAPTURE, admin_email=DEV_ADMIN)
+
 
 def serve(argv):
     ap = argparse.ArgumentParser(
@@ -1418,9 +1432,12 @@ def serve(argv):
         description='Serve Postern locally with a mail folder until Ctrl-C.')
     ap.add_argument('--port', type=int, default=8080)
     ap.add_argument('--dir', default='run')
+    ap.add_argument('--dns-server', help='host:port for domain look-ups')
     args = ap.parse_args(argv)
     _term_raises()
-    stack = Stack(_port=args.port, _dir=args.dir, _mailer=True, _fresh=True)
+    stack = dev_stack(args.port, args.dir)
+    if args.dns_server:
+        stack.conf_overrides['dns_server'] = args.dns_server
     try:
         stack.start()
     except StartError as e:
@@ -1434,6 +1451,9 @@ def serve(argv):
         print('Postern is running at %s/ (sign up at %s/signup)' % (
             stack.base_url, stack.base_url))
         print('Mails it sends are kept in %s' % stack.maildir)
+        print('Text messages (SMS) it sends are kept in %s' %
+              sms_log(stack))
+        print('Recovery kits mail their admin half to %s' % DEV_ADMIN)
         print('Logs: %s, %s' % (stack.errorlog, stack.breakagelog))
         print('Ctrl-C stops everything.', flush=True)
         while True:
