@@ -32,7 +32,8 @@ email_page(struct req *r, int status)
 	/* R8 asks for the code with the change; R5's twofa_recent may
 	 * accept one typed lately in this session instead. */
 	if (r->acct.totp_enabled_at != 0 && !policy_code_recent(
-	    r->sess.twofa_at, r->now, r->app->cfg.twofa_recent))
+	    ACTION_EMAIL_CHANGE, r->sess.twofa_at, r->now,
+	    r->app->cfg.twofa_recent))
 		render_show(r->page, "NEED_CODE");
 	if (status == 200 && (q = req_query(r, "sent")) != NULL &&
 	    strcmp(q, "1") == 0)

@@ -35,7 +35,7 @@ flow_sessions_end(struct flow *f, int64_t id, const char *password,
 		return OUT_STORAGE;
 	if (id != 0 && !owned)
 		return OUT_NO_SESSION_ID;
-	if ((o = proof_begin(f, password, code, 0)) != OUT_OK)
+	if ((o = proof_begin(f, ACTION_END_SESSIONS, password, code)) != OUT_OK)
 		return o;
 	if (id != 0) {
 		if (!session_end_own(f->db, f->acct->id, id, ended))

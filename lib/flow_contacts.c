@@ -181,7 +181,7 @@ flow_contact_add(struct flow *f, const char *password, const char *code,
 		return OUT_BAD_REQUEST;
 	if ((o = contact_typed(f, kind, value, norm)) != OUT_OK)
 		return o;
-	if ((o = proof_begin(f, password, code, 0)) != OUT_OK)
+	if ((o = proof_begin(f, ACTION_CONTACT_ADD, password, code)) != OUT_OK)
 		return o;
 	if ((o = contact_addable(f, kind, norm)) != OUT_OK)
 		/* An R1 refusal is recorded; the rest changes nothing. */
@@ -353,7 +353,8 @@ flow_contact_remove(struct flow *f, int64_t id, const char *password,
 	/* R2 needs no secret: the owner types none for a refusal. */
 	if ((o = removal_allowed(f, &c)) != OUT_OK)
 		return o;
-	if ((o = proof_begin(f, password, code, 0)) != OUT_OK)
+	if ((o = proof_begin(f, ACTION_CONTACT_REMOVE, password, code)) !=
+	    OUT_OK)
 		return o;
 	/*
 	 * Again inside the write transaction, so two removals at once
@@ -378,7 +379,8 @@ flow_recovery_code(struct flow *f, const char *password, const char *code)
 {
 	enum outcome	 o;
 
-	if ((o = proof_begin(f, password, code, 0)) != OUT_OK)
+	if ((o = proof_begin(f, ACTION_RECOVERY_CODE, password, code)) !=
+	    OUT_OK)
 		return o;
 	if (!recovery_code_make(f->db, f->cfg, f->keys->views, f->acct,
 	    f->sess->id, f->browser, f->ip, f->now))
@@ -461,7 +463,7 @@ flow_kit(struct flow *f, const char *password, const char *code)
 		return OUT_STORAGE;
 	if (first.id == 0)
 		return OUT_KIT_NEEDS_EMAIL;
-	if ((o = proof_begin(f, password, code, 0)) != OUT_OK)
+	if ((o = proof_begin(f, ACTION_KIT, password, code)) != OUT_OK)
 		return o;
 	if (!rate_take(f->db, RATE_KIT_ACCOUNT, f->acct->id, NULL, f->now,
 	    &until))
@@ -516,7 +518,7 @@ flow_twofa_setup(struct flow *f, const char *password,
 	if ((o = flow_twofa_allowed(f)) != OUT_OK)
 		return o;
 	/* The secret is a way in: seeing it takes the password (R8). */
-	if ((o = proof_begin(f, password, NULL, 0)) != OUT_OK)
+	if ((o = proof_begin(f, ACTION_TWOFA_ON, password, NULL)) != OUT_OK)
 		return o;
 	totp_secret_new(secret);
 	if (!totp_seal(f->keys->totp, f->acct->id, secret, sealed,
@@ -606,7 +608,7 @@ flow_twofa_disable(struct flow *f, const char *password, const char *code)
 
 	if (f->acct->totp_enabled_at == 0)
 		return OUT_OK;
-	if ((o = proof_begin(f, password, code, 0)) != OUT_OK)
+	if ((o = proof_begin(f, ACTION_TWOFA_OFF, password, code)) != OUT_OK)
 		return o;
 	if (!account_set_totp(f->db, f->acct->id, NULL, 0, 0) ||
 	    !event_add(f->db, f->acct->id, "twofa_disabled", f->ip, NULL,

@@ -169,7 +169,7 @@ flow_email_request(struct flow *f, const char *password, const char *code,
 		return OUT_BAD_EMAIL;
 	if (strcasecmp(addr, f->acct->email) == 0)
 		return OUT_SAME_ADDRESS;
-	if ((o = proof_begin(f, password, code, 1)) != OUT_OK)
+	if ((o = proof_begin(f, ACTION_EMAIL_CHANGE, password, code)) != OUT_OK)
 		return o;
 	/* Refused attempts count too. */
 	if (!rate_take(f->db, RATE_EMAIL_ACCOUNT, f->acct->id, NULL, f->now,

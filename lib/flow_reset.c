@@ -243,21 +243,6 @@ totp_count(const char *const *codes, size_t n)
 	return count;
 }
 
-/* The proofs for the record: kinds and channels, never a code. */
-static void
-proofs_text(const struct proofs *ps, char *out, size_t outsz)
-{
-	static const char *const names[] = { "email", "phone",
-	    "recovery-code", "totp", "kit" };
-	size_t	 i, n = 0;
-
-	out[0] = '\0';
-	for (i = 0; i < ps->n && n < outsz; i++)
-		n += (size_t)snprintf(out + n, outsz - n, "%s%s:%lld",
-		    i ? " " : "", names[ps->p[i].kind],
-		    (long long)ps->p[i].channel);
-}
-
 struct pending_ctx {
 	struct flow		*f;
 	const struct account	*a;
@@ -341,7 +326,7 @@ prove_make_pending(struct flow *f, const struct account *a,
 	if ((ps->recovery_code && !account_clear_recovery_code(f->db, a->id)) ||
 	    (ps->kit && !account_clear_kit(f->db, a->id)))
 		return 0;
-	proofs_text(ps, proofs, sizeof(proofs));
+	reset_proofs_text(ps->p, ps->n, proofs, sizeof(proofs));
 	if (!reset_make_pending(f->db, rs, hash, proofs, f->now,
 	    f->now + f->cfg->reset_delay, replaced) ||
 	    !event_add(f->db, a->id, "reset_pending", f->ip, proofs, f->now))

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "flow.h"
+#include "reset.h"
 
 /*
  * flow_reset.c: a forgotten password (R3, R4, R8, R9).
@@ -25,7 +26,7 @@
  */
 
 /* The most code fields a proof may carry. */
-#define RESET_MAX_CODES	8
+#define RESET_MAX_CODES	RESET_PROOFS_MAX
 
 /* Ask for codes for a name or address, as typed. */
 enum outcome	 flow_reset_ask(struct flow *, const char *typed);

@@ -268,9 +268,11 @@ policy_proof(int password_typed, int password_right, int twofa,
 }
 
 int
-policy_code_recent(int64_t twofa_at, int64_t now, int64_t recent)
+policy_code_recent(enum action a, int64_t twofa_at, int64_t now,
+    int64_t recent)
 {
-	return recent > 0 && twofa_at != 0 && now - twofa_at <= recent;
+	return a == ACTION_EMAIL_CHANGE && recent > 0 && twofa_at != 0 &&
+	    now - twofa_at <= recent;
 }
 
 enum session_reset_verdict
@@ -297,18 +299,6 @@ policy_session_reset(int confirm, int64_t session_at, int64_t reset_at,
 
 /* ------------------------------------------------------------------ */
 /* Counting failures                                                  */
-
-int
-policy_totp_closed(int failures)
-{
-	return failures >= TOTP_FAILS;
-}
-
-int
-policy_login_closed(int failures)
-{
-	return failures >= LOGIN_FAILS;
-}
 
 enum fail_bucket
 policy_fail_bucket(int known_device)

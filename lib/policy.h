@@ -238,10 +238,12 @@ enum proof_verdict policy_proof(int password_typed, int password_right,
 		    int twofa, enum typed_code, int recent_code);
 
 /*
- * Is a TOTP code typed in this session recent enough to stand for one
- * typed with an email change (twofa_recent; 0 means never)?
+ * Is a TOTP code typed in this session at twofa_at recent enough to
+ * stand for one typed with the action?  Only for an email change, and
+ * only when the hoster set twofa_recent (recent; 0 means never).
  */
-int	 policy_code_recent(int64_t twofa_at, int64_t now, int64_t recent);
+int	 policy_code_recent(enum action, int64_t twofa_at, int64_t now,
+	    int64_t recent);
 
 /* Confirming or rejecting a pending reset from a logged-in page. */
 enum session_reset_verdict {
@@ -273,15 +275,16 @@ enum session_reset_verdict policy_session_reset(int confirm,
 /* ------------------------------------------------------------------ */
 /* Counting failures (R8: never guessable at speed).                  */
 
+/*
+ * TOTP entry closes after TOTP_FAILS wrong codes within TOTP_WINDOW,
+ * logins after LOGIN_FAILS wrong passwords within LOGIN_WINDOW.  These
+ * are data, not code: rate.c's table of limits applies them (one SQL
+ * window sum for every limit), so the threshold is written only there.
+ */
 #define TOTP_FAILS		5
 #define TOTP_WINDOW		(15 * 60)
 #define LOGIN_FAILS		10
 #define LOGIN_WINDOW		(15 * 60)
-
-/* Is TOTP entry closed after failures within the window? */
-int	 policy_totp_closed(int failures);
-/* Are logins closed after failures within the window? */
-int	 policy_login_closed(int failures);
 
 /*
  * Whose count a failed login (or a wrong password typed in a session)

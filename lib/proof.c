@@ -66,7 +66,7 @@ proof_outcome(enum proof_verdict v)
 }
 
 enum outcome
-proof_settle(struct flow *f, const struct proof_typed *pt, int allow_recent)
+proof_settle(struct flow *f, const struct proof_typed *pt, enum action act)
 {
 	const struct account	*a = f->acct;
 	enum typed_code		 code = CODE_ABSENT;
@@ -80,9 +80,8 @@ proof_settle(struct flow *f, const struct proof_typed *pt, int allow_recent)
 	    !twofa_check(f, a, pt->code, 1, &code))
 		return OUT_STORAGE;
 	v = policy_proof(typed, pt->password_right, twofa, code,
-	    allow_recent && f->sess != NULL &&
-	    policy_code_recent(f->sess->twofa_at, f->now,
-	    f->cfg->twofa_recent));
+	    f->sess != NULL && policy_code_recent(act, f->sess->twofa_at,
+	    f->now, f->cfg->twofa_recent));
 	/* A code typed here is a code proven in this session (R5). */
 	if (v == PROOF_OK && code == CODE_RIGHT && f->sess != NULL &&
 	    !session_set_twofa(f->db, f->sess->id, f->now))
@@ -91,15 +90,17 @@ proof_settle(struct flow *f, const struct proof_typed *pt, int allow_recent)
 }
 
 enum outcome
-proof_begin(struct flow *f, const char *password, const char *code,
-    int allow_recent)
+proof_begin(struct flow *f, enum action act, const char *password,
+    const char *code)
 {
 	struct proof_typed	 pt;
 	enum outcome		 o;
 
+	if (!policy_needs_proof(act))
+		return flow_begin(f) == OUT_OK ? OUT_OK : OUT_STORAGE;
 	if (!proof_read(f, password, code, &pt) || flow_begin(f) != OUT_OK)
 		return OUT_STORAGE;
-	if ((o = proof_settle(f, &pt, allow_recent)) == OUT_STORAGE)
+	if ((o = proof_settle(f, &pt, act)) == OUT_STORAGE)
 		return flow_storage(f);
 	if (o != OUT_OK)
 		return flow_commit(f, o);	/* the counts stay */

@@ -5,6 +5,7 @@
 
 #include "guard.h"
 #include "outcome.h"
+#include "policy.h"
 
 struct flow;
 
@@ -47,20 +48,21 @@ enum outcome	 proof_password(struct flow *, const struct proof_typed *,
 /*
  * Inside the flow's write transaction: count a wrong password, check
  * the code when the password was right (a wrong password never costs
- * a TOTP guess), and give the verdict: OUT_OK, or why not, with
- * said.until for a closed door.  allow_recent: an email change may
- * rest on a code typed in this session no longer than twofa_recent
- * ago (R5).  On a refusal the caller commits all the same, so that
- * the counts stay.
+ * a TOTP guess), and give the verdict on the proof of the action:
+ * OUT_OK, or why not, with said.until for a closed door.  (An email
+ * change may rest on a code typed earlier in this session, when the
+ * hoster allows it: policy_code_recent.)  On a refusal the caller
+ * commits all the same, so that the counts stay.
  */
 enum outcome	 proof_settle(struct flow *, const struct proof_typed *,
-		    int allow_recent);
+		    enum action);
 /*
- * Both, for a flow about to act: OUT_OK with the flow's write
- * transaction open, or the refusal (its counts committed) or
- * OUT_STORAGE with no transaction open.
+ * Both, for a flow about to take the action: OUT_OK with the flow's
+ * write transaction open, or the refusal (its counts committed) or
+ * OUT_STORAGE with no transaction open.  Whether the action asks for a
+ * proof at all is policy_needs_proof()'s to say.
  */
-enum outcome	 proof_begin(struct flow *, const char *password,
-		    const char *code, int allow_recent);
+enum outcome	 proof_begin(struct flow *, enum action,
+		    const char *password, const char *code);
 
 #endif /* !POSTERN_PROOF_H */

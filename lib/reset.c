@@ -300,6 +300,59 @@ reset_stop(struct db *db, const struct config *cfg, const struct reset *r,
 	    "sms/reset_rejected.tpl", ip, now, section);
 }
 
+static const char *const proof_names[] = {
+	[PROOF_EMAIL] =		"email",
+	[PROOF_PHONE] =		"phone",
+	[PROOF_RECOVERY_CODE] =	"recovery-code",
+	[PROOF_TOTP] =		"totp",
+	[PROOF_KIT] =		"kit",
+};
+
+void
+reset_proofs_text(const struct proof *p, size_t n, char *out, size_t outsz)
+{
+	size_t	 i, used = 0;
+	int	 w;
+
+	out[0] = '\0';
+	for (i = 0; i < n && used < outsz; i++) {
+		w = snprintf(out + used, outsz - used, "%s%s:%lld",
+		    i ? " " : "", proof_names[p[i].kind],
+		    (long long)p[i].channel);
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+}
+
+size_t
+reset_proofs_read(const char *text, struct proof *p, size_t max)
+{
+	const char	*w = text, *colon;
+	size_t		 n = 0, k, len;
+	long long	 channel;
+
+	while (n < max && *w != '\0') {
+		len = strcspn(w, " ");
+		if ((colon = memchr(w, ':', len)) != NULL)
+			for (k = 0; k < sizeof(proof_names) /
+			    sizeof(proof_names[0]); k++)
+				if (strlen(proof_names[k]) ==
+				    (size_t)(colon - w) &&
+				    memcmp(w, proof_names[k], colon - w) == 0 &&
+				    sscanf(colon + 1, "%lld", &channel) == 1) {
+					p[n].kind = (enum proof_kind)k;
+					p[n].channel = channel;
+					p[n].since = 0;
+					n++;
+					break;
+				}
+		w += len;
+		w += strspn(w, " ");
+	}
+	return n;
+}
+
 /* Why a change of a locked account is stopped, in its event. */
 #define RESET_LOCKED_DETAIL	"recovery locked by the hoster"
 
@@ -308,7 +361,8 @@ reset_apply(struct db *db, const struct config *cfg, const struct reset *r,
     const char *ip, const char *how, int64_t now, int *applied)
 {
 	struct account	 a;
-	int		 won, twofa_was_on, totp_proof;
+	struct proof	 p[RESET_PROOFS_MAX];
+	int		 won, twofa_was_on, clears_twofa;
 
 	*applied = 0;
 	if (!account_by_id(db, r->account_id, &a))
@@ -336,8 +390,9 @@ reset_apply(struct db *db, const struct config *cfg, const struct reset *r,
 	 * are told, and can turn it on anew.
 	 */
 	twofa_was_on = a.totp_enabled_at != 0;
-	totp_proof = strstr(r->proofs, "totp:") != NULL;
-	if (twofa_was_on && !totp_proof) {
+	clears_twofa = twofa_was_on && policy_reset_clears_twofa(p,
+	    reset_proofs_read(r->proofs, p, RESET_PROOFS_MAX));
+	if (clears_twofa) {
 		if (!account_set_totp(db, a.id, NULL, 0, 0) ||
 		    !event_add(db, a.id, "twofa_disabled", ip,
 		    "by a reset proven without the authenticator", now))
@@ -345,8 +400,8 @@ reset_apply(struct db *db, const struct config *cfg, const struct reset *r,
 		a.totp_enabled_at = 0;
 	}
 	return reset_tell(db, cfg, &a, "mail/reset_applied.tpl",
-	    "sms/reset_applied.tpl", ip, now, twofa_was_on && !totp_proof ?
-	    "TWOFA_OFF" : NULL);
+	    "sms/reset_applied.tpl", ip, now, clears_twofa ? "TWOFA_OFF" :
+	    NULL);
 }
 
 int

@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "crypto.h"
+#include "policy.h"
 
 struct config;
 struct db;
@@ -45,6 +46,18 @@ struct reset {
 	char		 proofs[256];	/* "kind:channel ..." as proven */
 };
 
+/*
+ * The record of a reset's proofs, "kind:channel" words joined by
+ * spaces (kinds and channels only, never a code): written when the
+ * reset is proven, read back when it is applied.  reset_proofs_text()
+ * writes as much as fits in outsz; reset_proofs_read() fills at most
+ * max proofs (their since unknown: 0) and returns how many.
+ */
+#define RESET_PROOFS_MAX	8	/* a try's code fields */
+
+void	 reset_proofs_text(const struct proof *, size_t n, char *out,
+	    size_t outsz);
+size_t	 reset_proofs_read(const char *text, struct proof *, size_t max);
 /*
  * Record a reset asked for by name or address, as typed, from the
  * browser whose cookie hashes to browser (R8: the request, and every

