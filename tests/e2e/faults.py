@@ -439,12 +439,15 @@ def long_writer():
                            repr(r))
                     continue
                 is_503_page(tap, r, 'the %s POST' % name)
-                tap.ok(BUSY_TIMEOUT - 0.5 <= secs <= BUSY_TIMEOUT + 3,
-                       'after waiting about busy_timeout (%.1f s)' % secs)
+                # Only the lower bound is the behaviour: a loaded machine
+                # may answer late, never early.
+                tap.ok(secs >= BUSY_TIMEOUT - 0.5,
+                       'after waiting busy_timeout (%.1f s)' % secs)
             r, secs = got['read']
+            # The lock is let go only after every request was answered,
+            # so a 200 here was served while the writer held it.
             tap.is_(getattr(r, 'status', r), 200, 'the reset form, which '
-                    'only reads, still opens')
-            tap.ok(secs < 2, 'without waiting (%.2f s)' % secs)
+                    'only reads, still opens while the lock is held')
             r, secs = got['account']
             tap.is_(getattr(r, 'status', r), 200, 'so does the account '
                     'page of a logged-in person')
