@@ -4,9 +4,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* db.c: SQLite, migrations and transactions.                         */
+/*
+ * db.c: SQLite, migrations and transactions; the one file that uses
+ * SQLite's API.  lib/'s data modules query through internal.h.
+ */
 
 struct db;
+struct sqlite3;
 
 /* Open (and with create, make) the database; sets WAL, busy_timeout,
  * foreign keys.  Does not migrate.  Logs a warning when others may read
@@ -49,5 +53,8 @@ int		 db_integrity_ok(struct db *);
  * Writers go on meanwhile.  *pages is the copy's size in pages.
  */
 int		 db_backup(struct db *, const char *path, int *pages);
+
+/* The engine's own connection, for tests that look under the API. */
+struct sqlite3	*db_handle(struct db *);
 
 #endif /* !POSTERN_DB_H */

@@ -14,7 +14,7 @@ device_known(struct db *db, int64_t account_id, const unsigned char *browser,
 {
 	static const char *const sql = "SELECT 1 FROM devices "
 	    "WHERE account_id = ?1 AND browser = ?2";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc, ok = 0;
 
 	*known = 0;
@@ -28,9 +28,9 @@ device_known(struct db *db, int64_t account_id, const unsigned char *browser,
 		return 0;
 	if (db_bind_int(st, 1, account_id) &&
 	    db_bind_blob(st, 2, browser, HASH_BYTES)) {
-		rc = sqlite3_step(st);
-		*known = rc == SQLITE_ROW;
-		ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
+		rc = db_step(st);
+		*known = rc == DB_ROW;
+		ok = rc == DB_ROW || rc == DB_DONE;
 	}
 	if (!ok)
 		db_log_error(db, "device");

@@ -63,32 +63,32 @@ reset_state_of(const char *name)
 }
 
 static void
-reset_row(sqlite3_stmt *st, struct reset *r)
+reset_row(struct db_stmt *st, struct reset *r)
 {
 	char	 state[12];
 
 	memset(r, 0, sizeof(*r));
-	r->id = sqlite3_column_int64(st, 0);
-	r->account_id = sqlite3_column_int64(st, 1);
+	r->id = db_column_int(st, 0);
+	r->account_id = db_column_int(st, 1);
 	db_column_copy(st, 2, state, sizeof(state));
 	r->state = reset_state_of(state);
-	r->created_at = sqlite3_column_int64(st, 3);
-	r->codes_expire_at = sqlite3_column_int64(st, 4);
-	r->failures = sqlite3_column_int(st, 5);
+	r->created_at = db_column_int(st, 3);
+	r->codes_expire_at = db_column_int(st, 4);
+	r->failures = (int)db_column_int(st, 5);
 	db_column_copy(st, 6, r->new_hash, sizeof(r->new_hash));
-	r->deadline = sqlite3_column_int64(st, 7);
+	r->deadline = db_column_int(st, 7);
 	db_column_copy(st, 8, r->proofs, sizeof(r->proofs));
 }
 
 static int
-reset_one(struct db *db, sqlite3_stmt *st, struct reset *r)
+reset_one(struct db *db, struct db_stmt *st, struct reset *r)
 {
 	int	 rc;
 
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	rc = db_step(st);
+	if (rc == DB_ROW)
 		reset_row(st, r);
-	else if (rc != SQLITE_DONE) {
+	else if (rc != DB_DONE) {
 		db_log_error(db, "reset");
 		return 0;
 	}
@@ -117,7 +117,7 @@ reset_request(struct db *db, int64_t account_id,
 	    (int64_t)(now + RESET_CODE_TTL), browser, (size_t)HASH_BYTES))
 		return 0;
 	memset(r, 0, sizeof(*r));
-	r->id = sqlite3_last_insert_rowid(db_handle(db));
+	r->id = db_last_id(db);
 	r->account_id = account_id;
 	r->state = RESET_REQUESTED;
 	r->created_at = now;
@@ -133,7 +133,7 @@ reset_live_request(struct db *db, int64_t account_id,
 	    " WHERE account_id = ?1 AND state = 'requested'"
 	    " AND codes_expire_at > ?2 AND failures < ?3 AND browser = ?4"
 	    " ORDER BY id DESC LIMIT 1";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 ok;
 
 	memset(r, 0, sizeof(*r));
@@ -176,21 +176,14 @@ reset_make_pending(struct db *db, struct reset *r, const char *new_hash,
 	static const char *const sql = "UPDATE resets SET state = 'pending', "
 	    "new_hash = ?2, proofs = ?3, proven_at = ?4, deadline = ?5 "
 	    "WHERE id = ?1 AND state = 'requested'";
-	sqlite3_stmt	*st;
-	int		 ok;
+	int		 won;
 
 	*replaced = 0;
 	if (!db_run(db, old_sql, "ii", r->account_id, now))
 		return 0;
 	*replaced = db_changes(db) > 0;
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	ok = db_bind_int(st, 1, r->id) && db_bind_text(st, 2, new_hash) &&
-	    db_bind_text(st, 3, proofs) && db_bind_int(st, 4, now) &&
-	    db_bind_int(st, 5, deadline) && db_exec_stmt(db, st) &&
-	    db_changes(db) == 1;
-	db_done(st);
-	if (!ok)
+	if (!db_claim(db, &won, sql, "ittii", r->id, new_hash, proofs, now,
+	    deadline) || !won)
 		return 0;
 	r->state = RESET_PENDING;
 	snprintf(r->new_hash, sizeof(r->new_hash), "%s", new_hash);
@@ -207,7 +200,7 @@ reset_pending(struct db *db, int64_t account_id, struct reset *r)
 	static const char *const sql = "SELECT " RESET_COLUMNS " FROM resets"
 	    " WHERE account_id = ?1 AND state = 'pending'"
 	    " ORDER BY id DESC LIMIT 1";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 ok;
 
 	memset(r, 0, sizeof(*r));
@@ -223,7 +216,7 @@ reset_get(struct db *db, int64_t id, struct reset *r)
 {
 	static const char *const sql = "SELECT " RESET_COLUMNS
 	    " FROM resets WHERE id = ?1";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 ok;
 
 	memset(r, 0, sizeof(*r));
@@ -242,11 +235,8 @@ reset_close(struct db *db, const struct reset *r, enum reset_state state,
 	static const char *const sql = "UPDATE resets SET state = ?3, "
 	    "closed_at = ?2 WHERE id = ?1 AND state = 'pending'";
 
-	*won = 0;
-	if (!db_run(db, sql, "iit", r->id, now, reset_state_name(state)))
-		return 0;
-	*won = db_changes(db) == 1;
-	return 1;
+	return db_claim(db, won, sql, "iit", r->id, now,
+	    reset_state_name(state));
 }
 
 /* Tell every verified channel of the account about the change; section
@@ -395,7 +385,7 @@ reset_apply_due(struct db *db, const struct config *cfg, int64_t account_id,
 	static const char *const sql = "SELECT " RESET_COLUMNS " FROM resets"
 	    " WHERE state = 'pending' AND deadline <= ?1"
 	    " AND (?2 = 0 OR account_id = ?2) ORDER BY deadline LIMIT 1";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	struct reset	 r;
 	int		 ok, applied;
 
@@ -440,20 +430,20 @@ reset_each_pending(struct db *db, void (*fn)(const struct reset *, void *),
 {
 	static const char *const sql = "SELECT " RESET_COLUMNS " FROM resets"
 	    " WHERE state = 'pending' ORDER BY deadline";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	struct reset	 r;
 	int		 rc;
 
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		reset_row(st, &r);
 		fn(&r, arg);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		db_log_error(db, "pending resets");
 	db_done(st);
-	return rc == SQLITE_DONE;
+	return rc == DB_DONE;
 }
 
 int
@@ -570,7 +560,9 @@ reset_ask_next(struct db *db, const struct config *cfg,
 	    "(SELECT min(id) FROM reset_asks WHERE ?1 IS NULL OR "
 	    "(browser = ?3 AND (typed = ?1 COLLATE NOCASE OR "
 	    "typed = ?2 COLLATE NOCASE))) RETURNING typed, ip, at, browser";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
+	const void	*p;
+	size_t		 n;
 	char		 asked_as[256], ip[64];
 	unsigned char	 from[HASH_BYTES];
 	int64_t		 asked = now;
@@ -586,18 +578,19 @@ reset_ask_next(struct db *db, const struct config *cfg,
 		db_done(st);
 		return 0;
 	}
-	rc = sqlite3_step(st);
-	if ((*got = rc == SQLITE_ROW)) {
+	rc = db_step(st);
+	if ((*got = rc == DB_ROW)) {
 		db_column_copy(st, 0, asked_as, sizeof(asked_as));
 		db_column_copy(st, 1, ip, sizeof(ip));
-		asked = sqlite3_column_int64(st, 2);
+		asked = db_column_int(st, 2);
 		/* Asks made before version 10 name no browser: all zero. */
-		if (sqlite3_column_bytes(st, 3) == HASH_BYTES)
-			memcpy(from, sqlite3_column_blob(st, 3), HASH_BYTES);
-		rc = sqlite3_step(st);
+		if ((p = db_column_blob(st, 3, &n)) != NULL &&
+		    n == HASH_BYTES)
+			memcpy(from, p, HASH_BYTES);
+		rc = db_step(st);
 	}
 	db_done(st);
-	if (rc != SQLITE_DONE) {
+	if (rc != DB_DONE) {
 		db_log_error(db, "reset asks");
 		return 0;
 	}
