@@ -11,6 +11,7 @@
  */
 #include <sys/stat.h>
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -938,6 +939,16 @@ int
 db_in_tx(struct db *db)
 {
 	return sqlite3_get_autocommit(db->h) == 0;
+}
+
+int
+db_need_tx(struct db *db, const char *who)
+{
+	if (db_in_tx(db))
+		return 1;
+	log_err("database: %s outside a transaction", who);
+	assert(!"a helper ran outside its flow's transaction");
+	return 0;
 }
 
 void

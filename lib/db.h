@@ -43,6 +43,14 @@ int		 db_commit(struct db *);
 void		 db_rollback(struct db *);
 /* Is a transaction open on the connection? */
 int		 db_in_tx(struct db *);
+/*
+ * For a helper whose writes must commit with its caller's (the flow
+ * owns the transaction, flow.h): 1 when one is open.  Calling it
+ * outside one is a programmer's mistake: an assertion, or with NDEBUG
+ * a log line naming who and 0, which the caller turns into a storage
+ * failure.
+ */
+int		 db_need_tx(struct db *, const char *who);
 /* Copy the WAL into the database without waiting (postern mailer). */
 int		 db_checkpoint(struct db *);
 /* Run PRAGMA integrity_check; 1 when "ok". */

@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "device.h"
+#include "db.h"
 #include "internal.h"
 
 int
@@ -49,7 +50,7 @@ device_renew(struct db *db, int64_t account_id,
 	    "ON CONFLICT (account_id, browser) DO UPDATE SET last_at = ?3";
 	unsigned char	 h[HASH_BYTES];
 
-	if (!token_new(token))
+	if (!db_need_tx(db, "device_renew") || !token_new(token))
 		return 0;
 	token_hash(token, h);
 	return db_run(db, move_sql, "bb", old, (size_t)HASH_BYTES, h,

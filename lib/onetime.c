@@ -8,6 +8,7 @@
 
 #include <sodium.h>
 
+#include "db.h"
 #include "internal.h"
 #include "onetime.h"
 
@@ -49,7 +50,8 @@ onetime_create(struct db *db, const unsigned char key[KEY_BYTES],
 	unsigned char	 h[HASH_BYTES];
 	int		 ok;
 
-	if ((st = db_prepare(db, void_sql)) == NULL)
+	if (!db_need_tx(db, "onetime_create") ||
+	    (st = db_prepare(db, void_sql)) == NULL)
 		return 0;
 	ok = db_bind_int(st, 1, account_id) && db_bind_text(st, 2, purpose) &&
 	    onetime_bind_contact(st, 3, contact_id) &&

@@ -58,7 +58,8 @@ proof_settle(struct flow *f, const struct proof_typed *pt, int allow_recent)
 	enum proof_verdict	 v;
 	int			 typed, twofa = a->totp_enabled_at != 0;
 
-	flow_in_tx(f);
+	if (!flow_in_tx(f, "proof_settle"))
+		return OUT_STORAGE;
 	if (pt->closed_until != 0) {
 		f->said.until = pt->closed_until;
 		return OUT_PASSWORD_LOCKED;

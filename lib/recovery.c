@@ -107,7 +107,8 @@ recovery_code_make(struct db *db, const struct config *cfg,
 	unsigned char	 sealed[SEALED_BYTES];
 	int		 ok = 0;
 
-	if (!code_recovery_new(code) || !recovery_hash(code, h) ||
+	if (!db_need_tx(db, "recovery_code_make") ||
+	    !code_recovery_new(code) || !recovery_hash(code, h) ||
 	    !recovery_key(view_key, session_id, browser, key))
 		goto out;
 	recovery_seal(key, code, sealed);

@@ -111,7 +111,8 @@ reset_request(struct db *db, int64_t account_id,
 	    "state, created_at, codes_expire_at, browser) VALUES (?1, "
 	    "'requested', ?2, ?3, ?4)";
 
-	if (!db_run(db, void_sql, "iib", account_id, now, browser,
+	if (!db_need_tx(db, "reset_request") ||
+	    !db_run(db, void_sql, "iib", account_id, now, browser,
 	    (size_t)HASH_BYTES) ||
 	    !db_run(db, sql, "iiib", account_id, now,
 	    (int64_t)(now + RESET_CODE_TTL), browser, (size_t)HASH_BYTES))
@@ -154,7 +155,7 @@ reset_fail(struct db *db, const struct reset *r, int64_t now)
 	static const char *const void_sql = "UPDATE resets SET state = 'void',"
 	    " closed_at = ?2 WHERE id = ?1";
 
-	if (!db_run(db, sql, "i", r->id))
+	if (!db_need_tx(db, "reset_fail") || !db_run(db, sql, "i", r->id))
 		return 0;
 	if (r->failures + 1 < RESET_TRIES)
 		return 1;
@@ -179,7 +180,8 @@ reset_make_pending(struct db *db, struct reset *r, const char *new_hash,
 	int		 won;
 
 	*replaced = 0;
-	if (!db_run(db, old_sql, "ii", r->account_id, now))
+	if (!db_need_tx(db, "reset_make_pending") ||
+	    !db_run(db, old_sql, "ii", r->account_id, now))
 		return 0;
 	*replaced = db_changes(db) > 0;
 	if (!db_claim(db, &won, sql, "ittii", r->id, new_hash, proofs, now,
@@ -278,7 +280,8 @@ reset_stop(struct db *db, const struct config *cfg, const struct reset *r,
 	struct account	 a;
 	int		 won;
 
-	if (!reset_close(db, r, RESET_REJECTED, now, &won))
+	if (!db_need_tx(db, "reset_stop") ||
+	    !reset_close(db, r, RESET_REJECTED, now, &won))
 		return 0;
 	if (!won)
 		return 1;
@@ -301,7 +304,8 @@ reset_apply(struct db *db, const struct config *cfg, const struct reset *r,
 	int		 won, twofa_was_on, totp_proof;
 
 	*applied = 0;
-	if (!account_by_id(db, r->account_id, &a))
+	if (!db_need_tx(db, "reset_apply") ||
+	    !account_by_id(db, r->account_id, &a))
 		return 0;
 	/*
 	 * postern lock stops pending changes, but whatever slipped past it
@@ -420,7 +424,8 @@ reset_void_all(struct db *db, int64_t account_id, int64_t now)
 	    "closed_at = ?2 WHERE account_id = ?1 AND state IN ('requested', "
 	    "'pending')";
 
-	return db_run(db, sql, "ii", account_id, now) &&
+	return db_need_tx(db, "reset_void_all") &&
+	    db_run(db, sql, "ii", account_id, now) &&
 	    reset_void_rest(db, account_id, now);
 }
 
@@ -633,6 +638,8 @@ reset_asks_process_for(struct db *db, const struct config *cfg,
 {
 	int	 got;
 
+	if (!db_need_tx(db, "reset_asks_process_for"))
+		return 0;
 	do {
 		if (!reset_ask_next(db, cfg, codes_key, typed, other, browser,
 		    now, &got))
