@@ -157,7 +157,7 @@ recovery_view_open(struct db *db, const unsigned char view_key[KEY_BYTES],
 	if ((row = rc == DB_ROW)) {
 		p = db_column_blob(st, 0, &n);
 		v->found = recovery_unseal(key, p, n, v->code);
-		v->replaced = (int)db_column_int(st, 1) != 0;
+		v->replaced = db_column_int(st, 1) != 0;
 		v->made_at = db_column_int(st, 2);
 		v->expires_at = db_column_int(st, 3);
 	}
