@@ -16,31 +16,31 @@
 	"totp_enabled_at, email_since"
 
 static void
-account_row(sqlite3_stmt *st, struct account *a)
+account_row(struct db_stmt *st, struct account *a)
 {
-	a->id = sqlite3_column_int64(st, 0);
+	a->id = db_column_int(st, 0);
 	db_column_copy(st, 1, a->username, sizeof(a->username));
 	db_column_copy(st, 2, a->email, sizeof(a->email));
-	a->email_verified_at = sqlite3_column_int64(st, 3);
-	a->created_at = sqlite3_column_int64(st, 4);
-	a->locked_at = sqlite3_column_int64(st, 5);
+	a->email_verified_at = db_column_int(st, 3);
+	a->created_at = db_column_int(st, 4);
+	a->locked_at = db_column_int(st, 5);
 	db_column_copy(st, 6, a->pw_hash, sizeof(a->pw_hash));
-	a->recovery_code_at = sqlite3_column_int64(st, 7);
-	a->kit_at = sqlite3_column_int64(st, 8);
-	a->totp_enabled_at = sqlite3_column_int64(st, 9);
-	a->email_since = sqlite3_column_int64(st, 10);
+	a->recovery_code_at = db_column_int(st, 7);
+	a->kit_at = db_column_int(st, 8);
+	a->totp_enabled_at = db_column_int(st, 9);
+	a->email_since = db_column_int(st, 10);
 }
 
 /* Step a statement expected to return at most one account. */
 static int
-account_one(struct db *db, sqlite3_stmt *st, struct account *a)
+account_one(struct db *db, struct db_stmt *st, struct account *a)
 {
 	int	 rc;
 
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	rc = db_step(st);
+	if (rc == DB_ROW)
 		account_row(st, a);
-	else if (rc != SQLITE_DONE) {
+	else if (rc != DB_DONE) {
 		db_log_error(db, "account");
 		return 0;
 	}
@@ -52,7 +52,7 @@ account_by_login(struct db *db, const char *login, struct account *a)
 {
 	static const char *const sql = "SELECT " ACCOUNT_COLUMNS
 	    " FROM accounts WHERE username = ?1 OR email = ?1";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 ok;
 
 	memset(a, 0, sizeof(*a));
@@ -68,7 +68,7 @@ account_by_id(struct db *db, int64_t id, struct account *a)
 {
 	static const char *const sql = "SELECT " ACCOUNT_COLUMNS
 	    " FROM accounts WHERE id = ?1";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 ok;
 
 	memset(a, 0, sizeof(*a));
@@ -82,18 +82,18 @@ account_by_id(struct db *db, int64_t id, struct account *a)
 static int
 account_exists(struct db *db, const char *sql, const char *value, int *found)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc, ok = 0;
 
 	*found = 0;
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
 	if (db_bind_text(st, 1, value)) {
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
+		rc = db_step(st);
+		if (rc == DB_ROW) {
 			*found = 1;
 			ok = 1;
-		} else if (rc == SQLITE_DONE)
+		} else if (rc == DB_DONE)
 			ok = 1;
 		else
 			db_log_error(db, "account exists");
@@ -130,7 +130,7 @@ account_create(struct db *db, const char *username, const char *email,
 
 	if (!db_run(db, sql, "ttti", username, email, pw_hash, now))
 		return 0;
-	*id = sqlite3_last_insert_rowid(db_handle(db));
+	*id = db_last_id(db);
 	return 1;
 }
 
@@ -221,19 +221,20 @@ static int
 account_hash_matches(struct db *db, const char *sql, int64_t id,
     const unsigned char hash[HASH_BYTES], int *match)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
+	const void	*p;
+	size_t		 n;
 	int		 rc, ok = 0;
 
 	*match = 0;
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
 	if (db_bind_int(st, 1, id)) {
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW &&
-		    sqlite3_column_bytes(st, 0) == HASH_BYTES)
-			*match = sodium_memcmp(sqlite3_column_blob(st, 0),
-			    hash, HASH_BYTES) == 0;
-		ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
+		rc = db_step(st);
+		if (rc == DB_ROW &&
+		    (p = db_column_blob(st, 0, &n)) != NULL && n == HASH_BYTES)
+			*match = sodium_memcmp(p, hash, HASH_BYTES) == 0;
+		ok = rc == DB_ROW || rc == DB_DONE;
 	}
 	if (!ok)
 		db_log_error(db, "account hash");
@@ -267,17 +268,9 @@ account_set_totp(struct db *db, int64_t id, const unsigned char *sealed,
 {
 	static const char *const sql = "UPDATE accounts SET totp_secret = ?2,"
 	    " totp_enabled_at = ?3, totp_last_step = 0 WHERE id = ?1";
-	sqlite3_stmt	*st;
-	int		 ok;
 
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	ok = db_bind_int(st, 1, id) &&
-	    (sealed != NULL ? db_bind_blob(st, 2, sealed, n) :
-	    sqlite3_bind_null(st, 2) == SQLITE_OK) &&
-	    db_bind_int(st, 3, enabled_at) && db_exec_stmt(db, st);
-	db_done(st);
-	return ok;
+	/* A NULL sealed turns TOTP off. */
+	return db_run(db, sql, "ibi", id, sealed, n, enabled_at);
 }
 
 int
@@ -286,7 +279,8 @@ account_totp(struct db *db, int64_t id, unsigned char *sealed, size_t max,
 {
 	static const char *const sql = "SELECT totp_secret, totp_enabled_at,"
 	    " totp_last_step FROM accounts WHERE id = ?1";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
+	const void	*p;
 	int		 rc, ok = 0;
 	size_t		 len;
 
@@ -295,17 +289,17 @@ account_totp(struct db *db, int64_t id, unsigned char *sealed, size_t max,
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
 	if (db_bind_int(st, 1, id)) {
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			len = (size_t)sqlite3_column_bytes(st, 0);
+		rc = db_step(st);
+		if (rc == DB_ROW) {
+			p = db_column_blob(st, 0, &len);
 			if (len > 0 && len <= max) {
-				memcpy(sealed, sqlite3_column_blob(st, 0), len);
+				memcpy(sealed, p, len);
 				*n = len;
 			}
-			*enabled_at = sqlite3_column_int64(st, 1);
-			*last_step = sqlite3_column_int64(st, 2);
+			*enabled_at = db_column_int(st, 1);
+			*last_step = db_column_int(st, 2);
 		}
-		ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
+		ok = rc == DB_ROW || rc == DB_DONE;
 	}
 	if (!ok)
 		db_log_error(db, "account totp");
@@ -320,9 +314,10 @@ account_totp_setup(struct db *db, int64_t id, const unsigned char *sealed,
 	static const char *const sql = "UPDATE accounts SET totp_secret = ?2,"
 	    " totp_enabled_at = 0, totp_last_step = 0, totp_session = ?3,"
 	    " totp_setup_at = ?4 WHERE id = ?1 AND totp_enabled_at = 0";
+	int		 won;
 
-	return db_run(db, sql, "ibii", id, sealed, n, session_id, now) &&
-	    db_changes(db) == 1;
+	return db_claim(db, &won, sql, "ibii", id, sealed, n, session_id,
+	    now) && won;
 }
 
 int
@@ -332,19 +327,19 @@ account_totp_pending(struct db *db, int64_t id, int64_t *session_id,
 	static const char *const sql = "SELECT totp_session, totp_setup_at "
 	    "FROM accounts WHERE id = ?1 AND totp_enabled_at = 0 "
 	    "AND totp_secret IS NOT NULL";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc, ok = 0;
 
 	*session_id = *setup_at = 0;
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
 	if (db_bind_int(st, 1, id)) {
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			*session_id = sqlite3_column_int64(st, 0);
-			*setup_at = sqlite3_column_int64(st, 1);
+		rc = db_step(st);
+		if (rc == DB_ROW) {
+			*session_id = db_column_int(st, 0);
+			*setup_at = db_column_int(st, 1);
 		}
-		ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
+		ok = rc == DB_ROW || rc == DB_DONE;
 	}
 	if (!ok)
 		db_log_error(db, "account totp pending");
@@ -357,8 +352,9 @@ account_totp_enable(struct db *db, int64_t id, int64_t now)
 {
 	static const char *const sql = "UPDATE accounts SET totp_enabled_at ="
 	    " ?2 WHERE id = ?1 AND totp_secret IS NOT NULL";
+	int		 won;
 
-	return db_run(db, sql, "ii", id, now) && db_changes(db) == 1;
+	return db_claim(db, &won, sql, "ii", id, now) && won;
 }
 
 int
@@ -367,11 +363,7 @@ account_totp_advance(struct db *db, int64_t id, int64_t step, int *won)
 	static const char *const sql = "UPDATE accounts SET totp_last_step = "
 	    "?2 WHERE id = ?1 AND totp_last_step < ?2";
 
-	*won = 0;
-	if (!db_run(db, sql, "ii", id, step))
-		return 0;
-	*won = db_changes(db) == 1;
-	return 1;
+	return db_claim(db, won, sql, "ii", id, step);
 }
 
 int
@@ -380,21 +372,21 @@ account_each(struct db *db, void (*fn)(const struct account *, void *),
 {
 	static const char *const sql = "SELECT " ACCOUNT_COLUMNS
 	    " FROM accounts ORDER BY username";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	struct account	 a;
 	int		 rc;
 
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		memset(&a, 0, sizeof(a));
 		account_row(st, &a);
 		fn(&a, arg);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		db_log_error(db, "account list");
 	db_done(st);
-	return rc == SQLITE_DONE;
+	return rc == DB_DONE;
 }
 
 int
@@ -403,11 +395,7 @@ account_delete_unverified(struct db *db, int64_t id, int *deleted)
 	static const char *const sql = "DELETE FROM accounts "
 	    "WHERE id = ?1 AND email_verified_at = 0";
 
-	*deleted = 0;
-	if (!db_run(db, sql, "i", id))
-		return 0;
-	*deleted = db_changes(db) == 1;
-	return 1;
+	return db_claim(db, deleted, sql, "i", id);
 }
 
 int
@@ -415,7 +403,7 @@ account_purge_unverified(struct db *db, int64_t before, int *n)
 {
 	static const char *const sql = "DELETE FROM accounts "
 	    "WHERE email_verified_at = 0 AND created_at < ?1";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 ok;
 
 	if ((st = db_prepare(db, sql)) == NULL)

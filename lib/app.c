@@ -193,8 +193,6 @@ page_outcome(struct req *r, enum outcome o)
 	struct buf	 title, text;
 	int		 status = outcome_status(o);
 
-	/* A handler that failed mid-transaction changes nothing. */
-	db_rollback(r->app->db);
 	buf_init(&title);
 	buf_init(&text);
 	page_message(r, o, 1, &title);
@@ -508,8 +506,16 @@ app_handle(struct app *app, FCGX_Request *fr, const struct route *routes,
 		    "Postern could not answer this request.");
 	}
 send:
-	/* A handler that failed mid-transaction changes nothing. */
-	db_rollback(app->db);
+	/*
+	 * The flow owns its transaction and ends it on every path (flow.h):
+	 * one still open is a mistake, said and undone so it changes
+	 * nothing.
+	 */
+	if (db_in_tx(app->db)) {
+		log_err("%s: a transaction was left open", r.http.path != NULL ?
+		    r.http.path : "?");
+		db_rollback(app->db);
+	}
 	if (r.resp.status == 0)
 		r.resp.status = 503;
 	if (r.cookie_new)

@@ -35,32 +35,32 @@ contact_kind_of(const char *name, enum contact_kind *k)
 }
 
 static void
-contacts_row(sqlite3_stmt *st, struct contact *c)
+contacts_row(struct db_stmt *st, struct contact *c)
 {
 	char	 kind[8];
 
 	memset(c, 0, sizeof(*c));
-	c->id = sqlite3_column_int64(st, 0);
-	c->account_id = sqlite3_column_int64(st, 1);
+	c->id = db_column_int(st, 0);
+	c->account_id = db_column_int(st, 1);
 	db_column_copy(st, 2, kind, sizeof(kind));
 	/* The table's CHECK allows these two only. */
 	c->kind = strcmp(kind, "phone") == 0 ? CONTACT_PHONE : CONTACT_EMAIL;
 	db_column_copy(st, 3, c->value, sizeof(c->value));
-	c->created_at = sqlite3_column_int64(st, 4);
-	c->verified_at = sqlite3_column_int64(st, 5);
-	c->session_id = sqlite3_column_int64(st, 6);
+	c->created_at = db_column_int(st, 4);
+	c->verified_at = db_column_int(st, 5);
+	c->session_id = db_column_int(st, 6);
 }
 
 /* Step a statement that yields at most one contact. */
 static int
-contacts_one(struct db *db, sqlite3_stmt *st, struct contact *c)
+contacts_one(struct db *db, struct db_stmt *st, struct contact *c)
 {
 	int	 rc;
 
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	rc = db_step(st);
+	if (rc == DB_ROW)
 		contacts_row(st, c);
-	else if (rc != SQLITE_DONE) {
+	else if (rc != DB_DONE) {
 		db_log_error(db, "contact");
 		return 0;
 	}
@@ -74,21 +74,21 @@ contacts_each(struct db *db, int64_t account_id,
 	static const char *const sql = "SELECT " CONTACT_COLUMNS
 	    " FROM contacts WHERE account_id = ?1"
 	    " ORDER BY kind = 'phone', created_at, id";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	struct contact	 c;
-	int		 rc = SQLITE_ERROR;
+	int		 rc = DB_ERROR;
 
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
 	if (db_bind_int(st, 1, account_id))
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		while ((rc = db_step(st)) == DB_ROW) {
 			contacts_row(st, &c);
 			fn(&c, arg);
 		}
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		db_log_error(db, "contacts");
 	db_done(st);
-	return rc == SQLITE_DONE;
+	return rc == DB_DONE;
 }
 
 int
@@ -96,7 +96,7 @@ contacts_get(struct db *db, int64_t account_id, int64_t id, struct contact *c)
 {
 	static const char *const sql = "SELECT " CONTACT_COLUMNS
 	    " FROM contacts WHERE id = ?1 AND account_id = ?2";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 ok;
 
 	memset(c, 0, sizeof(*c));
@@ -115,7 +115,7 @@ contacts_find(struct db *db, int64_t account_id, enum contact_kind kind,
 	static const char *const sql = "SELECT " CONTACT_COLUMNS
 	    " FROM contacts WHERE account_id = ?1 AND kind = ?2"
 	    " AND value = ?3 COLLATE NOCASE";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 ok;
 
 	memset(c, 0, sizeof(*c));
@@ -138,7 +138,7 @@ contacts_add(struct db *db, int64_t account_id, enum contact_kind kind,
 	if (!db_run(db, sql, "ittii", account_id, contact_kind_name(kind),
 	    value, session_id, now))
 		return 0;
-	*id = sqlite3_last_insert_rowid(db_handle(db));
+	*id = db_last_id(db);
 	return 1;
 }
 
@@ -166,7 +166,7 @@ contacts_count(struct db *db, int64_t account_id, enum contact_kind kind,
 	static const char *const sql = "SELECT count(*) FROM contacts "
 	    "WHERE account_id = ?1 AND (?2 IS NULL OR kind = ?2) "
 	    "AND (?3 = 0 OR verified_at != 0)";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 ok = 0;
 
 	*n = 0;
@@ -175,8 +175,8 @@ contacts_count(struct db *db, int64_t account_id, enum contact_kind kind,
 	if (db_bind_int(st, 1, account_id) &&
 	    db_bind_text(st, 2, contact_kind_name(kind)) &&
 	    db_bind_int(st, 3, verified_only) &&
-	    sqlite3_step(st) == SQLITE_ROW) {
-		*n = sqlite3_column_int(st, 0);
+	    db_step(st) == DB_ROW) {
+		*n = (int)db_column_int(st, 0);
 		ok = 1;
 	} else
 		db_log_error(db, "contacts count");

@@ -11,6 +11,7 @@
  */
 #include <sys/stat.h>
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -36,7 +37,9 @@
 #define DB_WAL_WAIT_MS	100
 #define DB_MAX_STMTS	256
 
+/* A cached statement; the API's handle points at one (internal.h). */
 struct db_stmt {
+	struct db	*db;
 	const char	*sql;
 	sqlite3_stmt	*stmt;
 };
@@ -370,6 +373,12 @@ db_changes(struct db *db)
 	return sqlite3_changes(db->h);
 }
 
+int64_t
+db_last_id(struct db *db)
+{
+	return sqlite3_last_insert_rowid(db->h);
+}
+
 static int
 db_exec(struct db *db, const char *sql)
 {
@@ -671,7 +680,7 @@ db_reopen(struct db *db)
 	return 1;
 }
 
-sqlite3_stmt *
+struct db_stmt *
 db_prepare(struct db *db, const char *sql)
 {
 	size_t		 i;
@@ -679,58 +688,67 @@ db_prepare(struct db *db, const char *sql)
 
 	for (i = 0; i < db->nstmts; i++)
 		if (db->stmts[i].sql == sql)
-			return db->stmts[i].stmt;
+			return &db->stmts[i];
 	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT,
 	    &stmt, NULL) != SQLITE_OK) {
 		db_log_error(db, "prepare");
 		return NULL;
 	}
 	if (db->nstmts == DB_MAX_STMTS) {
-		/* More statements than expected: work, but uncached. */
+		/* More statements than expected: a limit to raise. */
 		log_warn("database: statement cache full");
 		sqlite3_finalize(stmt);
 		return NULL;
 	}
+	db->stmts[db->nstmts].db = db;
 	db->stmts[db->nstmts].sql = sql;
 	db->stmts[db->nstmts].stmt = stmt;
-	db->nstmts++;
-	return stmt;
+	return &db->stmts[db->nstmts++];
 }
 
 void
-db_done(sqlite3_stmt *stmt)
+db_done(struct db_stmt *st)
 {
-	if (stmt == NULL)
+	if (st == NULL)
 		return;
-	sqlite3_reset(stmt);
-	sqlite3_clear_bindings(stmt);
+	sqlite3_reset(st->stmt);
+	sqlite3_clear_bindings(st->stmt);
+}
+
+enum db_step
+db_step(struct db_stmt *st)
+{
+	switch (sqlite3_step(st->stmt)) {
+	case SQLITE_ROW:
+		return DB_ROW;
+	case SQLITE_DONE:
+		return DB_DONE;
+	default:
+		return DB_ERROR;
+	}
 }
 
 int
-db_exec_stmt(struct db *db, sqlite3_stmt *stmt)
+db_exec_stmt(struct db *db, struct db_stmt *st)
 {
-	int	 rc;
-
-	rc = sqlite3_step(stmt);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+	if (db_step(st) == DB_ERROR) {
 		db_log_error(db, "step");
 		return 0;
 	}
 	return 1;
 }
 
-int
-db_run(struct db *db, const char *sql, const char *types, ...)
+/* db_run() and db_claim(): bind the arguments as types says, and run. */
+static int
+db_vrun(struct db *db, const char *sql, const char *types, va_list ap)
 {
-	sqlite3_stmt	*st;
-	va_list		 ap;
+	struct db_stmt	*st;
 	const void	*p;
 	size_t		 n;
 	int		 i, ok = 1;
 
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
-	va_start(ap, types);
 	for (i = 0; ok && types[i] != '\0'; i++) {
 		switch (types[i]) {
 		case 'i':
@@ -749,7 +767,6 @@ db_run(struct db *db, const char *sql, const char *types, ...)
 			break;
 		}
 	}
-	va_end(ap);
 	if (ok)
 		ok = db_exec_stmt(db, st);
 	else
@@ -759,41 +776,106 @@ db_run(struct db *db, const char *sql, const char *types, ...)
 }
 
 int
-db_bind_text(sqlite3_stmt *stmt, int i, const char *s)
+db_run(struct db *db, const char *sql, const char *types, ...)
+{
+	va_list	 ap;
+	int	 ok;
+
+	va_start(ap, types);
+	ok = db_vrun(db, sql, types, ap);
+	va_end(ap);
+	return ok;
+}
+
+int
+db_claim(struct db *db, int *won, const char *sql, const char *types, ...)
+{
+	va_list	 ap;
+	int	 ok;
+
+	va_start(ap, types);
+	ok = db_vrun(db, sql, types, ap);
+	va_end(ap);
+	*won = ok && sqlite3_changes(db->h) == 1;
+	return ok;
+}
+
+int
+db_bind_text(struct db_stmt *st, int i, const char *s)
 {
 	if (s == NULL)
-		return sqlite3_bind_null(stmt, i) == SQLITE_OK;
-	return sqlite3_bind_text(stmt, i, s, -1, SQLITE_TRANSIENT) ==
+		return db_bind_null(st, i);
+	return sqlite3_bind_text(st->stmt, i, s, -1, SQLITE_TRANSIENT) ==
 	    SQLITE_OK;
 }
 
 int
-db_bind_int(sqlite3_stmt *stmt, int i, int64_t v)
+db_bind_int(struct db_stmt *st, int i, int64_t v)
 {
-	return sqlite3_bind_int64(stmt, i, v) == SQLITE_OK;
+	return sqlite3_bind_int64(st->stmt, i, v) == SQLITE_OK;
 }
 
 int
-db_bind_blob(sqlite3_stmt *stmt, int i, const void *p, size_t n)
+db_bind_blob(struct db_stmt *st, int i, const void *p, size_t n)
 {
-	return sqlite3_bind_blob(stmt, i, p, (int)n, SQLITE_TRANSIENT) ==
+	if (p == NULL)
+		return db_bind_null(st, i);
+	return sqlite3_bind_blob(st->stmt, i, p, (int)n, SQLITE_TRANSIENT) ==
 	    SQLITE_OK;
+}
+
+int
+db_bind_null(struct db_stmt *st, int i)
+{
+	return sqlite3_bind_null(st->stmt, i) == SQLITE_OK;
+}
+
+int64_t
+db_column_int(struct db_stmt *st, int col)
+{
+	return sqlite3_column_int64(st->stmt, col);
+}
+
+int
+db_column_null(struct db_stmt *st, int col)
+{
+	return sqlite3_column_type(st->stmt, col) == SQLITE_NULL;
+}
+
+const char *
+db_column_text(struct db_stmt *st, int col, size_t *n)
+{
+	const char	*s;
+
+	/* The pointer first, then its length (SQLite's advice). */
+	s = (const char *)sqlite3_column_text(st->stmt, col);
+	if (n != NULL)
+		*n = s != NULL ? (size_t)sqlite3_column_bytes(st->stmt, col) : 0;
+	return s;
+}
+
+const void *
+db_column_blob(struct db_stmt *st, int col, size_t *n)
+{
+	const void	*p;
+
+	p = sqlite3_column_blob(st->stmt, col);
+	*n = p != NULL ? (size_t)sqlite3_column_bytes(st->stmt, col) : 0;
+	return p;
 }
 
 void
-db_column_copy(sqlite3_stmt *stmt, int col, char *out, size_t outsz)
+db_column_copy(struct db_stmt *st, int col, char *out, size_t outsz)
 {
-	const unsigned char	*s;
-	size_t			 n;
+	const char	*s;
+	size_t		 n;
 
 	if (outsz == 0)
 		return;
-	s = sqlite3_column_text(stmt, col);
-	if (s == NULL) {
+	if ((s = db_column_text(st, col, &n)) == NULL) {
 		out[0] = '\0';
 		return;
 	}
-	n = (size_t)sqlite3_column_bytes(stmt, col);
 	if (n >= outsz)
 		n = outsz - 1;
 	memcpy(out, s, n);
@@ -804,14 +886,14 @@ db_column_copy(sqlite3_stmt *stmt, int col, char *out, size_t outsz)
 static int
 db_command(struct db *db, const char *sql)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
+	struct db_stmt	*st;
+	enum db_step	 rc;
 
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
-	rc = sqlite3_step(st);
+	rc = db_step(st);
 	db_done(st);
-	if (rc != SQLITE_DONE) {
+	if (rc != DB_DONE) {
 		db_log_error(db, sql);
 		return 0;
 	}
@@ -857,6 +939,16 @@ int
 db_in_tx(struct db *db)
 {
 	return sqlite3_get_autocommit(db->h) == 0;
+}
+
+int
+db_need_tx(struct db *db, const char *who)
+{
+	if (db_in_tx(db))
+		return 1;
+	log_err("database: %s outside a transaction", who);
+	assert(!"a helper ran outside its flow's transaction");
+	return 0;
 }
 
 void

@@ -4,9 +4,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* db.c: SQLite, migrations and transactions.                         */
+/*
+ * db.c: SQLite, migrations and transactions; the one file that uses
+ * SQLite's API.  lib/'s data modules query through internal.h.
+ */
 
 struct db;
+struct sqlite3;
 
 /* Open (and with create, make) the database; sets WAL, busy_timeout,
  * foreign keys.  Does not migrate.  Logs a warning when others may read
@@ -39,6 +43,14 @@ int		 db_commit(struct db *);
 void		 db_rollback(struct db *);
 /* Is a transaction open on the connection? */
 int		 db_in_tx(struct db *);
+/*
+ * For a helper whose writes must commit with its caller's (the flow
+ * owns the transaction, flow.h): 1 when one is open.  Calling it
+ * outside one is a programmer's mistake: an assertion, or with NDEBUG
+ * a log line naming who and 0, which the caller turns into a storage
+ * failure.
+ */
+int		 db_need_tx(struct db *, const char *who);
 /* Copy the WAL into the database without waiting (postern mailer). */
 int		 db_checkpoint(struct db *);
 /* Run PRAGMA integrity_check; 1 when "ok". */
@@ -49,5 +61,8 @@ int		 db_integrity_ok(struct db *);
  * Writers go on meanwhile.  *pages is the copy's size in pages.
  */
 int		 db_backup(struct db *, const char *path, int *pages);
+
+/* The engine's own connection, for tests that look under the API. */
+struct sqlite3	*db_handle(struct db *);
 
 #endif /* !POSTERN_DB_H */

@@ -6,6 +6,7 @@
 #include <sodium.h>
 
 #include "device.h"
+#include "db.h"
 #include "internal.h"
 
 int
@@ -14,7 +15,7 @@ device_known(struct db *db, int64_t account_id, const unsigned char *browser,
 {
 	static const char *const sql = "SELECT 1 FROM devices "
 	    "WHERE account_id = ?1 AND browser = ?2";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc, ok = 0;
 
 	*known = 0;
@@ -28,9 +29,9 @@ device_known(struct db *db, int64_t account_id, const unsigned char *browser,
 		return 0;
 	if (db_bind_int(st, 1, account_id) &&
 	    db_bind_blob(st, 2, browser, HASH_BYTES)) {
-		rc = sqlite3_step(st);
-		*known = rc == SQLITE_ROW;
-		ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
+		rc = db_step(st);
+		*known = rc == DB_ROW;
+		ok = rc == DB_ROW || rc == DB_DONE;
 	}
 	if (!ok)
 		db_log_error(db, "device");
@@ -49,7 +50,7 @@ device_renew(struct db *db, int64_t account_id,
 	    "ON CONFLICT (account_id, browser) DO UPDATE SET last_at = ?3";
 	unsigned char	 h[HASH_BYTES];
 
-	if (!token_new(token))
+	if (!db_need_tx(db, "device_renew") || !token_new(token))
 		return 0;
 	token_hash(token, h);
 	return db_run(db, move_sql, "bb", old, (size_t)HASH_BYTES, h,

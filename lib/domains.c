@@ -24,32 +24,32 @@
 	"created_at, verified_at"
 
 static void
-domains_row(sqlite3_stmt *st, struct managed_domain *d)
+domains_row(struct db_stmt *st, struct managed_domain *d)
 {
 	memset(d, 0, sizeof(*d));
-	d->account_id = sqlite3_column_int64(st, 0);
+	d->account_id = db_column_int(st, 0);
 	db_column_copy(st, 1, d->name, sizeof(d->name));
 	db_column_copy(st, 2, d->registrable, sizeof(d->registrable));
 	db_column_copy(st, 3, d->challenge, sizeof(d->challenge));
-	d->created_at = sqlite3_column_int64(st, 4);
-	d->verified_at = sqlite3_column_int64(st, 5);
+	d->created_at = db_column_int(st, 4);
+	d->verified_at = db_column_int(st, 5);
 }
 
 /* Step st, calling fn per row; for the list functions. */
 static int
-domains_walk(struct db *db, sqlite3_stmt *st,
+domains_walk(struct db *db, struct db_stmt *st,
     void (*fn)(const struct managed_domain *, void *), void *arg)
 {
 	struct managed_domain	 d;
 	int			 rc;
 
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		domains_row(st, &d);
 		fn(&d, arg);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		db_log_error(db, "domains");
-	return rc == SQLITE_DONE;
+	return rc == DB_DONE;
 }
 
 int
@@ -58,7 +58,7 @@ domains_each(struct db *db, int64_t account_id,
 {
 	static const char *const sql = "SELECT " DOMAIN_COLUMNS
 	    " FROM domains WHERE account_id = ?1 ORDER BY name";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 ok;
 
 	if ((st = db_prepare(db, sql)) == NULL)
@@ -74,7 +74,7 @@ domains_each_all(struct db *db,
 {
 	static const char *const sql = "SELECT " DOMAIN_COLUMNS
 	    " FROM domains ORDER BY name, account_id";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 ok;
 
 	if ((st = db_prepare(db, sql)) == NULL)
@@ -90,17 +90,17 @@ domains_get(struct db *db, int64_t account_id, const char *name,
 {
 	static const char *const sql = "SELECT " DOMAIN_COLUMNS
 	    " FROM domains WHERE account_id = ?1 AND name = ?2";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc, ok = 0;
 
 	memset(d, 0, sizeof(*d));
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
 	if (db_bind_int(st, 1, account_id) && db_bind_text(st, 2, name)) {
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW)
+		rc = db_step(st);
+		if (rc == DB_ROW)
 			domains_row(st, d);
-		ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
+		ok = rc == DB_ROW || rc == DB_DONE;
 		if (!ok)
 			db_log_error(db, "domain");
 	}
@@ -113,16 +113,16 @@ static int
 domains_exists(struct db *db, const char *sql, const char *text, int64_t num,
     int *found)
 {
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc, ok = 0;
 
 	*found = 0;
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
 	if (db_bind_text(st, 1, text) && db_bind_int(st, 2, num)) {
-		rc = sqlite3_step(st);
-		*found = rc == SQLITE_ROW;
-		ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
+		rc = db_step(st);
+		*found = rc == DB_ROW;
+		ok = rc == DB_ROW || rc == DB_DONE;
 		if (!ok)
 			db_log_error(db, "domain exists");
 	}
@@ -225,7 +225,7 @@ domains_check_domain(struct db *db, int64_t account_id,
 	    "SELECT email FROM accounts WHERE id = ?1 UNION ALL "
 	    "SELECT value FROM contacts WHERE account_id = ?1 AND "
 	    "kind = 'email'";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	char		 emails[DOMAINS_MAX_ADDRS][255], dom[DOMAIN_MAX + 1];
 	char		 regs[DOMAINS_MAX_ADDRS][DOMAIN_MAX + 1];
 	const char	*ptrs[DOMAINS_MAX_ADDRS], *conflict;
@@ -239,7 +239,7 @@ domains_check_domain(struct db *db, int64_t account_id,
 		db_done(st);
 		return 0;
 	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+	while ((rc = db_step(st)) == DB_ROW &&
 	    n < DOMAINS_MAX_ADDRS) {
 		db_column_copy(st, 0, emails[n], sizeof(emails[n]));
 		if (domain_of_email(emails[n], dom) &&
@@ -247,7 +247,7 @@ domains_check_domain(struct db *db, int64_t account_id,
 			n++;
 	}
 	db_done(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+	if (rc != DB_DONE && rc != DB_ROW) {
 		db_log_error(db, "account addresses");
 		return 0;
 	}
@@ -277,22 +277,22 @@ domains_each_account_on(struct db *db, const char *reg, int64_t except,
 	    " UNION ALL SELECT account_id, value FROM contacts "
 	    "WHERE kind = 'email' AND account_id != ?2 AND "
 	    "(value LIKE '%@' || ?1 OR value LIKE '%.' || ?1)";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	char		 email[255], dom[DOMAIN_MAX + 1], r[DOMAIN_MAX + 1];
-	int		 rc = SQLITE_ERROR, suffix;
+	int		 rc = DB_ERROR, suffix;
 
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
 	if (db_bind_text(st, 1, reg) && db_bind_int(st, 2, except))
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		while ((rc = db_step(st)) == DB_ROW) {
 			db_column_copy(st, 1, email, sizeof(email));
 			if (domain_of_email(email, dom) &&
 			    domain_registrable(dom, r, &suffix) &&
 			    strcmp(r, reg) == 0)
-				fn(sqlite3_column_int64(st, 0), email, arg);
+				fn(db_column_int(st, 0), email, arg);
 		}
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		db_log_error(db, "accounts on domain");
 	db_done(st);
-	return rc == SQLITE_DONE;
+	return rc == DB_DONE;
 }

@@ -30,7 +30,7 @@ event_log_auth(struct db *db, int64_t account_id, const char *kind,
 {
 	static const char *const sql =
 	    "SELECT username FROM accounts WHERE id = ?1";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	char		 name[64] = "";
 	size_t		 i;
 
@@ -41,7 +41,7 @@ event_log_auth(struct db *db, int64_t account_id, const char *kind,
 		return;
 	if (account_id != 0 && (st = db_prepare(db, sql)) != NULL) {
 		if (db_bind_int(st, 1, account_id) &&
-		    sqlite3_step(st) == SQLITE_ROW)
+		    db_step(st) == DB_ROW)
 			db_column_copy(st, 0, name, sizeof(name));
 		db_done(st);
 	}
@@ -73,26 +73,26 @@ event_each(struct db *db, int64_t account_id, int limit,
 	static const char *const sql =
 	    "SELECT seq, account_id, at, kind, ip, detail FROM events "
 	    "WHERE account_id = ?1 ORDER BY seq DESC LIMIT ?2";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	struct event	 e;
-	int		 rc = SQLITE_ERROR;
+	int		 rc = DB_ERROR;
 
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
 	if (db_bind_int(st, 1, account_id) && db_bind_int(st, 2, limit)) {
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		while ((rc = db_step(st)) == DB_ROW) {
 			memset(&e, 0, sizeof(e));
-			e.seq = sqlite3_column_int64(st, 0);
-			e.account_id = sqlite3_column_int64(st, 1);
-			e.at = sqlite3_column_int64(st, 2);
+			e.seq = db_column_int(st, 0);
+			e.account_id = db_column_int(st, 1);
+			e.at = db_column_int(st, 2);
 			db_column_copy(st, 3, e.kind, sizeof(e.kind));
 			db_column_copy(st, 4, e.ip, sizeof(e.ip));
 			db_column_copy(st, 5, e.detail, sizeof(e.detail));
 			fn(&e, arg);
 		}
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		db_log_error(db, "events");
 	db_done(st);
-	return rc == SQLITE_DONE;
+	return rc == DB_DONE;
 }

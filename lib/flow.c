@@ -1,7 +1,6 @@
 /*
  * flow.c: the transaction helpers every flow uses (flow.h).
  */
-#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -64,9 +63,8 @@ flow_what(struct flow *f, const char *what, const char *other)
 	    other != NULL ? other : "");
 }
 
-void
-flow_in_tx(const struct flow *f)
+int
+flow_in_tx(const struct flow *f, const char *who)
 {
-	assert(db_in_tx(f->db));
-	(void)f;
+	return db_need_tx(f->db, who);
 }

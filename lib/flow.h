@@ -65,6 +65,9 @@ void		 flow_init(struct flow *, struct db *, const struct config *,
  * transaction (BEGIN IMMEDIATE).  flow_commit() ends it and passes o
  * on, or OUT_STORAGE when the commit fails; flow_rollback() undoes it
  * and passes o on; flow_storage() undoes it after a storage error.
+ * The flow ends it on every path: helpers that write inside it check
+ * that it is open (flow_in_tx(), db_need_tx()), and app.c rolls back
+ * and logs one a handler left open, a mistake.
  */
 enum outcome	 flow_begin(struct flow *);
 enum outcome	 flow_commit(struct flow *, enum outcome o);
@@ -74,7 +77,8 @@ enum outcome	 flow_storage(struct flow *);
 enum outcome	 flow_limited(struct flow *, enum outcome o, int64_t until);
 /* Set said.what (and said.other) for the message. */
 void		 flow_what(struct flow *, const char *what, const char *other);
-/* Assert (for the programmer) that a write transaction is open. */
-void		 flow_in_tx(const struct flow *);
+/* Is the flow's write transaction open?  db_need_tx(): asserts, or
+ * logs and answers 0 (a storage failure) under NDEBUG. */
+int		 flow_in_tx(const struct flow *, const char *who);
 
 #endif /* !POSTERN_FLOW_H */

@@ -83,7 +83,8 @@ guard_password_failed(struct flow *f, const struct guard *g,
 	const char	*text;
 	int		 closed;
 
-	flow_in_tx(f);
+	if (!flow_in_tx(f, "guard_password_failed"))
+		return 0;
 	scope = guard_scope(g, 0, &id, &text);
 	return rate_fail(f->db, scope, id, text, f->now, &closed) &&
 	    event_add(f->db, g->account_id, kind, f->ip, NULL, f->now) &&
@@ -122,7 +123,8 @@ guard_totp_failed(struct flow *f, const struct guard *g,
 	const char	*text;
 	int		 closed;
 
-	flow_in_tx(f);
+	if (!flow_in_tx(f, "guard_totp_failed"))
+		return 0;
 	scope = guard_scope(g, 1, &id, &text);
 	if (!rate_fail(f->db, scope, id, text, f->now, &closed) ||
 	    !event_add(f->db, a->id, "totp_failed", f->ip, NULL, f->now))

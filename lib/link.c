@@ -26,20 +26,20 @@ link_create(struct db *db, const char *kind, int64_t account_id,
 
 /* Fill l from a row of (id, account_id, expires_at, data, num). */
 static int
-link_fetch(struct db *db, sqlite3_stmt *st, struct link *l)
+link_fetch(struct db *db, struct db_stmt *st, struct link *l)
 {
 	int	 rc;
 
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		l->id = sqlite3_column_int64(st, 0);
-		l->account_id = sqlite3_column_int64(st, 1);
-		l->expires_at = sqlite3_column_int64(st, 2);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		l->id = db_column_int(st, 0);
+		l->account_id = db_column_int(st, 1);
+		l->expires_at = db_column_int(st, 2);
 		db_column_copy(st, 3, l->data, sizeof(l->data));
-		l->num = sqlite3_column_int64(st, 4);
+		l->num = db_column_int(st, 4);
 		return 1;
 	}
-	if (rc == SQLITE_DONE)
+	if (rc == DB_DONE)
 		return 1;
 	db_log_error(db, "link");
 	return 0;
@@ -53,7 +53,7 @@ link_peek(struct db *db, const char *kind, const char *token, int64_t now,
 	    "SELECT id, account_id, expires_at, data, num FROM links "
 	    "WHERE token_hash = ?1 AND kind = ?2 AND used_at IS NULL "
 	    "AND expires_at > ?3";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	unsigned char	 h[HASH_BYTES];
 	int		 ok;
 
@@ -82,7 +82,7 @@ link_consume(struct db *db, const char *kind, const char *token, int64_t now,
 	    "WHERE token_hash = ?1 AND kind = ?2 AND used_at IS NULL "
 	    "AND expires_at > ?3 "
 	    "RETURNING id, account_id, expires_at, data, num";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	unsigned char	 h[HASH_BYTES];
 	int		 ok;
 
@@ -95,7 +95,7 @@ link_consume(struct db *db, const char *kind, const char *token, int64_t now,
 	ok = db_bind_blob(st, 1, h, sizeof(h)) && db_bind_text(st, 2, kind) &&
 	    db_bind_int(st, 3, now) && link_fetch(db, st, l);
 	/* RETURNING: the row changes only once the statement runs out. */
-	if (ok && l->id != 0 && sqlite3_step(st) != SQLITE_DONE) {
+	if (ok && l->id != 0 && db_step(st) != DB_DONE) {
 		db_log_error(db, "link consume");
 		ok = 0;
 	}
@@ -111,7 +111,7 @@ link_live(struct db *db, const char *kind, int64_t account_id, int64_t now,
 	    "SELECT id, account_id, expires_at, data, num FROM links "
 	    "WHERE account_id = ?1 AND kind = ?2 AND used_at IS NULL "
 	    "AND expires_at > ?3 ORDER BY id DESC LIMIT 1";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 ok;
 
 	memset(l, 0, sizeof(*l));

@@ -8,6 +8,7 @@
 
 #include <sodium.h>
 
+#include "db.h"
 #include "internal.h"
 #include "onetime.h"
 
@@ -27,10 +28,10 @@ onetime_mac(const unsigned char key[KEY_BYTES], int64_t account_id,
 }
 
 static int
-onetime_bind_contact(sqlite3_stmt *st, int i, int64_t contact_id)
+onetime_bind_contact(struct db_stmt *st, int i, int64_t contact_id)
 {
 	if (contact_id == 0)
-		return sqlite3_bind_null(st, i) == SQLITE_OK;
+		return db_bind_null(st, i);
 	return db_bind_int(st, i, contact_id);
 }
 
@@ -45,11 +46,12 @@ onetime_create(struct db *db, const unsigned char key[KEY_BYTES],
 	static const char *const sql = "INSERT INTO codes (account_id, "
 	    "purpose, contact_id, code_hash, created_at, expires_at, ref) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	unsigned char	 h[HASH_BYTES];
 	int		 ok;
 
-	if ((st = db_prepare(db, void_sql)) == NULL)
+	if (!db_need_tx(db, "onetime_create") ||
+	    (st = db_prepare(db, void_sql)) == NULL)
 		return 0;
 	ok = db_bind_int(st, 1, account_id) && db_bind_text(st, 2, purpose) &&
 	    onetime_bind_contact(st, 3, contact_id) &&
@@ -77,14 +79,14 @@ onetime_try(struct db *db, int64_t id, int *attempts)
 {
 	static const char *const sql = "UPDATE codes SET attempts = "
 	    "attempts + 1 WHERE id = ?1 RETURNING attempts";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 ok = 0;
 
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
-	if (db_bind_int(st, 1, id) && sqlite3_step(st) == SQLITE_ROW) {
-		*attempts = sqlite3_column_int(st, 0);
-		ok = sqlite3_step(st) == SQLITE_DONE;
+	if (db_bind_int(st, 1, id) && db_step(st) == DB_ROW) {
+		*attempts = (int)db_column_int(st, 0);
+		ok = db_step(st) == DB_DONE;
 	}
 	if (!ok)
 		db_log_error(db, "code try");
@@ -99,11 +101,7 @@ onetime_use(struct db *db, int64_t id, int64_t now, int *won)
 	static const char *const sql = "UPDATE codes SET used_at = ?2 "
 	    "WHERE id = ?1 AND used_at IS NULL";
 
-	*won = 0;
-	if (!db_run(db, sql, "ii", id, now))
-		return 0;
-	*won = db_changes(db) == 1;
-	return 1;
+	return db_claim(db, won, sql, "ii", id, now);
 }
 
 int
@@ -115,7 +113,9 @@ onetime_check(struct db *db, const unsigned char key[KEY_BYTES],
 	    "FROM codes WHERE account_id = ?1 AND purpose = ?2 "
 	    "AND contact_id IS ?3 AND used_at IS NULL AND expires_at > ?4 "
 	    "ORDER BY id DESC LIMIT 1";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
+	const void	*p;
+	size_t		 n;
 	unsigned char	 h[HASH_BYTES], want[HASH_BYTES];
 	int64_t		 id = 0;
 	int		 rc, attempts = 0, won, ok = 0;
@@ -127,14 +127,15 @@ onetime_check(struct db *db, const unsigned char key[KEY_BYTES],
 	if (db_bind_int(st, 1, account_id) && db_bind_text(st, 2, purpose) &&
 	    onetime_bind_contact(st, 3, contact_id) &&
 	    db_bind_int(st, 4, now)) {
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW &&
-		    sqlite3_column_bytes(st, 1) == HASH_BYTES) {
-			id = sqlite3_column_int64(st, 0);
-			memcpy(want, sqlite3_column_blob(st, 1), HASH_BYTES);
-			attempts = sqlite3_column_int(st, 2);
+		rc = db_step(st);
+		if (rc == DB_ROW &&
+		    (p = db_column_blob(st, 1, &n)) != NULL &&
+		    n == HASH_BYTES) {
+			id = db_column_int(st, 0);
+			memcpy(want, p, HASH_BYTES);
+			attempts = (int)db_column_int(st, 2);
 		}
-		ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
+		ok = rc == DB_ROW || rc == DB_DONE;
 	}
 	db_done(st);
 	if (!ok) {
@@ -165,9 +166,11 @@ onetime_find(struct db *db, const unsigned char key[KEY_BYTES],
 	static const char *const sql = "SELECT id, code_hash, contact_id "
 	    "FROM codes WHERE account_id = ?1 AND purpose = ?2 AND ref = ?3 "
 	    "AND used_at IS NULL AND expires_at > ?4";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
+	const void	*p;
+	size_t		 n;
 	unsigned char	 h[HASH_BYTES];
-	int		 rc = SQLITE_ERROR;
+	int		 rc = DB_ERROR;
 
 	*id = *contact_id = 0;
 	onetime_mac(key, account_id, code, h);
@@ -175,17 +178,17 @@ onetime_find(struct db *db, const unsigned char key[KEY_BYTES],
 		return 0;
 	if (db_bind_int(st, 1, account_id) && db_bind_text(st, 2, purpose) &&
 	    db_bind_int(st, 3, ref) && db_bind_int(st, 4, now))
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		while ((rc = db_step(st)) == DB_ROW) {
 			/* Every row is compared: no early exit on a match. */
-			if (sqlite3_column_bytes(st, 1) == HASH_BYTES &&
-			    sodium_memcmp(h, sqlite3_column_blob(st, 1),
-			    HASH_BYTES) == 0) {
-				*id = sqlite3_column_int64(st, 0);
-				*contact_id = sqlite3_column_int64(st, 2);
+			if ((p = db_column_blob(st, 1, &n)) != NULL &&
+			    n == HASH_BYTES &&
+			    sodium_memcmp(h, p, HASH_BYTES) == 0) {
+				*id = db_column_int(st, 0);
+				*contact_id = db_column_int(st, 2);
 			}
 		}
 	db_done(st);
-	if (rc != SQLITE_DONE) {
+	if (rc != DB_DONE) {
 		db_log_error(db, "code find");
 		return 0;
 	}

@@ -24,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
 #include <sodium.h>
 
 #include "buf.h"
@@ -76,7 +75,7 @@ int
 outbox_add(struct db *db, enum outbox_kind kind, const char *recipient,
     const char *subject, const char *body, int64_t now)
 {
-	sqlite3_stmt	*stmt = NULL;
+	struct db_stmt	*stmt = NULL;
 	struct buf	 ad;
 	unsigned char	*sealed = NULL;
 	size_t		 len;
@@ -240,16 +239,15 @@ outbox_sms(struct db *db, const char *to, const char *text, int64_t now,
 
 /* A text column as a new string ("" for NULL when want_null is 0). */
 static int
-outbox_column_dup(sqlite3_stmt *stmt, int col, int want_null, char **out)
+outbox_column_dup(struct db_stmt *stmt, int col, int want_null, char **out)
 {
-	const unsigned char	*s;
-	size_t			 n;
+	const char	*s;
+	size_t		 n;
 
 	*out = NULL;
-	s = sqlite3_column_text(stmt, col);
+	s = db_column_text(stmt, col, &n);
 	if (s == NULL && want_null)
 		return 1;
-	n = s != NULL ? (size_t)sqlite3_column_bytes(stmt, col) : 0;
 	if ((*out = malloc(n + 1)) == NULL)
 		return 0;
 	if (n > 0)
@@ -260,12 +258,11 @@ outbox_column_dup(sqlite3_stmt *stmt, int col, int want_null, char **out)
 
 /* A blob column as a new buffer of *len bytes. */
 static int
-outbox_column_blob(sqlite3_stmt *stmt, int col, unsigned char **out,
+outbox_column_blob(struct db_stmt *stmt, int col, unsigned char **out,
     size_t *len)
 {
-	const void	*p = sqlite3_column_blob(stmt, col);
+	const void	*p = db_column_blob(stmt, col, len);
 
-	*len = (size_t)sqlite3_column_bytes(stmt, col);
 	if ((*out = malloc(*len > 0 ? *len : 1)) == NULL)
 		return 0;
 	if (*len > 0)
@@ -276,7 +273,7 @@ outbox_column_blob(sqlite3_stmt *stmt, int col, unsigned char **out,
 int
 outbox_next_due(struct db *db, int64_t now, struct outbox_item *it)
 {
-	sqlite3_stmt	*stmt;
+	struct db_stmt	*stmt;
 	const char	*kind;
 	int		 rc, ok = 0;
 
@@ -291,29 +288,29 @@ outbox_next_due(struct db *db, int64_t now, struct outbox_item *it)
 		db_log_error(db, "outbox next");
 		goto out;
 	}
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_DONE) {
+	rc = db_step(stmt);
+	if (rc == DB_DONE) {
 		ok = 1;		/* nothing due: id stays 0 */
 		goto out;
 	}
-	if (rc != SQLITE_ROW) {
+	if (rc != DB_ROW) {
 		db_log_error(db, "outbox next");
 		goto out;
 	}
-	kind = (const char *)sqlite3_column_text(stmt, 1);
+	kind = db_column_text(stmt, 1, NULL);
 	it->kind = kind != NULL && strcmp(kind, "sms") == 0 ?
 	    OUTBOX_SMS : OUTBOX_MAIL;
-	it->attempts = sqlite3_column_int(stmt, 5);
+	it->attempts = (int)db_column_int(stmt, 5);
 	if (!outbox_column_dup(stmt, 2, 0, &it->recipient) ||
 	    !outbox_column_dup(stmt, 3, 1, &it->subject) ||
-	    (sqlite3_column_type(stmt, 6) == SQLITE_NULL ?
+	    (db_column_null(stmt, 6) ?
 	    !outbox_column_dup(stmt, 4, 0, &it->body) :
 	    !outbox_column_blob(stmt, 6, &it->sealed, &it->sealed_len))) {
 		log_err("outbox: out of memory");
 		outbox_item_free(it);
 		goto out;
 	}
-	it->id = sqlite3_column_int64(stmt, 0);
+	it->id = db_column_int(stmt, 0);
 	ok = 1;
 out:
 	db_done(stmt);
@@ -423,7 +420,7 @@ outbox_mark_failed(struct db *db, int64_t id, int attempts, int64_t now,
 int
 outbox_purge(struct db *db, int64_t before, int *n)
 {
-	sqlite3_stmt	*stmt;
+	struct db_stmt	*stmt;
 	int		 ok = 0;
 
 	*n = 0;

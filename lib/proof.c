@@ -31,7 +31,8 @@ proof_read(struct flow *f, const char *password, const char *code,
 enum outcome
 proof_password(struct flow *f, const struct proof_typed *pt, int *typed)
 {
-	flow_in_tx(f);
+	if (!flow_in_tx(f, "proof_password"))
+		return OUT_STORAGE;
 	if (pt->closed_until != 0) {
 		f->said.until = pt->closed_until;
 		return OUT_PASSWORD_LOCKED;

@@ -135,7 +135,7 @@ rate_check(struct db *db, enum rate_scope scope, int64_t id,
 	    " AND at <= ?2) WHERE total >= ?4 ORDER BY at DESC LIMIT 1";
 	const struct rate_limit	*l = &rate_limits[scope];
 	struct buf		 key;
-	sqlite3_stmt		*st = NULL;
+	struct db_stmt		*st = NULL;
 	int			 rc, ok = 0;
 
 	*until = 0;
@@ -145,11 +145,11 @@ rate_check(struct db *db, enum rate_scope scope, int64_t id,
 		goto out;
 	if (db_bind_text(st, 1, key.p) && db_bind_int(st, 2, now) &&
 	    db_bind_int(st, 3, l->window) && db_bind_int(st, 4, l->max)) {
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			*until = sqlite3_column_int64(st, 0) + l->window;
+		rc = db_step(st);
+		if (rc == DB_ROW) {
+			*until = db_column_int(st, 0) + l->window;
 			ok = 1;
-		} else if (rc == SQLITE_DONE)
+		} else if (rc == DB_DONE)
 			ok = 1;
 		else
 			db_log_error(db, "rate check");

@@ -107,7 +107,8 @@ recovery_code_make(struct db *db, const struct config *cfg,
 	unsigned char	 sealed[SEALED_BYTES];
 	int		 ok = 0;
 
-	if (!code_recovery_new(code) || !recovery_hash(code, h) ||
+	if (!db_need_tx(db, "recovery_code_make") ||
+	    !code_recovery_new(code) || !recovery_hash(code, h) ||
 	    !recovery_key(view_key, session_id, browser, key))
 		goto out;
 	recovery_seal(key, code, sealed);
@@ -137,7 +138,9 @@ recovery_view_open(struct db *db, const unsigned char view_key[KEY_BYTES],
 	static const char *const sql = "SELECT sealed, replaced, made_at, "
 	    "expires_at FROM recovery_views WHERE session_id = ?1 AND "
 	    "account_id = ?2";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
+	const void	*p;
+	size_t		 n;
 	unsigned char	 key[KEY_BYTES], h[HASH_BYTES];
 	int		 rc, row, match = 0, ok = 0;
 
@@ -150,16 +153,16 @@ recovery_view_open(struct db *db, const unsigned char view_key[KEY_BYTES],
 		db_done(st);
 		goto out;
 	}
-	rc = sqlite3_step(st);
-	if ((row = rc == SQLITE_ROW)) {
-		v->found = recovery_unseal(key, sqlite3_column_blob(st, 0),
-		    (size_t)sqlite3_column_bytes(st, 0), v->code);
-		v->replaced = sqlite3_column_int(st, 1) != 0;
-		v->made_at = sqlite3_column_int64(st, 2);
-		v->expires_at = sqlite3_column_int64(st, 3);
+	rc = db_step(st);
+	if ((row = rc == DB_ROW)) {
+		p = db_column_blob(st, 0, &n);
+		v->found = recovery_unseal(key, p, n, v->code);
+		v->replaced = db_column_int(st, 1) != 0;
+		v->made_at = db_column_int(st, 2);
+		v->expires_at = db_column_int(st, 3);
 	}
 	db_done(st);
-	if (!row && rc != SQLITE_DONE) {
+	if (!row && rc != DB_DONE) {
 		db_log_error(db, "recovery view");
 		goto out;
 	}

@@ -63,32 +63,32 @@ reset_state_of(const char *name)
 }
 
 static void
-reset_row(sqlite3_stmt *st, struct reset *r)
+reset_row(struct db_stmt *st, struct reset *r)
 {
 	char	 state[12];
 
 	memset(r, 0, sizeof(*r));
-	r->id = sqlite3_column_int64(st, 0);
-	r->account_id = sqlite3_column_int64(st, 1);
+	r->id = db_column_int(st, 0);
+	r->account_id = db_column_int(st, 1);
 	db_column_copy(st, 2, state, sizeof(state));
 	r->state = reset_state_of(state);
-	r->created_at = sqlite3_column_int64(st, 3);
-	r->codes_expire_at = sqlite3_column_int64(st, 4);
-	r->failures = sqlite3_column_int(st, 5);
+	r->created_at = db_column_int(st, 3);
+	r->codes_expire_at = db_column_int(st, 4);
+	r->failures = (int)db_column_int(st, 5);
 	db_column_copy(st, 6, r->new_hash, sizeof(r->new_hash));
-	r->deadline = sqlite3_column_int64(st, 7);
+	r->deadline = db_column_int(st, 7);
 	db_column_copy(st, 8, r->proofs, sizeof(r->proofs));
 }
 
 static int
-reset_one(struct db *db, sqlite3_stmt *st, struct reset *r)
+reset_one(struct db *db, struct db_stmt *st, struct reset *r)
 {
 	int	 rc;
 
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	rc = db_step(st);
+	if (rc == DB_ROW)
 		reset_row(st, r);
-	else if (rc != SQLITE_DONE) {
+	else if (rc != DB_DONE) {
 		db_log_error(db, "reset");
 		return 0;
 	}
@@ -111,13 +111,14 @@ reset_request(struct db *db, int64_t account_id,
 	    "state, created_at, codes_expire_at, browser) VALUES (?1, "
 	    "'requested', ?2, ?3, ?4)";
 
-	if (!db_run(db, void_sql, "iib", account_id, now, browser,
+	if (!db_need_tx(db, "reset_request") ||
+	    !db_run(db, void_sql, "iib", account_id, now, browser,
 	    (size_t)HASH_BYTES) ||
 	    !db_run(db, sql, "iiib", account_id, now,
 	    (int64_t)(now + RESET_CODE_TTL), browser, (size_t)HASH_BYTES))
 		return 0;
 	memset(r, 0, sizeof(*r));
-	r->id = sqlite3_last_insert_rowid(db_handle(db));
+	r->id = db_last_id(db);
 	r->account_id = account_id;
 	r->state = RESET_REQUESTED;
 	r->created_at = now;
@@ -133,7 +134,7 @@ reset_live_request(struct db *db, int64_t account_id,
 	    " WHERE account_id = ?1 AND state = 'requested'"
 	    " AND codes_expire_at > ?2 AND failures < ?3 AND browser = ?4"
 	    " ORDER BY id DESC LIMIT 1";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 ok;
 
 	memset(r, 0, sizeof(*r));
@@ -154,7 +155,7 @@ reset_fail(struct db *db, const struct reset *r, int64_t now)
 	static const char *const void_sql = "UPDATE resets SET state = 'void',"
 	    " closed_at = ?2 WHERE id = ?1";
 
-	if (!db_run(db, sql, "i", r->id))
+	if (!db_need_tx(db, "reset_fail") || !db_run(db, sql, "i", r->id))
 		return 0;
 	if (r->failures + 1 < RESET_TRIES)
 		return 1;
@@ -176,21 +177,15 @@ reset_make_pending(struct db *db, struct reset *r, const char *new_hash,
 	static const char *const sql = "UPDATE resets SET state = 'pending', "
 	    "new_hash = ?2, proofs = ?3, proven_at = ?4, deadline = ?5 "
 	    "WHERE id = ?1 AND state = 'requested'";
-	sqlite3_stmt	*st;
-	int		 ok;
+	int		 won;
 
 	*replaced = 0;
-	if (!db_run(db, old_sql, "ii", r->account_id, now))
+	if (!db_need_tx(db, "reset_make_pending") ||
+	    !db_run(db, old_sql, "ii", r->account_id, now))
 		return 0;
 	*replaced = db_changes(db) > 0;
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	ok = db_bind_int(st, 1, r->id) && db_bind_text(st, 2, new_hash) &&
-	    db_bind_text(st, 3, proofs) && db_bind_int(st, 4, now) &&
-	    db_bind_int(st, 5, deadline) && db_exec_stmt(db, st) &&
-	    db_changes(db) == 1;
-	db_done(st);
-	if (!ok)
+	if (!db_claim(db, &won, sql, "ittii", r->id, new_hash, proofs, now,
+	    deadline) || !won)
 		return 0;
 	r->state = RESET_PENDING;
 	snprintf(r->new_hash, sizeof(r->new_hash), "%s", new_hash);
@@ -207,7 +202,7 @@ reset_pending(struct db *db, int64_t account_id, struct reset *r)
 	static const char *const sql = "SELECT " RESET_COLUMNS " FROM resets"
 	    " WHERE account_id = ?1 AND state = 'pending'"
 	    " ORDER BY id DESC LIMIT 1";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 ok;
 
 	memset(r, 0, sizeof(*r));
@@ -223,7 +218,7 @@ reset_get(struct db *db, int64_t id, struct reset *r)
 {
 	static const char *const sql = "SELECT " RESET_COLUMNS
 	    " FROM resets WHERE id = ?1";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 ok;
 
 	memset(r, 0, sizeof(*r));
@@ -242,11 +237,8 @@ reset_close(struct db *db, const struct reset *r, enum reset_state state,
 	static const char *const sql = "UPDATE resets SET state = ?3, "
 	    "closed_at = ?2 WHERE id = ?1 AND state = 'pending'";
 
-	*won = 0;
-	if (!db_run(db, sql, "iit", r->id, now, reset_state_name(state)))
-		return 0;
-	*won = db_changes(db) == 1;
-	return 1;
+	return db_claim(db, won, sql, "iit", r->id, now,
+	    reset_state_name(state));
 }
 
 /* Tell every verified channel of the account about the change; section
@@ -288,7 +280,8 @@ reset_stop(struct db *db, const struct config *cfg, const struct reset *r,
 	struct account	 a;
 	int		 won;
 
-	if (!reset_close(db, r, RESET_REJECTED, now, &won))
+	if (!db_need_tx(db, "reset_stop") ||
+	    !reset_close(db, r, RESET_REJECTED, now, &won))
 		return 0;
 	if (!won)
 		return 1;
@@ -365,7 +358,8 @@ reset_apply(struct db *db, const struct config *cfg, const struct reset *r,
 	int		 won, twofa_was_on, clears_twofa;
 
 	*applied = 0;
-	if (!account_by_id(db, r->account_id, &a))
+	if (!db_need_tx(db, "reset_apply") ||
+	    !account_by_id(db, r->account_id, &a))
 		return 0;
 	/*
 	 * postern lock stops pending changes, but whatever slipped past it
@@ -450,7 +444,7 @@ reset_apply_due(struct db *db, const struct config *cfg, int64_t account_id,
 	static const char *const sql = "SELECT " RESET_COLUMNS " FROM resets"
 	    " WHERE state = 'pending' AND deadline <= ?1"
 	    " AND (?2 = 0 OR account_id = ?2) ORDER BY deadline LIMIT 1";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	struct reset	 r;
 	int		 ok, applied;
 
@@ -485,7 +479,8 @@ reset_void_all(struct db *db, int64_t account_id, int64_t now)
 	    "closed_at = ?2 WHERE account_id = ?1 AND state IN ('requested', "
 	    "'pending')";
 
-	return db_run(db, sql, "ii", account_id, now) &&
+	return db_need_tx(db, "reset_void_all") &&
+	    db_run(db, sql, "ii", account_id, now) &&
 	    reset_void_rest(db, account_id, now);
 }
 
@@ -495,20 +490,20 @@ reset_each_pending(struct db *db, void (*fn)(const struct reset *, void *),
 {
 	static const char *const sql = "SELECT " RESET_COLUMNS " FROM resets"
 	    " WHERE state = 'pending' ORDER BY deadline";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	struct reset	 r;
 	int		 rc;
 
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		reset_row(st, &r);
 		fn(&r, arg);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		db_log_error(db, "pending resets");
 	db_done(st);
-	return rc == SQLITE_DONE;
+	return rc == DB_DONE;
 }
 
 int
@@ -625,7 +620,9 @@ reset_ask_next(struct db *db, const struct config *cfg,
 	    "(SELECT min(id) FROM reset_asks WHERE ?1 IS NULL OR "
 	    "(browser = ?3 AND (typed = ?1 COLLATE NOCASE OR "
 	    "typed = ?2 COLLATE NOCASE))) RETURNING typed, ip, at, browser";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
+	const void	*p;
+	size_t		 n;
 	char		 asked_as[256], ip[64];
 	unsigned char	 from[HASH_BYTES];
 	int64_t		 asked = now;
@@ -641,18 +638,19 @@ reset_ask_next(struct db *db, const struct config *cfg,
 		db_done(st);
 		return 0;
 	}
-	rc = sqlite3_step(st);
-	if ((*got = rc == SQLITE_ROW)) {
+	rc = db_step(st);
+	if ((*got = rc == DB_ROW)) {
 		db_column_copy(st, 0, asked_as, sizeof(asked_as));
 		db_column_copy(st, 1, ip, sizeof(ip));
-		asked = sqlite3_column_int64(st, 2);
+		asked = db_column_int(st, 2);
 		/* Asks made before version 10 name no browser: all zero. */
-		if (sqlite3_column_bytes(st, 3) == HASH_BYTES)
-			memcpy(from, sqlite3_column_blob(st, 3), HASH_BYTES);
-		rc = sqlite3_step(st);
+		if ((p = db_column_blob(st, 3, &n)) != NULL &&
+		    n == HASH_BYTES)
+			memcpy(from, p, HASH_BYTES);
+		rc = db_step(st);
 	}
 	db_done(st);
-	if (rc != SQLITE_DONE) {
+	if (rc != DB_DONE) {
 		db_log_error(db, "reset asks");
 		return 0;
 	}
@@ -695,6 +693,8 @@ reset_asks_process_for(struct db *db, const struct config *cfg,
 {
 	int	 got;
 
+	if (!db_need_tx(db, "reset_asks_process_for"))
+		return 0;
 	do {
 		if (!reset_ask_next(db, cfg, codes_key, typed, other, browser,
 		    now, &got))

@@ -117,6 +117,7 @@ int	 reset_get(struct db *, int64_t id, struct reset *);
  * "deadline"): the password changes, every session ends, every
  * channel is told; *applied is set.  A change of a locked account is
  * stopped instead, as reset_lock() stops it, and so is not applied.
+ * Inside the caller's transaction, as reset_reject().
  */
 int	 reset_apply(struct db *, const struct config *, const struct reset *,
 	    const char *ip, const char *how, int64_t now, int *applied);

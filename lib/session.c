@@ -19,7 +19,7 @@ session_load(struct db *db, const char *cookie, int64_t now, int64_t idle,
 	static const char *const sql =
 	    "SELECT id, account_id, created_at, last_seen, twofa_at, stage "
 	    "FROM sessions WHERE token_hash = ?1";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	unsigned char	 h[HASH_BYTES];
 	int		 rc, ok = 0;
 
@@ -31,18 +31,18 @@ session_load(struct db *db, const char *cookie, int64_t now, int64_t idle,
 		return 0;
 	if (!db_bind_blob(st, 1, h, sizeof(h)))
 		goto out;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		s->id = sqlite3_column_int64(st, 0);
-		s->account_id = sqlite3_column_int64(st, 1);
-		s->created_at = sqlite3_column_int64(st, 2);
-		s->last_seen = sqlite3_column_int64(st, 3);
-		s->twofa_at = sqlite3_column_int64(st, 4);
-		s->stage = (enum session_stage)sqlite3_column_int(st, 5);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		s->id = db_column_int(st, 0);
+		s->account_id = db_column_int(st, 1);
+		s->created_at = db_column_int(st, 2);
+		s->last_seen = db_column_int(st, 3);
+		s->twofa_at = db_column_int(st, 4);
+		s->stage = (enum session_stage)db_column_int(st, 5);
 		/* An expired session is as good as none; purge removes it. */
 		if (now - s->last_seen > idle || now - s->created_at > max)
 			memset(s, 0, sizeof(*s));
-	} else if (rc != SQLITE_DONE) {
+	} else if (rc != DB_DONE) {
 		db_log_error(db, "session load");
 		goto out;
 	}
@@ -68,7 +68,7 @@ session_create(struct db *db, int64_t account_id, enum session_stage stage,
 	    (int64_t)stage, now, ip, user_agent != NULL ? user_agent : ""))
 		return 0;
 	memset(s, 0, sizeof(*s));
-	s->id = sqlite3_last_insert_rowid(db_handle(db));
+	s->id = db_last_id(db);
 	s->account_id = account_id;
 	s->created_at = s->last_seen = now;
 	s->stage = stage;
@@ -103,16 +103,16 @@ session_owned(struct db *db, int64_t account_id, int64_t id, int *owned)
 {
 	static const char *const sql = "SELECT 1 FROM sessions "
 	    "WHERE id = ?1 AND account_id = ?2 AND stage = 0";
-	sqlite3_stmt	*st;
+	struct db_stmt	*st;
 	int		 rc, ok = 0;
 
 	*owned = 0;
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
 	if (db_bind_int(st, 1, id) && db_bind_int(st, 2, account_id)) {
-		rc = sqlite3_step(st);
-		*owned = rc == SQLITE_ROW;
-		ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
+		rc = db_step(st);
+		*owned = rc == DB_ROW;
+		ok = rc == DB_ROW || rc == DB_DONE;
 	}
 	if (!ok)
 		db_log_error(db, "session owned");
@@ -126,11 +126,7 @@ session_end_own(struct db *db, int64_t account_id, int64_t id, int *ended)
 	static const char *const sql =
 	    "DELETE FROM sessions WHERE id = ?1 AND account_id = ?2";
 
-	*ended = 0;
-	if (!db_run(db, sql, "ii", id, account_id))
-		return 0;
-	*ended = db_changes(db) == 1;
-	return 1;
+	return db_claim(db, ended, sql, "ii", id, account_id);
 }
 
 int
@@ -140,27 +136,27 @@ session_each(struct db *db, int64_t account_id,
 	static const char *const sql = "SELECT id, created_at, last_seen, ip,"
 	    " user_agent FROM sessions WHERE account_id = ?1 AND stage = 0"
 	    " ORDER BY last_seen DESC, id DESC";
-	sqlite3_stmt		*st;
+	struct db_stmt		*st;
 	struct session_info	 si;
-	int			 rc = SQLITE_ERROR;
+	int			 rc = DB_ERROR;
 
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
 	if (db_bind_int(st, 1, account_id))
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		while ((rc = db_step(st)) == DB_ROW) {
 			memset(&si, 0, sizeof(si));
-			si.id = sqlite3_column_int64(st, 0);
-			si.created_at = sqlite3_column_int64(st, 1);
-			si.last_seen = sqlite3_column_int64(st, 2);
+			si.id = db_column_int(st, 0);
+			si.created_at = db_column_int(st, 1);
+			si.last_seen = db_column_int(st, 2);
 			db_column_copy(st, 3, si.ip, sizeof(si.ip));
 			db_column_copy(st, 4, si.user_agent,
 			    sizeof(si.user_agent));
 			fn(&si, arg);
 		}
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		db_log_error(db, "sessions");
 	db_done(st);
-	return rc == SQLITE_DONE;
+	return rc == DB_DONE;
 }
 
 int

@@ -61,8 +61,9 @@ twofa_check(struct flow *f, const struct account *a, const char *typed,
 	int64_t		 until;
 	int		 ok;
 
-	flow_in_tx(f);
 	*res = CODE_ABSENT;
+	if (!flow_in_tx(f, "twofa_check"))
+		return 0;
 	if (typed == NULL || typed[0] == '\0')
 		return 1;
 	*res = CODE_WRONG;
