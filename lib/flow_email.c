@@ -313,7 +313,8 @@ flow_email_revert(struct flow *f, const char *t)
 	    account_by_id(f->db, a.id, &a) && session_end_all(f->db, a.id) &&
 	    reset_void_all(f->db, a.id, f->now) &&
 	    link_void(f->db, "email_confirm", a.id, f->now) &&
-	    link_void_after(f->db, "email_revert", a.id, l.id, f->now) &&
+	    link_void_where(f->db, "email_revert", a.id, l.id,
+	    policy_revert_voids, f->now) &&
 	    event_add(f->db, a.id, "email_reverted", f->ip, a.email, f->now) &&
 	    notify_channels(f->db, &a, CHANNEL_NONE, "mail/email_reverted.tpl",
 	    "sms/email_reverted.tpl", d, f->now);

@@ -133,16 +133,51 @@ link_void(struct db *db, const char *kind, int64_t account_id, int64_t now)
 	return db_run(db, sql, "iti", account_id, kind, now);
 }
 
-int
-link_void_after(struct db *db, const char *kind, int64_t account_id,
-    int64_t id, int64_t now)
+/* Up to max ids of the unused links of kind after id, in order. */
+static int
+link_open_after(struct db *db, const char *kind, int64_t account_id,
+    int64_t after, int64_t *ids, size_t max, size_t *n)
 {
 	static const char *const sql =
-	    "UPDATE links SET used_at = ?3 "
-	    "WHERE account_id = ?1 AND kind = ?2 AND id > ?4 "
-	    "AND used_at IS NULL";
+	    "SELECT id FROM links WHERE account_id = ?1 AND kind = ?2 "
+	    "AND id > ?3 AND used_at IS NULL ORDER BY id LIMIT ?4";
+	struct db_stmt	*st;
+	int		 rc = DB_ERROR;
 
-	return db_run(db, sql, "itii", account_id, kind, now, id);
+	*n = 0;
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	if (db_bind_int(st, 1, account_id) && db_bind_text(st, 2, kind) &&
+	    db_bind_int(st, 3, after) && db_bind_int(st, 4, (int64_t)max))
+		while ((rc = db_step(st)) == DB_ROW)
+			ids[(*n)++] = db_column_int(st, 0);
+	if (rc != DB_DONE)
+		db_log_error(db, "link list");
+	db_done(st);
+	return rc == DB_DONE;
+}
+
+int
+link_void_where(struct db *db, const char *kind, int64_t account_id,
+    int64_t id, int (*voids)(int64_t id, int64_t other), int64_t now)
+{
+	static const char *const sql =
+	    "UPDATE links SET used_at = ?2 WHERE id = ?1";
+	int64_t		 ids[64], after = 0;
+	size_t		 i, n;
+
+	do {
+		if (!link_open_after(db, kind, account_id, after, ids,
+		    sizeof(ids) / sizeof(ids[0]), &n))
+			return 0;
+		for (i = 0; i < n; i++)
+			if (ids[i] != id && voids(id, ids[i]) &&
+			    !db_run(db, sql, "ii", ids[i], now))
+				return 0;
+		if (n > 0)
+			after = ids[n - 1];
+	} while (n == sizeof(ids) / sizeof(ids[0]));
+	return 1;
 }
 
 int

@@ -37,9 +37,12 @@ int	 link_live(struct db *, const char *kind, int64_t account_id,
 /* Void every unused link of this kind for the account. */
 int	 link_void(struct db *, const char *kind, int64_t account_id,
 	    int64_t now);
-/* The same for those made after link id only (R5: a later change's). */
-int	 link_void_after(struct db *, const char *kind, int64_t account_id,
-	    int64_t id, int64_t now);
+/*
+ * The same for those of which voids(id, theirs) says so, link id being
+ * the one just used: the rule (policy.c) decides which go.
+ */
+int	 link_void_where(struct db *, const char *kind, int64_t account_id,
+	    int64_t id, int (*voids)(int64_t id, int64_t other), int64_t now);
 int	 link_purge(struct db *, int64_t now);
 
 #endif /* !POSTERN_LINK_H */

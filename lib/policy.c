@@ -310,9 +310,9 @@ policy_fail_bucket(int known_device)
 /* R5                                                                 */
 
 int
-policy_revert_voids(int64_t used_seq, int64_t other_seq)
+policy_revert_voids(int64_t used_id, int64_t other_id)
 {
-	return other_seq > used_seq;
+	return other_id > used_id;
 }
 
 int

@@ -307,9 +307,10 @@ enum fail_bucket policy_fail_bucket(int known_device);
  * A revert link restores the address of its own notice.  Using it
  * voids the revert links of later changes (made after it), never those
  * of earlier ones: the first owner's link always has the last word.
- * Does using the link made at used_at void the one made at other_at?
+ * Does using the link used_id void the link other_id?  (Link ids count
+ * up in the order the links are made.)
  */
-int	 policy_revert_voids(int64_t used_at, int64_t other_at);
+int	 policy_revert_voids(int64_t used_id, int64_t other_id);
 
 /*
  * When an address is claimed by proof (a revert, a confirmed change),
