@@ -43,8 +43,9 @@ contacts_row(sqlite3_stmt *st, struct contact *c)
 	c->id = sqlite3_column_int64(st, 0);
 	c->account_id = sqlite3_column_int64(st, 1);
 	db_column_copy(st, 2, kind, sizeof(kind));
-	/* The table's CHECK allows these two only. */
-	c->kind = strcmp(kind, "phone") == 0 ? CONTACT_PHONE : CONTACT_EMAIL;
+	/* The table's CHECK allows the two kinds only. */
+	if (!contact_kind_of(kind, &c->kind))
+		c->kind = CONTACT_EMAIL;
 	db_column_copy(st, 3, c->value, sizeof(c->value));
 	c->created_at = sqlite3_column_int64(st, 4);
 	c->verified_at = sqlite3_column_int64(st, 5);

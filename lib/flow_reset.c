@@ -269,7 +269,7 @@ struct pending_ctx {
 
 /* A link of kind to the pending change into d as name, or 0. */
 static int
-pending_link(struct pending_ctx *pc, const char *kind, const char *path,
+pending_link(struct pending_ctx *pc, enum link_kind kind, const char *path,
     struct render_dict *d, const char *name)
 {
 	struct flow	*f = pc->f;
@@ -318,10 +318,10 @@ pending_tell(const struct channel *ch, void *arg)
 		render_set(d, "USABLE", when);
 		render_show(d, "YOUNG");
 	}
-	if ((l.reject && !pending_link(pc, "reset_reject", "/reset/reject",
+	if ((l.reject && !pending_link(pc, LINK_RESET_REJECT, "/reset/reject",
 	    render_section(d, "REJECT"), "REJECT_LINK")) ||
-	    (l.confirm && !pending_link(pc, "reset_confirm", "/reset/confirm",
-	    render_section(d, "CONFIRM"), "CONFIRM_LINK")) ||
+	    (l.confirm && !pending_link(pc, LINK_RESET_CONFIRM,
+	    "/reset/confirm", render_section(d, "CONFIRM"), "CONFIRM_LINK")) ||
 	    !notify_channel(f->db, ch, "mail/reset_pending.tpl",
 	    "sms/reset_pending.tpl", d, f->now, NULL))
 		pc->ok = 0;
@@ -344,7 +344,7 @@ prove_make_pending(struct flow *f, const struct account *a,
 	proofs_text(ps, proofs, sizeof(proofs));
 	if (!reset_make_pending(f->db, rs, hash, proofs, f->now,
 	    f->now + f->cfg->reset_delay, replaced) ||
-	    !event_add(f->db, a->id, "reset_pending", f->ip, proofs, f->now))
+	    !event_add(f->db, a->id, EVENT_RESET_PENDING, f->ip, proofs, f->now))
 		return 0;
 	pc.replaced = *replaced;
 	return notify_each_channel(f->db, a, pending_tell, &pc) && pc.ok;
@@ -379,7 +379,7 @@ static enum outcome
 prove_failed(struct flow *f, const struct account *a, const struct reset *rs)
 {
 	if (!reset_fail(f->db, rs, f->now) ||
-	    !event_add(f->db, a->id, "reset_refused", f->ip, NULL, f->now))
+	    !event_add(f->db, a->id, EVENT_RESET_REFUSED, f->ip, NULL, f->now))
 		return flow_storage(f);
 	return flow_commit(f, OUT_RESET_NOT_RIGHT);
 }
@@ -493,7 +493,7 @@ out:
 
 /* The pending change a mailed link of kind names; peek or use it up. */
 static enum outcome
-reset_by_link(struct flow *f, const char *kind, const char *t, int consume,
+reset_by_link(struct flow *f, enum link_kind kind, const char *t, int consume,
     struct reset *rs)
 {
 	struct link	 l;
@@ -550,8 +550,8 @@ flow_reset_peek(struct flow *f, int confirm, const char *t,
 	*deadline = 0;
 	*need_code = 0;
 	if (t != NULL)
-		o = reset_by_link(f, confirm ? "reset_confirm" :
-		    "reset_reject", t, 0, &rs);
+		o = reset_by_link(f, confirm ? LINK_RESET_CONFIRM :
+		    LINK_RESET_REJECT, t, 0, &rs);
 	else if ((o = reset_of_session(f, &rs)) == OUT_OK) {
 		/* What the button will ask for, as if it were pressed. */
 		o = session_reset_outcome(policy_session_reset(confirm,
@@ -582,7 +582,7 @@ reset_session_proof(struct flow *f, int confirm, const struct reset *rs,
 	}
 	typed = pt->password != NULL && pt->password[0] != '\0';
 	if (typed && !pt->password_right &&
-	    !guard_password_failed(f, &pt->guard, "password_failed"))
+	    !guard_password_failed(f, &pt->guard, EVENT_PASSWORD_FAILED))
 		return OUT_STORAGE;
 	if (f->acct->totp_enabled_at != 0 &&
 	    !twofa_check(f, f->acct, code, 1, &res))
@@ -617,8 +617,8 @@ reset_target(struct flow *f, int confirm, const char *t,
 	if (flow_begin(f) != OUT_OK)
 		return OUT_STORAGE;
 	if (t != NULL)
-		o = reset_by_link(f, confirm ? "reset_confirm" :
-		    "reset_reject", t, 1, rs);
+		o = reset_by_link(f, confirm ? LINK_RESET_CONFIRM :
+		    LINK_RESET_REJECT, t, 1, rs);
 	else if ((o = reset_of_session(f, rs)) == OUT_OK)
 		o = reset_session_proof(f, confirm, rs, &pt, code);
 	if (o == OUT_STORAGE)

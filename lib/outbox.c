@@ -42,10 +42,24 @@
 static unsigned char	 outbox_key[KEY_BYTES];
 static int		 outbox_have_key;
 
+/* Each kind's name in the outbox table. */
+static const char *const outbox_kinds[] = {
+	[OUTBOX_MAIL] = "mail",
+	[OUTBOX_SMS] = "sms"
+};
+
 static const char *
 outbox_kind_name(enum outbox_kind kind)
 {
-	return kind == OUTBOX_SMS ? "sms" : "mail";
+	return outbox_kinds[kind];
+}
+
+/* The kind a stored name names; mail for any other. */
+static enum outbox_kind
+outbox_kind_of(const char *name)
+{
+	return name != NULL && strcmp(name, outbox_kinds[OUTBOX_SMS]) == 0 ?
+	    OUTBOX_SMS : OUTBOX_MAIL;
 }
 
 void
@@ -301,8 +315,7 @@ outbox_next_due(struct db *db, int64_t now, struct outbox_item *it)
 		goto out;
 	}
 	kind = (const char *)sqlite3_column_text(stmt, 1);
-	it->kind = kind != NULL && strcmp(kind, "sms") == 0 ?
-	    OUTBOX_SMS : OUTBOX_MAIL;
+	it->kind = outbox_kind_of(kind);
 	it->attempts = sqlite3_column_int(stmt, 5);
 	if (!outbox_column_dup(stmt, 2, 0, &it->recipient) ||
 	    !outbox_column_dup(stmt, 3, 1, &it->subject) ||

@@ -65,7 +65,7 @@ proof_settle(struct flow *f, const struct proof_typed *pt, int allow_recent)
 	}
 	typed = pt->password != NULL && pt->password[0] != '\0';
 	if (typed && !pt->password_right &&
-	    !guard_password_failed(f, &pt->guard, "password_failed"))
+	    !guard_password_failed(f, &pt->guard, EVENT_PASSWORD_FAILED))
 		return OUT_STORAGE;
 	if (pt->password_right && twofa &&
 	    !twofa_check(f, a, pt->code, 1, &code))
