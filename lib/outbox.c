@@ -48,7 +48,7 @@ static const char *const outbox_kinds[] = {
 	[OUTBOX_SMS] = "sms"
 };
 
-static const char *
+const char *
 outbox_kind_name(enum outbox_kind kind)
 {
 	return outbox_kinds[kind];
@@ -86,16 +86,11 @@ outbox_ad(enum outbox_kind kind, const char *recipient,
 	return !ad->failed;
 }
 
-int
-outbox_add(struct db *db, enum outbox_kind kind, const char *recipient,
-    const char *subject, const char *body, int64_t now)
+/* Can this message be queued?  Says why not in the log. */
+static int
+outbox_acceptable(enum outbox_kind kind, const char *recipient,
+    const char *subject, const char *body)
 {
-	sqlite3_stmt	*stmt = NULL;
-	struct buf	 ad;
-	unsigned char	*sealed = NULL;
-	size_t		 len;
-	int		 ok = 0;
-
 	/* DESIGN 5: no value from a user may add a header, so CR, LF and
 	 * every other control byte are refused here, and again when the
 	 * mail is composed. */
@@ -114,14 +109,29 @@ outbox_add(struct db *db, enum outbox_kind kind, const char *recipient,
 		log_err("outbox: %s refused: no body", outbox_kind_name(kind));
 		return 0;
 	}
-	if (kind != OUTBOX_MAIL)
-		subject = NULL;
 	/* Fail closed: a body is never stored in clear. */
 	if (!outbox_have_key) {
 		log_err("outbox: %s refused: no key to seal it with",
 		    outbox_kind_name(kind));
 		return 0;
 	}
+	return 1;
+}
+
+int
+outbox_add(struct db *db, enum outbox_kind kind, const char *recipient,
+    const char *subject, const char *body, int64_t now)
+{
+	sqlite3_stmt	*stmt = NULL;
+	struct buf	 ad;
+	unsigned char	*sealed = NULL;
+	size_t		 len;
+	int		 ok = 0;
+
+	if (!outbox_acceptable(kind, recipient, subject, body))
+		return 0;
+	if (kind != OUTBOX_MAIL)
+		subject = NULL;
 	len = strlen(body);
 	buf_init(&ad);
 	if ((sealed = malloc(len + SEAL_OVERHEAD)) == NULL ||
