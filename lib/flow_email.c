@@ -272,15 +272,67 @@ flow_email_confirm(struct flow *f, const char *t, int64_t *account_id)
 	return flow_commit(f, OUT_OK);
 }
 
+/*
+ * The address a revert replaces is a way in removed, and is told like
+ * every other (R8): if the owner had moved away from a mailbox someone
+ * else reads, that someone just took the address back.
+ */
+static int
+email_tell_replaced(struct flow *f, const struct account *a,
+    const char *replaced)
+{
+	struct render_dict	*d;
+	int			 ok;
+
+	if ((d = notify_dict(a, NULL, f->ip, f->cfg->base_url, f->now)) ==
+	    NULL)
+		return 0;
+	render_show(d, "REPLACED");
+	ok = outbox_mail(f->db, replaced, "mail/email_reverted.tpl", d,
+	    f->now, NULL);
+	render_dict_free(d);
+	return ok;
+}
+
+/*
+ * Put the address revert link l keeps back on account a.  Whoever moved
+ * the account may hold a session, a pending reset or another change:
+ * all of it ends here.  Revert links of changes made after this one's
+ * go too; those of earlier ones stay, so the first owner's link always
+ * has the last word.
+ */
+static int
+email_restore(struct flow *f, struct account *a, const struct link *l)
+{
+	struct render_dict	*d;
+	char			 replaced[255];
+	int			 ok;
+
+	if ((d = notify_dict(a, NULL, f->ip, f->cfg->base_url, f->now)) ==
+	    NULL)
+		return 0;
+	render_show(d, "RESTORED");
+	snprintf(replaced, sizeof(replaced), "%s", a->email);
+	ok = account_set_email(f->db, a->id, l->data, f->now, l->num) &&
+	    account_by_id(f->db, a->id, a) && session_end_all(f->db, a->id) &&
+	    reset_void_all(f->db, a->id, f->now) &&
+	    link_void(f->db, LINK_EMAIL_CONFIRM, a->id, f->now) &&
+	    link_void_after(f->db, LINK_EMAIL_REVERT, a->id, l->id, f->now) &&
+	    event_add(f->db, a->id, EVENT_EMAIL_REVERTED, f->ip, a->email,
+	    f->now) &&
+	    notify_channels(f->db, a, CHANNEL_NONE, "mail/email_reverted.tpl",
+	    "sms/email_reverted.tpl", d, f->now);
+	render_dict_free(d);
+	return ok && (strcasecmp(replaced, a->email) == 0 ||
+	    email_tell_replaced(f, a, replaced));
+}
+
 enum outcome
 flow_email_revert(struct flow *f, const char *t)
 {
 	struct link		 l;
 	struct account		 a;
-	struct render_dict	*d;
-	char			 replaced[255];
 	enum outcome		 o;
-	int			 ok;
 
 	if (flow_begin(f) != OUT_OK)
 		return OUT_STORAGE;
@@ -294,40 +346,6 @@ flow_email_revert(struct flow *f, const char *t)
 	    (o = email_claimable(f, a.id, l.data, 1, OUT_ADDRESS_NOW_TAKEN)) !=
 	    OUT_OK && o != OUT_R1_OWN_DOMAIN && o != OUT_R1_PLATFORM_DOMAIN)
 		return o == OUT_STORAGE ? flow_storage(f) : flow_rollback(f, o);
-	/*
-	 * Whoever moved the account may hold a session, a pending reset or
-	 * another change: all of it ends here.  Revert links of changes
-	 * made after this one's go too; those of earlier ones stay, so
-	 * the first owner's link always has the last word.
-	 */
-	if ((d = notify_dict(&a, NULL, f->ip, f->cfg->base_url, f->now)) ==
-	    NULL)
-		return flow_storage(f);
-	render_show(d, "RESTORED");
-	snprintf(replaced, sizeof(replaced), "%s", a.email);
-	ok = account_set_email(f->db, a.id, l.data, f->now, l.num) &&
-	    account_by_id(f->db, a.id, &a) && session_end_all(f->db, a.id) &&
-	    reset_void_all(f->db, a.id, f->now) &&
-	    link_void(f->db, LINK_EMAIL_CONFIRM, a.id, f->now) &&
-	    link_void_after(f->db, LINK_EMAIL_REVERT, a.id, l.id, f->now) &&
-	    event_add(f->db, a.id, EVENT_EMAIL_REVERTED, f->ip, a.email,
-	    f->now) &&
-	    notify_channels(f->db, &a, CHANNEL_NONE, "mail/email_reverted.tpl",
-	    "sms/email_reverted.tpl", d, f->now);
-	/*
-	 * The address it replaces is a way in removed, and is told like
-	 * every other (R8): if the owner had moved away from a mailbox
-	 * someone else reads, that someone just took the address back.
-	 */
-	render_dict_free(d);
-	if (ok && strcasecmp(replaced, a.email) != 0) {
-		if ((d = notify_dict(&a, NULL, f->ip, f->cfg->base_url,
-		    f->now)) == NULL)
-			return flow_storage(f);
-		render_show(d, "REPLACED");
-		ok = outbox_mail(f->db, replaced, "mail/email_reverted.tpl", d,
-		    f->now, NULL);
-		render_dict_free(d);
-	}
-	return ok ? flow_commit(f, OUT_OK) : flow_storage(f);
+	return email_restore(f, &a, &l) ? flow_commit(f, OUT_OK) :
+	    flow_storage(f);
 }

@@ -427,6 +427,36 @@ prove_settle(struct flow *f, const struct account *a, struct reset *rs,
 	return flow_commit(f, OUT_OK);
 }
 
+/*
+ * This browser's asks for the account a (by name) become a request and
+ * codes now, as the mailer would make them: proofs that need no mailed
+ * code (the recovery code, TOTP, a kit) must not wait for it.  A name
+ * nobody has takes the same transaction (its asks leave an event), so
+ * the timing tells no more than the answer.  OUT_OK with a read again
+ * and rs its live request, inside a transaction left open.
+ */
+static enum outcome
+prove_request(struct flow *f, const char *name, struct account *a,
+    struct reset *rs)
+{
+	if (flow_begin(f) != OUT_OK)
+		return OUT_STORAGE;
+	if (!reset_asks_process_for(f->db, f->cfg, f->keys->codes,
+	    a->id != 0 ? a->username : name, a->id != 0 ? a->email : NULL,
+	    f->browser, f->now) || flow_commit(f, OUT_OK) != OUT_OK ||
+	    flow_begin(f) != OUT_OK)
+		return flow_storage(f);
+	if (a->id != 0 && (!account_by_id(f->db, a->id, a) ||
+	    !reset_live_request(f->db, a->id, f->browser, f->now, rs)))
+		return flow_storage(f);
+	if (a->id != 0 && a->locked_at != 0)	/* locked meanwhile */
+		return flow_rollback(f, OUT_RESET_LOCKED);
+	if (a->id == 0 || rs->id == 0)
+		/* Unknown name, nothing asked, or expired: one answer. */
+		return flow_rollback(f, OUT_RESET_NOT_RIGHT);
+	return OUT_OK;
+}
+
 enum outcome
 flow_reset_prove(struct flow *f, const char *name, const char *const *codes,
     size_t ncodes, const char *password, int *replaced)
@@ -453,37 +483,9 @@ flow_reset_prove(struct flow *f, const char *name, const char *const *codes,
 	/* The same Argon2id work whatever happens next. */
 	if (!pw_hash(password, f->cfg->pwhash_ops, f->cfg->pwhash_mem, hash))
 		return OUT_STORAGE;
-	/*
-	 * This browser's asks for the account become a request and codes
-	 * now, as the mailer would make them: proofs that need no mailed
-	 * code (the recovery code, TOTP, a kit) must not wait for it.  A
-	 * name nobody has takes the same transaction (its asks leave an
-	 * event), so the timing tells no more than the answer.
-	 */
-	o = OUT_STORAGE;
-	if (flow_begin(f) != OUT_OK)
-		goto out;
-	if (!reset_asks_process_for(f->db, f->cfg, f->keys->codes,
-	    a.id != 0 ? a.username : name, a.id != 0 ? a.email : NULL,
-	    f->browser, f->now) || flow_commit(f, OUT_OK) != OUT_OK ||
-	    flow_begin(f) != OUT_OK) {
-		o = flow_storage(f);
-		goto out;
-	}
-	if (a.id != 0 && (!account_by_id(f->db, a.id, &a) ||
-	    !reset_live_request(f->db, a.id, f->browser, f->now, &rs))) {
-		o = flow_storage(f);
-		goto out;
-	}
-	if (a.id != 0 && a.locked_at != 0)	/* locked meanwhile */
-		o = flow_rollback(f, OUT_RESET_LOCKED);
-	else if (a.id == 0 || rs.id == 0)
-		/* Unknown name, nothing asked, or expired: one answer. */
-		o = flow_rollback(f, OUT_RESET_NOT_RIGHT);
-	else
+	if ((o = prove_request(f, name, &a, &rs)) == OUT_OK)
 		o = prove_settle(f, &a, &rs, codes, ncodes, hash, weak,
 		    replaced);
-out:
 	sodium_memzero(hash, sizeof(hash));
 	return o;
 }
