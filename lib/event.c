@@ -9,7 +9,6 @@
 #include "event.h"
 #include "internal.h"
 #include "log.h"
-
 #include "render.h"
 
 /*
