@@ -1,6 +1,7 @@
 # Postern -- see README.md.  `make` builds, `make run` serves a local
-# instance, `make test` runs every test, `make asan` runs them again
-# under AddressSanitizer and UBSan, `make fuzz` fuzzes every parser.
+# instance, `make test` runs every test, `make check` only the unit
+# tests, `make e2e T=name` one end-to-end story, `make asan` every test
+# again under AddressSanitizer and UBSan, `make fuzz` fuzzes every parser.
 
 PREFIX		?= /usr/local
 BINDIR		?= $(PREFIX)/bin
@@ -77,8 +78,8 @@ ADMIN		 = $(OUT)/bin/postern
 UNIT_SRCS	 = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_TESTS	 = $(UNIT_SRCS:tests/unit/%.c=$(OBJ)/unit/%)
 
-.PHONY: all deps deps-test run test test-run unit asan fuzz install \
-	clean check-config bench bench-callgrind FORCE
+.PHONY: all deps deps-test run test test-run unit check e2e asan fuzz \
+	install clean check-config bench bench-callgrind FORCE
 
 all: $(LIBA) $(PROGRAMS) $(ADMIN)
 
@@ -130,6 +131,16 @@ $(OBJ)/unit/%: tests/unit/%.c tests/unit/tap.h $(LIBA) $(LIB_HDRS)
 	$(Q)$(CXX) $(ALL_LDFLAGS) -o $@ $(OBJ)/tests/$*.o $(LIBA) $(LIBS)
 
 unit: $(UNIT_TESTS)
+
+# The unit tests alone, in seconds: what to run after changing lib/.
+check: $(UNIT_TESTS)
+	@prove --exec '' $(UNIT_TESTS)
+
+# One end-to-end story, tests/e2e/$(T).py, against this tree's build.
+e2e: all
+	@test -n "$(T)" || { echo "usage: make e2e T=name (tests/e2e/name.py)" >&2; exit 2; }
+	@test -f tests/e2e/$(T:.py=).py || { echo "make e2e: no tests/e2e/$(T:.py=).py" >&2; exit 2; }
+	@POSTERN_BUILD=$(abspath $(OUT)) /usr/bin/python3 tests/e2e/$(T:.py=).py
 
 # Installs the missing Debian packages (scripts/deps.sh); silent when
 # nothing is missing.  deps-test follows deps so that `make -j` never

@@ -94,6 +94,7 @@ contacts_page(struct req *r, int status, int64_t confirm)
 {
 	struct list_ctx	 lc = { r, confirm };
 	const char	*kind = NULL, *value = NULL;
+	enum contact_kind typed;
 	char		 when[32];
 	int		 bad;
 
@@ -112,8 +113,8 @@ contacts_page(struct req *r, int status, int64_t confirm)
 	}
 	render_show(r->page, r->app->cfg.sms_command != NULL ? "PHONES" :
 	    "NO_PHONES");
-	render_show(r->page, kind != NULL && strcmp(kind, "phone") == 0 ?
-	    "KIND_PHONE" : "KIND_EMAIL");
+	render_show(r->page, contact_kind_of(kind, &typed) &&
+	    typed == CONTACT_PHONE ? "KIND_PHONE" : "KIND_EMAIL");
 	render_set(r->page, "TYPED", value != NULL ? value : "");
 	if (r->acct.recovery_code_at != 0) {
 		page_time(r->acct.recovery_code_at, when);

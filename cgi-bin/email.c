@@ -19,7 +19,8 @@ email_page(struct req *r, int status)
 
 	if (r->http.method == HTTP_POST)
 		typed = req_field_opt(r, "email", &bad);
-	if (!link_live(r->app->db, "email_confirm", r->acct.id, r->now, &l)) {
+	if (!link_live(r->app->db, LINK_EMAIL_CONFIRM, r->acct.id, r->now,
+	    &l)) {
 		page_storage_error(r);
 		return;
 	}

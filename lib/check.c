@@ -241,14 +241,61 @@ chk_key(struct chk *c, const char *key, int before_init)
 		    key);
 }
 
+/* What `make install` put in place: the templates and static files. */
+static void
+chk_installed(struct chk *c, const struct config *cfg, const char *conf)
+{
+	struct stat	 st;
+	char		 path[PATH_MAX], fix[PATH_MAX * 2 + 128];
+
+	snprintf(fix, sizeof(fix), "set templates in %s to the templates "
+	    "folder that `make install` made", conf);
+	if (chk_dir(c, cfg->templates, 0, fix)) {
+		snprintf(path, sizeof(path), "%s/layout.tpl", cfg->templates);
+		snprintf(fix, sizeof(fix), "chmod -R a+rX %s", cfg->templates);
+		chk_read(c, path, "this is not Postern's templates folder; "
+		    "set templates to the one `make install` made", fix);
+	}
+	/* The web server serves these, not the programs: it must exist. */
+	snprintf(fix, sizeof(fix), "set static in %s to the static folder "
+	    "that `make install` made", conf);
+	if (chk_stat(c, cfg->static_dir, &st, fix) && !S_ISDIR(st.st_mode))
+		chk_problem(c, cfg->static_dir, "is not a folder");
+}
+
+/* What delivery needs, where configured: the SMTP password, the SMS
+ * program. */
+static void
+chk_delivery(struct chk *c, const struct config *cfg)
+{
+	struct stat	 st;
+	char		 fix[PATH_MAX * 2 + 128];
+
+	if (cfg->smtp_password_file != NULL) {
+		snprintf(fix, sizeof(fix), "chgrp %s %s && chmod 0640 %s",
+		    c->user, cfg->smtp_password_file,
+		    cfg->smtp_password_file);
+		chk_read(c, cfg->smtp_password_file, "write the SMTP "
+		    "password in it, or remove smtp_password_file", fix);
+	}
+	if (cfg->sms_command != NULL && chk_stat(c, cfg->sms_command, &st,
+	    "install the program, or remove sms_command")) {
+		if (!S_ISREG(st.st_mode))
+			chk_problem(c, cfg->sms_command, "is not a program");
+		else if (faccessat(AT_FDCWD, cfg->sms_command, X_OK,
+		    AT_EACCESS) == -1)
+			chk_problem(c, cfg->sms_command, "%s cannot run it: "
+			    "chmod 0755 %s", c->user, cfg->sms_command);
+	}
+}
+
 int
 check_paths(const struct config *cfg, const char *conf, int before_init,
     FILE *out)
 {
 	struct chk	 c;
 	struct passwd	*pw;
-	struct stat	 st;
-	char		 path[PATH_MAX], fix[PATH_MAX * 2 + 128];
+	char		 fix[PATH_MAX * 2 + 128];
 
 	memset(&c, 0, sizeof(c));
 	c.out = out;
@@ -263,36 +310,7 @@ check_paths(const struct config *cfg, const char *conf, int before_init,
 	chk_read(&c, conf, NULL, fix);
 	chk_database(&c, cfg->database, before_init);
 	chk_key(&c, cfg->secret_key_file, before_init);
-
-	snprintf(fix, sizeof(fix), "set templates in %s to the templates "
-	    "folder that `make install` made", conf);
-	if (chk_dir(&c, cfg->templates, 0, fix)) {
-		snprintf(path, sizeof(path), "%s/layout.tpl", cfg->templates);
-		snprintf(fix, sizeof(fix), "chmod -R a+rX %s", cfg->templates);
-		chk_read(&c, path, "this is not Postern's templates folder; "
-		    "set templates to the one `make install` made", fix);
-	}
-	/* The web server serves these, not the programs: it must exist. */
-	snprintf(fix, sizeof(fix), "set static in %s to the static folder "
-	    "that `make install` made", conf);
-	if (chk_stat(&c, cfg->static_dir, &st, fix) && !S_ISDIR(st.st_mode))
-		chk_problem(&c, cfg->static_dir, "is not a folder");
-
-	if (cfg->smtp_password_file != NULL) {
-		snprintf(fix, sizeof(fix), "chgrp %s %s && chmod 0640 %s",
-		    c.user, cfg->smtp_password_file,
-		    cfg->smtp_password_file);
-		chk_read(&c, cfg->smtp_password_file, "write the SMTP "
-		    "password in it, or remove smtp_password_file", fix);
-	}
-	if (cfg->sms_command != NULL && chk_stat(&c, cfg->sms_command, &st,
-	    "install the program, or remove sms_command")) {
-		if (!S_ISREG(st.st_mode))
-			chk_problem(&c, cfg->sms_command, "is not a program");
-		else if (faccessat(AT_FDCWD, cfg->sms_command, X_OK,
-		    AT_EACCESS) == -1)
-			chk_problem(&c, cfg->sms_command, "%s cannot run it: "
-			    "chmod 0755 %s", c.user, cfg->sms_command);
-	}
+	chk_installed(&c, cfg, conf);
+	chk_delivery(&c, cfg);
 	return c.problems;
 }

@@ -42,63 +42,6 @@
  */
 #define CONFIG_MAX_DURATION	((int64_t)3650 * 86400)
 
-enum config_kind {
-	CONF_URL,	/* base_url, also sets base_path */
-	CONF_PATH,	/* an absolute path */
-	CONF_HOST,	/* a host name or an IP address */
-	CONF_PORT,
-	CONF_STARTTLS,
-	CONF_TEXT,	/* any printable text */
-	CONF_EMAIL,
-	CONF_PROGRAM,	/* an absolute path, no arguments */
-	CONF_DURATION,
-	CONF_RULE,
-	CONF_DNS,	/* host[:port] */
-	CONF_BOOL,	/* on or off */
-	CONF_PROXIES,
-	CONF_OPS,
-	CONF_MEM,
-	CONF_USER	/* a user name of the system */
-};
-
-struct config_key {
-	const char		*name;
-	enum config_kind	 kind;
-	size_t			 off;	/* of the field in struct config */
-	int			 required;
-};
-
-#define KEY(n, k, f, r)	{ (n), (k), offsetof(struct config, f), (r) }
-
-static const struct config_key config_keys[] = {
-	KEY("base_url", CONF_URL, base_url, 1),
-	KEY("database", CONF_PATH, database, 1),
-	KEY("mail_from", CONF_EMAIL, mail_from, 1),
-	KEY("templates", CONF_PATH, templates, 0),
-	KEY("static", CONF_PATH, static_dir, 0),
-	KEY("smtp_host", CONF_HOST, smtp_host, 0),
-	KEY("smtp_port", CONF_PORT, smtp_port, 0),
-	KEY("smtp_starttls", CONF_STARTTLS, smtp_starttls, 0),
-	KEY("smtp_user", CONF_TEXT, smtp_user, 0),
-	KEY("smtp_password_file", CONF_PATH, smtp_password_file, 0),
-	KEY("admin_email", CONF_EMAIL, admin_email, 0),
-	KEY("sms_command", CONF_PROGRAM, sms_command, 0),
-	KEY("reset_delay", CONF_DURATION, reset_delay, 0),
-	KEY("twofa_recent", CONF_DURATION, twofa_recent, 0),
-	KEY("recovery_rule", CONF_RULE, recovery_rule, 0),
-	KEY("dns_server", CONF_DNS, dns_server, 0),
-	KEY("session_idle", CONF_DURATION, session_idle, 0),
-	KEY("session_max", CONF_DURATION, session_max, 0),
-	KEY("cookie_secure", CONF_BOOL, cookie_secure, 0),
-	KEY("secret_key_file", CONF_PATH, secret_key_file, 0),
-	KEY("trusted_proxies", CONF_PROXIES, trusted_proxies, 0),
-	KEY("pwhash_ops", CONF_OPS, pwhash_ops, 0),
-	KEY("pwhash_mem", CONF_MEM, pwhash_mem, 0),
-	KEY("user", CONF_USER, user, 0),
-};
-
-#define NKEYS	(sizeof(config_keys) / sizeof(config_keys[0]))
-
 static void __attribute__((format(printf, 3, 4)))
 config_err(char *err, size_t errsz, const char *fmt, ...)
 {
@@ -335,6 +278,33 @@ config_hostport(const char *s, size_t len)
 	    config_port(colon + 1, len - (size_t)(colon - s) - 1);
 }
 
+/* Each segment of base_url's path[0..len), without the last '/'. */
+static int
+config_url_path(const char *path, size_t len, const char **why)
+{
+	const char	*p;
+	size_t		 seg;
+
+	for (p = path; p < path + len; p += seg) {
+		p++;	/* the '/' */
+		seg = strcspn(p, "/");
+		if (p + seg > path + len)
+			seg = (size_t)(path + len - p);
+		if (seg == 0 || (seg == 1 && p[0] == '.') ||
+		    (seg == 2 && p[0] == '.' && p[1] == '.')) {
+			*why = "has an empty, '.' or '..' path segment";
+			return 0;
+		}
+		if (strspn(p, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~") < seg) {
+			*why = "path may hold only letters, digits, "
+			    "'-', '.', '_', '~' and '/'";
+			return 0;
+		}
+	}
+	return 1;
+}
+
 /*
  * base_url: http:// or https://, a host (with an optional port), and an
  * optional path without query or fragment.  The path may hold only
@@ -346,8 +316,8 @@ config_hostport(const char *s, size_t len)
 static int
 config_url(struct config *cfg, const char *v, const char **why)
 {
-	const char	*host, *path, *p;
-	size_t		 hlen, plen, seg;
+	const char	*host, *path;
+	size_t		 hlen, plen;
 	struct buf	 b;
 	int		 https;
 
@@ -382,24 +352,8 @@ config_url(struct config *cfg, const char *v, const char **why)
 	plen = strlen(path);
 	while (plen > 0 && path[plen - 1] == '/')
 		plen--;
-	/* Check each segment of the path. */
-	for (p = path; p < path + plen; p += seg) {
-		p++;	/* the '/' */
-		seg = strcspn(p, "/");
-		if (p + seg > path + plen)
-			seg = (size_t)(path + plen - p);
-		if (seg == 0 || (seg == 1 && p[0] == '.') ||
-		    (seg == 2 && p[0] == '.' && p[1] == '.')) {
-			*why = "has an empty, '.' or '..' path segment";
-			return 0;
-		}
-		if (strspn(p, "abcdefghijklmnopqrstuvwxyz"
-		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~") < seg) {
-			*why = "path may hold only letters, digits, "
-			    "'-', '.', '_', '~' and '/'";
-			return 0;
-		}
-	}
+	if (!config_url_path(path, plen, why))
+		return 0;
 	buf_puts(&b, https ? "https://" : "http://");
 	buf_append(&b, host, hlen + plen);
 	if (b.failed || (cfg->base_path = strndup(path, plen)) == NULL) {
@@ -498,191 +452,303 @@ config_setstr(struct config *cfg, size_t off, const char *v)
 	return 1;
 }
 
-/* Check v for key k and store it; 0 with a reason in *why. */
+/*
+ * One parser per kind of value, config_set_<kind>: each checks v for
+ * key k, stores it in k's field of cfg and returns 1, or returns 0 with
+ * the reason in *why (which follows the key's name in the error).
+ */
+struct config_key;
+typedef int	 config_set_fn(struct config *, const struct config_key *,
+		    const char *, const char **);
+
+struct config_key {
+	const char		*name;
+	config_set_fn		*set;
+	size_t			 off;	/* of the field in struct config */
+	const char		*dflt;	/* set before the file is read */
+	int			 required;
+	const char *const	*choices; /* config_set_choice: 0, 1, ... */
+	const char		*why;	/* config_set_choice: the choices */
+};
+
+#define FIELD(cfg, k, type)	((type *)(void *)((char *)(cfg) + (k)->off))
+
+/* Store the string v, or say that memory ran out. */
 static int
-config_set(struct config *cfg, const struct config_key *k, const char *v,
+config_keep(struct config *cfg, const struct config_key *k, const char *v,
     const char **why)
 {
-	void		*field = (char *)cfg + k->off;
-	char		 email[255];
-	uint64_t	 n;
-	int64_t		 d;
-	unsigned long long ops;
-
-	switch (k->kind) {
-	case CONF_URL:
-		return config_url(cfg, v, why);
-	case CONF_PATH:
-		if (v[0] != '/') {
-			*why = "must be an absolute path";
-			return 0;
-		}
-		break;
-	case CONF_PROGRAM:
-		if (v[0] != '/') {
-			*why = "must be an absolute path";
-			return 0;
-		}
-		if (strpbrk(v, " \t") != NULL) {
-			*why = "takes no arguments: the program is run "
-			    "with the phone number as its only argument";
-			return 0;
-		}
-		break;
-	case CONF_HOST:
-		if (v[0] == '[' && v[strlen(v) - 1] == ']' &&
-		    config_ip(AF_INET6, v + 1, strlen(v) - 2)) {
-			/* Kept without brackets, as for a bare address. */
-			char	 tmp[INET6_ADDRSTRLEN + 1];
-
-			memcpy(tmp, v + 1, strlen(v) - 2);
-			tmp[strlen(v) - 2] = '\0';
-			if (!config_setstr(cfg, k->off, tmp))
-				goto nomem;
-			return 1;
-		}
-		if (!config_hostname(v, strlen(v)) &&
-		    !config_ip(AF_INET6, v, strlen(v))) {
-			*why = "must be a host name or an IP address "
-			    "(the port has its own key, smtp_port)";
-			return 0;
-		}
-		break;
-	case CONF_PORT:
-		if (!config_number(v, 1, 65535, &n)) {
-			*why = "must be a port number from 1 to 65535";
-			return 0;
-		}
-		*(unsigned int *)field = (unsigned int)n;
+	if (config_setstr(cfg, k->off, v))
 		return 1;
-	case CONF_STARTTLS:
-		if (strcmp(v, "off") == 0)
-			*(enum starttls_mode *)field = STARTTLS_OFF;
-		else if (strcmp(v, "try") == 0)
-			*(enum starttls_mode *)field = STARTTLS_TRY;
-		else if (strcmp(v, "required") == 0)
-			*(enum starttls_mode *)field = STARTTLS_REQUIRED;
-		else {
-			*why = "must be off, try or required";
-			return 0;
-		}
-		return 1;
-	case CONF_TEXT:
-		if (strlen(v) > 255) {
-			*why = "is longer than 255 bytes";
-			return 0;
-		}
-		break;
-	case CONF_EMAIL:
-		if (!validate_email(v, email)) {
-			*why = "is not a valid email address";
-			return 0;
-		}
-		if (!config_setstr(cfg, k->off, email))
-			goto nomem;
-		return 1;
-	case CONF_DURATION:
-		if (!config_duration(v, &d)) {
-			*why = "must be a positive number with a unit "
-			    "(90s, 15m, 24h, 7d), at most 3650d";
-			return 0;
-		}
-		*(int64_t *)field = d;
-		return 1;
-	case CONF_RULE:
-		if (strcmp(v, "account") == 0)
-			*(enum recovery_rule *)field = RECOVERY_ACCOUNT;
-		else if (strcmp(v, "platform") == 0)
-			*(enum recovery_rule *)field = RECOVERY_PLATFORM;
-		else {
-			*why = "must be account or platform";
-			return 0;
-		}
-		return 1;
-	case CONF_DNS:
-		if (!config_hostport(v, strlen(v))) {
-			*why = "must be host or host:port (IPv6 in brackets "
-			    "when a port follows)";
-			return 0;
-		}
-		break;
-	case CONF_BOOL:
-		if (strcmp(v, "on") == 0)
-			*(int *)field = 1;
-		else if (strcmp(v, "off") == 0)
-			*(int *)field = 0;
-		else {
-			*why = "must be on or off";
-			return 0;
-		}
-		return 1;
-	case CONF_PROXIES:
-		return config_proxies(cfg, v, why);
-	case CONF_USER:
-		/* What useradd(8) accepts by default, and no more. */
-		if (strlen(v) > 32 || !((v[0] >= 'a' && v[0] <= 'z') ||
-		    v[0] == '_') || strspn(v, "abcdefghijklmnopqrstuvwxyz"
-		    "0123456789_-") != strlen(v)) {
-			*why = "must be a user name (lower-case letters, "
-			    "digits, '_' and '-', at most 32)";
-			return 0;
-		}
-		break;
-	case CONF_OPS:
-		if (!config_level(v, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-		    crypto_pwhash_OPSLIMIT_MODERATE,
-		    crypto_pwhash_OPSLIMIT_SENSITIVE, &ops)) {
-			if (!config_number(v, crypto_pwhash_OPSLIMIT_MIN,
-			    crypto_pwhash_OPSLIMIT_MAX, &n)) {
-				*why = "must be interactive, moderate, "
-				    "sensitive or a number of passes from 1 "
-				    "to 4294967295";
-				return 0;
-			}
-			ops = n;
-		}
-		*(unsigned long long *)field = ops;
-		return 1;
-	case CONF_MEM:
-		if (config_level(v, crypto_pwhash_MEMLIMIT_INTERACTIVE,
-		    crypto_pwhash_MEMLIMIT_MODERATE,
-		    crypto_pwhash_MEMLIMIT_SENSITIVE, &ops)) {
-			*(size_t *)field = (size_t)ops;
-			return 1;
-		}
-		if (!config_size(v, (size_t *)field)) {
-			*why = "must be interactive, moderate, sensitive or "
-			    "a size from 8KiB with a unit (KiB, MiB, GiB)";
-			return 0;
-		}
-		return 1;
-	}
-	if (!config_setstr(cfg, k->off, v))
-		goto nomem;
-	return 1;
-nomem:
 	*why = "out of memory";
 	return 0;
 }
 
 static int
+config_set_url(struct config *cfg, const struct config_key *k,
+    const char *v, const char **why)
+{
+	(void)k;
+	return config_url(cfg, v, why);
+}
+
+static int
+config_set_proxies(struct config *cfg, const struct config_key *k,
+    const char *v, const char **why)
+{
+	(void)k;
+	return config_proxies(cfg, v, why);
+}
+
+/* An absolute path. */
+static int
+config_set_path(struct config *cfg, const struct config_key *k,
+    const char *v, const char **why)
+{
+	if (v[0] != '/') {
+		*why = "must be an absolute path";
+		return 0;
+	}
+	return config_keep(cfg, k, v, why);
+}
+
+/* A program: an absolute path, no arguments. */
+static int
+config_set_program(struct config *cfg, const struct config_key *k,
+    const char *v, const char **why)
+{
+	if (v[0] == '/' && strpbrk(v, " \t") != NULL) {
+		*why = "takes no arguments: the program is run with the "
+		    "phone number as its only argument";
+		return 0;
+	}
+	return config_set_path(cfg, k, v, why);
+}
+
+/* A host name or an IP address; an IPv6 one is kept without brackets. */
+static int
+config_set_host(struct config *cfg, const struct config_key *k,
+    const char *v, const char **why)
+{
+	char	 tmp[INET6_ADDRSTRLEN + 1];
+	size_t	 len = strlen(v);
+
+	if (v[0] == '[' && v[len - 1] == ']' &&
+	    config_ip(AF_INET6, v + 1, len - 2)) {
+		memcpy(tmp, v + 1, len - 2);
+		tmp[len - 2] = '\0';
+		return config_keep(cfg, k, tmp, why);
+	}
+	if (!config_hostname(v, len) && !config_ip(AF_INET6, v, len)) {
+		*why = "must be a host name or an IP address (the port has "
+		    "its own key, smtp_port)";
+		return 0;
+	}
+	return config_keep(cfg, k, v, why);
+}
+
+/* host[:port], for a DNS server. */
+static int
+config_set_hostport(struct config *cfg, const struct config_key *k,
+    const char *v, const char **why)
+{
+	if (!config_hostport(v, strlen(v))) {
+		*why = "must be host or host:port (IPv6 in brackets when a "
+		    "port follows)";
+		return 0;
+	}
+	return config_keep(cfg, k, v, why);
+}
+
+static int
+config_set_port(struct config *cfg, const struct config_key *k,
+    const char *v, const char **why)
+{
+	uint64_t	 n;
+
+	if (!config_number(v, 1, 65535, &n)) {
+		*why = "must be a port number from 1 to 65535";
+		return 0;
+	}
+	*FIELD(cfg, k, unsigned int) = (unsigned int)n;
+	return 1;
+}
+
+/* Any printable text (the line has no control character). */
+static int
+config_set_text(struct config *cfg, const struct config_key *k,
+    const char *v, const char **why)
+{
+	if (strlen(v) > 255) {
+		*why = "is longer than 255 bytes";
+		return 0;
+	}
+	return config_keep(cfg, k, v, why);
+}
+
+/* An email address, kept as validate_email() writes it. */
+static int
+config_set_email(struct config *cfg, const struct config_key *k,
+    const char *v, const char **why)
+{
+	char	 email[255];
+
+	if (!validate_email(v, email)) {
+		*why = "is not a valid email address";
+		return 0;
+	}
+	return config_keep(cfg, k, email, why);
+}
+
+static int
+config_set_duration(struct config *cfg, const struct config_key *k,
+    const char *v, const char **why)
+{
+	if (!config_duration(v, FIELD(cfg, k, int64_t))) {
+		*why = "must be a positive number with a unit (90s, 15m, "
+		    "24h, 7d), at most 3650d";
+		return 0;
+	}
+	return 1;
+}
+
+/* One of the key's choices, stored as its index: an enum or on/off. */
+static int
+config_set_choice(struct config *cfg, const struct config_key *k,
+    const char *v, const char **why)
+{
+	int	 i;
+
+	for (i = 0; k->choices[i] != NULL; i++)
+		if (strcmp(v, k->choices[i]) == 0) {
+			*FIELD(cfg, k, int) = i;
+			return 1;
+		}
+	*why = k->why;
+	return 0;
+}
+
+/* A user name of the system: what useradd(8) accepts by default. */
+static int
+config_set_user(struct config *cfg, const struct config_key *k,
+    const char *v, const char **why)
+{
+	if (strlen(v) > 32 || !((v[0] >= 'a' && v[0] <= 'z') ||
+	    v[0] == '_') || strspn(v, "abcdefghijklmnopqrstuvwxyz"
+	    "0123456789_-") != strlen(v)) {
+		*why = "must be a user name (lower-case letters, digits, "
+		    "'_' and '-', at most 32)";
+		return 0;
+	}
+	return config_keep(cfg, k, v, why);
+}
+
+/* Argon2id passes: a libsodium level or a number. */
+static int
+config_set_ops(struct config *cfg, const struct config_key *k,
+    const char *v, const char **why)
+{
+	unsigned long long	*ops = FIELD(cfg, k, unsigned long long);
+	uint64_t		 n;
+
+	if (config_level(v, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	    crypto_pwhash_OPSLIMIT_MODERATE,
+	    crypto_pwhash_OPSLIMIT_SENSITIVE, ops))
+		return 1;
+	if (!config_number(v, crypto_pwhash_OPSLIMIT_MIN,
+	    crypto_pwhash_OPSLIMIT_MAX, &n)) {
+		*why = "must be interactive, moderate, sensitive or a number "
+		    "of passes from 1 to 4294967295";
+		return 0;
+	}
+	*ops = n;
+	return 1;
+}
+
+/* Argon2id memory: a libsodium level or a size. */
+static int
+config_set_mem(struct config *cfg, const struct config_key *k,
+    const char *v, const char **why)
+{
+	unsigned long long	 level;
+
+	if (config_level(v, crypto_pwhash_MEMLIMIT_INTERACTIVE,
+	    crypto_pwhash_MEMLIMIT_MODERATE,
+	    crypto_pwhash_MEMLIMIT_SENSITIVE, &level)) {
+		*FIELD(cfg, k, size_t) = (size_t)level;
+		return 1;
+	}
+	if (!config_size(v, FIELD(cfg, k, size_t))) {
+		*why = "must be interactive, moderate, sensitive or a size "
+		    "from 8KiB with a unit (KiB, MiB, GiB)";
+		return 0;
+	}
+	return 1;
+}
+
+/* The names of enum starttls_mode, enum recovery_rule and of on/off. */
+static const char *const config_starttls[] = { "off", "try", "required",
+    NULL };
+static const char *const config_rules[] = { "account", "platform", NULL };
+static const char *const config_bools[] = { "off", "on", NULL };
+
+#define KEY(n, set, f, dflt, req) \
+	{ (n), config_set_##set, offsetof(struct config, f), (dflt), (req), \
+	  NULL, NULL }
+#define CHOICE(n, f, dflt, names, why) \
+	{ (n), config_set_choice, offsetof(struct config, f), (dflt), 0, \
+	  (names), (why) }
+
+/*
+ * Every key: its name, its kind (the parser), its field, its default
+ * (parsed like a value before the file is read; NULL: none) and
+ * whether the file must set it.
+ */
+static const struct config_key config_keys[] = {
+	KEY("base_url", url, base_url, NULL, 1),
+	KEY("database", path, database, NULL, 1),
+	KEY("mail_from", email, mail_from, NULL, 1),
+	KEY("templates", path, templates, POSTERN_DATADIR "/templates", 0),
+	KEY("static", path, static_dir, POSTERN_DATADIR "/static", 0),
+	KEY("smtp_host", host, smtp_host, "127.0.0.1", 0),
+	KEY("smtp_port", port, smtp_port, "25", 0),
+	CHOICE("smtp_starttls", smtp_starttls, "try", config_starttls,
+	    "must be off, try or required"),
+	KEY("smtp_user", text, smtp_user, NULL, 0),
+	KEY("smtp_password_file", path, smtp_password_file, NULL, 0),
+	KEY("admin_email", email, admin_email, NULL, 0),
+	KEY("sms_command", program, sms_command, NULL, 0),
+	KEY("reset_delay", duration, reset_delay, "24h", 0),
+	/* R8: by default the code is typed with the change itself. */
+	KEY("twofa_recent", duration, twofa_recent, NULL, 0),
+	CHOICE("recovery_rule", recovery_rule, "account", config_rules,
+	    "must be account or platform"),
+	KEY("dns_server", hostport, dns_server, NULL, 0),
+	KEY("session_idle", duration, session_idle, "30m", 0),
+	KEY("session_max", duration, session_max, "12h", 0),
+	CHOICE("cookie_secure", cookie_secure, "on", config_bools,
+	    "must be on or off"),
+	KEY("secret_key_file", path, secret_key_file, NULL, 0),
+	KEY("trusted_proxies", proxies, trusted_proxies, NULL, 0),
+	KEY("pwhash_ops", ops, pwhash_ops, "interactive", 0),
+	KEY("pwhash_mem", mem, pwhash_mem, "interactive", 0),
+	KEY("user", user, user, NULL, 0),
+};
+
+#define NKEYS	(sizeof(config_keys) / sizeof(config_keys[0]))
+
+static int
 config_defaults(struct config *cfg)
 {
-	cfg->smtp_port = 25;
-	cfg->smtp_starttls = STARTTLS_TRY;
-	cfg->reset_delay = 24 * 3600;
-	/* R8: by default the code is typed with the change itself. */
-	cfg->twofa_recent = 0;
-	cfg->recovery_rule = RECOVERY_ACCOUNT;
-	cfg->session_idle = 30 * 60;
-	cfg->session_max = 12 * 3600;
-	cfg->cookie_secure = 1;
-	cfg->pwhash_ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
-	cfg->pwhash_mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
-	return (cfg->templates = strdup(POSTERN_DATADIR "/templates")) !=
-	    NULL &&
-	    (cfg->static_dir = strdup(POSTERN_DATADIR "/static")) != NULL &&
-	    (cfg->smtp_host = strdup("127.0.0.1")) != NULL;
+	const char	*why;
+	size_t		 i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (config_keys[i].dflt != NULL &&
+		    !config_keys[i].set(cfg, &config_keys[i],
+		    config_keys[i].dflt, &why))
+			return 0;
+	return 1;
 }
 
 /* The key file lives next to the database unless configured. */
@@ -712,32 +778,162 @@ config_space(char c)
 	return c == ' ' || c == '\t';
 }
 
+/* One reading of a file: where it is, and which keys it has set. */
+struct config_reader {
+	struct config	*cfg;
+	const char	*name;
+	size_t		 lineno;
+	size_t		 seen[NKEYS];	/* the line that set each key */
+	char		*err;
+	size_t		 errsz;
+};
+
+/* The error "name:line: reason". */
+static void __attribute__((format(printf, 2, 3)))
+config_line_err(struct config_reader *rd, const char *fmt, ...)
+{
+	char	 why[CONFIG_MAX_LINE];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	config_err(rd->err, rd->errsz, "%s:%zu: %s", rd->name, rd->lineno,
+	    why);
+}
+
+/* The key ks[0..len) names, or NULL. */
+static const struct config_key *
+config_key_named(const char *ks, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (strlen(config_keys[i].name) == len &&
+		    memcmp(config_keys[i].name, ks, len) == 0)
+			return &config_keys[i];
+	return NULL;
+}
+
+/* Check the value vs[0..len) of key k and store it. */
+static int
+config_assign(struct config_reader *rd, const struct config_key *k,
+    const char *vs, size_t len)
+{
+	size_t		 i = (size_t)(k - config_keys);
+	char		 value[CONFIG_MAX_LINE + 1];
+	const char	*why = "is not valid";
+
+	if (rd->seen[i] != 0) {
+		config_line_err(rd, "%s repeated (first set on line %zu)",
+		    k->name, rd->seen[i]);
+		return 0;
+	}
+	rd->seen[i] = rd->lineno;
+	if (len == 0) {
+		config_line_err(rd, "%s has no value (remove the line to use "
+		    "the default)", k->name);
+		return 0;
+	}
+	if (memchr(vs, '\t', len) != NULL) {
+		config_line_err(rd, "%s: control character in the value",
+		    k->name);
+		return 0;
+	}
+	memcpy(value, vs, len);
+	value[len] = '\0';
+	if (!k->set(rd->cfg, k, value, &why)) {
+		config_line_err(rd, "%s %s", k->name, why);
+		return 0;
+	}
+	return 1;
+}
+
+/* One line, without its end: blank, a comment or "key = value". */
+static int
+config_line(struct config_reader *rd, const char *ks, size_t len)
+{
+	const char			*ve = ks + len, *eq, *ke, *vs;
+	const struct config_key	*k;
+	size_t				 i;
+
+	if (len > CONFIG_MAX_LINE) {
+		config_line_err(rd, "line longer than 4096 bytes");
+		return 0;
+	}
+	for (i = 0; i < len; i++)
+		if (((unsigned char)ks[i] < 0x20 && ks[i] != '\t') ||
+		    ks[i] == 0x7f) {
+			config_line_err(rd, "control character");
+			return 0;
+		}
+	while (ks < ve && config_space(*ks))
+		ks++;
+	while (ve > ks && config_space(ve[-1]))
+		ve--;
+	if (ks == ve || *ks == '#')
+		return 1;
+	if ((eq = memchr(ks, '=', (size_t)(ve - ks))) == NULL) {
+		config_line_err(rd, "expected \"key = value\"");
+		return 0;
+	}
+	for (ke = eq; ke > ks && config_space(ke[-1]); ke--)
+		continue;
+	for (vs = eq + 1; vs < ve && config_space(*vs); vs++)
+		continue;
+	if ((k = config_key_named(ks, (size_t)(ke - ks))) == NULL) {
+		config_line_err(rd, "unknown key \"%.*s\"",
+		    (int)(ke - ks < 64 ? ke - ks : 64), ks);
+		return 0;
+	}
+	return config_assign(rd, k, vs, (size_t)(ve - vs));
+}
+
+/* After the last line: every required key is set, the rest follows. */
+static int
+config_finish(struct config_reader *rd)
+{
+	size_t	 i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (config_keys[i].required && rd->seen[i] == 0) {
+			config_err(rd->err, rd->errsz, "%s: missing %s",
+			    rd->name, config_keys[i].name);
+			return 0;
+		}
+	if (!config_keyfile(rd->cfg)) {
+		config_err(rd->err, rd->errsz, "%s: out of memory", rd->name);
+		return 0;
+	}
+	return 1;
+}
+
 int
 config_parse(struct config *cfg, const char *text, size_t len,
     const char *name, char *err, size_t errsz)
 {
-	size_t		 seen[NKEYS];
-	const char	*p, *end, *nl, *ks, *ke, *vs, *ve, *eq, *why;
-	const struct config_key *k;
-	char		 value[CONFIG_MAX_LINE + 1];
-	size_t		 lineno = 0, llen, i;
+	struct config_reader	 rd;
+	const char		*p, *end, *nl;
+	size_t			 llen;
 
 	memset(cfg, 0, sizeof(*cfg));
-	memset(seen, 0, sizeof(seen));
-	if (name == NULL)
-		name = "configuration";
+	memset(&rd, 0, sizeof(rd));
+	rd.cfg = cfg;
+	rd.name = name != NULL ? name : "configuration";
+	rd.err = err;
+	rd.errsz = errsz;
 	if (err != NULL && errsz > 0)
 		err[0] = '\0';
 	if (len > CONFIG_MAX_FILE) {
-		config_err(err, errsz, "%s: larger than 64 KiB", name);
+		config_err(err, errsz, "%s: larger than 64 KiB", rd.name);
 		goto fail;
 	}
 	if (text == NULL && len > 0) {
-		config_err(err, errsz, "%s: no text", name);
+		config_err(err, errsz, "%s: no text", rd.name);
 		goto fail;
 	}
 	if (!config_defaults(cfg)) {
-		config_err(err, errsz, "%s: out of memory", name);
+		config_err(err, errsz, "%s: out of memory", rd.name);
 		goto fail;
 	}
 	p = text;
@@ -745,93 +941,18 @@ config_parse(struct config *cfg, const char *text, size_t len,
 	/* A byte-order mark from a Windows editor is not a key. */
 	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
 		p += 3;
-	while (p < end) {
-		lineno++;
+	for (; p < end; p = nl + 1) {
+		rd.lineno++;
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;
 		llen = (size_t)(nl - p);
 		if (llen > 0 && p[llen - 1] == '\r')
 			llen--;
-		if (llen > CONFIG_MAX_LINE) {
-			config_err(err, errsz, "%s:%zu: line longer than "
-			    "4096 bytes", name, lineno);
+		if (!config_line(&rd, p, llen))
 			goto fail;
-		}
-		for (i = 0; i < llen; i++)
-			if (((unsigned char)p[i] < 0x20 && p[i] != '\t') ||
-			    p[i] == 0x7f) {
-				config_err(err, errsz, "%s:%zu: control "
-				    "character", name, lineno);
-				goto fail;
-			}
-		ks = p;
-		ve = p + llen;
-		p = nl + 1;
-		while (ks < ve && config_space(*ks))
-			ks++;
-		while (ve > ks && config_space(ve[-1]))
-			ve--;
-		if (ks == ve || *ks == '#')
-			continue;
-		if ((eq = memchr(ks, '=', (size_t)(ve - ks))) == NULL) {
-			config_err(err, errsz, "%s:%zu: expected "
-			    "\"key = value\"", name, lineno);
-			goto fail;
-		}
-		for (ke = eq; ke > ks && config_space(ke[-1]); ke--)
-			continue;
-		for (vs = eq + 1; vs < ve && config_space(*vs); vs++)
-			continue;
-		for (k = NULL, i = 0; i < NKEYS; i++)
-			if (strlen(config_keys[i].name) == (size_t)(ke - ks) &&
-			    memcmp(config_keys[i].name, ks,
-			    (size_t)(ke - ks)) == 0) {
-				k = &config_keys[i];
-				break;
-			}
-		if (k == NULL) {
-			config_err(err, errsz, "%s:%zu: unknown key \"%.*s\"",
-			    name, lineno, (int)(ke - ks < 64 ? ke - ks : 64),
-			    ks);
-			goto fail;
-		}
-		if (seen[i] != 0) {
-			config_err(err, errsz, "%s:%zu: %s repeated (first "
-			    "set on line %zu)", name, lineno, k->name,
-			    seen[i]);
-			goto fail;
-		}
-		seen[i] = lineno;
-		if (vs == ve) {
-			config_err(err, errsz, "%s:%zu: %s has no value "
-			    "(remove the line to use the default)", name,
-			    lineno, k->name);
-			goto fail;
-		}
-		if (memchr(vs, '\t', (size_t)(ve - vs)) != NULL) {
-			config_err(err, errsz, "%s:%zu: %s: control "
-			    "character in the value", name, lineno, k->name);
-			goto fail;
-		}
-		memcpy(value, vs, (size_t)(ve - vs));
-		value[ve - vs] = '\0';
-		why = "is not valid";
-		if (!config_set(cfg, k, value, &why)) {
-			config_err(err, errsz, "%s:%zu: %s %s", name, lineno,
-			    k->name, why);
-			goto fail;
-		}
 	}
-	for (i = 0; i < NKEYS; i++)
-		if (config_keys[i].required && seen[i] == 0) {
-			config_err(err, errsz, "%s: missing %s", name,
-			    config_keys[i].name);
-			goto fail;
-		}
-	if (!config_keyfile(cfg)) {
-		config_err(err, errsz, "%s: out of memory", name);
+	if (!config_finish(&rd))
 		goto fail;
-	}
 	return 1;
 fail:
 	config_free(cfg);

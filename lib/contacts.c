@@ -43,8 +43,9 @@ contacts_row(struct db_stmt *st, struct contact *c)
 	c->id = db_column_int(st, 0);
 	c->account_id = db_column_int(st, 1);
 	db_column_copy(st, 2, kind, sizeof(kind));
-	/* The table's CHECK allows these two only. */
-	c->kind = strcmp(kind, "phone") == 0 ? CONTACT_PHONE : CONTACT_EMAIL;
+	/* The table's CHECK allows the two kinds only. */
+	if (!contact_kind_of(kind, &c->kind))
+		c->kind = CONTACT_EMAIL;
 	db_column_copy(st, 3, c->value, sizeof(c->value));
 	c->created_at = db_column_int(st, 4);
 	c->verified_at = db_column_int(st, 5);

@@ -9,35 +9,90 @@
 #include "event.h"
 #include "internal.h"
 #include "log.h"
+#include "render.h"
 
 /*
- * The events that also go to syslog's authpriv facility (log_auth()),
- * for fail2ban and the like: failed logins and reset proofs, the limits
- * and locks that close on them, and every step of a reset.  Recording
- * them here, where each is recorded anyway, keeps the two in step
- * wherever the flows that cause them live.
+ * Each kind's stored name, and two things about it.  audited: it also
+ * goes to syslog's authpriv facility (log_auth()), for fail2ban and the
+ * like -- failed logins and reset proofs, the limits and locks that
+ * close on them, and every step of a reset; recording them here, where
+ * each is recorded anyway, keeps the two in step wherever the flows
+ * that cause them live.  counted: the detail is a number, which the
+ * activity page words with the kind, never bare.
  */
-static const char *const event_audited[] = {
-	"login_failed", "login_unknown", "password_failed", "totp_failed",
-	"reset_refused", "login_locked", "login_ip_locked", "totp_locked",
-	"reset_locked", "reset_pending", "reset_applied", "reset_rejected",
-	"locked", "unlocked", NULL
+static const struct {
+	const char	*name;
+	unsigned	 audited : 1;
+	unsigned	 counted : 1;
+} event_kinds[EVENT_NKINDS] = {
+	[EVENT_SIGNUP] = { "signup", 0, 0 },
+	[EVENT_SIGNUP_ADDRESS_TAKEN] = { "signup_address_taken", 0, 0 },
+	[EVENT_EMAIL_VERIFIED] = { "email_verified", 0, 0 },
+	[EVENT_LOGIN] = { "login", 0, 0 },
+	[EVENT_LOGIN_PASSWORD] = { "login_password", 0, 0 },
+	[EVENT_LOGIN_FAILED] = { "login_failed", 1, 0 },
+	[EVENT_LOGIN_UNKNOWN] = { "login_unknown", 1, 0 },
+	[EVENT_LOGIN_2FA_FAILED] = { "login_2fa_failed", 0, 0 },
+	[EVENT_LOGIN_LOCKED] = { "login_locked", 1, 0 },
+	[EVENT_LOGIN_IP_LOCKED] = { "login_ip_locked", 1, 0 },
+	[EVENT_TOTP_FAILED] = { "totp_failed", 1, 0 },
+	[EVENT_TOTP_LOCKED] = { "totp_locked", 1, 0 },
+	[EVENT_PASSWORD_FAILED] = { "password_failed", 1, 0 },
+	[EVENT_LOGOUT] = { "logout", 0, 0 },
+	[EVENT_SESSION_ENDED] = { "session_ended", 0, 0 },
+	[EVENT_SESSIONS_ENDED] = { "sessions_ended", 0, 1 },
+	[EVENT_CONTACT_ADDED] = { "contact_added", 0, 0 },
+	[EVENT_CONTACT_VERIFIED] = { "contact_verified", 0, 0 },
+	[EVENT_CONTACT_REMOVED] = { "contact_removed", 0, 0 },
+	[EVENT_RECOVERY_CODE_CREATED] = { "recovery_code_created", 0, 0 },
+	[EVENT_KIT_CREATED] = { "kit_created", 0, 0 },
+	[EVENT_TWOFA_ENABLED] = { "twofa_enabled", 0, 0 },
+	[EVENT_TWOFA_DISABLED] = { "twofa_disabled", 0, 0 },
+	[EVENT_DOMAIN_ADDED] = { "domain_added", 0, 0 },
+	[EVENT_DOMAIN_VERIFIED] = { "domain_verified", 0, 0 },
+	[EVENT_DOMAIN_REMOVED] = { "domain_removed", 0, 0 },
+	[EVENT_EMAIL_CHANGE_REQUESTED] = { "email_change_requested", 0, 0 },
+	[EVENT_EMAIL_CHANGED] = { "email_changed", 0, 0 },
+	[EVENT_EMAIL_REVERTED] = { "email_reverted", 0, 0 },
+	[EVENT_R1_REFUSED] = { "r1_refused", 0, 0 },
+	[EVENT_ADDRESS_MUST_CHANGE] = { "address_must_change", 0, 0 },
+	[EVENT_RESET_REQUESTED] = { "reset_requested", 0, 0 },
+	[EVENT_RESET_UNKNOWN] = { "reset_unknown", 0, 0 },
+	[EVENT_RESET_LOCKED] = { "reset_locked", 1, 0 },
+	[EVENT_RESET_LIMITED] = { "reset_limited", 0, 0 },
+	[EVENT_RESET_REFUSED] = { "reset_refused", 1, 0 },
+	[EVENT_RESET_PENDING] = { "reset_pending", 1, 0 },
+	[EVENT_RESET_APPLIED] = { "reset_applied", 1, 0 },
+	[EVENT_RESET_REJECTED] = { "reset_rejected", 1, 0 },
+	[EVENT_LOCKED] = { "locked", 1, 0 },
+	[EVENT_UNLOCKED] = { "unlocked", 1, 0 },
 };
 
+const char *
+event_kind_name(enum event_kind k)
+{
+	return (unsigned)k < EVENT_NKINDS ? event_kinds[k].name : NULL;
+}
+
+int
+event_kind_of(const char *name, enum event_kind *k)
+{
+	for (*k = 0; *k < EVENT_NKINDS; (*k)++)
+		if (strcmp(name, event_kinds[*k].name) == 0)
+			return 1;
+	return 0;
+}
+
 static void
-event_log_auth(struct db *db, int64_t account_id, const char *kind,
+event_log_auth(struct db *db, int64_t account_id, enum event_kind kind,
     const char *ip)
 {
 	static const char *const sql =
 	    "SELECT username FROM accounts WHERE id = ?1";
 	struct db_stmt	*st;
 	char		 name[64] = "";
-	size_t		 i;
 
-	for (i = 0; event_audited[i] != NULL; i++)
-		if (strcmp(event_audited[i], kind) == 0)
-			break;
-	if (event_audited[i] == NULL)
+	if (!event_kinds[kind].audited)
 		return;
 	if (account_id != 0 && (st = db_prepare(db, sql)) != NULL) {
 		if (db_bind_int(st, 1, account_id) &&
@@ -45,11 +100,11 @@ event_log_auth(struct db *db, int64_t account_id, const char *kind,
 			db_column_copy(st, 0, name, sizeof(name));
 		db_done(st);
 	}
-	log_auth(kind, name, ip);
+	log_auth(event_kinds[kind].name, name, ip);
 }
 
 int
-event_add(struct db *db, int64_t account_id, const char *kind,
+event_add(struct db *db, int64_t account_id, enum event_kind kind,
     const char *ip, const char *detail, int64_t now)
 {
 	/* One seek to the end of the account's events: the key is its. */
@@ -59,7 +114,7 @@ event_add(struct db *db, int64_t account_id, const char *kind,
 	    "= ?1 ORDER BY seq DESC LIMIT 1), 0) + 1, ?2, ?3, ?4, ?5)";
 
 	/* account_id 0: an event of no account. */
-	if (!db_run(db, sql, "iittt", account_id, now, kind,
+	if (!db_run(db, sql, "iittt", account_id, now, event_kinds[kind].name,
 	    ip != NULL ? ip : "", detail != NULL ? detail : ""))
 		return 0;
 	event_log_auth(db, account_id, kind, ip);
@@ -95,4 +150,18 @@ event_each(struct db *db, int64_t account_id, int limit,
 		db_log_error(db, "events");
 	db_done(st);
 	return rc == DB_DONE;
+}
+
+void
+event_show(struct render_dict *row, const struct event *e)
+{
+	enum event_kind	 k;
+	int		 known;
+
+	known = event_kind_of(e->kind, &k);
+	render_set(row, "KIND", e->kind);
+	render_show(row, known ? event_kinds[k].name : "UNKNOWN");
+	render_set(row, "DETAIL", e->detail);
+	if (!known || !event_kinds[k].counted)
+		render_show(row, "PLAIN_DETAIL");
 }

@@ -4,8 +4,65 @@
 #include <stdint.h>
 
 struct db;
+struct render_dict;
 
 /* event.c: the security events log shown on /account/activity. */
+
+/*
+ * Every kind of event, by area.  event_kinds[] in event.c names each as
+ * the events table stores it; templates/activity.tpl words each in a
+ * section of that name.
+ */
+enum event_kind {
+	EVENT_SIGNUP,
+	EVENT_SIGNUP_ADDRESS_TAKEN,	/* of no account: its address */
+	EVENT_EMAIL_VERIFIED,
+	EVENT_LOGIN,
+	EVENT_LOGIN_PASSWORD,		/* password right, TOTP code due */
+	EVENT_LOGIN_FAILED,
+	EVENT_LOGIN_UNKNOWN,		/* of no account: a name unknown */
+	EVENT_LOGIN_2FA_FAILED,		/* no longer recorded; older
+					   databases hold it */
+	EVENT_LOGIN_LOCKED,
+	EVENT_LOGIN_IP_LOCKED,		/* of no account: one client */
+	EVENT_TOTP_FAILED,
+	EVENT_TOTP_LOCKED,
+	EVENT_PASSWORD_FAILED,
+	EVENT_LOGOUT,
+	EVENT_SESSION_ENDED,
+	EVENT_SESSIONS_ENDED,		/* detail: how many */
+	EVENT_CONTACT_ADDED,
+	EVENT_CONTACT_VERIFIED,
+	EVENT_CONTACT_REMOVED,
+	EVENT_RECOVERY_CODE_CREATED,
+	EVENT_KIT_CREATED,
+	EVENT_TWOFA_ENABLED,
+	EVENT_TWOFA_DISABLED,
+	EVENT_DOMAIN_ADDED,
+	EVENT_DOMAIN_VERIFIED,
+	EVENT_DOMAIN_REMOVED,
+	EVENT_EMAIL_CHANGE_REQUESTED,
+	EVENT_EMAIL_CHANGED,
+	EVENT_EMAIL_REVERTED,
+	EVENT_R1_REFUSED,
+	EVENT_ADDRESS_MUST_CHANGE,
+	EVENT_RESET_REQUESTED,
+	EVENT_RESET_UNKNOWN,		/* of no account: a name unknown */
+	EVENT_RESET_LOCKED,
+	EVENT_RESET_LIMITED,
+	EVENT_RESET_REFUSED,
+	EVENT_RESET_PENDING,
+	EVENT_RESET_APPLIED,
+	EVENT_RESET_REJECTED,
+	EVENT_LOCKED,			/* postern lock */
+	EVENT_UNLOCKED,
+	EVENT_NKINDS
+};
+
+/* The kind's name in the events table. */
+const char	*event_kind_name(enum event_kind);
+/* The kind a stored name names; 0 if none does. */
+int		 event_kind_of(const char *name, enum event_kind *);
 
 struct event {
 	int64_t	 seq;		/* the account's events count from 1 */
@@ -17,10 +74,17 @@ struct event {
 };
 
 /* account_id 0 records an event that belongs to no account. */
-int	 event_add(struct db *, int64_t account_id, const char *kind,
+int	 event_add(struct db *, int64_t account_id, enum event_kind,
 	    const char *ip, const char *detail, int64_t now);
 /* Newest first, at most limit. */
 int	 event_each(struct db *, int64_t account_id, int limit,
 	    void (*fn)(const struct event *, void *), void *arg);
+/*
+ * One row of the activity page's EVENT section: KIND, the section of
+ * its kind's words (UNKNOWN for a name no kind has, which the page
+ * shows as it is) and DETAIL, shown as it is (PLAIN_DETAIL) unless the
+ * kind's words say what it counts.
+ */
+void	 event_show(struct render_dict *row, const struct event *);
 
 #endif /* !POSTERN_EVENT_H */

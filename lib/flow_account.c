@@ -24,7 +24,7 @@ flow_sessions_end(struct flow *f, int64_t id, const char *password,
 		if (flow_begin(f) != OUT_OK)
 			return OUT_STORAGE;
 		if (!session_end(f->db, id) ||
-		    !event_add(f->db, f->acct->id, "logout", f->ip, NULL,
+		    !event_add(f->db, f->acct->id, EVENT_LOGOUT, f->ip, NULL,
 		    f->now))
 			return flow_storage(f);
 		*ended = 1;
@@ -46,8 +46,8 @@ flow_sessions_end(struct flow *f, int64_t id, const char *password,
 	    ended))
 		return flow_storage(f);
 	snprintf(n, sizeof(n), "%d", *ended);
-	if (!event_add(f->db, f->acct->id, id != 0 ? "session_ended" :
-	    "sessions_ended", f->ip, id != 0 ? NULL : n, f->now))
+	if (!event_add(f->db, f->acct->id, id != 0 ? EVENT_SESSION_ENDED :
+	    EVENT_SESSIONS_ENDED, f->ip, id != 0 ? NULL : n, f->now))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }

@@ -159,7 +159,7 @@ contact_addable(struct flow *f, enum contact_kind kind, const char *norm)
 	if (rc.verdict == R1_ALLOWED)
 		return OUT_OK;
 	flow_what(f, rc.domain, NULL);
-	if (!event_add(f->db, f->acct->id, "r1_refused", f->ip, rc.domain,
+	if (!event_add(f->db, f->acct->id, EVENT_R1_REFUSED, f->ip, rc.domain,
 	    f->now))
 		return OUT_STORAGE;
 	return rc.verdict == R1_OWN_DOMAIN ? OUT_R1_OWN_DOMAIN :
@@ -196,8 +196,8 @@ flow_contact_add(struct flow *f, const char *password, const char *code,
 	contact_label(&c, label, sizeof(label));
 	if (!contacts_tell(f, c.id, label, "mail/contact_added.tpl",
 	    "sms/contact_added.tpl") ||
-	    !event_add(f->db, f->acct->id, "contact_added", f->ip, label + 4,
-	    f->now))
+	    !event_add(f->db, f->acct->id, EVENT_CONTACT_ADDED, f->ip,
+	    label + 4, f->now))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }
@@ -239,7 +239,7 @@ flow_contact_verify(struct flow *f, int64_t id, const char *typed)
 	switch (res) {
 	case ONETIME_OK:
 		if (!contacts_set_verified(f->db, c.id, f->now) ||
-		    !event_add(f->db, f->acct->id, "contact_verified", f->ip,
+		    !event_add(f->db, f->acct->id, EVENT_CONTACT_VERIFIED, f->ip,
 		    c.value, f->now))
 			return flow_storage(f);
 		return flow_commit(f, OUT_OK);
@@ -368,8 +368,8 @@ flow_contact_remove(struct flow *f, int64_t id, const char *password,
 		return o == OUT_STORAGE ? flow_storage(f) : flow_rollback(f, o);
 	contact_label(&c, label, sizeof(label));
 	if (!contacts_remove(f->db, c.id) ||
-	    !event_add(f->db, f->acct->id, "contact_removed", f->ip, label + 4,
-	    f->now) || !contacts_tell_removed(f, &c, label))
+	    !event_add(f->db, f->acct->id, EVENT_CONTACT_REMOVED, f->ip,
+	    label + 4, f->now) || !contacts_tell_removed(f, &c, label))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }
@@ -475,7 +475,7 @@ flow_kit(struct flow *f, const char *password, const char *code)
 	    !account_set_kit(f->db, f->acct->id, h, f->now) ||
 	    !kit_mail(f, first.value, "mail/kit_user.tpl", h1) ||
 	    !kit_mail(f, f->cfg->admin_email, "mail/kit_admin.tpl", h2) ||
-	    !event_add(f->db, f->acct->id, "kit_created", f->ip, NULL,
+	    !event_add(f->db, f->acct->id, EVENT_KIT_CREATED, f->ip, NULL,
 	    f->now) ||
 	    !contacts_tell(f, CHANNEL_NONE, "a new recovery kit",
 	    "mail/kit_new.tpl", "sms/kit_new.tpl"))
@@ -593,7 +593,7 @@ flow_twofa_enable(struct flow *f, const char *code)
 	}
 	if (!account_totp_enable(f->db, f->acct->id, f->now) ||
 	    !session_set_twofa(f->db, f->sess->id, f->now) ||
-	    !event_add(f->db, f->acct->id, "twofa_enabled", f->ip, NULL,
+	    !event_add(f->db, f->acct->id, EVENT_TWOFA_ENABLED, f->ip, NULL,
 	    f->now) ||
 	    !contacts_tell(f, CHANNEL_NONE, "two-step verification turned on",
 	    "mail/twofa_changed.tpl", "sms/twofa_changed.tpl"))
@@ -611,7 +611,7 @@ flow_twofa_disable(struct flow *f, const char *password, const char *code)
 	if ((o = proof_begin(f, ACTION_TWOFA_OFF, password, code)) != OUT_OK)
 		return o;
 	if (!account_set_totp(f->db, f->acct->id, NULL, 0, 0) ||
-	    !event_add(f->db, f->acct->id, "twofa_disabled", f->ip, NULL,
+	    !event_add(f->db, f->acct->id, EVENT_TWOFA_DISABLED, f->ip, NULL,
 	    f->now) ||
 	    !contacts_tell(f, CHANNEL_NONE, "two-step verification turned off",
 	    "mail/twofa_changed.tpl", "sms/twofa_changed.tpl"))

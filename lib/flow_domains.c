@@ -62,7 +62,7 @@ domains_may_hold(struct flow *f, int64_t account_id, const char *name,
 	if (c.verdict == R1_ALLOWED)
 		return OUT_OK;
 	flow_what(f, name, c.address);
-	return event_add(f->db, account_id, "r1_refused", f->ip, name,
+	return event_add(f->db, account_id, EVENT_R1_REFUSED, f->ip, name,
 	    f->now) ? OUT_DOMAIN_R1 : OUT_STORAGE;
 }
 
@@ -93,7 +93,7 @@ flow_domain_add(struct flow *f, const char *typed)
 	if ((o = domains_may_hold(f, f->acct->id, name, reg)) != OUT_OK)
 		return domains_refused(f, o);
 	if (!domains_add(f->db, f->acct->id, name, reg, f->now, 0, &d) ||
-	    !event_add(f->db, f->acct->id, "domain_added", f->ip, name,
+	    !event_add(f->db, f->acct->id, EVENT_DOMAIN_ADDED, f->ip, name,
 	    f->now))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
@@ -123,7 +123,7 @@ domains_tell_replace(int64_t account_id, const char *email, void *arg)
 	render_set(d, "BASE_URL", f->cfg->base_url);
 	if (!outbox_mail(f->db, email, "mail/address_on_domain.tpl", d,
 	    f->now, NULL) ||
-	    !event_add(f->db, account_id, "address_must_change", NULL,
+	    !event_add(f->db, account_id, EVENT_ADDRESS_MUST_CHANGE, NULL,
 	    rc->reg, f->now))
 		rc->ok = 0;
 	render_dict_free(d);
@@ -163,7 +163,7 @@ domains_proven(struct flow *f, int64_t account_id, const char *typed,
 	    f->now))
 		return flow_storage(f);
 	rc.reg = reg;
-	if (!event_add(f->db, account_id, "domain_verified", f->ip, name,
+	if (!event_add(f->db, account_id, EVENT_DOMAIN_VERIFIED, f->ip, name,
 	    f->now) || (f->cfg->recovery_rule == RECOVERY_PLATFORM &&
 	    (!domains_each_account_on(f->db, reg, account_id,
 	    domains_tell_replace, &rc) || !rc.ok)))
@@ -221,7 +221,7 @@ flow_domain_remove(struct flow *f, const char *typed)
 	if (d.account_id == 0)
 		return flow_rollback(f, OUT_NO_DOMAIN);
 	if (!domains_remove(f->db, f->acct->id, d.name) ||
-	    !event_add(f->db, f->acct->id, "domain_removed", f->ip, d.name,
+	    !event_add(f->db, f->acct->id, EVENT_DOMAIN_REMOVED, f->ip, d.name,
 	    f->now))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);

@@ -38,7 +38,7 @@ email_masked(const char *addr, char *out, size_t outsz)
 
 /* A link of kind to path for account_id with data, num, into d as LINK. */
 static int
-email_link(struct flow *f, const char *kind, const char *path,
+email_link(struct flow *f, enum link_kind kind, const char *path,
     int64_t account_id, const char *data, int64_t num, int64_t ttl,
     struct render_dict *d)
 {
@@ -72,9 +72,9 @@ email_send_confirm(struct flow *f, const char *addr, int64_t *limited)
 	    f->now)) == NULL)
 		return 0;
 	/* A second request replaces the first: its link stops working. */
-	ok = link_void(f->db, "email_confirm", f->acct->id, f->now) &&
-	    email_link(f, "email_confirm", "/email/confirm", f->acct->id, addr,
-	    0, EMAIL_CONFIRM_TTL, d) && outbox_mail(f->db, addr,
+	ok = link_void(f->db, LINK_EMAIL_CONFIRM, f->acct->id, f->now) &&
+	    email_link(f, LINK_EMAIL_CONFIRM, "/email/confirm", f->acct->id,
+	    addr, 0, EMAIL_CONFIRM_TTL, d) && outbox_mail(f->db, addr,
 	    "mail/email_confirm.tpl", d, f->now, limited);
 	render_dict_free(d);
 	return ok;
@@ -122,7 +122,7 @@ email_requested(struct flow *f, const char *addr, int sent, int64_t limited)
 		return flow_storage(f);
 	if (limited != 0)
 		return flow_limited(f, OUT_LIMIT_MESSAGES, limited);
-	if (!event_add(f->db, f->acct->id, "email_change_requested", f->ip,
+	if (!event_add(f->db, f->acct->id, EVENT_EMAIL_CHANGE_REQUESTED, f->ip,
 	    addr, f->now))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
@@ -145,7 +145,7 @@ email_taken(struct flow *f, const char *addr)
 		return flow_storage(f);
 	render_set(d, "BASE_URL", f->cfg->base_url);
 	/* Whatever a free address's request would void goes too. */
-	ok = link_void(f->db, "email_confirm", f->acct->id, f->now) &&
+	ok = link_void(f->db, LINK_EMAIL_CONFIRM, f->acct->id, f->now) &&
 	    outbox_mail(f->db, addr, "mail/email_taken.tpl", d, f->now,
 	    &limited);
 	render_dict_free(d);
@@ -183,7 +183,8 @@ flow_email_request(struct flow *f, const char *password, const char *code,
 	if (o != OUT_OK) {
 		if (o == OUT_STORAGE || ((o == OUT_R1_OWN_DOMAIN ||
 		    o == OUT_R1_PLATFORM_DOMAIN) && !event_add(f->db,
-		    f->acct->id, "r1_refused", f->ip, f->said.what, f->now)))
+		    f->acct->id, EVENT_R1_REFUSED, f->ip, f->said.what,
+		    f->now)))
 			return flow_storage(f);
 		return flow_commit(f, o);
 	}
@@ -194,7 +195,7 @@ flow_email_request(struct flow *f, const char *password, const char *code,
 
 /* The link of kind t names, peeked or used up. */
 static enum outcome
-email_link_of(struct flow *f, const char *kind, const char *t, int consume,
+email_link_of(struct flow *f, enum link_kind kind, const char *t, int consume,
     struct link *l)
 {
 	memset(l, 0, sizeof(*l));
@@ -212,8 +213,8 @@ flow_email_peek(struct flow *f, int revert, const char *t)
 	struct link	 l;
 	enum outcome	 o;
 
-	if ((o = email_link_of(f, revert ? "email_revert" : "email_confirm",
-	    t, 0, &l)) == OUT_OK)
+	if ((o = email_link_of(f, revert ? LINK_EMAIL_REVERT :
+	    LINK_EMAIL_CONFIRM, t, 0, &l)) == OUT_OK)
 		flow_what(f, l.data, NULL);
 	return o;
 }
@@ -233,7 +234,7 @@ email_tell_change(struct flow *f, const struct account *a, const char *old,
 	email_masked(a->email, masked, sizeof(masked));
 	render_set(d, "MASKED", masked);
 	/* The revert link carries the old address's age (R9) back. */
-	ok = email_link(f, "email_revert", "/email/revert", a->id, old,
+	ok = email_link(f, LINK_EMAIL_REVERT, "/email/revert", a->id, old,
 	    old_since, EMAIL_REVERT_TTL, d) && outbox_mail(f->db, old,
 	    "mail/email_changed_old.tpl", d, f->now, NULL) &&
 	    notify_channels(f->db, a, CHANNEL_PRIMARY,
@@ -255,7 +256,7 @@ flow_email_confirm(struct flow *f, const char *t, int64_t *account_id)
 	if (flow_begin(f) != OUT_OK)
 		return OUT_STORAGE;
 	/* Anyone who has the mail may press it, logged in or not. */
-	if ((o = email_link_of(f, "email_confirm", t, 1, &l)) != OUT_OK)
+	if ((o = email_link_of(f, LINK_EMAIL_CONFIRM, t, 1, &l)) != OUT_OK)
 		return o == OUT_STORAGE ? flow_storage(f) : flow_rollback(f, o);
 	if (!account_by_id(f->db, l.account_id, &a))
 		return flow_storage(f);
@@ -269,11 +270,68 @@ flow_email_confirm(struct flow *f, const char *t, int64_t *account_id)
 	old_since = a.email_since;
 	if (!account_set_email(f->db, a.id, l.data, f->now, f->now) ||
 	    !account_by_id(f->db, a.id, &a) ||
-	    !event_add(f->db, a.id, "email_changed", f->ip, a.email, f->now) ||
+	    !event_add(f->db, a.id, EVENT_EMAIL_CHANGED, f->ip, a.email,
+	    f->now) ||
 	    !email_tell_change(f, &a, old, old_since))
 		return flow_storage(f);
 	*account_id = a.id;
 	return flow_commit(f, OUT_OK);
+}
+
+/*
+ * The address a revert replaces is a way in removed, and is told like
+ * every other (R8): if the owner had moved away from a mailbox someone
+ * else reads, that someone just took the address back.
+ */
+static int
+email_tell_replaced(struct flow *f, const struct account *a,
+    const char *replaced)
+{
+	struct render_dict	*d;
+	int			 ok;
+
+	if ((d = notify_dict(a, NULL, f->ip, f->cfg->base_url, f->now)) ==
+	    NULL)
+		return 0;
+	render_show(d, "REPLACED");
+	ok = outbox_mail(f->db, replaced, "mail/email_reverted.tpl", d,
+	    f->now, NULL);
+	render_dict_free(d);
+	return ok;
+}
+
+/*
+ * Put the address revert link l keeps back on account a.  Whoever moved
+ * the account may hold a session, a pending reset or another change:
+ * all of it ends here.  Revert links of changes made after this one's
+ * go too; those of earlier ones stay, so the first owner's link always
+ * has the last word.
+ */
+static int
+email_restore(struct flow *f, struct account *a, const struct link *l)
+{
+	struct render_dict	*d;
+	char			 replaced[255];
+	int			 ok;
+
+	if ((d = notify_dict(a, NULL, f->ip, f->cfg->base_url, f->now)) ==
+	    NULL)
+		return 0;
+	render_show(d, "RESTORED");
+	snprintf(replaced, sizeof(replaced), "%s", a->email);
+	ok = account_set_email(f->db, a->id, l->data, f->now, l->num) &&
+	    account_by_id(f->db, a->id, a) && session_end_all(f->db, a->id) &&
+	    reset_void_all(f->db, a->id, f->now) &&
+	    link_void(f->db, LINK_EMAIL_CONFIRM, a->id, f->now) &&
+	    link_void_where(f->db, LINK_EMAIL_REVERT, a->id, l->id,
+	    policy_revert_voids, f->now) &&
+	    event_add(f->db, a->id, EVENT_EMAIL_REVERTED, f->ip, a->email,
+	    f->now) &&
+	    notify_channels(f->db, a, CHANNEL_NONE, "mail/email_reverted.tpl",
+	    "sms/email_reverted.tpl", d, f->now);
+	render_dict_free(d);
+	return ok && (strcasecmp(replaced, a->email) == 0 ||
+	    email_tell_replaced(f, a, replaced));
 }
 
 enum outcome
@@ -281,14 +339,11 @@ flow_email_revert(struct flow *f, const char *t)
 {
 	struct link		 l;
 	struct account		 a;
-	struct render_dict	*d;
-	char			 replaced[255];
 	enum outcome		 o;
-	int			 ok;
 
 	if (flow_begin(f) != OUT_OK)
 		return OUT_STORAGE;
-	if ((o = email_link_of(f, "email_revert", t, 1, &l)) != OUT_OK)
+	if ((o = email_link_of(f, LINK_EMAIL_REVERT, t, 1, &l)) != OUT_OK)
 		return o == OUT_STORAGE ? flow_storage(f) : flow_rollback(f, o);
 	if (!account_by_id(f->db, l.account_id, &a))
 		return flow_storage(f);
@@ -298,40 +353,6 @@ flow_email_revert(struct flow *f, const char *t)
 	    (o = email_claimable(f, a.id, l.data, 1, OUT_ADDRESS_NOW_TAKEN)) !=
 	    OUT_OK && o != OUT_R1_OWN_DOMAIN && o != OUT_R1_PLATFORM_DOMAIN)
 		return o == OUT_STORAGE ? flow_storage(f) : flow_rollback(f, o);
-	/*
-	 * Whoever moved the account may hold a session, a pending reset or
-	 * another change: all of it ends here.  Revert links of changes
-	 * made after this one's go too; those of earlier ones stay, so
-	 * the first owner's link always has the last word.
-	 */
-	if ((d = notify_dict(&a, NULL, f->ip, f->cfg->base_url, f->now)) ==
-	    NULL)
-		return flow_storage(f);
-	render_show(d, "RESTORED");
-	snprintf(replaced, sizeof(replaced), "%s", a.email);
-	ok = account_set_email(f->db, a.id, l.data, f->now, l.num) &&
-	    account_by_id(f->db, a.id, &a) && session_end_all(f->db, a.id) &&
-	    reset_void_all(f->db, a.id, f->now) &&
-	    link_void(f->db, "email_confirm", a.id, f->now) &&
-	    link_void_where(f->db, "email_revert", a.id, l.id,
-	    policy_revert_voids, f->now) &&
-	    event_add(f->db, a.id, "email_reverted", f->ip, a.email, f->now) &&
-	    notify_channels(f->db, &a, CHANNEL_NONE, "mail/email_reverted.tpl",
-	    "sms/email_reverted.tpl", d, f->now);
-	/*
-	 * The address it replaces is a way in removed, and is told like
-	 * every other (R8): if the owner had moved away from a mailbox
-	 * someone else reads, that someone just took the address back.
-	 */
-	render_dict_free(d);
-	if (ok && strcasecmp(replaced, a.email) != 0) {
-		if ((d = notify_dict(&a, NULL, f->ip, f->cfg->base_url,
-		    f->now)) == NULL)
-			return flow_storage(f);
-		render_show(d, "REPLACED");
-		ok = outbox_mail(f->db, replaced, "mail/email_reverted.tpl", d,
-		    f->now, NULL);
-		render_dict_free(d);
-	}
-	return ok ? flow_commit(f, OUT_OK) : flow_storage(f);
+	return email_restore(f, &a, &l) ? flow_commit(f, OUT_OK) :
+	    flow_storage(f);
 }

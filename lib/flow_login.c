@@ -29,10 +29,10 @@ login_failed(struct flow *f, const struct guard *g)
 	 */
 	if (flow_begin(f) != OUT_OK ||
 	    !guard_password_failed(f, g, g->account_id != 0 ?
-	    "login_failed" : "login_unknown") ||
+	    EVENT_LOGIN_FAILED : EVENT_LOGIN_UNKNOWN) ||
 	    !rate_fail(f->db, RATE_LOGIN_IP, 0, f->ip, f->now, &ipclosed) ||
-	    (ipclosed && !event_add(f->db, 0, "login_ip_locked", f->ip, NULL,
-	    f->now)))
+	    (ipclosed && !event_add(f->db, 0, EVENT_LOGIN_IP_LOCKED, f->ip,
+	    NULL, f->now)))
 		return flow_storage(f);
 	return flow_commit(f, OUT_LOGIN_WRONG);
 }
@@ -54,8 +54,8 @@ login_session(struct flow *f, const struct account *a,
 	    f->now)) ||
 	    (detail != NULL && !session_set_twofa(f->db, s.id, f->now))))
 		return 0;
-	return event_add(f->db, a->id, stage == SESSION_FULL ? "login" :
-	    "login_password", f->ip, detail, f->now);
+	return event_add(f->db, a->id, stage == SESSION_FULL ? EVENT_LOGIN :
+	    EVENT_LOGIN_PASSWORD, f->ip, detail, f->now);
 }
 
 enum outcome
@@ -142,7 +142,7 @@ flow_logout(struct flow *f)
 	if (flow_begin(f) != OUT_OK)
 		return OUT_STORAGE;
 	if (!session_end(f->db, f->sess->id) ||
-	    !event_add(f->db, f->sess->account_id, "logout", f->ip, NULL,
+	    !event_add(f->db, f->sess->account_id, EVENT_LOGOUT, f->ip, NULL,
 	    f->now))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);

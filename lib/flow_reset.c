@@ -254,7 +254,7 @@ struct pending_ctx {
 
 /* A link of kind to the pending change into d as name, or 0. */
 static int
-pending_link(struct pending_ctx *pc, const char *kind, const char *path,
+pending_link(struct pending_ctx *pc, enum link_kind kind, const char *path,
     struct render_dict *d, const char *name)
 {
 	struct flow	*f = pc->f;
@@ -303,10 +303,10 @@ pending_tell(const struct channel *ch, void *arg)
 		render_set(d, "USABLE", when);
 		render_show(d, "YOUNG");
 	}
-	if ((l.reject && !pending_link(pc, "reset_reject", "/reset/reject",
+	if ((l.reject && !pending_link(pc, LINK_RESET_REJECT, "/reset/reject",
 	    render_section(d, "REJECT"), "REJECT_LINK")) ||
-	    (l.confirm && !pending_link(pc, "reset_confirm", "/reset/confirm",
-	    render_section(d, "CONFIRM"), "CONFIRM_LINK")) ||
+	    (l.confirm && !pending_link(pc, LINK_RESET_CONFIRM,
+	    "/reset/confirm", render_section(d, "CONFIRM"), "CONFIRM_LINK")) ||
 	    !notify_channel(f->db, ch, "mail/reset_pending.tpl",
 	    "sms/reset_pending.tpl", d, f->now, NULL))
 		pc->ok = 0;
@@ -329,7 +329,7 @@ prove_make_pending(struct flow *f, const struct account *a,
 	reset_proofs_text(ps->p, ps->n, proofs, sizeof(proofs));
 	if (!reset_make_pending(f->db, rs, hash, proofs, f->now,
 	    f->now + f->cfg->reset_delay, replaced) ||
-	    !event_add(f->db, a->id, "reset_pending", f->ip, proofs, f->now))
+	    !event_add(f->db, a->id, EVENT_RESET_PENDING, f->ip, proofs, f->now))
 		return 0;
 	pc.replaced = *replaced;
 	return notify_each_channel(f->db, a, pending_tell, &pc) && pc.ok;
@@ -364,7 +364,7 @@ static enum outcome
 prove_failed(struct flow *f, const struct account *a, const struct reset *rs)
 {
 	if (!reset_fail(f->db, rs, f->now) ||
-	    !event_add(f->db, a->id, "reset_refused", f->ip, NULL, f->now))
+	    !event_add(f->db, a->id, EVENT_RESET_REFUSED, f->ip, NULL, f->now))
 		return flow_storage(f);
 	return flow_commit(f, OUT_RESET_NOT_RIGHT);
 }
@@ -412,6 +412,36 @@ prove_settle(struct flow *f, const struct account *a, struct reset *rs,
 	return flow_commit(f, OUT_OK);
 }
 
+/*
+ * This browser's asks for the account a (by name) become a request and
+ * codes now, as the mailer would make them: proofs that need no mailed
+ * code (the recovery code, TOTP, a kit) must not wait for it.  A name
+ * nobody has takes the same transaction (its asks leave an event), so
+ * the timing tells no more than the answer.  OUT_OK with a read again
+ * and rs its live request, inside a transaction left open.
+ */
+static enum outcome
+prove_request(struct flow *f, const char *name, struct account *a,
+    struct reset *rs)
+{
+	if (flow_begin(f) != OUT_OK)
+		return OUT_STORAGE;
+	if (!reset_asks_process_for(f->db, f->cfg, f->keys->codes,
+	    a->id != 0 ? a->username : name, a->id != 0 ? a->email : NULL,
+	    f->browser, f->now) || flow_commit(f, OUT_OK) != OUT_OK ||
+	    flow_begin(f) != OUT_OK)
+		return flow_storage(f);
+	if (a->id != 0 && (!account_by_id(f->db, a->id, a) ||
+	    !reset_live_request(f->db, a->id, f->browser, f->now, rs)))
+		return flow_storage(f);
+	if (a->id != 0 && a->locked_at != 0)	/* locked meanwhile */
+		return flow_rollback(f, OUT_RESET_LOCKED);
+	if (a->id == 0 || rs->id == 0)
+		/* Unknown name, nothing asked, or expired: one answer. */
+		return flow_rollback(f, OUT_RESET_NOT_RIGHT);
+	return OUT_OK;
+}
+
 enum outcome
 flow_reset_prove(struct flow *f, const char *name, const char *const *codes,
     size_t ncodes, const char *password, int *replaced)
@@ -438,37 +468,9 @@ flow_reset_prove(struct flow *f, const char *name, const char *const *codes,
 	/* The same Argon2id work whatever happens next. */
 	if (!pw_hash(password, f->cfg->pwhash_ops, f->cfg->pwhash_mem, hash))
 		return OUT_STORAGE;
-	/*
-	 * This browser's asks for the account become a request and codes
-	 * now, as the mailer would make them: proofs that need no mailed
-	 * code (the recovery code, TOTP, a kit) must not wait for it.  A
-	 * name nobody has takes the same transaction (its asks leave an
-	 * event), so the timing tells no more than the answer.
-	 */
-	o = OUT_STORAGE;
-	if (flow_begin(f) != OUT_OK)
-		goto out;
-	if (!reset_asks_process_for(f->db, f->cfg, f->keys->codes,
-	    a.id != 0 ? a.username : name, a.id != 0 ? a.email : NULL,
-	    f->browser, f->now) || flow_commit(f, OUT_OK) != OUT_OK ||
-	    flow_begin(f) != OUT_OK) {
-		o = flow_storage(f);
-		goto out;
-	}
-	if (a.id != 0 && (!account_by_id(f->db, a.id, &a) ||
-	    !reset_live_request(f->db, a.id, f->browser, f->now, &rs))) {
-		o = flow_storage(f);
-		goto out;
-	}
-	if (a.id != 0 && a.locked_at != 0)	/* locked meanwhile */
-		o = flow_rollback(f, OUT_RESET_LOCKED);
-	else if (a.id == 0 || rs.id == 0)
-		/* Unknown name, nothing asked, or expired: one answer. */
-		o = flow_rollback(f, OUT_RESET_NOT_RIGHT);
-	else
+	if ((o = prove_request(f, name, &a, &rs)) == OUT_OK)
 		o = prove_settle(f, &a, &rs, codes, ncodes, hash, weak,
 		    replaced);
-out:
 	sodium_memzero(hash, sizeof(hash));
 	return o;
 }
@@ -478,7 +480,7 @@ out:
 
 /* The pending change a mailed link of kind names; peek or use it up. */
 static enum outcome
-reset_by_link(struct flow *f, const char *kind, const char *t, int consume,
+reset_by_link(struct flow *f, enum link_kind kind, const char *t, int consume,
     struct reset *rs)
 {
 	struct link	 l;
@@ -535,8 +537,8 @@ flow_reset_peek(struct flow *f, int confirm, const char *t,
 	*deadline = 0;
 	*need_code = 0;
 	if (t != NULL)
-		o = reset_by_link(f, confirm ? "reset_confirm" :
-		    "reset_reject", t, 0, &rs);
+		o = reset_by_link(f, confirm ? LINK_RESET_CONFIRM :
+		    LINK_RESET_REJECT, t, 0, &rs);
 	else if ((o = reset_of_session(f, &rs)) == OUT_OK) {
 		/* What the button will ask for, as if it were pressed. */
 		o = session_reset_outcome(policy_session_reset(confirm,
@@ -597,8 +599,8 @@ reset_target(struct flow *f, int confirm, const char *t,
 	if (flow_begin(f) != OUT_OK)
 		return OUT_STORAGE;
 	if (t != NULL)
-		o = reset_by_link(f, confirm ? "reset_confirm" :
-		    "reset_reject", t, 1, rs);
+		o = reset_by_link(f, confirm ? LINK_RESET_CONFIRM :
+		    LINK_RESET_REJECT, t, 1, rs);
 	else if ((o = reset_of_session(f, rs)) == OUT_OK)
 		o = reset_session_proof(f, confirm, rs, &pt, code);
 	if (o == OUT_STORAGE)

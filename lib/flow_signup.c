@@ -47,7 +47,7 @@ signup_mail(struct flow *f, int64_t id, const char *username,
 		ok = outbox_mail(f->db, addr, "mail/signup_taken.tpl", d,
 		    f->now, limited);
 	}
-	else if (link_create(f->db, "verify", id, NULL, 0, f->now,
+	else if (link_create(f->db, LINK_VERIFY, id, NULL, 0, f->now,
 	    SIGNUP_VERIFY_TTL, tok) && buf_printf(&link, "%s/verify?t=%s",
 	    f->cfg->base_url, tok)) {
 		render_set(d, "USERNAME", username);
@@ -82,7 +82,8 @@ signup_typed(struct flow *f, const char *username, const char *email,
 	if (c.verdict != R1_ALLOWED) {
 		flow_what(f, c.domain, NULL);
 		if (flow_begin(f) != OUT_OK ||
-		    !event_add(f->db, 0, "r1_refused", f->ip, c.domain, f->now))
+		    !event_add(f->db, 0, EVENT_R1_REFUSED, f->ip, c.domain,
+		    f->now))
 			return flow_storage(f);
 		return flow_commit(f, OUT_R1_PLATFORM_DOMAIN);
 	}
@@ -124,8 +125,8 @@ signup_settle(struct flow *f, const char *name, const char *addr,
 	/* Nothing is kept: the visitor is told, and may come back. */
 	if (limited != 0)
 		return flow_limited(f, OUT_LIMIT_MESSAGES, limited);
-	if (!event_add(f->db, id, id != 0 ? "signup" : "signup_address_taken",
-	    f->ip, NULL, f->now))
+	if (!event_add(f->db, id, id != 0 ? EVENT_SIGNUP :
+	    EVENT_SIGNUP_ADDRESS_TAKEN, f->ip, NULL, f->now))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }
@@ -167,18 +168,18 @@ flow_verify(struct flow *f, const char *t, int use)
 	if (!token_valid(t))
 		return OUT_LINK_BROKEN;
 	if (!use) {
-		if (!link_peek(f->db, "verify", t, f->now, &l))
+		if (!link_peek(f->db, LINK_VERIFY, t, f->now, &l))
 			return OUT_STORAGE;
 		return l.id != 0 ? OUT_OK : OUT_LINK_STALE;
 	}
 	if (flow_begin(f) != OUT_OK)
 		return OUT_STORAGE;
-	if (!link_consume(f->db, "verify", t, f->now, &l))
+	if (!link_consume(f->db, LINK_VERIFY, t, f->now, &l))
 		return flow_storage(f);
 	if (l.id == 0)
 		return flow_rollback(f, OUT_LINK_STALE);
 	if (!account_set_verified(f->db, l.account_id, f->now) ||
-	    !event_add(f->db, l.account_id, "email_verified", f->ip, NULL,
+	    !event_add(f->db, l.account_id, EVENT_EMAIL_VERIFIED, f->ip, NULL,
 	    f->now))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);

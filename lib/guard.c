@@ -76,7 +76,7 @@ guard_totp_closed(struct flow *f, const struct guard *g, int64_t *until)
 
 int
 guard_password_failed(struct flow *f, const struct guard *g,
-    const char *kind)
+    enum event_kind kind)
 {
 	enum rate_scope	 scope;
 	int64_t		 id;
@@ -88,7 +88,7 @@ guard_password_failed(struct flow *f, const struct guard *g,
 	scope = guard_scope(g, 0, &id, &text);
 	return rate_fail(f->db, scope, id, text, f->now, &closed) &&
 	    event_add(f->db, g->account_id, kind, f->ip, NULL, f->now) &&
-	    (!closed || event_add(f->db, g->account_id, "login_locked",
+	    (!closed || event_add(f->db, g->account_id, EVENT_LOGIN_LOCKED,
 	    f->ip, g->bucket == BUCKET_DEVICE ? "this browser" : "strangers",
 	    f->now));
 }
@@ -127,12 +127,12 @@ guard_totp_failed(struct flow *f, const struct guard *g,
 		return 0;
 	scope = guard_scope(g, 1, &id, &text);
 	if (!rate_fail(f->db, scope, id, text, f->now, &closed) ||
-	    !event_add(f->db, a->id, "totp_failed", f->ip, NULL, f->now))
+	    !event_add(f->db, a->id, EVENT_TOTP_FAILED, f->ip, NULL, f->now))
 		return 0;
 	if (!closed)
 		return 1;
 	return rate_check(f->db, scope, id, text, f->now, &until) &&
-	    event_add(f->db, a->id, "totp_locked", f->ip,
+	    event_add(f->db, a->id, EVENT_TOTP_LOCKED, f->ip,
 	    g->bucket == BUCKET_DEVICE ? "this browser" : "strangers",
 	    f->now) && guard_tell_totp_closed(f, g, a, until);
 }

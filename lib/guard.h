@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "device.h"
+#include "event.h"
 #include "policy.h"
 
 struct account;
@@ -43,7 +44,7 @@ int	 guard_totp_closed(struct flow *, const struct guard *,
  * it closes entry, as login_locked.  Inside a write transaction.
  */
 int	 guard_password_failed(struct flow *, const struct guard *,
-	    const char *kind);
+	    enum event_kind kind);
 /*
  * One wrong TOTP code for account a: counted and recorded; when it
  * closes entry, recorded once more and every channel of the account is

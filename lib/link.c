@@ -8,8 +8,17 @@
 #include "internal.h"
 #include "link.h"
 
+/* Each kind's name in the links table. */
+static const char *const link_kinds[LINK_NKINDS] = {
+	[LINK_VERIFY] = "verify",
+	[LINK_EMAIL_CONFIRM] = "email_confirm",
+	[LINK_EMAIL_REVERT] = "email_revert",
+	[LINK_RESET_CONFIRM] = "reset_confirm",
+	[LINK_RESET_REJECT] = "reset_reject"
+};
+
 int
-link_create(struct db *db, const char *kind, int64_t account_id,
+link_create(struct db *db, enum link_kind kind, int64_t account_id,
     const char *data, int64_t num, int64_t now, int64_t ttl,
     char token_out[TOKEN_TEXT])
 {
@@ -20,8 +29,9 @@ link_create(struct db *db, const char *kind, int64_t account_id,
 
 	token_new(token_out);
 	token_hash(token_out, h);
-	return db_run(db, sql, "tibtiii", kind, account_id, h, sizeof(h),
-	    data != NULL ? data : "", now, (int64_t)(now + ttl), num);
+	return db_run(db, sql, "tibtiii", link_kinds[kind], account_id, h,
+	    sizeof(h), data != NULL ? data : "", now, (int64_t)(now + ttl),
+	    num);
 }
 
 /* Fill l from a row of (id, account_id, expires_at, data, num). */
@@ -46,7 +56,7 @@ link_fetch(struct db *db, struct db_stmt *st, struct link *l)
 }
 
 int
-link_peek(struct db *db, const char *kind, const char *token, int64_t now,
+link_peek(struct db *db, enum link_kind kind, const char *token, int64_t now,
     struct link *l)
 {
 	static const char *const sql =
@@ -63,14 +73,15 @@ link_peek(struct db *db, const char *kind, const char *token, int64_t now,
 	token_hash(token, h);
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
-	ok = db_bind_blob(st, 1, h, sizeof(h)) && db_bind_text(st, 2, kind) &&
+	ok = db_bind_blob(st, 1, h, sizeof(h)) &&
+	    db_bind_text(st, 2, link_kinds[kind]) &&
 	    db_bind_int(st, 3, now) && link_fetch(db, st, l);
 	db_done(st);
 	return ok;
 }
 
 int
-link_consume(struct db *db, const char *kind, const char *token, int64_t now,
+link_consume(struct db *db, enum link_kind kind, const char *token, int64_t now,
     struct link *l)
 {
 	/*
@@ -92,7 +103,8 @@ link_consume(struct db *db, const char *kind, const char *token, int64_t now,
 	token_hash(token, h);
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
-	ok = db_bind_blob(st, 1, h, sizeof(h)) && db_bind_text(st, 2, kind) &&
+	ok = db_bind_blob(st, 1, h, sizeof(h)) &&
+	    db_bind_text(st, 2, link_kinds[kind]) &&
 	    db_bind_int(st, 3, now) && link_fetch(db, st, l);
 	/* RETURNING: the row changes only once the statement runs out. */
 	if (ok && l->id != 0 && db_step(st) != DB_DONE) {
@@ -104,7 +116,7 @@ link_consume(struct db *db, const char *kind, const char *token, int64_t now,
 }
 
 int
-link_live(struct db *db, const char *kind, int64_t account_id, int64_t now,
+link_live(struct db *db, enum link_kind kind, int64_t account_id, int64_t now,
     struct link *l)
 {
 	static const char *const sql =
@@ -117,25 +129,26 @@ link_live(struct db *db, const char *kind, int64_t account_id, int64_t now,
 	memset(l, 0, sizeof(*l));
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
-	ok = db_bind_int(st, 1, account_id) && db_bind_text(st, 2, kind) &&
+	ok = db_bind_int(st, 1, account_id) &&
+	    db_bind_text(st, 2, link_kinds[kind]) &&
 	    db_bind_int(st, 3, now) && link_fetch(db, st, l);
 	db_done(st);
 	return ok;
 }
 
 int
-link_void(struct db *db, const char *kind, int64_t account_id, int64_t now)
+link_void(struct db *db, enum link_kind kind, int64_t account_id, int64_t now)
 {
 	static const char *const sql =
 	    "UPDATE links SET used_at = ?3 "
 	    "WHERE account_id = ?1 AND kind = ?2 AND used_at IS NULL";
 
-	return db_run(db, sql, "iti", account_id, kind, now);
+	return db_run(db, sql, "iti", account_id, link_kinds[kind], now);
 }
 
 /* Up to max ids of the unused links of kind after id, in order. */
 static int
-link_open_after(struct db *db, const char *kind, int64_t account_id,
+link_open_after(struct db *db, enum link_kind kind, int64_t account_id,
     int64_t after, int64_t *ids, size_t max, size_t *n)
 {
 	static const char *const sql =
@@ -147,7 +160,8 @@ link_open_after(struct db *db, const char *kind, int64_t account_id,
 	*n = 0;
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
-	if (db_bind_int(st, 1, account_id) && db_bind_text(st, 2, kind) &&
+	if (db_bind_int(st, 1, account_id) &&
+	    db_bind_text(st, 2, link_kinds[kind]) &&
 	    db_bind_int(st, 3, after) && db_bind_int(st, 4, (int64_t)max))
 		while ((rc = db_step(st)) == DB_ROW)
 			ids[(*n)++] = db_column_int(st, 0);
@@ -158,7 +172,7 @@ link_open_after(struct db *db, const char *kind, int64_t account_id,
 }
 
 int
-link_void_where(struct db *db, const char *kind, int64_t account_id,
+link_void_where(struct db *db, enum link_kind kind, int64_t account_id,
     int64_t id, int (*voids)(int64_t id, int64_t other), int64_t now)
 {
 	static const char *const sql =

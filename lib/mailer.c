@@ -191,6 +191,65 @@ sms_wait(pid_t pid, int64_t deadline, int *status, char *err, size_t errsz)
 	    SMS_TIMEOUT_MS / 1000);
 	return 0;
 }
+/* The child: only async-signal-safe calls until execv. */
+static void __attribute__((noreturn))
+sms_exec(const char *cmd, const char *number, int in)
+{
+	char	*argv[3];
+
+	setpgid(0, 0);
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	if (dup2(in, STDIN_FILENO) == -1)
+		_exit(127);
+	/* Nothing else of ours (the database) reaches the command. */
+	close_range(3, ~0U, 0);
+	argv[0] = (char *)cmd;
+	argv[1] = (char *)number;
+	argv[2] = NULL;
+	execv(cmd, argv);
+	_exit(127);
+}
+
+/* Write text to the command's stdin at fd, then close it. */
+static int
+sms_give(int fd, const char *text, int64_t deadline)
+{
+	struct sigaction	 ign, oldpipe;
+	int			 fed;
+
+	/* A command that exits without reading must not kill us. */
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGPIPE, &ign, &oldpipe);
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	fed = sms_feed(fd, text, deadline);
+	close(fd);
+	sigaction(SIGPIPE, &oldpipe, NULL);
+	return fed;
+}
+
+/* Did the command, which exited with status, take the text? */
+static int
+sms_verdict(int status, int fed, char *err, size_t errsz)
+{
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		if (fed)
+			return 1;
+		snprintf(err, errsz, "sms_command did not read the text");
+	} else if (WIFEXITED(status))
+		snprintf(err, errsz, "sms_command exited with status %d",
+		    WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(err, errsz, "sms_command killed by signal %d",
+		    WTERMSIG(status));
+	else
+		snprintf(err, errsz, "sms_command failed");
+	return 0;
+}
+
 
 /*
  * Run sms_command with the number as its argument and the text on its
@@ -203,75 +262,34 @@ static int
 sms_send(const char *cmd, const char *number, const char *text,
     char *err, size_t errsz)
 {
-	struct sigaction	 ign, oldpipe;
-	int			 p[2] = { -1, -1 };
-	int			 status = 0, fed, ok = 0;
-	pid_t			 pid;
-	int64_t			 deadline;
-	char			*argv[3];
+	int		 p[2] = { -1, -1 };
+	int		 status = 0, fed;
+	pid_t		 pid;
+	int64_t		 deadline;
 
 	if (pipe2(p, O_CLOEXEC) == -1) {
 		snprintf(err, errsz, "pipe: %s", strerror(errno));
-		goto out;
+		goto fail;
 	}
 	if ((pid = fork()) == -1) {
 		snprintf(err, errsz, "fork: %s", strerror(errno));
-		goto out;
+		goto fail;
 	}
-	if (pid == 0) {
-		/* The child: only async-signal-safe calls until execv. */
-		setpgid(0, 0);
-		signal(SIGPIPE, SIG_DFL);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		if (dup2(p[0], STDIN_FILENO) == -1)
-			_exit(127);
-		/* Nothing else of ours (the database) reaches the command. */
-		close_range(3, ~0U, 0);
-		argv[0] = (char *)cmd;
-		argv[1] = (char *)number;
-		argv[2] = NULL;
-		execv(cmd, argv);
-		_exit(127);
-	}
+	if (pid == 0)
+		sms_exec(cmd, number, p[0]);
 	/* Both sides, so the kill of the group cannot race the child. */
 	setpgid(pid, pid);
 	close(p[0]);
-	p[0] = -1;
 	deadline = mailer_ms() + SMS_TIMEOUT_MS;
-
-	/* A command that exits without reading must not kill us. */
-	memset(&ign, 0, sizeof(ign));
-	ign.sa_handler = SIG_IGN;
-	sigemptyset(&ign.sa_mask);
-	sigaction(SIGPIPE, &ign, &oldpipe);
-	fcntl(p[1], F_SETFL, fcntl(p[1], F_GETFL) | O_NONBLOCK);
-	fed = sms_feed(p[1], text, deadline);
-	close(p[1]);
-	p[1] = -1;
-	sigaction(SIGPIPE, &oldpipe, NULL);
-
-	if (!sms_wait(pid, deadline, &status, err, errsz))
-		goto out;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		if (fed)
-			ok = 1;
-		else
-			snprintf(err, errsz, "sms_command did not read the text");
-	} else if (WIFEXITED(status))
-		snprintf(err, errsz, "sms_command exited with status %d",
-		    WEXITSTATUS(status));
-	else if (WIFSIGNALED(status))
-		snprintf(err, errsz, "sms_command killed by signal %d",
-		    WTERMSIG(status));
-	else
-		snprintf(err, errsz, "sms_command failed");
-out:
+	fed = sms_give(p[1], text, deadline);
+	return sms_wait(pid, deadline, &status, err, errsz) &&
+	    sms_verdict(status, fed, err, errsz);
+fail:
 	if (p[0] != -1)
 		close(p[0]);
 	if (p[1] != -1)
 		close(p[1]);
-	return ok;
+	return 0;
 }
 
 /* Claim the next due row: 1 with it->id set, 1 with it->id 0 when
@@ -296,19 +314,14 @@ fail:
 	return 0;
 }
 
-/* Record the outcome of one delivery in its own transaction. */
+/* Record the outcome res of one delivery, which took attempts. */
 static int
-mailer_mark(struct db *db, const struct outbox_item *it,
-    enum smtp_result res, int64_t now, const char *err,
-    struct mailer_stats *stats)
+mailer_record(struct db *db, const struct outbox_item *it,
+    enum smtp_result res, int attempts, int64_t now, int64_t next_at,
+    const char *err)
 {
-	const char	*kind = it->kind == OUTBOX_SMS ? "sms" : "mail";
-	char		 where[300];
-	int		 attempts = it->attempts + 1, ok;
-	int64_t		 next_at = 0;
+	int	 ok;
 
-	if (res == SMTP_TEMPORARY && attempts >= MAILER_MAX_ATTEMPTS)
-		res = SMTP_PERMANENT;
 	if (!db_begin(db))
 		return 0;
 	switch (res) {
@@ -316,7 +329,6 @@ mailer_mark(struct db *db, const struct outbox_item *it,
 		ok = outbox_mark_sent(db, it->id, now);
 		break;
 	case SMTP_TEMPORARY:
-		next_at = now + mailer_backoff(attempts);
 		ok = outbox_mark_retry(db, it->id, attempts, next_at, err);
 		break;
 	default:
@@ -327,6 +339,16 @@ mailer_mark(struct db *db, const struct outbox_item *it,
 		db_rollback(db);
 		return 0;
 	}
+	return 1;
+}
+
+/* Log and count what mailer_record() recorded. */
+static void
+mailer_report(const struct outbox_item *it, enum smtp_result res,
+    int attempts, int64_t wait, const char *err, struct mailer_stats *stats)
+{
+	const char	*kind = outbox_kind_name(it->kind);
+	char		 where[300];
 
 	mailer_where(it, where, sizeof(where));
 	switch (res) {
@@ -339,7 +361,7 @@ mailer_mark(struct db *db, const struct outbox_item *it,
 		stats->retried++;
 		log_warn("mailer: %s %lld to %s: attempt %d failed (%s), "
 		    "next in %lld s", kind, (long long)it->id, where, attempts,
-		    err, (long long)(next_at - now));
+		    err, (long long)wait);
 		break;
 	default:
 		stats->failed++;
@@ -348,6 +370,24 @@ mailer_mark(struct db *db, const struct outbox_item *it,
 		    attempts == 1 ? "" : "s", err);
 		break;
 	}
+}
+
+/* Record and report the outcome of one delivery. */
+static int
+mailer_mark(struct db *db, const struct outbox_item *it,
+    enum smtp_result res, int64_t now, const char *err,
+    struct mailer_stats *stats)
+{
+	int	 attempts = it->attempts + 1;
+	int64_t	 wait = 0;
+
+	if (res == SMTP_TEMPORARY && attempts >= MAILER_MAX_ATTEMPTS)
+		res = SMTP_PERMANENT;
+	if (res == SMTP_TEMPORARY)
+		wait = mailer_backoff(attempts);
+	if (!mailer_record(db, it, res, attempts, now, now + wait, err))
+		return 0;
+	mailer_report(it, res, attempts, wait, err, stats);
 	return 1;
 }
 
@@ -364,41 +404,48 @@ mailer_codes_key(const struct config *cfg, unsigned char out[KEY_BYTES])
 	return 1;
 }
 
-int
-mailer_run_once(const struct config *cfg, struct db *db, int64_t now,
+/*
+ * What each pass does before delivering: R4 needs no cron, so every
+ * reset whose deadline has passed is applied first and its notices go
+ * out in this same pass; reset asks become codes here, out of the
+ * request (reset.c).
+ */
+static int
+mailer_chores(const struct config *cfg, struct db *db, int64_t now,
     struct mailer_stats *stats)
 {
-	static int		 pwfail_logged;
-	struct outbox_item	 it;
-	char			 password[PASSWORD_MAX];
-	char			 err[ERR_MAX];
-	enum smtp_result	 res;
-	int			 ok = 0, applied, asks;
-	unsigned char		 codes_key[KEY_BYTES];
+	unsigned char	 codes_key[KEY_BYTES];
+	int		 applied, asks, ok;
 
-	password[0] = '\0';
-	/*
-	 * R4 needs no cron: each pass first applies every reset whose
-	 * deadline has passed, so their notices go out in this same pass.
-	 */
 	if (!reset_apply_due(db, cfg, 0, now, &applied))
-		goto out;
+		return 0;
 	stats->resets += (unsigned int)applied;
-	/* Reset asks become codes here, out of the request (reset.c). */
-	if (!mailer_codes_key(cfg, codes_key) ||
-	    !reset_asks_process(db, cfg, codes_key, now, &asks))
-		goto out;
+	ok = mailer_codes_key(cfg, codes_key) &&
+	    reset_asks_process(db, cfg, codes_key, now, &asks);
+	sodium_memzero(codes_key, sizeof(codes_key));
+	if (!ok)
+		return 0;
 	stats->asks += (unsigned int)asks;
 	/* The sealed copy of a new recovery code outlives no view. */
 	if (!recovery_view_purge(db, now))
-		goto out;
+		return 0;
 	/* Checkpoints happen here rather than inside a user's request. */
 	(void)db_checkpoint(db);
-	/* Read once per pass: a changed password is used from the next
-	 * pass on, with no restart. */
+	return 1;
+}
+
+/*
+ * The relay's password, read once per pass: a changed password is used
+ * from the next pass on, with no restart.  0 when it cannot be read.
+ */
+static int
+mailer_pass_password(const struct config *cfg, char *password, size_t size)
+{
+	static int	 pwfail_logged;
+
+	password[0] = '\0';
 	if (cfg->smtp_password_file != NULL &&
-	    !mailer_password(cfg->smtp_password_file, password,
-	    sizeof(password))) {
+	    !mailer_password(cfg->smtp_password_file, password, size)) {
 		/*
 		 * Deliver nothing rather than fail every mail on our own
 		 * configuration: the rows wait, none is lost.
@@ -407,40 +454,62 @@ mailer_run_once(const struct config *cfg, struct db *db, int64_t now,
 			log_err("mailer: cannot read smtp_password_file; "
 			    "nothing is delivered until it can be read");
 		pwfail_logged = 1;
-		goto out;
+		return 0;
 	}
 	pwfail_logged = 0;
+	return 1;
+}
 
+/* Deliver one claimed row by mail or SMS; why it failed into err. */
+static enum smtp_result
+mailer_deliver(const struct config *cfg, const char *password,
+    struct outbox_item *it, char *err, size_t errsz)
+{
+	err[0] = '\0';
+	/* Opened only now; outbox_item_free() wipes it. */
+	if (!outbox_open(it)) {
+		snprintf(err, errsz, "the sealed message does not open: "
+		    "secret_key_file was replaced, or the row changed");
+		return SMTP_PERMANENT;
+	}
+	if (it->kind == OUTBOX_MAIL)
+		return smtp_send(cfg, password, it->recipient,
+		    it->subject != NULL ? it->subject : "", it->body, err,
+		    errsz);
+	if (cfg->sms_command == NULL) {
+		/* Phones cannot be added without it: an old row. */
+		snprintf(err, errsz, "no sms_command configured");
+		return SMTP_TEMPORARY;
+	}
+	return sms_send(cfg->sms_command, it->recipient, it->body, err,
+	    errsz) ? SMTP_SENT : SMTP_TEMPORARY;
+}
+
+int
+mailer_run_once(const struct config *cfg, struct db *db, int64_t now,
+    struct mailer_stats *stats)
+{
+	struct outbox_item	 it;
+	char			 password[PASSWORD_MAX];
+	char			 err[ERR_MAX];
+	enum smtp_result	 res;
+	int			 ok = 0;
+
+	if (!mailer_chores(cfg, db, now, stats) ||
+	    !mailer_pass_password(cfg, password, sizeof(password)))
+		goto out;
 	while (!mailer_stop) {
 		if (!mailer_claim(db, now, &it))
 			goto out;
 		if (it.id == 0)
 			break;
-		err[0] = '\0';
-		/* Opened only now; outbox_item_free() wipes it. */
-		if (!outbox_open(&it)) {
-			snprintf(err, sizeof(err), "the sealed message does not "
-			    "open: secret_key_file was replaced, or the row "
-			    "changed");
-			res = SMTP_PERMANENT;
-		} else if (it.kind == OUTBOX_MAIL)
-			res = smtp_send(cfg, password, it.recipient,
-			    it.subject != NULL ? it.subject : "", it.body,
-			    err, sizeof(err));
-		else if (cfg->sms_command == NULL) {
-			/* Phones cannot be added without it: an old row. */
-			snprintf(err, sizeof(err), "no sms_command configured");
-			res = SMTP_TEMPORARY;
-		} else
-			res = sms_send(cfg->sms_command, it.recipient, it.body,
-			    err, sizeof(err)) ? SMTP_SENT : SMTP_TEMPORARY;
+		res = mailer_deliver(cfg, password, &it, err, sizeof(err));
 		/* Marks use the pass's time, so a row retried in this pass
 		 * is not due again within it. */
-		if (!mailer_mark(db, &it, res, now, err, stats)) {
-			outbox_item_free(&it);
-			goto out;
-		}
+		ok = mailer_mark(db, &it, res, now, err, stats);
 		outbox_item_free(&it);
+		if (!ok)
+			goto out;
 	}
 	ok = 1;
 out:

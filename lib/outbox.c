@@ -41,10 +41,24 @@
 static unsigned char	 outbox_key[KEY_BYTES];
 static int		 outbox_have_key;
 
-static const char *
+/* Each kind's name in the outbox table. */
+static const char *const outbox_kinds[] = {
+	[OUTBOX_MAIL] = "mail",
+	[OUTBOX_SMS] = "sms"
+};
+
+const char *
 outbox_kind_name(enum outbox_kind kind)
 {
-	return kind == OUTBOX_SMS ? "sms" : "mail";
+	return outbox_kinds[kind];
+}
+
+/* The kind a stored name names; mail for any other. */
+static enum outbox_kind
+outbox_kind_of(const char *name)
+{
+	return name != NULL && strcmp(name, outbox_kinds[OUTBOX_SMS]) == 0 ?
+	    OUTBOX_SMS : OUTBOX_MAIL;
 }
 
 void
@@ -71,16 +85,11 @@ outbox_ad(enum outbox_kind kind, const char *recipient,
 	return !ad->failed;
 }
 
-int
-outbox_add(struct db *db, enum outbox_kind kind, const char *recipient,
-    const char *subject, const char *body, int64_t now)
+/* Can this message be queued?  Says why not in the log. */
+static int
+outbox_acceptable(enum outbox_kind kind, const char *recipient,
+    const char *subject, const char *body)
 {
-	struct db_stmt	*stmt = NULL;
-	struct buf	 ad;
-	unsigned char	*sealed = NULL;
-	size_t		 len;
-	int		 ok = 0;
-
 	/* DESIGN 5: no value from a user may add a header, so CR, LF and
 	 * every other control byte are refused here, and again when the
 	 * mail is composed. */
@@ -99,14 +108,29 @@ outbox_add(struct db *db, enum outbox_kind kind, const char *recipient,
 		log_err("outbox: %s refused: no body", outbox_kind_name(kind));
 		return 0;
 	}
-	if (kind != OUTBOX_MAIL)
-		subject = NULL;
 	/* Fail closed: a body is never stored in clear. */
 	if (!outbox_have_key) {
 		log_err("outbox: %s refused: no key to seal it with",
 		    outbox_kind_name(kind));
 		return 0;
 	}
+	return 1;
+}
+
+int
+outbox_add(struct db *db, enum outbox_kind kind, const char *recipient,
+    const char *subject, const char *body, int64_t now)
+{
+	struct db_stmt	*stmt = NULL;
+	struct buf	 ad;
+	unsigned char	*sealed = NULL;
+	size_t		 len;
+	int		 ok = 0;
+
+	if (!outbox_acceptable(kind, recipient, subject, body))
+		return 0;
+	if (kind != OUTBOX_MAIL)
+		subject = NULL;
 	len = strlen(body);
 	buf_init(&ad);
 	if ((sealed = malloc(len + SEAL_OVERHEAD)) == NULL ||
@@ -298,8 +322,7 @@ outbox_next_due(struct db *db, int64_t now, struct outbox_item *it)
 		goto out;
 	}
 	kind = db_column_text(stmt, 1, NULL);
-	it->kind = kind != NULL && strcmp(kind, "sms") == 0 ?
-	    OUTBOX_SMS : OUTBOX_MAIL;
+	it->kind = outbox_kind_of(kind);
 	it->attempts = (int)db_column_int(stmt, 5);
 	if (!outbox_column_dup(stmt, 2, 0, &it->recipient) ||
 	    !outbox_column_dup(stmt, 3, 1, &it->subject) ||

@@ -15,6 +15,9 @@ struct render_dict;
 
 enum outbox_kind { OUTBOX_MAIL, OUTBOX_SMS };
 
+/* "mail", "sms": the kind's name in the outbox table and in logs. */
+const char	*outbox_kind_name(enum outbox_kind);
+
 struct outbox_item {
 	int64_t	 id;
 	enum outbox_kind kind;

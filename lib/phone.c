@@ -24,20 +24,17 @@
 /* No bracket opened yet. */
 #define NO_BRACKET	SIZE_MAX
 
-enum phone_reason
-phone_normalise(const char *in, char out[PHONE_MAX + 1])
+/*
+ * Keep the '+' and the digits of in[0..len) in c, *n of them, dropping
+ * the separators people type and a trunk 0 in brackets.
+ */
+static enum phone_reason
+phone_strip(const char *in, size_t len, char c[PHONE_INPUT_MAX + 1],
+    size_t *np)
 {
-	char		 c[PHONE_INPUT_MAX + 1];	/* "+" and digits */
-	const char	*d;
-	size_t		 i, len, n = 0, nd, open = NO_BRACKET;
+	size_t		 i, n = 0, open = NO_BRACKET;
 	int		 pairs = 0;
 	unsigned char	 ch;
-
-	out[0] = '\0';
-	if (in == NULL)
-		return PHONE_EMPTY;
-	if ((len = strnlen(in, PHONE_INPUT_MAX + 1)) > PHONE_INPUT_MAX)
-		return PHONE_TOO_LONG;
 
 	for (i = 0; i < len; i++) {
 		ch = (unsigned char)in[i];
@@ -78,9 +75,26 @@ phone_normalise(const char *in, char out[PHONE_MAX + 1])
 	}
 	if (open != NO_BRACKET)
 		return PHONE_BAD_CHAR;
-	if (n == 0)
-		return PHONE_EMPTY;
+	*np = n;
+	return n == 0 ? PHONE_EMPTY : PHONE_OK;
+}
 
+enum phone_reason
+phone_normalise(const char *in, char out[PHONE_MAX + 1])
+{
+	char		 c[PHONE_INPUT_MAX + 1];	/* "+" and digits */
+	const char	*d;
+	size_t		 len, n, nd;
+	enum phone_reason r;
+
+	out[0] = '\0';
+	if (in == NULL)
+		return PHONE_EMPTY;
+	if ((len = strnlen(in, PHONE_INPUT_MAX + 1)) > PHONE_INPUT_MAX)
+		return PHONE_TOO_LONG;
+	if ((r = phone_strip(in, len, c, &n)) != PHONE_OK)
+		return r;
+	/* The country code follows a '+' or the international 00. */
 	if (c[0] == '+') {
 		d = c + 1;
 		nd = n - 1;

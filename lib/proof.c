@@ -39,7 +39,7 @@ proof_password(struct flow *f, const struct proof_typed *pt, int *typed)
 	}
 	*typed = pt->password != NULL && pt->password[0] != '\0';
 	if (*typed && !pt->password_right &&
-	    !guard_password_failed(f, &pt->guard, "password_failed"))
+	    !guard_password_failed(f, &pt->guard, EVENT_PASSWORD_FAILED))
 		return OUT_STORAGE;
 	return OUT_OK;
 }

@@ -192,8 +192,8 @@ reset_make_pending(struct db *db, struct reset *r, const char *new_hash,
 	r->deadline = deadline;
 	/* Links of a replaced change stop working; the new ones follow. */
 	return onetime_void_ref(db, r->account_id, "reset", r->id, now) &&
-	    link_void(db, "reset_confirm", r->account_id, now) &&
-	    link_void(db, "reset_reject", r->account_id, now);
+	    link_void(db, LINK_RESET_CONFIRM, r->account_id, now) &&
+	    link_void(db, LINK_RESET_REJECT, r->account_id, now);
 }
 
 int
@@ -265,8 +265,8 @@ static int
 reset_void_rest(struct db *db, int64_t account_id, int64_t now)
 {
 	return onetime_void(db, account_id, "reset", now) &&
-	    link_void(db, "reset_confirm", account_id, now) &&
-	    link_void(db, "reset_reject", account_id, now);
+	    link_void(db, LINK_RESET_CONFIRM, account_id, now) &&
+	    link_void(db, LINK_RESET_REJECT, account_id, now);
 }
 
 /*
@@ -286,7 +286,8 @@ reset_stop(struct db *db, const struct config *cfg, const struct reset *r,
 	if (!won)
 		return 1;
 	if (!reset_void_rest(db, r->account_id, now) ||
-	    !event_add(db, r->account_id, "reset_rejected", ip, detail, now) ||
+	    !event_add(db, r->account_id, EVENT_RESET_REJECTED, ip, detail,
+	    now) ||
 	    !account_by_id(db, r->account_id, &a))
 		return 0;
 	return reset_tell(db, cfg, &a, "mail/reset_rejected.tpl",
@@ -376,7 +377,7 @@ reset_apply(struct db *db, const struct config *cfg, const struct reset *r,
 	if (!account_set_password(db, r->account_id, r->new_hash) ||
 	    !session_end_all(db, r->account_id) ||
 	    !reset_void_rest(db, r->account_id, now) ||
-	    !event_add(db, r->account_id, "reset_applied", ip, how, now))
+	    !event_add(db, r->account_id, EVENT_RESET_APPLIED, ip, how, now))
 		return 0;
 	/*
 	 * A reset proven without the authenticator is how someone who lost
@@ -388,7 +389,7 @@ reset_apply(struct db *db, const struct config *cfg, const struct reset *r,
 	    reset_proofs_read(r->proofs, p, RESET_PROOFS_MAX));
 	if (clears_twofa) {
 		if (!account_set_totp(db, a.id, NULL, 0, 0) ||
-		    !event_add(db, a.id, "twofa_disabled", ip,
+		    !event_add(db, a.id, EVENT_TWOFA_DISABLED, ip,
 		    "by a reset proven without the authenticator", now))
 			return 0;
 		a.totp_enabled_at = 0;
@@ -414,8 +415,8 @@ reset_lock(struct db *db, const struct config *cfg, int64_t account_id,
 	*stopped = 0;
 	if (!db_begin(db) ||
 	    !account_set_locked(db, account_id, lock ? now : 0) ||
-	    !event_add(db, account_id, lock ? "locked" : "unlocked", ip, NULL,
-	    now))
+	    !event_add(db, account_id, lock ? EVENT_LOCKED : EVENT_UNLOCKED,
+	    ip, NULL, now))
 		goto fail;
 	if (lock) {
 		/* Codes already sent stop working; a pending change is
@@ -582,9 +583,9 @@ reset_ask_handle(struct db *db, const struct config *cfg,
 	if (!account_by_login(db, typed, &a))
 		return 0;
 	if (a.id == 0)
-		return event_add(db, 0, "reset_unknown", ip, NULL, now);
+		return event_add(db, 0, EVENT_RESET_UNKNOWN, ip, NULL, now);
 	if (a.locked_at != 0)
-		return event_add(db, a.id, "reset_locked", ip, NULL, now);
+		return event_add(db, a.id, EVENT_RESET_LOCKED, ip, NULL, now);
 	/*
 	 * Counted when it was asked for, as the page counted it per name:
 	 * sized together (rate.c), the two never disagree, and this limit
@@ -595,14 +596,15 @@ reset_ask_handle(struct db *db, const struct config *cfg,
 	if (until != 0) {
 		log_warn("reset asks for account %lld passed the page's limit",
 		    (long long)a.id);
-		return event_add(db, a.id, "reset_limited", ip, NULL, now);
+		return event_add(db, a.id, EVENT_RESET_LIMITED, ip, NULL, now);
 	}
 	sc.a = &a;
 	sc.rs = &rs;
 	if (!reset_request(db, a.id, browser, asked, &rs) ||
 	    !notify_each_channel(db, &a, reset_send_code, &sc))
 		sc.ok = 0;
-	return sc.ok && event_add(db, a.id, "reset_requested", ip, NULL, now);
+	return sc.ok && event_add(db, a.id, EVENT_RESET_REQUESTED, ip, NULL,
+	    now);
 }
 
 /*

@@ -189,13 +189,50 @@ smtp_class(const smtp_status_t *s)
 	return s->code / 100;
 }
 
+/*
+ * Why a session that neither sent the mail nor was refused for good
+ * failed, from the most telling level down: a 4xx answer, a TLS or
+ * extension event, a TLS check, the connection itself.
+ */
+static void
+smtp_temporary_reason(smtp_message_t msg, smtp_recipient_t rcpt,
+    int session_ok, const struct smtp_state *st, char *err, size_t errsz)
+{
+	const smtp_status_t	*mail, *rs, *ts;
+	char			 buf[128];
+
+	mail = smtp_reverse_path_status(msg);
+	rs = smtp_recipient_status(rcpt);
+	ts = smtp_message_transfer_status(msg);
+	if (smtp_class(mail) == 4)
+		smtp_status_reason("MAIL FROM", mail, err, errsz);
+	else if (smtp_class(rs) == 4)
+		smtp_status_reason("RCPT TO", rs, err, errsz);
+	else if (smtp_class(ts) == 4)
+		smtp_status_reason("DATA", ts, err, errsz);
+	else if (st->event != -1)
+		smtp_seterr(err, errsz, smtp_event_reason(st->event));
+	else if (st->tls_error[0] != '\0')
+		smtp_seterr(err, errsz, st->tls_error);
+	else if (!session_ok || smtp_errno() != 0) {
+		/*
+		 * Connection refused, timeout, dropped connection, or a
+		 * session libESMTP ended with QUIT on an error of its own
+		 * (it then reports success and sets its error number).
+		 */
+		smtp_strerror(smtp_errno(), buf, sizeof(buf));
+		if (errsz > 0)
+			snprintf(err, errsz, "session: %s", buf);
+	} else
+		smtp_seterr(err, errsz, "message not accepted");
+}
+
 /* The outcome of a session from its three levels of status. */
 static enum smtp_result
 smtp_outcome(smtp_message_t msg, smtp_recipient_t rcpt, int session_ok,
     const struct smtp_state *st, int want_auth, char *err, size_t errsz)
 {
 	const smtp_status_t	*mail, *rs, *ts;
-	char			 buf[128];
 	int			 mc, rc, tc;
 
 	mail = smtp_reverse_path_status(msg);
@@ -227,58 +264,27 @@ smtp_outcome(smtp_message_t msg, smtp_recipient_t rcpt, int session_ok,
 		smtp_status_reason("DATA", ts, err, errsz);
 		return SMTP_PERMANENT;
 	}
-	if (mc == 4)
-		smtp_status_reason("MAIL FROM", mail, err, errsz);
-	else if (rc == 4)
-		smtp_status_reason("RCPT TO", rs, err, errsz);
-	else if (tc == 4)
-		smtp_status_reason("DATA", ts, err, errsz);
-	else if (st->event != -1)
-		smtp_seterr(err, errsz, smtp_event_reason(st->event));
-	else if (st->tls_error[0] != '\0')
-		smtp_seterr(err, errsz, st->tls_error);
-	else if (!session_ok || smtp_errno() != 0) {
-		/*
-		 * Connection refused, timeout, dropped connection, or a
-		 * session libESMTP ended with QUIT on an error of its own
-		 * (it then reports success and sets its error number).
-		 */
-		smtp_strerror(smtp_errno(), buf, sizeof(buf));
-		if (errsz > 0)
-			snprintf(err, errsz, "session: %s", buf);
-	} else
-		smtp_seterr(err, errsz, "message not accepted");
+	smtp_temporary_reason(msg, rcpt, session_ok, st, err, errsz);
 	return SMTP_TEMPORARY;
 }
 
-enum smtp_result
-smtp_send(const struct config *cfg, const char *password, const char *to,
-    const char *subject, const char *body, char *err, size_t errsz)
+/*
+ * Compose the message into text and the bare sender address into from.
+ * 0 with *res and err set when it cannot be: a message that can never
+ * be composed is refused for good.
+ */
+static int
+smtp_compose(const struct config *cfg, const char *to, const char *subject,
+    const char *body, struct buf *text, char from[MAILFMT_ADDR_MAX + 1],
+    enum smtp_result *res, char *err, size_t errsz)
 {
-	static int		 auth_ready;
-	struct buf		 text;
-	struct mailfmt		 m;
-	struct smtp_state	 st;
-	unsigned char		 rnd[16];
-	char			 msgid[2 * sizeof(rnd) + 1];
-	char			 from[MAILFMT_ADDR_MAX + 1];
-	char			 server[300];
-	smtp_session_t		 session = NULL;
-	smtp_message_t		 msg;
-	smtp_recipient_t	 rcpt;
-	auth_context_t		 auth = NULL;
-	enum smtp_result	 res = SMTP_TEMPORARY;
-	int			 ok, want_auth, n;
-	enum starttls_option	 tls;
-
-	buf_init(&text);
-	memset(&st, 0, sizeof(st));
-	st.event = -1;
-	smtp_seterr(err, errsz, "");
+	struct mailfmt	 m;
+	unsigned char	 rnd[16];
+	char		 msgid[2 * sizeof(rnd) + 1];
 
 	if (sodium_init() < 0) {
 		smtp_seterr(err, errsz, "libsodium failed to start");
-		goto out;
+		return 0;
 	}
 	randombytes_buf(rnd, sizeof(rnd));
 	sodium_bin2hex(msgid, sizeof(msgid), rnd, sizeof(rnd));
@@ -289,56 +295,58 @@ smtp_send(const struct config *cfg, const char *password, const char *to,
 	m.body = body;
 	m.date = (int64_t)time(NULL);
 	m.msgid = msgid;
-	if (!mailfmt_compose(&m, &text)) {
-		if (text.failed)
+	if (!mailfmt_compose(&m, text)) {
+		if (text->failed)
 			smtp_seterr(err, errsz, "out of memory");
 		else {
 			/* The row will never become sendable: give it up. */
 			smtp_seterr(err, errsz, "refused: control characters "
 			    "or malformed address in a header");
-			res = SMTP_PERMANENT;
+			*res = SMTP_PERMANENT;
 		}
-		goto out;
+		return 0;
 	}
-	if (!mailfmt_address(cfg->mail_from, from, sizeof(from)))
-		goto out;	/* compose checked it already */
+	/* compose checked the address already */
+	return mailfmt_address(cfg->mail_from, from, MAILFMT_ADDR_MAX + 1);
+}
 
-	/*
-	 * libESMTP splits host and port at the first ':' and defaults to
-	 * 587, so an IPv6 literal cannot be given, and the port always is.
-	 */
+/*
+ * "host:port" of the relay.  libESMTP splits host and port at the first
+ * ':' and defaults to 587, so an IPv6 literal cannot be given, and the
+ * port always is.
+ */
+static int
+smtp_server(const struct config *cfg, char *server, size_t serversz,
+    char *err, size_t errsz)
+{
+	int	 n;
+
 	if (cfg->smtp_host == NULL || strchr(cfg->smtp_host, ':') != NULL) {
 		smtp_seterr(err, errsz, "smtp_host unusable (IPv6 literals "
 		    "are not supported)");
-		goto out;
+		return 0;
 	}
-	n = snprintf(server, sizeof(server), "%s:%u", cfg->smtp_host,
+	n = snprintf(server, serversz, "%s:%u", cfg->smtp_host,
 	    cfg->smtp_port);
-	if (n < 0 || (size_t)n >= sizeof(server)) {
+	if (n < 0 || (size_t)n >= serversz) {
 		smtp_seterr(err, errsz, "smtp_host too long");
-		goto out;
+		return 0;
 	}
+	return 1;
+}
 
-	if ((session = smtp_create_session()) == NULL ||
-	    (msg = smtp_add_message(session)) == NULL ||
-	    !smtp_set_server(session, server) ||
-	    !smtp_set_reverse_path(msg, from) ||
-	    (rcpt = smtp_add_recipient(msg, to)) == NULL ||
-	    !smtp_set_message_str(msg, text.p)) {
-		smtp_seterr(err, errsz, "cannot set up the SMTP session");
-		goto out;
-	}
-	smtp_set_timeout(session, Timeout_GREETING |
-	    Timeout_OVERRIDE_RFC2822_MINIMUM, SMTP_TIMEOUT_MS);
-	smtp_set_timeout(session, Timeout_ENVELOPE |
-	    Timeout_OVERRIDE_RFC2822_MINIMUM, SMTP_TIMEOUT_MS);
-	smtp_set_timeout(session, Timeout_DATA |
-	    Timeout_OVERRIDE_RFC2822_MINIMUM, SMTP_TIMEOUT_MS);
-	smtp_set_timeout(session, Timeout_TRANSFER |
-	    Timeout_OVERRIDE_RFC2822_MINIMUM, SMTP_TIMEOUT_MS);
-	smtp_set_timeout(session, Timeout_DATA2 |
-	    Timeout_OVERRIDE_RFC2822_MINIMUM, SMTP_TIMEOUT_MS);
+/* A timeout for each step, and STARTTLS as configured. */
+static int
+smtp_session_options(const struct config *cfg, smtp_session_t session)
+{
+	static const int	 steps[] = { Timeout_GREETING,
+	    Timeout_ENVELOPE, Timeout_DATA, Timeout_TRANSFER, Timeout_DATA2 };
+	enum starttls_option	 tls;
+	size_t			 i;
 
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		smtp_set_timeout(session, steps[i] |
+		    Timeout_OVERRIDE_RFC2822_MINIMUM, SMTP_TIMEOUT_MS);
 	switch (cfg->smtp_starttls) {
 	case STARTTLS_OFF:
 		tls = Starttls_DISABLED;
@@ -351,41 +359,108 @@ smtp_send(const struct config *cfg, const char *password, const char *to,
 		break;
 	}
 	smtp_starttls_enable(session, tls);
-	if (tls != Starttls_DISABLED && !smtp_tls_attach(session)) {
+	return tls == Starttls_DISABLED || smtp_tls_attach(session);
+}
+
+/* AUTH PLAIN as smtp_user with password, through *auth (caller frees). */
+static int
+smtp_session_auth(const struct config *cfg, const char *password,
+    smtp_session_t session, struct smtp_state *st, auth_context_t *auth)
+{
+	static int	 auth_ready;
+
+	if (!auth_ready) {
+		auth_client_init();
+		auth_ready = 1;
+	}
+	st->user = cfg->smtp_user;
+	st->password = password != NULL ? password : "";
+	return (*auth = auth_create_context()) != NULL &&
+	    auth_set_mechanism_flags(*auth, AUTH_PLUGIN_PLAIN, 0) &&
+	    auth_set_interact_cb(*auth, smtp_interact, st) &&
+	    smtp_auth_set_context(session, *auth);
+}
+
+/* One session with the relay, for one message to one recipient. */
+struct smtp_conn {
+	smtp_session_t	 session;
+	smtp_message_t	 msg;
+	smtp_recipient_t rcpt;
+	auth_context_t	 auth;		/* NULL: no AUTH */
+};
+
+/*
+ * Set up c to carry text from from to to through server, reporting to
+ * st; smtp_close() frees it whatever this returns.
+ */
+static int
+smtp_open(const struct config *cfg, const char *password,
+    const char *server, const char *from, const char *to, char *text,
+    struct smtp_state *st, struct smtp_conn *c, char *err, size_t errsz)
+{
+	if ((c->session = smtp_create_session()) == NULL ||
+	    (c->msg = smtp_add_message(c->session)) == NULL ||
+	    !smtp_set_server(c->session, server) ||
+	    !smtp_set_reverse_path(c->msg, from) ||
+	    (c->rcpt = smtp_add_recipient(c->msg, to)) == NULL ||
+	    !smtp_set_message_str(c->msg, text)) {
+		smtp_seterr(err, errsz, "cannot set up the SMTP session");
+		return 0;
+	}
+	if (!smtp_session_options(cfg, c->session)) {
 		smtp_seterr(err, errsz, "cannot set up TLS");
+		return 0;
+	}
+	smtp_set_eventcb(c->session, smtp_event, st);
+	smtp_set_monitorcb(c->session, smtp_monitor, st, 0);
+	if (cfg->smtp_user != NULL && cfg->smtp_user[0] != '\0' &&
+	    !smtp_session_auth(cfg, password, c->session, st, &c->auth)) {
+		smtp_seterr(err, errsz, "cannot set up SMTP AUTH");
+		return 0;
+	}
+	return 1;
+}
+
+static void
+smtp_close(struct smtp_conn *c)
+{
+	if (c->session != NULL)
+		smtp_destroy_session(c->session);
+	if (c->auth != NULL)
+		auth_destroy_context(c->auth);
+}
+
+enum smtp_result
+smtp_send(const struct config *cfg, const char *password, const char *to,
+    const char *subject, const char *body, char *err, size_t errsz)
+{
+	struct buf		 text;
+	struct smtp_state	 st;
+	struct smtp_conn	 c;
+	char			 from[MAILFMT_ADDR_MAX + 1];
+	char			 server[300];
+	enum smtp_result	 res = SMTP_TEMPORARY;
+	int			 ok;
+
+	buf_init(&text);
+	memset(&st, 0, sizeof(st));
+	memset(&c, 0, sizeof(c));
+	st.event = -1;
+	smtp_seterr(err, errsz, "");
+	if (!smtp_compose(cfg, to, subject, body, &text, from, &res, err,
+	    errsz) || !smtp_server(cfg, server, sizeof(server), err, errsz) ||
+	    !smtp_open(cfg, password, server, from, to, text.p, &st, &c, err,
+	    errsz))
 		goto out;
-	}
-	smtp_set_eventcb(session, smtp_event, &st);
-	smtp_set_monitorcb(session, smtp_monitor, &st, 0);
-
-	want_auth = cfg->smtp_user != NULL && cfg->smtp_user[0] != '\0';
-	if (want_auth) {
-		if (!auth_ready) {
-			auth_client_init();
-			auth_ready = 1;
-		}
-		st.user = cfg->smtp_user;
-		st.password = password != NULL ? password : "";
-		if ((auth = auth_create_context()) == NULL ||
-		    !auth_set_mechanism_flags(auth, AUTH_PLUGIN_PLAIN, 0) ||
-		    !auth_set_interact_cb(auth, smtp_interact, &st) ||
-		    !smtp_auth_set_context(session, auth)) {
-			smtp_seterr(err, errsz, "cannot set up SMTP AUTH");
-			goto out;
-		}
-	}
-
 	/* text must stay alive until this returns: libESMTP reads it
 	 * through the callback and does not copy it.  An error left in
 	 * OpenSSL's queue would turn its next "want read" into a failure. */
 	smtp_tls_clear_errors();
-	ok = smtp_start_session(session);
-	res = smtp_outcome(msg, rcpt, ok, &st, want_auth, err, errsz);
+	ok = smtp_start_session(c.session);
+	res = smtp_outcome(c.msg, c.rcpt, ok, &st, c.auth != NULL, err,
+	    errsz);
 out:
-	if (session != NULL)
-		smtp_destroy_session(session);
-	if (auth != NULL)
-		auth_destroy_context(auth);
+	smtp_close(&c);
 	/* The text holds codes and links. */
 	if (text.p != NULL)
 		sodium_memzero(text.p, text.cap);

@@ -37,6 +37,56 @@
 <table class="events" id="events">
 <thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">From</th><th scope="col">Detail</th></tr></thead>
 <tbody>
-{{#EVENT}}<tr class="event" data-kind="{{KIND}}"><td>{{WHEN}}</td><td>{{WHAT}}</td><td>{{IP}}</td><td>{{DETAIL}}</td></tr>
+{{! One row per event.  The What cell shows the section named after
+the event's kind as the events table stores it (lib/event.c), UNKNOWN
+for a kind this version does not know.  The Detail cell shows DETAIL
+as it is (PLAIN_DETAIL), or, where it is a number, in words with the
+kind's section.  Each line ends inside a comment, so that no line end
+reaches the page. }}
+{{#EVENT}}<tr class="event" data-kind="{{KIND}}"><td>{{WHEN}}</td><td>{{!
+}}{{#signup}}Account created{{/signup}}{{!
+}}{{#signup_address_taken}}Signup with an address already in use{{/signup_address_taken}}{{!
+}}{{#email_verified}}Address verified{{/email_verified}}{{!
+}}{{#login}}Logged in{{/login}}{{!
+}}{{#login_password}}Password accepted, code still due{{/login_password}}{{!
+}}{{#login_failed}}Failed login{{/login_failed}}{{!
+}}{{#login_unknown}}Failed login with a name nobody has{{/login_unknown}}{{!
+}}{{#login_2fa_failed}}Wrong two-step code at login{{/login_2fa_failed}}{{!
+}}{{#login_locked}}Passwords refused for 15 minutes: too many wrong ones{{/login_locked}}{{!
+}}{{#login_ip_locked}}Logins from one network refused for a while: too many wrong passwords{{/login_ip_locked}}{{!
+}}{{#totp_failed}}Wrong authenticator code{{/totp_failed}}{{!
+}}{{#totp_locked}}Authenticator codes refused for 15 minutes: too many wrong ones{{/totp_locked}}{{!
+}}{{#password_failed}}Wrong password typed in a session{{/password_failed}}{{!
+}}{{#logout}}Logged out{{/logout}}{{!
+}}{{#session_ended}}Session ended{{/session_ended}}{{!
+}}{{#sessions_ended}}Every other session ended{{/sessions_ended}}{{!
+}}{{#contact_added}}Recovery contact added{{/contact_added}}{{!
+}}{{#contact_verified}}Recovery contact confirmed{{/contact_verified}}{{!
+}}{{#contact_removed}}Recovery contact removed{{/contact_removed}}{{!
+}}{{#recovery_code_created}}New recovery code made{{/recovery_code_created}}{{!
+}}{{#kit_created}}New recovery kit made{{/kit_created}}{{!
+}}{{#twofa_enabled}}Two-step verification turned on{{/twofa_enabled}}{{!
+}}{{#twofa_disabled}}Two-step verification turned off{{/twofa_disabled}}{{!
+}}{{#domain_added}}Domain added{{/domain_added}}{{!
+}}{{#domain_verified}}Domain verified{{/domain_verified}}{{!
+}}{{#domain_removed}}Domain removed{{/domain_removed}}{{!
+}}{{#email_change_requested}}Address change asked for{{/email_change_requested}}{{!
+}}{{#email_changed}}Address changed{{/email_changed}}{{!
+}}{{#email_reverted}}Address change undone{{/email_reverted}}{{!
+}}{{#r1_refused}}Address or domain refused (rule R1){{/r1_refused}}{{!
+}}{{#address_must_change}}Address must be replaced{{/address_must_change}}{{!
+}}{{#reset_requested}}Password reset asked for: codes sent{{/reset_requested}}{{!
+}}{{#reset_unknown}}Password reset asked for a name nobody has{{/reset_unknown}}{{!
+}}{{#reset_locked}}Password reset asked for, refused: the hoster locked recovery{{/reset_locked}}{{!
+}}{{#reset_limited}}Password reset asked for, no codes sent: too many asked already{{/reset_limited}}{{!
+}}{{#reset_refused}}Password reset refused: a code or proof was wrong{{/reset_refused}}{{!
+}}{{#reset_pending}}New password proven: it takes effect after the waiting time unless stopped{{/reset_pending}}{{!
+}}{{#reset_applied}}Password reset: the new password is in effect{{/reset_applied}}{{!
+}}{{#reset_rejected}}Pending password change stopped{{/reset_rejected}}{{!
+}}{{#locked}}Recovery locked by the hoster{{/locked}}{{!
+}}{{#unlocked}}Recovery unlocked by the hoster{{/unlocked}}{{!
+}}{{#UNKNOWN}}{{KIND}}{{/UNKNOWN}}</td><td>{{IP}}</td><td>{{!
+}}{{#sessions_ended}}other sessions ended: {{DETAIL}}{{/sessions_ended}}{{!
+}}{{#PLAIN_DETAIL}}{{DETAIL}}{{/PLAIN_DETAIL}}</td></tr>
 {{/EVENT}}</tbody>
 </table>

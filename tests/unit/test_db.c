@@ -142,9 +142,9 @@ test_migration_6(void)
 	is_int(count(h, "SELECT count(*) FROM events WHERE account_id = 0"),
 	    2, "events of no account are under account 0");
 
-	ok(event_add(db, 1, "domain_removed", "192.0.2.1", "b.example.com",
+	ok(event_add(db, 1, EVENT_DOMAIN_REMOVED, "192.0.2.1", "b.example.com",
 	    200), "a new event");
-	ok(event_add(db, 0, "reset_unknown", "192.0.2.1", NULL, 200),
+	ok(event_add(db, 0, EVENT_RESET_UNKNOWN, "192.0.2.1", NULL, 200),
 	    "a new event of no account");
 	memset(&s, 0, sizeof(s));
 	ok(event_each(db, 1, 1, seen_event, &s) && s.n == 1 &&
@@ -336,7 +336,7 @@ test_wal_bounded(void)
 	usleep(20 * 1000);
 	for (i = 0; i < 20000; i++) {
 		snprintf(detail, sizeof(detail), "write %d", i);
-		okall &= db_begin(db) && event_add(db, (i % 50) + 1, "x", "",
+		okall &= db_begin(db) && event_add(db, (i % 50) + 1, EVENT_LOGIN, "",
 		    detail, i) && db_commit(db);
 		if (stat(wal, &sb) == 0 && sb.st_size > biggest)
 			biggest = sb.st_size;
