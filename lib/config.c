@@ -58,7 +58,9 @@ enum config_kind {
 	CONF_PROXIES,
 	CONF_OPS,
 	CONF_MEM,
-	CONF_USER	/* a user name of the system */
+	CONF_USER,	/* a user name of the system */
+	CONF_DOMAIN,	/* a parent domain of base_url's host */
+	CONF_HOSTS	/* host[:port] names */
 };
 
 struct config_key {
@@ -95,6 +97,8 @@ static const struct config_key config_keys[] = {
 	KEY("pwhash_ops", CONF_OPS, pwhash_ops, 0),
 	KEY("pwhash_mem", CONF_MEM, pwhash_mem, 0),
 	KEY("user", CONF_USER, user, 0),
+	KEY("cookie_domain", CONF_DOMAIN, cookie_domain, 0),
+	KEY("auth_hosts", CONF_HOSTS, auth_hosts, 0),
 };
 
 #define NKEYS	(sizeof(config_keys) / sizeof(config_keys[0]))
@@ -142,8 +146,11 @@ config_free(struct config *cfg)
 	free(cfg->dns_server);
 	free(cfg->secret_key_file);
 	free(cfg->user);
+	free(cfg->cookie_domain);
 	for (i = 0; i < cfg->trusted_proxies_n && i < CONFIG_MAX_PROXIES; i++)
 		free(cfg->trusted_proxies[i]);
+	for (i = 0; i < cfg->auth_hosts_n && i < CONFIG_MAX_AUTH_HOSTS; i++)
+		free(cfg->auth_hosts[i]);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -446,6 +453,72 @@ config_proxies(struct config *cfg, const char *v, const char **why)
 	return 1;
 }
 
+/* auth_hosts: exact host[:port] names, compared without letter case. */
+static int
+config_hosts(struct config *cfg, const char *v, const char **why)
+{
+	const char	*p = v;
+	size_t		 len;
+
+	for (;;) {
+		p += strspn(p, ", \t");
+		if (*p == '\0')
+			break;
+		len = strcspn(p, ", \t");
+		if (p[0] == '[' || !config_hostport(p, len)) {
+			*why = "must list host names, each with :port when not "
+			    "on the default port (no addresses in brackets)";
+			return 0;
+		}
+		if (cfg->auth_hosts_n == CONFIG_MAX_AUTH_HOSTS) {
+			*why = "lists more than 32 hosts";
+			return 0;
+		}
+		if ((cfg->auth_hosts[cfg->auth_hosts_n] = strndup(p, len)) ==
+		    NULL) {
+			*why = "out of memory";
+			return 0;
+		}
+		cfg->auth_hosts_n++;
+		p += len;
+	}
+	if (cfg->auth_hosts_n == 0) {
+		*why = "lists no host";
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * cookie_domain: a name with a dot (never a top-level domain alone) of
+ * which base_url's host is a part, or the browser would refuse the
+ * cookie and nobody could log in.  Checked once the file is read.
+ */
+static int
+config_domain_ok(const struct config *cfg, const char **why)
+{
+	const char	*host;
+	size_t		 hlen, dlen;
+
+	if (cfg->cookie_domain == NULL)
+		return 1;
+	dlen = strlen(cfg->cookie_domain);
+	host = strstr(cfg->base_url, "://") + 3;
+	hlen = strcspn(host, ":/");
+	if (!config_hostname(cfg->cookie_domain, dlen) ||
+	    strchr(cfg->cookie_domain, '.') == NULL ||
+	    config_ip(AF_INET, cfg->cookie_domain, dlen)) {
+		*why = "must be a domain name with at least two labels";
+		return 0;
+	}
+	if (!(hlen == dlen || (hlen > dlen && host[hlen - dlen - 1] == '.')) ||
+	    strncasecmp(host + hlen - dlen, cfg->cookie_domain, dlen) != 0) {
+		*why = "must be base_url's host or a domain above it";
+		return 0;
+	}
+	return 1;
+}
+
 static int
 config_level(const char *v, unsigned long long inter,
     unsigned long long mod, unsigned long long sens, unsigned long long *out)
@@ -618,6 +691,13 @@ config_set(struct config *cfg, const struct config_key *k, const char *v,
 		return 1;
 	case CONF_PROXIES:
 		return config_proxies(cfg, v, why);
+	case CONF_HOSTS:
+		return config_hosts(cfg, v, why);
+	case CONF_DOMAIN:
+		/* Browsers ignore a leading dot; it is dropped here too. */
+		if (v[0] == '.')
+			v++;
+		break;
 	case CONF_USER:
 		/* What useradd(8) accepts by default, and no more. */
 		if (strlen(v) > 32 || !((v[0] >= 'a' && v[0] <= 'z') ||
@@ -826,6 +906,13 @@ config_parse(struct config *cfg, const char *text, size_t len,
 		if (config_keys[i].required && seen[i] == 0) {
 			config_err(err, errsz, "%s: missing %s", name,
 			    config_keys[i].name);
+			goto fail;
+		}
+	for (i = 0; i < NKEYS; i++)
+		if (config_keys[i].kind == CONF_DOMAIN && seen[i] != 0 &&
+		    !config_domain_ok(cfg, &why)) {
+			config_err(err, errsz, "%s:%zu: cookie_domain %s", name,
+			    seen[i], why);
 			goto fail;
 		}
 	if (!config_keyfile(cfg)) {
