@@ -124,20 +124,23 @@ next_listed(const char *authority, size_t n, char *const *hosts,
 	return 0;
 }
 
-/* May next be gone to?  *relative is set for a path of this site. */
+/*
+ * May next be gone to?  *path is set to where its path of this site
+ * starts, NULL for a listed host.
+ */
 static int
 next_allowed(const char *base_url, const char *base_path,
-    char *const *hosts, size_t nhosts, const char *next, int *relative)
+    char *const *hosts, size_t nhosts, const char *next, const char **path)
 {
 	size_t	 sl, bsl, n, bn;
 	const char *auth, *bauth;
 
-	*relative = 0;
+	*path = NULL;
 	if (strlen(next) > NEXT_MAX || !next_clean(next))
 		return 0;
 	if (next[0] == '/') {
 		/* "//host" is another site to a browser. */
-		*relative = 1;
+		*path = next;
 		return next[1] != '/' && next_under(next, base_path);
 	}
 	if ((sl = next_scheme(next)) == 0 ||
@@ -149,9 +152,11 @@ next_allowed(const char *base_url, const char *base_path,
 		return 0;
 	bauth = base_url + bsl;
 	bn = strcspn(bauth, "/");
-	if (sl == bsl && n == bn && strncasecmp(next, base_url, sl + n) == 0)
+	if (sl == bsl && n == bn && strncasecmp(next, base_url, sl + n) == 0) {
+		*path = auth + n;
 		return auth[n] == '/' ? next_under(auth + n, base_path) :
 		    base_path[0] == '\0';
+	}
 	/* Plain http only where Postern itself is (development). */
 	if (sl == 7 && bsl == 8)
 		return 0;
@@ -162,21 +167,18 @@ int
 next_resolve(const char *base_url, const char *base_path,
     char *const *hosts, size_t nhosts, const char *next, struct buf *out)
 {
-	int	 relative, ok;
-	size_t	 sl;
+	const char	*path;
 
 	buf_reset(out);
-	ok = next != NULL && next_allowed(base_url, base_path, hosts, nhosts,
-	    next, &relative);
-	if (!ok) {
-		buf_printf(out, "%s/account", base_url);
+	if (next == NULL || !next_allowed(base_url, base_path, hosts, nhosts,
+	    next, &path)) {
+		buf_printf(out, "%s/account", base_path);
 		return 0;
 	}
-	if (relative) {
-		/* base_url's origin, then the path, which holds base_path. */
-		sl = next_scheme(base_url);
-		buf_append(out, base_url, sl + strcspn(base_url + sl, "/"));
-	}
-	buf_puts(out, next);
+	if (path == NULL)
+		buf_puts(out, next);
+	else
+		/* "https://site?x" is the site's root with a query. */
+		buf_printf(out, "%s%s", path[0] == '/' ? "" : "/", path);
 	return 1;
 }

@@ -19,13 +19,15 @@
 #define NEXT_MAX	2048
 
 /*
- * Write into out the absolute URL to go to after login: next when it is
- * safe (a path under base_path, an absolute URL of base_url's origin
- * under base_path, or an http(s) URL whose host[:port] is one of hosts),
- * base_url + "/account" otherwise.  base_url is the configuration's
- * (no trailing slash), base_path its path ("" at the root).  next may
- * be NULL.  Returns 1 when next was taken, 0 when out holds the
- * fallback; out->failed tells of a lack of memory.
+ * Write into out where to go after login: next when it is safe, as a
+ * path of this site (from next's path under base_path, or from an
+ * absolute URL of base_url's origin under base_path) or as the http(s)
+ * URL it is when its host[:port] is one of hosts; base_path + "/account"
+ * otherwise.  So a Location leaves this site only for a listed host.
+ * base_url is the configuration's (no trailing slash), base_path its
+ * path ("" at the root).  next may be NULL.  Returns 1 when next was
+ * taken, 0 when out holds the fallback; out->failed tells of a lack of
+ * memory.
  */
 int	 next_resolve(const char *base_url, const char *base_path,
 	    char *const *hosts, size_t nhosts, const char *next,

@@ -230,8 +230,8 @@ def stories(stack):
         tap.ok(r2.is_html and 'log in' in r2.text.lower(), 'with a page '
                'that says to log in', r2.text[:300])
         r = login_via(stack, alice, r, 'alice')
-        tap.is_((r.status, r.location), (303, panel), 'logging in there '
-                'answers 303 to the page asked for')
+        tap.is_((r.status, r.location), (303, '/panel/env.cgi?x=1'),
+                'logging in there answers 303 to the page asked for')
         r = alice.get('/panel/env.cgi?x=1', headers=FORGED)
         env = env_of(r)
         tap.is_(r.status, 200, 'which now opens')
@@ -345,14 +345,14 @@ def next_stories(stack):
             r = carol.post('/login', {'username': 'carol',
                                       'password': DEFAULT_PASSWORD,
                                       'next': trick})
-            tap.is_((r.status, r.location),
-                    (303, stack.url('/account')),
+            tap.is_((r.status, r.location), (303, '/account'),
                     'a login with next=%r goes to /account' % trick[:40])
 
     with tap.story('next survives a refused form and the 2FA step'):
         carol.cookies.pop('postern', None)
         target = stack.url('/svc/after')
         page = carol.get('/login?next=' + urllib.parse.quote(target, ''))
+        there = (303, '/svc/after')
         tap.is_(carol.form_values(page).get('next'), target, 'the form '
                 'carries next')
         r = carol.post('/login', {'username': 'carol', 'password': 'wrong',
@@ -363,8 +363,7 @@ def next_stories(stack):
         r = carol.post('/login', {'username': 'carol',
                                   'password': DEFAULT_PASSWORD,
                                   'next': target})
-        tap.is_((r.status, r.location), (303, target), 'the right one goes '
-                'there')
+        tap.is_((r.status, r.location), there, 'the right one goes there')
         carol.password = DEFAULT_PASSWORD
         make_recovery_code(carol)
         enable_totp(carol)
@@ -384,8 +383,8 @@ def next_stories(stack):
                 'again still carries next')
         r = carol.post('/login/2fa', {'code': carol.auth.next(),
                                       'next': target})
-        tap.is_((r.status, r.location), (303, target), 'the right code '
-                'goes there')
+        tap.is_((r.status, r.location), there, 'the right code goes '
+                'there')
         got = env_of(carol.get('/svc/after')).get('headers', [])
         tap.ok(stack.forwarded_user(got) == 'carol', 'and the service '
                'knows carol', got)
@@ -394,10 +393,50 @@ def next_stories(stack):
                 'verification was proven in this session')
 
 
+def sibling_story():
+    """cookie_domain: a service on another host of the parent domain
+    shares the session.  The browser is played by the client, which
+    sends the cookie with each Host as a browser would for that
+    Domain; base_url names postern.example.test on the stack's port."""
+    port = free_port()
+    with LighttpdProtected(_port=port, cookie_secure='on',
+                           base_url='http://postern.example.test:%d' % port,
+                           cookie_domain='example.test',
+                           auth_hosts='panel.example.test:%d' % port
+                           ) as stack:
+        with tap.story('cookie_domain: one login for the hosts of the '
+                       'parent domain'):
+            # (Its mailed links name postern.example.test: verified here.)
+            stack.new_user('dave', 'dave@example.org', verify=False,
+                           login=False)
+            db_write(stack, "UPDATE accounts SET email_verified_at = ?",
+                     int(time.time()))
+            c = stack.client()
+            c.get('/login')
+            target = 'http://panel.example.test:%d/panel/env.cgi' % port
+            r = c.post('/login', {'username': 'dave',
+                                  'password': DEFAULT_PASSWORD,
+                                  'next': target})
+            tap.is_((r.status, r.location), (303, target), 'the login '
+                    'goes back to a host of auth_hosts')
+            cookie = [v for k, v in r.headers.items()
+                      if k.lower() == 'set-cookie' and
+                      v.startswith('__Secure-postern=')]
+            tap.like(cookie[0] if cookie else '',
+                     r'; Secure; Domain=example\.test$',
+                     'the session cookie is __Secure-postern, Secure, with '
+                     'Domain=example.test')
+            r = c.get('/panel/env.cgi', headers={
+                'Host': 'panel.example.test:%d' % port})
+            tap.is_((r.status, env_of(r).get('REMOTE_USER')), (200, 'dave'),
+                    'the service on panel.example.test knows dave')
+
+
 def main():
     with LighttpdProtected() as stack:
         stories(stack)
         next_stories(stack)
+    sibling_story()
     with ApacheProtected() as stack:
         stories(stack)
 

@@ -14,7 +14,7 @@ static char *hosts[] = { "panel.example.org", "mail.example.org:8443" };
 
 /*
  * next at a site whose base_url is base (path bp) goes to want, and
- * next_resolve() says it was taken; with want NULL, to base/account.
+ * next_resolve() says it was taken; with want NULL, to bp/account.
  */
 static void
 goes(const char *base, const char *bp, const char *next, const char *want,
@@ -25,7 +25,7 @@ goes(const char *base, const char *bp, const char *next, const char *want,
 
 	buf_init(&out);
 	buf_init(&fallback);
-	buf_printf(&fallback, "%s/account", base);
+	buf_printf(&fallback, "%s/account", bp);
 	taken = next_resolve(base, bp, hosts, 2, next, &out);
 	is_str(out.p, want != NULL ? want : fallback.p, "%s: %s",
 	    want != NULL ? "taken" : "refused", what);
@@ -40,25 +40,27 @@ goes(const char *base, const char *bp, const char *next, const char *want,
 static void
 test_taken(void)
 {
-	goes(SITE, "", "/contacts", SITE "/contacts", "a path of this site");
-	goes(SITE, "", "/panel/?a=1&b=%20c#top", SITE "/panel/?a=1&b=%20c#top",
+	goes(SITE, "", "/contacts", "/contacts", "a path of this site");
+	goes(SITE, "", "/panel/?a=1&b=%20c#top", "/panel/?a=1&b=%20c#top",
 	    "a path with a query and a fragment");
-	goes(SITE, "", "/wiki/%C3%A9t%C3%A9", SITE "/wiki/%C3%A9t%C3%A9",
+	goes(SITE, "", "/wiki/%C3%A9t%C3%A9", "/wiki/%C3%A9t%C3%A9",
 	    "a path with percent-encoded UTF-8");
-	goes(SITE, "", "https://www.example.org/panel/x",
-	    "https://www.example.org/panel/x", "an absolute URL of this site");
-	goes(SITE, "", "HTTPS://WWW.EXAMPLE.ORG/panel",
-	    "HTTPS://WWW.EXAMPLE.ORG/panel", "the same, in capitals");
+	goes(SITE, "", "https://www.example.org/panel/x", "/panel/x",
+	    "an absolute URL of this site, as a path");
+	goes(SITE, "", "HTTPS://WWW.EXAMPLE.ORG/panel", "/panel",
+	    "the same, in capitals");
+	goes(SITE, "", "https://www.example.org?x=1", "/?x=1",
+	    "this site's root with a query");
 	goes(SITE, "", "https://panel.example.org/users?id=3",
 	    "https://panel.example.org/users?id=3", "a host of auth_hosts");
 	goes(SITE, "", "https://mail.example.org:8443/",
 	    "https://mail.example.org:8443/", "a host:port of auth_hosts");
-	goes(SITE "/sec", "/sec", "/sec/contacts", SITE "/sec/contacts",
+	goes(SITE "/sec", "/sec", "/sec/contacts", "/sec/contacts",
 	    "under a prefix: a path under it");
-	goes(SITE "/sec", "/sec", "https://www.example.org/sec",
-	    "https://www.example.org/sec", "under a prefix: the prefix itself");
+	goes(SITE "/sec", "/sec", "https://www.example.org/sec", "/sec",
+	    "under a prefix: the prefix itself");
 	goes("http://127.0.0.1:8080", "", "http://127.0.0.1:8080/svc/env",
-	    "http://127.0.0.1:8080/svc/env", "plain HTTP where Postern is "
+	    "/svc/env", "plain HTTP where Postern is "
 	    "plain HTTP (development)");
 	goes("http://127.0.0.1:8080", "", "http://panel.example.org/",
 	    "http://panel.example.org/", "  and then for auth_hosts too");
@@ -164,7 +166,7 @@ test_prefix_and_length(void)
 	big[0] = '/';
 	big[NEXT_MAX] = '\0';
 	buf_init(&want);
-	buf_printf(&want, SITE "%s", big);
+	buf_puts(&want, big);
 	goes(SITE, "", big, want.p, "a path of the longest length taken");
 	big[NEXT_MAX] = 'a';
 	big[NEXT_MAX + 1] = '\0';
