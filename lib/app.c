@@ -458,6 +458,20 @@ app_post_allowed(struct req *r)
 	return 1;
 }
 
+int
+req_start(struct req *r, struct app *app)
+{
+	/* A database that was read-only at start may be writable now. */
+	if (!db_writable(app->db))
+		(void)db_reopen(app->db);
+	memset(r, 0, sizeof(*r));
+	r->app = app;
+	r->now = (int64_t)time(NULL);
+	http_response_init(&r->resp);
+	r->resp.status = 0;
+	return (r->page = render_dict_new()) != NULL;
+}
+
 static void
 app_handle(struct app *app, FCGX_Request *fr, const struct route *routes,
     size_t n)
@@ -467,15 +481,7 @@ app_handle(struct app *app, FCGX_Request *fr, const struct route *routes,
 	enum http_read_error	 rc;
 	int			 known;
 
-	/* A database that was read-only at start may be writable now. */
-	if (!db_writable(app->db))
-		(void)db_reopen(app->db);
-	memset(&r, 0, sizeof(r));
-	r.app = app;
-	r.now = (int64_t)time(NULL);
-	http_response_init(&r.resp);
-	r.resp.status = 0;
-	if ((r.page = render_dict_new()) == NULL) {
+	if (!req_start(&r, app)) {
 		r.resp.status = 503;
 		goto send;
 	}

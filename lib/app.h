@@ -79,6 +79,9 @@ struct program {
 	void			(*serve)(struct app *, struct FCGX_Request *);
 };
 
+/* A request of app begins: 0 when its page dictionary cannot be had
+ * (answer 503); render_dict_free() and http_response_free() end it. */
+int	 req_start(struct req *, struct app *);
 /* Run a program: start, loop until shutdown. */
 int	 app_main(const struct program *);
 
@@ -91,12 +94,13 @@ void	 page_error(struct req *, int status, const char *title,
 void	 page_set_error(struct req *, const char *message);
 /* 303 to base_path + path (path starts with '/'; may hold a query). */
 void	 page_redirect(struct req *, const char *path);
-/* 303 to an absolute URL (NULL: 500). */
+/* 303 to url as it stands: a path from the site's root, or an
+ * absolute URL (NULL: 500). */
 void	 page_redirect_url(struct req *, const char *url);
 /*
  * The request's `next` (query, or the form of a POST) when /login may
- * go there (next.c), else NULL; url, if not NULL, gets where to go:
- * there, or base_url/account.
+ * go there (next.c), else NULL; url, if not NULL, gets where to go
+ * (next_resolve(): there, or base_path/account).
  */
 const char *req_next(struct req *, struct buf *url);
 /* 503 after a storage error; rolls back any open transaction. */

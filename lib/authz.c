@@ -7,10 +7,8 @@
  * judge.  It reads four parameters, each bounded here.
  */
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include <fcgiapp.h>
 
@@ -147,19 +145,13 @@ authz_serve(struct app *app, FCGX_Request *fr)
 {
 	struct req	 r;
 	const char	*role, *method;
-	int		 get, ok;
+	int		 get;
 
-	if (!db_writable(app->db))
-		(void)db_reopen(app->db);
-	memset(&r, 0, sizeof(r));
-	r.app = app;
-	r.now = (int64_t)time(NULL);
-	http_response_init(&r.resp);
 	role = FCGX_GetParam("FCGI_ROLE", fr->envp);
 	method = FCGX_GetParam("REQUEST_METHOD", fr->envp);
 	get = method != NULL && (strcmp(method, "GET") == 0 ||
 	    strcmp(method, "HEAD") == 0);
-	if ((r.page = render_dict_new()) == NULL)
+	if (!req_start(&r, app))
 		r.resp.status = 503;
 	else if (role == NULL || strcmp(role, "AUTHORIZER") != 0) {
 		/* Served as a page by mistake: say so, grant nothing. */
@@ -177,9 +169,8 @@ authz_serve(struct app *app, FCGX_Request *fr)
 	} else
 		authz_refuse(&r, fr->envp, get);
 	/* A refusal goes to the browser: a page like any of Postern's. */
-	ok = http_send(&r.resp, fr, method != NULL &&
-	    strcmp(method, "HEAD") == 0);
-	if (!ok)
+	if (!http_send(&r.resp, fr, method != NULL &&
+	    strcmp(method, "HEAD") == 0))
 		log_warn("auth.fcgi: client went away");
 out:
 	db_rollback(app->db);

@@ -10,19 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "form.h"
 #include "next.h"
-
-static int
-next_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /*
  * Printable ASCII without spaces or backslashes, and percent-escapes
@@ -39,7 +28,8 @@ next_clean(const char *s)
 			return 0;
 		if (*s != '%')
 			continue;
-		if ((hi = next_hex(s[1])) < 0 || (lo = next_hex(s[2])) < 0)
+		if ((hi = form_hex((unsigned char)s[1])) < 0 ||
+		    (lo = form_hex((unsigned char)s[2])) < 0)
 			return 0;
 		v = hi * 16 + lo;
 		if (v < 0x20 || v == 0x7f || v == '/' || v == '\\' || v == '.')
