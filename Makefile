@@ -203,6 +203,7 @@ BENCH_OUT	 = build/bench
 BENCH_REFS	 = $(BENCH_OUT)/cgi-bin/refpage.fcgi \
 		   $(BENCH_OUT)/cgi-bin/refinsert.fcgi \
 		   $(BENCH_OUT)/cgi-bin/reffloor.fcgi \
+		   $(BENCH_OUT)/bin/refauth.fcgi \
 		   $(BENCH_OUT)/bin/bench-verify $(BENCH_OUT)/bin/bench-smtp
 BENCH_MAKE	 = $(MAKE) --no-print-directory OUT=$(BENCH_OUT) \
 		   OBJ=$(BENCH_OUT)/obj
@@ -219,6 +220,13 @@ bench-callgrind: deps
 	    bench/callgrind.py
 
 $(BENCH_OUT)/cgi-bin/refpage.fcgi: bench/ref_page.c
+	@mkdir -p $(@D)
+	$(SAY) CCLD $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -lfcgi
+
+# An authorizer, not a page: it stays out of cgi-bin/, whose programs
+# the bench serves as pages.
+$(BENCH_OUT)/bin/refauth.fcgi: bench/ref_auth.c
 	@mkdir -p $(@D)
 	$(SAY) CCLD $@
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -lfcgi
@@ -298,6 +306,11 @@ install: all
 	    $(DESTDIR)$(TMPFILESDIR)/postern.conf \
 	    $(DESTDIR)$(MANDIR)/man8/postern.8 \
 	    $(DESTDIR)$(MANDIR)/man5/postern.conf.5
+	for f in lighttpd apache; do \
+		$(SUBST) contrib/authorizer/$$f.conf > \
+		    $(DESTDIR)$(DATADIR)/examples/authorizer-$$f.conf || exit 1; \
+		chmod 0644 $(DESTDIR)$(DATADIR)/examples/authorizer-$$f.conf; \
+	done
 	for f in filter.d/postern.conf jail.d/postern.conf; do \
 		install -D -m 0644 contrib/fail2ban/$$f \
 		    $(DESTDIR)$(DATADIR)/examples/fail2ban/$$f || exit 1; \

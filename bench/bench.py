@@ -49,6 +49,7 @@ GOALS = [
     ('GET /account', 0.70),
     ('POST /login', 0.90),
     ('POST /domains', 0.60),
+    ('GET protected', 0.80),
     ('mailer', 0.80),
 ]
 
@@ -429,6 +430,33 @@ def http_cases(stack, rows, notes):
                                   for c in rows[-1].case)))
 
 
+def auth_case(stack, rows, notes):
+    """A request to a service auth.fcgi protects (a small static file)
+    against the same behind a bare authorizer that grants everything
+    (ref_auth.c): what asking Postern costs."""
+    c = common.login(stack, 4)
+    cookie_h = 'Cookie: %s=%s' % (common.COOKIE, c.cookie(common.COOKIE))
+    for sub in ('postern', 'ref'):
+        st, _ = raw_size(stack.port, '/authbench/%s/hello.txt' % sub,
+                         [cookie_h])
+        check(st == 200, 'GET /authbench/%s/hello.txt answered %d' % (
+            sub, st))
+    st, _ = raw_size(stack.port, '/authbench/postern/hello.txt')
+    check(st == 302, 'without a cookie, auth.fcgi answered %d' % st)
+    notes.append('GET protected: a 6-byte static file behind auth.fcgi '
+                 '(a live session, its row refreshed at most once a '
+                 'minute) against the same behind ref_auth.c.')
+    say('  GET protected: auth.fcgi against a bare authorizer')
+    base = stack.base_url
+    rows.append(paired(
+        Row('GET protected'),
+        lambda s, t: wrk_settled(stack, base + '/authbench/postern/hello.txt',
+                                 s, headers=[cookie_h]),
+        lambda s, t: wrk_settled(stack, base + '/authbench/ref/hello.txt', s,
+                                 headers=[cookie_h]),
+        ROUNDS, SECONDS))
+
+
 def login_row(stack, rows, name, ops, mem, rounds):
     """POST /login against raw Argon2id verification with the same
     limits, 2 threads (one per login process)."""
@@ -670,6 +698,7 @@ def main():
         common.seed(stack, common.make_hash(common.OPS_INTERACTIVE,
                                             common.MEM_INTERACTIVE))
         http_cases(stack, rows, notes)
+        auth_case(stack, rows, notes)
         floor_load(stack)
         time.sleep(1)
         memory = program_memory(stack)

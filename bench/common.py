@@ -56,6 +56,41 @@ class BenchStack(harness.Stack):
                                      'update bench/common.py' % old)
         return text.replace(old, '"max-procs" => %d,' % self.procs)
 
+    # The authorizer case: one small static file behind auth.fcgi and
+    # behind the bare authorizer of ref_auth.c, with the same settings.
+    AUTHORIZED = (('postern', ('cgi-bin', 'auth.fcgi')),
+                  ('ref', ('bin', 'refauth.fcgi')))
+
+    def protected_paths(self):
+        return ['authbench/']
+
+    def extra_lighttpd(self):
+        q = harness._lighttpd_string
+        lines = []
+        for sub, prog in self.AUTHORIZED:
+            prog = os.path.join(BUILD, *prog)
+            if not os.path.exists(prog):
+                continue
+            folder = os.path.join(self.tmp, 'docroot', 'authbench', sub)
+            os.makedirs(folder, exist_ok=True)
+            with open(os.path.join(folder, 'hello.txt'), 'w') as f:
+                f.write('hello\n')
+            lines += [
+                '$HTTP["url"] =~ "^/authbench/%s/" {' % sub,
+                '    fastcgi.server = ("/" => ((',
+                '        "mode" => "authorizer",',
+                '        "bin-path" => %s,' % q(prog),
+                '        "socket" => %s,' % q(os.path.join(
+                    self.sockdir, 'authbench-%s.sock' % sub)),
+                '        "check-local" => "disable",',
+                '        "max-procs" => 1,',
+                '        "bin-environment" => ("POSTERN_CONF" => %s),'
+                % q(self.conf_path),
+                '    )))',
+                '}',
+            ]
+        return lines
+
     def program_pids(self):
         """{pid: program name} of the FastCGI programs lighttpd runs."""
         out = {}

@@ -33,13 +33,45 @@ login_notice(struct req *r)
 		}
 }
 
+/* Carry a `next` that may be gone to through the form (DESIGN 9). */
+static void
+login_keep_next(struct req *r)
+{
+	const char	*next;
+
+	if ((next = req_next(r, NULL)) != NULL) {
+		render_show(r->page, "HAS_NEXT");
+		render_set(r->page, "NEXT", next);
+	}
+}
+
+/* After a whole login: back to `next`, or to /account. */
+static void
+login_done(struct req *r)
+{
+	struct buf	 url;
+
+	buf_init(&url);
+	(void)req_next(r, &url);
+	page_redirect_url(r, url.failed ? NULL : url.p);
+	buf_free(&url);
+}
+
 static void
 login_form(struct req *r, int status, const char *name)
 {
 	if (status == 200)
 		login_notice(r);
+	login_keep_next(r);
 	render_set(r->page, "USERNAME", name);
 	page_render(r, status, "login.tpl", "Log in");
+}
+
+static void
+twofa_form(struct req *r, int status)
+{
+	login_keep_next(r);
+	page_render(r, status, "login_2fa.tpl", "Two-step verification");
 }
 
 static void
@@ -54,8 +86,9 @@ login_get(struct req *r)
 static void
 login_post(struct req *r)
 {
-	const char		*name, *password;
+	const char		*name, *password, *next;
 	char			 cookie[TOKEN_TEXT];
+	struct buf		 loc;
 	enum session_stage	 stage;
 	enum outcome		 o;
 	int			 status;
@@ -67,8 +100,16 @@ login_post(struct req *r)
 	    &stage);
 	if (o == OUT_OK) {
 		req_set_session_cookie(r, cookie);
-		page_redirect(r, stage == SESSION_FULL ? "/account" :
-		    "/login/2fa");
+		if (stage == SESSION_FULL)
+			login_done(r);
+		else if ((next = req_next(r, NULL)) != NULL) {
+			buf_init(&loc);
+			buf_puts(&loc, "/login/2fa?next=");
+			http_query_escape(&loc, next);
+			page_redirect(r, loc.failed ? "/login/2fa" : loc.p);
+			buf_free(&loc);
+		} else
+			page_redirect(r, "/login/2fa");
 	} else if ((status = page_refused(r, o)) != 0)
 		login_form(r, status, name);
 }
@@ -81,7 +122,7 @@ twofa_get(struct req *r)
 	else if (r->sess.id == 0)
 		page_redirect(r, "/login");
 	else
-		page_render(r, 200, "login_2fa.tpl", "Two-step verification");
+		twofa_form(r, 200);
 }
 
 static void
@@ -97,12 +138,11 @@ twofa_post(struct req *r)
 	o = flow_login_code(&r->flow, code, cookie);
 	if (o == OUT_OK) {
 		req_set_session_cookie(r, cookie);
-		page_redirect(r, "/account");
+		login_done(r);
 	} else if (o == OUT_LOGIN_EXPIRED)
 		page_outcome(r, o);
 	else if ((status = page_refused(r, o)) != 0)
-		page_render(r, status, "login_2fa.tpl",
-		    "Two-step verification");
+		twofa_form(r, status);
 }
 
 static void

@@ -24,6 +24,7 @@
 #include "db.h"
 #include "log.h"
 #include "message.h"
+#include "next.h"
 #include "outbox.h"
 #include "render.h"
 #include "when.h"
@@ -33,11 +34,18 @@
 #define EX_SOFTWARE	70
 
 
-static const char *
+const char *
 app_cookie_name(const struct app *app)
 {
-	/* __Host- needs Secure, which plain-HTTP development cannot have. */
-	return app->cfg.cookie_secure ? "__Host-postern" : "postern";
+	/*
+	 * __Host- needs Secure, which plain-HTTP development cannot have,
+	 * and forbids Domain: a session shared with the hoster's other
+	 * hosts (cookie_domain) is __Secure- instead.
+	 */
+	if (!app->cfg.cookie_secure)
+		return "postern";
+	return app->cfg.cookie_domain != NULL ? "__Secure-postern" :
+	    "__Host-postern";
 }
 
 /*
@@ -135,18 +143,42 @@ page_error(struct req *r, int status, const char *title, const char *message)
 }
 
 void
+page_redirect_url(struct req *r, const char *url)
+{
+	r->resp.status = 303;
+	if (url == NULL || !http_header(&r->resp, "Location", url))
+		r->resp.status = 500;
+	http_header(&r->resp, "Content-Type", "text/plain; charset=utf-8");
+	buf_reset(&r->resp.body);
+}
+
+void
 page_redirect(struct req *r, const char *path)
 {
 	struct buf	 loc;
 
 	buf_init(&loc);
 	buf_printf(&loc, "%s%s", r->app->cfg.base_path, path);
-	r->resp.status = 303;
-	if (loc.failed || !http_header(&r->resp, "Location", loc.p))
-		r->resp.status = 500;
+	page_redirect_url(r, loc.failed ? NULL : loc.p);
 	buf_free(&loc);
-	http_header(&r->resp, "Content-Type", "text/plain; charset=utf-8");
-	buf_reset(&r->resp.body);
+}
+
+const char *
+req_next(struct req *r, struct buf *url)
+{
+	const char	*v;
+	int		 bad;
+	struct buf	 tmp;
+
+	v = r->http.method == HTTP_POST ? req_field_opt(r, "next", &bad) :
+	    req_query(r, "next");
+	buf_init(&tmp);
+	if (!next_resolve(r->app->cfg.base_url, r->app->cfg.base_path,
+	    r->app->cfg.auth_hosts, r->app->cfg.auth_hosts_n, v,
+	    url != NULL ? url : &tmp))
+		v = NULL;
+	buf_free(&tmp);
+	return v;
 }
 
 void
@@ -343,16 +375,19 @@ app_session(struct req *r)
 	return session_touch(app->db, &r->sess, r->now);
 }
 
-/* Set-Cookie for name=value; max_age 0: for the browser's session. */
+/* Set-Cookie for name=value; max_age 0: for the browser's session;
+ * domain NULL: for this host alone. */
 static void
 app_set_cookie_header(struct req *r, const char *name, const char *value,
-    int64_t max_age)
+    int64_t max_age, const char *domain)
 {
 	struct buf	 c;
 
 	buf_init(&c);
 	buf_printf(&c, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s", name, value,
 	    r->app->cfg.cookie_secure ? "; Secure" : "");
+	if (domain != NULL)
+		buf_printf(&c, "; Domain=%s", domain);
 	if (max_age > 0)
 		buf_printf(&c, "; Max-Age=%lld", (long long)max_age);
 	if (!c.failed)
@@ -421,6 +456,20 @@ app_post_allowed(struct req *r)
 	return 1;
 }
 
+int
+req_start(struct req *r, struct app *app)
+{
+	/* A database that was read-only at start may be writable now. */
+	if (!db_writable(app->db))
+		(void)db_reopen(app->db);
+	memset(r, 0, sizeof(*r));
+	r->app = app;
+	r->now = (int64_t)time(NULL);
+	http_response_init(&r->resp);
+	r->resp.status = 0;
+	return (r->page = render_dict_new()) != NULL;
+}
+
 static void
 app_handle(struct app *app, FCGX_Request *fr, const struct route *routes,
     size_t n)
@@ -430,15 +479,7 @@ app_handle(struct app *app, FCGX_Request *fr, const struct route *routes,
 	enum http_read_error	 rc;
 	int			 known;
 
-	/* A database that was read-only at start may be writable now. */
-	if (!db_writable(app->db))
-		(void)db_reopen(app->db);
-	memset(&r, 0, sizeof(r));
-	r.app = app;
-	r.now = (int64_t)time(NULL);
-	http_response_init(&r.resp);
-	r.resp.status = 0;
-	if ((r.page = render_dict_new()) == NULL) {
+	if (!req_start(&r, app)) {
 		r.resp.status = 503;
 		goto send;
 	}
@@ -519,14 +560,15 @@ send:
 	if (r.resp.status == 0)
 		r.resp.status = 503;
 	if (r.cookie_new)
-		app_set_cookie_header(&r, app_cookie_name(app), r.cookie, 0);
+		app_set_cookie_header(&r, app_cookie_name(app), r.cookie, 0,
+		    app->cfg.cookie_domain);
 	if (r.flow.browser_renewed[0] != '\0') {
 		memcpy(r.browser, r.flow.browser_renewed, sizeof(r.browser));
 		r.browser_new = 1;
 	}
 	if (r.browser_new)
 		app_set_cookie_header(&r, app_browser_cookie_name(app),
-		    r.browser, BROWSER_MAX_AGE);
+		    r.browser, BROWSER_MAX_AGE, NULL);
 	/*
 	 * ASVS 14.4.5.  Only under https (a browser ignores it over plain
 	 * HTTP anyway); includeSubDomains covers names below Postern's own
@@ -596,7 +638,10 @@ app_main(const struct program *prog)
 	}
 	/* Accept finishes the previous request itself. */
 	while ((rc = FCGX_Accept_r(&fr)) >= 0)
-		app_handle(&app, &fr, prog->routes, prog->nroutes);
+		if (prog->serve != NULL)
+			prog->serve(&app, &fr);
+		else
+			app_handle(&app, &fr, prog->routes, prog->nroutes);
 	FCGX_Finish_r(&fr);
 	if (rc == -ENOTSOCK) {
 		/* libfcgi has no CGI fallback: say what went wrong. */

@@ -13,6 +13,7 @@
 
 struct db;
 struct render_dict;
+struct FCGX_Request;
 
 /*
  * app.c: what every FastCGI program shares: start-up (configuration,
@@ -73,8 +74,14 @@ struct program {
 	 * layout.tpl and error.tpl are always loaded (render_init). */
 	const char *const	*templates;
 	unsigned int		 flags;
+	/* Answers every request itself, in place of the route table
+	 * and its checks: the authorizer (authz.c). */
+	void			(*serve)(struct app *, struct FCGX_Request *);
 };
 
+/* A request of app begins: 0 when its page dictionary cannot be had
+ * (answer 503); render_dict_free() and http_response_free() end it. */
+int	 req_start(struct req *, struct app *);
 /* Run a program: start, loop until shutdown. */
 int	 app_main(const struct program *);
 
@@ -87,6 +94,15 @@ void	 page_error(struct req *, int status, const char *title,
 void	 page_set_error(struct req *, const char *message);
 /* 303 to base_path + path (path starts with '/'; may hold a query). */
 void	 page_redirect(struct req *, const char *path);
+/* 303 to url as it stands: a path from the site's root, or an
+ * absolute URL (NULL: 500). */
+void	 page_redirect_url(struct req *, const char *url);
+/*
+ * The request's `next` (query, or the form of a POST) when /login may
+ * go there (next.c), else NULL; url, if not NULL, gets where to go
+ * (next_resolve(): there, or base_path/account).
+ */
+const char *req_next(struct req *, struct buf *url);
 /* 503 after a storage error; rolls back any open transaction. */
 void	 page_storage_error(struct req *);
 /*
@@ -104,6 +120,9 @@ void	 page_time(int64_t t, char out[32]);
 /* A positive decimal id field; NULL-safe.  0 if it is not one. */
 int	 req_id(const char *s, int64_t *id);
 
+/* The session cookie's name: __Host-postern, or __Secure-postern
+ * with cookie_domain, or postern with cookie_secure off. */
+const char *app_cookie_name(const struct app *);
 /* Replace the request's session cookie: after login or logout. */
 void	 req_set_session_cookie(struct req *, const char *token);
 /* A value of the body that must be there exactly once, or NULL after

@@ -85,8 +85,11 @@ config_free(struct config *cfg)
 	free(cfg->dns_server);
 	free(cfg->secret_key_file);
 	free(cfg->user);
+	free(cfg->cookie_domain);
 	for (i = 0; i < cfg->trusted_proxies_n && i < CONFIG_MAX_PROXIES; i++)
 		free(cfg->trusted_proxies[i]);
+	for (i = 0; i < cfg->auth_hosts_n && i < CONFIG_MAX_AUTH_HOSTS; i++)
+		free(cfg->auth_hosts[i]);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -400,6 +403,72 @@ config_proxies(struct config *cfg, const char *v, const char **why)
 	return 1;
 }
 
+/* auth_hosts: exact host[:port] names, compared without letter case. */
+static int
+config_hosts(struct config *cfg, const char *v, const char **why)
+{
+	const char	*p = v;
+	size_t		 len;
+
+	for (;;) {
+		p += strspn(p, ", \t");
+		if (*p == '\0')
+			break;
+		len = strcspn(p, ", \t");
+		if (p[0] == '[' || !config_hostport(p, len)) {
+			*why = "must list host names, each with :port when not "
+			    "on the default port (no addresses in brackets)";
+			return 0;
+		}
+		if (cfg->auth_hosts_n == CONFIG_MAX_AUTH_HOSTS) {
+			*why = "lists more than 32 hosts";
+			return 0;
+		}
+		if ((cfg->auth_hosts[cfg->auth_hosts_n] = strndup(p, len)) ==
+		    NULL) {
+			*why = "out of memory";
+			return 0;
+		}
+		cfg->auth_hosts_n++;
+		p += len;
+	}
+	if (cfg->auth_hosts_n == 0) {
+		*why = "lists no host";
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * cookie_domain: a name with a dot (never a top-level domain alone) of
+ * which base_url's host is a part, or the browser would refuse the
+ * cookie and nobody could log in.  Checked once the file is read.
+ */
+static int
+config_domain_ok(const struct config *cfg, const char **why)
+{
+	const char	*host;
+	size_t		 hlen, dlen;
+
+	if (cfg->cookie_domain == NULL)
+		return 1;
+	dlen = strlen(cfg->cookie_domain);
+	host = strstr(cfg->base_url, "://") + 3;
+	hlen = strcspn(host, ":/");
+	if (!config_hostname(cfg->cookie_domain, dlen) ||
+	    strchr(cfg->cookie_domain, '.') == NULL ||
+	    config_ip(AF_INET, cfg->cookie_domain, dlen)) {
+		*why = "must be a domain name with at least two labels";
+		return 0;
+	}
+	if (!(hlen == dlen || (hlen > dlen && host[hlen - dlen - 1] == '.')) ||
+	    strncasecmp(host + hlen - dlen, cfg->cookie_domain, dlen) != 0) {
+		*why = "must be base_url's host or a domain above it";
+		return 0;
+	}
+	return 1;
+}
+
 static int
 config_level(const char *v, unsigned long long inter,
     unsigned long long mod, unsigned long long sens, unsigned long long *out)
@@ -498,6 +567,28 @@ config_set_proxies(struct config *cfg, const struct config_key *k,
 {
 	(void)k;
 	return config_proxies(cfg, v, why);
+}
+
+static int
+config_set_hosts(struct config *cfg, const struct config_key *k,
+    const char *v, const char **why)
+{
+	(void)k;
+	return config_hosts(cfg, v, why);
+}
+
+/*
+ * cookie_domain: kept as written, without the leading dot browsers
+ * ignore; config_domain_ok() checks it against base_url once the whole
+ * file is read.
+ */
+static int
+config_set_domain(struct config *cfg, const struct config_key *k,
+    const char *v, const char **why)
+{
+	if (v[0] == '.')
+		v++;
+	return config_keep(cfg, k, v, why);
 }
 
 /* An absolute path. */
@@ -733,6 +824,8 @@ static const struct config_key config_keys[] = {
 	KEY("pwhash_ops", ops, pwhash_ops, "interactive", 0),
 	KEY("pwhash_mem", mem, pwhash_mem, "interactive", 0),
 	KEY("user", user, user, NULL, 0),
+	KEY("cookie_domain", domain, cookie_domain, NULL, 0),
+	KEY("auth_hosts", hosts, auth_hosts, NULL, 0),
 };
 
 #define NKEYS	(sizeof(config_keys) / sizeof(config_keys[0]))
@@ -893,12 +986,20 @@ config_line(struct config_reader *rd, const char *ks, size_t len)
 static int
 config_finish(struct config_reader *rd)
 {
-	size_t	 i;
+	const char	*why;
+	size_t		 i;
 
 	for (i = 0; i < NKEYS; i++)
 		if (config_keys[i].required && rd->seen[i] == 0) {
 			config_err(rd->err, rd->errsz, "%s: missing %s",
 			    rd->name, config_keys[i].name);
+			return 0;
+		}
+	for (i = 0; i < NKEYS; i++)
+		if (config_keys[i].set == config_set_domain &&
+		    rd->seen[i] != 0 && !config_domain_ok(rd->cfg, &why)) {
+			config_err(rd->err, rd->errsz, "%s:%zu: %s %s",
+			    rd->name, rd->seen[i], config_keys[i].name, why);
 			return 0;
 		}
 	if (!config_keyfile(rd->cfg)) {

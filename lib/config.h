@@ -10,6 +10,7 @@ enum starttls_mode { STARTTLS_OFF, STARTTLS_TRY, STARTTLS_REQUIRED };
 enum recovery_rule { RECOVERY_ACCOUNT, RECOVERY_PLATFORM };
 
 #define CONFIG_MAX_PROXIES 16
+#define CONFIG_MAX_AUTH_HOSTS 32
 
 struct config {
 	char		*base_url;	/* without trailing slash */
@@ -32,6 +33,9 @@ struct config {
 	int64_t		 session_idle;
 	int64_t		 session_max;
 	int		 cookie_secure;
+	char		*cookie_domain;	/* NULL: host-only cookie */
+	char		*auth_hosts[CONFIG_MAX_AUTH_HOSTS]; /* for next */
+	size_t		 auth_hosts_n;
 	char		*secret_key_file;
 	char		*trusted_proxies[CONFIG_MAX_PROXIES];
 	size_t		 trusted_proxies_n;

@@ -86,7 +86,7 @@ form_text_ok(const char *s, size_t len)
 	return 1;
 }
 
-static int
+int
 form_hex(unsigned char c)
 {
 	if (c >= '0' && c <= '9')

@@ -37,4 +37,7 @@ size_t		 form_count(const struct form *, const char *name);
 int		 cookie_get(const char *header, const char *name,
 		    char *out, size_t outsz);
 
+/* The value of a hexadecimal digit, or -1. */
+int	 form_hex(unsigned char);
+
 #endif /* !POSTERN_FORM_H */

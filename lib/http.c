@@ -290,7 +290,9 @@ http_status_text(int status)
 {
 	switch (status) {
 	case 200: return "OK";
+	case 302: return "Found";
 	case 303: return "See Other";
+	case 401: return "Unauthorized";
 	case 400: return "Bad Request";
 	case 403: return "Forbidden";
 	case 404: return "Not Found";

@@ -6,6 +6,7 @@
 {{#HAS_ERROR}}<p class="error" role="alert" id="form-error">{{ERROR}}</p>{{/HAS_ERROR}}
 <form method="post" action="{{BASE}}/login">
 <input type="hidden" name="csrf" value="{{CSRF}}">
+{{#HAS_NEXT}}<input type="hidden" name="next" value="{{NEXT}}">{{/HAS_NEXT}}
 <p><label for="username">Username or email address</label>
 <input id="username" name="username" value="{{USERNAME}}" required
  autocomplete="username" autocapitalize="none" spellcheck="false"></p>

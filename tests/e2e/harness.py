@@ -78,6 +78,10 @@ EXTRA_PATHS = {'verify': 'signup', 'logout': 'login'}
 # Postern's own 404 page.
 FALLBACK_PROGRAM = 'account'
 
+# Programs that serve no page: auth.fcgi is a FastCGI authorizer, which
+# a test that protects a service sets up itself (authorizer.py).
+AUTHORIZERS = ('auth',)
+
 START_TIMEOUT = float(os.environ.get('POSTERN_START_TIMEOUT', '20'))
 
 
@@ -255,8 +259,9 @@ class Stack:
         try:
             for f in sorted(os.listdir(d)):
                 name = f[:-len('.fcgi')]
-                if f.endswith('.fcgi') and re.fullmatch(r'[a-z][a-z0-9_-]*',
-                                                        name):
+                if f.endswith('.fcgi') and re.fullmatch(
+                        r'[a-z][a-z0-9_-]*', name) and \
+                        name not in AUTHORIZERS:
                     names.append(name)
         except OSError:
             pass
@@ -480,7 +485,8 @@ class Stack:
             # programs' own prefixes and /static/ map to themselves,
             # everything else goes to the fallback program.  The
             # prefixes match like fastcgi.server's do (no boundary).
-            own = '|'.join(['static/'] + names)
+            own = '|'.join(['static/'] + names +
+                           [re.escape(p) for p in self.protected_paths()])
             rewrites.append('"^/(?:%s).*$" => "$0"' % own)
             rewrites.append('"^/.*$" => "/%s$0"' % FALLBACK_PROGRAM)
         if rewrites:
@@ -504,7 +510,16 @@ class Stack:
                     '    )),',
                 ]
             lines.append(')')
-        return '\n'.join(lines) + '\n'
+        return '\n'.join(lines + self.extra_lighttpd()) + '\n'
+
+    def protected_paths(self):
+        """Path prefixes (without the leading slash) that are not
+        Postern's and must not be rewritten to its 404 page."""
+        return []
+
+    def extra_lighttpd(self):
+        """Lines added at the end of the lighttpd configuration."""
+        return []
 
     def _write_lighttpd_conf(self):
         self.lighttpd_conf_path = os.path.join(self.tmp, 'lighttpd.conf')

@@ -691,6 +691,48 @@ test_user(void)
 	config_free(&c);
 }
 
+/* The authorizer's keys (DESIGN section 9). */
+static void
+test_auth_keys(void)
+{
+	struct config	 c;
+
+	ok(accepted(&c, "") && c.cookie_domain == NULL &&
+	    c.auth_hosts_n == 0, "no cookie_domain and no auth_hosts by "
+	    "default");
+	config_free(&c);
+	ok(accepted(&c, "cookie_domain = example.org\n") &&
+	    strcmp(c.cookie_domain, "example.org") == 0,
+	    "cookie_domain: base_url's parent domain");
+	config_free(&c);
+	ok(accepted(&c, "cookie_domain = .example.org\n") &&
+	    strcmp(c.cookie_domain, "example.org") == 0,
+	    "cookie_domain: a leading dot is dropped, as browsers do");
+	config_free(&c);
+	ok(refused("cookie_domain = evil.example\n", "test.conf:4: "
+	    "cookie_domain must be base_url's host or a domain above it"),
+	    "cookie_domain: a domain base_url is not under");
+	ok(refused("cookie_domain = ample.org\n", NULL),
+	    "cookie_domain: a name base_url's host only ends with");
+	ok(refused("cookie_domain = org\n", "test.conf:4: cookie_domain "
+	    "must be a domain name with at least two labels"),
+	    "cookie_domain: a top-level domain alone");
+	ok(refused("cookie_domain = exa mple.org\n", NULL),
+	    "cookie_domain: not a name");
+	ok(accepted(&c, "auth_hosts = panel.example.org, "
+	    "mail.example.org:8443 wiki.example.net\n") &&
+	    c.auth_hosts_n == 3 &&
+	    strcmp(c.auth_hosts[1], "mail.example.org:8443") == 0,
+	    "auth_hosts: host names, a port where needed");
+	config_free(&c);
+	ok(refused("auth_hosts = https://panel.example.org\n", NULL),
+	    "auth_hosts: a URL, not a host");
+	ok(refused("auth_hosts = *.example.org\n", NULL),
+	    "auth_hosts: no wildcards");
+	ok(refused("auth_hosts = user@panel.example.org\n", NULL),
+	    "auth_hosts: no user name");
+}
+
 int
 main(void)
 {
@@ -705,5 +747,6 @@ main(void)
 	test_syntax();
 	test_files();
 	test_user();
+	test_auth_keys();
 	return done_testing();
 }
