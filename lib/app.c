@@ -602,6 +602,12 @@ app_start(struct app *app, const struct program *prog)
 		log_err("%s", err);
 		return EX_CONFIG;
 	}
+	if (app->cfg.auth_hosts_n > 0 && !http_allow_form_hosts(
+	    strncmp(app->cfg.base_url, "https:", 6) == 0 ? "https" : "http",
+	    app->cfg.auth_hosts, app->cfg.auth_hosts_n)) {
+		log_err("auth_hosts cannot be allowed as form targets");
+		return EX_CONFIG;
+	}
 	if (!crypto_init())
 		return EX_SOFTWARE;
 	if (!keys_load(app->cfg.secret_key_file, &app->keys))

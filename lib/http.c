@@ -19,18 +19,25 @@
 #include <fcgiapp.h>
 #include <sodium.h>
 
+#include "buf.h"
 #include "http.h"
 #include "log.h"
 
 #define HTTP_MAX_UA	256
 
-static const char *const http_security_headers =
-    "Content-Security-Policy: default-src 'self'; frame-ancestors 'none'; "
-    "base-uri 'none'; object-src 'none'; form-action 'self'\r\n"
-    "Referrer-Policy: no-referrer\r\n"
-    "X-Content-Type-Options: nosniff\r\n"
-    "X-Frame-Options: DENY\r\n"
-    "Cache-Control: no-store\r\n";
+#define HTTP_CSP \
+    "Content-Security-Policy: default-src 'self'; frame-ancestors 'none'; " \
+    "base-uri 'none'; object-src 'none'; form-action 'self'"
+#define HTTP_OTHER_SECURITY \
+    "Referrer-Policy: no-referrer\r\n" \
+    "X-Content-Type-Options: nosniff\r\n" \
+    "X-Frame-Options: DENY\r\n" \
+    "Cache-Control: no-store\r\n"
+
+static const char *http_security_headers =
+    HTTP_CSP "\r\n" HTTP_OTHER_SECURITY;
+static struct buf http_security_custom;
+
 
 static char *
 http_strndup(const char *s, size_t max)
@@ -53,6 +60,40 @@ http_printable(const char *s)
 	for (; *s != '\0'; s++)
 		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
 			return 0;
+	return 1;
+}
+
+/*
+ * Browsers hold the redirect after a form's POST to the form-action of
+ * the page the form was on: a login whose next is a host of auth_hosts
+ * would stop at its 303.  Those hosts are allowed too, set at start-up.
+ */
+int
+http_allow_form_hosts(const char *scheme, char *const *hosts, size_t n)
+{
+	struct buf	 b;
+	size_t		 i;
+
+	buf_init(&b);
+	buf_puts(&b, HTTP_CSP);
+	for (i = 0; i < n; i++) {
+		/* config.c let only host[:port] names through; still, a
+		 * header value takes no separator or control byte. */
+		if (!http_printable(hosts[i]) ||
+		    strpbrk(hosts[i], " ;,'\"") != NULL) {
+			buf_free(&b);
+			return 0;
+		}
+		buf_printf(&b, " %s://%s", scheme, hosts[i]);
+	}
+	buf_puts(&b, "\r\n" HTTP_OTHER_SECURITY);
+	if (b.failed) {
+		buf_free(&b);
+		return 0;
+	}
+	buf_free(&http_security_custom);
+	http_security_custom = b;
+	http_security_headers = b.p;
 	return 1;
 }
 

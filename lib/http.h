@@ -58,6 +58,13 @@ void	 http_response_free(struct http_response *);
 int	 http_header(struct http_response *, const char *name,
 	    const char *value);
 /* Send status, security headers, the added headers and the body. */
+/*
+ * Let forms lead to these hosts (host[:port], reached by scheme) as
+ * well as this site: the CSP's form-action.  Once, at start-up; 0 when
+ * a name could break the header or memory ran out.
+ */
+int	 http_allow_form_hosts(const char *scheme, char *const *hosts,
+	    size_t n);
 int	 http_send(struct http_response *, struct FCGX_Request *,
 	    int head_only);
 const char *http_status_text(int status);

@@ -412,7 +412,13 @@ def sibling_story():
             db_write(stack, "UPDATE accounts SET email_verified_at = ?",
                      int(time.time()))
             c = stack.client()
-            c.get('/login')
+            r = c.get('/login')
+            # Browsers hold the 303 after the POST to the login page's
+            # form-action: the host must be in it, or Chrome stops there.
+            csp = r.headers.get('Content-Security-Policy') or ''
+            tap.like(csp, r"form-action 'self' http://panel\.example\.test:"
+                     r"%d(;|$)" % port, 'the login page lets its form lead '
+                     'to the hosts of auth_hosts')
             target = 'http://panel.example.test:%d/panel/env.cgi' % port
             r = c.post('/login', {'username': 'dave',
                                   'password': DEFAULT_PASSWORD,
