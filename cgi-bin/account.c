@@ -64,54 +64,6 @@ account_get(struct req *r)
 	page_render(r, 200, "account.tpl", "Your account");
 }
 
-/* Event kinds in words a person reads; unknown kinds show as they are. */
-static const struct {
-	const char	*kind;
-	const char	*text;
-} event_words[] = {
-	{ "signup", "Account created" },
-	{ "email_verified", "Address verified" },
-	{ "login", "Logged in" },
-	{ "login_password", "Password accepted, code still due" },
-	{ "login_failed", "Failed login" },
-	{ "login_2fa_failed", "Wrong two-step code at login" },
-	{ "login_locked", "Passwords refused for 15 minutes: too many wrong "
-	    "ones" },
-	{ "totp_failed", "Wrong authenticator code" },
-	{ "totp_locked", "Authenticator codes refused for 15 minutes: too "
-	    "many wrong ones" },
-	{ "logout", "Logged out" },
-	{ "session_ended", "Session ended" },
-	{ "sessions_ended", "Every other session ended" },
-	{ "password_failed", "Wrong password typed in a session" },
-	{ "contact_added", "Recovery contact added" },
-	{ "contact_verified", "Recovery contact confirmed" },
-	{ "contact_removed", "Recovery contact removed" },
-	{ "recovery_code_created", "New recovery code made" },
-	{ "kit_created", "New recovery kit made" },
-	{ "twofa_enabled", "Two-step verification turned on" },
-	{ "twofa_disabled", "Two-step verification turned off" },
-	{ "domain_added", "Domain added" },
-	{ "domain_verified", "Domain verified" },
-	{ "domain_removed", "Domain removed" },
-	{ "email_change_requested", "Address change asked for" },
-	{ "email_changed", "Address changed" },
-	{ "email_reverted", "Address change undone" },
-	{ "r1_refused", "Address or domain refused (rule R1)" },
-	{ "address_must_change", "Address must be replaced" },
-};
-
-static const char *
-event_text(const char *kind)
-{
-	size_t	 i;
-
-	for (i = 0; i < sizeof(event_words) / sizeof(event_words[0]); i++)
-		if (strcmp(event_words[i].kind, kind) == 0)
-			return event_words[i].text;
-	return kind;
-}
-
 static void
 activity_event(const struct event *e, void *arg)
 {

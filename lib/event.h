@@ -19,6 +19,8 @@ struct event {
 /* account_id 0 records an event that belongs to no account. */
 int	 event_add(struct db *, int64_t account_id, const char *kind,
 	    const char *ip, const char *detail, int64_t now);
+/* The kind in words a person reads (the kind itself when unknown). */
+const char	*event_text(const char *kind);
 /* Newest first, at most limit. */
 int	 event_each(struct db *, int64_t account_id, int limit,
 	    void (*fn)(const struct event *, void *), void *arg);

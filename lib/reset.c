@@ -300,9 +300,6 @@ reset_stop(struct db *db, const struct config *cfg, const struct reset *r,
 	    "sms/reset_rejected.tpl", ip, now, section);
 }
 
-/* Why a change of a locked account is stopped, in its event. */
-#define RESET_LOCKED_DETAIL	"recovery locked by the hoster"
-
 int
 reset_apply(struct db *db, const struct config *cfg, const struct reset *r,
     const char *ip, const char *how, int64_t now, int *applied)
@@ -317,7 +314,7 @@ reset_apply(struct db *db, const struct config *cfg, const struct reset *r,
 	 * postern lock stops pending changes, but whatever slipped past it
 	 * (a proof that raced the lock) must not take effect either.
 	 */
-	if (a.locked_at != 0)
+	if (account_recovery_closed(&a))
 		return reset_stop(db, cfg, r, ip, RESET_LOCKED_DETAIL,
 		    "BY_HOSTER", now);
 	if (!reset_close(db, r, RESET_APPLIED, now, &won))
@@ -357,35 +354,24 @@ reset_reject(struct db *db, const struct config *cfg, const struct reset *r,
 }
 
 int
-reset_lock(struct db *db, const struct config *cfg, int64_t account_id,
-    int lock, const char *ip, int64_t now, int *stopped)
+reset_cancel_all(struct db *db, const struct config *cfg, int64_t account_id,
+    const char *ip, const char *detail, const char *section, int64_t now,
+    int *requests, int *stopped)
 {
 	struct reset	 r;
 
-	*stopped = 0;
-	if (!db_begin(db) ||
-	    !account_set_locked(db, account_id, lock ? now : 0) ||
-	    !event_add(db, account_id, lock ? "locked" : "unlocked", ip, NULL,
-	    now))
-		goto fail;
-	if (lock) {
-		/* Codes already sent stop working; a pending change is
-		 * stopped as a reject would, and every channel hears why. */
-		if (!db_run(db, reset_void_requests_sql, "ii", account_id,
-		    now) || !onetime_void(db, account_id, "reset", now) ||
-		    !reset_pending(db, account_id, &r) ||
-		    (r.id != 0 && !reset_stop(db, cfg, &r, ip,
-		    RESET_LOCKED_DETAIL, "BY_HOSTER", now)))
-			goto fail;
-		*stopped = r.id != 0;
-	}
-	if (!db_commit(db))
-		goto fail;
+	*requests = *stopped = 0;
+	/* Codes already sent stop working; a pending change is stopped as
+	 * a reject would, and every channel hears why. */
+	if (!db_run(db, reset_void_requests_sql, "ii", account_id, now))
+		return 0;
+	*requests = db_changes(db);
+	if (!onetime_void(db, account_id, "reset", now) ||
+	    !reset_pending(db, account_id, &r) ||
+	    (r.id != 0 && !reset_stop(db, cfg, &r, ip, detail, section, now)))
+		return 0;
+	*stopped = r.id != 0;
 	return 1;
-fail:
-	db_rollback(db);
-	*stopped = 0;
-	return 0;
 }
 
 int
@@ -533,7 +519,7 @@ reset_ask_handle(struct db *db, const struct config *cfg,
 		return 0;
 	if (a.id == 0)
 		return event_add(db, 0, "reset_unknown", ip, NULL, now);
-	if (a.locked_at != 0)
+	if (account_recovery_closed(&a))
 		return event_add(db, a.id, "reset_locked", ip, NULL, now);
 	/*
 	 * Counted when it was asked for, as the page counted it per name:
