@@ -588,7 +588,7 @@ static const struct command {
 	{ "mailer", NULL, 0, 1, CMD_MAIL, cmd_mailer, "[--once]",
 	    "deliver queued mail and SMS (loop, or one pass)" },
 	{ "purge", NULL, 0, 0, CMD_DB, cmd_purge, "",
-	    "remove what has expired, and stale unverified accounts" },
+	    "remove expired data and stale unverified accounts" },
 	{ "users", NULL, 0, 0, CMD_DB, cmd_users, "",
 	    "list the accounts" },
 	{ "domain", "add", 2, 2, CMD_DB | CMD_MAIL, cmd_domain_add,
