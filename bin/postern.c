@@ -309,6 +309,13 @@ cmd_reset_list(struct ctx *c, char **args)
 	return reset_each_pending(c->db, print_reset, c->db) ? EX_OK : EX_FAIL;
 }
 
+static void
+print_stopped(const struct ctx *c)
+{
+	printf("%s: the pending password change was stopped; every channel "
+	    "was told\n", c->f.said.what);
+}
+
 static int
 cmd_reset_cancel(struct ctx *c, char **args)
 {
@@ -319,8 +326,7 @@ cmd_reset_cancel(struct ctx *c, char **args)
 	    &stopped)) != OUT_OK)
 		return refused(&c->f, o);
 	if (stopped)
-		printf("%s: the pending password change was stopped; every "
-		    "channel was told\n", c->f.said.what);
+		print_stopped(c);
 	if (requests > 0)
 		printf("%s: %d reset request%s and their codes voided\n",
 		    c->f.said.what, requests, requests == 1 ? "" : "s");
@@ -338,8 +344,7 @@ lock(struct ctx *c, const char *name, int on)
 	printf("%s: automated reset %s\n", c->f.said.what, on ? "refused" :
 	    "allowed");
 	if (stopped)
-		printf("%s: the pending password change was stopped; every "
-		    "channel was told\n", c->f.said.what);
+		print_stopped(c);
 	return EX_OK;
 }
 
@@ -370,8 +375,7 @@ disable(struct ctx *c, const char *name, int on)
 		printf("%s: %d session%s ended\n", c->f.said.what, ended,
 		    ended == 1 ? "" : "s");
 	if (stopped)
-		printf("%s: the pending password change was stopped; every "
-		    "channel was told\n", c->f.said.what);
+		print_stopped(c);
 	return EX_OK;
 }
 

@@ -13,6 +13,7 @@
 #include "flow_admin.h"
 #include "link.h"
 #include "notify.h"
+#include "reset.h"
 #include "session.h"
 
 /* Why a pending change was stopped, in its event. */

@@ -2,7 +2,6 @@
 #define POSTERN_FLOW_ADMIN_H
 
 #include "flow.h"
-#include "reset.h"
 
 struct account;
 
@@ -54,10 +53,5 @@ enum outcome	 flow_admin_twofa_reset(struct flow *, const char *name);
 /* Delete the account and everything of it; every channel is told
  * first, in the same transaction. */
 enum outcome	 flow_admin_delete(struct flow *, const char *name);
-
-/* What the flows above render, for render_init(). */
-#define FLOW_ADMIN_TEMPLATES RESET_NOTICE_TEMPLATES, \
-	"mail/twofa_reset.tpl", "sms/twofa_reset.tpl", \
-	"mail/account_deleted.tpl", "sms/account_deleted.tpl"
 
 #endif /* !POSTERN_FLOW_ADMIN_H */

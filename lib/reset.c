@@ -311,8 +311,9 @@ reset_apply(struct db *db, const struct config *cfg, const struct reset *r,
 	if (!account_by_id(db, r->account_id, &a))
 		return 0;
 	/*
-	 * postern lock stops pending changes, but whatever slipped past it
-	 * (a proof that raced the lock) must not take effect either.
+	 * postern lock and disable stop pending changes, but whatever
+	 * slipped past them (a proof that raced the command) must not take
+	 * effect either.
 	 */
 	if (account_recovery_closed(&a))
 		return reset_stop(db, cfg, r, ip, RESET_LOCKED_DETAIL,
