@@ -1,6 +1,8 @@
 /*
- * postern: the admin command.  Scripts rely on its exit codes:
- *   0 success, 1 a runtime failure (storage, delivery),
+ * postern: the admin command.  It parses its arguments, calls the
+ * library (the hoster's brakes are flows of lib/flow_admin.c, where
+ * their rules live) and prints.  Scripts rely on its exit codes:
+ *   0 success, 1 a runtime failure (storage, delivery, a refusal),
  *   64 a usage error (EX_USAGE), 78 a configuration error (EX_CONFIG).
  */
 #include <sys/stat.h>
@@ -10,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,11 +21,13 @@
 #include "postern.h"
 #include "check.h"
 #include "domains.h"
+#include "flow_admin.h"
 #include "flow_domains.h"
 #include "message.h"
 #include "onetime.h"
 #include "recovery.h"
 #include "reset.h"
+#include "when.h"
 
 #define EX_OK		0
 #define EX_FAIL		1
@@ -33,38 +38,13 @@
 #define PURGE_UNVERIFIED	(7 * 86400)
 #define PURGE_OUTBOX		(30 * 86400)
 
-static const char usage_text[] =
-    "usage: postern [-f file] command [arguments]\n"
-    "\n"
-    "commands:\n"
-    "  init             create the database and the secret key file\n"
-    "  migrate          bring the database schema up to date\n"
-    "  check-config     validate the configuration file and the paths\n"
-    "  backup FILE      copy the database to FILE, checked, while in use\n"
-    "  mailer [--once]  deliver queued mail and SMS (loop, or one pass)\n"
-    "  users            list the accounts\n"
-    "  domain add ACCOUNT DOMAIN\n"
-    "                   add a verified managed domain to an account\n"
-    "  domain list      list every managed domain\n"
-    "  resets           list pending password changes\n"
-    "  lock NAME        refuse automated resets of an account\n"
-    "  unlock NAME      allow them again\n"
-    "  purge            remove expired sessions, links, rate limits,\n"
-    "                   old delivered mail and stale unverified accounts\n"
-    "\n"
-    "  -f file          configuration file (default: $POSTERN_CONF or\n"
-    "                   " POSTERN_SYSCONFDIR "/postern/postern.conf)\n"
-    "  -h, --help       this text\n"
-    "\n"
-    "exit status: 0 success, 1 failure, 64 usage error, 78 configuration "
-    "error\n";
-
-static int
-usage(FILE *f)
-{
-	fputs(usage_text, f);
-	return f == stdout ? EX_OK : EX_USAGE;
-}
+/* What a command works with; main() fills it as the table asks. */
+struct ctx {
+	const struct config	*cfg;
+	const char		*path;	/* of the configuration */
+	struct db		*db;	/* with CMD_DB */
+	struct flow		 f;	/* with CMD_DB */
+};
 
 static int
 load_config(const char *path, struct config *cfg)
@@ -130,10 +110,13 @@ become_user(const struct config *cfg, int allow_any)
 }
 
 static int
-cmd_check_config(const struct config *cfg, const char *path)
+cmd_check_config(struct ctx *c, char **args)
 {
-	int	 n;
+	const struct config	*cfg = c->cfg;
+	const char		*path = c->path;
+	int			 n;
 
+	(void)args;
 	if (!become_user(cfg, 1))
 		return EX_CONFIG;
 	if ((n = check_paths(cfg, path, 0, stderr)) > 0) {
@@ -146,12 +129,15 @@ cmd_check_config(const struct config *cfg, const char *path)
 }
 
 static int
-cmd_init(const struct config *cfg, const char *path)
+cmd_init(struct ctx *c, char **args)
 {
-	struct db	*db;
-	struct stat	 st;
-	int		 ok;
+	const struct config	*cfg = c->cfg;
+	const char		*path = c->path;
+	struct db		*db;
+	struct stat		 st;
+	int			 ok;
 
+	(void)args;
 	/* Files the programs could not read are never made. */
 	if (!become_user(cfg, 0))
 		return EX_CONFIG;
@@ -177,12 +163,13 @@ cmd_init(const struct config *cfg, const char *path)
 }
 
 static int
-cmd_migrate(const struct config *cfg)
+cmd_migrate(struct ctx *c, char **args)
 {
 	struct db	*db;
 	int		 ok;
 
-	if ((db = db_open(cfg->database, 0)) == NULL)
+	(void)args;
+	if ((db = db_open(c->cfg->database, 0)) == NULL)
 		return EX_FAIL;
 	/* An upgrade runs this: it closes a database made before 0600. */
 	ok = db_protect_files(db) && db_migrate(db);
@@ -191,20 +178,15 @@ cmd_migrate(const struct config *cfg)
 }
 
 static int
-cmd_backup(const struct config *cfg, const char *file)
+cmd_backup(struct ctx *c, char **args)
 {
-	struct db	*db;
-	int		 rc = EX_OK, pages, v;
+	int	 pages, v;
 
-	if ((db = open_db(cfg, &rc)) == NULL)
-		return rc;
-	if (!db_backup(db, file, &pages) || !db_version(db, &v))
-		rc = EX_FAIL;
-	else
-		printf("%s: %d pages of %s at schema version %d, integrity "
-		    "ok\n", file, pages, cfg->database, v);
-	db_close(db);
-	return rc;
+	if (!db_backup(c->db, args[0], &pages) || !db_version(c->db, &v))
+		return EX_FAIL;
+	printf("%s: %d pages of %s at schema version %d, integrity ok\n",
+	    args[0], pages, c->cfg->database, v);
+	return EX_OK;
 }
 
 static void
@@ -217,33 +199,28 @@ print_user(const struct account *a, void *arg)
 	(void)arg;
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
-	printf("%-32s  %-40s  %-10s  %s%s\n", a->username, a->email,
+	printf("%-32s  %-40s  %-10s  %s%s%s\n", a->username, a->email,
 	    a->email_verified_at != 0 ? "verified" : "unverified", when,
-	    a->locked_at != 0 ? "  locked" : "");
+	    a->locked_at != 0 ? "  locked" : "",
+	    a->disabled_at != 0 ? "  disabled" : "");
 }
 
 static int
-cmd_users(const struct config *cfg)
+cmd_users(struct ctx *c, char **args)
 {
-	struct db	*db;
-	int		 ok, rc = EX_OK;
-
-	if ((db = open_db(cfg, &rc)) == NULL)
-		return rc;
-	ok = account_each(db, print_user, NULL);
-	db_close(db);
-	return ok ? EX_OK : EX_FAIL;
+	(void)args;
+	return account_each(c->db, print_user, NULL) ? EX_OK : EX_FAIL;
 }
 
 static int
-cmd_purge(const struct config *cfg)
+cmd_purge(struct ctx *c, char **args)
 {
-	struct db	*db;
-	int		 rc = EX_OK, accounts = 0, mails = 0;
-	int64_t		 now = (int64_t)time(NULL);
+	const struct config	*cfg = c->cfg;
+	struct db		*db = c->db;
+	int			 accounts = 0, mails = 0;
+	int64_t			 now = c->f.now;
 
-	if ((db = open_db(cfg, &rc)) == NULL)
-		return rc;
+	(void)args;
 	if (!db_begin(db) ||
 	    !session_purge(db, now, cfg->session_idle, cfg->session_max) ||
 	    !link_purge(db, now) || !rate_purge(db, now) ||
@@ -252,12 +229,44 @@ cmd_purge(const struct config *cfg)
 	    !account_purge_unverified(db, now - PURGE_UNVERIFIED,
 	    &accounts) || !db_commit(db)) {
 		db_rollback(db);
-		rc = EX_FAIL;
-	} else
-		printf("purged %d unverified accounts and %d old messages\n",
-		    accounts, mails);
-	db_close(db);
-	return rc;
+		return EX_FAIL;
+	}
+	printf("purged %d unverified accounts and %d old messages\n",
+	    accounts, mails);
+	return EX_OK;
+}
+
+/* A flow's refusal in the words of templates/messages.tpl. */
+static int
+refused(const struct flow *f, enum outcome o)
+{
+	struct buf	 text;
+
+	buf_init(&text);
+	if (message_text(o, &f->said, f->now, 0, &text) && text.len > 0)
+		fprintf(stderr, "postern: %s\n", text.p);
+	else
+		fprintf(stderr, "postern: %s\n", outcome_name(o));
+	buf_free(&text);
+	return EX_FAIL;
+}
+
+/*
+ * Add a verified domain for a hoster that syncs from its platform: the
+ * same flow as a DNS proof on the page, so R1 and the platform rule's
+ * notices are the same whichever way a domain comes.
+ */
+static int
+cmd_domain_add(struct ctx *c, char **args)
+{
+	struct account	 a;
+	enum outcome	 o;
+
+	if ((o = flow_admin_account(&c->f, args[0], &a)) != OUT_OK ||
+	    (o = flow_domain_vouch(&c->f, a.id, args[1])) != OUT_OK)
+		return refused(&c->f, o);
+	printf("%s: %s is verified\n", a.username, c->f.said.what);
+	return EX_OK;
 }
 
 static void
@@ -272,72 +281,11 @@ print_domain(const struct managed_domain *d, void *arg)
 	    d->verified_at != 0 ? "verified" : "pending");
 }
 
-/* A flow's refusal in the words of templates/messages.tpl. */
-static void
-refused(const struct flow *f, enum outcome o)
-{
-	struct buf	 text;
-
-	buf_init(&text);
-	if (message_text(o, &f->said, f->now, 0, &text) && text.len > 0)
-		fprintf(stderr, "postern: %s\n", text.p);
-	else
-		fprintf(stderr, "postern: %s\n", outcome_name(o));
-	buf_free(&text);
-}
-
-/*
- * Add a verified domain for a hoster that syncs from its platform: the
- * same flow as a DNS proof on the page, so R1 and the platform rule's
- * notices are the same whichever way a domain comes.
- */
 static int
-domain_add(const struct config *cfg, struct db *db, const char *who,
-    const char *typed)
+cmd_domain_list(struct ctx *c, char **args)
 {
-	struct flow	 f;
-	struct account	 a;
-	enum outcome	 o;
-
-	flow_init(&f, db, cfg, NULL, (int64_t)time(NULL));
-	if (!account_by_login(db, who, &a)) {
-		refused(&f, OUT_STORAGE);
-		return EX_FAIL;
-	}
-	if (a.id == 0) {
-		fprintf(stderr, "postern: no account %s\n", who);
-		return EX_FAIL;
-	}
-	if ((o = flow_domain_vouch(&f, a.id, typed)) != OUT_OK) {
-		refused(&f, o);
-		return EX_FAIL;
-	}
-	printf("%s: %s is verified\n", a.username, f.said.what);
-	return EX_OK;
-}
-
-static int
-cmd_domain(const struct config *cfg, int argc, char **argv)
-{
-	static const char *const domain_templates[] = {
-		FLOW_DOMAINS_TEMPLATES, NULL
-	};
-	struct db	*db;
-	int		 rc = EX_OK;
-
-	if (!((argc == 2 && strcmp(argv[1], "list") == 0) ||
-	    (argc == 4 && strcmp(argv[1], "add") == 0)))
-		return usage(stderr);
-	if (argc == 4 && !render_init(cfg->templates, domain_templates))
-		return EX_CONFIG;
-	if ((db = open_db(cfg, &rc)) == NULL)
-		return rc;
-	if (argc == 2)
-		rc = domains_each_all(db, print_domain, db) ? EX_OK : EX_FAIL;
-	else
-		rc = domain_add(cfg, db, argv[2], argv[3]);
-	db_close(db);
-	return rc;
+	(void)args;
+	return domains_each_all(c->db, print_domain, c->db) ? EX_OK : EX_FAIL;
 }
 
 static void
@@ -345,95 +293,249 @@ print_reset(const struct reset *rs, void *arg)
 {
 	struct db	*db = arg;
 	struct account	 a;
-	char		 when[32], due[32];
-	struct tm	 tm;
-	time_t		 t;
+	char		 asked[WHEN_TEXT], due[WHEN_TEXT];
 
 	if (!account_by_id(db, rs->account_id, &a))
 		a.username[0] = '\0';
-	t = (time_t)rs->created_at;
-	gmtime_r(&t, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
-	t = (time_t)rs->deadline;
-	gmtime_r(&t, &tm);
-	strftime(due, sizeof(due), "%Y-%m-%d %H:%M", &tm);
-	printf("%-32s  asked %s  takes effect %s UTC\n", a.username, when,
-	    due);
+	when_text(rs->created_at, asked);
+	when_text(rs->deadline, due);
+	printf("%-32s  asked %s  takes effect %s\n", a.username, asked, due);
 }
 
 static int
-cmd_resets(const struct config *cfg)
+cmd_reset_list(struct ctx *c, char **args)
 {
-	struct db	*db;
-	int		 rc = EX_OK;
-
-	if ((db = open_db(cfg, &rc)) == NULL)
-		return rc;
-	rc = reset_each_pending(db, print_reset, db) ? EX_OK : EX_FAIL;
-	db_close(db);
-	return rc;
+	(void)args;
+	return reset_each_pending(c->db, print_reset, c->db) ? EX_OK : EX_FAIL;
 }
 
-/*
- * lock/unlock: a locked account gets no automated reset (R3, R4), and
- * locking stops one that is pending.
- */
-static int
-cmd_lock(const struct config *cfg, const char *name, int lock)
+static void
+print_stopped(const struct ctx *c)
 {
-	static const char *const notices[] = { RESET_NOTICE_TEMPLATES, NULL };
-	struct db	*db;
-	struct account	 a;
-	int		 rc = EX_OK, stopped;
+	printf("%s: the pending password change was stopped; every channel "
+	    "was told\n", c->f.said.what);
+}
 
-	if (!render_init(cfg->templates, notices))
-		return EX_CONFIG;
-	if ((db = open_db(cfg, &rc)) == NULL)
-		return rc;
-	if (!account_by_login(db, name, &a)) {
-		rc = EX_FAIL;
-		goto out;
-	}
-	if (a.id == 0) {
-		fprintf(stderr, "postern: no account %s\n", name);
-		rc = EX_FAIL;
-		goto out;
-	}
-	if (!reset_lock(db, cfg, a.id, lock, "postern", (int64_t)time(NULL),
-	    &stopped)) {
-		fprintf(stderr, "postern: storage error\n");
-		rc = EX_FAIL;
-		goto out;
-	}
-	printf("%s: automated reset %s\n", a.username, lock ? "refused" :
+static int
+cmd_reset_cancel(struct ctx *c, char **args)
+{
+	enum outcome	 o;
+	int		 requests, stopped;
+
+	if ((o = flow_admin_reset_cancel(&c->f, args[0], &requests,
+	    &stopped)) != OUT_OK)
+		return refused(&c->f, o);
+	if (stopped)
+		print_stopped(c);
+	if (requests > 0)
+		printf("%s: %d reset request%s and their codes voided\n",
+		    c->f.said.what, requests, requests == 1 ? "" : "s");
+	return EX_OK;
+}
+
+static int
+lock(struct ctx *c, const char *name, int on)
+{
+	enum outcome	 o;
+	int		 stopped;
+
+	if ((o = flow_admin_lock(&c->f, name, on, &stopped)) != OUT_OK)
+		return refused(&c->f, o);
+	printf("%s: automated reset %s\n", c->f.said.what, on ? "refused" :
 	    "allowed");
 	if (stopped)
-		printf("%s: the pending password change was stopped; every "
-		    "channel was told\n", a.username);
-out:
-	db_close(db);
-	return rc;
+		print_stopped(c);
+	return EX_OK;
 }
 
 static int
-cmd_mailer(const struct config *cfg, int argc, char **argv)
+cmd_lock(struct ctx *c, char **args)
 {
+	return lock(c, args[0], 1);
+}
+
+static int
+cmd_unlock(struct ctx *c, char **args)
+{
+	return lock(c, args[0], 0);
+}
+
+static int
+disable(struct ctx *c, const char *name, int on)
+{
+	enum outcome	 o;
+	int		 changed, ended, stopped;
+
+	if ((o = flow_admin_disable(&c->f, name, on, &changed, &ended,
+	    &stopped)) != OUT_OK)
+		return refused(&c->f, o);
+	printf("%s: %s%s\n", c->f.said.what, changed ? "" : "already ",
+	    on ? "disabled: logins refused" : "enabled");
+	if (ended > 0)
+		printf("%s: %d session%s ended\n", c->f.said.what, ended,
+		    ended == 1 ? "" : "s");
+	if (stopped)
+		print_stopped(c);
+	return EX_OK;
+}
+
+static int
+cmd_disable(struct ctx *c, char **args)
+{
+	return disable(c, args[0], 1);
+}
+
+static int
+cmd_enable(struct ctx *c, char **args)
+{
+	return disable(c, args[0], 0);
+}
+
+static void
+print_session(const struct session_info *si, void *arg)
+{
+	char	 started[WHEN_TEXT], seen[WHEN_TEXT];
+
+	(void)arg;
+	when_text(si->created_at, started);
+	when_text(si->last_seen, seen);
+	printf("%-6lld  started %s  seen %s  %-15s  %s\n",
+	    (long long)si->id, started, seen, si->ip, si->user_agent);
+}
+
+static int
+cmd_sessions(struct ctx *c, char **args)
+{
+	struct account	 a;
+	enum outcome	 o;
+
+	if ((o = flow_admin_account(&c->f, args[0], &a)) != OUT_OK)
+		return refused(&c->f, o);
+	return session_each(c->db, a.id, print_session, NULL) ? EX_OK :
+	    EX_FAIL;
+}
+
+static int
+cmd_sessions_revoke(struct ctx *c, char **args)
+{
+	enum outcome	 o;
+	int		 ended;
+
+	if ((o = flow_admin_sessions_revoke(&c->f, args[0], &ended)) !=
+	    OUT_OK)
+		return refused(&c->f, o);
+	printf("%s: %d session%s ended\n", c->f.said.what, ended,
+	    ended == 1 ? "" : "s");
+	return EX_OK;
+}
+
+static int
+cmd_twofa_reset(struct ctx *c, char **args)
+{
+	enum outcome	 o;
+
+	if ((o = flow_admin_twofa_reset(&c->f, args[0])) != OUT_OK)
+		return refused(&c->f, o);
+	printf("%s: two-step verification is off; every channel was told\n",
+	    c->f.said.what);
+	return EX_OK;
+}
+
+static void
+print_event(const struct event *e, void *arg)
+{
+	char	 when[WHEN_TEXT];
+
+	(void)arg;
+	when_text(e->at, when);
+	/* The kind as stored; /account/activity words it (activity.tpl). */
+	printf("%s  %s", when, e->kind);
+	if (e->detail[0] != '\0')
+		printf(" (%s)", e->detail);
+	printf("  from %s\n", e->ip[0] != '\0' ? e->ip : "-");
+}
+
+static int
+cmd_events(struct ctx *c, char **args)
+{
+	struct account	 a;
+	enum outcome	 o;
+
+	if ((o = flow_admin_account(&c->f, args[0], &a)) != OUT_OK)
+		return refused(&c->f, o);
+	/* A negative limit is none: every event. */
+	return event_each(c->db, a.id, -1, print_event, NULL) ? EX_OK :
+	    EX_FAIL;
+}
+
+/* Ask on the terminal (or whatever stdin is) for the account's name. */
+static int
+delete_confirmed(const struct account *a)
+{
+	char	 line[128];
+	size_t	 n;
+
+	fprintf(stderr, "This deletes the account %s (%s) and everything "
+	    "of it: contacts,\nsessions, links, resets, domains and events. "
+	    "Its channels are told.\nType the account's name to go on: ",
+	    a->username, a->email);
+	if (fgets(line, sizeof(line), stdin) == NULL)
+		return 0;
+	n = strcspn(line, "\r\n");
+	line[n] = '\0';
+	return strcasecmp(line, a->username) == 0;
+}
+
+static int
+cmd_delete(struct ctx *c, char **args)
+{
+	struct account	 a;
+	enum outcome	 o;
+	const char	*name = NULL;
+	int		 yes = 0, i;
+
+	for (i = 0; args[i] != NULL; i++) {
+		if (strcmp(args[i], "--yes") == 0)
+			yes = 1;
+		else if (name == NULL)
+			name = args[i];
+		else
+			return EX_USAGE;
+	}
+	if (name == NULL)
+		return EX_USAGE;
+	if ((o = flow_admin_account(&c->f, name, &a)) != OUT_OK)
+		return refused(&c->f, o);
+	if (!yes && !delete_confirmed(&a)) {
+		fprintf(stderr, "postern: %s: nothing was deleted\n",
+		    a.username);
+		return EX_FAIL;
+	}
+	if ((o = flow_admin_delete(&c->f, a.username)) != OUT_OK)
+		return refused(&c->f, o);
+	printf("%s: deleted; every channel was told\n", c->f.said.what);
+	return EX_OK;
+}
+
+static int
+cmd_mailer(struct ctx *c, char **args)
+{
+	const struct config	*cfg = c->cfg;
 	struct db		*db;
 	struct mailer_stats	 st;
 	char			 err[512];
 	int			 once = 0, ok, rc = EX_OK;
 
-	if (argc == 2 && strcmp(argv[1], "--once") == 0)
+	if (args[0] != NULL) {
+		if (strcmp(args[0], "--once") != 0)
+			return EX_USAGE;
 		once = 1;
-	else if (argc != 1)
-		return usage(stderr);
+	}
+	/* Its own database, once it knows it runs as the right user. */
 	if (!config_check_user(cfg, err, sizeof(err))) {
 		fprintf(stderr, "postern: %s\n", err);
 		return EX_CONFIG;
 	}
-	/* Applying a due reset renders its notices. */
-	if (!render_init(cfg->templates, NULL))
-		return EX_CONFIG;
 	if ((db = open_db(cfg, &rc)) == NULL)
 		return rc;
 	if (once) {
@@ -457,29 +559,162 @@ cmd_mailer(const struct config *cfg, int argc, char **argv)
 	return ok ? EX_OK : EX_FAIL;
 }
 
+static int	 cmd_help(struct ctx *, char **);
+
+/* CMD_DB: main() opens the database (at the current schema) and a flow.
+ * CMD_MAIL: the command may queue or deliver mail, which needs the key
+ * and the templates. */
+#define CMD_DB		0x1
+#define CMD_MAIL	0x2
+
 /*
- * The commands, with their number of words (the command's own
- * included) and whether they may queue or deliver mail, which needs
- * the key.
+ * The commands: one or two words, then between min and max arguments,
+ * which the handler receives NULL-ended.  A handler answers an exit
+ * status (EX_USAGE for arguments it cannot take).  A name of two
+ * words comes before the same first word alone.
  */
 static const struct command {
 	const char	*name;
-	int		 min_argc, max_argc;
-	int		 queues;
+	const char	*sub;		/* the second word, or NULL */
+	int		 min, max;
+	int		 flags;
+	int		(*run)(struct ctx *, char **);
+	const char	*args;		/* for help: the arguments */
+	const char	*help;		/* for help: one line */
 } commands[] = {
-	{ "init", 1, 1, 0 },
-	{ "migrate", 1, 1, 0 },
-	{ "check-config", 1, 1, 0 },
-	{ "backup", 2, 2, 0 },
-	{ "mailer", 1, 2, 1 },
-	{ "users", 1, 1, 0 },
-	{ "purge", 1, 1, 0 },
-	{ "domain", 2, 4, 1 },
-	{ "resets", 1, 1, 0 },
-	{ "lock", 2, 2, 1 },
-	{ "unlock", 2, 2, 1 },
-	{ NULL, 0, 0, 0 }
+	{ "init", NULL, 0, 0, 0, cmd_init, "",
+	    "create the database and the secret key file" },
+	{ "migrate", NULL, 0, 0, 0, cmd_migrate, "",
+	    "bring the database schema up to date" },
+	{ "check-config", NULL, 0, 0, 0, cmd_check_config, "",
+	    "validate the configuration file and the paths" },
+	{ "backup", NULL, 1, 1, CMD_DB, cmd_backup, "FILE",
+	    "copy the database to FILE, checked, while in use" },
+	{ "mailer", NULL, 0, 1, CMD_MAIL, cmd_mailer, "[--once]",
+	    "deliver queued mail and SMS (loop, or one pass)" },
+	{ "purge", NULL, 0, 0, CMD_DB, cmd_purge, "",
+	    "remove expired data and stale unverified accounts" },
+	{ "users", NULL, 0, 0, CMD_DB, cmd_users, "",
+	    "list the accounts" },
+	{ "domain", "add", 2, 2, CMD_DB | CMD_MAIL, cmd_domain_add,
+	    "NAME DOMAIN", "add a verified managed domain to an account" },
+	{ "domain", "list", 0, 0, CMD_DB, cmd_domain_list, "",
+	    "list every managed domain" },
+	{ "reset", "list", 0, 0, CMD_DB, cmd_reset_list, "",
+	    "list pending password changes" },
+	{ "reset", "cancel", 1, 1, CMD_DB | CMD_MAIL, cmd_reset_cancel,
+	    "NAME", "cancel the account's resets; its channels are told" },
+	/* The name before `reset list`, kept for scripts. */
+	{ "resets", NULL, 0, 0, CMD_DB, cmd_reset_list, "",
+	    "the same as reset list" },
+	{ "lock", NULL, 1, 1, CMD_DB | CMD_MAIL, cmd_lock, "NAME",
+	    "refuse automated resets of an account (logins go on)" },
+	{ "unlock", NULL, 1, 1, CMD_DB | CMD_MAIL, cmd_unlock, "NAME",
+	    "allow them again" },
+	{ "disable", NULL, 1, 1, CMD_DB | CMD_MAIL, cmd_disable, "NAME",
+	    "refuse logins and resets, end every session" },
+	{ "enable", NULL, 1, 1, CMD_DB, cmd_enable, "NAME",
+	    "allow them again" },
+	{ "sessions", "revoke", 1, 1, CMD_DB, cmd_sessions_revoke, "NAME",
+	    "end every session of the account" },
+	{ "sessions", NULL, 1, 1, CMD_DB, cmd_sessions, "NAME",
+	    "list the account's sessions" },
+	{ "2fa", "reset", 1, 1, CMD_DB | CMD_MAIL, cmd_twofa_reset, "NAME",
+	    "turn 2FA off, after checking who asks" },
+	{ "events", NULL, 1, 1, CMD_DB, cmd_events, "NAME",
+	    "the account's security events, newest first" },
+	{ "delete", NULL, 1, 2, CMD_DB | CMD_MAIL, cmd_delete,
+	    "[--yes] NAME", "delete the account and everything of it" },
+	{ "help", NULL, 0, 0, 0, cmd_help, "", "this text" },
 };
+
+#define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
+
+static int
+usage(FILE *out)
+{
+	char	 words[64];
+	size_t	 i;
+
+	fputs("usage: postern [-f file] command [arguments]\n\ncommands:\n",
+	    out);
+	for (i = 0; i < NCOMMANDS; i++) {
+		snprintf(words, sizeof(words), "%s%s%s%s%s", commands[i].name,
+		    commands[i].sub != NULL ? " " : "",
+		    commands[i].sub != NULL ? commands[i].sub : "",
+		    commands[i].args[0] != '\0' ? " " : "", commands[i].args);
+		if (strlen(words) > 22)
+			fprintf(out, "  %s\n  %-22s  %s\n", words, "",
+			    commands[i].help);
+		else
+			fprintf(out, "  %-22s  %s\n", words, commands[i].help);
+	}
+	fputs("\n"
+	    "  -f file                 configuration file (default: "
+	    "$POSTERN_CONF or\n"
+	    "                          " POSTERN_SYSCONFDIR
+	    "/postern/postern.conf)\n"
+	    "  -h, --help              this text\n"
+	    "\n"
+	    "exit status: 0 success, 1 failure, 64 usage error, 78 "
+	    "configuration error\n", out);
+	return out == stdout ? EX_OK : EX_USAGE;
+}
+
+static int
+cmd_help(struct ctx *c, char **args)
+{
+	(void)c;
+	(void)args;
+	return usage(stdout);
+}
+
+/* The entry for argv (argc words), or NULL; *nwords: its words. */
+static const struct command *
+command_find(int argc, char **argv, int *nwords)
+{
+	size_t	 i;
+
+	for (i = 0; i < NCOMMANDS; i++) {
+		if (strcmp(argv[0], commands[i].name) != 0)
+			continue;
+		if (commands[i].sub == NULL) {
+			*nwords = 1;
+			return &commands[i];
+		}
+		if (argc > 1 && strcmp(argv[1], commands[i].sub) == 0) {
+			*nwords = 2;
+			return &commands[i];
+		}
+	}
+	return NULL;
+}
+
+/* Run cmd with its arguments, after what its flags ask for. */
+static int
+command_run(const struct command *cmd, struct ctx *c, char **args)
+{
+	const struct config	*cfg = c->cfg;
+	int			 rc = EX_OK;
+
+	if (cmd->run == cmd_help)
+		return cmd_help(c, args);
+	if (!crypto_init())
+		return EX_FAIL;
+	/* Applying a due reset, or a brake, renders its notices. */
+	if ((cmd->flags & CMD_MAIL) && (!load_outbox_key(cfg) ||
+	    !render_init(cfg->templates, NULL)))
+		return EX_CONFIG;
+	if (cmd->flags & CMD_DB) {
+		if ((c->db = open_db(cfg, &rc)) == NULL)
+			return rc;
+		flow_init(&c->f, c->db, cfg, NULL, (int64_t)time(NULL));
+	}
+	rc = cmd->run(c, args);
+	if (c->db != NULL)
+		db_close(c->db);
+	return rc;
+}
 
 int
 main(int argc, char **argv)
@@ -488,12 +723,14 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct config	 cfg;
-	const char	*path = NULL, *cmd;
-	int		 c, rc;
+	const struct command	*cmd;
+	struct config		 cfg;
+	struct ctx		 c;
+	const char		*path = NULL;
+	int			 ch, nwords, nargs, rc;
 
-	while ((c = getopt_long(argc, argv, "+f:h", longopts, NULL)) != -1) {
-		switch (c) {
+	while ((ch = getopt_long(argc, argv, "+f:h", longopts, NULL)) != -1) {
+		switch (ch) {
 		case 'f':
 			path = optarg;
 			break;
@@ -507,52 +744,24 @@ main(int argc, char **argv)
 	argv += optind;
 	if (argc < 1)
 		return usage(stderr);
-	cmd = argv[0];
-	if (strcmp(cmd, "help") == 0)
-		return usage(stdout);
-	for (c = 0; commands[c].name != NULL; c++)
-		if (strcmp(cmd, commands[c].name) == 0)
-			break;
-	if (commands[c].name == NULL) {
-		fprintf(stderr, "postern: unknown command: %s\n", cmd);
+	if ((cmd = command_find(argc, argv, &nwords)) == NULL) {
+		fprintf(stderr, "postern: unknown command: %s%s%s\n", argv[0],
+		    argc > 1 ? " " : "", argc > 1 ? argv[1] : "");
 		return usage(stderr);
 	}
-	if (argc < commands[c].min_argc || argc > commands[c].max_argc)
+	nargs = argc - nwords;
+	if (nargs < cmd->min || nargs > cmd->max)
 		return usage(stderr);
 	log_open("postern", 1);
 	if (path == NULL)
 		path = config_default_path();
 	memset(&cfg, 0, sizeof(cfg));
-	if (!load_config(path, &cfg))
+	if (cmd->run != cmd_help && !load_config(path, &cfg))
 		return EX_CONFIG;
-	if (!crypto_init()) {
-		config_free(&cfg);
-		return EX_FAIL;
-	}
-	if (commands[c].queues && !load_outbox_key(&cfg)) {
-		config_free(&cfg);
-		return EX_CONFIG;
-	}
-	if (strcmp(cmd, "check-config") == 0)
-		rc = cmd_check_config(&cfg, path);
-	else if (strcmp(cmd, "init") == 0)
-		rc = cmd_init(&cfg, path);
-	else if (strcmp(cmd, "backup") == 0)
-		rc = cmd_backup(&cfg, argv[1]);
-	else if (strcmp(cmd, "migrate") == 0)
-		rc = cmd_migrate(&cfg);
-	else if (strcmp(cmd, "users") == 0)
-		rc = cmd_users(&cfg);
-	else if (strcmp(cmd, "purge") == 0)
-		rc = cmd_purge(&cfg);
-	else if (strcmp(cmd, "domain") == 0)
-		rc = cmd_domain(&cfg, argc, argv);
-	else if (strcmp(cmd, "resets") == 0)
-		rc = cmd_resets(&cfg);
-	else if (strcmp(cmd, "lock") == 0 || strcmp(cmd, "unlock") == 0)
-		rc = cmd_lock(&cfg, argv[1], strcmp(cmd, "lock") == 0);
-	else
-		rc = cmd_mailer(&cfg, argc, argv);
+	memset(&c, 0, sizeof(c));
+	c.cfg = &cfg;
+	c.path = path;
+	rc = command_run(cmd, &c, argv + nwords);
 	config_free(&cfg);
-	return rc;
+	return rc == EX_USAGE ? usage(stderr) : rc;
 }

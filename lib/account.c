@@ -13,7 +13,7 @@
 
 #define ACCOUNT_COLUMNS "id, username, email, email_verified_at, " \
 	"created_at, locked_at, pw_hash, recovery_code_at, kit_at, " \
-	"totp_enabled_at, email_since"
+	"totp_enabled_at, email_since, disabled_at"
 
 static void
 account_row(struct db_stmt *st, struct account *a)
@@ -29,6 +29,7 @@ account_row(struct db_stmt *st, struct account *a)
 	a->kit_at = db_column_int(st, 8);
 	a->totp_enabled_at = db_column_int(st, 9);
 	a->email_since = db_column_int(st, 10);
+	a->disabled_at = db_column_int(st, 11);
 }
 
 /* Step a statement expected to return at most one account. */
@@ -169,6 +170,30 @@ account_set_locked(struct db *db, int64_t id, int64_t locked_at)
 	    "UPDATE accounts SET locked_at = ?2 WHERE id = ?1";
 
 	return db_run(db, sql, "ii", id, locked_at);
+}
+
+int
+account_set_disabled(struct db *db, int64_t id, int64_t disabled_at)
+{
+	static const char *const sql =
+	    "UPDATE accounts SET disabled_at = ?2 WHERE id = ?1";
+
+	return db_run(db, sql, "ii", id, disabled_at);
+}
+
+int
+account_recovery_closed(const struct account *a)
+{
+	return a->locked_at != 0 || a->disabled_at != 0;
+}
+
+int
+account_delete(struct db *db, int64_t id)
+{
+	/* Everything else of it goes by ON DELETE CASCADE and a trigger. */
+	static const char *const sql = "DELETE FROM accounts WHERE id = ?1";
+
+	return db_run(db, sql, "i", id);
 }
 
 /* Store a hash and its time in the named pair of columns. */

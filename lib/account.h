@@ -18,6 +18,7 @@ struct account {
 	int64_t	 email_since;	/* R9: since when the address counts */
 	int64_t	 created_at;
 	int64_t	 locked_at;	/* 0: not locked by the hoster */
+	int64_t	 disabled_at;	/* 0: not disabled by the hoster */
 	char	 pw_hash[PWHASH_TEXT];
 	int64_t	 recovery_code_at;	/* 0: no recovery code */
 	int64_t	 kit_at;		/* 0: no recovery kit */
@@ -36,6 +37,12 @@ int	 account_create(struct db *, const char *username, const char *email,
 int	 account_set_verified(struct db *, int64_t id, int64_t now);
 int	 account_set_password(struct db *, int64_t id, const char *pw_hash);
 int	 account_set_locked(struct db *, int64_t id, int64_t locked_at);
+/* `postern disable` (disabled_at now) and `enable` (0). */
+int	 account_set_disabled(struct db *, int64_t id, int64_t disabled_at);
+/* Does the hoster refuse a's automated resets: locked, or disabled? */
+int	 account_recovery_closed(const struct account *a);
+/* Remove the account and everything of it (`postern delete`). */
+int	 account_delete(struct db *, int64_t id);
 /*
  * A new primary address, verified at verified_at (R5: by its link),
  * counting for R9 from since (verified_at for a new address; what it

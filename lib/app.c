@@ -368,8 +368,10 @@ app_session(struct req *r)
 		return 0;
 	if (r->sess.id == 0)
 		return 1;
-	if (r->acct.id == 0) {
+	/* A login that raced `postern disable` left a session: none. */
+	if (r->acct.id == 0 || r->acct.disabled_at != 0) {
 		memset(&r->sess, 0, sizeof(r->sess));
+		memset(&r->acct, 0, sizeof(r->acct));
 		return 1;
 	}
 	return session_touch(app->db, &r->sess, r->now);

@@ -351,6 +351,14 @@ static const char *const migrations[] = {
 	"  DEFAULT 0;"
 	"ALTER TABLE accounts ADD COLUMN totp_setup_at INTEGER NOT NULL"
 	"  DEFAULT 0;",
+
+	/*
+	 * 11: `postern disable`: a disabled account cannot log in, and
+	 * nothing its owner does (a reset, an address change) undoes
+	 * that; only `postern enable` does.
+	 */
+	"ALTER TABLE accounts ADD COLUMN disabled_at INTEGER NOT NULL"
+	"  DEFAULT 0;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

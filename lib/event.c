@@ -66,6 +66,13 @@ static const struct {
 	[EVENT_RESET_REJECTED] = { "reset_rejected", 1, 0 },
 	[EVENT_LOCKED] = { "locked", 1, 0 },
 	[EVENT_UNLOCKED] = { "unlocked", 1, 0 },
+	/* The hoster's brakes (flow_admin.c). */
+	[EVENT_RESET_CANCELLED] = { "reset_cancelled", 1, 0 },
+	[EVENT_DISABLED] = { "disabled", 1, 0 },
+	[EVENT_ENABLED] = { "enabled", 1, 0 },
+	[EVENT_SESSIONS_REVOKED] = { "sessions_revoked", 1, 0 },
+	[EVENT_TWOFA_RESET] = { "twofa_reset", 1, 0 },
+	[EVENT_DELETED] = { "deleted", 1, 0 },
 };
 
 const char *

@@ -56,6 +56,12 @@ enum event_kind {
 	EVENT_RESET_REJECTED,
 	EVENT_LOCKED,			/* postern lock */
 	EVENT_UNLOCKED,
+	EVENT_RESET_CANCELLED,		/* postern reset cancel */
+	EVENT_DISABLED,			/* postern disable */
+	EVENT_ENABLED,
+	EVENT_SESSIONS_REVOKED,		/* postern sessions revoke */
+	EVENT_TWOFA_RESET,		/* postern 2fa reset */
+	EVENT_DELETED,			/* postern delete */
 	EVENT_NKINDS
 };
 

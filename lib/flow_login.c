@@ -94,6 +94,9 @@ flow_login(struct flow *f, const char *name, const char *password,
 	    a.id != 0;
 	if (!good)
 		return login_failed(f, &g);
+	/* Said only to whoever knows the password: it tells a name. */
+	if (a.disabled_at != 0)
+		return OUT_ACCOUNT_DISABLED;
 	/* New limits in the configuration: upgrade the hash now. */
 	rehash = pw_needs_rehash(a.pw_hash, f->cfg->pwhash_ops,
 	    f->cfg->pwhash_mem);

@@ -19,7 +19,8 @@
 /*
  * Name (or address) and password: OUT_OK with a new session whose
  * token is in cookie and stage in *stage (SESSION_NEED_2FA with 2FA),
- * or OUT_LOGIN_WRONG, OUT_LIMIT_LOGIN, OUT_LIMIT_LOGIN_IP (said.until).
+ * or OUT_LOGIN_WRONG, OUT_LIMIT_LOGIN, OUT_LIMIT_LOGIN_IP (said.until),
+ * OUT_ACCOUNT_DISABLED (`postern disable`, for the right password).
  */
 enum outcome	 flow_login(struct flow *, const char *name,
 		    const char *password, const char *dummy_hash,

@@ -434,7 +434,7 @@ prove_request(struct flow *f, const char *name, struct account *a,
 	if (a->id != 0 && (!account_by_id(f->db, a->id, a) ||
 	    !reset_live_request(f->db, a->id, f->browser, f->now, rs)))
 		return flow_storage(f);
-	if (a->id != 0 && a->locked_at != 0)	/* locked meanwhile */
+	if (a->id != 0 && account_recovery_closed(a))	/* locked meanwhile */
 		return flow_rollback(f, OUT_RESET_LOCKED);
 	if (a->id == 0 || rs->id == 0)
 		/* Unknown name, nothing asked, or expired: one answer. */
@@ -459,7 +459,7 @@ flow_reset_prove(struct flow *f, const char *name, const char *const *codes,
 		return OUT_RESET_ONE_TOTP;
 	if (!account_by_login(f->db, name, &a))
 		return OUT_STORAGE;
-	if (a.id != 0 && a.locked_at != 0)
+	if (a.id != 0 && account_recovery_closed(&a))
 		return OUT_RESET_LOCKED;
 	if (!validate_password_length(password))
 		weak = OUT_PASSWORD_LENGTH;

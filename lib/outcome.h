@@ -52,6 +52,7 @@
 	X(USERNAME_TAKEN,	422)					\
 	X(LOGIN_WRONG,		422)					\
 	X(LOGIN_EXPIRED,	403)					\
+	X(ACCOUNT_DISABLED,	403)					\
 	/* Contacts, recovery code, kit, 2FA (R2, R6) */		\
 	X(NO_PHONES,		422)					\
 	X(IS_PRIMARY,		422)					\
@@ -101,7 +102,10 @@
 	X(DOMAIN_KNOWN,		422)					\
 	X(DOMAIN_NOT_FOUND,	422)					\
 	X(DOMAIN_R1,		422)					\
-	X(NO_DOMAIN,		422)
+	X(NO_DOMAIN,		422)					\
+	/* The hoster's commands (flow_admin.c) */			\
+	X(NO_ACCOUNT,		404)					\
+	X(TWOFA_ALREADY_OFF,	422)
 
 enum outcome {
 #define X(name, status)	OUT_##name,

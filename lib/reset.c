@@ -347,9 +347,6 @@ reset_proofs_read(const char *text, struct proof *p, size_t max)
 	return n;
 }
 
-/* Why a change of a locked account is stopped, in its event. */
-#define RESET_LOCKED_DETAIL	"recovery locked by the hoster"
-
 int
 reset_apply(struct db *db, const struct config *cfg, const struct reset *r,
     const char *ip, const char *how, int64_t now, int *applied)
@@ -363,10 +360,11 @@ reset_apply(struct db *db, const struct config *cfg, const struct reset *r,
 	    !account_by_id(db, r->account_id, &a))
 		return 0;
 	/*
-	 * postern lock stops pending changes, but whatever slipped past it
-	 * (a proof that raced the lock) must not take effect either.
+	 * postern lock and disable stop pending changes, but whatever
+	 * slipped past them (a proof that raced the command) must not take
+	 * effect either.
 	 */
-	if (a.locked_at != 0)
+	if (account_recovery_closed(&a))
 		return reset_stop(db, cfg, r, ip, RESET_LOCKED_DETAIL,
 		    "BY_HOSTER", now);
 	if (!reset_close(db, r, RESET_APPLIED, now, &won))
@@ -407,35 +405,26 @@ reset_reject(struct db *db, const struct config *cfg, const struct reset *r,
 }
 
 int
-reset_lock(struct db *db, const struct config *cfg, int64_t account_id,
-    int lock, const char *ip, int64_t now, int *stopped)
+reset_cancel_all(struct db *db, const struct config *cfg, int64_t account_id,
+    const char *ip, const char *detail, const char *section, int64_t now,
+    int *requests, int *stopped)
 {
 	struct reset	 r;
 
-	*stopped = 0;
-	if (!db_begin(db) ||
-	    !account_set_locked(db, account_id, lock ? now : 0) ||
-	    !event_add(db, account_id, lock ? EVENT_LOCKED : EVENT_UNLOCKED,
-	    ip, NULL, now))
-		goto fail;
-	if (lock) {
-		/* Codes already sent stop working; a pending change is
-		 * stopped as a reject would, and every channel hears why. */
-		if (!db_run(db, reset_void_requests_sql, "ii", account_id,
-		    now) || !onetime_void(db, account_id, "reset", now) ||
-		    !reset_pending(db, account_id, &r) ||
-		    (r.id != 0 && !reset_stop(db, cfg, &r, ip,
-		    RESET_LOCKED_DETAIL, "BY_HOSTER", now)))
-			goto fail;
-		*stopped = r.id != 0;
-	}
-	if (!db_commit(db))
-		goto fail;
+	if (!db_need_tx(db, "reset_cancel_all"))
+		return 0;
+	*requests = *stopped = 0;
+	/* Codes already sent stop working; a pending change is stopped as
+	 * a reject would, and every channel hears why. */
+	if (!db_run(db, reset_void_requests_sql, "ii", account_id, now))
+		return 0;
+	*requests = db_changes(db);
+	if (!onetime_void(db, account_id, "reset", now) ||
+	    !reset_pending(db, account_id, &r) ||
+	    (r.id != 0 && !reset_stop(db, cfg, &r, ip, detail, section, now)))
+		return 0;
+	*stopped = r.id != 0;
 	return 1;
-fail:
-	db_rollback(db);
-	*stopped = 0;
-	return 0;
 }
 
 int
@@ -584,7 +573,7 @@ reset_ask_handle(struct db *db, const struct config *cfg,
 		return 0;
 	if (a.id == 0)
 		return event_add(db, 0, EVENT_RESET_UNKNOWN, ip, NULL, now);
-	if (a.locked_at != 0)
+	if (account_recovery_closed(&a))
 		return event_add(db, a.id, EVENT_RESET_LOCKED, ip, NULL, now);
 	/*
 	 * Counted when it was asked for, as the page counted it per name:

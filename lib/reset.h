@@ -115,27 +115,30 @@ int	 reset_get(struct db *, int64_t id, struct reset *);
 /*
  * Apply a pending change now ("how" is recorded: "confirmed",
  * "deadline"): the password changes, every session ends, every
- * channel is told; *applied is set.  A change of a locked account is
- * stopped instead, as reset_lock() stops it, and so is not applied.
- * Inside the caller's transaction, as reset_reject().
+ * channel is told; *applied is set.  A change of an account whose
+ * recovery the hoster closed (account_recovery_closed()) is stopped
+ * instead, as reset_cancel_all() stops it, and so is not applied.
  */
 int	 reset_apply(struct db *, const struct config *, const struct reset *,
 	    const char *ip, const char *how, int64_t now, int *applied);
 /* Cancel a pending change: codes and links voided, every channel told. */
 int	 reset_reject(struct db *, const struct config *, const struct reset *,
 	    const char *ip, int64_t now);
+/* Why a change of a locked account is stopped, in its event. */
+#define RESET_LOCKED_DETAIL	"recovery locked by the hoster"
 /*
- * `postern lock` and `unlock`, in their own transaction: a locked
- * account gets no automated reset.  Locking also ends what is under
- * way: codes already sent stop working, and a pending change is
- * stopped as a reject stops it, every channel told that the hoster
- * locked recovery (*stopped set).
+ * The hoster's brakes (flow_admin.c), inside the caller's transaction:
+ * every open request of the account is void with its codes (*requests:
+ * how many), and a pending change is stopped as a reject stops it
+ * (*stopped), the event recorded with detail and every channel told,
+ * with section (NULL for none) shown in the notice.
  */
-int	 reset_lock(struct db *, const struct config *, int64_t account_id,
-	    int lock, const char *ip, int64_t now, int *stopped);
+int	 reset_cancel_all(struct db *, const struct config *,
+	    int64_t account_id, const char *ip, const char *detail,
+	    const char *section, int64_t now, int *requests, int *stopped);
 /* Apply every change whose deadline has passed (account_id 0: all),
  * each in its own transaction.  *n receives how many were applied (a
- * locked account's is stopped instead). */
+ * locked or disabled account's is stopped instead). */
 int	 reset_apply_due(struct db *, const struct config *,
 	    int64_t account_id, int64_t now, int *n);
 /* The notices the three above render, for the template list of a

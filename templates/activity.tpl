@@ -85,6 +85,12 @@ reaches the page. }}
 }}{{#reset_rejected}}Pending password change stopped{{/reset_rejected}}{{!
 }}{{#locked}}Recovery locked by the hoster{{/locked}}{{!
 }}{{#unlocked}}Recovery unlocked by the hoster{{/unlocked}}{{!
+}}{{#reset_cancelled}}Password resets cancelled by the hoster{{/reset_cancelled}}{{!
+}}{{#disabled}}Account disabled by the hoster{{/disabled}}{{!
+}}{{#enabled}}Account enabled again by the hoster{{/enabled}}{{!
+}}{{#sessions_revoked}}Every session ended by the hoster{{/sessions_revoked}}{{!
+}}{{#twofa_reset}}Two-step verification turned off by the hoster{{/twofa_reset}}{{!
+}}{{#deleted}}Account deleted by the hoster{{/deleted}}{{!
 }}{{#UNKNOWN}}{{KIND}}{{/UNKNOWN}}</td><td>{{IP}}</td><td>{{!
 }}{{#sessions_ended}}other sessions ended: {{DETAIL}}{{/sessions_ended}}{{!
 }}{{#PLAIN_DETAIL}}{{DETAIL}}{{/PLAIN_DETAIL}}</td></tr>

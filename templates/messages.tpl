@@ -32,6 +32,7 @@
 {{#USERNAME_TAKEN}}That username is taken. Please choose another.{{/USERNAME_TAKEN}}
 {{#LOGIN_WRONG}}That name and password do not match.{{/LOGIN_WRONG}}
 {{#LOGIN_EXPIRED_TITLE}}Please log in{{/LOGIN_EXPIRED_TITLE}}{{#LOGIN_EXPIRED}}Your login has expired. Please log in again.{{/LOGIN_EXPIRED}}
+{{#ACCOUNT_DISABLED_TITLE}}Account disabled{{/ACCOUNT_DISABLED_TITLE}}{{#ACCOUNT_DISABLED}}This account was disabled by the people who run this site, so it cannot log in. Please contact them if you think this is a mistake.{{/ACCOUNT_DISABLED}}
 {{#NO_PHONES}}This site cannot send text messages, so phones cannot be added. Add an email address instead.{{/NO_PHONES}}
 {{#IS_PRIMARY}}That is already your primary address.{{/IS_PRIMARY}}
 {{#CONTACT_KNOWN}}That contact is already on your list.{{/CONTACT_KNOWN}}
@@ -77,4 +78,6 @@
 {{#DOMAIN_NOT_FOUND}}We did not find the TXT record for {{WHAT}} yet. Check the name and value below; DNS changes can take a while to appear.{{/DOMAIN_NOT_FOUND}}
 {{#DOMAIN_R1}}You cannot manage {{WHAT}} while your address {{OTHER}} is on it: a broken DNS record could then lock you out. Replace that address with a personal one first (rule R1).{{/DOMAIN_R1}}
 {{#NO_DOMAIN}}That domain is not on your list.{{/NO_DOMAIN}}
+{{#NO_ACCOUNT}}There is no account {{WHAT}}.{{/NO_ACCOUNT}}
+{{#TWOFA_ALREADY_OFF}}Two-step verification is not on for {{WHAT}}: nothing to reset.{{/TWOFA_ALREADY_OFF}}
 {{#TRY_AGAIN}} You can try again at {{UNTIL}}{{#IN_MINUTES}}, in {{MINUTES}} minute{{#PLURAL}}s{{/PLURAL}}{{/IN_MINUTES}}{{#IN_HOURS}}, in about {{HOURS}} hours{{/IN_HOURS}}.{{/TRY_AGAIN}}

@@ -10,7 +10,8 @@ facility to an auth.log the way rsyslog does.
     limit that closes on ten failures each leave one line, "postern
     auth KIND user=NAME ip=ADDRESS", with the client's address (through
     trusted_proxies); a reset's steps (pending, applied) and the admin's
-    lock do too; a good login does not;
+    lock and every other brake (disable, enable, sessions revoke,
+    delete, ...) do too; a good login does not;
   - no line holds a password, a code or a name that matches no account;
   - contrib/fail2ban's filter, run by fail2ban-regex on that auth.log,
     matches exactly the failures, with their addresses, and nothing
@@ -232,6 +233,19 @@ def stories(stack, syslog):
         tap.ok(syslog.wait_for(r'postern\[\d+\]: postern auth locked '
                                r'user=bob ip=postern$'),
                'locked user=bob ip=postern')
+
+    with tap.story('The admin\'s brakes'):
+        stack.new_user('carl', 'carl@example.org')
+        for args, kind in ((('disable', 'carl'), 'disabled'),
+                           (('enable', 'carl'), 'enabled'),
+                           (('sessions', 'revoke', 'carl'),
+                            'sessions_revoked'),
+                           (('delete', '--yes', 'carl'), 'deleted')):
+            r = stack.postern(*args)
+            tap.is_(r.returncode, 0, 'postern %s' % ' '.join(args))
+            tap.ok(syslog.wait_for(r'postern\[\d+\]: postern auth %s '
+                                   r'user=carl ip=postern$' % kind),
+                   '%s user=carl ip=postern' % kind)
 
     with tap.story('One format, no secret'):
         bad = [ln for ln in syslog.lines if not LINE.match(ln)]

@@ -688,13 +688,16 @@ class Stack:
 
     # -- the admin command and the mail -- #
 
-    def postern(self, *args, timeout=120):
-        """Run $POSTERN_BUILD/bin/postern with this stack's configuration."""
+    def postern(self, *args, timeout=120, input=None):
+        """Run $POSTERN_BUILD/bin/postern with this stack's configuration;
+        input, when given, is its standard input (else none)."""
+        io = dict(input=input) if input is not None else \
+            dict(stdin=subprocess.DEVNULL)
         r = subprocess.run(
             self._as_run_user([os.path.join(BUILD, 'bin', 'postern')] +
                               [str(a) for a in args]),
-            env=self._env(), stdin=subprocess.DEVNULL, capture_output=True,
-            text=True, timeout=timeout)
+            env=self._env(), capture_output=True, text=True,
+            timeout=timeout, **io)
         if self.SANITIZER.search(r.stderr):
             raise AssertionError('sanitizer report from postern %s:\n%s'
                                  % (' '.join(map(str, args)), r.stderr))
