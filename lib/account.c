@@ -13,7 +13,7 @@
 
 #define ACCOUNT_COLUMNS "id, username, email, email_verified_at, " \
 	"created_at, locked_at, pw_hash, recovery_code_at, kit_at, " \
-	"totp_enabled_at, email_since"
+	"totp_enabled_at, email_since, password_at, delete_at"
 
 static void
 account_row(sqlite3_stmt *st, struct account *a)
@@ -29,6 +29,8 @@ account_row(sqlite3_stmt *st, struct account *a)
 	a->kit_at = sqlite3_column_int64(st, 8);
 	a->totp_enabled_at = sqlite3_column_int64(st, 9);
 	a->email_since = sqlite3_column_int64(st, 10);
+	a->password_at = sqlite3_column_int64(st, 11);
+	a->delete_at = sqlite3_column_int64(st, 12);
 }
 
 /* Step a statement expected to return at most one account. */
@@ -150,6 +152,16 @@ account_set_password(struct db *db, int64_t id, const char *pw_hash)
 	    "UPDATE accounts SET pw_hash = ?2 WHERE id = ?1";
 
 	return db_run(db, sql, "it", id, pw_hash);
+}
+
+int
+account_change_password(struct db *db, int64_t id, const char *pw_hash,
+    int64_t at)
+{
+	static const char *const sql = "UPDATE accounts SET pw_hash = ?2, "
+	    "password_at = ?3 WHERE id = ?1";
+
+	return db_run(db, sql, "iti", id, pw_hash, at);
 }
 
 int
@@ -424,4 +436,57 @@ account_purge_unverified(struct db *db, int64_t before, int *n)
 	*n = ok ? db_changes(db) : 0;
 	db_done(st);
 	return ok;
+}
+
+int
+account_set_delete(struct db *db, int64_t id, int64_t at, int *changed)
+{
+	static const char *const sql = "UPDATE accounts SET delete_at = ?2 "
+	    "WHERE id = ?1 AND (delete_at = 0) = (?2 != 0)";
+
+	*changed = 0;
+	if (!db_run(db, sql, "ii", id, at))
+		return 0;
+	*changed = db_changes(db) == 1;
+	return 1;
+}
+
+int
+account_delete_next_due(struct db *db, int64_t account_id, int64_t now,
+    int64_t *id)
+{
+	static const char *const sql = "SELECT id FROM accounts WHERE "
+	    "delete_at != 0 AND delete_at <= ?1 AND (?2 = 0 OR id = ?2) "
+	    "ORDER BY delete_at LIMIT 1";
+	sqlite3_stmt	*st;
+	int		 rc = SQLITE_ERROR;
+
+	*id = 0;
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	if (db_bind_int(st, 1, now) && db_bind_int(st, 2, account_id)) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			*id = sqlite3_column_int64(st, 0);
+		else if (rc != SQLITE_DONE)
+			db_log_error(db, "account deletions due");
+	}
+	db_done(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
+int
+account_delete_all(struct db *db, int64_t id)
+{
+	/*
+	 * Every table that holds the account's data refers to accounts ON
+	 * DELETE CASCADE (events through a trigger, migration 6): contacts,
+	 * codes, sessions and their recovery views, links, resets,
+	 * domains, devices, events.  What is left are rows that name no
+	 * account: queued notices (they must still go out) and rate
+	 * counters, which expire.
+	 */
+	static const char *const sql = "DELETE FROM accounts WHERE id = ?1";
+
+	return db_run(db, sql, "i", id) && db_changes(db) == 1;
 }
