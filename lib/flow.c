@@ -7,6 +7,7 @@
 
 #include "db.h"
 #include "flow.h"
+#include "password.h"
 
 void
 flow_init(struct flow *f, struct db *db, const struct config *cfg,
@@ -69,4 +70,14 @@ flow_in_tx(const struct flow *f)
 {
 	assert(db_in_tx(f->db));
 	(void)f;
+}
+
+enum outcome
+flow_new_password(const char *pw, const char *username, const char *email)
+{
+	if (!validate_password_length(pw))
+		return OUT_PASSWORD_LENGTH;
+	if (password_is_weak(pw, username, email))
+		return OUT_PASSWORD_WEAK;
+	return OUT_OK;
 }

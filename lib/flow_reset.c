@@ -20,7 +20,6 @@
 #include "link.h"
 #include "notify.h"
 #include "onetime.h"
-#include "password.h"
 #include "policy.h"
 #include "proof.h"
 #include "rate.h"
@@ -434,7 +433,7 @@ flow_reset_prove(struct flow *f, const char *name, const char *const *codes,
 	char		 hash[PWHASH_TEXT];
 	struct account	 a;
 	struct reset	 rs;
-	enum outcome	 o, weak = OUT_OK;
+	enum outcome	 o, weak;
 
 	*replaced = 0;
 	if (ncodes > RESET_MAX_CODES)
@@ -446,10 +445,7 @@ flow_reset_prove(struct flow *f, const char *name, const char *const *codes,
 		return OUT_STORAGE;
 	if (a.id != 0 && a.locked_at != 0)
 		return OUT_RESET_LOCKED;
-	if (!validate_password_length(password))
-		weak = OUT_PASSWORD_LENGTH;
-	else if (password_is_weak(password, a.username, a.email))
-		weak = OUT_PASSWORD_WEAK;
+	weak = flow_new_password(password, a.username, a.email);
 	/* The same Argon2id work whatever happens next. */
 	if (!pw_hash(password, f->cfg->pwhash_ops, f->cfg->pwhash_mem, hash))
 		return OUT_STORAGE;
