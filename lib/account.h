@@ -107,8 +107,11 @@ int	 account_purge_unverified(struct db *, int64_t before, int *n);
  * one is pending, or clearing none.
  */
 int	 account_set_delete(struct db *, int64_t id, int64_t at, int *changed);
-/* The account (account_id, or any when 0) whose deletion is due first;
- * *id is 0 for none. */
+/*
+ * The account (account_id, or any when 0) whose deletion is due first;
+ * *id is 0 for none.  A locked account's waits: the hoster locks an
+ * account under attack, and whoever asked may be the attacker.
+ */
 int	 account_delete_next_due(struct db *, int64_t account_id, int64_t now,
 	    int64_t *id);
 /*

@@ -4,6 +4,7 @@
  * never a secret.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "event.h"
@@ -64,6 +65,34 @@ event_add(struct db *db, int64_t account_id, const char *kind,
 		return 0;
 	event_log_auth(db, account_id, kind, ip);
 	return 1;
+}
+
+int
+event_latest(struct db *db, int64_t account_id, const char *kind, int skip,
+    struct event *e)
+{
+	static const char *const sql =
+	    "SELECT seq, at, ip, detail FROM events WHERE account_id = ?1 "
+	    "AND kind = ?2 ORDER BY seq DESC LIMIT 1 OFFSET ?3";
+	sqlite3_stmt	*st;
+	int		 rc = SQLITE_ERROR;
+
+	memset(e, 0, sizeof(*e));
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	if (db_bind_int(st, 1, account_id) && db_bind_text(st, 2, kind) &&
+	    db_bind_int(st, 3, skip) && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		e->seq = sqlite3_column_int64(st, 0);
+		e->account_id = account_id;
+		e->at = sqlite3_column_int64(st, 1);
+		snprintf(e->kind, sizeof(e->kind), "%s", kind);
+		db_column_copy(st, 2, e->ip, sizeof(e->ip));
+		db_column_copy(st, 3, e->detail, sizeof(e->detail));
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		db_log_error(db, "latest event");
+	db_done(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE;
 }
 
 int

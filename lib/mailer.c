@@ -38,6 +38,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "db.h"
+#include "flow_account.h"
 #include "log.h"
 #include "mailer.h"
 #include "recovery.h"
@@ -373,7 +374,8 @@ mailer_run_once(const struct config *cfg, struct db *db, int64_t now,
 	char			 password[PASSWORD_MAX];
 	char			 err[ERR_MAX];
 	enum smtp_result	 res;
-	int			 ok = 0, applied, asks;
+	struct flow		 fl;
+	int			 ok = 0, applied, asks, deleted;
 	unsigned char		 codes_key[KEY_BYTES];
 
 	password[0] = '\0';
@@ -384,6 +386,10 @@ mailer_run_once(const struct config *cfg, struct db *db, int64_t now,
 	if (!reset_apply_due(db, cfg, 0, now, &applied))
 		goto out;
 	stats->resets += (unsigned int)applied;
+	/* So does a deletion the owner asked for, once its time is up. */
+	flow_init(&fl, db, cfg, NULL, now);
+	if (flow_delete_due(&fl, 0, &deleted) != OUT_OK)
+		goto out;
 	/* Reset asks become codes here, out of the request (reset.c). */
 	if (!mailer_codes_key(cfg, codes_key) ||
 	    !reset_asks_process(db, cfg, codes_key, now, &asks))
