@@ -24,10 +24,11 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (every_response_checked, DEFAULT_PASSWORD, SMS_CAPTURE,
-                     Deliveries, Stack, Tap, ask_reset, code_in, db_write,
-                     element_text, events_of, keeps_typed, links_in,
-                     make_recovery_code, message_text, password_works,
-                     person, proof, prove_reset, token_of, try_login)
+                     Deliveries, Stack, Tap, add_verified_contact,
+                     ask_reset, code_in, db_write, element_text, enable_totp,
+                     events_of, keeps_typed, links_in, make_recovery_code,
+                     message_text, password_works, person, proof,
+                     prove_reset, token_of, try_login)
 
 tap = Tap()
 
@@ -116,6 +117,30 @@ def password_change(stack, post):
         tap.is_(account_row(stack, 'ada'), before, 'the password is as it '
                 'was')
         tap.ok(logged_in(ada), 'and she is still logged in')
+
+    with tap.story('With 2FA on, the change needs a code from the '
+                   'authenticator too'):
+        auth = enable_totp(ada)
+        post.deliver()
+        r = ada.get('/account/password')
+        tap.ok('code' in ada.form_values(r), 'the form asks for the code')
+        r = ada.post('/account/password', {'password': NEW,
+                                           'new_password': OLD})
+        tap.is_(r.status, 422, 'the password alone is refused')
+        tap.like(' '.join(ada.errors(r)), r'(?i)authenticator',
+                 'the page asks for the code')
+        r = ada.post('/account/password', {'password': NEW,
+                                           'new_password': OLD,
+                                           'code': auth.wrong()})
+        tap.is_(r.status, 422, 'so is a wrong code')
+        tap.ok(password_works(stack, 'ada', NEW), 'the password is as it '
+               'was')
+        r = ada.post('/account/password', {'password': NEW,
+                                           'new_password': OLD,
+                                           'code': auth.next()})
+        tap.is_(r.status, 303, 'with a right code it changes')
+        ada.password = OLD
+        post.deliver()
 
 
 def borrowed_session(stack, post):
@@ -353,7 +378,6 @@ def overview(stack, post):
         tap.like(element_text(r, 'overview-last-login'), r'none',
                  'no login before this one')
         post.deliver()
-        from harness import add_verified_contact
         add_verified_contact(stack, post, gus, 'gus', 'email',
                              'gus@backup.example')
         r = gus.get('/account')
