@@ -278,8 +278,8 @@ proof_fields(struct req *r, const char **password, const char **code)
 	int	 bad;
 
 	*code = NULL;
-	if ((*password = req_field_opt(r, "password", &bad)) != NULL ||
-	    !bad)
+	*password = req_field_opt(r, "password", &bad);
+	if (!bad)
 		*code = req_field_opt(r, "code", &bad);
 	if (bad)
 		page_outcome(r, OUT_BAD_REQUEST);
