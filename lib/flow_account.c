@@ -89,15 +89,15 @@ flow_password_change(struct flow *f, const char *password,
 	/* Both Argon2id runs before the write lock; the second only for a
 	 * proof that can pass. */
 	memset(hash, 0, sizeof(hash));
+	o = OUT_STORAGE;
 	if (!proof_read(f, password, code, &pt) || (pt.password_right &&
 	    !pw_hash(new_password, f->cfg->pwhash_ops, f->cfg->pwhash_mem,
 	    hash)) || flow_begin(f) != OUT_OK)
-		return OUT_STORAGE;
+		goto out;
 	if ((o = proof_settle(f, &pt, 0)) != OUT_OK) {
 		o = o == OUT_STORAGE ? flow_storage(f) : flow_commit(f, o);
 		goto out;
 	}
-	o = OUT_STORAGE;
 	if (!account_change_password(f->db, f->acct->id, hash, f->now) ||
 	    !session_end_others(f->db, f->acct->id, f->sess->id, &ended))
 		goto fail;
