@@ -1,8 +1,9 @@
 /*
- * account.c: /account, the overview of the logged-in account.  This
- * program also answers every path no other program claims (the web
- * server sends them here), so an unknown address gets Postern's own
- * 404 page.
+ * account.c: /account, the overview of the logged-in account, its
+ * activity, and the account's own changes: the password, deletion and
+ * export (lib/flow_account.c).  This program also answers every path
+ * no other program claims (the web server sends them here), so an
+ * unknown address gets Postern's own 404 page.
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "domains.h"
 #include "flow_account.h"
 #include "guard.h"
+#include "policy.h"
 
 struct warn_ctx {
 	struct req	*r;
@@ -44,6 +46,42 @@ warn_contact(const struct contact *c, void *arg)
 		warn_address(arg, c->value);
 }
 
+/* The sections of account.tpl that name each next step. */
+static const char *const next_sections[] = {
+	[NEXT_NONE] = "NEXT_NONE",
+	[NEXT_ADDRESS] = "NEXT_ADDRESS",
+	[NEXT_RECOVERY_CODE] = "NEXT_RECOVERY_CODE",
+	[NEXT_PHONE] = "NEXT_PHONE",
+	[NEXT_TWOFA] = "NEXT_TWOFA",
+	[NEXT_KIT] = "NEXT_KIT",
+};
+
+/* How well the account could be recovered, and the next step. */
+static int
+account_standing(struct req *r)
+{
+	struct standing	 s;
+	char		 when[32];
+
+	if (flow_standing(&r->flow, &s) != OUT_OK)
+		return 0;
+	render_set_int(r->page, "CONTACTS", s.ways.verified_contacts);
+	render_show(r->page, s.ways.verified_contacts > 1 ? "CONTACTS_MANY" :
+	    "CONTACTS_ONE");
+	render_show(r->page, s.ways.recovery_code ? "CODE_ON" : "CODE_OFF");
+	render_show(r->page, s.ways.twofa ? "TWOFA_ON" : "TWOFA_OFF");
+	if (s.kits)
+		render_show(r->page, s.kit ? "KIT_ON" : "KIT_OFF");
+	if (s.last_login != 0) {
+		page_time(s.last_login, when);
+		render_set(render_section(r->page, "LAST_LOGIN"), "WHEN", when);
+		render_set(r->page, "LAST_LOGIN_IP", s.last_login_ip);
+	} else
+		render_show(r->page, "FIRST_LOGIN");
+	render_show(r->page, next_sections[s.next]);
+	return 1;
+}
+
 static void
 account_get(struct req *r)
 {
@@ -56,6 +94,10 @@ account_get(struct req *r)
 			page_storage_error(r);
 			return;
 		}
+	}
+	if (!account_standing(r)) {
+		page_storage_error(r);
+		return;
 	}
 	render_set(r->page, "USERNAME", r->acct.username);
 	render_set(r->page, "EMAIL", r->acct.email);
@@ -172,6 +214,182 @@ activity_post(struct req *r)
 		activity_page(r, status, id);
 }
 
+/* ------------------------------------------------------------------ */
+/* The password, deletion, export: each asks R8's proof in its form.  */
+
+/* The proof's fields, password and code; 0 after answering 400. */
+static int
+proof_fields(struct req *r, const char **password, const char **code)
+{
+	int	 bad;
+
+	*code = NULL;
+	*password = req_field_opt(r, "password", &bad);
+	if (!bad)
+		*code = req_field_opt(r, "code", &bad);
+	if (bad)
+		page_outcome(r, OUT_BAD_REQUEST);
+	return !bad;
+}
+
+/* One of the forms below: its template shows the code field with 2FA. */
+static void
+form_page(struct req *r, int status, const char *tpl, const char *title)
+{
+	const char	*q;
+
+	if (r->acct.totp_enabled_at != 0)
+		render_show(r->page, "NEED_CODE");
+	if (status == 200 && (q = req_query(r, "done")) != NULL &&
+	    strcmp(q, "1") == 0)
+		render_show(r->page, "DONE");
+	page_render(r, status, tpl, title);
+}
+
+static void
+password_get(struct req *r)
+{
+	form_page(r, 200, "account_password.tpl", "Change your password");
+}
+
+static void
+password_post(struct req *r)
+{
+	const char	*password, *code, *fresh;
+	enum outcome	 o;
+	int		 status;
+
+	if (!proof_fields(r, &password, &code) ||
+	    (fresh = req_field(r, "new_password")) == NULL)
+		return;
+	o = flow_password_change(&r->flow, password, fresh, code);
+	if (o == OUT_OK)
+		page_redirect(r, "/account/password?done=1");
+	else if ((status = page_refused(r, o)) != 0)
+		form_page(r, status, "account_password.tpl",
+		    "Change your password");
+}
+
+static void
+delete_page(struct req *r, int status)
+{
+	char	 when[32];
+
+	if (r->acct.delete_at != 0) {
+		page_time(r->acct.delete_at, when);
+		render_set(render_section(r->page, "PENDING"), "WHEN", when);
+	} else
+		render_show(r->page, "NOT_PENDING");
+	form_page(r, status, "account_delete.tpl", "Delete your account");
+}
+
+static void
+delete_get(struct req *r)
+{
+	delete_page(r, 200);
+}
+
+static void
+delete_post(struct req *r)
+{
+	const char	*password, *code;
+	enum outcome	 o;
+	int		 status;
+
+	if (!proof_fields(r, &password, &code))
+		return;
+	o = flow_delete_request(&r->flow, password, code);
+	if (o == OUT_OK)
+		page_redirect(r, "/account/delete");
+	else if ((status = page_refused(r, o)) != 0)
+		delete_page(r, status);
+}
+
+/* The page a mailed cancel link opens (R7: one button), or the word
+ * that it worked. */
+static void
+cancel_get(struct req *r)
+{
+	const char	*t = req_query(r, "t");
+	int64_t		 deadline;
+	enum outcome	 o;
+	char		 when[32];
+
+	if (t == NULL && (t = req_query(r, "done")) != NULL &&
+	    strcmp(t, "1") == 0) {
+		render_show(r->page, "CANCELLED");
+		page_render(r, 200, "account_delete_cancel.tpl",
+		    "Deletion cancelled");
+		return;
+	}
+	o = flow_delete_peek(&r->flow, t != NULL ? t : "", &deadline);
+	if (o != OUT_OK) {
+		page_outcome(r, o);
+		return;
+	}
+	page_time(deadline, when);
+	render_set(render_section(r->page, "ASK"), "WHEN", when);
+	render_set(r->page, "T", t);
+	page_render(r, 200, "account_delete_cancel.tpl", "Cancel the deletion");
+}
+
+/*
+ * Cancel: with the link's t and nothing else, or from a session (the
+ * banner) with R8's proof.
+ */
+static void
+cancel_post(struct req *r)
+{
+	const char	*t, *password = NULL, *code = NULL;
+	enum outcome	 o;
+	int		 bad;
+
+	if ((t = req_field_opt(r, "t", &bad)) == NULL && !bad) {
+		if (r->sess.id == 0 || r->sess.stage != SESSION_FULL) {
+			page_outcome(r, OUT_NO_SESSION);
+			return;
+		}
+		if (!proof_fields(r, &password, &code))
+			return;
+	} else if (bad) {
+		page_outcome(r, OUT_BAD_REQUEST);
+		return;
+	}
+	o = flow_delete_cancel(&r->flow, t, password, code);
+	if (o == OUT_OK)
+		page_redirect(r, t != NULL ? "/account/delete/cancel?done=1" :
+		    "/account");
+	else
+		page_outcome(r, o);
+}
+
+static void
+export_get(struct req *r)
+{
+	form_page(r, 200, "account_export.tpl", "Export your data");
+}
+
+static void
+export_post(struct req *r)
+{
+	const char	*password, *code;
+	enum outcome	 o;
+	int		 status;
+
+	if (!proof_fields(r, &password, &code))
+		return;
+	buf_reset(&r->resp.body);
+	o = flow_export(&r->flow, password, code, &r->resp.body);
+	if (o == OUT_OK) {
+		r->resp.status = 200;
+		http_header(&r->resp, "Content-Type",
+		    "application/json; charset=utf-8");
+		http_header(&r->resp, "Content-Disposition",
+		    "attachment; filename=\"postern-export.json\"");
+	} else if ((status = page_refused(r, o)) != 0)
+		form_page(r, status, "account_export.tpl", "Export your data");
+}
+
 static void
 root_get(struct req *r)
 {
@@ -184,10 +402,21 @@ static const struct route routes[] = {
 	{ "/account", HTTP_GET, account_get, ROUTE_SESSION },
 	{ "/account/activity", HTTP_GET, activity_get, ROUTE_SESSION },
 	{ "/account/activity", HTTP_POST, activity_post, ROUTE_SESSION },
+	{ "/account/password", HTTP_GET, password_get, ROUTE_SESSION },
+	{ "/account/password", HTTP_POST, password_post, ROUTE_SESSION },
+	{ "/account/delete", HTTP_GET, delete_get, ROUTE_SESSION },
+	{ "/account/delete", HTTP_POST, delete_post, ROUTE_SESSION },
+	/* The mailed link works without a session; the banner needs one. */
+	{ "/account/delete/cancel", HTTP_GET, cancel_get, 0 },
+	{ "/account/delete/cancel", HTTP_POST, cancel_post, 0 },
+	{ "/account/export", HTTP_GET, export_get, ROUTE_SESSION },
+	{ "/account/export", HTTP_POST, export_post, ROUTE_SESSION },
 };
 
 static const char *const templates[] = {
-	"account.tpl", "activity.tpl", GUARD_TEMPLATES, NULL
+	"account.tpl", "activity.tpl", "account_password.tpl",
+	"account_delete.tpl", "account_delete_cancel.tpl",
+	"account_export.tpl", FLOW_ACCOUNT_TEMPLATES, GUARD_TEMPLATES, NULL
 };
 
 static const struct program program = {

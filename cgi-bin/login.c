@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "postern.h"
+#include "flow_account.h"
 #include "flow_login.h"
 #include "guard.h"
 #include "reset.h"
@@ -170,6 +171,7 @@ static const struct route routes[] = {
 
 static const char *const templates[] = {
 	"login.tpl", "login_2fa.tpl", RESET_NOTICE_TEMPLATES, GUARD_TEMPLATES,
+	DELETE_NOTICE_TEMPLATES,
 	NULL
 };
 

@@ -13,7 +13,7 @@
 
 #define ACCOUNT_COLUMNS "id, username, email, email_verified_at, " \
 	"created_at, locked_at, pw_hash, recovery_code_at, kit_at, " \
-	"totp_enabled_at, email_since, disabled_at"
+	"totp_enabled_at, email_since, disabled_at, password_at, delete_at"
 
 static void
 account_row(struct db_stmt *st, struct account *a)
@@ -30,6 +30,8 @@ account_row(struct db_stmt *st, struct account *a)
 	a->totp_enabled_at = db_column_int(st, 9);
 	a->email_since = db_column_int(st, 10);
 	a->disabled_at = db_column_int(st, 11);
+	a->password_at = db_column_int(st, 12);
+	a->delete_at = db_column_int(st, 13);
 }
 
 /* Step a statement expected to return at most one account. */
@@ -154,6 +156,16 @@ account_set_password(struct db *db, int64_t id, const char *pw_hash)
 }
 
 int
+account_change_password(struct db *db, int64_t id, const char *pw_hash,
+    int64_t at)
+{
+	static const char *const sql = "UPDATE accounts SET pw_hash = ?2, "
+	    "password_at = ?3 WHERE id = ?1";
+
+	return db_run(db, sql, "iti", id, pw_hash, at);
+}
+
+int
 account_set_email(struct db *db, int64_t id, const char *email,
     int64_t verified_at, int64_t since)
 {
@@ -185,15 +197,6 @@ int
 account_recovery_closed(const struct account *a)
 {
 	return a->locked_at != 0 || a->disabled_at != 0;
-}
-
-int
-account_delete(struct db *db, int64_t id)
-{
-	/* Everything else of it goes by ON DELETE CASCADE and a trigger. */
-	static const char *const sql = "DELETE FROM accounts WHERE id = ?1";
-
-	return db_run(db, sql, "i", id);
 }
 
 /* Store a hash and its time in the named pair of columns. */
@@ -437,4 +440,58 @@ account_purge_unverified(struct db *db, int64_t before, int *n)
 	*n = ok ? db_changes(db) : 0;
 	db_done(st);
 	return ok;
+}
+
+int
+account_set_delete(struct db *db, int64_t id, int64_t at, int *changed)
+{
+	static const char *const sql = "UPDATE accounts SET delete_at = ?2 "
+	    "WHERE id = ?1 AND (delete_at = 0) = (?2 != 0)";
+
+	*changed = 0;
+	if (!db_run(db, sql, "ii", id, at))
+		return 0;
+	*changed = db_changes(db) == 1;
+	return 1;
+}
+
+int
+account_delete_next_due(struct db *db, int64_t account_id, int64_t now,
+    int64_t *id)
+{
+	static const char *const sql = "SELECT id FROM accounts WHERE "
+	    "delete_at != 0 AND delete_at <= ?1 AND locked_at = 0 "
+	    "AND (?2 = 0 OR id = ?2) "
+	    "ORDER BY delete_at LIMIT 1";
+	struct db_stmt	*st;
+	int		 rc = DB_ERROR;
+
+	*id = 0;
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	if (db_bind_int(st, 1, now) && db_bind_int(st, 2, account_id)) {
+		rc = db_step(st);
+		if (rc == DB_ROW)
+			*id = db_column_int(st, 0);
+		else if (rc != DB_DONE)
+			db_log_error(db, "account deletions due");
+	}
+	db_done(st);
+	return rc == DB_ROW || rc == DB_DONE;
+}
+
+int
+account_delete_all(struct db *db, int64_t id)
+{
+	/*
+	 * Every table that holds the account's data refers to accounts ON
+	 * DELETE CASCADE (events through a trigger, migration 6): contacts,
+	 * codes, sessions and their recovery views, links, resets,
+	 * domains, devices, events.  What is left are rows that name no
+	 * account: queued notices (they must still go out) and rate
+	 * counters, which expire.
+	 */
+	static const char *const sql = "DELETE FROM accounts WHERE id = ?1";
+
+	return db_run(db, sql, "i", id) && db_changes(db) == 1;
 }

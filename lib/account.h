@@ -23,6 +23,8 @@ struct account {
 	int64_t	 recovery_code_at;	/* 0: no recovery code */
 	int64_t	 kit_at;		/* 0: no recovery kit */
 	int64_t	 totp_enabled_at;	/* 0: two-step verification off */
+	int64_t	 password_at;	/* R9: last changed in a session; 0: old */
+	int64_t	 delete_at;	/* a pending deletion's deadline; 0: none */
 };
 
 /* By username or email, case-insensitively. */
@@ -36,13 +38,17 @@ int	 account_create(struct db *, const char *username, const char *email,
 /* The signup address is verified; for R9 it counts from signup. */
 int	 account_set_verified(struct db *, int64_t id, int64_t now);
 int	 account_set_password(struct db *, int64_t id, const char *pw_hash);
+/*
+ * The same for a password the owner chose: it counts for R9 from at
+ * (0: from ever, as a signup's or a reset's does).
+ */
+int	 account_change_password(struct db *, int64_t id, const char *pw_hash,
+	    int64_t at);
 int	 account_set_locked(struct db *, int64_t id, int64_t locked_at);
 /* `postern disable` (disabled_at now) and `enable` (0). */
 int	 account_set_disabled(struct db *, int64_t id, int64_t disabled_at);
 /* Does the hoster refuse a's automated resets: locked, or disabled? */
 int	 account_recovery_closed(const struct account *a);
-/* Remove the account and everything of it (`postern delete`). */
-int	 account_delete(struct db *, int64_t id);
 /*
  * A new primary address, verified at verified_at (R5: by its link),
  * counting for R9 from since (verified_at for a new address; what it
@@ -99,5 +105,27 @@ int	 account_each(struct db *,
 int	 account_delete_unverified(struct db *, int64_t id, int *deleted);
 /* Remove accounts never verified and older than before. */
 int	 account_purge_unverified(struct db *, int64_t before, int *n);
+
+/*
+ * A deletion of the account takes effect at at (0: none pending).
+ * *changed is 0 when there was nothing to change: setting one while
+ * one is pending, or clearing none.
+ */
+int	 account_set_delete(struct db *, int64_t id, int64_t at, int *changed);
+/*
+ * The account (account_id, or any when 0) whose deletion is due first;
+ * *id is 0 for none.  A locked account's waits: the hoster locks an
+ * account under attack, and whoever asked may be the attacker.
+ */
+int	 account_delete_next_due(struct db *, int64_t account_id, int64_t now,
+	    int64_t *id);
+/*
+ * Remove the account and all its data, in the caller's transaction:
+ * contacts, codes, sessions, links, resets, domains, devices, events.
+ * 0 when it was not there.  The one place that knows what an
+ * account's data is, for a deletion the owner asked for and the
+ * hoster's `postern delete`.
+ */
+int	 account_delete_all(struct db *, int64_t id);
 
 #endif /* !POSTERN_ACCOUNT_H */

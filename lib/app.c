@@ -96,6 +96,22 @@ app_pending_banner(struct req *r)
 	    "BANNER_NO_CONFIRM");
 }
 
+/* A pending deletion shows on every page, with a way to cancel it. */
+static void
+app_delete_banner(struct req *r)
+{
+	struct render_dict	*d;
+	char			 when[32];
+
+	if (r->acct.delete_at == 0)
+		return;
+	page_time(r->acct.delete_at, when);
+	d = render_section(r->page, "PENDING_DELETE");
+	render_set(d, "DELETE_DEADLINE", when);
+	if (r->acct.totp_enabled_at != 0)
+		render_show(d, "DELETE_NEED_CODE");
+}
+
 static void
 app_page_common(struct req *r, const char *title)
 {
@@ -107,6 +123,7 @@ app_page_common(struct req *r, const char *title)
 		render_show(r->page, "LOGGED_IN");
 		render_set(r->page, "USER", r->acct.username);
 		app_pending_banner(r);
+		app_delete_banner(r);
 	} else
 		render_show(r->page, "LOGGED_OUT");
 }

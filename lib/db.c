@@ -359,6 +359,19 @@ static const char *const migrations[] = {
 	 */
 	"ALTER TABLE accounts ADD COLUMN disabled_at INTEGER NOT NULL"
 	"  DEFAULT 0;",
+
+	/*
+	 * 12: the owner's own account changes (/account/password, delete).
+	 *  - password_at: when the owner last changed the password from a
+	 *    session (0: never; a signup's or a reset's password counts as
+	 *    old).  R9 for the password: a phished one, changed, must not
+	 *    stop the owner's reset (policy_session_reset());
+	 *  - delete_at: the deadline of a pending deletion (0: none).
+	 */
+	"ALTER TABLE accounts ADD COLUMN password_at INTEGER NOT NULL"
+	"  DEFAULT 0;"
+	"ALTER TABLE accounts ADD COLUMN delete_at INTEGER NOT NULL"
+	"  DEFAULT 0;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

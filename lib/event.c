@@ -4,6 +4,7 @@
  * never a secret.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "event.h"
@@ -73,6 +74,11 @@ static const struct {
 	[EVENT_SESSIONS_REVOKED] = { "sessions_revoked", 1, 0 },
 	[EVENT_TWOFA_RESET] = { "twofa_reset", 1, 0 },
 	[EVENT_DELETED] = { "deleted", 1, 0 },
+	/* The owner's own (flow_account.c). */
+	[EVENT_PASSWORD_CHANGED] = { "password_changed", 1, 0 },
+	[EVENT_DELETE_REQUESTED] = { "delete_requested", 1, 0 },
+	[EVENT_DELETE_CANCELLED] = { "delete_cancelled", 1, 0 },
+	[EVENT_ACCOUNT_EXPORTED] = { "account_exported", 0, 0 },
 };
 
 const char *
@@ -126,6 +132,34 @@ event_add(struct db *db, int64_t account_id, enum event_kind kind,
 		return 0;
 	event_log_auth(db, account_id, kind, ip);
 	return 1;
+}
+
+int
+event_latest(struct db *db, int64_t account_id, const char *kind, int skip,
+    struct event *e)
+{
+	static const char *const sql =
+	    "SELECT seq, at, ip, detail FROM events WHERE account_id = ?1 "
+	    "AND kind = ?2 ORDER BY seq DESC LIMIT 1 OFFSET ?3";
+	struct db_stmt	*st;
+	int		 rc = DB_ERROR;
+
+	memset(e, 0, sizeof(*e));
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	if (db_bind_int(st, 1, account_id) && db_bind_text(st, 2, kind) &&
+	    db_bind_int(st, 3, skip) && (rc = db_step(st)) == DB_ROW) {
+		e->seq = db_column_int(st, 0);
+		e->account_id = account_id;
+		e->at = db_column_int(st, 1);
+		snprintf(e->kind, sizeof(e->kind), "%s", kind);
+		db_column_copy(st, 2, e->ip, sizeof(e->ip));
+		db_column_copy(st, 3, e->detail, sizeof(e->detail));
+	}
+	if (rc != DB_ROW && rc != DB_DONE)
+		db_log_error(db, "latest event");
+	db_done(st);
+	return rc == DB_ROW || rc == DB_DONE;
 }
 
 int

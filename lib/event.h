@@ -62,6 +62,10 @@ enum event_kind {
 	EVENT_SESSIONS_REVOKED,		/* postern sessions revoke */
 	EVENT_TWOFA_RESET,		/* postern 2fa reset */
 	EVENT_DELETED,			/* postern delete */
+	EVENT_PASSWORD_CHANGED,		/* /account/password */
+	EVENT_DELETE_REQUESTED,		/* /account/delete */
+	EVENT_DELETE_CANCELLED,
+	EVENT_ACCOUNT_EXPORTED,		/* /account/export */
 	EVENT_NKINDS
 };
 
@@ -82,6 +86,9 @@ struct event {
 /* account_id 0 records an event that belongs to no account. */
 int	 event_add(struct db *, int64_t account_id, enum event_kind,
 	    const char *ip, const char *detail, int64_t now);
+/* The newest event of kind but skip newer ones; e->seq 0 for none. */
+int	 event_latest(struct db *, int64_t account_id, const char *kind,
+	    int skip, struct event *e);
 /* Newest first, at most limit. */
 int	 event_each(struct db *, int64_t account_id, int limit,
 	    void (*fn)(const struct event *, void *), void *arg);

@@ -6,6 +6,7 @@
 
 #include "db.h"
 #include "flow.h"
+#include "password.h"
 
 void
 flow_init(struct flow *f, struct db *db, const struct config *cfg,
@@ -67,4 +68,14 @@ int
 flow_in_tx(const struct flow *f, const char *who)
 {
 	return db_need_tx(f->db, who);
+}
+
+enum outcome
+flow_new_password(const char *pw, const char *username, const char *email)
+{
+	if (!validate_password_length(pw))
+		return OUT_PASSWORD_LENGTH;
+	if (password_is_weak(pw, username, email))
+		return OUT_PASSWORD_WEAK;
+	return OUT_OK;
 }

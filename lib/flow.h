@@ -77,6 +77,13 @@ enum outcome	 flow_storage(struct flow *);
 enum outcome	 flow_limited(struct flow *, enum outcome o, int64_t until);
 /* Set said.what (and said.other) for the message. */
 void		 flow_what(struct flow *, const char *what, const char *other);
+/*
+ * May a new password be chosen (signup, reset, change)?  OUT_OK,
+ * OUT_PASSWORD_LENGTH or OUT_PASSWORD_WEAK; the account's name and
+ * address count as words it must not be made of.
+ */
+enum outcome	 flow_new_password(const char *pw, const char *username,
+		    const char *email);
 /* Is the flow's write transaction open?  db_need_tx(): asserts, or
  * logs and answers 0 (a storage failure) under NDEBUG. */
 int		 flow_in_tx(const struct flow *, const char *who);

@@ -1,14 +1,33 @@
 /*
- * flow_account.c: ending sessions (flow_account.h).
+ * flow_account.c: ending sessions, changing the password, deleting and
+ * exporting the account, its overview (flow_account.h).
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
 
 #include "account.h"
+#include "buf.h"
+#include "config.h"
+#include "contacts.h"
+#include "crypto.h"
+#include "domains.h"
 #include "event.h"
 #include "flow_account.h"
+#include "flow_contacts.h"
+#include "json.h"
+#include "link.h"
+#include "log.h"
+#include "notify.h"
 #include "proof.h"
+#include "render.h"
 #include "session.h"
+#include "when.h"
+
+/* A cancel link outlives the deadline a little, as a reset's does. */
+#define DELETE_LINK_GRACE	3600
 
 enum outcome
 flow_sessions_end(struct flow *f, int64_t id, const char *password,
@@ -50,4 +69,380 @@ flow_sessions_end(struct flow *f, int64_t id, const char *password,
 	    EVENT_SESSIONS_ENDED, f->ip, id != 0 ? NULL : n, f->now))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
+}
+
+/* ------------------------------------------------------------------ */
+/* The password                                                       */
+
+enum outcome
+flow_password_change(struct flow *f, const char *password,
+    const char *new_password, const char *code)
+{
+	struct proof_typed	 pt;
+	char			 hash[PWHASH_TEXT], n[16];
+	enum outcome		 o;
+	int			 ended;
+
+	if ((o = flow_new_password(new_password, f->acct->username,
+	    f->acct->email)) != OUT_OK)
+		return o;
+	/* Both Argon2id runs before the write lock; the second only for a
+	 * proof that can pass. */
+	memset(hash, 0, sizeof(hash));
+	o = OUT_STORAGE;
+	if (!proof_read(f, password, code, &pt) || (pt.password_right &&
+	    !pw_hash(new_password, f->cfg->pwhash_ops, f->cfg->pwhash_mem,
+	    hash)) || flow_begin(f) != OUT_OK)
+		goto out;
+	if ((o = proof_settle(f, &pt, ACTION_PASSWORD_CHANGE)) != OUT_OK) {
+		o = o == OUT_STORAGE ? flow_storage(f) : flow_commit(f, o);
+		goto out;
+	}
+	if (!account_change_password(f->db, f->acct->id, hash, f->now) ||
+	    !session_end_others(f->db, f->acct->id, f->sess->id, &ended))
+		goto fail;
+	snprintf(n, sizeof(n), "%d", ended);
+	if (!event_add(f->db, f->acct->id, EVENT_PASSWORD_CHANGED, f->ip, n,
+	    f->now) ||
+	    !notify_change(f->db, f->acct, CHANNEL_NONE, NULL, f->ip,
+	    f->cfg->base_url, "mail/password_changed.tpl",
+	    "sms/password_changed.tpl", f->now))
+		goto fail;
+	o = flow_commit(f, OUT_OK);
+	goto out;
+fail:
+	o = flow_storage(f);
+out:
+	sodium_memzero(hash, sizeof(hash));
+	return o;
+}
+
+/* ------------------------------------------------------------------ */
+/* Deletion                                                           */
+
+struct delete_ctx {
+	struct flow	*f;
+	int64_t		 deadline;
+	int		 ok;
+};
+
+/* Tell one channel of the deletion, with a cancel link of its own. */
+static void
+delete_tell(const struct channel *ch, void *arg)
+{
+	struct delete_ctx	*dc = arg;
+	struct flow		*f = dc->f;
+	struct render_dict	*d;
+	struct buf		 link;
+	char			 tok[TOKEN_TEXT], when[WHEN_TEXT];
+
+	buf_init(&link);
+	if ((d = notify_dict(f->acct, NULL, f->ip, f->cfg->base_url,
+	    f->now)) == NULL ||
+	    !link_create(f->db, LINK_DELETE_CANCEL, f->acct->id, "", 0, f->now,
+	    dc->deadline + DELETE_LINK_GRACE - f->now, tok) ||
+	    !buf_printf(&link, "%s/account/delete/cancel?t=%s",
+	    f->cfg->base_url, tok))
+		dc->ok = 0;
+	else {
+		when_text(dc->deadline, when);
+		render_set(d, "DEADLINE", when);
+		render_set(d, "CANCEL_LINK", link.p);
+		if (!notify_channel(f->db, ch, "mail/delete_pending.tpl",
+		    "sms/delete_pending.tpl", d, f->now, NULL))
+			dc->ok = 0;
+	}
+	sodium_memzero(tok, sizeof(tok));
+	if (link.p != NULL)
+		sodium_memzero(link.p, link.len);
+	buf_free(&link);
+	render_dict_free(d);
+}
+
+enum outcome
+flow_delete_request(struct flow *f, const char *password, const char *code)
+{
+	struct delete_ctx	 dc = { f, f->now + f->cfg->reset_delay, 1 };
+	struct account		 a;
+	enum outcome		 o;
+	int			 changed;
+
+	if ((o = proof_begin(f, ACTION_ACCOUNT_DELETE, password,
+	    code)) != OUT_OK)
+		return o;
+	if (!account_set_delete(f->db, f->acct->id, dc.deadline, &changed))
+		return flow_storage(f);
+	if (!changed) {
+		if (!account_by_id(f->db, f->acct->id, &a))
+			return flow_storage(f);
+		f->said.when = a.delete_at;
+		return flow_commit(f, OUT_DELETE_PENDING);
+	}
+	if (!event_add(f->db, f->acct->id, EVENT_DELETE_REQUESTED, f->ip, NULL,
+	    f->now) ||
+	    !notify_each_channel(f->db, f->acct, delete_tell, &dc) || !dc.ok)
+		return flow_storage(f);
+	return flow_commit(f, OUT_OK);
+}
+
+enum outcome
+flow_delete_peek(struct flow *f, const char *t, int64_t *deadline)
+{
+	struct link	 l;
+	struct account	 a;
+
+	*deadline = 0;
+	if (!token_valid(t))
+		return OUT_LINK_BROKEN;
+	if (!link_peek(f->db, LINK_DELETE_CANCEL, t, f->now, &l))
+		return OUT_STORAGE;
+	if (l.id == 0)
+		return OUT_LINK_STALE;
+	if (!account_by_id(f->db, l.account_id, &a))
+		return OUT_STORAGE;
+	if (a.id == 0 || a.delete_at == 0)
+		return OUT_DELETE_NOTHING_PENDING;
+	*deadline = a.delete_at;
+	return OUT_OK;
+}
+
+enum outcome
+flow_delete_cancel(struct flow *f, const char *t, const char *password,
+    const char *code)
+{
+	struct account	 a;
+	struct link	 l;
+	enum outcome	 o;
+	int		 changed;
+
+	if (t != NULL) {
+		if (!token_valid(t))
+			return OUT_LINK_BROKEN;
+		if (flow_begin(f) != OUT_OK)
+			return OUT_STORAGE;
+		if (!link_consume(f->db, LINK_DELETE_CANCEL, t, f->now, &l))
+			return flow_storage(f);
+		if (l.id == 0)
+			return flow_rollback(f, OUT_LINK_STALE);
+		if (!account_by_id(f->db, l.account_id, &a))
+			return flow_storage(f);
+	} else {
+		if ((o = proof_begin(f, ACTION_ACCOUNT_DELETE, password,
+	    code)) != OUT_OK)
+			return o;
+		a = *f->acct;
+	}
+	if (!account_set_delete(f->db, a.id, 0, &changed))
+		return flow_storage(f);
+	if (!changed)
+		return flow_rollback(f, OUT_DELETE_NOTHING_PENDING);
+	if (!link_void(f->db, LINK_DELETE_CANCEL, a.id, f->now) ||
+	    !event_add(f->db, a.id, EVENT_DELETE_CANCELLED, f->ip,
+	    t != NULL ? "by its link" : NULL, f->now) ||
+	    !notify_change(f->db, &a, CHANNEL_NONE, NULL, f->ip,
+	    f->cfg->base_url, "mail/delete_cancelled.tpl",
+	    "sms/delete_cancelled.tpl", f->now))
+		return flow_storage(f);
+	return flow_commit(f, OUT_OK);
+}
+
+/* One due deletion, in its own transaction: the channels told, then
+ * everything gone. */
+static enum outcome
+delete_one(struct flow *f, int64_t id, int *done)
+{
+	struct account		 a;
+	struct render_dict	*d;
+	int			 ok;
+
+	*done = 0;
+	if (flow_begin(f) != OUT_OK)
+		return OUT_STORAGE;
+	if (!account_by_id(f->db, id, &a))
+		return flow_storage(f);
+	/* Cancelled, or done by another, since it was found. */
+	if (a.id == 0 || a.delete_at == 0 || a.delete_at > f->now)
+		return flow_rollback(f, OUT_OK);
+	if ((d = notify_dict(&a, NULL, NULL, f->cfg->base_url, f->now)) ==
+	    NULL)
+		return flow_storage(f);
+	ok = notify_channels(f->db, &a, CHANNEL_NONE,
+	    "mail/account_deleted.tpl", "sms/account_deleted.tpl", d, f->now) &&
+	    account_delete_all(f->db, a.id);
+	render_dict_free(d);
+	if (!ok)
+		return flow_storage(f);
+	/* Its events went with it: the log keeps that it happened. */
+	log_auth("account_deleted", a.username, f->ip);
+	*done = 1;
+	return flow_commit(f, OUT_OK);
+}
+
+enum outcome
+flow_delete_due(struct flow *f, int64_t account_id, int *n)
+{
+	int64_t	 id;
+	int	 done;
+
+	*n = 0;
+	for (;;) {
+		if (!account_delete_next_due(f->db, account_id, f->now, &id))
+			return OUT_STORAGE;
+		if (id == 0)
+			return OUT_OK;
+		if (delete_one(f, id, &done) != OUT_OK)
+			return OUT_STORAGE;
+		*n += done;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Export                                                             */
+
+static void
+export_contact(const struct contact *c, void *arg)
+{
+	struct json	*j = arg;
+
+	json_object(j, NULL);
+	json_string(j, "kind", contact_kind_name(c->kind));
+	json_string(j, "value", c->value);
+	json_time(j, "added", c->created_at);
+	json_time(j, "verified", c->verified_at);
+	json_end(j);
+}
+
+static void
+export_domain(const struct managed_domain *d, void *arg)
+{
+	struct json	*j = arg;
+
+	json_object(j, NULL);
+	json_string(j, "name", d->name);
+	json_time(j, "added", d->created_at);
+	json_time(j, "verified", d->verified_at);
+	json_end(j);
+}
+
+struct export_ctx {
+	struct json	*j;
+	int64_t		 current;
+};
+
+static void
+export_session(const struct session_info *si, void *arg)
+{
+	struct export_ctx	*ec = arg;
+
+	json_object(ec->j, NULL);
+	json_time(ec->j, "started", si->created_at);
+	json_time(ec->j, "last_seen", si->last_seen);
+	json_string(ec->j, "ip", si->ip);
+	json_string(ec->j, "user_agent", si->user_agent);
+	json_bool(ec->j, "this_session", si->id == ec->current);
+	json_end(ec->j);
+}
+
+static void
+export_event(const struct event *e, void *arg)
+{
+	struct json	*j = arg;
+
+	json_object(j, NULL);
+	json_time(j, "at", e->at);
+	json_string(j, "kind", e->kind);
+	json_string(j, "ip", e->ip);
+	json_string(j, "detail", e->detail);
+	json_end(j);
+}
+
+/* Every event an account can have, for an export: far more than ever
+ * kept in practice. */
+#define EXPORT_EVENTS_MAX	1000000
+
+/* The document, inside the flow's transaction; 0 on a storage error. */
+static int
+export_write(struct flow *f, struct buf *out)
+{
+	const struct account	*a = f->acct;
+	struct json		 j;
+	struct export_ctx	 ec;
+	int			 ok;
+
+	json_init(&j, out);
+	ec.j = &j;
+	ec.current = f->sess->id;
+	json_object(&j, NULL);
+	json_time(&j, "exported", f->now);
+	json_object(&j, "account");
+	json_string(&j, "username", a->username);
+	json_string(&j, "email", a->email);
+	json_time(&j, "email_verified", a->email_verified_at);
+	json_time(&j, "created", a->created_at);
+	json_time(&j, "password_changed", a->password_at);
+	json_time(&j, "two_step_verification_since", a->totp_enabled_at);
+	json_time(&j, "recovery_code_made", a->recovery_code_at);
+	json_time(&j, "recovery_kit_made", a->kit_at);
+	json_time(&j, "deletion_due", a->delete_at);
+	json_end(&j);
+	json_array(&j, "contacts");
+	ok = contacts_each(f->db, a->id, export_contact, &j);
+	json_end(&j);
+	json_array(&j, "domains");
+	ok = ok && domains_each(f->db, a->id, export_domain, &j);
+	json_end(&j);
+	json_array(&j, "sessions");
+	ok = ok && session_each(f->db, a->id, export_session, &ec);
+	json_end(&j);
+	json_array(&j, "events");
+	ok = ok && event_each(f->db, a->id, EXPORT_EVENTS_MAX, export_event,
+	    &j);
+	json_end(&j);
+	json_end(&j);
+	if (ok && !json_done(&j)) {
+		log_err("export of account %lld: out of memory",
+		    (long long)a->id);
+		ok = 0;
+	}
+	return ok;
+}
+
+enum outcome
+flow_export(struct flow *f, const char *password, const char *code,
+    struct buf *out)
+{
+	enum outcome	 o;
+
+	if ((o = proof_begin(f, ACTION_ACCOUNT_EXPORT, password,
+	    code)) != OUT_OK)
+		return o;
+	/* Recorded first, so the export shows itself. */
+	if (!event_add(f->db, f->acct->id, EVENT_ACCOUNT_EXPORTED, f->ip, NULL,
+	    f->now) || !export_write(f, out))
+		return flow_storage(f);
+	return flow_commit(f, OUT_OK);
+}
+
+/* ------------------------------------------------------------------ */
+/* The overview                                                       */
+
+enum outcome
+flow_standing(struct flow *f, struct standing *s)
+{
+	struct event	 e;
+
+	memset(s, 0, sizeof(*s));
+	/* This session's own login is the newest: show the one before. */
+	if (!flow_contacts_ways(f, &s->ways) ||
+	    !contacts_count(f->db, f->acct->id, CONTACT_EMAIL, 1,
+	    &s->recovery_emails) ||
+	    !event_latest(f->db, f->acct->id, "login", 1, &e))
+		return OUT_STORAGE;
+	s->kit = f->acct->kit_at != 0;
+	s->kits = f->cfg->admin_email != NULL;
+	s->last_login = e.at;
+	snprintf(s->last_login_ip, sizeof(s->last_login_ip), "%s", e.ip);
+	s->next = policy_next_step(&s->ways, s->recovery_emails, s->kit,
+	    s->kits);
+	return OUT_OK;
 }

@@ -188,10 +188,10 @@ flow_admin_delete(struct flow *f, const char *name)
 	if ((o = admin_begin(f, name, &a)) != OUT_OK)
 		return o;
 	if (!notify_change(f->db, &a, CHANNEL_NONE, NULL, f->ip,
-	    f->cfg->base_url, "mail/account_deleted.tpl",
-	    "sms/account_deleted.tpl", f->now) ||
+	    f->cfg->base_url, "mail/account_deleted_by_hoster.tpl",
+	    "sms/account_deleted_by_hoster.tpl", f->now) ||
 	    !admin_event(f, &a, EVENT_DELETED, NULL) ||
-	    !account_delete(f->db, a.id))
+	    !account_delete_all(f->db, a.id))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }

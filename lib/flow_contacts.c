@@ -281,9 +281,8 @@ flow_contact_resend(struct flow *f, int64_t id)
 	return flow_commit(f, OUT_OK);
 }
 
-/* The facts R2 weighs, inside the write transaction. */
-static int
-contacts_ways(struct flow *f, struct ways *w)
+int
+flow_contacts_ways(struct flow *f, struct ways *w)
 {
 	memset(w, 0, sizeof(*w));
 	if (!contacts_count(f->db, f->acct->id, CONTACT_ANY, 1,
@@ -326,7 +325,7 @@ removal_allowed(struct flow *f, const struct contact *c)
 {
 	struct ways	 w;
 
-	if (!contacts_ways(f, &w))
+	if (!flow_contacts_ways(f, &w))
 		return OUT_STORAGE;
 	switch (policy_contact_removal(&w, c->verified_at != 0,
 	    c->kind == CONTACT_PHONE)) {
@@ -493,7 +492,7 @@ flow_twofa_allowed(struct flow *f)
 {
 	struct ways	 w;
 
-	if (!contacts_ways(f, &w))
+	if (!flow_contacts_ways(f, &w))
 		return OUT_STORAGE;
 	switch (policy_twofa_enable(&w)) {
 	case TWOFA_ENABLE_NEED_PHONE:

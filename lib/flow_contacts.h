@@ -75,6 +75,13 @@ enum outcome	 flow_twofa_disable(struct flow *, const char *password,
  */
 enum outcome	 flow_twofa_allowed(struct flow *);
 
+/*
+ * The facts R2 weighs about the flow's account (inside the write
+ * transaction when a change rests on them).  0 on a storage error.
+ */
+struct ways;
+int	 flow_contacts_ways(struct flow *, struct ways *);
+
 /* The notices these flows render, for a program's template list. */
 #define FLOW_CONTACTS_TEMPLATES \
 	"mail/contact_code.tpl", "sms/contact_code.tpl", \

@@ -9,6 +9,7 @@
 #include "db.h"
 #include "device.h"
 #include "event.h"
+#include "flow_account.h"
 #include "flow_login.h"
 #include "guard.h"
 #include "rate.h"
@@ -67,13 +68,17 @@ flow_login(struct flow *f, const char *name, const char *password,
 	struct account	 a;
 	struct guard	 g;
 	int64_t		 until, ipuntil;
-	int		 good, rehash, n;
+	int		 good, rehash, n, gone;
 
 	if (!account_by_login(f->db, name, &a))
 		return OUT_STORAGE;
-	/* R4: a change whose deadline has passed is in force, cron or not. */
+	/*
+	 * R4: a change whose deadline has passed is in force, cron or not;
+	 * so is a deletion (which leaves no account to log in to).
+	 */
 	if (a.id != 0 && (!reset_apply_due(f->db, f->cfg, a.id, f->now, &n) ||
-	    (n > 0 && !account_by_login(f->db, name, &a))))
+	    flow_delete_due(f, a.id, &gone) != OUT_OK ||
+	    ((n > 0 || gone > 0) && !account_by_login(f->db, name, &a))))
 		return OUT_STORAGE;
 	/*
 	 * The limit per client address stops spraying over many names;

@@ -20,7 +20,6 @@
 #include "link.h"
 #include "notify.h"
 #include "onetime.h"
-#include "password.h"
 #include "policy.h"
 #include "proof.h"
 #include "rate.h"
@@ -449,7 +448,7 @@ flow_reset_prove(struct flow *f, const char *name, const char *const *codes,
 	char		 hash[PWHASH_TEXT];
 	struct account	 a;
 	struct reset	 rs;
-	enum outcome	 o, weak = OUT_OK;
+	enum outcome	 o, weak;
 
 	*replaced = 0;
 	if (ncodes > RESET_MAX_CODES)
@@ -461,10 +460,7 @@ flow_reset_prove(struct flow *f, const char *name, const char *const *codes,
 		return OUT_STORAGE;
 	if (a.id != 0 && account_recovery_closed(&a))
 		return OUT_RESET_LOCKED;
-	if (!validate_password_length(password))
-		weak = OUT_PASSWORD_LENGTH;
-	else if (password_is_weak(password, a.username, a.email))
-		weak = OUT_PASSWORD_WEAK;
+	weak = flow_new_password(password, a.username, a.email);
 	/* The same Argon2id work whatever happens next. */
 	if (!pw_hash(password, f->cfg->pwhash_ops, f->cfg->pwhash_mem, hash))
 		return OUT_STORAGE;
@@ -562,20 +558,26 @@ reset_session_proof(struct flow *f, int confirm, const struct reset *rs,
 	enum session_reset_verdict	 v;
 	enum typed_code			 res = CODE_ABSENT;
 	enum outcome			 o;
-	int				 typed;
+	int				 typed, young;
 
 	if ((o = proof_password(f, pt, &typed)) != OUT_OK)
 		return o;
 	if (f->acct->totp_enabled_at != 0 &&
 	    !twofa_check(f, f->acct, code, 1, &res))
 		return OUT_STORAGE;
-	v = policy_session_reset(confirm, f->sess->created_at, rs->created_at,
-	    f->acct->totp_enabled_at, res, pt->password_right, f->now,
+	young = !policy_password_mature(f->acct->password_at, f->now,
 	    f->cfg->reset_delay);
+	v = policy_session_reset(confirm, f->sess->created_at, rs->created_at,
+	    f->acct->totp_enabled_at, res, pt->password_right && !young,
+	    f->now, f->cfg->reset_delay);
 	if (v != SESSION_RESET_NEED_PROOF)
 		return session_reset_outcome(v);
 	if (res != CODE_ABSENT)
 		return twofa_outcome(res);
+	if (pt->password_right && young) {
+		f->said.when = f->acct->password_at + f->cfg->reset_delay;
+		return OUT_RESET_PASSWORD_TOO_NEW;
+	}
 	if (typed)
 		return OUT_BAD_PASSWORD;
 	return confirm ? OUT_NEED_CODE : OUT_NEED_PASSWORD;

@@ -12,7 +12,6 @@
 #include "flow_signup.h"
 #include "link.h"
 #include "outbox.h"
-#include "password.h"
 #include "policy.h"
 #include "rate.h"
 #include "render.h"
@@ -87,11 +86,7 @@ signup_typed(struct flow *f, const char *username, const char *email,
 			return flow_storage(f);
 		return flow_commit(f, OUT_R1_PLATFORM_DOMAIN);
 	}
-	if (!validate_password_length(password))
-		return OUT_PASSWORD_LENGTH;
-	if (password_is_weak(password, name, addr))
-		return OUT_PASSWORD_WEAK;
-	return OUT_OK;
+	return flow_new_password(password, name, addr);
 }
 
 /* Inside the transaction: the account made (or the owner told). */

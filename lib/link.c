@@ -14,7 +14,8 @@ static const char *const link_kinds[LINK_NKINDS] = {
 	[LINK_EMAIL_CONFIRM] = "email_confirm",
 	[LINK_EMAIL_REVERT] = "email_revert",
 	[LINK_RESET_CONFIRM] = "reset_confirm",
-	[LINK_RESET_REJECT] = "reset_reject"
+	[LINK_RESET_REJECT] = "reset_reject",
+	[LINK_DELETE_CANCEL] = "delete_cancel"
 };
 
 int

@@ -21,6 +21,7 @@ enum link_kind {
 	LINK_EMAIL_REVERT,	/* undoes an address change (R5) */
 	LINK_RESET_CONFIRM,	/* applies a pending reset at once */
 	LINK_RESET_REJECT,	/* stops a pending reset (R4) */
+	LINK_DELETE_CANCEL,	/* stops a pending deletion of the account */
 	LINK_NKINDS
 };
 

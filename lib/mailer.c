@@ -38,6 +38,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "db.h"
+#include "flow_account.h"
 #include "log.h"
 #include "mailer.h"
 #include "recovery.h"
@@ -415,11 +416,16 @@ mailer_chores(const struct config *cfg, struct db *db, int64_t now,
     struct mailer_stats *stats)
 {
 	unsigned char	 codes_key[KEY_BYTES];
-	int		 applied, asks, ok;
+	struct flow	 fl;
+	int		 applied, asks, deleted, ok;
 
 	if (!reset_apply_due(db, cfg, 0, now, &applied))
 		return 0;
 	stats->resets += (unsigned int)applied;
+	/* So does a deletion the owner asked for, once its time is up. */
+	flow_init(&fl, db, cfg, NULL, now);
+	if (flow_delete_due(&fl, 0, &deleted) != OUT_OK)
+		return 0;
 	ok = mailer_codes_key(cfg, codes_key) &&
 	    reset_asks_process(db, cfg, codes_key, now, &asks);
 	sodium_memzero(codes_key, sizeof(codes_key));

@@ -9,8 +9,8 @@ struct db;
 
 /*
  * mailer.c and smtp.c: the delivery loop of `postern mailer`, which
- * also applies password resets whose deadline has passed and turns
- * reset asks into codes (reset.c).  Mail goes
+ * also applies password resets and account deletions whose deadline
+ * has passed, and turns reset asks into codes (reset.c).  Mail goes
  * out through libESMTP, SMS through sms_command (no shell).  Temporary
  * failures (4xx, connection refused) are retried with exponential
  * backoff; permanent ones (5xx) are given up, recorded and reported.

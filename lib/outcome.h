@@ -96,6 +96,10 @@
 	X(RESET_AUTH_TOO_NEW,	403)					\
 	X(RESET_STALE,		422)					\
 	X(RESET_STOPPED_LOCKED,	403)					\
+	X(RESET_PASSWORD_TOO_NEW, 403)					\
+	/* The account itself: deletion */				\
+	X(DELETE_NOTHING_PENDING, 404)					\
+	X(DELETE_PENDING,	422)					\
 	/* Domains */							\
 	X(DOMAIN_SUFFIX,	422)					\
 	X(DOMAIN_ELSEWHERE,	422)					\

@@ -70,6 +70,21 @@ policy_twofa_enable(const struct ways *w)
 	return w->recovery_code ? TWOFA_ENABLE_OK : TWOFA_ENABLE_NEED_CODE;
 }
 
+enum next_step
+policy_next_step(const struct ways *w, int recovery_emails, int kit, int kits)
+{
+	if (w->verified_contacts < 2)
+		return NEXT_ADDRESS;
+	if (!w->recovery_code)
+		return NEXT_RECOVERY_CODE;
+	if (!w->twofa)
+		return policy_twofa_enable(w) == TWOFA_ENABLE_NEED_PHONE ?
+		    NEXT_PHONE : NEXT_TWOFA;
+	if (kits && !kit && recovery_emails > 0)
+		return NEXT_KIT;
+	return NEXT_NONE;
+}
+
 /* ------------------------------------------------------------------ */
 /* R9                                                                 */
 
@@ -77,6 +92,12 @@ int
 policy_way_mature(int64_t since, int64_t now, int64_t delay)
 {
 	return since != 0 && now - since >= delay;
+}
+
+int
+policy_password_mature(int64_t password_at, int64_t now, int64_t delay)
+{
+	return password_at == 0 || policy_way_mature(password_at, now, delay);
 }
 
 /* ------------------------------------------------------------------ */

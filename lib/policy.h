@@ -75,6 +75,29 @@ enum twofa_enable_verdict {
 /* May two-step verification be turned on now? */
 enum twofa_enable_verdict policy_twofa_enable(const struct ways *);
 
+/* The one thing that would help most to get back in one day. */
+enum next_step {
+	NEXT_NONE = 0,		/* nothing left to suggest */
+	NEXT_ADDRESS,		/* a second recovery address */
+	NEXT_RECOVERY_CODE,	/* a printable recovery code */
+	NEXT_PHONE,		/* a phone, which 2FA needs with SMS */
+	NEXT_TWOFA,		/* two-step verification */
+	NEXT_KIT		/* the admin-assisted kit (R6) */
+};
+
+/*
+ * What the overview of /account suggests first.  One mailbox alone is
+ * one lost password away from a lost account, so a second way comes
+ * first; then a way that needs no mailbox (the recovery code); then
+ * 2FA, which makes a phished password worth little (and needs a phone
+ * when SMS is on, R2); then, where the hoster makes kits, a kit, which
+ * needs a recovery address.  recovery_emails: verified recovery
+ * addresses, the primary not counted; kit: one exists; kits: this site
+ * makes kits.
+ */
+enum next_step	 policy_next_step(const struct ways *, int recovery_emails,
+		    int kit, int kits);
+
 /* ------------------------------------------------------------------ */
 /* R9: trust grows with age.                                          */
 
@@ -83,6 +106,15 @@ enum twofa_enable_verdict policy_twofa_enable(const struct ways *);
  * reset now?  since 0 means "not there".
  */
 int	 policy_way_mature(int64_t since, int64_t now, int64_t delay);
+/*
+ * The password as a way in: one the owner chose from a session at
+ * password_at (0: a signup's or a reset's, which count as old) is
+ * young for delay.  A young password can stop no reset, or a phished
+ * password, changed at once, would let its thief stop every reset the
+ * owner tries from old channels (policy_session_reset()).
+ */
+int	 policy_password_mature(int64_t password_at, int64_t now,
+	    int64_t delay);
 
 /* ------------------------------------------------------------------ */
 /* R3: recovery needs proofs, and more of them with 2FA.              */

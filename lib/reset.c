@@ -372,7 +372,7 @@ reset_apply(struct db *db, const struct config *cfg, const struct reset *r,
 	if (!won)
 		return 1;	/* applied or cancelled meanwhile */
 	*applied = 1;
-	if (!account_set_password(db, r->account_id, r->new_hash) ||
+	if (!account_change_password(db, r->account_id, r->new_hash, 0) ||
 	    !session_end_all(db, r->account_id) ||
 	    !reset_void_rest(db, r->account_id, now) ||
 	    !event_add(db, r->account_id, EVENT_RESET_APPLIED, ip, how, now))

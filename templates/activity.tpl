@@ -91,6 +91,10 @@ reaches the page. }}
 }}{{#sessions_revoked}}Every session ended by the hoster{{/sessions_revoked}}{{!
 }}{{#twofa_reset}}Two-step verification turned off by the hoster{{/twofa_reset}}{{!
 }}{{#deleted}}Account deleted by the hoster{{/deleted}}{{!
+}}{{#password_changed}}Password changed{{/password_changed}}{{!
+}}{{#delete_requested}}Deletion of the account asked for{{/delete_requested}}{{!
+}}{{#delete_cancelled}}Deletion of the account cancelled{{/delete_cancelled}}{{!
+}}{{#account_exported}}Account data exported{{/account_exported}}{{!
 }}{{#UNKNOWN}}{{KIND}}{{/UNKNOWN}}</td><td>{{IP}}</td><td>{{!
 }}{{#sessions_ended}}other sessions ended: {{DETAIL}}{{/sessions_ended}}{{!
 }}{{#PLAIN_DETAIL}}{{DETAIL}}{{/PLAIN_DETAIL}}</td></tr>

@@ -38,6 +38,18 @@
 </form>{{/BANNER_CONFIRM}}
 {{#BANNER_NO_CONFIRM}}<p>If it was you, the new password takes effect on its own; to skip the wait, use the confirm link we mailed to your other addresses.</p>{{/BANNER_NO_CONFIRM}}
 </section>{{/PENDING_RESET}}
+{{#PENDING_DELETE}}<section class="banner" id="pending-delete" role="alert" aria-labelledby="pending-delete-title">
+<h2 id="pending-delete-title">This account will be deleted</h2>
+<p>Someone logged in to this account asked to delete it. On {{DELETE_DEADLINE}} the account and everything in it will be gone. If it was not you, or you changed your mind, cancel it.</p>
+<form method="post" action="{{BASE}}/account/delete/cancel" class="inline">
+<input type="hidden" name="csrf" value="{{CSRF}}">
+<label for="delete-banner-password">Your password</label>
+<input type="password" id="delete-banner-password" name="password" autocomplete="current-password" required>
+{{#DELETE_NEED_CODE}}<label for="delete-banner-code">Code from your authenticator</label>
+<input id="delete-banner-code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="16" required>{{/DELETE_NEED_CODE}}
+<button type="submit">Cancel the deletion</button>
+</form>
+</section>{{/PENDING_DELETE}}
 {{CONTENT:none}}
 </main>
 </body>

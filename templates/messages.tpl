@@ -72,6 +72,9 @@
 {{#RESET_AUTH_TOO_NEW_TITLE}}Not yet{{/RESET_AUTH_TOO_NEW_TITLE}}{{#RESET_AUTH_TOO_NEW}}Your authenticator was set up less than a day ago, so it cannot act on a reset yet. Use the link we mailed, or your password to stop it.{{/RESET_AUTH_TOO_NEW}}
 {{#RESET_STALE_TITLE}}Link no longer valid{{/RESET_STALE_TITLE}}{{#RESET_STALE}}This link has been used, has expired, or its password change is no longer pending.{{/RESET_STALE}}
 {{#RESET_STOPPED_LOCKED_TITLE}}Please contact your hoster{{/RESET_STOPPED_LOCKED_TITLE}}{{#RESET_STOPPED_LOCKED}}This password change was stopped: automatic recovery is switched off for this account. Please contact the people who run this site: they can help you get back in.{{/RESET_STOPPED_LOCKED}}
+{{#RESET_PASSWORD_TOO_NEW_TITLE}}Not with this password yet{{/RESET_PASSWORD_TOO_NEW_TITLE}}{{#RESET_PASSWORD_TOO_NEW}}Your password was changed recently, so it cannot stop a reset until {{WHEN}}: whoever learnt the old one could have changed it. Use the stop link we sent to your addresses and phones, or a code from your authenticator.{{/RESET_PASSWORD_TOO_NEW}}
+{{#DELETE_NOTHING_PENDING_TITLE}}Nothing to cancel{{/DELETE_NOTHING_PENDING_TITLE}}{{#DELETE_NOTHING_PENDING}}This account is not waiting to be deleted: the deletion was cancelled already, or it has taken effect.{{/DELETE_NOTHING_PENDING}}
+{{#DELETE_PENDING}}This account is already waiting to be deleted, on {{WHEN}}.{{/DELETE_PENDING}}
 {{#DOMAIN_SUFFIX}}{{WHAT}} is a public suffix, shared by many owners: you can only manage a name below it.{{/DOMAIN_SUFFIX}}
 {{#DOMAIN_ELSEWHERE}}{{WHAT}} is managed by another account. If it is yours, ask your hoster for help.{{/DOMAIN_ELSEWHERE}}
 {{#DOMAIN_KNOWN}}{{WHAT}} is already on your list.{{/DOMAIN_KNOWN}}

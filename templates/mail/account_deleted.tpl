@@ -2,8 +2,6 @@ Your Postern account was deleted
 
 Hello {{USERNAME}},
 
-the people who run this site deleted your account on {{WHEN}}, with its
-recovery contacts, sessions and history. You can no longer log in with
-it, and no more mail will come from it.
-
-If you did not expect this, please contact them.
+your account was deleted on {{WHEN}}, as was asked for. Its recovery
+contacts, domains, sessions and activity are gone, and this is the
+last message you get from us about it.

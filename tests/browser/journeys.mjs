@@ -340,6 +340,7 @@ async function newPage(browser) {
 // What the autocomplete attribute of a field must be, by its name and
 // type ('' = no rule).
 function wantedAutocomplete(f, page) {
+  if (f.name === 'new_password') return 'new-password';
   if (f.type === 'password') return page.newPassword ? 'new-password' : 'current-password';
   if (f.name === 'username') return 'username';
   if (f.name === 'email') return 'email';
@@ -504,6 +505,69 @@ async function tabTo(page, id, max = 20) {
 tabTo.noRing = [];
 
 const text = async (locator) => (await locator.innerText()).replace(/\s+/g, ' ').trim();
+
+// Journey 4b: the account's own pages: the overview, a password change,
+// the export, and a deletion cancelled from the mailed link.
+async function journeyAccount(browser) {
+  note('Journey 4b: Ada reads her overview, changes her password, downloads her data, asks to delete her account and cancels it from the mail');
+  const page = ada.page;
+  let resp = await go(page, '/account');
+  await look(page, 'account overview', resp, { h1: 'Your account' });
+  like(await text(page.locator('#overview-2fa')), /on/, 'the overview says two-step verification is on');
+  like(await text(page.locator('#next-step')), /\S/, 'and names what would help next, or that nothing is missing');
+
+  resp = await submit(page, () => page.getByRole('link', { name: 'Change your password' }).first().click());
+  await look(page, 'change password', resp, { h1: 'Change your password' });
+  const third = 'meadow copper lantern 9';
+  await typeInto(page.getByLabel('Your current password'), ada.password);
+  await typeInto(page.getByLabel('New password'), third);
+  await typeInto(page.getByLabel('Code from your authenticator app'), await nextTotp(ada.secret));
+  resp = await submit(page, () => page.getByRole('button', { name: 'Change the password' }).click());
+  await look(page, 'password changed', resp, { h1: 'Change your password' });
+  like(await text(page.locator('.notice')), /password was changed/, 'the page says the password was changed');
+  ada.password = third;
+  let got = deliver();
+  ok(mailsTo(got.mails, ada.email).some((m) => /password/i.test(m.subject)), 'her address is told');
+
+  resp = await go(page, '/account/export');
+  await look(page, 'export', resp, { h1: 'Export your data' });
+  await typeInto(page.getByLabel('Your password'), ada.password);
+  await typeInto(page.getByLabel('Code from your authenticator app'), await nextTotp(ada.secret));
+  const [download] = await Promise.all([page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download my data' }).click()]);
+  like(download.suggestedFilename(), /\.json$/, 'the download is a JSON file');
+  let data = null;
+  try {
+    data = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
+  } catch (e) {
+    diag(String(e));
+  }
+  is(data?.account?.username ?? null, ada.username, 'which parses and names her account');
+
+  resp = await go(page, '/account/delete');
+  await look(page, 'delete', resp, { h1: 'Delete your account' });
+  await typeInto(page.getByLabel('Your password'), ada.password);
+  await typeInto(page.getByLabel('Code from your authenticator app'), await nextTotp(ada.secret));
+  resp = await submit(page, () => page.getByRole('button', { name: 'Delete my account' }).click());
+  await look(page, 'delete pending', resp, { h1: 'Delete your account' });
+  ok(await page.locator('#pending-delete').isVisible(), 'every page now shows the pending-deletion banner');
+  got = deliver();
+  const told = mailsTo(got.mails, ada.email);
+  const cancel = told.length ? linksIn(told[0].body, '/account/delete/cancel?t=')[0] : undefined;
+  ok(!!cancel, 'her address gets a link that cancels it', told[0]?.body);
+
+  const mailApp = await newPage(browser);
+  resp = await go(mailApp, cancel);
+  await look(mailApp, 'cancel deletion page', resp, { h1: 'Cancel the deletion' });
+  is(await mailApp.locator('main button').count(), 1, 'the page has one button');
+  resp = await submit(mailApp, () => mailApp.getByRole('button', { name: 'Keep my account' }).click());
+  await look(mailApp, 'deletion cancelled', resp, { h1: 'Deletion cancelled' });
+  resp = await go(page, '/account');
+  await look(page, 'account after the cancel', resp, { h1: 'Your account' });
+  is(await page.locator('#pending-delete').count(), 0, 'the banner is gone');
+  deliver();
+  await mailApp.context().close();
+}
 
 // ------------------------------------------------------------------ //
 // The people.
@@ -1014,6 +1078,7 @@ async function main() {
     ['contacts', journeyContacts, true],
     ['totp', journeyTotp, true],
     ['reset', journeyReset, true],
+    ['account', journeyAccount, true],
     ['email change', journeyEmailChange, false],
   ];
   let broken = null;

@@ -46,7 +46,7 @@ CHROMIUM = os.environ.get('CHROMIUM', '/usr/bin/chromium')
 SHOTS = os.environ.get('POSTERN_SHOTS') or os.path.join(BROWSER_DIR,
                                                         'screenshots')
 # journeys.mjs stops itself after its own limit; this is the backstop.
-TIMEOUT = float(os.environ.get('POSTERN_BROWSER_TIMEOUT', '240'))
+TIMEOUT = float(os.environ.get('POSTERN_BROWSER_TIMEOUT', '450'))
 INSTALL = 'sh scripts/deps.sh browser (make test runs it)'
 
 tap = Tap()

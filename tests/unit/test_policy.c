@@ -292,9 +292,56 @@ r5(void)
 	    "... and never a verified holder's");
 }
 
+static void
+next_step(void)
+{
+	struct ways	 w = { 1, 0, 0, 0, 0 };
+
+	is_int(policy_next_step(&w, 0, 0, 1), NEXT_ADDRESS,
+	    "a new account, its signup address alone: add a second address");
+	w.verified_contacts = 2;
+	w.verified_phones = 1;
+	is_int(policy_next_step(&w, 0, 0, 1), NEXT_RECOVERY_CODE,
+	    "a phone besides it counts as a second way; next, a recovery "
+	    "code");
+	w.recovery_code = 1;
+	is_int(policy_next_step(&w, 0, 0, 1), NEXT_TWOFA,
+	    "with both, turn on two-step verification");
+	w.sms = 1;
+	w.verified_phones = 0;
+	is_int(policy_next_step(&w, 1, 0, 1), NEXT_PHONE,
+	    "where 2FA needs a phone (SMS on) and there is none: add one");
+	w.verified_phones = 1;
+	w.verified_contacts = 3;
+	w.twofa = 1;
+	is_int(policy_next_step(&w, 1, 0, 1), NEXT_KIT,
+	    "with 2FA on and a recovery address, a kit where the hoster "
+	    "makes them");
+	is_int(policy_next_step(&w, 1, 0, 0), NEXT_NONE,
+	    "... nothing where it does not");
+	is_int(policy_next_step(&w, 0, 0, 1), NEXT_NONE,
+	    "... nor without a recovery address to mail its half to");
+	is_int(policy_next_step(&w, 1, 1, 1), NEXT_NONE,
+	    "everything in place: nothing to suggest");
+}
+
+static void
+password_age(void)
+{
+	ok(policy_password_mature(0, NOW, DELAY),
+	    "a signup's or a reset's password counts as old");
+	ok(policy_password_mature(OLD, NOW, DELAY),
+	    "a password chosen a month ago counts");
+	ok(!policy_password_mature(YOUNG, NOW, DELAY),
+	    "R9: a password changed an hour ago (perhaps by whoever phished "
+	    "the old one) is young");
+}
+
 int
 main(void)
 {
+	next_step();
+	password_age();
 	r1();
 	r2();
 	r3();
