@@ -14,6 +14,7 @@
 #include "flow_account.h"
 #include "guard.h"
 #include "policy.h"
+#include "useragent.h"
 
 struct warn_ctx {
 	struct req	*r;
@@ -123,7 +124,25 @@ activity_event(const struct event *e, void *arg)
 struct activity_ctx {
 	struct req	*r;
 	int64_t		 confirm;	/* the session to ask a proof for */
+	int		 current;	/* this pass lists this browser's */
 };
+
+/* What a session's User-Agent says it is, in names people know. */
+static void
+activity_agent(struct render_dict *row, const char *agent)
+{
+	struct ua	 u = ua_describe(agent);
+
+	if (u.browser != UA_BROWSER_UNKNOWN)
+		render_set(render_section(row, "BROWSER"), "NAME",
+		    ua_browser_name(u.browser));
+	else
+		render_show(row, "NO_BROWSER");
+	if (u.system != UA_SYSTEM_UNKNOWN)
+		render_set(render_section(row, "SYSTEM"), "NAME",
+		    ua_system_name(u.system));
+	render_set(row, "AGENT", agent);
+}
 
 static void
 activity_session(const struct session_info *si, void *arg)
@@ -133,6 +152,8 @@ activity_session(const struct session_info *si, void *arg)
 	struct render_dict	*row;
 	char			 when[32];
 
+	if ((si->id == r->sess.id) != ac->current)
+		return;
 	row = render_section(r->page, "SESSION");
 	render_set_int(row, "ID", si->id);
 	page_time(si->created_at, when);
@@ -140,7 +161,7 @@ activity_session(const struct session_info *si, void *arg)
 	page_time(si->last_seen, when);
 	render_set(row, "SEEN", when);
 	render_set(row, "IP", si->ip);
-	render_set(row, "AGENT", si->user_agent);
+	activity_agent(row, si->user_agent);
 	if (si->id == r->sess.id)
 		render_show(row, "CURRENT");
 	else
@@ -158,12 +179,16 @@ activity_session(const struct session_info *si, void *arg)
 static void
 activity_page(struct req *r, int status, int64_t confirm)
 {
-	struct activity_ctx	 ac = { r, confirm };
+	struct activity_ctx	 ac = { r, confirm, 1 };
+	struct activity_ctx	 others = { r, confirm, 0 };
 
 	if (r->acct.totp_enabled_at != 0)
 		render_show(r->page, "NEED_TOTP");
 	if (!event_each(r->app->db, r->acct.id, 100, activity_event, r) ||
-	    !session_each(r->app->db, r->acct.id, activity_session, &ac)) {
+	    /* This browser's session first, then the others. */
+	    !session_each(r->app->db, r->acct.id, activity_session, &ac) ||
+	    !session_each(r->app->db, r->acct.id, activity_session,
+	    &others)) {
 		page_storage_error(r);
 		return;
 	}

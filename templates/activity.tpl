@@ -3,8 +3,8 @@
 <h2>Open sessions</h2>
 <ul class="items" id="sessions">
 {{#SESSION}}<li class="session">
-<strong>{{IP}}</strong>{{#CURRENT}} <span class="badge ok">this browser</span>{{/CURRENT}}
-<small>Started {{STARTED}}, last seen {{SEEN}}.</small>
+<strong class="device">{{#BROWSER}}{{NAME}}{{/BROWSER}}{{#NO_BROWSER}}Unknown browser{{/NO_BROWSER}}{{#SYSTEM}} on {{NAME}}{{/SYSTEM}}</strong>{{#CURRENT}} <span class="badge ok">this browser</span>{{/CURRENT}}
+<small>From <span class="ip">{{IP}}</span>. Started {{STARTED}}, last seen {{SEEN}}.</small>
 <small class="agent">{{AGENT}}</small>
 {{#END}}<form method="post" action="{{BASE}}/account/activity" class="inline">
 <input type="hidden" name="csrf" value="{{CSRF}}">

@@ -85,10 +85,19 @@ def login(stack, username):
     return c
 
 
+FIREFOX_LINUX = ('Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 '
+                 'Firefox/133.0')
+
+
 def main():
     with Stack() as stack:
         frank = stack.new_user('frank', 'frank@home.example')
-        laptop = login(stack, 'frank')
+        laptop = stack.client()
+        laptop.user_agent = FIREFOX_LINUX
+        laptop.get('/login')
+        if laptop.post('/login', {'username': 'frank', 'password':
+                                  'correct horse battery 7'}).status != 303:
+            raise RuntimeError('the laptop\'s login failed')
         gina = stack.new_user('gina', 'gina@home.example')
 
         with tap.story('Frank\'s activity tells what happened, newest '
@@ -157,6 +166,16 @@ def main():
             lap = session_row(stack, laptop)
             tap.ok(lap and str(lap['id']) in session_ids(frank, r),
                    'the laptop\'s session is among them')
+            sessions = [t for tag, t in blocks(r, ('li',))
+                        if 'started' in t.lower()]
+            tap.like(sessions[0] if sessions else '', r'(?i)this browser',
+                     'this browser\'s session is listed first')
+            tap.ok(any(re.search(r'Firefox on Linux', t) for t in sessions),
+                   'the laptop reads as "Firefox on Linux", not as its '
+                   'raw user agent alone', sessions)
+            tap.ok(any(re.search(r'Unknown browser', t) for t in
+                       sessions[:1]), 'the test client, which names no '
+                   'browser, is an unknown one', sessions[:1])
 
         with tap.story('Malformed and foreign session ids change nothing'):
             g = session_row(stack, gina)
