@@ -20,7 +20,7 @@
 static enum outcome
 login_failed(struct flow *f, const struct guard *g)
 {
-	int	 ipclosed;
+	int	 ipclosed, left;
 
 	/*
 	 * Every failure is an event (ASVS 7.2.1): the account's own, or,
@@ -33,8 +33,12 @@ login_failed(struct flow *f, const struct guard *g)
 	    EVENT_LOGIN_FAILED : EVENT_LOGIN_UNKNOWN) ||
 	    !rate_fail(f->db, RATE_LOGIN_IP, 0, f->ip, f->now, &ipclosed) ||
 	    (ipclosed && !event_add(f->db, 0, EVENT_LOGIN_IP_LOCKED, f->ip,
-	    NULL, f->now)))
+	    NULL, f->now)) || !guard_password_left(f, g, &left))
 		return flow_storage(f);
+	if (policy_login_warns(left)) {
+		f->said.left = left;
+		f->said.detail = left > 0 ? "FEW_LEFT" : "NONE_LEFT";
+	}
 	return flow_commit(f, OUT_LOGIN_WRONG);
 }
 

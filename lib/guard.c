@@ -75,6 +75,17 @@ guard_totp_closed(struct flow *f, const struct guard *g, int64_t *until)
 }
 
 int
+guard_password_left(struct flow *f, const struct guard *g, int *left)
+{
+	enum rate_scope	 scope;
+	int64_t		 id;
+	const char	*text;
+
+	scope = guard_scope(g, 0, &id, &text);
+	return rate_left(f->db, scope, id, text, f->now, left);
+}
+
+int
 guard_password_failed(struct flow *f, const struct guard *g,
     enum event_kind kind)
 {

@@ -43,6 +43,8 @@ int	 guard_totp_closed(struct flow *, const struct guard *,
  * One wrong password: counted, recorded as event kind, and once, when
  * it closes entry, as login_locked.  Inside a write transaction.
  */
+/* How many more wrong passwords g's count lets in now. */
+int	 guard_password_left(struct flow *, const struct guard *, int *left);
 int	 guard_password_failed(struct flow *, const struct guard *,
 	    enum event_kind kind);
 /*

@@ -327,6 +327,12 @@ policy_fail_bucket(int known_device)
 	return known_device ? BUCKET_DEVICE : BUCKET_STRANGERS;
 }
 
+int
+policy_login_warns(int left)
+{
+	return left <= 3;
+}
+
 /* ------------------------------------------------------------------ */
 /* R5                                                                 */
 

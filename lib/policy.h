@@ -331,6 +331,13 @@ enum fail_bucket {
 };
 
 enum fail_bucket policy_fail_bucket(int known_device);
+/*
+ * After a wrong password, with left more allowed before logins close:
+ * is the person told so?  Only near the end, so that the next mistake
+ * does not come as a surprise; whether the name has an account or not,
+ * the count and the answer are the same.
+ */
+int	 policy_login_warns(int left);
 
 /* ------------------------------------------------------------------ */
 /* R5: changing the email address is guarded.                         */

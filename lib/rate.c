@@ -161,6 +161,39 @@ out:
 }
 
 int
+rate_left(struct db *db, enum rate_scope scope, int64_t id, const char *text,
+    int64_t now, int *left)
+{
+	static const char *const sql =
+	    "SELECT coalesce(sum(count), 0) FROM rate_limits WHERE key = ?1"
+	    " AND at > ?2 - ?3 AND at <= ?2";
+	const struct rate_limit	*l = &rate_limits[scope];
+	struct buf		 key;
+	struct db_stmt		*st = NULL;
+	int64_t			 used;
+	int			 ok = 0;
+
+	*left = 0;
+	buf_init(&key);
+	if (!rate_key_for(&key, scope, id, text) ||
+	    (st = db_prepare(db, sql)) == NULL)
+		goto out;
+	if (db_bind_text(st, 1, key.p) && db_bind_int(st, 2, now) &&
+	    db_bind_int(st, 3, l->window)) {
+		if (db_step(st) == DB_ROW) {
+			used = db_column_int(st, 0);
+			*left = used >= l->max ? 0 : (int)(l->max - used);
+			ok = 1;
+		} else
+			db_log_error(db, "rate left");
+	}
+out:
+	db_done(st);
+	buf_free(&key);
+	return ok;
+}
+
+int
 rate_hit(struct db *db, enum rate_scope scope, int64_t id, const char *text,
     int64_t now)
 {

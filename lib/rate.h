@@ -69,6 +69,10 @@ int	 rate_take(struct db *, enum rate_scope, int64_t id,
 int	 rate_fail(struct db *, enum rate_scope, int64_t id, const char *text,
 	    int64_t now, int *closed);
 
+/* How many more the limit lets in now (0 when it is closed). */
+int	 rate_left(struct db *, enum rate_scope, int64_t id, const char *text,
+	    int64_t now, int *left);
+
 int	 rate_purge(struct db *, int64_t now);
 
 #endif /* !POSTERN_RATE_H */

@@ -30,7 +30,7 @@
 {{#R1_OWN_DOMAIN}}Addresses on {{WHAT}} cannot be used for recovery here: you manage that domain, and whoever controls a domain controls its mail. Please use a personal address, such as one from your mail provider.{{/R1_OWN_DOMAIN}}
 {{#R1_PLATFORM_DOMAIN}}Addresses on {{WHAT}} cannot be used for recovery here: that domain is managed on this platform, and whoever controls a domain controls its mail. Please use a personal address, such as one from your mail provider.{{/R1_PLATFORM_DOMAIN}}
 {{#USERNAME_TAKEN}}That username is taken. Please choose another.{{/USERNAME_TAKEN}}
-{{#LOGIN_WRONG}}That name and password do not match.{{/LOGIN_WRONG}}
+{{#LOGIN_WRONG}}That name and password do not match.{{#FEW_LEFT}} {{LEFT}} more {{#ONE_LEFT}}try{{/ONE_LEFT}}{{#MANY_LEFT}}tries{{/MANY_LEFT}}, then logging in with this name pauses for 15 minutes. If you have forgotten the password, you can reset it instead.{{/FEW_LEFT}}{{#NONE_LEFT}} Logging in with this name now pauses for 15 minutes.{{/NONE_LEFT}}{{/LOGIN_WRONG}}
 {{#LOGIN_EXPIRED_TITLE}}Please log in{{/LOGIN_EXPIRED_TITLE}}{{#LOGIN_EXPIRED}}Your login has expired. Please log in again.{{/LOGIN_EXPIRED}}
 {{#ACCOUNT_DISABLED_TITLE}}Account disabled{{/ACCOUNT_DISABLED_TITLE}}{{#ACCOUNT_DISABLED}}This account was disabled by the people who run this site, so it cannot log in. Please contact them if you think this is a mistake.{{/ACCOUNT_DISABLED}}
 {{#NO_PHONES}}This site cannot send text messages, so phones cannot be added. Add an email address instead.{{/NO_PHONES}}

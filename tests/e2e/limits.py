@@ -144,6 +144,33 @@ def typed_id(stack):
                 'tried again')
 
 
+def lockout_warned(stack):
+    """Issue 18: the 7th wrong password said only "do not match", and the
+    right one was then refused for 15 minutes without warning."""
+    with tap.story('Wrong passwords warn before logging in pauses, the '
+                   'same for a name nobody has'):
+        stack.new_user('lex', 'lex@home.example').get('/logout')
+        said = {}
+        for name in ('lex', 'nobody-here'):
+            c = stranger(stack)
+            c.get('/login')
+            said[name] = [' '.join(c.errors(c.post('/login', {
+                'username': name, 'password': 'guess %d' % i})))
+                for i in range(10)]
+        lex = said['lex']
+        tap.ok(not any(re.search(r'(?i)tr(y|ies)\b|pause', t)
+                       for t in lex[:6]), 'the first six say only that '
+               'name and password do not match', lex[:6])
+        tap.like(lex[6], r'3 more tries, then logging in with this name '
+                 r'pauses for 15 minutes', 'the seventh: three tries left')
+        tap.like(lex[8], r'1 more try\b', 'the ninth: one')
+        tap.like(lex[9], r'now pauses for 15 minutes', 'the tenth: it '
+                 'pauses now')
+        tap.like(lex[6], r'(?i)reset', 'and a reset is offered')
+        tap.is_(said['nobody-here'], lex, 'a name nobody has gets the '
+                'very same answers')
+
+
 def hour_of_use(stack, post):
     """What the issue saw: two addresses, ordinary use, then a 503, a
     notice silently not sent and a reset that sent nothing."""
@@ -441,6 +468,7 @@ def main():
     with Stack(**CONF) as stack:
         post = Deliveries(stack)
         typed_id(stack)
+        lockout_warned(stack)
         hour_of_use(stack, post)
         stranger_floods(stack, post)
         other_limits(stack, post)

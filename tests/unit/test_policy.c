@@ -267,6 +267,9 @@ failures(void)
 	    "R8: TOTP entry closes after five wrong codes in 15 minutes");
 	ok(LOGIN_FAILS == 10 && LOGIN_WINDOW == 15 * 60,
 	    "logins close after ten wrong passwords in 15 minutes");
+	ok(!policy_login_warns(4) && policy_login_warns(3) &&
+	    policy_login_warns(1) && policy_login_warns(0),
+	    "a wrong password warns when three or fewer tries are left");
 	is_int(policy_fail_bucket(1), BUCKET_DEVICE,
 	    "a browser that logged in before keeps its own count");
 	is_int(policy_fail_bucket(0), BUCKET_STRANGERS,
