@@ -368,8 +368,19 @@ config_url(struct config *cfg, const char *v, const char **why)
 	return 1;
 }
 
+/* What a list key takes, and how it says no. */
+struct config_list {
+	int		(*item_ok)(const char *, size_t);
+	size_t		 max;
+	const char	*bad;		/* an item is not one */
+	const char	*too_many;
+	const char	*none;
+};
+
+/* A list separated by commas or white space, each item checked. */
 static int
-config_proxies(struct config *cfg, const char *v, const char **why)
+config_list(const struct config_list *l, const char *v, char **items,
+    size_t *n, const char **why)
 {
 	const char	*p = v;
 	size_t		 len;
@@ -379,64 +390,61 @@ config_proxies(struct config *cfg, const char *v, const char **why)
 		if (*p == '\0')
 			break;
 		len = strcspn(p, ", \t");
-		if (!config_ip(AF_INET, p, len) &&
-		    !config_ip(AF_INET6, p, len)) {
-			*why = "must list IP addresses (no names, no ranges)";
+		if (!l->item_ok(p, len)) {
+			*why = l->bad;
 			return 0;
 		}
-		if (cfg->trusted_proxies_n == CONFIG_MAX_PROXIES) {
-			*why = "lists more than 16 addresses";
+		if (*n == l->max) {
+			*why = l->too_many;
 			return 0;
 		}
-		if ((cfg->trusted_proxies[cfg->trusted_proxies_n] =
-		    strndup(p, len)) == NULL) {
+		if ((items[*n] = strndup(p, len)) == NULL) {
 			*why = "out of memory";
 			return 0;
 		}
-		cfg->trusted_proxies_n++;
+		(*n)++;
 		p += len;
 	}
-	if (cfg->trusted_proxies_n == 0) {
-		*why = "lists no address";
+	if (*n == 0) {
+		*why = l->none;
 		return 0;
 	}
 	return 1;
 }
 
+static int
+config_proxy_ok(const char *p, size_t len)
+{
+	return config_ip(AF_INET, p, len) || config_ip(AF_INET6, p, len);
+}
+
+static int
+config_proxies(struct config *cfg, const char *v, const char **why)
+{
+	static const struct config_list l = { config_proxy_ok,
+	    CONFIG_MAX_PROXIES, "must list IP addresses (no names, no ranges)",
+	    "lists more than 16 addresses", "lists no address" };
+
+	return config_list(&l, v, cfg->trusted_proxies,
+	    &cfg->trusted_proxies_n, why);
+}
+
 /* auth_hosts: exact host[:port] names, compared without letter case. */
+static int
+config_auth_host_ok(const char *p, size_t len)
+{
+	return p[0] != '[' && config_hostport(p, len);
+}
+
 static int
 config_hosts(struct config *cfg, const char *v, const char **why)
 {
-	const char	*p = v;
-	size_t		 len;
+	static const struct config_list l = { config_auth_host_ok,
+	    CONFIG_MAX_AUTH_HOSTS, "must list host names, each with :port "
+	    "when not on the default port (no addresses in brackets)",
+	    "lists more than 32 hosts", "lists no host" };
 
-	for (;;) {
-		p += strspn(p, ", \t");
-		if (*p == '\0')
-			break;
-		len = strcspn(p, ", \t");
-		if (p[0] == '[' || !config_hostport(p, len)) {
-			*why = "must list host names, each with :port when not "
-			    "on the default port (no addresses in brackets)";
-			return 0;
-		}
-		if (cfg->auth_hosts_n == CONFIG_MAX_AUTH_HOSTS) {
-			*why = "lists more than 32 hosts";
-			return 0;
-		}
-		if ((cfg->auth_hosts[cfg->auth_hosts_n] = strndup(p, len)) ==
-		    NULL) {
-			*why = "out of memory";
-			return 0;
-		}
-		cfg->auth_hosts_n++;
-		p += len;
-	}
-	if (cfg->auth_hosts_n == 0) {
-		*why = "lists no host";
-		return 0;
-	}
-	return 1;
+	return config_list(&l, v, cfg->auth_hosts, &cfg->auth_hosts_n, why);
 }
 
 /*
