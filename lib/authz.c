@@ -51,7 +51,7 @@ authz_asked(FCGX_ParamArray env, struct buf *url)
 /*
  * The account a request's cookie stands for, in *a (id 0: none): a full
  * session within its timeouts, of an account whose address is verified
- * and that the hoster has not locked.  0 after a storage error.
+ * and that the hoster has neither locked nor disabled.  0 after a storage error.
  */
 static int
 authz_who(struct app *app, FCGX_ParamArray env, int64_t now,
@@ -77,7 +77,7 @@ authz_who(struct app *app, FCGX_ParamArray env, int64_t now,
 	if (!db_commit(app->db) || !ok)
 		return 0;
 	if (s->id == 0 || s->stage != SESSION_FULL || a->locked_at != 0 ||
-	    a->email_verified_at == 0) {
+	    a->disabled_at != 0 || a->email_verified_at == 0) {
 		memset(a, 0, sizeof(*a));
 		return 1;
 	}

@@ -313,6 +313,15 @@ def stories(stack):
                 'and a POST 401')
         stack.postern('unlock', 'alice')
         tap.is_(alice.get('/svc/who').status, 200, 'unlocked: 200 again')
+        # postern disable ends every session; one that raced it (here:
+        # the flag set under a live session) must count as none too.
+        db_write(stack, "UPDATE accounts SET disabled_at = 1 WHERE "
+                 "username = 'alice'")
+        tap.is_(alice.get('/svc/who').status, 302, 'a session of a '
+                'disabled account counts as none')
+        db_write(stack, "UPDATE accounts SET disabled_at = 0 WHERE "
+                 "username = 'alice'")
+        tap.is_(alice.get('/svc/who').status, 200, 'enabled: 200 again')
 
     with tap.story('%s: an unverified account is refused' % name):
         bob = stack.new_user('bob', 'bob@example.org', verify=False)
