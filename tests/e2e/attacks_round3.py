@@ -48,6 +48,8 @@ CONF = dict(trusted_proxies='127.0.0.1', admin_email='hoster@example.net',
             pwhash_ops=1, pwhash_mem='8MiB')
 OLD = DEFAULT_PASSWORD
 NEW = 'lantern orchard velvet 42'
+THEIRS = 'thief chose this one 77'     # a phished login's new one
+THIEF = 'the thief\'s new password 9'  # a stolen mailbox's reset's
 EVIL = 'evil.example'
 
 _ips = [0]
@@ -57,21 +59,15 @@ class Owner:
     pass
 
 
-THEIRS = 'thief chose this one 77'
-THIEF = 'the thief\'s new password 9'
-
-
 def new_ip():
     """A network address of its own for each person (per-IP limits)."""
     _ips[0] += 1
     return '198.51.100.%d' % _ips[0]
 
 
-
 def browser(stack, ip=None):
     """A new browser (no cookies) from an address of its own."""
     return from_ip(stack.client(), ip or new_ip())
-
 
 
 def log_in(c, name, password, auth=None):
@@ -84,7 +80,6 @@ def log_in(c, name, password, auth=None):
         c.get('/login/2fa')
         r = c.post('/login/2fa', {'code': auth.next()})
     return r
-
 
 
 def owner(stack, post, name, work=True):
@@ -110,7 +105,6 @@ def owner(stack, post, name, work=True):
     return o
 
 
-
 def borrow(stack, o):
     """The attacker's browser with the owner's session cookie in it,
     seconds after the owner logged in."""
@@ -122,12 +116,10 @@ def borrow(stack, o):
     return a
 
 
-
 def codes_for(mails, addr):
     """The one-time code of the newest mail to addr among mails."""
     got = Deliveries.to(mails, addr)
     return code_in(got[-1].body) if got else None
-
 
 
 def reset_row(stack, name, state='pending'):
@@ -140,11 +132,9 @@ def reset_row(stack, name, state='pending'):
     return rows[0] if rows else None
 
 
-
 def reset_state(stack, rid):
     rows = stack.sql('SELECT state FROM resets WHERE id = ?', rid)
     return rows[0][0] if rows else None
-
 
 
 def pass_deadline(stack, name):
@@ -154,7 +144,6 @@ def pass_deadline(stack, name):
              "'pending' AND account_id = ?", int(time.time()) - 1,
              account_id(stack, name))
     stack.mailer_once()
-
 
 
 def gets_back_in(stack, post, o, addresses=(), rc=False, auth=False,
@@ -176,7 +165,6 @@ def gets_back_in(stack, post, o, addresses=(), rc=False, auth=False,
     return proves_and_waits(stack, o, codes, auth, story)
 
 
-
 def proves_and_waits(stack, o, codes, auth, story):
     """The owner proves their reset with codes from their own browser;
     the change waits no longer than reset_delay, takes effect at its
@@ -190,7 +178,6 @@ def proves_and_waits(stack, o, codes, auth, story):
         tap.diag(o.client.errors(r))
         return False
     return waits_then_in(stack, o, auth, story)
-
 
 
 def waits_then_in(stack, o, auth, story):
@@ -207,7 +194,6 @@ def waits_then_in(stack, o, auth, story):
                    '%s: the owner logs in with the new password' % story)
 
 
-
 def phished_login(stack, o):
     """A second attacker who phished the password logs in from a browser
     of their own (the password alone: no authenticator)."""
@@ -215,7 +201,6 @@ def phished_login(stack, o):
     r = log_in(phi, o.name, OLD)
     phi.password = OLD
     return phi, r
-
 
 
 def change_email(stack, post, c, to):
@@ -232,11 +217,9 @@ def change_email(stack, post, c, to):
     return c.post('/email/confirm', {'t': token_of(link)})
 
 
-
 def revert_link(stack, mails, addr):
     return [x for m in Deliveries.to(mails, addr)
             for x in links_in(stack, m, '/email/revert')][-1]
-
 
 
 def press(stack, c, link, path):
@@ -246,9 +229,6 @@ def press(stack, c, link, path):
     if r.status != 200:
         return r
     return c.post(path, {'t': token_of(link)})
-
-
-
 
 
 def primary(stack, name):
