@@ -1,0 +1,455 @@
+#!/usr/bin/python3
+"""
+attacks_round3.py: attacks on what landed with the account page's own
+actions (password change, deletion, export), the hoster's brakes and
+the authorizer, told as stories through the real stack in the style of
+attacks.py (whose owners, borrowed sessions and phished logins these
+reuse).  Each story is a hole found in review; it fails until the hole
+is closed.
+
+20. A phished password (no 2FA) moves the address to the attacker's,
+    changes the password and asks for deletion: the cancel links go to
+    the attacker's address alone.  The owner's revert link restores the
+    old address but leaves the deletion pending, and without the
+    password nothing the owner holds can stop it: the deletion comes
+    due before the owner's reset does, and the account is gone.
+21. The hoster disables an account to stop whatever a thief set going
+    (sessions, resets and an address change are stopped); a deletion
+    the thief asked for is not, and takes the account while it is out
+    of its owner's hands.
+22. The owner, afraid a cookie was copied, changes the password; the
+    copy of the owner's own session keeps working (the session keeps
+    its id), though the notice says every other browser was logged out.
+23. The owner changed the password less than reset_delay ago; the
+    reader of the only mailbox resets, and the owner, logged in during
+    the wait, cannot stop it with that password (R9 counts it young):
+    story 11 of attacks.py comes undone.
+24. /login?next=<this site's URL>//evil.example/ sends the browser to
+    evil.example after the login (an open redirect at the root).
+"""
+
+import os
+import sys
+import time
+import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import (DEFAULT_PASSWORD, Deliveries, Stack, Tap,  # noqa: E402
+                     account_id, age_account, ask_reset, code_in, db_write,
+                     every_response_checked, from_ip, links_in, person,
+                     prove_reset, token_of)
+
+tap = Tap()
+
+# As in attacks.py, whose module runs its stories when imported: its
+# owners, borrowed sessions and phished logins are copied below.
+DELAY = 24 * 3600                       # reset_delay's default
+CONF = dict(trusted_proxies='127.0.0.1', admin_email='hoster@example.net',
+            pwhash_ops=1, pwhash_mem='8MiB')
+OLD = DEFAULT_PASSWORD
+NEW = 'lantern orchard velvet 42'
+THEIRS = 'thief chose this one 77'     # a phished login's new one
+THIEF = 'the thief\'s new password 9'  # a stolen mailbox's reset's
+EVIL = 'evil.example'
+
+_ips = [0]
+
+
+class Owner:
+    pass
+
+
+def new_ip():
+    """A network address of its own for each person (per-IP limits)."""
+    _ips[0] += 1
+    return '198.51.100.%d' % _ips[0]
+
+
+def browser(stack, ip=None):
+    """A new browser (no cookies) from an address of its own."""
+    return from_ip(stack.client(), ip or new_ip())
+
+
+def log_in(c, name, password, auth=None):
+    """Log c in with password (and the authenticator's next code): the
+    last response."""
+    c.get('/login')
+    r = c.post('/login', {'username': name, 'password': password})
+    if r.status == 303 and auth is not None and \
+            c.stack.path_of(r.location) == '/login/2fa':
+        c.get('/login/2fa')
+        r = c.post('/login/2fa', {'code': auth.next()})
+    return r
+
+
+def owner(stack, post, name, work=True):
+    """An owner whose ways in are older than reset_delay: name@home
+    (primary), name@work (a recovery address) unless not work, and with
+    twofa a recovery code and an authenticator.  They logged in from
+    their own browser (o.client, which the account now knows) seconds
+    ago; age_account() leaves the session's times as they are."""
+    # Every owner signs up from the test's own address: 20 an hour.
+    db_write(stack, "UPDATE rate_limits SET at = at - 7200 WHERE key LIKE "
+             "'signup-ip:%'")
+    o = Owner()
+    o.name = name
+    o.home = '%s@home.example' % name
+    o.work = '%s@work.example' % name if work else None
+    o.client = c = person(stack, post, name, o.home,
+                          [o.work] if work else [], established=False)
+    o.ip = new_ip()
+    from_ip(c, o.ip)
+    o.rc = o.auth = None
+    post.deliver()
+    age_account(stack, name)
+    return o
+
+
+def borrow(stack, o):
+    """The attacker's browser with the owner's session cookie in it,
+    seconds after the owner logged in."""
+    a = browser(stack)
+    a.cookies['postern'] = o.client.cookie('postern')
+    r = a.get('/account')
+    if r.status != 200 or o.name not in r.text:
+        raise RuntimeError('the borrowed session did not open /account')
+    return a
+
+
+def codes_for(mails, addr):
+    """The one-time code of the newest mail to addr among mails."""
+    got = Deliveries.to(mails, addr)
+    return code_in(got[-1].body) if got else None
+
+
+def reset_row(stack, name, state='pending'):
+    """(created_at, proven_at, deadline, failures, id) of the account's
+    newest reset in state, or None."""
+    rows = stack.sql('SELECT created_at, proven_at, deadline, failures, id '
+                     'FROM resets WHERE account_id = ? AND state = ? '
+                     'ORDER BY id DESC LIMIT 1', account_id(stack, name),
+                     state)
+    return rows[0] if rows else None
+
+
+def reset_state(stack, rid):
+    rows = stack.sql('SELECT state FROM resets WHERE id = ?', rid)
+    return rows[0][0] if rows else None
+
+
+def pass_deadline(stack, name):
+    """The time lock runs out: the pending change's deadline is moved
+    to a second ago, and the mailer applies what is due."""
+    db_write(stack, "UPDATE resets SET deadline = ? WHERE state = "
+             "'pending' AND account_id = ?", int(time.time()) - 1,
+             account_id(stack, name))
+    stack.mailer_once()
+
+
+def gets_back_in(stack, post, o, addresses=(), rc=False, auth=False,
+                 story=''):
+    """The owner, from their own browser, asks for a reset, proves it
+    with ways in that existed before the attack (the codes mailed to
+    addresses, the recovery code, the authenticator), and once the
+    deadline passes, no later than reset_delay after the proof, logs in
+    with the new password."""
+    post.deliver()
+    r = ask_reset(o.client, o.name)
+    tap.is_(r.status, 303, '%s: the owner asks for a reset' % story)
+    mails, _sms = post.deliver()
+    codes = [codes_for(mails, a) for a in addresses]
+    if rc:
+        codes.append(o.rc)
+    if auth:
+        codes.append(o.auth.next())
+    return proves_and_waits(stack, o, codes, auth, story)
+
+
+def proves_and_waits(stack, o, codes, auth, story):
+    """The owner proves their reset with codes from their own browser;
+    the change waits no longer than reset_delay, takes effect at its
+    deadline, and the new password logs them in (with the
+    authenticator when auth: the proof kept 2FA on)."""
+    r = prove_reset(o.client, o.name, codes, NEW)
+    tap.is_((r.status, (stack.path_of(r.location) or '').split('?')[0]),
+            (303, '/reset'), '%s: the owner proves a reset with ways in '
+            'from before the attack' % story)
+    if r.status != 303:
+        tap.diag(o.client.errors(r))
+        return False
+    return waits_then_in(stack, o, auth, story)
+
+
+def waits_then_in(stack, o, auth, story):
+    """The owner's pending change waits no longer than reset_delay, takes
+    effect at its deadline, and the new password logs them in."""
+    row = reset_row(stack, o.name)
+    tap.ok(row and 0 < row[2] - row[1] <= DELAY, '%s: the change waits '
+           'no longer than reset_delay' % story, row)
+    pass_deadline(stack, o.name)
+    tap.is_(row and reset_state(stack, row[4]), 'applied', '%s: it takes '
+            'effect at its deadline' % story)
+    r = log_in(o.client, o.name, NEW, o.auth if auth else None)
+    return tap.is_((r.status, stack.path_of(r.location)), (303, '/account'),
+                   '%s: the owner logs in with the new password' % story)
+
+
+def phished_login(stack, o):
+    """A second attacker who phished the password logs in from a browser
+    of their own (the password alone: no authenticator)."""
+    phi = browser(stack)
+    r = log_in(phi, o.name, OLD)
+    phi.password = OLD
+    return phi, r
+
+
+def change_email(stack, post, c, to):
+    """c, who knows the password, moves its account's address to `to`
+    and confirms it from the mailbox of `to`: the last response."""
+    c.get('/email')
+    r = c.post('/email', {'email': to, 'password': OLD})
+    if r.status != 303:
+        return r
+    mails, _ = post.deliver()
+    link = [x for m in Deliveries.to(mails, to)
+            for x in links_in(stack, m, '/email/confirm')][-1]
+    c.get(stack.path_of(link))
+    return c.post('/email/confirm', {'t': token_of(link)})
+
+
+def revert_link(stack, mails, addr):
+    return [x for m in Deliveries.to(mails, addr)
+            for x in links_in(stack, m, '/email/revert')][-1]
+
+
+def press(stack, c, link, path):
+    """Open a mailed link and press its one button: the POST's response,
+    or the GET's when the page has no button."""
+    r = c.get(stack.path_of(link))
+    if r.status != 200:
+        return r
+    return c.post(path, {'t': token_of(link)})
+
+
+def primary(stack, name):
+    return stack.sql('SELECT email FROM accounts WHERE username = ?',
+                     name)[0][0]
+
+
+def delete_at(stack, name):
+    rows = stack.sql('SELECT delete_at FROM accounts WHERE username = ?',
+                     name)
+    return rows[0][0] if rows else None
+
+
+def cancel_links(stack, mails, addr):
+    return [x for m in Deliveries.to(mails, addr)
+            for x in links_in(stack, m, '/account/delete/cancel')]
+
+
+def deletion_comes_due(stack, name):
+    """The deletion's time is up: its deadline is moved to a second ago
+    and the mailer does what is due."""
+    db_write(stack, 'UPDATE accounts SET delete_at = ? WHERE username = ? '
+             'AND delete_at != 0', int(time.time()) - 1, name)
+    stack.mailer_once()
+
+
+# ------------------------------------------------------------------ #
+# 20. Move the address, change the password, delete.
+
+
+def story_delete_after_move(stack, post):
+    with tap.story('20. A phished password moves the address, changes the '
+                   'password and deletes the account (no 2FA)'):
+        o = owner(stack, post, 'ida', work=False)
+        phi, _r = phished_login(stack, o)
+        r = change_email(stack, post, phi, 'ida@' + EVIL)
+        tap.is_(r.status, 303, '20: the address moves to the attacker\'s')
+        mails, _ = post.deliver()
+        undo = revert_link(stack, mails, o.home)
+        tap.ok(undo, '20: the old address gets its link to undo it')
+        phi.get('/account/password')
+        r = phi.post('/account/password', {'password': OLD,
+                                           'new_password': THEIRS})
+        tap.is_(r.status, 303, '20: the attacker changes the password')
+        phi.get('/account/delete')
+        r = phi.post('/account/delete', {'password': THEIRS})
+        tap.is_(r.status, 303, '20: and asks for the account\'s deletion')
+        mails, _ = post.deliver()
+        seen = list(mails)
+        tap.ok(cancel_links(stack, mails, 'ida@' + EVIL), '20: the cancel '
+               'link goes to the attacker\'s address')
+
+        # The owner finds the notice of the move and uses its link.
+        r = press(stack, o.client, undo, '/email/revert')
+        tap.is_(r.status, 303, '20: the owner\'s revert link works')
+        tap.is_(primary(stack, 'ida'), o.home, '20: the address is the '
+                'owner\'s again')
+        tap.is_(phi.get('/account').status, 403, '20: the attacker\'s '
+                'session ended')
+        mails, _ = post.deliver()
+        seen += mails
+        # Were a cancel link in the owner's mailbox now, the owner would
+        # press it.
+        mine = cancel_links(stack, seen, o.home)
+        if mine:
+            press(stack, browser(stack), mine[-1], '/account/delete/cancel')
+        # The hole: nothing in the owner's hands stops the deletion.
+        tap.ok(delete_at(stack, 'ida') == 0 or mine,
+               '20: with the address back, the owner can stop the '
+               'deletion (the revert cancels it, or the address holds a '
+               'cancel link)', delete_at(stack, 'ida'))
+
+        # The owner resets with the address restored (its age too, R9).
+        r = ask_reset(o.client, 'ida')
+        mails, _ = post.deliver()
+        code = codes_for(mails, o.home)
+        r = prove_reset(o.client, 'ida', [code], NEW)
+        tap.is_(r.status, 303, '20: the owner proves a reset with the old '
+                'address')
+        row = reset_row(stack, 'ida')
+        due = delete_at(stack, 'ida')
+        if row and due:
+            tap.diag('the deletion is due %d s before the owner\'s reset '
+                     '(never after: it was asked first)' % (row[2] - due))
+        deletion_comes_due(stack, 'ida')
+        tap.ok(account_id(stack, 'ida'), '20: the account is still there '
+               'when the deletion the thief asked for would have come due')
+        if account_id(stack, 'ida') and row:
+            waits_then_in(stack, o, False, '20')
+
+
+# ------------------------------------------------------------------ #
+# 21. Disabled, and deleted anyway.
+
+
+def story_disabled_then_deleted(stack, post):
+    with tap.story('21. The hoster disables a robbed account; the thief\'s '
+                   'deletion goes on (no 2FA)'):
+        o = owner(stack, post, 'jon')
+        phi, _r = phished_login(stack, o)
+        phi.get('/account/delete')
+        r = phi.post('/account/delete', {'password': OLD})
+        tap.is_(r.status, 303, '21: the thief asks for the deletion')
+        post.deliver()
+        r = stack.postern('disable', 'jon')
+        tap.ok(r.returncode == 0, '21: the hoster disables the account '
+               'while sorting it out with its owner', r.stderr)
+        tap.is_(phi.get('/account').status, 403, '21: the thief\'s '
+                'session ended')
+        deletion_comes_due(stack, 'jon')
+        tap.ok(account_id(stack, 'jon'), '21: a disabled account is not '
+               'deleted by what the thief set going (as a locked one is '
+               'not)')
+        if account_id(stack, 'jon'):
+            r = stack.postern('enable', 'jon')
+            tap.ok(r.returncode == 0, '21: the hoster enables it again',
+                   r.stderr)
+            gets_back_in(stack, post, o, [o.home], story='21')
+
+
+# ------------------------------------------------------------------ #
+# 22. The password changed; the copied cookie stays.
+
+
+def story_password_change_keeps_copy(stack, post):
+    with tap.story('22. The owner changes the password; a copy of the '
+                   'owner\'s cookie stays logged in (no 2FA)'):
+        o = owner(stack, post, 'kit')
+        mal = borrow(stack, o)
+        o.client.get('/account/password')
+        r = o.client.post('/account/password', {'password': OLD,
+                                                'new_password': NEW})
+        tap.is_(r.status, 303, '22: the owner changes the password')
+        mails, _ = post.deliver()
+        tap.ok(any('logged out' in m.body for m in
+                   Deliveries.to(mails, o.home)), '22: the notice says '
+               'every other browser was logged out')
+        tap.is_(o.client.get('/account').status, 200, '22: the owner\'s '
+                'browser stays logged in')
+        tap.is_(mal.get('/account').status, 403, '22: the copy of the '
+                'owner\'s cookie is logged out')
+
+
+# ------------------------------------------------------------------ #
+# 23. A password changed yesterday cannot stop a reset today.
+
+
+def story_changed_password_cannot_reject(stack, post):
+    # Story 11 of attacks.py with one step before it: the owner changed
+    # the password, from their own session and with the old one, less
+    # than reset_delay ago.  R9's youth of a changed password, meant
+    # for a phished one, now keeps the owner's own from stopping the
+    # reset of the reader of the only mailbox.
+    with tap.story('23. The owner changed the password yesterday; the '
+                   'attacker holds the only mailbox'):
+        o = owner(stack, post, 'liv', work=False)
+        o.client.get('/account/password')
+        r = o.client.post('/account/password', {'password': OLD,
+                                                'new_password': NEW})
+        tap.is_(r.status, 303, '23: the owner changes the password')
+        post.deliver()
+        o.client.post('/logout', {})
+        t = browser(stack)
+        ask_reset(t, 'liv')
+        mails, _ = post.deliver()
+        r = prove_reset(t, 'liv', [codes_for(mails, o.home)], THIEF)
+        tap.is_(r.status, 303, '23: the mailbox\'s code proves a reset')
+        post.deliver()              # to the taken mailbox alone
+        r = log_in(o.client, 'liv', NEW)
+        tap.is_((r.status, stack.path_of(r.location)), (303, '/account'),
+                '23: the owner logs in with the password during the wait')
+        o.client.get('/reset/reject')
+        r = o.client.post('/reset/reject', {'password': NEW})
+        tap.is_((r.status, stack.path_of(r.location)),
+                (303, '/reset?rejected=1'), '23: and stops the reset with '
+                'the password it would replace')
+        if r.status != 303:
+            tap.diag(o.client.errors(r))
+        pass_deadline(stack, 'liv')
+        r = log_in(browser(stack), 'liv', THIEF)
+        tap.is_(r.status, 422, '23: after the deadline, the attacker\'s '
+                'password does not log in')
+
+
+# ------------------------------------------------------------------ #
+# 24. next: this site's own URL with a path that begins with "//".
+
+
+def story_next_double_slash(stack, post):
+    # next_resolve() keeps the path of an absolute URL of this site as
+    # the Location; when Postern is at the root (base_path empty) a
+    # path "//evil.example/x" is a scheme-relative URL to a browser.
+    with tap.story('24. A link to /login?next=<this site>//evil.example/ '
+                   'sends the owner off the site after login'):
+        o = owner(stack, post, 'max', work=False)
+        o.client.get('/account')
+        o.client.post('/logout', {})
+        trick = stack.base_url + '//' + EVIL + '/login'
+        page = o.client.get('/login?next=' + urllib.parse.quote(trick, ''))
+        tap.is_(page.status, 200, '24: the login page opens')
+        r = o.client.post('/login', {'username': 'max', 'password': OLD,
+                                     'next': trick})
+        tap.is_(r.status, 303, '24: the owner logs in')
+        went = urllib.parse.urlsplit(urllib.parse.urljoin(
+            stack.url('/login'), r.location or ''))
+        tap.is_(went.netloc, urllib.parse.urlsplit(stack.base_url).netloc,
+                '24: and stays on this site (Location: %r)' % r.location)
+
+
+# ------------------------------------------------------------------ #
+
+
+def main():
+    with Stack(**CONF) as stack:
+        post = Deliveries(stack)
+        story_delete_after_move(stack, post)
+        story_disabled_then_deleted(stack, post)
+        story_password_change_keeps_copy(stack, post)
+        story_changed_password_cannot_reject(stack, post)
+        story_next_double_slash(stack, post)
+        every_response_checked(tap, stack)
+
+
+tap.run(main)
