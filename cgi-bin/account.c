@@ -281,15 +281,18 @@ static void
 password_post(struct req *r)
 {
 	const char	*password, *code, *fresh;
+	char		 cookie[TOKEN_TEXT];
 	enum outcome	 o;
 	int		 status;
 
 	if (!proof_fields(r, &password, &code) ||
 	    (fresh = req_field(r, "new_password")) == NULL)
 		return;
-	o = flow_password_change(&r->flow, password, fresh, code);
-	if (o == OUT_OK)
+	o = flow_password_change(&r->flow, password, fresh, code, cookie);
+	if (o == OUT_OK) {
+		req_set_session_cookie(r, cookie);
 		page_redirect(r, "/account/password?done=1");
+	}
 	else if ((status = page_refused(r, o)) != 0)
 		form_page(r, status, "account_password.tpl",
 		    "Change your password");

@@ -461,6 +461,7 @@ account_delete_next_due(struct db *db, int64_t account_id, int64_t now,
 {
 	static const char *const sql = "SELECT id FROM accounts WHERE "
 	    "delete_at != 0 AND delete_at <= ?1 AND locked_at = 0 "
+	    "AND disabled_at = 0 "
 	    "AND (?2 = 0 OR id = ?2) "
 	    "ORDER BY delete_at LIMIT 1";
 	struct db_stmt	*st;

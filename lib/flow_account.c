@@ -76,8 +76,9 @@ flow_sessions_end(struct flow *f, int64_t id, const char *password,
 
 enum outcome
 flow_password_change(struct flow *f, const char *password,
-    const char *new_password, const char *code)
+    const char *new_password, const char *code, char cookie[TOKEN_TEXT])
 {
+	struct session		 s;
 	struct proof_typed	 pt;
 	char			 hash[PWHASH_TEXT], n[16];
 	enum outcome		 o;
@@ -98,8 +99,17 @@ flow_password_change(struct flow *f, const char *password,
 		o = o == OUT_STORAGE ? flow_storage(f) : flow_commit(f, o);
 		goto out;
 	}
+	/*
+	 * Every session ends, this one too: a copy of its cookie must not
+	 * outlive the password.  This browser goes on in a new one.
+	 */
 	if (!account_change_password(f->db, f->acct->id, hash, f->now) ||
-	    !session_end_others(f->db, f->acct->id, f->sess->id, &ended))
+	    !session_end_others(f->db, f->acct->id, f->sess->id, &ended) ||
+	    !session_end(f->db, f->sess->id) ||
+	    !session_create(f->db, f->acct->id, SESSION_FULL, f->ip, f->agent,
+	    f->now, cookie, &s) ||
+	    (f->acct->totp_enabled_at != 0 &&
+	    !session_set_twofa(f->db, s.id, f->now)))
 		goto fail;
 	snprintf(n, sizeof(n), "%d", ended);
 	if (!event_add(f->db, f->acct->id, EVENT_PASSWORD_CHANGED, f->ip, n,
@@ -232,18 +242,26 @@ flow_delete_cancel(struct flow *f, const char *t, const char *password,
 			return o;
 		a = *f->acct;
 	}
-	if (!account_set_delete(f->db, a.id, 0, &changed))
+	if (!flow_delete_stop(f, &a, t != NULL ? "by its link" : NULL,
+	    &changed))
 		return flow_storage(f);
 	if (!changed)
 		return flow_rollback(f, OUT_DELETE_NOTHING_PENDING);
-	if (!link_void(f->db, LINK_DELETE_CANCEL, a.id, f->now) ||
-	    !event_add(f->db, a.id, EVENT_DELETE_CANCELLED, f->ip,
-	    t != NULL ? "by its link" : NULL, f->now) ||
-	    !notify_change(f->db, &a, CHANNEL_NONE, NULL, f->ip,
+	if (!notify_change(f->db, &a, CHANNEL_NONE, NULL, f->ip,
 	    f->cfg->base_url, "mail/delete_cancelled.tpl",
 	    "sms/delete_cancelled.tpl", f->now))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
+}
+
+int
+flow_delete_stop(struct flow *f, const struct account *a,
+    const char *detail, int *stopped)
+{
+	return account_set_delete(f->db, a->id, 0, stopped) &&
+	    (!*stopped || (link_void(f->db, LINK_DELETE_CANCEL, a->id,
+	    f->now) && event_add(f->db, a->id, EVENT_DELETE_CANCELLED, f->ip,
+	    detail, f->now)));
 }
 
 /* One due deletion, in its own transaction: the channels told, then
@@ -260,8 +278,10 @@ delete_one(struct flow *f, int64_t id, int *done)
 		return OUT_STORAGE;
 	if (!account_by_id(f->db, id, &a))
 		return flow_storage(f);
-	/* Cancelled, or done by another, since it was found. */
-	if (a.id == 0 || a.delete_at == 0 || a.delete_at > f->now)
+	/* Cancelled, done by another, or held by the hoster since it was
+	 * found. */
+	if (a.id == 0 || a.delete_at == 0 || a.delete_at > f->now ||
+	    account_recovery_closed(&a))
 		return flow_rollback(f, OUT_OK);
 	if ((d = notify_dict(&a, NULL, NULL, f->cfg->base_url, f->now)) ==
 	    NULL)

@@ -30,12 +30,14 @@ enum outcome	 flow_sessions_end(struct flow *, int64_t id,
 
 /*
  * A new password, chosen as at signup (length, common passwords), in
- * force at once: every other session ends, this one stays, and every
- * channel is told (R8: a way in changed).  It is young for
- * reset_delay (policy_password_mature()).
+ * force at once: every session ends, this browser goes on in a new one
+ * (cookie: its token, for the handler to set), and every channel is
+ * told (R8: a way in changed).  It is young for reset_delay
+ * (policy_password_mature()).
  */
 enum outcome	 flow_password_change(struct flow *, const char *password,
-		    const char *new_password, const char *code);
+		    const char *new_password, const char *code,
+		    char cookie[TOKEN_TEXT]);
 
 /*
  * Delete the account after reset_delay (R4's time lock: whoever got
@@ -95,5 +97,14 @@ enum outcome	 flow_standing(struct flow *, struct standing *);
 	"mail/delete_pending.tpl", "sms/delete_pending.tpl", \
 	"mail/delete_cancelled.tpl", "sms/delete_cancelled.tpl", \
 	DELETE_NOTICE_TEMPLATES
+
+/*
+ * Inside the flow's transaction: stop a's pending deletion, if there is
+ * one (*stopped), voiding its cancel links and recording why (detail).
+ * The owner's way back (a revert, a cancel) calls it; telling the
+ * channels is the caller's.
+ */
+int		 flow_delete_stop(struct flow *, const struct account *,
+		    const char *detail, int *stopped);
 
 #endif /* !POSTERN_FLOW_ACCOUNT_H */

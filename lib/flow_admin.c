@@ -10,6 +10,7 @@
 #include "account.h"
 #include "config.h"
 #include "event.h"
+#include "flow_account.h"
 #include "flow_admin.h"
 #include "link.h"
 #include "notify.h"
@@ -103,7 +104,7 @@ flow_admin_disable(struct flow *f, const char *name, int disable,
 {
 	struct account	 a;
 	enum outcome	 o;
-	int		 requests;
+	int		 requests, deleting;
 
 	*changed = *ended = *stopped = 0;
 	if ((o = admin_begin(f, name, &a)) != OUT_OK)
@@ -117,12 +118,14 @@ flow_admin_disable(struct flow *f, const char *name, int disable,
 	/*
 	 * Whatever was under way must not finish while the account is
 	 * out of its owner's hands, or decide who gets in once it is
-	 * enabled: sessions, resets, an address change.
+	 * enabled: sessions, resets, an address change, a deletion (the
+	 * owner may ask for it again).
 	 */
 	if (disable && (!session_end_others(f->db, a.id, 0, ended) ||
 	    !reset_cancel_all(f->db, f->cfg, a.id, f->ip, DISABLED_DETAIL,
 	    "BY_HOSTER", f->now, &requests, stopped) ||
-	    !link_void(f->db, LINK_EMAIL_CONFIRM, a.id, f->now)))
+	    !link_void(f->db, LINK_EMAIL_CONFIRM, a.id, f->now) ||
+	    !flow_delete_stop(f, &a, DISABLED_DETAIL, &deleting)))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "domains.h"
 #include "event.h"
+#include "flow_account.h"
 #include "flow_email.h"
 #include "link.h"
 #include "notify.h"
@@ -312,15 +313,22 @@ email_restore(struct flow *f, struct account *a, const struct link *l)
 {
 	struct render_dict	*d;
 	char			 replaced[255];
-	int			 ok;
+	int			 ok, stopped;
 
 	if ((d = notify_dict(a, NULL, f->ip, f->cfg->base_url, f->now)) ==
 	    NULL)
 		return 0;
 	render_show(d, "RESTORED");
 	snprintf(replaced, sizeof(replaced), "%s", a->email);
+	/*
+	 * A deletion asked for while the account was moved is the mover's
+	 * doing until shown otherwise: its cancel links went to the address
+	 * being replaced, so it stops here and the owner may ask again.
+	 */
 	ok = account_set_email(f->db, a->id, l->data, f->now, l->num) &&
 	    account_by_id(f->db, a->id, a) && session_end_all(f->db, a->id) &&
+	    flow_delete_stop(f, a, "by the revert of an address change",
+	    &stopped) &&
 	    reset_void_all(f->db, a->id, f->now) &&
 	    link_void(f->db, LINK_EMAIL_CONFIRM, a->id, f->now) &&
 	    link_void_where(f->db, LINK_EMAIL_REVERT, a->id, l->id,

@@ -84,6 +84,10 @@ next_under(const char *p, const char *base_path)
 	size_t	 n, nb, seg;
 	const char *s;
 
+	/* Whatever the path came from, it becomes the Location: never a
+	 * scheme-relative "//host" (a site at the root has base_path ""). */
+	if (p[0] != '/' || p[1] == '/')
+		return 0;
 	n = strcspn(p, "?#");
 	nb = strlen(base_path);
 	if (nb > 0 && (n < nb || strncmp(p, base_path, nb) != 0 ||

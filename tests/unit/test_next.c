@@ -76,6 +76,8 @@ test_refused(void)
 		{ "", "empty" },
 		{ "//evil.example/", "scheme-relative //host" },
 		{ "///evil.example/", "three slashes" },
+		{ "https://www.example.org//evil.example/login", "this site's "
+		    "own URL with a //host path (it would be the Location)" },
 		{ "/\\evil.example/", "/\\host (a browser reads //host)" },
 		{ "\\\\evil.example/", "\\\\host" },
 		{ "/x\\..\\..\\evil", "a backslash anywhere" },
