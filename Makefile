@@ -244,7 +244,8 @@ $(BENCH_OUT)/cgi-bin/reffloor.fcgi: bench/ref_floor.cc
 	$(SAY) CXXLD $@
 	$(Q)$(CXX) $(ALL_CXXFLAGS) $(ALL_LDFLAGS) -o $@ $< -Wl,--no-as-needed \
 	    -lfcgi $(shell pkg-config --libs libsodium sqlite3 \
-	    libctemplate_nothreads libidn2 libpsl liboath 2>/dev/null) -Wl,--as-needed
+	    libctemplate_nothreads libidn2 libpsl liboath 2>/dev/null) \
+	    -lzxcvbn -Wl,--as-needed
 
 $(BENCH_OUT)/bin/bench-verify: bench/ref_verify.c
 	@mkdir -p $(@D)

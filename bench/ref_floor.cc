@@ -4,7 +4,7 @@
  * What an idle FastCGI process of Postern's stack costs before any of
  * Postern's own code: a bare libfcgi program that maps the shared
  * libraries account.fcgi maps (libsodium, SQLite, ctemplate, libidn2,
- * libpsl, liboath, libfcgi, and through them libstdc++, libm, libgcc_s and
+ * libpsl, liboath, libzxcvbn, libfcgi, and through them libstdc++, libm, libgcc_s and
  * libunistring) and does once what using each of them takes --
  * sodium_init, opening a WAL database and preparing a statement,
  * loading a template -- then, per request, runs the statement and
@@ -12,10 +12,11 @@
  * maps the same libraries as account.fcgi, loads both with wrk alike,
  * and reports their resident memory side by side.
  *
- * libidn2, libpsl and liboath are only mapped (the Makefile links them
- * with --no-as-needed), as in an idle account.fcgi, whose start-up checks
- * the configuration's ASCII addresses without calling them and which
- * checks a TOTP code only when an R8 form carries one.
+ * libidn2, libpsl, liboath and libzxcvbn are only mapped (the Makefile
+ * links them with --no-as-needed), as in an idle account.fcgi, whose
+ * start-up checks the configuration's ASCII addresses without calling
+ * them, which checks a TOTP code only when an R8 form carries one, and
+ * which weighs a new password only on /account/password.
  * $BENCH_REF_DB is the database (bench.py's, with its items table) and
  * $BENCH_FLOOR_TPL the template.  Written in C++ because ctemplate is.
  */
