@@ -153,7 +153,10 @@ def borrowed_session(stack, post):
         before = account_row(stack, 'moe')
         for path, fields in (('/account/password', {'new_password': NEW}),
                              ('/account/delete', {}),
-                             ('/account/export', {})):
+                             ('/account/export', {}),
+                             # R8: stopping a deletion from a session
+                             # asks for the password too.
+                             ('/account/delete/cancel', {})):
             moe.get(path)
             r = moe.post(path, fields)
             tap.is_(r.status, 422, '%s without the password: 422' % path)
