@@ -21,8 +21,10 @@
 #include "link.h"
 #include "log.h"
 #include "notify.h"
+#include "policy.h"
 #include "proof.h"
 #include "render.h"
+#include "reset.h"
 #include "session.h"
 #include "when.h"
 
@@ -74,12 +76,69 @@ flow_sessions_end(struct flow *f, int64_t id, const char *password,
 /* ------------------------------------------------------------------ */
 /* The password                                                       */
 
+/*
+ * A reset waiting for its deadline would overwrite the password set
+ * here, and it is pointless once the current password was proven after
+ * it was asked for: it stops, as a reject from this session would, and
+ * every channel hears why.  Only a proof that could reject it stops it:
+ * a password younger than reset_delay may be a thief's (R9), so then
+ * the change waits for the owner to stop the reset by its mailed links
+ * (or let it happen).  Inside the flow's transaction.
+ */
+static enum outcome
+password_stops_reset(struct flow *f)
+{
+	struct reset	 r;
+	int		 requests, stopped, mature;
+
+	if (!reset_pending(f->db, f->acct->id, &r))
+		return OUT_STORAGE;
+	if (r.id == 0)
+		return OUT_OK;
+	mature = policy_password_mature(f->acct->password_at, f->now,
+	    f->cfg->reset_delay);
+	if (policy_session_reset(0, f->sess->created_at, r.created_at,
+	    f->acct->totp_enabled_at, f->acct->totp_enabled_at != 0 ?
+	    CODE_RIGHT : CODE_ABSENT, mature, f->now, f->cfg->reset_delay) !=
+	    SESSION_RESET_OK) {
+		f->said.when = r.deadline;
+		return OUT_PASSWORD_RESET_WAITS;
+	}
+	return reset_cancel_all(f->db, f->cfg, f->acct->id, f->ip,
+	    RESET_PASSWORD_DETAIL, "BY_PASSWORD_CHANGE", f->now, &requests,
+	    &stopped) ? OUT_OK : OUT_STORAGE;
+}
+
+/*
+ * The notice of a password change, to every channel; it says so when
+ * the change also voided the link that would have confirmed a new
+ * primary address (whoever knew the old password may have asked for
+ * it).
+ */
+static int
+password_tell(struct flow *f, int email_stopped)
+{
+	struct render_dict	*d;
+	int			 ok;
+
+	if ((d = notify_dict(f->acct, NULL, f->ip, f->cfg->base_url,
+	    f->now)) == NULL)
+		return 0;
+	if (email_stopped)
+		render_show(d, "EMAIL_CHANGE_STOPPED");
+	ok = notify_channels(f->db, f->acct, CHANNEL_NONE,
+	    "mail/password_changed.tpl", "sms/password_changed.tpl", d, f->now);
+	render_dict_free(d);
+	return ok;
+}
+
 enum outcome
 flow_password_change(struct flow *f, const char *password,
     const char *new_password, const char *code, char cookie[TOKEN_TEXT])
 {
 	struct session		 s;
 	struct proof_typed	 pt;
+	struct link		 confirm;
 	char			 hash[PWHASH_TEXT], n[16];
 	enum outcome		 o;
 	int			 ended;
@@ -95,10 +154,15 @@ flow_password_change(struct flow *f, const char *password,
 	    !pw_hash(new_password, f->cfg->pwhash_ops, f->cfg->pwhash_mem,
 	    hash)) || flow_begin(f) != OUT_OK)
 		goto out;
-	if ((o = proof_settle(f, &pt, ACTION_PASSWORD_CHANGE)) != OUT_OK) {
+	if ((o = proof_settle(f, &pt, ACTION_PASSWORD_CHANGE)) != OUT_OK ||
+	    (o = password_stops_reset(f)) != OUT_OK) {
 		o = o == OUT_STORAGE ? flow_storage(f) : flow_commit(f, o);
 		goto out;
 	}
+	if (!link_live(f->db, LINK_EMAIL_CONFIRM, f->acct->id, f->now,
+	    &confirm) || (confirm.id != 0 && !link_void(f->db,
+	    LINK_EMAIL_CONFIRM, f->acct->id, f->now)))
+		goto fail;
 	/*
 	 * Every session ends, this one too: a copy of its cookie must not
 	 * outlive the password.  This browser goes on in a new one.
@@ -114,9 +178,7 @@ flow_password_change(struct flow *f, const char *password,
 	snprintf(n, sizeof(n), "%d", ended);
 	if (!event_add(f->db, f->acct->id, EVENT_PASSWORD_CHANGED, f->ip, n,
 	    f->now) ||
-	    !notify_change(f->db, f->acct, CHANNEL_NONE, NULL, f->ip,
-	    f->cfg->base_url, "mail/password_changed.tpl",
-	    "sms/password_changed.tpl", f->now))
+	    !password_tell(f, confirm.id != 0))
 		goto fail;
 	o = flow_commit(f, OUT_OK);
 	goto out;

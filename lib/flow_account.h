@@ -5,6 +5,7 @@
 
 #include "flow.h"
 #include "policy.h"
+#include "reset.h"
 
 struct buf;
 
@@ -96,7 +97,7 @@ enum outcome	 flow_standing(struct flow *, struct standing *);
 	"mail/password_changed.tpl", "sms/password_changed.tpl", \
 	"mail/delete_pending.tpl", "sms/delete_pending.tpl", \
 	"mail/delete_cancelled.tpl", "sms/delete_cancelled.tpl", \
-	DELETE_NOTICE_TEMPLATES
+	DELETE_NOTICE_TEMPLATES, RESET_NOTICE_TEMPLATES
 
 /*
  * Inside the flow's transaction: stop a's pending deletion, if there is

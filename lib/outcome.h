@@ -97,7 +97,8 @@
 	X(RESET_STALE,		422)					\
 	X(RESET_STOPPED_LOCKED,	403)					\
 	X(RESET_PASSWORD_TOO_NEW, 403)					\
-	/* The account itself: deletion */				\
+	/* The account itself: password, deletion */			\
+	X(PASSWORD_RESET_WAITS,	422)					\
 	X(DELETE_NOTHING_PENDING, 404)					\
 	X(DELETE_PENDING,	422)					\
 	/* Domains */							\

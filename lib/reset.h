@@ -126,6 +126,8 @@ int	 reset_reject(struct db *, const struct config *, const struct reset *,
 	    const char *ip, int64_t now);
 /* Why a change of a locked account is stopped, in its event. */
 #define RESET_LOCKED_DETAIL	"recovery locked by the hoster"
+/* ... and of one the owner's password change made pointless. */
+#define RESET_PASSWORD_DETAIL	"password changed by its owner"
 /*
  * The hoster's brakes (flow_admin.c), inside the caller's transaction:
  * every open request of the account is void with its codes (*requests:

@@ -1,1 +1,1 @@
-Postern: the password change of {{USERNAME}} was stopped{{#BY_HOSTER}} by the people who run the site{{/BY_HOSTER}}{{#BY_ADMIN}} by the people who run the site{{/BY_ADMIN}}. Your password is unchanged.
+Postern: the password change of {{USERNAME}} was stopped{{#BY_HOSTER}} by the people who run the site{{/BY_HOSTER}}{{#BY_ADMIN}} by the people who run the site{{/BY_ADMIN}}{{#BY_PASSWORD_CHANGE}} because the password was changed while logged in{{/BY_PASSWORD_CHANGE}}. The reset's password was not set.

@@ -26,6 +26,15 @@ is closed.
     story 11 of attacks.py comes undone.
 24. /login?next=<this site's URL>//evil.example/ sends the browser to
     evil.example after the login (an open redirect at the root).
+25. The reader of one mailbox proves a reset; the owner, logged in,
+    reacts as the mails advise and changes the password: the thief's
+    reset stays pending and replaces the owner's new password at its
+    deadline.  (With a password changed less than reset_delay ago the
+    change must not go through silently either: it is refused with a
+    pointer to the stop links, which do work.)
+26. A phished password asks to move the address to the attacker's;
+    the owner changes the password before the attacker confirms: the
+    confirm link still moves the address.
 """
 
 import os
@@ -444,6 +453,100 @@ def story_next_double_slash(stack, post):
 
 
 # ------------------------------------------------------------------ #
+# 25. The owner changes the password; the thief's reset goes on.
+
+
+def changes_password(stack, c, old, new, story):
+    c.get('/account/password')
+    r = c.post('/account/password', {'password': old, 'new_password': new})
+    tap.is_(r.status, 303, '%s: the owner changes the password' % story)
+    return r
+
+
+def story_change_during_reset(stack, post):
+    with tap.story('25. The owner changes the password while a thief\'s '
+                   'reset waits (no 2FA)'):
+        o = owner(stack, post, 'ned', work=False)
+        t = browser(stack)
+        ask_reset(t, 'ned')
+        mails, _ = post.deliver()
+        r = prove_reset(t, 'ned', [codes_for(mails, o.home)], THIEF)
+        tap.is_(r.status, 303, '25: the mailbox\'s code proves a reset')
+        post.deliver()
+        row = reset_row(stack, 'ned')
+        changes_password(stack, o.client, OLD, NEW, '25')
+        mails, _ = post.deliver()
+        tap.is_(row and reset_state(stack, row[4]), 'rejected', '25: the '
+                'password change stops the waiting reset')
+        tap.ok(any('because the password was changed' in m.body
+                   for m in Deliveries.to(mails, o.home)), '25: and the '
+               'owner\'s address is told why it stopped')
+        pass_deadline(stack, 'ned')
+        tap.is_(log_in(browser(stack), 'ned', THIEF).status, 422, '25: '
+                'after the deadline the thief\'s password does not log in')
+        r = log_in(browser(stack), 'ned', NEW)
+        tap.is_((r.status, stack.path_of(r.location)), (303, '/account'),
+                '25: the owner\'s new password does')
+
+    with tap.story('25b. The same, with a password changed yesterday: the '
+                   'change waits for the stop link'):
+        o = owner(stack, post, 'ora', work=False)
+        changes_password(stack, o.client, OLD, NEW, '25b')
+        post.deliver()
+        t = browser(stack)
+        ask_reset(t, 'ora')
+        mails, _ = post.deliver()
+        prove_reset(t, 'ora', [codes_for(mails, o.home)], THIEF)
+        mails, _ = post.deliver()
+        row = reset_row(stack, 'ora')
+        o.client.get('/account/password')
+        third = 'owner third password 31'
+        r = o.client.post('/account/password', {'password': NEW,
+                                                'new_password': third})
+        tap.is_(r.status, 422, '25b: the change is refused, not done '
+                'half-way')
+        tap.like(r.text, r'reset of this account is waiting', '25b: the '
+                 'page says a reset waits and would replace it')
+        tap.is_(row and reset_state(stack, row[4]), 'pending', '25b: the '
+                'reset still waits (a young password cannot stop it)')
+        stop = [x for m in Deliveries.to(mails, o.home)
+                for x in links_in(stack, m, '/reset/reject')]
+        tap.ok(stop, '25b: the owner\'s address holds a stop link')
+        if stop:
+            r = press(stack, browser(stack), stop[-1], '/reset/reject')
+            tap.is_(row and reset_state(stack, row[4]), 'rejected', '25b: '
+                    'the stop link stops it')
+        post.deliver()
+        changes_password(stack, o.client, NEW, third, '25b')
+
+
+# ------------------------------------------------------------------ #
+# 26. The password changes; the thief's address change goes on.
+
+
+def story_change_during_email_move(stack, post):
+    with tap.story('26. A phished password asks to move the address; the '
+                   'owner changes the password first (no 2FA)'):
+        o = owner(stack, post, 'pia', work=False)
+        phi, _r = phished_login(stack, o)
+        phi.get('/email')
+        r = phi.post('/email', {'email': 'pia@' + EVIL, 'password': OLD})
+        tap.is_(r.status, 303, '26: the attacker asks to move the address')
+        mails, _ = post.deliver()
+        link = [x for m in Deliveries.to(mails, 'pia@' + EVIL)
+                for x in links_in(stack, m, '/email/confirm')]
+        changes_password(stack, o.client, OLD, NEW, '26')
+        mails, _ = post.deliver()
+        tap.ok(any('was stopped' in m.body and 'address' in m.body
+                   for m in Deliveries.to(mails, o.home)), '26: the '
+               'notice says the address change was stopped')
+        if link:
+            press(stack, browser(stack), link[-1], '/email/confirm')
+        tap.is_(primary(stack, 'pia'), o.home, '26: the attacker\'s '
+                'confirm link no longer moves the address')
+
+
+# ------------------------------------------------------------------ #
 
 
 def main():
@@ -454,6 +557,8 @@ def main():
         story_password_change_keeps_copy(stack, post)
         story_changed_password_cannot_reject(stack, post)
         story_next_double_slash(stack, post)
+        story_change_during_reset(stack, post)
+        story_change_during_email_move(stack, post)
         every_response_checked(tap, stack)
 
 
