@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "account.h"
+#include "crypto.h"
 #include "internal.h"
 
 #define ACCOUNT_COLUMNS "id, username, email, email_verified_at, " \
@@ -105,13 +106,41 @@ account_exists(struct db *db, const char *sql, const char *value, int *found)
 	return ok;
 }
 
+/*
+ * A deleted account's name stays taken for good, kept only as its
+ * BLAKE2b hash: the hoster's services know people by their name
+ * (auth.fcgi's REMOTE_USER), and a newcomer of the same name would be
+ * handed whatever the deleted account left there.
+ */
+static int
+account_name_retired(struct db *db, const char *username, int *retired)
+{
+	static const char *const sql =
+	    "SELECT 1 FROM retired_names WHERE name_hash = ?1";
+	struct db_stmt	*st;
+	unsigned char	 h[HASH_BYTES];
+	int		 rc, ok;
+
+	*retired = 0;
+	token_hash(username, h);
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	rc = db_bind_blob(st, 1, h, sizeof(h)) ? db_step(st) : DB_ERROR;
+	ok = rc == DB_ROW || rc == DB_DONE;
+	*retired = rc == DB_ROW;
+	db_done(st);
+	return ok;
+}
+
 int
 account_name_taken(struct db *db, const char *username, int *taken)
 {
 	static const char *const sql =
 	    "SELECT 1 FROM accounts WHERE username = ?1";
 
-	return account_exists(db, sql, username, taken);
+	if (!account_exists(db, sql, username, taken))
+		return 0;
+	return *taken || account_name_retired(db, username, taken);
 }
 
 int
@@ -493,6 +522,14 @@ account_delete_all(struct db *db, int64_t id)
 	 * counters, which expire.
 	 */
 	static const char *const sql = "DELETE FROM accounts WHERE id = ?1";
+	static const char *const retire =
+	    "INSERT OR IGNORE INTO retired_names (name_hash) VALUES (?1)";
+	struct account	 a;
+	unsigned char	 h[HASH_BYTES];
 
-	return db_run(db, sql, "i", id) && db_changes(db) == 1;
+	if (!account_by_id(db, id, &a) || a.id == 0)
+		return 0;
+	token_hash(a.username, h);
+	return db_run(db, retire, "b", h, sizeof(h)) &&
+	    db_run(db, sql, "i", id) && db_changes(db) == 1;
 }

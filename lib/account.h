@@ -124,7 +124,7 @@ int	 account_delete_next_due(struct db *, int64_t account_id, int64_t now,
  * contacts, codes, sessions, links, resets, domains, devices, events.
  * 0 when it was not there.  The one place that knows what an
  * account's data is, for a deletion the owner asked for and the
- * hoster's `postern delete`.
+ * hoster's `postern delete`.  The name stays taken (retired_names).
  */
 int	 account_delete_all(struct db *, int64_t id);
 

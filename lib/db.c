@@ -372,6 +372,14 @@ static const char *const migrations[] = {
 	"  DEFAULT 0;"
 	"ALTER TABLE accounts ADD COLUMN delete_at INTEGER NOT NULL"
 	"  DEFAULT 0;",
+
+	/*
+	 * 13: names of deleted accounts, never given out again
+	 * (account_delete_all); only their BLAKE2b hash is kept.
+	 */
+	"CREATE TABLE retired_names ("
+	"  name_hash BLOB PRIMARY KEY"
+	") STRICT, WITHOUT ROWID;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

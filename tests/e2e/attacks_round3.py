@@ -35,6 +35,9 @@ is closed.
 26. A phished password asks to move the address to the attacker's;
     the owner changes the password before the attacker confirms: the
     confirm link still moves the address.
+27. An account is deleted (by its owner, or by the hoster); a newcomer
+    signs up with its name and is handed, by the hoster's services that
+    know people by REMOTE_USER, what the deleted account left there.
 """
 
 import os
@@ -547,6 +550,42 @@ def story_change_during_email_move(stack, post):
 
 
 # ------------------------------------------------------------------ #
+# 27. A deleted account's name, taken again.
+
+
+def signs_up_as(stack, name, addr):
+    c = browser(stack)
+    c.get('/signup')
+    return c.post('/signup', {'username': name, 'email': addr,
+                              'password': 'a newcomer password 55'})
+
+
+def story_name_taken_again(stack, post):
+    with tap.story('27. A newcomer signs up with the name of a deleted '
+                   'account'):
+        o = owner(stack, post, 'quinn', work=False)
+        o.client.get('/account/delete')
+        r = o.client.post('/account/delete', {'password': OLD})
+        tap.is_(r.status, 303, '27: the owner asks for the deletion')
+        post.deliver()
+        deletion_comes_due(stack, 'quinn')
+        tap.ok(not account_id(stack, 'quinn'), '27: the account is gone')
+        for name in ('quinn', 'Quinn'):
+            r = signs_up_as(stack, name, 'newcomer@elsewhere.example')
+            tap.is_(r.status, 422, '27: a newcomer cannot sign up as %r' %
+                    name)
+        owner(stack, post, 'rhea', work=False)
+        r = stack.postern('delete', '--yes', 'rhea')
+        tap.ok(r.returncode == 0, '27: the hoster deletes an account',
+               r.stderr)
+        r = signs_up_as(stack, 'rhea', 'another@elsewhere.example')
+        tap.is_(r.status, 422, '27: its name is not given out again either')
+        tap.is_(stack.sql("SELECT count(*) FROM retired_names WHERE "
+                          "name_hash = ?", b'quinn')[0][0], 0, '27: the '
+                'name is not kept in clear')
+
+
+# ------------------------------------------------------------------ #
 
 
 def main():
@@ -559,6 +598,7 @@ def main():
         story_next_double_slash(stack, post)
         story_change_during_reset(stack, post)
         story_change_during_email_move(stack, post)
+        story_name_taken_again(stack, post)
         every_response_checked(tap, stack)
 
 
