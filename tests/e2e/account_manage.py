@@ -302,10 +302,15 @@ def deletion_applied(stack, post):
                           "'eve'"), [(0,)], 'the account is gone')
         c = stack.client()
         c.get('/signup')
-        r = c.post('/signup', {'username': 'eve', 'email':
+        r = c.post('/signup', {'username': 'eve2', 'email':
                                'eve@home.example', 'password': NEW})
-        tap.is_(r.status, 303, 'her name and address are free again')
+        tap.is_(r.status, 303, 'her address is free again')
         post.deliver()
+        # Her name is not: the hoster's services know people by it
+        # (attacks_round3.py story 27).
+        r = c.post('/signup', {'username': 'eve', 'email':
+                               'eve@elsewhere.example', 'password': NEW})
+        tap.is_(r.status, 422, 'her name stays taken')
 
 
 # A browser name with everything JSON must escape, and more.
