@@ -15,6 +15,7 @@
 #include "guard.h"
 #include "policy.h"
 #include "useragent.h"
+#include "message.h"
 
 struct warn_ctx {
 	struct req	*r;
@@ -104,7 +105,7 @@ account_get(struct req *r)
 	render_set(r->page, "EMAIL", r->acct.email);
 	render_show(r->page, r->acct.email_verified_at != 0 ?
 	    "VERIFIED" : "NOT_VERIFIED");
-	page_render(r, 200, "account.tpl", "Your account");
+	page_render(r, 200, "account.tpl");
 }
 
 static void
@@ -192,7 +193,7 @@ activity_page(struct req *r, int status, int64_t confirm)
 		page_storage_error(r);
 		return;
 	}
-	page_render(r, status, "activity.tpl", "Account activity");
+	page_render(r, status, "activity.tpl");
 }
 
 static void
@@ -259,7 +260,7 @@ proof_fields(struct req *r, const char **password, const char **code)
 
 /* One of the forms below: its template shows the code field with 2FA. */
 static void
-form_page(struct req *r, int status, const char *tpl, const char *title)
+form_page(struct req *r, int status, const char *tpl)
 {
 	const char	*q;
 
@@ -268,13 +269,13 @@ form_page(struct req *r, int status, const char *tpl, const char *title)
 	if (status == 200 && (q = req_query(r, "done")) != NULL &&
 	    strcmp(q, "1") == 0)
 		render_show(r->page, "DONE");
-	page_render(r, status, tpl, title);
+	page_render(r, status, tpl);
 }
 
 static void
 password_get(struct req *r)
 {
-	form_page(r, 200, "account_password.tpl", "Change your password");
+	form_page(r, 200, "account_password.tpl");
 }
 
 static void
@@ -294,8 +295,7 @@ password_post(struct req *r)
 		page_redirect(r, "/account/password?done=1");
 	}
 	else if ((status = page_refused(r, o)) != 0)
-		form_page(r, status, "account_password.tpl",
-		    "Change your password");
+		form_page(r, status, "account_password.tpl");
 }
 
 static void
@@ -308,7 +308,7 @@ delete_page(struct req *r, int status)
 		render_set(render_section(r->page, "PENDING"), "WHEN", when);
 	} else
 		render_show(r->page, "NOT_PENDING");
-	form_page(r, status, "account_delete.tpl", "Delete your account");
+	form_page(r, status, "account_delete.tpl");
 }
 
 static void
@@ -345,9 +345,7 @@ cancel_get(struct req *r)
 
 	if (t == NULL && (t = req_query(r, "done")) != NULL &&
 	    strcmp(t, "1") == 0) {
-		render_show(r->page, "CANCELLED");
-		page_render(r, 200, "account_delete_cancel.tpl",
-		    "Deletion cancelled");
+		page_render(r, 200, "account_delete_cancelled.tpl");
 		return;
 	}
 	o = flow_delete_peek(&r->flow, t != NULL ? t : "", &deadline);
@@ -356,9 +354,9 @@ cancel_get(struct req *r)
 		return;
 	}
 	page_time(deadline, when);
-	render_set(render_section(r->page, "ASK"), "WHEN", when);
+	render_set(r->page, "WHEN", when);
 	render_set(r->page, "T", t);
-	page_render(r, 200, "account_delete_cancel.tpl", "Cancel the deletion");
+	page_render(r, 200, "account_delete_cancel.tpl");
 }
 
 /*
@@ -394,7 +392,7 @@ cancel_post(struct req *r)
 static void
 export_get(struct req *r)
 {
-	form_page(r, 200, "account_export.tpl", "Export your data");
+	form_page(r, 200, "account_export.tpl");
 }
 
 static void
@@ -415,7 +413,7 @@ export_post(struct req *r)
 		http_header(&r->resp, "Content-Disposition",
 		    "attachment; filename=\"postern-export.json\"");
 	} else if ((status = page_refused(r, o)) != 0)
-		form_page(r, status, "account_export.tpl", "Export your data");
+		form_page(r, status, "account_export.tpl");
 }
 
 static void
@@ -444,6 +442,7 @@ static const struct route routes[] = {
 static const char *const templates[] = {
 	"account.tpl", "activity.tpl", "account_password.tpl",
 	"account_delete.tpl", "account_delete_cancel.tpl",
+	"account_delete_cancelled.tpl",
 	"account_export.tpl", FLOW_ACCOUNT_TEMPLATES, GUARD_TEMPLATES, NULL
 };
 

@@ -67,7 +67,7 @@ list_one(const struct contact *c, void *arg)
 
 	row = render_section(lc->r->page, "CONTACT");
 	render_set_int(row, "ID", c->id);
-	render_set(row, "KIND", c->kind == CONTACT_PHONE ? "Phone" : "Email");
+	render_show(row, c->kind == CONTACT_PHONE ? "PHONE" : "EMAIL");
 	render_set(row, "VALUE", c->value);
 	page_time(c->created_at, when);
 	render_set(row, "ADDED", when);
@@ -127,7 +127,7 @@ contacts_page(struct req *r, int status, int64_t confirm)
 	if (r->app->cfg.admin_email != NULL)
 		render_show(r->page, "KITS");
 	proof_sections(r);
-	page_render(r, status, "contacts.tpl", "Recovery contacts");
+	page_render(r, status, "contacts.tpl");
 }
 
 static void
@@ -169,7 +169,7 @@ verify_page(struct req *r, int status, const struct contact *c)
 	render_set(r->page, "VALUE", c->value);
 	if (sent != NULL && strcmp(sent, "1") == 0 && status == 200)
 		render_show(r->page, "SENT");
-	page_render(r, status, "contact_verify.tpl", "Confirm a contact");
+	page_render(r, status, "contact_verify.tpl");
 }
 
 /* Contact id for a page about it; 0 after answering. */
@@ -296,7 +296,7 @@ recovery_code_page(struct req *r, int status)
 		render_show(r->page, "NO_CODE");
 	render_set_int(r->page, "VIEW_MINUTES", RECOVERY_VIEW_TTL / 60);
 	proof_sections(r);
-	page_render(r, status, "recovery_code.tpl", "Recovery code");
+	page_render(r, status, "recovery_code.tpl");
 }
 
 static void
@@ -340,8 +340,7 @@ recovery_shown(struct req *r, struct render_dict *d)
 		return 0;
 	if (!v.found) {
 		render_set_int(r->page, "VIEW_MINUTES", RECOVERY_VIEW_TTL / 60);
-		page_render(r, 200, "recovery_code_gone.tpl",
-		    "Recovery code");
+		page_render(r, 200, "recovery_code_gone.tpl");
 		return 0;
 	}
 	render_set(d, "CODE", v.code);
@@ -364,16 +363,14 @@ static void
 recovery_view_get(struct req *r)
 {
 	if (recovery_shown(r, r->page))
-		page_render(r, 200, "recovery_code_new.tpl",
-		    "Your recovery code");
+		page_render(r, 200, "recovery_code_new.tpl");
 }
 
 static void
 recovery_print_get(struct req *r)
 {
 	if (recovery_shown(r, r->page))
-		page_render(r, 200, "recovery_code_print.tpl",
-		    "Recovery code to print");
+		page_render(r, 200, "recovery_code_print.tpl");
 }
 
 /* The code as a text file to keep. */
@@ -391,9 +388,7 @@ recovery_download_get(struct req *r)
 	buf_reset(&r->resp.body);
 	if (!render_text("recovery_code_text.tpl", d, &r->resp.body) ||
 	    r->resp.body.failed) {
-		page_error(r, 500, "Something went wrong",
-		    "The file could not be made. Please copy the code from "
-		    "the page instead.");
+		page_outcome(r, OUT_FILE_FAILED);
 		goto out;
 	}
 	r->resp.status = 200;
@@ -435,7 +430,7 @@ kit_page(struct req *r, int status)
 		render_show(r->page, "HAS_KIT");
 	}
 	proof_sections(r);
-	page_render(r, status, "kit.tpl", "Recovery kit");
+	page_render(r, status, "kit.tpl");
 }
 
 static void
@@ -511,7 +506,7 @@ twofa_page(struct req *r, int status,
 		page_time(r->acct.totp_enabled_at, when);
 		render_set(r->page, "SINCE", when);
 		render_show(r->page, "ON");
-		page_render(r, status, "twofa.tpl", "Two-step verification");
+		page_render(r, status, "twofa.tpl");
 		return;
 	}
 	render_show(r->page, "OFF");
@@ -545,7 +540,7 @@ twofa_page(struct req *r, int status,
 			render_show(r->page, "CODE_FORM");
 		}
 	}
-	page_render(r, status, "twofa.tpl", "Two-step verification");
+	page_render(r, status, "twofa.tpl");
 }
 
 static void

@@ -49,7 +49,7 @@ domains_page(struct req *r, int status, const char *typed)
 	if (lc.n == 0)
 		render_show(r->page, "NONE");
 	render_set(r->page, "TYPED", typed);
-	page_render(r, status, "domains.tpl", "Your domains");
+	page_render(r, status, "domains.tpl");
 }
 
 static void

@@ -42,7 +42,7 @@ email_page(struct req *r, int status)
 	if (status == 200 && (q = req_query(r, "changed")) != NULL &&
 	    strcmp(q, "1") == 0)
 		render_show(r->page, "CHANGED");
-	page_render(r, status, "email.tpl", "Email address");
+	page_render(r, status, "email.tpl");
 }
 
 static void
@@ -78,7 +78,7 @@ email_post(struct req *r)
 
 /* The page a mailed link opens: it explains and has one button. */
 static void
-link_page(struct req *r, int revert, const char *tpl, const char *title)
+link_page(struct req *r, int revert, const char *tpl)
 {
 	const char	*t = req_query(r, "t");
 	enum outcome	 o;
@@ -90,19 +90,19 @@ link_page(struct req *r, int revert, const char *tpl, const char *title)
 	}
 	render_set(r->page, "T", t);
 	render_set(r->page, revert ? "OLD" : "NEW", r->flow.said.what);
-	page_render(r, 200, tpl, title);
+	page_render(r, 200, tpl);
 }
 
 static void
 confirm_get(struct req *r)
 {
-	link_page(r, 0, "email_confirm.tpl", "Confirm your new address");
+	link_page(r, 0, "email_confirm.tpl");
 }
 
 static void
 revert_get(struct req *r)
 {
-	link_page(r, 1, "email_revert.tpl", "Undo the address change");
+	link_page(r, 1, "email_revert.tpl");
 }
 
 static void

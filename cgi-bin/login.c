@@ -65,14 +65,14 @@ login_form(struct req *r, int status, const char *name)
 		login_notice(r);
 	login_keep_next(r);
 	render_set(r->page, "USERNAME", name);
-	page_render(r, status, "login.tpl", "Log in");
+	page_render(r, status, "login.tpl");
 }
 
 static void
 twofa_form(struct req *r, int status)
 {
 	login_keep_next(r);
-	page_render(r, status, "login_2fa.tpl", "Two-step verification");
+	page_render(r, status, "login_2fa.tpl");
 }
 
 static void

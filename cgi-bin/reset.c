@@ -9,6 +9,7 @@
 #include "postern.h"
 #include "flow_reset.h"
 #include "guard.h"
+#include "message.h"
 #include "reset.h"
 
 #define PROVE_CODE_FIELDS	4	/* inputs on the form */
@@ -20,23 +21,7 @@ static void
 reset_form(struct req *r, int status, const char *typed)
 {
 	render_set(r->page, "USERNAME", typed);
-	page_render(r, status, "reset.tpl", "Forgotten password");
-}
-
-/* A human span of time: "24 hours", "1 minute". */
-static void
-span_text(int64_t s, char *out, size_t outsz)
-{
-	if (s % 86400 == 0 && s >= 86400 * 2)
-		snprintf(out, outsz, "%lld days", (long long)(s / 86400));
-	else if (s % 3600 == 0)
-		snprintf(out, outsz, "%lld hour%s", (long long)(s / 3600),
-		    s == 3600 ? "" : "s");
-	else if (s % 60 == 0)
-		snprintf(out, outsz, "%lld minute%s", (long long)(s / 60),
-		    s == 60 ? "" : "s");
-	else
-		snprintf(out, outsz, "%lld seconds", (long long)s);
+	page_render(r, status, "reset.tpl");
 }
 
 static void
@@ -45,18 +30,20 @@ ask_get(struct req *r)
 	const char	*pending = req_query(r, "pending");
 	const char	*rejected = req_query(r, "rejected");
 	const char	*replaced = req_query(r, "replaced");
-	char		 delay[32];
+	struct buf	 delay;
 
 	if (pending != NULL && strcmp(pending, "1") == 0) {
-		span_text(r->app->cfg.reset_delay, delay, sizeof(delay));
-		render_set(r->page, "DELAY", delay);
+		buf_init(&delay);
+		(void)message_span(r->app->cfg.reset_delay, &delay);
+		render_set(r->page, "DELAY", delay.p != NULL ? delay.p : "");
+		buf_free(&delay);
 		if (replaced != NULL && strcmp(replaced, "1") == 0)
 			render_show(r->page, "REPLACED");
-		page_render(r, 200, "reset_pending.tpl", "Reset waiting");
+		page_render(r, 200, "reset_pending.tpl");
 		return;
 	}
 	if (rejected != NULL && strcmp(rejected, "1") == 0) {
-		page_render(r, 200, "reset_rejected.tpl", "Reset cancelled");
+		page_render(r, 200, "reset_rejected.tpl");
 		return;
 	}
 	reset_form(r, 200, "");
@@ -111,7 +98,7 @@ prove_form(struct req *r, int status, const char *name)
 		render_set_int(row, "N", (long long)shown + 1);
 		render_set(row, "VALUE", "");
 	}
-	page_render(r, status, "reset_prove.tpl", "Prove it is you");
+	page_render(r, status, "reset_prove.tpl");
 }
 
 static void
@@ -152,7 +139,7 @@ prove_post(struct req *r)
 
 /* The page of a mailed link (t), or of a session's banner. */
 static void
-link_page(struct req *r, int confirm, const char *tpl, const char *title)
+link_page(struct req *r, int confirm, const char *tpl)
 {
 	const char	*t = req_query(r, "t");
 	char		 when[32];
@@ -175,19 +162,19 @@ link_page(struct req *r, int confirm, const char *tpl, const char *title)
 	}
 	page_time(deadline, when);
 	render_set(r->page, "DEADLINE", when);
-	page_render(r, 200, tpl, title);
+	page_render(r, 200, tpl);
 }
 
 static void
 confirm_get(struct req *r)
 {
-	link_page(r, 1, "reset_confirm.tpl", "Confirm the new password");
+	link_page(r, 1, "reset_confirm.tpl");
 }
 
 static void
 reject_get(struct req *r)
 {
-	link_page(r, 0, "reset_reject.tpl", "Stop the password change");
+	link_page(r, 0, "reset_reject.tpl");
 }
 
 /* The fields of a confirm or reject POST: NULL when absent. */

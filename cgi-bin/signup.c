@@ -13,7 +13,7 @@ signup_form(struct req *r, int status, const char *username,
 {
 	render_set(r->page, "USERNAME", username);
 	render_set(r->page, "EMAIL", email);
-	page_render(r, status, "signup.tpl", "Create an account");
+	page_render(r, status, "signup.tpl");
 }
 
 static void
@@ -22,7 +22,7 @@ signup_get(struct req *r)
 	const char	*sent = req_query(r, "sent");
 
 	if (sent != NULL && strcmp(sent, "1") == 0)
-		page_render(r, 200, "signup_sent.tpl", "Check your mail");
+		page_render(r, 200, "signup_sent.tpl");
 	else
 		signup_form(r, 200, "", "");
 }
@@ -56,7 +56,7 @@ verify_get(struct req *r)
 		return;
 	}
 	render_set(r->page, "T", t);
-	page_render(r, 200, "verify.tpl", "Verify your address");
+	page_render(r, 200, "verify.tpl");
 }
 
 static void

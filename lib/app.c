@@ -128,14 +128,19 @@ app_page_common(struct req *r, const char *title)
 		render_show(r->page, "LOGGED_OUT");
 }
 
-void
-page_render(struct req *r, int status, const char *tpl, const char *title)
+/* Expand tpl into the response, titled title. */
+static void
+page_expand(struct req *r, int status, const char *tpl, const char *title)
 {
 	app_page_common(r, title);
 	buf_reset(&r->resp.body);
 	r->resp.status = status;
 	if (!render_page(tpl, r->page, &r->resp.body)) {
-		/* A broken template: say so plainly, the body holds nothing. */
+		/*
+		 * A broken template: say so plainly, the body holds nothing.
+		 * The one sentence in C: the templates that would hold it
+		 * are what failed.
+		 */
 		buf_reset(&r->resp.body);
 		buf_puts(&r->resp.body, "<!doctype html><title>Error</title>"
 		    "<p class=\"error\">This page cannot be shown right now."
@@ -146,17 +151,21 @@ page_render(struct req *r, int status, const char *tpl, const char *title)
 }
 
 void
+page_render(struct req *r, int status, const char *tpl)
+{
+	struct buf	 title;
+
+	buf_init(&title);
+	(void)message_section("PAGE_", tpl, &title);
+	page_expand(r, status, tpl, title.p != NULL ? title.p : "");
+	buf_free(&title);
+}
+
+void
 page_set_error(struct req *r, const char *message)
 {
 	render_set(r->page, "ERROR", message);
 	render_show(r->page, "HAS_ERROR");
-}
-
-void
-page_error(struct req *r, int status, const char *title, const char *message)
-{
-	render_set(r->page, "ERROR", message);
-	page_render(r, status, "error.tpl", title);
 }
 
 void
@@ -245,9 +254,12 @@ page_outcome(struct req *r, enum outcome o)
 	buf_init(&title);
 	buf_init(&text);
 	page_message(r, o, 1, &title);
+	if (title.len == 0)
+		(void)message_section("", status >= 500 ?
+		    "FALLBACK_SERVER_TITLE" : "FALLBACK_TITLE", &title);
 	page_message(r, o, 0, &text);
-	page_error(r, status, title.len > 0 ? title.p : status >= 500 ?
-	    "Please try again" : "Please check", text.p != NULL ? text.p : "");
+	render_set(r->page, "ERROR", text.p != NULL ? text.p : "");
+	page_expand(r, status, "error.tpl", title.p != NULL ? title.p : "");
 	buf_free(&title);
 	buf_free(&text);
 }
@@ -270,16 +282,10 @@ req_field(struct req *r, const char *name)
 	int		 bad;
 
 	v = req_field_opt(r, name, &bad);
-	if (v == NULL) {
-		page_error(r, 400, "Something is missing",
-		    "The form arrived incomplete or with a field twice. "
-		    "Please go back, reload the page and try again.");
-		return NULL;
-	}
+	if (v == NULL)
+		page_outcome(r, OUT_FORM_INCOMPLETE);
 	return v;
 }
-
-
 
 void
 page_time(int64_t t, char out[32])
@@ -458,18 +464,14 @@ app_post_allowed(struct req *r)
 	if (r->http.cross_site) {
 		log_warn("refused: cross-site POST %s from %s", r->http.path,
 		    r->http.ip);
-		page_error(r, 403, "Request refused",
-		    "This form was sent from another site. Please use the "
-		    "form on this site.");
+		page_outcome(r, OUT_CROSS_SITE);
 		return 0;
 	}
 	tok = form_get(&r->http.body, "csrf", &dup);
 	if (tok == NULL || dup || !token_equal(tok, r->csrf)) {
 		log_warn("refused: POST %s from %s without a valid CSRF token",
 		    r->http.path, r->http.ip);
-		page_error(r, 403, "Please try again",
-		    "This form has expired or did not come from this site. "
-		    "Please reload the page and send it again.");
+		page_outcome(r, OUT_CSRF);
 		return 0;
 	}
 	return 1;
@@ -505,41 +507,31 @@ app_handle(struct app *app, FCGX_Request *fr, const struct route *routes,
 	rc = http_read(&r.http, fr, app->cfg.base_path,
 	    app->cfg.trusted_proxies, app->cfg.trusted_proxies_n);
 	if (!app_cookie(&r)) {
-		page_error(&r, 503, "Please try again",
-		    "Postern is short of resources. Please try again.");
+		page_outcome(&r, OUT_NO_RESOURCES);
 		goto send;
 	}
 	switch (rc) {
 	case HTTP_READ_OK:
 		break;
 	case HTTP_READ_TOO_LARGE:
-		page_error(&r, 413, "Too much data",
-		    "The form sent more data than Postern accepts.");
+		page_outcome(&r, OUT_TOO_LARGE);
 		goto send;
 	case HTTP_READ_UNSUPPORTED:
-		page_error(&r, 415, "Not a form",
-		    "Postern only accepts its own forms.");
+		page_outcome(&r, OUT_NOT_A_FORM);
 		goto send;
 	case HTTP_READ_NOMEM:
-		page_error(&r, 503, "Please try again",
-		    "Postern is short of resources. Please try again.");
+		page_outcome(&r, OUT_NO_RESOURCES);
 		goto send;
 	default:
-		page_error(&r, 400, "Bad request",
-		    "The request was malformed (for example a broken "
-		    "%-escape or a character that is not allowed). Please go "
-		    "back and try again.");
+		page_outcome(&r, OUT_MALFORMED);
 		goto send;
 	}
 	if ((rt = app_route(&r, routes, n, &known)) == NULL) {
 		if (known) {
 			app_allow(&r, routes, n);
-			page_error(&r, 405, "Not here",
-			    "This address does not take that kind of "
-			    "request.");
+			page_outcome(&r, OUT_WRONG_METHOD);
 		} else
-			page_error(&r, 404, "Page not found",
-			    "There is no page at this address.");
+			page_outcome(&r, OUT_NOT_FOUND);
 		goto send;
 	}
 	app_browser(&r);
@@ -555,15 +547,13 @@ app_handle(struct app *app, FCGX_Request *fr, const struct route *routes,
 		log_info("refused: %s from %s without a session", r.http.path,
 		    r.http.ip);
 		render_show(r.page, "LOGIN_LINK");
-		page_error(&r, 403, "Please log in",
-		    "You need to be logged in to see this page.");
+		page_outcome(&r, OUT_NO_SESSION);
 		goto send;
 	}
 	rt->fn(&r);
 	if (r.resp.status == 0) {
 		log_err("%s: handler gave no response", r.http.path);
-		page_error(&r, 500, "Something went wrong",
-		    "Postern could not answer this request.");
+		page_outcome(&r, OUT_NO_ANSWER);
 	}
 send:
 	/*

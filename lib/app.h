@@ -86,10 +86,8 @@ int	 req_start(struct req *, struct app *);
 int	 app_main(const struct program *);
 
 /* Responses a handler gives (exactly one per request). */
-void	 page_render(struct req *, int status, const char *tpl,
-	    const char *title);
-void	 page_error(struct req *, int status, const char *title,
-	    const char *message);
+/* The page tpl, titled by its section PAGE_<TPL> of messages.tpl. */
+void	 page_render(struct req *, int status, const char *tpl);
 /* Show message in the form's .error element (section HAS_ERROR). */
 void	 page_set_error(struct req *, const char *message);
 /* 303 to base_path + path (path starts with '/'; may hold a query). */
