@@ -229,8 +229,8 @@ email_tell_change(struct flow *f, const struct account *a, const char *old,
 	char			 masked[260];
 	int			 ok;
 
-	if ((d = notify_dict(a, "the address of your account changed", f->ip,
-	    f->cfg->base_url, f->now)) == NULL)
+	if ((d = notify_dict(a, NULL, f->ip, f->cfg->base_url, f->now)) ==
+	    NULL)
 		return 0;
 	email_masked(a->email, masked, sizeof(masked));
 	render_set(d, "MASKED", masked);
