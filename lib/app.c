@@ -192,12 +192,9 @@ page_redirect(struct req *r, const char *path)
 const char *
 req_next(struct req *r, struct buf *url)
 {
-	const char	*v;
-	int		 bad;
+	const char	*v = req_arg(r, "next");
 	struct buf	 tmp;
 
-	v = r->http.method == HTTP_POST ? req_field_opt(r, "next", &bad) :
-	    req_query(r, "next");
 	buf_init(&tmp);
 	if (!next_resolve(r->app->cfg.base_url, r->app->cfg.base_path,
 	    r->app->cfg.auth_hosts, r->app->cfg.auth_hosts_n, v,
@@ -264,44 +261,54 @@ page_outcome(struct req *r, enum outcome o)
 	buf_free(&text);
 }
 
-const char *
-req_field_opt(struct req *r, const char *name, int *bad)
-{
-	const char	*v;
-	int		 dup = 0;
-
-	v = form_get(&r->http.body, name, &dup);
-	*bad = dup;
-	return dup ? NULL : v;
-}
-
-const char *
-req_field(struct req *r, const char *name)
-{
-	const char	*v;
-	int		 bad;
-
-	v = req_field_opt(r, name, &bad);
-	if (v == NULL)
-		page_outcome(r, OUT_FORM_INCOMPLETE);
-	return v;
-}
-
 void
 page_time(int64_t t, char out[32])
 {
 	when_text(t, out);
 }
 
-int
-req_id(const char *s, int64_t *id)
+void
+page_done(struct req *r, enum outcome o, const char *path)
+{
+	if (o == OUT_OK)
+		page_redirect(r, path);
+	else
+		page_outcome(r, o);
+}
+
+void
+page_link(struct req *r, enum outcome peek, const char *tpl)
+{
+	if (peek != OUT_OK) {
+		page_outcome(r, peek);
+		return;
+	}
+	render_set(r->page, "T", req_arg(r, "t"));
+	page_render(r, 200, tpl);
+}
+
+void
+req_end_session(struct req *r)
+{
+	char	 tok[TOKEN_TEXT];
+
+	token_new(tok);
+	req_set_session_cookie(r, tok);
+}
+
+/* ------------------------------------------------------------------ */
+/* Fields (struct field): checked here, once, before any handler      */
+
+/* A positive decimal id: digits only, no sign, no leading zero, at
+ * most 18 of them. */
+static int
+field_id(const char *s, int64_t *id)
 {
 	int64_t	 v = 0;
 	size_t	 i;
 
 	*id = 0;
-	/* Digits only, no sign, no leading zero, at most 18 of them. */
-	if (s == NULL || s[0] < '1' || s[0] > '9')
+	if (s[0] < '1' || s[0] > '9')
 		return 0;
 	for (i = 0; s[i] != '\0'; i++) {
 		if (i >= 18 || s[i] < '0' || s[i] > '9')
@@ -312,14 +319,150 @@ req_id(const char *s, int64_t *id)
 	return 1;
 }
 
-const char *
-req_query(struct req *r, const char *name)
+static int
+field_token(const char *s, int64_t *unused)
 {
-	int	 dup = 0;
-	const char *v;
+	(void)unused;
+	return token_valid(s);
+}
 
-	v = form_get(&r->http.query, name, &dup);
-	return dup ? NULL : v;
+static int
+field_contact_kind(const char *s, int64_t *unused)
+{
+	(void)unused;
+	return strcmp(s, "email") == 0 || strcmp(s, "phone") == 0;
+}
+
+static int
+field_notice(const char *s, int64_t *unused)
+{
+	(void)unused;
+	return strcmp(s, "1") == 0;
+}
+
+/*
+ * Each kind: its check (NULL: any text the form parser takes, which
+ * bounds it at FORM_MAX_VALUE), the outcome for a missing or repeated
+ * field and for one its check refuses, and whether such a field is
+ * left out instead of refused (what a link or a redirect put in a
+ * query, never the reason to refuse a page).
+ */
+static const struct field_kind_rule {
+	int		(*check)(const char *, int64_t *);
+	enum outcome	 missing;
+	enum outcome	 malformed;
+	int		 lenient;
+} field_kinds[] = {
+	[FIELD_USERNAME] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0 },
+	[FIELD_LOGIN_NAME] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0 },
+	[FIELD_ADDRESS] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0 },
+	[FIELD_CONTACT] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0 },
+	[FIELD_CONTACT_KIND] = { field_contact_kind, OUT_FORM_INCOMPLETE,
+	    OUT_BAD_REQUEST, 0 },
+	[FIELD_DOMAIN] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0 },
+	[FIELD_PASSWORD] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0 },
+	[FIELD_CODE] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0 },
+	[FIELD_ID] = { field_id, OUT_FORM_INCOMPLETE, OUT_BAD_REQUEST, 0 },
+	[FIELD_TOKEN] = { field_token, OUT_LINK_BROKEN, OUT_LINK_BROKEN, 0 },
+	[FIELD_BUTTON] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0 },
+	[FIELD_NOTICE] = { field_notice, OUT_OK, OUT_OK, 1 },
+	[FIELD_PREFILL] = { NULL, OUT_OK, OUT_OK, 1 },
+};
+
+/* Did the field named name come (once or more)? */
+static int
+field_came(const struct form *src, const char *name)
+{
+	return name != NULL && form_count(src, name) > 0;
+}
+
+/* Check field i of the route into r->arg[i]; the refusal, or OUT_OK. */
+static enum outcome
+field_check(struct req *r, const struct form *src, size_t i)
+{
+	const struct field		*f = &r->route->fields[i];
+	const struct field_kind_rule	*k = &field_kinds[f->kind];
+	const char			*v;
+	int				 dup;
+
+	if (f->flags & FIELD_MANY)
+		return OUT_OK;	/* read with req_args() */
+	v = form_get(src, f->name, &dup);
+	if (dup || (v == NULL && (f->flags & FIELD_REQUIRED) &&
+	    !field_came(src, f->unless)))
+		return k->lenient ? OUT_OK : k->missing;
+	if (v != NULL && k->check != NULL && !k->check(v, &r->arg_id[i]))
+		return k->lenient ? OUT_OK : k->malformed;
+	r->arg[i] = v;
+	return OUT_OK;
+}
+
+/* Every field of the route; 0 after answering the first refusal. */
+static int
+app_fields(struct req *r)
+{
+	const struct form	*src;
+	enum outcome		 o;
+	size_t			 i;
+
+	src = r->http.method == HTTP_POST ? &r->http.body : &r->http.query;
+	for (i = 0; r->route->fields != NULL &&
+	    r->route->fields[i].name != NULL; i++)
+		if ((o = field_check(r, src, i)) != OUT_OK) {
+			page_outcome(r, o);
+			return 0;
+		}
+	return 1;
+}
+
+/* Index of the route's field name, or -1. */
+static int
+field_index(const struct req *r, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; r->route->fields != NULL &&
+	    r->route->fields[i].name != NULL; i++)
+		if (strcmp(r->route->fields[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *
+req_arg(struct req *r, const char *name)
+{
+	int	 i = field_index(r, name);
+
+	return i < 0 ? NULL : r->arg[i];
+}
+
+int64_t
+req_arg_id(struct req *r, const char *name)
+{
+	int	 i = field_index(r, name);
+
+	return i < 0 ? 0 : r->arg_id[i];
+}
+
+int
+req_notice(struct req *r, const char *name)
+{
+	return req_arg(r, name) != NULL;
+}
+
+size_t
+req_args(struct req *r, const char *name, const char **out, size_t max)
+{
+	const struct form	*src;
+	size_t			 i, n = 0;
+
+	src = r->http.method == HTTP_POST ? &r->http.body : &r->http.query;
+	if (field_index(r, name) < 0)
+		return 0;
+	for (i = 0; i < src->n && n < max; i++)
+		if (strcmp(src->f[i].name, name) == 0)
+			out[n++] = src->f[i].value;
+	return n;
 }
 
 /* Find the cookie, or make a pre-session one; then the CSRF token. */
@@ -550,6 +693,9 @@ app_handle(struct app *app, FCGX_Request *fr, const struct route *routes,
 		page_outcome(&r, OUT_NO_SESSION);
 		goto send;
 	}
+	r.route = rt;
+	if (!app_fields(&r))
+		goto send;
 	rt->fn(&r);
 	if (r.resp.status == 0) {
 		log_err("%s: handler gave no response", r.http.path);
@@ -594,6 +740,25 @@ send:
 	http_response_free(&r.resp);
 }
 
+/* Does every route fit struct req's arg[]? */
+static int
+app_routes_fit(const struct program *prog)
+{
+	size_t	 i, n;
+
+	for (i = 0; i < prog->nroutes; i++) {
+		for (n = 0; prog->routes[i].fields != NULL &&
+		    prog->routes[i].fields[n].name != NULL; n++)
+			continue;
+		if (n > ROUTE_MAX_FIELDS) {
+			log_err("%s: more than %d fields", prog->routes[i].path,
+			    ROUTE_MAX_FIELDS);
+			return 0;
+		}
+	}
+	return 1;
+}
+
 static int
 app_start(struct app *app, const struct program *prog)
 {
@@ -617,7 +782,7 @@ app_start(struct app *app, const struct program *prog)
 		log_err("auth_hosts cannot be allowed as form targets");
 		return EX_CONFIG;
 	}
-	if (!crypto_init())
+	if (!app_routes_fit(prog) || !crypto_init())
 		return EX_SOFTWARE;
 	if (!keys_load(app->cfg.secret_key_file, &app->keys))
 		return EX_CONFIG;
