@@ -325,8 +325,8 @@ recovery_shown(struct req *r, struct render_dict *d)
 	if (v.replaced)
 		render_show(d, "REPLACED");
 	buf_init(&url);
-	buf_printf(&url, "%s/reset", r->app->cfg.base_url);
-	render_set(d, "RESET_URL", url.p);
+	if (http_link(&url, r->app->cfg.base_url, "/reset", NULL, NULL))
+		render_set(d, "RESET_URL", url.p);
 	buf_free(&url);
 	sodium_memzero(&v, sizeof(v));
 	return 1;

@@ -100,8 +100,7 @@ login_post(struct req *r)
 			login_done(r);
 		else if ((next = req_next(r, NULL)) != NULL) {
 			buf_init(&loc);
-			buf_puts(&loc, "/login/2fa?next=");
-			http_query_escape(&loc, next);
+			http_link(&loc, "", "/login/2fa", "next", next);
 			page_redirect(r, loc.failed ? "/login/2fa" : loc.p);
 			buf_free(&loc);
 		} else

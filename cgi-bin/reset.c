@@ -61,9 +61,7 @@ ask_post(struct req *r)
 		return;
 	}
 	buf_init(&loc);
-	buf_puts(&loc, "/reset/prove?username=");
-	http_query_escape(&loc, typed);
-	if (loc.failed)
+	if (!http_link(&loc, "", "/reset/prove", "username", typed))
 		page_storage_error(r);
 	else
 		page_redirect(r, loc.p);

@@ -121,11 +121,8 @@ authz_refuse(struct req *r, FCGX_ParamArray env, int get)
 	buf_init(&url);
 	buf_init(&loc);
 	authz_asked(env, &url);
-	buf_printf(&loc, "%s/login", r->app->cfg.base_url);
-	if (url.len > 0) {
-		buf_puts(&loc, "?next=");
-		http_query_escape(&loc, url.p);
-	}
+	http_link(&loc, r->app->cfg.base_url, "/login", url.len > 0 ? "next" :
+	    NULL, url.p);
 	r->resp.status = 302;
 	if (url.failed || loc.failed ||
 	    !http_header(&r->resp, "Location", loc.p))
