@@ -36,9 +36,11 @@ struct req;
 /*
  * What a field holds, and so how app.c checks it before the handler
  * runs (the kinds table in app.c).  Text that a flow judges (a name,
- * an address, a password, a code) is only bounded here: the flow's
- * refusal shows the form again with what was typed and the reason
- * (422, or 400 for a malformed name), which a 400 page here could not.
+ * an address, a password, a code) is only bounded here, by the form
+ * parser's FORM_MAX_VALUE: the flow's refusal shows the form again
+ * with what was typed and the reason (422, or 400 for a malformed
+ * name), which a 400 page here could not.  An id is at most 18 digits,
+ * a token exactly TOKEN_TEXT - 1 characters.
  */
 enum field_kind {
 	FIELD_USERNAME,		/* a username (flow: validate_username) */
@@ -47,7 +49,7 @@ enum field_kind {
 	FIELD_CONTACT,		/* an address or a phone number */
 	FIELD_CONTACT_KIND,	/* "email" or "phone", else 400 */
 	FIELD_DOMAIN,		/* a domain name (flow: domain_normalise) */
-	FIELD_PASSWORD,		/* a password (flow: password policy) */
+	FIELD_PASSWORD,		/* flow: validate_password_length() */
 	FIELD_CODE,		/* a code typed from a message or an app */
 	FIELD_ID,		/* a positive decimal id, else 400 */
 	FIELD_TOKEN,		/* a mailed link's token, else LINK_BROKEN */
@@ -76,7 +78,8 @@ struct field {
 };
 
 #define ROUTE_MAX_FIELDS 8
-/* A route's fields, inline in its table: FIELDS({ "t", FIELD_TOKEN }). */
+/* A route's fields, inline in its table, ended for app.c:
+ * FIELDS({ "t", FIELD_TOKEN, FIELD_REQUIRED, NULL }, ...). */
 #define FIELDS(...)	((const struct field[]){ __VA_ARGS__, { NULL, 0, 0, \
 			    NULL } })
 /* A mailed link's fields: its token. */
