@@ -634,6 +634,105 @@ req_start(struct req *r, struct app *app)
 	return (r->page = render_dict_new()) != NULL;
 }
 
+/* What a request that http_read() refused is answered with. */
+static enum outcome
+app_read_refusal(enum http_read_error rc)
+{
+	switch (rc) {
+	case HTTP_READ_OK:
+		return OUT_OK;
+	case HTTP_READ_TOO_LARGE:
+		return OUT_TOO_LARGE;
+	case HTTP_READ_UNSUPPORTED:
+		return OUT_NOT_A_FORM;
+	case HTTP_READ_NOMEM:
+		return OUT_NO_RESOURCES;
+	default:
+		return OUT_MALFORMED;
+	}
+}
+
+/*
+ * Everything before the handler: the route, the browser, the session,
+ * a POST's origin and CSRF token, the session a route needs and its
+ * fields.  The route, or NULL after answering.
+ */
+static const struct route *
+app_gate(struct req *r, const struct route *routes, size_t n)
+{
+	const struct route	*rt;
+	int			 known;
+
+	if ((rt = app_route(r, routes, n, &known)) == NULL) {
+		if (known)
+			app_allow(r, routes, n);
+		page_outcome(r, known ? OUT_WRONG_METHOD : OUT_NOT_FOUND);
+		return NULL;
+	}
+	app_browser(r);
+	if (!app_session(r)) {
+		page_storage_error(r);
+		return NULL;
+	}
+	app_flow(r);
+	if (r->http.method == HTTP_POST && !app_post_allowed(r))
+		return NULL;
+	if ((rt->flags & ROUTE_SESSION) &&
+	    (r->sess.id == 0 || r->sess.stage != SESSION_FULL)) {
+		log_info("refused: %s from %s without a session", r->http.path,
+		    r->http.ip);
+		render_show(r->page, "LOGIN_LINK");
+		page_outcome(r, OUT_NO_SESSION);
+		return NULL;
+	}
+	r->route = rt;
+	return app_fields(r) ? rt : NULL;
+}
+
+/* The cookies, HSTS and the response; then the request is freed. */
+static void
+app_send(struct req *r, FCGX_Request *fr)
+{
+	struct app	*app = r->app;
+
+	/*
+	 * The flow owns its transaction and ends it on every path (flow.h):
+	 * one still open is a mistake, said and undone so it changes
+	 * nothing.
+	 */
+	if (db_in_tx(app->db)) {
+		log_err("%s: a transaction was left open", r->http.path != NULL ?
+		    r->http.path : "?");
+		db_rollback(app->db);
+	}
+	if (r->resp.status == 0)
+		r->resp.status = 503;
+	if (r->cookie_new)
+		app_set_cookie_header(r, app_cookie_name(app), r->cookie, 0,
+		    app->cfg.cookie_domain);
+	if (r->flow.browser_renewed[0] != '\0') {
+		memcpy(r->browser, r->flow.browser_renewed, sizeof(r->browser));
+		r->browser_new = 1;
+	}
+	if (r->browser_new)
+		app_set_cookie_header(r, app_browser_cookie_name(app),
+		    r->browser, BROWSER_MAX_AGE, NULL);
+	/*
+	 * ASVS 14.4.5.  Only under https (a browser ignores it over plain
+	 * HTTP anyway); includeSubDomains covers names below Postern's own
+	 * host, never its siblings.
+	 */
+	if (strncasecmp(app->cfg.base_url, "https://", 8) == 0)
+		http_header(&r->resp, "Strict-Transport-Security",
+		    "max-age=31536000; includeSubDomains");
+	if (!http_send(&r->resp, fr, r->http.method == HTTP_HEAD))
+		log_warn("%s: client went away", r->http.path != NULL ?
+		    r->http.path : "?");
+	render_dict_free(r->page);
+	http_request_free(&r->http);
+	http_response_free(&r->resp);
+}
+
 static void
 app_handle(struct app *app, FCGX_Request *fr, const struct route *routes,
     size_t n)
@@ -641,103 +740,25 @@ app_handle(struct app *app, FCGX_Request *fr, const struct route *routes,
 	struct req		 r;
 	const struct route	*rt;
 	enum http_read_error	 rc;
-	int			 known;
+	enum outcome		 o;
 
-	if (!req_start(&r, app)) {
-		r.resp.status = 503;
-		goto send;
-	}
+	if (!req_start(&r, app))
+		goto send;	/* 503 */
 	rc = http_read(&r.http, fr, app->cfg.base_path,
 	    app->cfg.trusted_proxies, app->cfg.trusted_proxies_n);
-	if (!app_cookie(&r)) {
+	if (!app_cookie(&r))
 		page_outcome(&r, OUT_NO_RESOURCES);
-		goto send;
-	}
-	switch (rc) {
-	case HTTP_READ_OK:
-		break;
-	case HTTP_READ_TOO_LARGE:
-		page_outcome(&r, OUT_TOO_LARGE);
-		goto send;
-	case HTTP_READ_UNSUPPORTED:
-		page_outcome(&r, OUT_NOT_A_FORM);
-		goto send;
-	case HTTP_READ_NOMEM:
-		page_outcome(&r, OUT_NO_RESOURCES);
-		goto send;
-	default:
-		page_outcome(&r, OUT_MALFORMED);
-		goto send;
-	}
-	if ((rt = app_route(&r, routes, n, &known)) == NULL) {
-		if (known) {
-			app_allow(&r, routes, n);
-			page_outcome(&r, OUT_WRONG_METHOD);
-		} else
-			page_outcome(&r, OUT_NOT_FOUND);
-		goto send;
-	}
-	app_browser(&r);
-	if (!app_session(&r)) {
-		page_storage_error(&r);
-		goto send;
-	}
-	app_flow(&r);
-	if (r.http.method == HTTP_POST && !app_post_allowed(&r))
-		goto send;
-	if ((rt->flags & ROUTE_SESSION) &&
-	    (r.sess.id == 0 || r.sess.stage != SESSION_FULL)) {
-		log_info("refused: %s from %s without a session", r.http.path,
-		    r.http.ip);
-		render_show(r.page, "LOGIN_LINK");
-		page_outcome(&r, OUT_NO_SESSION);
-		goto send;
-	}
-	r.route = rt;
-	if (!app_fields(&r))
-		goto send;
-	rt->fn(&r);
-	if (r.resp.status == 0) {
-		log_err("%s: handler gave no response", r.http.path);
-		page_outcome(&r, OUT_NO_ANSWER);
+	else if ((o = app_read_refusal(rc)) != OUT_OK)
+		page_outcome(&r, o);
+	else if ((rt = app_gate(&r, routes, n)) != NULL) {
+		rt->fn(&r);
+		if (r.resp.status == 0) {
+			log_err("%s: handler gave no response", r.http.path);
+			page_outcome(&r, OUT_NO_ANSWER);
+		}
 	}
 send:
-	/*
-	 * The flow owns its transaction and ends it on every path (flow.h):
-	 * one still open is a mistake, said and undone so it changes
-	 * nothing.
-	 */
-	if (db_in_tx(app->db)) {
-		log_err("%s: a transaction was left open", r.http.path != NULL ?
-		    r.http.path : "?");
-		db_rollback(app->db);
-	}
-	if (r.resp.status == 0)
-		r.resp.status = 503;
-	if (r.cookie_new)
-		app_set_cookie_header(&r, app_cookie_name(app), r.cookie, 0,
-		    app->cfg.cookie_domain);
-	if (r.flow.browser_renewed[0] != '\0') {
-		memcpy(r.browser, r.flow.browser_renewed, sizeof(r.browser));
-		r.browser_new = 1;
-	}
-	if (r.browser_new)
-		app_set_cookie_header(&r, app_browser_cookie_name(app),
-		    r.browser, BROWSER_MAX_AGE, NULL);
-	/*
-	 * ASVS 14.4.5.  Only under https (a browser ignores it over plain
-	 * HTTP anyway); includeSubDomains covers names below Postern's own
-	 * host, never its siblings.
-	 */
-	if (strncasecmp(app->cfg.base_url, "https://", 8) == 0)
-		http_header(&r.resp, "Strict-Transport-Security",
-		    "max-age=31536000; includeSubDomains");
-	if (!http_send(&r.resp, fr, r.http.method == HTTP_HEAD))
-		log_warn("%s: client went away", r.http.path != NULL ?
-		    r.http.path : "?");
-	render_dict_free(r.page);
-	http_request_free(&r.http);
-	http_response_free(&r.resp);
+	app_send(&r, fr);
 }
 
 /* Does every route fit struct req's arg[]? */
