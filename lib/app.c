@@ -3,10 +3,12 @@
  *
  * A program is a route table.  For each request this file parses it
  * (http.c), finds the session or pre-session from the cookie, refuses
- * cross-site and CSRF-less POSTs and missing sessions before any
- * handler runs, calls the handler, and sends its response with the
+ * cross-site and CSRF-less POSTs, missing sessions and fields that are
+ * missing, repeated or malformed for the route (struct field) before
+ * any handler runs, calls the handler, and sends its response with the
  * security headers.  Anything a handler fails to answer becomes an
- * error page, never a dead process or raw text.
+ * error page, never a dead process or raw text; every word of those
+ * pages comes from templates/messages.tpl.
  */
 #include <errno.h>
 #include <stdint.h>
