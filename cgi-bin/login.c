@@ -59,8 +59,7 @@ login_done(struct req *r)
 static void
 login_form(struct req *r, int status, const char *name)
 {
-	if (status == 200)
-		login_notice(r);
+	login_notice(r);
 	login_keep_next(r);
 	render_set(r->page, "USERNAME", name);
 	page_render(r, status, "login.tpl");
