@@ -129,33 +129,4 @@
 {{#PAGE_ACCOUNT_DELETE_CANCEL}}Cancel the deletion{{/PAGE_ACCOUNT_DELETE_CANCEL}}
 {{#PAGE_ACCOUNT_DELETE_CANCELLED}}Deletion cancelled{{/PAGE_ACCOUNT_DELETE_CANCELLED}}
 {{#PAGE_ACCOUNT_EXPORT}}Export your data{{/PAGE_ACCOUNT_EXPORT}}
-{{! The activity page's words for each kind of event: EVENT_ and the kind (lib/event.h); a kind without words shows as it is. }}
-{{#EVENT_SIGNUP}}Account created{{/EVENT_SIGNUP}}
-{{#EVENT_EMAIL_VERIFIED}}Address verified{{/EVENT_EMAIL_VERIFIED}}
-{{#EVENT_LOGIN}}Logged in{{/EVENT_LOGIN}}
-{{#EVENT_LOGIN_PASSWORD}}Password accepted, code still due{{/EVENT_LOGIN_PASSWORD}}
-{{#EVENT_LOGIN_FAILED}}Failed login{{/EVENT_LOGIN_FAILED}}
-{{#EVENT_LOGIN_2FA_FAILED}}Wrong two-step code at login{{/EVENT_LOGIN_2FA_FAILED}}
-{{#EVENT_LOGIN_LOCKED}}Passwords refused for 15 minutes: too many wrong ones{{/EVENT_LOGIN_LOCKED}}
-{{#EVENT_TOTP_FAILED}}Wrong authenticator code{{/EVENT_TOTP_FAILED}}
-{{#EVENT_TOTP_LOCKED}}Authenticator codes refused for 15 minutes: too many wrong ones{{/EVENT_TOTP_LOCKED}}
-{{#EVENT_LOGOUT}}Logged out{{/EVENT_LOGOUT}}
-{{#EVENT_SESSION_ENDED}}Session ended{{/EVENT_SESSION_ENDED}}
-{{#EVENT_SESSIONS_ENDED}}Every other session ended{{/EVENT_SESSIONS_ENDED}}
-{{#EVENT_PASSWORD_FAILED}}Wrong password typed in a session{{/EVENT_PASSWORD_FAILED}}
-{{#EVENT_CONTACT_ADDED}}Recovery contact added{{/EVENT_CONTACT_ADDED}}
-{{#EVENT_CONTACT_VERIFIED}}Recovery contact confirmed{{/EVENT_CONTACT_VERIFIED}}
-{{#EVENT_CONTACT_REMOVED}}Recovery contact removed{{/EVENT_CONTACT_REMOVED}}
-{{#EVENT_RECOVERY_CODE_CREATED}}New recovery code made{{/EVENT_RECOVERY_CODE_CREATED}}
-{{#EVENT_KIT_CREATED}}New recovery kit made{{/EVENT_KIT_CREATED}}
-{{#EVENT_TWOFA_ENABLED}}Two-step verification turned on{{/EVENT_TWOFA_ENABLED}}
-{{#EVENT_TWOFA_DISABLED}}Two-step verification turned off{{/EVENT_TWOFA_DISABLED}}
-{{#EVENT_DOMAIN_ADDED}}Domain added{{/EVENT_DOMAIN_ADDED}}
-{{#EVENT_DOMAIN_VERIFIED}}Domain verified{{/EVENT_DOMAIN_VERIFIED}}
-{{#EVENT_DOMAIN_REMOVED}}Domain removed{{/EVENT_DOMAIN_REMOVED}}
-{{#EVENT_EMAIL_CHANGE_REQUESTED}}Address change asked for{{/EVENT_EMAIL_CHANGE_REQUESTED}}
-{{#EVENT_EMAIL_CHANGED}}Address changed{{/EVENT_EMAIL_CHANGED}}
-{{#EVENT_EMAIL_REVERTED}}Address change undone{{/EVENT_EMAIL_REVERTED}}
-{{#EVENT_R1_REFUSED}}Address or domain refused (rule R1){{/EVENT_R1_REFUSED}}
-{{#EVENT_ADDRESS_MUST_CHANGE}}Address must be replaced{{/EVENT_ADDRESS_MUST_CHANGE}}
 {{#TRY_AGAIN}} You can try again at {{UNTIL}}{{#IN_MINUTES}}, in {{MINUTES}} minute{{#PLURAL}}s{{/PLURAL}}{{/IN_MINUTES}}{{#IN_HOURS}}, in about {{HOURS}} hours{{/IN_HOURS}}.{{/TRY_AGAIN}}

@@ -105,18 +105,25 @@ test_spans(void)
 }
 
 static void
-test_sections(void)
+title_is(const char *tpl, const char *want)
 {
 	struct buf	 b;
 
 	buf_init(&b);
-	ok(message_section("EVENT_", "login", &b), "an event kind's words");
-	is_str(b.p, "Logged in", "EVENT_LOGIN reads \"Logged in\"");
+	(void)message_section("PAGE_", tpl, &b);
+	is_str(b.p != NULL ? b.p : "", want, "%s is titled \"%s\"", tpl, want);
 	buf_free(&b);
-	buf_init(&b);
-	ok(message_section("EVENT_", "no_such_kind", &b) && b.len == 0,
-	    "a kind without words gives none (the page shows the kind)");
-	buf_free(&b);
+}
+
+/* The account's own pages keep the titles they had before. */
+static void
+test_account_titles(void)
+{
+	title_is("account_password.tpl", "Change your password");
+	title_is("account_delete.tpl", "Delete your account");
+	title_is("account_delete_cancel.tpl", "Cancel the deletion");
+	title_is("account_delete_cancelled.tpl", "Deletion cancelled");
+	title_is("account_export.tpl", "Export your data");
 }
 
 int
@@ -129,6 +136,6 @@ main(void)
 	test_outcomes();
 	test_titles();
 	test_spans();
-	test_sections();
+	test_account_titles();
 	return done_testing();
 }
