@@ -301,10 +301,8 @@ req_end_session(struct req *r)
 /* ------------------------------------------------------------------ */
 /* Fields (struct field): checked here, once, before any handler      */
 
-/* A positive decimal id: digits only, no sign, no leading zero, at
- * most 18 of them. */
-static int
-field_id(const char *s, int64_t *id)
+int
+req_id(const char *s, int64_t *id)
 {
 	int64_t	 v = 0;
 	size_t	 i;
@@ -364,7 +362,7 @@ static const struct field_kind_rule {
 	[FIELD_DOMAIN] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0 },
 	[FIELD_PASSWORD] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0 },
 	[FIELD_CODE] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0 },
-	[FIELD_ID] = { field_id, OUT_FORM_INCOMPLETE, OUT_BAD_REQUEST, 0 },
+	[FIELD_ID] = { req_id, OUT_FORM_INCOMPLETE, OUT_BAD_REQUEST, 0 },
 	[FIELD_TOKEN] = { field_token, OUT_LINK_BROKEN, OUT_LINK_BROKEN, 0 },
 	[FIELD_BUTTON] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0 },
 	[FIELD_NOTICE] = { field_notice, OUT_OK, OUT_OK, 1 },

@@ -202,6 +202,9 @@ void	 req_end_session(struct req *);
  * it, so a page shared by a GET and a POST may ask).
  */
 const char *req_arg(struct req *, const char *name);
+/* A positive decimal id (FIELD_ID): digits only, no sign, no leading
+ * zero, at most 18 of them; *id is 0 when s is not one. */
+int	 req_id(const char *s, int64_t *id);
 /* A FIELD_ID's number; 0 when absent. */
 int64_t	 req_arg_id(struct req *, const char *name);
 /* A FIELD_NOTICE's "=1": set or not. */
