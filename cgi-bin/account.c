@@ -5,9 +5,6 @@
  * no other program claims (the web server sends them here), so an
  * unknown address gets Postern's own 404 page.
  */
-#include <stdio.h>
-#include <string.h>
-
 #include "postern.h"
 #include "contacts.h"
 #include "domains.h"
@@ -15,6 +12,7 @@
 #include "guard.h"
 #include "policy.h"
 #include "useragent.h"
+#include "message.h"
 
 struct warn_ctx {
 	struct req	*r;
@@ -104,7 +102,7 @@ account_get(struct req *r)
 	render_set(r->page, "EMAIL", r->acct.email);
 	render_show(r->page, r->acct.email_verified_at != 0 ?
 	    "VERIFIED" : "NOT_VERIFIED");
-	page_render(r, 200, "account.tpl", "Your account");
+	page_render(r, 200, "account.tpl");
 }
 
 static void
@@ -192,7 +190,7 @@ activity_page(struct req *r, int status, int64_t confirm)
 		page_storage_error(r);
 		return;
 	}
-	page_render(r, status, "activity.tpl", "Account activity");
+	page_render(r, status, "activity.tpl");
 }
 
 static void
@@ -208,28 +206,13 @@ activity_get(struct req *r)
 static void
 activity_post(struct req *r)
 {
-	const char	*others, *idtext, *password = NULL, *code = NULL;
-	int64_t		 id = 0;
-	int		 ended, bad, status;
+	int64_t		 id;
+	int		 ended, status;
 	enum outcome	 o;
 
-	if ((others = req_field_opt(r, "others", &bad)) == NULL && !bad) {
-		if ((idtext = req_field(r, "session")) == NULL)
-			return;
-		if (!req_id(idtext, &id)) {
-			page_outcome(r, OUT_BAD_REQUEST);
-			return;
-		}
-	}
-	if (!bad)
-		password = req_field_opt(r, "password", &bad);
-	if (!bad)
-		code = req_field_opt(r, "code", &bad);
-	if (bad) {
-		page_outcome(r, OUT_BAD_REQUEST);
-		return;
-	}
-	o = flow_sessions_end(&r->flow, id, password, code, &ended);
+	id = req_arg(r, "others") != NULL ? 0 : req_arg_id(r, "session");
+	o = flow_sessions_end(&r->flow, id, req_arg(r, "password"),
+	    req_arg(r, "code"), &ended);
 	if (o == OUT_OK)
 		page_redirect(r, id == r->sess.id ? "/login" :
 		    "/account/activity");
@@ -242,60 +225,37 @@ activity_post(struct req *r)
 /* ------------------------------------------------------------------ */
 /* The password, deletion, export: each asks R8's proof in its form.  */
 
-/* The proof's fields, password and code; 0 after answering 400. */
-static int
-proof_fields(struct req *r, const char **password, const char **code)
-{
-	int	 bad;
-
-	*code = NULL;
-	*password = req_field_opt(r, "password", &bad);
-	if (!bad)
-		*code = req_field_opt(r, "code", &bad);
-	if (bad)
-		page_outcome(r, OUT_BAD_REQUEST);
-	return !bad;
-}
-
 /* One of the forms below: its template shows the code field with 2FA. */
 static void
-form_page(struct req *r, int status, const char *tpl, const char *title)
+form_page(struct req *r, int status, const char *tpl)
 {
-	const char	*q;
-
 	if (r->acct.totp_enabled_at != 0)
 		render_show(r->page, "NEED_CODE");
-	if (status == 200 && (q = req_query(r, "done")) != NULL &&
-	    strcmp(q, "1") == 0)
+	if (req_notice(r, "done"))
 		render_show(r->page, "DONE");
-	page_render(r, status, tpl, title);
+	page_render(r, status, tpl);
 }
 
 static void
 password_get(struct req *r)
 {
-	form_page(r, 200, "account_password.tpl", "Change your password");
+	form_page(r, 200, "account_password.tpl");
 }
 
 static void
 password_post(struct req *r)
 {
-	const char	*password, *code, *fresh;
 	char		 cookie[TOKEN_TEXT];
 	enum outcome	 o;
 	int		 status;
 
-	if (!proof_fields(r, &password, &code) ||
-	    (fresh = req_field(r, "new_password")) == NULL)
-		return;
-	o = flow_password_change(&r->flow, password, fresh, code, cookie);
+	o = flow_password_change(&r->flow, req_arg(r, "password"),
+	    req_arg(r, "new_password"), req_arg(r, "code"), cookie);
 	if (o == OUT_OK) {
 		req_set_session_cookie(r, cookie);
 		page_redirect(r, "/account/password?done=1");
-	}
-	else if ((status = page_refused(r, o)) != 0)
-		form_page(r, status, "account_password.tpl",
-		    "Change your password");
+	} else if ((status = page_refused(r, o)) != 0)
+		form_page(r, status, "account_password.tpl");
 }
 
 static void
@@ -308,7 +268,7 @@ delete_page(struct req *r, int status)
 		render_set(render_section(r->page, "PENDING"), "WHEN", when);
 	} else
 		render_show(r->page, "NOT_PENDING");
-	form_page(r, status, "account_delete.tpl", "Delete your account");
+	form_page(r, status, "account_delete.tpl");
 }
 
 static void
@@ -320,13 +280,11 @@ delete_get(struct req *r)
 static void
 delete_post(struct req *r)
 {
-	const char	*password, *code;
 	enum outcome	 o;
 	int		 status;
 
-	if (!proof_fields(r, &password, &code))
-		return;
-	o = flow_delete_request(&r->flow, password, code);
+	o = flow_delete_request(&r->flow, req_arg(r, "password"),
+	    req_arg(r, "code"));
 	if (o == OUT_OK)
 		page_redirect(r, "/account/delete");
 	else if ((status = page_refused(r, o)) != 0)
@@ -338,27 +296,19 @@ delete_post(struct req *r)
 static void
 cancel_get(struct req *r)
 {
-	const char	*t = req_query(r, "t");
+	const char	*t = req_arg(r, "t");
 	int64_t		 deadline;
 	enum outcome	 o;
 	char		 when[32];
 
-	if (t == NULL && (t = req_query(r, "done")) != NULL &&
-	    strcmp(t, "1") == 0) {
-		render_show(r->page, "CANCELLED");
-		page_render(r, 200, "account_delete_cancel.tpl",
-		    "Deletion cancelled");
+	if (t == NULL && req_notice(r, "done")) {
+		page_render(r, 200, "account_delete_cancelled.tpl");
 		return;
 	}
 	o = flow_delete_peek(&r->flow, t != NULL ? t : "", &deadline);
-	if (o != OUT_OK) {
-		page_outcome(r, o);
-		return;
-	}
 	page_time(deadline, when);
-	render_set(render_section(r->page, "ASK"), "WHEN", when);
-	render_set(r->page, "T", t);
-	page_render(r, 200, "account_delete_cancel.tpl", "Cancel the deletion");
+	render_set(r->page, "WHEN", when);
+	page_link(r, o, "account_delete_cancel.tpl");
 }
 
 /*
@@ -368,46 +318,34 @@ cancel_get(struct req *r)
 static void
 cancel_post(struct req *r)
 {
-	const char	*t, *password = NULL, *code = NULL;
+	const char	*t = req_arg(r, "t");
 	enum outcome	 o;
-	int		 bad;
 
-	if ((t = req_field_opt(r, "t", &bad)) == NULL && !bad) {
-		if (r->sess.id == 0 || r->sess.stage != SESSION_FULL) {
-			page_outcome(r, OUT_NO_SESSION);
-			return;
-		}
-		if (!proof_fields(r, &password, &code))
-			return;
-	} else if (bad) {
-		page_outcome(r, OUT_BAD_REQUEST);
-		return;
-	}
-	o = flow_delete_cancel(&r->flow, t, password, code);
-	if (o == OUT_OK)
-		page_redirect(r, t != NULL ? "/account/delete/cancel?done=1" :
-		    "/account");
+	if (t == NULL && (r->sess.id == 0 || r->sess.stage != SESSION_FULL))
+		o = OUT_NO_SESSION;
 	else
-		page_outcome(r, o);
+		o = flow_delete_cancel(&r->flow, t, t != NULL ? NULL :
+		    req_arg(r, "password"), t != NULL ? NULL :
+		    req_arg(r, "code"));
+	page_done(r, o, t != NULL ? "/account/delete/cancel?done=1" :
+	    "/account");
 }
 
 static void
 export_get(struct req *r)
 {
-	form_page(r, 200, "account_export.tpl", "Export your data");
+	form_page(r, 200, "account_export.tpl");
 }
 
 static void
 export_post(struct req *r)
 {
-	const char	*password, *code;
 	enum outcome	 o;
 	int		 status;
 
-	if (!proof_fields(r, &password, &code))
-		return;
 	buf_reset(&r->resp.body);
-	o = flow_export(&r->flow, password, code, &r->resp.body);
+	o = flow_export(&r->flow, req_arg(r, "password"), req_arg(r, "code"),
+	    &r->resp.body);
 	if (o == OUT_OK) {
 		r->resp.status = 200;
 		http_header(&r->resp, "Content-Type",
@@ -415,7 +353,7 @@ export_post(struct req *r)
 		http_header(&r->resp, "Content-Disposition",
 		    "attachment; filename=\"postern-export.json\"");
 	} else if ((status = page_refused(r, o)) != 0)
-		form_page(r, status, "account_export.tpl", "Export your data");
+		form_page(r, status, "account_export.tpl");
 }
 
 static void
@@ -426,24 +364,42 @@ root_get(struct req *r)
 }
 
 static const struct route routes[] = {
-	{ "/", HTTP_GET, root_get, 0 },
-	{ "/account", HTTP_GET, account_get, ROUTE_SESSION },
-	{ "/account/activity", HTTP_GET, activity_get, ROUTE_SESSION },
-	{ "/account/activity", HTTP_POST, activity_post, ROUTE_SESSION },
-	{ "/account/password", HTTP_GET, password_get, ROUTE_SESSION },
-	{ "/account/password", HTTP_POST, password_post, ROUTE_SESSION },
-	{ "/account/delete", HTTP_GET, delete_get, ROUTE_SESSION },
-	{ "/account/delete", HTTP_POST, delete_post, ROUTE_SESSION },
+	{ "/", HTTP_GET, root_get, 0, NULL },
+	{ "/account", HTTP_GET, account_get, ROUTE_SESSION, NULL },
+	{ "/account/activity", HTTP_GET, activity_get, ROUTE_SESSION, NULL },
+	{ "/account/activity", HTTP_POST, activity_post, ROUTE_SESSION, FIELDS(
+	    { "others", FIELD_BUTTON, 0, NULL },
+	    { "session", FIELD_ID, FIELD_REQUIRED, "others" },
+	    { "password", FIELD_PASSWORD, 0, NULL },
+	    { "code", FIELD_CODE, 0, NULL }) },
+	{ "/account/password", HTTP_GET, password_get, ROUTE_SESSION, FIELDS(
+	    { "done", FIELD_NOTICE, 0, NULL }) },
+	{ "/account/password", HTTP_POST, password_post, ROUTE_SESSION, FIELDS(
+	    { "password", FIELD_PASSWORD, 0, NULL },
+	    { "new_password", FIELD_PASSWORD, FIELD_REQUIRED, NULL },
+	    { "code", FIELD_CODE, 0, NULL }) },
+	{ "/account/delete", HTTP_GET, delete_get, ROUTE_SESSION, NULL },
+	{ "/account/delete", HTTP_POST, delete_post, ROUTE_SESSION, FIELDS(
+	    { "password", FIELD_PASSWORD, 0, NULL },
+	    { "code", FIELD_CODE, 0, NULL }) },
 	/* The mailed link works without a session; the banner needs one. */
-	{ "/account/delete/cancel", HTTP_GET, cancel_get, 0 },
-	{ "/account/delete/cancel", HTTP_POST, cancel_post, 0 },
-	{ "/account/export", HTTP_GET, export_get, ROUTE_SESSION },
-	{ "/account/export", HTTP_POST, export_post, ROUTE_SESSION },
+	{ "/account/delete/cancel", HTTP_GET, cancel_get, 0, FIELDS(
+	    { "t", FIELD_TOKEN, 0, NULL },
+	    { "done", FIELD_NOTICE, 0, NULL }) },
+	{ "/account/delete/cancel", HTTP_POST, cancel_post, 0, FIELDS(
+	    { "t", FIELD_TOKEN, 0, NULL },
+	    { "password", FIELD_PASSWORD, 0, NULL },
+	    { "code", FIELD_CODE, 0, NULL }) },
+	{ "/account/export", HTTP_GET, export_get, ROUTE_SESSION, NULL },
+	{ "/account/export", HTTP_POST, export_post, ROUTE_SESSION, FIELDS(
+	    { "password", FIELD_PASSWORD, 0, NULL },
+	    { "code", FIELD_CODE, 0, NULL }) },
 };
 
 static const char *const templates[] = {
 	"account.tpl", "activity.tpl", "account_password.tpl",
 	"account_delete.tpl", "account_delete_cancel.tpl",
+	"account_delete_cancelled.tpl",
 	"account_export.tpl", FLOW_ACCOUNT_TEMPLATES, GUARD_TEMPLATES, NULL
 };
 

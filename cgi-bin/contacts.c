@@ -19,35 +19,12 @@
 #include "recovery.h"
 #include "totp.h"
 
-/* The proof fields of an R8 form: NULL when absent; 0 after a 400. */
-static int
-proof_fields(struct req *r, const char **password, const char **code)
-{
-	int	 bad = 0;
-
-	*password = req_field_opt(r, "password", &bad);
-	*code = bad ? NULL : req_field_opt(r, "code", &bad);
-	if (bad)
-		page_outcome(r, OUT_BAD_REQUEST);
-	return !bad;
-}
-
 /* Ask for the authenticator's code beside the password? */
 static void
 proof_sections(struct req *r)
 {
 	if (r->acct.totp_enabled_at != 0)
 		render_show(r->page, "NEED_TOTP");
-}
-
-/* An id from a form or a query; 0 after answering 400. */
-static int
-contact_id(struct req *r, const char *text, int64_t *id)
-{
-	if (req_id(text, id))
-		return 1;
-	page_outcome(r, OUT_BAD_REQUEST);
-	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -67,7 +44,7 @@ list_one(const struct contact *c, void *arg)
 
 	row = render_section(lc->r->page, "CONTACT");
 	render_set_int(row, "ID", c->id);
-	render_set(row, "KIND", c->kind == CONTACT_PHONE ? "Phone" : "Email");
+	render_show(row, c->kind == CONTACT_PHONE ? "PHONE" : "EMAIL");
 	render_set(row, "VALUE", c->value);
 	page_time(c->created_at, when);
 	render_set(row, "ADDED", when);
@@ -85,37 +62,30 @@ list_one(const struct contact *c, void *arg)
 	}
 }
 
-/*
- * The /contacts page; what was typed into the add form is shown again,
- * confirm names a contact whose removal waits for a proof.
- */
-static void
-contacts_page(struct req *r, int status, int64_t confirm)
+/* The primary address and the recovery contacts; 0 after a 503. */
+static int
+contacts_list(struct req *r, int64_t confirm)
 {
 	struct list_ctx	 lc = { r, confirm };
-	const char	*kind = NULL, *value = NULL;
-	enum contact_kind typed;
 	char		 when[32];
-	int		 bad;
 
-	if (r->http.method == HTTP_POST && confirm == 0) {
-		kind = req_field_opt(r, "kind", &bad);
-		value = req_field_opt(r, "value", &bad);
-	}
 	render_set(r->page, "PRIMARY", r->acct.email);
 	page_time(r->acct.created_at, when);
 	render_set(r->page, "PRIMARY_ADDED", when);
 	render_show(r->page, r->acct.email_verified_at != 0 ?
 	    "PRIMARY_VERIFIED" : "PRIMARY_PENDING");
-	if (!contacts_each(r->app->db, r->acct.id, list_one, &lc)) {
-		page_storage_error(r);
-		return;
-	}
-	render_show(r->page, r->app->cfg.sms_command != NULL ? "PHONES" :
-	    "NO_PHONES");
-	render_show(r->page, contact_kind_of(kind, &typed) &&
-	    typed == CONTACT_PHONE ? "KIND_PHONE" : "KIND_EMAIL");
-	render_set(r->page, "TYPED", value != NULL ? value : "");
+	if (contacts_each(r->app->db, r->acct.id, list_one, &lc))
+		return 1;
+	page_storage_error(r);
+	return 0;
+}
+
+/* The other ways back in: recovery code, kit, 2FA. */
+static void
+contacts_others(struct req *r)
+{
+	char	 when[32];
+
 	if (r->acct.recovery_code_at != 0) {
 		page_time(r->acct.recovery_code_at, when);
 		render_set(r->page, "RECOVERY_CODE_AT", when);
@@ -126,8 +96,28 @@ contacts_page(struct req *r, int status, int64_t confirm)
 	    "TWOFA_OFF");
 	if (r->app->cfg.admin_email != NULL)
 		render_show(r->page, "KITS");
+}
+
+/*
+ * The /contacts page; what was typed into the add form is shown again,
+ * confirm names a contact whose removal waits for a proof.
+ */
+static void
+contacts_page(struct req *r, int status, int64_t confirm)
+{
+	const char	*value = req_arg(r, "value");
+	enum contact_kind typed;
+
+	if (!contacts_list(r, confirm))
+		return;
+	render_show(r->page, r->app->cfg.sms_command != NULL ? "PHONES" :
+	    "NO_PHONES");
+	render_show(r->page, contact_kind_of(req_arg(r, "kind"), &typed) &&
+	    typed == CONTACT_PHONE ? "KIND_PHONE" : "KIND_EMAIL");
+	render_set(r->page, "TYPED", value != NULL ? value : "");
+	contacts_others(r);
 	proof_sections(r);
-	page_render(r, status, "contacts.tpl", "Recovery contacts");
+	page_render(r, status, "contacts.tpl");
 }
 
 static void
@@ -142,16 +132,12 @@ contacts_get_page(struct req *r)
 static void
 contacts_add_post(struct req *r)
 {
-	const char	*kind, *value, *password, *code;
 	int64_t		 id;
 	enum outcome	 o;
 	int		 status;
 
-	if ((kind = req_field(r, "kind")) == NULL ||
-	    (value = req_field(r, "value")) == NULL ||
-	    !proof_fields(r, &password, &code))
-		return;
-	o = flow_contact_add(&r->flow, password, code, kind, value, &id);
+	o = flow_contact_add(&r->flow, req_arg(r, "password"),
+	    req_arg(r, "code"), req_arg(r, "kind"), req_arg(r, "value"), &id);
 	if (o == OUT_OK)
 		page_redirect(r, "/contacts");
 	else if (o == OUT_BAD_REQUEST)
@@ -163,13 +149,11 @@ contacts_add_post(struct req *r)
 static void
 verify_page(struct req *r, int status, const struct contact *c)
 {
-	const char	*sent = req_query(r, "sent");
-
 	render_set_int(r->page, "ID", c->id);
 	render_set(r->page, "VALUE", c->value);
-	if (sent != NULL && strcmp(sent, "1") == 0 && status == 200)
+	if (req_notice(r, "sent"))
 		render_show(r->page, "SENT");
-	page_render(r, status, "contact_verify.tpl", "Confirm a contact");
+	page_render(r, status, "contact_verify.tpl");
 }
 
 /* Contact id for a page about it; 0 after answering. */
@@ -191,10 +175,8 @@ static void
 contacts_verify_get(struct req *r)
 {
 	struct contact	 c;
-	int64_t		 id;
 
-	if (!contact_id(r, req_query(r, "id"), &id) ||
-	    !contact_for_page(r, id, &c))
+	if (!contact_for_page(r, req_arg_id(r, "id"), &c))
 		return;
 	if (c.verified_at != 0)
 		page_redirect(r, "/contacts");
@@ -204,35 +186,31 @@ contacts_verify_get(struct req *r)
 		verify_page(r, 200, &c);
 }
 
+/* Where a code sent again (resend) or a confirmed contact leads. */
+static void
+contacts_verified(struct req *r, int64_t id, int resend)
+{
+	char	 path[64];
+
+	snprintf(path, sizeof(path), "/contacts/verify?id=%lld&sent=1",
+	    (long long)id);
+	page_redirect(r, resend ? path : "/contacts");
+}
+
+/* Confirm a contact with its code, or send a new code (resend). */
 static void
 contacts_verify_post(struct req *r)
 {
-	const char	*idtext, *code, *resend;
-	char		 path[64];
 	struct contact	 c;
-	int64_t		 id;
+	int64_t		 id = req_arg_id(r, "id");
+	int		 resend = req_arg(r, "resend") != NULL, status;
 	enum outcome	 o;
-	int		 bad, status;
 
-	if ((idtext = req_field(r, "id")) == NULL ||
-	    !contact_id(r, idtext, &id))
-		return;
-	if ((resend = req_field_opt(r, "resend", &bad)) != NULL || bad) {
-		if (bad) {
-			page_outcome(r, OUT_BAD_REQUEST);
-			return;
-		}
-		o = flow_contact_resend(&r->flow, id);
-	} else if ((code = req_field(r, "code")) == NULL)
-		return;
-	else
-		o = flow_contact_verify(&r->flow, id, code);
-	if (o == OUT_OK) {
-		snprintf(path, sizeof(path), resend != NULL ?
-		    "/contacts/verify?id=%lld&sent=1" : "/contacts",
-		    (long long)id);
-		page_redirect(r, path);
-	} else if (o == OUT_NO_CONTACT || o == OUT_CONTACT_OTHER_SESSION)
+	o = resend ? flow_contact_resend(&r->flow, id) :
+	    flow_contact_verify(&r->flow, id, req_arg(r, "code"));
+	if (o == OUT_OK)
+		contacts_verified(r, id, resend);
+	else if (o == OUT_NO_CONTACT || o == OUT_CONTACT_OTHER_SESSION)
 		page_outcome(r, o);
 	else if ((status = page_refused(r, o)) != 0 &&
 	    contact_for_page(r, id, &c))
@@ -242,15 +220,12 @@ contacts_verify_post(struct req *r)
 static void
 contacts_remove_post(struct req *r)
 {
-	const char	*idtext, *password, *code;
-	int64_t		 id;
+	int64_t		 id = req_arg_id(r, "id");
 	enum outcome	 o;
 	int		 status;
 
-	if ((idtext = req_field(r, "id")) == NULL ||
-	    !contact_id(r, idtext, &id) || !proof_fields(r, &password, &code))
-		return;
-	o = flow_contact_remove(&r->flow, id, password, code);
+	o = flow_contact_remove(&r->flow, id, req_arg(r, "password"),
+	    req_arg(r, "code"));
 	if (o == OUT_OK)
 		page_redirect(r, "/contacts");
 	else if (o == OUT_NO_CONTACT)
@@ -296,7 +271,7 @@ recovery_code_page(struct req *r, int status)
 		render_show(r->page, "NO_CODE");
 	render_set_int(r->page, "VIEW_MINUTES", RECOVERY_VIEW_TTL / 60);
 	proof_sections(r);
-	page_render(r, status, "recovery_code.tpl", "Recovery code");
+	page_render(r, status, "recovery_code.tpl");
 }
 
 static void
@@ -312,13 +287,11 @@ recovery_code_get(struct req *r)
 static void
 recovery_code_post(struct req *r)
 {
-	const char	*password, *code;
 	enum outcome	 o;
 	int		 status;
 
-	if (!proof_fields(r, &password, &code))
-		return;
-	o = flow_recovery_code(&r->flow, password, code);
+	o = flow_recovery_code(&r->flow, req_arg(r, "password"),
+	    req_arg(r, "code"));
 	if (o == OUT_OK)
 		page_redirect(r, "/contacts/recovery-code/new");
 	else if ((status = page_refused(r, o)) != 0)
@@ -340,8 +313,7 @@ recovery_shown(struct req *r, struct render_dict *d)
 		return 0;
 	if (!v.found) {
 		render_set_int(r->page, "VIEW_MINUTES", RECOVERY_VIEW_TTL / 60);
-		page_render(r, 200, "recovery_code_gone.tpl",
-		    "Recovery code");
+		page_render(r, 200, "recovery_code_gone.tpl");
 		return 0;
 	}
 	render_set(d, "CODE", v.code);
@@ -353,8 +325,8 @@ recovery_shown(struct req *r, struct render_dict *d)
 	if (v.replaced)
 		render_show(d, "REPLACED");
 	buf_init(&url);
-	buf_printf(&url, "%s/reset", r->app->cfg.base_url);
-	render_set(d, "RESET_URL", url.p);
+	if (http_link(&url, r->app->cfg.base_url, "/reset", NULL, NULL))
+		render_set(d, "RESET_URL", url.p);
 	buf_free(&url);
 	sodium_memzero(&v, sizeof(v));
 	return 1;
@@ -364,16 +336,14 @@ static void
 recovery_view_get(struct req *r)
 {
 	if (recovery_shown(r, r->page))
-		page_render(r, 200, "recovery_code_new.tpl",
-		    "Your recovery code");
+		page_render(r, 200, "recovery_code_new.tpl");
 }
 
 static void
 recovery_print_get(struct req *r)
 {
 	if (recovery_shown(r, r->page))
-		page_render(r, 200, "recovery_code_print.tpl",
-		    "Recovery code to print");
+		page_render(r, 200, "recovery_code_print.tpl");
 }
 
 /* The code as a text file to keep. */
@@ -391,9 +361,7 @@ recovery_download_get(struct req *r)
 	buf_reset(&r->resp.body);
 	if (!render_text("recovery_code_text.tpl", d, &r->resp.body) ||
 	    r->resp.body.failed) {
-		page_error(r, 500, "Something went wrong",
-		    "The file could not be made. Please copy the code from "
-		    "the page instead.");
+		page_outcome(r, OUT_FILE_FAILED);
 		goto out;
 	}
 	r->resp.status = 200;
@@ -420,14 +388,13 @@ recovery_saved_post(struct req *r)
 static void
 kit_page(struct req *r, int status)
 {
-	const char	*sent = req_query(r, "sent");
 	char		 when[32];
 
 	if (r->app->cfg.admin_email == NULL) {
 		page_outcome(r, OUT_KITS_OFF);
 		return;
 	}
-	if (sent != NULL && strcmp(sent, "1") == 0 && status == 200)
+	if (req_notice(r, "sent"))
 		render_show(r->page, "SENT");
 	if (r->acct.kit_at != 0) {
 		page_time(r->acct.kit_at, when);
@@ -435,7 +402,7 @@ kit_page(struct req *r, int status)
 		render_show(r->page, "HAS_KIT");
 	}
 	proof_sections(r);
-	page_render(r, status, "kit.tpl", "Recovery kit");
+	page_render(r, status, "kit.tpl");
 }
 
 static void
@@ -447,13 +414,10 @@ kit_get(struct req *r)
 static void
 kit_post(struct req *r)
 {
-	const char	*password, *code;
 	enum outcome	 o;
 	int		 status;
 
-	if (!proof_fields(r, &password, &code))
-		return;
-	o = flow_kit(&r->flow, password, code);
+	o = flow_kit(&r->flow, req_arg(r, "password"), req_arg(r, "code"));
 	if (o == OUT_OK)
 		page_redirect(r, "/contacts/kit?sent=1");
 	else if (o == OUT_KITS_OFF || o == OUT_LIMIT_KITS)
@@ -494,58 +458,60 @@ twofa_show_secret(struct req *r, const unsigned char secret[TOTP_SECRET_BYTES])
 }
 
 /*
+ * With 2FA off: why it cannot be turned on yet, or the key shown once
+ * (secret), or the setup form.  0 after a 503.
+ */
+static int
+twofa_off(struct req *r, const unsigned char secret[TOTP_SECRET_BYTES])
+{
+	enum outcome	 o;
+	int		 pending;
+
+	render_show(r->page, "OFF");
+	if ((o = flow_twofa_allowed(&r->flow)) == OUT_STORAGE)
+		return 0;
+	if (o != OUT_OK) {
+		/* Why it cannot be turned on yet, on the page as it is. */
+		(void)page_refused(r, o);
+		render_show(r->page, "BLOCKED");
+		return 1;
+	}
+	if (secret != NULL) {
+		render_show(r->page, "CODE_FORM");
+		return twofa_show_secret(r, secret);
+	}
+	/* A key shown to this session lately is not shown again, but its
+	 * code is welcome: who reloaded need not start over. */
+	if (!flow_twofa_pending(&r->flow, &pending))
+		return 0;
+	render_show(r->page, "SETUP");
+	if (pending) {
+		render_show(r->page, "PENDING");
+		render_show(r->page, "CODE_FORM");
+	}
+	return 1;
+}
+
+/*
  * The page.  With 2FA off it asks for the password first: the key (a
  * way in) is shown once, in the answer to that POST (secret), never on
- * a GET that a borrowed session could open.  code_form shows the form
- * for the first code again after a wrong one.
+ * a GET that a borrowed session could open.
  */
 static void
 twofa_page(struct req *r, int status,
     const unsigned char secret[TOTP_SECRET_BYTES])
 {
 	char		 when[32];
-	enum outcome	 o;
-	int		 pending;
 
 	if (r->acct.totp_enabled_at != 0) {
 		page_time(r->acct.totp_enabled_at, when);
 		render_set(r->page, "SINCE", when);
 		render_show(r->page, "ON");
-		page_render(r, status, "twofa.tpl", "Two-step verification");
-		return;
-	}
-	render_show(r->page, "OFF");
-	if ((o = flow_twofa_allowed(&r->flow)) == OUT_STORAGE) {
+	} else if (!twofa_off(r, secret)) {
 		page_storage_error(r);
 		return;
 	}
-	if (o != OUT_OK) {
-		/* Why it cannot be turned on yet, on the page as it is. */
-		(void)page_refused(r, o);
-		render_show(r->page, "BLOCKED");
-	} else if (secret != NULL) {
-		if (!twofa_show_secret(r, secret)) {
-			page_storage_error(r);
-			return;
-		}
-		render_show(r->page, "CODE_FORM");
-	} else {
-		/*
-		 * A key shown to this session a moment ago is not shown
-		 * again, but its code is still welcome: whoever added it
-		 * to an app and then reloaded need not start over.
-		 */
-		if (!flow_twofa_pending(&r->flow, &pending)) {
-			page_storage_error(r);
-			return;
-		}
-		render_show(r->page, "SETUP");
-		if (pending) {
-			render_show(r->page, "PENDING");
-			render_show(r->page, "CODE_FORM");
-		}
-	}
-	page_render(r, status, "twofa.tpl", "Two-step verification");
+	page_render(r, status, "twofa.tpl");
 }
 
 static void
@@ -562,21 +528,16 @@ static void
 twofa_post(struct req *r)
 {
 	unsigned char	 secret[TOTP_SECRET_BYTES];
-	const char	*disable, *password, *code;
+	const char	*password = req_arg(r, "password");
+	const char	*code = req_arg(r, "code");
 	enum outcome	 o;
-	int		 bad, status;
+	int		 status;
 
-	disable = req_field_opt(r, "disable", &bad);
-	if (bad || !proof_fields(r, &password, &code)) {
-		if (bad)
-			page_outcome(r, OUT_BAD_REQUEST);
-		return;
-	}
-	if (disable != NULL)
+	if (req_arg(r, "disable") != NULL)
 		o = flow_twofa_disable(&r->flow, password, code);
 	else if (password != NULL && r->acct.totp_enabled_at == 0) {
-		o = flow_twofa_setup(&r->flow, password, secret);
-		if (o == OUT_OK) {
+		if ((o = flow_twofa_setup(&r->flow, password, secret)) ==
+		    OUT_OK) {
 			/* Shown exactly once: 200, not a redirect. */
 			twofa_page(r, 200, secret);
 			sodium_memzero(secret, sizeof(secret));
@@ -590,28 +551,43 @@ twofa_post(struct req *r)
 		twofa_page(r, status, NULL);
 }
 
+/* The proof R8 asks with every change. */
+#define PROOF_FIELDS	{ "password", FIELD_PASSWORD, 0, NULL },	\
+			{ "code", FIELD_CODE, 0, NULL }
+
 static const struct route routes[] = {
-	{ "/contacts", HTTP_GET, contacts_get_page, ROUTE_SESSION },
-	{ "/contacts", HTTP_POST, contacts_add_post, ROUTE_SESSION },
-	{ "/contacts/verify", HTTP_GET, contacts_verify_get, ROUTE_SESSION },
-	{ "/contacts/verify", HTTP_POST, contacts_verify_post, ROUTE_SESSION },
-	{ "/contacts/remove", HTTP_POST, contacts_remove_post, ROUTE_SESSION },
+	{ "/contacts", HTTP_GET, contacts_get_page, ROUTE_SESSION, NULL },
+	{ "/contacts", HTTP_POST, contacts_add_post, ROUTE_SESSION, FIELDS(
+	    { "kind", FIELD_CONTACT_KIND, FIELD_REQUIRED, NULL },
+	    { "value", FIELD_CONTACT, FIELD_REQUIRED, NULL }, PROOF_FIELDS) },
+	{ "/contacts/verify", HTTP_GET, contacts_verify_get, ROUTE_SESSION,
+	    FIELDS({ "id", FIELD_ID, FIELD_REQUIRED, NULL },
+	    { "sent", FIELD_NOTICE, 0, NULL }) },
+	{ "/contacts/verify", HTTP_POST, contacts_verify_post, ROUTE_SESSION,
+	    FIELDS({ "id", FIELD_ID, FIELD_REQUIRED, NULL },
+	    { "resend", FIELD_BUTTON, 0, NULL },
+	    { "code", FIELD_CODE, FIELD_REQUIRED, "resend" }) },
+	{ "/contacts/remove", HTTP_POST, contacts_remove_post, ROUTE_SESSION,
+	    FIELDS({ "id", FIELD_ID, FIELD_REQUIRED, NULL }, PROOF_FIELDS) },
 	{ "/contacts/recovery-code", HTTP_GET, recovery_code_get,
-	    ROUTE_SESSION },
+	    ROUTE_SESSION, NULL },
 	{ "/contacts/recovery-code", HTTP_POST, recovery_code_post,
-	    ROUTE_SESSION },
+	    ROUTE_SESSION, FIELDS(PROOF_FIELDS) },
 	{ "/contacts/recovery-code/new", HTTP_GET, recovery_view_get,
-	    ROUTE_SESSION },
+	    ROUTE_SESSION, NULL },
 	{ "/contacts/recovery-code/print", HTTP_GET, recovery_print_get,
-	    ROUTE_SESSION },
+	    ROUTE_SESSION, NULL },
 	{ "/contacts/recovery-code/download", HTTP_GET, recovery_download_get,
-	    ROUTE_SESSION },
+	    ROUTE_SESSION, NULL },
 	{ "/contacts/recovery-code/saved", HTTP_POST, recovery_saved_post,
-	    ROUTE_SESSION },
-	{ "/contacts/kit", HTTP_GET, kit_get, ROUTE_SESSION },
-	{ "/contacts/kit", HTTP_POST, kit_post, ROUTE_SESSION },
-	{ "/contacts/2fa", HTTP_GET, twofa_get, ROUTE_SESSION },
-	{ "/contacts/2fa", HTTP_POST, twofa_post, ROUTE_SESSION },
+	    ROUTE_SESSION, NULL },
+	{ "/contacts/kit", HTTP_GET, kit_get, ROUTE_SESSION, FIELDS(
+	    { "sent", FIELD_NOTICE, 0, NULL }) },
+	{ "/contacts/kit", HTTP_POST, kit_post, ROUTE_SESSION,
+	    FIELDS(PROOF_FIELDS) },
+	{ "/contacts/2fa", HTTP_GET, twofa_get, ROUTE_SESSION, NULL },
+	{ "/contacts/2fa", HTTP_POST, twofa_post, ROUTE_SESSION, FIELDS(
+	    { "disable", FIELD_BUTTON, 0, NULL }, PROOF_FIELDS) },
 };
 
 static const char *const templates[] = {

@@ -4,9 +4,6 @@
  * rules are in lib/flow_domains.c, which `postern domain add` calls
  * too; these handlers map its outcomes to pages.
  */
-#include <stdio.h>
-#include <string.h>
-
 #include "postern.h"
 #include "dns.h"
 #include "domains.h"
@@ -49,7 +46,7 @@ domains_page(struct req *r, int status, const char *typed)
 	if (lc.n == 0)
 		render_show(r->page, "NONE");
 	render_set(r->page, "TYPED", typed);
-	page_render(r, status, "domains.tpl", "Your domains");
+	page_render(r, status, "domains.tpl");
 }
 
 static void
@@ -67,12 +64,10 @@ static void
 domains_post(struct req *r, enum outcome (*flow)(struct flow *,
     const char *), int keep_typed)
 {
-	const char	*typed;
+	const char	*typed = req_arg(r, "domain");
 	enum outcome	 o;
 	int		 status;
 
-	if ((typed = req_field(r, "domain")) == NULL)
-		return;
 	if ((o = flow(&r->flow, typed)) == OUT_OK)
 		page_redirect(r, "/domains");
 	else if ((status = page_refused(r, o)) != 0)
@@ -97,11 +92,16 @@ domains_remove_post(struct req *r)
 	domains_post(r, flow_domain_remove, 0);
 }
 
+#define DOMAIN_FIELDS	FIELDS({ "domain", FIELD_DOMAIN, FIELD_REQUIRED, NULL })
+
 static const struct route routes[] = {
-	{ "/domains", HTTP_GET, domains_get_page, ROUTE_SESSION },
-	{ "/domains", HTTP_POST, domains_add_post, ROUTE_SESSION },
-	{ "/domains/verify", HTTP_POST, domains_verify_post, ROUTE_SESSION },
-	{ "/domains/remove", HTTP_POST, domains_remove_post, ROUTE_SESSION },
+	{ "/domains", HTTP_GET, domains_get_page, ROUTE_SESSION, NULL },
+	{ "/domains", HTTP_POST, domains_add_post, ROUTE_SESSION,
+	    DOMAIN_FIELDS },
+	{ "/domains/verify", HTTP_POST, domains_verify_post, ROUTE_SESSION,
+	    DOMAIN_FIELDS },
+	{ "/domains/remove", HTTP_POST, domains_remove_post, ROUTE_SESSION,
+	    DOMAIN_FIELDS },
 };
 
 static const char *const templates[] = {

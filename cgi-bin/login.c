@@ -2,33 +2,31 @@
  * login.c: /login, /login/2fa and /logout.  The rules are in
  * lib/flow_login.c; these handlers map its outcomes to pages.
  */
-#include <string.h>
-
 #include "postern.h"
 #include "flow_account.h"
 #include "flow_login.h"
 #include "guard.h"
 #include "reset.h"
 
+/* The notices a redirect here may ask for, and their sections. */
+static const struct {
+	const char	*query;
+	const char	*section;
+} notices[] = {
+	{ "verified", "VERIFIED" },
+	{ "reset", "RESET_DONE" },
+	{ "email", "EMAIL_DONE" },
+	{ "reverted", "REVERTED" },
+};
+
 /* A notice the page above the form shows after a redirect here. */
 static void
 login_notice(struct req *r)
 {
-	static const struct {
-		const char	*query;
-		const char	*section;
-	} notices[] = {
-		{ "verified", "VERIFIED" },
-		{ "reset", "RESET_DONE" },
-		{ "email", "EMAIL_DONE" },
-		{ "reverted", "REVERTED" },
-	};
-	const char	*v;
-	size_t		 i;
+	size_t	 i;
 
 	for (i = 0; i < sizeof(notices) / sizeof(notices[0]); i++)
-		if ((v = req_query(r, notices[i].query)) != NULL &&
-		    strcmp(v, "1") == 0) {
+		if (req_notice(r, notices[i].query)) {
 			render_show(r->page, notices[i].section);
 			return;
 		}
@@ -61,18 +59,17 @@ login_done(struct req *r)
 static void
 login_form(struct req *r, int status, const char *name)
 {
-	if (status == 200)
-		login_notice(r);
+	login_notice(r);
 	login_keep_next(r);
 	render_set(r->page, "USERNAME", name);
-	page_render(r, status, "login.tpl", "Log in");
+	page_render(r, status, "login.tpl");
 }
 
 static void
 twofa_form(struct req *r, int status)
 {
 	login_keep_next(r);
-	page_render(r, status, "login_2fa.tpl", "Two-step verification");
+	page_render(r, status, "login_2fa.tpl");
 }
 
 static void
@@ -87,26 +84,22 @@ login_get(struct req *r)
 static void
 login_post(struct req *r)
 {
-	const char		*name, *password, *next;
+	const char		*name = req_arg(r, "username"), *next;
 	char			 cookie[TOKEN_TEXT];
 	struct buf		 loc;
 	enum session_stage	 stage;
 	enum outcome		 o;
 	int			 status;
 
-	if ((name = req_field(r, "username")) == NULL ||
-	    (password = req_field(r, "password")) == NULL)
-		return;
-	o = flow_login(&r->flow, name, password, r->app->dummy_hash, cookie,
-	    &stage);
+	o = flow_login(&r->flow, name, req_arg(r, "password"),
+	    r->app->dummy_hash, cookie, &stage);
 	if (o == OUT_OK) {
 		req_set_session_cookie(r, cookie);
 		if (stage == SESSION_FULL)
 			login_done(r);
 		else if ((next = req_next(r, NULL)) != NULL) {
 			buf_init(&loc);
-			buf_puts(&loc, "/login/2fa?next=");
-			http_query_escape(&loc, next);
+			http_link(&loc, "", "/login/2fa", "next", next);
 			page_redirect(r, loc.failed ? "/login/2fa" : loc.p);
 			buf_free(&loc);
 		} else
@@ -129,14 +122,11 @@ twofa_get(struct req *r)
 static void
 twofa_post(struct req *r)
 {
-	const char	*code;
 	char		 cookie[TOKEN_TEXT];
 	enum outcome	 o;
 	int		 status;
 
-	if ((code = req_field(r, "code")) == NULL)
-		return;
-	o = flow_login_code(&r->flow, code, cookie);
+	o = flow_login_code(&r->flow, req_arg(r, "code"), cookie);
 	if (o == OUT_OK) {
 		req_set_session_cookie(r, cookie);
 		login_done(r);
@@ -149,24 +139,30 @@ twofa_post(struct req *r)
 static void
 logout_post(struct req *r)
 {
-	char		 tok[TOKEN_TEXT];
 	enum outcome	 o;
 
-	if ((o = flow_logout(&r->flow)) != OUT_OK) {
-		page_outcome(r, o);
-		return;
-	}
-	token_new(tok);
-	req_set_session_cookie(r, tok);
-	page_redirect(r, "/login");
+	if ((o = flow_logout(&r->flow)) == OUT_OK)
+		req_end_session(r);
+	page_done(r, o, "/login");
 }
 
 static const struct route routes[] = {
-	{ "/login", HTTP_GET, login_get, 0 },
-	{ "/login", HTTP_POST, login_post, 0 },
-	{ "/login/2fa", HTTP_GET, twofa_get, 0 },
-	{ "/login/2fa", HTTP_POST, twofa_post, 0 },
-	{ "/logout", HTTP_POST, logout_post, 0 },
+	{ "/login", HTTP_GET, login_get, 0, FIELDS(
+	    { "verified", FIELD_NOTICE, 0, NULL },
+	    { "reset", FIELD_NOTICE, 0, NULL },
+	    { "email", FIELD_NOTICE, 0, NULL },
+	    { "reverted", FIELD_NOTICE, 0, NULL },
+	    { "next", FIELD_PREFILL, 0, NULL }) },
+	{ "/login", HTTP_POST, login_post, 0, FIELDS(
+	    { "username", FIELD_LOGIN_NAME, FIELD_REQUIRED, NULL },
+	    { "password", FIELD_PASSWORD, FIELD_REQUIRED, NULL },
+	    { "next", FIELD_PREFILL, 0, NULL }) },
+	{ "/login/2fa", HTTP_GET, twofa_get, 0, FIELDS(
+	    { "next", FIELD_PREFILL, 0, NULL }) },
+	{ "/login/2fa", HTTP_POST, twofa_post, 0, FIELDS(
+	    { "code", FIELD_CODE, FIELD_REQUIRED, NULL },
+	    { "next", FIELD_PREFILL, 0, NULL }) },
+	{ "/logout", HTTP_POST, logout_post, 0, NULL },
 };
 
 static const char *const templates[] = {

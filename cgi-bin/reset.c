@@ -3,12 +3,10 @@
  * R9).  The rules are in lib/flow_reset.c; these handlers map its
  * outcomes to pages.
  */
-#include <stdio.h>
-#include <string.h>
-
 #include "postern.h"
 #include "flow_reset.h"
 #include "guard.h"
+#include "message.h"
 #include "reset.h"
 
 #define PROVE_CODE_FIELDS	4	/* inputs on the form */
@@ -20,67 +18,50 @@ static void
 reset_form(struct req *r, int status, const char *typed)
 {
 	render_set(r->page, "USERNAME", typed);
-	page_render(r, status, "reset.tpl", "Forgotten password");
+	page_render(r, status, "reset.tpl");
 }
 
-/* A human span of time: "24 hours", "1 minute". */
+/* The page after a reset was asked for: when the change takes effect. */
 static void
-span_text(int64_t s, char *out, size_t outsz)
+pending_page(struct req *r)
 {
-	if (s % 86400 == 0 && s >= 86400 * 2)
-		snprintf(out, outsz, "%lld days", (long long)(s / 86400));
-	else if (s % 3600 == 0)
-		snprintf(out, outsz, "%lld hour%s", (long long)(s / 3600),
-		    s == 3600 ? "" : "s");
-	else if (s % 60 == 0)
-		snprintf(out, outsz, "%lld minute%s", (long long)(s / 60),
-		    s == 60 ? "" : "s");
-	else
-		snprintf(out, outsz, "%lld seconds", (long long)s);
+	struct buf	 delay;
+
+	buf_init(&delay);
+	(void)message_span(r->app->cfg.reset_delay, &delay);
+	render_set(r->page, "DELAY", delay.p != NULL ? delay.p : "");
+	buf_free(&delay);
+	if (req_notice(r, "replaced"))
+		render_show(r->page, "REPLACED");
+	page_render(r, 200, "reset_pending.tpl");
 }
 
 static void
 ask_get(struct req *r)
 {
-	const char	*pending = req_query(r, "pending");
-	const char	*rejected = req_query(r, "rejected");
-	const char	*replaced = req_query(r, "replaced");
-	char		 delay[32];
-
-	if (pending != NULL && strcmp(pending, "1") == 0) {
-		span_text(r->app->cfg.reset_delay, delay, sizeof(delay));
-		render_set(r->page, "DELAY", delay);
-		if (replaced != NULL && strcmp(replaced, "1") == 0)
-			render_show(r->page, "REPLACED");
-		page_render(r, 200, "reset_pending.tpl", "Reset waiting");
-		return;
-	}
-	if (rejected != NULL && strcmp(rejected, "1") == 0) {
-		page_render(r, 200, "reset_rejected.tpl", "Reset cancelled");
-		return;
-	}
-	reset_form(r, 200, "");
+	if (req_notice(r, "pending"))
+		pending_page(r);
+	else if (req_notice(r, "rejected"))
+		page_render(r, 200, "reset_rejected.tpl");
+	else
+		reset_form(r, 200, "");
 }
 
 static void
 ask_post(struct req *r)
 {
-	const char	*typed;
+	const char	*typed = req_arg(r, "username");
 	struct buf	 loc;
 	enum outcome	 o;
 	int		 status;
 
-	if ((typed = req_field(r, "username")) == NULL)
-		return;
 	if ((o = flow_reset_ask(&r->flow, typed)) != OUT_OK) {
 		if ((status = page_refused(r, o)) != 0)
 			reset_form(r, status, typed);
 		return;
 	}
 	buf_init(&loc);
-	buf_puts(&loc, "/reset/prove?username=");
-	http_query_escape(&loc, typed);
-	if (loc.failed)
+	if (!http_link(&loc, "", "/reset/prove", "username", typed))
 		page_storage_error(r);
 	else
 		page_redirect(r, loc.p);
@@ -90,34 +71,37 @@ ask_post(struct req *r)
 /* ------------------------------------------------------------------ */
 /* /reset/prove: the proofs and the new password                      */
 
+static void
+prove_code_row(struct req *r, size_t n, const char *value)
+{
+	struct render_dict	*row;
+
+	row = render_section(r->page, "CODE");
+	render_set_int(row, "N", (long long)n);
+	render_set(row, "VALUE", value);
+}
+
 /* Re-show the form with what was typed (codes too), never the password. */
 static void
 prove_form(struct req *r, int status, const char *name)
 {
-	struct render_dict	*row;
-	size_t			 i, shown = 0;
+	const char	*codes[FORM_MAX_FIELDS];
+	size_t		 i, n, shown = 0;
 
 	render_set(r->page, "USERNAME", name);
-	for (i = 0; i < r->http.body.n && shown < RESET_MAX_CODES; i++) {
-		if (strcmp(r->http.body.f[i].name, "code") != 0 ||
-		    r->http.body.f[i].value[0] == '\0')
-			continue;
-		row = render_section(r->page, "CODE");
-		render_set_int(row, "N", (long long)++shown);
-		render_set(row, "VALUE", r->http.body.f[i].value);
-	}
-	for (; shown < PROVE_CODE_FIELDS; shown++) {
-		row = render_section(r->page, "CODE");
-		render_set_int(row, "N", (long long)shown + 1);
-		render_set(row, "VALUE", "");
-	}
-	page_render(r, status, "reset_prove.tpl", "Prove it is you");
+	n = req_args(r, "code", codes, FORM_MAX_FIELDS);
+	for (i = 0; i < n && shown < RESET_MAX_CODES; i++)
+		if (codes[i][0] != '\0')
+			prove_code_row(r, ++shown, codes[i]);
+	while (shown < PROVE_CODE_FIELDS)
+		prove_code_row(r, ++shown, "");
+	page_render(r, status, "reset_prove.tpl");
 }
 
 static void
 prove_get(struct req *r)
 {
-	const char	*name = req_query(r, "username");
+	const char	*name = req_arg(r, "username");
 
 	prove_form(r, 200, name != NULL ? name : "");
 }
@@ -125,19 +109,16 @@ prove_get(struct req *r)
 static void
 prove_post(struct req *r)
 {
-	const char	*name, *password, *codes[RESET_MAX_CODES + 1];
-	size_t		 i, n = 0;
+	const char	*name = req_arg(r, "username");
+	const char	*codes[RESET_MAX_CODES + 1];
+	size_t		 n;
 	enum outcome	 o;
 	int		 replaced, status;
 
-	if ((name = req_field(r, "username")) == NULL ||
-	    (password = req_field(r, "password")) == NULL)
-		return;
 	/* One more than the flow takes, so that it can refuse them. */
-	for (i = 0; i < r->http.body.n && n < RESET_MAX_CODES + 1; i++)
-		if (strcmp(r->http.body.f[i].name, "code") == 0)
-			codes[n++] = r->http.body.f[i].value;
-	o = flow_reset_prove(&r->flow, name, codes, n, password, &replaced);
+	n = req_args(r, "code", codes, RESET_MAX_CODES + 1);
+	o = flow_reset_prove(&r->flow, name, codes, n, req_arg(r, "password"),
+	    &replaced);
 	if (o == OUT_OK)
 		page_redirect(r, replaced ? "/reset?pending=1&replaced=1" :
 		    "/reset?pending=1");
@@ -152,103 +133,82 @@ prove_post(struct req *r)
 
 /* The page of a mailed link (t), or of a session's banner. */
 static void
-link_page(struct req *r, int confirm, const char *tpl, const char *title)
+link_page(struct req *r, int confirm, const char *tpl)
 {
-	const char	*t = req_query(r, "t");
 	char		 when[32];
-	int64_t		 deadline;
-	int		 need_code;
+	int64_t		 deadline = 0;
+	int		 need_code = 0;
 	enum outcome	 o;
 
-	if ((o = flow_reset_peek(&r->flow, confirm, t, &deadline,
-	    &need_code)) != OUT_OK) {
-		page_outcome(r, o);
-		return;
-	}
-	if (t != NULL) {
-		render_set(r->page, "T", t);
+	o = flow_reset_peek(&r->flow, confirm, req_arg(r, "t"), &deadline,
+	    &need_code);
+	if (req_arg(r, "t") != NULL)
 		render_show(r->page, "HAS_T");
-	} else {
+	else {
 		render_show(r->page, need_code ? "NEED_CODE" : "NEED_PROOF");
 		if (r->acct.totp_enabled_at != 0)
 			render_show(r->page, "NEED_TOTP");
 	}
 	page_time(deadline, when);
 	render_set(r->page, "DEADLINE", when);
-	page_render(r, 200, tpl, title);
+	page_link(r, o, tpl);
 }
 
 static void
 confirm_get(struct req *r)
 {
-	link_page(r, 1, "reset_confirm.tpl", "Confirm the new password");
+	link_page(r, 1, "reset_confirm.tpl");
 }
 
 static void
 reject_get(struct req *r)
 {
-	link_page(r, 0, "reset_reject.tpl", "Stop the password change");
-}
-
-/* The fields of a confirm or reject POST: NULL when absent. */
-static int
-link_fields(struct req *r, const char **t, const char **password,
-    const char **code)
-{
-	int	 bad = 0;
-
-	*t = req_field_opt(r, "t", &bad);
-	if (!bad)
-		*password = req_field_opt(r, "password", &bad);
-	if (!bad)
-		*code = req_field_opt(r, "code", &bad);
-	if (bad)
-		page_outcome(r, OUT_BAD_REQUEST);
-	return !bad;
+	link_page(r, 0, "reset_reject.tpl");
 }
 
 static void
 confirm_post(struct req *r)
 {
-	const char	*t, *password, *code;
-	char		 tok[TOKEN_TEXT];
 	enum outcome	 o;
 
-	if (!link_fields(r, &t, &password, &code))
-		return;
-	if ((o = flow_reset_confirm(&r->flow, t, code)) != OUT_OK) {
-		page_outcome(r, o);
-		return;
-	}
 	/* Every session ended, this one too. */
-	token_new(tok);
-	req_set_session_cookie(r, tok);
-	page_redirect(r, "/login?reset=1");
+	if ((o = flow_reset_confirm(&r->flow, req_arg(r, "t"),
+	    req_arg(r, "code"))) == OUT_OK)
+		req_end_session(r);
+	page_done(r, o, "/login?reset=1");
 }
 
 static void
 reject_post(struct req *r)
 {
-	const char	*t, *password, *code;
-	enum outcome	 o;
-
-	if (!link_fields(r, &t, &password, &code))
-		return;
-	if ((o = flow_reset_reject(&r->flow, t, password, code)) != OUT_OK)
-		page_outcome(r, o);
-	else
-		page_redirect(r, "/reset?rejected=1");
+	page_done(r, flow_reset_reject(&r->flow, req_arg(r, "t"),
+	    req_arg(r, "password"), req_arg(r, "code")), "/reset?rejected=1");
 }
 
+/* A link's token, or a session's proof (policy_session_reset()). */
+#define PENDING_FIELDS	FIELDS({ "t", FIELD_TOKEN, 0, NULL },		\
+			    { "password", FIELD_PASSWORD, 0, NULL },	\
+			    { "code", FIELD_CODE, 0, NULL })
+
 static const struct route routes[] = {
-	{ "/reset", HTTP_GET, ask_get, 0 },
-	{ "/reset", HTTP_POST, ask_post, 0 },
-	{ "/reset/prove", HTTP_GET, prove_get, 0 },
-	{ "/reset/prove", HTTP_POST, prove_post, 0 },
-	{ "/reset/confirm", HTTP_GET, confirm_get, 0 },
-	{ "/reset/confirm", HTTP_POST, confirm_post, 0 },
-	{ "/reset/reject", HTTP_GET, reject_get, 0 },
-	{ "/reset/reject", HTTP_POST, reject_post, 0 },
+	{ "/reset", HTTP_GET, ask_get, 0, FIELDS(
+	    { "pending", FIELD_NOTICE, 0, NULL },
+	    { "replaced", FIELD_NOTICE, 0, NULL },
+	    { "rejected", FIELD_NOTICE, 0, NULL }) },
+	{ "/reset", HTTP_POST, ask_post, 0, FIELDS(
+	    { "username", FIELD_LOGIN_NAME, FIELD_REQUIRED, NULL }) },
+	{ "/reset/prove", HTTP_GET, prove_get, 0, FIELDS(
+	    { "username", FIELD_PREFILL, 0, NULL }) },
+	{ "/reset/prove", HTTP_POST, prove_post, 0, FIELDS(
+	    { "username", FIELD_LOGIN_NAME, FIELD_REQUIRED, NULL },
+	    { "password", FIELD_PASSWORD, FIELD_REQUIRED, NULL },
+	    { "code", FIELD_CODE, FIELD_MANY, NULL }) },
+	{ "/reset/confirm", HTTP_GET, confirm_get, 0, FIELDS(
+	    { "t", FIELD_TOKEN, 0, NULL }) },
+	{ "/reset/confirm", HTTP_POST, confirm_post, 0, PENDING_FIELDS },
+	{ "/reset/reject", HTTP_GET, reject_get, 0, FIELDS(
+	    { "t", FIELD_TOKEN, 0, NULL }) },
+	{ "/reset/reject", HTTP_POST, reject_post, 0, PENDING_FIELDS },
 };
 
 static const char *const templates[] = {

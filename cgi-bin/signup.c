@@ -2,8 +2,6 @@
  * signup.c: /signup and /verify.  The rules are in lib/flow_signup.c;
  * these handlers map its outcomes to pages.
  */
-#include <string.h>
-
 #include "postern.h"
 #include "flow_signup.h"
 
@@ -13,16 +11,14 @@ signup_form(struct req *r, int status, const char *username,
 {
 	render_set(r->page, "USERNAME", username);
 	render_set(r->page, "EMAIL", email);
-	page_render(r, status, "signup.tpl", "Create an account");
+	page_render(r, status, "signup.tpl");
 }
 
 static void
 signup_get(struct req *r)
 {
-	const char	*sent = req_query(r, "sent");
-
-	if (sent != NULL && strcmp(sent, "1") == 0)
-		page_render(r, 200, "signup_sent.tpl", "Check your mail");
+	if (req_notice(r, "sent"))
+		page_render(r, 200, "signup_sent.tpl");
 	else
 		signup_form(r, 200, "", "");
 }
@@ -30,15 +26,12 @@ signup_get(struct req *r)
 static void
 signup_post(struct req *r)
 {
-	const char	*username, *email, *password;
+	const char	*username = req_arg(r, "username");
+	const char	*email = req_arg(r, "email");
 	enum outcome	 o;
 	int		 status;
 
-	if ((username = req_field(r, "username")) == NULL ||
-	    (email = req_field(r, "email")) == NULL ||
-	    (password = req_field(r, "password")) == NULL)
-		return;
-	o = flow_signup(&r->flow, username, email, password);
+	o = flow_signup(&r->flow, username, email, req_arg(r, "password"));
 	if (o == OUT_OK)
 		page_redirect(r, "/signup?sent=1");
 	else if ((status = page_refused(r, o)) != 0)
@@ -48,36 +41,25 @@ signup_post(struct req *r)
 static void
 verify_get(struct req *r)
 {
-	const char	*t = req_query(r, "t");
-	enum outcome	 o;
-
-	if ((o = flow_verify(&r->flow, t != NULL ? t : "", 0)) != OUT_OK) {
-		page_outcome(r, o);
-		return;
-	}
-	render_set(r->page, "T", t);
-	page_render(r, 200, "verify.tpl", "Verify your address");
+	page_link(r, flow_verify(&r->flow, req_arg(r, "t"), 0), "verify.tpl");
 }
 
 static void
 verify_post(struct req *r)
 {
-	const char	*t;
-	enum outcome	 o;
-
-	if ((t = req_field(r, "t")) == NULL)
-		return;
-	if ((o = flow_verify(&r->flow, t, 1)) != OUT_OK)
-		page_outcome(r, o);
-	else
-		page_redirect(r, "/login?verified=1");
+	page_done(r, flow_verify(&r->flow, req_arg(r, "t"), 1),
+	    "/login?verified=1");
 }
 
 static const struct route routes[] = {
-	{ "/signup", HTTP_GET, signup_get, 0 },
-	{ "/signup", HTTP_POST, signup_post, 0 },
-	{ "/verify", HTTP_GET, verify_get, 0 },
-	{ "/verify", HTTP_POST, verify_post, 0 },
+	{ "/signup", HTTP_GET, signup_get, 0, FIELDS(
+	    { "sent", FIELD_NOTICE, 0, NULL }) },
+	{ "/signup", HTTP_POST, signup_post, 0, FIELDS(
+	    { "username", FIELD_USERNAME, FIELD_REQUIRED, NULL },
+	    { "email", FIELD_ADDRESS, FIELD_REQUIRED, NULL },
+	    { "password", FIELD_PASSWORD, FIELD_REQUIRED, NULL }) },
+	{ "/verify", HTTP_GET, verify_get, 0, LINK_FIELDS },
+	{ "/verify", HTTP_POST, verify_post, 0, LINK_FIELDS },
 };
 
 static const char *const templates[] = {

@@ -3,10 +3,12 @@
  *
  * A program is a route table.  For each request this file parses it
  * (http.c), finds the session or pre-session from the cookie, refuses
- * cross-site and CSRF-less POSTs and missing sessions before any
- * handler runs, calls the handler, and sends its response with the
+ * cross-site and CSRF-less POSTs, missing sessions and fields that are
+ * missing, repeated or malformed for the route (struct field) before
+ * any handler runs, calls the handler, and sends its response with the
  * security headers.  Anything a handler fails to answer becomes an
- * error page, never a dead process or raw text.
+ * error page, never a dead process or raw text; every word of those
+ * pages comes from templates/messages.tpl.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -128,14 +130,19 @@ app_page_common(struct req *r, const char *title)
 		render_show(r->page, "LOGGED_OUT");
 }
 
-void
-page_render(struct req *r, int status, const char *tpl, const char *title)
+/* Expand tpl into the response, titled title. */
+static void
+page_expand(struct req *r, int status, const char *tpl, const char *title)
 {
 	app_page_common(r, title);
 	buf_reset(&r->resp.body);
 	r->resp.status = status;
 	if (!render_page(tpl, r->page, &r->resp.body)) {
-		/* A broken template: say so plainly, the body holds nothing. */
+		/*
+		 * A broken template: say so plainly, the body holds nothing.
+		 * The one sentence in C: the templates that would hold it
+		 * are what failed.
+		 */
 		buf_reset(&r->resp.body);
 		buf_puts(&r->resp.body, "<!doctype html><title>Error</title>"
 		    "<p class=\"error\">This page cannot be shown right now."
@@ -146,17 +153,21 @@ page_render(struct req *r, int status, const char *tpl, const char *title)
 }
 
 void
+page_render(struct req *r, int status, const char *tpl)
+{
+	struct buf	 title;
+
+	buf_init(&title);
+	(void)message_section("PAGE_", tpl, &title);
+	page_expand(r, status, tpl, title.p != NULL ? title.p : "");
+	buf_free(&title);
+}
+
+void
 page_set_error(struct req *r, const char *message)
 {
 	render_set(r->page, "ERROR", message);
 	render_show(r->page, "HAS_ERROR");
-}
-
-void
-page_error(struct req *r, int status, const char *title, const char *message)
-{
-	render_set(r->page, "ERROR", message);
-	page_render(r, status, "error.tpl", title);
 }
 
 void
@@ -183,12 +194,9 @@ page_redirect(struct req *r, const char *path)
 const char *
 req_next(struct req *r, struct buf *url)
 {
-	const char	*v;
-	int		 bad;
+	const char	*v = req_arg(r, "next");
 	struct buf	 tmp;
 
-	v = r->http.method == HTTP_POST ? req_field_opt(r, "next", &bad) :
-	    req_query(r, "next");
 	buf_init(&tmp);
 	if (!next_resolve(r->app->cfg.base_url, r->app->cfg.base_path,
 	    r->app->cfg.auth_hosts, r->app->cfg.auth_hosts_n, v,
@@ -245,47 +253,53 @@ page_outcome(struct req *r, enum outcome o)
 	buf_init(&title);
 	buf_init(&text);
 	page_message(r, o, 1, &title);
+	if (title.len == 0)
+		(void)message_section("", status >= 500 ?
+		    "FALLBACK_SERVER_TITLE" : "FALLBACK_TITLE", &title);
 	page_message(r, o, 0, &text);
-	page_error(r, status, title.len > 0 ? title.p : status >= 500 ?
-	    "Please try again" : "Please check", text.p != NULL ? text.p : "");
+	render_set(r->page, "ERROR", text.p != NULL ? text.p : "");
+	page_expand(r, status, "error.tpl", title.p != NULL ? title.p : "");
 	buf_free(&title);
 	buf_free(&text);
 }
-
-const char *
-req_field_opt(struct req *r, const char *name, int *bad)
-{
-	const char	*v;
-	int		 dup = 0;
-
-	v = form_get(&r->http.body, name, &dup);
-	*bad = dup;
-	return dup ? NULL : v;
-}
-
-const char *
-req_field(struct req *r, const char *name)
-{
-	const char	*v;
-	int		 bad;
-
-	v = req_field_opt(r, name, &bad);
-	if (v == NULL) {
-		page_error(r, 400, "Something is missing",
-		    "The form arrived incomplete or with a field twice. "
-		    "Please go back, reload the page and try again.");
-		return NULL;
-	}
-	return v;
-}
-
-
 
 void
 page_time(int64_t t, char out[32])
 {
 	when_text(t, out);
 }
+
+void
+page_done(struct req *r, enum outcome o, const char *path)
+{
+	if (o == OUT_OK)
+		page_redirect(r, path);
+	else
+		page_outcome(r, o);
+}
+
+void
+page_link(struct req *r, enum outcome peek, const char *tpl)
+{
+	if (peek != OUT_OK) {
+		page_outcome(r, peek);
+		return;
+	}
+	render_set(r->page, "T", req_arg(r, "t"));
+	page_render(r, 200, tpl);
+}
+
+void
+req_end_session(struct req *r)
+{
+	char	 tok[TOKEN_TEXT];
+
+	token_new(tok);
+	req_set_session_cookie(r, tok);
+}
+
+/* ------------------------------------------------------------------ */
+/* Fields (struct field): checked here, once, before any handler      */
 
 int
 req_id(const char *s, int64_t *id)
@@ -294,8 +308,7 @@ req_id(const char *s, int64_t *id)
 	size_t	 i;
 
 	*id = 0;
-	/* Digits only, no sign, no leading zero, at most 18 of them. */
-	if (s == NULL || s[0] < '1' || s[0] > '9')
+	if (s[0] < '1' || s[0] > '9')
 		return 0;
 	for (i = 0; s[i] != '\0'; i++) {
 		if (i >= 18 || s[i] < '0' || s[i] > '9')
@@ -306,14 +319,150 @@ req_id(const char *s, int64_t *id)
 	return 1;
 }
 
-const char *
-req_query(struct req *r, const char *name)
+static int
+field_token(const char *s, int64_t *unused)
 {
-	int	 dup = 0;
-	const char *v;
+	(void)unused;
+	return token_valid(s);
+}
 
-	v = form_get(&r->http.query, name, &dup);
-	return dup ? NULL : v;
+static int
+field_contact_kind(const char *s, int64_t *unused)
+{
+	(void)unused;
+	return strcmp(s, "email") == 0 || strcmp(s, "phone") == 0;
+}
+
+static int
+field_notice(const char *s, int64_t *unused)
+{
+	(void)unused;
+	return strcmp(s, "1") == 0;
+}
+
+/*
+ * Each kind: its check (NULL: any text the form parser takes, which
+ * bounds it at FORM_MAX_VALUE), the outcome for a missing or repeated
+ * field and for one its check refuses, and whether such a field is
+ * left out instead of refused (what a link or a redirect put in a
+ * query, never the reason to refuse a page).
+ */
+static const struct field_kind_rule {
+	int		(*check)(const char *, int64_t *);
+	enum outcome	 missing;
+	enum outcome	 malformed;
+	int		 lenient;
+} field_kinds[] = {
+	[FIELD_USERNAME] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0 },
+	[FIELD_LOGIN_NAME] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0 },
+	[FIELD_ADDRESS] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0 },
+	[FIELD_CONTACT] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0 },
+	[FIELD_CONTACT_KIND] = { field_contact_kind, OUT_FORM_INCOMPLETE,
+	    OUT_BAD_REQUEST, 0 },
+	[FIELD_DOMAIN] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0 },
+	[FIELD_PASSWORD] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0 },
+	[FIELD_CODE] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0 },
+	[FIELD_ID] = { req_id, OUT_FORM_INCOMPLETE, OUT_BAD_REQUEST, 0 },
+	[FIELD_TOKEN] = { field_token, OUT_LINK_BROKEN, OUT_LINK_BROKEN, 0 },
+	[FIELD_BUTTON] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0 },
+	[FIELD_NOTICE] = { field_notice, OUT_OK, OUT_OK, 1 },
+	[FIELD_PREFILL] = { NULL, OUT_OK, OUT_OK, 1 },
+};
+
+/* Did the field named name come (once or more)? */
+static int
+field_came(const struct form *src, const char *name)
+{
+	return name != NULL && form_count(src, name) > 0;
+}
+
+/* Check field i of the route into r->arg[i]; the refusal, or OUT_OK. */
+static enum outcome
+field_check(struct req *r, const struct form *src, size_t i)
+{
+	const struct field		*f = &r->route->fields[i];
+	const struct field_kind_rule	*k = &field_kinds[f->kind];
+	const char			*v;
+	int				 dup;
+
+	if (f->flags & FIELD_MANY)
+		return OUT_OK;	/* read with req_args() */
+	v = form_get(src, f->name, &dup);
+	if (dup || (v == NULL && (f->flags & FIELD_REQUIRED) &&
+	    !field_came(src, f->unless)))
+		return k->lenient ? OUT_OK : k->missing;
+	if (v != NULL && k->check != NULL && !k->check(v, &r->arg_id[i]))
+		return k->lenient ? OUT_OK : k->malformed;
+	r->arg[i] = v;
+	return OUT_OK;
+}
+
+/* Every field of the route; 0 after answering the first refusal. */
+static int
+app_fields(struct req *r)
+{
+	const struct form	*src;
+	enum outcome		 o;
+	size_t			 i;
+
+	src = r->http.method == HTTP_POST ? &r->http.body : &r->http.query;
+	for (i = 0; r->route->fields != NULL &&
+	    r->route->fields[i].name != NULL; i++)
+		if ((o = field_check(r, src, i)) != OUT_OK) {
+			page_outcome(r, o);
+			return 0;
+		}
+	return 1;
+}
+
+/* Index of the route's field name, or -1. */
+static int
+field_index(const struct req *r, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; r->route->fields != NULL &&
+	    r->route->fields[i].name != NULL; i++)
+		if (strcmp(r->route->fields[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *
+req_arg(struct req *r, const char *name)
+{
+	int	 i = field_index(r, name);
+
+	return i < 0 ? NULL : r->arg[i];
+}
+
+int64_t
+req_arg_id(struct req *r, const char *name)
+{
+	int	 i = field_index(r, name);
+
+	return i < 0 ? 0 : r->arg_id[i];
+}
+
+int
+req_notice(struct req *r, const char *name)
+{
+	return req_arg(r, name) != NULL;
+}
+
+size_t
+req_args(struct req *r, const char *name, const char **out, size_t max)
+{
+	const struct form	*src;
+	size_t			 i, n = 0;
+
+	src = r->http.method == HTTP_POST ? &r->http.body : &r->http.query;
+	if (field_index(r, name) < 0)
+		return 0;
+	for (i = 0; i < src->n && n < max; i++)
+		if (strcmp(src->f[i].name, name) == 0)
+			out[n++] = src->f[i].value;
+	return n;
 }
 
 /* Find the cookie, or make a pre-session one; then the CSRF token. */
@@ -458,18 +607,14 @@ app_post_allowed(struct req *r)
 	if (r->http.cross_site) {
 		log_warn("refused: cross-site POST %s from %s", r->http.path,
 		    r->http.ip);
-		page_error(r, 403, "Request refused",
-		    "This form was sent from another site. Please use the "
-		    "form on this site.");
+		page_outcome(r, OUT_CROSS_SITE);
 		return 0;
 	}
 	tok = form_get(&r->http.body, "csrf", &dup);
 	if (tok == NULL || dup || !token_equal(tok, r->csrf)) {
 		log_warn("refused: POST %s from %s without a valid CSRF token",
 		    r->http.path, r->http.ip);
-		page_error(r, 403, "Please try again",
-		    "This form has expired or did not come from this site. "
-		    "Please reload the page and send it again.");
+		page_outcome(r, OUT_CSRF);
 		return 0;
 	}
 	return 1;
@@ -489,6 +634,105 @@ req_start(struct req *r, struct app *app)
 	return (r->page = render_dict_new()) != NULL;
 }
 
+/* What a request that http_read() refused is answered with. */
+static enum outcome
+app_read_refusal(enum http_read_error rc)
+{
+	switch (rc) {
+	case HTTP_READ_OK:
+		return OUT_OK;
+	case HTTP_READ_TOO_LARGE:
+		return OUT_TOO_LARGE;
+	case HTTP_READ_UNSUPPORTED:
+		return OUT_NOT_A_FORM;
+	case HTTP_READ_NOMEM:
+		return OUT_NO_RESOURCES;
+	default:
+		return OUT_MALFORMED;
+	}
+}
+
+/*
+ * Everything before the handler: the route, the browser, the session,
+ * a POST's origin and CSRF token, the session a route needs and its
+ * fields.  The route, or NULL after answering.
+ */
+static const struct route *
+app_gate(struct req *r, const struct route *routes, size_t n)
+{
+	const struct route	*rt;
+	int			 known;
+
+	if ((rt = app_route(r, routes, n, &known)) == NULL) {
+		if (known)
+			app_allow(r, routes, n);
+		page_outcome(r, known ? OUT_WRONG_METHOD : OUT_NOT_FOUND);
+		return NULL;
+	}
+	app_browser(r);
+	if (!app_session(r)) {
+		page_storage_error(r);
+		return NULL;
+	}
+	app_flow(r);
+	if (r->http.method == HTTP_POST && !app_post_allowed(r))
+		return NULL;
+	if ((rt->flags & ROUTE_SESSION) &&
+	    (r->sess.id == 0 || r->sess.stage != SESSION_FULL)) {
+		log_info("refused: %s from %s without a session", r->http.path,
+		    r->http.ip);
+		render_show(r->page, "LOGIN_LINK");
+		page_outcome(r, OUT_NO_SESSION);
+		return NULL;
+	}
+	r->route = rt;
+	return app_fields(r) ? rt : NULL;
+}
+
+/* The cookies, HSTS and the response; then the request is freed. */
+static void
+app_send(struct req *r, FCGX_Request *fr)
+{
+	struct app	*app = r->app;
+
+	/*
+	 * The flow owns its transaction and ends it on every path (flow.h):
+	 * one still open is a mistake, said and undone so it changes
+	 * nothing.
+	 */
+	if (db_in_tx(app->db)) {
+		log_err("%s: a transaction was left open", r->http.path != NULL ?
+		    r->http.path : "?");
+		db_rollback(app->db);
+	}
+	if (r->resp.status == 0)
+		r->resp.status = 503;
+	if (r->cookie_new)
+		app_set_cookie_header(r, app_cookie_name(app), r->cookie, 0,
+		    app->cfg.cookie_domain);
+	if (r->flow.browser_renewed[0] != '\0') {
+		memcpy(r->browser, r->flow.browser_renewed, sizeof(r->browser));
+		r->browser_new = 1;
+	}
+	if (r->browser_new)
+		app_set_cookie_header(r, app_browser_cookie_name(app),
+		    r->browser, BROWSER_MAX_AGE, NULL);
+	/*
+	 * ASVS 14.4.5.  Only under https (a browser ignores it over plain
+	 * HTTP anyway); includeSubDomains covers names below Postern's own
+	 * host, never its siblings.
+	 */
+	if (strncasecmp(app->cfg.base_url, "https://", 8) == 0)
+		http_header(&r->resp, "Strict-Transport-Security",
+		    "max-age=31536000; includeSubDomains");
+	if (!http_send(&r->resp, fr, r->http.method == HTTP_HEAD))
+		log_warn("%s: client went away", r->http.path != NULL ?
+		    r->http.path : "?");
+	render_dict_free(r->page);
+	http_request_free(&r->http);
+	http_response_free(&r->resp);
+}
+
 static void
 app_handle(struct app *app, FCGX_Request *fr, const struct route *routes,
     size_t n)
@@ -496,112 +740,44 @@ app_handle(struct app *app, FCGX_Request *fr, const struct route *routes,
 	struct req		 r;
 	const struct route	*rt;
 	enum http_read_error	 rc;
-	int			 known;
+	enum outcome		 o;
 
-	if (!req_start(&r, app)) {
-		r.resp.status = 503;
-		goto send;
-	}
+	if (!req_start(&r, app))
+		goto send;	/* 503 */
 	rc = http_read(&r.http, fr, app->cfg.base_path,
 	    app->cfg.trusted_proxies, app->cfg.trusted_proxies_n);
-	if (!app_cookie(&r)) {
-		page_error(&r, 503, "Please try again",
-		    "Postern is short of resources. Please try again.");
-		goto send;
-	}
-	switch (rc) {
-	case HTTP_READ_OK:
-		break;
-	case HTTP_READ_TOO_LARGE:
-		page_error(&r, 413, "Too much data",
-		    "The form sent more data than Postern accepts.");
-		goto send;
-	case HTTP_READ_UNSUPPORTED:
-		page_error(&r, 415, "Not a form",
-		    "Postern only accepts its own forms.");
-		goto send;
-	case HTTP_READ_NOMEM:
-		page_error(&r, 503, "Please try again",
-		    "Postern is short of resources. Please try again.");
-		goto send;
-	default:
-		page_error(&r, 400, "Bad request",
-		    "The request was malformed (for example a broken "
-		    "%-escape or a character that is not allowed). Please go "
-		    "back and try again.");
-		goto send;
-	}
-	if ((rt = app_route(&r, routes, n, &known)) == NULL) {
-		if (known) {
-			app_allow(&r, routes, n);
-			page_error(&r, 405, "Not here",
-			    "This address does not take that kind of "
-			    "request.");
-		} else
-			page_error(&r, 404, "Page not found",
-			    "There is no page at this address.");
-		goto send;
-	}
-	app_browser(&r);
-	if (!app_session(&r)) {
-		page_storage_error(&r);
-		goto send;
-	}
-	app_flow(&r);
-	if (r.http.method == HTTP_POST && !app_post_allowed(&r))
-		goto send;
-	if ((rt->flags & ROUTE_SESSION) &&
-	    (r.sess.id == 0 || r.sess.stage != SESSION_FULL)) {
-		log_info("refused: %s from %s without a session", r.http.path,
-		    r.http.ip);
-		render_show(r.page, "LOGIN_LINK");
-		page_error(&r, 403, "Please log in",
-		    "You need to be logged in to see this page.");
-		goto send;
-	}
-	rt->fn(&r);
-	if (r.resp.status == 0) {
-		log_err("%s: handler gave no response", r.http.path);
-		page_error(&r, 500, "Something went wrong",
-		    "Postern could not answer this request.");
+	if (!app_cookie(&r))
+		page_outcome(&r, OUT_NO_RESOURCES);
+	else if ((o = app_read_refusal(rc)) != OUT_OK)
+		page_outcome(&r, o);
+	else if ((rt = app_gate(&r, routes, n)) != NULL) {
+		rt->fn(&r);
+		if (r.resp.status == 0) {
+			log_err("%s: handler gave no response", r.http.path);
+			page_outcome(&r, OUT_NO_ANSWER);
+		}
 	}
 send:
-	/*
-	 * The flow owns its transaction and ends it on every path (flow.h):
-	 * one still open is a mistake, said and undone so it changes
-	 * nothing.
-	 */
-	if (db_in_tx(app->db)) {
-		log_err("%s: a transaction was left open", r.http.path != NULL ?
-		    r.http.path : "?");
-		db_rollback(app->db);
+	app_send(&r, fr);
+}
+
+/* Does every route fit struct req's arg[]? */
+static int
+app_routes_fit(const struct program *prog)
+{
+	size_t	 i, n;
+
+	for (i = 0; i < prog->nroutes; i++) {
+		for (n = 0; prog->routes[i].fields != NULL &&
+		    prog->routes[i].fields[n].name != NULL; n++)
+			continue;
+		if (n > ROUTE_MAX_FIELDS) {
+			log_err("%s: more than %d fields", prog->routes[i].path,
+			    ROUTE_MAX_FIELDS);
+			return 0;
+		}
 	}
-	if (r.resp.status == 0)
-		r.resp.status = 503;
-	if (r.cookie_new)
-		app_set_cookie_header(&r, app_cookie_name(app), r.cookie, 0,
-		    app->cfg.cookie_domain);
-	if (r.flow.browser_renewed[0] != '\0') {
-		memcpy(r.browser, r.flow.browser_renewed, sizeof(r.browser));
-		r.browser_new = 1;
-	}
-	if (r.browser_new)
-		app_set_cookie_header(&r, app_browser_cookie_name(app),
-		    r.browser, BROWSER_MAX_AGE, NULL);
-	/*
-	 * ASVS 14.4.5.  Only under https (a browser ignores it over plain
-	 * HTTP anyway); includeSubDomains covers names below Postern's own
-	 * host, never its siblings.
-	 */
-	if (strncasecmp(app->cfg.base_url, "https://", 8) == 0)
-		http_header(&r.resp, "Strict-Transport-Security",
-		    "max-age=31536000; includeSubDomains");
-	if (!http_send(&r.resp, fr, r.http.method == HTTP_HEAD))
-		log_warn("%s: client went away", r.http.path != NULL ?
-		    r.http.path : "?");
-	render_dict_free(r.page);
-	http_request_free(&r.http);
-	http_response_free(&r.resp);
+	return 1;
 }
 
 static int
@@ -627,7 +803,7 @@ app_start(struct app *app, const struct program *prog)
 		log_err("auth_hosts cannot be allowed as form targets");
 		return EX_CONFIG;
 	}
-	if (!crypto_init())
+	if (!app_routes_fit(prog) || !crypto_init())
 		return EX_SOFTWARE;
 	if (!keys_load(app->cfg.secret_key_file, &app->keys))
 		return EX_CONFIG;

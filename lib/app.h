@@ -29,6 +29,70 @@ struct app {
 	char		 dummy_hash[PWHASH_TEXT]; /* "" unless PROGRAM_DUMMY_HASH */
 };
 
+struct req;
+
+#define ROUTE_SESSION	0x01	/* needs a full session, else 403 */
+
+/*
+ * What a field holds, and so how app.c checks it before the handler
+ * runs (the kinds table in app.c).  Text that a flow judges (a name,
+ * an address, a password, a code) is only bounded here, by the form
+ * parser's FORM_MAX_VALUE: the flow's refusal shows the form again
+ * with what was typed and the reason (422, or 400 for a malformed
+ * name), which a 400 page here could not.  An id is at most 18 digits,
+ * a token exactly TOKEN_TEXT - 1 characters.
+ */
+enum field_kind {
+	FIELD_USERNAME,		/* a username (flow: validate_username) */
+	FIELD_LOGIN_NAME,	/* a username or an address */
+	FIELD_ADDRESS,		/* an email address (flow: validate_email) */
+	FIELD_CONTACT,		/* an address or a phone number */
+	FIELD_CONTACT_KIND,	/* "email" or "phone", else 400 */
+	FIELD_DOMAIN,		/* a domain name (flow: domain_normalise) */
+	FIELD_PASSWORD,		/* flow: validate_password_length() */
+	FIELD_CODE,		/* a code typed from a message or an app */
+	FIELD_ID,		/* a positive decimal id, else 400 */
+	FIELD_TOKEN,		/* a mailed link's token, else LINK_BROKEN */
+	FIELD_BUTTON,		/* which submit button: present or not */
+	FIELD_NOTICE,		/* a redirect's "=1": else not there */
+	FIELD_PREFILL		/* text to show again: absent if repeated */
+};
+
+#define FIELD_REQUIRED	0x01	/* missing: 400 (unless `unless` came) */
+#define FIELD_MANY	0x02	/* may repeat: read with req_args() */
+
+/*
+ * A field a route takes (kcgi's keys[]): from the query of a GET, the
+ * body of a POST.  A field that is missing (when required), repeated
+ * (unless FIELD_MANY) or malformed for its kind is answered there,
+ * before the handler, with 400 (FORM_INCOMPLETE, BAD_REQUEST, or
+ * LINK_BROKEN for a token); NOTICE and PREFILL fields are never
+ * refused, only left out.  The handler reads what passed with
+ * req_arg(), req_arg_id() and req_args().
+ */
+struct field {
+	const char	*name;
+	enum field_kind	 kind;
+	unsigned int	 flags;
+	const char	*unless;	/* not required when this one came */
+};
+
+#define ROUTE_MAX_FIELDS 8
+/* A route's fields, inline in its table, ended for app.c:
+ * FIELDS({ "t", FIELD_TOKEN, FIELD_REQUIRED, NULL }, ...). */
+#define FIELDS(...)	((const struct field[]){ __VA_ARGS__, { NULL, 0, 0, \
+			    NULL } })
+/* A mailed link's fields: its token. */
+#define LINK_FIELDS	FIELDS({ "t", FIELD_TOKEN, FIELD_REQUIRED, NULL })
+
+struct route {
+	const char	*path;
+	enum http_method method;	/* HTTP_GET also answers HEAD */
+	void		(*fn)(struct req *);
+	unsigned int	 flags;
+	const struct field *fields;	/* NULL: takes none */
+};
+
 /* One request, from parsing to the response. */
 struct req {
 	struct app		*app;
@@ -47,15 +111,11 @@ struct req {
 	unsigned char		 browser_hash[HASH_BYTES];
 	struct flow		 flow;	/* what the handler hands lib/ */
 	struct render_dict	*page;	/* values for the page template */
-};
-
-#define ROUTE_SESSION	0x01	/* needs a full session, else 403 */
-
-struct route {
-	const char	*path;
-	enum http_method method;	/* HTTP_GET also answers HEAD */
-	void		(*fn)(struct req *);
-	unsigned int	 flags;
+	const struct route	*route;
+	/* The route's fields as checked, by their index in route->fields:
+	 * the value (NULL when absent) and an id's number. */
+	const char		*arg[ROUTE_MAX_FIELDS];
+	int64_t			 arg_id[ROUTE_MAX_FIELDS];
 };
 
 /*
@@ -86,10 +146,8 @@ int	 req_start(struct req *, struct app *);
 int	 app_main(const struct program *);
 
 /* Responses a handler gives (exactly one per request). */
-void	 page_render(struct req *, int status, const char *tpl,
-	    const char *title);
-void	 page_error(struct req *, int status, const char *title,
-	    const char *message);
+/* The page tpl, titled by its section PAGE_<TPL> of messages.tpl. */
+void	 page_render(struct req *, int status, const char *tpl);
 /* Show message in the form's .error element (section HAS_ERROR). */
 void	 page_set_error(struct req *, const char *message);
 /* 303 to base_path + path (path starts with '/'; may hold a query). */
@@ -115,21 +173,44 @@ int	 page_refused(struct req *, enum outcome);
 /* The same on the error page, titled by the outcome. */
 void	 page_outcome(struct req *, enum outcome);
 
+/*
+ * After a flow: on OUT_OK a 303 to path (page_redirect), else its
+ * outcome's error page (page_outcome).
+ */
+void	 page_done(struct req *, enum outcome, const char *path);
+/*
+ * A mailed link's page (R7: a GET only shows a button, its POST acts):
+ * when peek, the flow's look at the link, is OUT_OK, tpl with the token
+ * (T) for the form to carry on; else the outcome's error page.  Values
+ * the page needs beside T are set before.
+ */
+void	 page_link(struct req *, enum outcome peek, const char *tpl);
+
 /* A time for people: "2026-11-23 14:05 UTC". */
 void	 page_time(int64_t t, char out[32]);
-/* A positive decimal id field; NULL-safe.  0 if it is not one. */
-int	 req_id(const char *s, int64_t *id);
 
 /* The session cookie's name: __Host-postern, or __Secure-postern
  * with cookie_domain, or postern with cookie_secure off. */
 const char *app_cookie_name(const struct app *);
 /* Replace the request's session cookie: after login or logout. */
 void	 req_set_session_cookie(struct req *, const char *token);
-/* A value of the body that must be there exactly once, or NULL after
- * answering 400 (missing or repeated field). */
-const char *req_field(struct req *, const char *name);
-/* The same for an optional field: NULL without error when absent. */
-const char *req_field_opt(struct req *, const char *name, int *bad);
-const char *req_query(struct req *, const char *name);
+/* A new anonymous cookie: after the flow ended this session. */
+void	 req_end_session(struct req *);
+/*
+ * The value of a field the route declares, as checked before the
+ * handler ran: NULL when it is absent (or the route does not declare
+ * it, so a page shared by a GET and a POST may ask).
+ */
+const char *req_arg(struct req *, const char *name);
+/* A positive decimal id (FIELD_ID): digits only, no sign, no leading
+ * zero, at most 18 of them; *id is 0 when s is not one. */
+int	 req_id(const char *s, int64_t *id);
+/* A FIELD_ID's number; 0 when absent. */
+int64_t	 req_arg_id(struct req *, const char *name);
+/* A FIELD_NOTICE's "=1": set or not. */
+int	 req_notice(struct req *, const char *name);
+/* The values of a FIELD_MANY field, in order, at most max: how many. */
+size_t	 req_args(struct req *, const char *name, const char **out,
+	    size_t max);
 
 #endif /* !POSTERN_APP_H */

@@ -115,24 +115,18 @@ authz_refuse(struct req *r, FCGX_ParamArray env, int get)
 	struct buf	 url, loc;
 
 	if (!get) {
-		page_error(r, 401, "Please log in",
-		    "You need to be logged in to do this. Please log in and "
-		    "try again.");
+		page_outcome(r, OUT_AUTH_NO_SESSION);
 		return;
 	}
 	buf_init(&url);
 	buf_init(&loc);
 	authz_asked(env, &url);
-	buf_printf(&loc, "%s/login", r->app->cfg.base_url);
-	if (url.len > 0) {
-		buf_puts(&loc, "?next=");
-		http_query_escape(&loc, url.p);
-	}
+	http_link(&loc, r->app->cfg.base_url, "/login", url.len > 0 ? "next" :
+	    NULL, url.p);
 	r->resp.status = 302;
 	if (url.failed || loc.failed ||
 	    !http_header(&r->resp, "Location", loc.p))
-		page_error(r, 503, "Please try again",
-		    "Postern is short of resources. Please try again.");
+		page_outcome(r, OUT_NO_RESOURCES);
 	else
 		http_header(&r->resp, "Content-Type",
 		    "text/plain; charset=utf-8");
@@ -158,8 +152,7 @@ authz_serve(struct app *app, FCGX_Request *fr)
 		log_err("auth.fcgi: started as a FastCGI %s; it is an "
 		    "authorizer (\"mode\" => \"authorizer\", "
 		    "AuthnzFcgiDefineProvider)", role != NULL ? role : "?");
-		page_error(&r, 404, "Page not found",
-		    "There is no page at this address.");
+		page_outcome(&r, OUT_NOT_FOUND);
 	} else if (!authz_who(app, fr->envp, r.now, &r.sess, &r.acct))
 		page_storage_error(&r);
 	else if (r.acct.id != 0) {

@@ -4,9 +4,16 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sodium.h>
+
+#include "buf.h"
+#include "config.h"
 #include "db.h"
 #include "flow.h"
+#include "http.h"
+#include "link.h"
 #include "password.h"
+#include "render.h"
 
 void
 flow_init(struct flow *f, struct db *db, const struct config *cfg,
@@ -78,4 +85,23 @@ flow_new_password(const char *pw, const char *username, const char *email)
 	if (password_is_weak(pw, username, email))
 		return OUT_PASSWORD_WEAK;
 	return OUT_OK;
+}
+
+int
+flow_link(struct flow *f, enum link_kind kind, int64_t account_id,
+    const char *data, int64_t num, int64_t ttl, const char *path,
+    struct render_dict *d, const char *name)
+{
+	char		 tok[TOKEN_TEXT];
+	struct buf	 link;
+	int		 ok;
+
+	buf_init(&link);
+	ok = link_create(f->db, kind, account_id, data, num, f->now, ttl,
+	    tok) && http_link(&link, f->cfg->base_url, path, "t", tok);
+	if (ok)
+		render_set(d, name, link.p);
+	sodium_memzero(tok, sizeof(tok));
+	buf_free(&link);
+	return ok;
 }

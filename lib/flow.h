@@ -4,11 +4,13 @@
 #include <stdint.h>
 
 #include "crypto.h"
+#include "link.h"
 #include "outcome.h"
 
 struct account;
 struct config;
 struct db;
+struct render_dict;
 struct session;
 
 /*
@@ -87,5 +89,13 @@ enum outcome	 flow_new_password(const char *pw, const char *username,
 /* Is the flow's write transaction open?  db_need_tx(): asserts, or
  * logs and answers 0 (a storage failure) under NDEBUG. */
 int		 flow_in_tx(const struct flow *, const char *who);
+/*
+ * A mailed link: a new single-use token of kind (link_create()) and its
+ * address, base_url + path + "?t=" token, into d's value name.
+ */
+int		 flow_link(struct flow *, enum link_kind kind,
+		    int64_t account_id, const char *data, int64_t num,
+		    int64_t ttl, const char *path, struct render_dict *d,
+		    const char *name);
 
 #endif /* !POSTERN_FLOW_H */

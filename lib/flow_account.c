@@ -205,29 +205,21 @@ delete_tell(const struct channel *ch, void *arg)
 	struct delete_ctx	*dc = arg;
 	struct flow		*f = dc->f;
 	struct render_dict	*d;
-	struct buf		 link;
-	char			 tok[TOKEN_TEXT], when[WHEN_TEXT];
+	char			 when[WHEN_TEXT];
 
-	buf_init(&link);
 	if ((d = notify_dict(f->acct, NULL, f->ip, f->cfg->base_url,
 	    f->now)) == NULL ||
-	    !link_create(f->db, LINK_DELETE_CANCEL, f->acct->id, "", 0, f->now,
-	    dc->deadline + DELETE_LINK_GRACE - f->now, tok) ||
-	    !buf_printf(&link, "%s/account/delete/cancel?t=%s",
-	    f->cfg->base_url, tok))
+	    !flow_link(f, LINK_DELETE_CANCEL, f->acct->id, "", 0,
+	    dc->deadline + DELETE_LINK_GRACE - f->now, "/account/delete/cancel",
+	    d, "CANCEL_LINK"))
 		dc->ok = 0;
 	else {
 		when_text(dc->deadline, when);
 		render_set(d, "DEADLINE", when);
-		render_set(d, "CANCEL_LINK", link.p);
 		if (!notify_channel(f->db, ch, "mail/delete_pending.tpl",
 		    "sms/delete_pending.tpl", d, f->now, NULL))
 			dc->ok = 0;
 	}
-	sodium_memzero(tok, sizeof(tok));
-	if (link.p != NULL)
-		sodium_memzero(link.p, link.len);
-	buf_free(&link);
 	render_dict_free(d);
 }
 

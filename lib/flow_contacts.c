@@ -47,7 +47,7 @@ contact_of(struct flow *f, int64_t id, struct contact *c)
 	return OUT_OK;
 }
 
-/* A contact as people see it in notices: phones masked. */
+/* A contact as its events name it, phones masked: "phone +49 *** ***67". */
 static void
 contact_label(const struct contact *c, char *out, size_t outsz)
 {
@@ -55,9 +55,26 @@ contact_label(const struct contact *c, char *out, size_t outsz)
 
 	if (c->kind == CONTACT_PHONE &&
 	    phone_mask(c->value, masked, sizeof(masked)))
-		snprintf(out, outsz, "the phone %s", masked);
+		snprintf(out, outsz, "phone %s", masked);
 	else
-		snprintf(out, outsz, "the address %s", c->value);
+		snprintf(out, outsz, "address %s", c->value);
+}
+
+/* A contact as a notice shows it: its kind (section PHONE or ADDRESS)
+ * and WHAT, phones masked. */
+static void
+contact_shown(const struct contact *c, struct render_dict *d)
+{
+	char	 masked[PHONE_MASK_TEXT];
+
+	if (c->kind == CONTACT_PHONE &&
+	    phone_mask(c->value, masked, sizeof(masked))) {
+		render_show(d, "PHONE");
+		render_set(d, "WHAT", masked);
+	} else {
+		render_show(d, "ADDRESS");
+		render_set(d, "WHAT", c->value);
+	}
 }
 
 static struct channel
@@ -72,13 +89,28 @@ contact_channel(const struct contact *c)
 	return ch;
 }
 
-/* Tell every verified channel (but skip) that something changed. */
+/*
+ * Tell every verified channel (but skip) that something changed: the
+ * contact c, when given, and section, the template's words for what.
+ */
 static int
-contacts_tell(struct flow *f, int64_t skip, const char *what,
-    const char *mail_tpl, const char *sms_tpl)
+contacts_tell(struct flow *f, int64_t skip, const struct contact *c,
+    const char *section, const char *mail_tpl, const char *sms_tpl)
 {
-	return notify_change(f->db, f->acct, skip, what, f->ip,
-	    f->cfg->base_url, mail_tpl, sms_tpl, f->now);
+	struct render_dict	*d;
+	int			 ok;
+
+	if ((d = notify_dict(f->acct, NULL, f->ip, f->cfg->base_url,
+	    f->now)) == NULL)
+		return 0;
+	if (c != NULL)
+		contact_shown(c, d);
+	if (section != NULL)
+		render_show(d, section);
+	ok = notify_channels(f->db, f->acct, skip, mail_tpl, sms_tpl, d,
+	    f->now);
+	render_dict_free(d);
+	return ok;
 }
 
 /*
@@ -194,10 +226,10 @@ flow_contact_add(struct flow *f, const char *password, const char *code,
 	if (limited != 0)
 		return flow_limited(f, OUT_LIMIT_MESSAGES, limited);
 	contact_label(&c, label, sizeof(label));
-	if (!contacts_tell(f, c.id, label, "mail/contact_added.tpl",
+	if (!contacts_tell(f, c.id, &c, NULL, "mail/contact_added.tpl",
 	    "sms/contact_added.tpl") ||
-	    !event_add(f->db, f->acct->id, EVENT_CONTACT_ADDED, f->ip,
-	    label + 4, f->now))
+	    !event_add(f->db, f->acct->id, EVENT_CONTACT_ADDED, f->ip, label,
+	    f->now))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }
@@ -300,16 +332,16 @@ flow_contacts_ways(struct flow *f, struct ways *w)
 
 /* Tell every channel of a removal, the removed one too (R8). */
 static int
-contacts_tell_removed(struct flow *f, const struct contact *c,
-    const char *label)
+contacts_tell_removed(struct flow *f, const struct contact *c)
 {
 	struct render_dict	*d;
 	struct channel		 ch = contact_channel(c);
 	int			 ok;
 
-	if ((d = notify_dict(f->acct, label, f->ip, f->cfg->base_url,
+	if ((d = notify_dict(f->acct, NULL, f->ip, f->cfg->base_url,
 	    f->now)) == NULL)
 		return 0;
+	contact_shown(c, d);
 	ok = notify_channels(f->db, f->acct, CHANNEL_NONE,
 	    "mail/contact_removed.tpl", "sms/contact_removed.tpl", d,
 	    f->now) && (c->verified_at == 0 || notify_channel(f->db, &ch,
@@ -367,8 +399,8 @@ flow_contact_remove(struct flow *f, int64_t id, const char *password,
 		return o == OUT_STORAGE ? flow_storage(f) : flow_rollback(f, o);
 	contact_label(&c, label, sizeof(label));
 	if (!contacts_remove(f->db, c.id) ||
-	    !event_add(f->db, f->acct->id, EVENT_CONTACT_REMOVED, f->ip,
-	    label + 4, f->now) || !contacts_tell_removed(f, &c, label))
+	    !event_add(f->db, f->acct->id, EVENT_CONTACT_REMOVED, f->ip, label,
+	    f->now) || !contacts_tell_removed(f, &c))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }
@@ -476,8 +508,8 @@ flow_kit(struct flow *f, const char *password, const char *code)
 	    !kit_mail(f, f->cfg->admin_email, "mail/kit_admin.tpl", h2) ||
 	    !event_add(f->db, f->acct->id, EVENT_KIT_CREATED, f->ip, NULL,
 	    f->now) ||
-	    !contacts_tell(f, CHANNEL_NONE, "a new recovery kit",
-	    "mail/kit_new.tpl", "sms/kit_new.tpl"))
+	    !contacts_tell(f, CHANNEL_NONE, NULL, NULL, "mail/kit_new.tpl",
+	    "sms/kit_new.tpl"))
 		o = flow_storage(f);
 	else
 		o = flow_commit(f, OUT_OK);
@@ -594,7 +626,7 @@ flow_twofa_enable(struct flow *f, const char *code)
 	    !session_set_twofa(f->db, f->sess->id, f->now) ||
 	    !event_add(f->db, f->acct->id, EVENT_TWOFA_ENABLED, f->ip, NULL,
 	    f->now) ||
-	    !contacts_tell(f, CHANNEL_NONE, "two-step verification turned on",
+	    !contacts_tell(f, CHANNEL_NONE, NULL, "TURNED_ON",
 	    "mail/twofa_changed.tpl", "sms/twofa_changed.tpl"))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
@@ -612,7 +644,7 @@ flow_twofa_disable(struct flow *f, const char *password, const char *code)
 	if (!account_set_totp(f->db, f->acct->id, NULL, 0, 0) ||
 	    !event_add(f->db, f->acct->id, EVENT_TWOFA_DISABLED, f->ip, NULL,
 	    f->now) ||
-	    !contacts_tell(f, CHANNEL_NONE, "two-step verification turned off",
+	    !contacts_tell(f, CHANNEL_NONE, NULL, "TURNED_OFF",
 	    "mail/twofa_changed.tpl", "sms/twofa_changed.tpl"))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);

@@ -6,8 +6,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <sodium.h>
-
 #include "account.h"
 #include "config.h"
 #include "domains.h"
@@ -37,27 +35,6 @@ email_masked(const char *addr, char *out, size_t outsz)
 		snprintf(out, outsz, "%c***%s", addr[0], at);
 }
 
-/* A link of kind to path for account_id with data, num, into d as LINK. */
-static int
-email_link(struct flow *f, enum link_kind kind, const char *path,
-    int64_t account_id, const char *data, int64_t num, int64_t ttl,
-    struct render_dict *d)
-{
-	char		 tok[TOKEN_TEXT];
-	struct buf	 link;
-	int		 ok;
-
-	buf_init(&link);
-	ok = link_create(f->db, kind, account_id, data, num, f->now, ttl,
-	    tok) && buf_printf(&link, "%s%s?t=%s", f->cfg->base_url, path,
-	    tok);
-	if (ok)
-		render_set(d, "LINK", link.p);
-	sodium_memzero(tok, sizeof(tok));
-	buf_free(&link);
-	return ok;
-}
-
 /*
  * Mail the confirmation link to the new address.  Anyone with an
  * account could type anyone's address here, so it counts toward the
@@ -74,8 +51,9 @@ email_send_confirm(struct flow *f, const char *addr, int64_t *limited)
 		return 0;
 	/* A second request replaces the first: its link stops working. */
 	ok = link_void(f->db, LINK_EMAIL_CONFIRM, f->acct->id, f->now) &&
-	    email_link(f, LINK_EMAIL_CONFIRM, "/email/confirm", f->acct->id,
-	    addr, 0, EMAIL_CONFIRM_TTL, d) && outbox_mail(f->db, addr,
+	    flow_link(f, LINK_EMAIL_CONFIRM, f->acct->id, addr, 0,
+	    EMAIL_CONFIRM_TTL, "/email/confirm", d, "LINK") &&
+	    outbox_mail(f->db, addr,
 	    "mail/email_confirm.tpl", d, f->now, limited);
 	render_dict_free(d);
 	return ok;
@@ -229,14 +207,15 @@ email_tell_change(struct flow *f, const struct account *a, const char *old,
 	char			 masked[260];
 	int			 ok;
 
-	if ((d = notify_dict(a, "the address of your account changed", f->ip,
-	    f->cfg->base_url, f->now)) == NULL)
+	if ((d = notify_dict(a, NULL, f->ip, f->cfg->base_url, f->now)) ==
+	    NULL)
 		return 0;
 	email_masked(a->email, masked, sizeof(masked));
 	render_set(d, "MASKED", masked);
 	/* The revert link carries the old address's age (R9) back. */
-	ok = email_link(f, LINK_EMAIL_REVERT, "/email/revert", a->id, old,
-	    old_since, EMAIL_REVERT_TTL, d) && outbox_mail(f->db, old,
+	ok = flow_link(f, LINK_EMAIL_REVERT, a->id, old, old_since,
+	    EMAIL_REVERT_TTL, "/email/revert", d, "LINK") &&
+	    outbox_mail(f->db, old,
 	    "mail/email_changed_old.tpl", d, f->now, NULL) &&
 	    notify_channels(f->db, a, CHANNEL_PRIMARY,
 	    "mail/email_changed.tpl", "sms/email_changed.tpl", d, f->now);

@@ -256,21 +256,11 @@ static int
 pending_link(struct pending_ctx *pc, enum link_kind kind, const char *path,
     struct render_dict *d, const char *name)
 {
-	struct flow	*f = pc->f;
-	char		 tok[TOKEN_TEXT], data[32];
-	struct buf	 link;
-	int		 ok;
+	char	 data[32];
 
-	buf_init(&link);
 	snprintf(data, sizeof(data), "%lld", (long long)pc->rs->id);
-	ok = link_create(f->db, kind, pc->rs->account_id, data, 0, f->now,
-	    pc->rs->deadline + RESET_LINK_GRACE - f->now, tok) &&
-	    buf_printf(&link, "%s%s?t=%s", f->cfg->base_url, path, tok);
-	if (ok)
-		render_set(d, name, link.p);
-	sodium_memzero(tok, sizeof(tok));
-	buf_free(&link);
-	return ok;
+	return flow_link(pc->f, kind, pc->rs->account_id, data, 0,
+	    pc->rs->deadline + RESET_LINK_GRACE - pc->f->now, path, d, name);
 }
 
 /* Tell one channel, with the links policy_reset_links() gives it. */

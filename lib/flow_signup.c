@@ -27,12 +27,10 @@ static int
 signup_mail(struct flow *f, int64_t id, const char *username,
     const char *addr, int64_t pending_until, int64_t *limited)
 {
-	char			 tok[TOKEN_TEXT], when[WHEN_TEXT];
+	char			 when[WHEN_TEXT];
 	struct render_dict	*d;
-	struct buf		 link;
 	int			 ok = 0;
 
-	buf_init(&link);
 	if ((d = render_dict_new()) == NULL)
 		return 0;
 	render_set(d, "BASE_URL", f->cfg->base_url);
@@ -46,16 +44,12 @@ signup_mail(struct flow *f, int64_t id, const char *username,
 		ok = outbox_mail(f->db, addr, "mail/signup_taken.tpl", d,
 		    f->now, limited);
 	}
-	else if (link_create(f->db, LINK_VERIFY, id, NULL, 0, f->now,
-	    SIGNUP_VERIFY_TTL, tok) && buf_printf(&link, "%s/verify?t=%s",
-	    f->cfg->base_url, tok)) {
+	else if (flow_link(f, LINK_VERIFY, id, NULL, 0, SIGNUP_VERIFY_TTL,
+	    "/verify", d, "LINK")) {
 		render_set(d, "USERNAME", username);
-		render_set(d, "LINK", link.p);
 		ok = outbox_mail(f->db, addr, "mail/verify.tpl", d, f->now,
 		    limited);
 	}
-	sodium_memzero(tok, sizeof(tok));
-	buf_free(&link);
 	render_dict_free(d);
 	return ok;
 }

@@ -396,3 +396,15 @@ http_query_escape(struct buf *b, const char *s)
 	}
 	return 1;
 }
+
+int
+http_link(struct buf *b, const char *base, const char *path,
+    const char *name, const char *value)
+{
+	buf_printf(b, "%s%s", base, path);
+	if (name != NULL) {
+		buf_printf(b, "?%s=", name);
+		http_query_escape(b, value);
+	}
+	return !b->failed;
+}

@@ -70,5 +70,9 @@ int	 http_send(struct http_response *, struct FCGX_Request *,
 const char *http_status_text(int status);
 /* Append s percent-encoded for a query value (RFC 3986 unreserved kept). */
 int	 http_query_escape(struct buf *, const char *s);
+/* The address base + path, with "?name=value" (value escaped) when
+ * name is not NULL, appended to b. */
+int	 http_link(struct buf *, const char *base, const char *path,
+	    const char *name, const char *value);
 
 #endif /* !POSTERN_HTTP_H */

@@ -1,7 +1,9 @@
 /*
  * message.c: an outcome in words (message.h).
  */
+#include <ctype.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "buf.h"
 #include "message.h"
@@ -62,5 +64,57 @@ message_text(enum outcome o, const struct flow_said *said, int64_t now,
 	ok = !name.failed && render_message(d, out);
 	render_dict_free(d);
 	buf_free(&name);
+	return ok;
+}
+
+int
+message_section(const char *prefix, const char *name, struct buf *out)
+{
+	struct render_dict	*d;
+	struct buf		 section;
+	size_t			 i;
+	int			 ok;
+
+	buf_init(&section);
+	buf_puts(&section, prefix);
+	/* "login_2fa.tpl" names PAGE_LOGIN_2FA. */
+	for (i = 0; name[i] != '\0' && strcmp(name + i, ".tpl") != 0; i++)
+		buf_printf(&section, "%c", toupper((unsigned char)name[i]));
+	if ((d = render_dict_new()) == NULL) {
+		buf_free(&section);
+		return 0;
+	}
+	if (!section.failed)
+		render_show(d, section.p);
+	ok = !section.failed && render_message(d, out);
+	render_dict_free(d);
+	buf_free(&section);
+	return ok;
+}
+
+int
+message_span(int64_t s, struct buf *out)
+{
+	struct render_dict	*d, *span;
+	int			 ok;
+
+	if ((d = render_dict_new()) == NULL)
+		return 0;
+	span = render_section(d, "SPAN");
+	if (s % 86400 == 0 && s >= 86400 * 2) {
+		render_set_int(span, "N", s / 86400);
+		render_show(span, "DAYS");
+	} else if (s % 3600 == 0) {
+		render_set_int(span, "N", s / 3600);
+		render_show(span, s == 3600 ? "HOUR" : "HOURS");
+	} else if (s % 60 == 0) {
+		render_set_int(span, "N", s / 60);
+		render_show(span, s == 60 ? "MINUTE" : "MINUTES");
+	} else {
+		render_set_int(span, "N", s);
+		render_show(span, "SECONDS");
+	}
+	ok = render_message(d, out);
+	render_dict_free(d);
 	return ok;
 }

@@ -17,5 +17,14 @@ struct buf;
 /* The words of o (its title with title set; "" when it has none). */
 int	 message_text(enum outcome o, const struct flow_said *, int64_t now,
 	    int title, struct buf *out);
+/*
+ * The words of one section of messages.tpl, with no values: a page's
+ * title (PAGE_<template name without .tpl, in capitals>), an event
+ * kind (EVENT_<kind in capitals>).  "" when there is no such section.
+ */
+int	 message_section(const char *prefix, const char *name,
+	    struct buf *out);
+/* A span of time in words: "24 hours", "1 minute". */
+int	 message_span(int64_t seconds, struct buf *out);
 
 #endif /* !POSTERN_MESSAGE_H */

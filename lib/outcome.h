@@ -19,6 +19,18 @@
 	X(BAD_REQUEST,		400)					\
 	X(NOT_FOUND,		404)					\
 	X(NO_SESSION,		403)					\
+	X(AUTH_NO_SESSION,	401)	/* the authorizer, not a GET */	\
+	/* Requests the front controller (lib/app.c) refuses */	\
+	X(FORM_INCOMPLETE,	400)					\
+	X(MALFORMED,		400)					\
+	X(TOO_LARGE,		413)					\
+	X(NOT_A_FORM,		415)					\
+	X(WRONG_METHOD,		405)					\
+	X(CROSS_SITE,		403)					\
+	X(CSRF,			403)					\
+	X(NO_RESOURCES,		503)					\
+	X(NO_ANSWER,		500)					\
+	X(FILE_FAILED,		500)					\
 	/* R8: the proof typed with an action */			\
 	X(NEED_PASSWORD,	422)					\
 	X(BAD_PASSWORD,		422)					\

@@ -119,7 +119,7 @@ recovery_code_make(struct db *db, const struct config *cfg,
 	    sizeof(sealed), (int64_t)(cur.recovery_code_at != 0), now,
 	    (int64_t)(now + RECOVERY_VIEW_TTL)) ||
 	    !event_add(db, a->id, EVENT_RECOVERY_CODE_CREATED, ip, NULL, now) ||
-	    !notify_change(db, a, CHANNEL_NONE, "a new recovery code", ip,
+	    !notify_change(db, a, CHANNEL_NONE, NULL, ip,
 	    cfg->base_url, "mail/recovery_code_new.tpl",
 	    "sms/recovery_code_new.tpl", now))
 		goto out;

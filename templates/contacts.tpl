@@ -9,7 +9,7 @@
 <small>Added {{PRIMARY_ADDED}}. Change it on <a href="{{BASE}}/email">the email page</a>.</small>
 </li>
 {{#CONTACT}}<li class="contact">
-<span class="kind">{{KIND}}</span> <strong class="value">{{VALUE}}</strong>
+<span class="kind">{{#PHONE}}Phone{{/PHONE}}{{#EMAIL}}Email{{/EMAIL}}</span> <strong class="value">{{VALUE}}</strong>
 {{#VERIFIED}}<span class="badge ok">verified</span>{{/VERIFIED}}
 {{#PENDING}}<span class="badge warn">pending</span>{{/PENDING}}
 <small>Added {{ADDED}}.</small>

@@ -1,9 +1,20 @@
-{{! messages.tpl: every message a page or `postern` shows when it refuses something, one line each, in a section named after the outcome (lib/outcome.h).  NAME_TITLE, where there is one, heads an error page.  Values: WHAT (the name, address or domain concerned), OTHER (a second one), LEFT (tries left), WHEN (a date and time), and TRY_AGAIN, shown after a message whenever a limit says when: UNTIL, with MINUTES or HOURS.  Line ends are stripped: keep each message on one line.  Output is plain text; pages escape it. }}
+{{! messages.tpl: the words the programs put on pages that are not in a page's own template: every message a page or `postern` shows when it refuses something, one line each, in a section named after the outcome (lib/outcome.h); below them page titles (PAGE_ and the page template's name) and spans of time (SPAN); the activity page's words for each event kind are in activity.tpl.  NAME_TITLE, where there is one, heads an error page.  Values: WHAT (the name, address or domain concerned), OTHER (a second one), LEFT (tries left), WHEN (a date and time), and TRY_AGAIN, shown after a message whenever a limit says when: UNTIL, with MINUTES or HOURS.  Line ends are stripped: keep each message on one line.  Output is plain text; pages escape it. }}
 {{#OK}}Done.{{/OK}}
 {{#STORAGE_TITLE}}Please try again{{/STORAGE_TITLE}}{{#STORAGE}}Postern cannot reach its storage right now. Nothing was changed; please try again in a minute.{{/STORAGE}}
 {{#BAD_REQUEST_TITLE}}Bad request{{/BAD_REQUEST_TITLE}}{{#BAD_REQUEST}}The form arrived incomplete, with a field twice, or with something it cannot hold. Please go back, reload the page and try again.{{/BAD_REQUEST}}
 {{#NOT_FOUND_TITLE}}Page not found{{/NOT_FOUND_TITLE}}{{#NOT_FOUND}}There is no page at this address.{{/NOT_FOUND}}
 {{#NO_SESSION_TITLE}}Please log in{{/NO_SESSION_TITLE}}{{#NO_SESSION}}You need to be logged in to see this page.{{/NO_SESSION}}
+{{#AUTH_NO_SESSION_TITLE}}Please log in{{/AUTH_NO_SESSION_TITLE}}{{#AUTH_NO_SESSION}}You need to be logged in to do this. Please log in and try again.{{/AUTH_NO_SESSION}}
+{{#FORM_INCOMPLETE_TITLE}}Something is missing{{/FORM_INCOMPLETE_TITLE}}{{#FORM_INCOMPLETE}}The form arrived incomplete or with a field twice. Please go back, reload the page and try again.{{/FORM_INCOMPLETE}}
+{{#MALFORMED_TITLE}}Bad request{{/MALFORMED_TITLE}}{{#MALFORMED}}The request was malformed (for example a broken %-escape or a character that is not allowed). Please go back and try again.{{/MALFORMED}}
+{{#TOO_LARGE_TITLE}}Too much data{{/TOO_LARGE_TITLE}}{{#TOO_LARGE}}The form sent more data than Postern accepts.{{/TOO_LARGE}}
+{{#NOT_A_FORM_TITLE}}Not a form{{/NOT_A_FORM_TITLE}}{{#NOT_A_FORM}}Postern only accepts its own forms.{{/NOT_A_FORM}}
+{{#WRONG_METHOD_TITLE}}Not here{{/WRONG_METHOD_TITLE}}{{#WRONG_METHOD}}This address does not take that kind of request.{{/WRONG_METHOD}}
+{{#CROSS_SITE_TITLE}}Request refused{{/CROSS_SITE_TITLE}}{{#CROSS_SITE}}This form was sent from another site. Please use the form on this site.{{/CROSS_SITE}}
+{{#CSRF_TITLE}}Please try again{{/CSRF_TITLE}}{{#CSRF}}This form has expired or did not come from this site. Please reload the page and send it again.{{/CSRF}}
+{{#NO_RESOURCES_TITLE}}Please try again{{/NO_RESOURCES_TITLE}}{{#NO_RESOURCES}}Postern is short of resources. Please try again.{{/NO_RESOURCES}}
+{{#NO_ANSWER_TITLE}}Something went wrong{{/NO_ANSWER_TITLE}}{{#NO_ANSWER}}Postern could not answer this request.{{/NO_ANSWER}}
+{{#FILE_FAILED_TITLE}}Something went wrong{{/FILE_FAILED_TITLE}}{{#FILE_FAILED}}The file could not be made. Please copy the code from the page instead.{{/FILE_FAILED}}
 {{#NEED_PASSWORD}}Type your password: a change to the ways into your account needs it, however recently you logged in.{{/NEED_PASSWORD}}
 {{#BAD_PASSWORD}}That password is not right. Nothing was changed.{{/BAD_PASSWORD}}
 {{#NEED_CODE}}Type the code your authenticator shows now: with two-step verification on, this change needs it.{{/NEED_CODE}}
@@ -84,4 +95,39 @@
 {{#NO_DOMAIN}}That domain is not on your list.{{/NO_DOMAIN}}
 {{#NO_ACCOUNT}}There is no account {{WHAT}}.{{/NO_ACCOUNT}}
 {{#TWOFA_ALREADY_OFF}}Two-step verification is not on for {{WHAT}}: nothing to reset.{{/TWOFA_ALREADY_OFF}}
+{{! The title of an error page whose outcome has none: for a fault of Postern's (5xx), and for the others. }}
+{{#FALLBACK_SERVER_TITLE}}Please try again{{/FALLBACK_SERVER_TITLE}}{{#FALLBACK_TITLE}}Please check{{/FALLBACK_TITLE}}
+{{! A span of time, N of a unit. }}
+{{#SPAN}}{{N}} {{#DAYS}}days{{/DAYS}}{{#HOUR}}hour{{/HOUR}}{{#HOURS}}hours{{/HOURS}}{{#MINUTE}}minute{{/MINUTE}}{{#MINUTES}}minutes{{/MINUTES}}{{#SECONDS}}seconds{{/SECONDS}}{{/SPAN}}
+{{! Page titles: PAGE_ and the template's name. }}
+{{#PAGE_ACCOUNT}}Your account{{/PAGE_ACCOUNT}}
+{{#PAGE_ACTIVITY}}Account activity{{/PAGE_ACTIVITY}}
+{{#PAGE_CONTACTS}}Recovery contacts{{/PAGE_CONTACTS}}
+{{#PAGE_CONTACT_VERIFY}}Confirm a contact{{/PAGE_CONTACT_VERIFY}}
+{{#PAGE_RECOVERY_CODE}}Recovery code{{/PAGE_RECOVERY_CODE}}
+{{#PAGE_RECOVERY_CODE_GONE}}Recovery code{{/PAGE_RECOVERY_CODE_GONE}}
+{{#PAGE_RECOVERY_CODE_NEW}}Your recovery code{{/PAGE_RECOVERY_CODE_NEW}}
+{{#PAGE_RECOVERY_CODE_PRINT}}Recovery code to print{{/PAGE_RECOVERY_CODE_PRINT}}
+{{#PAGE_KIT}}Recovery kit{{/PAGE_KIT}}
+{{#PAGE_TWOFA}}Two-step verification{{/PAGE_TWOFA}}
+{{#PAGE_DOMAINS}}Your domains{{/PAGE_DOMAINS}}
+{{#PAGE_EMAIL}}Email address{{/PAGE_EMAIL}}
+{{#PAGE_EMAIL_CONFIRM}}Confirm your new address{{/PAGE_EMAIL_CONFIRM}}
+{{#PAGE_EMAIL_REVERT}}Undo the address change{{/PAGE_EMAIL_REVERT}}
+{{#PAGE_LOGIN}}Log in{{/PAGE_LOGIN}}
+{{#PAGE_LOGIN_2FA}}Two-step verification{{/PAGE_LOGIN_2FA}}
+{{#PAGE_RESET}}Forgotten password{{/PAGE_RESET}}
+{{#PAGE_RESET_PENDING}}Reset waiting{{/PAGE_RESET_PENDING}}
+{{#PAGE_RESET_REJECTED}}Reset cancelled{{/PAGE_RESET_REJECTED}}
+{{#PAGE_RESET_PROVE}}Prove it is you{{/PAGE_RESET_PROVE}}
+{{#PAGE_RESET_CONFIRM}}Confirm the new password{{/PAGE_RESET_CONFIRM}}
+{{#PAGE_RESET_REJECT}}Stop the password change{{/PAGE_RESET_REJECT}}
+{{#PAGE_SIGNUP}}Create an account{{/PAGE_SIGNUP}}
+{{#PAGE_SIGNUP_SENT}}Check your mail{{/PAGE_SIGNUP_SENT}}
+{{#PAGE_VERIFY}}Verify your address{{/PAGE_VERIFY}}
+{{#PAGE_ACCOUNT_PASSWORD}}Change your password{{/PAGE_ACCOUNT_PASSWORD}}
+{{#PAGE_ACCOUNT_DELETE}}Delete your account{{/PAGE_ACCOUNT_DELETE}}
+{{#PAGE_ACCOUNT_DELETE_CANCEL}}Cancel the deletion{{/PAGE_ACCOUNT_DELETE_CANCEL}}
+{{#PAGE_ACCOUNT_DELETE_CANCELLED}}Deletion cancelled{{/PAGE_ACCOUNT_DELETE_CANCELLED}}
+{{#PAGE_ACCOUNT_EXPORT}}Export your data{{/PAGE_ACCOUNT_EXPORT}}
 {{#TRY_AGAIN}} You can try again at {{UNTIL}}{{#IN_MINUTES}}, in {{MINUTES}} minute{{#PLURAL}}s{{/PLURAL}}{{/IN_MINUTES}}{{#IN_HOURS}}, in about {{HOURS}} hours{{/IN_HOURS}}.{{/TRY_AGAIN}}

@@ -2,7 +2,7 @@ A recovery contact was added to your Postern account
 
 Hello {{USERNAME}},
 
-{{WHAT}} was added as a recovery contact of your account
+{{#PHONE}}the phone{{/PHONE}}{{#ADDRESS}}the address{{/ADDRESS}} {{WHAT}} was added as a recovery contact of your account
 on {{WHEN}} from {{IP}}.
 
 If this was not you, someone has your password or a logged-in session:

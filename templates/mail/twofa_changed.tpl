@@ -2,7 +2,7 @@ Two-step verification changed on your Postern account
 
 Hello {{USERNAME}},
 
-{{WHAT}} for your account on {{WHEN}} from {{IP}}.
+{{#TURNED_ON}}two-step verification turned on{{/TURNED_ON}}{{#TURNED_OFF}}two-step verification turned off{{/TURNED_OFF}} for your account on {{WHEN}} from {{IP}}.
 
 If this was not you, log in and check your account now.
 
