@@ -1,1 +1,1 @@
-Postern: {{WHAT}} was added as a recovery contact of {{USERNAME}}. Not you? Log in and check.
+{{WHAT}} was added as a recovery contact of {{USERNAME}}. Not you? Log in and check.

@@ -1,1 +1,1 @@
-Postern: {{WHAT}} was removed from the recovery contacts of {{USERNAME}}. Not you? Log in and check.
+{{WHAT}} was removed from the recovery contacts of {{USERNAME}}. Not you? Log in and check.

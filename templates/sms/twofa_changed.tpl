@@ -1,1 +1,1 @@
-Postern: {{WHAT}} for {{USERNAME}}. Not you? Log in and check.
+{{WHAT}} for {{USERNAME}}. Not you? Log in and check.
