@@ -689,10 +689,11 @@ config_set_text(struct config *cfg, const struct config_key *k,
 
 /*
  * site_name stands in the From and Subject headers of every mail and
- * at the start of every SMS.  config_line() and config_assign() refused
- * every C0 control (CR, LF and tab included) already; what is left to
- * refuse is bad UTF-8, C1 controls (U+0080-U+009F, 0xc2 0x80-0x9f in
- * UTF-8) and a name too long for a subject and an SMS to keep room.
+ * at the start of every SMS.  A newline ends the line, and
+ * config_line() and config_assign() refuse every other C0 control (CR
+ * and tab included); what is left to refuse is bad UTF-8, C1 controls
+ * (U+0080-U+009F, 0xc2 0x80-0x9f in UTF-8) and a name too long for a
+ * subject and an SMS to keep their room.
  */
 static int
 config_set_name(struct config *cfg, const struct config_key *k,

@@ -10,8 +10,8 @@
  * mailfmt.c: the text of one mail as it goes to the SMTP server, built
  * by pure functions (no I/O, no clock, no randomness) so unit tests and
  * a fuzzer can hold it to RFC 5322: CRLF line ends everywhere, lines of
- * at most 998 bytes, RFC 2047 subjects when not plain ASCII, and no
- * value able to add a header (DESIGN section 5).
+ * at most 998 bytes, RFC 2047 subjects and sender names when not plain
+ * ASCII, and no value able to add a header (DESIGN section 5).
  */
 
 #define MAILFMT_LINE_MAX	998	/* bytes of a line without CRLF */
