@@ -120,6 +120,7 @@ app_page_common(struct req *r, const char *title)
 	render_set(r->page, "BASE", r->app->cfg.base_path);
 	render_set(r->page, "CSRF", r->csrf);
 	render_set(r->page, "TITLE", title);
+	render_set(r->page, "SITE_NAME", r->app->cfg.site_name);
 	if (r->sess.id != 0 && r->sess.stage == SESSION_FULL &&
 	    r->acct.id != 0) {
 		render_show(r->page, "LOGGED_IN");

@@ -32,6 +32,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "mailfmt.h"
 #include "validate.h"
 
 #define CONFIG_MAX_FILE	(64 * 1024)
@@ -81,6 +82,7 @@ config_free(struct config *cfg)
 	free(cfg->smtp_password_file);
 	free(cfg->mail_from);
 	free(cfg->admin_email);
+	free(cfg->site_name);
 	free(cfg->sms_command);
 	free(cfg->dns_server);
 	free(cfg->secret_key_file);
@@ -685,6 +687,33 @@ config_set_text(struct config *cfg, const struct config_key *k,
 	return config_keep(cfg, k, v, why);
 }
 
+/*
+ * site_name stands in the From and Subject headers of every mail and
+ * at the start of every SMS.  A newline ends the line, and
+ * config_line() and config_assign() refuse every other C0 control (CR
+ * and tab included); what is left to refuse is bad UTF-8, C1 controls
+ * (U+0080-U+009F, 0xc2 0x80-0x9f in UTF-8) and a name too long for a
+ * subject and an SMS to keep their room.
+ */
+static int
+config_set_name(struct config *cfg, const struct config_key *k,
+    const char *v, const char **why)
+{
+	const unsigned char	*p = (const unsigned char *)v;
+	size_t			 n = strlen(v);
+
+	if (n > MAILFMT_NAME_MAX || !mailfmt_utf8_valid(v, n)) {
+		*why = "must be UTF-8 text of at most 64 bytes";
+		return 0;
+	}
+	for (; *p != '\0'; p++)
+		if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			*why = "must not hold a control character";
+			return 0;
+		}
+	return config_keep(cfg, k, v, why);
+}
+
 /* An email address, kept as validate_email() writes it. */
 static int
 config_set_email(struct config *cfg, const struct config_key *k,
@@ -834,6 +863,7 @@ static const struct config_key config_keys[] = {
 	KEY("user", user, user, NULL, 0),
 	KEY("cookie_domain", domain, cookie_domain, NULL, 0),
 	KEY("auth_hosts", hosts, auth_hosts, NULL, 0),
+	KEY("site_name", name, site_name, "Postern", 0),
 };
 
 #define NKEYS	(sizeof(config_keys) / sizeof(config_keys[0]))

@@ -24,7 +24,8 @@ struct config {
 	char		*smtp_user;
 	char		*smtp_password_file;
 	char		*mail_from;
-	char		*admin_email;	/* NULL: kits disabled */
+	char		*admin_email;	/* NULL: kits disabled; else also the
+					 * contact line of every mail */
 	char		*sms_command;	/* NULL: no phones */
 	int64_t		 reset_delay;
 	int64_t		 twofa_recent;
@@ -42,6 +43,7 @@ struct config {
 	unsigned long long pwhash_ops;
 	size_t		 pwhash_mem;
 	char		*user;		/* NULL: whoever runs them */
+	char		*site_name;	/* pages, mails and SMS name it */
 };
 
 /* The path of the configuration file: $POSTERN_CONF or the default. */

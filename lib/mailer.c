@@ -35,6 +35,7 @@
 
 #include <sodium.h>
 
+#include "buf.h"
 #include "config.h"
 #include "crypto.h"
 #include "db.h"
@@ -44,6 +45,7 @@
 #include "recovery.h"
 #include "reset.h"
 #include "outbox.h"
+#include "render.h"
 
 #define MAILER_BACKOFF_FIRST	30
 #define MAILER_BACKOFF_MAX	3600
@@ -466,11 +468,57 @@ mailer_pass_password(const struct config *cfg, char *password, size_t size)
 	return 1;
 }
 
+/*
+ * The text below every mail (templates/mail/signature.tpl): site_name
+ * and, when admin_email is set, a line saying whom to write to.
+ */
+static int
+mailer_signature(const struct config *cfg, struct buf *out)
+{
+	struct render_dict	*d;
+	int			 ok;
+
+	if ((d = render_dict_new()) == NULL)
+		return 0;
+	render_set(d, "SITE_NAME", cfg->site_name);
+	if (cfg->admin_email != NULL) {
+		render_show(d, "CONTACT");
+		render_set(d, "ADMIN_EMAIL", cfg->admin_email);
+	}
+	ok = render_text("mail/signature.tpl", d, out) && !out->failed;
+	render_dict_free(d);
+	return ok;
+}
+
+/* An SMS starts with site_name, as every subject does. */
+static enum smtp_result
+mailer_sms(const struct config *cfg, const char *number, const char *body,
+    char *err, size_t errsz)
+{
+	struct buf		 text;
+	enum smtp_result	 res = SMTP_TEMPORARY;
+
+	buf_init(&text);
+	buf_printf(&text, "%s: %s", cfg->site_name, body);
+	if (text.failed)
+		snprintf(err, errsz, "out of memory");
+	else if (sms_send(cfg->sms_command, number, text.p, err, errsz))
+		res = SMTP_SENT;
+	/* The text holds codes and links. */
+	if (text.p != NULL)
+		sodium_memzero(text.p, text.cap);
+	buf_free(&text);
+	return res;
+}
+
 /* Deliver one claimed row by mail or SMS; why it failed into err. */
 static enum smtp_result
 mailer_deliver(const struct config *cfg, const char *password,
     struct outbox_item *it, char *err, size_t errsz)
 {
+	struct buf		 sig;
+	enum smtp_result	 res;
+
 	err[0] = '\0';
 	/* Opened only now; outbox_item_free() wipes it. */
 	if (!outbox_open(it)) {
@@ -478,17 +526,26 @@ mailer_deliver(const struct config *cfg, const char *password,
 		    "secret_key_file was replaced, or the row changed");
 		return SMTP_PERMANENT;
 	}
-	if (it->kind == OUTBOX_MAIL)
-		return smtp_send(cfg, password, it->recipient,
-		    it->subject != NULL ? it->subject : "", it->body, err,
-		    errsz);
+	if (it->kind == OUTBOX_MAIL) {
+		buf_init(&sig);
+		if (!mailer_signature(cfg, &sig)) {
+			/* A broken install: the row waits for a fixed one. */
+			snprintf(err, errsz, "mail/signature.tpl does not "
+			    "expand");
+			res = SMTP_TEMPORARY;
+		} else
+			res = smtp_send(cfg, password, it->recipient,
+			    it->subject != NULL ? it->subject : "", it->body,
+			    sig.p, err, errsz);
+		buf_free(&sig);
+		return res;
+	}
 	if (cfg->sms_command == NULL) {
 		/* Phones cannot be added without it: an old row. */
 		snprintf(err, errsz, "no sms_command configured");
 		return SMTP_TEMPORARY;
 	}
-	return sms_send(cfg->sms_command, it->recipient, it->body, err,
-	    errsz) ? SMTP_SENT : SMTP_TEMPORARY;
+	return mailer_sms(cfg, it->recipient, it->body, err, errsz);
 }
 
 int

@@ -37,9 +37,13 @@ int64_t	 mailer_backoff(int attempts);
 /* Result of one SMTP delivery. */
 enum smtp_result { SMTP_SENT, SMTP_TEMPORARY, SMTP_PERMANENT };
 
-/* Send one mail.  err receives a reason without secrets. */
+/*
+ * Send one mail from mail_from, named site_name, with the subject after
+ * "site_name: " and signature (or NULL) below the body.  err receives a
+ * reason without secrets.
+ */
 enum smtp_result smtp_send(const struct config *, const char *password,
 	    const char *to, const char *subject, const char *body,
-	    char *err, size_t errsz);
+	    const char *signature, char *err, size_t errsz);
 
 #endif /* !POSTERN_MAILER_H */

@@ -290,58 +290,65 @@ mailfmt_date(int64_t t, char out[MAILFMT_DATE_LEN])
 	return 1;
 }
 
-/* A display name as it may stand before "<addr>": as it is when it is
- * plain and safe, quoted when it holds specials, encoded when not
- * ASCII. */
-static int
-name_append(const char *s, size_t n, struct buf *out)
+int
+mailfmt_name_encode(const char *name, struct buf *out)
 {
-	size_t	 i;
-	int	 special = 0;
+	size_t	 i, n;
 
-	if (has_8bit(s, n)) {
-		if (!mailfmt_utf8_valid(s, n))
-			return 0;
-		return ew_append(s, n, out);
-	}
-	if (n >= 2 && s[0] == '"' && s[n - 1] == '"')
-		return buf_append(out, s, n);
-	for (i = 0; i < n; i++)
-		if (strchr("()<>[]:;@\\,.\"", s[i]) != NULL)
-			special = 1;
-	if (!special)
-		return buf_append(out, s, n);
+	if (name == NULL || (n = strlen(name)) == 0 || n > MAILFMT_NAME_MAX ||
+	    !mailfmt_header_safe(name) || !mailfmt_utf8_valid(name, n))
+		return 0;
+	/* As for subjects: ASCII that looks like an encoded-word would be
+	 * decoded by some readers even inside quotes. */
+	if (has_8bit(name, n) || strstr(name, "=?") != NULL)
+		return ew_append(name, n, out);
+	/* Always quoted: then no special (",", ".", ":", "<") can split
+	 * the name into several addresses or change its meaning. */
 	buf_puts(out, "\"");
 	for (i = 0; i < n; i++) {
-		if (s[i] == '"' || s[i] == '\\')
+		if (name[i] == '"' || name[i] == '\\')
 			buf_puts(out, "\\");
-		buf_append(out, s + i, 1);
+		buf_append(out, name + i, 1);
 	}
 	return buf_puts(out, "\"");
 }
 
 static int
-from_append(const char *from, const char *addr, struct buf *out)
+from_append(const char *name, const char *addr, struct buf *out)
 {
-	const char	*b, *lt;
-	size_t		 n;
-
 	buf_puts(out, "From: ");
-	for (b = from; *b == ' '; b++)
-		continue;
-	if ((lt = strchr(b, '<')) == NULL)
+	if (name != NULL) {
+		if (!mailfmt_name_encode(name, out))
+			return 0;
+		buf_printf(out, " <%s>", addr);
+	} else
 		buf_puts(out, addr);
-	else {
-		for (n = (size_t)(lt - b); n > 0 && b[n - 1] == ' '; n--)
-			continue;
-		if (n > 0) {
-			if (!name_append(b, n, out))
-				return 0;
-			buf_puts(out, " ");
-		}
-		buf_printf(out, "<%s>", addr);
-	}
 	return buf_puts(out, "\r\n");
+}
+
+/*
+ * "site_name: subject", encoded: the prefix tells the reader at a
+ * glance which of their services wrote, before they open the mail.
+ */
+static int
+subject_append(const char *site_name, const char *subject, struct buf *out)
+{
+	struct buf	 s;
+	int		 ok;
+
+	if (site_name == NULL)
+		return mailfmt_subject_encode(subject, out);
+	if (subject == NULL)
+		return 0;
+	buf_init(&s);
+	buf_printf(&s, "%s: %s", site_name, subject);
+	if (s.failed) {
+		out->failed = 1;
+		ok = 0;
+	} else
+		ok = mailfmt_subject_encode(s.p, out);
+	buf_free(&s);
+	return ok;
 }
 
 /* The body with every line end (LF, CRLF or a lone CR) made CRLF and
@@ -420,11 +427,11 @@ mailfmt_compose(const struct mailfmt *m, struct buf *out)
 		return 0;
 	domain = strrchr(addr, '@') + 1;
 
-	if (!from_append(m->from, addr, out))
+	if (!from_append(m->site_name, addr, out))
 		return 0;
 	buf_printf(out, "To: %s\r\n", m->to);
 	buf_puts(out, "Subject: ");
-	if (!mailfmt_subject_encode(m->subject, out))
+	if (!subject_append(m->site_name, m->subject, out))
 		return 0;
 	buf_printf(out, "\r\nDate: %s\r\n", date);
 	buf_printf(out, "Message-ID: <%s@%s>\r\n", m->msgid, domain);
@@ -434,5 +441,12 @@ mailfmt_compose(const struct mailfmt *m, struct buf *out)
 	    /* RFC 3834: no vacation replies to a robot. */
 	    "Auto-Submitted: auto-generated\r\n"
 	    "\r\n");
-	return body_append(m->body, out);
+	if (!body_append(m->body, out))
+		return 0;
+	/* "-- " on its own line is where readers know a signature starts. */
+	if (m->signature != NULL) {
+		buf_puts(out, "\r\n-- \r\n");
+		return body_append(m->signature, out);
+	}
+	return 1;
 }

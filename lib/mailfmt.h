@@ -10,19 +10,25 @@
  * mailfmt.c: the text of one mail as it goes to the SMTP server, built
  * by pure functions (no I/O, no clock, no randomness) so unit tests and
  * a fuzzer can hold it to RFC 5322: CRLF line ends everywhere, lines of
- * at most 998 bytes, RFC 2047 subjects when not plain ASCII, and no
- * value able to add a header (DESIGN section 5).
+ * at most 998 bytes, RFC 2047 subjects and sender names when not plain
+ * ASCII, and no value able to add a header (DESIGN section 5).
  */
 
 #define MAILFMT_LINE_MAX	998	/* bytes of a line without CRLF */
 #define MAILFMT_ADDR_MAX	254	/* bytes of an address */
+#define MAILFMT_NAME_MAX	64	/* bytes of site_name */
 #define MAILFMT_DATE_LEN	32	/* a Date value with its NUL */
 
 struct mailfmt {
-	const char	*from;	/* mail_from: "a@b" or "Name <a@b>" */
+	const char	*from;	/* mail_from: "a@b" (of "Name <a@b>" only
+				 * the address is used) */
+	const char	*site_name; /* NULL, or From's display name and
+				 * the "site_name: " before the subject */
 	const char	*to;	/* one bare address */
 	const char	*subject; /* UTF-8, one line */
 	const char	*body;	/* UTF-8 text, LF or CRLF line ends */
+	const char	*signature; /* NULL, or text after "-- " below
+				 * the body */
 	int64_t		 date;	/* seconds since the epoch */
 	const char	*msgid;	/* unique left part of the Message-ID */
 };
@@ -46,6 +52,14 @@ int	 mailfmt_date(int64_t t, char out[MAILFMT_DATE_LEN]);
  * RFC 2047.  0 if subject holds a control byte or bad UTF-8.
  */
 int	 mailfmt_subject_encode(const char *subject, struct buf *out);
+/*
+ * Append name as the display name of an address (RFC 5322 section
+ * 3.4): a quoted-string, with '"' and '\\' escaped, when it is ASCII;
+ * UTF-8 "B" encoded-words of RFC 2047 when it is not (or when it looks
+ * like one).  0 if name is empty, longer than MAILFMT_NAME_MAX, or holds
+ * a control byte or bad UTF-8.
+ */
+int	 mailfmt_name_encode(const char *name, struct buf *out);
 /*
  * Append the whole message (headers, blank line, body) to out, every
  * line ended by CRLF.  0 when a value is refused (controls in a header

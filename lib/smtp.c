@@ -275,7 +275,8 @@ smtp_outcome(smtp_message_t msg, smtp_recipient_t rcpt, int session_ok,
  */
 static int
 smtp_compose(const struct config *cfg, const char *to, const char *subject,
-    const char *body, struct buf *text, char from[MAILFMT_ADDR_MAX + 1],
+    const char *body, const char *signature, struct buf *text,
+    char from[MAILFMT_ADDR_MAX + 1],
     enum smtp_result *res, char *err, size_t errsz)
 {
 	struct mailfmt	 m;
@@ -290,9 +291,11 @@ smtp_compose(const struct config *cfg, const char *to, const char *subject,
 	sodium_bin2hex(msgid, sizeof(msgid), rnd, sizeof(rnd));
 	memset(&m, 0, sizeof(m));
 	m.from = cfg->mail_from;
+	m.site_name = cfg->site_name;
 	m.to = to;
 	m.subject = subject;
 	m.body = body;
+	m.signature = signature;
 	m.date = (int64_t)time(NULL);
 	m.msgid = msgid;
 	if (!mailfmt_compose(&m, text)) {
@@ -432,7 +435,8 @@ smtp_close(struct smtp_conn *c)
 
 enum smtp_result
 smtp_send(const struct config *cfg, const char *password, const char *to,
-    const char *subject, const char *body, char *err, size_t errsz)
+    const char *subject, const char *body, const char *signature, char *err,
+    size_t errsz)
 {
 	struct buf		 text;
 	struct smtp_state	 st;
@@ -447,8 +451,8 @@ smtp_send(const struct config *cfg, const char *password, const char *to,
 	memset(&c, 0, sizeof(c));
 	st.event = -1;
 	smtp_seterr(err, errsz, "");
-	if (!smtp_compose(cfg, to, subject, body, &text, from, &res, err,
-	    errsz) || !smtp_server(cfg, server, sizeof(server), err, errsz) ||
+	if (!smtp_compose(cfg, to, subject, body, signature, &text, from,
+	    &res, err, errsz) || !smtp_server(cfg, server, sizeof(server), err, errsz) ||
 	    !smtp_open(cfg, password, server, from, to, text.p, &st, &c, err,
 	    errsz))
 		goto out;

@@ -3,13 +3,13 @@
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{TITLE}} · Postern</title>
+<title>{{TITLE}} · {{SITE_NAME}}</title>
 <link rel="stylesheet" href="{{BASE}}/static/postern.css">
 <link rel="icon" href="{{BASE}}/static/favicon.svg" type="image/svg+xml">
 </head>
 <body>
 <header class="top">
-<a class="brand" href="{{BASE}}/account">Postern</a>
+<a class="brand" href="{{BASE}}/account">{{SITE_NAME}}</a>
 <nav aria-label="Account">
 {{#LOGGED_IN}}<span class="who">{{USER}}</span>
 <form method="post" action="{{BASE}}/logout" class="inline">

@@ -1,4 +1,4 @@
-Your Postern account was deleted
+Your account was deleted
 
 Hello {{USERNAME}},
 

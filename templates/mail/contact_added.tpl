@@ -1,4 +1,4 @@
-A recovery contact was added to your Postern account
+A recovery contact was added to your account
 
 Hello {{USERNAME}},
 

@@ -1,9 +1,9 @@
-Your Postern code
+Your code
 
 Hello {{USERNAME}},
 
 this is the code to confirm this address as a recovery contact of your
-Postern account:
+account:
 
 {{CODE}}
 

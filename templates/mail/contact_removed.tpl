@@ -1,4 +1,4 @@
-A recovery contact was removed from your Postern account
+A recovery contact was removed from your account
 
 Hello {{USERNAME}},
 

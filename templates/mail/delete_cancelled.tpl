@@ -1,4 +1,4 @@
-Your Postern account will not be deleted
+Your account will not be deleted
 
 Hello {{USERNAME}},
 

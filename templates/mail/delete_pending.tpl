@@ -1,4 +1,4 @@
-Your Postern account will be deleted
+Your account will be deleted
 
 Hello {{USERNAME}},
 

@@ -1,8 +1,8 @@
-The address of your Postern account was changed
+The address of your account was changed
 
 Hello {{USERNAME}},
 
-the address of your Postern account changed from this one to {{MASKED}}
+the address of your account changed from this one to {{MASKED}}
 on {{WHEN}}.
 
 If this was NOT you, undo it with this link (it works for 7 days and

@@ -1,8 +1,8 @@
-Confirm your new Postern address
+Confirm your new address
 
 Hello {{USERNAME}},
 
-someone asked to make this the address of the Postern account
+someone asked to make this the address of the account
 {{USERNAME}}. If it was you, open this link and press the button:
 
 {{LINK}}

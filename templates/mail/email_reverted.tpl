@@ -1,4 +1,4 @@
-The address change of your Postern account was undone
+The address change of your account was undone
 
 Hello {{USERNAME}},
 

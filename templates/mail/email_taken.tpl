@@ -2,7 +2,7 @@ Someone asked to move an account to your address
 
 Hello,
 
-someone asked to move their Postern account to this address, which
+someone asked to move their account to this address, which
 already belongs to an account. Nothing was changed, and nothing was
 sent to them.
 

@@ -2,7 +2,7 @@ Recovery kit half for {{USERNAME}}
 
 Hello,
 
-the Postern user {{USERNAME}} made a recovery kit on {{WHEN}}.
+the user {{USERNAME}} made a recovery kit on {{WHEN}}.
 This is the hoster's half:
 
 {{HALF}}

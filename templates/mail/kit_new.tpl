@@ -1,4 +1,4 @@
-A new recovery kit was made for your Postern account
+A new recovery kit was made for your account
 
 Hello {{USERNAME}},
 

@@ -1,4 +1,4 @@
-Your half of a Postern recovery kit
+Your half of a recovery kit
 
 Hello {{USERNAME}},
 

@@ -1,4 +1,4 @@
-The password of your Postern account was changed
+The password of your account was changed
 
 Hello {{USERNAME}},
 

@@ -1,4 +1,4 @@
-A new recovery code was made for your Postern account
+A new recovery code was made for your account
 
 Hello {{USERNAME}},
 

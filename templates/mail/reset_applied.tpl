@@ -1,4 +1,4 @@
-Your Postern password was changed
+Your password was changed
 
 Hello {{USERNAME}},
 

@@ -1,8 +1,8 @@
-Your Postern reset code
+Your reset code
 
 Hello {{USERNAME}},
 
-someone asked to reset the password of your Postern account.
+someone asked to reset the password of your account.
 {{#CODE_SENT}}This code proves that this address is yours:
 
 {{CODE}}

@@ -1,4 +1,4 @@
-A new password for your Postern account is waiting
+A new password for your account is waiting
 
 Hello {{USERNAME}},
 

@@ -1,4 +1,4 @@
-The password change of your Postern account was stopped
+The password change of your account was stopped
 
 Hello {{USERNAME}},
 

@@ -2,7 +2,7 @@ Someone tried to sign up with your address
 
 Hello,
 
-someone tried to create a new Postern account with this address, which
+someone tried to create a new account with this address, which
 already belongs to an account. Nothing was changed.
 {{#PENDING}}
 That account has not been confirmed yet: its confirmation link, mailed

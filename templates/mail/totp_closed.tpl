@@ -1,4 +1,4 @@
-Wrong authenticator codes were typed for your Postern account
+Wrong authenticator codes were typed for your account
 
 Hello {{USERNAME}},
 

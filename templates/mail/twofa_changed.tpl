@@ -1,4 +1,4 @@
-Two-step verification changed on your Postern account
+Two-step verification changed on your account
 
 Hello {{USERNAME}},
 

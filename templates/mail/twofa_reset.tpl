@@ -1,4 +1,4 @@
-Two-step verification was turned off on your Postern account
+Two-step verification was turned off on your account
 
 Hello {{USERNAME}},
 

@@ -1,8 +1,8 @@
-Verify your address for Postern
+Verify your address
 
 Hello {{USERNAME}},
 
-please confirm that this address belongs to your new Postern account by
+please confirm that this address belongs to your new account by
 opening this link and pressing the button on the page:
 
 {{LINK}}

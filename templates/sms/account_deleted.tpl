@@ -1,1 +1,1 @@
-Postern: the account {{USERNAME}} was deleted.
+the account {{USERNAME}} was deleted.

@@ -1,1 +1,1 @@
-Postern: the account {{USERNAME}} was deleted by the people who run the site.
+the account {{USERNAME}} was deleted by the people who run the site.

@@ -1,3 +1,3 @@
-Postern code:
+your code:
 {{CODE}}
 It works for 15 minutes.

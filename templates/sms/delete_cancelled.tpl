@@ -1,1 +1,1 @@
-Postern: the deletion of {{USERNAME}} was cancelled. The account stays.
+the deletion of {{USERNAME}} was cancelled. The account stays.

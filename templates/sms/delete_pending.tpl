@@ -1,2 +1,2 @@
-Postern: the account {{USERNAME}} will be deleted on {{DEADLINE}}. Not you? Cancel it:
+the account {{USERNAME}} will be deleted on {{DEADLINE}}. Not you? Cancel it:
 {{CANCEL_LINK}}

@@ -1,1 +1,1 @@
-Postern: the address of {{USERNAME}} changed to {{MASKED}}. Not you? Use the undo link sent to the old address.
+the address of {{USERNAME}} changed to {{MASKED}}. Not you? Use the undo link sent to the old address.

@@ -1,1 +1,1 @@
-Postern: the address change of {{USERNAME}} was undone; all sessions were logged out.
+the address change of {{USERNAME}} was undone; all sessions were logged out.

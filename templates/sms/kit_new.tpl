@@ -1,1 +1,1 @@
-Postern: a new recovery kit was made for {{USERNAME}}. Not you? Log in and check.
+a new recovery kit was made for {{USERNAME}}. Not you? Log in and check.

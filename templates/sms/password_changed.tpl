@@ -1,2 +1,2 @@
-Postern: the password of {{USERNAME}} was changed. Not you? Reset it:
+the password of {{USERNAME}} was changed. Not you? Reset it:
 {{BASE_URL}}/reset

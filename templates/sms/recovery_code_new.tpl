@@ -1,1 +1,1 @@
-Postern: a new recovery code was made for {{USERNAME}}. Not you? Log in and check.
+a new recovery code was made for {{USERNAME}}. Not you? Log in and check.

@@ -1,1 +1,1 @@
-Postern: the new password of {{USERNAME}} is in force; all sessions were logged out.
+the new password of {{USERNAME}} is in force; all sessions were logged out.

@@ -50,6 +50,10 @@ POSTERN = os.path.join(BUILD, 'bin', 'postern')
 SMTPD = os.path.join(REPO, 'tests', 'smtpd.py')
 PYTHON = '/usr/bin/python3'
 FROM = 'postern@example.org'
+# Without site_name the site is called Postern: it names the sender,
+# starts every subject and SMS, and signs every mail.
+SITE = 'Postern'
+SIGNATURE = '\n-- \n%s\n' % SITE
 
 _n = 0
 _failed = 0
@@ -257,9 +261,11 @@ def story_delivered_once(w):
         'the envelope recipient is the row\'s recipient')
     ok(crlf_only(sent), 'every line of the mail ends in CRLF')
     m = parse(sent)
-    is_(m['From'], FROM, 'From is mail_from')
+    is_(m['From'], '%s <%s>' % (SITE, FROM), 'From is mail_from, named '
+        'by site_name')
     is_(m['To'], 'alice@example.com', 'To is the recipient')
-    is_(m['Subject'], 'Verify your address', 'Subject is the row\'s')
+    is_(m['Subject'], SITE + ': Verify your address', 'Subject is the '
+        'row\'s')
     for h in ('From', 'To', 'Subject', 'Date', 'Message-ID',
               'MIME-Version', 'Content-Type', 'Content-Transfer-Encoding'):
         is_(len(m.get_all(h) or []), 1, '%s is there exactly once' % h)
@@ -273,7 +279,7 @@ def story_delivered_once(w):
     is_(m['MIME-Version'], '1.0', 'MIME-Version is 1.0')
     is_(m.get_content_type(), 'text/plain', 'the mail is plain text')
     is_(m.get_content_charset(), 'utf-8', 'Content-Type says charset=UTF-8')
-    is_(text_of(m), body, 'the body arrives as it was queued')
+    is_(text_of(m), body + SIGNATURE, 'the body arrives as it was queued')
     ok('12345678' in text_of(m).splitlines(),
        'the code stands alone on its line')
     r = w.row(rowid)
@@ -306,10 +312,11 @@ def story_non_ascii_subject(w):
     decoded = str(email.header.make_header(email.header.decode_header(
         head.decode('ascii').split('Subject: ', 1)[1].split('\r\nDate:')[0]
         .replace('\r\n', ''))))
-    is_(decoded, subject, 'it decodes to the original subject')
+    is_(decoded, SITE + ': ' + subject, 'it decodes to the original subject')
     m = parse(raw)
-    is_(m['Subject'], subject, 'a mail reader shows the original subject')
-    is_(text_of(m), body, 'the UTF-8 body arrives intact')
+    is_(m['Subject'], SITE + ': ' + subject, 'a mail reader shows the '
+        'original subject')
+    is_(text_of(m), body + SIGNATURE, 'the UTF-8 body arrives intact')
 
 
 def story_server_down(w):
@@ -337,7 +344,7 @@ def story_server_down(w):
     if len(mails) == n + 1:
         m = parse(mails[-1].partition(b'\r\n')[2])
         is_(m['To'], 'carol@example.com', 'to the right address')
-        is_(text_of(m), 'Code:\n\n11223344\n', 'with its body')
+        is_(text_of(m), 'Code:\n\n11223344\n' + SIGNATURE, 'with its body')
     r = w.row(rowid)
     is_((r['status'], r['attempts']), ('sent', 2),
         'the row is sent after its second attempt')
@@ -556,8 +563,8 @@ def story_sms(w):
     r = w.row(rowid)
     is_((r['status'], r['attempts']), ('sent', 1),
         'an SMS that sms_command accepts is sent')
-    is_(sms_log(w), 'argc=1\narg=+15555550100\nYour Postern code:\n44556677'
-        '\n--end--\n',
+    is_(sms_log(w), 'argc=1\narg=+15555550100\n' + SITE +
+        ': Your Postern code:\n44556677\n--end--\n',
         'sms_command got the number as its one argument and the text on '
         'standard input')
 

@@ -1,7 +1,7 @@
 /*
  * fuzz_mailfmt.c: libFuzzer target for the composition of mails
  * (lib/mailfmt.c).  The input is split at NUL bytes into recipient,
- * subject, body and mail_from.  Whatever they hold, a composed mail must
+ * subject, body, mail_from, site_name and signature.  Whatever they hold, a composed mail must
  * have CRLF line ends only, no line past 998 bytes, a Subject folded
  * within 78 columns, and exactly the headers Postern writes, each once:
  * no value may add a header (DESIGN section 5).  A violation aborts.
@@ -70,7 +70,7 @@ check(const char *msg)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char		*s, *part[4];
+	char		*s, *part[6];
 	size_t		 i, k;
 	struct mailfmt	 m;
 	struct buf	 out;
@@ -81,8 +81,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(s, data, size);
 	s[size] = '\0';
 	part[0] = s;
-	part[1] = part[2] = part[3] = NULL;
-	for (i = 0, k = 1; i < size && k < 4; i++)
+	part[1] = part[2] = part[3] = part[4] = part[5] = NULL;
+	for (i = 0, k = 1; i < size && k < 6; i++)
 		if (s[i] == '\0')
 			part[k++] = s + i + 1;
 
@@ -90,12 +90,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)mailfmt_subject_encode(s, &out);
 	buf_free(&out);
 	(void)mailfmt_address(s, addr, sizeof(addr));
+	buf_init(&out);
+	(void)mailfmt_name_encode(s, &out);
+	buf_free(&out);
 
 	memset(&m, 0, sizeof(m));
 	m.to = part[0];
 	m.subject = part[1] != NULL ? part[1] : "Subject";
 	m.body = part[2] != NULL ? part[2] : "";
 	m.from = part[3] != NULL ? part[3] : "postern@example.org";
+	m.site_name = part[4];
+	m.signature = part[5];
 	m.date = 1700000000;
 	m.msgid = "0123456789abcdef";
 	buf_init(&out);

@@ -115,6 +115,7 @@ test_defaults(void)
 	is_int(c.pwhash_mem, crypto_pwhash_MEMLIMIT_INTERACTIVE,
 	    "pwhash_mem defaults to interactive");
 	ok(c.user == NULL, "no user by default: whoever runs the programs");
+	is_str(c.site_name, "Postern", "site_name defaults to Postern");
 	ok(config_check_user(&c, NULL, 0), "so any user may run them");
 	config_free(&c);
 	ok(c.base_url == NULL && c.templates == NULL,
@@ -330,6 +331,42 @@ test_values(void)
 	ok(accepted(&c, "smtp_user = user name with spaces\n") &&
 	    strcmp(c.smtp_user, "user name with spaces") == 0,
 	    "smtp_user keeps inner spaces");
+	config_free(&c);
+}
+
+/* site_name goes into mail headers: nothing may end the header. */
+static void
+test_site_name(void)
+{
+	struct config	 c;
+	char		 line[128];
+
+	ok(accepted(&c, "site_name = Café Hosting\n") &&
+	    strcmp(c.site_name, "Café Hosting") == 0,
+	    "a UTF-8 site_name is kept");
+	config_free(&c);
+	ok(accepted(&c, "site_name = \"Example, Inc.\" <x>\n") &&
+	    strcmp(c.site_name, "\"Example, Inc.\" <x>") == 0,
+	    "quotes and specials are kept: mails encode them");
+	config_free(&c);
+	ok(refused("site_name = Evil\rBcc: x@example.net\n",
+	    "test.conf:4: control character"), "a CR inside site_name");
+	ok(refused("site_name = Evil\nBcc: x@example.net\n",
+	    "test.conf:5: expected \"key = value\""),
+	    "a newline ends site_name: the rest is no key");
+	ok(refused("site_name = Tab\there\n",
+	    "test.conf:4: site_name: control character in the value"),
+	    "a tab inside site_name");
+	ok(refused("site_name = C1 \xc2\x85 NEL\n",
+	    "test.conf:4: site_name must not hold a control character"),
+	    "a C1 control (NEL) inside site_name");
+	ok(refused("site_name = Bad \xc3(\n",
+	    "test.conf:4: site_name must be UTF-8 text of at most 64 bytes"),
+	    "bad UTF-8 in site_name");
+	snprintf(line, sizeof(line), "site_name = %065d\n", 0);
+	ok(refused(line, NULL), "a site_name of 65 bytes");
+	snprintf(line, sizeof(line), "site_name = %064d\n", 0);
+	ok(accepted(&c, line), "a site_name of 64 bytes");
 	config_free(&c);
 }
 
@@ -740,6 +777,7 @@ main(void)
 	test_every_key();
 	test_base_url();
 	test_values();
+	test_site_name();
 	test_dns_server();
 	test_durations();
 	test_proxies();

@@ -450,21 +450,91 @@ test_compose(void)
 	buf_free(&b);
 
 	m = mail_defaults();
-	m.from = "Postern Accounts <postern@example.org>";
+	m.site_name = "Café Hosting";
+	m.signature = "Café Hosting\nQuestions? Write to help@example.org";
+	ok(compose(&m, &b), "a mail with the site's name composes");
+	is_int(header_count(b.p, "From: =?UTF-8?B?Q2Fmw6kgSG9zdGluZw==?= "
+	    "<postern@example.org>\r\n"), 1,
+	    "From names the site, encoded, before mail_from");
+	is_int(header_count(b.p, "Subject: =?UTF-8?B?Q2Fmw6kgSG9zdGluZzogVmVya"
+	    "WZ5IHlvdXIgYWRkcmVzcw==?=\r\n"), 1,
+	    "the subject starts with the site's name");
+	is_str(body_of(b.p), "Hello,\r\n\r\nyour code:\r\n12345678\r\n"
+	    "\r\n-- \r\nCafé Hosting\r\nQuestions? Write to "
+	    "help@example.org\r\n",
+	    "the signature follows the body after a blank line and \"-- \"");
+	buf_free(&b);
+	m.site_name = "Example, Inc.";
 	ok(compose(&m, &b) && header_count(b.p,
-	    "From: Postern Accounts <postern@example.org>\r\n") == 1 &&
+	    "From: \"Example, Inc.\" <postern@example.org>\r\n") == 1 &&
+	    header_count(b.p, "Subject: Example, Inc.: Verify your address"
+	    "\r\n") == 1, "an ASCII site name is quoted in From, plain in "
+	    "the subject");
+	buf_free(&b);
+	m.from = "Someone Else <postern@example.org>";
+	ok(compose(&m, &b) && header_count(b.p,
+	    "From: \"Example, Inc.\" <postern@example.org>\r\n") == 1 &&
 	    header_count(b.p, "Message-ID: <0123456789abcdef@example.org>")
-	    == 1, "a display name in mail_from is kept");
+	    == 1, "of a named mail_from only the address is used");
 	buf_free(&b);
-	m.from = "Bücherei <buch@example.org>";
-	ok(compose(&m, &b) && header_count(b.p,
-	    "From: =?UTF-8?B?QsO8Y2hlcmVp?= <buch@example.org>\r\n") == 1,
-	    "a non-ASCII display name is encoded");
+}
+
+/* ---- display names ---- */
+
+static void
+name_case(const char *name, const char *want, const char *what)
+{
+	struct buf	 b;
+
+	buf_init(&b);
+	if (want == NULL) {
+		ok(!mailfmt_name_encode(name, &b) && !b.failed,
+		    "%s: refused", what);
+	} else {
+		ok(mailfmt_name_encode(name, &b), "%s: accepted", what);
+		is_str(b.p, want, "%s: written as %s", what, want);
+	}
 	buf_free(&b);
-	m.from = "Example, Inc. <p@example.org>";
-	ok(compose(&m, &b) && header_count(b.p,
-	    "From: \"Example, Inc.\" <p@example.org>\r\n") == 1,
-	    "a display name with specials is quoted");
+}
+
+static void
+test_name_encode(void)
+{
+	char		 longname[MAILFMT_NAME_MAX + 2];
+	struct buf	 b;
+	char		*dec;
+
+	name_case("Postern", "\"Postern\"", "a plain name");
+	name_case("Example, Inc. <x@y>", "\"Example, Inc. <x@y>\"",
+	    "specials stay inside the quotes");
+	name_case("Say \"hi\" \\ bye", "\"Say \\\"hi\\\" \\\\ bye\"",
+	    "quote and backslash are escaped");
+	name_case("Café Hosting", "=?UTF-8?B?Q2Fmw6kgSG9zdGluZw==?=",
+	    "a non-ASCII name is an RFC 2047 encoded-word");
+	name_case("=?UTF-8?B?QQ==?=", "=?UTF-8?B?PT9VVEYtOD9CP1FRPT0/PQ==?=",
+	    "ASCII that looks like an encoded-word is encoded");
+	name_case("Evil\r\nBcc: x@example.net", NULL, "CRLF");
+	name_case("Evil\nBcc: x@example.net", NULL, "a bare LF");
+	name_case("Tab\there", NULL, "a tab");
+	name_case("Bad \xc3(", NULL, "bad UTF-8");
+	name_case("", NULL, "an empty name");
+	name_case(NULL, NULL, "no name");
+	memset(longname, 'a', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	name_case(longname, NULL, "a name longer than MAILFMT_NAME_MAX");
+
+	/* 32 two-byte characters: more than one encoded-word holds. */
+	memset(longname, 0, sizeof(longname));
+	for (size_t i = 0; i + 2 <= MAILFMT_NAME_MAX; i += 2)
+		memcpy(longname + i, "\xc3\xa9", 2);
+	buf_init(&b);
+	ok(mailfmt_name_encode(longname, &b) && strstr(b.p, "\r\n ") != NULL,
+	    "a long non-ASCII name is folded between encoded-words");
+	ok(longest_line(b.p) + sizeof("From: ") - 1 <= 78,
+	    "each line of it fits 78 columns");
+	dec = subject_decode(b.p);
+	is_str(dec, longname, "a reader gets the name back whole");
+	free(dec);
 	buf_free(&b);
 }
 
@@ -497,6 +567,10 @@ test_injection(void)
 	m = mail_defaults();
 	m.from = "postern@example.org\r\nBcc: evil@example.net";
 	ok(!compose(&m, &b), "a mail_from with CRLF is refused");
+	buf_free(&b);
+	m = mail_defaults();
+	m.site_name = "Postern\r\nBcc: evil@example.net";
+	ok(!compose(&m, &b) && !b.failed, "a site_name with CRLF is refused");
 	buf_free(&b);
 	m = mail_defaults();
 	m.msgid = "x>\r\nBcc: evil";
@@ -747,6 +821,7 @@ main(void)
 	test_date();
 	test_subject();
 	test_compose();
+	test_name_encode();
 	test_injection();
 	if (mkdtemp(tmpdir) != NULL) {
 		test_outbox();
