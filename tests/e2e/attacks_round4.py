@@ -25,6 +25,13 @@ closing it needs a decision (the report to the lead says which).
     wrong passwords typed with the name and with the address share one
     count, and the login page's warning ("2 more tries") says so,
     where an address of nobody's starts a count of its own.
+32. The owner makes a recovery address the primary one, as people do
+    when they leave a job.  The address is now two channels: the
+    primary and the recovery contact it also still is.  Whoever reads
+    that one mailbox proves a reset with one channel's code and gets
+    the confirm link meant for an address that took no part in the
+    proof on the other: the reset applies at once, before the owner's
+    other address can reject it.
 """
 
 import os
@@ -34,7 +41,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (DEFAULT_PASSWORD, Deliveries, Stack, Tap,  # noqa: E402
-                     account_id, age_account, ask_reset, code_in, db_write,
+                     account_id, add_verified_contact, age_account,
+                     ask_reset, code_in, db_write,
                      every_response_checked, from_ip, links_in, person,
                      prove_reset, todo, token_of)
 
@@ -46,6 +54,7 @@ CONF = dict(trusted_proxies='127.0.0.1', admin_email='hoster@example.net',
 OLD = DEFAULT_PASSWORD
 NEW = 'lantern orchard velvet 42'
 THEIRS = 'thief chose this one 77'     # a phished login's new one
+THIEF = 'the thief\'s new password 9'  # a stolen mailbox's reset's
 EVIL = 'evil.example'
 
 _ips = [0]
@@ -295,6 +304,71 @@ def story_warning_ties_name_to_address(stack, post):
 
 
 # ------------------------------------------------------------------ #
+# 32. One mailbox, two channels.
+
+
+def story_primary_is_also_a_contact(stack, post):
+    with tap.story('32. The owner makes the recovery address the primary '
+                   'one; its reader resets (no 2FA)'):
+        o = owner(stack, post, 'dee')
+        other = 'dee@other.example'
+        add_verified_contact(stack, post, o.client, 'dee', 'email', other)
+        o.client.get('/email')
+        r = o.client.post('/email', {'email': o.work, 'password': OLD})
+        tap.is_(r.status, 303, '32: the owner asks to make the recovery '
+                'address the primary one')
+        mails, _ = post.deliver()
+        r = press(stack, o.client, links_to(stack, mails, o.work,
+                                            '/email/confirm')[-1],
+                  '/email/confirm')
+        tap.is_(r.status, 303, '32: and confirms it from that mailbox')
+        post.deliver()
+        since = stack.sql("SELECT email_since FROM accounts WHERE username "
+                          "= 'dee'")[0][0]
+        tap.ok(since < time.time() - DELAY, '32: the address keeps the age '
+               'it has as a recovery address (R9)')
+        age_account(stack, 'dee')         # some days later
+
+        # The thief reads the work mailbox, and nothing else.
+        t = browser(stack)
+        ask_reset(t, 'dee')
+        mails, _ = post.deliver()
+        got = [code_in(m.body) for m in Deliveries.to(mails, o.work)]
+        tap.note('the work mailbox got %d reset codes' % len(got))
+        r = prove_reset(t, 'dee', got[-1:], THIEF)
+        tap.is_(r.status, 303, '32: one of its codes proves a reset')
+        mails, _ = post.deliver()
+        confirm = links_to(stack, mails, o.work, '/reset/confirm')
+        tap.ok(not confirm, '32: the mailbox that proved the reset gets '
+               'no confirm link')
+        if confirm:
+            press(stack, t, confirm[-1], '/reset/confirm')
+        tap.ok(reset_row(stack, 'dee'), '32: the change still waits, for '
+               'the owner\'s other address to reject it')
+        tap.ok(not log_in(browser(stack), 'dee', THIEF).status == 303,
+               '32: the thief\'s password does not log in')
+
+    with tap.story('32b. The owner undoes a move to an address that became '
+                   'a recovery address meanwhile'):
+        o = owner(stack, post, 'eve', work=False)
+        o.client.get('/email')
+        o.client.post('/email', {'email': 'eve@new.example', 'password': OLD})
+        mails, _ = post.deliver()
+        press(stack, o.client, links_to(stack, mails, 'eve@new.example',
+                                        '/email/confirm')[-1],
+              '/email/confirm')
+        mails, _ = post.deliver()
+        undo = links_to(stack, mails, o.home, '/email/revert')
+        add_verified_contact(stack, post, o.client, 'eve', 'email', o.home)
+        r = press(stack, o.client, undo[-1], '/email/revert')
+        tap.is_(r.status, 303, '32b: the undo link restores the address')
+        tap.is_(stack.sql('SELECT count(*) FROM contacts WHERE value = ?',
+                          o.home)[0][0], 0, '32b: the restored primary '
+                'address is not also a recovery contact (two channels, one '
+                'mailbox)')
+
+
+# ------------------------------------------------------------------ #
 
 
 def main():
@@ -303,6 +377,7 @@ def main():
         story_revert_voids_owners_reset(stack, post)
         story_warning_ties_name_to_address(stack, post)
         story_lock_then_unlock_deletes(stack, post)
+        story_primary_is_also_a_contact(stack, post)
         every_response_checked(tap, stack)
 
 
