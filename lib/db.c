@@ -380,6 +380,26 @@ static const char *const migrations[] = {
 	"CREATE TABLE retired_names ("
 	"  name_hash BLOB PRIMARY KEY"
 	") STRICT, WITHOUT ROWID;",
+
+	/*
+	 * 14: a primary address that is also one of the account's recovery
+	 * addresses (an address change to one) is one mailbox as two
+	 * channels, whose reader could prove a reset with one and confirm
+	 * it with the other (flow_email.c, email_absorb_contact).  The
+	 * contact goes; the primary keeps its age if the contact's was
+	 * older.  Self-contained: renumber freely when merging.
+	 */
+	"UPDATE accounts SET email_since = (SELECT min(c.verified_at)"
+	"  FROM contacts c WHERE c.account_id = accounts.id"
+	"  AND c.kind = 'email' AND c.verified_at != 0"
+	"  AND c.value = accounts.email COLLATE NOCASE)"
+	" WHERE email_since > (SELECT min(c.verified_at)"
+	"  FROM contacts c WHERE c.account_id = accounts.id"
+	"  AND c.kind = 'email' AND c.verified_at != 0"
+	"  AND c.value = accounts.email COLLATE NOCASE);"
+	"DELETE FROM contacts WHERE kind = 'email' AND value ="
+	"  (SELECT a.email FROM accounts a WHERE a.id = contacts.account_id)"
+	"  COLLATE NOCASE;",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -65,15 +65,21 @@ flow_admin_lock(struct flow *f, const char *name, int lock, int *stopped)
 {
 	struct account	 a;
 	enum outcome	 o;
-	int		 requests;
+	int		 requests, deleting;
 
 	*stopped = 0;
 	if ((o = admin_begin(f, name, &a)) != OUT_OK)
 		return o;
+	/*
+	 * A deletion stops too, as with disable: left waiting, it came
+	 * due while the hoster looked into the account, its cancel links
+	 * lapsed, and unlock let the mailer carry it out at once.
+	 */
 	if (!account_set_locked(f->db, a.id, lock ? f->now : 0) ||
 	    !admin_event(f, &a, lock ? EVENT_LOCKED : EVENT_UNLOCKED, NULL) ||
-	    (lock && !reset_cancel_all(f->db, f->cfg, a.id, f->ip,
-	    RESET_LOCKED_DETAIL, "BY_HOSTER", f->now, &requests, stopped)))
+	    (lock && (!reset_cancel_all(f->db, f->cfg, a.id, f->ip,
+	    RESET_LOCKED_DETAIL, "BY_HOSTER", f->now, &requests, stopped) ||
+	    !flow_delete_stop(f, &a, RESET_LOCKED_DETAIL, &deleting))))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }

@@ -8,6 +8,7 @@
 
 #include "account.h"
 #include "config.h"
+#include "contacts.h"
 #include "domains.h"
 #include "event.h"
 #include "flow_account.h"
@@ -223,13 +224,36 @@ email_tell_change(struct flow *f, const struct account *a, const char *old,
 	return ok;
 }
 
+/*
+ * addr becomes account_id's primary address: a recovery contact with
+ * the same address stops being one, or one mailbox would be two
+ * channels, and the code of one would earn the confirm link meant for
+ * an address that took no part in the proof (R4).  It is no way in
+ * removed: *since, when the primary counts from (R9), takes the
+ * contact's age if it was verified before.
+ */
+static int
+email_absorb_contact(struct flow *f, int64_t account_id, const char *addr,
+    int64_t *since)
+{
+	struct contact	 c;
+
+	if (!contacts_find(f->db, account_id, CONTACT_EMAIL, addr, &c))
+		return 0;
+	if (c.id == 0)
+		return 1;
+	if (c.verified_at != 0 && c.verified_at < *since)
+		*since = c.verified_at;
+	return contacts_remove(f->db, c.id);
+}
+
 enum outcome
 flow_email_confirm(struct flow *f, const char *t, int64_t *account_id)
 {
 	struct link	 l;
 	struct account	 a;
 	char		 old[255];
-	int64_t		 old_since;
+	int64_t		 old_since, since = f->now;
 	enum outcome	 o;
 
 	*account_id = 0;
@@ -248,7 +272,8 @@ flow_email_confirm(struct flow *f, const char *t, int64_t *account_id)
 		return o == OUT_STORAGE ? flow_storage(f) : flow_rollback(f, o);
 	snprintf(old, sizeof(old), "%s", a.email);
 	old_since = a.email_since;
-	if (!account_set_email(f->db, a.id, l.data, f->now, f->now) ||
+	if (!email_absorb_contact(f, a.id, l.data, &since) ||
+	    !account_set_email(f->db, a.id, l.data, f->now, since) ||
 	    !account_by_id(f->db, a.id, &a) ||
 	    !event_add(f->db, a.id, EVENT_EMAIL_CHANGED, f->ip, a.email,
 	    f->now) ||
@@ -292,6 +317,7 @@ email_restore(struct flow *f, struct account *a, const struct link *l)
 {
 	struct render_dict	*d;
 	char			 replaced[255];
+	int64_t			 since = l->num;
 	int			 ok, stopped;
 
 	if ((d = notify_dict(a, NULL, f->ip, f->cfg->base_url, f->now)) ==
@@ -304,7 +330,8 @@ email_restore(struct flow *f, struct account *a, const struct link *l)
 	 * doing until shown otherwise: its cancel links went to the address
 	 * being replaced, so it stops here and the owner may ask again.
 	 */
-	ok = account_set_email(f->db, a->id, l->data, f->now, l->num) &&
+	ok = email_absorb_contact(f, a->id, l->data, &since) &&
+	    account_set_email(f->db, a->id, l->data, f->now, since) &&
 	    account_by_id(f->db, a->id, a) && session_end_all(f->db, a->id) &&
 	    flow_delete_stop(f, a, "by the revert of an address change",
 	    &stopped) &&

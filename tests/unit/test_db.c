@@ -10,6 +10,8 @@
  *  - a database of the previous release (version 6, made by the first
  *    six migrations) migrates to the latest and keeps its rows, mail
  *    queued in clear included;
+ *  - migration 14 drops a recovery address that is also the primary
+ *    one, and the primary keeps the older of the two ages;
  *  - a database newer than the program is refused, migrate included,
  *    and one older than it is not current;
  *  - deleting an account deletes its events (the trigger that replaced
@@ -245,6 +247,52 @@ test_migration_8(void)
 	db_close(db);
 }
 
+static void
+test_migration_14(void)
+{
+	struct db	*db;
+	char		 path[256];
+	int		 v;
+	sqlite3		*h;
+
+	snprintf(path, sizeof(path), "%s/v13-twice.db", tmpdir);
+	db = db_open(path, 1);
+	ok(db != NULL && db_migrate_to(db, 13) && db_version(db, &v) &&
+	    v == 13, "a database at version 13");
+	if (db == NULL)
+		return;
+	h = db_handle(db);
+	/* ann's primary was her recovery address first; bob's became one
+	 * after; cy's recovery address is another mailbox. */
+	ok(raw(h, "INSERT INTO accounts (id, username, email, pw_hash,"
+	    " created_at, email_since) VALUES"
+	    " (1, 'ann', 'ann@x.example', 'h', 100, 5000),"
+	    " (2, 'bob', 'bob@x.example', 'h', 100, 5000),"
+	    " (3, 'cy', 'cy@x.example', 'h', 100, 5000);"
+	    "INSERT INTO contacts (account_id, kind, value, created_at,"
+	    " verified_at) VALUES"
+	    " (1, 'email', 'ANN@x.example', 900, 1000),"
+	    " (1, 'email', 'ann@y.example', 900, 1000),"
+	    " (2, 'email', 'bob@x.example', 8000, 9000),"
+	    " (3, 'email', 'cy@y.example', 900, 1000);"),
+	    "version 13 rows written");
+	ok(db_migrate(db) && db_version(db, &v) && v == db_latest_version(),
+	    "migrated to the latest version (%d)", db_latest_version());
+	is_int(count(h, "SELECT count(*) FROM contacts c JOIN accounts a ON"
+	    " a.id = c.account_id WHERE c.value = a.email COLLATE NOCASE"), 0,
+	    "no recovery address is also its account's primary one");
+	is_int(count(h, "SELECT count(*) FROM contacts"), 2,
+	    "the other recovery addresses stay");
+	is_int(count(h, "SELECT email_since FROM accounts WHERE id = 1"), 1000,
+	    "ann's primary counts from her recovery address's verification");
+	is_int(count(h, "SELECT email_since FROM accounts WHERE id = 2"), 5000,
+	    "bob's keeps its own, older age");
+	is_int(count(h, "SELECT email_since FROM accounts WHERE id = 3"), 5000,
+	    "cy's is untouched");
+	ok(db_integrity_ok(db), "integrity_check is ok");
+	db_close(db);
+}
+
 static double
 since(const struct timespec *t0)
 {
@@ -365,6 +413,7 @@ main(void)
 	test_migration_6();
 	test_previous_release();
 	test_migration_8();
+	test_migration_14();
 	test_busy();
 	test_wal_bounded();
 	tap_remove_dir(tmpdir);
