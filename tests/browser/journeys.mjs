@@ -56,7 +56,7 @@ const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 375, height: 812 };
 const PASSWORD = 'correct horse battery 7';
 const NEW_PASSWORD = 'lantern orchard velvet 42';
-const TIME_LIMIT_MS = Number(process.env.POSTERN_BROWSER_TIME_LIMIT || 600) * 1000;
+const TIME_LIMIT_MS = Number(process.env.POSTERN_BROWSER_TIME_LIMIT || 900) * 1000;
 
 // Problems found in the pages and reported to the lead: a failing check
 // whose name matches is printed as "not ok ... # TODO reason" (prove
@@ -325,8 +325,9 @@ function watch(page) {
 
 async function newPage(browser) {
   const context = await browser.newContext({ viewport: DESKTOP, locale: 'en-GB', javaScriptEnabled: true });
-  context.setDefaultTimeout(10000);
-  context.setDefaultNavigationTimeout(15000);
+  // Generous: on a loaded machine a login (Argon2id) can take seconds.
+  context.setDefaultTimeout(30000);
+  context.setDefaultNavigationTimeout(45000);
   // Instrumentation, injected by the DevTools protocol and so outside
   // the page's CSP: it records every CSP violation the page causes.
   await context.addInitScript(() => {

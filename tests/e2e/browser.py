@@ -48,7 +48,7 @@ CHROMIUM = os.environ.get('CHROMIUM', '/usr/bin/chromium')
 SHOTS = os.environ.get('POSTERN_SHOTS') or os.path.join(BROWSER_DIR,
                                                         'screenshots')
 # journeys.mjs stops itself after its own limit; this is the backstop.
-TIMEOUT = float(os.environ.get('POSTERN_BROWSER_TIMEOUT', '630'))
+TIMEOUT = float(os.environ.get('POSTERN_BROWSER_TIMEOUT', '930'))
 INSTALL = 'sh scripts/deps.sh browser (make test runs it)'
 
 tap = Tap()
