@@ -136,6 +136,8 @@ static void
 page_expand(struct req *r, int status, const char *tpl, const char *title)
 {
 	app_page_common(r, title);
+	/* Names the page for styles and for the browser suite's coverage. */
+	render_set(r->page, "PAGE", tpl);
 	buf_reset(&r->resp.body);
 	r->resp.status = status;
 	if (!render_page(tpl, r->page, &r->resp.body)) {

@@ -9,6 +9,7 @@
 </head>
 <body>
 <header class="top">
+<a class="skip" href="#main">Skip to the page</a>
 <a class="brand" href="{{BASE}}/account">{{SITE_NAME}}</a>
 <nav aria-label="Account">
 {{#LOGGED_IN}}<span class="who">{{USER}}</span>
@@ -20,7 +21,7 @@
 <a href="{{BASE}}/signup">Create an account</a>{{/LOGGED_OUT}}
 </nav>
 </header>
-<main>
+<main id="main" data-page="{{PAGE}}">
 {{#PENDING_RESET}}<section class="banner" id="pending-reset" role="alert" aria-labelledby="pending-reset-title">
 <h2 id="pending-reset-title">A new password is waiting</h2>
 <p>Someone reset this account's password. The new password takes effect on {{RESET_DEADLINE}}. If it was not you, stop it now.</p>

@@ -5,8 +5,10 @@ the harness (lighttpd, the FastCGI programs, the SMTP sink, SQLite, and
 tests/sms-capture as sms_command) and runs tests/browser/journeys.mjs,
 which drives Debian's headless Chromium through playwright-core: signup
 and verification, recovery contacts, a recovery code and TOTP, a
-password reset confirmed from the mailed link, and an email change
-confirmed and reverted.  Its TAP lines are this test's, numbered on,
+password reset confirmed from the mailed link, an email change
+confirmed and reverted, and the pages those pass by, until every page
+template has been seen; each page is checked for accessibility too
+(tests/browser/README.md).  Its TAP lines are this test's, numbered on,
 followed by checks that it ran to its end and that no program crashed.
 
 R9 gives a way into an account no reset code until it is older than
@@ -46,7 +48,7 @@ CHROMIUM = os.environ.get('CHROMIUM', '/usr/bin/chromium')
 SHOTS = os.environ.get('POSTERN_SHOTS') or os.path.join(BROWSER_DIR,
                                                         'screenshots')
 # journeys.mjs stops itself after its own limit; this is the backstop.
-TIMEOUT = float(os.environ.get('POSTERN_BROWSER_TIMEOUT', '450'))
+TIMEOUT = float(os.environ.get('POSTERN_BROWSER_TIMEOUT', '930'))
 INSTALL = 'sh scripts/deps.sh browser (make test runs it)'
 
 tap = Tap()
@@ -154,7 +156,9 @@ def main():
                '\n'.join(missing) + '\nInstall them with: ' + INSTALL)
         return
     os.makedirs(SHOTS, exist_ok=True)
-    with Stack(sms_command=SMS_CAPTURE, admin_email='hoster@example.net',
+    # _dns: a real DNS server with no records, for the domain checks.
+    with Stack(_dns=True, sms_command=SMS_CAPTURE,
+               admin_email='hoster@example.net',
                reset_delay='10m') as stack:
         env = dict(os.environ)
         env.update({
