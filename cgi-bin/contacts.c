@@ -63,14 +63,12 @@ list_one(const struct contact *c, void *arg)
 {
 	struct list_ctx		*lc = arg;
 	struct render_dict	*row;
-	char			 when[32];
 
 	row = render_section(lc->r->page, "CONTACT");
 	render_set_int(row, "ID", c->id);
 	render_set(row, "KIND", c->kind == CONTACT_PHONE ? "Phone" : "Email");
 	render_set(row, "VALUE", c->value);
-	page_time(c->created_at, when);
-	render_set(row, "ADDED", when);
+	page_set_time(row, "ADDED", c->created_at);
 	render_show(row, c->verified_at != 0 ? "VERIFIED" : "PENDING");
 	/* A contact is confirmed from the session that added it (R8). */
 	if (c->verified_at == 0)
@@ -95,7 +93,6 @@ contacts_page(struct req *r, int status, int64_t confirm)
 	struct list_ctx	 lc = { r, confirm };
 	const char	*kind = NULL, *value = NULL;
 	enum contact_kind typed;
-	char		 when[32];
 	int		 bad;
 
 	if (r->http.method == HTTP_POST && confirm == 0) {
@@ -103,8 +100,7 @@ contacts_page(struct req *r, int status, int64_t confirm)
 		value = req_field_opt(r, "value", &bad);
 	}
 	render_set(r->page, "PRIMARY", r->acct.email);
-	page_time(r->acct.created_at, when);
-	render_set(r->page, "PRIMARY_ADDED", when);
+	page_set_time(r->page, "PRIMARY_ADDED", r->acct.created_at);
 	render_show(r->page, r->acct.email_verified_at != 0 ?
 	    "PRIMARY_VERIFIED" : "PRIMARY_PENDING");
 	if (!contacts_each(r->app->db, r->acct.id, list_one, &lc)) {
@@ -117,8 +113,8 @@ contacts_page(struct req *r, int status, int64_t confirm)
 	    typed == CONTACT_PHONE ? "KIND_PHONE" : "KIND_EMAIL");
 	render_set(r->page, "TYPED", value != NULL ? value : "");
 	if (r->acct.recovery_code_at != 0) {
-		page_time(r->acct.recovery_code_at, when);
-		render_set(r->page, "RECOVERY_CODE_AT", when);
+		page_set_time(r->page, "RECOVERY_CODE_AT",
+		    r->acct.recovery_code_at);
 		render_show(r->page, "HAS_RECOVERY_CODE");
 	} else
 		render_show(r->page, "NO_RECOVERY_CODE");
@@ -278,19 +274,16 @@ static void
 recovery_code_page(struct req *r, int status)
 {
 	struct recovery_view	 v;
-	char			 when[32];
 
 	if (!recovery_view(r, &v))
 		return;
 	if (v.found) {
-		page_time(v.made_at, when);
-		render_set(r->page, "UNSAVED_AT", when);
+		page_set_time(r->page, "UNSAVED_AT", v.made_at);
 		render_show(r->page, "UNSAVED");
 	}
 	sodium_memzero(&v, sizeof(v));
 	if (r->acct.recovery_code_at != 0) {
-		page_time(r->acct.recovery_code_at, when);
-		render_set(r->page, "SINCE", when);
+		page_set_time(r->page, "SINCE", r->acct.recovery_code_at);
 		render_show(r->page, "HAS_CODE");
 	} else
 		render_show(r->page, "NO_CODE");
@@ -333,7 +326,6 @@ static int
 recovery_shown(struct req *r, struct render_dict *d)
 {
 	struct recovery_view	 v;
-	char			 when[32];
 	struct buf		 url;
 
 	if (!recovery_view(r, &v))
@@ -346,10 +338,8 @@ recovery_shown(struct req *r, struct render_dict *d)
 	}
 	render_set(d, "CODE", v.code);
 	render_set(d, "USERNAME", r->acct.username);
-	page_time(v.made_at, when);
-	render_set(d, "MADE", when);
-	page_time(v.expires_at, when);
-	render_set(d, "UNTIL", when);
+	page_set_time(d, "MADE", v.made_at);
+	page_set_time(d, "UNTIL", v.expires_at);
 	if (v.replaced)
 		render_show(d, "REPLACED");
 	buf_init(&url);
@@ -421,7 +411,6 @@ static void
 kit_page(struct req *r, int status)
 {
 	const char	*sent = req_query(r, "sent");
-	char		 when[32];
 
 	if (r->app->cfg.admin_email == NULL) {
 		page_outcome(r, OUT_KITS_OFF);
@@ -430,8 +419,7 @@ kit_page(struct req *r, int status)
 	if (sent != NULL && strcmp(sent, "1") == 0 && status == 200)
 		render_show(r->page, "SENT");
 	if (r->acct.kit_at != 0) {
-		page_time(r->acct.kit_at, when);
-		render_set(r->page, "SINCE", when);
+		page_set_time(r->page, "SINCE", r->acct.kit_at);
 		render_show(r->page, "HAS_KIT");
 	}
 	proof_sections(r);
@@ -503,13 +491,11 @@ static void
 twofa_page(struct req *r, int status,
     const unsigned char secret[TOTP_SECRET_BYTES])
 {
-	char		 when[32];
 	enum outcome	 o;
 	int		 pending;
 
 	if (r->acct.totp_enabled_at != 0) {
-		page_time(r->acct.totp_enabled_at, when);
-		render_set(r->page, "SINCE", when);
+		page_set_time(r->page, "SINCE", r->acct.totp_enabled_at);
 		render_show(r->page, "ON");
 		page_render(r, status, "twofa.tpl", "Two-step verification");
 		return;

@@ -155,7 +155,6 @@ static void
 link_page(struct req *r, int confirm, const char *tpl, const char *title)
 {
 	const char	*t = req_query(r, "t");
-	char		 when[32];
 	int64_t		 deadline;
 	int		 need_code;
 	enum outcome	 o;
@@ -173,8 +172,7 @@ link_page(struct req *r, int confirm, const char *tpl, const char *title)
 		if (r->acct.totp_enabled_at != 0)
 			render_show(r->page, "NEED_TOTP");
 	}
-	page_time(deadline, when);
-	render_set(r->page, "DEADLINE", when);
+	page_set_time(r->page, "DEADLINE", deadline);
 	page_render(r, 200, tpl, title);
 }
 

@@ -115,8 +115,11 @@ int	 page_refused(struct req *, enum outcome);
 /* The same on the error page, titled by the outcome. */
 void	 page_outcome(struct req *, enum outcome);
 
-/* A time for people: "2026-11-23 14:05 UTC". */
-void	 page_time(int64_t t, char out[32]);
+/*
+ * A time on a page: name is when_text()'s words, name_ISO the same
+ * instant for <time datetime="...">.
+ */
+void	 page_set_time(struct render_dict *, const char *name, int64_t t);
 /* A positive decimal id field; NULL-safe.  0 if it is not one. */
 int	 req_id(const char *s, int64_t *id);
 

@@ -83,4 +83,4 @@
 {{#NO_DOMAIN}}That domain is not on your list.{{/NO_DOMAIN}}
 {{#NO_ACCOUNT}}There is no account {{WHAT}}.{{/NO_ACCOUNT}}
 {{#TWOFA_ALREADY_OFF}}Two-step verification is not on for {{WHAT}}: nothing to reset.{{/TWOFA_ALREADY_OFF}}
-{{#TRY_AGAIN}} You can try again at {{UNTIL}}{{#IN_MINUTES}}, in {{MINUTES}} minute{{#PLURAL}}s{{/PLURAL}}{{/IN_MINUTES}}{{#IN_HOURS}}, in about {{HOURS}} hours{{/IN_HOURS}}.{{/TRY_AGAIN}}
+{{#TRY_AGAIN}} You can try again on {{UNTIL}}{{#IN_MINUTES}}, in {{MINUTES}} minute{{#PLURAL}}s{{/PLURAL}}{{/IN_MINUTES}}{{#IN_HOURS}}, in about {{HOURS}} hours{{/IN_HOURS}}.{{/TRY_AGAIN}}

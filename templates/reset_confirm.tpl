@@ -1,5 +1,5 @@
 {{%AUTOESCAPE context="HTML"}}<h1>Confirm the new password</h1>
-<p>Someone proved they own this account and chose a new password. It takes effect on {{DEADLINE}} on its own. Press the button only if it was you: the new password then works at once, and every session is logged out.</p>
+<p>Someone proved they own this account and chose a new password. It takes effect on <time datetime="{{DEADLINE_ISO}}">{{DEADLINE}}</time> on its own. Press the button only if it was you: the new password then works at once, and every session is logged out.</p>
 <form method="post" action="{{BASE}}/reset/confirm">
 <input type="hidden" name="csrf" value="{{CSRF}}">
 {{#HAS_T}}<input type="hidden" name="t" value="{{T}}">{{/HAS_T}}

@@ -1,6 +1,6 @@
 {{%AUTOESCAPE context="HTML"}}<h1>Two-step verification</h1>
 {{#HAS_ERROR}}<p class="error" role="alert" id="form-error">{{ERROR}}</p>{{/HAS_ERROR}}
-{{#ON}}<p>Two-step verification is on since {{SINCE}}. Each login asks for a code from your authenticator app.</p>
+{{#ON}}<p>Two-step verification has been on since <time datetime="{{SINCE_ISO}}">{{SINCE}}</time>. Each login asks for a code from your authenticator app.</p>
 <h2>Turn it off</h2>
 <form method="post" action="{{BASE}}/contacts/2fa">
 <input type="hidden" name="csrf" value="{{CSRF}}">
