@@ -23,20 +23,30 @@ reset_form(struct req *r, int status, const char *typed)
 	page_render(r, status, "reset.tpl", "Forgotten password");
 }
 
-/* A human span of time: "24 hours", "1 minute". */
+/*
+ * After a proof: when the change this browser proved takes effect, and
+ * how it could be sooner, as far as that is true for its account.
+ */
 static void
-span_text(int64_t s, char *out, size_t outsz)
+waiting_page(struct req *r, int replaced)
 {
-	if (s % 86400 == 0 && s >= 86400 * 2)
-		snprintf(out, outsz, "%lld days", (long long)(s / 86400));
-	else if (s % 3600 == 0)
-		snprintf(out, outsz, "%lld hour%s", (long long)(s / 3600),
-		    s == 3600 ? "" : "s");
-	else if (s % 60 == 0)
-		snprintf(out, outsz, "%lld minute%s", (long long)(s / 60),
-		    s == 60 ? "" : "s");
-	else
-		snprintf(out, outsz, "%lld seconds", (long long)s);
+	struct reset_waiting	 w;
+
+	if (flow_reset_waiting(&r->flow, &w) != OUT_OK) {
+		page_storage_error(r);
+		return;
+	}
+	if (w.deadline != 0) {
+		render_show(r->page, "WAITING");
+		page_set_time(r->page, "DEADLINE", w.deadline);
+		render_show(r->page, w.mailed ? "MAILED" : "NOT_MAILED");
+		if (w.twofa)
+			render_show(r->page, "TWOFA");
+		if (replaced)
+			render_show(r->page, "REPLACED");
+	} else
+		render_show(r->page, "GONE");
+	page_render(r, 200, "reset_pending.tpl", "Reset waiting");
 }
 
 static void
@@ -45,14 +55,9 @@ ask_get(struct req *r)
 	const char	*pending = req_query(r, "pending");
 	const char	*rejected = req_query(r, "rejected");
 	const char	*replaced = req_query(r, "replaced");
-	char		 delay[32];
 
 	if (pending != NULL && strcmp(pending, "1") == 0) {
-		span_text(r->app->cfg.reset_delay, delay, sizeof(delay));
-		render_set(r->page, "DELAY", delay);
-		if (replaced != NULL && strcmp(replaced, "1") == 0)
-			render_show(r->page, "REPLACED");
-		page_render(r, 200, "reset_pending.tpl", "Reset waiting");
+		waiting_page(r, replaced != NULL && strcmp(replaced, "1") == 0);
 		return;
 	}
 	if (rejected != NULL && strcmp(rejected, "1") == 0) {

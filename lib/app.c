@@ -84,14 +84,22 @@ static void
 app_pending_banner(struct req *r)
 {
 	struct reset	 rs;
+	int		 mailed;
 
 	if (!reset_pending(r->app->db, r->acct.id, &rs) || rs.id == 0)
 		return;
 	render_show(r->page, "PENDING_RESET");
 	page_set_time(r->page, "RESET_DEADLINE", rs.deadline);
-	render_show(r->page, r->acct.totp_enabled_at != 0 &&
-	    r->sess.created_at <= rs.created_at ? "BANNER_CONFIRM" :
-	    "BANNER_NO_CONFIRM");
+	if (r->acct.totp_enabled_at != 0 &&
+	    r->sess.created_at <= rs.created_at)
+		render_show(r->page, "BANNER_CONFIRM");
+	else {
+		render_show(r->page, "BANNER_NO_CONFIRM");
+		/* Not every account has an address to mail that link to. */
+		if (reset_confirm_mailed(r->app->db, &rs, r->now, &mailed) &&
+		    mailed)
+			render_show(r->page, "BANNER_MAILED");
+	}
 }
 
 /* A pending deletion shows on every page, with a way to cancel it. */

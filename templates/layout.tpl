@@ -36,7 +36,7 @@
 <input id="banner-code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="16" required>
 <button type="submit" class="secondary">Use the new password now</button>
 </form>{{/BANNER_CONFIRM}}
-{{#BANNER_NO_CONFIRM}}<p>If it was you, the new password takes effect on its own; to skip the wait, use the confirm link we mailed to your other addresses.</p>{{/BANNER_NO_CONFIRM}}
+{{#BANNER_NO_CONFIRM}}<p id="banner-no-confirm">If it was you, the new password takes effect on its own at that time{{#BANNER_MAILED}}; to skip the wait, press the confirm link we mailed to your other addresses{{/BANNER_MAILED}}.</p>{{/BANNER_NO_CONFIRM}}
 </section>{{/PENDING_RESET}}
 {{#PENDING_DELETE}}<section class="banner" id="pending-delete" role="alert" aria-labelledby="pending-delete-title">
 <h2 id="pending-delete-title">This account will be deleted</h2>
