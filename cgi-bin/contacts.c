@@ -470,7 +470,10 @@ twofa_show_secret(struct req *r, const unsigned char secret[TOTP_SECRET_BYTES])
 		render_show(r->page, "SHOWN");
 		render_set_int(r->page, "SETUP_MINUTES", TWOFA_SETUP_TTL / 60);
 		render_set(r->page, "SECRET", grouped);
-		render_set(r->page, "URI", uri.p);
+		/* The template writes the scheme: ctemplate would turn a
+		 * whole otpauth: URL in href into "#". */
+		render_set(r->page, "URI_REST",
+		    uri.p + strlen(TOTP_URI_SCHEME));
 		render_set(r->page, "QR", svg.p);
 	}
 	sodium_memzero(grouped, sizeof(grouped));
@@ -505,11 +508,11 @@ twofa_page(struct req *r, int status,
 		page_storage_error(r);
 		return;
 	}
-	if (o != OUT_OK) {
-		/* Why it cannot be turned on yet, on the page as it is. */
-		(void)page_refused(r, o);
-		render_show(r->page, "BLOCKED");
-	} else if (secret != NULL) {
+	if (o != OUT_OK)
+		/* No key, no forms: what is missing, and a link to it. */
+		render_show(r->page, o == OUT_TWOFA_NEED_PHONE ? "NEED_PHONE" :
+		    "NEED_CODE");
+	else if (secret != NULL) {
 		if (!twofa_show_secret(r, secret)) {
 			page_storage_error(r);
 			return;
@@ -572,6 +575,10 @@ twofa_post(struct req *r)
 		o = flow_twofa_enable(&r->flow, code);
 	if (o == OUT_OK)
 		page_redirect(r, "/contacts");
+	else if (o == OUT_TWOFA_NEED_PHONE ||
+	    o == OUT_TWOFA_NEED_RECOVERY_CODE)
+		/* The page says what is missing, with its link. */
+		twofa_page(r, outcome_status(o), NULL);
 	else if ((status = page_refused(r, o)) != 0)
 		twofa_page(r, status, NULL);
 }

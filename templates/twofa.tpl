@@ -12,7 +12,10 @@
 <p><button type="submit">Turn off</button></p>
 </form>{{/ON}}
 {{#OFF}}<p>With two-step verification, logging in needs a code from an authenticator app on your phone as well as your password.</p>
-{{#BLOCKED}}<p class="warning" role="status">Two-step verification cannot be turned on yet: see above.</p>{{/BLOCKED}}
+{{#NEED_PHONE}}<p class="warning" role="status" id="twofa-blocked">Two-step verification cannot be turned on yet: first add and confirm a recovery phone. If you lose the phone with your authenticator, a code sent to that phone gets you back in.</p>
+<p><a href="{{BASE}}/contacts#value">Add a recovery phone</a></p>{{/NEED_PHONE}}
+{{#NEED_CODE}}<p class="warning" role="status" id="twofa-blocked">Two-step verification cannot be turned on yet: first make a recovery code. If you lose the phone with your authenticator, the recovery code gets you back in.</p>
+<p><a href="{{BASE}}/contacts/recovery-code">Make a recovery code</a></p>{{/NEED_CODE}}
 {{#SETUP}}<h2>Set it up</h2>
 <p>Your authenticator needs a key from us. It is a way into your account, so we show it after you type your password, once.</p>
 <form method="post" action="{{BASE}}/contacts/2fa">
@@ -25,7 +28,8 @@
 <li>Scan this code with your authenticator app:
 {{! QR is an SVG drawn by qr.c from the code's bitmap alone: no user text. }}<div class="qr">{{QR:none}}</div></li>
 <li>Or type this key into it by hand: <code id="totp-secret">{{SECRET}}</code>
-<details><summary>Setup link</summary><code class="uri">{{URI}}</code></details></li>
+<details><summary>Setup link</summary><p>On the phone with your authenticator: <a href="otpauth://{{URI_REST}}" id="totp-link">open this key in your authenticator app</a>.</p>
+<code class="uri">otpauth://{{URI_REST}}</code></details></li>
 <li>Within {{SETUP_MINUTES}} minutes, type the 6-digit code the app shows below. This key is not shown again: if the time passes, set up anew.</li>
 </ol>{{/SHOWN}}
 {{#PENDING}}<p>Added the key we showed you a few minutes ago to your app? Type the code it shows now to turn two-step verification on.</p>{{/PENDING}}
