@@ -7,4 +7,5 @@
 <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="16" required></p>{{/NEED_CODE}}
 <p><button type="submit">Yes, it was me: use the new password now</button></p>
 </form>
-<p>Not you? Do not press the button: use the stop link from the same message instead.</p>
+{{#HAS_T}}<p>Not you? Do not press the button: use the stop link from the same message instead.</p>{{/HAS_T}}
+{{#NEED_CODE}}<p>Not you? Do not press the button: stop the change with your password in the banner above.</p>{{/NEED_CODE}}
