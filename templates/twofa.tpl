@@ -26,10 +26,10 @@
 </form>{{/SETUP}}
 {{#SHOWN}}<ol>
 <li>Scan this code with your authenticator app:
-{{! QR is an SVG drawn by qr.c from the code's bitmap alone: no user text. }}<div class="qr">{{QR:none}}</div></li>
+{{! QR is an SVG drawn by qr.c from the code's bitmap alone: no user text. }}<div class="qr">{{QR:none}}</div>
+On the phone with your authenticator? <a href="otpauth://{{URI_REST}}" id="totp-link">Open this key in your authenticator app</a>.</li>
 <li>Or type this key into it by hand: <code id="totp-secret">{{SECRET}}</code>
-<details><summary>Setup link</summary><p>On the phone with your authenticator: <a href="otpauth://{{URI_REST}}" id="totp-link">open this key in your authenticator app</a>.</p>
-<code class="uri">otpauth://{{URI_REST}}</code></details></li>
+<details><summary>Setup link</summary><code class="uri">otpauth://{{URI_REST}}</code></details></li>
 <li>Within {{SETUP_MINUTES}} minutes, type the 6-digit code the app shows below. This key is not shown again: if the time passes, set up anew.</li>
 </ol>{{/SHOWN}}
 {{#PENDING}}<p>Added the key we showed you a few minutes ago to your app? Type the code it shows now to turn two-step verification on.</p>{{/PENDING}}
