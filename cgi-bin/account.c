@@ -295,7 +295,6 @@ password_post(struct req *r)
 static void
 delete_page(struct req *r, int status)
 {
-
 	if (r->acct.delete_at != 0) {
 		page_set_time(render_section(r->page, "PENDING"), "WHEN",
 		    r->acct.delete_at);
