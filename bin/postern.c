@@ -297,8 +297,8 @@ print_reset(const struct reset *rs, void *arg)
 
 	if (!account_by_id(db, rs->account_id, &a))
 		a.username[0] = '\0';
-	when_text(rs->created_at, asked);
-	when_text(rs->deadline, due);
+	when_stamp(rs->created_at, asked);
+	when_stamp(rs->deadline, due);
 	printf("%-32s  asked %s  takes effect %s\n", a.username, asked, due);
 }
 
@@ -397,8 +397,8 @@ print_session(const struct session_info *si, void *arg)
 	char	 started[WHEN_TEXT], seen[WHEN_TEXT];
 
 	(void)arg;
-	when_text(si->created_at, started);
-	when_text(si->last_seen, seen);
+	when_stamp(si->created_at, started);
+	when_stamp(si->last_seen, seen);
 	printf("%-6lld  started %s  seen %s  %-15s  %s\n",
 	    (long long)si->id, started, seen, si->ip, si->user_agent);
 }
@@ -447,7 +447,7 @@ print_event(const struct event *e, void *arg)
 	char	 when[WHEN_TEXT];
 
 	(void)arg;
-	when_text(e->at, when);
+	when_stamp(e->at, when);
 	/* The kind as stored; /account/activity words it (activity.tpl). */
 	printf("%s  %s", when, e->kind);
 	if (e->detail[0] != '\0')

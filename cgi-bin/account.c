@@ -60,7 +60,6 @@ static int
 account_standing(struct req *r)
 {
 	struct standing	 s;
-	char		 when[32];
 
 	if (flow_standing(&r->flow, &s) != OUT_OK)
 		return 0;
@@ -72,8 +71,8 @@ account_standing(struct req *r)
 	if (s.kits)
 		render_show(r->page, s.kit ? "KIT_ON" : "KIT_OFF");
 	if (s.last_login != 0) {
-		page_time(s.last_login, when);
-		render_set(render_section(r->page, "LAST_LOGIN"), "WHEN", when);
+		page_set_time(render_section(r->page, "LAST_LOGIN"), "WHEN",
+		    s.last_login);
 		render_set(r->page, "LAST_LOGIN_IP", s.last_login_ip);
 	} else
 		render_show(r->page, "FIRST_LOGIN");
@@ -110,11 +109,9 @@ activity_event(const struct event *e, void *arg)
 {
 	struct req		*r = arg;
 	struct render_dict	*row;
-	char			 when[32];
 
 	row = render_section(r->page, "EVENT");
-	page_time(e->at, when);
-	render_set(row, "WHEN", when);
+	page_set_time(row, "WHEN", e->at);
 	render_set(row, "IP", e->ip);
 	event_show(row, e);
 }
@@ -148,16 +145,13 @@ activity_session(const struct session_info *si, void *arg)
 	struct activity_ctx	*ac = arg;
 	struct req		*r = ac->r;
 	struct render_dict	*row;
-	char			 when[32];
 
 	if ((si->id == r->sess.id) != ac->current)
 		return;
 	row = render_section(r->page, "SESSION");
 	render_set_int(row, "ID", si->id);
-	page_time(si->created_at, when);
-	render_set(row, "STARTED", when);
-	page_time(si->last_seen, when);
-	render_set(row, "SEEN", when);
+	page_set_time(row, "STARTED", si->created_at);
+	page_set_time(row, "SEEN", si->last_seen);
 	render_set(row, "IP", si->ip);
 	activity_agent(row, si->user_agent);
 	if (si->id == r->sess.id)
@@ -261,11 +255,9 @@ password_post(struct req *r)
 static void
 delete_page(struct req *r, int status)
 {
-	char	 when[32];
-
 	if (r->acct.delete_at != 0) {
-		page_time(r->acct.delete_at, when);
-		render_set(render_section(r->page, "PENDING"), "WHEN", when);
+		page_set_time(render_section(r->page, "PENDING"), "WHEN",
+		    r->acct.delete_at);
 	} else
 		render_show(r->page, "NOT_PENDING");
 	form_page(r, status, "account_delete.tpl");
@@ -299,15 +291,13 @@ cancel_get(struct req *r)
 	const char	*t = req_arg(r, "t");
 	int64_t		 deadline;
 	enum outcome	 o;
-	char		 when[32];
 
 	if (t == NULL && req_notice(r, "done")) {
 		page_render(r, 200, "account_delete_cancelled.tpl");
 		return;
 	}
 	o = flow_delete_peek(&r->flow, t != NULL ? t : "", &deadline);
-	page_time(deadline, when);
-	render_set(r->page, "WHEN", when);
+	page_set_time(r->page, "WHEN", deadline);
 	page_link(r, o, "account_delete_cancel.tpl");
 }
 

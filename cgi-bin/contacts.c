@@ -40,14 +40,12 @@ list_one(const struct contact *c, void *arg)
 {
 	struct list_ctx		*lc = arg;
 	struct render_dict	*row;
-	char			 when[32];
 
 	row = render_section(lc->r->page, "CONTACT");
 	render_set_int(row, "ID", c->id);
 	render_show(row, c->kind == CONTACT_PHONE ? "PHONE" : "EMAIL");
 	render_set(row, "VALUE", c->value);
-	page_time(c->created_at, when);
-	render_set(row, "ADDED", when);
+	page_set_time(row, "ADDED", c->created_at);
 	render_show(row, c->verified_at != 0 ? "VERIFIED" : "PENDING");
 	/* A contact is confirmed from the session that added it (R8). */
 	if (c->verified_at == 0)
@@ -67,11 +65,9 @@ static int
 contacts_list(struct req *r, int64_t confirm)
 {
 	struct list_ctx	 lc = { r, confirm };
-	char		 when[32];
 
 	render_set(r->page, "PRIMARY", r->acct.email);
-	page_time(r->acct.created_at, when);
-	render_set(r->page, "PRIMARY_ADDED", when);
+	page_set_time(r->page, "PRIMARY_ADDED", r->acct.created_at);
 	render_show(r->page, r->acct.email_verified_at != 0 ?
 	    "PRIMARY_VERIFIED" : "PRIMARY_PENDING");
 	if (contacts_each(r->app->db, r->acct.id, list_one, &lc))
@@ -84,11 +80,9 @@ contacts_list(struct req *r, int64_t confirm)
 static void
 contacts_others(struct req *r)
 {
-	char	 when[32];
-
 	if (r->acct.recovery_code_at != 0) {
-		page_time(r->acct.recovery_code_at, when);
-		render_set(r->page, "RECOVERY_CODE_AT", when);
+		page_set_time(r->page, "RECOVERY_CODE_AT",
+		    r->acct.recovery_code_at);
 		render_show(r->page, "HAS_RECOVERY_CODE");
 	} else
 		render_show(r->page, "NO_RECOVERY_CODE");
@@ -253,19 +247,16 @@ static void
 recovery_code_page(struct req *r, int status)
 {
 	struct recovery_view	 v;
-	char			 when[32];
 
 	if (!recovery_view(r, &v))
 		return;
 	if (v.found) {
-		page_time(v.made_at, when);
-		render_set(r->page, "UNSAVED_AT", when);
+		page_set_time(r->page, "UNSAVED_AT", v.made_at);
 		render_show(r->page, "UNSAVED");
 	}
 	sodium_memzero(&v, sizeof(v));
 	if (r->acct.recovery_code_at != 0) {
-		page_time(r->acct.recovery_code_at, when);
-		render_set(r->page, "SINCE", when);
+		page_set_time(r->page, "SINCE", r->acct.recovery_code_at);
 		render_show(r->page, "HAS_CODE");
 	} else
 		render_show(r->page, "NO_CODE");
@@ -306,7 +297,6 @@ static int
 recovery_shown(struct req *r, struct render_dict *d)
 {
 	struct recovery_view	 v;
-	char			 when[32];
 	struct buf		 url;
 
 	if (!recovery_view(r, &v))
@@ -318,10 +308,8 @@ recovery_shown(struct req *r, struct render_dict *d)
 	}
 	render_set(d, "CODE", v.code);
 	render_set(d, "USERNAME", r->acct.username);
-	page_time(v.made_at, when);
-	render_set(d, "MADE", when);
-	page_time(v.expires_at, when);
-	render_set(d, "UNTIL", when);
+	page_set_time(d, "MADE", v.made_at);
+	page_set_time(d, "UNTIL", v.expires_at);
 	if (v.replaced)
 		render_show(d, "REPLACED");
 	buf_init(&url);
@@ -388,7 +376,6 @@ recovery_saved_post(struct req *r)
 static void
 kit_page(struct req *r, int status)
 {
-	char		 when[32];
 
 	if (r->app->cfg.admin_email == NULL) {
 		page_outcome(r, OUT_KITS_OFF);
@@ -397,8 +384,7 @@ kit_page(struct req *r, int status)
 	if (req_notice(r, "sent"))
 		render_show(r->page, "SENT");
 	if (r->acct.kit_at != 0) {
-		page_time(r->acct.kit_at, when);
-		render_set(r->page, "SINCE", when);
+		page_set_time(r->page, "SINCE", r->acct.kit_at);
 		render_show(r->page, "HAS_KIT");
 	}
 	proof_sections(r);
@@ -446,7 +432,10 @@ twofa_show_secret(struct req *r, const unsigned char secret[TOTP_SECRET_BYTES])
 		render_show(r->page, "SHOWN");
 		render_set_int(r->page, "SETUP_MINUTES", TWOFA_SETUP_TTL / 60);
 		render_set(r->page, "SECRET", grouped);
-		render_set(r->page, "URI", uri.p);
+		/* The template writes the scheme: ctemplate would turn a
+		 * whole otpauth: URL in href into "#". */
+		render_set(r->page, "URI_REST",
+		    uri.p + strlen(TOTP_URI_SCHEME));
 		render_set(r->page, "QR", svg.p);
 	}
 	sodium_memzero(grouped, sizeof(grouped));
@@ -471,9 +460,9 @@ twofa_off(struct req *r, const unsigned char secret[TOTP_SECRET_BYTES])
 	if ((o = flow_twofa_allowed(&r->flow)) == OUT_STORAGE)
 		return 0;
 	if (o != OUT_OK) {
-		/* Why it cannot be turned on yet, on the page as it is. */
-		(void)page_refused(r, o);
-		render_show(r->page, "BLOCKED");
+		/* No key, no forms: what is missing, and a link to it. */
+		render_show(r->page, o == OUT_TWOFA_NEED_PHONE ? "NEED_PHONE" :
+		    "NEED_CODE");
 		return 1;
 	}
 	if (secret != NULL) {
@@ -501,11 +490,9 @@ static void
 twofa_page(struct req *r, int status,
     const unsigned char secret[TOTP_SECRET_BYTES])
 {
-	char		 when[32];
 
 	if (r->acct.totp_enabled_at != 0) {
-		page_time(r->acct.totp_enabled_at, when);
-		render_set(r->page, "SINCE", when);
+		page_set_time(r->page, "SINCE", r->acct.totp_enabled_at);
 		render_show(r->page, "ON");
 	} else if (!twofa_off(r, secret)) {
 		page_storage_error(r);
@@ -547,6 +534,10 @@ twofa_post(struct req *r)
 		o = flow_twofa_enable(&r->flow, code);
 	if (o == OUT_OK)
 		page_redirect(r, "/contacts");
+	else if (o == OUT_TWOFA_NEED_PHONE ||
+	    o == OUT_TWOFA_NEED_RECOVERY_CODE)
+		/* The page says what is missing, with its link. */
+		twofa_page(r, outcome_status(o), NULL);
 	else if ((status = page_refused(r, o)) != 0)
 		twofa_page(r, status, NULL);
 }

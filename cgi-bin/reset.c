@@ -21,18 +21,29 @@ reset_form(struct req *r, int status, const char *typed)
 	page_render(r, status, "reset.tpl");
 }
 
-/* The page after a reset was asked for: when the change takes effect. */
+/*
+ * After a proof: when the change this browser proved takes effect, and
+ * how it could be sooner, as far as that is true for its account.
+ */
 static void
-pending_page(struct req *r)
+waiting_page(struct req *r)
 {
-	struct buf	 delay;
+	struct reset_waiting	 w;
 
-	buf_init(&delay);
-	(void)message_span(r->app->cfg.reset_delay, &delay);
-	render_set(r->page, "DELAY", delay.p != NULL ? delay.p : "");
-	buf_free(&delay);
-	if (req_notice(r, "replaced"))
-		render_show(r->page, "REPLACED");
+	if (flow_reset_waiting(&r->flow, &w) != OUT_OK) {
+		page_storage_error(r);
+		return;
+	}
+	if (w.deadline != 0) {
+		render_show(r->page, "WAITING");
+		page_set_time(r->page, "DEADLINE", w.deadline);
+		render_show(r->page, w.mailed ? "MAILED" : "NOT_MAILED");
+		if (w.twofa)
+			render_show(r->page, "TWOFA");
+		if (req_notice(r, "replaced"))
+			render_show(r->page, "REPLACED");
+	} else
+		render_show(r->page, "GONE");
 	page_render(r, 200, "reset_pending.tpl");
 }
 
@@ -40,7 +51,7 @@ static void
 ask_get(struct req *r)
 {
 	if (req_notice(r, "pending"))
-		pending_page(r);
+		waiting_page(r);
 	else if (req_notice(r, "rejected"))
 		page_render(r, 200, "reset_rejected.tpl");
 	else
@@ -135,7 +146,6 @@ prove_post(struct req *r)
 static void
 link_page(struct req *r, int confirm, const char *tpl)
 {
-	char		 when[32];
 	int64_t		 deadline = 0;
 	int		 need_code = 0;
 	enum outcome	 o;
@@ -149,8 +159,7 @@ link_page(struct req *r, int confirm, const char *tpl)
 		if (r->acct.totp_enabled_at != 0)
 			render_show(r->page, "NEED_TOTP");
 	}
-	page_time(deadline, when);
-	render_set(r->page, "DEADLINE", when);
+	page_set_time(r->page, "DEADLINE", deadline);
 	page_link(r, o, tpl);
 }
 

@@ -86,16 +86,22 @@ static void
 app_pending_banner(struct req *r)
 {
 	struct reset	 rs;
-	char		 when[32];
+	int		 mailed;
 
 	if (!reset_pending(r->app->db, r->acct.id, &rs) || rs.id == 0)
 		return;
-	page_time(rs.deadline, when);
 	render_show(r->page, "PENDING_RESET");
-	render_set(r->page, "RESET_DEADLINE", when);
-	render_show(r->page, r->acct.totp_enabled_at != 0 &&
-	    r->sess.created_at <= rs.created_at ? "BANNER_CONFIRM" :
-	    "BANNER_NO_CONFIRM");
+	page_set_time(r->page, "RESET_DEADLINE", rs.deadline);
+	if (r->acct.totp_enabled_at != 0 &&
+	    r->sess.created_at <= rs.created_at)
+		render_show(r->page, "BANNER_CONFIRM");
+	else {
+		render_show(r->page, "BANNER_NO_CONFIRM");
+		/* Not every account has an address to mail that link to. */
+		if (reset_confirm_mailed(r->app->db, &rs, r->now, &mailed) &&
+		    mailed)
+			render_show(r->page, "BANNER_MAILED");
+	}
 }
 
 /* A pending deletion shows on every page, with a way to cancel it. */
@@ -103,13 +109,11 @@ static void
 app_delete_banner(struct req *r)
 {
 	struct render_dict	*d;
-	char			 when[32];
 
 	if (r->acct.delete_at == 0)
 		return;
-	page_time(r->acct.delete_at, when);
 	d = render_section(r->page, "PENDING_DELETE");
-	render_set(d, "DELETE_DEADLINE", when);
+	page_set_time(d, "DELETE_DEADLINE", r->acct.delete_at);
 	if (r->acct.totp_enabled_at != 0)
 		render_show(d, "DELETE_NEED_CODE");
 }
@@ -267,9 +271,16 @@ page_outcome(struct req *r, enum outcome o)
 }
 
 void
-page_time(int64_t t, char out[32])
+page_set_time(struct render_dict *d, const char *name, int64_t t)
 {
-	when_text(t, out);
+	char	 text[WHEN_TEXT], iso[WHEN_ISO], iso_name[64];
+
+	when_text(t, text);
+	when_iso(t, iso);
+	render_set(d, name, text);
+	/* Names are the handlers' constants: they fit. */
+	snprintf(iso_name, sizeof(iso_name), "%s_ISO", name);
+	render_set(d, iso_name, iso);
 }
 
 void

@@ -186,8 +186,11 @@ void	 page_done(struct req *, enum outcome, const char *path);
  */
 void	 page_link(struct req *, enum outcome peek, const char *tpl);
 
-/* A time for people: "2026-11-23 14:05 UTC". */
-void	 page_time(int64_t t, char out[32]);
+/*
+ * A time on a page: name is when_text()'s words, name_ISO the same
+ * instant for <time datetime="...">.
+ */
+void	 page_set_time(struct render_dict *, const char *name, int64_t t);
 
 /* The session cookie's name: __Host-postern, or __Secure-postern
  * with cookie_domain, or postern with cookie_secure off. */

@@ -256,9 +256,9 @@ static int
 pending_link(struct pending_ctx *pc, enum link_kind kind, const char *path,
     struct render_dict *d, const char *name)
 {
-	char	 data[32];
+	char	 data[RESET_LINK_DATA];
 
-	snprintf(data, sizeof(data), "%lld", (long long)pc->rs->id);
+	reset_link_data(pc->rs, data);
 	return flow_link(pc->f, kind, pc->rs->account_id, data, 0,
 	    pc->rs->deadline + RESET_LINK_GRACE - pc->f->now, path, d, name);
 }
@@ -513,6 +513,43 @@ session_reset_outcome(enum session_reset_verdict v)
 	return OUT_NEED_CODE;
 }
 
+/*
+ * A session cannot confirm rs without 2FA: say when it takes effect,
+ * and name the mailed confirm links only where some were mailed.
+ */
+static enum outcome
+mailed_only(struct flow *f, const struct reset *rs)
+{
+	int	 mailed;
+
+	if (!reset_confirm_mailed(f->db, rs, f->now, &mailed))
+		return OUT_STORAGE;
+	f->said.when = rs->deadline;
+	f->said.detail = mailed ? "CONFIRM_MAILED" : NULL;
+	return OUT_RESET_MAILED_ONLY;
+}
+
+enum outcome
+flow_reset_waiting(struct flow *f, struct reset_waiting *w)
+{
+	struct reset	 rs;
+	struct account	 a;
+
+	memset(w, 0, sizeof(*w));
+	if (f->browser == NULL)
+		return OUT_OK;
+	if (!reset_pending_of_browser(f->db, f->browser, &rs))
+		return OUT_STORAGE;
+	if (rs.id == 0)
+		return OUT_OK;
+	if (!account_by_id(f->db, rs.account_id, &a) ||
+	    !reset_confirm_mailed(f->db, &rs, f->now, &w->mailed))
+		return OUT_STORAGE;
+	w->deadline = rs.deadline;
+	w->twofa = a.totp_enabled_at != 0;
+	return OUT_OK;
+}
+
 enum outcome
 flow_reset_peek(struct flow *f, int confirm, const char *t,
     int64_t *deadline, int *need_code)
@@ -530,6 +567,8 @@ flow_reset_peek(struct flow *f, int confirm, const char *t,
 		o = session_reset_outcome(policy_session_reset(confirm,
 		    f->sess->created_at, rs.created_at,
 		    f->acct->totp_enabled_at, CODE_RIGHT, 1, INT64_MAX, 0));
+		if (o == OUT_RESET_MAILED_ONLY)
+			o = mailed_only(f, &rs);
 		*need_code = confirm;
 	}
 	*deadline = rs.deadline;
@@ -560,6 +599,8 @@ reset_session_proof(struct flow *f, int confirm, const struct reset *rs,
 	v = policy_session_reset(confirm, f->sess->created_at, rs->created_at,
 	    f->acct->totp_enabled_at, res, pt->password_right && !young,
 	    f->now, f->cfg->reset_delay);
+	if (v == SESSION_RESET_MAILED_ONLY)
+		return mailed_only(f, rs);
 	if (v != SESSION_RESET_NEED_PROOF)
 		return session_reset_outcome(v);
 	if (res != CODE_ABSENT)

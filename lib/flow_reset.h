@@ -38,6 +38,15 @@ enum outcome	 flow_reset_prove(struct flow *, const char *name,
 		    const char *const *codes, size_t ncodes,
 		    const char *password, int *replaced);
 
+/* What the page after a proof says of the change it made. */
+struct reset_waiting {
+	int64_t	 deadline;	/* 0: none pending for this browser now */
+	int	 mailed;	/* confirm links went to other addresses */
+	int	 twofa;		/* an older session may confirm with a code */
+};
+/* The newest change this browser proved that is still pending. */
+enum outcome	 flow_reset_waiting(struct flow *, struct reset_waiting *);
+
 /*
  * What a page about a pending change shows, before its button: the
  * change a mailed link (t) names, or, with t NULL, the one the flow's

@@ -45,6 +45,9 @@ int	 link_consume(struct db *, enum link_kind, const char *token,
 /* The newest live (unused, unexpired) link of this kind, if any. */
 int	 link_live(struct db *, enum link_kind, int64_t account_id,
 	    int64_t now, struct link *);
+/* How many live links of this kind carry data (*n). */
+int	 link_count_live(struct db *, enum link_kind, const char *data,
+	    int64_t now, int *n);
 /* Void every unused link of this kind for the account. */
 int	 link_void(struct db *, enum link_kind, int64_t account_id,
 	    int64_t now);

@@ -214,6 +214,45 @@ reset_pending(struct db *db, int64_t account_id, struct reset *r)
 }
 
 int
+reset_pending_of_browser(struct db *db,
+    const unsigned char browser[HASH_BYTES], struct reset *r)
+{
+	static const char *const sql = "SELECT " RESET_COLUMNS " FROM resets"
+	    " WHERE browser = ?1 AND state = 'pending'"
+	    " ORDER BY id DESC LIMIT 1";
+	struct db_stmt	*st;
+	int		 ok;
+
+	memset(r, 0, sizeof(*r));
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_blob(st, 1, browser, HASH_BYTES) && reset_one(db, st, r);
+	db_done(st);
+	return ok;
+}
+
+int
+reset_confirm_mailed(struct db *db, const struct reset *rs, int64_t now,
+    int *mailed)
+{
+	char	 data[RESET_LINK_DATA];
+	int	 n;
+
+	*mailed = 0;
+	reset_link_data(rs, data);
+	if (!link_count_live(db, LINK_RESET_CONFIRM, data, now, &n))
+		return 0;
+	*mailed = n > 0;
+	return 1;
+}
+
+void
+reset_link_data(const struct reset *rs, char out[RESET_LINK_DATA])
+{
+	snprintf(out, RESET_LINK_DATA, "%lld", (long long)rs->id);
+}
+
+int
 reset_get(struct db *db, int64_t id, struct reset *r)
 {
 	static const char *const sql = "SELECT " RESET_COLUMNS

@@ -110,6 +110,19 @@ int	 reset_make_pending(struct db *, struct reset *, const char *new_hash,
 	    const char *proofs, int64_t now, int64_t deadline, int *replaced);
 /* The pending change of an account, if any. */
 int	 reset_pending(struct db *, int64_t account_id, struct reset *);
+/* The newest pending change that this browser proved, if any. */
+int	 reset_pending_of_browser(struct db *,
+	    const unsigned char browser[HASH_BYTES], struct reset *);
+/* What a confirm or reject link stores to name its change. */
+#define RESET_LINK_DATA	24
+void	 reset_link_data(const struct reset *, char out[RESET_LINK_DATA]);
+/*
+ * Were confirm links mailed for the pending change rs, and can they
+ * still be used?  (R4 mails them only to addresses that were no proof
+ * and are old enough by R9: an account may have none.)
+ */
+int	 reset_confirm_mailed(struct db *, const struct reset *rs,
+	    int64_t now, int *mailed);
 int	 reset_get(struct db *, int64_t id, struct reset *);
 
 /*

@@ -144,7 +144,7 @@ totp_uri(const unsigned char secret[TOTP_SECRET_BYTES], const char *issuer,
 	totp_secret_base32(secret, b);
 	/* The issuer is in the label (for old apps) and in the query (the
 	 * Key URI format's recommendation); both must agree. */
-	buf_puts(out, "otpauth://totp/");
+	buf_puts(out, TOTP_URI_SCHEME "totp/");
 	totp_escape(out, issuer);
 	buf_puts(out, ":");
 	totp_escape(out, account);

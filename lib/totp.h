@@ -40,6 +40,9 @@ int	 totp_secret_base32(const unsigned char secret[TOTP_SECRET_BYTES],
 int	 totp_secret_grouped(const unsigned char secret[TOTP_SECRET_BYTES],
 	    char out[TOTP_GROUPED_TEXT]);
 
+/* What totp_uri() begins with. */
+#define TOTP_URI_SCHEME	"otpauth://"
+
 /*
  * Append the Key URI an authenticator scans, to out:
  * otpauth://totp/ISSUER:ACCOUNT?secret=...&issuer=ISSUER&algorithm=SHA1

@@ -17,7 +17,7 @@
 <dt>Two-step verification</dt><dd id="overview-2fa">{{#TWOFA_ON}}<span class="badge ok">on</span>{{/TWOFA_ON}}{{#TWOFA_OFF}}<span class="badge warn">off</span><br><small>Anyone who learns your password can get in.</small>{{/TWOFA_OFF}}</dd>
 {{#KIT_ON}}<dt>Recovery kit</dt><dd id="overview-kit"><span class="badge ok">made</span></dd>{{/KIT_ON}}
 {{#KIT_OFF}}<dt>Recovery kit</dt><dd id="overview-kit"><span class="badge warn">none</span></dd>{{/KIT_OFF}}
-<dt>Last login before this one</dt><dd id="overview-last-login">{{#LAST_LOGIN}}{{WHEN}} from {{LAST_LOGIN_IP}}<br><small>Not you? <a href="{{BASE}}/account/password">Change your password</a>.</small>{{/LAST_LOGIN}}{{#FIRST_LOGIN}}none: this is the first{{/FIRST_LOGIN}}</dd>
+<dt>Last login before this one</dt><dd id="overview-last-login">{{#LAST_LOGIN}}<time datetime="{{WHEN_ISO}}">{{WHEN}}</time> from {{LAST_LOGIN_IP}}<br><small>Not you? <a href="{{BASE}}/account/password">Change your password</a>.</small>{{/LAST_LOGIN}}{{#FIRST_LOGIN}}none: this is the first{{/FIRST_LOGIN}}</dd>
 </dl>
 <div class="next" id="next-step">
 {{#NEXT_ADDRESS}}<p><strong>Next step:</strong> add a second recovery address, so that losing one mailbox does not lose the account.</p>

@@ -1,6 +1,6 @@
 {{%AUTOESCAPE context="HTML"}}<h1>Delete your account</h1>
 {{#HAS_ERROR}}<p class="error" role="alert" id="form-error">{{ERROR}}</p>{{/HAS_ERROR}}
-{{#PENDING}}<p class="warning" role="status" id="delete-status">Your account will be deleted on {{WHEN}}. Every address and phone of the account was sent a link that cancels it; the banner on this page cancels it too.</p>{{/PENDING}}
+{{#PENDING}}<p class="warning" role="status" id="delete-status">Your account will be deleted on <time datetime="{{WHEN_ISO}}">{{WHEN}}</time>. Every address and phone of the account was sent a link that cancels it; the banner on this page cancels it too.</p>{{/PENDING}}
 {{#NOT_PENDING}}<p>Deleting the account removes it and everything in it: your recovery contacts, domains, sessions and activity. You can <a href="{{BASE}}/account/export">export your data</a> first.</p>
 <p>The deletion waits a while before it takes effect, and every address and phone of the account is told at once, with a link that cancels it: if someone else learnt your password, you have time to stop them.</p>
 <form method="post" action="{{BASE}}/account/delete">

@@ -4,7 +4,7 @@
 <ul class="items" id="sessions">
 {{#SESSION}}<li class="session">
 <strong class="device">{{#BROWSER}}{{NAME}}{{/BROWSER}}{{#NO_BROWSER}}Unknown browser{{/NO_BROWSER}}{{#SYSTEM}} on {{NAME}}{{/SYSTEM}}</strong>{{#CURRENT}} <span class="badge ok">this browser</span>{{/CURRENT}}
-<small>From <span class="ip">{{IP}}</span>. Started {{STARTED}}, last seen {{SEEN}}.</small>
+<small>From <span class="ip">{{IP}}</span>. Started <time datetime="{{STARTED_ISO}}">{{STARTED}}</time>, last seen <time datetime="{{SEEN_ISO}}">{{SEEN}}</time>.</small>
 <small class="agent">{{AGENT}}</small>
 {{#END}}<form method="post" action="{{BASE}}/account/activity" class="inline">
 <input type="hidden" name="csrf" value="{{CSRF}}">
@@ -43,7 +43,7 @@ for a kind this version does not know.  The Detail cell shows DETAIL
 as it is (PLAIN_DETAIL), or, where it is a number, in words with the
 kind's section.  Each line ends inside a comment, so that no line end
 reaches the page. }}
-{{#EVENT}}<tr class="event" data-kind="{{KIND}}"><td>{{WHEN}}</td><td>{{!
+{{#EVENT}}<tr class="event" data-kind="{{KIND}}"><td><time datetime="{{WHEN_ISO}}">{{WHEN}}</time></td><td>{{!
 }}{{#signup}}Account created{{/signup}}{{!
 }}{{#signup_address_taken}}Signup with an address already in use{{/signup_address_taken}}{{!
 }}{{#email_verified}}Address verified{{/email_verified}}{{!

@@ -6,13 +6,13 @@
 <span class="kind">Primary email</span> <strong class="value">{{PRIMARY}}</strong>
 {{#PRIMARY_VERIFIED}}<span class="badge ok">verified</span>{{/PRIMARY_VERIFIED}}
 {{#PRIMARY_PENDING}}<span class="badge warn">not verified</span>{{/PRIMARY_PENDING}}
-<small>Added {{PRIMARY_ADDED}}. Change it on <a href="{{BASE}}/email">the email page</a>.</small>
+<small>Added <time datetime="{{PRIMARY_ADDED_ISO}}">{{PRIMARY_ADDED}}</time>. Change it on <a href="{{BASE}}/email">the email page</a>.</small>
 </li>
 {{#CONTACT}}<li class="contact">
 <span class="kind">{{#PHONE}}Phone{{/PHONE}}{{#EMAIL}}Email{{/EMAIL}}</span> <strong class="value">{{VALUE}}</strong>
 {{#VERIFIED}}<span class="badge ok">verified</span>{{/VERIFIED}}
 {{#PENDING}}<span class="badge warn">pending</span>{{/PENDING}}
-<small>Added {{ADDED}}.</small>
+<small>Added <time datetime="{{ADDED_ISO}}">{{ADDED}}</time>.</small>
 {{#HERE}}<form method="post" action="{{BASE}}/contacts/verify" class="row">
 <input type="hidden" name="csrf" value="{{CSRF}}">
 <input type="hidden" name="id" value="{{ID}}">
@@ -66,7 +66,7 @@
 <h2>More ways back in</h2>
 <ul>
 <li><a href="{{BASE}}/contacts/recovery-code">Recovery code</a>:
-{{#HAS_RECOVERY_CODE}}made {{RECOVERY_CODE_AT}}.{{/HAS_RECOVERY_CODE}}{{#NO_RECOVERY_CODE}}none yet.{{/NO_RECOVERY_CODE}}</li>
+{{#HAS_RECOVERY_CODE}}made <time datetime="{{RECOVERY_CODE_AT_ISO}}">{{RECOVERY_CODE_AT}}</time>.{{/HAS_RECOVERY_CODE}}{{#NO_RECOVERY_CODE}}none yet.{{/NO_RECOVERY_CODE}}</li>
 <li><a href="{{BASE}}/contacts/2fa">Two-step verification</a>:
 {{#TWOFA_ON}}on.{{/TWOFA_ON}}{{#TWOFA_OFF}}off.{{/TWOFA_OFF}}</li>
 {{#KITS}}<li><a href="{{BASE}}/contacts/kit">Recovery kit</a> held half by you and half by your hoster.</li>{{/KITS}}

@@ -24,7 +24,7 @@
 <main id="main" data-page="{{PAGE}}">
 {{#PENDING_RESET}}<section class="banner" id="pending-reset" role="alert" aria-labelledby="pending-reset-title">
 <h2 id="pending-reset-title">A new password is waiting</h2>
-<p>Someone reset this account's password. The new password takes effect on {{RESET_DEADLINE}}. If it was not you, stop it now.</p>
+<p>Someone reset this account's password. The new password takes effect on <time datetime="{{RESET_DEADLINE_ISO}}">{{RESET_DEADLINE}}</time>. If it was not you, stop it now.</p>
 <form method="post" action="{{BASE}}/reset/reject" class="inline">
 <input type="hidden" name="csrf" value="{{CSRF}}">
 <label for="banner-password">Your password</label>
@@ -37,11 +37,11 @@
 <input id="banner-code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="16" required>
 <button type="submit" class="secondary">Use the new password now</button>
 </form>{{/BANNER_CONFIRM}}
-{{#BANNER_NO_CONFIRM}}<p>If it was you, the new password takes effect on its own; to skip the wait, use the confirm link we mailed to your other addresses.</p>{{/BANNER_NO_CONFIRM}}
+{{#BANNER_NO_CONFIRM}}<p id="banner-no-confirm">If it was you, the new password takes effect on its own at that time{{#BANNER_MAILED}}; to skip the wait, press the confirm link we mailed to your other addresses{{/BANNER_MAILED}}.</p>{{/BANNER_NO_CONFIRM}}
 </section>{{/PENDING_RESET}}
 {{#PENDING_DELETE}}<section class="banner" id="pending-delete" role="alert" aria-labelledby="pending-delete-title">
 <h2 id="pending-delete-title">This account will be deleted</h2>
-<p>Someone logged in to this account asked to delete it. On {{DELETE_DEADLINE}} the account and everything in it will be gone. If it was not you, or you changed your mind, cancel it.</p>
+<p>Someone logged in to this account asked to delete it. On <time datetime="{{DELETE_DEADLINE_ISO}}">{{DELETE_DEADLINE}}</time> the account and everything in it will be gone. If it was not you, or you changed your mind, cancel it.</p>
 <form method="post" action="{{BASE}}/account/delete/cancel" class="inline">
 <input type="hidden" name="csrf" value="{{CSRF}}">
 <label for="delete-banner-password">Your password</label>

@@ -79,7 +79,7 @@
 {{#RESET_TOO_MANY_CODES}}Too many codes.{{/RESET_TOO_MANY_CODES}}
 {{#RESET_NOTHING_PENDING_TITLE}}Nothing to do{{/RESET_NOTHING_PENDING_TITLE}}{{#RESET_NOTHING_PENDING}}There is no pending password change to act on.{{/RESET_NOTHING_PENDING}}
 {{#RESET_NOT_OLDER_TITLE}}Not allowed{{/RESET_NOT_OLDER_TITLE}}{{#RESET_NOT_OLDER}}Only a browser that was logged in before the reset, or the link from the message, can do this.{{/RESET_NOT_OLDER}}
-{{#RESET_MAILED_ONLY_TITLE}}Use the mailed link{{/RESET_MAILED_ONLY_TITLE}}{{#RESET_MAILED_ONLY}}Without two-step verification, a reset is confirmed only by the link we mailed to your other addresses, or it takes effect on its own.{{/RESET_MAILED_ONLY}}
+{{#RESET_MAILED_ONLY_TITLE}}Not from this page{{/RESET_MAILED_ONLY_TITLE}}{{#RESET_MAILED_ONLY}}Without two-step verification, a logged-in page cannot confirm a reset: the new password takes effect on its own on {{WHEN}}{{#CONFIRM_MAILED}}, or at once with the confirm link we mailed to your other addresses{{/CONFIRM_MAILED}}.{{/RESET_MAILED_ONLY}}
 {{#RESET_AUTH_TOO_NEW_TITLE}}Not yet{{/RESET_AUTH_TOO_NEW_TITLE}}{{#RESET_AUTH_TOO_NEW}}Your authenticator was set up less than a day ago, so it cannot act on a reset yet. Use the link we mailed, or your password to stop it.{{/RESET_AUTH_TOO_NEW}}
 {{#RESET_STALE_TITLE}}Link no longer valid{{/RESET_STALE_TITLE}}{{#RESET_STALE}}This link has been used, has expired, or its password change is no longer pending.{{/RESET_STALE}}
 {{#RESET_STOPPED_LOCKED_TITLE}}Please contact your hoster{{/RESET_STOPPED_LOCKED_TITLE}}{{#RESET_STOPPED_LOCKED}}This password change was stopped: automatic recovery is switched off for this account. Please contact the people who run this site: they can help you get back in.{{/RESET_STOPPED_LOCKED}}
@@ -130,4 +130,4 @@
 {{#PAGE_ACCOUNT_DELETE_CANCEL}}Cancel the deletion{{/PAGE_ACCOUNT_DELETE_CANCEL}}
 {{#PAGE_ACCOUNT_DELETE_CANCELLED}}Deletion cancelled{{/PAGE_ACCOUNT_DELETE_CANCELLED}}
 {{#PAGE_ACCOUNT_EXPORT}}Export your data{{/PAGE_ACCOUNT_EXPORT}}
-{{#TRY_AGAIN}} You can try again at {{UNTIL}}{{#IN_MINUTES}}, in {{MINUTES}} minute{{#PLURAL}}s{{/PLURAL}}{{/IN_MINUTES}}{{#IN_HOURS}}, in about {{HOURS}} hours{{/IN_HOURS}}.{{/TRY_AGAIN}}
+{{#TRY_AGAIN}} You can try again on {{UNTIL}}{{#IN_MINUTES}}, in {{MINUTES}} minute{{#PLURAL}}s{{/PLURAL}}{{/IN_MINUTES}}{{#IN_HOURS}}, in about {{HOURS}} hours{{/IN_HOURS}}.{{/TRY_AGAIN}}

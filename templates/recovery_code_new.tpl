@@ -1,6 +1,6 @@
 {{%AUTOESCAPE context="HTML"}}<h1>Your recovery code</h1>
 {{#REPLACED}}<p class="warning" role="status">Your old recovery code no longer works: this one replaces it.</p>{{/REPLACED}}
-<p class="notice">Save this code now: write it down, print it or download it. Postern keeps only a fingerprint of it, and shows it here only until {{UNTIL}}, in this browser.</p>
+<p class="notice">Save this code now: write it down, print it or download it. Postern keeps only a fingerprint of it, and shows it here only until <time datetime="{{UNTIL_ISO}}">{{UNTIL}}</time>, in this browser.</p>
 <p class="secret"><code id="recovery-code">{{CODE}}</code></p>
 <p>Case, spaces and dashes do not matter when you type it.</p>
 <ul>

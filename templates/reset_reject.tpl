@@ -1,5 +1,5 @@
 {{%AUTOESCAPE context="HTML"}}<h1>Stop the password change</h1>
-<p>A new password for this account is waiting to take effect on {{DEADLINE}}. If you did not ask for it, press the button: the change is cancelled, its codes stop working, and your password stays as it is.</p>
+<p>A new password for this account is waiting to take effect on <time datetime="{{DEADLINE_ISO}}">{{DEADLINE}}</time>. If you did not ask for it, press the button: the change is cancelled, its codes stop working, and your password stays as it is.</p>
 <form method="post" action="{{BASE}}/reset/reject">
 <input type="hidden" name="csrf" value="{{CSRF}}">
 {{#HAS_T}}<input type="hidden" name="t" value="{{T}}">{{/HAS_T}}

@@ -1,6 +1,6 @@
 {{%AUTOESCAPE context="HTML"}}<h1>Two-step verification</h1>
 {{#HAS_ERROR}}<p class="error" role="alert" id="form-error">{{ERROR}}</p>{{/HAS_ERROR}}
-{{#ON}}<p>Two-step verification is on since {{SINCE}}. Each login asks for a code from your authenticator app.</p>
+{{#ON}}<p>Two-step verification has been on since <time datetime="{{SINCE_ISO}}">{{SINCE}}</time>. Each login asks for a code from your authenticator app.</p>
 <h2>Turn it off</h2>
 <form method="post" action="{{BASE}}/contacts/2fa">
 <input type="hidden" name="csrf" value="{{CSRF}}">
@@ -12,7 +12,10 @@
 <p><button type="submit">Turn off</button></p>
 </form>{{/ON}}
 {{#OFF}}<p>With two-step verification, logging in needs a code from an authenticator app on your phone as well as your password.</p>
-{{#BLOCKED}}<p class="warning" role="status">Two-step verification cannot be turned on yet: see above.</p>{{/BLOCKED}}
+{{#NEED_PHONE}}<p class="warning" role="status" id="twofa-blocked">Two-step verification cannot be turned on yet: first add and confirm a recovery phone. If you lose the phone with your authenticator, a code sent to that phone gets you back in.</p>
+<p><a href="{{BASE}}/contacts#value">Add a recovery phone</a></p>{{/NEED_PHONE}}
+{{#NEED_CODE}}<p class="warning" role="status" id="twofa-blocked">Two-step verification cannot be turned on yet: first make a recovery code. If you lose the phone with your authenticator, the recovery code gets you back in.</p>
+<p><a href="{{BASE}}/contacts/recovery-code">Make a recovery code</a></p>{{/NEED_CODE}}
 {{#SETUP}}<h2>Set it up</h2>
 <p>Your authenticator needs a key from us. It is a way into your account, so we show it after you type your password, once.</p>
 <form method="post" action="{{BASE}}/contacts/2fa">
@@ -23,9 +26,10 @@
 </form>{{/SETUP}}
 {{#SHOWN}}<ol>
 <li>Scan this code with your authenticator app:
-{{! QR is an SVG drawn by qr.c from the code's bitmap alone: no user text. }}<div class="qr">{{QR:none}}</div></li>
+{{! QR is an SVG drawn by qr.c from the code's bitmap alone: no user text. }}<div class="qr">{{QR:none}}</div>
+On the phone with your authenticator? <a href="otpauth://{{URI_REST}}" id="totp-link">Open this key in your authenticator app</a>.</li>
 <li>Or type this key into it by hand: <code id="totp-secret">{{SECRET}}</code>
-<details><summary>Setup link</summary><code class="uri">{{URI}}</code></details></li>
+<details><summary>Setup link</summary><code class="uri">otpauth://{{URI_REST}}</code></details></li>
 <li>Within {{SETUP_MINUTES}} minutes, type the 6-digit code the app shows below. This key is not shown again: if the time passes, set up anew.</li>
 </ol>{{/SHOWN}}
 {{#PENDING}}<p>Added the key we showed you a few minutes ago to your app? Type the code it shows now to turn two-step verification on.</p>{{/PENDING}}

@@ -1040,7 +1040,7 @@ async function journeyReset(browser) {
   await typeInto(page.getByLabel('New password'), NEW_PASSWORD);
   resp = await submit(page, () => page.getByRole('button', { name: 'Reset password' }).click());
   await look(page, 'reset waiting', resp, { h1: 'Your new password is waiting' });
-  like(await text(page.locator('.notice')), /takes effect in/, 'the notice says when the new password takes effect');
+  like(await text(page.locator('.notice')), /takes effect on .* UTC/, 'the notice says when the new password takes effect');
 
   // The browser where Ada was logged in before shows the banner.
   const old = ada.page;

@@ -400,8 +400,8 @@ def overview(stack, post):
                  r'(?i)two-step', 'then: two-step verification')
         again, _ = try_login(stack, 'gus', OLD)
         tap.like(element_text(again.get('/account'), 'overview-last-login'),
-                 r'\d{4}-\d{2}-\d{2}', 'a new login shows when the last '
-                 'one was')
+                 r'\d{4} at \d{2}:\d{2} UTC', 'a new login shows when the '
+                 'last one was, in UTC')
 
 
 def phished_password(stack, post):

@@ -259,7 +259,7 @@ def twofa_limit_stack():
             r = c.post('/login/2fa', {'code': auth.next()})
             tap.is_(r.status, 429, 'then even the right code is refused '
                     'for a while, in browsers Tess never used')
-            tap.like(' '.join(c.errors(r)), r'try again at',
+            tap.like(' '.join(c.errors(r)), r'try again on',
                      'the page says until when')
             tap.is_(stack.sql("SELECT count(*) FROM events e JOIN accounts a"
                               " ON a.id = e.account_id WHERE a.username = "
@@ -350,11 +350,14 @@ def utc_stack():
                        'events are stored as Unix time (UTC seconds)',
                        (t0, at, t1))
                 r = c.get('/account/activity')
-                shown = re.findall(r'\d{4}-\d\d-\d\d \d\d:\d\d UTC',
+                shown = re.findall(r'<time datetime="([^"]*)">([^<]*)</time>',
                                    r.text)
-                want = time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(at))
+                utc = time.gmtime(at)
+                want = (time.strftime('%Y-%m-%dT%H:%MZ', utc),
+                        time.strftime('%A {} %B %Y at %H:%M UTC', utc)
+                        .format(utc.tm_mday))
                 tap.ok(want in shown, 'the activity page shows %s, in UTC'
-                       % want, shown[:3])
+                       % (want,), shown[:3])
                 mail = stack.mails_to('uma@example.org')[-1]
                 date = mail.msg.get('Date', '')
                 tap.like(date, r' \+0000$', 'a mail\'s Date is in UTC')

@@ -45,8 +45,10 @@ CONF = dict(trusted_proxies='127.0.0.1', sms_command=SMS_CAPTURE,
             admin_email=ADMIN, reset_delay='1h')
 # DESIGN section 2.
 MESSAGES_AN_HOUR = 10
-# "You can try again at 2026-11-23 14:06 UTC, in 12 minutes."
-AGAIN = re.compile(r'try again at (\d{4}-\d{2}-\d{2} \d{2}:\d{2}) UTC')
+# "You can try again on Monday 23 November 2026 at 14:06 UTC, in 12
+# minutes."
+AGAIN = re.compile(r'try again on ([A-Z][a-z]+ \d{1,2} [A-Z][a-z]+ \d{4} at '
+                   r'\d{2}:\d{2}) UTC')
 
 _visitors = [0]
 
@@ -72,7 +74,8 @@ def says_when(c, r, story, window=3600, kept=None):
     tap.ok(r.is_html and m, '%s: the page says when to try again' % story,
            text)
     if m:
-        at = calendar.timegm(time.strptime(m.group(1), '%Y-%m-%d %H:%M'))
+        at = calendar.timegm(time.strptime(m.group(1),
+                                           '%A %d %B %Y at %H:%M'))
         now = time.time()
         tap.ok(now - 60 <= at <= now + window + 60, '%s: a time within '
                'the window (%s)' % (story, m.group(1)))
@@ -108,7 +111,7 @@ def without_page_noise(text, *typed):
     """A page with the csrf token, the typed values and the time of the
     limit blanked, to compare two answers."""
     text = re.sub(r'(name="csrf"[^>]*value=")[^"]*', r'\1', text)
-    text = re.sub(r'try again at [^<]* UTC, in [^<.]*\.', '@WHEN@', text)
+    text = re.sub(r'try again on [^<]* UTC, in [^<.]*\.', '@WHEN@', text)
     for t in typed:
         text = text.replace(t, '@TYPED@')
     return text

@@ -122,6 +122,40 @@ def banner(client, resp):
             forms_to(client, resp, '/reset/reject'))
 
 
+# What a page says of a change that waits: only the mailed confirm link
+# skips the wait; without one it takes effect on its own.
+CONFIRM_MAILED = r'(?i)confirm link we mailed'
+ON_ITS_OWN = r'(?i)on its own'
+
+
+def shows_time(tap, resp, t, what):
+    """resp shows time t as a date and time in UTC, in a <time> whose
+    datetime a browser can convert."""
+    utc = time.gmtime(t)
+    text = time.strftime('%A {} %B %Y at %H:%M UTC', utc).format(utc.tm_mday)
+    tap.ok('<time datetime="%s">%s</time>' % (
+        time.strftime('%Y-%m-%dT%H:%MZ', utc), text) in resp.text,
+        '%s says when: on %s, in a <time datetime>' % (what, text))
+
+
+def waiting_page(tap, stack, client, resp, username, mailed):
+    """The page after Yes-it-was-me: the deadline as a date, and the
+    confirm link only to an account that was mailed one."""
+    tap.is_(stack.path_of(resp.location or ''), '/reset?pending=1',
+            'to /reset?pending=1')
+    r = client.get('/reset?pending=1')
+    shows_time(tap, r, resets_of(stack, username)[-1][1], 'the waiting page')
+    words = element_text(r, 'reset-sooner') or ''
+    if mailed:
+        tap.like(words, CONFIRM_MAILED, 'it points to the confirm link '
+                 'mailed to the other address')
+    else:
+        tap.unlike(words, CONFIRM_MAILED, 'it speaks of no confirm link: '
+                   'none was mailed')
+        tap.like(words, ON_ITS_OWN, 'and says the password takes effect '
+                 'on its own')
+
+
 def ended(stack, cookies):
     """Status of /account for each old session cookie."""
     out = []
@@ -216,13 +250,13 @@ def stolen_mailbox(stack, post):
         r = mallory.get('/reset?pending=1')
         tap.is_(r.status, 200, 'that page answers 200')
         text = mallory.text_of(r)
-        tap.like(text, r'(?i)\b(1|one) hour\b|60 minutes', 'it says the '
-                 'change takes effect in an hour (reset_delay)')
-        tap.like(text, r'(?i)confirm', 'and how to skip the wait: the '
-                 'confirm link')
-        tap.like(text, r'(?i)logged[ -]in|signed[ -]in|browser',
-                 'or a browser that is logged in')
         rows = resets_of(stack, 'alice')
+        if rows:
+            shows_time(tap, r, rows[-1][1], 'the page')
+        tap.like(text, CONFIRM_MAILED, 'and how to skip the wait: the '
+                 'confirm link mailed to her home address')
+        tap.unlike(text, r'(?i)logged[ -]in|signed[ -]in|browser',
+                   'but not a logged-in browser: without 2FA, none can')
         tap.is_([st for st, _d in rows], ['pending'], 'the change is '
                 'pending')
         if rows:
@@ -412,10 +446,18 @@ def confirm_by_link(stack, post):
         r = prove_reset(me, 'bob@home.example',
                         [codes['bob@home.example']], 'bob new password 22')
         tap.is_(r.status, 303, 'asked for by address, proven: 303')
+        waiting_page(tap, stack, me, r, 'bob', mailed=True)
         mails, sms = post.deliver()
         links = pending_notices(tap, stack, mails, sms,
                                 confirm_to=['bob@backup.example'],
                                 no_confirm_to=['bob@home.example'])
+
+    with tap.story('Bob\'s banner points to the link mailed to his backup '
+                   'address'):
+        r = bob.get('/account')
+        tap.like(element_text(r, 'banner-no-confirm') or '', CONFIRM_MAILED,
+                 'the banner says the mailed confirm link skips the wait')
+        shows_time(tap, r, resets_of(stack, 'bob')[-1][1], 'the banner')
 
     with tap.story('Bob confirms from the link'):
         link = links.get('bob@backup.example', {}).get('confirm')
@@ -483,6 +525,8 @@ def banner_without_2fa(stack, post):
         code = code_in(one(mails, 'carol@home.example').body)
         r = prove_reset(phone, 'carol', [code], 'carol new password 33')
         tap.is_(r.status, 303, 'proven: 303')
+        # Her only address proved it: no confirm link went anywhere.
+        waiting_page(tap, stack, phone, r, 'carol', mailed=False)
         post.deliver()
 
     time.sleep(1.1)
@@ -510,8 +554,10 @@ def banner_without_2fa(stack, post):
             tap.is_(confirm, [], 'and, without 2FA, no form to '
                     '/reset/confirm')
         tap.like(text, WHEN, 'the banner says when it takes effect')
-        tap.like(text, r'(?i)mail|link', 'and that the mailed link skips '
-                 'the wait')
+        tap.unlike(text, CONFIRM_MAILED, 'and, as no confirm link was '
+                   'mailed, points to none')
+        tap.like(text, ON_ITS_OWN, 'it says the password takes effect on '
+                 'its own')
         # A session begun after the reset may be the owner's, whose only
         # mailbox the thief reads: it may stop the change with the
         # password the change would replace (attacks.py story 11).
@@ -550,8 +596,10 @@ def banner_without_2fa(stack, post):
         before = stack.db_snapshot()
         r = carol.get('/reset/confirm')
         tap.is_(r.status, 403, 'GET /reset/confirm without a link: 403')
-        tap.like(carol.text_of(r), r'(?i)link', 'the page points to the '
-                 'mailed link')
+        tap.unlike(carol.text_of(r), CONFIRM_MAILED, 'the page points to '
+                   'no mailed link, for none was mailed')
+        tap.like(carol.text_of(r), ON_ITS_OWN + r'.* UTC', 'it says the '
+                 'password takes effect on its own, and when')
         carol.get('/account')
         for fields, csrf, why in (({}, True, 'with its csrf'),
                                   ({}, False, 'without csrf'),

@@ -293,6 +293,10 @@ def nora_stories(stack, post):
         f = forms_to(nora, r, '/reset/confirm')
         tap.ok(f and 'code' in f[0]['values'] and 't' not in f[0]['values'],
                'a form with a code field and no t', f)
+        tap.unlike(nora.text_of(r), r'(?i)stop link from the same message',
+                   'it points to no message: none brought her here')
+        tap.like(nora.text_of(r), r'(?i)not you\?.*banner', 'if it was not '
+                 'her, it points to the banner\'s stop form')
 
     with tap.story('Without the right code, nothing happens'):
         for fields, why in (({}, 'no code'), ({'code': '000000'},
