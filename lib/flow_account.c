@@ -412,7 +412,7 @@ export_write(struct flow *f, struct buf *out)
 	ok = ok && domains_each(f->db, a->id, export_domain, &j);
 	json_end(&j);
 	json_array(&j, "sessions");
-	ok = ok && session_each(f->db, a->id, export_session, &ec);
+	ok = ok && session_each(f->db, a->id, 0, export_session, &ec);
 	json_end(&j);
 	json_array(&j, "events");
 	ok = ok && event_each(f->db, a->id, EXPORT_EVENTS_MAX, export_event,
@@ -449,19 +449,19 @@ flow_export(struct flow *f, const char *password, const char *code,
 enum outcome
 flow_standing(struct flow *f, struct standing *s)
 {
-	struct event	 e;
+	struct account_overview	 o;
 
 	memset(s, 0, sizeof(*s));
-	/* This session's own login is the newest: show the one before. */
-	if (!flow_contacts_ways(f, &s->ways) ||
-	    !contacts_count(f->db, f->acct->id, CONTACT_EMAIL, 1,
-	    &s->recovery_emails) ||
-	    !event_latest(f->db, f->acct->id, "login", 1, &e))
+	if (!account_overview(f->db, f->acct->id, &o))
 		return OUT_STORAGE;
+	flow_contacts_ways_of(f, o.verified_emails + o.verified_phones,
+	    o.verified_phones, &s->ways);
+	s->recovery_emails = o.verified_emails;
 	s->kit = f->acct->kit_at != 0;
 	s->kits = f->cfg->admin_email != NULL;
-	s->last_login = e.at;
-	snprintf(s->last_login_ip, sizeof(s->last_login_ip), "%s", e.ip);
+	s->last_login = o.last_login;
+	snprintf(s->last_login_ip, sizeof(s->last_login_ip), "%s",
+	    o.last_login_ip);
 	s->next = policy_next_step(&s->ways, s->recovery_emails, s->kit,
 	    s->kits);
 	return OUT_OK;
