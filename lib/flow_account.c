@@ -319,29 +319,33 @@ flow_delete_due(struct flow *f, int64_t account_id, int *n)
 /* ------------------------------------------------------------------ */
 /* Export                                                             */
 
+/* A contact or a domain: its kind (NULL: none), its name under key,
+ * and when it was added and verified. */
+static void
+export_added(struct json *j, const char *kind, const char *key,
+    const char *name, int64_t added, int64_t verified)
+{
+	json_object(j, NULL);
+	if (kind != NULL)
+		json_string(j, "kind", kind);
+	json_string(j, key, name);
+	json_time(j, "added", added);
+	json_time(j, "verified", verified);
+	json_end(j);
+}
+
 static void
 export_contact(const struct contact *c, void *arg)
 {
-	struct json	*j = arg;
-
-	json_object(j, NULL);
-	json_string(j, "kind", contact_kind_name(c->kind));
-	json_string(j, "value", c->value);
-	json_time(j, "added", c->created_at);
-	json_time(j, "verified", c->verified_at);
-	json_end(j);
+	export_added(arg, contact_kind_name(c->kind), "value", c->value,
+	    c->created_at, c->verified_at);
 }
 
 static void
 export_domain(const struct managed_domain *d, void *arg)
 {
-	struct json	*j = arg;
-
-	json_object(j, NULL);
-	json_string(j, "name", d->name);
-	json_time(j, "added", d->created_at);
-	json_time(j, "verified", d->verified_at);
-	json_end(j);
+	export_added(arg, NULL, "name", d->name, d->created_at,
+	    d->verified_at);
 }
 
 struct export_ctx {
