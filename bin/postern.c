@@ -411,7 +411,7 @@ cmd_sessions(struct ctx *c, char **args)
 
 	if ((o = flow_admin_account(&c->f, args[0], &a)) != OUT_OK)
 		return refused(&c->f, o);
-	return session_each(c->db, a.id, print_session, NULL) ? EX_OK :
+	return session_each(c->db, a.id, 0, print_session, NULL) ? EX_OK :
 	    EX_FAIL;
 }
 

@@ -119,7 +119,6 @@ activity_event(const struct event *e, void *arg)
 struct activity_ctx {
 	struct req	*r;
 	int64_t		 confirm;	/* the session to ask a proof for */
-	int		 current;	/* this pass lists this browser's */
 };
 
 /* What a session's User-Agent says it is, in names people know. */
@@ -146,8 +145,6 @@ activity_session(const struct session_info *si, void *arg)
 	struct req		*r = ac->r;
 	struct render_dict	*row;
 
-	if ((si->id == r->sess.id) != ac->current)
-		return;
 	row = render_section(r->page, "SESSION");
 	render_set_int(row, "ID", si->id);
 	page_set_time(row, "STARTED", si->created_at);
@@ -171,16 +168,14 @@ activity_session(const struct session_info *si, void *arg)
 static void
 activity_page(struct req *r, int status, int64_t confirm)
 {
-	struct activity_ctx	 ac = { r, confirm, 1 };
-	struct activity_ctx	 others = { r, confirm, 0 };
+	struct activity_ctx	 ac = { r, confirm };
 
 	if (r->acct.totp_enabled_at != 0)
 		render_show(r->page, "NEED_TOTP");
 	if (!event_each(r->app->db, r->acct.id, 100, activity_event, r) ||
 	    /* This browser's session first, then the others. */
-	    !session_each(r->app->db, r->acct.id, activity_session, &ac) ||
-	    !session_each(r->app->db, r->acct.id, activity_session,
-	    &others)) {
+	    !session_each(r->app->db, r->acct.id, r->sess.id, activity_session,
+	    &ac)) {
 		page_storage_error(r);
 		return;
 	}

@@ -95,6 +95,19 @@ int	 account_totp_enable(struct db *, int64_t id, int64_t now);
  * stored one; *won is 0 when another request used it first. */
 int	 account_totp_advance(struct db *, int64_t id, int64_t step, int *won);
 
+/*
+ * What the overview (/account) needs beyond the account's row, in one
+ * statement: its verified recovery contacts (the primary address not
+ * counted) and the login before the newest, which is this session's.
+ */
+struct account_overview {
+	int	 verified_emails;
+	int	 verified_phones;
+	int64_t	 last_login;		/* 0: none */
+	char	 last_login_ip[64];
+};
+int	 account_overview(struct db *, int64_t id, struct account_overview *);
+
 /* Call fn for every account, in name order; for `postern users`. */
 int	 account_each(struct db *,
 	    void (*fn)(const struct account *, void *), void *arg);

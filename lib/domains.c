@@ -216,6 +216,21 @@ domains_check_address(struct db *db, enum recovery_rule rule,
 	return 1;
 }
 
+/*
+ * Is name registrable or below it?  A registrable domain is a suffix of
+ * the name it is found for, so an address anywhere else cannot be on
+ * registrable: the Public Suffix List look-up (the dearest step of
+ * adding a domain) is only needed for the rest.
+ */
+static int
+domains_within(const char *name, const char *registrable)
+{
+	size_t	 n = strlen(name), r = strlen(registrable);
+
+	return n >= r && strcmp(name + n - r, registrable) == 0 &&
+	    (n == r || name[n - r - 1] == '.');
+}
+
 int
 domains_check_domain(struct db *db, int64_t account_id,
     const char *registrable, struct r1_check *c)
@@ -243,6 +258,7 @@ domains_check_domain(struct db *db, int64_t account_id,
 	    n < DOMAINS_MAX_ADDRS) {
 		db_column_copy(st, 0, emails[n], sizeof(emails[n]));
 		if (domain_of_email(emails[n], dom) &&
+		    domains_within(dom, registrable) &&
 		    domain_registrable(dom, regs[n], &suffix))
 			n++;
 	}

@@ -135,34 +135,6 @@ event_add(struct db *db, int64_t account_id, enum event_kind kind,
 }
 
 int
-event_latest(struct db *db, int64_t account_id, const char *kind, int skip,
-    struct event *e)
-{
-	static const char *const sql =
-	    "SELECT seq, at, ip, detail FROM events WHERE account_id = ?1 "
-	    "AND kind = ?2 ORDER BY seq DESC LIMIT 1 OFFSET ?3";
-	struct db_stmt	*st;
-	int		 rc = DB_ERROR;
-
-	memset(e, 0, sizeof(*e));
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	if (db_bind_int(st, 1, account_id) && db_bind_text(st, 2, kind) &&
-	    db_bind_int(st, 3, skip) && (rc = db_step(st)) == DB_ROW) {
-		e->seq = db_column_int(st, 0);
-		e->account_id = account_id;
-		e->at = db_column_int(st, 1);
-		snprintf(e->kind, sizeof(e->kind), "%s", kind);
-		db_column_copy(st, 2, e->ip, sizeof(e->ip));
-		db_column_copy(st, 3, e->detail, sizeof(e->detail));
-	}
-	if (rc != DB_ROW && rc != DB_DONE)
-		db_log_error(db, "latest event");
-	db_done(st);
-	return rc == DB_ROW || rc == DB_DONE;
-}
-
-int
 event_each(struct db *db, int64_t account_id, int limit,
     void (*fn)(const struct event *, void *), void *arg)
 {

@@ -86,9 +86,6 @@ struct event {
 /* account_id 0 records an event that belongs to no account. */
 int	 event_add(struct db *, int64_t account_id, enum event_kind,
 	    const char *ip, const char *detail, int64_t now);
-/* The newest event of kind but skip newer ones; e->seq 0 for none. */
-int	 event_latest(struct db *, int64_t account_id, const char *kind,
-	    int skip, struct event *e);
 /* Newest first, at most limit. */
 int	 event_each(struct db *, int64_t account_id, int limit,
 	    void (*fn)(const struct event *, void *), void *arg);

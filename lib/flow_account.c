@@ -373,29 +373,33 @@ flow_delete_due(struct flow *f, int64_t account_id, int *n)
 /* ------------------------------------------------------------------ */
 /* Export                                                             */
 
+/* A contact or a domain: its kind (NULL: none), its name under key,
+ * and when it was added and verified. */
+static void
+export_added(struct json *j, const char *kind, const char *key,
+    const char *name, int64_t added, int64_t verified)
+{
+	json_object(j, NULL);
+	if (kind != NULL)
+		json_string(j, "kind", kind);
+	json_string(j, key, name);
+	json_time(j, "added", added);
+	json_time(j, "verified", verified);
+	json_end(j);
+}
+
 static void
 export_contact(const struct contact *c, void *arg)
 {
-	struct json	*j = arg;
-
-	json_object(j, NULL);
-	json_string(j, "kind", contact_kind_name(c->kind));
-	json_string(j, "value", c->value);
-	json_time(j, "added", c->created_at);
-	json_time(j, "verified", c->verified_at);
-	json_end(j);
+	export_added(arg, contact_kind_name(c->kind), "value", c->value,
+	    c->created_at, c->verified_at);
 }
 
 static void
 export_domain(const struct managed_domain *d, void *arg)
 {
-	struct json	*j = arg;
-
-	json_object(j, NULL);
-	json_string(j, "name", d->name);
-	json_time(j, "added", d->created_at);
-	json_time(j, "verified", d->verified_at);
-	json_end(j);
+	export_added(arg, NULL, "name", d->name, d->created_at,
+	    d->verified_at);
 }
 
 struct export_ctx {
@@ -466,7 +470,7 @@ export_write(struct flow *f, struct buf *out)
 	ok = ok && domains_each(f->db, a->id, export_domain, &j);
 	json_end(&j);
 	json_array(&j, "sessions");
-	ok = ok && session_each(f->db, a->id, export_session, &ec);
+	ok = ok && session_each(f->db, a->id, 0, export_session, &ec);
 	json_end(&j);
 	json_array(&j, "events");
 	ok = ok && event_each(f->db, a->id, EXPORT_EVENTS_MAX, export_event,
@@ -503,19 +507,19 @@ flow_export(struct flow *f, const char *password, const char *code,
 enum outcome
 flow_standing(struct flow *f, struct standing *s)
 {
-	struct event	 e;
+	struct account_overview	 o;
 
 	memset(s, 0, sizeof(*s));
-	/* This session's own login is the newest: show the one before. */
-	if (!flow_contacts_ways(f, &s->ways) ||
-	    !contacts_count(f->db, f->acct->id, CONTACT_EMAIL, 1,
-	    &s->recovery_emails) ||
-	    !event_latest(f->db, f->acct->id, "login", 1, &e))
+	if (!account_overview(f->db, f->acct->id, &o))
 		return OUT_STORAGE;
+	flow_contacts_ways_of(f, o.verified_emails + o.verified_phones,
+	    o.verified_phones, &s->ways);
+	s->recovery_emails = o.verified_emails;
 	s->kit = f->acct->kit_at != 0;
 	s->kits = f->cfg->admin_email != NULL;
-	s->last_login = e.at;
-	snprintf(s->last_login_ip, sizeof(s->last_login_ip), "%s", e.ip);
+	s->last_login = o.last_login;
+	snprintf(s->last_login_ip, sizeof(s->last_login_ip), "%s",
+	    o.last_login_ip);
 	s->next = policy_next_step(&s->ways, s->recovery_emails, s->kit,
 	    s->kits);
 	return OUT_OK;

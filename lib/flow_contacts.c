@@ -316,18 +316,25 @@ flow_contact_resend(struct flow *f, int64_t id)
 int
 flow_contacts_ways(struct flow *f, struct ways *w)
 {
-	memset(w, 0, sizeof(*w));
-	if (!contacts_count(f->db, f->acct->id, CONTACT_ANY, 1,
-	    &w->verified_contacts) ||
-	    !contacts_count(f->db, f->acct->id, CONTACT_PHONE, 1,
-	    &w->verified_phones))
+	int	 all, phones;
+
+	if (!contacts_count(f->db, f->acct->id, CONTACT_ANY, 1, &all) ||
+	    !contacts_count(f->db, f->acct->id, CONTACT_PHONE, 1, &phones))
 		return 0;
-	if (f->acct->email_verified_at != 0)
-		w->verified_contacts++;
+	flow_contacts_ways_of(f, all, phones, w);
+	return 1;
+}
+
+void
+flow_contacts_ways_of(const struct flow *f, int verified, int phones,
+    struct ways *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->verified_contacts = verified + (f->acct->email_verified_at != 0);
+	w->verified_phones = phones;
 	w->recovery_code = f->acct->recovery_code_at != 0;
 	w->twofa = f->acct->totp_enabled_at != 0;
 	w->sms = f->cfg->sms_command != NULL;
-	return 1;
 }
 
 /* Tell every channel of a removal, the removed one too (R8). */

@@ -81,6 +81,10 @@ enum outcome	 flow_twofa_allowed(struct flow *);
  */
 struct ways;
 int	 flow_contacts_ways(struct flow *, struct ways *);
+/* The same from counts already read: verified recovery contacts (the
+ * primary address not counted), of which phones are phones. */
+void	 flow_contacts_ways_of(const struct flow *, int verified, int phones,
+	    struct ways *);
 
 /* The notices these flows render, for a program's template list. */
 #define FLOW_CONTACTS_TEMPLATES \

@@ -130,19 +130,19 @@ session_end_own(struct db *db, int64_t account_id, int64_t id, int *ended)
 }
 
 int
-session_each(struct db *db, int64_t account_id,
+session_each(struct db *db, int64_t account_id, int64_t first,
     void (*fn)(const struct session_info *, void *), void *arg)
 {
 	static const char *const sql = "SELECT id, created_at, last_seen, ip,"
 	    " user_agent FROM sessions WHERE account_id = ?1 AND stage = 0"
-	    " ORDER BY last_seen DESC, id DESC";
+	    " ORDER BY id = ?2 DESC, last_seen DESC, id DESC";
 	struct db_stmt		*st;
 	struct session_info	 si;
 	int			 rc = DB_ERROR;
 
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
-	if (db_bind_int(st, 1, account_id))
+	if (db_bind_int(st, 1, account_id) && db_bind_int(st, 2, first))
 		while ((rc = db_step(st)) == DB_ROW) {
 			memset(&si, 0, sizeof(si));
 			si.id = db_column_int(st, 0);

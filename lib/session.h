@@ -55,8 +55,9 @@ struct session_info {
 	char	 user_agent[257];
 };
 
-/* The account's sessions, most recently active first. */
-int	 session_each(struct db *, int64_t account_id,
+/* The account's sessions: session first (0: none), then the others,
+ * most recently active first. */
+int	 session_each(struct db *, int64_t account_id, int64_t first,
 	    void (*fn)(const struct session_info *, void *), void *arg);
 int	 session_end_all(struct db *, int64_t account_id);
 /* End every session of account_id but keep, half-done logins included;
