@@ -428,38 +428,22 @@ reset_cancel_all(struct db *db, const struct config *cfg, int64_t account_id,
 }
 
 int
-reset_apply_due(struct db *db, const struct config *cfg, int64_t account_id,
-    int64_t now, int *n)
+reset_next_due(struct db *db, int64_t account_id, int64_t now,
+    struct reset *r)
 {
 	static const char *const sql = "SELECT " RESET_COLUMNS " FROM resets"
 	    " WHERE state = 'pending' AND deadline <= ?1"
 	    " AND (?2 = 0 OR account_id = ?2) ORDER BY deadline LIMIT 1";
 	struct db_stmt	*st;
-	struct reset	 r;
-	int		 ok, applied;
+	int		 ok;
 
-	*n = 0;
-	/* One change per transaction, so one failure blocks no other. */
-	for (;;) {
-		memset(&r, 0, sizeof(r));
-		if ((st = db_prepare(db, sql)) == NULL)
-			return 0;
-		ok = db_bind_int(st, 1, now) && db_bind_int(st, 2, account_id) &&
-		    reset_one(db, st, &r);
-		db_done(st);
-		if (!ok)
-			return 0;
-		if (r.id == 0)
-			return 1;
-		if (!db_begin(db) ||
-		    !reset_apply(db, cfg, &r, NULL, "deadline", now,
-		    &applied) || !db_commit(db)) {
-			db_rollback(db);
-			log_err("reset %lld: could not apply", (long long)r.id);
-			return 0;
-		}
-		*n += applied;
-	}
+	memset(r, 0, sizeof(*r));
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_int(st, 1, now) && db_bind_int(st, 2, account_id) &&
+	    reset_one(db, st, r);
+	db_done(st);
+	return ok;
 }
 
 int
@@ -596,13 +580,7 @@ reset_ask_handle(struct db *db, const struct config *cfg,
 	    now);
 }
 
-/*
- * Take the oldest recorded ask and handle it, inside the caller's
- * transaction: any ask when typed is NULL, else only one of browser
- * typed as typed or as other (NULL for none), ignoring case as
- * account_by_login() does.  *got is 0 when there was none.
- */
-static int
+int
 reset_ask_next(struct db *db, const struct config *cfg,
     const unsigned char key[KEY_BYTES], const char *typed, const char *other,
     const unsigned char *browser, int64_t now, int *got)
@@ -621,7 +599,8 @@ reset_ask_next(struct db *db, const struct config *cfg,
 
 	*got = 0;
 	memset(from, 0, sizeof(from));
-	if ((st = db_prepare(db, sql)) == NULL)
+	if (!db_need_tx(db, "reset_ask_next") ||
+	    (st = db_prepare(db, sql)) == NULL)
 		return 0;
 	if (!db_bind_text(st, 1, typed) || !db_bind_text(st, 2, other) ||
 	    (browser != NULL ? !db_bind_blob(st, 3, browser, HASH_BYTES) :
@@ -654,38 +633,12 @@ reset_ask_next(struct db *db, const struct config *cfg,
 }
 
 int
-reset_asks_process(struct db *db, const struct config *cfg,
-    const unsigned char codes_key[KEY_BYTES], int64_t now, int *n)
-{
-	int	 got;
-
-	*n = 0;
-	for (;;) {
-		if (!db_begin(db) || !reset_ask_next(db, cfg, codes_key, NULL,
-		    NULL, NULL, now, &got))
-			goto fail;
-		if (!got) {
-			db_rollback(db);
-			return 1;
-		}
-		if (!db_commit(db))
-			goto fail;
-		(*n)++;
-	}
-fail:
-	db_rollback(db);
-	return 0;
-}
-
-int
 reset_asks_process_for(struct db *db, const struct config *cfg,
     const unsigned char codes_key[KEY_BYTES], const char *typed,
     const char *other, const unsigned char browser[HASH_BYTES], int64_t now)
 {
 	int	 got;
 
-	if (!db_need_tx(db, "reset_asks_process_for"))
-		return 0;
 	do {
 		if (!reset_ask_next(db, cfg, codes_key, typed, other, browser,
 		    now, &got))
