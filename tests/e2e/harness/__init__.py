@@ -25,8 +25,9 @@ The modules: paths (where things are), stack (the processes: lighttpd,
 the SMTP server, dnsmasq), servers (valgrind, spawn-fcgi, Apache),
 client (HTTP and the security headers), page (what a page shows), mail
 (mails, text messages, codes and links), db (reads, snapshots, time
-travel), tap, twofa (the authenticator) and stories (steps several
-tests share).  Everything is here under one name, so a test imports
+travel), tap, twofa (the authenticator), stories (steps several
+tests share) and owners (the owner and attackers of the attack
+stories).  Everything is here under one name, so a test imports
 from harness alone.  The development server of `make run` is not part
 of it: scripts/devserver.py.
 
@@ -48,3 +49,4 @@ from .twofa import *  # noqa: F401,F403
 from .stories import *  # noqa: F401,F403
 from .servers import *  # noqa: F401,F403
 from .servers import _descendants  # noqa: F401
+from .owners import *  # noqa: F401,F403
