@@ -64,8 +64,8 @@ enum outcome	 flow_reset_reject(struct flow *, const char *t,
  */
 enum outcome	 flow_reset_apply_due(struct flow *, int64_t account_id,
 		    int *n);
-/* Turn every recorded ask into a request and its codes (reset_ask_next());
- * *n the number handled.  Needs the flow's keys. */
+/* Turn every recorded ask into a request and its codes
+ * (reset_ask_next()); *n the number handled.  Needs the flow's keys. */
 enum outcome	 flow_reset_asks_process(struct flow *, int *n);
 
 /* The notices these flows render, for a program's template list. */

@@ -14,9 +14,9 @@
  * flows.  Parameters are numbered ?1, ?2, ... in the SQL and from 1
  * here; columns from 0.  db_prepare(), db_query() and the functions
  * that run a whole statement (db_exec_stmt(), db_run(), db_claim())
- * log their failures; after the others the caller logs with its own context
- * (db_log_error()).  Every failure ends in the flow's storage outcome
- * (a 503 page).
+ * log their failures; after the others the caller logs with its own
+ * context (db_log_error()).  Every failure ends in the flow's storage
+ * outcome (a 503 page).
  *
  * SQL the data modules keep that is SQLite's own, for the day another
  * engine implements this API (the schema, with STRICT, WITHOUT ROWID
