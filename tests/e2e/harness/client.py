@@ -254,9 +254,7 @@ class Client:
     def form_values(resp):
         """name -> value of the page's inputs, textareas and selects
         (the first of a repeated name)."""
-        p = _PageParser()
-        p.feed(resp.text)
-        p.close()
+        p = _PageParser.of(resp)
         out = {}
         for form in p.forms + [p.loose]:
             for name, _type, value in form['fields']:
@@ -267,41 +265,31 @@ class Client:
     def forms(resp):
         """The page's forms: dicts with method, action, fields (a list
         of (name, type, value)) and buttons (a list of their texts)."""
-        p = _PageParser()
-        p.feed(resp.text)
-        p.close()
+        p = _PageParser.of(resp)
         return p.forms
 
     @staticmethod
     def errors(resp):
         """Texts of the elements whose class list has "error"."""
-        p = _PageParser()
-        p.feed(resp.text)
-        p.close()
+        p = _PageParser.of(resp)
         return [t for t in p.errors]
 
     @staticmethod
     def heading(resp):
         """The text of the page's first h1 ('' without one)."""
-        p = _PageParser()
-        p.feed(resp.text)
-        p.close()
+        p = _PageParser.of(resp)
         return p.h1 or ''
 
     @staticmethod
     def links(resp):
         """The href of every a element."""
-        p = _PageParser()
-        p.feed(resp.text)
-        p.close()
+        p = _PageParser.of(resp)
         return p.links
 
     @staticmethod
     def text_of(resp):
         """The page's visible text with runs of white space folded."""
-        p = _PageParser()
-        p.feed(resp.text)
-        p.close()
+        p = _PageParser.of(resp)
         return ' '.join(''.join(p.text).split())
 
 
@@ -317,6 +305,14 @@ _SPACED = {'br', 'p', 'div', 'li', 'dt', 'dd', 'tr', 'td', 'th', 'h1', 'h2',
 class _PageParser(html.parser.HTMLParser):
     """Just enough of a page for the tests: forms and their fields,
     elements of class "error", the first h1, links and visible text."""
+
+    @classmethod
+    def of(cls, resp):
+        """The parser that has read resp's page."""
+        p = cls()
+        p.feed(resp.text)
+        p.close()
+        return p
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
