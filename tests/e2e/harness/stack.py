@@ -42,7 +42,10 @@ FALLBACK_PROGRAM = 'account'
 # a test that protects a service sets up itself (authorizer.py).
 AUTHORIZERS = ('auth',)
 
-START_TIMEOUT = float(os.environ.get('POSTERN_START_TIMEOUT', '20'))
+# How long a server of the stack may take to come up: generous, since
+# the waits poll and a loaded machine (several test runs at once) can
+# take many seconds to start Python or lighttpd.
+START_TIMEOUT = float(os.environ.get('POSTERN_START_TIMEOUT', '60'))
 
 
 class StartError(Exception):
@@ -578,7 +581,7 @@ class Stack:
             stdin=subprocess.DEVNULL, stdout=log, stderr=log,
             preexec_fn=_die_with_parent)
         log.close()
-        deadline = time.time() + 10
+        deadline = time.time() + START_TIMEOUT
         while time.time() < deadline:
             if self.dns_proc.poll() is not None:
                 raise StartError('dnsmasq exited: ' + _read(os.path.join(
@@ -608,7 +611,8 @@ class Stack:
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err,
             preexec_fn=_die_with_parent)
         err.close()
-        line = self._readline_timeout(self.smtp_proc.stdout, 10)
+        line = self._readline_timeout(self.smtp_proc.stdout,
+                                      START_TIMEOUT)
         m = re.match(rb'ready (\d+)', line or b'')
         if not m:
             _stop_process(self.smtp_proc)
