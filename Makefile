@@ -1,7 +1,8 @@
 # Postern -- see README.md.  `make` builds, `make run` serves a local
 # instance, `make test` runs every test, `make check` only the unit
 # tests, `make e2e T=name` one end-to-end story, `make asan` every test
-# again under AddressSanitizer and UBSan, `make fuzz` fuzzes every parser.
+# again under AddressSanitizer and UBSan, `make fuzz` fuzzes every parser,
+# `make format-check` names the C files .clang-format would change.
 
 PREFIX		?= /usr/local
 BINDIR		?= $(PREFIX)/bin
@@ -79,7 +80,8 @@ UNIT_SRCS	 = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_TESTS	 = $(UNIT_SRCS:tests/unit/%.c=$(OBJ)/unit/%)
 
 .PHONY: all deps deps-test run test test-run unit check e2e asan fuzz \
-	install clean check-config bench bench-callgrind FORCE
+	install clean check-config bench bench-callgrind format format-check \
+	FORCE
 
 all: $(LIBA) $(PROGRAMS) $(ADMIN)
 
@@ -258,6 +260,28 @@ $(BENCH_OUT)/bin/bench-smtp: bench/ref_smtp.c
 	$(SAY) CCLD $@
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
 	    $(shell pkg-config --libs libesmtp-1.0 2>/dev/null)
+
+# The C and C++ sources in the layout of .clang-format: `make format`
+# rewrites them in place, `make format-check` changes nothing and fails
+# naming the files that are not in it.
+FORMAT_SRCS	 = $(sort $(wildcard lib/*.c lib/*.cc lib/*.h cgi-bin/*.c \
+		   bin/*.c bench/*.c bench/*.cc tests/unit/*.c tests/unit/*.h \
+		   tests/fuzz/*.c tests/fuzz/*.h))
+
+format:
+	@sh scripts/deps.sh format
+	@clang-format -i $(FORMAT_SRCS)
+
+format-check:
+	@sh scripts/deps.sh format
+	@out=$$(clang-format --dry-run -Werror $(FORMAT_SRCS) 2>&1) && exit 0; \
+	bad=$$(printf '%s\n' "$$out" | sed -n \
+	    's/^\([^ :]*\):[0-9]*:[0-9]*: error: code should be clang-formatted.*/\1/p' | \
+	    sort -u); \
+	if [ -z "$$bad" ]; then printf '%s\n' "$$out" >&2; exit 1; fi; \
+	echo "make format-check: not in the layout of .clang-format" \
+	    "(make format rewrites them):" >&2; \
+	printf '  %s\n' $$bad >&2; exit 1
 
 check-config: $(ADMIN)
 	$(ADMIN) check-config

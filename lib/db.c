@@ -787,17 +787,15 @@ db_exec_stmt(struct db *db, struct db_stmt *st)
 	return 1;
 }
 
-/* db_run() and db_claim(): bind the arguments as types says, and run. */
+/* Bind ?1, ?2, ... from ap as types says (internal.h, db_run()). */
 static int
-db_vrun(struct db *db, const char *sql, const char *types, va_list ap)
+db_bind_args(struct db *db, struct db_stmt *st, const char *types,
+    va_list ap)
 {
-	struct db_stmt	*st;
 	const void	*p;
 	size_t		 n;
 	int		 i, ok = 1;
 
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
 	for (i = 0; ok && types[i] != '\0'; i++) {
 		switch (types[i]) {
 		case 'i':
@@ -816,10 +814,21 @@ db_vrun(struct db *db, const char *sql, const char *types, va_list ap)
 			break;
 		}
 	}
-	if (ok)
-		ok = db_exec_stmt(db, st);
-	else
+	if (!ok)
 		db_log_error(db, "bind");
+	return ok;
+}
+
+/* db_run() and db_claim(): bind the arguments as types says, and run. */
+static int
+db_vrun(struct db *db, const char *sql, const char *types, va_list ap)
+{
+	struct db_stmt	*st;
+	int		 ok;
+
+	if ((st = db_prepare(db, sql)) == NULL)
+		return 0;
+	ok = db_bind_args(db, st, types, ap) && db_exec_stmt(db, st);
 	db_done(st);
 	return ok;
 }
@@ -847,6 +856,23 @@ db_claim(struct db *db, int *won, const char *sql, const char *types, ...)
 	va_end(ap);
 	*won = ok && sqlite3_changes(db->h) == 1;
 	return ok;
+}
+
+struct db_stmt *
+db_query(struct db *db, const char *sql, const char *types, ...)
+{
+	struct db_stmt	*st;
+	va_list		 ap;
+
+	if ((st = db_prepare(db, sql)) == NULL)
+		return NULL;
+	va_start(ap, types);
+	if (!db_bind_args(db, st, types, ap)) {
+		db_done(st);
+		st = NULL;
+	}
+	va_end(ap);
+	return st;
 }
 
 int

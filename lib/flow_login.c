@@ -11,9 +11,9 @@
 #include "event.h"
 #include "flow_account.h"
 #include "flow_login.h"
+#include "flow_reset.h"
 #include "guard.h"
 #include "rate.h"
-#include "reset.h"
 #include "twofa.h"
 
 /* A wrong password: its count, and the network's (spraying). */
@@ -80,7 +80,7 @@ flow_login(struct flow *f, const char *name, const char *password,
 	 * R4: a change whose deadline has passed is in force, cron or not;
 	 * so is a deletion (which leaves no account to log in to).
 	 */
-	if (a.id != 0 && (!reset_apply_due(f->db, f->cfg, a.id, f->now, &n) ||
+	if (a.id != 0 && (flow_reset_apply_due(f, a.id, &n) != OUT_OK ||
 	    flow_delete_due(f, a.id, &gone) != OUT_OK ||
 	    ((n > 0 || gone > 0) && !account_by_login(f->db, name, &a))))
 		return OUT_STORAGE;

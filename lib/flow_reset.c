@@ -18,6 +18,7 @@
 #include "flow_reset.h"
 #include "guard.h"
 #include "link.h"
+#include "log.h"
 #include "notify.h"
 #include "onetime.h"
 #include "policy.h"
@@ -669,4 +670,46 @@ flow_reset_reject(struct flow *f, const char *t, const char *password,
 	if (!reset_reject(f->db, f->cfg, &rs, f->ip, f->now))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
+}
+
+enum outcome
+flow_reset_apply_due(struct flow *f, int64_t account_id, int *n)
+{
+	struct reset	 r;
+	int		 applied;
+
+	*n = 0;
+	/* One change per transaction, so one failure blocks no other. */
+	for (;;) {
+		if (!reset_next_due(f->db, account_id, f->now, &r))
+			return OUT_STORAGE;
+		if (r.id == 0)
+			return OUT_OK;
+		if (flow_begin(f) != OUT_OK ||
+		    !reset_apply(f->db, f->cfg, &r, NULL, "deadline", f->now,
+		    &applied) || flow_commit(f, OUT_OK) != OUT_OK) {
+			log_err("reset %lld: could not apply", (long long)r.id);
+			return flow_storage(f);
+		}
+		*n += applied;
+	}
+}
+
+enum outcome
+flow_reset_asks_process(struct flow *f, int *n)
+{
+	int	 got;
+
+	*n = 0;
+	for (;;) {
+		if (flow_begin(f) != OUT_OK ||
+		    !reset_ask_next(f->db, f->cfg, f->keys->codes, NULL, NULL,
+		    NULL, f->now, &got))
+			return flow_storage(f);
+		if (!got)
+			return flow_rollback(f, OUT_OK);
+		if (flow_commit(f, OUT_OK) != OUT_OK)
+			return OUT_STORAGE;
+		(*n)++;
+	}
 }

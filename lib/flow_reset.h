@@ -65,6 +65,18 @@ enum outcome	 flow_reset_confirm(struct flow *, const char *t,
 enum outcome	 flow_reset_reject(struct flow *, const char *t,
 		    const char *password, const char *code);
 
+/*
+ * What the mailer does on every pass and a login first, each change or
+ * ask in its own transaction.  Apply every change whose deadline has
+ * passed (account_id 0: all; a locked or disabled account's is stopped
+ * instead), *n the number applied (R4 needs no cron).
+ */
+enum outcome	 flow_reset_apply_due(struct flow *, int64_t account_id,
+		    int *n);
+/* Turn every recorded ask into a request and its codes
+ * (reset_ask_next()); *n the number handled.  Needs the flow's keys. */
+enum outcome	 flow_reset_asks_process(struct flow *, int *n);
+
 /* The notices these flows render, for a program's template list. */
 #define FLOW_RESET_TEMPLATES \
 	"mail/reset_pending.tpl", "sms/reset_pending.tpl"

@@ -12,11 +12,11 @@
  * that another engine (PostgreSQL, for hosters with several web nodes)
  * can implement it in its own db file without touching them or the
  * flows.  Parameters are numbered ?1, ?2, ... in the SQL and from 1
- * here; columns from 0.  db_prepare() and the functions that run a
- * whole statement (db_exec_stmt(), db_run(), db_claim()) log their
- * failures; after the others the caller logs with its own context
- * (db_log_error()).  Every failure ends in the flow's storage outcome
- * (a 503 page).
+ * here; columns from 0.  db_prepare(), db_query() and the functions
+ * that run a whole statement (db_exec_stmt(), db_run(), db_claim())
+ * log their failures; after the others the caller logs with its own
+ * context (db_log_error()).  Every failure ends in the flow's storage
+ * outcome (a 503 page).
  *
  * SQL the data modules keep that is SQLite's own, for the day another
  * engine implements this API (the schema, with STRICT, WITHOUT ROWID
@@ -102,6 +102,13 @@ int		 db_run(struct db *, const char *sql, const char *types, ...);
  */
 int		 db_claim(struct db *, int *won, const char *sql,
 		    const char *types, ...);
+/*
+ * A statement that returns rows, prepared and bound as db_run() binds;
+ * NULL on a storage error.  The caller steps through it and db_done()s
+ * it.
+ */
+struct db_stmt	*db_query(struct db *, const char *sql, const char *types,
+		    ...);
 /* Rows changed by the last statement. */
 int		 db_changes(struct db *);
 /* The id (INTEGER PRIMARY KEY) of the row the last INSERT made

@@ -40,10 +40,10 @@
 #include "crypto.h"
 #include "db.h"
 #include "flow_account.h"
+#include "flow_reset.h"
 #include "log.h"
 #include "mailer.h"
 #include "recovery.h"
-#include "reset.h"
 #include "outbox.h"
 #include "render.h"
 
@@ -394,17 +394,16 @@ mailer_mark(struct db *db, const struct outbox_item *it,
 	return 1;
 }
 
-/* The subkey that keys one-time code hashes, read once per process. */
-static int
-mailer_codes_key(const struct config *cfg, unsigned char out[KEY_BYTES])
+/* The keys, read once per process: one-time code hashes need them. */
+static const struct keys *
+mailer_keys(const struct config *cfg)
 {
 	static struct keys	 keys;
 	static int		 have;
 
 	if (!have && !(have = keys_load(cfg->secret_key_file, &keys)))
-		return 0;
-	memcpy(out, keys.codes, KEY_BYTES);
-	return 1;
+		return NULL;
+	return &keys;
 }
 
 /*
@@ -417,21 +416,18 @@ static int
 mailer_chores(const struct config *cfg, struct db *db, int64_t now,
     struct mailer_stats *stats)
 {
-	unsigned char	 codes_key[KEY_BYTES];
 	struct flow	 fl;
-	int		 applied, asks, deleted, ok;
+	int		 applied, asks, deleted;
 
-	if (!reset_apply_due(db, cfg, 0, now, &applied))
+	flow_init(&fl, db, cfg, NULL, now);
+	if (flow_reset_apply_due(&fl, 0, &applied) != OUT_OK)
 		return 0;
 	stats->resets += (unsigned int)applied;
 	/* So does a deletion the owner asked for, once its time is up. */
-	flow_init(&fl, db, cfg, NULL, now);
 	if (flow_delete_due(&fl, 0, &deleted) != OUT_OK)
 		return 0;
-	ok = mailer_codes_key(cfg, codes_key) &&
-	    reset_asks_process(db, cfg, codes_key, now, &asks);
-	sodium_memzero(codes_key, sizeof(codes_key));
-	if (!ok)
+	if ((fl.keys = mailer_keys(cfg)) == NULL ||
+	    flow_reset_asks_process(&fl, &asks) != OUT_OK)
 		return 0;
 	stats->asks += (unsigned int)asks;
 	/* The sealed copy of a new recovery code outlives no view. */

@@ -80,19 +80,23 @@ reset_row(struct db_stmt *st, struct reset *r)
 	db_column_copy(st, 8, r->proofs, sizeof(r->proofs));
 }
 
+/* The first row of st (a db_query(), NULL when it failed) in *r, all
+ * zero when there is none; st is done. */
 static int
 reset_one(struct db *db, struct db_stmt *st, struct reset *r)
 {
 	int	 rc;
 
+	memset(r, 0, sizeof(*r));
+	if (st == NULL)
+		return 0;
 	rc = db_step(st);
 	if (rc == DB_ROW)
 		reset_row(st, r);
-	else if (rc != DB_DONE) {
+	else if (rc != DB_DONE)
 		db_log_error(db, "reset");
-		return 0;
-	}
-	return 1;
+	db_done(st);
+	return rc == DB_ROW || rc == DB_DONE;
 }
 
 /* Void the open requests of account ?1 at time ?2. */
@@ -134,17 +138,9 @@ reset_live_request(struct db *db, int64_t account_id,
 	    " WHERE account_id = ?1 AND state = 'requested'"
 	    " AND codes_expire_at > ?2 AND failures < ?3 AND browser = ?4"
 	    " ORDER BY id DESC LIMIT 1";
-	struct db_stmt	*st;
-	int		 ok;
 
-	memset(r, 0, sizeof(*r));
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	ok = db_bind_int(st, 1, account_id) && db_bind_int(st, 2, now) &&
-	    db_bind_int(st, 3, RESET_TRIES) &&
-	    db_bind_blob(st, 4, browser, HASH_BYTES) && reset_one(db, st, r);
-	db_done(st);
-	return ok;
+	return reset_one(db, db_query(db, sql, "iiib", account_id, now,
+	    (int64_t)RESET_TRIES, browser, (size_t)HASH_BYTES), r);
 }
 
 int
@@ -202,15 +198,8 @@ reset_pending(struct db *db, int64_t account_id, struct reset *r)
 	static const char *const sql = "SELECT " RESET_COLUMNS " FROM resets"
 	    " WHERE account_id = ?1 AND state = 'pending'"
 	    " ORDER BY id DESC LIMIT 1";
-	struct db_stmt	*st;
-	int		 ok;
 
-	memset(r, 0, sizeof(*r));
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	ok = db_bind_int(st, 1, account_id) && reset_one(db, st, r);
-	db_done(st);
-	return ok;
+	return reset_one(db, db_query(db, sql, "i", account_id), r);
 }
 
 int
@@ -257,15 +246,8 @@ reset_get(struct db *db, int64_t id, struct reset *r)
 {
 	static const char *const sql = "SELECT " RESET_COLUMNS
 	    " FROM resets WHERE id = ?1";
-	struct db_stmt	*st;
-	int		 ok;
 
-	memset(r, 0, sizeof(*r));
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	ok = db_bind_int(st, 1, id) && reset_one(db, st, r);
-	db_done(st);
-	return ok;
+	return reset_one(db, db_query(db, sql, "i", id), r);
 }
 
 /* Close a pending change in state, once: *won is 0 if it was not. */
@@ -467,38 +449,14 @@ reset_cancel_all(struct db *db, const struct config *cfg, int64_t account_id,
 }
 
 int
-reset_apply_due(struct db *db, const struct config *cfg, int64_t account_id,
-    int64_t now, int *n)
+reset_next_due(struct db *db, int64_t account_id, int64_t now,
+    struct reset *r)
 {
 	static const char *const sql = "SELECT " RESET_COLUMNS " FROM resets"
 	    " WHERE state = 'pending' AND deadline <= ?1"
 	    " AND (?2 = 0 OR account_id = ?2) ORDER BY deadline LIMIT 1";
-	struct db_stmt	*st;
-	struct reset	 r;
-	int		 ok, applied;
 
-	*n = 0;
-	/* One change per transaction, so one failure blocks no other. */
-	for (;;) {
-		memset(&r, 0, sizeof(r));
-		if ((st = db_prepare(db, sql)) == NULL)
-			return 0;
-		ok = db_bind_int(st, 1, now) && db_bind_int(st, 2, account_id) &&
-		    reset_one(db, st, &r);
-		db_done(st);
-		if (!ok)
-			return 0;
-		if (r.id == 0)
-			return 1;
-		if (!db_begin(db) ||
-		    !reset_apply(db, cfg, &r, NULL, "deadline", now,
-		    &applied) || !db_commit(db)) {
-			db_rollback(db);
-			log_err("reset %lld: could not apply", (long long)r.id);
-			return 0;
-		}
-		*n += applied;
-	}
+	return reset_one(db, db_query(db, sql, "ii", now, account_id), r);
 }
 
 int
@@ -635,13 +593,7 @@ reset_ask_handle(struct db *db, const struct config *cfg,
 	    now);
 }
 
-/*
- * Take the oldest recorded ask and handle it, inside the caller's
- * transaction: any ask when typed is NULL, else only one of browser
- * typed as typed or as other (NULL for none), ignoring case as
- * account_by_login() does.  *got is 0 when there was none.
- */
-static int
+int
 reset_ask_next(struct db *db, const struct config *cfg,
     const unsigned char key[KEY_BYTES], const char *typed, const char *other,
     const unsigned char *browser, int64_t now, int *got)
@@ -660,7 +612,8 @@ reset_ask_next(struct db *db, const struct config *cfg,
 
 	*got = 0;
 	memset(from, 0, sizeof(from));
-	if ((st = db_prepare(db, sql)) == NULL)
+	if (!db_need_tx(db, "reset_ask_next") ||
+	    (st = db_prepare(db, sql)) == NULL)
 		return 0;
 	if (!db_bind_text(st, 1, typed) || !db_bind_text(st, 2, other) ||
 	    (browser != NULL ? !db_bind_blob(st, 3, browser, HASH_BYTES) :
@@ -693,38 +646,12 @@ reset_ask_next(struct db *db, const struct config *cfg,
 }
 
 int
-reset_asks_process(struct db *db, const struct config *cfg,
-    const unsigned char codes_key[KEY_BYTES], int64_t now, int *n)
-{
-	int	 got;
-
-	*n = 0;
-	for (;;) {
-		if (!db_begin(db) || !reset_ask_next(db, cfg, codes_key, NULL,
-		    NULL, NULL, now, &got))
-			goto fail;
-		if (!got) {
-			db_rollback(db);
-			return 1;
-		}
-		if (!db_commit(db))
-			goto fail;
-		(*n)++;
-	}
-fail:
-	db_rollback(db);
-	return 0;
-}
-
-int
 reset_asks_process_for(struct db *db, const struct config *cfg,
     const unsigned char codes_key[KEY_BYTES], const char *typed,
     const char *other, const unsigned char browser[HASH_BYTES], int64_t now)
 {
 	int	 got;
 
-	if (!db_need_tx(db, "reset_asks_process_for"))
-		return 0;
 	do {
 		if (!reset_ask_next(db, cfg, codes_key, typed, other, browser,
 		    now, &got))

@@ -68,18 +68,22 @@ size_t	 reset_proofs_read(const char *text, struct proof *, size_t max);
 int	 reset_ask(struct db *, const char *typed, const char *ip,
 	    const unsigned char browser[HASH_BYTES], int64_t now);
 /*
- * Turn every recorded ask into a request with a separate code sent to
- * each verified channel old enough to prove a reset (R9; a younger one
- * is told, without a code) -- for a known, unlocked account under its
- * limit; the rest only leave an event.  Each ask in its own
- * transaction; *n receives how many were handled.
+ * Take the oldest recorded ask (any when typed is NULL, else only one
+ * of browser typed as typed or as other, NULL for none, ignoring case
+ * as account_by_login() does) and turn it into a request with a
+ * separate code sent to each verified channel old enough to prove a
+ * reset (R9; a younger one is told, without a code) -- for a known,
+ * unlocked account under its limit; the rest only leave an event.
+ * Inside the caller's transaction; *got is 0 when there was none.
  */
-int	 reset_asks_process(struct db *, const struct config *,
-	    const unsigned char codes_key[KEY_BYTES], int64_t now, int *n);
+int	 reset_ask_next(struct db *, const struct config *,
+	    const unsigned char codes_key[KEY_BYTES], const char *typed,
+	    const char *other, const unsigned char *browser, int64_t now,
+	    int *got);
 /*
- * The same for the asks of one browser typed as typed or as other
- * (NULL for none), ignoring case, inside the caller's transaction: a
- * proof of the reset must not wait for the mailer.
+ * Every ask of one browser typed as typed or as other, inside the
+ * caller's transaction: a proof of the reset must not wait for the
+ * mailer.
  */
 int	 reset_asks_process_for(struct db *, const struct config *,
 	    const unsigned char codes_key[KEY_BYTES], const char *typed,
@@ -124,6 +128,10 @@ void	 reset_link_data(const struct reset *, char out[RESET_LINK_DATA]);
 int	 reset_confirm_mailed(struct db *, const struct reset *rs,
 	    int64_t now, int *mailed);
 int	 reset_get(struct db *, int64_t id, struct reset *);
+/* The oldest pending change of the account (account_id 0: of any)
+ * whose deadline has passed; r->id is 0 when there is none. */
+int	 reset_next_due(struct db *, int64_t account_id, int64_t now,
+	    struct reset *);
 
 /*
  * Apply a pending change now ("how" is recorded: "confirmed",
@@ -151,11 +159,6 @@ int	 reset_reject(struct db *, const struct config *, const struct reset *,
 int	 reset_cancel_all(struct db *, const struct config *,
 	    int64_t account_id, const char *ip, const char *detail,
 	    const char *section, int64_t now, int *requests, int *stopped);
-/* Apply every change whose deadline has passed (account_id 0: all),
- * each in its own transaction.  *n receives how many were applied (a
- * locked or disabled account's is stopped instead). */
-int	 reset_apply_due(struct db *, const struct config *,
-	    int64_t account_id, int64_t now, int *n);
 /* The notices the three above render, for the template list of a
  * program that calls them (struct program). */
 #define RESET_NOTICE_TEMPLATES \

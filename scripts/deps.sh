@@ -2,7 +2,7 @@
 #
 # deps.sh: make sure the Debian packages a make target needs are there.
 #
-#	sh scripts/deps.sh build|run|test|fuzz|bench|browser
+#	sh scripts/deps.sh build|run|test|fuzz|bench|browser|format
 #
 # It asks dpkg which of the group's packages are missing and installs
 # only those, with apt-get (as root, or through sudo).  When nothing is
@@ -54,6 +54,11 @@ FUZZ="$BUILD clang libclang-rt-dev"
 # by playwright-core from tests/browser/node_modules.
 BROWSER="chromium"
 TEST="$TEST $BROWSER"
+# make format and make format-check: Debian's clang-format, whose
+# version the layout of .clang-format was measured with; part of test
+# so that a tree set up for the tests can check its layout too.
+FORMAT="clang-format"
+TEST="$TEST $FORMAT"
 # make bench: wrk drives the HTTP cases, valgrind counts instructions
 # (make bench-callgrind); perf is only for profiling a missed goal.
 BENCH="$RUN wrk valgrind"
@@ -79,8 +84,9 @@ test)	group="test";	want=$TEST ;;
 fuzz)	group="fuzz";	want=$FUZZ ;;
 bench)	group="bench";	want=$BENCH; optional=$BENCH_OPTIONAL ;;
 browser) group="browser"; want=$BROWSER ;;
+format)	group="format";	want=$FORMAT ;;
 *)
-	echo "usage: sh $prog build|run|test|fuzz|bench|browser" >&2
+	echo "usage: sh $prog build|run|test|fuzz|bench|browser|format" >&2
 	exit 64
 	;;
 esac

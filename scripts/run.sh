@@ -13,6 +13,6 @@ cd "$root"
 # need.
 sh scripts/deps.sh run
 mkdir -p run
-exec /usr/bin/python3 tests/e2e/harness.py serve \
+exec /usr/bin/python3 scripts/devserver.py \
     --port "${POSTERN_PORT:-8080}" --dir "$root/run" \
     ${POSTERN_DNS_SERVER:+--dns-server "$POSTERN_DNS_SERVER"}

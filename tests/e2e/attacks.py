@@ -79,79 +79,22 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (DEFAULT_PASSWORD, Deliveries, Stack, Tap,  # noqa: E402
-                     ask_reset, account_id, age_account, code_in, db_write,
-                     element_text, enable_totp, events_of,
-                     every_response_checked, forms_to, from_ip, links_in,
-                     make_recovery_code, person, prove_reset,
-                     reset_states, session_row, show_totp_secret,
-                     token_of)
+from harness import (DEFAULT_PASSWORD, Deliveries, NEW_PASSWORD,  # noqa: E402
+                     Stack, Tap, account_id, ask_reset, borrow, browser,
+                     change_email, code_in, codes_for, db_write, element_text,
+                     enable_totp, events_of, every_response_checked, forms_to,
+                     gets_back_in, links_in, log_in, make_recovery_code, owner,
+                     pass_deadline, phished_login, press, primary, prove_reset,
+                     proves_and_waits, reset_row, reset_states, revert_link,
+                     session_row, show_totp_secret, waits_then_in)
 
 tap = Tap()
 
-DELAY = 24 * 3600                       # reset_delay's default
 CONF = dict(trusted_proxies='127.0.0.1', admin_email='hoster@example.net',
             pwhash_ops=1, pwhash_mem='8MiB')
 OLD = DEFAULT_PASSWORD
-NEW = 'lantern orchard velvet 42'
+NEW = NEW_PASSWORD
 EVIL = 'evil.example'
-
-_ips = [0]
-
-
-def new_ip():
-    """A network address of its own for each person (per-IP limits)."""
-    _ips[0] += 1
-    return '198.51.100.%d' % _ips[0]
-
-
-def browser(stack, ip=None):
-    """A new browser (no cookies) from an address of its own."""
-    return from_ip(stack.client(), ip or new_ip())
-
-
-class Owner:
-    pass
-
-
-def log_in(c, name, password, auth=None):
-    """Log c in with password (and the authenticator's next code): the
-    last response."""
-    c.get('/login')
-    r = c.post('/login', {'username': name, 'password': password})
-    if r.status == 303 and auth is not None and \
-            c.stack.path_of(r.location) == '/login/2fa':
-        c.get('/login/2fa')
-        r = c.post('/login/2fa', {'code': auth.next()})
-    return r
-
-
-def owner(stack, post, name, work=True, twofa=False):
-    """An owner whose ways in are older than reset_delay: name@home
-    (primary), name@work (a recovery address) unless not work, and with
-    twofa a recovery code and an authenticator.  They logged in from
-    their own browser (o.client, which the account now knows) seconds
-    ago; age_account() leaves the session's times as they are."""
-    # Every owner signs up from the test's own address: 20 an hour.
-    db_write(stack, "UPDATE rate_limits SET at = at - 7200 WHERE key LIKE "
-             "'signup-ip:%'")
-    o = Owner()
-    o.name = name
-    o.home = '%s@home.example' % name
-    o.work = '%s@work.example' % name if work else None
-    o.client = c = person(stack, post, name, o.home,
-                          [o.work] if work else [], established=False)
-    o.ip = new_ip()
-    from_ip(c, o.ip)
-    o.rc = o.auth = None
-    if twofa:
-        o.rc = make_recovery_code(c)
-        c.get('/contacts/recovery-code/new')
-        c.post('/contacts/recovery-code/saved', {})
-        o.auth = enable_totp(c)
-    post.deliver()
-    age_account(stack, name)
-    return o
 
 
 def right_code(auth):
@@ -161,17 +104,6 @@ def right_code(auth):
     code = auth.next()
     auth.last = last
     return code
-
-
-def borrow(stack, o):
-    """The attacker's browser with the owner's session cookie in it,
-    seconds after the owner logged in."""
-    a = browser(stack)
-    a.cookies['postern'] = o.client.cookie('postern')
-    r = a.get('/account')
-    if r.status != 200 or o.name not in r.text:
-        raise RuntimeError('the borrowed session did not open /account')
-    return a
 
 
 def ways_in(stack, name):
@@ -201,84 +133,6 @@ def refused(r, c, status, regex, what):
 
 def events(stack, name, kind):
     return len(events_of(stack, name, kind))
-
-
-def codes_for(mails, addr):
-    """The one-time code of the newest mail to addr among mails."""
-    got = Deliveries.to(mails, addr)
-    return code_in(got[-1].body) if got else None
-
-
-def reset_row(stack, name, state='pending'):
-    """(created_at, proven_at, deadline, failures, id) of the account's
-    newest reset in state, or None."""
-    rows = stack.sql('SELECT created_at, proven_at, deadline, failures, id '
-                     'FROM resets WHERE account_id = ? AND state = ? '
-                     'ORDER BY id DESC LIMIT 1', account_id(stack, name),
-                     state)
-    return rows[0] if rows else None
-
-
-def reset_state(stack, rid):
-    rows = stack.sql('SELECT state FROM resets WHERE id = ?', rid)
-    return rows[0][0] if rows else None
-
-
-def pass_deadline(stack, name):
-    """The time lock runs out: the pending change's deadline is moved
-    to a second ago, and the mailer applies what is due."""
-    db_write(stack, "UPDATE resets SET deadline = ? WHERE state = "
-             "'pending' AND account_id = ?", int(time.time()) - 1,
-             account_id(stack, name))
-    stack.mailer_once()
-
-
-def gets_back_in(stack, post, o, addresses=(), rc=False, auth=False,
-                 story=''):
-    """The owner, from their own browser, asks for a reset, proves it
-    with ways in that existed before the attack (the codes mailed to
-    addresses, the recovery code, the authenticator), and once the
-    deadline passes, no later than reset_delay after the proof, logs in
-    with the new password."""
-    post.deliver()
-    r = ask_reset(o.client, o.name)
-    tap.is_(r.status, 303, '%s: the owner asks for a reset' % story)
-    mails, _sms = post.deliver()
-    codes = [codes_for(mails, a) for a in addresses]
-    if rc:
-        codes.append(o.rc)
-    if auth:
-        codes.append(o.auth.next())
-    return proves_and_waits(stack, o, codes, auth, story)
-
-
-def proves_and_waits(stack, o, codes, auth, story):
-    """The owner proves their reset with codes from their own browser;
-    the change waits no longer than reset_delay, takes effect at its
-    deadline, and the new password logs them in (with the
-    authenticator when auth: the proof kept 2FA on)."""
-    r = prove_reset(o.client, o.name, codes, NEW)
-    tap.is_((r.status, (stack.path_of(r.location) or '').split('?')[0]),
-            (303, '/reset'), '%s: the owner proves a reset with ways in '
-            'from before the attack' % story)
-    if r.status != 303:
-        tap.diag(o.client.errors(r))
-        return False
-    return waits_then_in(stack, o, auth, story)
-
-
-def waits_then_in(stack, o, auth, story):
-    """The owner's pending change waits no longer than reset_delay, takes
-    effect at its deadline, and the new password logs them in."""
-    row = reset_row(stack, o.name)
-    tap.ok(row and 0 < row[2] - row[1] <= DELAY, '%s: the change waits '
-           'no longer than reset_delay' % story, row)
-    pass_deadline(stack, o.name)
-    tap.is_(row and reset_state(stack, row[4]), 'applied', '%s: it takes '
-            'effect at its deadline' % story)
-    r = log_in(o.client, o.name, NEW, o.auth if auth else None)
-    return tap.is_((r.status, stack.path_of(r.location)), (303, '/account'),
-                   '%s: the owner logs in with the new password' % story)
 
 
 # ------------------------------------------------------------------ #
@@ -335,7 +189,7 @@ def story_borrowed_session(stack, post):
                 'addresses got nothing')
         r = o.client.get('/account')
         tap.is_(r.status, 200, '1: the owner\'s session is untouched')
-        gets_back_in(stack, post, o, [o.work], story='1')
+        gets_back_in(tap, stack, post, o, [o.work], story='1')
 
     with tap.story('1. A borrowed session makes a recovery code as the '
                    'second proof (2FA)'):
@@ -366,7 +220,7 @@ def story_borrowed_session(stack, post):
                 'they were: the owner\'s recovery code still stands')
         tap.ok('pending' not in reset_states(stack, 'bea'), '1/2FA: nothing '
                'is pending')
-        gets_back_in(stack, post, o, [o.work], rc=True, story='1/2FA')
+        gets_back_in(tap, stack, post, o, [o.work], rc=True, story='1/2FA')
         tap.is_(ways_in(stack, 'bea')[0]['totp_enabled_at'], 0,
                 '1/2FA: proven without the authenticator, the reset turned '
                 '2FA off for the owner who may have lost it')
@@ -374,15 +228,6 @@ def story_borrowed_session(stack, post):
 
 # ------------------------------------------------------------------ #
 # 2. No address of the attacker's gets the owner's reject link.
-
-
-def phished_login(stack, o):
-    """A second attacker who phished the password logs in from a browser
-    of their own (the password alone: no authenticator)."""
-    phi = browser(stack)
-    r = log_in(phi, o.name, OLD)
-    phi.password = OLD
-    return phi, r
 
 
 def reset_links_to(stack, mails, addr):
@@ -466,7 +311,7 @@ def story_plant_address(stack, post):
         tap.is_(r.status, 303, '2: the owner removes the planted address')
         mails, _ = post.deliver()
         tap.ok(Deliveries.to(mails, plant), '2: which is told of it')
-        waits_then_in(stack, o, False, '2')
+        waits_then_in(tap, stack, o, False, '2')
 
     with tap.story('2. The attacker plants addresses to stop the owner\'s '
                    'resets (2FA)'):
@@ -486,7 +331,7 @@ def story_plant_address(stack, post):
         tap.is_(r.status, 403, '2/2FA: the half-done login opens no page')
         tap.is_(ways_in(stack, 'dee'), before, '2/2FA: the ways in are as '
                 'they were')
-        gets_back_in(stack, post, o, [o.work], auth=True, story='2/2FA')
+        gets_back_in(tap, stack, post, o, [o.work], auth=True, story='2/2FA')
         tap.is_(sorted(set(x.lower() for m in stack.mails()[seen:] for x in
                            m.recipients if EVIL in x.lower())), [],
                 '2/2FA: no address of the attacker\'s got a mail')
@@ -496,44 +341,12 @@ def story_plant_address(stack, post):
 # 3. R5: revert links that hold.
 
 
-def change_email(stack, post, c, to):
-    """c, who knows the password, moves its account's address to `to`
-    and confirms it from the mailbox of `to`: the last response."""
-    c.get('/email')
-    r = c.post('/email', {'email': to, 'password': OLD})
-    if r.status != 303:
-        return r
-    mails, _ = post.deliver()
-    link = [x for m in Deliveries.to(mails, to)
-            for x in links_in(stack, m, '/email/confirm')][-1]
-    c.get(stack.path_of(link))
-    return c.post('/email/confirm', {'t': token_of(link)})
-
-
-def revert_link(stack, mails, addr):
-    return [x for m in Deliveries.to(mails, addr)
-            for x in links_in(stack, m, '/email/revert')][-1]
-
-
-def press(stack, c, link, path):
-    """Open a mailed link and press its one button: the POST's response,
-    or the GET's when the page has no button."""
-    r = c.get(stack.path_of(link))
-    if r.status != 200:
-        return r
-    return c.post(path, {'t': token_of(link)})
-
-
 def throwaway_signup(stack, username, addr):
     """A stranger signs up with addr and never verifies it."""
     s = browser(stack)
     s.get('/signup')
     return s.post('/signup', {'username': username, 'email': addr,
                               'password': 'throw-away password 3'})
-
-
-def primary(stack, name):
-    return ways_in(stack, name)[0]['email']
 
 
 def story_reverts(stack, post):
@@ -562,7 +375,7 @@ def story_reverts(stack, post):
         tap.is_(phi.get('/account').status, 403, '3a: the attacker\'s '
                 'session ended')
         # R9: the old address keeps its age, so it proves a reset now.
-        gets_back_in(stack, post, o, [o.home], story='3a')
+        gets_back_in(tap, stack, post, o, [o.home], story='3a')
 
     with tap.story('3a. A phished password moves the address (2FA)'):
         o = owner(stack, post, 'fay', twofa=True)
@@ -576,7 +389,7 @@ def story_reverts(stack, post):
                 'answers as usual')
         tap.is_(account_id(stack, 'throwaway4'), None, '3a/2FA: but makes '
                 'no account: the address is verified')
-        gets_back_in(stack, post, o, [o.home], rc=True, story='3a/2FA')
+        gets_back_in(tap, stack, post, o, [o.home], rc=True, story='3a/2FA')
 
     for name, b_first in (('gus', True), ('hal', False)):
         tag = '3b (%s)' % ('B\'s link, then A\'s' if b_first else
@@ -607,7 +420,7 @@ def story_reverts(stack, post):
                 tap.is_(r.status, 422, '%s: B\'s link, used after A\'s, '
                         'does nothing' % tag)
                 tap.is_(primary(stack, name), o.home, '%s: A wins' % tag)
-            gets_back_in(stack, post, o, [o.home], story=tag)
+            gets_back_in(tap, stack, post, o, [o.home], story=tag)
 
 
 # ------------------------------------------------------------------ #
@@ -636,7 +449,7 @@ def story_totp_count(stack, post):
                 'taken for a guess')
         tap.is_(reset_states(stack, 'ian')[-1], 'pending', '4: the change '
                 'still waits')
-        waits_then_in(stack, o, False, '4')
+        waits_then_in(tap, stack, o, False, '4')
 
     with tap.story('4. Wrong codes in five places share one count (2FA)'):
         o = owner(stack, post, 'joy', twofa=True)
@@ -708,7 +521,7 @@ def story_totp_count(stack, post):
         tap.is_((r.status, stack.path_of(r.location)), (303, '/account'),
                 '4/2FA: after the window, the right code works on the '
                 'friend\'s laptop again')
-        waits_then_in(stack, o, False, '4/2FA')
+        waits_then_in(tap, stack, o, False, '4/2FA')
 
 
 # ------------------------------------------------------------------ #
@@ -762,7 +575,7 @@ def story_many_totp(stack, post):
                    'nothing is pending' % tag)
             tap.is_(ways_in(stack, name)[0], before, '%s: nothing changed'
                     % tag)
-            gets_back_in(stack, post, o, [o.home], auth=twofa, story=tag)
+            gets_back_in(tap, stack, post, o, [o.home], auth=twofa, story=tag)
 
 
 # ------------------------------------------------------------------ #
@@ -818,7 +631,7 @@ def story_void_reset(stack, post):
                         'recovery code made today, six times' % tag)
             tap.is_(reset_row(stack, name, 'requested')[3], 0, '%s: none of '
                     'it was counted as a failure' % tag)
-            proves_and_waits(stack, o, [work] + ([o.rc] if twofa else []),
+            proves_and_waits(tap, stack, o, [work] + ([o.rc] if twofa else []),
                              False, tag)
 
 
@@ -881,7 +694,7 @@ def story_reset_asks(stack, post):
                           r.status, r2.status, o.client.errors(r))):
             return
         mails, _ = post.deliver()
-        proves_and_waits(stack, o, [codes_for(mails, o.work)], False, '8')
+        proves_and_waits(tap, stack, o, [codes_for(mails, o.work)], False, '8')
 
 
 def story_network_login(stack, post):
@@ -929,7 +742,7 @@ def story_phished_authenticator(stack, post):
         r = log_in(o.client, 'quin', OLD)
         tap.is_(stack.path_of(r.location), '/login/2fa', '10: the owner\'s '
                 'password now stops at the second step')
-        gets_back_in(stack, post, o, [o.home, o.work], story='10')
+        gets_back_in(tap, stack, post, o, [o.home, o.work], story='10')
 
 
 def story_only_mailbox(stack, post):

@@ -33,7 +33,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (every_response_checked, DEFAULT_PASSWORD, GROUPS,
                      SMS_CAPTURE, Deliveries, Stack, Tap, code_in, codes_in,
                      db_write, element_text, events_of, forms_to,
-                     found_in_db, keeps_typed, proof, row_with)
+                     found_in_db, keeps_typed, proof, row_with,
+                     stable_changes as changes, stable_snapshot as snapshot)
 
 tap = Tap()
 
@@ -69,26 +70,6 @@ def verified(stack, value):
     rows = stack.sql('SELECT verified_at FROM contacts WHERE value = ?',
                      value)
     return bool(rows) and rows[0][0] > 0
-
-
-def snapshot(stack):
-    """db_snapshot() without the sessions' last_seen, which a request
-    may touch (once a minute) without acting on anything."""
-    snap = stack.db_snapshot()
-    snap['sessions'] = sorted(
-        [tuple(v if i != 5 else 0 for i, v in enumerate(row))
-         for row in snap.get('sessions', [])], key=repr)
-    return snap
-
-
-def changes(stack, before):
-    after = snapshot(stack)
-    out = []
-    for t in sorted(set(before) | set(after)):
-        a, b = before.get(t, []), after.get(t, [])
-        out += ['- %s %r' % (t, r) for r in a if r not in b]
-        out += ['+ %s %r' % (t, r) for r in b if r not in a]
-    return out
 
 
 def ids_in_forms(client, resp, path, with_field=None):

@@ -17,9 +17,13 @@ import shutil
 import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (DEV_ADMIN, Deliveries, Tap, add_verified_contact,  # noqa: E402,E501
-                     dev_stack, free_port, proof, sms_log, sms_messages)
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)),
+                                'scripts'))
+from devserver import DEV_ADMIN, dev_stack  # noqa: E402
+from harness import (Deliveries, Tap, add_verified_contact, free_port,  # noqa: E402,E501
+                     proof, sms_log, sms_messages)
 
 tap = Tap()
 GROUPS_LINE = re.compile(r'^\s*([A-Z2-7]{4}(?:-[A-Z2-7]{4})+)\s*$', re.M)

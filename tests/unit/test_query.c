@@ -9,7 +9,9 @@
  *  - a text column is copied cut to its buffer;
  *  - the single use (db_claim): of two tries only the first wins, and a
  *    storage error is an error, never a win;
- *  - the id of an inserted row, and the rows a statement changed.
+ *  - the id of an inserted row, and the rows a statement changed;
+ *  - db_query() binds a row query as db_run() binds a write, and a
+ *    type it does not know is a storage error.
  */
 #include <stdint.h>
 #include <string.h>
@@ -97,6 +99,27 @@ test_claim(struct db *db)
 }
 
 static void
+test_query(struct db *db)
+{
+	struct db_stmt	*st;
+	size_t		 n;
+
+	st = db_query(db, "SELECT id, s FROM t WHERE n = ?1 AND s = ?2 AND "
+	    "b = ?3", "itb", (int64_t)-7, "first", "\0\1\2", (size_t)3);
+	ok(st != NULL && db_step(st) == DB_ROW && db_column_int(st, 0) == 1 &&
+	    strcmp(db_column_text(st, 1, &n), "first") == 0 &&
+	    db_step(st) == DB_DONE, "db_query: an integer, text and a blob "
+	    "bind and find their row");
+	db_done(st);
+	ok(db_query(db, select_sql, "x", (int64_t)1) == NULL,
+	    "db_query: a type it does not know is an error");
+	st = db_query(db, select_sql, "");
+	ok(st != NULL && db_step(st) == DB_DONE,
+	    "db_query: nothing bound is NULL, which matches no id");
+	db_done(st);
+}
+
+static void
 test_tx(struct db *db)
 {
 	ok(!db_in_tx(db), "no transaction open");
@@ -120,6 +143,7 @@ main(void)
 	ok(db_run(db, create_sql, ""), "a table");
 	test_rows(db);
 	test_claim(db);
+	test_query(db);
 	test_tx(db);
 	db_close(db);
 	return done_testing();
