@@ -51,7 +51,7 @@ from harness import (DEFAULT_PASSWORD, Deliveries, NEW_PASSWORD,  # noqa: E402
                      change_email, codes_for, db_write, every_response_checked,
                      gets_back_in, links_in, log_in, owner, pass_deadline,
                      phished_login, press, primary, prove_reset, reset_row,
-                     revert_link, todo, waits_then_in)
+                     reset_state, revert_link, todo, waits_then_in)
 
 tap = Tap()
 

@@ -42,9 +42,10 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (DEFAULT_PASSWORD, Deliveries, Stack, Tap,  # noqa: E402
                      account_id, add_verified_contact, age_account,
-                     ask_reset, code_in, db_write,
-                     every_response_checked, from_ip, links_in, person,
-                     prove_reset, todo, token_of)
+                     ask_reset, browser, code_in, codes_for, db_write,
+                     every_response_checked, gets_back_in,
+                     links_in, log_in, owner, phished_login, press,
+                     prove_reset, reset_row, todo)
 
 tap = Tap()
 
@@ -57,103 +58,15 @@ THEIRS = 'thief chose this one 77'     # a phished login's new one
 THIEF = 'the thief\'s new password 9'  # a stolen mailbox's reset's
 EVIL = 'evil.example'
 
-_ips = [0]
-
-
-class Owner:
-    pass
-
-
-def new_ip():
-    """A network address of its own for each person (per-IP limits)."""
-    _ips[0] += 1
-    return '198.51.100.%d' % _ips[0]
-
-
-def browser(stack):
-    """A new browser (no cookies) from an address of its own."""
-    return from_ip(stack.client(), new_ip())
-
-
-def log_in(c, name, password):
-    c.get('/login')
-    return c.post('/login', {'username': name, 'password': password})
-
-
-def owner(stack, post, name, work=True):
-    """As in attacks_round3.py: name@home (primary) and, with work,
-    name@work, both older than reset_delay; logged in from o.client."""
-    db_write(stack, "UPDATE rate_limits SET at = at - 7200 WHERE key LIKE "
-             "'signup-ip:%'")
-    o = Owner()
-    o.name = name
-    o.home = '%s@home.example' % name
-    o.work = '%s@work.example' % name if work else None
-    o.client = person(stack, post, name, o.home, [o.work] if work else [],
-                      established=False)
-    from_ip(o.client, new_ip())
-    post.deliver()
-    age_account(stack, name)
-    return o
-
-
-def codes_for(mails, addr):
-    got = Deliveries.to(mails, addr)
-    return code_in(got[-1].body) if got else None
-
-
 def links_to(stack, mails, addr, path):
     return [x for m in Deliveries.to(mails, addr)
             for x in links_in(stack, m, path)]
 
 
-def press(stack, c, link, path):
-    """Open a mailed link and press its one button."""
-    r = c.get(stack.path_of(link))
-    if r.status != 200:
-        return r
-    return c.post(path, {'t': token_of(link)})
-
-
-def reset_row(stack, name, state='pending'):
-    """(created_at, proven_at, deadline, id) of the account's newest
-    reset in state, or None."""
-    rows = stack.sql('SELECT created_at, proven_at, deadline, id FROM '
-                     'resets WHERE account_id = ? AND state = ? ORDER BY '
-                     'id DESC LIMIT 1', account_id(stack, name), state)
-    return rows[0] if rows else None
-
-
-def gets_back_in(stack, post, o, addr, story):
-    """The owner asks for a reset from their own browser, proves it with
-    the code mailed to addr (a way in from before the attack), and once
-    its deadline passes, no later than reset_delay after the proof,
-    logs in with the new password."""
-    post.deliver()
-    ask_reset(o.client, o.name)
-    mails, _ = post.deliver()
-    r = prove_reset(o.client, o.name, [codes_for(mails, addr)], NEW)
-    if not tap.is_(r.status, 303, '%s: the owner proves a reset with %s' %
-                   (story, addr)):
-        tap.diag(o.client.errors(r))
-        return
-    row = reset_row(stack, o.name)
-    tap.ok(row and 0 < row[2] - row[1] <= DELAY, '%s: it waits no longer '
-           'than reset_delay' % story, row)
-    db_write(stack, "UPDATE resets SET deadline = ? WHERE state = "
-             "'pending' AND account_id = ?", int(time.time()) - 1,
-             account_id(stack, o.name))
-    stack.mailer_once()
-    r = log_in(o.client, o.name, NEW)
-    tap.is_((r.status, stack.path_of(r.location)), (303, '/account'),
-            '%s: the owner logs in with the new password' % story)
-
-
-def phished_login(stack, o):
+def thief_logs_in(stack, o):
     """Someone who phished the password logs in from a browser of their
     own (no 2FA: the password is enough)."""
-    phi = browser(stack)
-    r = log_in(phi, o.name, OLD)
+    phi, r = phished_login(stack, o)
     tap.is_(r.status, 303, 'the thief logs in with the phished password')
     return phi
 
@@ -173,7 +86,7 @@ def story_lock_then_unlock_deletes(stack, post):
                    'hoster locks the account and unlocks it two days later '
                    '(no 2FA)'):
         o = owner(stack, post, 'ada', work=False)
-        phi = phished_login(stack, o)
+        phi = thief_logs_in(stack, o)
         r = changes_password(phi, OLD, THEIRS)
         tap.is_(r.status, 303, '29: the thief changes the password')
         phi.get('/account/delete')
@@ -210,7 +123,7 @@ def story_lock_then_unlock_deletes(stack, post):
                'delete the account behind the owner\'s back: the lock '
                'stopped the deletion, as disable does')
         if account_id(stack, 'ada'):
-            gets_back_in(stack, post, o, o.home, '29')
+            gets_back_in(tap, stack, post, o, [o.home], story='29')
 
 
 # ------------------------------------------------------------------ #
@@ -222,7 +135,7 @@ def story_revert_voids_owners_reset(stack, post):
                    'the address; the owner resets, then undoes the move '
                    '(no 2FA)'):
         o = owner(stack, post, 'bea')
-        phi = phished_login(stack, o)
+        phi = thief_logs_in(stack, o)
         r = changes_password(phi, OLD, THEIRS)
         tap.is_(r.status, 303, '30: the thief changes the password')
         phi.get('/email')
@@ -252,7 +165,7 @@ def story_revert_voids_owners_reset(stack, post):
                 'address')
         post.deliver()
         still = reset_row(stack, 'bea')
-        todo(tap, mine and still and still[3] == mine[3], '30: the owner\'s '
+        todo(tap, mine and still and still[4] == mine[4], '30: the owner\'s '
              'reset, proven with a way in from before the attack, '
              'survives the undo of the move',
              'open: a revert voids every reset (email_restore); which it '
@@ -261,8 +174,8 @@ def story_revert_voids_owners_reset(stack, post):
         tap.note('after the undo the thief\'s password %s' % (
                  'still logs in: the round can start again'
                  if r.status == 303 else 'no longer works'))
-        if not (still and mine and still[3] == mine[3]):
-            gets_back_in(stack, post, o, o.work, '30 (again)')
+        if not (still and mine and still[4] == mine[4]):
+            gets_back_in(tap, stack, post, o, [o.work], story='30 (again)')
 
 
 # ------------------------------------------------------------------ #
