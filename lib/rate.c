@@ -47,6 +47,8 @@ static const struct rate_limit {
 } rate_limits[RATE_NSCOPES] = {
 	[RATE_LOGIN_ACCOUNT] =	{ "login-account", BY_ACCOUNT, LOGIN_FAILS,
 				    LOGIN_WINDOW },
+	[RATE_LOGIN_ADDRESS] =	{ "login-address", BY_ACCOUNT, LOGIN_FAILS,
+				    LOGIN_WINDOW },
 	[RATE_LOGIN_DEVICE] =	{ "login-device", BY_DEVICE, LOGIN_FAILS,
 				    LOGIN_WINDOW },
 	[RATE_LOGIN_NAME] =	{ "login-name", BY_TEXT, LOGIN_FAILS,

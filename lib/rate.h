@@ -16,6 +16,7 @@ struct db;
 enum rate_scope {
 	RATE_LOGIN_ACCOUNT,	/* wrong passwords for an account, typed in
 				   browsers it does not know (guard.c) */
+	RATE_LOGIN_ADDRESS,	/* the same, logging in by its address */
 	RATE_LOGIN_DEVICE,	/* the same, in one browser it knows */
 	RATE_LOGIN_NAME,	/* wrong passwords for a name nobody has */
 	RATE_TOTP_ACCOUNT,	/* wrong TOTP codes, unknown browsers */

@@ -204,11 +204,16 @@ def story_warning_ties_name_to_address(stack, post):
         nobody = warned(s, 'nobody@home.example')
         tap.note('the address answers %r, an address of nobody\'s %r' %
                  (guess, nobody))
-        todo(tap, guess == nobody, '31: a wrong password with the '
-             'account\'s address gets the answer an address of nobody\'s '
-             'gets', 'open: one count per account for its name and its '
-             'address, which the warning (and the pause) shows; counting '
-             'strangers per name typed needs a decision')
+        tap.ok(guess == nobody, '31: a wrong password with the '
+               'account\'s address gets the answer an address of nobody\'s '
+               'gets')
+        for _ in range(3):
+            warned(s, 'cal')
+        r = log_in(s, 'cal', 'not the password at all 1')
+        tap.is_(r.status, 429, '31: ten wrong passwords with the name '
+                'close the name to strangers for a while')
+        tap.is_(warned(s, o.home), warned(s, 'other@home.example'), '31: '
+                'and the address still answers as an address of nobody\'s')
         o.client.get('/account')
         o.client.post('/logout', {})
         r = log_in(o.client, 'cal', OLD)
