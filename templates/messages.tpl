@@ -22,12 +22,14 @@
 {{#CODE_USED}}That code was used already: each code works once. Wait for the next one your authenticator shows.{{/CODE_USED}}
 {{#CODE_LOCKED_TITLE}}Too many wrong codes{{/CODE_LOCKED_TITLE}}{{#CODE_LOCKED}}Too many wrong authenticator codes were typed for this account, so codes are not taken for a while; the owner was told.{{/CODE_LOCKED}}
 {{#PASSWORD_LOCKED_TITLE}}Too many wrong passwords{{/PASSWORD_LOCKED_TITLE}}{{#PASSWORD_LOCKED}}Too many wrong passwords.{{/PASSWORD_LOCKED}}
-{{#BAD_USERNAME}}Usernames are 3 to 32 characters: letters a-z, digits, dot, underscore or hyphen, starting with a letter or digit.{{/BAD_USERNAME}}
-{{#BAD_EMAIL}}That does not look like an email address. Please check it.{{/BAD_EMAIL}}
+{{#BAD_USERNAME}}Type a username of 3 to 32 characters: letters a-z, digits, dot, underscore or hyphen, starting with a letter or digit.{{/BAD_USERNAME}}
+{{#BAD_EMAIL}}That does not look like an email address. Type one such as name@example.org.{{/BAD_EMAIL}}
+{{#EMPTY_EMAIL}}Type an email address, such as name@example.org.{{/EMPTY_EMAIL}}
+{{#EMPTY_CONTACT}}Type an email address or a phone number.{{/EMPTY_CONTACT}}
 {{#BAD_PHONE}}{{#PHONE_EMPTY}}Please enter a phone number, starting with + and the country code.{{/PHONE_EMPTY}}{{#PHONE_NOT_INTERNATIONAL}}Please enter the number in international form, with + and the country code first, for example +49 30 1234567 instead of 030 1234567.{{/PHONE_NOT_INTERNATIONAL}}{{#PHONE_BAD_COUNTRY}}The country code after the + never starts with 0: for example +49 for Germany, not +049 or +0049.{{/PHONE_BAD_COUNTRY}}{{#PHONE_BAD_CHAR}}A phone number may hold only digits, a + at the start, spaces, dashes, dots, slashes and one pair of brackets.{{/PHONE_BAD_CHAR}}{{#PHONE_TOO_SHORT}}This number is too short: with its country code, a phone number has at least 8 digits.{{/PHONE_TOO_SHORT}}{{#PHONE_TOO_LONG}}This number is too long: with its country code, a phone number has at most 15 digits.{{/PHONE_TOO_LONG}}{{/BAD_PHONE}}
 {{#BAD_DOMAIN}}{{#DOMAIN_EMPTY}}Type a domain name, such as example.org.{{/DOMAIN_EMPTY}}{{#DOMAIN_URL}}Type only the domain name, such as example.org, without https:// or a path.{{/DOMAIN_URL}}{{#DOMAIN_TOO_LONG}}The domain name is too long: at most 253 characters, and 63 between two dots.{{/DOMAIN_TOO_LONG}}{{#DOMAIN_BAD_LABEL}}The domain name has an empty part (two dots in a row) or a part that starts or ends with a hyphen.{{/DOMAIN_BAD_LABEL}}{{#DOMAIN_BAD_CHAR}}The domain name has a character that domain names cannot have: type letters, digits, hyphens and dots, such as example.org.{{/DOMAIN_BAD_CHAR}}{{#DOMAIN_BAD_IDN}}The domain name is not a valid internationalised name.{{/DOMAIN_BAD_IDN}}{{#DOMAIN_ONE_LABEL}}The domain name needs at least two parts, like example.org.{{/DOMAIN_ONE_LABEL}}{{#DOMAIN_NUMERIC}}That is a network address, not a domain name.{{/DOMAIN_NUMERIC}}{{/BAD_DOMAIN}}
 {{#CODE_FORMAT}}Codes are 8 digits. Please type the code from the message.{{/CODE_FORMAT}}
-{{#PASSWORD_LENGTH}}Passwords are 8 to 256 characters long.{{/PASSWORD_LENGTH}}
+{{#PASSWORD_LENGTH}}Type a password of 8 to 256 characters.{{/PASSWORD_LENGTH}}
 {{#PASSWORD_WEAK}}That password is too common or too easy to guess. A few unrelated words make a strong one.{{/PASSWORD_WEAK}}
 {{#LIMIT_MESSAGES_TITLE}}Too many messages{{/LIMIT_MESSAGES_TITLE}}{{#LIMIT_MESSAGES}}Too many messages went to that address in the last hour.{{/LIMIT_MESSAGES}}
 {{#LIMIT_SIGNUPS_TITLE}}Too many signups{{/LIMIT_SIGNUPS_TITLE}}{{#LIMIT_SIGNUPS}}Too many accounts were created from your network in the last hour.{{/LIMIT_SIGNUPS}}
@@ -69,7 +71,7 @@
 {{#LINK_STALE_TITLE}}Link no longer valid{{/LINK_STALE_TITLE}}{{#LINK_STALE}}This link has already been used, was replaced by a newer one, or has expired.{{/LINK_STALE}}
 {{#ADDRESS_NOW_TAKEN_TITLE}}The address cannot be used{{/ADDRESS_NOW_TAKEN_TITLE}}{{#ADDRESS_NOW_TAKEN}}That address now belongs to another account.{{/ADDRESS_NOW_TAKEN}}
 {{#ADDRESS_NOW_MANAGED_TITLE}}The address cannot be used{{/ADDRESS_NOW_MANAGED_TITLE}}{{#ADDRESS_NOW_MANAGED}}That address is on a managed domain now (rule R1). Please choose a personal address.{{/ADDRESS_NOW_MANAGED}}
-{{#RESET_NAME}}Type your username or email address.{{/RESET_NAME}}
+{{#NAME_NEEDED}}Type your username or email address.{{/NAME_NEEDED}}
 {{#RESET_LOCKED_TITLE}}Please contact your hoster{{/RESET_LOCKED_TITLE}}{{#RESET_LOCKED}}Automatic recovery is switched off for this account. Please contact the people who run this site: they can help you get back in.{{/RESET_LOCKED}}
 {{#RESET_NOT_RIGHT}}These codes are not right, or no longer valid. Codes work for 15 minutes and five tries, in the browser that asked for them; you can ask for new ones on the reset page.{{/RESET_NOT_RIGHT}}
 {{#RESET_NEED_TWO}}Two-step verification is on for this account, so recovery needs two proofs from different places: for example a code we sent plus your recovery code, phone or kit.{{/RESET_NEED_TWO}}
