@@ -7,9 +7,10 @@
  * missing, repeated or malformed for the route (struct field) before
  * any handler runs, judges what was typed into each field and shows the
  * form again with every refusal beside its field, calls the handler,
- * and sends its response with the security headers.  Anything a handler fails to answer becomes an
- * error page, never a dead process or raw text; every word of those
- * pages comes from templates/messages.tpl.
+ * and sends its response with the security headers.  Anything a
+ * handler fails to answer becomes an error page, never a dead process
+ * or raw text; every word of those pages comes from
+ * templates/messages.tpl.
  */
 #include <errno.h>
 #include <stdint.h>
