@@ -226,9 +226,15 @@ form_page(struct req *r, int status, const char *tpl)
 }
 
 static void
+password_form(struct req *r, int status)
+{
+	form_page(r, status, "account_password.tpl");
+}
+
+static void
 password_get(struct req *r)
 {
-	form_page(r, 200, "account_password.tpl");
+	password_form(r, 200);
 }
 
 static void
@@ -244,7 +250,7 @@ password_post(struct req *r)
 		req_set_session_cookie(r, cookie);
 		page_redirect(r, "/account/password?done=1");
 	} else if ((status = page_refused(r, o)) != 0)
-		form_page(r, status, "account_password.tpl");
+		password_form(r, status);
 }
 
 static void
@@ -317,9 +323,15 @@ cancel_post(struct req *r)
 }
 
 static void
+export_form(struct req *r, int status)
+{
+	form_page(r, status, "account_export.tpl");
+}
+
+static void
 export_get(struct req *r)
 {
-	form_page(r, 200, "account_export.tpl");
+	export_form(r, 200);
 }
 
 static void
@@ -338,7 +350,7 @@ export_post(struct req *r)
 		http_header(&r->resp, "Content-Disposition",
 		    "attachment; filename=\"postern-export.json\"");
 	} else if ((status = page_refused(r, o)) != 0)
-		form_page(r, status, "account_export.tpl");
+		export_form(r, status);
 }
 
 static void
@@ -349,36 +361,38 @@ root_get(struct req *r)
 }
 
 static const struct route routes[] = {
-	{ "/", HTTP_GET, root_get, 0, NULL },
-	{ "/account", HTTP_GET, account_get, ROUTE_SESSION, NULL },
-	{ "/account/activity", HTTP_GET, activity_get, ROUTE_SESSION, NULL },
+	{ "/", HTTP_GET, root_get, 0, NULL, NULL },
+	{ "/account", HTTP_GET, account_get, ROUTE_SESSION, NULL, NULL },
+	{ "/account/activity", HTTP_GET, activity_get, ROUTE_SESSION, NULL,
+	    NULL },
 	{ "/account/activity", HTTP_POST, activity_post, ROUTE_SESSION, FIELDS(
 	    { "others", FIELD_BUTTON, 0, NULL },
 	    { "session", FIELD_ID, FIELD_REQUIRED, "others" },
 	    { "password", FIELD_PASSWORD, 0, NULL },
-	    { "code", FIELD_CODE, 0, NULL }) },
+	    { "code", FIELD_CODE, 0, NULL }), NULL },
 	{ "/account/password", HTTP_GET, password_get, ROUTE_SESSION, FIELDS(
-	    { "done", FIELD_NOTICE, 0, NULL }) },
+	    { "done", FIELD_NOTICE, 0, NULL }), NULL },
 	{ "/account/password", HTTP_POST, password_post, ROUTE_SESSION, FIELDS(
 	    { "password", FIELD_PASSWORD, 0, NULL },
-	    { "new_password", FIELD_PASSWORD, FIELD_REQUIRED, NULL },
-	    { "code", FIELD_CODE, 0, NULL }) },
-	{ "/account/delete", HTTP_GET, delete_get, ROUTE_SESSION, NULL },
+	    { "new_password", FIELD_NEW_PASSWORD, FIELD_REQUIRED, NULL },
+	    { "code", FIELD_CODE, 0, NULL }),
+	    password_form },
+	{ "/account/delete", HTTP_GET, delete_get, ROUTE_SESSION, NULL, NULL },
 	{ "/account/delete", HTTP_POST, delete_post, ROUTE_SESSION, FIELDS(
 	    { "password", FIELD_PASSWORD, 0, NULL },
-	    { "code", FIELD_CODE, 0, NULL }) },
+	    { "code", FIELD_CODE, 0, NULL }), delete_page },
 	/* The mailed link works without a session; the banner needs one. */
 	{ "/account/delete/cancel", HTTP_GET, cancel_get, 0, FIELDS(
 	    { "t", FIELD_TOKEN, 0, NULL },
-	    { "done", FIELD_NOTICE, 0, NULL }) },
+	    { "done", FIELD_NOTICE, 0, NULL }), NULL },
 	{ "/account/delete/cancel", HTTP_POST, cancel_post, 0, FIELDS(
 	    { "t", FIELD_TOKEN, 0, NULL },
 	    { "password", FIELD_PASSWORD, 0, NULL },
-	    { "code", FIELD_CODE, 0, NULL }) },
-	{ "/account/export", HTTP_GET, export_get, ROUTE_SESSION, NULL },
+	    { "code", FIELD_CODE, 0, NULL }), NULL },
+	{ "/account/export", HTTP_GET, export_get, ROUTE_SESSION, NULL, NULL },
 	{ "/account/export", HTTP_POST, export_post, ROUTE_SESSION, FIELDS(
 	    { "password", FIELD_PASSWORD, 0, NULL },
-	    { "code", FIELD_CODE, 0, NULL }) },
+	    { "code", FIELD_CODE, 0, NULL }), export_form },
 };
 
 static const char *const templates[] = {

@@ -120,6 +120,13 @@ contacts_get_page(struct req *r)
 	contacts_page(r, 200, 0);
 }
 
+/* The add form again, after a refusal. */
+static void
+contacts_add_form(struct req *r, int status)
+{
+	contacts_page(r, status, 0);
+}
+
 /* ------------------------------------------------------------------ */
 /* Adding, confirming and removing a contact                          */
 
@@ -137,7 +144,7 @@ contacts_add_post(struct req *r)
 	else if (o == OUT_BAD_REQUEST)
 		page_outcome(r, o);
 	else if ((status = page_refused(r, o)) != 0)
-		contacts_page(r, status, 0);
+		contacts_add_form(r, status);
 }
 
 static void
@@ -180,6 +187,16 @@ contacts_verify_get(struct req *r)
 		verify_page(r, 200, &c);
 }
 
+/* The code form again, after a refusal. */
+static void
+contacts_verify_form(struct req *r, int status)
+{
+	struct contact	 c;
+
+	if (contact_for_page(r, req_arg_id(r, "id"), &c))
+		verify_page(r, status, &c);
+}
+
 /* Where a code sent again (resend) or a confirmed contact leads. */
 static void
 contacts_verified(struct req *r, int64_t id, int resend)
@@ -195,7 +212,6 @@ contacts_verified(struct req *r, int64_t id, int resend)
 static void
 contacts_verify_post(struct req *r)
 {
-	struct contact	 c;
 	int64_t		 id = req_arg_id(r, "id");
 	int		 resend = req_arg(r, "resend") != NULL, status;
 	enum outcome	 o;
@@ -206,9 +222,8 @@ contacts_verify_post(struct req *r)
 		contacts_verified(r, id, resend);
 	else if (o == OUT_NO_CONTACT || o == OUT_CONTACT_OTHER_SESSION)
 		page_outcome(r, o);
-	else if ((status = page_refused(r, o)) != 0 &&
-	    contact_for_page(r, id, &c))
-		verify_page(r, status, &c);
+	else if ((status = page_refused(r, o)) != 0)
+		contacts_verify_form(r, status);
 }
 
 static void
@@ -547,38 +562,41 @@ twofa_post(struct req *r)
 			{ "code", FIELD_CODE, 0, NULL }
 
 static const struct route routes[] = {
-	{ "/contacts", HTTP_GET, contacts_get_page, ROUTE_SESSION, NULL },
+	{ "/contacts", HTTP_GET, contacts_get_page, ROUTE_SESSION, NULL, NULL },
 	{ "/contacts", HTTP_POST, contacts_add_post, ROUTE_SESSION, FIELDS(
 	    { "kind", FIELD_CONTACT_KIND, FIELD_REQUIRED, NULL },
-	    { "value", FIELD_CONTACT, FIELD_REQUIRED, NULL }, PROOF_FIELDS) },
+	    { "value", FIELD_CONTACT, FIELD_REQUIRED, NULL }, PROOF_FIELDS),
+	    contacts_add_form },
 	{ "/contacts/verify", HTTP_GET, contacts_verify_get, ROUTE_SESSION,
 	    FIELDS({ "id", FIELD_ID, FIELD_REQUIRED, NULL },
-	    { "sent", FIELD_NOTICE, 0, NULL }) },
+	    { "sent", FIELD_NOTICE, 0, NULL }), NULL },
 	{ "/contacts/verify", HTTP_POST, contacts_verify_post, ROUTE_SESSION,
 	    FIELDS({ "id", FIELD_ID, FIELD_REQUIRED, NULL },
 	    { "resend", FIELD_BUTTON, 0, NULL },
-	    { "code", FIELD_CODE, FIELD_REQUIRED, "resend" }) },
+	    { "code", FIELD_CODE, FIELD_REQUIRED, "resend" }),
+	    contacts_verify_form },
 	{ "/contacts/remove", HTTP_POST, contacts_remove_post, ROUTE_SESSION,
-	    FIELDS({ "id", FIELD_ID, FIELD_REQUIRED, NULL }, PROOF_FIELDS) },
+	    FIELDS({ "id", FIELD_ID, FIELD_REQUIRED, NULL }, PROOF_FIELDS),
+	    NULL },
 	{ "/contacts/recovery-code", HTTP_GET, recovery_code_get,
-	    ROUTE_SESSION, NULL },
+	    ROUTE_SESSION, NULL, NULL },
 	{ "/contacts/recovery-code", HTTP_POST, recovery_code_post,
-	    ROUTE_SESSION, FIELDS(PROOF_FIELDS) },
+	    ROUTE_SESSION, FIELDS(PROOF_FIELDS), NULL },
 	{ "/contacts/recovery-code/new", HTTP_GET, recovery_view_get,
-	    ROUTE_SESSION, NULL },
+	    ROUTE_SESSION, NULL, NULL },
 	{ "/contacts/recovery-code/print", HTTP_GET, recovery_print_get,
-	    ROUTE_SESSION, NULL },
+	    ROUTE_SESSION, NULL, NULL },
 	{ "/contacts/recovery-code/download", HTTP_GET, recovery_download_get,
-	    ROUTE_SESSION, NULL },
+	    ROUTE_SESSION, NULL, NULL },
 	{ "/contacts/recovery-code/saved", HTTP_POST, recovery_saved_post,
-	    ROUTE_SESSION, NULL },
+	    ROUTE_SESSION, NULL, NULL },
 	{ "/contacts/kit", HTTP_GET, kit_get, ROUTE_SESSION, FIELDS(
-	    { "sent", FIELD_NOTICE, 0, NULL }) },
+	    { "sent", FIELD_NOTICE, 0, NULL }), NULL },
 	{ "/contacts/kit", HTTP_POST, kit_post, ROUTE_SESSION,
-	    FIELDS(PROOF_FIELDS) },
-	{ "/contacts/2fa", HTTP_GET, twofa_get, ROUTE_SESSION, NULL },
+	    FIELDS(PROOF_FIELDS), NULL },
+	{ "/contacts/2fa", HTTP_GET, twofa_get, ROUTE_SESSION, NULL, NULL },
 	{ "/contacts/2fa", HTTP_POST, twofa_post, ROUTE_SESSION, FIELDS(
-	    { "disable", FIELD_BUTTON, 0, NULL }, PROOF_FIELDS) },
+	    { "disable", FIELD_BUTTON, 0, NULL }, PROOF_FIELDS), NULL },
 };
 
 static const char *const templates[] = {

@@ -49,59 +49,73 @@ domains_page(struct req *r, int status, const char *typed)
 	page_render(r, status, "domains.tpl");
 }
 
+/* The list (the add form empty), after a refusal by a listed one. */
+static void
+domains_list_form(struct req *r, int status)
+{
+	domains_page(r, status, "");
+}
+
 static void
 domains_get_page(struct req *r)
 {
-	domains_page(r, 200, "");
+	domains_list_form(r, 200);
+}
+
+/* The add form again, after a refusal, with what was typed. */
+static void
+domains_add_form(struct req *r, int status)
+{
+	domains_page(r, status, req_arg(r, "domain"));
 }
 
 /*
  * One handler for the three forms: each names a domain and calls its
- * flow; a refusal shows the list again with the reason (and what was
- * typed into the add form).
+ * flow; a refusal shows the page again with the reason (form).
  */
 static void
 domains_post(struct req *r, enum outcome (*flow)(struct flow *,
-    const char *), int keep_typed)
+    const char *), void (*form)(struct req *, int))
 {
-	const char	*typed = req_arg(r, "domain");
 	enum outcome	 o;
 	int		 status;
 
-	if ((o = flow(&r->flow, typed)) == OUT_OK)
+	if ((o = flow(&r->flow, req_arg(r, "domain"))) == OUT_OK)
 		page_redirect(r, "/domains");
 	else if ((status = page_refused(r, o)) != 0)
-		domains_page(r, status, keep_typed ? typed : "");
+		form(r, status);
 }
 
 static void
 domains_add_post(struct req *r)
 {
-	domains_post(r, flow_domain_add, 1);
+	domains_post(r, flow_domain_add, domains_add_form);
 }
 
 static void
 domains_verify_post(struct req *r)
 {
-	domains_post(r, flow_domain_verify, 0);
+	domains_post(r, flow_domain_verify, domains_list_form);
 }
 
 static void
 domains_remove_post(struct req *r)
 {
-	domains_post(r, flow_domain_remove, 0);
+	domains_post(r, flow_domain_remove, domains_list_form);
 }
 
-#define DOMAIN_FIELDS	FIELDS({ "domain", FIELD_DOMAIN, FIELD_REQUIRED, NULL })
+/* The verify and remove buttons name a domain of the list. */
+#define LISTED_FIELDS	FIELDS({ "domain", FIELD_LISTED, FIELD_REQUIRED, NULL })
 
 static const struct route routes[] = {
-	{ "/domains", HTTP_GET, domains_get_page, ROUTE_SESSION, NULL },
-	{ "/domains", HTTP_POST, domains_add_post, ROUTE_SESSION,
-	    DOMAIN_FIELDS },
+	{ "/domains", HTTP_GET, domains_get_page, ROUTE_SESSION, NULL, NULL },
+	{ "/domains", HTTP_POST, domains_add_post, ROUTE_SESSION, FIELDS(
+	    { "domain", FIELD_DOMAIN, FIELD_REQUIRED, NULL }),
+	    domains_add_form },
 	{ "/domains/verify", HTTP_POST, domains_verify_post, ROUTE_SESSION,
-	    DOMAIN_FIELDS },
+	    LISTED_FIELDS, NULL },
 	{ "/domains/remove", HTTP_POST, domains_remove_post, ROUTE_SESSION,
-	    DOMAIN_FIELDS },
+	    LISTED_FIELDS, NULL },
 };
 
 static const char *const templates[] = {

@@ -119,15 +119,16 @@ revert_post(struct req *r)
 static const struct route routes[] = {
 	{ "/email", HTTP_GET, email_get, ROUTE_SESSION, FIELDS(
 	    { "sent", FIELD_NOTICE, 0, NULL },
-	    { "changed", FIELD_NOTICE, 0, NULL }) },
+	    { "changed", FIELD_NOTICE, 0, NULL }), NULL },
 	{ "/email", HTTP_POST, email_post, ROUTE_SESSION, FIELDS(
 	    { "email", FIELD_ADDRESS, FIELD_REQUIRED, NULL },
 	    { "password", FIELD_PASSWORD, 0, NULL },
-	    { "code", FIELD_CODE, 0, NULL }) },
-	{ "/email/confirm", HTTP_GET, confirm_get, 0, LINK_FIELDS },
-	{ "/email/confirm", HTTP_POST, confirm_post, 0, LINK_FIELDS },
-	{ "/email/revert", HTTP_GET, revert_get, 0, LINK_FIELDS },
-	{ "/email/revert", HTTP_POST, revert_post, 0, LINK_FIELDS },
+	    { "code", FIELD_CODE, 0, NULL }),
+	    email_page },
+	{ "/email/confirm", HTTP_GET, confirm_get, 0, LINK_FIELDS, NULL },
+	{ "/email/confirm", HTTP_POST, confirm_post, 0, LINK_FIELDS, NULL },
+	{ "/email/revert", HTTP_GET, revert_get, 0, LINK_FIELDS, NULL },
+	{ "/email/revert", HTTP_POST, revert_post, 0, LINK_FIELDS, NULL },
 };
 
 static const char *const templates[] = {

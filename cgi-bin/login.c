@@ -57,11 +57,11 @@ login_done(struct req *r)
 }
 
 static void
-login_form(struct req *r, int status, const char *name)
+login_form(struct req *r, int status)
 {
 	login_notice(r);
 	login_keep_next(r);
-	render_set(r->page, "USERNAME", name);
+	render_set(r->page, "USERNAME", req_arg(r, "username"));
 	page_render(r, status, "login.tpl");
 }
 
@@ -78,7 +78,7 @@ login_get(struct req *r)
 	if (r->flow.acct != NULL)
 		page_redirect(r, "/account");
 	else
-		login_form(r, 200, "");
+		login_form(r, 200);
 }
 
 static void
@@ -105,7 +105,7 @@ login_post(struct req *r)
 		} else
 			page_redirect(r, "/login/2fa");
 	} else if ((status = page_refused(r, o)) != 0)
-		login_form(r, status, name);
+		login_form(r, status);
 }
 
 static void
@@ -152,17 +152,18 @@ static const struct route routes[] = {
 	    { "reset", FIELD_NOTICE, 0, NULL },
 	    { "email", FIELD_NOTICE, 0, NULL },
 	    { "reverted", FIELD_NOTICE, 0, NULL },
-	    { "next", FIELD_PREFILL, 0, NULL }) },
+	    { "next", FIELD_PREFILL, 0, NULL }), NULL },
 	{ "/login", HTTP_POST, login_post, 0, FIELDS(
 	    { "username", FIELD_LOGIN_NAME, FIELD_REQUIRED, NULL },
 	    { "password", FIELD_PASSWORD, FIELD_REQUIRED, NULL },
-	    { "next", FIELD_PREFILL, 0, NULL }) },
+	    { "next", FIELD_PREFILL, 0, NULL }),
+	    login_form },
 	{ "/login/2fa", HTTP_GET, twofa_get, 0, FIELDS(
-	    { "next", FIELD_PREFILL, 0, NULL }) },
+	    { "next", FIELD_PREFILL, 0, NULL }), NULL },
 	{ "/login/2fa", HTTP_POST, twofa_post, 0, FIELDS(
 	    { "code", FIELD_CODE, FIELD_REQUIRED, NULL },
-	    { "next", FIELD_PREFILL, 0, NULL }) },
-	{ "/logout", HTTP_POST, logout_post, 0, NULL },
+	    { "next", FIELD_PREFILL, 0, NULL }), twofa_form },
+	{ "/logout", HTTP_POST, logout_post, 0, NULL, NULL },
 };
 
 static const char *const templates[] = {

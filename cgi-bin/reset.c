@@ -15,9 +15,9 @@
 /* /reset: ask for codes                                              */
 
 static void
-reset_form(struct req *r, int status, const char *typed)
+reset_form(struct req *r, int status)
 {
-	render_set(r->page, "USERNAME", typed);
+	render_set(r->page, "USERNAME", req_arg(r, "username"));
 	page_render(r, status, "reset.tpl");
 }
 
@@ -55,7 +55,7 @@ ask_get(struct req *r)
 	else if (req_notice(r, "rejected"))
 		page_render(r, 200, "reset_rejected.tpl");
 	else
-		reset_form(r, 200, "");
+		reset_form(r, 200);
 }
 
 static void
@@ -68,7 +68,7 @@ ask_post(struct req *r)
 
 	if ((o = flow_reset_ask(&r->flow, typed)) != OUT_OK) {
 		if ((status = page_refused(r, o)) != 0)
-			reset_form(r, status, typed);
+			reset_form(r, status);
 		return;
 	}
 	buf_init(&loc);
@@ -94,12 +94,12 @@ prove_code_row(struct req *r, size_t n, const char *value)
 
 /* Re-show the form with what was typed (codes too), never the password. */
 static void
-prove_form(struct req *r, int status, const char *name)
+prove_form(struct req *r, int status)
 {
 	const char	*codes[FORM_MAX_FIELDS];
 	size_t		 i, n, shown = 0;
 
-	render_set(r->page, "USERNAME", name);
+	render_set(r->page, "USERNAME", req_arg(r, "username"));
 	n = req_args(r, "code", codes, FORM_MAX_FIELDS);
 	for (i = 0; i < n && shown < RESET_MAX_CODES; i++)
 		if (codes[i][0] != '\0')
@@ -112,15 +112,12 @@ prove_form(struct req *r, int status, const char *name)
 static void
 prove_get(struct req *r)
 {
-	const char	*name = req_arg(r, "username");
-
-	prove_form(r, 200, name != NULL ? name : "");
+	prove_form(r, 200);
 }
 
 static void
 prove_post(struct req *r)
 {
-	const char	*name = req_arg(r, "username");
 	const char	*codes[RESET_MAX_CODES + 1];
 	size_t		 n;
 	enum outcome	 o;
@@ -128,15 +125,15 @@ prove_post(struct req *r)
 
 	/* One more than the flow takes, so that it can refuse them. */
 	n = req_args(r, "code", codes, RESET_MAX_CODES + 1);
-	o = flow_reset_prove(&r->flow, name, codes, n, req_arg(r, "password"),
-	    &replaced);
+	o = flow_reset_prove(&r->flow, req_arg(r, "username"), codes, n,
+	    req_arg(r, "password"), &replaced);
 	if (o == OUT_OK)
 		page_redirect(r, replaced ? "/reset?pending=1&replaced=1" :
 		    "/reset?pending=1");
 	else if (o == OUT_RESET_LOCKED || o == OUT_RESET_TOO_MANY_CODES)
 		page_outcome(r, o);
 	else if ((status = page_refused(r, o)) != 0)
-		prove_form(r, status, name);
+		prove_form(r, status);
 }
 
 /* ------------------------------------------------------------------ */
@@ -203,21 +200,24 @@ static const struct route routes[] = {
 	{ "/reset", HTTP_GET, ask_get, 0, FIELDS(
 	    { "pending", FIELD_NOTICE, 0, NULL },
 	    { "replaced", FIELD_NOTICE, 0, NULL },
-	    { "rejected", FIELD_NOTICE, 0, NULL }) },
+	    { "rejected", FIELD_NOTICE, 0, NULL }), NULL },
 	{ "/reset", HTTP_POST, ask_post, 0, FIELDS(
-	    { "username", FIELD_LOGIN_NAME, FIELD_REQUIRED, NULL }) },
+	    { "username", FIELD_LOGIN_NAME, FIELD_REQUIRED, NULL }),
+	    reset_form },
 	{ "/reset/prove", HTTP_GET, prove_get, 0, FIELDS(
-	    { "username", FIELD_PREFILL, 0, NULL }) },
+	    { "username", FIELD_PREFILL, 0, NULL }), NULL },
 	{ "/reset/prove", HTTP_POST, prove_post, 0, FIELDS(
 	    { "username", FIELD_LOGIN_NAME, FIELD_REQUIRED, NULL },
+	    /* The flow judges it: a refused try counts (R3). */
 	    { "password", FIELD_PASSWORD, FIELD_REQUIRED, NULL },
-	    { "code", FIELD_CODE, FIELD_MANY, NULL }) },
+	    { "code", FIELD_CODE, FIELD_MANY, NULL }),
+	    prove_form },
 	{ "/reset/confirm", HTTP_GET, confirm_get, 0, FIELDS(
-	    { "t", FIELD_TOKEN, 0, NULL }) },
-	{ "/reset/confirm", HTTP_POST, confirm_post, 0, PENDING_FIELDS },
+	    { "t", FIELD_TOKEN, 0, NULL }), NULL },
+	{ "/reset/confirm", HTTP_POST, confirm_post, 0, PENDING_FIELDS, NULL },
 	{ "/reset/reject", HTTP_GET, reject_get, 0, FIELDS(
-	    { "t", FIELD_TOKEN, 0, NULL }) },
-	{ "/reset/reject", HTTP_POST, reject_post, 0, PENDING_FIELDS },
+	    { "t", FIELD_TOKEN, 0, NULL }), NULL },
+	{ "/reset/reject", HTTP_POST, reject_post, 0, PENDING_FIELDS, NULL },
 };
 
 static const char *const templates[] = {

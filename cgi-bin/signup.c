@@ -5,12 +5,12 @@
 #include "postern.h"
 #include "flow_signup.h"
 
+/* The form, with what was typed into it (never the password). */
 static void
-signup_form(struct req *r, int status, const char *username,
-    const char *email)
+signup_form(struct req *r, int status)
 {
-	render_set(r->page, "USERNAME", username);
-	render_set(r->page, "EMAIL", email);
+	render_set(r->page, "USERNAME", req_arg(r, "username"));
+	render_set(r->page, "EMAIL", req_arg(r, "email"));
 	page_render(r, status, "signup.tpl");
 }
 
@@ -20,22 +20,21 @@ signup_get(struct req *r)
 	if (req_notice(r, "sent"))
 		page_render(r, 200, "signup_sent.tpl");
 	else
-		signup_form(r, 200, "", "");
+		signup_form(r, 200);
 }
 
 static void
 signup_post(struct req *r)
 {
-	const char	*username = req_arg(r, "username");
-	const char	*email = req_arg(r, "email");
 	enum outcome	 o;
 	int		 status;
 
-	o = flow_signup(&r->flow, username, email, req_arg(r, "password"));
+	o = flow_signup(&r->flow, req_arg(r, "username"), req_arg(r, "email"),
+	    req_arg(r, "password"));
 	if (o == OUT_OK)
 		page_redirect(r, "/signup?sent=1");
 	else if ((status = page_refused(r, o)) != 0)
-		signup_form(r, status, username, email);
+		signup_form(r, status);
 }
 
 static void
@@ -53,13 +52,14 @@ verify_post(struct req *r)
 
 static const struct route routes[] = {
 	{ "/signup", HTTP_GET, signup_get, 0, FIELDS(
-	    { "sent", FIELD_NOTICE, 0, NULL }) },
+	    { "sent", FIELD_NOTICE, 0, NULL }), NULL },
 	{ "/signup", HTTP_POST, signup_post, 0, FIELDS(
 	    { "username", FIELD_USERNAME, FIELD_REQUIRED, NULL },
 	    { "email", FIELD_ADDRESS, FIELD_REQUIRED, NULL },
-	    { "password", FIELD_PASSWORD, FIELD_REQUIRED, NULL }) },
-	{ "/verify", HTTP_GET, verify_get, 0, LINK_FIELDS },
-	{ "/verify", HTTP_POST, verify_post, 0, LINK_FIELDS },
+	    { "password", FIELD_NEW_PASSWORD, FIELD_REQUIRED, NULL }),
+	    signup_form },
+	{ "/verify", HTTP_GET, verify_get, 0, LINK_FIELDS, NULL },
+	{ "/verify", HTTP_POST, verify_post, 0, LINK_FIELDS, NULL },
 };
 
 static const char *const templates[] = {

@@ -5,10 +5,12 @@
  * (http.c), finds the session or pre-session from the cookie, refuses
  * cross-site and CSRF-less POSTs, missing sessions and fields that are
  * missing, repeated or malformed for the route (struct field) before
- * any handler runs, calls the handler, and sends its response with the
- * security headers.  Anything a handler fails to answer becomes an
- * error page, never a dead process or raw text; every word of those
- * pages comes from templates/messages.tpl.
+ * any handler runs, judges what was typed into each field and shows the
+ * form again with every refusal beside its field, calls the handler,
+ * and sends its response with the security headers.  Anything a
+ * handler fails to answer becomes an error page, never a dead process
+ * or raw text; every word of those pages comes from
+ * templates/messages.tpl.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -23,14 +25,19 @@
 #include <sodium.h>
 
 #include "app.h"
+#include "contacts.h"
 #include "db.h"
+#include "domain.h"
 #include "log.h"
 #include "message.h"
 #include "next.h"
 #include "outbox.h"
+#include "password.h"
+#include "phone.h"
 #include "render.h"
-#include "when.h"
 #include "reset.h"
+#include "validate.h"
+#include "when.h"
 
 #define EX_CONFIG	78
 #define EX_SOFTWARE	70
@@ -175,6 +182,7 @@ page_set_error(struct req *r, const char *message)
 {
 	render_set(r->page, "ERROR", message);
 	render_show(r->page, "HAS_ERROR");
+	render_show(r->page, "FORM_ERROR");
 }
 
 void
@@ -235,14 +243,114 @@ page_message(struct req *r, enum outcome o, int title, struct buf *out)
 	}
 }
 
+/*
+ * The field a refusal is about: of the kinds listed for o, the first
+ * field of the route that has one; -1 when it is about the whole form,
+ * or the route's page does not mark its fields (it has no form).
+ */
+static const struct {
+	enum outcome	 o;
+	enum field_kind	 kind;
+} outcome_fields[] = {
+	{ OUT_BAD_USERNAME, FIELD_USERNAME },
+	{ OUT_USERNAME_TAKEN, FIELD_USERNAME },
+	{ OUT_NAME_NEEDED, FIELD_LOGIN_NAME },
+	{ OUT_EMPTY_EMAIL, FIELD_ADDRESS },
+	{ OUT_BAD_EMAIL, FIELD_ADDRESS },
+	{ OUT_BAD_EMAIL, FIELD_CONTACT },
+	{ OUT_SAME_ADDRESS, FIELD_ADDRESS },
+	{ OUT_ADDRESS_TAKEN, FIELD_ADDRESS },
+	{ OUT_R1_OWN_DOMAIN, FIELD_ADDRESS },
+	{ OUT_R1_OWN_DOMAIN, FIELD_CONTACT },
+	{ OUT_R1_PLATFORM_DOMAIN, FIELD_ADDRESS },
+	{ OUT_R1_PLATFORM_DOMAIN, FIELD_CONTACT },
+	{ OUT_EMPTY_CONTACT, FIELD_CONTACT },
+	{ OUT_BAD_PHONE, FIELD_CONTACT },
+	{ OUT_IS_PRIMARY, FIELD_CONTACT },
+	{ OUT_CONTACT_KNOWN, FIELD_CONTACT },
+	{ OUT_BAD_DOMAIN, FIELD_DOMAIN },
+	{ OUT_DOMAIN_SUFFIX, FIELD_DOMAIN },
+	{ OUT_DOMAIN_ELSEWHERE, FIELD_DOMAIN },
+	{ OUT_DOMAIN_KNOWN, FIELD_DOMAIN },
+	{ OUT_DOMAIN_R1, FIELD_DOMAIN },
+	{ OUT_NEED_PASSWORD, FIELD_PASSWORD },
+	{ OUT_BAD_PASSWORD, FIELD_PASSWORD },
+	{ OUT_LOGIN_WRONG, FIELD_PASSWORD },
+	{ OUT_PASSWORD_LENGTH, FIELD_NEW_PASSWORD },
+	{ OUT_PASSWORD_LENGTH, FIELD_PASSWORD },
+	{ OUT_PASSWORD_WEAK, FIELD_NEW_PASSWORD },
+	{ OUT_PASSWORD_WEAK, FIELD_PASSWORD },
+	{ OUT_NEED_CODE, FIELD_CODE },
+	{ OUT_BAD_CODE, FIELD_CODE },
+	{ OUT_CODE_USED, FIELD_CODE },
+	{ OUT_CODE_FORMAT, FIELD_CODE },
+	{ OUT_CONTACT_CODE_WRONG, FIELD_CODE },
+};
+
+static int
+field_of(const struct req *r, enum outcome o)
+{
+	const struct field	*f;
+	size_t			 i, j;
+
+	if (r->route == NULL || r->route->form == NULL)
+		return -1;
+	for (i = 0; i < sizeof(outcome_fields) / sizeof(outcome_fields[0]);
+	    i++) {
+		if (outcome_fields[i].o != o)
+			continue;
+		for (j = 0; r->route->fields != NULL &&
+		    (f = &r->route->fields[j])->name != NULL; j++)
+			if (f->kind == outcome_fields[i].kind &&
+			    !(f->flags & FIELD_MANY))
+				return (int)j;
+	}
+	return -1;
+}
+
+/*
+ * Field i was refused with o: its words for the page's template, which
+ * shows them beside the field and in the summary above the form
+ * (section ERR_<NAME>, with MESSAGE).  The first of the fields checked
+ * here (focus) gets FIRST, so that its input takes the focus; a flow's
+ * refusal leaves the focus where the page starts it, at the top, as a
+ * keyboard user who tabs through the form again expects.
+ */
+static void
+field_error(struct req *r, size_t i, enum outcome o, int focus)
+{
+	struct render_dict	*d;
+	struct buf		 text, section;
+
+	buf_init(&text);
+	buf_init(&section);
+	page_message(r, o, 0, &text);
+	if (message_key("ERR_", r->route->fields[i].name, &section)) {
+		d = render_section(r->page, section.p);
+		render_set(d, "MESSAGE", text.p != NULL ? text.p : "");
+		if (focus && r->field_errors == 0)
+			render_show(d, "FIRST");
+	}
+	render_show(r->page, "HAS_ERROR");
+	if (r->field_errors++ == 0)
+		r->field_status = outcome_status(o);
+	buf_free(&text);
+	buf_free(&section);
+}
+
 int
 page_refused(struct req *r, enum outcome o)
 {
 	struct buf	 text;
+	int		 i;
 
 	if (o == OUT_STORAGE) {
 		page_storage_error(r);
 		return 0;
+	}
+	if ((i = field_of(r, o)) >= 0) {
+		field_error(r, (size_t)i, o, 0);
+		return outcome_status(o);
 	}
 	buf_init(&text);
 	page_message(r, o, 0, &text);
@@ -355,32 +463,118 @@ field_notice(const char *s, int64_t *unused)
 }
 
 /*
+ * The judges of what a person typed: OUT_OK, or the refusal to show
+ * beside the field (with its reason in flow.said.detail).  Only the
+ * form: whether a name is taken or a password right, the flow says.
+ */
+static enum outcome
+judge_username(struct req *r, const char *v)
+{
+	char	 name[33];
+
+	(void)r;
+	return validate_username(v, name) ? OUT_OK : OUT_BAD_USERNAME;
+}
+
+static enum outcome
+judge_login_name(struct req *r, const char *v)
+{
+	(void)r;
+	return v[0] != '\0' ? OUT_OK : OUT_NAME_NEEDED;
+}
+
+static enum outcome
+judge_address(struct req *r, const char *v)
+{
+	char	 addr[255];
+
+	(void)r;
+	if (v[0] == '\0')
+		return OUT_EMPTY_EMAIL;
+	return validate_email(v, addr) ? OUT_OK : OUT_BAD_EMAIL;
+}
+
+/* By the kind typed with it; a phone only where phones can be added
+ * (else the flow says that they cannot). */
+static enum outcome
+judge_contact(struct req *r, const char *v)
+{
+	enum contact_kind	 kind;
+	enum phone_reason	 pr;
+	char			 phone[PHONE_MAX + 1];
+	int			 dup;
+
+	if (v[0] == '\0')
+		return OUT_EMPTY_CONTACT;
+	if (!contact_kind_of(form_get(&r->http.body, "kind", &dup), &kind) ||
+	    dup)
+		return OUT_OK;	/* FIELD_CONTACT_KIND refuses it */
+	if (kind == CONTACT_EMAIL)
+		return judge_address(r, v);
+	if (r->app->cfg.sms_command == NULL ||
+	    (pr = phone_normalise(v, phone)) == PHONE_OK)
+		return OUT_OK;
+	r->flow.said.detail = phone_reason_name(pr);
+	return OUT_BAD_PHONE;
+}
+
+static enum outcome
+judge_domain(struct req *r, const char *v)
+{
+	enum domain_error	 err;
+	char			 name[DOMAIN_MAX + 1];
+
+	if ((err = domain_normalise(v, name)) == DOMAIN_OK)
+		return OUT_OK;
+	r->flow.said.detail = domain_error_name(err);
+	return OUT_BAD_DOMAIN;
+}
+
+static enum outcome
+judge_new_password(struct req *r, const char *v)
+{
+	(void)r;
+	return validate_password_length(v) ? OUT_OK : OUT_PASSWORD_LENGTH;
+}
+
+/*
  * Each kind: its check (NULL: any text the form parser takes, which
  * bounds it at FORM_MAX_VALUE), the outcome for a missing or repeated
- * field and for one its check refuses, and whether such a field is
- * left out instead of refused (what a link or a redirect put in a
- * query, never the reason to refuse a page).
+ * field and for one its check refuses, whether such a field is left
+ * out instead of refused (what a link or a redirect put in a query,
+ * never the reason to refuse a page), and the judge of what was typed.
  */
 static const struct field_kind_rule {
 	int		(*check)(const char *, int64_t *);
 	enum outcome	 missing;
 	enum outcome	 malformed;
 	int		 lenient;
+	enum outcome	(*judge)(struct req *, const char *);
 } field_kinds[] = {
-	[FIELD_USERNAME] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0 },
-	[FIELD_LOGIN_NAME] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0 },
-	[FIELD_ADDRESS] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0 },
-	[FIELD_CONTACT] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0 },
+	[FIELD_USERNAME] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0,
+	    judge_username },
+	[FIELD_LOGIN_NAME] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0,
+	    judge_login_name },
+	[FIELD_ADDRESS] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0,
+	    judge_address },
+	[FIELD_CONTACT] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0,
+	    judge_contact },
 	[FIELD_CONTACT_KIND] = { field_contact_kind, OUT_FORM_INCOMPLETE,
-	    OUT_BAD_REQUEST, 0 },
-	[FIELD_DOMAIN] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0 },
-	[FIELD_PASSWORD] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0 },
-	[FIELD_CODE] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0 },
-	[FIELD_ID] = { req_id, OUT_FORM_INCOMPLETE, OUT_BAD_REQUEST, 0 },
-	[FIELD_TOKEN] = { field_token, OUT_LINK_BROKEN, OUT_LINK_BROKEN, 0 },
-	[FIELD_BUTTON] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0 },
-	[FIELD_NOTICE] = { field_notice, OUT_OK, OUT_OK, 1 },
-	[FIELD_PREFILL] = { NULL, OUT_OK, OUT_OK, 1 },
+	    OUT_BAD_REQUEST, 0, NULL },
+	[FIELD_DOMAIN] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0,
+	    judge_domain },
+	[FIELD_PASSWORD] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0, NULL },
+	[FIELD_NEW_PASSWORD] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0,
+	    judge_new_password },
+	[FIELD_CODE] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0, NULL },
+	[FIELD_LISTED] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0, NULL },
+	[FIELD_ID] = { req_id, OUT_FORM_INCOMPLETE, OUT_BAD_REQUEST, 0,
+	    NULL },
+	[FIELD_TOKEN] = { field_token, OUT_LINK_BROKEN, OUT_LINK_BROKEN, 0,
+	    NULL },
+	[FIELD_BUTTON] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0, NULL },
+	[FIELD_NOTICE] = { field_notice, OUT_OK, OUT_OK, 1, NULL },
+	[FIELD_PREFILL] = { NULL, OUT_OK, OUT_OK, 1, NULL },
 };
 
 /* Did the field named name come (once or more)? */
@@ -397,6 +591,7 @@ field_check(struct req *r, const struct form *src, size_t i)
 	const struct field		*f = &r->route->fields[i];
 	const struct field_kind_rule	*k = &field_kinds[f->kind];
 	const char			*v;
+	enum outcome			 o;
 	int				 dup;
 
 	if (f->flags & FIELD_MANY)
@@ -407,11 +602,20 @@ field_check(struct req *r, const struct form *src, size_t i)
 		return k->lenient ? OUT_OK : k->missing;
 	if (v != NULL && k->check != NULL && !k->check(v, &r->arg_id[i]))
 		return k->lenient ? OUT_OK : k->malformed;
+	/* Kept when refused: the form shows it again. */
 	r->arg[i] = v;
+	if (v != NULL && k->judge != NULL && (o = k->judge(r, v)) != OUT_OK) {
+		field_error(r, i, o, 1);
+		r->flow.said.detail = NULL;
+	}
 	return OUT_OK;
 }
 
-/* Every field of the route; 0 after answering the first refusal. */
+/*
+ * Every field of the route; 0 after answering: at the first that is
+ * missing, repeated or malformed with its error page, or else with the
+ * form again and every refused value beside its field.
+ */
 static int
 app_fields(struct req *r)
 {
@@ -426,7 +630,10 @@ app_fields(struct req *r)
 			page_outcome(r, o);
 			return 0;
 		}
-	return 1;
+	if (r->field_errors == 0)
+		return 1;
+	r->route->form(r, r->field_status);
+	return 0;
 }
 
 /* Index of the route's field name, or -1. */
@@ -779,15 +986,23 @@ send:
 static int
 app_routes_fit(const struct program *prog)
 {
-	size_t	 i, n;
+	const struct route	*rt;
+	size_t			 i, n, judged;
 
 	for (i = 0; i < prog->nroutes; i++) {
-		for (n = 0; prog->routes[i].fields != NULL &&
-		    prog->routes[i].fields[n].name != NULL; n++)
-			continue;
+		rt = &prog->routes[i];
+		for (n = judged = 0; rt->fields != NULL &&
+		    rt->fields[n].name != NULL; n++)
+			if (field_kinds[rt->fields[n].kind].judge != NULL)
+				judged++;
 		if (n > ROUTE_MAX_FIELDS) {
-			log_err("%s: more than %d fields", prog->routes[i].path,
+			log_err("%s: more than %d fields", rt->path,
 			    ROUTE_MAX_FIELDS);
+			return 0;
+		}
+		if (judged > 0 && rt->form == NULL) {
+			log_err("%s: judges what is typed, but has no form to "
+			    "show again", rt->path);
 			return 0;
 		}
 	}

@@ -35,22 +35,27 @@ struct req;
 
 /*
  * What a field holds, and so how app.c checks it before the handler
- * runs (the kinds table in app.c).  Text that a flow judges (a name,
- * an address, a password, a code) is only bounded here, by the form
- * parser's FORM_MAX_VALUE: the flow's refusal shows the form again
- * with what was typed and the reason (422, or 400 for a malformed
- * name), which a 400 page here could not.  An id is at most 18 digits,
- * a token exactly TOKEN_TEXT - 1 characters.
+ * runs (the kinds table in app.c).  What a person types is bounded by
+ * the form parser's FORM_MAX_VALUE, and its form is judged here
+ * (validate_username(), validate_email(), phone_normalise(),
+ * domain_normalise(), the length of a new password): every field that
+ * fails gets its own words beside it, all at once, on the route's form
+ * shown again (route->form) with what was typed.  What needs the
+ * database (a name taken, a wrong password or code) the flow judges;
+ * page_refused() puts its words beside the field they are about.  An
+ * id is at most 18 digits, a token exactly TOKEN_TEXT - 1 characters.
  */
 enum field_kind {
-	FIELD_USERNAME,		/* a username (flow: validate_username) */
-	FIELD_LOGIN_NAME,	/* a username or an address */
-	FIELD_ADDRESS,		/* an email address (flow: validate_email) */
-	FIELD_CONTACT,		/* an address or a phone number */
+	FIELD_USERNAME,		/* a new username: validate_username() */
+	FIELD_LOGIN_NAME,	/* a username or an address: not empty */
+	FIELD_ADDRESS,		/* an email address: validate_email() */
+	FIELD_CONTACT,		/* an address or a phone number, by "kind" */
 	FIELD_CONTACT_KIND,	/* "email" or "phone", else 400 */
-	FIELD_DOMAIN,		/* a domain name (flow: domain_normalise) */
-	FIELD_PASSWORD,		/* flow: validate_password_length() */
+	FIELD_DOMAIN,		/* a domain name: domain_normalise() */
+	FIELD_PASSWORD,		/* a password the flow judges */
+	FIELD_NEW_PASSWORD,	/* validate_password_length() */
 	FIELD_CODE,		/* a code typed from a message or an app */
+	FIELD_LISTED,		/* a value the page listed (a hidden input) */
 	FIELD_ID,		/* a positive decimal id, else 400 */
 	FIELD_TOKEN,		/* a mailed link's token, else LINK_BROKEN */
 	FIELD_BUTTON,		/* which submit button: present or not */
@@ -91,6 +96,10 @@ struct route {
 	void		(*fn)(struct req *);
 	unsigned int	 flags;
 	const struct field *fields;	/* NULL: takes none */
+	/* The form shown again when a field's value is refused, with the
+	 * status to show it with; needed where a field is judged.  Its
+	 * template shows each refusal beside its field (ERR_<FIELD>). */
+	void		(*form)(struct req *, int status);
 };
 
 /* One request, from parsing to the response. */
@@ -116,6 +125,8 @@ struct req {
 	 * the value (NULL when absent) and an id's number. */
 	const char		*arg[ROUTE_MAX_FIELDS];
 	int64_t			 arg_id[ROUTE_MAX_FIELDS];
+	int			 field_errors;	/* shown beside their fields */
+	int			 field_status;	/* the first one's status */
 };
 
 /*
@@ -148,7 +159,8 @@ int	 app_main(const struct program *);
 /* Responses a handler gives (exactly one per request). */
 /* The page tpl, titled by its section PAGE_<TPL> of messages.tpl. */
 void	 page_render(struct req *, int status, const char *tpl);
-/* Show message in the form's .error element (section HAS_ERROR). */
+/* Show message in the form's .error element (sections HAS_ERROR and
+ * FORM_ERROR): words about the whole form, beside no field. */
 void	 page_set_error(struct req *, const char *message);
 /* 303 to base_path + path (path starts with '/'; may hold a query). */
 void	 page_redirect(struct req *, const char *path);
@@ -165,9 +177,12 @@ const char *req_next(struct req *, struct buf *url);
 void	 page_storage_error(struct req *);
 /*
  * A flow said no.  Its words (messages.tpl, with flow.said's values)
- * go into the form's .error element, a limit's time to try again after
- * them, with Retry-After.  Returns the status to show the form with,
- * or 0 after answering a storage error with its own page.
+ * go beside the field of the route they are about, where the route has
+ * a form (a wrong password beside the password: section ERR_<FIELD> of
+ * the page, with MESSAGE), or else into the form's .error element; a
+ * limit's time to try again after them, with Retry-After.  Returns the
+ * status to show the form with, or 0 after answering a storage error
+ * with its own page.
  */
 int	 page_refused(struct req *, enum outcome);
 /* The same on the error page, titled by the outcome. */

@@ -32,6 +32,7 @@ domain_error_name(enum domain_error err)
 		[DOMAIN_BAD_IDN] = "DOMAIN_BAD_IDN",
 		[DOMAIN_ONE_LABEL] = "DOMAIN_ONE_LABEL",
 		[DOMAIN_NUMERIC] = "DOMAIN_NUMERIC",
+		[DOMAIN_URL] = "DOMAIN_URL",
 	};
 
 	return (unsigned)err < sizeof(names) / sizeof(names[0]) ?
@@ -97,6 +98,9 @@ domain_normalise(const char *in, char out[DOMAIN_MAX + 1])
 		buf[--n] = '\0';
 	if (n == 0)
 		return DOMAIN_EMPTY;
+	/* A web address pasted whole: say what to take out of it. */
+	if (strstr(buf, "://") != NULL || strchr(buf, '/') != NULL)
+		return DOMAIN_URL;
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)buf[i];
 

@@ -22,7 +22,8 @@ enum domain_error {
 	DOMAIN_BAD_CHAR,	/* not a letter, digit or hyphen */
 	DOMAIN_BAD_IDN,		/* not a valid internationalised name */
 	DOMAIN_ONE_LABEL,	/* "localhost": no registrable domain */
-	DOMAIN_NUMERIC		/* "192.0.2.1": an address, not a name */
+	DOMAIN_NUMERIC,		/* "192.0.2.1": an address, not a name */
+	DOMAIN_URL		/* "https://example.org/": a web address */
 };
 
 /* Normalise in into out; DOMAIN_OK or why not. */

@@ -43,7 +43,7 @@ flow_reset_ask(struct flow *f, const char *typed)
 	int		 known;
 
 	if (typed[0] == '\0' || strlen(typed) > RESET_TYPED_MAX)
-		return OUT_RESET_NAME;
+		return OUT_NAME_NEEDED;
 	/*
 	 * Only the ask is recorded, under limits per client and per name
 	 * as typed -- or per account for a browser that has logged in to

@@ -68,18 +68,26 @@ message_text(enum outcome o, const struct flow_said *said, int64_t now,
 }
 
 int
+message_key(const char *prefix, const char *name, struct buf *out)
+{
+	size_t	 i;
+
+	buf_puts(out, prefix);
+	/* "login_2fa.tpl" names PAGE_LOGIN_2FA. */
+	for (i = 0; name[i] != '\0' && strcmp(name + i, ".tpl") != 0; i++)
+		buf_printf(out, "%c", toupper((unsigned char)name[i]));
+	return !out->failed;
+}
+
+int
 message_section(const char *prefix, const char *name, struct buf *out)
 {
 	struct render_dict	*d;
 	struct buf		 section;
-	size_t			 i;
 	int			 ok;
 
 	buf_init(&section);
-	buf_puts(&section, prefix);
-	/* "login_2fa.tpl" names PAGE_LOGIN_2FA. */
-	for (i = 0; name[i] != '\0' && strcmp(name + i, ".tpl") != 0; i++)
-		buf_printf(&section, "%c", toupper((unsigned char)name[i]));
+	(void)message_key(prefix, name, &section);
 	if ((d = render_dict_new()) == NULL) {
 		buf_free(&section);
 		return 0;

@@ -44,6 +44,8 @@
 	X(BAD_EMAIL,		400)					\
 	X(BAD_PHONE,		400)					\
 	X(BAD_DOMAIN,		400)					\
+	X(EMPTY_EMAIL,		400)					\
+	X(EMPTY_CONTACT,	400)					\
 	X(CODE_FORMAT,		422)					\
 	X(PASSWORD_LENGTH,	422)					\
 	X(PASSWORD_WEAK,	422)					\
@@ -94,7 +96,7 @@
 	X(ADDRESS_NOW_TAKEN,	422)					\
 	X(ADDRESS_NOW_MANAGED,	422)					\
 	/* Reset (R3, R4, R9) */					\
-	X(RESET_NAME,		400)					\
+	X(NAME_NEEDED,		400)					\
 	X(RESET_LOCKED,		403)					\
 	X(RESET_NOT_RIGHT,	422)					\
 	X(RESET_NEED_TWO,	422)					\

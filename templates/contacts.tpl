@@ -1,6 +1,6 @@
 {{%AUTOESCAPE context="HTML"}}<h1>Recovery contacts</h1>
 <p>These are your ways back in if you forget your password. Each one counts once you confirm it with the code we send. Every change here is told to all of them.</p>
-{{#HAS_ERROR}}<p class="error" role="alert" id="form-error">{{ERROR}}</p>{{/HAS_ERROR}}
+{{#HAS_ERROR}}<div class="error" role="alert" id="form-error"><ul>{{#ERR_VALUE}}<li><a href="#value">Address or number</a>: {{MESSAGE}}</li>{{/ERR_VALUE}}{{#ERR_PASSWORD}}<li><a href="#add-password">Your password</a>: {{MESSAGE}}</li>{{/ERR_PASSWORD}}{{#ERR_CODE}}<li><a href="#add-code">Code from your authenticator</a>: {{MESSAGE}}</li>{{/ERR_CODE}}{{#FORM_ERROR}}<li>{{ERROR}}</li>{{/FORM_ERROR}}</ul></div>{{/HAS_ERROR}}
 <ul class="items" id="contacts">
 <li class="contact primary">
 <span class="kind">Primary email</span> <strong class="value">{{PRIMARY}}</strong>
@@ -52,15 +52,19 @@
 <label class="choice"><input type="radio" name="kind" value="phone" {{#KIND_PHONE}}checked{{/KIND_PHONE}}> Phone number (international form, like +49 30 1234567)</label>
 </fieldset>
 <p><label for="value">Address or number</label>
-<input id="value" name="value" value="{{TYPED}}" required maxlength="254" autocomplete="off"></p>{{/PHONES}}
+<input id="value" name="value" value="{{TYPED}}" required maxlength="254" autocomplete="off"{{#ERR_VALUE}} aria-invalid="true" aria-describedby="value-error"{{#FIRST}} autofocus{{/FIRST}}{{/ERR_VALUE}}></p>
+{{#ERR_VALUE}}<p class="field-error" id="value-error">{{MESSAGE}}</p>{{/ERR_VALUE}}{{/PHONES}}
 {{#NO_PHONES}}<input type="hidden" name="kind" value="email">
 <p><label for="value">Email address</label>
-<input id="value" name="value" type="email" value="{{TYPED}}" required maxlength="254" autocomplete="email"></p>{{/NO_PHONES}}
+<input id="value" name="value" type="email" value="{{TYPED}}" required maxlength="254" autocomplete="email"{{#ERR_VALUE}} aria-invalid="true" aria-describedby="value-error"{{#FIRST}} autofocus{{/FIRST}}{{/ERR_VALUE}}></p>
+{{#ERR_VALUE}}<p class="field-error" id="value-error">{{MESSAGE}}</p>{{/ERR_VALUE}}{{/NO_PHONES}}
 <p>A new contact is a way into your account, so adding one needs your password{{#NEED_TOTP}} and your authenticator{{/NEED_TOTP}}.</p>
 <p><label for="add-password">Your password</label>
-<input type="password" id="add-password" name="password" autocomplete="current-password" required></p>
+<input type="password" id="add-password" name="password" autocomplete="current-password" required{{#ERR_PASSWORD}} aria-invalid="true" aria-describedby="add-password-error"{{#FIRST}} autofocus{{/FIRST}}{{/ERR_PASSWORD}}></p>
+{{#ERR_PASSWORD}}<p class="field-error" id="add-password-error">{{MESSAGE}}</p>{{/ERR_PASSWORD}}
 {{#NEED_TOTP}}<p><label for="add-code">Code from your authenticator</label>
-<input id="add-code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="16" required></p>{{/NEED_TOTP}}
+<input id="add-code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="16" required{{#ERR_CODE}} aria-invalid="true" aria-describedby="add-code-error"{{#FIRST}} autofocus{{/FIRST}}{{/ERR_CODE}}></p>
+{{#ERR_CODE}}<p class="field-error" id="add-code-error">{{MESSAGE}}</p>{{/ERR_CODE}}{{/NEED_TOTP}}
 <p><button type="submit">Add and send a code</button></p>
 </form>
 <h2>More ways back in</h2>

@@ -1,6 +1,6 @@
 {{%AUTOESCAPE context="HTML"}}<h1>Your domains</h1>
 <p>Domains you manage on this platform. Postern never sends recovery codes to an address on one of them: if its DNS broke, you could be locked out.</p>
-{{#HAS_ERROR}}<p class="error" role="alert" id="form-error">{{ERROR}}</p>{{/HAS_ERROR}}
+{{#HAS_ERROR}}<div class="error" role="alert" id="form-error"><ul>{{#ERR_DOMAIN}}<li><a href="#domain">Domain name</a>: {{MESSAGE}}</li>{{/ERR_DOMAIN}}{{#FORM_ERROR}}<li>{{ERROR}}</li>{{/FORM_ERROR}}</ul></div>{{/HAS_ERROR}}
 {{#NONE}}<p>You have no domains yet.</p>{{/NONE}}
 <ul class="items">
 {{#DOMAIN}}<li class="domain">
@@ -29,6 +29,7 @@
 <input type="hidden" name="csrf" value="{{CSRF}}">
 <p><label for="domain">Domain name</label>
 <input id="domain" name="domain" value="{{TYPED}}" required maxlength="253"
- autocomplete="off" autocapitalize="none" spellcheck="false" placeholder="example.org"></p>
+ autocomplete="off" autocapitalize="none" spellcheck="false" placeholder="example.org"{{#ERR_DOMAIN}} aria-invalid="true" aria-describedby="domain-error"{{#FIRST}} autofocus{{/FIRST}}{{/ERR_DOMAIN}}></p>
+{{#ERR_DOMAIN}}<p class="field-error" id="domain-error">{{MESSAGE}}</p>{{/ERR_DOMAIN}}
 <p><button type="submit">Add domain</button></p>
 </form>

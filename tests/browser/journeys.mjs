@@ -1375,6 +1375,7 @@ async function main() {
     ['totp', journeyTotp, true],
     ['reset', journeyReset, true],
     ['account', journeyAccount, true],
+    ['form errors', journeyFormErrors, false],
     ['email change', journeyEmailChange, false],
     ['corners', journeyCorners, false],
   ];
@@ -1418,3 +1419,33 @@ main().then(() => {
   out(`1..${n}`);
   process.exitCode = 1;
 });
+
+// Journey 7: a signup with two fields wrong, from a browser that does not
+// check them itself (the server's checks are what count): each error
+// beside its field, marked for screen readers, all at once, and the
+// focus on the first, without a script (the CSP allows none).
+async function journeyFormErrors(browser) {
+  note('Journey 7: a signup with two bad fields shows both beside them, the focus on the first');
+  const page = await newPage(browser);
+  await go(page, '/signup');
+  await page.locator('form[action$="/signup"]').evaluate((f) => { f.noValidate = true; });
+  await typeInto(page.getByLabel('Username'), 'x!');
+  await typeInto(page.getByLabel('Email address'), 'not-an-address');
+  await typeInto(page.getByLabel('Password'), 'another horse battery 9');
+  const resp = await submit(page, () => page.getByRole('button', { name: 'Create account' }).click());
+  const facts = await look(page, 'signup with two bad fields', resp, { status: 400, h1: 'Create an account', newPassword: true });
+  is(await page.evaluate(() => document.activeElement?.id), 'username', 'the focus is on the first refused field, the username');
+  for (const [id, words] of [['username', /^Type a username of 3 to 32/], ['email', /does not look like an email address/]]) {
+    const input = page.locator(`#${id}`);
+    is(await input.getAttribute('aria-invalid'), 'true', `#${id} is marked invalid for screen readers`);
+    ok((await input.getAttribute('aria-describedby') || '').split(' ').includes(`${id}-error`), `#${id} is described by its error`);
+    ok(await page.locator(`#${id}-error`).isVisible(), `the error of #${id} shows beside it`);
+    like(await text(page.locator(`#${id}-error`)), words, `and says what to type (${words.source})`);
+  }
+  is(await page.locator('#password').getAttribute('aria-invalid'), null, 'the password, typed well, is not marked');
+  ok(facts.errors.length === 1 && /Username.*Email address/s.test(facts.errors[0]), 'one summary at the top names both fields', facts.errors);
+  is(await page.inputValue('#username'), 'x!', 'the typed username is kept');
+  is(await page.inputValue('#email'), 'not-an-address', 'the typed address is kept');
+  is(await page.inputValue('#password'), '', 'the password is not');
+  await page.context().close();
+}

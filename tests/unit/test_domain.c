@@ -59,7 +59,7 @@ words_for_every_error(void)
 		fclose(f);
 	}
 	text[n] = '\0';
-	for (e = DOMAIN_EMPTY; e <= DOMAIN_NUMERIC; e++) {
+	for (e = DOMAIN_EMPTY; e <= DOMAIN_URL; e++) {
 		snprintf(tag, sizeof(tag), "{{#%s}}", domain_error_name(e));
 		if (strstr(text, tag) == NULL)
 			return 0;
@@ -100,6 +100,10 @@ test_normalise(void)
 	    "markup is refused");
 	is_int(domain_normalise("ex ample.com", out), DOMAIN_BAD_CHAR,
 	    "a space is refused");
+	is_int(domain_normalise("https://example.org/", out), DOMAIN_URL,
+	    "a web address is refused as one, to say what to take out");
+	is_int(domain_normalise("example.org/path", out), DOMAIN_URL,
+	    "so is a name with a path");
 	is_int(domain_normalise("localhost", out), DOMAIN_ONE_LABEL,
 	    "a single label has no registrable domain");
 	is_int(domain_normalise("192.0.2.1", out), DOMAIN_NUMERIC,
