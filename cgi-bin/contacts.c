@@ -138,8 +138,10 @@ contacts_add_post(struct req *r)
 
 	o = flow_contact_add(&r->flow, req_arg(r, "password"),
 	    req_arg(r, "code"), req_arg(r, "kind"), req_arg(r, "value"), &id);
-	if (o == OUT_OK)
+	if (o == OUT_OK) {
+		page_notice(r, "CONTACT_ADDED");
 		page_redirect(r, "/contacts");
+	}
 	else if (o == OUT_BAD_REQUEST)
 		page_outcome(r, o);
 	else if ((status = page_refused(r, o)) != 0)
@@ -194,6 +196,8 @@ contacts_verified(struct req *r, int64_t id, int resend)
 
 	snprintf(path, sizeof(path), "/contacts/verify?id=%lld&sent=1",
 	    (long long)id);
+	if (!resend)
+		page_notice(r, "CONTACT_VERIFIED");
 	page_redirect(r, resend ? path : "/contacts");
 }
 
@@ -226,8 +230,10 @@ contacts_remove_post(struct req *r)
 
 	o = flow_contact_remove(&r->flow, id, req_arg(r, "password"),
 	    req_arg(r, "code"));
-	if (o == OUT_OK)
+	if (o == OUT_OK) {
+		page_notice(r, "CONTACT_REMOVED");
 		page_redirect(r, "/contacts");
+	}
 	else if (o == OUT_NO_CONTACT)
 		page_outcome(r, o);
 	else if ((status = page_refused(r, o)) != 0)
@@ -379,6 +385,7 @@ recovery_saved_post(struct req *r)
 		page_storage_error(r);
 		return;
 	}
+	page_notice(r, "RECOVERY_CODE_SAVED");
 	page_redirect(r, "/contacts");
 }
 
@@ -545,8 +552,11 @@ twofa_post(struct req *r)
 		}
 	} else
 		o = flow_twofa_enable(&r->flow, code);
-	if (o == OUT_OK)
+	if (o == OUT_OK) {
+		page_notice(r, req_arg(r, "disable") != NULL ? "TWOFA_OFF" :
+		    "TWOFA_ON");
 		page_redirect(r, "/contacts");
+	}
 	else if ((status = page_refused(r, o)) != 0)
 		twofa_page(r, status, NULL);
 }

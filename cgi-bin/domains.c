@@ -62,14 +62,16 @@ domains_get_page(struct req *r)
  */
 static void
 domains_post(struct req *r, enum outcome (*flow)(struct flow *,
-    const char *), int keep_typed)
+    const char *), int keep_typed, const char *notice)
 {
 	const char	*typed = req_arg(r, "domain");
 	enum outcome	 o;
 	int		 status;
 
-	if ((o = flow(&r->flow, typed)) == OUT_OK)
+	if ((o = flow(&r->flow, typed)) == OUT_OK) {
+		page_notice(r, notice);
 		page_redirect(r, "/domains");
+	}
 	else if ((status = page_refused(r, o)) != 0)
 		domains_page(r, status, keep_typed ? typed : "");
 }
@@ -77,19 +79,19 @@ domains_post(struct req *r, enum outcome (*flow)(struct flow *,
 static void
 domains_add_post(struct req *r)
 {
-	domains_post(r, flow_domain_add, 1);
+	domains_post(r, flow_domain_add, 1, "DOMAIN_ADDED");
 }
 
 static void
 domains_verify_post(struct req *r)
 {
-	domains_post(r, flow_domain_verify, 0);
+	domains_post(r, flow_domain_verify, 0, "DOMAIN_VERIFIED");
 }
 
 static void
 domains_remove_post(struct req *r)
 {
-	domains_post(r, flow_domain_remove, 0);
+	domains_post(r, flow_domain_remove, 0, "DOMAIN_REMOVED");
 }
 
 #define DOMAIN_FIELDS	FIELDS({ "domain", FIELD_DOMAIN, FIELD_REQUIRED, NULL })

@@ -380,6 +380,13 @@ static const char *const migrations[] = {
 	"CREATE TABLE retired_names ("
 	"  name_hash BLOB PRIMARY KEY"
 	") STRICT, WITHOUT ROWID;",
+
+	/*
+	 * 14 (self-contained; renumber freely when merging): a session's
+	 * one-shot notice, the word of app.c's table that the next page it
+	 * shows confirms an action with ("TWOFA_ON"), then forgets.
+	 */
+	"ALTER TABLE sessions ADD COLUMN notice TEXT NOT NULL DEFAULT '';",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

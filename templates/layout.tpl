@@ -50,6 +50,8 @@
 <button type="submit">Cancel the deletion</button>
 </form>
 </section>{{/PENDING_DELETE}}
+{{#HAS_NOTICE}}<p class="notice" role="status" id="notice">{{NOTICE}}</p>{{/HAS_NOTICE}}
+{{#HAS_HINT}}<p class="notice hint" role="status" id="notice">{{HINT}}</p>{{/HAS_HINT}}
 {{CONTENT:none}}
 </main>
 </body>
