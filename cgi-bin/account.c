@@ -218,8 +218,7 @@ activity_post(struct req *r)
 	else if (o == OUT_OK) {
 		page_notice(r, id == 0 ? "SESSIONS_ENDED" : "SESSION_ENDED");
 		page_redirect(r, "/account/activity");
-	}
-	else if (o == OUT_NO_SESSION_ID)
+	} else if (o == OUT_NO_SESSION_ID)
 		page_outcome(r, o);
 	else if ((status = page_refused(r, o)) != 0)
 		activity_page(r, status, id);
@@ -291,8 +290,7 @@ delete_post(struct req *r)
 	if (o == OUT_OK) {
 		page_notice(r, "DELETE_ASKED");
 		page_redirect(r, "/account/delete");
-	}
-	else if ((status = page_refused(r, o)) != 0)
+	} else if ((status = page_refused(r, o)) != 0)
 		delete_page(r, status);
 }
 

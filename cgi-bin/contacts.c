@@ -141,8 +141,7 @@ contacts_add_post(struct req *r)
 	if (o == OUT_OK) {
 		page_notice(r, "CONTACT_ADDED");
 		page_redirect(r, "/contacts");
-	}
-	else if (o == OUT_BAD_REQUEST)
+	} else if (o == OUT_BAD_REQUEST)
 		page_outcome(r, o);
 	else if ((status = page_refused(r, o)) != 0)
 		contacts_page(r, status, 0);
@@ -233,8 +232,7 @@ contacts_remove_post(struct req *r)
 	if (o == OUT_OK) {
 		page_notice(r, "CONTACT_REMOVED");
 		page_redirect(r, "/contacts");
-	}
-	else if (o == OUT_NO_CONTACT)
+	} else if (o == OUT_NO_CONTACT)
 		page_outcome(r, o);
 	else if ((status = page_refused(r, o)) != 0)
 		contacts_page(r, status, o == OUT_LAST_WAY ||
@@ -556,8 +554,7 @@ twofa_post(struct req *r)
 		page_notice(r, req_arg(r, "disable") != NULL ? "TWOFA_OFF" :
 		    "TWOFA_ON");
 		page_redirect(r, "/contacts");
-	}
-	else if ((status = page_refused(r, o)) != 0)
+	} else if ((status = page_refused(r, o)) != 0)
 		twofa_page(r, status, NULL);
 }
 

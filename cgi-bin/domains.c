@@ -71,8 +71,7 @@ domains_post(struct req *r, enum outcome (*flow)(struct flow *,
 	if ((o = flow(&r->flow, typed)) == OUT_OK) {
 		page_notice(r, notice);
 		page_redirect(r, "/domains");
-	}
-	else if ((status = page_refused(r, o)) != 0)
+	} else if ((status = page_refused(r, o)) != 0)
 		domains_page(r, status, keep_typed ? typed : "");
 }
 

@@ -698,12 +698,10 @@ static void
 app_login_first(struct req *r, const struct route *routes, size_t n)
 {
 	struct buf	 path, next, href;
-	struct buf	 text;
 
 	buf_init(&path);
 	buf_init(&next);
 	buf_init(&href);
-	buf_init(&text);
 	if (r->http.method == HTTP_POST)
 		app_form_page(r, routes, n, &path);
 	else
@@ -716,9 +714,8 @@ app_login_first(struct req *r, const struct route *routes, size_t n)
 			render_set(r->page, "NEXT", next.p);
 		}
 		render_set(r->page, "USERNAME", "");
-		(void)message_section("NOTICE_", "LOGIN_FIRST", &text);
-		render_set(r->page, "HINT", text.p != NULL ? text.p : "");
-		render_show(r->page, "HAS_HINT");
+		page_show_notice(r, "LOGIN_FIRST");
+		render_show(r->page, "HINT");	/* a request, not a success */
 		page_render(r, outcome_status(OUT_NO_SESSION), "login.tpl");
 	} else {
 		if (next.len > 0)
@@ -734,7 +731,6 @@ app_login_first(struct req *r, const struct route *routes, size_t n)
 	buf_free(&path);
 	buf_free(&next);
 	buf_free(&href);
-	buf_free(&text);
 }
 
 /* Checks every POST passes before its handler: origin and CSRF token. */

@@ -383,8 +383,9 @@ static const char *const migrations[] = {
 
 	/*
 	 * 14 (self-contained; renumber freely when merging): a session's
-	 * one-shot notice, the word of app.c's table that the next page it
-	 * shows confirms an action with ("TWOFA_ON"), then forgets.
+	 * one-shot notice: the word ("TWOFA_ON", NOTICE_TWOFA_ON in
+	 * messages.tpl) that the next page it shows confirms an action
+	 * with, then forgets (app.c page_notice()).
 	 */
 	"ALTER TABLE sessions ADD COLUMN notice TEXT NOT NULL DEFAULT '';",
 };

@@ -43,8 +43,9 @@ int	 session_touch(struct db *, struct session *, int64_t now);
 int	 session_set_twofa(struct db *, int64_t id, int64_t now);
 int	 session_end(struct db *, int64_t id);
 /*
- * The session of cookie keeps notice (a word of app.c's table) for the
- * next page it shows; session_clear_notice() forgets it once shown.
+ * The session of cookie keeps notice (NOTICE_<notice> in messages.tpl)
+ * for the next page it shows; session_clear_notice() forgets it once
+ * shown.
  */
 int	 session_set_notice(struct db *, const char *cookie,
 	    const char *notice);

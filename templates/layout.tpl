@@ -50,8 +50,7 @@
 <button type="submit">Cancel the deletion</button>
 </form>
 </section>{{/PENDING_DELETE}}
-{{#HAS_NOTICE}}<p class="notice" role="status" id="notice">{{NOTICE}}</p>{{/HAS_NOTICE}}
-{{#HAS_HINT}}<p class="notice hint" role="status" id="notice">{{HINT}}</p>{{/HAS_HINT}}
+{{#HAS_NOTICE}}<p class="notice{{#HINT}} hint{{/HINT}}" role="status" id="notice">{{NOTICE}}</p>{{/HAS_NOTICE}}
 {{CONTENT:none}}
 </main>
 </body>

@@ -73,10 +73,12 @@ def verified(stack, value):
 
 def snapshot(stack):
     """db_snapshot() without the sessions' last_seen, which a request
-    may touch (once a minute) without acting on anything."""
+    may touch (once a minute) without acting on anything, nor their
+    notice, the words the next page says (typing a used code again
+    says "confirmed" again, which stays true)."""
     snap = stack.db_snapshot()
     snap['sessions'] = sorted(
-        [tuple(v if i != 5 else 0 for i, v in enumerate(row))
+        [tuple(v if i not in (5, 9) else 0 for i, v in enumerate(row))
          for row in snap.get('sessions', [])], key=repr)
     return snap
 
