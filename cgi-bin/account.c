@@ -202,10 +202,12 @@ activity_post(struct req *r)
 	id = req_arg(r, "others") != NULL ? 0 : req_arg_id(r, "session");
 	o = flow_sessions_end(&r->flow, id, req_arg(r, "password"),
 	    req_arg(r, "code"), &ended);
-	if (o == OUT_OK)
-		page_redirect(r, id == r->sess.id ? "/login" :
-		    "/account/activity");
-	else if (o == OUT_NO_SESSION_ID)
+	if (o == OUT_OK && id == r->sess.id)
+		page_redirect(r, "/login?out=1");
+	else if (o == OUT_OK) {
+		page_notice(r, id == 0 ? "SESSIONS_ENDED" : "SESSION_ENDED");
+		page_redirect(r, "/account/activity");
+	} else if (o == OUT_NO_SESSION_ID)
 		page_outcome(r, o);
 	else if ((status = page_refused(r, o)) != 0)
 		activity_page(r, status, id);
@@ -278,9 +280,10 @@ delete_post(struct req *r)
 
 	o = flow_delete_request(&r->flow, req_arg(r, "password"),
 	    req_arg(r, "code"));
-	if (o == OUT_OK)
+	if (o == OUT_OK) {
+		page_notice(r, "DELETE_ASKED");
 		page_redirect(r, "/account/delete");
-	else if ((status = page_refused(r, o)) != 0)
+	} else if ((status = page_refused(r, o)) != 0)
 		delete_page(r, status);
 }
 
@@ -318,6 +321,8 @@ cancel_post(struct req *r)
 		o = flow_delete_cancel(&r->flow, t, t != NULL ? NULL :
 		    req_arg(r, "password"), t != NULL ? NULL :
 		    req_arg(r, "code"));
+	if (o == OUT_OK && t == NULL)
+		page_notice(r, "DELETE_CANCELLED");
 	page_done(r, o, t != NULL ? "/account/delete/cancel?done=1" :
 	    "/account");
 }

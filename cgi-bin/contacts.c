@@ -139,9 +139,10 @@ contacts_add_post(struct req *r)
 
 	o = flow_contact_add(&r->flow, req_arg(r, "password"),
 	    req_arg(r, "code"), req_arg(r, "kind"), req_arg(r, "value"), &id);
-	if (o == OUT_OK)
+	if (o == OUT_OK) {
+		page_notice(r, "CONTACT_ADDED");
 		page_redirect(r, "/contacts");
-	else if (o == OUT_BAD_REQUEST)
+	} else if (o == OUT_BAD_REQUEST)
 		page_outcome(r, o);
 	else if ((status = page_refused(r, o)) != 0)
 		contacts_add_form(r, status);
@@ -205,6 +206,8 @@ contacts_verified(struct req *r, int64_t id, int resend)
 
 	snprintf(path, sizeof(path), "/contacts/verify?id=%lld&sent=1",
 	    (long long)id);
+	if (!resend)
+		page_notice(r, "CONTACT_VERIFIED");
 	page_redirect(r, resend ? path : "/contacts");
 }
 
@@ -235,9 +238,10 @@ contacts_remove_post(struct req *r)
 
 	o = flow_contact_remove(&r->flow, id, req_arg(r, "password"),
 	    req_arg(r, "code"));
-	if (o == OUT_OK)
+	if (o == OUT_OK) {
+		page_notice(r, "CONTACT_REMOVED");
 		page_redirect(r, "/contacts");
-	else if (o == OUT_NO_CONTACT)
+	} else if (o == OUT_NO_CONTACT)
 		page_outcome(r, o);
 	else if ((status = page_refused(r, o)) != 0)
 		contacts_page(r, status, o == OUT_LAST_WAY ||
@@ -382,6 +386,7 @@ recovery_saved_post(struct req *r)
 		page_storage_error(r);
 		return;
 	}
+	page_notice(r, "RECOVERY_CODE_SAVED");
 	page_redirect(r, "/contacts");
 }
 
@@ -526,17 +531,33 @@ twofa_get(struct req *r)
  * One route, three forms: disable (with the password and a code),
  * setup (the password: shows the secret), enable (the first code).
  */
+/* After turning 2FA on or off: the contacts with a notice, or why not. */
+static void
+twofa_answer(struct req *r, enum outcome o, const char *notice)
+{
+	int	 status;
+
+	if (o == OUT_OK) {
+		page_notice(r, notice);
+		page_redirect(r, "/contacts");
+	} else if (o == OUT_TWOFA_NEED_PHONE ||
+	    o == OUT_TWOFA_NEED_RECOVERY_CODE)
+		/* The page says what is missing, with its link. */
+		twofa_page(r, outcome_status(o), NULL);
+	else if ((status = page_refused(r, o)) != 0)
+		twofa_page(r, status, NULL);
+}
+
 static void
 twofa_post(struct req *r)
 {
 	unsigned char	 secret[TOTP_SECRET_BYTES];
 	const char	*password = req_arg(r, "password");
-	const char	*code = req_arg(r, "code");
+	int		 off = req_arg(r, "disable") != NULL;
 	enum outcome	 o;
-	int		 status;
 
-	if (req_arg(r, "disable") != NULL)
-		o = flow_twofa_disable(&r->flow, password, code);
+	if (off)
+		o = flow_twofa_disable(&r->flow, password, req_arg(r, "code"));
 	else if (password != NULL && r->acct.totp_enabled_at == 0) {
 		if ((o = flow_twofa_setup(&r->flow, password, secret)) ==
 		    OUT_OK) {
@@ -546,15 +567,8 @@ twofa_post(struct req *r)
 			return;
 		}
 	} else
-		o = flow_twofa_enable(&r->flow, code);
-	if (o == OUT_OK)
-		page_redirect(r, "/contacts");
-	else if (o == OUT_TWOFA_NEED_PHONE ||
-	    o == OUT_TWOFA_NEED_RECOVERY_CODE)
-		/* The page says what is missing, with its link. */
-		twofa_page(r, outcome_status(o), NULL);
-	else if ((status = page_refused(r, o)) != 0)
-		twofa_page(r, status, NULL);
+		o = flow_twofa_enable(&r->flow, req_arg(r, "code"));
+	twofa_answer(r, o, off ? "TWOFA_OFF" : "TWOFA_ON");
 }
 
 /* The proof R8 asks with every change. */

@@ -75,33 +75,36 @@ domains_add_form(struct req *r, int status)
  */
 static void
 domains_post(struct req *r, enum outcome (*flow)(struct flow *,
-    const char *), void (*form)(struct req *, int))
+    const char *), void (*form)(struct req *, int), const char *notice)
 {
 	enum outcome	 o;
 	int		 status;
 
-	if ((o = flow(&r->flow, req_arg(r, "domain"))) == OUT_OK)
+	if ((o = flow(&r->flow, req_arg(r, "domain"))) == OUT_OK) {
+		page_notice(r, notice);
 		page_redirect(r, "/domains");
-	else if ((status = page_refused(r, o)) != 0)
+	} else if ((status = page_refused(r, o)) != 0)
 		form(r, status);
 }
 
 static void
 domains_add_post(struct req *r)
 {
-	domains_post(r, flow_domain_add, domains_add_form);
+	domains_post(r, flow_domain_add, domains_add_form, "DOMAIN_ADDED");
 }
 
 static void
 domains_verify_post(struct req *r)
 {
-	domains_post(r, flow_domain_verify, domains_list_form);
+	domains_post(r, flow_domain_verify, domains_list_form,
+	    "DOMAIN_VERIFIED");
 }
 
 static void
 domains_remove_post(struct req *r)
 {
-	domains_post(r, flow_domain_remove, domains_list_form);
+	domains_post(r, flow_domain_remove, domains_list_form,
+	    "DOMAIN_REMOVED");
 }
 
 /* The verify and remove buttons name a domain of the list. */

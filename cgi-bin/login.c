@@ -25,6 +25,11 @@ login_notice(struct req *r)
 {
 	size_t	 i;
 
+	/* True of every page shown here: no one is logged in. */
+	if (req_notice(r, "out")) {
+		page_show_notice(r, "LOGGED_OUT");
+		return;
+	}
 	for (i = 0; i < sizeof(notices) / sizeof(notices[0]); i++)
 		if (req_notice(r, notices[i].query)) {
 			render_show(r->page, notices[i].section);
@@ -143,7 +148,7 @@ logout_post(struct req *r)
 
 	if ((o = flow_logout(&r->flow)) == OUT_OK)
 		req_end_session(r);
-	page_done(r, o, "/login");
+	page_done(r, o, "/login?out=1");
 }
 
 static const struct route routes[] = {
@@ -152,6 +157,7 @@ static const struct route routes[] = {
 	    { "reset", FIELD_NOTICE, 0, NULL },
 	    { "email", FIELD_NOTICE, 0, NULL },
 	    { "reverted", FIELD_NOTICE, 0, NULL },
+	    { "out", FIELD_NOTICE, 0, NULL },
 	    { "next", FIELD_PREFILL, 0, NULL }), NULL },
 	{ "/login", HTTP_POST, login_post, 0, FIELDS(
 	    { "username", FIELD_LOGIN_NAME, FIELD_REQUIRED, NULL },

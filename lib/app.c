@@ -36,6 +36,7 @@
 #include "phone.h"
 #include "render.h"
 #include "reset.h"
+#include "session.h"
 #include "validate.h"
 #include "when.h"
 
@@ -166,11 +167,51 @@ page_expand(struct req *r, int status, const char *tpl, const char *title)
 	http_header(&r->resp, "Content-Type", "text/html; charset=utf-8");
 }
 
+/*
+ * The session's one-shot notice, on the first page a GET shows it:
+ * only its words from messages.tpl (NOTICE_<word>), and forgotten at
+ * once, so a reload or a link never shows it again.
+ */
+static void
+page_session_notice(struct req *r, int status)
+{
+	if (r->flow.acct == NULL || r->sess.notice[0] == '\0' ||
+	    r->http.method != HTTP_GET || status != 200)
+		return;
+	if (!session_clear_notice(r->app->db, r->sess.id)) {
+		log_warn("%s: notice not cleared", r->http.path);
+		return;
+	}
+	page_show_notice(r, r->sess.notice);
+}
+
+void
+page_show_notice(struct req *r, const char *notice)
+{
+	struct buf	 text;
+
+	buf_init(&text);
+	if (message_section("NOTICE_", notice, &text) && text.len > 0) {
+		render_set(r->page, "NOTICE", text.p);
+		render_show(r->page, "HAS_NOTICE");
+	}
+	buf_free(&text);
+}
+
+void
+page_notice(struct req *r, const char *notice)
+{
+	/* After the action's commit: losing the notice loses no action. */
+	if (!session_set_notice(r->app->db, r->cookie, notice))
+		log_warn("%s: notice %s not kept", r->http.path, notice);
+}
+
 void
 page_render(struct req *r, int status, const char *tpl)
 {
 	struct buf	 title;
 
+	page_session_notice(r, status);
 	buf_init(&title);
 	(void)message_section("PAGE_", tpl, &title);
 	page_expand(r, status, tpl, title.p != NULL ? title.p : "");
@@ -818,6 +859,101 @@ app_allow(struct req *r, const struct route *routes, size_t n)
 	    get ? "GET, HEAD" : "POST");
 }
 
+/*
+ * Where to come back to after logging in: base_path, path and the
+ * query as asked (a mailed link's), checked again by next.c at login.
+ */
+static int
+app_back_here(struct req *r, const char *path, struct buf *next)
+{
+	const struct form	*q = &r->http.query;
+	struct buf		 there;
+	size_t			 i;
+	int			 ok;
+
+	buf_printf(next, "%s%s", r->app->cfg.base_path, path);
+	for (i = 0; r->http.method != HTTP_POST && i < q->n; i++) {
+		buf_printf(next, "%c", i == 0 ? '?' : '&');
+		http_query_escape(next, q->f[i].name);
+		buf_puts(next, "=");
+		http_query_escape(next, q->f[i].value);
+	}
+	buf_init(&there);
+	ok = !next->failed && next_resolve(r->app->cfg.base_url,
+	    r->app->cfg.base_path, r->app->cfg.auth_hosts,
+	    r->app->cfg.auth_hosts_n, next->p, &there);
+	buf_free(&there);
+	return ok;
+}
+
+/*
+ * The page a POST's form was on: its own path when a GET shows it,
+ * else the path above it (/contacts/remove's form is on /contacts).
+ */
+static void
+app_form_page(struct req *r, const struct route *routes, size_t n,
+    struct buf *path)
+{
+	const char	*slash;
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		if (routes[i].method == HTTP_GET &&
+		    strcmp(routes[i].path, r->http.path) == 0) {
+			buf_puts(path, r->http.path);
+			return;
+		}
+	slash = strrchr(r->http.path, '/');
+	buf_printf(path, "%.*s", slash != NULL && slash != r->http.path ?
+	    (int)(slash - r->http.path) : 1, r->http.path);
+}
+
+/*
+ * A session route without a (whole, live) session.  A GET or HEAD,
+ * most often a mailed link opened in a browser that is logged out,
+ * gets the login form itself, whose `next` comes back here (still 403:
+ * this page is not the one asked for).  A POST is refused, with a
+ * link to log in and come back to its form's page.
+ */
+static void
+app_login_first(struct req *r, const struct route *routes, size_t n)
+{
+	struct buf	 path, next, href;
+
+	buf_init(&path);
+	buf_init(&next);
+	buf_init(&href);
+	if (r->http.method == HTTP_POST)
+		app_form_page(r, routes, n, &path);
+	else
+		buf_puts(&path, r->http.path);
+	if (path.failed || !app_back_here(r, path.p, &next))
+		buf_reset(&next);
+	if (r->http.method != HTTP_POST) {
+		if (next.len > 0) {
+			render_show(r->page, "HAS_NEXT");
+			render_set(r->page, "NEXT", next.p);
+		}
+		render_set(r->page, "USERNAME", "");
+		page_show_notice(r, "LOGIN_FIRST");
+		render_show(r->page, "HINT");	/* a request, not a success */
+		page_render(r, outcome_status(OUT_NO_SESSION), "login.tpl");
+	} else {
+		if (next.len > 0)
+			http_link(&href, r->app->cfg.base_path, "/login", "next",
+			    next.p);
+		else
+			http_link(&href, r->app->cfg.base_path, "/login", NULL,
+			    NULL);
+		render_set(r->page, "LOGIN_HREF", href.failed ? "" : href.p);
+		render_show(r->page, "LOGIN_LINK");
+		page_outcome(r, OUT_NO_SESSION);
+	}
+	buf_free(&path);
+	buf_free(&next);
+	buf_free(&href);
+}
+
 /* Checks every POST passes before its handler: origin and CSRF token. */
 static int
 app_post_allowed(struct req *r)
@@ -902,8 +1038,7 @@ app_gate(struct req *r, const struct route *routes, size_t n)
 	    (r->sess.id == 0 || r->sess.stage != SESSION_FULL)) {
 		log_info("refused: %s from %s without a session", r->http.path,
 		    r->http.ip);
-		render_show(r->page, "LOGIN_LINK");
-		page_outcome(r, OUT_NO_SESSION);
+		app_login_first(r, routes, n);
 		return NULL;
 	}
 	r->route = rt;

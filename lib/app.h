@@ -159,6 +159,15 @@ int	 app_main(const struct program *);
 /* Responses a handler gives (exactly one per request). */
 /* The page tpl, titled by its section PAGE_<TPL> of messages.tpl. */
 void	 page_render(struct req *, int status, const char *tpl);
+/*
+ * Confirm an action that succeeded on the next page this session shows
+ * (once): the words of messages.tpl's NOTICE_<notice>.  Call it after
+ * the flow said OUT_OK, before the redirect.
+ */
+void	 page_notice(struct req *, const char *notice);
+/* Show NOTICE_<notice> on the page rendered next, now: for a page
+ * whose notice states what it checked itself (logged out). */
+void	 page_show_notice(struct req *, const char *notice);
 /* Show message in the form's .error element (sections HAS_ERROR and
  * FORM_ERROR): words about the whole form, beside no field. */
 void	 page_set_error(struct req *, const char *message);

@@ -387,7 +387,7 @@ static const char *const migrations[] = {
 	 * channels, whose reader could prove a reset with one and confirm
 	 * it with the other (flow_email.c, email_absorb_contact).  The
 	 * contact goes; the primary keeps its age if the contact's was
-	 * older.  Self-contained: renumber freely when merging.
+	 * older.
 	 */
 	"UPDATE accounts SET email_since = (SELECT min(c.verified_at)"
 	"  FROM contacts c WHERE c.account_id = accounts.id"
@@ -400,6 +400,13 @@ static const char *const migrations[] = {
 	"DELETE FROM contacts WHERE kind = 'email' AND value ="
 	"  (SELECT a.email FROM accounts a WHERE a.id = contacts.account_id)"
 	"  COLLATE NOCASE;",
+
+	/*
+	 * 15: a session's one-shot notice: the word ("TWOFA_ON",
+	 * NOTICE_TWOFA_ON in messages.tpl) that the next page it shows
+	 * confirms an action with, then forgets (app.c page_notice()).
+	 */
+	"ALTER TABLE sessions ADD COLUMN notice TEXT NOT NULL DEFAULT '';",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -117,7 +117,9 @@ render_init(const char *dir, const char *const *names)
 			ctemplate::mutable_default_template_cache()->Freeze();
 			return 1;
 		}
-		ok = render_load("layout.tpl") && render_load("error.tpl");
+		/* login.tpl: app.c shows it for a session route without one. */
+		ok = render_load("layout.tpl") && render_load("error.tpl") &&
+		    render_load("login.tpl");
 		for (; *names != NULL; names++)
 			ok = render_load(*names) && ok;
 		/*

@@ -4,6 +4,7 @@
  * enforced here, on the server, whatever the browser keeps.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
@@ -17,9 +18,10 @@ session_load(struct db *db, const char *cookie, int64_t now, int64_t idle,
     int64_t max, struct session *s)
 {
 	static const char *const sql =
-	    "SELECT id, account_id, created_at, last_seen, twofa_at, stage "
-	    "FROM sessions WHERE token_hash = ?1";
+	    "SELECT id, account_id, created_at, last_seen, twofa_at, stage,"
+	    " notice FROM sessions WHERE token_hash = ?1";
 	struct db_stmt	*st;
+	const char	*notice;
 	unsigned char	 h[HASH_BYTES];
 	int		 rc, ok = 0;
 
@@ -39,6 +41,8 @@ session_load(struct db *db, const char *cookie, int64_t now, int64_t idle,
 		s->last_seen = db_column_int(st, 3);
 		s->twofa_at = db_column_int(st, 4);
 		s->stage = (enum session_stage)db_column_int(st, 5);
+		if ((notice = db_column_text(st, 6, NULL)) != NULL)
+			snprintf(s->notice, sizeof(s->notice), "%s", notice);
 		/* An expired session is as good as none; purge removes it. */
 		if (now - s->last_seen > idle || now - s->created_at > max)
 			memset(s, 0, sizeof(*s));
@@ -87,6 +91,26 @@ session_touch(struct db *db, struct session *s, int64_t now)
 		return 0;
 	s->last_seen = now;
 	return 1;
+}
+
+int
+session_set_notice(struct db *db, const char *cookie, const char *notice)
+{
+	static const char *const sql =
+	    "UPDATE sessions SET notice = ?2 WHERE token_hash = ?1";
+	unsigned char	 h[HASH_BYTES];
+
+	token_hash(cookie, h);
+	return db_run(db, sql, "bt", h, sizeof(h), notice);
+}
+
+int
+session_clear_notice(struct db *db, int64_t id)
+{
+	static const char *const sql =
+	    "UPDATE sessions SET notice = '' WHERE id = ?1";
+
+	return db_run(db, sql, "i", id);
 }
 
 int

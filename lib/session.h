@@ -26,6 +26,8 @@ struct session {
 	int64_t		 last_seen;
 	int64_t		 twofa_at;	/* 0: never proven in this session */
 	enum session_stage stage;
+	/* A one-shot notice for the next page shown (app.c), "": none. */
+	char		 notice[24];
 };
 
 /* Look the cookie token up; expired or unknown tokens give id 0. */
@@ -40,6 +42,14 @@ int	 session_touch(struct db *, struct session *, int64_t now);
 /* Remember that a TOTP code was just proven in this session (R5). */
 int	 session_set_twofa(struct db *, int64_t id, int64_t now);
 int	 session_end(struct db *, int64_t id);
+/*
+ * The session of cookie keeps notice (NOTICE_<notice> in messages.tpl)
+ * for the next page it shows; session_clear_notice() forgets it once
+ * shown.
+ */
+int	 session_set_notice(struct db *, const char *cookie,
+	    const char *notice);
+int	 session_clear_notice(struct db *, int64_t id);
 /* Is session id one of account_id's (a full one)? */
 int	 session_owned(struct db *, int64_t account_id, int64_t id,
 	    int *owned);

@@ -51,6 +51,7 @@
 <button type="submit">Cancel the deletion</button>
 </form>
 </section>{{/PENDING_DELETE}}
+{{#HAS_NOTICE}}<p class="notice{{#HINT}} hint{{/HINT}}" role="status" id="notice">{{NOTICE}}</p>{{/HAS_NOTICE}}
 {{CONTENT:none}}
 </main>
 </body>

@@ -133,3 +133,19 @@
 {{#PAGE_ACCOUNT_DELETE_CANCELLED}}Deletion cancelled{{/PAGE_ACCOUNT_DELETE_CANCELLED}}
 {{#PAGE_ACCOUNT_EXPORT}}Export your data{{/PAGE_ACCOUNT_EXPORT}}
 {{#TRY_AGAIN}} You can try again on {{UNTIL}}{{#IN_MINUTES}}, in {{MINUTES}} minute{{#PLURAL}}s{{/PLURAL}}{{/IN_MINUTES}}{{#IN_HOURS}}, in about {{HOURS}} hours{{/IN_HOURS}}.{{/TRY_AGAIN}}
+{{! Notices: what a page confirms once, after an action (NOTICE_ and the word the handler kept, app.c page_notice()). }}
+{{#NOTICE_LOGIN_FIRST}}Log in to continue: you will then see the page you asked for.{{/NOTICE_LOGIN_FIRST}}
+{{#NOTICE_LOGGED_OUT}}You are logged out.{{/NOTICE_LOGGED_OUT}}
+{{#NOTICE_CONTACT_ADDED}}Contact added. We sent it a code: type it under the contact to confirm it.{{/NOTICE_CONTACT_ADDED}}
+{{#NOTICE_CONTACT_VERIFIED}}Contact confirmed: it can now help you back into your account.{{/NOTICE_CONTACT_VERIFIED}}
+{{#NOTICE_CONTACT_REMOVED}}Contact removed.{{/NOTICE_CONTACT_REMOVED}}
+{{#NOTICE_RECOVERY_CODE_SAVED}}Your recovery code is saved. Keep it somewhere only you can reach.{{/NOTICE_RECOVERY_CODE_SAVED}}
+{{#NOTICE_TWOFA_ON}}Two-step verification is on. Logging in now also asks for a code from your authenticator.{{/NOTICE_TWOFA_ON}}
+{{#NOTICE_TWOFA_OFF}}Two-step verification is off. Logging in now asks only for your password.{{/NOTICE_TWOFA_OFF}}
+{{#NOTICE_DOMAIN_ADDED}}Domain added. Publish the TXT record below, then check it.{{/NOTICE_DOMAIN_ADDED}}
+{{#NOTICE_DOMAIN_VERIFIED}}Domain verified: you manage it now.{{/NOTICE_DOMAIN_VERIFIED}}
+{{#NOTICE_DOMAIN_REMOVED}}Domain removed.{{/NOTICE_DOMAIN_REMOVED}}
+{{#NOTICE_SESSION_ENDED}}That session is logged out.{{/NOTICE_SESSION_ENDED}}
+{{#NOTICE_SESSIONS_ENDED}}Every other session is logged out.{{/NOTICE_SESSIONS_ENDED}}
+{{#NOTICE_DELETE_ASKED}}Deletion asked for. We told every address and phone, with a link to cancel it.{{/NOTICE_DELETE_ASKED}}
+{{#NOTICE_DELETE_CANCELLED}}The deletion is cancelled: your account stays.{{/NOTICE_DELETE_CANCELLED}}

@@ -1349,6 +1349,28 @@ async function journeyCorners(browser) {
   await adas.context().close();
 }
 
+// Journey 7: a mailed link opened while logged out: the login form,
+// then (with 2FA) the page the link wanted; logging out says so.
+async function journeyMailedLink(browser) {
+  note('Journey 7: Ada opens a mailed link in a browser that is logged out, logs in with 2FA and lands on it');
+  const page = await newPage(browser);
+  let resp = await go(page, '/account/activity');
+  await look(page, 'mailed link while logged out', resp, { status: 403, h1: 'Log in' });
+  like(await text(page.locator('main .notice')), /^Log in to continue/, 'a neutral notice asks her to log in, no error');
+  await typeInto(page.getByLabel('Username or email address'), ada.username);
+  await typeInto(page.getByLabel('Password'), ada.password);
+  resp = await submit(page, () => page.getByRole('button', { name: 'Log in' }).click());
+  is(new URL(page.url()).pathname, '/login/2fa', 'her password leads to the second step');
+  await page.getByLabel(/code/i).first().fill(await nextTotp(ada.secret));
+  resp = await submit(page, () => page.keyboard.press('Enter'));
+  await look(page, 'the mailed link after login', resp, { h1: 'Account activity' });
+  is(pathOf(page), '/account/activity', 'she lands on the page the link wanted');
+  resp = await submit(page, () => page.getByRole('button', { name: 'Log out' }).click());
+  await look(page, 'notice: logged out', resp, { h1: 'Log in' });
+  like(await text(page.locator('main .notice')), /^You are logged out/, 'a notice says she is logged out');
+  await page.context().close();
+}
+
 // ------------------------------------------------------------------ //
 
 async function main() {
@@ -1378,6 +1400,7 @@ async function main() {
     ['form errors', journeyFormErrors, false],
     ['email change', journeyEmailChange, false],
     ['corners', journeyCorners, false],
+    ['mailed link', journeyMailedLink, true],
   ];
   let broken = null;
   try {

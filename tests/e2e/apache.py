@@ -139,7 +139,7 @@ def signup_journey(stack):
         r = alice.post('/logout', {})
         tap.is_(r.status, 303, 'POST /logout answers 303 (login.fcgi '
                 'through the /logout ScriptAlias)')
-        tap.like(stack.path_of(r.location), r'^/login$', 'to /login')
+        tap.like(stack.path_of(r.location), r'^/login\?out=1$', 'to /login?out=1')
         tap.is_(alice.get('/account').status, 403, 'the account page is '
                 'closed afterwards')
 

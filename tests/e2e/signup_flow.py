@@ -235,7 +235,7 @@ def stories(stack, s):
         old = alice.cookie('postern')
         r = alice.post('/logout', {})
         tap.is_(r.status, 303, 'POST /logout answers 303')
-        tap.like(r.location, r'/login$', 'to /login')
+        tap.like(r.location, r'/login\?out=1$', 'to /login?out=1')
         tap.isnt(alice.cookie('postern'), old, 'the browser gets another '
                  'cookie')
         r = alice.get('/account')

@@ -104,6 +104,7 @@ main(void)
 	write_file("layout.tpl", "{{%AUTOESCAPE context=\"HTML\"}}"
 	    "<main>{{CONTENT:none}}</main>");
 	write_file("error.tpl", "{{%AUTOESCAPE context=\"HTML\"}}oops");
+	write_file("login.tpl", "{{%AUTOESCAPE context=\"HTML\"}}log in");
 	write_file("a.tpl", "A {{NAME}}");
 	write_file("b.tpl", "B {{NAME}}");
 	write_file("broken.tpl", "{{#OPEN}} never closed");
@@ -112,8 +113,8 @@ main(void)
 	    "{{#TWO}}Second.{{/TWO}}\n"
 	    "{{#AGAIN}} Try again at {{UNTIL}}.{{/AGAIN}}\n");
 
-	ok(render_init(tmpdir, listed), "layout, error and a listed "
-	    "template load");
+	ok(render_init(tmpdir, listed), "layout, error, login and a "
+	    "listed template load");
 	ok(expand("a.tpl", "A <Bob>"), "a listed template expands");
 	d = render_dict_new();
 	buf_init(&out);
