@@ -74,7 +74,7 @@ LIB_OBJS	 = $(LIB_C:lib/%.c=$(OBJ)/lib/%.o) $(LIB_CC:lib/%.cc=$(OBJ)/lib/%.o)
 LIB_HDRS	 = $(wildcard lib/*.h) Makefile
 LIBA		 = $(OUT)/lib/libpostern.a
 
-PROGRAMS	 = $(patsubst cgi-bin/%.c,$(OUT)/cgi-bin/%.fcgi,$(sort $(wildcard cgi-bin/*.c)))
+PROGRAMS	 = $(patsubst cgi-bin/%_fcgi.c,$(OUT)/cgi-bin/%.fcgi,$(sort $(wildcard cgi-bin/*_fcgi.c)))
 ADMIN		 = $(OUT)/bin/postern
 UNIT_SRCS	 = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_TESTS	 = $(UNIT_SRCS:tests/unit/%.c=$(OBJ)/unit/%)
@@ -114,7 +114,7 @@ $(LIBA): $(LIB_OBJS)
 	$(Q)ar rcs $@ $(LIB_OBJS)
 
 # ctemplate is C++: programs are linked by the C++ driver.
-$(OUT)/cgi-bin/%.fcgi: cgi-bin/%.c $(LIBA) $(LIB_HDRS)
+$(OUT)/cgi-bin/%.fcgi: cgi-bin/%_fcgi.c $(LIBA) $(LIB_HDRS)
 	@mkdir -p $(@D) $(OBJ)/cgi-bin
 	$(SAY) CCLD $@
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $(OBJ)/cgi-bin/$*.o $<

@@ -27,7 +27,7 @@
 #include "app.h"
 #include "contacts.h"
 #include "db.h"
-#include "domain.h"
+#include "domain_name.h"
 #include "log.h"
 #include "message.h"
 #include "next.h"

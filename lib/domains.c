@@ -2,7 +2,7 @@
  * domains.c: managed domains and the R1 checks that need stored facts.
  *
  * Every comparison is between registrable domains of normalised names
- * (domain.c), so "mail.Example.com." and "a@x.example.com" meet as
+ * (domain_name.c), so "mail.Example.com." and "a@x.example.com" meet as
  * "example.com".  The verdict itself is policy.c's.
  */
 #include <stdint.h>

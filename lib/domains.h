@@ -5,7 +5,7 @@
 
 #include "config.h"
 #include "crypto.h"
-#include "domain.h"
+#include "domain_name.h"
 #include "policy.h"
 
 struct db;

@@ -9,7 +9,7 @@
 #include "account.h"
 #include "config.h"
 #include "dns.h"
-#include "domain.h"
+#include "domain_name.h"
 #include "domains.h"
 #include "event.h"
 #include "flow_domains.h"

@@ -1,5 +1,5 @@
 /*
- * fuzz_domain.c: libFuzzer target for domain.c.  A normalised name is
+ * fuzz_domain.c: libFuzzer target for domain_name.c.  A normalised name is
  * plain lower-case LDH ASCII within the RFC limits, normalises to
  * itself, and has a registrable domain that is a suffix of it.
  */
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "domain.h"
+#include "domain_name.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

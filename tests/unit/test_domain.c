@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "tap.h"
-#include "domain.h"
+#include "domain_name.h"
 #include "policy.h"
 
 static const char *

@@ -1,5 +1,5 @@
 /*
- * contacts.c: /contacts and below -- the ways back into an account
+ * contacts_fcgi.c: /contacts and below -- the ways back into an account
  * (R2): recovery emails and phones proven by a code, the printable
  * recovery code, the admin-assisted kit (R6) and two-step verification.
  * The rules are in lib/flow_contacts.c; these handlers map its outcomes

@@ -1,5 +1,5 @@
 /*
- * email.c: /email, /email/confirm, /email/revert -- changing the
+ * email_fcgi.c: /email, /email/confirm, /email/revert -- changing the
  * primary address (R5, R8).  The rules are in lib/flow_email.c; these
  * handlers map its outcomes to pages.
  */

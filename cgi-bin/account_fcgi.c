@@ -1,5 +1,5 @@
 /*
- * account.c: /account, the overview of the logged-in account, its
+ * account_fcgi.c: /account, the overview of the logged-in account, its
  * activity, and the account's own changes: the password, deletion and
  * export (lib/flow_account.c).  This program also answers every path
  * no other program claims (the web server sends them here), so an

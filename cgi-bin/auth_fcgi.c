@@ -1,5 +1,5 @@
 /*
- * auth.c: the FastCGI authorizer that protects the hoster's other
+ * auth_fcgi.c: the FastCGI authorizer that protects the hoster's other
  * services with Postern's login (lib/authz.c, DESIGN section 9).
  */
 #include "postern.h"

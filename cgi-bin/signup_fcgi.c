@@ -1,5 +1,5 @@
 /*
- * signup.c: /signup and /verify.  The rules are in lib/flow_signup.c;
+ * signup_fcgi.c: /signup and /verify.  The rules are in lib/flow_signup.c;
  * these handlers map its outcomes to pages.
  */
 #include "postern.h"

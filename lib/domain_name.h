@@ -1,10 +1,10 @@
-#ifndef POSTERN_DOMAIN_H
-#define POSTERN_DOMAIN_H
+#ifndef POSTERN_DOMAIN_NAME_H
+#define POSTERN_DOMAIN_NAME_H
 
 #include <stddef.h>
 
 /*
- * domain.c: domain names done once and properly.  A name is normalised
+ * domain_name.c: domain names done once and properly.  A name is normalised
  * (lower case, no trailing dot, internationalised labels in their
  * A-label form by libidn2, RFC 1035/5890 label and length rules) before
  * anything compares it; registrable domains come from libpsl and
@@ -41,4 +41,4 @@ int		 domain_registrable(const char *name, char out[DOMAIN_MAX + 1],
 /* The normalised domain of a validated email address. */
 int		 domain_of_email(const char *email, char out[DOMAIN_MAX + 1]);
 
-#endif /* !POSTERN_DOMAIN_H */
+#endif /* !POSTERN_DOMAIN_NAME_H */

@@ -1,5 +1,5 @@
 /*
- * reset.c: /reset and below -- a forgotten password (R3, R4, R7, R8,
+ * reset_fcgi.c: /reset and below -- a forgotten password (R3, R4, R7, R8,
  * R9).  The rules are in lib/flow_reset.c; these handlers map its
  * outcomes to pages.
  */

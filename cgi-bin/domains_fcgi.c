@@ -1,5 +1,5 @@
 /*
- * domains.c: /domains, /domains/verify, /domains/remove -- the domains
+ * domains_fcgi.c: /domains, /domains/verify, /domains/remove -- the domains
  * an account manages on the platform, and their ownership proof.  The
  * rules are in lib/flow_domains.c, which `postern domain add` calls
  * too; these handlers map its outcomes to pages.

@@ -1,5 +1,5 @@
 /*
- * login.c: /login, /login/2fa and /logout.  The rules are in
+ * login_fcgi.c: /login, /login/2fa and /logout.  The rules are in
  * lib/flow_login.c; these handlers map its outcomes to pages.
  */
 #include "postern.h"

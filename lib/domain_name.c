@@ -1,5 +1,5 @@
 /*
- * domain.c: normalising domain names and finding registrable domains.
+ * domain_name.c: normalising domain names and finding registrable domains.
  *
  * Rule R1 compares registrable domains, so two spellings of one name
  * must become one string: "Bücher.DE." and "xn--bcher-kva.de" are the
@@ -14,7 +14,7 @@
 #include <idn2.h>
 #include <libpsl.h>
 
-#include "domain.h"
+#include "domain_name.h"
 #include "log.h"
 
 /* Longer input cannot normalise into 253 bytes in any sane way. */
