@@ -1399,8 +1399,9 @@ async function main() {
     ['account', journeyAccount, true],
     ['form errors', journeyFormErrors, false],
     ['email change', journeyEmailChange, false],
-    ['corners', journeyCorners, false],
+    // Before the corners: they turn Ada's two-step verification off.
     ['mailed link', journeyMailedLink, true],
+    ['corners', journeyCorners, false],
   ];
   let broken = null;
   try {
