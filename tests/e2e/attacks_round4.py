@@ -47,6 +47,12 @@ closing it needs a decision (the report to the lead says which).
     (33-35: the notices kept on the session cover the logged-in pages;
     these three pages, reached by mailed links without a session, still
     believe a flag in the query that anyone can write.)
+36. Someone who had the owner's browser for a minute copies its
+    postern-browser cookie, and knows the name and the address.  The
+    copy has a count of its own (10 per 15 minutes), strangers have one
+    for the name and now another for the address: 30 guesses per 15
+    minutes, 120 an hour, past the 100 an hour per account of ASVS
+    2.2.1, while the owner never logs in from that browser again.
 """
 
 import os
@@ -367,6 +373,50 @@ def story_forged_done_pages(stack, post):
 
 
 # ------------------------------------------------------------------ #
+# 36. Three counts for one account.
+
+WRONG = 'guess number %d for the password'
+
+
+def guesses_until_closed(c, login, n0):
+    """Wrong passwords for login from c until the page pauses logins:
+    how many were answered as wrong."""
+    n = 0
+    while n < 20:
+        r = log_in(c, login, WRONG % (n0 + n))
+        if r.status == 429:
+            break
+        n += 1
+    return n
+
+
+def story_three_counts(stack, post):
+    with tap.story('36. Someone who had the owner\'s browser for a minute '
+                   'and knows the name and the address guesses the '
+                   'password for an hour'):
+        o = owner(stack, post, 'ivy', work=False)
+        copy = browser(stack)
+        copy.cookies['postern-browser'] = o.client.cookie('postern-browser')
+        tap.ok(copy.cookie('postern-browser'), '36: the owner\'s browser '
+               'carries the cookie that makes it one the account knows')
+        strangers = browser(stack)
+        total = 0
+        for window in range(4):
+            for c, login in ((copy, 'ivy'), (strangers, 'ivy'),
+                             (strangers, o.home)):
+                total += guesses_until_closed(c, login, total)
+            # A quarter of an hour passes.
+            db_write(stack, 'UPDATE rate_limits SET at = at - 900')
+        tap.note('%d wrong passwords in an hour for one account' % total)
+        todo(tap, total <= 100, '36: no more than 100 wrong passwords an '
+             'hour for one account (ASVS 2.2.1)',
+             'open: the address\'s count of its own (story 31) added 40 '
+             'an hour to the name\'s 40 and a known browser\'s 40; a cap '
+             'over all of them lets strangers shut out the owner\'s '
+             'browser: the lead decides')
+
+
+# ------------------------------------------------------------------ #
 
 
 def main():
@@ -377,6 +427,7 @@ def main():
         story_lock_then_unlock_deletes(stack, post)
         story_primary_is_also_a_contact(stack, post)
         story_forged_done_pages(stack, post)
+        story_three_counts(stack, post)
         every_response_checked(tap, stack)
 
 
