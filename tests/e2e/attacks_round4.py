@@ -32,6 +32,27 @@ closing it needs a decision (the report to the lead says which).
     the confirm link meant for an address that took no part in the
     proof on the other: the reset applies at once, before the owner's
     other address can reject it.
+33. A phished password (no 2FA) asks for the account's deletion, then
+    mails the owner, in the site's words, a link to "cancel" it:
+    /account/delete/cancel?done=1 on the real site.  The site says
+    "Deletion cancelled: the account will not be deleted" to anyone
+    who opens it, so the owner leaves the real cancel link unpressed,
+    and the deletion goes on.
+34. The reader of one recovery mailbox proves a reset and sends the
+    owner /reset?rejected=1: the real site says "The password change
+    is stopped ... Your password is unchanged" while it still waits.
+35. A phished password moves the address to the thief's and sends the
+    owner /login?reverted=1: the real site says "Your old address is
+    back", and the owner leaves the real undo link unpressed.
+    (33-35: the notices kept on the session cover the logged-in pages;
+    these three pages, reached by mailed links without a session, still
+    believe a flag in the query that anyone can write.)
+36. Someone who had the owner's browser for a minute copies its
+    postern-browser cookie, and knows the name and the address.  The
+    copy has a count of its own (10 per 15 minutes), strangers have one
+    for the name and now another for the address: 30 guesses per 15
+    minutes, 120 an hour, past the 100 an hour per account of ASVS
+    2.2.1, while the owner never logs in from that browser again.
 """
 
 import os
@@ -287,6 +308,115 @@ def story_primary_is_also_a_contact(stack, post):
 
 
 # ------------------------------------------------------------------ #
+# 33-35. A success page that believes its query.
+
+FLAG_WHY = ('open: the page after a link\'s POST is a redirect to a flag '
+            'in the query; showing it needs the POST\'s own answer or a '
+            'notice the flag cannot forge: the lead decides')
+
+
+def story_forged_done_pages(stack, post):
+    with tap.story('33. A phished password asks for the deletion, then '
+                   'sends the owner a "cancel" link of its own (no 2FA)'):
+        o = owner(stack, post, 'fay', work=False)
+        phi = thief_logs_in(stack, o)
+        phi.get('/account/delete')
+        r = phi.post('/account/delete', {'password': OLD})
+        tap.is_(r.status, 303, '33: the thief asks for the deletion')
+        mails, _ = post.deliver()
+        tap.ok(links_to(stack, mails, o.home, '/account/delete/cancel'),
+               '33: the owner\'s address gets the real cancel link')
+        r = browser(stack).get('/account/delete/cancel?done=1')
+        todo(tap, o.client.heading(r) != 'Deletion cancelled' and
+             'will not be deleted' not in o.client.text_of(r), '33: the '
+             'thief\'s link to the real site does not tell the owner that '
+             'the deletion is cancelled', FLAG_WHY)
+        tap.ok(stack.sql("SELECT delete_at FROM accounts WHERE username = "
+                         "'fay'")[0][0] != 0, '33: the deletion still waits')
+
+    with tap.story('34. The reader of a recovery mailbox proves a reset, '
+                   'then sends the owner a "reject" link of its own'):
+        o = owner(stack, post, 'gus')
+        t = browser(stack)
+        ask_reset(t, 'gus')
+        mails, _ = post.deliver()
+        r = prove_reset(t, 'gus', [codes_for(mails, o.work)], THIEF)
+        tap.is_(r.status, 303, '34: the work mailbox\'s code proves a reset')
+        post.deliver()
+        r = browser(stack).get('/reset?rejected=1')
+        todo(tap, 'password change is stopped' not in o.client.text_of(r) and
+             'password is unchanged' not in o.client.text_of(r), '34: the '
+             'thief\'s link to the real site does not tell the owner that '
+             'the reset is rejected', FLAG_WHY)
+        tap.ok(reset_row(stack, 'gus'), '34: the thief\'s reset still waits')
+
+    with tap.story('35. A phished password moves the address, then sends '
+                   'the owner an "undo" link of its own (no 2FA)'):
+        o = owner(stack, post, 'hal', work=False)
+        phi = thief_logs_in(stack, o)
+        phi.get('/email')
+        r = phi.post('/email', {'email': 'hal@' + EVIL, 'password': OLD})
+        mails, _ = post.deliver()
+        r = press(stack, phi, links_to(stack, mails, 'hal@' + EVIL,
+                                       '/email/confirm')[-1], '/email/confirm')
+        tap.is_(r.status, 303, '35: the thief moves the address')
+        mails, _ = post.deliver()
+        tap.ok(links_to(stack, mails, o.home, '/email/revert'), '35: the '
+               'owner\'s address gets the real undo link')
+        r = browser(stack).get('/login?reverted=1')
+        todo(tap, 'old address is back' not in o.client.text_of(r), '35: the '
+             'thief\'s link to the real site does not tell the owner that '
+             'the old address is back', FLAG_WHY)
+        tap.is_(stack.sql("SELECT email FROM accounts WHERE username = "
+                          "'hal'")[0][0], 'hal@' + EVIL, '35: the address is '
+                'still the thief\'s')
+
+
+# ------------------------------------------------------------------ #
+# 36. Three counts for one account.
+
+WRONG = 'guess number %d for the password'
+
+
+def guesses_until_closed(c, login, n0):
+    """Wrong passwords for login from c until the page pauses logins:
+    how many were answered as wrong."""
+    n = 0
+    while n < 20:
+        r = log_in(c, login, WRONG % (n0 + n))
+        if r.status == 429:
+            break
+        n += 1
+    return n
+
+
+def story_three_counts(stack, post):
+    with tap.story('36. Someone who had the owner\'s browser for a minute '
+                   'and knows the name and the address guesses the '
+                   'password for an hour'):
+        o = owner(stack, post, 'ivy', work=False)
+        copy = browser(stack)
+        copy.cookies['postern-browser'] = o.client.cookie('postern-browser')
+        tap.ok(copy.cookie('postern-browser'), '36: the owner\'s browser '
+               'carries the cookie that makes it one the account knows')
+        strangers = browser(stack)
+        total = 0
+        for window in range(4):
+            for c, login in ((copy, 'ivy'), (strangers, 'ivy'),
+                             (strangers, o.home)):
+                total += guesses_until_closed(c, login, total)
+            # A quarter of an hour passes.
+            db_write(stack, 'UPDATE rate_limits SET at = at - 900')
+        tap.note('%d wrong passwords in an hour for one account' % total)
+        todo(tap, total <= 100, '36: no more than 100 wrong passwords an '
+             'hour for one account (ASVS 2.2.1)',
+             'open: the address\'s count of its own (story 31) added 40 '
+             'an hour to the name\'s 40 and a known browser\'s 40; a cap '
+             'over all of them lets strangers shut out the owner\'s '
+             'browser: the lead decides')
+
+
+# ------------------------------------------------------------------ #
 
 
 def main():
@@ -296,6 +426,8 @@ def main():
         story_warning_ties_name_to_address(stack, post)
         story_lock_then_unlock_deletes(stack, post)
         story_primary_is_also_a_contact(stack, post)
+        story_forged_done_pages(stack, post)
+        story_three_counts(stack, post)
         every_response_checked(tap, stack)
 
 
