@@ -287,8 +287,7 @@ delete_post(struct req *r)
 		delete_page(r, status);
 }
 
-/* The page a mailed cancel link opens (R7: one button), or the word
- * that it worked. */
+/* The page a mailed cancel link opens (R7: one button). */
 static void
 cancel_get(struct req *r)
 {
@@ -296,10 +295,6 @@ cancel_get(struct req *r)
 	int64_t		 deadline;
 	enum outcome	 o;
 
-	if (t == NULL && req_notice(r, "done")) {
-		page_render(r, 200, "account_delete_cancelled.tpl");
-		return;
-	}
 	o = flow_delete_peek(&r->flow, t != NULL ? t : "", &deadline);
 	page_set_time(r->page, "WHEN", deadline);
 	page_link(r, o, "account_delete_cancel.tpl");
@@ -321,10 +316,18 @@ cancel_post(struct req *r)
 		o = flow_delete_cancel(&r->flow, t, t != NULL ? NULL :
 		    req_arg(r, "password"), t != NULL ? NULL :
 		    req_arg(r, "code"));
-	if (o == OUT_OK && t == NULL)
-		page_notice(r, "DELETE_CANCELLED");
-	page_done(r, o, t != NULL ? "/account/delete/cancel?done=1" :
-	    "/account");
+	if (o == OUT_OK && t != NULL)
+		/*
+		 * The word that it worked is this answer itself: a page at
+		 * a URL of its own would say so to whoever a thief sent
+		 * there (attacks_round4.py, story 33).
+		 */
+		page_render(r, 200, "account_delete_cancelled.tpl");
+	else {
+		if (o == OUT_OK)
+			page_notice(r, "DELETE_CANCELLED");
+		page_done(r, o, "/account");
+	}
 }
 
 static void
@@ -388,8 +391,7 @@ static const struct route routes[] = {
 	    { "code", FIELD_CODE, 0, NULL }), delete_page },
 	/* The mailed link works without a session; the banner needs one. */
 	{ "/account/delete/cancel", HTTP_GET, cancel_get, 0, FIELDS(
-	    { "t", FIELD_TOKEN, 0, NULL },
-	    { "done", FIELD_NOTICE, 0, NULL }), NULL },
+	    { "t", FIELD_TOKEN, 0, NULL }), NULL },
 	{ "/account/delete/cancel", HTTP_POST, cancel_post, 0, FIELDS(
 	    { "t", FIELD_TOKEN, 0, NULL },
 	    { "password", FIELD_PASSWORD, 0, NULL },
