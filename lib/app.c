@@ -72,6 +72,93 @@ app_browser_cookie_name(const struct app *app)
 	    "postern-browser";
 }
 
+/*
+ * The words a redirect's query confirms ("sent=1", "rejected=1") hold
+ * only for the browser sent there: the redirect also sets a short-lived
+ * cookie with those words and a MAC of them and this browser's own
+ * cookie, and req_notice() believes a word only with it.  A link a thief
+ * sends the owner to /reset?rejected=1 then says nothing
+ * (attacks_round4.py, stories 33-35).
+ */
+#define SAID_MAX_AGE	600
+#define SAID_MAX	128
+
+static void	 app_set_cookie_header(struct req *, const char *,
+		    const char *, int64_t, const char *);
+
+static const char *
+app_said_cookie_name(const struct app *app)
+{
+	return app->cfg.cookie_secure ? "__Host-postern-said" :
+	    "postern-said";
+}
+
+/* The MAC of words for this browser (the one a login renewed, if so). */
+static int
+said_mac(struct req *r, const char *words, char out[TOKEN_TEXT])
+{
+	struct buf	 m;
+	int		 ok;
+
+	buf_init(&m);
+	buf_printf(&m, "%s|%s", r->flow.browser_renewed[0] != '\0' ?
+	    r->flow.browser_renewed : r->browser, words);
+	ok = !m.failed && token_mac(r->app->keys.csrf, "said", m.p, out);
+	if (m.p != NULL)
+		sodium_memzero(m.p, m.cap);
+	buf_free(&m);
+	return ok;
+}
+
+/* The flags ("name=1") of path's query, as "name:name.MAC", in a cookie. */
+static void
+said_set(struct req *r, const char *path)
+{
+	const char	*q = strchr(path, '?');
+	struct buf	 words;
+	char		 mac[TOKEN_TEXT];
+	size_t		 len;
+
+	if (q == NULL)
+		return;
+	buf_init(&words);
+	for (q++; *q != '\0'; q += *q == '&') {
+		len = strcspn(q, "&");
+		if (len > 2 && memcmp(q + len - 2, "=1", 2) == 0)
+			buf_printf(&words, "%s%.*s", words.len > 0 ? ":" : "",
+			    (int)(len - 2), q);
+		q += len;
+	}
+	if (words.len > 0 && !words.failed && words.len < SAID_MAX &&
+	    said_mac(r, words.p, mac) && buf_printf(&words, ".%s", mac))
+		app_set_cookie_header(r, app_said_cookie_name(r->app),
+		    words.p, SAID_MAX_AGE, NULL);
+	buf_free(&words);
+}
+
+/* Is name one of the words this browser's flag cookie confirms? */
+static int
+said_holds(struct req *r, const char *name)
+{
+	char		 said[SAID_MAX + TOKEN_TEXT + 1], mac[TOKEN_TEXT];
+	char		*dot, *w, *end;
+	size_t		 n = strlen(name);
+
+	if (r->http.cookie_header == NULL ||
+	    !cookie_get(r->http.cookie_header, app_said_cookie_name(r->app),
+	    said, sizeof(said)) || (dot = strrchr(said, '.')) == NULL)
+		return 0;
+	*dot = '\0';
+	if (!said_mac(r, said, mac) || !token_equal(mac, dot + 1))
+		return 0;
+	for (w = said; *w != '\0'; w = *end == ':' ? end + 1 : end) {
+		end = w + strcspn(w, ":");
+		if ((size_t)(end - w) == n && memcmp(w, name, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 void
 req_set_session_cookie(struct req *r, const char *token)
 {
@@ -245,6 +332,7 @@ page_redirect(struct req *r, const char *path)
 	buf_printf(&loc, "%s%s", r->app->cfg.base_path, path);
 	page_redirect_url(r, loc.failed ? NULL : loc.p);
 	buf_free(&loc);
+	said_set(r, path);
 }
 
 const char *
@@ -709,7 +797,7 @@ req_arg_id(struct req *r, const char *name)
 int
 req_notice(struct req *r, const char *name)
 {
-	return req_arg(r, name) != NULL;
+	return req_arg(r, name) != NULL && said_holds(r, name);
 }
 
 size_t
