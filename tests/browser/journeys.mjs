@@ -830,14 +830,18 @@ async function journeySignup(browser) {
   is(await text(page.locator('#email-status')), 'verified', 'and her address as verified');
   like(await text(page.locator('#email')), new RegExp(ada.email.replace(/\./g, '\\.')), 'and the address itself');
   // ASVS 8.2.2 and 3.4: the browser keeps two cookies, out of scripts' reach:
-  // the session's, gone when it closes, and its own (a device cookie), kept a year.
+  // the session's, gone when it closes, and its own (a device cookie), kept a
+  // year; and for ten minutes after a redirect that said something
+  // (/signup?sent=1 here), the cookie that vouches for those words.
   const cookies = (await page.context().cookies()).map((c) => ({ name: c.name, httpOnly: c.httpOnly, sameSite: c.sameSite, expires: c.expires }));
   const named = (n) => cookies.find((c) => c.name === n);
   const yearAhead = Date.now() / 1000 + 360 * 86400;
-  ok(cookies.length === 2 && cookies.every((c) => c.httpOnly && c.sameSite === 'Lax') &&
+  const said = named('postern-said');
+  ok(cookies.length === (said ? 3 : 2) && cookies.every((c) => c.httpOnly && c.sameSite === 'Lax') &&
     named('postern') && named('postern').expires === -1 &&
-    named('postern-browser') && named('postern-browser').expires > yearAhead,
-    'the browser holds two cookies, HttpOnly and SameSite=Lax: the session\'s, gone when it closes, and the browser\'s own, kept a year', cookies);
+    named('postern-browser') && named('postern-browser').expires > yearAhead &&
+    (!said || said.expires <= Date.now() / 1000 + 600),
+    'the browser holds two cookies, HttpOnly and SameSite=Lax: the session\'s, gone when it closes, and the browser\'s own, kept a year (and for ten minutes the one that vouches for a redirect\'s words)', cookies);
 }
 
 // Journey 2: a recovery address and a phone, each with its code.
