@@ -261,21 +261,23 @@ const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
 let lastTotpStep = -1;
 
 // A code from the authenticator app.  Postern accepts one step of skew
-// either side and no step twice (DESIGN section 2), so a person who
-// types the code that just rolled over still gets in: the lowest step
-// still acceptable is taken (the previous one first, then the current,
-// then the next), and when even the next one was used the script
-// waits, like a person, for the app's next code.  This keeps the run
-// short: three logins within a minute need no waiting.
+// either side and no step twice (DESIGN section 2): the code of step s
+// is taken until step s + 1 ends.  The lowest unused step still taken
+// for at least 20 s more is used (the previous one first, then the
+// current, then the next), so that typing and a slow server on a
+// loaded machine still arrive in time; when there is none the script
+// waits, like a person, for the app's next code.
 async function nextTotp(secret) {
   for (;;) {
-    const step = Math.floor(Date.now() / 1000 / 30);
-    const want = Math.max(step - 1, lastTotpStep + 1);
-    if (want <= step + 1) {
-      lastTotpStep = want;
-      return totpAt(secret, want);
+    const now = Date.now() / 1000;
+    const step = Math.floor(now / 30);
+    for (let s = Math.max(step - 1, lastTotpStep + 1); s <= step + 1; s++) {
+      if ((s + 2) * 30 - now >= 20) {
+        lastTotpStep = s;
+        return totpAt(secret, s);
+      }
     }
-    const wait = (want - 1) * 30000 - Date.now() + 200;
+    const wait = (step + 1) * 30000 - Date.now() + 200;
     note(`waiting ${Math.ceil(wait / 1000)} s for the authenticator's next code`);
     await sleep(Math.max(wait, 100));
   }

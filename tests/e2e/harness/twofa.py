@@ -34,15 +34,16 @@ def totp_secret_bytes(secret_b32):
 
 
 STEP = 30
+MARGIN = 20     # seconds a code handed out stays acceptable, at least
 
 
 class Authenticator:
     """The phone app: codes of the secret, each time step used once.
     next() gives the code of the earliest step after the last one used
-    that the server still accepts (one step of skew either way),
-    waiting for the clock when there is none, and never within a
-    second and a half of a step's end (the request must arrive in the
-    step the code was computed for)."""
+    that the server accepts (one step of skew either way: the code of
+    step s is taken until step s + 1 ends) for at least MARGIN seconds
+    more, so that a slow request on a loaded machine still arrives in
+    time; it waits for the clock when there is none."""
 
     def __init__(self, secret):
         self.secret = secret
@@ -50,6 +51,9 @@ class Authenticator:
 
     @staticmethod
     def _now_step():
+        """The step now, never within a second and a half of its end:
+        at_offset() and wrong() must be judged in the step they were
+        computed for."""
         t = time.time()
         if STEP - t % STEP < 1.5:
             time.sleep(STEP - t % STEP + 0.1)
@@ -58,12 +62,14 @@ class Authenticator:
 
     def next(self):
         while True:
-            now = self._now_step()
+            t = time.time()
+            now = int(t // STEP)
             for step in (now - 1, now, now + 1):
-                if self.last is None or step > self.last:
+                if (self.last is None or step > self.last) and \
+                        (step + 2) * STEP - t >= MARGIN:
                     self.last = step
                     return totp(self.secret, step=step)
-            time.sleep(STEP - time.time() % STEP + 0.1)
+            time.sleep(STEP - t % STEP + 0.1)
 
     def at_offset(self, steps):
         """The code of the step steps away from now (not marked used)."""
