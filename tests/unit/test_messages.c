@@ -39,7 +39,7 @@ test_outcomes(void)
 	int			 o, missing = 0;
 
 	memset(&said, 0, sizeof(said));
-	strcpy(said.what, "example.org");
+	snprintf(said.what, sizeof(said.what), "%s", "example.org");
 	for (o = 0; o < OUT_NOUTCOMES; o++) {
 		/* These two are all in the section the flow names. */
 		said.detail = o == OUT_BAD_PHONE ? "PHONE_EMPTY" :
