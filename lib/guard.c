@@ -60,16 +60,29 @@ guard_scope(const struct guard *g, int totp, int64_t *id, const char **text)
 	    RATE_LOGIN_ADDRESS : RATE_LOGIN_ACCOUNT;
 }
 
+/*
+ * Is g's count closed, or for a password the ceiling over every count
+ * of its account (policy.h, LOGIN_CEILING)?  *until: the later reopening.
+ */
 static int
 guard_closed(struct flow *f, const struct guard *g, int totp,
     int64_t *until)
 {
 	enum rate_scope	 scope;
-	int64_t		 id;
+	int64_t		 id, ceiling;
 	const char	*text;
 
 	scope = guard_scope(g, totp, &id, &text);
-	return rate_check(f->db, scope, id, text, f->now, until);
+	if (!rate_check(f->db, scope, id, text, f->now, until))
+		return 0;
+	if (totp || g->account_id == 0)
+		return 1;
+	if (!rate_check(f->db, RATE_LOGIN_CEILING, g->account_id, NULL,
+	    f->now, &ceiling))
+		return 0;
+	if (ceiling > *until)
+		*until = ceiling;
+	return 1;
 }
 
 int
@@ -90,9 +103,19 @@ guard_password_left(struct flow *f, const struct guard *g, int *left)
 	enum rate_scope	 scope;
 	int64_t		 id;
 	const char	*text;
+	int		 under_ceiling;
 
 	scope = guard_scope(g, 0, &id, &text);
-	return rate_left(f->db, scope, id, text, f->now, left);
+	if (!rate_left(f->db, scope, id, text, f->now, left))
+		return 0;
+	if (g->account_id == 0)
+		return 1;
+	if (!rate_left(f->db, RATE_LOGIN_CEILING, g->account_id, NULL,
+	    f->now, &under_ceiling))
+		return 0;
+	if (under_ceiling < *left)
+		*left = under_ceiling;
+	return 1;
 }
 
 int
@@ -101,17 +124,23 @@ guard_password_failed(struct flow *f, const struct guard *g,
 {
 	enum rate_scope	 scope;
 	int64_t		 id;
-	const char	*text;
-	int		 closed;
+	const char	*text, *whose;
+	int		 closed, capped = 0;
 
 	if (!flow_in_tx(f, "guard_password_failed"))
 		return 0;
 	scope = guard_scope(g, 0, &id, &text);
-	return rate_fail(f->db, scope, id, text, f->now, &closed) &&
-	    event_add(f->db, g->account_id, kind, f->ip, NULL, f->now) &&
-	    (!closed || event_add(f->db, g->account_id, EVENT_LOGIN_LOCKED,
-	    f->ip, g->bucket == BUCKET_DEVICE ? "this browser" : "strangers",
-	    f->now));
+	if (!rate_fail(f->db, scope, id, text, f->now, &closed) ||
+	    (g->account_id != 0 && !rate_fail(f->db, RATE_LOGIN_CEILING,
+	    g->account_id, NULL, f->now, &capped)) ||
+	    !event_add(f->db, g->account_id, kind, f->ip, NULL, f->now))
+		return 0;
+	if (!closed && !capped)
+		return 1;
+	whose = capped ? "every browser" : g->bucket == BUCKET_DEVICE ?
+	    "this browser" : "strangers";
+	return event_add(f->db, g->account_id, EVENT_LOGIN_LOCKED, f->ip,
+	    whose, f->now);
 }
 
 /* Tell every channel that TOTP entry just closed, and until when. */

@@ -319,6 +319,20 @@ enum session_reset_verdict policy_session_reset(int confirm,
 #define LOGIN_WINDOW		(15 * 60)
 
 /*
+ * And over every count of an account at once, LOGIN_CEILING wrong
+ * passwords an hour (ASVS 2.2.1: no more than 100), for whoever copied
+ * the cookie of one of the owner's browsers and knows both the name and
+ * the address (three counts, 120 an hour without it).  Strangers have
+ * two counts (the name, the address) that together stay below the
+ * ceiling, so they alone can never reach it and close the owner's own
+ * browsers (attacks_round4.py, 36).
+ */
+#define LOGIN_CEILING		100
+#define LOGIN_CEILING_WINDOW	3600
+_Static_assert(2 * LOGIN_FAILS * (LOGIN_CEILING_WINDOW / LOGIN_WINDOW) <
+    LOGIN_CEILING, "strangers alone must never reach the ceiling");
+
+/*
  * Whose count a failed login (or a wrong password typed in a session)
  * goes to.  A browser that has logged in to the account before keeps
  * its own count, so strangers who know the name can never close the

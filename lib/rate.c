@@ -53,6 +53,8 @@ static const struct rate_limit {
 				    LOGIN_WINDOW },
 	[RATE_LOGIN_NAME] =	{ "login-name", BY_TEXT, LOGIN_FAILS,
 				    LOGIN_WINDOW },
+	[RATE_LOGIN_CEILING] =	{ "login-ceiling", BY_ACCOUNT, LOGIN_CEILING,
+				    LOGIN_CEILING_WINDOW },
 	[RATE_TOTP_ACCOUNT] =	{ "totp-account", BY_ACCOUNT, TOTP_FAILS,
 				    TOTP_WINDOW },
 	[RATE_TOTP_DEVICE] =	{ "totp-device", BY_DEVICE, TOTP_FAILS,

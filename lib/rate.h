@@ -19,6 +19,8 @@ enum rate_scope {
 	RATE_LOGIN_ADDRESS,	/* the same, logging in by its address */
 	RATE_LOGIN_DEVICE,	/* the same, in one browser it knows */
 	RATE_LOGIN_NAME,	/* wrong passwords for a name nobody has */
+	RATE_LOGIN_CEILING,	/* every wrong password for an account,
+				   whoever typed it (guard.c) */
 	RATE_TOTP_ACCOUNT,	/* wrong TOTP codes, unknown browsers */
 	RATE_TOTP_DEVICE,	/* wrong TOTP codes, one known browser */
 	RATE_LOGIN_IP,		/* wrong passwords from one client (spraying) */
