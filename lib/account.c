@@ -111,8 +111,25 @@ account_exists(struct db *db, const char *sql, const char *value, int *found)
  * A deleted account's name stays taken for good, kept only as its
  * BLAKE2b hash: the hoster's services know people by their name
  * (auth.fcgi's REMOTE_USER), and a newcomer of the same name would be
- * handed whatever the deleted account left there.
+ * handed whatever the deleted account left there.  The hash is of the
+ * name in lower case, as the accounts table compares names (NOCASE),
+ * so that "Ada" retires "ada" too.  It is not keyed on purpose: the
+ * signup page already tells anyone whether a name is taken, so a key
+ * would hide nothing from whoever holds a copy of the database.
  */
+static void
+account_name_hash(const char *username, unsigned char h[HASH_BYTES])
+{
+	char	 folded[64];
+	size_t	 i;
+
+	for (i = 0; username[i] != '\0' && i < sizeof(folded) - 1; i++)
+		folded[i] = username[i] >= 'A' && username[i] <= 'Z' ?
+		    (char)(username[i] - 'A' + 'a') : username[i];
+	folded[i] = '\0';
+	token_hash(folded, h);
+}
+
 static int
 account_name_retired(struct db *db, const char *username, int *retired)
 {
@@ -123,7 +140,7 @@ account_name_retired(struct db *db, const char *username, int *retired)
 	int		 rc, ok;
 
 	*retired = 0;
-	token_hash(username, h);
+	account_name_hash(username, h);
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
 	rc = db_bind_blob(st, 1, h, sizeof(h)) ? db_step(st) : DB_ERROR;
@@ -568,7 +585,7 @@ account_delete_all(struct db *db, int64_t id)
 
 	if (!account_by_id(db, id, &a) || a.id == 0)
 		return 0;
-	token_hash(a.username, h);
+	account_name_hash(a.username, h);
 	return db_run(db, retire, "b", h, sizeof(h)) &&
 	    db_run(db, sql, "i", id) && db_changes(db) == 1;
 }

@@ -398,6 +398,15 @@ def story_name_taken_again(stack, post):
                r.stderr)
         r = signs_up_as(stack, 'rhea', 'another@elsewhere.example')
         tap.is_(r.status, 422, '27: its name is not given out again either')
+        # An account of an older version, whose name kept its capitals.
+        owner(stack, post, 'sage', work=False)
+        db_write(stack, "UPDATE accounts SET username = 'Sage' WHERE "
+                 "username = 'sage'")
+        r = stack.postern('delete', '--yes', 'Sage')
+        tap.ok(r.returncode == 0, '27: the hoster deletes "Sage"', r.stderr)
+        r = signs_up_as(stack, 'sage', 'third@elsewhere.example')
+        tap.is_(r.status, 422, '27: "sage" stays taken after "Sage" is '
+                'deleted: names compare without case')
         tap.is_(stack.sql("SELECT count(*) FROM retired_names WHERE "
                           "name_hash = ?", b'quinn')[0][0], 0, '27: the '
                 'name is not kept in clear')
