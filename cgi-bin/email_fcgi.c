@@ -79,6 +79,11 @@ link_page(struct req *r, int revert, const char *tpl)
 
 	o = flow_email_peek(&r->flow, revert, req_arg(r, "t"));
 	render_set(r->page, revert ? "OLD" : "NEW", r->flow.said.what);
+	if (r->flow.said.when != 0) {
+		render_show(r->page, "RESET_WAITS");
+		page_set_time(r->page, "DEADLINE", r->flow.said.when);
+		page_set_time(r->page, "LINK_UNTIL", r->flow.said.until);
+	}
 	page_link(r, o, tpl);
 }
 

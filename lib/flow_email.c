@@ -191,12 +191,27 @@ enum outcome
 flow_email_peek(struct flow *f, int revert, const char *t)
 {
 	struct link	 l;
+	struct reset	 r;
 	enum outcome	 o;
 
 	if ((o = email_link_of(f, revert ? LINK_EMAIL_REVERT :
-	    LINK_EMAIL_CONFIRM, t, 0, &l)) == OUT_OK)
-		flow_what(f, l.data, NULL);
-	return o;
+	    LINK_EMAIL_CONFIRM, t, 0, &l)) != OUT_OK)
+		return o;
+	flow_what(f, l.data, NULL);
+	if (!revert)
+		return OUT_OK;
+	/*
+	 * The undo voids every waiting reset, the owner's own too: a
+	 * reset proven from a mailbox a thief reads looks the same as the
+	 * owner's (attacks_round4.py, 30).  The page says so before the
+	 * button, with the reset's deadline and the link's own end, so an
+	 * owner whose reset it is may let it take effect first.
+	 */
+	if (!reset_pending(f->db, l.account_id, &r))
+		return OUT_STORAGE;
+	f->said.when = r.id != 0 ? r.deadline : 0;
+	f->said.until = l.expires_at;
+	return OUT_OK;
 }
 
 /* Tell the old address (with the way back) and every other channel. */

@@ -24,8 +24,12 @@
 /* Ask to change the flow's account's address to email (as typed). */
 enum outcome	 flow_email_request(struct flow *, const char *password,
 		    const char *code, const char *email);
-/* The address a confirm (revert 0) or revert link t names, for its
- * page, into what (said.what too). */
+/*
+ * The address a confirm (revert 0) or revert link t names, for its
+ * page, into said.what; for a revert also said.when, the deadline of
+ * the reset it would void (0: none waits), and said.until, the link's
+ * own end.
+ */
 enum outcome	 flow_email_peek(struct flow *, int revert, const char *t);
 /* The new address confirmed by its link; *account_id receives whose. */
 enum outcome	 flow_email_confirm(struct flow *, const char *t,
