@@ -95,6 +95,14 @@ guard_password_left(struct flow *f, const struct guard *g, int *left)
 	return rate_left(f->db, scope, id, text, f->now, left);
 }
 
+/* Whose count a limit closed on: in its event. */
+static enum event_why
+guard_why(const struct guard *g)
+{
+	return g->bucket == BUCKET_DEVICE ? EVENT_WHY_THIS_BROWSER :
+	    EVENT_WHY_STRANGERS;
+}
+
 int
 guard_password_failed(struct flow *f, const struct guard *g,
     enum event_kind kind)
@@ -109,9 +117,8 @@ guard_password_failed(struct flow *f, const struct guard *g,
 	scope = guard_scope(g, 0, &id, &text);
 	return rate_fail(f->db, scope, id, text, f->now, &closed) &&
 	    event_add(f->db, g->account_id, kind, f->ip, NULL, f->now) &&
-	    (!closed || event_add(f->db, g->account_id, EVENT_LOGIN_LOCKED,
-	    f->ip, g->bucket == BUCKET_DEVICE ? "this browser" : "strangers",
-	    f->now));
+	    (!closed || event_add_why(f->db, g->account_id,
+	    EVENT_LOGIN_LOCKED, f->ip, guard_why(g), f->now));
 }
 
 /* Tell every channel that TOTP entry just closed, and until when. */
@@ -153,7 +160,6 @@ guard_totp_failed(struct flow *f, const struct guard *g,
 	if (!closed)
 		return 1;
 	return rate_check(f->db, scope, id, text, f->now, &until) &&
-	    event_add(f->db, a->id, EVENT_TOTP_LOCKED, f->ip,
-	    g->bucket == BUCKET_DEVICE ? "this browser" : "strangers",
+	    event_add_why(f->db, a->id, EVENT_TOTP_LOCKED, f->ip, guard_why(g),
 	    f->now) && guard_tell_totp_closed(f, g, a, until);
 }
