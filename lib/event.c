@@ -12,6 +12,7 @@
 #include "internal.h"
 #include "log.h"
 #include "render.h"
+#include "reset.h"
 
 /*
  * Each kind's stored name, and two things about it.  audited: it also
@@ -24,7 +25,8 @@
 enum event_detail {
 	DETAIL_DATA,		/* shown as it is */
 	DETAIL_COUNT,		/* a number, worded with the kind */
-	DETAIL_WHY		/* an event_why name, or empty */
+	DETAIL_WHY,		/* an event_why name, or empty */
+	DETAIL_PROOFS		/* reset_proofs_text(), worded by kind */
 };
 
 static const struct {
@@ -71,7 +73,7 @@ static const struct {
 	[EVENT_RESET_LOCKED] = { "reset_locked", 1, DETAIL_DATA },
 	[EVENT_RESET_LIMITED] = { "reset_limited", 0, DETAIL_DATA },
 	[EVENT_RESET_REFUSED] = { "reset_refused", 1, DETAIL_DATA },
-	[EVENT_RESET_PENDING] = { "reset_pending", 1, DETAIL_DATA },
+	[EVENT_RESET_PENDING] = { "reset_pending", 1, DETAIL_PROOFS },
 	[EVENT_RESET_APPLIED] = { "reset_applied", 1, DETAIL_WHY },
 	[EVENT_RESET_REJECTED] = { "reset_rejected", 1, DETAIL_WHY },
 	[EVENT_LOCKED] = { "locked", 1, DETAIL_DATA },
@@ -119,6 +121,15 @@ static const char *const event_whys[EVENT_NWHYS] = {
 	[EVENT_WHY_EMAIL_REVERT] = "email_revert",
 	[EVENT_WHY_CONFIRMED] = "confirmed",
 	[EVENT_WHY_DEADLINE] = "deadline",
+};
+
+/* The section that words each kind of proof, inside PROOFS/PROOF. */
+static const char *const proof_sections[] = {
+	[PROOF_EMAIL] = "EMAIL",
+	[PROOF_PHONE] = "PHONE",
+	[PROOF_RECOVERY_CODE] = "RECOVERY_CODE",
+	[PROOF_TOTP] = "TOTP",
+	[PROOF_KIT] = "KIT",
 };
 
 const char *
@@ -212,6 +223,26 @@ event_each(struct db *db, int64_t account_id, int limit,
 	return rc == DB_DONE;
 }
 
+/*
+ * The proofs of a reset, by kind only: which contact a code went to is
+ * an id that means nothing to a person.  0 if the detail names none.
+ */
+static int
+event_show_proofs(struct render_dict *row, const char *detail)
+{
+	struct render_dict	*d;
+	struct proof		 p[RESET_PROOFS_MAX];
+	size_t			 i, n;
+
+	if ((n = reset_proofs_read(detail, p, RESET_PROOFS_MAX)) == 0)
+		return 0;
+	d = render_section(row, "PROOFS");
+	for (i = 0; i < n; i++)
+		render_show(render_section(d, "PROOF"),
+		    proof_sections[p[i].kind]);
+	return 1;
+}
+
 void
 event_show(struct render_dict *row, const struct event *e)
 {
@@ -228,6 +259,7 @@ event_show(struct render_dict *row, const struct event *e)
 	if (known && event_kinds[k].detail == DETAIL_WHY &&
 	    event_why_of(e->detail, &w))
 		render_show(render_section(row, "WHY"), event_whys[w]);
-	else
+	else if (!(known && event_kinds[k].detail == DETAIL_PROOFS &&
+	    event_show_proofs(row, e->detail)))
 		render_show(row, "PLAIN_DETAIL");
 }

@@ -42,7 +42,8 @@ the event's kind as the events table stores it (lib/event.c), UNKNOWN
 for a kind this version does not know.  The Detail cell shows DETAIL
 as it is (PLAIN_DETAIL), or, where it is a number, in words with the
 kind's section, or, where it says why the event happened, the section
-inside WHY named after the cause (enum event_why, lib/event.h).  Each
+inside WHY named after the cause (enum event_why, lib/event.h), or, for
+a reset's proofs, one PROOF per proof with the section of its kind.  Each
 line ends inside a comment, so that no line end reaches the page. }}
 {{#EVENT}}<tr class="event" data-kind="{{KIND}}"><td><time datetime="{{WHEN_ISO}}">{{WHEN}}</time></td><td>{{!
 }}{{#signup}}Account created{{/signup}}{{!
@@ -114,6 +115,13 @@ line ends inside a comment, so that no line end reaches the page. }}
 }}{{#confirmed}}confirmed before the waiting time was over{{/confirmed}}{{!
 }}{{#deadline}}the waiting time was over{{/deadline}}{{!
 }}{{/WHY}}{{!
+}}{{#PROOFS}}proven with {{#PROOF}}{{!
+}}{{#EMAIL}}a code mailed to you{{/EMAIL}}{{!
+}}{{#PHONE}}a code sent to your phone{{/PHONE}}{{!
+}}{{#RECOVERY_CODE}}your recovery code{{/RECOVERY_CODE}}{{!
+}}{{#TOTP}}your authenticator{{/TOTP}}{{!
+}}{{#KIT}}your recovery kit{{/KIT}}{{!
+}}{{#PROOF_separator}}, {{/PROOF_separator}}{{/PROOF}}{{/PROOFS}}{{!
 }}{{#PLAIN_DETAIL}}{{DETAIL}}{{/PLAIN_DETAIL}}</td></tr>
 {{/EVENT}}</tbody>
 </table>

@@ -119,6 +119,12 @@ test_causes(void)
 	ok(activity_row("reset_rejected", "", what, sizeof(what), detail,
 	    sizeof(detail)) && detail[0] == '\0',
 	    "a change the owner stopped has no cause to show");
+	ok(activity_row("reset_pending", "email:0 phone:12 recovery-code:0",
+	    what, sizeof(what), detail, sizeof(detail)) && detail[0] != '\0' &&
+	    strpbrk(detail, ":0123456789_") == NULL &&
+	    strstr(detail, "recovery-code") == NULL &&
+	    strstr(detail, ", ") != NULL, "a reset's proofs read in words, "
+	    "without the ids of contacts: \"%s\"", detail);
 	ok(activity_row("contact_added", "link", what, sizeof(what), detail,
 	    sizeof(detail)) && strcmp(detail, "link") == 0,
 	    "data that looks like a cause's name shows as it is");
