@@ -107,6 +107,7 @@ event_kind_of(const char *name, enum event_kind *k)
 	return 0;
 }
 
+/* Each cause's stored name, and the section that words it in WHY. */
 static const char *const event_whys[EVENT_NWHYS] = {
 	[EVENT_WHY_NONE] = NULL,
 	[EVENT_WHY_THIS_BROWSER] = "this_browser",

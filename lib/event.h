@@ -124,9 +124,10 @@ int	 event_each(struct db *, int64_t account_id, int limit,
  * One row of the activity page's EVENT section: KIND, the section of
  * its kind's words (UNKNOWN for a name no kind has, which the page
  * shows as it is) and DETAIL, shown as it is (PLAIN_DETAIL) unless the
- * kind's words say what it counts or, in WHY, the section of its cause
- * says why.  A detail that names no cause (text older databases hold)
- * shows as it is.
+ * kind's words say what it counts, the section of its cause in WHY says
+ * why, or a reset's proofs are worded one PROOF each in PROOFS.  A
+ * detail that names no cause (text older databases hold) shows as it
+ * is.
  */
 void	 event_show(struct render_dict *row, const struct event *);
 

@@ -344,9 +344,9 @@ test_migration_16(void)
 	    "version 15 rows written");
 	for (i = 0; i < sizeof(old) / sizeof(old[0]); i++) {
 		st = NULL;
-		ok(sqlite3_prepare_v2(h, "INSERT INTO events (account_id, seq,"
-		    " at, kind, ip, detail) VALUES (1, ?, 1, ?, '', ?)", -1, &st,
-		    NULL) == SQLITE_OK &&
+		ok(sqlite3_prepare_v2(h, "INSERT INTO events (account_id,"
+		    " seq, at, kind, ip, detail) VALUES (1, ?, 1, ?, '', ?)",
+		    -1, &st, NULL) == SQLITE_OK &&
 		    sqlite3_bind_int(st, 1, ++seq) == SQLITE_OK &&
 		    sqlite3_bind_text(st, 2, old[i].kind, -1, SQLITE_STATIC) ==
 		    SQLITE_OK &&

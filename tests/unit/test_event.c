@@ -111,8 +111,8 @@ test_causes(void)
 		ok(activity_row(causes[i].kind, name, what, sizeof(what),
 		    detail, sizeof(detail)) && detail[0] != '\0' &&
 		    strcmp(detail, name) != 0 && strchr(detail, '_') == NULL,
-		    "%s with %s says why in words: \"%s\"", causes[i].kind, name,
-		    detail);
+		    "%s with %s says why in words: \"%s\"", causes[i].kind,
+		    name, detail);
 	}
 	for (w = EVENT_WHY_NONE + 1; w < EVENT_NWHYS; w++)
 		ok(seen[w], "cause %d is checked above", (int)w);
