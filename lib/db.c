@@ -407,6 +407,28 @@ static const char *const migrations[] = {
 	 * confirms an action with, then forgets (app.c page_notice()).
 	 */
 	"ALTER TABLE sessions ADD COLUMN notice TEXT NOT NULL DEFAULT '';",
+
+	/*
+	 * 16: an event's cause is stored as a name (enum event_why), which
+	 * templates/activity.tpl words, no longer as English.  The old
+	 * words of each become its name; any other text stays, and the
+	 * page shows it as it is.
+	 */
+	"UPDATE events SET detail = CASE detail"
+	"  WHEN 'this browser' THEN 'this_browser'"
+	"  WHEN 'with two-step verification' THEN 'twofa'"
+	"  WHEN 'recovery locked by the hoster' THEN 'hoster_lock'"
+	"  WHEN 'account disabled by the hoster' THEN 'hoster_disable'"
+	"  WHEN 'cancelled by the hoster' THEN 'hoster_cancel'"
+	"  WHEN 'password changed by its owner' THEN 'owner_password'"
+	"  WHEN 'by a reset proven without the authenticator'"
+	"    THEN 'reset_without_totp'"
+	"  WHEN 'by its link' THEN 'link'"
+	"  WHEN 'by the revert of an address change' THEN 'email_revert'"
+	"  ELSE detail END"
+	" WHERE kind IN ('login', 'login_locked', 'totp_locked',"
+	"  'twofa_disabled', 'reset_rejected', 'reset_applied',"
+	"  'delete_cancelled');",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

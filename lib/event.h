@@ -69,10 +69,39 @@ enum event_kind {
 	EVENT_NKINDS
 };
 
+/*
+ * Why an event happened, for the kinds with several causes: the detail
+ * of such an event is one of these names (event_whys[] in event.c), or
+ * empty, and templates/activity.tpl words each in a section of that
+ * name inside WHY.  The names are stable: databases and exports hold
+ * them (docs/architecture.md).
+ */
+enum event_why {
+	EVENT_WHY_NONE,
+	EVENT_WHY_THIS_BROWSER,		/* a limit on this browser */
+	EVENT_WHY_STRANGERS,		/* ... on every other one */
+	EVENT_WHY_EVERY_BROWSER,	/* the ceiling over them all */
+	EVENT_WHY_TWOFA,		/* a login with the second step */
+	EVENT_WHY_HOSTER_LOCK,		/* postern lock */
+	EVENT_WHY_HOSTER_DISABLE,	/* postern disable */
+	EVENT_WHY_HOSTER_CANCEL,	/* postern reset cancel */
+	EVENT_WHY_OWNER_PASSWORD,	/* /account/password */
+	EVENT_WHY_RESET_WITHOUT_TOTP,	/* R3: a reset proven without it */
+	EVENT_WHY_LINK,			/* the mailed link */
+	EVENT_WHY_EMAIL_REVERT,		/* an address change undone */
+	EVENT_WHY_CONFIRMED,		/* a reset confirmed early */
+	EVENT_WHY_DEADLINE,		/* a reset at its deadline */
+	EVENT_NWHYS
+};
+
 /* The kind's name in the events table. */
 const char	*event_kind_name(enum event_kind);
 /* The kind a stored name names; 0 if none does. */
 int		 event_kind_of(const char *name, enum event_kind *);
+/* The cause's name in the detail column; NULL for EVENT_WHY_NONE. */
+const char	*event_why_name(enum event_why);
+/* The cause a stored detail names; 0 if none does. */
+int		 event_why_of(const char *name, enum event_why *);
 
 struct event {
 	int64_t	 seq;		/* the account's events count from 1 */
@@ -86,6 +115,9 @@ struct event {
 /* account_id 0 records an event that belongs to no account. */
 int	 event_add(struct db *, int64_t account_id, enum event_kind,
 	    const char *ip, const char *detail, int64_t now);
+/* An event of a kind with several causes, and which one it was. */
+int	 event_add_why(struct db *, int64_t account_id, enum event_kind,
+	    const char *ip, enum event_why, int64_t now);
 /* Newest first, at most limit. */
 int	 event_each(struct db *, int64_t account_id, int limit,
 	    void (*fn)(const struct event *, void *), void *arg);
@@ -93,7 +125,10 @@ int	 event_each(struct db *, int64_t account_id, int limit,
  * One row of the activity page's EVENT section: KIND, the section of
  * its kind's words (UNKNOWN for a name no kind has, which the page
  * shows as it is) and DETAIL, shown as it is (PLAIN_DETAIL) unless the
- * kind's words say what it counts.
+ * kind's words say what it counts, the section of its cause in WHY says
+ * why, or a reset's proofs are worded one PROOF each in PROOFS.  A
+ * detail that names no cause (text older databases hold) shows as it
+ * is.
  */
 void	 event_show(struct render_dict *row, const struct event *);
 

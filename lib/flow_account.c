@@ -105,7 +105,7 @@ password_stops_reset(struct flow *f)
 		return OUT_PASSWORD_RESET_WAITS;
 	}
 	return reset_cancel_all(f->db, f->cfg, f->acct->id, f->ip,
-	    RESET_PASSWORD_DETAIL, "BY_PASSWORD_CHANGE", f->now, &requests,
+	    EVENT_WHY_OWNER_PASSWORD, "BY_PASSWORD_CHANGE", f->now, &requests,
 	    &stopped) ? OUT_OK : OUT_STORAGE;
 }
 
@@ -296,8 +296,8 @@ flow_delete_cancel(struct flow *f, const char *t, const char *password,
 			return o;
 		a = *f->acct;
 	}
-	if (!flow_delete_stop(f, &a, t != NULL ? "by its link" : NULL,
-	    &changed))
+	if (!flow_delete_stop(f, &a, t != NULL ? EVENT_WHY_LINK :
+	    EVENT_WHY_NONE, &changed))
 		return flow_storage(f);
 	if (!changed)
 		return flow_rollback(f, OUT_DELETE_NOTHING_PENDING);
@@ -310,12 +310,12 @@ flow_delete_cancel(struct flow *f, const char *t, const char *password,
 
 int
 flow_delete_stop(struct flow *f, const struct account *a,
-    const char *detail, int *stopped)
+    enum event_why why, int *stopped)
 {
 	return account_set_delete(f->db, a->id, 0, stopped) &&
 	    (!*stopped || (link_void(f->db, LINK_DELETE_CANCEL, a->id,
-	    f->now) && event_add(f->db, a->id, EVENT_DELETE_CANCELLED, f->ip,
-	    detail, f->now)));
+	    f->now) && event_add_why(f->db, a->id, EVENT_DELETE_CANCELLED,
+	    f->ip, why, f->now)));
 }
 
 /* One due deletion, in its own transaction: the channels told, then

@@ -3,6 +3,7 @@
 
 #include <stdint.h>
 
+#include "event.h"
 #include "flow.h"
 #include "policy.h"
 #include "reset.h"
@@ -101,11 +102,11 @@ enum outcome	 flow_standing(struct flow *, struct standing *);
 
 /*
  * Inside the flow's transaction: stop a's pending deletion, if there is
- * one (*stopped), voiding its cancel links and recording why (detail).
+ * one (*stopped), voiding its cancel links and recording why.
  * The owner's way back (a revert, a cancel) calls it; telling the
  * channels is the caller's.
  */
 int		 flow_delete_stop(struct flow *, const struct account *,
-		    const char *detail, int *stopped);
+		    enum event_why why, int *stopped);
 
 #endif /* !POSTERN_FLOW_ACCOUNT_H */

@@ -17,10 +17,6 @@
 #include "reset.h"
 #include "session.h"
 
-/* Why a pending change was stopped, in its event. */
-#define DISABLED_DETAIL	"account disabled by the hoster"
-#define CANCEL_DETAIL	"cancelled by the hoster"
-
 static enum outcome
 admin_find(struct flow *f, const char *name, struct account *a)
 {
@@ -78,8 +74,8 @@ flow_admin_lock(struct flow *f, const char *name, int lock, int *stopped)
 	if (!account_set_locked(f->db, a.id, lock ? f->now : 0) ||
 	    !admin_event(f, &a, lock ? EVENT_LOCKED : EVENT_UNLOCKED, NULL) ||
 	    (lock && (!reset_cancel_all(f->db, f->cfg, a.id, f->ip,
-	    RESET_LOCKED_DETAIL, "BY_HOSTER", f->now, &requests, stopped) ||
-	    !flow_delete_stop(f, &a, RESET_LOCKED_DETAIL, &deleting))))
+	    EVENT_WHY_HOSTER_LOCK, "BY_HOSTER", f->now, &requests, stopped) ||
+	    !flow_delete_stop(f, &a, EVENT_WHY_HOSTER_LOCK, &deleting))))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }
@@ -94,8 +90,8 @@ flow_admin_reset_cancel(struct flow *f, const char *name, int *requests,
 	*requests = *stopped = 0;
 	if ((o = admin_begin(f, name, &a)) != OUT_OK)
 		return o;
-	if (!reset_cancel_all(f->db, f->cfg, a.id, f->ip, CANCEL_DETAIL,
-	    "BY_ADMIN", f->now, requests, stopped))
+	if (!reset_cancel_all(f->db, f->cfg, a.id, f->ip,
+	    EVENT_WHY_HOSTER_CANCEL, "BY_ADMIN", f->now, requests, stopped))
 		return flow_storage(f);
 	if (*requests == 0 && !*stopped)
 		return flow_rollback(f, OUT_RESET_NOTHING_PENDING);
@@ -128,10 +124,11 @@ flow_admin_disable(struct flow *f, const char *name, int disable,
 	 * owner may ask for it again).
 	 */
 	if (disable && (!session_end_others(f->db, a.id, 0, ended) ||
-	    !reset_cancel_all(f->db, f->cfg, a.id, f->ip, DISABLED_DETAIL,
-	    "BY_HOSTER", f->now, &requests, stopped) ||
+	    !reset_cancel_all(f->db, f->cfg, a.id, f->ip,
+	    EVENT_WHY_HOSTER_DISABLE, "BY_HOSTER", f->now, &requests,
+	    stopped) ||
 	    !link_void(f->db, LINK_EMAIL_CONFIRM, a.id, f->now) ||
-	    !flow_delete_stop(f, &a, DISABLED_DETAIL, &deleting)))
+	    !flow_delete_stop(f, &a, EVENT_WHY_HOSTER_DISABLE, &deleting)))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }

@@ -348,8 +348,7 @@ email_restore(struct flow *f, struct account *a, const struct link *l)
 	ok = email_absorb_contact(f, a->id, l->data, &since) &&
 	    account_set_email(f->db, a->id, l->data, f->now, since) &&
 	    account_by_id(f->db, a->id, a) && session_end_all(f->db, a->id) &&
-	    flow_delete_stop(f, a, "by the revert of an address change",
-	    &stopped) &&
+	    flow_delete_stop(f, a, EVENT_WHY_EMAIL_REVERT, &stopped) &&
 	    reset_void_all(f->db, a->id, f->now) &&
 	    link_void(f->db, LINK_EMAIL_CONFIRM, a->id, f->now) &&
 	    link_void_where(f->db, LINK_EMAIL_REVERT, a->id, l->id,

@@ -45,7 +45,7 @@ login_failed(struct flow *f, const struct guard *g)
 /* A new session for a, in place of the browser's old one. */
 static int
 login_session(struct flow *f, const struct account *a,
-    enum session_stage stage, const char *detail, char cookie[TOKEN_TEXT])
+    enum session_stage stage, enum event_why why, char cookie[TOKEN_TEXT])
 {
 	struct session	 s;
 
@@ -57,10 +57,11 @@ login_session(struct flow *f, const struct account *a,
 	if (stage == SESSION_FULL && ((f->browser != NULL &&
 	    !device_renew(f->db, a->id, f->browser, f->browser_renewed,
 	    f->now)) ||
-	    (detail != NULL && !session_set_twofa(f->db, s.id, f->now))))
+	    (why == EVENT_WHY_TWOFA && !session_set_twofa(f->db, s.id,
+	    f->now))))
 		return 0;
-	return event_add(f->db, a->id, stage == SESSION_FULL ? EVENT_LOGIN :
-	    EVENT_LOGIN_PASSWORD, f->ip, detail, f->now);
+	return event_add_why(f->db, a->id, stage == SESSION_FULL ? EVENT_LOGIN :
+	    EVENT_LOGIN_PASSWORD, f->ip, why, f->now);
 }
 
 enum outcome
@@ -116,7 +117,7 @@ flow_login(struct flow *f, const char *name, const char *password,
 	*stage = a.totp_enabled_at != 0 ? SESSION_NEED_2FA : SESSION_FULL;
 	if (flow_begin(f) != OUT_OK ||
 	    (rehash && !account_set_password(f->db, a.id, hash)) ||
-	    !login_session(f, &a, *stage, NULL, cookie))
+	    !login_session(f, &a, *stage, EVENT_WHY_NONE, cookie))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }
@@ -140,8 +141,7 @@ flow_login_code(struct flow *f, const char *code, char cookie[TOKEN_TEXT])
 	if (res != CODE_RIGHT)
 		return flow_commit(f, twofa_outcome(res));	/* counted */
 	/* A new session id again: the half session granted nothing. */
-	if (!login_session(f, &a, SESSION_FULL, "with two-step verification",
-	    cookie))
+	if (!login_session(f, &a, SESSION_FULL, EVENT_WHY_TWOFA, cookie))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }

@@ -652,8 +652,8 @@ flow_reset_confirm(struct flow *f, const char *t, const char *code)
 
 	if ((o = reset_target(f, 1, t, NULL, code, &rs)) != OUT_OK)
 		return o;
-	if (!reset_apply(f->db, f->cfg, &rs, f->ip, "confirmed", f->now,
-	    &applied))
+	if (!reset_apply(f->db, f->cfg, &rs, f->ip, EVENT_WHY_CONFIRMED,
+	    f->now, &applied))
 		return flow_storage(f);
 	return flow_commit(f, applied ? OUT_OK : OUT_RESET_STOPPED_LOCKED);
 }
@@ -686,8 +686,8 @@ flow_reset_apply_due(struct flow *f, int64_t account_id, int *n)
 		if (r.id == 0)
 			return OUT_OK;
 		if (flow_begin(f) != OUT_OK ||
-		    !reset_apply(f->db, f->cfg, &r, NULL, "deadline", f->now,
-		    &applied) || flow_commit(f, OUT_OK) != OUT_OK) {
+		    !reset_apply(f->db, f->cfg, &r, NULL, EVENT_WHY_DEADLINE,
+		    f->now, &applied) || flow_commit(f, OUT_OK) != OUT_OK) {
 			log_err("reset %lld: could not apply", (long long)r.id);
 			return flow_storage(f);
 		}

@@ -118,13 +118,21 @@ guard_password_left(struct flow *f, const struct guard *g, int *left)
 	return 1;
 }
 
+/* Whose count a limit closed on: in its event. */
+static enum event_why
+guard_why(const struct guard *g)
+{
+	return g->bucket == BUCKET_DEVICE ? EVENT_WHY_THIS_BROWSER :
+	    EVENT_WHY_STRANGERS;
+}
+
 int
 guard_password_failed(struct flow *f, const struct guard *g,
     enum event_kind kind)
 {
 	enum rate_scope	 scope;
 	int64_t		 id;
-	const char	*text, *whose;
+	const char	*text;
 	int		 closed, capped = 0;
 
 	if (!flow_in_tx(f, "guard_password_failed"))
@@ -137,10 +145,8 @@ guard_password_failed(struct flow *f, const struct guard *g,
 		return 0;
 	if (!closed && !capped)
 		return 1;
-	whose = capped ? "every browser" : g->bucket == BUCKET_DEVICE ?
-	    "this browser" : "strangers";
-	return event_add(f->db, g->account_id, EVENT_LOGIN_LOCKED, f->ip,
-	    whose, f->now);
+	return event_add_why(f->db, g->account_id, EVENT_LOGIN_LOCKED, f->ip,
+	    capped ? EVENT_WHY_EVERY_BROWSER : guard_why(g), f->now);
 }
 
 /* Tell every channel that TOTP entry just closed, and until when. */
@@ -182,7 +188,6 @@ guard_totp_failed(struct flow *f, const struct guard *g,
 	if (!closed)
 		return 1;
 	return rate_check(f->db, scope, id, text, f->now, &until) &&
-	    event_add(f->db, a->id, EVENT_TOTP_LOCKED, f->ip,
-	    g->bucket == BUCKET_DEVICE ? "this browser" : "strangers",
+	    event_add_why(f->db, a->id, EVENT_TOTP_LOCKED, f->ip, guard_why(g),
 	    f->now) && guard_tell_totp_closed(f, g, a, until);
 }

@@ -38,8 +38,7 @@ qr_svg(const char *text, struct buf *out)
 
 	buf_printf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
 	    "viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" "
-	    "shape-rendering=\"crispEdges\" role=\"img\" "
-	    "aria-label=\"QR code for your authenticator app\">"
+	    "shape-rendering=\"crispEdges\" aria-hidden=\"true\">"
 	    "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>"
 	    "<path fill=\"#000\" d=\"", n, n, n * QR_SCALE, n * QR_SCALE, n, n);
 	for (y = 0; y < q->width; y++) {

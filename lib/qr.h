@@ -21,8 +21,10 @@
  * The markup is built from the bitmap alone and never contains text,
  * so a template may insert it unescaped (:none).  It has no script and
  * no style attribute (the CSP allows neither), only presentation
- * attributes.  It encodes what text says: when that is a TOTP URI, the
- * page that shows it is as secret as the URI.
+ * attributes.  Hidden from screen readers (aria-hidden): the template
+ * around it names it, in the page's words.  It encodes what text says:
+ * when that is a TOTP URI, the page that shows it is as secret as the
+ * URI.
  *
  * 0 if text is NULL, empty or too long for a QR code, or if out ran out
  * of memory; out is then left as it was (or marked failed).

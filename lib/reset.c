@@ -292,11 +292,11 @@ reset_void_rest(struct db *db, int64_t account_id, int64_t now)
 
 /*
  * Stop a pending change: its codes and links void, the event recorded
- * with detail, every channel told (section: why, in the notice).
+ * with why, every channel told (section: why, in the notice).
  */
 static int
 reset_stop(struct db *db, const struct config *cfg, const struct reset *r,
-    const char *ip, const char *detail, const char *section, int64_t now)
+    const char *ip, enum event_why why, const char *section, int64_t now)
 {
 	struct account	 a;
 	int		 won;
@@ -307,7 +307,7 @@ reset_stop(struct db *db, const struct config *cfg, const struct reset *r,
 	if (!won)
 		return 1;
 	if (!reset_void_rest(db, r->account_id, now) ||
-	    !event_add(db, r->account_id, EVENT_RESET_REJECTED, ip, detail,
+	    !event_add_why(db, r->account_id, EVENT_RESET_REJECTED, ip, why,
 	    now) ||
 	    !account_by_id(db, r->account_id, &a))
 		return 0;
@@ -370,7 +370,7 @@ reset_proofs_read(const char *text, struct proof *p, size_t max)
 
 int
 reset_apply(struct db *db, const struct config *cfg, const struct reset *r,
-    const char *ip, const char *how, int64_t now, int *applied)
+    const char *ip, enum event_why how, int64_t now, int *applied)
 {
 	struct account	 a;
 	struct proof	 p[RESET_PROOFS_MAX];
@@ -386,7 +386,7 @@ reset_apply(struct db *db, const struct config *cfg, const struct reset *r,
 	 * effect either.
 	 */
 	if (account_recovery_closed(&a))
-		return reset_stop(db, cfg, r, ip, RESET_LOCKED_DETAIL,
+		return reset_stop(db, cfg, r, ip, EVENT_WHY_HOSTER_LOCK,
 		    "BY_HOSTER", now);
 	if (!reset_close(db, r, RESET_APPLIED, now, &won))
 		return 0;
@@ -396,7 +396,8 @@ reset_apply(struct db *db, const struct config *cfg, const struct reset *r,
 	if (!account_change_password(db, r->account_id, r->new_hash, 0) ||
 	    !session_end_all(db, r->account_id) ||
 	    !reset_void_rest(db, r->account_id, now) ||
-	    !event_add(db, r->account_id, EVENT_RESET_APPLIED, ip, how, now))
+	    !event_add_why(db, r->account_id, EVENT_RESET_APPLIED, ip, how,
+	    now))
 		return 0;
 	/*
 	 * A reset proven without the authenticator is how someone who lost
@@ -408,8 +409,8 @@ reset_apply(struct db *db, const struct config *cfg, const struct reset *r,
 	    reset_proofs_read(r->proofs, p, RESET_PROOFS_MAX));
 	if (clears_twofa) {
 		if (!account_set_totp(db, a.id, NULL, 0, 0) ||
-		    !event_add(db, a.id, EVENT_TWOFA_DISABLED, ip,
-		    "by a reset proven without the authenticator", now))
+		    !event_add_why(db, a.id, EVENT_TWOFA_DISABLED, ip,
+		    EVENT_WHY_RESET_WITHOUT_TOTP, now))
 			return 0;
 		a.totp_enabled_at = 0;
 	}
@@ -422,12 +423,12 @@ int
 reset_reject(struct db *db, const struct config *cfg, const struct reset *r,
     const char *ip, int64_t now)
 {
-	return reset_stop(db, cfg, r, ip, NULL, NULL, now);
+	return reset_stop(db, cfg, r, ip, EVENT_WHY_NONE, NULL, now);
 }
 
 int
 reset_cancel_all(struct db *db, const struct config *cfg, int64_t account_id,
-    const char *ip, const char *detail, const char *section, int64_t now,
+    const char *ip, enum event_why why, const char *section, int64_t now,
     int *requests, int *stopped)
 {
 	struct reset	 r;
@@ -442,7 +443,7 @@ reset_cancel_all(struct db *db, const struct config *cfg, int64_t account_id,
 	*requests = db_changes(db);
 	if (!onetime_void(db, account_id, "reset", now) ||
 	    !reset_pending(db, account_id, &r) ||
-	    (r.id != 0 && !reset_stop(db, cfg, &r, ip, detail, section, now)))
+	    (r.id != 0 && !reset_stop(db, cfg, &r, ip, why, section, now)))
 		return 0;
 	*stopped = r.id != 0;
 	return 1;

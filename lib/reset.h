@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "crypto.h"
+#include "event.h"
 #include "policy.h"
 
 struct config;
@@ -134,30 +135,27 @@ int	 reset_next_due(struct db *, int64_t account_id, int64_t now,
 	    struct reset *);
 
 /*
- * Apply a pending change now ("how" is recorded: "confirmed",
- * "deadline"): the password changes, every session ends, every
- * channel is told; *applied is set.  A change of an account whose
- * recovery the hoster closed (account_recovery_closed()) is stopped
- * instead, as reset_cancel_all() stops it, and so is not applied.
+ * Apply a pending change now (how: EVENT_WHY_CONFIRMED or
+ * EVENT_WHY_DEADLINE, recorded): the password changes, every session
+ * ends, every channel is told; *applied is set.  A change of an
+ * account whose recovery the hoster closed (account_recovery_closed())
+ * is stopped instead, as reset_cancel_all() stops it, and so is not
+ * applied.
  */
 int	 reset_apply(struct db *, const struct config *, const struct reset *,
-	    const char *ip, const char *how, int64_t now, int *applied);
+	    const char *ip, enum event_why how, int64_t now, int *applied);
 /* Cancel a pending change: codes and links voided, every channel told. */
 int	 reset_reject(struct db *, const struct config *, const struct reset *,
 	    const char *ip, int64_t now);
-/* Why a change of a locked account is stopped, in its event. */
-#define RESET_LOCKED_DETAIL	"recovery locked by the hoster"
-/* ... and of one the owner's password change made pointless. */
-#define RESET_PASSWORD_DETAIL	"password changed by its owner"
 /*
  * The hoster's brakes (flow_admin.c), inside the caller's transaction:
  * every open request of the account is void with its codes (*requests:
  * how many), and a pending change is stopped as a reject stops it
- * (*stopped), the event recorded with detail and every channel told,
+ * (*stopped), the event recorded with why and every channel told,
  * with section (NULL for none) shown in the notice.
  */
 int	 reset_cancel_all(struct db *, const struct config *,
-	    int64_t account_id, const char *ip, const char *detail,
+	    int64_t account_id, const char *ip, enum event_why why,
 	    const char *section, int64_t now, int *requests, int *stopped);
 /* The notices the three above render, for the template list of a
  * program that calls them (struct program). */

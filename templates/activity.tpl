@@ -41,8 +41,10 @@
 the event's kind as the events table stores it (lib/event.c), UNKNOWN
 for a kind this version does not know.  The Detail cell shows DETAIL
 as it is (PLAIN_DETAIL), or, where it is a number, in words with the
-kind's section.  Each line ends inside a comment, so that no line end
-reaches the page. }}
+kind's section, or, where it says why the event happened, the section
+inside WHY named after the cause (enum event_why, lib/event.h), or, for
+a reset's proofs, one PROOF per proof with the section of its kind.  Each
+line ends inside a comment, so that no line end reaches the page. }}
 {{#EVENT}}<tr class="event" data-kind="{{KIND}}"><td><time datetime="{{WHEN_ISO}}">{{WHEN}}</time></td><td>{{!
 }}{{#signup}}Account created{{/signup}}{{!
 }}{{#signup_address_taken}}Signup with an address already in use{{/signup_address_taken}}{{!
@@ -97,6 +99,30 @@ reaches the page. }}
 }}{{#account_exported}}Account data exported{{/account_exported}}{{!
 }}{{#UNKNOWN}}{{KIND}}{{/UNKNOWN}}</td><td>{{IP}}</td><td>{{!
 }}{{#sessions_ended}}other sessions ended: {{DETAIL}}{{/sessions_ended}}{{!
+}}{{#password_changed}}other sessions ended: {{DETAIL}}{{/password_changed}}{{!
+}}{{#sessions_revoked}}sessions ended: {{DETAIL}}{{/sessions_revoked}}{{!
+}}{{#WHY}}{{!
+}}{{#this_browser}}for a browser you logged in with before{{/this_browser}}{{!
+}}{{#strangers}}for every browser you have not logged in with{{/strangers}}{{!
+}}{{#every_browser}}for every browser: 100 wrong passwords in an hour{{/every_browser}}{{!
+}}{{#twofa}}with two-step verification{{/twofa}}{{!
+}}{{#hoster_lock}}recovery locked by the hoster{{/hoster_lock}}{{!
+}}{{#hoster_disable}}account disabled by the hoster{{/hoster_disable}}{{!
+}}{{#hoster_cancel}}cancelled by the hoster{{/hoster_cancel}}{{!
+}}{{#owner_password}}you changed your password{{/owner_password}}{{!
+}}{{#reset_without_totp}}by a reset proven without the authenticator{{/reset_without_totp}}{{!
+}}{{#link}}with the link we mailed{{/link}}{{!
+}}{{#email_revert}}an address change was undone{{/email_revert}}{{!
+}}{{#confirmed}}confirmed before the waiting time was over{{/confirmed}}{{!
+}}{{#deadline}}the waiting time was over{{/deadline}}{{!
+}}{{/WHY}}{{!
+}}{{#PROOFS}}proven with {{#PROOF}}{{!
+}}{{#EMAIL}}a code mailed to you{{/EMAIL}}{{!
+}}{{#PHONE}}a code sent to your phone{{/PHONE}}{{!
+}}{{#RECOVERY_CODE}}your recovery code{{/RECOVERY_CODE}}{{!
+}}{{#TOTP}}your authenticator{{/TOTP}}{{!
+}}{{#KIT}}your recovery kit{{/KIT}}{{!
+}}{{#PROOF_separator}}, {{/PROOF_separator}}{{/PROOF}}{{/PROOFS}}{{!
 }}{{#PLAIN_DETAIL}}{{DETAIL}}{{/PLAIN_DETAIL}}</td></tr>
 {{/EVENT}}</tbody>
 </table>

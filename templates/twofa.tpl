@@ -26,7 +26,8 @@
 </form>{{/SETUP}}
 {{#SHOWN}}<ol>
 <li>Scan this code with your authenticator app:
-{{! QR is an SVG drawn by qr.c from the code's bitmap alone: no user text. }}<div class="qr">{{QR:none}}</div>
+{{! QR is an SVG drawn by qr.c from the code's bitmap alone: no user text,
+and no name either: the wrapper gives it the one a screen reader says. }}<div class="qr" role="img" aria-label="QR code for your authenticator app">{{QR:none}}</div>
 On the phone with your authenticator? <a href="otpauth://{{URI_REST}}" id="totp-link">Open this key in your authenticator app</a>.</li>
 <li>Or type this key into it by hand: <code id="totp-secret">{{SECRET}}</code>
 <details><summary>Setup link</summary><code class="uri">otpauth://{{URI_REST}}</code></details></li>

@@ -962,6 +962,7 @@ async function journeyTotp() {
   await look(page, 'two-step key', resp, { h1: 'Two-step verification' });
   const qr = await page.locator('.qr svg').count();
   is(qr, 1, 'a QR code is drawn');
+  is(await page.getByRole('img', { name: /QR code/ }).count(), 1, 'and a screen reader names it');
   const secret = (await page.locator('#totp-secret').innerText()).replace(/\s+/g, '');
   like(secret, /^[A-Z2-7]{32}$/, 'the key to type by hand is 32 base32 characters (20 bytes)');
 

@@ -10,17 +10,21 @@ newest first, in words.  He ends the session of his other browser,
 which is then locked out; he cannot reach Gina's sessions, and Gina
 sees none of his events.  Typing his password again, he ends every
 other session at once; wrong passwords there count against his login
-limit.
+limit.  Why each event happened (a lock of this browser's count, a
+reset stopped by the hoster...) reads in words, never as the name the
+database stores.
 """
 
+import html
 import os
 import re
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (every_response_checked, stable_changes as changes,
                      stable_snapshot as snapshot, Stack, Tap, blocks,
-                     events_of, forms_to, proof, session_row)
+                     db_write, events_of, forms_to, proof, session_row)
 
 tap = Tap()
 
@@ -47,6 +51,40 @@ def event_rows(client, resp):
                                                LOGIN)):
             out.append(text)
     return out
+
+
+# Each cause an event may name (enum event_why, lib/event.h), with a
+# kind the code records it with.
+CAUSES = (('login_locked', 'this_browser'), ('totp_locked', 'strangers'),
+          ('login_locked', 'every_browser'),
+          ('login', 'twofa'), ('reset_rejected', 'hoster_lock'),
+          ('delete_cancelled', 'hoster_disable'),
+          ('reset_rejected', 'hoster_cancel'),
+          ('reset_rejected', 'owner_password'),
+          ('twofa_disabled', 'reset_without_totp'),
+          ('delete_cancelled', 'link'), ('delete_cancelled', 'email_revert'),
+          ('reset_applied', 'confirmed'), ('reset_applied', 'deadline'))
+
+
+def details(resp, kind):
+    """The Detail cells of the page's rows of events of kind, as text,
+    newest first."""
+    out = []
+    for row in re.findall(r'<tr class="event" data-kind="%s">(.*?)</tr>'
+                          % kind, resp.text, re.S):
+        cells = re.findall(r'<td>(.*?)</td>', row, re.S)
+        out.append(html.unescape(re.sub(r'<[^>]*>', '', cells[-1]))
+                   if cells else None)
+    return out
+
+
+def add_event(stack, username, kind, detail):
+    """An event as a version of postern stored it."""
+    db_write(stack, 'INSERT INTO events (account_id, seq, at, kind, ip, '
+             'detail) SELECT a.id, (SELECT coalesce(max(seq), 0) + 1 FROM '
+             'events WHERE account_id = a.id), ?, ?, \'127.0.0.1\', ? FROM '
+             'accounts a WHERE a.username = ?', int(time.time()), kind,
+             detail, username)
 
 
 def first(rows, regex, unless=None):
@@ -267,6 +305,7 @@ def main():
                      tablet.get('/account').status), (200, 200),
                     'and no session ended')
             tap.ok(all('rate_limits (\'login-device:' in c or
+                       'rate_limits (\'login-ceiling:' in c or
                        (c.startswith('+ events') and 'password_failed' in c)
                        for c in changes(stack, before)),
                    'only the failure was counted and recorded',
@@ -321,6 +360,43 @@ def main():
             tap.is_(r.status, 303, 'another browser still logs in: what '
                     'is typed in one browser never closes the door for '
                     'the others')
+
+        with tap.story('Frank reads why each event happened in words'):
+            r = frank.get('/account/activity')
+            tap.is_(r.status, 200, 'Frank opens his activity page')
+            got = details(r, 'login_locked')
+            tap.ok(got and re.search(r'(?i)browser', got[0]) and
+                   '_' not in got[0], 'the lock says, in words, that it '
+                   'was this browser\'s', got)
+            tap.ok(details(r, 'sessions_ended') and
+                   re.search(r'(?i)sessions? ended: \d', details(
+                       r, 'sessions_ended')[0]),
+                   'the count of ended sessions says what it counts',
+                   details(r, 'sessions_ended'))
+            for kind, why in CAUSES:
+                add_event(stack, 'frank', kind, why)
+            r = frank.get('/account/activity')
+            for kind in sorted(set(k for k, _ in CAUSES)):
+                whys = [w for k, w in CAUSES if k == kind]
+                got = details(r, kind)[:len(whys)][::-1]
+                for why, words in zip(whys, got):
+                    tap.ok(words and words != why and '_' not in words,
+                           '%s (%s) reads in words: %r' % (kind, why, words))
+                tap.ok(len(set(got)) == len(whys), 'each cause of %s reads '
+                       'differently' % kind, got)
+            add_event(stack, 'frank', 'reset_pending',
+                      'email:0 phone:12 recovery-code:0')
+            r = frank.get('/account/activity')
+            got = details(r, 'reset_pending')[:1]
+            tap.ok(got and got[0] and not re.search(r'[:_\d]|recovery-code',
+                                                    got[0]),
+                   'a reset\'s proofs read in words, without ids', got)
+            add_event(stack, 'frank', 'reset_rejected',
+                      'words a later version stored')
+            r = frank.get('/account/activity')
+            tap.is_(details(r, 'reset_rejected')[:1],
+                    ['words a later version stored'],
+                    'a cause this version does not know shows as it is')
 
         with tap.story('Without a session there is no activity page'):
             c = stack.client()

@@ -455,7 +455,7 @@ def story_three_counts(stack, post):
                 'reach the ceiling, and the name and the address are paused '
                 'too, though their own counts are not spent')
         locked = events_of(stack, 'ivy', 'login_locked')
-        tap.is_(locked[-1][1] if locked else None, 'every browser',
+        tap.is_(locked[-1][1] if locked else None, 'every_browser',
                 '36: the account\'s events record that the ceiling closed '
                 'logins for every browser')
 

@@ -85,6 +85,9 @@ def shown_key(tap, client, resp, s):
     raw = totp_secret_bytes(secret) if secret else b''
     tap.is_(len(raw), 20, 'that is 20 bytes')
     tap.like(resp.text, r'<svg\b', 'the QR code is inline SVG')
+    tap.like(resp.text, r'<div\b[^>]*\brole="img"[^>]*\baria-label="[^"]*'
+             r'\bQR code\b[^"]*"[^>]*>\s*<svg\b[^>]*\baria-hidden="true"',
+             'a screen reader names it a QR code, once')
     tap.unlike(resp.text, r'(?i)<script\b', 'no script')
     text = client.text_of(resp)
     m = re.search(r'otpauth://totp/\S+', text)

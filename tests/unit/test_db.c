@@ -12,6 +12,8 @@
  *    queued in clear included;
  *  - migration 14 drops a recovery address that is also the primary
  *    one, and the primary keeps the older of the two ages;
+ *  - migration 16 turns the English an event's cause was stored in into
+ *    the cause's name, and leaves other details as they were;
  *  - a database newer than the program is refused, migrate included,
  *    and one older than it is not current;
  *  - deleting an account deletes its events (the trigger that replaced
@@ -293,6 +295,84 @@ test_migration_14(void)
 	db_close(db);
 }
 
+static void
+test_migration_16(void)
+{
+	/* Each old cause in English, of a kind it was stored with. */
+	static const struct {
+		const char	*kind, *old;
+		enum event_why	 why;
+	} old[] = {
+		{ "login_locked", "this browser", EVENT_WHY_THIS_BROWSER },
+		{ "totp_locked", "strangers", EVENT_WHY_STRANGERS },
+		{ "login", "with two-step verification", EVENT_WHY_TWOFA },
+		{ "reset_rejected", "recovery locked by the hoster",
+		    EVENT_WHY_HOSTER_LOCK },
+		{ "delete_cancelled", "account disabled by the hoster",
+		    EVENT_WHY_HOSTER_DISABLE },
+		{ "reset_rejected", "cancelled by the hoster",
+		    EVENT_WHY_HOSTER_CANCEL },
+		{ "reset_rejected", "password changed by its owner",
+		    EVENT_WHY_OWNER_PASSWORD },
+		{ "twofa_disabled", "by a reset proven without the "
+		    "authenticator", EVENT_WHY_RESET_WITHOUT_TOTP },
+		{ "delete_cancelled", "by its link", EVENT_WHY_LINK },
+		{ "delete_cancelled", "by the revert of an address change",
+		    EVENT_WHY_EMAIL_REVERT },
+		{ "reset_applied", "confirmed", EVENT_WHY_CONFIRMED },
+		{ "reset_applied", "deadline", EVENT_WHY_DEADLINE },
+	};
+	struct db	*db;
+	sqlite3		*h;
+	sqlite3_stmt	*st;
+	char		 path[256], sql[256];
+	size_t		 i;
+	int		 v, seq = 0;
+
+	snprintf(path, sizeof(path), "%s/v15-causes.db", tmpdir);
+	db = db_open(path, 1);
+	ok(db != NULL && db_migrate_to(db, 15) && db_version(db, &v) &&
+	    v == 15, "a database at version 15");
+	if (db == NULL)
+		return;
+	h = db_handle(db);
+	ok(raw(h, "INSERT INTO accounts (id, username, email, pw_hash,"
+	    " created_at) VALUES (1, 'ann', 'ann@x.example', 'h', 100);"
+	    "INSERT INTO events (account_id, seq, at, kind, ip, detail)"
+	    " VALUES (1, 100, 1, 'login', '', 'some words of a later"
+	    " version'), (1, 101, 1, 'contact_added', '', 'by its link')"),
+	    "version 15 rows written");
+	for (i = 0; i < sizeof(old) / sizeof(old[0]); i++) {
+		st = NULL;
+		ok(sqlite3_prepare_v2(h, "INSERT INTO events (account_id,"
+		    " seq, at, kind, ip, detail) VALUES (1, ?, 1, ?, '', ?)",
+		    -1, &st, NULL) == SQLITE_OK &&
+		    sqlite3_bind_int(st, 1, ++seq) == SQLITE_OK &&
+		    sqlite3_bind_text(st, 2, old[i].kind, -1, SQLITE_STATIC) ==
+		    SQLITE_OK &&
+		    sqlite3_bind_text(st, 3, old[i].old, -1, SQLITE_STATIC) ==
+		    SQLITE_OK && sqlite3_step(st) == SQLITE_DONE,
+		    "%s (%s) written", old[i].kind, old[i].old);
+		sqlite3_finalize(st);
+	}
+	ok(db_migrate(db) && db_version(db, &v) && v == db_latest_version(),
+	    "migrated to the latest version (%d)", db_latest_version());
+	for (i = 0; i < sizeof(old) / sizeof(old[0]); i++) {
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM events WHERE"
+		    " seq = %d AND detail = '%s'", (int)i + 1,
+		    event_why_name(old[i].why));
+		is_int(count(h, sql), 1, "\"%s\" is now %s", old[i].old,
+		    event_why_name(old[i].why));
+	}
+	is_int(count(h, "SELECT count(*) FROM events WHERE seq = 100 AND"
+	    " detail = 'some words of a later version'"), 1,
+	    "words it does not know stay as they were");
+	is_int(count(h, "SELECT count(*) FROM events WHERE seq = 101 AND"
+	    " detail = 'by its link'"), 1,
+	    "and so does data of a kind that has no cause");
+	db_close(db);
+}
+
 static double
 since(const struct timespec *t0)
 {
@@ -414,6 +494,7 @@ main(void)
 	test_previous_release();
 	test_migration_8();
 	test_migration_14();
+	test_migration_16();
 	test_busy();
 	test_wal_bounded();
 	tap_remove_dir(tmpdir);
