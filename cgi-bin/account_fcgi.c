@@ -409,15 +409,4 @@ static const char *const templates[] = {
 	"account_export.tpl", FLOW_ACCOUNT_TEMPLATES, GUARD_TEMPLATES, NULL
 };
 
-static const struct program program = {
-	.name = "postern-account",
-	.routes = routes,
-	.nroutes = sizeof(routes) / sizeof(routes[0]),
-	.templates = templates,
-};
-
-int
-main(void)
-{
-	return app_main(&program);
-}
+APP_MAIN(.name = "postern-account", APP_ROUTES(routes), .templates = templates)

@@ -621,15 +621,5 @@ static const char *const templates[] = {
 	GUARD_TEMPLATES, NULL
 };
 
-static const struct program program = {
-	.name = "postern-contacts",
-	.routes = routes,
-	.nroutes = sizeof(routes) / sizeof(routes[0]),
-	.templates = templates,
-};
-
-int
-main(void)
-{
-	return app_main(&program);
-}
+APP_MAIN(.name = "postern-contacts",
+    APP_ROUTES(routes), .templates = templates)

@@ -125,15 +125,4 @@ static const char *const templates[] = {
 	"domains.tpl", FLOW_DOMAINS_TEMPLATES, NULL
 };
 
-static const struct program program = {
-	.name = "postern-domains",
-	.routes = routes,
-	.nroutes = sizeof(routes) / sizeof(routes[0]),
-	.templates = templates,
-};
-
-int
-main(void)
-{
-	return app_main(&program);
-}
+APP_MAIN(.name = "postern-domains", APP_ROUTES(routes), .templates = templates)

@@ -136,15 +136,4 @@ static const char *const templates[] = {
 	FLOW_EMAIL_TEMPLATES, GUARD_TEMPLATES, NULL
 };
 
-static const struct program program = {
-	.name = "postern-email",
-	.routes = routes,
-	.nroutes = sizeof(routes) / sizeof(routes[0]),
-	.templates = templates,
-};
-
-int
-main(void)
-{
-	return app_main(&program);
-}
+APP_MAIN(.name = "postern-email", APP_ROUTES(routes), .templates = templates)

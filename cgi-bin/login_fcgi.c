@@ -178,16 +178,5 @@ static const char *const templates[] = {
 	NULL
 };
 
-static const struct program program = {
-	.name = "postern-login",
-	.routes = routes,
-	.nroutes = sizeof(routes) / sizeof(routes[0]),
-	.templates = templates,
-	.flags = PROGRAM_DUMMY_HASH,
-};
-
-int
-main(void)
-{
-	return app_main(&program);
-}
+APP_MAIN(.name = "postern-login",
+    APP_ROUTES(routes), .templates = templates, .flags = PROGRAM_DUMMY_HASH)

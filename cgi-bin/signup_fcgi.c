@@ -67,15 +67,4 @@ static const char *const templates[] = {
 	NULL
 };
 
-static const struct program program = {
-	.name = "postern-signup",
-	.routes = routes,
-	.nroutes = sizeof(routes) / sizeof(routes[0]),
-	.templates = templates,
-};
-
-int
-main(void)
-{
-	return app_main(&program);
-}
+APP_MAIN(.name = "postern-signup", APP_ROUTES(routes), .templates = templates)

@@ -155,6 +155,19 @@ struct program {
 int	 req_start(struct req *, struct app *);
 /* Run a program: start, loop until shutdown. */
 int	 app_main(const struct program *);
+/*
+ * A program's main(), from the members of its struct program:
+ * APP_MAIN(.name = "postern-x", APP_ROUTES(routes), .templates = t)
+ */
+#define APP_MAIN(...)							\
+int									\
+main(void)								\
+{									\
+	static const struct program program = { __VA_ARGS__ };		\
+									\
+	return app_main(&program);					\
+}
+#define APP_ROUTES(r)	.routes = (r), .nroutes = sizeof(r) / sizeof((r)[0])
 
 /* Responses a handler gives (exactly one per request). */
 /* The page tpl, titled by its section PAGE_<TPL> of messages.tpl. */
