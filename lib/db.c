@@ -896,6 +896,32 @@ db_query(struct db *db, const char *sql, const char *types, ...)
 }
 
 int
+db_query_int(struct db *db, int64_t *v, int *found, const char *context,
+    const char *sql, const char *types, ...)
+{
+	struct db_stmt	*st;
+	va_list		 ap;
+	enum db_step	 rc = DB_ERROR;
+	int		 row = 0, bound;
+
+	*v = 0;
+	if ((st = db_prepare(db, sql)) != NULL) {
+		va_start(ap, types);
+		bound = db_bind_args(db, st, types, ap);
+		va_end(ap);
+		while (bound && (rc = db_step(st)) == DB_ROW)
+			if (row++ == 0)
+				*v = db_column_int(st, 0);
+		if (bound && rc == DB_ERROR)
+			db_log_error(db, context);
+		db_done(st);
+	}
+	if (found != NULL)
+		*found = row != 0;
+	return rc == DB_DONE;
+}
+
+int
 db_bind_text(struct db_stmt *st, int i, const char *s)
 {
 	if (s == NULL)

@@ -128,20 +128,12 @@ link_count_live(struct db *db, enum link_kind kind, const char *data,
 	static const char *const sql = "SELECT count(*) FROM links "
 	    "WHERE kind = ?1 AND data = ?2 AND used_at IS NULL "
 	    "AND expires_at > ?3";
-	struct db_stmt	*st;
-	int		 ok = 0;
+	int64_t		 v;
+	int		 ok;
 
-	*n = 0;
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	if (db_bind_text(st, 1, link_kinds[kind]) &&
-	    db_bind_text(st, 2, data) && db_bind_int(st, 3, now) &&
-	    db_step(st) == DB_ROW) {
-		*n = (int)db_column_int(st, 0);
-		ok = 1;
-	} else
-		db_log_error(db, "links count");
-	db_done(st);
+	ok = db_query_int(db, &v, NULL, "links count", sql, "tti",
+	    link_kinds[kind], data, now);
+	*n = (int)v;
 	return ok;
 }
 

@@ -79,19 +79,13 @@ onetime_try(struct db *db, int64_t id, int *attempts)
 {
 	static const char *const sql = "UPDATE codes SET attempts = "
 	    "attempts + 1 WHERE id = ?1 RETURNING attempts";
-	struct db_stmt	*st;
-	int		 ok = 0;
+	int64_t		 v;
+	int		 found;
 
-	if ((st = db_prepare(db, sql)) == NULL)
+	if (!db_query_int(db, &v, &found, "code try", sql, "i", id))
 		return 0;
-	if (db_bind_int(st, 1, id) && db_step(st) == DB_ROW) {
-		*attempts = (int)db_column_int(st, 0);
-		ok = db_step(st) == DB_DONE;
-	}
-	if (!ok)
-		db_log_error(db, "code try");
-	db_done(st);
-	return ok;
+	*attempts = (int)v;
+	return found;
 }
 
 /* Use row id up, once: of two racing requests only one wins. */
