@@ -234,12 +234,6 @@ password_form(struct req *r, int status)
 }
 
 static void
-password_get(struct req *r)
-{
-	password_form(r, 200);
-}
-
-static void
 password_post(struct req *r)
 {
 	char		 cookie[TOKEN_TEXT];
@@ -264,12 +258,6 @@ delete_page(struct req *r, int status)
 	} else
 		render_show(r->page, "NOT_PENDING");
 	form_page(r, status, "account_delete.tpl");
-}
-
-static void
-delete_get(struct req *r)
-{
-	delete_page(r, 200);
 }
 
 static void
@@ -337,12 +325,6 @@ export_form(struct req *r, int status)
 }
 
 static void
-export_get(struct req *r)
-{
-	export_form(r, 200);
-}
-
-static void
 export_post(struct req *r)
 {
 	enum outcome	 o;
@@ -378,14 +360,14 @@ static const struct route routes[] = {
 	    { "session", FIELD_ID, FIELD_REQUIRED, "others" },
 	    { "password", FIELD_PASSWORD, 0, NULL },
 	    { "code", FIELD_CODE, 0, NULL }), NULL },
-	{ "/account/password", HTTP_GET, password_get, ROUTE_SESSION, FIELDS(
-	    { "done", FIELD_NOTICE, 0, NULL }), NULL },
+	{ "/account/password", HTTP_GET, NULL, ROUTE_SESSION, FIELDS(
+	    { "done", FIELD_NOTICE, 0, NULL }), password_form },
 	{ "/account/password", HTTP_POST, password_post, ROUTE_SESSION, FIELDS(
 	    { "password", FIELD_PASSWORD, 0, NULL },
 	    { "new_password", FIELD_NEW_PASSWORD, FIELD_REQUIRED, NULL },
 	    { "code", FIELD_CODE, 0, NULL }),
 	    password_form },
-	{ "/account/delete", HTTP_GET, delete_get, ROUTE_SESSION, NULL, NULL },
+	{ "/account/delete", HTTP_GET, NULL, ROUTE_SESSION, NULL, delete_page },
 	{ "/account/delete", HTTP_POST, delete_post, ROUTE_SESSION, FIELDS(
 	    { "password", FIELD_PASSWORD, 0, NULL },
 	    { "code", FIELD_CODE, 0, NULL }), delete_page },
@@ -396,7 +378,7 @@ static const struct route routes[] = {
 	    { "t", FIELD_TOKEN, 0, NULL },
 	    { "password", FIELD_PASSWORD, 0, NULL },
 	    { "code", FIELD_CODE, 0, NULL }), NULL },
-	{ "/account/export", HTTP_GET, export_get, ROUTE_SESSION, NULL, NULL },
+	{ "/account/export", HTTP_GET, NULL, ROUTE_SESSION, NULL, export_form },
 	{ "/account/export", HTTP_POST, export_post, ROUTE_SESSION, FIELDS(
 	    { "password", FIELD_PASSWORD, 0, NULL },
 	    { "code", FIELD_CODE, 0, NULL }), export_form },

@@ -284,12 +284,6 @@ recovery_code_page(struct req *r, int status)
 	page_render(r, status, "recovery_code.tpl");
 }
 
-static void
-recovery_code_get(struct req *r)
-{
-	recovery_code_page(r, 200);
-}
-
 /*
  * Made, then shown by a redirect to a GET: reloading that page shows
  * the same code again instead of making another.
@@ -409,12 +403,6 @@ kit_page(struct req *r, int status)
 	}
 	proof_sections(r);
 	page_render(r, status, "kit.tpl");
-}
-
-static void
-kit_get(struct req *r)
-{
-	kit_page(r, 200);
 }
 
 static void
@@ -592,8 +580,8 @@ static const struct route routes[] = {
 	{ "/contacts/remove", HTTP_POST, contacts_remove_post, ROUTE_SESSION,
 	    FIELDS({ "id", FIELD_ID, FIELD_REQUIRED, NULL }, PROOF_FIELDS),
 	    NULL },
-	{ "/contacts/recovery-code", HTTP_GET, recovery_code_get,
-	    ROUTE_SESSION, NULL, NULL },
+	{ "/contacts/recovery-code", HTTP_GET, NULL,
+	    ROUTE_SESSION, NULL, recovery_code_page },
 	{ "/contacts/recovery-code", HTTP_POST, recovery_code_post,
 	    ROUTE_SESSION, FIELDS(PROOF_FIELDS), NULL },
 	{ "/contacts/recovery-code/new", HTTP_GET, recovery_view_get,
@@ -604,8 +592,8 @@ static const struct route routes[] = {
 	    ROUTE_SESSION, NULL, NULL },
 	{ "/contacts/recovery-code/saved", HTTP_POST, recovery_saved_post,
 	    ROUTE_SESSION, NULL, NULL },
-	{ "/contacts/kit", HTTP_GET, kit_get, ROUTE_SESSION, FIELDS(
-	    { "sent", FIELD_NOTICE, 0, NULL }), NULL },
+	{ "/contacts/kit", HTTP_GET, NULL, ROUTE_SESSION, FIELDS(
+	    { "sent", FIELD_NOTICE, 0, NULL }), kit_page },
 	{ "/contacts/kit", HTTP_POST, kit_post, ROUTE_SESSION,
 	    FIELDS(PROOF_FIELDS), NULL },
 	{ "/contacts/2fa", HTTP_GET, twofa_get, ROUTE_SESSION, NULL, NULL },

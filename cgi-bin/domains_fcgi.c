@@ -56,12 +56,6 @@ domains_list_form(struct req *r, int status)
 	domains_page(r, status, "");
 }
 
-static void
-domains_get_page(struct req *r)
-{
-	domains_list_form(r, 200);
-}
-
 /* The add form again, after a refusal, with what was typed. */
 static void
 domains_add_form(struct req *r, int status)
@@ -111,7 +105,7 @@ domains_remove_post(struct req *r)
 #define LISTED_FIELDS	FIELDS({ "domain", FIELD_LISTED, FIELD_REQUIRED, NULL })
 
 static const struct route routes[] = {
-	{ "/domains", HTTP_GET, domains_get_page, ROUTE_SESSION, NULL, NULL },
+	{ "/domains", HTTP_GET, NULL, ROUTE_SESSION, NULL, domains_list_form },
 	{ "/domains", HTTP_POST, domains_add_post, ROUTE_SESSION, FIELDS(
 	    { "domain", FIELD_DOMAIN, FIELD_REQUIRED, NULL }),
 	    domains_add_form },

@@ -49,12 +49,6 @@ email_page(struct req *r, int status)
 }
 
 static void
-email_get(struct req *r)
-{
-	email_page(r, 200);
-}
-
-static void
 email_post(struct req *r)
 {
 	enum outcome	 o;
@@ -117,9 +111,9 @@ revert_post(struct req *r)
 }
 
 static const struct route routes[] = {
-	{ "/email", HTTP_GET, email_get, ROUTE_SESSION, FIELDS(
+	{ "/email", HTTP_GET, NULL, ROUTE_SESSION, FIELDS(
 	    { "sent", FIELD_NOTICE, 0, NULL },
-	    { "changed", FIELD_NOTICE, 0, NULL }), NULL },
+	    { "changed", FIELD_NOTICE, 0, NULL }), email_page },
 	{ "/email", HTTP_POST, email_post, ROUTE_SESSION, FIELDS(
 	    { "email", FIELD_ADDRESS, FIELD_REQUIRED, NULL },
 	    { "password", FIELD_PASSWORD, 0, NULL },

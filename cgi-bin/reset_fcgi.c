@@ -110,12 +110,6 @@ prove_form(struct req *r, int status)
 }
 
 static void
-prove_get(struct req *r)
-{
-	prove_form(r, 200);
-}
-
-static void
 prove_post(struct req *r)
 {
 	const char	*codes[RESET_MAX_CODES + 1];
@@ -204,8 +198,8 @@ static const struct route routes[] = {
 	{ "/reset", HTTP_POST, ask_post, 0, FIELDS(
 	    { "username", FIELD_LOGIN_NAME, FIELD_REQUIRED, NULL }),
 	    reset_form },
-	{ "/reset/prove", HTTP_GET, prove_get, 0, FIELDS(
-	    { "username", FIELD_PREFILL, 0, NULL }), NULL },
+	{ "/reset/prove", HTTP_GET, NULL, 0, FIELDS(
+	    { "username", FIELD_PREFILL, 0, NULL }), prove_form },
 	{ "/reset/prove", HTTP_POST, prove_post, 0, FIELDS(
 	    { "username", FIELD_LOGIN_NAME, FIELD_REQUIRED, NULL },
 	    /* The flow judges it: a refused try counts (R3). */

@@ -1195,7 +1195,10 @@ app_handle(struct app *app, FCGX_Request *fr, const struct route *routes,
 	else if ((o = app_read_refusal(rc)) != OUT_OK)
 		page_outcome(&r, o);
 	else if ((rt = app_gate(&r, routes, n)) != NULL) {
-		rt->fn(&r);
+		if (rt->fn != NULL)
+			rt->fn(&r);
+		else
+			rt->form(&r, 200);
 		if (r.resp.status == 0) {
 			log_err("%s: handler gave no response", r.http.path);
 			page_outcome(&r, OUT_NO_ANSWER);
@@ -1226,6 +1229,10 @@ app_routes_fit(const struct program *prog)
 		if (judged > 0 && rt->form == NULL) {
 			log_err("%s: judges what is typed, but has no form to "
 			    "show again", rt->path);
+			return 0;
+		}
+		if (rt->fn == NULL && rt->form == NULL) {
+			log_err("%s: neither a handler nor a form", rt->path);
 			return 0;
 		}
 	}

@@ -93,12 +93,13 @@ struct field {
 struct route {
 	const char	*path;
 	enum http_method method;	/* HTTP_GET also answers HEAD */
-	void		(*fn)(struct req *);
+	void		(*fn)(struct req *);	/* NULL: form at 200 */
 	unsigned int	 flags;
 	const struct field *fields;	/* NULL: takes none */
 	/* The form shown again when a field's value is refused, with the
-	 * status to show it with; needed where a field is judged.  Its
-	 * template shows each refusal beside its field (ERR_<FIELD>). */
+	 * status to show it with; needed where a field is judged, or fn
+	 * is NULL (a page that is only its form).  Its template shows
+	 * each refusal beside its field (ERR_<FIELD>). */
 	void		(*form)(struct req *, int status);
 };
 
