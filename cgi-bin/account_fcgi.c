@@ -238,15 +238,14 @@ password_post(struct req *r)
 {
 	char		 cookie[TOKEN_TEXT];
 	enum outcome	 o;
-	int		 status;
 
 	o = flow_password_change(&r->flow, req_arg(r, "password"),
 	    req_arg(r, "new_password"), req_arg(r, "code"), cookie);
 	if (o == OUT_OK) {
 		req_set_session_cookie(r, cookie);
 		page_redirect(r, "/account/password?done=1");
-	} else if ((status = page_refused(r, o)) != 0)
-		password_form(r, status);
+	} else
+		page_refuse(r, o, password_form);
 }
 
 static void
@@ -264,15 +263,14 @@ static void
 delete_post(struct req *r)
 {
 	enum outcome	 o;
-	int		 status;
 
 	o = flow_delete_request(&r->flow, req_arg(r, "password"),
 	    req_arg(r, "code"));
 	if (o == OUT_OK) {
 		page_notice(r, "DELETE_ASKED");
 		page_redirect(r, "/account/delete");
-	} else if ((status = page_refused(r, o)) != 0)
-		delete_page(r, status);
+	} else
+		page_refuse(r, o, delete_page);
 }
 
 /* The page a mailed cancel link opens (R7: one button). */
@@ -328,7 +326,6 @@ static void
 export_post(struct req *r)
 {
 	enum outcome	 o;
-	int		 status;
 
 	buf_reset(&r->resp.body);
 	o = flow_export(&r->flow, req_arg(r, "password"), req_arg(r, "code"),
@@ -339,8 +336,8 @@ export_post(struct req *r)
 		    "application/json; charset=utf-8");
 		http_header(&r->resp, "Content-Disposition",
 		    "attachment; filename=\"postern-export.json\"");
-	} else if ((status = page_refused(r, o)) != 0)
-		export_form(r, status);
+	} else
+		page_refuse(r, o, export_form);
 }
 
 static void

@@ -135,7 +135,6 @@ contacts_add_post(struct req *r)
 {
 	int64_t		 id;
 	enum outcome	 o;
-	int		 status;
 
 	o = flow_contact_add(&r->flow, req_arg(r, "password"),
 	    req_arg(r, "code"), req_arg(r, "kind"), req_arg(r, "value"), &id);
@@ -144,8 +143,8 @@ contacts_add_post(struct req *r)
 		page_redirect(r, "/contacts");
 	} else if (o == OUT_BAD_REQUEST)
 		page_outcome(r, o);
-	else if ((status = page_refused(r, o)) != 0)
-		contacts_add_form(r, status);
+	else
+		page_refuse(r, o, contacts_add_form);
 }
 
 static void
@@ -216,7 +215,7 @@ static void
 contacts_verify_post(struct req *r)
 {
 	int64_t		 id = req_arg_id(r, "id");
-	int		 resend = req_arg(r, "resend") != NULL, status;
+	int		 resend = req_arg(r, "resend") != NULL;
 	enum outcome	 o;
 
 	o = resend ? flow_contact_resend(&r->flow, id) :
@@ -225,8 +224,8 @@ contacts_verify_post(struct req *r)
 		contacts_verified(r, id, resend);
 	else if (o == OUT_NO_CONTACT || o == OUT_CONTACT_OTHER_SESSION)
 		page_outcome(r, o);
-	else if ((status = page_refused(r, o)) != 0)
-		contacts_verify_form(r, status);
+	else
+		page_refuse(r, o, contacts_verify_form);
 }
 
 static void
@@ -292,14 +291,13 @@ static void
 recovery_code_post(struct req *r)
 {
 	enum outcome	 o;
-	int		 status;
 
 	o = flow_recovery_code(&r->flow, req_arg(r, "password"),
 	    req_arg(r, "code"));
 	if (o == OUT_OK)
 		page_redirect(r, "/contacts/recovery-code/new");
-	else if ((status = page_refused(r, o)) != 0)
-		recovery_code_page(r, status);
+	else
+		page_refuse(r, o, recovery_code_page);
 }
 
 /*
@@ -409,15 +407,14 @@ static void
 kit_post(struct req *r)
 {
 	enum outcome	 o;
-	int		 status;
 
 	o = flow_kit(&r->flow, req_arg(r, "password"), req_arg(r, "code"));
 	if (o == OUT_OK)
 		page_redirect(r, "/contacts/kit?sent=1");
 	else if (o == OUT_KITS_OFF || o == OUT_LIMIT_KITS)
 		page_outcome(r, o);
-	else if ((status = page_refused(r, o)) != 0)
-		kit_page(r, status);
+	else
+		page_refuse(r, o, kit_page);
 }
 
 /* ------------------------------------------------------------------ */

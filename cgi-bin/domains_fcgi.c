@@ -72,13 +72,12 @@ domains_post(struct req *r, enum outcome (*flow)(struct flow *,
     const char *), void (*form)(struct req *, int), const char *notice)
 {
 	enum outcome	 o;
-	int		 status;
 
 	if ((o = flow(&r->flow, req_arg(r, "domain"))) == OUT_OK) {
 		page_notice(r, notice);
 		page_redirect(r, "/domains");
-	} else if ((status = page_refused(r, o)) != 0)
-		form(r, status);
+	} else
+		page_refuse(r, o, form);
 }
 
 static void

@@ -52,14 +52,13 @@ static void
 email_post(struct req *r)
 {
 	enum outcome	 o;
-	int		 status;
 
 	o = flow_email_request(&r->flow, req_arg(r, "password"),
 	    req_arg(r, "code"), req_arg(r, "email"));
 	if (o == OUT_OK)
 		page_redirect(r, "/email?sent=1");
-	else if ((status = page_refused(r, o)) != 0)
-		email_page(r, status);
+	else
+		page_refuse(r, o, email_page);
 }
 
 /* ------------------------------------------------------------------ */

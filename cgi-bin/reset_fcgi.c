@@ -64,11 +64,9 @@ ask_post(struct req *r)
 	const char	*typed = req_arg(r, "username");
 	struct buf	 loc;
 	enum outcome	 o;
-	int		 status;
 
 	if ((o = flow_reset_ask(&r->flow, typed)) != OUT_OK) {
-		if ((status = page_refused(r, o)) != 0)
-			reset_form(r, status);
+		page_refuse(r, o, reset_form);
 		return;
 	}
 	buf_init(&loc);
@@ -115,7 +113,7 @@ prove_post(struct req *r)
 	const char	*codes[RESET_MAX_CODES + 1];
 	size_t		 n;
 	enum outcome	 o;
-	int		 replaced, status;
+	int		 replaced;
 
 	/* One more than the flow takes, so that it can refuse them. */
 	n = req_args(r, "code", codes, RESET_MAX_CODES + 1);
@@ -126,8 +124,8 @@ prove_post(struct req *r)
 		    "/reset?pending=1");
 	else if (o == OUT_RESET_LOCKED || o == OUT_RESET_TOO_MANY_CODES)
 		page_outcome(r, o);
-	else if ((status = page_refused(r, o)) != 0)
-		prove_form(r, status);
+	else
+		page_refuse(r, o, prove_form);
 }
 
 /* ------------------------------------------------------------------ */

@@ -521,6 +521,16 @@ page_set_time(struct render_dict *d, const char *name, int64_t t)
 }
 
 void
+page_refuse(struct req *r, enum outcome o,
+    void (*form)(struct req *, int status))
+{
+	int	 status;
+
+	if ((status = page_refused(r, o)) != 0)
+		form(r, status);
+}
+
+void
 page_done(struct req *r, enum outcome o, const char *path)
 {
 	if (o == OUT_OK)

@@ -208,6 +208,9 @@ void	 page_storage_error(struct req *);
  * with its own page.
  */
 int	 page_refused(struct req *, enum outcome);
+/* page_refused(), then form shown again with its status. */
+void	 page_refuse(struct req *, enum outcome,
+	    void (*form)(struct req *, int status));
 /* The same on the error page, titled by the outcome. */
 void	 page_outcome(struct req *, enum outcome);
 
