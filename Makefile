@@ -249,13 +249,13 @@ $(BENCH_OUT)/cgi-bin/reffloor.fcgi: bench/ref_floor.cc
 	    libctemplate_nothreads libidn2 libpsl liboath 2>/dev/null) \
 	    -lzxcvbn -Wl,--as-needed
 
-$(BENCH_OUT)/bin/bench-verify: bench/ref_verify.c
+$(BENCH_OUT)/bin/bench-verify: bench/ref_verify.c bench/ref.h
 	@mkdir -p $(@D)
 	$(SAY) CCLD $@
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \
 	    $(shell pkg-config --libs libsodium 2>/dev/null)
 
-$(BENCH_OUT)/bin/bench-smtp: bench/ref_smtp.c
+$(BENCH_OUT)/bin/bench-smtp: bench/ref_smtp.c bench/ref.h
 	@mkdir -p $(@D)
 	$(SAY) CCLD $@
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< \

@@ -143,9 +143,9 @@ def wrk_settled(stack, *args, **kw):
     return res
 
 
-LUA_LOGIN = r'''-- Written by bench/bench.py: POST /login with one CSRF token
--- and pre-session cookie pair, the account changing every time.
-tid = 0
+# What both wrk scripts start with: each thread's number (tid), a
+# counter, and the headers of a form POST with the session's cookie.
+LUA_THREADS = r'''tid = 0
 local nthreads = 0
 local counter = 0
 local headers = {
@@ -157,7 +157,11 @@ function setup(thread)
   thread:set("tid", nthreads)
   nthreads = nthreads + 1
 end
+'''
 
+LUA_LOGIN = r'''-- Written by bench/bench.py: POST /login with one CSRF token
+-- and pre-session cookie pair, the account changing every time.
+''' + LUA_THREADS + r'''
 function init(args)
   counter = tid * 4999
 end
@@ -172,19 +176,7 @@ end
 
 LUA_DOMAINS = r'''-- Written by bench/bench.py: POST /domains from one session,
 -- a new name every time (the run's tag, the thread, a counter).
-tid = 0
-local nthreads = 0
-local counter = 0
-local tag = "x"
-local headers = {
-  ["Content-Type"] = "application/x-www-form-urlencoded",
-  ["Cookie"] = "%(cookie)s",
-}
-
-function setup(thread)
-  thread:set("tid", nthreads)
-  nthreads = nthreads + 1
-end
+''' + LUA_THREADS + r'''local tag = "x"
 
 function init(args)
   tag = args[1] or "x"
@@ -842,12 +834,4 @@ def main():
 
 
 if __name__ == '__main__':
-    common.harness._term_raises()
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        sys.exit(130)
-    except (RuntimeError, common.harness.StartError,
-            subprocess.SubprocessError) as e:
-        sys.stderr.write('make bench: %s\n' % e)
-        sys.exit(1)
+    common.run(main, 'make bench')

@@ -24,7 +24,6 @@ import datetime
 import os
 import re
 import shutil
-import subprocess
 import sys
 
 import common
@@ -233,12 +232,4 @@ def main():
 
 
 if __name__ == '__main__':
-    common.harness._term_raises()
-    try:
-        sys.exit(main())
-    except KeyboardInterrupt:
-        sys.exit(130)
-    except (RuntimeError, common.harness.StartError,
-            subprocess.SubprocessError, OSError) as e:
-        sys.stderr.write('make bench-callgrind: %s\n' % e)
-        sys.exit(1)
+    common.run(main, 'make bench-callgrind', (OSError,))

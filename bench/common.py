@@ -39,6 +39,20 @@ def say(msg):
     sys.stdout.flush()
 
 
+def run(main, name, errors=()):
+    """Exit with main()'s status; a failure it expects (errors, or the
+    stack's) is one line on stderr, named for the make target name."""
+    harness._term_raises()
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except (RuntimeError, harness.StartError,
+            subprocess.SubprocessError) + tuple(errors) as e:
+        sys.stderr.write('%s: %s\n' % (name, e))
+        sys.exit(1)
+
+
 class BenchStack(harness.Stack):
     """The test harness's stack, with max-procs set for every program
     (Postern's and the reference programs of build/bench/cgi-bin alike:

@@ -18,16 +18,9 @@
 #include <auth-client.h>
 #include <libesmtp.h>
 
+#include "ref.h"
+
 #define REF_MAX_BODY	(64 * 1024)
-
-static double
-ref_now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* One session, one mail: 1 when the recipient and the data got 2xx. */
 static int

@@ -25,17 +25,10 @@
 
 #include <sodium.h>
 
+#include "ref.h"
+
 #define REF_PASSWORD	"correct horse battery 7"
 #define REF_MAX_PROCS	64
-
-static double
-ref_now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* A child: verify until the deadline, write the count to fd. */
 static int

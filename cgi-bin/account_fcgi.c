@@ -234,25 +234,18 @@ password_form(struct req *r, int status)
 }
 
 static void
-password_get(struct req *r)
-{
-	password_form(r, 200);
-}
-
-static void
 password_post(struct req *r)
 {
 	char		 cookie[TOKEN_TEXT];
 	enum outcome	 o;
-	int		 status;
 
 	o = flow_password_change(&r->flow, req_arg(r, "password"),
 	    req_arg(r, "new_password"), req_arg(r, "code"), cookie);
 	if (o == OUT_OK) {
 		req_set_session_cookie(r, cookie);
 		page_redirect(r, "/account/password?done=1");
-	} else if ((status = page_refused(r, o)) != 0)
-		password_form(r, status);
+	} else
+		page_refuse(r, o, password_form);
 }
 
 static void
@@ -267,24 +260,17 @@ delete_page(struct req *r, int status)
 }
 
 static void
-delete_get(struct req *r)
-{
-	delete_page(r, 200);
-}
-
-static void
 delete_post(struct req *r)
 {
 	enum outcome	 o;
-	int		 status;
 
 	o = flow_delete_request(&r->flow, req_arg(r, "password"),
 	    req_arg(r, "code"));
 	if (o == OUT_OK) {
 		page_notice(r, "DELETE_ASKED");
 		page_redirect(r, "/account/delete");
-	} else if ((status = page_refused(r, o)) != 0)
-		delete_page(r, status);
+	} else
+		page_refuse(r, o, delete_page);
 }
 
 /* The page a mailed cancel link opens (R7: one button). */
@@ -337,16 +323,9 @@ export_form(struct req *r, int status)
 }
 
 static void
-export_get(struct req *r)
-{
-	export_form(r, 200);
-}
-
-static void
 export_post(struct req *r)
 {
 	enum outcome	 o;
-	int		 status;
 
 	buf_reset(&r->resp.body);
 	o = flow_export(&r->flow, req_arg(r, "password"), req_arg(r, "code"),
@@ -357,8 +336,8 @@ export_post(struct req *r)
 		    "application/json; charset=utf-8");
 		http_header(&r->resp, "Content-Disposition",
 		    "attachment; filename=\"postern-export.json\"");
-	} else if ((status = page_refused(r, o)) != 0)
-		export_form(r, status);
+	} else
+		page_refuse(r, o, export_form);
 }
 
 static void
@@ -378,14 +357,14 @@ static const struct route routes[] = {
 	    { "session", FIELD_ID, FIELD_REQUIRED, "others" },
 	    { "password", FIELD_PASSWORD, 0, NULL },
 	    { "code", FIELD_CODE, 0, NULL }), NULL },
-	{ "/account/password", HTTP_GET, password_get, ROUTE_SESSION, FIELDS(
-	    { "done", FIELD_NOTICE, 0, NULL }), NULL },
+	{ "/account/password", HTTP_GET, NULL, ROUTE_SESSION, FIELDS(
+	    { "done", FIELD_NOTICE, 0, NULL }), password_form },
 	{ "/account/password", HTTP_POST, password_post, ROUTE_SESSION, FIELDS(
 	    { "password", FIELD_PASSWORD, 0, NULL },
 	    { "new_password", FIELD_NEW_PASSWORD, FIELD_REQUIRED, NULL },
 	    { "code", FIELD_CODE, 0, NULL }),
 	    password_form },
-	{ "/account/delete", HTTP_GET, delete_get, ROUTE_SESSION, NULL, NULL },
+	{ "/account/delete", HTTP_GET, NULL, ROUTE_SESSION, NULL, delete_page },
 	{ "/account/delete", HTTP_POST, delete_post, ROUTE_SESSION, FIELDS(
 	    { "password", FIELD_PASSWORD, 0, NULL },
 	    { "code", FIELD_CODE, 0, NULL }), delete_page },
@@ -396,7 +375,7 @@ static const struct route routes[] = {
 	    { "t", FIELD_TOKEN, 0, NULL },
 	    { "password", FIELD_PASSWORD, 0, NULL },
 	    { "code", FIELD_CODE, 0, NULL }), NULL },
-	{ "/account/export", HTTP_GET, export_get, ROUTE_SESSION, NULL, NULL },
+	{ "/account/export", HTTP_GET, NULL, ROUTE_SESSION, NULL, export_form },
 	{ "/account/export", HTTP_POST, export_post, ROUTE_SESSION, FIELDS(
 	    { "password", FIELD_PASSWORD, 0, NULL },
 	    { "code", FIELD_CODE, 0, NULL }), export_form },
@@ -409,15 +388,4 @@ static const char *const templates[] = {
 	"account_export.tpl", FLOW_ACCOUNT_TEMPLATES, GUARD_TEMPLATES, NULL
 };
 
-static const struct program program = {
-	.name = "postern-account",
-	.routes = routes,
-	.nroutes = sizeof(routes) / sizeof(routes[0]),
-	.templates = templates,
-};
-
-int
-main(void)
-{
-	return app_main(&program);
-}
+APP_MAIN(.name = "postern-account", APP_ROUTES(routes), .templates = templates)

@@ -7,14 +7,4 @@
 
 static const char *const templates[] = { NULL };
 
-static const struct program program = {
-	.name = "postern-auth",
-	.templates = templates,
-	.serve = authz_serve,
-};
-
-int
-main(void)
-{
-	return app_main(&program);
-}
+APP_MAIN(.name = "postern-auth", .templates = templates, .serve = authz_serve)

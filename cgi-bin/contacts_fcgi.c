@@ -135,7 +135,6 @@ contacts_add_post(struct req *r)
 {
 	int64_t		 id;
 	enum outcome	 o;
-	int		 status;
 
 	o = flow_contact_add(&r->flow, req_arg(r, "password"),
 	    req_arg(r, "code"), req_arg(r, "kind"), req_arg(r, "value"), &id);
@@ -144,8 +143,8 @@ contacts_add_post(struct req *r)
 		page_redirect(r, "/contacts");
 	} else if (o == OUT_BAD_REQUEST)
 		page_outcome(r, o);
-	else if ((status = page_refused(r, o)) != 0)
-		contacts_add_form(r, status);
+	else
+		page_refuse(r, o, contacts_add_form);
 }
 
 static void
@@ -216,7 +215,7 @@ static void
 contacts_verify_post(struct req *r)
 {
 	int64_t		 id = req_arg_id(r, "id");
-	int		 resend = req_arg(r, "resend") != NULL, status;
+	int		 resend = req_arg(r, "resend") != NULL;
 	enum outcome	 o;
 
 	o = resend ? flow_contact_resend(&r->flow, id) :
@@ -225,8 +224,8 @@ contacts_verify_post(struct req *r)
 		contacts_verified(r, id, resend);
 	else if (o == OUT_NO_CONTACT || o == OUT_CONTACT_OTHER_SESSION)
 		page_outcome(r, o);
-	else if ((status = page_refused(r, o)) != 0)
-		contacts_verify_form(r, status);
+	else
+		page_refuse(r, o, contacts_verify_form);
 }
 
 static void
@@ -284,12 +283,6 @@ recovery_code_page(struct req *r, int status)
 	page_render(r, status, "recovery_code.tpl");
 }
 
-static void
-recovery_code_get(struct req *r)
-{
-	recovery_code_page(r, 200);
-}
-
 /*
  * Made, then shown by a redirect to a GET: reloading that page shows
  * the same code again instead of making another.
@@ -298,14 +291,13 @@ static void
 recovery_code_post(struct req *r)
 {
 	enum outcome	 o;
-	int		 status;
 
 	o = flow_recovery_code(&r->flow, req_arg(r, "password"),
 	    req_arg(r, "code"));
 	if (o == OUT_OK)
 		page_redirect(r, "/contacts/recovery-code/new");
-	else if ((status = page_refused(r, o)) != 0)
-		recovery_code_page(r, status);
+	else
+		page_refuse(r, o, recovery_code_page);
 }
 
 /*
@@ -412,24 +404,17 @@ kit_page(struct req *r, int status)
 }
 
 static void
-kit_get(struct req *r)
-{
-	kit_page(r, 200);
-}
-
-static void
 kit_post(struct req *r)
 {
 	enum outcome	 o;
-	int		 status;
 
 	o = flow_kit(&r->flow, req_arg(r, "password"), req_arg(r, "code"));
 	if (o == OUT_OK)
 		page_redirect(r, "/contacts/kit?sent=1");
 	else if (o == OUT_KITS_OFF || o == OUT_LIMIT_KITS)
 		page_outcome(r, o);
-	else if ((status = page_refused(r, o)) != 0)
-		kit_page(r, status);
+	else
+		page_refuse(r, o, kit_page);
 }
 
 /* ------------------------------------------------------------------ */
@@ -592,8 +577,8 @@ static const struct route routes[] = {
 	{ "/contacts/remove", HTTP_POST, contacts_remove_post, ROUTE_SESSION,
 	    FIELDS({ "id", FIELD_ID, FIELD_REQUIRED, NULL }, PROOF_FIELDS),
 	    NULL },
-	{ "/contacts/recovery-code", HTTP_GET, recovery_code_get,
-	    ROUTE_SESSION, NULL, NULL },
+	{ "/contacts/recovery-code", HTTP_GET, NULL,
+	    ROUTE_SESSION, NULL, recovery_code_page },
 	{ "/contacts/recovery-code", HTTP_POST, recovery_code_post,
 	    ROUTE_SESSION, FIELDS(PROOF_FIELDS), NULL },
 	{ "/contacts/recovery-code/new", HTTP_GET, recovery_view_get,
@@ -604,8 +589,8 @@ static const struct route routes[] = {
 	    ROUTE_SESSION, NULL, NULL },
 	{ "/contacts/recovery-code/saved", HTTP_POST, recovery_saved_post,
 	    ROUTE_SESSION, NULL, NULL },
-	{ "/contacts/kit", HTTP_GET, kit_get, ROUTE_SESSION, FIELDS(
-	    { "sent", FIELD_NOTICE, 0, NULL }), NULL },
+	{ "/contacts/kit", HTTP_GET, NULL, ROUTE_SESSION, FIELDS(
+	    { "sent", FIELD_NOTICE, 0, NULL }), kit_page },
 	{ "/contacts/kit", HTTP_POST, kit_post, ROUTE_SESSION,
 	    FIELDS(PROOF_FIELDS), NULL },
 	{ "/contacts/2fa", HTTP_GET, twofa_get, ROUTE_SESSION, NULL, NULL },
@@ -621,15 +606,5 @@ static const char *const templates[] = {
 	GUARD_TEMPLATES, NULL
 };
 
-static const struct program program = {
-	.name = "postern-contacts",
-	.routes = routes,
-	.nroutes = sizeof(routes) / sizeof(routes[0]),
-	.templates = templates,
-};
-
-int
-main(void)
-{
-	return app_main(&program);
-}
+APP_MAIN(.name = "postern-contacts",
+    APP_ROUTES(routes), .templates = templates)

@@ -56,12 +56,6 @@ domains_list_form(struct req *r, int status)
 	domains_page(r, status, "");
 }
 
-static void
-domains_get_page(struct req *r)
-{
-	domains_list_form(r, 200);
-}
-
 /* The add form again, after a refusal, with what was typed. */
 static void
 domains_add_form(struct req *r, int status)
@@ -78,13 +72,12 @@ domains_post(struct req *r, enum outcome (*flow)(struct flow *,
     const char *), void (*form)(struct req *, int), const char *notice)
 {
 	enum outcome	 o;
-	int		 status;
 
 	if ((o = flow(&r->flow, req_arg(r, "domain"))) == OUT_OK) {
 		page_notice(r, notice);
 		page_redirect(r, "/domains");
-	} else if ((status = page_refused(r, o)) != 0)
-		form(r, status);
+	} else
+		page_refuse(r, o, form);
 }
 
 static void
@@ -111,7 +104,7 @@ domains_remove_post(struct req *r)
 #define LISTED_FIELDS	FIELDS({ "domain", FIELD_LISTED, FIELD_REQUIRED, NULL })
 
 static const struct route routes[] = {
-	{ "/domains", HTTP_GET, domains_get_page, ROUTE_SESSION, NULL, NULL },
+	{ "/domains", HTTP_GET, NULL, ROUTE_SESSION, NULL, domains_list_form },
 	{ "/domains", HTTP_POST, domains_add_post, ROUTE_SESSION, FIELDS(
 	    { "domain", FIELD_DOMAIN, FIELD_REQUIRED, NULL }),
 	    domains_add_form },
@@ -125,15 +118,4 @@ static const char *const templates[] = {
 	"domains.tpl", FLOW_DOMAINS_TEMPLATES, NULL
 };
 
-static const struct program program = {
-	.name = "postern-domains",
-	.routes = routes,
-	.nroutes = sizeof(routes) / sizeof(routes[0]),
-	.templates = templates,
-};
-
-int
-main(void)
-{
-	return app_main(&program);
-}
+APP_MAIN(.name = "postern-domains", APP_ROUTES(routes), .templates = templates)

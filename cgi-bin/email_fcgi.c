@@ -49,23 +49,16 @@ email_page(struct req *r, int status)
 }
 
 static void
-email_get(struct req *r)
-{
-	email_page(r, 200);
-}
-
-static void
 email_post(struct req *r)
 {
 	enum outcome	 o;
-	int		 status;
 
 	o = flow_email_request(&r->flow, req_arg(r, "password"),
 	    req_arg(r, "code"), req_arg(r, "email"));
 	if (o == OUT_OK)
 		page_redirect(r, "/email?sent=1");
-	else if ((status = page_refused(r, o)) != 0)
-		email_page(r, status);
+	else
+		page_refuse(r, o, email_page);
 }
 
 /* ------------------------------------------------------------------ */
@@ -122,9 +115,9 @@ revert_post(struct req *r)
 }
 
 static const struct route routes[] = {
-	{ "/email", HTTP_GET, email_get, ROUTE_SESSION, FIELDS(
+	{ "/email", HTTP_GET, NULL, ROUTE_SESSION, FIELDS(
 	    { "sent", FIELD_NOTICE, 0, NULL },
-	    { "changed", FIELD_NOTICE, 0, NULL }), NULL },
+	    { "changed", FIELD_NOTICE, 0, NULL }), email_page },
 	{ "/email", HTTP_POST, email_post, ROUTE_SESSION, FIELDS(
 	    { "email", FIELD_ADDRESS, FIELD_REQUIRED, NULL },
 	    { "password", FIELD_PASSWORD, 0, NULL },
@@ -141,15 +134,4 @@ static const char *const templates[] = {
 	FLOW_EMAIL_TEMPLATES, GUARD_TEMPLATES, NULL
 };
 
-static const struct program program = {
-	.name = "postern-email",
-	.routes = routes,
-	.nroutes = sizeof(routes) / sizeof(routes[0]),
-	.templates = templates,
-};
-
-int
-main(void)
-{
-	return app_main(&program);
-}
+APP_MAIN(.name = "postern-email", APP_ROUTES(routes), .templates = templates)

@@ -94,7 +94,6 @@ login_post(struct req *r)
 	struct buf		 loc;
 	enum session_stage	 stage;
 	enum outcome		 o;
-	int			 status;
 
 	o = flow_login(&r->flow, name, req_arg(r, "password"),
 	    r->app->dummy_hash, cookie, &stage);
@@ -109,8 +108,8 @@ login_post(struct req *r)
 			buf_free(&loc);
 		} else
 			page_redirect(r, "/login/2fa");
-	} else if ((status = page_refused(r, o)) != 0)
-		login_form(r, status);
+	} else
+		page_refuse(r, o, login_form);
 }
 
 static void
@@ -129,7 +128,6 @@ twofa_post(struct req *r)
 {
 	char		 cookie[TOKEN_TEXT];
 	enum outcome	 o;
-	int		 status;
 
 	o = flow_login_code(&r->flow, req_arg(r, "code"), cookie);
 	if (o == OUT_OK) {
@@ -137,8 +135,8 @@ twofa_post(struct req *r)
 		login_done(r);
 	} else if (o == OUT_LOGIN_EXPIRED)
 		page_outcome(r, o);
-	else if ((status = page_refused(r, o)) != 0)
-		twofa_form(r, status);
+	else
+		page_refuse(r, o, twofa_form);
 }
 
 static void
@@ -178,16 +176,5 @@ static const char *const templates[] = {
 	NULL
 };
 
-static const struct program program = {
-	.name = "postern-login",
-	.routes = routes,
-	.nroutes = sizeof(routes) / sizeof(routes[0]),
-	.templates = templates,
-	.flags = PROGRAM_DUMMY_HASH,
-};
-
-int
-main(void)
-{
-	return app_main(&program);
-}
+APP_MAIN(.name = "postern-login",
+    APP_ROUTES(routes), .templates = templates, .flags = PROGRAM_DUMMY_HASH)

@@ -64,11 +64,9 @@ ask_post(struct req *r)
 	const char	*typed = req_arg(r, "username");
 	struct buf	 loc;
 	enum outcome	 o;
-	int		 status;
 
 	if ((o = flow_reset_ask(&r->flow, typed)) != OUT_OK) {
-		if ((status = page_refused(r, o)) != 0)
-			reset_form(r, status);
+		page_refuse(r, o, reset_form);
 		return;
 	}
 	buf_init(&loc);
@@ -110,18 +108,12 @@ prove_form(struct req *r, int status)
 }
 
 static void
-prove_get(struct req *r)
-{
-	prove_form(r, 200);
-}
-
-static void
 prove_post(struct req *r)
 {
 	const char	*codes[RESET_MAX_CODES + 1];
 	size_t		 n;
 	enum outcome	 o;
-	int		 replaced, status;
+	int		 replaced;
 
 	/* One more than the flow takes, so that it can refuse them. */
 	n = req_args(r, "code", codes, RESET_MAX_CODES + 1);
@@ -132,8 +124,8 @@ prove_post(struct req *r)
 		    "/reset?pending=1");
 	else if (o == OUT_RESET_LOCKED || o == OUT_RESET_TOO_MANY_CODES)
 		page_outcome(r, o);
-	else if ((status = page_refused(r, o)) != 0)
-		prove_form(r, status);
+	else
+		page_refuse(r, o, prove_form);
 }
 
 /* ------------------------------------------------------------------ */
@@ -204,8 +196,8 @@ static const struct route routes[] = {
 	{ "/reset", HTTP_POST, ask_post, 0, FIELDS(
 	    { "username", FIELD_LOGIN_NAME, FIELD_REQUIRED, NULL }),
 	    reset_form },
-	{ "/reset/prove", HTTP_GET, prove_get, 0, FIELDS(
-	    { "username", FIELD_PREFILL, 0, NULL }), NULL },
+	{ "/reset/prove", HTTP_GET, NULL, 0, FIELDS(
+	    { "username", FIELD_PREFILL, 0, NULL }), prove_form },
 	{ "/reset/prove", HTTP_POST, prove_post, 0, FIELDS(
 	    { "username", FIELD_LOGIN_NAME, FIELD_REQUIRED, NULL },
 	    /* The flow judges it: a refused try counts (R3). */
@@ -227,15 +219,4 @@ static const char *const templates[] = {
 	GUARD_TEMPLATES, NULL
 };
 
-static const struct program program = {
-	.name = "postern-reset",
-	.routes = routes,
-	.nroutes = sizeof(routes) / sizeof(routes[0]),
-	.templates = templates,
-};
-
-int
-main(void)
-{
-	return app_main(&program);
-}
+APP_MAIN(.name = "postern-reset", APP_ROUTES(routes), .templates = templates)

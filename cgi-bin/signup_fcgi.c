@@ -27,14 +27,13 @@ static void
 signup_post(struct req *r)
 {
 	enum outcome	 o;
-	int		 status;
 
 	o = flow_signup(&r->flow, req_arg(r, "username"), req_arg(r, "email"),
 	    req_arg(r, "password"));
 	if (o == OUT_OK)
 		page_redirect(r, "/signup?sent=1");
-	else if ((status = page_refused(r, o)) != 0)
-		signup_form(r, status);
+	else
+		page_refuse(r, o, signup_form);
 }
 
 static void
@@ -67,15 +66,4 @@ static const char *const templates[] = {
 	NULL
 };
 
-static const struct program program = {
-	.name = "postern-signup",
-	.routes = routes,
-	.nroutes = sizeof(routes) / sizeof(routes[0]),
-	.templates = templates,
-};
-
-int
-main(void)
-{
-	return app_main(&program);
-}
+APP_MAIN(.name = "postern-signup", APP_ROUTES(routes), .templates = templates)

@@ -87,24 +87,9 @@ account_by_id(struct db *db, int64_t id, struct account *a)
 static int
 account_exists(struct db *db, const char *sql, const char *value, int *found)
 {
-	struct db_stmt	*st;
-	int		 rc, ok = 0;
+	int64_t	 v;
 
-	*found = 0;
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	if (db_bind_text(st, 1, value)) {
-		rc = db_step(st);
-		if (rc == DB_ROW) {
-			*found = 1;
-			ok = 1;
-		} else if (rc == DB_DONE)
-			ok = 1;
-		else
-			db_log_error(db, "account exists");
-	}
-	db_done(st);
-	return ok;
+	return db_query_int(db, &v, found, "account exists", sql, "t", value);
 }
 
 /*
@@ -549,21 +534,9 @@ account_delete_next_due(struct db *db, int64_t account_id, int64_t now,
 	    "AND disabled_at = 0 "
 	    "AND (?2 = 0 OR id = ?2) "
 	    "ORDER BY delete_at LIMIT 1";
-	struct db_stmt	*st;
-	int		 rc = DB_ERROR;
 
-	*id = 0;
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	if (db_bind_int(st, 1, now) && db_bind_int(st, 2, account_id)) {
-		rc = db_step(st);
-		if (rc == DB_ROW)
-			*id = db_column_int(st, 0);
-		else if (rc != DB_DONE)
-			db_log_error(db, "account deletions due");
-	}
-	db_done(st);
-	return rc == DB_ROW || rc == DB_DONE;
+	return db_query_int(db, id, NULL, "account deletions due", sql, "ii",
+	    now, account_id);
 }
 
 int

@@ -521,6 +521,16 @@ page_set_time(struct render_dict *d, const char *name, int64_t t)
 }
 
 void
+page_refuse(struct req *r, enum outcome o,
+    void (*form)(struct req *, int status))
+{
+	int	 status;
+
+	if ((status = page_refused(r, o)) != 0)
+		form(r, status);
+}
+
+void
 page_done(struct req *r, enum outcome o, const char *path)
 {
 	if (o == OUT_OK)
@@ -1195,7 +1205,10 @@ app_handle(struct app *app, FCGX_Request *fr, const struct route *routes,
 	else if ((o = app_read_refusal(rc)) != OUT_OK)
 		page_outcome(&r, o);
 	else if ((rt = app_gate(&r, routes, n)) != NULL) {
-		rt->fn(&r);
+		if (rt->fn != NULL)
+			rt->fn(&r);
+		else
+			rt->form(&r, 200);
 		if (r.resp.status == 0) {
 			log_err("%s: handler gave no response", r.http.path);
 			page_outcome(&r, OUT_NO_ANSWER);
@@ -1226,6 +1239,10 @@ app_routes_fit(const struct program *prog)
 		if (judged > 0 && rt->form == NULL) {
 			log_err("%s: judges what is typed, but has no form to "
 			    "show again", rt->path);
+			return 0;
+		}
+		if (rt->fn == NULL && rt->form == NULL) {
+			log_err("%s: neither a handler nor a form", rt->path);
 			return 0;
 		}
 	}

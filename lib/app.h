@@ -93,12 +93,13 @@ struct field {
 struct route {
 	const char	*path;
 	enum http_method method;	/* HTTP_GET also answers HEAD */
-	void		(*fn)(struct req *);
+	void		(*fn)(struct req *);	/* NULL: form at 200 */
 	unsigned int	 flags;
 	const struct field *fields;	/* NULL: takes none */
 	/* The form shown again when a field's value is refused, with the
-	 * status to show it with; needed where a field is judged.  Its
-	 * template shows each refusal beside its field (ERR_<FIELD>). */
+	 * status to show it with; needed where a field is judged, or fn
+	 * is NULL (a page that is only its form).  Its template shows
+	 * each refusal beside its field (ERR_<FIELD>). */
 	void		(*form)(struct req *, int status);
 };
 
@@ -155,6 +156,19 @@ struct program {
 int	 req_start(struct req *, struct app *);
 /* Run a program: start, loop until shutdown. */
 int	 app_main(const struct program *);
+/*
+ * A program's main(), from the members of its struct program:
+ * APP_MAIN(.name = "postern-x", APP_ROUTES(routes), .templates = t)
+ */
+#define APP_MAIN(...)							\
+int									\
+main(void)								\
+{									\
+	static const struct program program = { __VA_ARGS__ };		\
+									\
+	return app_main(&program);					\
+}
+#define APP_ROUTES(r)	.routes = (r), .nroutes = sizeof(r) / sizeof((r)[0])
 
 /* Responses a handler gives (exactly one per request). */
 /* The page tpl, titled by its section PAGE_<TPL> of messages.tpl. */
@@ -194,6 +208,9 @@ void	 page_storage_error(struct req *);
  * with its own page.
  */
 int	 page_refused(struct req *, enum outcome);
+/* page_refused(), then form shown again with its status. */
+void	 page_refuse(struct req *, enum outcome,
+	    void (*form)(struct req *, int status));
 /* The same on the error page, titled by the outcome. */
 void	 page_outcome(struct req *, enum outcome);
 

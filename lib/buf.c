@@ -96,3 +96,28 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 	return 1;
 }
+
+int
+buf_escape(struct buf *b, const char *s, const char *keep)
+{
+	static const char	 hex[] = "0123456789ABCDEF";
+	unsigned char		 c;
+	char			 e[3];
+
+	for (; *s != '\0'; s++) {
+		c = (unsigned char)*s;
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+		    c == '_' || c == '~' || strchr(keep, c) != NULL) {
+			if (!buf_append(b, s, 1))
+				return 0;
+			continue;
+		}
+		e[0] = '%';
+		e[1] = hex[c >> 4];
+		e[2] = hex[c & 15];
+		if (!buf_append(b, e, 3))
+			return 0;
+	}
+	return 1;
+}

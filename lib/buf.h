@@ -20,5 +20,8 @@ int	 buf_append(struct buf *, const void *, size_t);
 int	 buf_puts(struct buf *, const char *);
 int	 buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
+/* Append s percent-encoded: RFC 3986's unreserved characters and those
+ * in keep stay, every other byte becomes %XX. */
+int	 buf_escape(struct buf *, const char *s, const char *keep);
 
 #endif /* !POSTERN_BUF_H */

@@ -167,20 +167,11 @@ contacts_count(struct db *db, int64_t account_id, enum contact_kind kind,
 	static const char *const sql = "SELECT count(*) FROM contacts "
 	    "WHERE account_id = ?1 AND (?2 IS NULL OR kind = ?2) "
 	    "AND (?3 = 0 OR verified_at != 0)";
-	struct db_stmt	*st;
-	int		 ok = 0;
+	int64_t		 v;
+	int		 ok;
 
-	*n = 0;
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	if (db_bind_int(st, 1, account_id) &&
-	    db_bind_text(st, 2, contact_kind_name(kind)) &&
-	    db_bind_int(st, 3, verified_only) &&
-	    db_step(st) == DB_ROW) {
-		*n = (int)db_column_int(st, 0);
-		ok = 1;
-	} else
-		db_log_error(db, "contacts count");
-	db_done(st);
+	ok = db_query_int(db, &v, NULL, "contacts count", sql, "iti",
+	    account_id, contact_kind_name(kind), (int64_t)verified_only);
+	*n = (int)v;
 	return ok;
 }

@@ -638,6 +638,46 @@ db_protect_files(struct db *db)
 	return 1;
 }
 
+/*
+ * Before the first connection: no global counters behind a mutex,
+ * and no up-front block for 20 cache pages (87 kB, of which a
+ * request to a program uses a few pages): pages are allocated
+ * one by one as they are read.
+ */
+static void
+db_configure(void)
+{
+	static int	 configured;
+
+	if (!configured) {
+		(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+		(void)sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
+		configured = 1;
+	}
+}
+
+/* The settings every new connection gets; 0 (logged) on failure. */
+static int
+db_connection_setup(struct db *db)
+{
+	/*
+	 * SQLite falls back to read-only quietly when the file is not
+	 * writable; the connection would stay so for the process's life.
+	 * Say so; db_reopen() tries again once the file is writable.
+	 */
+	if (sqlite3_db_readonly(db->h, "main") == 1)
+		log_err("database: %s is read-only for this process: writes "
+		    "fail until its owner and mode (and those of its -wal and "
+		    "-shm files and folder) allow writing", db->path);
+	db_check_mode(db->path);
+	sqlite3_extended_result_codes(db->h, 1);
+	db_hook(db);
+	/* foreign_keys is per connection and ignored inside a transaction. */
+	return db_exec(db, "PRAGMA foreign_keys = ON;"
+	    "PRAGMA journal_mode = WAL;"
+	    "PRAGMA synchronous = NORMAL;");
+}
+
 struct db *
 db_open(const char *path, int create)
 {
@@ -649,19 +689,7 @@ db_open(const char *path, int create)
 			return NULL;
 		flags |= SQLITE_OPEN_CREATE;
 	}
-	static int	 configured;
-
-	/*
-	 * Before the first connection: no global counters behind a mutex,
-	 * and no up-front block for 20 cache pages (87 kB, of which a
-	 * request to a program uses a few pages): pages are allocated
-	 * one by one as they are read.
-	 */
-	if (!configured) {
-		(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-		(void)sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
-		configured = 1;
-	}
+	db_configure();
 	if ((db = calloc(1, sizeof(*db))) == NULL ||
 	    (db->path = strdup(path)) == NULL) {
 		free(db);
@@ -673,22 +701,7 @@ db_open(const char *path, int create)
 		    db->h != NULL ? sqlite3_errmsg(db->h) : "cannot open");
 		goto fail;
 	}
-	/*
-	 * SQLite falls back to read-only quietly when the file is not
-	 * writable; the connection would stay so for the process's life.
-	 * Say so; db_reopen() tries again once the file is writable.
-	 */
-	if (sqlite3_db_readonly(db->h, "main") == 1)
-		log_err("database: %s is read-only for this process: writes "
-		    "fail until its owner and mode (and those of its -wal and "
-		    "-shm files and folder) allow writing", path);
-	db_check_mode(path);
-	sqlite3_extended_result_codes(db->h, 1);
-	db_hook(db);
-	/* foreign_keys is per connection and ignored inside a transaction. */
-	if (!db_exec(db, "PRAGMA foreign_keys = ON;"
-	    "PRAGMA journal_mode = WAL;"
-	    "PRAGMA synchronous = NORMAL;"))
+	if (!db_connection_setup(db))
 		goto fail;
 	return db;
 fail:
@@ -902,6 +915,32 @@ db_query(struct db *db, const char *sql, const char *types, ...)
 	}
 	va_end(ap);
 	return st;
+}
+
+int
+db_query_int(struct db *db, int64_t *v, int *found, const char *context,
+    const char *sql, const char *types, ...)
+{
+	struct db_stmt	*st;
+	va_list		 ap;
+	enum db_step	 rc = DB_ERROR;
+	int		 row = 0, bound;
+
+	*v = 0;
+	if ((st = db_prepare(db, sql)) != NULL) {
+		va_start(ap, types);
+		bound = db_bind_args(db, st, types, ap);
+		va_end(ap);
+		while (bound && (rc = db_step(st)) == DB_ROW)
+			if (row++ == 0)
+				*v = db_column_int(st, 0);
+		if (bound && rc == DB_ERROR)
+			db_log_error(db, context);
+		db_done(st);
+	}
+	if (found != NULL)
+		*found = row != 0;
+	return rc == DB_DONE;
 }
 
 int
@@ -1186,18 +1225,13 @@ db_integrity_ok(struct db *db)
  * checked, and is then linked to its name, which fails rather than
  * replace a file that is there.
  */
-int
-db_backup(struct db *db, const char *path, int *pages)
+/* A new empty file beside path, named in tmp, that only we can read. */
+static int
+db_backup_temp(const char *path, char tmp[PATH_MAX])
 {
-	char		 tmp[PATH_MAX];
-	sqlite3		*dst = NULL;
-	sqlite3_backup	*b = NULL;
-	struct db	 copy;
-	int		 fd, rc, tries, ok = 0;
+	int	 fd;
 
-	*pages = 0;
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >=
-	    sizeof(tmp)) {
+	if ((size_t)snprintf(tmp, PATH_MAX, "%s.XXXXXX", path) >= PATH_MAX) {
 		log_err("backup: %s: name too long", path);
 		return 0;
 	}
@@ -1207,15 +1241,19 @@ db_backup(struct db *db, const char *path, int *pages)
 		return 0;
 	}
 	close(fd);
-	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE, NULL) !=
-	    SQLITE_OK) {
-		log_err("backup: %s: %s", tmp, dst != NULL ?
-		    sqlite3_errmsg(dst) : "cannot open");
-		goto out;
-	}
+	return 1;
+}
+
+/* Copy every page of db into dst in one step; *pages gets how many. */
+static int
+db_backup_pages(struct db *db, sqlite3 *dst, int *pages)
+{
+	sqlite3_backup	*b;
+	int		 rc, tries;
+
 	if ((b = sqlite3_backup_init(dst, "main", db->h, "main")) == NULL) {
 		log_err("backup: %s", sqlite3_errmsg(dst));
-		goto out;
+		return 0;
 	}
 	/* A read lock is all it needs; it waits only for a checkpoint. */
 	for (tries = 0; (rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY ||
@@ -1225,43 +1263,73 @@ db_backup(struct db *db, const char *path, int *pages)
 		(void)sqlite3_sleep(10);
 	}
 	*pages = sqlite3_backup_pagecount(b);
-	rc = sqlite3_backup_finish(b);
-	b = NULL;
-	if (rc != SQLITE_OK) {
+	if ((rc = sqlite3_backup_finish(b)) != SQLITE_OK) {
 		log_err("backup: %s", sqlite3_errstr(rc));
-		goto out;
+		return 0;
 	}
+	return 1;
+}
+
+/*
+ * Check the copy in dst (the file tmp) and close it, whatever is found;
+ * 1 when it is sound and on disk.
+ */
+static int
+db_backup_seal(sqlite3 *dst, char *tmp)
+{
+	struct db	 copy;
+	int		 fd;
+
 	memset(&copy, 0, sizeof(copy));
 	copy.h = dst;
 	copy.path = tmp;
 	if (!db_integrity_ok(&copy)) {
 		log_err("backup: the copy %s failed its integrity check", tmp);
-		goto out;
+		sqlite3_close(dst);
+		return 0;
 	}
 	/* The copy is whole on disk before it gets its name. */
 	if (sqlite3_close(dst) != SQLITE_OK) {
 		log_err("backup: %s: cannot close", tmp);
-		dst = NULL;
-		goto out;
+		return 0;
 	}
-	dst = NULL;
 	if ((fd = open(tmp, O_RDONLY | O_CLOEXEC)) == -1 || fsync(fd) == -1) {
 		log_err("backup: %s: %s", tmp, strerror(errno));
 		if (fd != -1)
 			close(fd);
-		goto out;
+		return 0;
 	}
 	close(fd);
-	if (link(tmp, path) == -1) {
+	return 1;
+}
+
+int
+db_backup(struct db *db, const char *path, int *pages)
+{
+	char		 tmp[PATH_MAX];
+	sqlite3		*dst = NULL;
+	int		 ok = 0;
+
+	*pages = 0;
+	if (!db_backup_temp(path, tmp))
+		return 0;
+	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE, NULL) !=
+	    SQLITE_OK) {
+		log_err("backup: %s: %s", tmp, dst != NULL ?
+		    sqlite3_errmsg(dst) : "cannot open");
+		goto out;
+	}
+	if (!db_backup_pages(db, dst, pages))
+		goto out;
+	ok = db_backup_seal(dst, tmp);
+	dst = NULL;
+	if (ok && link(tmp, path) == -1) {
 		log_err("backup: %s: %s", path, errno == EEXIST ?
 		    "exists already; a backup never replaces a file" :
 		    strerror(errno));
-		goto out;
+		ok = 0;
 	}
-	ok = 1;
 out:
-	if (b != NULL)
-		sqlite3_backup_finish(b);
 	if (dst != NULL)
 		sqlite3_close(dst);
 	unlink(tmp);

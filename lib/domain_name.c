@@ -80,15 +80,16 @@ domain_check_ldh(const char *s)
 	return DOMAIN_OK;
 }
 
-enum domain_error
-domain_normalise(const char *in, char out[DOMAIN_MAX + 1])
+/*
+ * in copied into buf (DOMAIN_MAX_INPUT + 1 bytes), without a trailing
+ * dot and with ASCII letters lowered; *ascii = 0 when it holds other
+ * bytes, which only IDNA may judge.
+ */
+static enum domain_error
+domain_clean(const char *in, char *buf, int *ascii)
 {
-	char			 buf[DOMAIN_MAX_INPUT + 1], *ace = NULL;
-	size_t			 n, i;
-	int			 ascii = 1, rc;
-	enum domain_error	 err;
+	size_t	 n, i;
 
-	out[0] = '\0';
 	n = strnlen(in, DOMAIN_MAX_INPUT + 1);
 	if (n > DOMAIN_MAX_INPUT)
 		return DOMAIN_TOO_LONG;
@@ -101,24 +102,28 @@ domain_normalise(const char *in, char out[DOMAIN_MAX + 1])
 	/* A web address pasted whole: say what to take out of it. */
 	if (strstr(buf, "://") != NULL || strchr(buf, '/') != NULL)
 		return DOMAIN_URL;
+	*ascii = 1;
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)buf[i];
 
 		if (c >= 0x80)
-			ascii = 0;
+			*ascii = 0;
 		else if (c <= 0x20 || c == 0x7f)
 			return DOMAIN_BAD_CHAR;
 		else if (c >= 'A' && c <= 'Z')
 			buf[i] = (char)(c - 'A' + 'a');
 	}
-	if (ascii && strncmp(buf, "xn--", 4) != 0 &&
-	    strstr(buf, ".xn--") == NULL) {
-		/* Plain LDH names need no IDNA work. */
-		if ((err = domain_check_ldh(buf)) != DOMAIN_OK)
-			return err;
-		memcpy(out, buf, n + 1);
-		return DOMAIN_OK;
-	}
+	return DOMAIN_OK;
+}
+
+/* An internationalised name (or one with A-labels) into out, as ASCII. */
+static enum domain_error
+domain_idna(const char *buf, char out[DOMAIN_MAX + 1])
+{
+	char			*ace = NULL;
+	int			 rc;
+	enum domain_error	 err;
+
 	/* Empty labels would be dropped or refused obscurely by libidn2. */
 	if (buf[0] == '.' || strstr(buf, "..") != NULL)
 		return DOMAIN_BAD_LABEL;
@@ -134,6 +139,26 @@ domain_normalise(const char *in, char out[DOMAIN_MAX + 1])
 		memcpy(out, ace, strlen(ace) + 1);
 	idn2_free(ace);
 	return err;
+}
+
+enum domain_error
+domain_normalise(const char *in, char out[DOMAIN_MAX + 1])
+{
+	char			 buf[DOMAIN_MAX_INPUT + 1];
+	int			 ascii;
+	enum domain_error	 err;
+
+	out[0] = '\0';
+	if ((err = domain_clean(in, buf, &ascii)) != DOMAIN_OK)
+		return err;
+	if (!ascii || strncmp(buf, "xn--", 4) == 0 ||
+	    strstr(buf, ".xn--") != NULL)
+		return domain_idna(buf, out);
+	/* Plain LDH names need no IDNA work. */
+	if ((err = domain_check_ldh(buf)) != DOMAIN_OK)
+		return err;
+	memcpy(out, buf, strlen(buf) + 1);
+	return DOMAIN_OK;
 }
 
 /* The list is loaded once per process: libpsl reads Debian's file. */

@@ -132,16 +132,47 @@ password_tell(struct flow *f, int email_stopped)
 	return ok;
 }
 
+/*
+ * The new password's hash in force, inside the flow's transaction: a
+ * pending email change stopped, every session ended and this browser
+ * in a new one, the event and the notices.
+ */
+static int
+password_write(struct flow *f, const char *hash, char cookie[TOKEN_TEXT])
+{
+	struct session		 s;
+	struct link		 confirm;
+	char			 n[16];
+	int			 ended;
+
+	if (!link_live(f->db, LINK_EMAIL_CONFIRM, f->acct->id, f->now,
+	    &confirm) || (confirm.id != 0 && !link_void(f->db,
+	    LINK_EMAIL_CONFIRM, f->acct->id, f->now)))
+		return 0;
+	/*
+	 * Every session ends, this one too: a copy of its cookie must not
+	 * outlive the password.  This browser goes on in a new one.
+	 */
+	if (!account_change_password(f->db, f->acct->id, hash, f->now) ||
+	    !session_end_others(f->db, f->acct->id, f->sess->id, &ended) ||
+	    !session_end(f->db, f->sess->id) ||
+	    !session_create(f->db, f->acct->id, SESSION_FULL, f->ip, f->agent,
+	    f->now, cookie, &s) ||
+	    (f->acct->totp_enabled_at != 0 &&
+	    !session_set_twofa(f->db, s.id, f->now)))
+		return 0;
+	snprintf(n, sizeof(n), "%d", ended);
+	return event_add(f->db, f->acct->id, EVENT_PASSWORD_CHANGED, f->ip, n,
+	    f->now) && password_tell(f, confirm.id != 0);
+}
+
 enum outcome
 flow_password_change(struct flow *f, const char *password,
     const char *new_password, const char *code, char cookie[TOKEN_TEXT])
 {
-	struct session		 s;
 	struct proof_typed	 pt;
-	struct link		 confirm;
-	char			 hash[PWHASH_TEXT], n[16];
+	char			 hash[PWHASH_TEXT];
 	enum outcome		 o;
-	int			 ended;
 
 	if ((o = flow_new_password(new_password, f->acct->username,
 	    f->acct->email)) != OUT_OK)
@@ -155,35 +186,11 @@ flow_password_change(struct flow *f, const char *password,
 	    hash)) || flow_begin(f) != OUT_OK)
 		goto out;
 	if ((o = proof_settle(f, &pt, ACTION_PASSWORD_CHANGE)) != OUT_OK ||
-	    (o = password_stops_reset(f)) != OUT_OK) {
+	    (o = password_stops_reset(f)) != OUT_OK)
 		o = o == OUT_STORAGE ? flow_storage(f) : flow_commit(f, o);
-		goto out;
-	}
-	if (!link_live(f->db, LINK_EMAIL_CONFIRM, f->acct->id, f->now,
-	    &confirm) || (confirm.id != 0 && !link_void(f->db,
-	    LINK_EMAIL_CONFIRM, f->acct->id, f->now)))
-		goto fail;
-	/*
-	 * Every session ends, this one too: a copy of its cookie must not
-	 * outlive the password.  This browser goes on in a new one.
-	 */
-	if (!account_change_password(f->db, f->acct->id, hash, f->now) ||
-	    !session_end_others(f->db, f->acct->id, f->sess->id, &ended) ||
-	    !session_end(f->db, f->sess->id) ||
-	    !session_create(f->db, f->acct->id, SESSION_FULL, f->ip, f->agent,
-	    f->now, cookie, &s) ||
-	    (f->acct->totp_enabled_at != 0 &&
-	    !session_set_twofa(f->db, s.id, f->now)))
-		goto fail;
-	snprintf(n, sizeof(n), "%d", ended);
-	if (!event_add(f->db, f->acct->id, EVENT_PASSWORD_CHANGED, f->ip, n,
-	    f->now) ||
-	    !password_tell(f, confirm.id != 0))
-		goto fail;
-	o = flow_commit(f, OUT_OK);
-	goto out;
-fail:
-	o = flow_storage(f);
+	else
+		o = password_write(f, hash, cookie) ? flow_commit(f, OUT_OK) :
+		    flow_storage(f);
 out:
 	sodium_memzero(hash, sizeof(hash));
 	return o;

@@ -16,27 +16,34 @@
 #include "outbox.h"
 #include "render.h"
 
+/* A name as typed, judged, with the account's row for it. */
+struct typed_domain {
+	char			 name[DOMAIN_MAX + 1]; /* normalised */
+	char			 reg[DOMAIN_MAX + 1]; /* registrable */
+	int			 suffix;	/* a public suffix */
+	struct managed_domain	 d;	/* account_id 0: not listed */
+};
+
 /*
- * The typed name, normalised into name, with its registrable domain
- * and whether it is a public suffix; then the write transaction begun
- * and the account's row for it (if any) in d.  Every check runs inside
+ * The typed name judged into t; then the write transaction begun and
+ * the account's row for it (if any) read.  Every check runs inside
  * that transaction: two tabs acting at once must not both pass.
  */
 static enum outcome
 domains_start(struct flow *f, int64_t account_id, const char *typed,
-    char name[DOMAIN_MAX + 1], char reg[DOMAIN_MAX + 1], int *suffix,
-    struct managed_domain *d)
+    struct typed_domain *t)
 {
 	enum domain_error	 err;
 
-	if ((err = domain_normalise(typed, name)) != DOMAIN_OK) {
+	if ((err = domain_normalise(typed, t->name)) != DOMAIN_OK) {
 		f->said.detail = domain_error_name(err);
 		return OUT_BAD_DOMAIN;
 	}
-	flow_what(f, name, NULL);
-	if (!domain_registrable(name, reg, suffix) || flow_begin(f) != OUT_OK)
+	flow_what(f, t->name, NULL);
+	if (!domain_registrable(t->name, t->reg, &t->suffix) ||
+	    flow_begin(f) != OUT_OK)
 		return OUT_STORAGE;
-	if (!domains_get(f->db, account_id, name, d))
+	if (!domains_get(f->db, account_id, t->name, &t->d))
 		return flow_storage(f);
 	return OUT_OK;
 }
@@ -78,23 +85,21 @@ domains_refused(struct flow *f, enum outcome o)
 enum outcome
 flow_domain_add(struct flow *f, const char *typed)
 {
-	struct managed_domain	 d;
-	char			 name[DOMAIN_MAX + 1], reg[DOMAIN_MAX + 1];
-	int			 suffix;
+	struct typed_domain	 t;
 	enum outcome		 o;
 
-	if ((o = domains_start(f, f->acct->id, typed, name, reg, &suffix,
-	    &d)) != OUT_OK)
+	if ((o = domains_start(f, f->acct->id, typed, &t)) != OUT_OK)
 		return o;
-	if (suffix)
+	if (t.suffix)
 		return flow_rollback(f, OUT_DOMAIN_SUFFIX);
-	if (d.account_id != 0)
+	if (t.d.account_id != 0)
 		return flow_rollback(f, OUT_DOMAIN_KNOWN);
-	if ((o = domains_may_hold(f, f->acct->id, name, reg)) != OUT_OK)
+	if ((o = domains_may_hold(f, f->acct->id, t.name, t.reg)) !=
+	    OUT_OK)
 		return domains_refused(f, o);
-	if (!domains_add(f->db, f->acct->id, name, reg, f->now, 0, &d) ||
-	    !event_add(f->db, f->acct->id, EVENT_DOMAIN_ADDED, f->ip, name,
-	    f->now))
+	if (!domains_add(f->db, f->acct->id, t.name, t.reg, f->now, 0,
+	    &t.d) || !event_add(f->db, f->acct->id, EVENT_DOMAIN_ADDED, f->ip,
+	    t.name, f->now))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }
@@ -140,32 +145,29 @@ static enum outcome
 domains_proven(struct flow *f, int64_t account_id, const char *typed,
     int vouch)
 {
-	struct managed_domain	 d;
+	struct typed_domain	 t;
 	struct replace_ctx	 rc = { f, NULL, 1 };
-	char			 name[DOMAIN_MAX + 1], reg[DOMAIN_MAX + 1];
-	int			 suffix;
 	enum outcome		 o;
 
-	if ((o = domains_start(f, account_id, typed, name, reg, &suffix,
-	    &d)) != OUT_OK)
+	if ((o = domains_start(f, account_id, typed, &t)) != OUT_OK)
 		return o;
-	if (d.account_id == 0 && !vouch)
+	if (t.d.account_id == 0 && !vouch)
 		return flow_rollback(f, OUT_NO_DOMAIN);
-	if (d.verified_at != 0)
+	if (t.d.verified_at != 0)
 		return flow_rollback(f, OUT_OK);
-	if (suffix)
+	if (t.suffix)
 		return flow_rollback(f, OUT_DOMAIN_SUFFIX);
 	/* Checked again at proof: the facts may have changed since. */
-	if ((o = domains_may_hold(f, account_id, name, reg)) != OUT_OK)
+	if ((o = domains_may_hold(f, account_id, t.name, t.reg)) != OUT_OK)
 		return domains_refused(f, o);
-	if (d.account_id == 0 ? !domains_add(f->db, account_id, name, reg,
-	    f->now, 1, &d) : !domains_set_verified(f->db, account_id, name,
-	    f->now))
+	if (t.d.account_id == 0 ? !domains_add(f->db, account_id, t.name,
+	    t.reg, f->now, 1, &t.d) : !domains_set_verified(f->db, account_id,
+	    t.name, f->now))
 		return flow_storage(f);
-	rc.reg = reg;
-	if (!event_add(f->db, account_id, EVENT_DOMAIN_VERIFIED, f->ip, name,
-	    f->now) || (f->cfg->recovery_rule == RECOVERY_PLATFORM &&
-	    (!domains_each_account_on(f->db, reg, account_id,
+	rc.reg = t.reg;
+	if (!event_add(f->db, account_id, EVENT_DOMAIN_VERIFIED, f->ip,
+	    t.name, f->now) || (f->cfg->recovery_rule == RECOVERY_PLATFORM &&
+	    (!domains_each_account_on(f->db, t.reg, account_id,
 	    domains_tell_replace, &rc) || !rc.ok)))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
@@ -210,19 +212,16 @@ flow_domain_vouch(struct flow *f, int64_t account_id, const char *typed)
 enum outcome
 flow_domain_remove(struct flow *f, const char *typed)
 {
-	struct managed_domain	 d;
-	char			 name[DOMAIN_MAX + 1], reg[DOMAIN_MAX + 1];
-	int			 suffix;
+	struct typed_domain	 t;
 	enum outcome		 o;
 
-	if ((o = domains_start(f, f->acct->id, typed, name, reg, &suffix,
-	    &d)) != OUT_OK)
+	if ((o = domains_start(f, f->acct->id, typed, &t)) != OUT_OK)
 		return o;
-	if (d.account_id == 0)
+	if (t.d.account_id == 0)
 		return flow_rollback(f, OUT_NO_DOMAIN);
-	if (!domains_remove(f->db, f->acct->id, d.name) ||
-	    !event_add(f->db, f->acct->id, EVENT_DOMAIN_REMOVED, f->ip, d.name,
-	    f->now))
+	if (!domains_remove(f->db, f->acct->id, t.d.name) ||
+	    !event_add(f->db, f->acct->id, EVENT_DOMAIN_REMOVED, f->ip,
+	    t.d.name, f->now))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }

@@ -64,6 +64,48 @@ login_session(struct flow *f, const struct account *a,
 	    EVENT_LOGIN_PASSWORD, f->ip, why, f->now);
 }
 
+/* The account named (a->id 0: none), with what is due applied first. */
+static int
+login_account(struct flow *f, const char *name, struct account *a)
+{
+	int	 n, gone;
+
+	if (!account_by_login(f->db, name, a))
+		return 0;
+	/*
+	 * R4: a change whose deadline has passed is in force, cron or not;
+	 * so is a deletion (which leaves no account to log in to).
+	 */
+	return a->id == 0 || (flow_reset_apply_due(f, a->id, &n) == OUT_OK &&
+	    flow_delete_due(f, a->id, &gone) == OUT_OK &&
+	    ((n == 0 && gone == 0) || account_by_login(f->db, name, a)));
+}
+
+/* OUT_OK when this password may be tried now, else why not. */
+static enum outcome
+login_limits(struct flow *f, int64_t account_id, const char *name,
+    struct guard *g)
+{
+	int64_t		 until, ipuntil;
+
+	/*
+	 * The limit per client address stops spraying over many names;
+	 * a browser the account knows is spared it, or a neighbour behind
+	 * the same address (an office, a campus) could shut its owner out.
+	 */
+	ipuntil = 0;
+	if (!guard_for(f, account_id, name, g) ||
+	    !guard_password_closed(f, g, &until) ||
+	    (g->bucket != BUCKET_DEVICE && !rate_check(f->db, RATE_LOGIN_IP,
+	    0, f->ip, f->now, &ipuntil)))
+		return OUT_STORAGE;
+	if (until != 0 || ipuntil != 0) {
+		f->said.until = until != 0 ? until : ipuntil;
+		return until != 0 ? OUT_LIMIT_LOGIN : OUT_LIMIT_LOGIN_IP;
+	}
+	return OUT_OK;
+}
+
 enum outcome
 flow_login(struct flow *f, const char *name, const char *password,
     const char *dummy_hash, char cookie[TOKEN_TEXT],
@@ -72,34 +114,13 @@ flow_login(struct flow *f, const char *name, const char *password,
 	char		 hash[PWHASH_TEXT];
 	struct account	 a;
 	struct guard	 g;
-	int64_t		 until, ipuntil;
-	int		 good, rehash, n, gone;
+	enum outcome	 o;
+	int		 good, rehash;
 
-	if (!account_by_login(f->db, name, &a))
+	if (!login_account(f, name, &a))
 		return OUT_STORAGE;
-	/*
-	 * R4: a change whose deadline has passed is in force, cron or not;
-	 * so is a deletion (which leaves no account to log in to).
-	 */
-	if (a.id != 0 && (flow_reset_apply_due(f, a.id, &n) != OUT_OK ||
-	    flow_delete_due(f, a.id, &gone) != OUT_OK ||
-	    ((n > 0 || gone > 0) && !account_by_login(f->db, name, &a))))
-		return OUT_STORAGE;
-	/*
-	 * The limit per client address stops spraying over many names;
-	 * a browser the account knows is spared it, or a neighbour behind
-	 * the same address (an office, a campus) could shut its owner out.
-	 */
-	ipuntil = 0;
-	if (!guard_for(f, a.id, name, &g) ||
-	    !guard_password_closed(f, &g, &until) ||
-	    (g.bucket != BUCKET_DEVICE && !rate_check(f->db, RATE_LOGIN_IP, 0,
-	    f->ip, f->now, &ipuntil)))
-		return OUT_STORAGE;
-	if (until != 0 || ipuntil != 0) {
-		f->said.until = until != 0 ? until : ipuntil;
-		return until != 0 ? OUT_LIMIT_LOGIN : OUT_LIMIT_LOGIN_IP;
-	}
+	if ((o = login_limits(f, a.id, name, &g)) != OUT_OK)
+		return o;
 	good = pw_verify(a.id != 0 ? a.pw_hash : dummy_hash, password) &&
 	    a.id != 0;
 	if (!good)

@@ -270,6 +270,51 @@ cookie_ws(char c)
 	return c == ' ' || c == '\t';
 }
 
+/* Whether the pair [p, end) has the name name; *eq gets its '='. */
+static int
+cookie_named(const char *p, const char *end, const char *name,
+    size_t namelen, const char **eq)
+{
+	const char	*ns, *ne;
+
+	/* Browsers separate pairs with "; "; be lenient about it. */
+	for (ns = p; ns < end && cookie_ws(*ns); ns++)
+		continue;
+	if ((*eq = memchr(ns, '=', (size_t)(end - ns))) == NULL)
+		return 0;
+	for (ne = *eq; ne > ns && cookie_ws(ne[-1]); ne--)
+		continue;
+	return (size_t)(ne - ns) == namelen && memcmp(ns, name, namelen) == 0;
+}
+
+/* The value [vs, end) into out when RFC 6265 allows it and it fits. */
+static int
+cookie_value(const char *vs, const char *end, char *out, size_t outsz)
+{
+	const char	*ve;
+	size_t		 vlen, i;
+
+	for (; vs < end && cookie_ws(*vs); vs++)
+		continue;
+	for (ve = end; ve > vs && cookie_ws(ve[-1]); ve--)
+		continue;
+	if (ve - vs >= 1 && (*vs == '"' || ve[-1] == '"')) {
+		if (ve - vs < 2 || *vs != '"' || ve[-1] != '"')
+			return 0;
+		vs++;
+		ve--;
+	}
+	vlen = (size_t)(ve - vs);
+	if (vlen == 0 || vlen >= outsz)
+		return 0;
+	for (i = 0; i < vlen; i++)
+		if (!cookie_octet((unsigned char)vs[i]))
+			return 0;
+	memcpy(out, vs, vlen);
+	out[vlen] = '\0';
+	return 1;
+}
+
 /*
  * The Cookie header carries cookies of every application on the host,
  * and browsers send whatever those set.  So other cookies are skipped
@@ -283,8 +328,8 @@ cookie_ws(char c)
 int
 cookie_get(const char *header, const char *name, char *out, size_t outsz)
 {
-	const char	*p, *end, *ns, *ne, *vs, *ve, *eq;
-	size_t		 namelen, vlen, i;
+	const char	*p, *end, *eq;
+	size_t		 namelen;
 	int		 found = 0;
 
 	if (out == NULL || outsz == 0)
@@ -295,37 +340,11 @@ cookie_get(const char *header, const char *name, char *out, size_t outsz)
 	for (p = header; *p != '\0'; p = *end == ';' ? end + 1 : end) {
 		if ((end = strchr(p, ';')) == NULL)
 			end = p + strlen(p);
-		/* Browsers separate pairs with "; "; be lenient about it. */
-		for (ns = p; ns < end && cookie_ws(*ns); ns++)
+		if (!cookie_named(p, end, name, namelen, &eq))
 			continue;
-		if ((eq = memchr(ns, '=', (size_t)(end - ns))) == NULL)
-			continue;
-		for (ne = eq; ne > ns && cookie_ws(ne[-1]); ne--)
-			continue;
-		if ((size_t)(ne - ns) != namelen ||
-		    memcmp(ns, name, namelen) != 0)
-			continue;
-		if (found)
+		if (found || !cookie_value(eq + 1, end, out, outsz))
 			goto fail;
 		found = 1;
-		for (vs = eq + 1; vs < end && cookie_ws(*vs); vs++)
-			continue;
-		for (ve = end; ve > vs && cookie_ws(ve[-1]); ve--)
-			continue;
-		if (ve - vs >= 1 && (*vs == '"' || ve[-1] == '"')) {
-			if (ve - vs < 2 || *vs != '"' || ve[-1] != '"')
-				goto fail;
-			vs++;
-			ve--;
-		}
-		vlen = (size_t)(ve - vs);
-		if (vlen == 0 || vlen >= outsz)
-			goto fail;
-		for (i = 0; i < vlen; i++)
-			if (!cookie_octet((unsigned char)vs[i]))
-				goto fail;
-		memcpy(out, vs, vlen);
-		out[vlen] = '\0';
 	}
 	return found;
 fail:

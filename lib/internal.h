@@ -109,6 +109,16 @@ int		 db_claim(struct db *, int *won, const char *sql,
  */
 struct db_stmt	*db_query(struct db *, const char *sql, const char *types,
 		    ...);
+/*
+ * The first column of the row a query gives, as an integer, in *v, and
+ * *found = 1 (found may be NULL); *v = 0 and *found = 0 when it gives
+ * none.  Bound as db_run() binds; the statement runs to its end (the
+ * row of an UPDATE ... RETURNING changes only then).  0 on a storage
+ * error, logged with context.
+ */
+int		 db_query_int(struct db *, int64_t *v, int *found,
+		    const char *context, const char *sql, const char *types,
+		    ...);
 /* Rows changed by the last statement. */
 int		 db_changes(struct db *);
 /* The id (INTEGER PRIMARY KEY) of the row the last INSERT made

@@ -35,25 +35,47 @@ link_create(struct db *db, enum link_kind kind, int64_t account_id,
 	    num);
 }
 
-/* Fill l from a row of (id, account_id, expires_at, data, num). */
+/*
+ * Fill l from the one row of (id, account_id, expires_at, data, num)
+ * that st (from db_query(), which may have failed: NULL) gives, if any,
+ * and run st to its end: the row of an UPDATE ... RETURNING changes only
+ * then.  st is done with.
+ */
 static int
 link_fetch(struct db *db, struct db_stmt *st, struct link *l)
 {
-	int	 rc;
+	enum db_step	 rc;
 
-	rc = db_step(st);
-	if (rc == DB_ROW) {
+	if (st == NULL)
+		return 0;
+	if ((rc = db_step(st)) == DB_ROW) {
 		l->id = db_column_int(st, 0);
 		l->account_id = db_column_int(st, 1);
 		l->expires_at = db_column_int(st, 2);
 		db_column_copy(st, 3, l->data, sizeof(l->data));
 		l->num = db_column_int(st, 4);
-		return 1;
+		rc = db_step(st);
 	}
+	db_done(st);
 	if (rc == DB_DONE)
 		return 1;
 	db_log_error(db, "link");
 	return 0;
+}
+
+/* The row that sql (?1 token hash, ?2 kind, ?3 now) gives for token. */
+static int
+link_by_token(struct db *db, const char *sql, enum link_kind kind,
+    const char *token, int64_t now, struct link *l)
+{
+	unsigned char	 h[HASH_BYTES];
+
+	memset(l, 0, sizeof(*l));
+	if (!token_valid(token))
+		return 1;
+	token_hash(token, h);
+	return link_fetch(db, db_query(db, sql, "bti", h, sizeof(h),
+	    link_kinds[kind], now), l);
 }
 
 int
@@ -64,21 +86,8 @@ link_peek(struct db *db, enum link_kind kind, const char *token, int64_t now,
 	    "SELECT id, account_id, expires_at, data, num FROM links "
 	    "WHERE token_hash = ?1 AND kind = ?2 AND used_at IS NULL "
 	    "AND expires_at > ?3";
-	struct db_stmt	*st;
-	unsigned char	 h[HASH_BYTES];
-	int		 ok;
 
-	memset(l, 0, sizeof(*l));
-	if (!token_valid(token))
-		return 1;
-	token_hash(token, h);
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	ok = db_bind_blob(st, 1, h, sizeof(h)) &&
-	    db_bind_text(st, 2, link_kinds[kind]) &&
-	    db_bind_int(st, 3, now) && link_fetch(db, st, l);
-	db_done(st);
-	return ok;
+	return link_by_token(db, sql, kind, token, now, l);
 }
 
 int
@@ -94,26 +103,8 @@ link_consume(struct db *db, enum link_kind kind, const char *token, int64_t now,
 	    "WHERE token_hash = ?1 AND kind = ?2 AND used_at IS NULL "
 	    "AND expires_at > ?3 "
 	    "RETURNING id, account_id, expires_at, data, num";
-	struct db_stmt	*st;
-	unsigned char	 h[HASH_BYTES];
-	int		 ok;
 
-	memset(l, 0, sizeof(*l));
-	if (!token_valid(token))
-		return 1;
-	token_hash(token, h);
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	ok = db_bind_blob(st, 1, h, sizeof(h)) &&
-	    db_bind_text(st, 2, link_kinds[kind]) &&
-	    db_bind_int(st, 3, now) && link_fetch(db, st, l);
-	/* RETURNING: the row changes only once the statement runs out. */
-	if (ok && l->id != 0 && db_step(st) != DB_DONE) {
-		db_log_error(db, "link consume");
-		ok = 0;
-	}
-	db_done(st);
-	return ok;
+	return link_by_token(db, sql, kind, token, now, l);
 }
 
 int
@@ -124,17 +115,10 @@ link_live(struct db *db, enum link_kind kind, int64_t account_id, int64_t now,
 	    "SELECT id, account_id, expires_at, data, num FROM links "
 	    "WHERE account_id = ?1 AND kind = ?2 AND used_at IS NULL "
 	    "AND expires_at > ?3 ORDER BY id DESC LIMIT 1";
-	struct db_stmt	*st;
-	int		 ok;
 
 	memset(l, 0, sizeof(*l));
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	ok = db_bind_int(st, 1, account_id) &&
-	    db_bind_text(st, 2, link_kinds[kind]) &&
-	    db_bind_int(st, 3, now) && link_fetch(db, st, l);
-	db_done(st);
-	return ok;
+	return link_fetch(db, db_query(db, sql, "iti", account_id,
+	    link_kinds[kind], now), l);
 }
 
 int
@@ -144,20 +128,12 @@ link_count_live(struct db *db, enum link_kind kind, const char *data,
 	static const char *const sql = "SELECT count(*) FROM links "
 	    "WHERE kind = ?1 AND data = ?2 AND used_at IS NULL "
 	    "AND expires_at > ?3";
-	struct db_stmt	*st;
-	int		 ok = 0;
+	int64_t		 v;
+	int		 ok;
 
-	*n = 0;
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	if (db_bind_text(st, 1, link_kinds[kind]) &&
-	    db_bind_text(st, 2, data) && db_bind_int(st, 3, now) &&
-	    db_step(st) == DB_ROW) {
-		*n = (int)db_column_int(st, 0);
-		ok = 1;
-	} else
-		db_log_error(db, "links count");
-	db_done(st);
+	ok = db_query_int(db, &v, NULL, "links count", sql, "tti",
+	    link_kinds[kind], data, now);
+	*n = (int)v;
 	return ok;
 }
 

@@ -79,19 +79,13 @@ onetime_try(struct db *db, int64_t id, int *attempts)
 {
 	static const char *const sql = "UPDATE codes SET attempts = "
 	    "attempts + 1 WHERE id = ?1 RETURNING attempts";
-	struct db_stmt	*st;
-	int		 ok = 0;
+	int64_t		 v;
+	int		 found;
 
-	if ((st = db_prepare(db, sql)) == NULL)
+	if (!db_query_int(db, &v, &found, "code try", sql, "i", id))
 		return 0;
-	if (db_bind_int(st, 1, id) && db_step(st) == DB_ROW) {
-		*attempts = (int)db_column_int(st, 0);
-		ok = db_step(st) == DB_DONE;
-	}
-	if (!ok)
-		db_log_error(db, "code try");
-	db_done(st);
-	return ok;
+	*attempts = (int)v;
+	return found;
 }
 
 /* Use row id up, once: of two racing requests only one wins. */
@@ -104,10 +98,11 @@ onetime_use(struct db *db, int64_t id, int64_t now, int *won)
 	return db_claim(db, won, sql, "ii", id, now);
 }
 
-int
-onetime_check(struct db *db, const unsigned char key[KEY_BYTES],
-    int64_t account_id, const char *purpose, int64_t contact_id,
-    const char *code, int64_t now, enum onetime_result *res, int *left)
+/* The newest live code of purpose: its id (0: none), hash and tries. */
+static int
+onetime_latest(struct db *db, int64_t account_id, const char *purpose,
+    int64_t contact_id, int64_t now, int64_t *id,
+    unsigned char want[HASH_BYTES], int *attempts)
 {
 	static const char *const sql = "SELECT id, code_hash, attempts "
 	    "FROM codes WHERE account_id = ?1 AND purpose = ?2 "
@@ -116,12 +111,10 @@ onetime_check(struct db *db, const unsigned char key[KEY_BYTES],
 	struct db_stmt	*st;
 	const void	*p;
 	size_t		 n;
-	unsigned char	 h[HASH_BYTES], want[HASH_BYTES];
-	int64_t		 id = 0;
-	int		 rc, attempts = 0, won, ok = 0;
+	int		 rc, ok = 0;
 
-	*res = ONETIME_NONE;
-	*left = 0;
+	*id = 0;
+	*attempts = 0;
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
 	if (db_bind_int(st, 1, account_id) && db_bind_text(st, 2, purpose) &&
@@ -131,17 +124,32 @@ onetime_check(struct db *db, const unsigned char key[KEY_BYTES],
 		if (rc == DB_ROW &&
 		    (p = db_column_blob(st, 1, &n)) != NULL &&
 		    n == HASH_BYTES) {
-			id = db_column_int(st, 0);
+			*id = db_column_int(st, 0);
 			memcpy(want, p, HASH_BYTES);
-			attempts = (int)db_column_int(st, 2);
+			*attempts = (int)db_column_int(st, 2);
 		}
 		ok = rc == DB_ROW || rc == DB_DONE;
 	}
 	db_done(st);
-	if (!ok) {
+	if (!ok)
 		db_log_error(db, "code check");
+	return ok;
+}
+
+int
+onetime_check(struct db *db, const unsigned char key[KEY_BYTES],
+    int64_t account_id, const char *purpose, int64_t contact_id,
+    const char *code, int64_t now, enum onetime_result *res, int *left)
+{
+	unsigned char	 h[HASH_BYTES], want[HASH_BYTES];
+	int64_t		 id;
+	int		 attempts, won;
+
+	*res = ONETIME_NONE;
+	*left = 0;
+	if (!onetime_latest(db, account_id, purpose, contact_id, now, &id,
+	    want, &attempts))
 		return 0;
-	}
 	if (id == 0 || attempts >= ONETIME_TRIES)
 		return 1;
 	onetime_mac(key, account_id, code, h);

@@ -385,14 +385,18 @@ outbox_item_free(struct outbox_item *it)
 	memset(it, 0, sizeof(*it));
 }
 
-/* Log when a mark found no queued row: someone else got there first
- * (the row was purged, or another mailer finished it). */
-static void
-outbox_check_changed(struct db *db, int64_t id, const char *what)
+/*
+ * After a mark that ran: log when it found no queued row, for someone
+ * else got there first (the row was purged, or another mailer finished
+ * it), which is no failure.
+ */
+static int
+outbox_marked(struct db *db, int64_t id, const char *what)
 {
 	if (db_changes(db) != 1)
 		log_warn("outbox: message %lld was not queued any more "
 		    "when marked %s", (long long)id, what);
+	return 1;
 }
 
 int
@@ -402,10 +406,8 @@ outbox_mark_sent(struct db *db, int64_t id, int64_t now)
 	    " attempts = attempts + 1, done_at = ?2, body = '', sealed = NULL,"
 	    " last_error = NULL WHERE id = ?1 AND status = 'queued'";
 
-	if (!db_run(db, sql, "ii", id, now))
-		return 0;
-	outbox_check_changed(db, id, "sent");
-	return 1;
+	return db_run(db, sql, "ii", id, now) &&
+	    outbox_marked(db, id, "sent");
 }
 
 int
@@ -418,10 +420,8 @@ outbox_mark_retry(struct db *db, int64_t id, int attempts, int64_t next_at,
 	    "next_at = ?3, last_error = coalesce(?4, last_error)"
 	    " WHERE id = ?1 AND status = 'queued'";
 
-	if (!db_run(db, sql, "iiit", id, (int64_t)attempts, next_at, error))
-		return 0;
-	outbox_check_changed(db, id, "for retry");
-	return 1;
+	return db_run(db, sql, "iiit", id, (int64_t)attempts, next_at,
+	    error) && outbox_marked(db, id, "for retry");
 }
 
 int
@@ -433,11 +433,9 @@ outbox_mark_failed(struct db *db, int64_t id, int attempts, int64_t now,
 	    " sealed = NULL"
 	    " WHERE id = ?1 AND status = 'queued'";
 
-	if (!db_run(db, sql, "iiit", id, (int64_t)attempts, now,
-	    error != NULL ? error : "failed"))
-		return 0;
-	outbox_check_changed(db, id, "failed");
-	return 1;
+	return db_run(db, sql, "iiit", id, (int64_t)attempts, now,
+	    error != NULL ? error : "failed") &&
+	    outbox_marked(db, id, "failed");
 }
 
 int

@@ -139,27 +139,16 @@ rate_check(struct db *db, enum rate_scope scope, int64_t id,
 	    " AND at <= ?2) WHERE total >= ?4 ORDER BY at DESC LIMIT 1";
 	const struct rate_limit	*l = &rate_limits[scope];
 	struct buf		 key;
-	struct db_stmt		*st = NULL;
-	int			 rc, ok = 0;
+	int64_t			 at;
+	int			 found, ok;
 
 	*until = 0;
 	buf_init(&key);
-	if (!rate_key_for(&key, scope, id, text) ||
-	    (st = db_prepare(db, sql)) == NULL)
-		goto out;
-	if (db_bind_text(st, 1, key.p) && db_bind_int(st, 2, now) &&
-	    db_bind_int(st, 3, l->window) && db_bind_int(st, 4, l->max)) {
-		rc = db_step(st);
-		if (rc == DB_ROW) {
-			*until = db_column_int(st, 0) + l->window;
-			ok = 1;
-		} else if (rc == DB_DONE)
-			ok = 1;
-		else
-			db_log_error(db, "rate check");
-	}
-out:
-	db_done(st);
+	ok = rate_key_for(&key, scope, id, text) &&
+	    db_query_int(db, &at, &found, "rate check", sql, "tiii", key.p,
+	    now, l->window, (int64_t)l->max);
+	if (ok && found)
+		*until = at + l->window;
 	buf_free(&key);
 	return ok;
 }
@@ -173,26 +162,16 @@ rate_left(struct db *db, enum rate_scope scope, int64_t id, const char *text,
 	    " AND at > ?2 - ?3 AND at <= ?2";
 	const struct rate_limit	*l = &rate_limits[scope];
 	struct buf		 key;
-	struct db_stmt		*st = NULL;
 	int64_t			 used;
-	int			 ok = 0;
+	int			 ok;
 
 	*left = 0;
 	buf_init(&key);
-	if (!rate_key_for(&key, scope, id, text) ||
-	    (st = db_prepare(db, sql)) == NULL)
-		goto out;
-	if (db_bind_text(st, 1, key.p) && db_bind_int(st, 2, now) &&
-	    db_bind_int(st, 3, l->window)) {
-		if (db_step(st) == DB_ROW) {
-			used = db_column_int(st, 0);
-			*left = used >= l->max ? 0 : (int)(l->max - used);
-			ok = 1;
-		} else
-			db_log_error(db, "rate left");
-	}
-out:
-	db_done(st);
+	ok = rate_key_for(&key, scope, id, text) &&
+	    db_query_int(db, &used, NULL, "rate left", sql, "tii", key.p, now,
+	    l->window);
+	if (ok)
+		*left = used >= l->max ? 0 : (int)(l->max - used);
 	buf_free(&key);
 	return ok;
 }

@@ -130,10 +130,11 @@ out:
 	return ok;
 }
 
-int
-recovery_view_open(struct db *db, const unsigned char view_key[KEY_BYTES],
-    int64_t session_id, const unsigned char *browser, int64_t account_id,
-    int64_t now, struct recovery_view *v)
+/* The row of session_id, unsealed with key into v; *row = 0 if none. */
+static int
+recovery_view_read(struct db *db, const unsigned char key[KEY_BYTES],
+    int64_t session_id, int64_t account_id, struct recovery_view *v,
+    int *row)
 {
 	static const char *const sql = "SELECT sealed, replaced, made_at, "
 	    "expires_at FROM recovery_views WHERE session_id = ?1 AND "
@@ -141,20 +142,13 @@ recovery_view_open(struct db *db, const unsigned char view_key[KEY_BYTES],
 	struct db_stmt	*st;
 	const void	*p;
 	size_t		 n;
-	unsigned char	 key[KEY_BYTES], h[HASH_BYTES];
-	int		 rc, row, match = 0, ok = 0;
+	enum db_step	 rc;
 
-	memset(v, 0, sizeof(*v));
-	if (!recovery_key(view_key, session_id, browser, key) ||
-	    (st = db_prepare(db, sql)) == NULL)
-		goto out;
-	if (!db_bind_int(st, 1, session_id) ||
-	    !db_bind_int(st, 2, account_id)) {
-		db_done(st);
-		goto out;
-	}
-	rc = db_step(st);
-	if ((row = rc == DB_ROW)) {
+	*row = 0;
+	if ((st = db_query(db, sql, "ii", session_id, account_id)) == NULL)
+		return 0;
+	if ((rc = db_step(st)) == DB_ROW) {
+		*row = 1;
 		p = db_column_blob(st, 0, &n);
 		v->found = recovery_unseal(key, p, n, v->code);
 		v->replaced = db_column_int(st, 1) != 0;
@@ -162,14 +156,21 @@ recovery_view_open(struct db *db, const unsigned char view_key[KEY_BYTES],
 		v->expires_at = db_column_int(st, 3);
 	}
 	db_done(st);
-	if (!row && rc != DB_DONE) {
+	if (rc == DB_ERROR) {
 		db_log_error(db, "recovery view");
-		goto out;
+		return 0;
 	}
-	if (!row) {
-		ok = 1;
-		goto out;
-	}
+	return 1;
+}
+
+/* Keep in v only a copy that still shows the account's code. */
+static int
+recovery_view_current(struct db *db, int64_t session_id, int64_t account_id,
+    int64_t now, struct recovery_view *v)
+{
+	unsigned char	 h[HASH_BYTES];
+	int		 match = 0;
+
 	/*
 	 * Asked from another browser (the session cookie carried off), or
 	 * sealed under another key file: nothing to show, but the copy is
@@ -180,20 +181,32 @@ recovery_view_open(struct db *db, const unsigned char view_key[KEY_BYTES],
 		    "browser (or under this secret key file)",
 		    (long long)session_id);
 		sodium_memzero(v, sizeof(*v));
-		ok = 1;
-		goto out;
+		return 1;
 	}
 	if (!recovery_hash(v->code, h) ||
 	    !account_recovery_code_matches(db, account_id, h, &match))
-		goto out;
+		return 0;
 	/* Past its time, or replaced or used as a proof since: drop it. */
 	if (!match || v->expires_at <= now) {
 		sodium_memzero(v, sizeof(*v));
-		ok = recovery_view_drop(db, session_id);
-		goto out;
+		return recovery_view_drop(db, session_id);
 	}
-	ok = 1;
-out:
+	return 1;
+}
+
+int
+recovery_view_open(struct db *db, const unsigned char view_key[KEY_BYTES],
+    int64_t session_id, const unsigned char *browser, int64_t account_id,
+    int64_t now, struct recovery_view *v)
+{
+	unsigned char	 key[KEY_BYTES];
+	int		 row, ok;
+
+	memset(v, 0, sizeof(*v));
+	ok = recovery_key(view_key, session_id, browser, key) &&
+	    recovery_view_read(db, key, session_id, account_id, v, &row) &&
+	    (!row || recovery_view_current(db, session_id, account_id, now,
+	    v));
 	if (!ok)
 		sodium_memzero(v, sizeof(*v));
 	sodium_memzero(key, sizeof(key));

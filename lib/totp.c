@@ -107,31 +107,6 @@ totp_secret_grouped(const unsigned char secret[TOTP_SECRET_BYTES],
 	return 1;
 }
 
-/* Append s percent-encoded: RFC 3986 unreserved characters and '@'
- * (legal in both the path and the query) stay, every other byte is
- * %XX, so ':' cannot split the label and '&' cannot end a parameter. */
-static void
-totp_escape(struct buf *out, const char *s)
-{
-	static const char	 hex[] = "0123456789ABCDEF";
-	unsigned char		 c;
-	char			 e[3];
-
-	for (; *s != '\0'; s++) {
-		c = (unsigned char)*s;
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-		    c == '_' || c == '~' || c == '@') {
-			buf_append(out, s, 1);
-			continue;
-		}
-		e[0] = '%';
-		e[1] = hex[c >> 4];
-		e[2] = hex[c & 15];
-		buf_append(out, e, 3);
-	}
-}
-
 int
 totp_uri(const unsigned char secret[TOTP_SECRET_BYTES], const char *issuer,
     const char *account, struct buf *out)
@@ -142,16 +117,20 @@ totp_uri(const unsigned char secret[TOTP_SECRET_BYTES], const char *issuer,
 	    *account == '\0')
 		return 0;
 	totp_secret_base32(secret, b);
-	/* The issuer is in the label (for old apps) and in the query (the
-	 * Key URI format's recommendation); both must agree. */
+	/*
+	 * The issuer is in the label (for old apps) and in the query (the
+	 * Key URI format's recommendation); both must agree.  '@' is legal
+	 * in both and stays; every other byte but the unreserved ones is
+	 * %XX, so ':' cannot split the label and '&' cannot end a parameter.
+	 */
 	buf_puts(out, TOTP_URI_SCHEME "totp/");
-	totp_escape(out, issuer);
+	buf_escape(out, issuer, "@");
 	buf_puts(out, ":");
-	totp_escape(out, account);
+	buf_escape(out, account, "@");
 	buf_puts(out, "?secret=");
 	buf_puts(out, b);
 	buf_puts(out, "&issuer=");
-	totp_escape(out, issuer);
+	buf_escape(out, issuer, "@");
 	buf_puts(out, "&algorithm=SHA1&digits=6&period=30");
 	sodium_memzero(b, sizeof(b));
 	return !out->failed;
