@@ -120,19 +120,12 @@ account_name_retired(struct db *db, const char *username, int *retired)
 {
 	static const char *const sql =
 	    "SELECT 1 FROM retired_names WHERE name_hash = ?1";
-	struct db_stmt	*st;
 	unsigned char	 h[HASH_BYTES];
-	int		 rc, ok;
+	int64_t		 one;
 
-	*retired = 0;
 	account_name_hash(username, h);
-	if ((st = db_prepare(db, sql)) == NULL)
-		return 0;
-	rc = db_bind_blob(st, 1, h, sizeof(h)) ? db_step(st) : DB_ERROR;
-	ok = rc == DB_ROW || rc == DB_DONE;
-	*retired = rc == DB_ROW;
-	db_done(st);
-	return ok;
+	return db_query_int(db, &one, retired, "retired name", sql, "b", h,
+	    sizeof(h));
 }
 
 int

@@ -1218,8 +1218,7 @@ send:
 	app_send(&r, fr);
 }
 
-/* Does every route fit struct req's arg[]? */
-static int
+int
 app_routes_fit(const struct program *prog)
 {
 	const struct route	*rt;

@@ -138,6 +138,15 @@ struct req {
  */
 #define PROGRAM_DUMMY_HASH	0x01
 
+/*
+ * Does every route of prog fit what app.c can do with it: at most
+ * ROUTE_MAX_FIELDS fields (struct req's arg[]), a form to show again
+ * where a field is judged, a handler or a form to show?  Checked at
+ * start-up, so a table that does not fit never serves.
+ */
+struct program;
+int	 app_routes_fit(const struct program *);
+
 struct program {
 	const char		*name;		/* in the log: "postern-login" */
 	const struct route	*routes;
