@@ -522,14 +522,20 @@ int
 account_delete_next_due(struct db *db, int64_t account_id, int64_t now,
     int64_t *id)
 {
-	static const char *const sql = "SELECT id FROM accounts WHERE "
-	    "delete_at != 0 AND delete_at <= ?1 AND locked_at = 0 "
-	    "AND disabled_at = 0 "
-	    "AND (?2 = 0 OR id = ?2) "
-	    "ORDER BY delete_at LIMIT 1";
+#define DUE	"SELECT id FROM accounts WHERE delete_at != 0 AND " \
+	"delete_at <= ?1 AND locked_at = 0 AND disabled_at = 0 "
+	/*
+	 * Two statements: with "?2 = 0 OR id = ?2" SQLite cannot use the
+	 * primary key and reads every account, at each login (1.7 MB of
+	 * page cache in login.fcgi with 10,000 accounts).
+	 */
+	static const char *const one = DUE "AND id = ?2";
+	static const char *const any = DUE "AND ?2 = 0 ORDER BY delete_at "
+	    "LIMIT 1";
+#undef DUE
 
-	return db_query_int(db, id, NULL, "account deletions due", sql, "ii",
-	    now, account_id);
+	return db_query_int(db, id, NULL, "account deletions due",
+	    account_id != 0 ? one : any, "ii", now, account_id);
 }
 
 int

@@ -20,6 +20,7 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include <fcgiapp.h>
 #include <sodium.h>
@@ -1248,6 +1249,41 @@ app_routes_fit(const struct program *prog)
 	return 1;
 }
 
+/*
+ * The process runs as the user key says (postern(8): the database and
+ * key are that user's alone).  Asked in a child: looking a user up
+ * loads the name service (nsswitch.conf, its modules, 128 kB of libc's
+ * code), which would stay resident, idle, for the life of a program
+ * that never looks anything up again.
+ */
+static int
+app_check_user(const struct config *cfg)
+{
+	char	 err[512];
+	pid_t	 pid;
+	int	 status;
+
+	if (cfg->user == NULL)
+		return 1;
+	if ((pid = fork()) == -1) {
+		log_err("fork: %s", strerror(errno));
+		return 0;
+	}
+	if (pid == 0) {
+		if (!config_check_user(cfg, err, sizeof(err))) {
+			log_err("%s", err);
+			_exit(1);
+		}
+		_exit(0);
+	}
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR) {
+			log_err("waitpid: %s", strerror(errno));
+			return 0;
+		}
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 static int
 app_start(struct app *app, const struct program *prog)
 {
@@ -1260,11 +1296,8 @@ app_start(struct app *app, const struct program *prog)
 		log_err("%s", err);
 		return EX_CONFIG;
 	}
-	/* The database and key are that user's alone (postern(8)). */
-	if (!config_check_user(&app->cfg, err, sizeof(err))) {
-		log_err("%s", err);
+	if (!app_check_user(&app->cfg))
 		return EX_CONFIG;
-	}
 	if (app->cfg.auth_hosts_n > 0 && !http_allow_form_hosts(
 	    strncmp(app->cfg.base_url, "https:", 6) == 0 ? "https" : "http",
 	    app->cfg.auth_hosts, app->cfg.auth_hosts_n)) {

@@ -152,7 +152,8 @@ struct program {
 	const struct route	*routes;
 	size_t			 nroutes;
 	/* The page and mail templates the handlers render, NULL-ended;
-	 * layout.tpl and error.tpl are always loaded (render_init). */
+	 * layout.tpl, error.tpl and login.tpl are always checked
+	 * (render_init). */
 	const char *const	*templates;
 	unsigned int		 flags;
 	/* Answers every request itself, in place of the route table

@@ -4,13 +4,17 @@
  * Pages are expanded, then placed inside templates/layout.tpl as
  * {{CONTENT:none}}; every page template begins with
  * {{%AUTOESCAPE context="HTML"}}, so a value reaches HTML only escaped
- * for its position.  Templates are loaded once at start-up and cached
- * for the life of the process: a FastCGI program loads the ones it
- * names (render_init's list), the mailer every one.  No C++ exception
+ * for its position.  Templates are parsed at start-up, so a broken one
+ * stops the program: a FastCGI program parses the ones it names
+ * (render_init's list) and keeps each from its first use for the life
+ * of the process, the mailer keeps every one.  No C++ exception
  * may cross into C: every entry point catches them and reports failure.
  */
 #include <dirent.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <new>
 #include <string>
@@ -36,8 +40,10 @@ struct render_dict {
 };
 
 static std::string	 render_dir;
-/* What render_init loaded; empty when it loaded the whole folder. */
+/* What is in ctemplate's cache; empty when it loaded the whole folder. */
 static std::unordered_set<std::string> render_loaded;
+/* What the program lists: checked at start-up, loaded on first use. */
+static std::unordered_set<std::string> render_listed;
 static bool		 render_all;
 
 static bool
@@ -83,6 +89,24 @@ render_load_dir(const std::string &dir, const std::string &prefix)
 }
 
 /*
+ * A listed template is parsed at start-up, so that a broken one stops
+ * the program before a user sees it, and then dropped: most processes
+ * never render most of what they list (an idle account.fcgi held about
+ * 200 kB of parsed mail, SMS and form templates), and render_ready
+ * loads it again on first use.
+ */
+static bool
+render_check(const char *name)
+{
+	if (!render_load(name))
+		return false;
+	ctemplate::mutable_default_template_cache()->Delete(name);
+	render_loaded.erase(name);
+	render_listed.insert(name);
+	return true;
+}
+
+/*
  * The messages: one section per outcome (outcome.h), one line each.
  * Stripping the line ends leaves only the section shown.
  */
@@ -117,15 +141,22 @@ render_init(const char *dir, const char *const *names)
 			ctemplate::mutable_default_template_cache()->Freeze();
 			return 1;
 		}
+		/* Every page is shown inside the layout: it stays. */
+		if (!render_load("layout.tpl"))
+			return 0;
 		/* login.tpl: app.c shows it for a session route without one. */
-		ok = render_load("layout.tpl") && render_load("error.tpl") &&
-		    render_load("login.tpl");
+		ok = render_check("error.tpl") && render_check("login.tpl");
 		for (; *names != NULL; names++)
-			ok = render_load(*names) && ok;
+			ok = render_check(*names) && ok;
+#ifdef __GLIBC__
+		/* Give the pages of the parsed templates back. */
+		(void)malloc_trim(0);
+#endif
 		/*
-		 * Not frozen, so that a name missing from the list still
-		 * works (render_ready).  ctemplate never looks at a loaded
-		 * file again unless asked to, frozen or not.
+		 * Not frozen, so that listed templates, and a name missing
+		 * from the list, load on first use (render_ready).
+		 * ctemplate never looks at a loaded file again unless asked
+		 * to, frozen or not.
 		 */
 		return ok;
 	} catch (...) {
@@ -135,15 +166,17 @@ render_init(const char *dir, const char *const *names)
 }
 
 /*
- * tpl is loaded.  A program that renders a template its list lacks
- * still works, at the cost of a disk read on first use; the warning
- * (once per name) is what the tests look for.
+ * tpl is loaded: a listed one on its first use.  A program that renders
+ * a template its list lacks still works, at the cost of a disk read on
+ * first use; the warning (once per name) is what the tests look for.
  */
 static bool
 render_ready(const char *tpl)
 {
 	if (render_all || render_loaded.count(tpl) != 0)
 		return true;
+	if (render_listed.count(tpl) != 0)
+		return render_load(tpl);
 	log_warn("templates: %s is not in this program's list: loading it "
 	    "now", tpl);
 	return render_load(tpl);

@@ -14,11 +14,13 @@
 struct render_dict;
 
 /*
- * Load templates from dir now, so a broken install fails at start-up
- * and not on a user's click: layout.tpl, error.tpl and the NULL-ended
- * names, or every template under dir when names is NULL.  A program
- * lists only what it renders: each template costs every process that
- * loads it memory for its life.
+ * Parse templates from dir now, so a broken install fails at start-up
+ * and not on a user's click: messages.tpl, layout.tpl, error.tpl,
+ * login.tpl and the NULL-ended names, or every template under dir when
+ * names is NULL (then all stay loaded).  With names, only messages.tpl
+ * and layout.tpl stay loaded; the others are read again on first use
+ * and kept from then on, since each costs its process memory.  A
+ * program lists only what it renders.
  */
 int	 render_init(const char *dir, const char *const *names);
 

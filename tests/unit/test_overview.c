@@ -9,7 +9,9 @@
  *  - all of it is one statement run: every page view paid four;
  *  - the activity page's sessions come this browser's first, then the
  *    others most recently active first, a half-done login not among
- *    them, from one statement run: the page used to walk them twice.
+ *    them, from one statement run: the page used to walk them twice;
+ *  - whether one account's deletion is due (asked at each login) reads
+ *    that account alone, not every account.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -159,6 +161,52 @@ test_sessions(struct db *db)
 	    s.ids[2] == old.id, "without one, most recently active first");
 }
 
+/* Rows the connection's statements have stepped through in full scans. */
+static long long
+scanned(struct db *db)
+{
+	sqlite3_stmt	*st = NULL;
+	long long	 n = 0;
+
+	while ((st = sqlite3_next_stmt(db_handle(db), st)) != NULL)
+		n += sqlite3_stmt_status(st, SQLITE_STMTSTATUS_FULLSCAN_STEP,
+		    0);
+	return n;
+}
+
+static void
+test_delete_due(struct db *db)
+{
+	char		 name[32], email[64];
+	int64_t		 id = 0, due = 0, found = -1;
+	long long	 before;
+	int		 i, changed = 0, made = 1;
+
+	for (i = 0; i < 200 && made; i++) {
+		snprintf(name, sizeof(name), "many%d", i);
+		snprintf(email, sizeof(email), "many%d@example.org", i);
+		made = account_create(db, name, email, "x", 100, &id);
+		if (i == 100) {
+			due = id;
+			made = account_set_delete(db, id, 150, &changed) &&
+			    changed;
+		}
+	}
+	ok(made, "200 accounts, one with its deletion due");
+
+	before = scanned(db);
+	ok(account_delete_next_due(db, id, 200, &found) && found == 0,
+	    "an account without a deletion has none due");
+	ok(account_delete_next_due(db, due, 200, &found) && found == due,
+	    "the one with a deletion has it due");
+	is_int(scanned(db) - before, 0, "asking for one account reads no "
+	    "other (login.fcgi's page cache grew by every account)");
+	ok(account_delete_next_due(db, due, 149, &found) && found == 0,
+	    "not before its time");
+	ok(account_delete_next_due(db, 0, 200, &found) && found == due,
+	    "the sweep over all accounts finds it");
+}
+
 int
 main(void)
 {
@@ -177,6 +225,7 @@ main(void)
 	}
 	test_overview(db);
 	test_sessions(db);
+	test_delete_due(db);
 	db_close(db);
 	tap_remove_dir(tmpdir);
 	return done_testing();

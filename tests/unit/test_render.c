@@ -3,9 +3,13 @@
  * layout.tpl, error.tpl and what it lists; a template it renders
  * without listing still works, with one warning on stderr (which the
  * end-to-end harness turns into a failure); a listed template that is
- * missing or broken stops start-up.
+ * missing or broken stops start-up, and one that is fine costs no memory
+ * until its first use.
  */
 #include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +63,38 @@ stderr_has(const char *needle, int *count)
 	return *count > 0;
 }
 
+/* Bytes malloc hands out now; 0 where that cannot be known. */
+static size_t
+heap_used(void)
+{
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+	return mallinfo2().uordblks;
+#else
+	return 0;
+#endif
+}
+
+/* A template with n sections, each with a value: about n * 200 bytes
+ * parsed. */
+static void
+write_big(const char *name, int n)
+{
+	char	 path[512];
+	FILE	*f;
+	int	 i;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	if ((f = fopen(path, "w")) == NULL) {
+		perror(path);
+		exit(2);
+	}
+	fputs("{{%AUTOESCAPE context=\"HTML\"}}", f);
+	for (i = 0; i < n; i++)
+		fprintf(f, "{{#S%d}}<p>Line %d of {{NAME}}</p>{{/S%d}}\n", i,
+		    i, i);
+	fclose(f);
+}
+
 static int
 expand(const char *tpl, const char *want)
 {
@@ -80,11 +116,12 @@ expand(const char *tpl, const char *want)
 int
 main(void)
 {
-	static const char *const listed[] = { "a.tpl", NULL };
+	static const char *const listed[] = { "a.tpl", "big.tpl", NULL };
 	static const char *const missing[] = { "a.tpl", "none.tpl", NULL };
 	static const char *const broken[] = { "broken.tpl", NULL };
 	struct render_dict	*d;
 	struct buf		 out;
+	size_t			 at_start, at_init, at_use;
 	int			 fd, n;
 
 	if (mkdtemp(tmpdir) == NULL) {
@@ -113,9 +150,28 @@ main(void)
 	    "{{#TWO}}Second.{{/TWO}}\n"
 	    "{{#AGAIN}} Try again at {{UNTIL}}.{{/AGAIN}}\n");
 
-	ok(render_init(tmpdir, listed), "layout, error, login and a "
-	    "listed template load");
+	write_big("big.tpl", 1000);
+
+	at_start = heap_used();
+	ok(render_init(tmpdir, listed), "layout, error, login and the "
+	    "listed templates load");
+	at_init = heap_used();
 	ok(expand("a.tpl", "A <Bob>"), "a listed template expands");
+	d = render_dict_new();
+	buf_init(&out);
+	ok(render_page("big.tpl", d, &out) && !out.failed &&
+	    strstr(out.p, "<main>") != NULL, "so does a large one");
+	buf_free(&out);
+	render_dict_free(d);
+	at_use = heap_used();
+	if (at_start == 0)
+		ok(1, "# SKIP malloc's figures are not known here");
+	else {
+		ok(at_init - at_start < (at_use - at_init) / 4,
+		    "a listed template costs its process no memory until it "
+		    "is first shown (%zu bytes at start-up, %zu on first use)",
+		    at_init - at_start, at_use - at_init);
+	}
 	d = render_dict_new();
 	buf_init(&out);
 	render_show(d, "ONE");
