@@ -7,6 +7,7 @@
 #include "flow_email.h"
 #include "guard.h"
 #include "policy.h"
+#include "reset.h"
 
 /* The address a confirm link waits for, if one does; 0 after a 503. */
 static int
@@ -138,7 +139,9 @@ static const struct route routes[] = {
 
 static const char *const templates[] = {
 	"email.tpl", "email_confirm.tpl", "email_revert.tpl",
-	FLOW_EMAIL_TEMPLATES, GUARD_TEMPLATES, NULL
+	FLOW_EMAIL_TEMPLATES, GUARD_TEMPLATES,
+	RESET_NOTICE_TEMPLATES,		/* a revert applies a due reset */
+	NULL
 };
 
 static const struct program program = {
