@@ -83,7 +83,11 @@ link_page(struct req *r, int revert, const char *tpl)
 	if (r->flow.said.when != 0) {
 		render_show(r->page, "RESET_WAITS");
 		page_set_time(r->page, "DEADLINE", r->flow.said.when);
-		page_set_time(r->page, "LINK_UNTIL", r->flow.said.until);
+		/* Waiting for the reset is advice only while the link outlives
+		 * it (a reset_delay of 7 days or more does not). */
+		page_set_time(render_section(r->page,
+		    r->flow.said.until > r->flow.said.when ? "WAIT_FIRST" :
+		    "LINK_FIRST"), "LINK_UNTIL", r->flow.said.until);
 	}
 	page_link(r, o, tpl);
 }

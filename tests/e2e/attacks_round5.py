@@ -28,6 +28,9 @@ says which).
     proves a reset from an older recovery address and waits, as A's
     undo page advises.  The thief watches B's undo page, which now says
     when a reset waits, and presses it then: the owner's reset is void.
+39. The hoster set reset_delay to 8 days.  The undo page still advises
+    the owner to let the reset take effect first and undo after, though
+    its link dies a day before the reset's deadline.
 """
 
 import os
@@ -199,6 +202,25 @@ def story_undo_after_deadline(stack, post):
                 '37: the owner logs in with the new password')
 
 
+def story_link_ends_first(stack, post):
+    with tap.story('39. With a reset_delay longer than the undo link\'s 7 '
+                   'days, the undo page advises waiting for the reset'):
+        o = owner(stack, post, 'ned')
+        phi, undo = thief_takes_over(stack, post, o)
+        mine = owner_resets(stack, post, o)
+        # The hoster set reset_delay = 8d.
+        db_write(stack, 'UPDATE resets SET deadline = deadline + ? '
+                 'WHERE id = ?', 7 * 86400, mine[4])
+        page = o.client.get(stack.path_of(undo))
+        tap.ok('id="revert-reset-waits"' in page.text, '39: the undo page '
+               'says a reset waits')
+        tap.ok('let it take effect first' not in page.text, '39: it does '
+               'not advise letting the reset take effect first, when the '
+               'link would be dead by then')
+        tap.ok('stops working on' in page.text, '39: it says the link '
+               'stops working before the reset takes effect')
+
+
 # ------------------------------------------------------------------ #
 # 38. The thief's own undo link, from a second move.
 
@@ -245,6 +267,7 @@ def main():
     with Stack(**CONF) as stack:
         post = Deliveries(stack)
         story_undo_after_deadline(stack, post)
+        story_link_ends_first(stack, post)
         story_thiefs_undo_voids_owners_reset(stack, post)
         story_ceiling_closes_clean_browser(stack, post)
         every_response_checked(tap, stack)
