@@ -39,9 +39,9 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (DEFAULT_PASSWORD, Deliveries, Stack, Tap,  # noqa: E402
                      ask_reset, browser, codes_for, db_write, events_of,
-                     every_response_checked, links_in, log_in, owner,
-                     phished_login, press, primary, prove_reset, reset_row,
-                     reset_state, todo)
+                     every_response_checked, guesses_until_closed, links_to,
+                     log_in, owner, phished_login, press, primary,
+                     prove_reset, reset_row, reset_state, todo)
 
 tap = Tap()
 
@@ -51,11 +51,6 @@ OLD = DEFAULT_PASSWORD
 NEW = 'lantern orchard velvet 42'
 THEIRS = 'thief chose this one 77'     # a phished login's new one
 EVIL = 'evil.example'
-
-
-def links_to(stack, mails, addr, path):
-    return [x for m in Deliveries.to(mails, addr)
-            for x in links_in(stack, m, path)]
 
 
 def moves_address(stack, post, phi, to):
@@ -102,21 +97,6 @@ def owner_resets(stack, post, o):
 
 # ------------------------------------------------------------------ #
 # 36c. The ceiling, reached by a copied cookie, closes every browser.
-
-WRONG = 'guess number %d for the password'
-
-
-def guesses_until_closed(c, login, n0):
-    """Wrong passwords for login from c until the page pauses logins:
-    how many were answered as wrong."""
-    n = 0
-    while n < 20:
-        r = log_in(c, login, WRONG % (n0 + n))
-        if r.status == 429:
-            break
-        n += 1
-    return n
-
 
 def story_ceiling_closes_clean_browser(stack, post):
     with tap.story('36c. A copied browser cookie and strangers fill the '
@@ -202,25 +182,6 @@ def story_undo_after_deadline(stack, post):
                 '37: the owner logs in with the new password')
 
 
-def story_link_ends_first(stack, post):
-    with tap.story('39. With a reset_delay longer than the undo link\'s 7 '
-                   'days, the undo page advises waiting for the reset'):
-        o = owner(stack, post, 'ned')
-        phi, undo = thief_takes_over(stack, post, o)
-        mine = owner_resets(stack, post, o)
-        # The hoster set reset_delay = 8d.
-        db_write(stack, 'UPDATE resets SET deadline = deadline + ? '
-                 'WHERE id = ?', 7 * 86400, mine[4])
-        page = o.client.get(stack.path_of(undo))
-        tap.ok('id="revert-reset-waits"' in page.text, '39: the undo page '
-               'says a reset waits')
-        tap.ok('let it take effect first' not in page.text, '39: it does '
-               'not advise letting the reset take effect first, when the '
-               'link would be dead by then')
-        tap.ok('stops working on' in page.text, '39: it says the link '
-               'stops working before the reset takes effect')
-
-
 # ------------------------------------------------------------------ #
 # 38. The thief's own undo link, from a second move.
 
@@ -261,14 +222,37 @@ def story_thiefs_undo_voids_owners_reset(stack, post):
 
 
 # ------------------------------------------------------------------ #
+# 39. The undo link that dies before the reset's deadline.
+
+
+def story_link_ends_first(stack, post):
+    with tap.story('39. With a reset_delay longer than the undo link\'s 7 '
+                   'days, the undo page advises waiting for the reset'):
+        o = owner(stack, post, 'ned')
+        phi, undo = thief_takes_over(stack, post, o)
+        mine = owner_resets(stack, post, o)
+        # The hoster set reset_delay = 8d.
+        db_write(stack, 'UPDATE resets SET deadline = deadline + ? '
+                 'WHERE id = ?', 7 * 86400, mine[4])
+        page = o.client.get(stack.path_of(undo))
+        tap.ok('id="revert-reset-waits"' in page.text, '39: the undo page '
+               'says a reset waits')
+        tap.ok('let it take effect first' not in page.text, '39: it does '
+               'not advise letting the reset take effect first, when the '
+               'link would be dead by then')
+        tap.ok('stops working on' in page.text, '39: it says the link '
+               'stops working before the reset takes effect')
+
+
+# ------------------------------------------------------------------ #
 
 
 def main():
     with Stack(**CONF) as stack:
         post = Deliveries(stack)
         story_undo_after_deadline(stack, post)
-        story_link_ends_first(stack, post)
         story_thiefs_undo_voids_owners_reset(stack, post)
+        story_link_ends_first(stack, post)
         story_ceiling_closes_clean_browser(stack, post)
         every_response_checked(tap, stack)
 
