@@ -267,6 +267,7 @@ def main():
                      tablet.get('/account').status), (200, 200),
                     'and no session ended')
             tap.ok(all('rate_limits (\'login-device:' in c or
+                       'rate_limits (\'login-ceiling:' in c or
                        (c.startswith('+ events') and 'password_failed' in c)
                        for c in changes(stack, before)),
                    'only the failure was counted and recorded',
