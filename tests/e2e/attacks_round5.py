@@ -34,6 +34,17 @@ says which).
 39. The hoster set reset_delay to 8 days.  The undo page still advises
     the owner to let the reset take effect first and undo after, though
     its link dies a day before the reset's deadline.
+
+Tried and held, so no story: strangers reaching the ceiling alone (the
+name in any case or spacing and the address in any case count by
+account; a name of nobody's has no ceiling; wrong passwords typed in a
+session's forms need a session, and from a browser the account does
+not know they share the name's count; the 2FA step counts codes, not
+passwords), the ceiling telling a name-only attacker which address is
+the account's (31 holds while strangers alone stay under it), and a
+retired name coming back (names are ASCII, checked and lowered before
+the hash; every deletion of a verified account goes through
+account_delete_all).
 """
 
 import os
