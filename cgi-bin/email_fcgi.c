@@ -7,6 +7,7 @@
 #include "flow_email.h"
 #include "guard.h"
 #include "policy.h"
+#include "reset.h"
 
 /* The address a confirm link waits for, if one does; 0 after a 503. */
 static int
@@ -75,7 +76,11 @@ link_page(struct req *r, int revert, const char *tpl)
 	if (r->flow.said.when != 0) {
 		render_show(r->page, "RESET_WAITS");
 		page_set_time(r->page, "DEADLINE", r->flow.said.when);
-		page_set_time(r->page, "LINK_UNTIL", r->flow.said.until);
+		/* Waiting for the reset is advice only while the link outlives
+		 * it (a reset_delay of 7 days or more does not). */
+		page_set_time(render_section(r->page,
+		    r->flow.said.until > r->flow.said.when ? "WAIT_FIRST" :
+		    "LINK_FIRST"), "LINK_UNTIL", r->flow.said.until);
 	}
 	page_link(r, o, tpl);
 }
@@ -131,7 +136,9 @@ static const struct route routes[] = {
 
 static const char *const templates[] = {
 	"email.tpl", "email_confirm.tpl", "email_revert.tpl",
-	FLOW_EMAIL_TEMPLATES, GUARD_TEMPLATES, NULL
+	FLOW_EMAIL_TEMPLATES, GUARD_TEMPLATES,
+	RESET_NOTICE_TEMPLATES,		/* a revert applies a due reset */
+	NULL
 };
 
 APP_MAIN(.name = "postern-email", APP_ROUTES(routes), .templates = templates)

@@ -13,6 +13,7 @@
 #include "event.h"
 #include "flow_account.h"
 #include "flow_email.h"
+#include "flow_reset.h"
 #include "link.h"
 #include "notify.h"
 #include "outbox.h"
@@ -209,7 +210,8 @@ flow_email_peek(struct flow *f, int revert, const char *t)
 	 */
 	if (!reset_pending(f->db, l.account_id, &r))
 		return OUT_STORAGE;
-	f->said.when = r.id != 0 ? r.deadline : 0;
+	/* One past its deadline is in force: the undo applies it first. */
+	f->said.when = r.id != 0 && r.deadline > f->now ? r.deadline : 0;
 	f->said.until = l.expires_at;
 	return OUT_OK;
 }
@@ -368,7 +370,16 @@ flow_email_revert(struct flow *f, const char *t)
 	struct link		 l;
 	struct account		 a;
 	enum outcome		 o;
+	int			 n;
 
+	/*
+	 * R4: a reset past its deadline is in force, mailer or not, and the
+	 * undo page tells the owner whose reset it is to wait for it: apply
+	 * it before the undo voids what still waits (attacks_round5.py, 37).
+	 */
+	if (email_link_of(f, LINK_EMAIL_REVERT, t, 0, &l) == OUT_OK &&
+	    flow_reset_apply_due(f, l.account_id, &n) != OUT_OK)
+		return OUT_STORAGE;
 	if (flow_begin(f) != OUT_OK)
 		return OUT_STORAGE;
 	if ((o = email_link_of(f, LINK_EMAIL_REVERT, t, 1, &l)) != OUT_OK)

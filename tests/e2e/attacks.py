@@ -83,7 +83,7 @@ from harness import (DEFAULT_PASSWORD, Deliveries, NEW_PASSWORD,  # noqa: E402
                      Stack, Tap, account_id, ask_reset, borrow, browser,
                      change_email, code_in, codes_for, db_write, element_text,
                      enable_totp, events_of, every_response_checked, forms_to,
-                     gets_back_in, links_in, log_in, make_recovery_code, owner,
+                     gets_back_in, links_in, links_to, log_in, make_recovery_code, owner,
                      pass_deadline, phished_login, press, primary, prove_reset,
                      proves_and_waits, reset_row, reset_states, revert_link,
                      session_row, show_totp_secret, waits_then_in)
@@ -874,11 +874,6 @@ def an_hour_passes(stack):
 
 def errors_of(c, r):
     return ' '.join(c.errors(r)) or c.heading(r) or ''
-
-
-def links_to(stack, mails, addr, path):
-    return [x for m in Deliveries.to(mails, addr)
-            for x in links_in(stack, m, path)]
 
 
 # ------------------------------------------------------------------ #

@@ -73,9 +73,9 @@ from harness import (DEFAULT_PASSWORD, Deliveries, Stack, Tap,  # noqa: E402
                      account_id, add_verified_contact, age_account,
                      ask_reset, browser, code_in, codes_for, db_write,
                      events_of, every_response_checked, gets_back_in,
-                     links_in, log_in, owner, pass_deadline, phished_login,
-                     press, primary, prove_reset, reset_row, reset_state,
-                     todo)
+                     guesses_until_closed, links_to, log_in, owner,
+                     pass_deadline, phished_login, press, primary,
+                     prove_reset, reset_row, reset_state, todo)
 
 tap = Tap()
 
@@ -87,11 +87,6 @@ NEW = 'lantern orchard velvet 42'
 THEIRS = 'thief chose this one 77'     # a phished login's new one
 THIEF = 'the thief\'s new password 9'  # a stolen mailbox's reset's
 EVIL = 'evil.example'
-
-def links_to(stack, mails, addr, path):
-    return [x for m in Deliveries.to(mails, addr)
-            for x in links_in(stack, m, path)]
-
 
 def thief_logs_in(stack, o):
     """Someone who phished the password logs in from a browser of their
@@ -412,21 +407,6 @@ def story_forged_done_pages(stack, post):
 
 # ------------------------------------------------------------------ #
 # 36. Three counts for one account.
-
-WRONG = 'guess number %d for the password'
-
-
-def guesses_until_closed(c, login, n0):
-    """Wrong passwords for login from c until the page pauses logins:
-    how many were answered as wrong."""
-    n = 0
-    while n < 20:
-        r = log_in(c, login, WRONG % (n0 + n))
-        if r.status == 429:
-            break
-        n += 1
-    return n
-
 
 def story_three_counts(stack, post):
     with tap.story('36. Someone who had the owner\'s browser for a minute '

@@ -47,6 +47,25 @@ def log_in(c, name, password, auth=None):
     return r
 
 
+def links_to(stack, mails, addr, path):
+    """The links starting with path in the mails among mails to addr."""
+    return [x for m in Deliveries.to(mails, addr)
+            for x in links_in(stack, m, path)]
+
+
+def guesses_until_closed(c, login, n0):
+    """Wrong passwords for login from c until the page pauses logins
+    (at most 20): how many were answered as wrong.  n0 numbers the
+    guesses, so that no two are the same."""
+    n = 0
+    while n < 20:
+        r = log_in(c, login, 'guess number %d for the password' % (n0 + n))
+        if r.status == 429:
+            break
+        n += 1
+    return n
+
+
 def owner(stack, post, name, work=True, twofa=False):
     """An owner whose ways in are older than reset_delay: name@home
     (primary), name@work (a recovery address) unless not work, and with
