@@ -70,9 +70,12 @@ static void
 link_page(struct req *r, int revert, const char *tpl)
 {
 	enum outcome	 o;
+	int		 voids;
 
-	o = flow_email_peek(&r->flow, revert, req_arg(r, "t"));
+	o = flow_email_peek(&r->flow, revert, req_arg(r, "t"), &voids);
 	render_set(r->page, revert ? "OLD" : "NEW", r->flow.said.what);
+	if (voids)
+		render_show(r->page, "VOIDS_RESETS");
 	if (r->flow.said.when != 0) {
 		render_show(r->page, "RESET_WAITS");
 		page_set_time(r->page, "DEADLINE", r->flow.said.when);

@@ -189,7 +189,7 @@ email_link_of(struct flow *f, enum link_kind kind, const char *t, int consume,
 }
 
 enum outcome
-flow_email_peek(struct flow *f, int revert, const char *t)
+flow_email_peek(struct flow *f, int revert, const char *t, int *voids)
 {
 	struct link	 l;
 	struct reset	 r;
@@ -199,7 +199,10 @@ flow_email_peek(struct flow *f, int revert, const char *t)
 	    LINK_EMAIL_CONFIRM, t, 0, &l)) != OUT_OK)
 		return o;
 	flow_what(f, l.data, NULL);
-	if (!revert)
+	if (voids != NULL)
+		*voids = revert && policy_revert_voids_resets(l.num, f->now,
+		    f->cfg->reset_delay);
+	if (voids == NULL || !*voids)
 		return OUT_OK;
 	/*
 	 * The undo voids every waiting reset, the owner's own too: a
@@ -335,7 +338,7 @@ email_restore(struct flow *f, struct account *a, const struct link *l)
 	struct render_dict	*d;
 	char			 replaced[255];
 	int64_t			 since = l->num;
-	int			 ok, stopped;
+	int			 ok, stopped, voids;
 
 	if ((d = notify_dict(a, NULL, f->ip, f->cfg->base_url, f->now)) ==
 	    NULL)
@@ -347,11 +350,15 @@ email_restore(struct flow *f, struct account *a, const struct link *l)
 	 * doing until shown otherwise: its cancel links went to the address
 	 * being replaced, so it stops here and the owner may ask again.
 	 */
+	voids = policy_revert_voids_resets(l->num, f->now,
+	    f->cfg->reset_delay);
+	if (voids)
+		render_show(d, "VOIDS_RESETS");
 	ok = email_absorb_contact(f, a->id, l->data, &since) &&
 	    account_set_email(f->db, a->id, l->data, f->now, since) &&
 	    account_by_id(f->db, a->id, a) && session_end_all(f->db, a->id) &&
 	    flow_delete_stop(f, a, EVENT_WHY_EMAIL_REVERT, &stopped) &&
-	    reset_void_all(f->db, a->id, f->now) &&
+	    (!voids || reset_void_all(f->db, a->id, f->now)) &&
 	    link_void(f->db, LINK_EMAIL_CONFIRM, a->id, f->now) &&
 	    link_void_where(f->db, LINK_EMAIL_REVERT, a->id, l->id,
 	    policy_revert_voids, f->now) &&

@@ -26,11 +26,13 @@ enum outcome	 flow_email_request(struct flow *, const char *password,
 		    const char *code, const char *email);
 /*
  * The address a confirm (revert 0) or revert link t names, for its
- * page, into said.what; for a revert also said.when, the deadline of
- * the reset it would void (0: none waits), and said.until, the link's
- * own end.
+ * page, into said.what; for a revert, *voids: whether using it voids
+ * the waiting resets (policy_revert_voids_resets()), and if so
+ * said.when, the deadline of the reset it would void (0: none waits),
+ * and said.until, the link's own end.  voids may be NULL for a confirm.
  */
-enum outcome	 flow_email_peek(struct flow *, int revert, const char *t);
+enum outcome	 flow_email_peek(struct flow *, int revert, const char *t,
+		    int *voids);
 /* The new address confirmed by its link; *account_id receives whose. */
 enum outcome	 flow_email_confirm(struct flow *, const char *t,
 		    int64_t *account_id);

@@ -343,6 +343,12 @@ policy_revert_voids(int64_t used_id, int64_t other_id)
 }
 
 int
+policy_revert_voids_resets(int64_t since, int64_t now, int64_t delay)
+{
+	return policy_way_mature(since, now, delay);
+}
+
+int
 policy_claim_beats(int64_t holder_verified_at)
 {
 	return holder_verified_at == 0;

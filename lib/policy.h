@@ -364,6 +364,16 @@ int	 policy_login_warns(int left);
  * up in the order the links are made.)
  */
 int	 policy_revert_voids(int64_t used_id, int64_t other_id);
+/*
+ * Does a revert that restores an address of age since (its since when
+ * the move replaced it) void the account's waiting resets?  Only an
+ * address older than delay: voiding a reset is rejecting it, which R9
+ * does not let a young way in do.  Else the thief who made two moves,
+ * A->B->C, would void the owner's reset with B's link, and learn from
+ * B's page that one waits (attacks_round5.py, 38).
+ */
+int	 policy_revert_voids_resets(int64_t since, int64_t now,
+	    int64_t delay);
 
 /*
  * When an address is claimed by proof (a revert, a confirmed change),

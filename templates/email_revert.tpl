@@ -1,5 +1,5 @@
 {{%AUTOESCAPE context="HTML"}}<h1>Undo the address change</h1>
-<p>Press the button to make <strong>{{OLD}}</strong> the address of this Postern account again. Every session is logged out, and any waiting password reset or address change is cancelled.</p>
+<p>Press the button to make <strong>{{OLD}}</strong> the address of this Postern account again. Every session is logged out, and any waiting {{#VOIDS_RESETS}}password reset or {{/VOIDS_RESETS}}address change is cancelled.</p>
 {{#RESET_WAITS}}<div class="notice" role="status" id="revert-reset-waits"><p>A password reset is waiting: it takes effect on <time datetime="{{DEADLINE_ISO}}">{{DEADLINE}}</time>. Undoing the address change now cancels it, whoever asked for it.</p>
 {{#WAIT_FIRST}}<p>If you asked for that reset yourself, you may let it take effect first and undo the address change after: this link works until <time datetime="{{LINK_UNTIL_ISO}}">{{LINK_UNTIL}}</time>. If you did not ask for it, undo now.</p>{{/WAIT_FIRST}}
 {{#LINK_FIRST}}<p>This link stops working on <time datetime="{{LINK_UNTIL_ISO}}">{{LINK_UNTIL}}</time>, before the reset takes effect. If you did not ask for the reset, undo now.</p>{{/LINK_FIRST}}</div>

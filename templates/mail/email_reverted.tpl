@@ -3,8 +3,8 @@ The address change of your account was undone
 Hello {{USERNAME}},
 
 the address change of your account was undone on {{WHEN}}. Every
-session was logged out, and any waiting password reset or address change
-was cancelled.
+session was logged out, and any waiting {{#VOIDS_RESETS}}password reset or
+{{/VOIDS_RESETS}}address change was cancelled.
 {{#REPLACED}}
 This address is no longer the account's: the link that undid the
 change was mailed to the old address. If you did not use it, someone

@@ -283,6 +283,12 @@ r5(void)
 	    "R5: restoring A voids the revert link of the later change to B");
 	ok(!policy_revert_voids(11, 10),
 	    "R5: restoring B never voids the link mailed to A");
+	ok(policy_revert_voids_resets(NOW - DAY, NOW, DAY),
+	    "R5: restoring an address older than the delay voids the resets");
+	ok(!policy_revert_voids_resets(NOW - DAY + 1, NOW, DAY),
+	    "... a younger one voids none (R9: it may not reject one)");
+	ok(!policy_revert_voids_resets(0, NOW, DAY),
+	    "... nor does an address of no known age");
 	ok(policy_claim_beats(0),
 	    "R5: an unverified signup never reserves an address");
 	ok(!policy_claim_beats(OLD),
