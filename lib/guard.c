@@ -61,8 +61,33 @@ guard_scope(const struct guard *g, int totp, int64_t *id, const char **text)
 }
 
 /*
- * Is g's count closed, or for a password the ceiling over every count
- * of its account (policy.h, LOGIN_CEILING)?  *until: the later reopening.
+ * Does the ceiling over every password count of g's account (policy.h,
+ * LOGIN_CEILING) bind g's count?  Only a count that failed within the
+ * ceiling's window: whoever fills the ceiling with a copied browser
+ * cookie and strangers' counts closes those, never the owner's other
+ * browsers, which typed no wrong password (attacks_round5.py, 36c).
+ */
+static int
+guard_ceiling_binds(struct flow *f, const struct guard *g, int *binds)
+{
+	enum rate_scope	 scope;
+	int64_t		 id, used;
+	const char	*text;
+
+	*binds = 0;
+	if (g->account_id == 0)
+		return 1;
+	scope = guard_scope(g, 0, &id, &text);
+	if (!rate_used(f->db, scope, id, text, f->now, LOGIN_CEILING_WINDOW,
+	    &used))
+		return 0;
+	*binds = used > 0;
+	return 1;
+}
+
+/*
+ * Is g's count closed, or for a password the ceiling, where it binds g?
+ * *until: the later reopening.
  */
 static int
 guard_closed(struct flow *f, const struct guard *g, int totp,
@@ -71,11 +96,16 @@ guard_closed(struct flow *f, const struct guard *g, int totp,
 	enum rate_scope	 scope;
 	int64_t		 id, ceiling;
 	const char	*text;
+	int		 binds;
 
 	scope = guard_scope(g, totp, &id, &text);
 	if (!rate_check(f->db, scope, id, text, f->now, until))
 		return 0;
-	if (totp || g->account_id == 0)
+	if (totp)
+		return 1;
+	if (!guard_ceiling_binds(f, g, &binds))
+		return 0;
+	if (!binds)
 		return 1;
 	if (!rate_check(f->db, RATE_LOGIN_CEILING, g->account_id, NULL,
 	    f->now, &ceiling))
@@ -103,12 +133,13 @@ guard_password_left(struct flow *f, const struct guard *g, int *left)
 	enum rate_scope	 scope;
 	int64_t		 id;
 	const char	*text;
-	int		 under_ceiling;
+	int		 under_ceiling, binds;
 
 	scope = guard_scope(g, 0, &id, &text);
-	if (!rate_left(f->db, scope, id, text, f->now, left))
+	if (!rate_left(f->db, scope, id, text, f->now, left) ||
+	    !guard_ceiling_binds(f, g, &binds))
 		return 0;
-	if (g->account_id == 0)
+	if (!binds)
 		return 1;
 	if (!rate_left(f->db, RATE_LOGIN_CEILING, g->account_id, NULL,
 	    f->now, &under_ceiling))

@@ -154,26 +154,36 @@ rate_check(struct db *db, enum rate_scope scope, int64_t id,
 }
 
 int
-rate_left(struct db *db, enum rate_scope scope, int64_t id, const char *text,
-    int64_t now, int *left)
+rate_used(struct db *db, enum rate_scope scope, int64_t id, const char *text,
+    int64_t now, int64_t window, int64_t *used)
 {
 	static const char *const sql =
 	    "SELECT coalesce(sum(count), 0) FROM rate_limits WHERE key = ?1"
 	    " AND at > ?2 - ?3 AND at <= ?2";
-	const struct rate_limit	*l = &rate_limits[scope];
 	struct buf		 key;
-	int64_t			 used;
 	int			 ok;
 
-	*left = 0;
+	*used = 0;
 	buf_init(&key);
 	ok = rate_key_for(&key, scope, id, text) &&
-	    db_query_int(db, &used, NULL, "rate left", sql, "tii", key.p, now,
-	    l->window);
-	if (ok)
-		*left = used >= l->max ? 0 : (int)(l->max - used);
+	    db_query_int(db, used, NULL, "rate used", sql, "tii", key.p, now,
+	    window);
 	buf_free(&key);
 	return ok;
+}
+
+int
+rate_left(struct db *db, enum rate_scope scope, int64_t id, const char *text,
+    int64_t now, int *left)
+{
+	const struct rate_limit	*l = &rate_limits[scope];
+	int64_t			 used;
+
+	*left = 0;
+	if (!rate_used(db, scope, id, text, now, l->window, &used))
+		return 0;
+	*left = used >= l->max ? 0 : (int)(l->max - used);
+	return 1;
 }
 
 int

@@ -72,6 +72,10 @@ int	 rate_take(struct db *, enum rate_scope, int64_t id,
 int	 rate_fail(struct db *, enum rate_scope, int64_t id, const char *text,
 	    int64_t now, int *closed);
 
+/* How many were counted within window seconds before now (a window
+ * other than the scope's own: rate_left() uses that). */
+int	 rate_used(struct db *, enum rate_scope, int64_t id, const char *text,
+	    int64_t now, int64_t window, int64_t *used);
 /* How many more the limit lets in now (0 when it is closed). */
 int	 rate_left(struct db *, enum rate_scope, int64_t id, const char *text,
 	    int64_t now, int *left);
