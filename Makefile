@@ -265,7 +265,7 @@ $(BENCH_OUT)/bin/bench-smtp: bench/ref_smtp.c bench/ref.h
 # rewrites them in place, `make format-check` changes nothing and fails
 # naming the files that are not in it.
 FORMAT_SRCS	 = $(sort $(wildcard lib/*.c lib/*.cc lib/*.h cgi-bin/*.c \
-		   bin/*.c bench/*.c bench/*.cc tests/unit/*.c tests/unit/*.h \
+		   bin/*.c bench/*.c bench/*.cc bench/*.h tests/unit/*.c tests/unit/*.h \
 		   tests/fuzz/*.c tests/fuzz/*.h))
 
 format:

@@ -30,20 +30,23 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
-static sqlite3		*floor_db;
-static sqlite3_stmt	*floor_item;
+static sqlite3	    *floor_db;
+static sqlite3_stmt *floor_item;
 
 static bool
 floor_open(const char *path)
 {
-	if (sqlite3_open_v2(path, &floor_db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+	if (sqlite3_open_v2(path, &floor_db,
+		SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+		NULL) != SQLITE_OK)
 		return false;
 	sqlite3_busy_timeout(floor_db, 5000);
-	return sqlite3_exec(floor_db, "PRAGMA journal_mode = WAL", NULL,
-	    NULL, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(floor_db, "SELECT name, created_at FROM items "
-	    "WHERE id = ?1", -1, &floor_item, NULL) == SQLITE_OK;
+	return sqlite3_exec(floor_db, "PRAGMA journal_mode = WAL", NULL, NULL,
+		   NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(floor_db,
+		"SELECT name, created_at FROM items "
+		"WHERE id = ?1",
+		-1, &floor_item, NULL) == SQLITE_OK;
 }
 
 /*
@@ -54,10 +57,10 @@ floor_open(const char *path)
 static void
 floor_answer(FCGX_Request *fr, const std::string &tpl, unsigned long n)
 {
-	ctemplate::TemplateDictionary	 dict("floor");
-	std::string			 page;
-	int				 rc;
-	bool				 ok;
+	ctemplate::TemplateDictionary dict("floor");
+	std::string		      page;
+	int			      rc;
+	bool			      ok;
 
 	sqlite3_bind_int64(floor_item, 1, (sqlite3_int64)(n % 1000 + 1));
 	rc = sqlite3_step(floor_item);
@@ -65,19 +68,21 @@ floor_answer(FCGX_Request *fr, const std::string &tpl, unsigned long n)
 	if (ok) {
 		dict.SetValue("REQUEST", std::to_string(n));
 		if (rc == SQLITE_ROW)
-			dict.SetValue("ITEM", (const char *)
-			    sqlite3_column_text(floor_item, 0));
+			dict.SetValue("ITEM",
+			    (const char *)sqlite3_column_text(floor_item, 0));
 		ok = ctemplate::ExpandTemplate(tpl, ctemplate::DO_NOT_STRIP,
 		    &dict, &page);
 	}
 	sqlite3_reset(floor_item);
 	if (!ok) {
 		fprintf(stderr, "reffloor: %s\n", sqlite3_errmsg(floor_db));
-		FCGX_FPrintF(fr->out, "Status: 503 Service Unavailable\r\n"
+		FCGX_FPrintF(fr->out,
+		    "Status: 503 Service Unavailable\r\n"
 		    "Content-Type: text/plain\r\n\r\nstorage error\n");
 		return;
 	}
-	FCGX_FPrintF(fr->out, "Status: 200 OK\r\nContent-Type: text/html; "
+	FCGX_FPrintF(fr->out,
+	    "Status: 200 OK\r\nContent-Type: text/html; "
 	    "charset=utf-8\r\nContent-Length: %lu\r\n\r\n",
 	    (unsigned long)page.size());
 	FCGX_PutStr(page.data(), (int)page.size(), fr->out);
@@ -86,13 +91,14 @@ floor_answer(FCGX_Request *fr, const std::string &tpl, unsigned long n)
 int
 main()
 {
-	FCGX_Request	 fr;
-	const char	*db, *tpl;
-	unsigned long	 n = 0;
+	FCGX_Request  fr;
+	const char   *db, *tpl;
+	unsigned long n = 0;
 
 	if ((db = getenv("BENCH_REF_DB")) == NULL ||
 	    (tpl = getenv("BENCH_FLOOR_TPL")) == NULL) {
-		fprintf(stderr, "reffloor: BENCH_REF_DB and BENCH_FLOOR_TPL "
+		fprintf(stderr,
+		    "reffloor: BENCH_REF_DB and BENCH_FLOOR_TPL "
 		    "must be set\n");
 		return 1;
 	}
@@ -101,8 +107,9 @@ main()
 		return 1;
 	}
 	if (!floor_open(db)) {
-		fprintf(stderr, "reffloor: %s: %s\n", db, floor_db != NULL ?
-		    sqlite3_errmsg(floor_db) : "cannot open");
+		fprintf(stderr, "reffloor: %s: %s\n", db,
+		    floor_db != NULL ? sqlite3_errmsg(floor_db) :
+				       "cannot open");
 		return 1;
 	}
 	if (!ctemplate::LoadTemplate(tpl, ctemplate::DO_NOT_STRIP)) {
@@ -114,7 +121,7 @@ main()
 		return 1;
 	}
 	/* The template's name as ctemplate takes it, made once. */
-	const std::string	 name(tpl);
+	const std::string name(tpl);
 
 	while (FCGX_Accept_r(&fr) >= 0)
 		floor_answer(&fr, name, n++);

@@ -19,44 +19,50 @@
 #include <fcgiapp.h>
 #include <sqlite3.h>
 
-#define REF_MAX_BODY	8192
+#define REF_MAX_BODY 8192
 
-static sqlite3		*ref_db;
-static sqlite3_stmt	*ref_begin, *ref_insert, *ref_commit, *ref_rollback;
+static sqlite3	    *ref_db;
+static sqlite3_stmt *ref_begin, *ref_insert, *ref_commit, *ref_rollback;
 
 static int
 ref_open(const char *path)
 {
-	if (sqlite3_open_v2(path, &ref_db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+	if (sqlite3_open_v2(path, &ref_db,
+		SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+		    SQLITE_OPEN_NOMUTEX,
+		NULL) != SQLITE_OK)
 		return 0;
 	sqlite3_extended_result_codes(ref_db, 1);
 	sqlite3_busy_timeout(ref_db, 5000);
-	if (sqlite3_exec(ref_db, "PRAGMA journal_mode = WAL;"
-	    "PRAGMA synchronous = NORMAL;"
-	    "CREATE TABLE IF NOT EXISTS items ("
-	    "  id INTEGER PRIMARY KEY,"
-	    "  account_id INTEGER NOT NULL,"
-	    "  name TEXT NOT NULL,"
-	    "  created_at INTEGER NOT NULL"
-	    ") STRICT;", NULL, NULL, NULL) != SQLITE_OK)
+	if (sqlite3_exec(ref_db,
+		"PRAGMA journal_mode = WAL;"
+		"PRAGMA synchronous = NORMAL;"
+		"CREATE TABLE IF NOT EXISTS items ("
+		"  id INTEGER PRIMARY KEY,"
+		"  account_id INTEGER NOT NULL,"
+		"  name TEXT NOT NULL,"
+		"  created_at INTEGER NOT NULL"
+		") STRICT;",
+		NULL, NULL, NULL) != SQLITE_OK)
 		return 0;
 	return sqlite3_prepare_v3(ref_db, "BEGIN IMMEDIATE", -1,
-	    SQLITE_PREPARE_PERSISTENT, &ref_begin, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v3(ref_db, "INSERT INTO items (account_id, name,"
-	    " created_at) VALUES (?1, ?2, ?3)", -1, SQLITE_PREPARE_PERSISTENT,
-	    &ref_insert, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v3(ref_db, "COMMIT", -1,
-	    SQLITE_PREPARE_PERSISTENT, &ref_commit, NULL) == SQLITE_OK &&
+		   SQLITE_PREPARE_PERSISTENT, &ref_begin, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v3(ref_db,
+		"INSERT INTO items (account_id, name,"
+		" created_at) VALUES (?1, ?2, ?3)",
+		-1, SQLITE_PREPARE_PERSISTENT, &ref_insert,
+		NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v3(ref_db, "COMMIT", -1, SQLITE_PREPARE_PERSISTENT,
+		&ref_commit, NULL) == SQLITE_OK &&
 	    sqlite3_prepare_v3(ref_db, "ROLLBACK", -1,
-	    SQLITE_PREPARE_PERSISTENT, &ref_rollback, NULL) == SQLITE_OK;
+		SQLITE_PREPARE_PERSISTENT, &ref_rollback, NULL) == SQLITE_OK;
 }
 
 /* Run a statement without rows; 1 when it is done. */
 static int
 ref_step(sqlite3_stmt *st)
 {
-	int	 rc;
+	int rc;
 
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
@@ -71,9 +77,10 @@ ref_write(const char *name, size_t len)
 		return 0;
 	if (sqlite3_bind_int64(ref_insert, 1, 1) != SQLITE_OK ||
 	    sqlite3_bind_text(ref_insert, 2, name, (int)len,
-	    SQLITE_TRANSIENT) != SQLITE_OK ||
+		SQLITE_TRANSIENT) != SQLITE_OK ||
 	    sqlite3_bind_int64(ref_insert, 3, (sqlite3_int64)time(NULL)) !=
-	    SQLITE_OK || !ref_step(ref_insert) || !ref_step(ref_commit)) {
+		SQLITE_OK ||
+	    !ref_step(ref_insert) || !ref_step(ref_commit)) {
 		sqlite3_clear_bindings(ref_insert);
 		ref_step(ref_rollback);
 		return 0;
@@ -85,11 +92,11 @@ ref_write(const char *name, size_t len)
 int
 main(void)
 {
-	static char	 body[REF_MAX_BODY + 1];
-	FCGX_Request	 fr;
-	const char	*path, *clen, *name;
-	size_t		 len, namelen;
-	int		 got;
+	static char  body[REF_MAX_BODY + 1];
+	FCGX_Request fr;
+	const char  *path, *clen, *name;
+	size_t	     len, namelen;
+	int	     got;
 
 	if ((path = getenv("BENCH_REF_DB")) == NULL || !ref_open(path)) {
 		fprintf(stderr, "refinsert: cannot open $BENCH_REF_DB: %s\n",
@@ -112,14 +119,16 @@ main(void)
 		name = name != NULL ? name + 1 : body;
 		namelen = strcspn(name, "&");
 		if (ref_write(name, namelen))
-			FCGX_FPrintF(fr.out, "Status: 303 See Other\r\n"
+			FCGX_FPrintF(fr.out,
+			    "Status: 303 See Other\r\n"
 			    "Location: /refinsert\r\n"
 			    "Content-Type: text/plain; charset=utf-8\r\n"
 			    "Content-Length: 0\r\n\r\n");
 		else {
 			fprintf(stderr, "refinsert: database: %s\n",
 			    sqlite3_errmsg(ref_db));
-			FCGX_FPrintF(fr.out, "Status: 503 Service Unavailable"
+			FCGX_FPrintF(fr.out,
+			    "Status: 503 Service Unavailable"
 			    "\r\nContent-Type: text/plain; charset=utf-8\r\n"
 			    "Content-Length: 0\r\n\r\n");
 		}

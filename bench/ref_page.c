@@ -14,7 +14,7 @@
 
 #include <fcgiapp.h>
 
-#define REF_MAX_BODY	(256 * 1024)
+#define REF_MAX_BODY (256 * 1024)
 
 /* The header block of lib/http.c, so both responses carry the same. */
 static const char ref_headers[] =
@@ -26,14 +26,14 @@ static const char ref_headers[] =
     "Cache-Control: no-store\r\n"
     "Content-Type: text/html; charset=utf-8\r\n";
 
-static char	 ref_body[REF_MAX_BODY];
+static char ref_body[REF_MAX_BODY];
 
 /* n from "n=DIGITS" anywhere in the query; 0 without one. */
 static size_t
 ref_size(const char *qs)
 {
-	const char	*p;
-	size_t		 n = 0;
+	const char *p;
+	size_t	    n = 0;
 
 	if (qs == NULL)
 		return 0;
@@ -53,10 +53,10 @@ ref_size(const char *qs)
 int
 main(void)
 {
-	static const char	 line[] =
+	static const char line[] =
 	    "<p>Postern bench reference page, the same size as the real one.</p>\n";
-	FCGX_Request		 fr;
-	size_t			 i, n;
+	FCGX_Request fr;
+	size_t	     i, n;
 
 	for (i = 0; i < sizeof(ref_body); i++)
 		ref_body[i] = line[i % (sizeof(line) - 1)];
@@ -66,8 +66,10 @@ main(void)
 	}
 	while (FCGX_Accept_r(&fr) >= 0) {
 		n = ref_size(FCGX_GetParam("QUERY_STRING", fr.envp));
-		FCGX_FPrintF(fr.out, "Status: 200 OK\r\n%sContent-Length: %lu"
-		    "\r\n\r\n", ref_headers, (unsigned long)n);
+		FCGX_FPrintF(fr.out,
+		    "Status: 200 OK\r\n%sContent-Length: %lu"
+		    "\r\n\r\n",
+		    ref_headers, (unsigned long)n);
 		if (n > 0)
 			FCGX_PutStr(ref_body, (int)n, fr.out);
 	}

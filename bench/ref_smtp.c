@@ -20,18 +20,18 @@
 
 #include "ref.h"
 
-#define REF_MAX_BODY	(64 * 1024)
+#define REF_MAX_BODY (64 * 1024)
 
 /* One session, one mail: 1 when the recipient and the data got 2xx. */
 static int
 ref_send(const char *server, const char *from, const char *to,
     const char *text)
 {
-	smtp_session_t		 session;
-	smtp_message_t		 msg;
-	smtp_recipient_t	 rcpt;
-	const smtp_status_t	*rs, *ts;
-	int			 ok = 0;
+	smtp_session_t	     session;
+	smtp_message_t	     msg;
+	smtp_recipient_t     rcpt;
+	const smtp_status_t *rs, *ts;
+	int		     ok = 0;
 
 	if ((session = smtp_create_session()) == NULL)
 		return 0;
@@ -54,18 +54,19 @@ ref_send(const char *server, const char *from, const char *to,
 int
 main(int argc, char **argv)
 {
-	static char	 body[REF_MAX_BODY];
-	static char	 text[REF_MAX_BODY + 4096];
-	char		 to[64], date[64];
-	FILE		*f;
-	size_t		 n;
-	long		 count, i, sent = 0, failed = 0;
-	double		 start, secs;
-	time_t		 now;
-	struct tm	 tm;
+	static char body[REF_MAX_BODY];
+	static char text[REF_MAX_BODY + 4096];
+	char	    to[64], date[64];
+	FILE	   *f;
+	size_t	    n;
+	long	    count, i, sent = 0, failed = 0;
+	double	    start, secs;
+	time_t	    now;
+	struct tm   tm;
 
 	if (argc != 5 || (count = atol(argv[2])) <= 0) {
-		fprintf(stderr, "usage: bench-smtp HOST:PORT COUNT FROM "
+		fprintf(stderr,
+		    "usage: bench-smtp HOST:PORT COUNT FROM "
 		    "BODYFILE\n");
 		return 64;
 	}
@@ -84,7 +85,8 @@ main(int argc, char **argv)
 		strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000",
 		    &tm);
 		/* The body file has CRLF line ends already. */
-		snprintf(text, sizeof(text), "From: %s\r\nTo: %s\r\n"
+		snprintf(text, sizeof(text),
+		    "From: %s\r\nTo: %s\r\n"
 		    "Subject: Bench reference mail\r\nDate: %s\r\n"
 		    "Message-ID: <bench%08lx%08lx@example.org>\r\n"
 		    "MIME-Version: 1.0\r\n"

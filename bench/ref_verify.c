@@ -27,29 +27,30 @@
 
 #include "ref.h"
 
-#define REF_PASSWORD	"correct horse battery 7"
-#define REF_MAX_PROCS	64
+#define REF_PASSWORD  "correct horse battery 7"
+#define REF_MAX_PROCS 64
 
 /* A child: verify until the deadline, write the count to fd. */
 static int
 ref_worker(const char *hash, double deadline, int fd)
 {
-	unsigned long	 count = 0;
+	unsigned long count = 0;
 
 	while (ref_now() < deadline) {
 		if (crypto_pwhash_str_verify(hash, REF_PASSWORD,
-		    strlen(REF_PASSWORD)) != 0)
+			strlen(REF_PASSWORD)) != 0)
 			return 1;
 		count++;
 	}
-	return write(fd, &count, sizeof(count)) == (ssize_t)sizeof(count) ?
-	    0 : 1;
+	return write(fd, &count, sizeof(count)) == (ssize_t)sizeof(count) ? 0 :
+									    1;
 }
 
 static int
 ref_usage(void)
 {
-	fprintf(stderr, "usage: bench-verify hash OPS MEMBYTES < password\n"
+	fprintf(stderr,
+	    "usage: bench-verify hash OPS MEMBYTES < password\n"
 	    "       bench-verify run OPS MEMBYTES PROCESSES SECONDS\n");
 	return 64;
 }
@@ -57,13 +58,13 @@ ref_usage(void)
 int
 main(int argc, char **argv)
 {
-	char			 pw[1024], hash[crypto_pwhash_STRBYTES];
-	unsigned long long	 ops;
-	unsigned long		 total = 0, count;
-	size_t			 mem, n;
-	double			 start, secs;
-	int			 i, procs, fds[2], status, failed = 0;
-	pid_t			 pid;
+	char		   pw[1024], hash[crypto_pwhash_STRBYTES];
+	unsigned long long ops;
+	unsigned long	   total = 0, count;
+	size_t		   mem, n;
+	double		   start, secs;
+	int		   i, procs, fds[2], status, failed = 0;
+	pid_t		   pid;
 
 	if (argc < 4)
 		return ref_usage();
@@ -91,7 +92,7 @@ main(int argc, char **argv)
 	if (procs < 1 || procs > REF_MAX_PROCS || secs <= 0)
 		return ref_usage();
 	if (crypto_pwhash_str(hash, REF_PASSWORD, strlen(REF_PASSWORD), ops,
-	    mem) != 0) {
+		mem) != 0) {
 		fprintf(stderr, "bench-verify: out of memory\n");
 		return 1;
 	}
@@ -112,8 +113,7 @@ main(int argc, char **argv)
 		}
 	}
 	close(fds[1]);
-	while (read(fds[0], &count, sizeof(count)) ==
-	    (ssize_t)sizeof(count))
+	while (read(fds[0], &count, sizeof(count)) == (ssize_t)sizeof(count))
 		total += count;
 	for (i = 0; i < procs; i++)
 		if (wait(&status) == -1 || !WIFEXITED(status) ||

@@ -29,27 +29,27 @@
 #include "reset.h"
 #include "when.h"
 
-#define EX_OK		0
-#define EX_FAIL		1
-#define EX_USAGE	64
-#define EX_CONFIG	78
+#define EX_OK	  0
+#define EX_FAIL	  1
+#define EX_USAGE  64
+#define EX_CONFIG 78
 
 /* Unverified accounts and delivered mail are kept this long. */
-#define PURGE_UNVERIFIED	(7 * 86400)
-#define PURGE_OUTBOX		(30 * 86400)
+#define PURGE_UNVERIFIED (7 * 86400)
+#define PURGE_OUTBOX	 (30 * 86400)
 
 /* What a command works with; main() fills it as the table asks. */
 struct ctx {
-	const struct config	*cfg;
-	const char		*path;	/* of the configuration */
-	struct db		*db;	/* with CMD_DB */
-	struct flow		 f;	/* with CMD_DB */
+	const struct config *cfg;
+	const char	    *path; /* of the configuration */
+	struct db	    *db;   /* with CMD_DB */
+	struct flow	     f;	   /* with CMD_DB */
 };
 
 static int
 load_config(const char *path, struct config *cfg)
 {
-	char	 err[512];
+	char err[512];
 
 	if (!config_load(cfg, path, err, sizeof(err))) {
 		fprintf(stderr, "postern: %s\n", err);
@@ -66,7 +66,7 @@ load_config(const char *path, struct config *cfg)
 static int
 load_outbox_key(const struct config *cfg)
 {
-	struct keys	 k;
+	struct keys k;
 
 	if (!keys_load(cfg->secret_key_file, &k))
 		return 0;
@@ -79,7 +79,7 @@ load_outbox_key(const struct config *cfg)
 static struct db *
 open_db(const struct config *cfg, int *rc)
 {
-	struct db	*db;
+	struct db *db;
 
 	if ((db = db_open(cfg->database, 0)) == NULL) {
 		*rc = EX_FAIL;
@@ -101,7 +101,7 @@ open_db(const struct config *cfg, int *rc)
 static int
 become_user(const struct config *cfg, int allow_any)
 {
-	char	 err[512];
+	char err[512];
 
 	if (check_become_user(cfg, allow_any, err, sizeof(err)))
 		return 1;
@@ -112,16 +112,18 @@ become_user(const struct config *cfg, int allow_any)
 static int
 cmd_check_config(struct ctx *c, char **args)
 {
-	const struct config	*cfg = c->cfg;
-	const char		*path = c->path;
-	int			 n;
+	const struct config *cfg = c->cfg;
+	const char	    *path = c->path;
+	int		     n;
 
 	(void)args;
 	if (!become_user(cfg, 1))
 		return EX_CONFIG;
 	if ((n = check_paths(cfg, path, 0, stderr)) > 0) {
-		fprintf(stderr, "postern: %s: %d problem%s with the paths "
-		    "above\n", path, n, n == 1 ? "" : "s");
+		fprintf(stderr,
+		    "postern: %s: %d problem%s with the paths "
+		    "above\n",
+		    path, n, n == 1 ? "" : "s");
 		return EX_CONFIG;
 	}
 	printf("%s: ok\n", path);
@@ -131,18 +133,19 @@ cmd_check_config(struct ctx *c, char **args)
 static int
 cmd_init(struct ctx *c, char **args)
 {
-	const struct config	*cfg = c->cfg;
-	const char		*path = c->path;
-	struct db		*db;
-	struct stat		 st;
-	int			 ok;
+	const struct config *cfg = c->cfg;
+	const char	    *path = c->path;
+	struct db	    *db;
+	struct stat	     st;
+	int		     ok;
 
 	(void)args;
 	/* Files the programs could not read are never made. */
 	if (!become_user(cfg, 0))
 		return EX_CONFIG;
 	if (check_paths(cfg, path, 1, stderr) > 0) {
-		fprintf(stderr, "postern: nothing was made: fix the paths "
+		fprintf(stderr,
+		    "postern: nothing was made: fix the paths "
 		    "above first\n");
 		return EX_CONFIG;
 	}
@@ -165,8 +168,8 @@ cmd_init(struct ctx *c, char **args)
 static int
 cmd_migrate(struct ctx *c, char **args)
 {
-	struct db	*db;
-	int		 ok;
+	struct db *db;
+	int	   ok;
 
 	(void)args;
 	if ((db = db_open(c->cfg->database, 0)) == NULL)
@@ -180,7 +183,7 @@ cmd_migrate(struct ctx *c, char **args)
 static int
 cmd_backup(struct ctx *c, char **args)
 {
-	int	 pages, v;
+	int pages, v;
 
 	if (!db_backup(c->db, args[0], &pages) || !db_version(c->db, &v))
 		return EX_FAIL;
@@ -192,9 +195,9 @@ cmd_backup(struct ctx *c, char **args)
 static void
 print_user(const struct account *a, void *arg)
 {
-	char		 when[32];
-	struct tm	 tm;
-	time_t		 t = (time_t)a->created_at;
+	char	  when[32];
+	struct tm tm;
+	time_t	  t = (time_t)a->created_at;
 
 	(void)arg;
 	gmtime_r(&t, &tm);
@@ -215,10 +218,10 @@ cmd_users(struct ctx *c, char **args)
 static int
 cmd_purge(struct ctx *c, char **args)
 {
-	const struct config	*cfg = c->cfg;
-	struct db		*db = c->db;
-	int			 accounts = 0, mails = 0;
-	int64_t			 now = c->f.now;
+	const struct config *cfg = c->cfg;
+	struct db	    *db = c->db;
+	int		     accounts = 0, mails = 0;
+	int64_t		     now = c->f.now;
 
 	(void)args;
 	if (!db_begin(db) ||
@@ -226,13 +229,13 @@ cmd_purge(struct ctx *c, char **args)
 	    !link_purge(db, now) || !rate_purge(db, now) ||
 	    !onetime_purge(db, now) || !recovery_view_purge(db, now) ||
 	    !outbox_purge(db, now - PURGE_OUTBOX, &mails) ||
-	    !account_purge_unverified(db, now - PURGE_UNVERIFIED,
-	    &accounts) || !db_commit(db)) {
+	    !account_purge_unverified(db, now - PURGE_UNVERIFIED, &accounts) ||
+	    !db_commit(db)) {
 		db_rollback(db);
 		return EX_FAIL;
 	}
-	printf("purged %d unverified accounts and %d old messages\n",
-	    accounts, mails);
+	printf("purged %d unverified accounts and %d old messages\n", accounts,
+	    mails);
 	return EX_OK;
 }
 
@@ -240,7 +243,7 @@ cmd_purge(struct ctx *c, char **args)
 static int
 refused(const struct flow *f, enum outcome o)
 {
-	struct buf	 text;
+	struct buf text;
 
 	buf_init(&text);
 	if (message_text(o, &f->said, f->now, 0, &text) && text.len > 0)
@@ -259,8 +262,8 @@ refused(const struct flow *f, enum outcome o)
 static int
 cmd_domain_add(struct ctx *c, char **args)
 {
-	struct account	 a;
-	enum outcome	 o;
+	struct account a;
+	enum outcome   o;
 
 	if ((o = flow_admin_account(&c->f, args[0], &a)) != OUT_OK ||
 	    (o = flow_domain_vouch(&c->f, a.id, args[1])) != OUT_OK)
@@ -272,8 +275,8 @@ cmd_domain_add(struct ctx *c, char **args)
 static void
 print_domain(const struct managed_domain *d, void *arg)
 {
-	struct db	*db = arg;
-	struct account	 a;
+	struct db     *db = arg;
+	struct account a;
 
 	if (!account_by_id(db, d->account_id, &a))
 		a.username[0] = '\0';
@@ -291,9 +294,9 @@ cmd_domain_list(struct ctx *c, char **args)
 static void
 print_reset(const struct reset *rs, void *arg)
 {
-	struct db	*db = arg;
-	struct account	 a;
-	char		 asked[WHEN_TEXT], due[WHEN_TEXT];
+	struct db     *db = arg;
+	struct account a;
+	char	       asked[WHEN_TEXT], due[WHEN_TEXT];
 
 	if (!account_by_id(db, rs->account_id, &a))
 		a.username[0] = '\0';
@@ -313,17 +316,18 @@ static void
 print_stopped(const struct ctx *c)
 {
 	printf("%s: the pending password change was stopped; every channel "
-	    "was told\n", c->f.said.what);
+	       "was told\n",
+	    c->f.said.what);
 }
 
 static int
 cmd_reset_cancel(struct ctx *c, char **args)
 {
-	enum outcome	 o;
-	int		 requests, stopped;
+	enum outcome o;
+	int	     requests, stopped;
 
 	if ((o = flow_admin_reset_cancel(&c->f, args[0], &requests,
-	    &stopped)) != OUT_OK)
+		 &stopped)) != OUT_OK)
 		return refused(&c->f, o);
 	if (stopped)
 		print_stopped(c);
@@ -336,13 +340,13 @@ cmd_reset_cancel(struct ctx *c, char **args)
 static int
 lock(struct ctx *c, const char *name, int on)
 {
-	enum outcome	 o;
-	int		 stopped;
+	enum outcome o;
+	int	     stopped;
 
 	if ((o = flow_admin_lock(&c->f, name, on, &stopped)) != OUT_OK)
 		return refused(&c->f, o);
-	printf("%s: automated reset %s\n", c->f.said.what, on ? "refused" :
-	    "allowed");
+	printf("%s: automated reset %s\n", c->f.said.what,
+	    on ? "refused" : "allowed");
 	if (stopped)
 		print_stopped(c);
 	return EX_OK;
@@ -363,11 +367,11 @@ cmd_unlock(struct ctx *c, char **args)
 static int
 disable(struct ctx *c, const char *name, int on)
 {
-	enum outcome	 o;
-	int		 changed, ended, stopped;
+	enum outcome o;
+	int	     changed, ended, stopped;
 
 	if ((o = flow_admin_disable(&c->f, name, on, &changed, &ended,
-	    &stopped)) != OUT_OK)
+		 &stopped)) != OUT_OK)
 		return refused(&c->f, o);
 	printf("%s: %s%s\n", c->f.said.what, changed ? "" : "already ",
 	    on ? "disabled: logins refused" : "enabled");
@@ -394,35 +398,34 @@ cmd_enable(struct ctx *c, char **args)
 static void
 print_session(const struct session_info *si, void *arg)
 {
-	char	 started[WHEN_TEXT], seen[WHEN_TEXT];
+	char started[WHEN_TEXT], seen[WHEN_TEXT];
 
 	(void)arg;
 	when_stamp(si->created_at, started);
 	when_stamp(si->last_seen, seen);
-	printf("%-6lld  started %s  seen %s  %-15s  %s\n",
-	    (long long)si->id, started, seen, si->ip, si->user_agent);
+	printf("%-6lld  started %s  seen %s  %-15s  %s\n", (long long)si->id,
+	    started, seen, si->ip, si->user_agent);
 }
 
 static int
 cmd_sessions(struct ctx *c, char **args)
 {
-	struct account	 a;
-	enum outcome	 o;
+	struct account a;
+	enum outcome   o;
 
 	if ((o = flow_admin_account(&c->f, args[0], &a)) != OUT_OK)
 		return refused(&c->f, o);
 	return session_each(c->db, a.id, 0, print_session, NULL) ? EX_OK :
-	    EX_FAIL;
+								   EX_FAIL;
 }
 
 static int
 cmd_sessions_revoke(struct ctx *c, char **args)
 {
-	enum outcome	 o;
-	int		 ended;
+	enum outcome o;
+	int	     ended;
 
-	if ((o = flow_admin_sessions_revoke(&c->f, args[0], &ended)) !=
-	    OUT_OK)
+	if ((o = flow_admin_sessions_revoke(&c->f, args[0], &ended)) != OUT_OK)
 		return refused(&c->f, o);
 	printf("%s: %d session%s ended\n", c->f.said.what, ended,
 	    ended == 1 ? "" : "s");
@@ -432,7 +435,7 @@ cmd_sessions_revoke(struct ctx *c, char **args)
 static int
 cmd_twofa_reset(struct ctx *c, char **args)
 {
-	enum outcome	 o;
+	enum outcome o;
 
 	if ((o = flow_admin_twofa_reset(&c->f, args[0])) != OUT_OK)
 		return refused(&c->f, o);
@@ -444,7 +447,7 @@ cmd_twofa_reset(struct ctx *c, char **args)
 static void
 print_event(const struct event *e, void *arg)
 {
-	char	 when[WHEN_TEXT];
+	char when[WHEN_TEXT];
 
 	(void)arg;
 	when_stamp(e->at, when);
@@ -458,24 +461,25 @@ print_event(const struct event *e, void *arg)
 static int
 cmd_events(struct ctx *c, char **args)
 {
-	struct account	 a;
-	enum outcome	 o;
+	struct account a;
+	enum outcome   o;
 
 	if ((o = flow_admin_account(&c->f, args[0], &a)) != OUT_OK)
 		return refused(&c->f, o);
 	/* A negative limit is none: every event. */
 	return event_each(c->db, a.id, -1, print_event, NULL) ? EX_OK :
-	    EX_FAIL;
+								EX_FAIL;
 }
 
 /* Ask on the terminal (or whatever stdin is) for the account's name. */
 static int
 delete_confirmed(const struct account *a)
 {
-	char	 line[128];
-	size_t	 n;
+	char   line[128];
+	size_t n;
 
-	fprintf(stderr, "This deletes the account %s (%s) and everything "
+	fprintf(stderr,
+	    "This deletes the account %s (%s) and everything "
 	    "of it: contacts,\nsessions, links, resets, domains and events. "
 	    "Its channels are told.\nType the account's name to go on: ",
 	    a->username, a->email);
@@ -489,10 +493,10 @@ delete_confirmed(const struct account *a)
 static int
 cmd_delete(struct ctx *c, char **args)
 {
-	struct account	 a;
-	enum outcome	 o;
-	const char	*name = NULL;
-	int		 yes = 0, i;
+	struct account a;
+	enum outcome   o;
+	const char    *name = NULL;
+	int	       yes = 0, i;
 
 	for (i = 0; args[i] != NULL; i++) {
 		if (strcmp(args[i], "--yes") == 0)
@@ -520,11 +524,11 @@ cmd_delete(struct ctx *c, char **args)
 static int
 cmd_mailer(struct ctx *c, char **args)
 {
-	const struct config	*cfg = c->cfg;
-	struct db		*db;
-	struct mailer_stats	 st;
-	char			 err[512];
-	int			 once = 0, ok, rc = EX_OK;
+	const struct config *cfg = c->cfg;
+	struct db	    *db;
+	struct mailer_stats  st;
+	char		     err[512];
+	int		     once = 0, ok, rc = EX_OK;
 
 	if (args[0] != NULL) {
 		if (strcmp(args[0], "--once") != 0)
@@ -543,12 +547,15 @@ cmd_mailer(struct ctx *c, char **args)
 		ok = mailer_run_once(cfg, db, (int64_t)time(NULL), &st);
 		/* Quiet when there was nothing to do, so cron mails nothing. */
 		if (st.sent + st.retried + st.failed + st.resets + st.asks > 0)
-			printf("sent %u, retrying %u, failed %u, resets applied "
-			    "%u, reset asks %u\n", st.sent, st.retried,
-			    st.failed, st.resets, st.asks);
+			printf(
+			    "sent %u, retrying %u, failed %u, resets applied "
+			    "%u, reset asks %u\n",
+			    st.sent, st.retried, st.failed, st.resets,
+			    st.asks);
 		/* A message given up is the hoster's to look at. */
 		if (st.failed > 0) {
-			fprintf(stderr, "postern: %u message%s could not be "
+			fprintf(stderr,
+			    "postern: %u message%s could not be "
 			    "delivered and were given up; see the log\n",
 			    st.failed, st.failed == 1 ? "" : "s");
 			ok = 0;
@@ -559,13 +566,13 @@ cmd_mailer(struct ctx *c, char **args)
 	return ok ? EX_OK : EX_FAIL;
 }
 
-static int	 cmd_help(struct ctx *, char **);
+static int cmd_help(struct ctx *, char **);
 
 /* CMD_DB: main() opens the database (at the current schema) and a flow.
  * CMD_MAIL: the command may queue or deliver mail, which needs the key
  * and the templates. */
-#define CMD_DB		0x1
-#define CMD_MAIL	0x2
+#define CMD_DB	 0x1
+#define CMD_MAIL 0x2
 
 /*
  * The commands: one or two words, then between min and max arguments,
@@ -574,13 +581,13 @@ static int	 cmd_help(struct ctx *, char **);
  * words comes before the same first word alone.
  */
 static const struct command {
-	const char	*name;
-	const char	*sub;		/* the second word, or NULL */
-	int		 min, max;
-	int		 flags;
-	int		(*run)(struct ctx *, char **);
-	const char	*args;		/* for help: the arguments */
-	const char	*help;		/* for help: one line */
+	const char *name;
+	const char *sub; /* the second word, or NULL */
+	int	    min, max;
+	int	    flags;
+	int (*run)(struct ctx *, char **);
+	const char *args; /* for help: the arguments */
+	const char *help; /* for help: one line */
 } commands[] = {
 	{ "init", NULL, 0, 0, 0, cmd_init, "",
 	    "create the database and the secret key file" },
@@ -594,16 +601,15 @@ static const struct command {
 	    "deliver queued mail and SMS (loop, or one pass)" },
 	{ "purge", NULL, 0, 0, CMD_DB, cmd_purge, "",
 	    "remove expired data and stale unverified accounts" },
-	{ "users", NULL, 0, 0, CMD_DB, cmd_users, "",
-	    "list the accounts" },
+	{ "users", NULL, 0, 0, CMD_DB, cmd_users, "", "list the accounts" },
 	{ "domain", "add", 2, 2, CMD_DB | CMD_MAIL, cmd_domain_add,
 	    "NAME DOMAIN", "add a verified managed domain to an account" },
 	{ "domain", "list", 0, 0, CMD_DB, cmd_domain_list, "",
 	    "list every managed domain" },
 	{ "reset", "list", 0, 0, CMD_DB, cmd_reset_list, "",
 	    "list pending password changes" },
-	{ "reset", "cancel", 1, 1, CMD_DB | CMD_MAIL, cmd_reset_cancel,
-	    "NAME", "cancel the account's resets; its channels are told" },
+	{ "reset", "cancel", 1, 1, CMD_DB | CMD_MAIL, cmd_reset_cancel, "NAME",
+	    "cancel the account's resets; its channels are told" },
 	/* The name before `reset list`, kept for scripts. */
 	{ "resets", NULL, 0, 0, CMD_DB, cmd_reset_list, "",
 	    "the same as reset list" },
@@ -623,18 +629,18 @@ static const struct command {
 	    "turn 2FA off, after checking who asks" },
 	{ "events", NULL, 1, 1, CMD_DB, cmd_events, "NAME",
 	    "the account's security events, newest first" },
-	{ "delete", NULL, 1, 2, CMD_DB | CMD_MAIL, cmd_delete,
-	    "[--yes] NAME", "delete the account and everything of it" },
+	{ "delete", NULL, 1, 2, CMD_DB | CMD_MAIL, cmd_delete, "[--yes] NAME",
+	    "delete the account and everything of it" },
 	{ "help", NULL, 0, 0, 0, cmd_help, "", "this text" },
 };
 
-#define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static int
 usage(FILE *out)
 {
-	char	 words[64];
-	size_t	 i;
+	char   words[64];
+	size_t i;
 
 	fputs("usage: postern [-f file] command [arguments]\n\ncommands:\n",
 	    out);
@@ -650,14 +656,15 @@ usage(FILE *out)
 			fprintf(out, "  %-22s  %s\n", words, commands[i].help);
 	}
 	fputs("\n"
-	    "  -f file                 configuration file (default: "
-	    "$POSTERN_CONF or\n"
-	    "                          " POSTERN_SYSCONFDIR
-	    "/postern/postern.conf)\n"
-	    "  -h, --help              this text\n"
-	    "\n"
-	    "exit status: 0 success, 1 failure, 64 usage error, 78 "
-	    "configuration error\n", out);
+	      "  -f file                 configuration file (default: "
+	      "$POSTERN_CONF or\n"
+	      "                          " POSTERN_SYSCONFDIR
+	      "/postern/postern.conf)\n"
+	      "  -h, --help              this text\n"
+	      "\n"
+	      "exit status: 0 success, 1 failure, 64 usage error, 78 "
+	      "configuration error\n",
+	    out);
 	return out == stdout ? EX_OK : EX_USAGE;
 }
 
@@ -673,7 +680,7 @@ cmd_help(struct ctx *c, char **args)
 static const struct command *
 command_find(int argc, char **argv, int *nwords)
 {
-	size_t	 i;
+	size_t i;
 
 	for (i = 0; i < NCOMMANDS; i++) {
 		if (strcmp(argv[0], commands[i].name) != 0)
@@ -694,16 +701,16 @@ command_find(int argc, char **argv, int *nwords)
 static int
 command_run(const struct command *cmd, struct ctx *c, char **args)
 {
-	const struct config	*cfg = c->cfg;
-	int			 rc = EX_OK;
+	const struct config *cfg = c->cfg;
+	int		     rc = EX_OK;
 
 	if (cmd->run == cmd_help)
 		return cmd_help(c, args);
 	if (!crypto_init())
 		return EX_FAIL;
 	/* Applying a due reset, or a brake, renders its notices. */
-	if ((cmd->flags & CMD_MAIL) && (!load_outbox_key(cfg) ||
-	    !render_init(cfg->templates, NULL)))
+	if ((cmd->flags & CMD_MAIL) &&
+	    (!load_outbox_key(cfg) || !render_init(cfg->templates, NULL)))
 		return EX_CONFIG;
 	if (cmd->flags & CMD_DB) {
 		if ((c->db = open_db(cfg, &rc)) == NULL)
@@ -721,13 +728,13 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
+		{ NULL, 0, NULL, 0 },
 	};
-	const struct command	*cmd;
-	struct config		 cfg;
-	struct ctx		 c;
-	const char		*path = NULL;
-	int			 ch, nwords, nargs, rc;
+	const struct command *cmd;
+	struct config	      cfg;
+	struct ctx	      c;
+	const char	     *path = NULL;
+	int		      ch, nwords, nargs, rc;
 
 	while ((ch = getopt_long(argc, argv, "+f:h", longopts, NULL)) != -1) {
 		switch (ch) {

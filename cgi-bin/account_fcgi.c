@@ -15,19 +15,19 @@
 #include "message.h"
 
 struct warn_ctx {
-	struct req	*r;
-	int		 ok;
+	struct req *r;
+	int	    ok;
 };
 
 /* Platform rule: warn when someone verified the domain an address is on. */
 static void
 warn_address(struct warn_ctx *wc, const char *email)
 {
-	struct r1_check		 c;
-	struct render_dict	*row;
+	struct r1_check	    c;
+	struct render_dict *row;
 
 	if (!domains_check_address(wc->r->app->db, RECOVERY_PLATFORM,
-	    wc->r->acct.id, email, &c)) {
+		wc->r->acct.id, email, &c)) {
 		wc->ok = 0;
 		return;
 	}
@@ -59,13 +59,13 @@ static const char *const next_sections[] = {
 static int
 account_standing(struct req *r)
 {
-	struct standing	 s;
+	struct standing s;
 
 	if (flow_standing(&r->flow, &s) != OUT_OK)
 		return 0;
 	render_set_int(r->page, "CONTACTS", s.ways.verified_contacts);
-	render_show(r->page, s.ways.verified_contacts > 1 ? "CONTACTS_MANY" :
-	    "CONTACTS_ONE");
+	render_show(r->page,
+	    s.ways.verified_contacts > 1 ? "CONTACTS_MANY" : "CONTACTS_ONE");
 	render_show(r->page, s.ways.recovery_code ? "CODE_ON" : "CODE_OFF");
 	render_show(r->page, s.ways.twofa ? "TWOFA_ON" : "TWOFA_OFF");
 	if (s.kits)
@@ -83,12 +83,14 @@ account_standing(struct req *r)
 static void
 account_get(struct req *r)
 {
-	struct warn_ctx	 wc = { r, 1 };
+	struct warn_ctx wc = { r, 1 };
 
 	if (r->app->cfg.recovery_rule == RECOVERY_PLATFORM) {
 		warn_address(&wc, r->acct.email);
-		if (!wc.ok || !contacts_each(r->app->db, r->acct.id,
-		    warn_contact, &wc) || !wc.ok) {
+		if (!wc.ok ||
+		    !contacts_each(r->app->db, r->acct.id, warn_contact,
+			&wc) ||
+		    !wc.ok) {
 			page_storage_error(r);
 			return;
 		}
@@ -99,16 +101,16 @@ account_get(struct req *r)
 	}
 	render_set(r->page, "USERNAME", r->acct.username);
 	render_set(r->page, "EMAIL", r->acct.email);
-	render_show(r->page, r->acct.email_verified_at != 0 ?
-	    "VERIFIED" : "NOT_VERIFIED");
+	render_show(r->page,
+	    r->acct.email_verified_at != 0 ? "VERIFIED" : "NOT_VERIFIED");
 	page_render(r, 200, "account.tpl");
 }
 
 static void
 activity_event(const struct event *e, void *arg)
 {
-	struct req		*r = arg;
-	struct render_dict	*row;
+	struct req	   *r = arg;
+	struct render_dict *row;
 
 	row = render_section(r->page, "EVENT");
 	page_set_time(row, "WHEN", e->at);
@@ -117,15 +119,15 @@ activity_event(const struct event *e, void *arg)
 }
 
 struct activity_ctx {
-	struct req	*r;
-	int64_t		 confirm;	/* the session to ask a proof for */
+	struct req *r;
+	int64_t	    confirm; /* the session to ask a proof for */
 };
 
 /* What a session's User-Agent says it is, in names people know. */
 static void
 activity_agent(struct render_dict *row, const char *agent)
 {
-	struct ua	 u = ua_describe(agent);
+	struct ua u = ua_describe(agent);
 
 	if (u.browser != UA_BROWSER_UNKNOWN)
 		render_set(render_section(row, "BROWSER"), "NAME",
@@ -141,9 +143,9 @@ activity_agent(struct render_dict *row, const char *agent)
 static void
 activity_session(const struct session_info *si, void *arg)
 {
-	struct activity_ctx	*ac = arg;
-	struct req		*r = ac->r;
-	struct render_dict	*row;
+	struct activity_ctx *ac = arg;
+	struct req	    *r = ac->r;
+	struct render_dict  *row;
 
 	row = render_section(r->page, "SESSION");
 	render_set_int(row, "ID", si->id);
@@ -168,14 +170,14 @@ activity_session(const struct session_info *si, void *arg)
 static void
 activity_page(struct req *r, int status, int64_t confirm)
 {
-	struct activity_ctx	 ac = { r, confirm };
+	struct activity_ctx ac = { r, confirm };
 
 	if (r->acct.totp_enabled_at != 0)
 		render_show(r->page, "NEED_TOTP");
 	if (!event_each(r->app->db, r->acct.id, 100, activity_event, r) ||
 	    /* This browser's session first, then the others. */
 	    !session_each(r->app->db, r->acct.id, r->sess.id, activity_session,
-	    &ac)) {
+		&ac)) {
 		page_storage_error(r);
 		return;
 	}
@@ -195,9 +197,9 @@ activity_get(struct req *r)
 static void
 activity_post(struct req *r)
 {
-	int64_t		 id;
-	int		 ended, status;
-	enum outcome	 o;
+	int64_t	     id;
+	int	     ended, status;
+	enum outcome o;
 
 	id = req_arg(r, "others") != NULL ? 0 : req_arg_id(r, "session");
 	o = flow_sessions_end(&r->flow, id, req_arg(r, "password"),
@@ -236,8 +238,8 @@ password_form(struct req *r, int status)
 static void
 password_post(struct req *r)
 {
-	char		 cookie[TOKEN_TEXT];
-	enum outcome	 o;
+	char	     cookie[TOKEN_TEXT];
+	enum outcome o;
 
 	o = flow_password_change(&r->flow, req_arg(r, "password"),
 	    req_arg(r, "new_password"), req_arg(r, "code"), cookie);
@@ -262,7 +264,7 @@ delete_page(struct req *r, int status)
 static void
 delete_post(struct req *r)
 {
-	enum outcome	 o;
+	enum outcome o;
 
 	o = flow_delete_request(&r->flow, req_arg(r, "password"),
 	    req_arg(r, "code"));
@@ -277,9 +279,9 @@ delete_post(struct req *r)
 static void
 cancel_get(struct req *r)
 {
-	const char	*t = req_arg(r, "t");
-	int64_t		 deadline;
-	enum outcome	 o;
+	const char  *t = req_arg(r, "t");
+	int64_t	     deadline;
+	enum outcome o;
 
 	o = flow_delete_peek(&r->flow, t != NULL ? t : "", &deadline);
 	page_set_time(r->page, "WHEN", deadline);
@@ -293,15 +295,15 @@ cancel_get(struct req *r)
 static void
 cancel_post(struct req *r)
 {
-	const char	*t = req_arg(r, "t");
-	enum outcome	 o;
+	const char  *t = req_arg(r, "t");
+	enum outcome o;
 
 	if (t == NULL && (r->sess.id == 0 || r->sess.stage != SESSION_FULL))
 		o = OUT_NO_SESSION;
 	else
-		o = flow_delete_cancel(&r->flow, t, t != NULL ? NULL :
-		    req_arg(r, "password"), t != NULL ? NULL :
-		    req_arg(r, "code"));
+		o = flow_delete_cancel(&r->flow, t,
+		    t != NULL ? NULL : req_arg(r, "password"),
+		    t != NULL ? NULL : req_arg(r, "code"));
 	if (o == OUT_OK && t != NULL)
 		/*
 		 * The word that it worked is this answer itself: a page at
@@ -325,7 +327,7 @@ export_form(struct req *r, int status)
 static void
 export_post(struct req *r)
 {
-	enum outcome	 o;
+	enum outcome o;
 
 	buf_reset(&r->resp.body);
 	o = flow_export(&r->flow, req_arg(r, "password"), req_arg(r, "code"),
@@ -343,8 +345,9 @@ export_post(struct req *r)
 static void
 root_get(struct req *r)
 {
-	page_redirect(r, r->sess.id != 0 && r->sess.stage == SESSION_FULL ?
-	    "/account" : "/login");
+	page_redirect(r,
+	    r->sess.id != 0 && r->sess.stage == SESSION_FULL ? "/account" :
+							       "/login");
 }
 
 static const struct route routes[] = {
@@ -352,40 +355,44 @@ static const struct route routes[] = {
 	{ "/account", HTTP_GET, account_get, ROUTE_SESSION, NULL, NULL },
 	{ "/account/activity", HTTP_GET, activity_get, ROUTE_SESSION, NULL,
 	    NULL },
-	{ "/account/activity", HTTP_POST, activity_post, ROUTE_SESSION, FIELDS(
-	    { "others", FIELD_BUTTON, 0, NULL },
-	    { "session", FIELD_ID, FIELD_REQUIRED, "others" },
-	    { "password", FIELD_PASSWORD, 0, NULL },
-	    { "code", FIELD_CODE, 0, NULL }), NULL },
-	{ "/account/password", HTTP_GET, NULL, ROUTE_SESSION, FIELDS(
-	    { "done", FIELD_NOTICE, 0, NULL }), password_form },
-	{ "/account/password", HTTP_POST, password_post, ROUTE_SESSION, FIELDS(
-	    { "password", FIELD_PASSWORD, 0, NULL },
-	    { "new_password", FIELD_NEW_PASSWORD, FIELD_REQUIRED, NULL },
-	    { "code", FIELD_CODE, 0, NULL }),
+	{ "/account/activity", HTTP_POST, activity_post, ROUTE_SESSION,
+	    FIELDS({ "others", FIELD_BUTTON, 0, NULL },
+		{ "session", FIELD_ID, FIELD_REQUIRED, "others" },
+		{ "password", FIELD_PASSWORD, 0, NULL },
+		{ "code", FIELD_CODE, 0, NULL }),
+	    NULL },
+	{ "/account/password", HTTP_GET, NULL, ROUTE_SESSION,
+	    FIELDS({ "done", FIELD_NOTICE, 0, NULL }), password_form },
+	{ "/account/password", HTTP_POST, password_post, ROUTE_SESSION,
+	    FIELDS({ "password", FIELD_PASSWORD, 0, NULL },
+		{ "new_password", FIELD_NEW_PASSWORD, FIELD_REQUIRED, NULL },
+		{ "code", FIELD_CODE, 0, NULL }),
 	    password_form },
-	{ "/account/delete", HTTP_GET, NULL, ROUTE_SESSION, NULL, delete_page },
-	{ "/account/delete", HTTP_POST, delete_post, ROUTE_SESSION, FIELDS(
-	    { "password", FIELD_PASSWORD, 0, NULL },
-	    { "code", FIELD_CODE, 0, NULL }), delete_page },
+	{ "/account/delete", HTTP_GET, NULL, ROUTE_SESSION, NULL,
+	    delete_page },
+	{ "/account/delete", HTTP_POST, delete_post, ROUTE_SESSION,
+	    FIELDS({ "password", FIELD_PASSWORD, 0, NULL },
+		{ "code", FIELD_CODE, 0, NULL }),
+	    delete_page },
 	/* The mailed link works without a session; the banner needs one. */
-	{ "/account/delete/cancel", HTTP_GET, cancel_get, 0, FIELDS(
-	    { "t", FIELD_TOKEN, 0, NULL }), NULL },
-	{ "/account/delete/cancel", HTTP_POST, cancel_post, 0, FIELDS(
-	    { "t", FIELD_TOKEN, 0, NULL },
-	    { "password", FIELD_PASSWORD, 0, NULL },
-	    { "code", FIELD_CODE, 0, NULL }), NULL },
-	{ "/account/export", HTTP_GET, NULL, ROUTE_SESSION, NULL, export_form },
-	{ "/account/export", HTTP_POST, export_post, ROUTE_SESSION, FIELDS(
-	    { "password", FIELD_PASSWORD, 0, NULL },
-	    { "code", FIELD_CODE, 0, NULL }), export_form },
+	{ "/account/delete/cancel", HTTP_GET, cancel_get, 0,
+	    FIELDS({ "t", FIELD_TOKEN, 0, NULL }), NULL },
+	{ "/account/delete/cancel", HTTP_POST, cancel_post, 0,
+	    FIELDS({ "t", FIELD_TOKEN, 0, NULL },
+		{ "password", FIELD_PASSWORD, 0, NULL },
+		{ "code", FIELD_CODE, 0, NULL }),
+	    NULL },
+	{ "/account/export", HTTP_GET, NULL, ROUTE_SESSION, NULL,
+	    export_form },
+	{ "/account/export", HTTP_POST, export_post, ROUTE_SESSION,
+	    FIELDS({ "password", FIELD_PASSWORD, 0, NULL },
+		{ "code", FIELD_CODE, 0, NULL }),
+	    export_form },
 };
 
-static const char *const templates[] = {
-	"account.tpl", "activity.tpl", "account_password.tpl",
-	"account_delete.tpl", "account_delete_cancel.tpl",
-	"account_delete_cancelled.tpl",
-	"account_export.tpl", FLOW_ACCOUNT_TEMPLATES, GUARD_TEMPLATES, NULL
-};
+static const char *const templates[] = { "account.tpl", "activity.tpl",
+	"account_password.tpl", "account_delete.tpl",
+	"account_delete_cancel.tpl", "account_delete_cancelled.tpl",
+	"account_export.tpl", FLOW_ACCOUNT_TEMPLATES, GUARD_TEMPLATES, NULL };
 
 APP_MAIN(.name = "postern-account", APP_ROUTES(routes), .templates = templates)

@@ -31,15 +31,15 @@ proof_sections(struct req *r)
 /* The list                                                           */
 
 struct list_ctx {
-	struct req	*r;
-	int64_t		 confirm;	/* the contact to ask a proof for */
+	struct req *r;
+	int64_t	    confirm; /* the contact to ask a proof for */
 };
 
 static void
 list_one(const struct contact *c, void *arg)
 {
-	struct list_ctx		*lc = arg;
-	struct render_dict	*row;
+	struct list_ctx	   *lc = arg;
+	struct render_dict *row;
 
 	row = render_section(lc->r->page, "CONTACT");
 	render_set_int(row, "ID", c->id);
@@ -49,8 +49,8 @@ list_one(const struct contact *c, void *arg)
 	render_show(row, c->verified_at != 0 ? "VERIFIED" : "PENDING");
 	/* A contact is confirmed from the session that added it (R8). */
 	if (c->verified_at == 0)
-		render_show(row, c->session_id == lc->r->sess.id ? "HERE" :
-		    "ELSEWHERE");
+		render_show(row,
+		    c->session_id == lc->r->sess.id ? "HERE" : "ELSEWHERE");
 	if (c->id != lc->confirm)
 		render_show(row, "REMOVE");
 	else {
@@ -64,12 +64,13 @@ list_one(const struct contact *c, void *arg)
 static int
 contacts_list(struct req *r, int64_t confirm)
 {
-	struct list_ctx	 lc = { r, confirm };
+	struct list_ctx lc = { r, confirm };
 
 	render_set(r->page, "PRIMARY", r->acct.email);
 	page_set_time(r->page, "PRIMARY_ADDED", r->acct.created_at);
-	render_show(r->page, r->acct.email_verified_at != 0 ?
-	    "PRIMARY_VERIFIED" : "PRIMARY_PENDING");
+	render_show(r->page,
+	    r->acct.email_verified_at != 0 ? "PRIMARY_VERIFIED" :
+					     "PRIMARY_PENDING");
 	if (contacts_each(r->app->db, r->acct.id, list_one, &lc))
 		return 1;
 	page_storage_error(r);
@@ -86,8 +87,8 @@ contacts_others(struct req *r)
 		render_show(r->page, "HAS_RECOVERY_CODE");
 	} else
 		render_show(r->page, "NO_RECOVERY_CODE");
-	render_show(r->page, r->acct.totp_enabled_at != 0 ? "TWOFA_ON" :
-	    "TWOFA_OFF");
+	render_show(r->page,
+	    r->acct.totp_enabled_at != 0 ? "TWOFA_ON" : "TWOFA_OFF");
 	if (r->app->cfg.admin_email != NULL)
 		render_show(r->page, "KITS");
 }
@@ -99,15 +100,18 @@ contacts_others(struct req *r)
 static void
 contacts_page(struct req *r, int status, int64_t confirm)
 {
-	const char	*value = req_arg(r, "value");
+	const char	 *value = req_arg(r, "value");
 	enum contact_kind typed;
 
 	if (!contacts_list(r, confirm))
 		return;
-	render_show(r->page, r->app->cfg.sms_command != NULL ? "PHONES" :
-	    "NO_PHONES");
-	render_show(r->page, contact_kind_of(req_arg(r, "kind"), &typed) &&
-	    typed == CONTACT_PHONE ? "KIND_PHONE" : "KIND_EMAIL");
+	render_show(r->page,
+	    r->app->cfg.sms_command != NULL ? "PHONES" : "NO_PHONES");
+	render_show(r->page,
+	    contact_kind_of(req_arg(r, "kind"), &typed) &&
+		    typed == CONTACT_PHONE ?
+		"KIND_PHONE" :
+		"KIND_EMAIL");
 	render_set(r->page, "TYPED", value != NULL ? value : "");
 	contacts_others(r);
 	proof_sections(r);
@@ -133,8 +137,8 @@ contacts_add_form(struct req *r, int status)
 static void
 contacts_add_post(struct req *r)
 {
-	int64_t		 id;
-	enum outcome	 o;
+	int64_t	     id;
+	enum outcome o;
 
 	o = flow_contact_add(&r->flow, req_arg(r, "password"),
 	    req_arg(r, "code"), req_arg(r, "kind"), req_arg(r, "value"), &id);
@@ -175,7 +179,7 @@ contact_for_page(struct req *r, int64_t id, struct contact *c)
 static void
 contacts_verify_get(struct req *r)
 {
-	struct contact	 c;
+	struct contact c;
 
 	if (!contact_for_page(r, req_arg_id(r, "id"), &c))
 		return;
@@ -191,7 +195,7 @@ contacts_verify_get(struct req *r)
 static void
 contacts_verify_form(struct req *r, int status)
 {
-	struct contact	 c;
+	struct contact c;
 
 	if (contact_for_page(r, req_arg_id(r, "id"), &c))
 		verify_page(r, status, &c);
@@ -201,7 +205,7 @@ contacts_verify_form(struct req *r, int status)
 static void
 contacts_verified(struct req *r, int64_t id, int resend)
 {
-	char	 path[64];
+	char path[64];
 
 	snprintf(path, sizeof(path), "/contacts/verify?id=%lld&sent=1",
 	    (long long)id);
@@ -214,12 +218,12 @@ contacts_verified(struct req *r, int64_t id, int resend)
 static void
 contacts_verify_post(struct req *r)
 {
-	int64_t		 id = req_arg_id(r, "id");
-	int		 resend = req_arg(r, "resend") != NULL;
-	enum outcome	 o;
+	int64_t	     id = req_arg_id(r, "id");
+	int	     resend = req_arg(r, "resend") != NULL;
+	enum outcome o;
 
 	o = resend ? flow_contact_resend(&r->flow, id) :
-	    flow_contact_verify(&r->flow, id, req_arg(r, "code"));
+		     flow_contact_verify(&r->flow, id, req_arg(r, "code"));
 	if (o == OUT_OK)
 		contacts_verified(r, id, resend);
 	else if (o == OUT_NO_CONTACT || o == OUT_CONTACT_OTHER_SESSION)
@@ -231,9 +235,9 @@ contacts_verify_post(struct req *r)
 static void
 contacts_remove_post(struct req *r)
 {
-	int64_t		 id = req_arg_id(r, "id");
-	enum outcome	 o;
-	int		 status;
+	int64_t	     id = req_arg_id(r, "id");
+	enum outcome o;
+	int	     status;
 
 	o = flow_contact_remove(&r->flow, id, req_arg(r, "password"),
 	    req_arg(r, "code"));
@@ -243,8 +247,8 @@ contacts_remove_post(struct req *r)
 	} else if (o == OUT_NO_CONTACT)
 		page_outcome(r, o);
 	else if ((status = page_refused(r, o)) != 0)
-		contacts_page(r, status, o == OUT_LAST_WAY ||
-		    o == OUT_TWOFA_PHONE ? 0 : id);
+		contacts_page(r, status,
+		    o == OUT_LAST_WAY || o == OUT_TWOFA_PHONE ? 0 : id);
 }
 
 /* ------------------------------------------------------------------ */
@@ -264,7 +268,7 @@ recovery_view(struct req *r, struct recovery_view *v)
 static void
 recovery_code_page(struct req *r, int status)
 {
-	struct recovery_view	 v;
+	struct recovery_view v;
 
 	if (!recovery_view(r, &v))
 		return;
@@ -290,7 +294,7 @@ recovery_code_page(struct req *r, int status)
 static void
 recovery_code_post(struct req *r)
 {
-	enum outcome	 o;
+	enum outcome o;
 
 	o = flow_recovery_code(&r->flow, req_arg(r, "password"),
 	    req_arg(r, "code"));
@@ -307,13 +311,14 @@ recovery_code_post(struct req *r)
 static int
 recovery_shown(struct req *r, struct render_dict *d)
 {
-	struct recovery_view	 v;
-	struct buf		 url;
+	struct recovery_view v;
+	struct buf	     url;
 
 	if (!recovery_view(r, &v))
 		return 0;
 	if (!v.found) {
-		render_set_int(r->page, "VIEW_MINUTES", RECOVERY_VIEW_TTL / 60);
+		render_set_int(r->page, "VIEW_MINUTES",
+		    RECOVERY_VIEW_TTL / 60);
 		page_render(r, 200, "recovery_code_gone.tpl");
 		return 0;
 	}
@@ -349,7 +354,7 @@ recovery_print_get(struct req *r)
 static void
 recovery_download_get(struct req *r)
 {
-	struct render_dict	*d;
+	struct render_dict *d;
 
 	if ((d = render_dict_new()) == NULL) {
 		page_storage_error(r);
@@ -388,7 +393,6 @@ recovery_saved_post(struct req *r)
 static void
 kit_page(struct req *r, int status)
 {
-
 	if (r->app->cfg.admin_email == NULL) {
 		page_outcome(r, OUT_KITS_OFF);
 		return;
@@ -406,7 +410,7 @@ kit_page(struct req *r, int status)
 static void
 kit_post(struct req *r)
 {
-	enum outcome	 o;
+	enum outcome o;
 
 	o = flow_kit(&r->flow, req_arg(r, "password"), req_arg(r, "code"));
 	if (o == OUT_OK)
@@ -424,9 +428,9 @@ kit_post(struct req *r)
 static int
 twofa_show_secret(struct req *r, const unsigned char secret[TOTP_SECRET_BYTES])
 {
-	char		 grouped[TOTP_GROUPED_TEXT];
-	struct buf	 uri, svg;
-	int		 ok;
+	char	   grouped[TOTP_GROUPED_TEXT];
+	struct buf uri, svg;
+	int	   ok;
 
 	buf_init(&uri);
 	buf_init(&svg);
@@ -458,16 +462,16 @@ twofa_show_secret(struct req *r, const unsigned char secret[TOTP_SECRET_BYTES])
 static int
 twofa_off(struct req *r, const unsigned char secret[TOTP_SECRET_BYTES])
 {
-	enum outcome	 o;
-	int		 pending;
+	enum outcome o;
+	int	     pending;
 
 	render_show(r->page, "OFF");
 	if ((o = flow_twofa_allowed(&r->flow)) == OUT_STORAGE)
 		return 0;
 	if (o != OUT_OK) {
 		/* No key, no forms: what is missing, and a link to it. */
-		render_show(r->page, o == OUT_TWOFA_NEED_PHONE ? "NEED_PHONE" :
-		    "NEED_CODE");
+		render_show(r->page,
+		    o == OUT_TWOFA_NEED_PHONE ? "NEED_PHONE" : "NEED_CODE");
 		return 1;
 	}
 	if (secret != NULL) {
@@ -495,7 +499,6 @@ static void
 twofa_page(struct req *r, int status,
     const unsigned char secret[TOTP_SECRET_BYTES])
 {
-
 	if (r->acct.totp_enabled_at != 0) {
 		page_set_time(r->page, "SINCE", r->acct.totp_enabled_at);
 		render_show(r->page, "ON");
@@ -520,7 +523,7 @@ twofa_get(struct req *r)
 static void
 twofa_answer(struct req *r, enum outcome o, const char *notice)
 {
-	int	 status;
+	int status;
 
 	if (o == OUT_OK) {
 		page_notice(r, notice);
@@ -536,10 +539,10 @@ twofa_answer(struct req *r, enum outcome o, const char *notice)
 static void
 twofa_post(struct req *r)
 {
-	unsigned char	 secret[TOTP_SECRET_BYTES];
-	const char	*password = req_arg(r, "password");
-	int		 off = req_arg(r, "disable") != NULL;
-	enum outcome	 o;
+	unsigned char secret[TOTP_SECRET_BYTES];
+	const char   *password = req_arg(r, "password");
+	int	      off = req_arg(r, "disable") != NULL;
+	enum outcome  o;
 
 	if (off)
 		o = flow_twofa_disable(&r->flow, password, req_arg(r, "code"));
@@ -557,28 +560,34 @@ twofa_post(struct req *r)
 }
 
 /* The proof R8 asks with every change. */
-#define PROOF_FIELDS	{ "password", FIELD_PASSWORD, 0, NULL },	\
-			{ "code", FIELD_CODE, 0, NULL }
+#define PROOF_FIELDS \
+	{ "password", FIELD_PASSWORD, 0, NULL }, \
+	{ \
+		"code", FIELD_CODE, 0, NULL \
+	}
 
 static const struct route routes[] = {
-	{ "/contacts", HTTP_GET, contacts_get_page, ROUTE_SESSION, NULL, NULL },
-	{ "/contacts", HTTP_POST, contacts_add_post, ROUTE_SESSION, FIELDS(
-	    { "kind", FIELD_CONTACT_KIND, FIELD_REQUIRED, NULL },
-	    { "value", FIELD_CONTACT, FIELD_REQUIRED, NULL }, PROOF_FIELDS),
+	{ "/contacts", HTTP_GET, contacts_get_page, ROUTE_SESSION, NULL,
+	    NULL },
+	{ "/contacts", HTTP_POST, contacts_add_post, ROUTE_SESSION,
+	    FIELDS({ "kind", FIELD_CONTACT_KIND, FIELD_REQUIRED, NULL },
+		{ "value", FIELD_CONTACT, FIELD_REQUIRED, NULL },
+		PROOF_FIELDS),
 	    contacts_add_form },
 	{ "/contacts/verify", HTTP_GET, contacts_verify_get, ROUTE_SESSION,
 	    FIELDS({ "id", FIELD_ID, FIELD_REQUIRED, NULL },
-	    { "sent", FIELD_NOTICE, 0, NULL }), NULL },
+		{ "sent", FIELD_NOTICE, 0, NULL }),
+	    NULL },
 	{ "/contacts/verify", HTTP_POST, contacts_verify_post, ROUTE_SESSION,
 	    FIELDS({ "id", FIELD_ID, FIELD_REQUIRED, NULL },
-	    { "resend", FIELD_BUTTON, 0, NULL },
-	    { "code", FIELD_CODE, FIELD_REQUIRED, "resend" }),
+		{ "resend", FIELD_BUTTON, 0, NULL },
+		{ "code", FIELD_CODE, FIELD_REQUIRED, "resend" }),
 	    contacts_verify_form },
 	{ "/contacts/remove", HTTP_POST, contacts_remove_post, ROUTE_SESSION,
 	    FIELDS({ "id", FIELD_ID, FIELD_REQUIRED, NULL }, PROOF_FIELDS),
 	    NULL },
-	{ "/contacts/recovery-code", HTTP_GET, NULL,
-	    ROUTE_SESSION, NULL, recovery_code_page },
+	{ "/contacts/recovery-code", HTTP_GET, NULL, ROUTE_SESSION, NULL,
+	    recovery_code_page },
 	{ "/contacts/recovery-code", HTTP_POST, recovery_code_post,
 	    ROUTE_SESSION, FIELDS(PROOF_FIELDS), NULL },
 	{ "/contacts/recovery-code/new", HTTP_GET, recovery_view_get,
@@ -589,22 +598,20 @@ static const struct route routes[] = {
 	    ROUTE_SESSION, NULL, NULL },
 	{ "/contacts/recovery-code/saved", HTTP_POST, recovery_saved_post,
 	    ROUTE_SESSION, NULL, NULL },
-	{ "/contacts/kit", HTTP_GET, NULL, ROUTE_SESSION, FIELDS(
-	    { "sent", FIELD_NOTICE, 0, NULL }), kit_page },
+	{ "/contacts/kit", HTTP_GET, NULL, ROUTE_SESSION,
+	    FIELDS({ "sent", FIELD_NOTICE, 0, NULL }), kit_page },
 	{ "/contacts/kit", HTTP_POST, kit_post, ROUTE_SESSION,
 	    FIELDS(PROOF_FIELDS), NULL },
 	{ "/contacts/2fa", HTTP_GET, twofa_get, ROUTE_SESSION, NULL, NULL },
-	{ "/contacts/2fa", HTTP_POST, twofa_post, ROUTE_SESSION, FIELDS(
-	    { "disable", FIELD_BUTTON, 0, NULL }, PROOF_FIELDS), NULL },
+	{ "/contacts/2fa", HTTP_POST, twofa_post, ROUTE_SESSION,
+	    FIELDS({ "disable", FIELD_BUTTON, 0, NULL }, PROOF_FIELDS), NULL },
 };
 
-static const char *const templates[] = {
-	"contacts.tpl", "contact_verify.tpl", "recovery_code.tpl",
-	"recovery_code_new.tpl", "recovery_code_gone.tpl",
+static const char *const templates[] = { "contacts.tpl", "contact_verify.tpl",
+	"recovery_code.tpl", "recovery_code_new.tpl", "recovery_code_gone.tpl",
 	"recovery_code_print.tpl", "recovery_code_text.tpl", "kit.tpl",
 	"twofa.tpl", FLOW_CONTACTS_TEMPLATES, RECOVERY_NOTICE_TEMPLATES,
-	GUARD_TEMPLATES, NULL
-};
+	GUARD_TEMPLATES, NULL };
 
-APP_MAIN(.name = "postern-contacts",
-    APP_ROUTES(routes), .templates = templates)
+APP_MAIN(.name = "postern-contacts", APP_ROUTES(routes),
+    .templates = templates)

@@ -10,15 +10,15 @@
 #include "flow_domains.h"
 
 struct list_ctx {
-	struct req	*r;
-	size_t		 n;
+	struct req *r;
+	size_t	    n;
 };
 
 static void
 list_one(const struct managed_domain *d, void *arg)
 {
-	struct list_ctx		*lc = arg;
-	struct render_dict	*row;
+	struct list_ctx	   *lc = arg;
+	struct render_dict *row;
 
 	row = render_section(lc->r->page, "DOMAIN");
 	render_set(row, "NAME", d->name);
@@ -37,7 +37,7 @@ list_one(const struct managed_domain *d, void *arg)
 static void
 domains_page(struct req *r, int status, const char *typed)
 {
-	struct list_ctx	 lc = { r, 0 };
+	struct list_ctx lc = { r, 0 };
 
 	if (!domains_each(r->app->db, r->acct.id, list_one, &lc)) {
 		page_storage_error(r);
@@ -68,10 +68,10 @@ domains_add_form(struct req *r, int status)
  * flow; a refusal shows the page again with the reason (form).
  */
 static void
-domains_post(struct req *r, enum outcome (*flow)(struct flow *,
-    const char *), void (*form)(struct req *, int), const char *notice)
+domains_post(struct req *r, enum outcome (*flow)(struct flow *, const char *),
+    void (*form)(struct req *, int), const char *notice)
 {
-	enum outcome	 o;
+	enum outcome o;
 
 	if ((o = flow(&r->flow, req_arg(r, "domain"))) == OUT_OK) {
 		page_notice(r, notice);
@@ -101,12 +101,12 @@ domains_remove_post(struct req *r)
 }
 
 /* The verify and remove buttons name a domain of the list. */
-#define LISTED_FIELDS	FIELDS({ "domain", FIELD_LISTED, FIELD_REQUIRED, NULL })
+#define LISTED_FIELDS FIELDS({ "domain", FIELD_LISTED, FIELD_REQUIRED, NULL })
 
 static const struct route routes[] = {
 	{ "/domains", HTTP_GET, NULL, ROUTE_SESSION, NULL, domains_list_form },
-	{ "/domains", HTTP_POST, domains_add_post, ROUTE_SESSION, FIELDS(
-	    { "domain", FIELD_DOMAIN, FIELD_REQUIRED, NULL }),
+	{ "/domains", HTTP_POST, domains_add_post, ROUTE_SESSION,
+	    FIELDS({ "domain", FIELD_DOMAIN, FIELD_REQUIRED, NULL }),
 	    domains_add_form },
 	{ "/domains/verify", HTTP_POST, domains_verify_post, ROUTE_SESSION,
 	    LISTED_FIELDS, NULL },
@@ -114,8 +114,7 @@ static const struct route routes[] = {
 	    LISTED_FIELDS, NULL },
 };
 
-static const char *const templates[] = {
-	"domains.tpl", FLOW_DOMAINS_TEMPLATES, NULL
-};
+static const char *const templates[] = { "domains.tpl", FLOW_DOMAINS_TEMPLATES,
+	NULL };
 
 APP_MAIN(.name = "postern-domains", APP_ROUTES(routes), .templates = templates)

@@ -13,10 +13,10 @@
 static int
 email_waiting(struct req *r)
 {
-	struct link	 l;
+	struct link l;
 
 	if (!link_live(r->app->db, LINK_EMAIL_CONFIRM, r->acct.id, r->now,
-	    &l)) {
+		&l)) {
 		page_storage_error(r);
 		return 0;
 	}
@@ -30,7 +30,7 @@ email_waiting(struct req *r)
 static void
 email_page(struct req *r, int status)
 {
-	const char	*typed = req_arg(r, "email");
+	const char *typed = req_arg(r, "email");
 
 	if (!email_waiting(r))
 		return;
@@ -38,9 +38,9 @@ email_page(struct req *r, int status)
 	render_set(r->page, "TYPED", typed != NULL ? typed : "");
 	/* R8 asks for the code with the change; R5's twofa_recent may
 	 * accept one typed lately in this session instead. */
-	if (r->acct.totp_enabled_at != 0 && !policy_code_recent(
-	    ACTION_EMAIL_CHANGE, r->sess.twofa_at, r->now,
-	    r->app->cfg.twofa_recent))
+	if (r->acct.totp_enabled_at != 0 &&
+	    !policy_code_recent(ACTION_EMAIL_CHANGE, r->sess.twofa_at, r->now,
+		r->app->cfg.twofa_recent))
 		render_show(r->page, "NEED_CODE");
 	if (req_notice(r, "sent"))
 		render_show(r->page, "SENT");
@@ -52,7 +52,7 @@ email_page(struct req *r, int status)
 static void
 email_post(struct req *r)
 {
-	enum outcome	 o;
+	enum outcome o;
 
 	o = flow_email_request(&r->flow, req_arg(r, "password"),
 	    req_arg(r, "code"), req_arg(r, "email"));
@@ -69,8 +69,8 @@ email_post(struct req *r)
 static void
 link_page(struct req *r, int revert, const char *tpl)
 {
-	enum outcome	 o;
-	int		 voids;
+	enum outcome o;
+	int	     voids;
 
 	o = flow_email_peek(&r->flow, revert, req_arg(r, "t"), &voids);
 	render_set(r->page, revert ? "OLD" : "NEW", r->flow.said.what);
@@ -82,8 +82,10 @@ link_page(struct req *r, int revert, const char *tpl)
 		/* Waiting for the reset is advice only while the link outlives
 		 * it (a reset_delay of 7 days or more does not). */
 		page_set_time(render_section(r->page,
-		    r->flow.said.until > r->flow.said.when ? "WAIT_FIRST" :
-		    "LINK_FIRST"), "LINK_UNTIL", r->flow.said.until);
+				  r->flow.said.until > r->flow.said.when ?
+				      "WAIT_FIRST" :
+				      "LINK_FIRST"),
+		    "LINK_UNTIL", r->flow.said.until);
 	}
 	page_link(r, o, tpl);
 }
@@ -103,18 +105,20 @@ revert_get(struct req *r)
 static void
 confirm_post(struct req *r)
 {
-	int64_t		 account_id;
-	enum outcome	 o;
+	int64_t	     account_id;
+	enum outcome o;
 
 	o = flow_email_confirm(&r->flow, req_arg(r, "t"), &account_id);
-	page_done(r, o, r->flow.acct != NULL && r->flow.acct->id ==
-	    account_id ? "/email?changed=1" : "/login?email=1");
+	page_done(r, o,
+	    r->flow.acct != NULL && r->flow.acct->id == account_id ?
+		"/email?changed=1" :
+		"/login?email=1");
 }
 
 static void
 revert_post(struct req *r)
 {
-	enum outcome	 o;
+	enum outcome o;
 
 	/* Every session ended, this one too. */
 	if ((o = flow_email_revert(&r->flow, req_arg(r, "t"))) == OUT_OK)
@@ -123,13 +127,14 @@ revert_post(struct req *r)
 }
 
 static const struct route routes[] = {
-	{ "/email", HTTP_GET, NULL, ROUTE_SESSION, FIELDS(
-	    { "sent", FIELD_NOTICE, 0, NULL },
-	    { "changed", FIELD_NOTICE, 0, NULL }), email_page },
-	{ "/email", HTTP_POST, email_post, ROUTE_SESSION, FIELDS(
-	    { "email", FIELD_ADDRESS, FIELD_REQUIRED, NULL },
-	    { "password", FIELD_PASSWORD, 0, NULL },
-	    { "code", FIELD_CODE, 0, NULL }),
+	{ "/email", HTTP_GET, NULL, ROUTE_SESSION,
+	    FIELDS({ "sent", FIELD_NOTICE, 0, NULL },
+		{ "changed", FIELD_NOTICE, 0, NULL }),
+	    email_page },
+	{ "/email", HTTP_POST, email_post, ROUTE_SESSION,
+	    FIELDS({ "email", FIELD_ADDRESS, FIELD_REQUIRED, NULL },
+		{ "password", FIELD_PASSWORD, 0, NULL },
+		{ "code", FIELD_CODE, 0, NULL }),
 	    email_page },
 	{ "/email/confirm", HTTP_GET, confirm_get, 0, LINK_FIELDS, NULL },
 	{ "/email/confirm", HTTP_POST, confirm_post, 0, LINK_FIELDS, NULL },
@@ -137,11 +142,9 @@ static const struct route routes[] = {
 	{ "/email/revert", HTTP_POST, revert_post, 0, LINK_FIELDS, NULL },
 };
 
-static const char *const templates[] = {
-	"email.tpl", "email_confirm.tpl", "email_revert.tpl",
-	FLOW_EMAIL_TEMPLATES, GUARD_TEMPLATES,
-	RESET_NOTICE_TEMPLATES,		/* a revert applies a due reset */
-	NULL
-};
+static const char *const templates[] = { "email.tpl", "email_confirm.tpl",
+	"email_revert.tpl", FLOW_EMAIL_TEMPLATES, GUARD_TEMPLATES,
+	RESET_NOTICE_TEMPLATES, /* a revert applies a due reset */
+	NULL };
 
 APP_MAIN(.name = "postern-email", APP_ROUTES(routes), .templates = templates)

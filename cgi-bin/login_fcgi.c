@@ -10,8 +10,8 @@
 
 /* The notices a redirect here may ask for, and their sections. */
 static const struct {
-	const char	*query;
-	const char	*section;
+	const char *query;
+	const char *section;
 } notices[] = {
 	{ "verified", "VERIFIED" },
 	{ "reset", "RESET_DONE" },
@@ -23,7 +23,7 @@ static const struct {
 static void
 login_notice(struct req *r)
 {
-	size_t	 i;
+	size_t i;
 
 	/* True of every page shown here: no one is logged in. */
 	if (req_notice(r, "out")) {
@@ -41,7 +41,7 @@ login_notice(struct req *r)
 static void
 login_keep_next(struct req *r)
 {
-	const char	*next;
+	const char *next;
 
 	if ((next = req_next(r, NULL)) != NULL) {
 		render_show(r->page, "HAS_NEXT");
@@ -53,7 +53,7 @@ login_keep_next(struct req *r)
 static void
 login_done(struct req *r)
 {
-	struct buf	 url;
+	struct buf url;
 
 	buf_init(&url);
 	(void)req_next(r, &url);
@@ -89,11 +89,11 @@ login_get(struct req *r)
 static void
 login_post(struct req *r)
 {
-	const char		*name = req_arg(r, "username"), *next;
-	char			 cookie[TOKEN_TEXT];
-	struct buf		 loc;
-	enum session_stage	 stage;
-	enum outcome		 o;
+	const char	  *name = req_arg(r, "username"), *next;
+	char		   cookie[TOKEN_TEXT];
+	struct buf	   loc;
+	enum session_stage stage;
+	enum outcome	   o;
 
 	o = flow_login(&r->flow, name, req_arg(r, "password"),
 	    r->app->dummy_hash, cookie, &stage);
@@ -126,8 +126,8 @@ twofa_get(struct req *r)
 static void
 twofa_post(struct req *r)
 {
-	char		 cookie[TOKEN_TEXT];
-	enum outcome	 o;
+	char	     cookie[TOKEN_TEXT];
+	enum outcome o;
 
 	o = flow_login_code(&r->flow, req_arg(r, "code"), cookie);
 	if (o == OUT_OK) {
@@ -142,7 +142,7 @@ twofa_post(struct req *r)
 static void
 logout_post(struct req *r)
 {
-	enum outcome	 o;
+	enum outcome o;
 
 	if ((o = flow_logout(&r->flow)) == OUT_OK)
 		req_end_session(r);
@@ -150,31 +150,31 @@ logout_post(struct req *r)
 }
 
 static const struct route routes[] = {
-	{ "/login", HTTP_GET, login_get, 0, FIELDS(
-	    { "verified", FIELD_NOTICE, 0, NULL },
-	    { "reset", FIELD_NOTICE, 0, NULL },
-	    { "email", FIELD_NOTICE, 0, NULL },
-	    { "reverted", FIELD_NOTICE, 0, NULL },
-	    { "out", FIELD_NOTICE, 0, NULL },
-	    { "next", FIELD_PREFILL, 0, NULL }), NULL },
-	{ "/login", HTTP_POST, login_post, 0, FIELDS(
-	    { "username", FIELD_LOGIN_NAME, FIELD_REQUIRED, NULL },
-	    { "password", FIELD_PASSWORD, FIELD_REQUIRED, NULL },
-	    { "next", FIELD_PREFILL, 0, NULL }),
+	{ "/login", HTTP_GET, login_get, 0,
+	    FIELDS({ "verified", FIELD_NOTICE, 0, NULL },
+		{ "reset", FIELD_NOTICE, 0, NULL },
+		{ "email", FIELD_NOTICE, 0, NULL },
+		{ "reverted", FIELD_NOTICE, 0, NULL },
+		{ "out", FIELD_NOTICE, 0, NULL },
+		{ "next", FIELD_PREFILL, 0, NULL }),
+	    NULL },
+	{ "/login", HTTP_POST, login_post, 0,
+	    FIELDS({ "username", FIELD_LOGIN_NAME, FIELD_REQUIRED, NULL },
+		{ "password", FIELD_PASSWORD, FIELD_REQUIRED, NULL },
+		{ "next", FIELD_PREFILL, 0, NULL }),
 	    login_form },
-	{ "/login/2fa", HTTP_GET, twofa_get, 0, FIELDS(
-	    { "next", FIELD_PREFILL, 0, NULL }), NULL },
-	{ "/login/2fa", HTTP_POST, twofa_post, 0, FIELDS(
-	    { "code", FIELD_CODE, FIELD_REQUIRED, NULL },
-	    { "next", FIELD_PREFILL, 0, NULL }), twofa_form },
+	{ "/login/2fa", HTTP_GET, twofa_get, 0,
+	    FIELDS({ "next", FIELD_PREFILL, 0, NULL }), NULL },
+	{ "/login/2fa", HTTP_POST, twofa_post, 0,
+	    FIELDS({ "code", FIELD_CODE, FIELD_REQUIRED, NULL },
+		{ "next", FIELD_PREFILL, 0, NULL }),
+	    twofa_form },
 	{ "/logout", HTTP_POST, logout_post, 0, NULL, NULL },
 };
 
-static const char *const templates[] = {
-	"login.tpl", "login_2fa.tpl", RESET_NOTICE_TEMPLATES, GUARD_TEMPLATES,
-	DELETE_NOTICE_TEMPLATES,
-	NULL
-};
+static const char *const templates[] = { "login.tpl", "login_2fa.tpl",
+	RESET_NOTICE_TEMPLATES, GUARD_TEMPLATES, DELETE_NOTICE_TEMPLATES,
+	NULL };
 
-APP_MAIN(.name = "postern-login",
-    APP_ROUTES(routes), .templates = templates, .flags = PROGRAM_DUMMY_HASH)
+APP_MAIN(.name = "postern-login", APP_ROUTES(routes), .templates = templates,
+    .flags = PROGRAM_DUMMY_HASH)

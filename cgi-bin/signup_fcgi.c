@@ -26,7 +26,7 @@ signup_get(struct req *r)
 static void
 signup_post(struct req *r)
 {
-	enum outcome	 o;
+	enum outcome o;
 
 	o = flow_signup(&r->flow, req_arg(r, "username"), req_arg(r, "email"),
 	    req_arg(r, "password"));
@@ -50,20 +50,18 @@ verify_post(struct req *r)
 }
 
 static const struct route routes[] = {
-	{ "/signup", HTTP_GET, signup_get, 0, FIELDS(
-	    { "sent", FIELD_NOTICE, 0, NULL }), NULL },
-	{ "/signup", HTTP_POST, signup_post, 0, FIELDS(
-	    { "username", FIELD_USERNAME, FIELD_REQUIRED, NULL },
-	    { "email", FIELD_ADDRESS, FIELD_REQUIRED, NULL },
-	    { "password", FIELD_NEW_PASSWORD, FIELD_REQUIRED, NULL }),
+	{ "/signup", HTTP_GET, signup_get, 0,
+	    FIELDS({ "sent", FIELD_NOTICE, 0, NULL }), NULL },
+	{ "/signup", HTTP_POST, signup_post, 0,
+	    FIELDS({ "username", FIELD_USERNAME, FIELD_REQUIRED, NULL },
+		{ "email", FIELD_ADDRESS, FIELD_REQUIRED, NULL },
+		{ "password", FIELD_NEW_PASSWORD, FIELD_REQUIRED, NULL }),
 	    signup_form },
 	{ "/verify", HTTP_GET, verify_get, 0, LINK_FIELDS, NULL },
 	{ "/verify", HTTP_POST, verify_post, 0, LINK_FIELDS, NULL },
 };
 
-static const char *const templates[] = {
-	"signup.tpl", "signup_sent.tpl", "verify.tpl", FLOW_SIGNUP_TEMPLATES,
-	NULL
-};
+static const char *const templates[] = { "signup.tpl", "signup_sent.tpl",
+	"verify.tpl", FLOW_SIGNUP_TEMPLATES, NULL };
 
 APP_MAIN(.name = "postern-signup", APP_ROUTES(routes), .templates = templates)

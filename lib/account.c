@@ -13,7 +13,8 @@
 #include "event.h"
 #include "internal.h"
 
-#define ACCOUNT_COLUMNS "id, username, email, email_verified_at, " \
+#define ACCOUNT_COLUMNS \
+	"id, username, email, email_verified_at, " \
 	"created_at, locked_at, pw_hash, recovery_code_at, kit_at, " \
 	"totp_enabled_at, email_since, disabled_at, password_at, delete_at"
 
@@ -40,7 +41,7 @@ account_row(struct db_stmt *st, struct account *a)
 static int
 account_one(struct db *db, struct db_stmt *st, struct account *a)
 {
-	int	 rc;
+	int rc;
 
 	rc = db_step(st);
 	if (rc == DB_ROW)
@@ -55,10 +56,11 @@ account_one(struct db *db, struct db_stmt *st, struct account *a)
 int
 account_by_login(struct db *db, const char *login, struct account *a)
 {
-	static const char *const sql = "SELECT " ACCOUNT_COLUMNS
+	static const char *const sql =
+	    "SELECT " ACCOUNT_COLUMNS
 	    " FROM accounts WHERE username = ?1 OR email = ?1";
-	struct db_stmt	*st;
-	int		 ok;
+	struct db_stmt *st;
+	int		ok;
 
 	memset(a, 0, sizeof(*a));
 	if ((st = db_prepare(db, sql)) == NULL)
@@ -72,9 +74,9 @@ int
 account_by_id(struct db *db, int64_t id, struct account *a)
 {
 	static const char *const sql = "SELECT " ACCOUNT_COLUMNS
-	    " FROM accounts WHERE id = ?1";
-	struct db_stmt	*st;
-	int		 ok;
+				       " FROM accounts WHERE id = ?1";
+	struct db_stmt *st;
+	int		ok;
 
 	memset(a, 0, sizeof(*a));
 	if ((st = db_prepare(db, sql)) == NULL)
@@ -87,7 +89,7 @@ account_by_id(struct db *db, int64_t id, struct account *a)
 static int
 account_exists(struct db *db, const char *sql, const char *value, int *found)
 {
-	int64_t	 v;
+	int64_t v;
 
 	return db_query_int(db, &v, found, "account exists", sql, "t", value);
 }
@@ -105,12 +107,13 @@ account_exists(struct db *db, const char *sql, const char *value, int *found)
 static void
 account_name_hash(const char *username, unsigned char h[HASH_BYTES])
 {
-	char	 folded[64];
-	size_t	 i;
+	char   folded[64];
+	size_t i;
 
 	for (i = 0; username[i] != '\0' && i < sizeof(folded) - 1; i++)
 		folded[i] = username[i] >= 'A' && username[i] <= 'Z' ?
-		    (char)(username[i] - 'A' + 'a') : username[i];
+		    (char)(username[i] - 'A' + 'a') :
+		    username[i];
 	folded[i] = '\0';
 	token_hash(folded, h);
 }
@@ -120,8 +123,8 @@ account_name_retired(struct db *db, const char *username, int *retired)
 {
 	static const char *const sql =
 	    "SELECT 1 FROM retired_names WHERE name_hash = ?1";
-	unsigned char	 h[HASH_BYTES];
-	int64_t		 one;
+	unsigned char h[HASH_BYTES];
+	int64_t	      one;
 
 	account_name_hash(username, h);
 	return db_query_int(db, &one, retired, "retired name", sql, "b", h,
@@ -165,7 +168,8 @@ account_create(struct db *db, const char *username, const char *email,
 int
 account_set_verified(struct db *db, int64_t id, int64_t now)
 {
-	static const char *const sql = "UPDATE accounts SET "
+	static const char *const sql =
+	    "UPDATE accounts SET "
 	    "email_verified_at = ?2, email_since = created_at WHERE id = ?1";
 
 	return db_run(db, sql, "ii", id, now);
@@ -185,7 +189,7 @@ account_change_password(struct db *db, int64_t id, const char *pw_hash,
     int64_t at)
 {
 	static const char *const sql = "UPDATE accounts SET pw_hash = ?2, "
-	    "password_at = ?3 WHERE id = ?1";
+				       "password_at = ?3 WHERE id = ?1";
 
 	return db_run(db, sql, "iti", id, pw_hash, at);
 }
@@ -194,7 +198,8 @@ int
 account_set_email(struct db *db, int64_t id, const char *email,
     int64_t verified_at, int64_t since)
 {
-	static const char *const sql = "UPDATE accounts SET email = ?2, "
+	static const char *const sql =
+	    "UPDATE accounts SET email = ?2, "
 	    "email_verified_at = ?3, email_since = ?4 WHERE id = ?1";
 
 	return db_run(db, sql, "itii", id, email, verified_at, since);
@@ -236,7 +241,8 @@ int
 account_set_recovery_code(struct db *db, int64_t id,
     const unsigned char hash[HASH_BYTES], int64_t now)
 {
-	static const char *const sql = "UPDATE accounts SET "
+	static const char *const sql =
+	    "UPDATE accounts SET "
 	    "recovery_code_hash = ?2, recovery_code_at = ?3 WHERE id = ?1";
 
 	return account_set_hash(db, sql, id, hash, now);
@@ -246,7 +252,8 @@ int
 account_set_kit(struct db *db, int64_t id,
     const unsigned char hash[HASH_BYTES], int64_t now)
 {
-	static const char *const sql = "UPDATE accounts SET "
+	static const char *const sql =
+	    "UPDATE accounts SET "
 	    "kit_hash = ?2, kit_at = ?3 WHERE id = ?1";
 
 	return account_set_hash(db, sql, id, hash, now);
@@ -255,7 +262,8 @@ account_set_kit(struct db *db, int64_t id,
 int
 account_clear_recovery_code(struct db *db, int64_t id)
 {
-	static const char *const sql = "UPDATE accounts SET "
+	static const char *const sql =
+	    "UPDATE accounts SET "
 	    "recovery_code_hash = NULL, recovery_code_at = 0 WHERE id = ?1";
 
 	return db_run(db, sql, "i", id);
@@ -264,7 +272,8 @@ account_clear_recovery_code(struct db *db, int64_t id)
 int
 account_clear_kit(struct db *db, int64_t id)
 {
-	static const char *const sql = "UPDATE accounts SET "
+	static const char *const sql =
+	    "UPDATE accounts SET "
 	    "kit_hash = NULL, kit_at = 0 WHERE id = ?1";
 
 	return db_run(db, sql, "i", id);
@@ -274,18 +283,18 @@ static int
 account_hash_matches(struct db *db, const char *sql, int64_t id,
     const unsigned char hash[HASH_BYTES], int *match)
 {
-	struct db_stmt	*st;
-	const void	*p;
-	size_t		 n;
-	int		 rc, ok = 0;
+	struct db_stmt *st;
+	const void     *p;
+	size_t		n;
+	int		rc, ok = 0;
 
 	*match = 0;
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
 	if (db_bind_int(st, 1, id)) {
 		rc = db_step(st);
-		if (rc == DB_ROW &&
-		    (p = db_column_blob(st, 0, &n)) != NULL && n == HASH_BYTES)
+		if (rc == DB_ROW && (p = db_column_blob(st, 0, &n)) != NULL &&
+		    n == HASH_BYTES)
 			*match = sodium_memcmp(p, hash, HASH_BYTES) == 0;
 		ok = rc == DB_ROW || rc == DB_DONE;
 	}
@@ -319,7 +328,8 @@ int
 account_set_totp(struct db *db, int64_t id, const unsigned char *sealed,
     size_t n, int64_t enabled_at)
 {
-	static const char *const sql = "UPDATE accounts SET totp_secret = ?2,"
+	static const char *const sql =
+	    "UPDATE accounts SET totp_secret = ?2,"
 	    " totp_enabled_at = ?3, totp_last_step = 0 WHERE id = ?1";
 
 	/* A NULL sealed turns TOTP off. */
@@ -330,12 +340,13 @@ int
 account_totp(struct db *db, int64_t id, unsigned char *sealed, size_t max,
     size_t *n, int64_t *enabled_at, int64_t *last_step)
 {
-	static const char *const sql = "SELECT totp_secret, totp_enabled_at,"
+	static const char *const sql =
+	    "SELECT totp_secret, totp_enabled_at,"
 	    " totp_last_step FROM accounts WHERE id = ?1";
-	struct db_stmt	*st;
-	const void	*p;
-	int		 rc, ok = 0;
-	size_t		 len;
+	struct db_stmt *st;
+	const void     *p;
+	int		rc, ok = 0;
+	size_t		len;
 
 	*n = 0;
 	*enabled_at = *last_step = 0;
@@ -364,24 +375,27 @@ int
 account_totp_setup(struct db *db, int64_t id, const unsigned char *sealed,
     size_t n, int64_t session_id, int64_t now)
 {
-	static const char *const sql = "UPDATE accounts SET totp_secret = ?2,"
+	static const char *const sql =
+	    "UPDATE accounts SET totp_secret = ?2,"
 	    " totp_enabled_at = 0, totp_last_step = 0, totp_session = ?3,"
 	    " totp_setup_at = ?4 WHERE id = ?1 AND totp_enabled_at = 0";
-	int		 won;
+	int won;
 
 	return db_claim(db, &won, sql, "ibii", id, sealed, n, session_id,
-	    now) && won;
+		   now) &&
+	    won;
 }
 
 int
 account_totp_pending(struct db *db, int64_t id, int64_t *session_id,
     int64_t *setup_at)
 {
-	static const char *const sql = "SELECT totp_session, totp_setup_at "
+	static const char *const sql =
+	    "SELECT totp_session, totp_setup_at "
 	    "FROM accounts WHERE id = ?1 AND totp_enabled_at = 0 "
 	    "AND totp_secret IS NOT NULL";
-	struct db_stmt	*st;
-	int		 rc, ok = 0;
+	struct db_stmt *st;
+	int		rc, ok = 0;
 
 	*session_id = *setup_at = 0;
 	if ((st = db_prepare(db, sql)) == NULL)
@@ -403,9 +417,10 @@ account_totp_pending(struct db *db, int64_t id, int64_t *session_id,
 int
 account_totp_enable(struct db *db, int64_t id, int64_t now)
 {
-	static const char *const sql = "UPDATE accounts SET totp_enabled_at ="
+	static const char *const sql =
+	    "UPDATE accounts SET totp_enabled_at ="
 	    " ?2 WHERE id = ?1 AND totp_secret IS NOT NULL";
-	int		 won;
+	int won;
 
 	return db_claim(db, &won, sql, "ii", id, now) && won;
 }
@@ -413,7 +428,8 @@ account_totp_enable(struct db *db, int64_t id, int64_t now)
 int
 account_totp_advance(struct db *db, int64_t id, int64_t step, int *won)
 {
-	static const char *const sql = "UPDATE accounts SET totp_last_step = "
+	static const char *const sql =
+	    "UPDATE accounts SET totp_last_step = "
 	    "?2 WHERE id = ?1 AND totp_last_step < ?2";
 
 	return db_claim(db, won, sql, "ii", id, step);
@@ -427,17 +443,19 @@ account_overview(struct db *db, int64_t id, struct account_overview *o)
 	 * Scalar subqueries, each one index search: a join here would
 	 * build a temporary table on every view.
 	 */
-#define OVERVIEW_CONTACTS(kind) "(SELECT count(*) FROM contacts WHERE " \
+#define OVERVIEW_CONTACTS(kind) \
+	"(SELECT count(*) FROM contacts WHERE " \
 	"account_id = ?1 AND kind = '" kind "' AND verified_at != 0)"
-#define OVERVIEW_LOGIN(col) "(SELECT " col " FROM events WHERE " \
+#define OVERVIEW_LOGIN(col) \
+	"(SELECT " col " FROM events WHERE " \
 	"account_id = ?1 AND kind = ?2 ORDER BY seq DESC LIMIT 1 OFFSET 1)"
-	static const char *const sql = "SELECT " OVERVIEW_CONTACTS("email")
-	    ", " OVERVIEW_CONTACTS("phone") ", " OVERVIEW_LOGIN("at") ", "
-	    OVERVIEW_LOGIN("ip");
+	static const char *const sql =
+	    "SELECT " OVERVIEW_CONTACTS("email") ", " OVERVIEW_CONTACTS(
+		"phone") ", " OVERVIEW_LOGIN("at") ", " OVERVIEW_LOGIN("ip");
 #undef OVERVIEW_CONTACTS
 #undef OVERVIEW_LOGIN
-	struct db_stmt	*st;
-	int		 ok = 0;
+	struct db_stmt *st;
+	int		ok = 0;
 
 	memset(o, 0, sizeof(*o));
 	if ((st = db_prepare(db, sql)) == NULL)
@@ -459,13 +477,13 @@ account_overview(struct db *db, int64_t id, struct account_overview *o)
 
 int
 account_each(struct db *db, void (*fn)(const struct account *, void *),
-    void *arg)
+    void	       *arg)
 {
 	static const char *const sql = "SELECT " ACCOUNT_COLUMNS
-	    " FROM accounts ORDER BY username";
-	struct db_stmt	*st;
-	struct account	 a;
-	int		 rc;
+				       " FROM accounts ORDER BY username";
+	struct db_stmt *st;
+	struct account	a;
+	int		rc;
 
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
@@ -483,7 +501,8 @@ account_each(struct db *db, void (*fn)(const struct account *, void *),
 int
 account_delete_unverified(struct db *db, int64_t id, int *deleted)
 {
-	static const char *const sql = "DELETE FROM accounts "
+	static const char *const sql =
+	    "DELETE FROM accounts "
 	    "WHERE id = ?1 AND email_verified_at = 0";
 
 	return db_claim(db, deleted, sql, "i", id);
@@ -492,10 +511,11 @@ account_delete_unverified(struct db *db, int64_t id, int *deleted)
 int
 account_purge_unverified(struct db *db, int64_t before, int *n)
 {
-	static const char *const sql = "DELETE FROM accounts "
+	static const char *const sql =
+	    "DELETE FROM accounts "
 	    "WHERE email_verified_at = 0 AND created_at < ?1";
-	struct db_stmt	*st;
-	int		 ok;
+	struct db_stmt *st;
+	int		ok;
 
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
@@ -508,7 +528,8 @@ account_purge_unverified(struct db *db, int64_t before, int *n)
 int
 account_set_delete(struct db *db, int64_t id, int64_t at, int *changed)
 {
-	static const char *const sql = "UPDATE accounts SET delete_at = ?2 "
+	static const char *const sql =
+	    "UPDATE accounts SET delete_at = ?2 "
 	    "WHERE id = ?1 AND (delete_at = 0) = (?2 != 0)";
 
 	*changed = 0;
@@ -522,7 +543,8 @@ int
 account_delete_next_due(struct db *db, int64_t account_id, int64_t now,
     int64_t *id)
 {
-#define DUE	"SELECT id FROM accounts WHERE delete_at != 0 AND " \
+#define DUE \
+	"SELECT id FROM accounts WHERE delete_at != 0 AND " \
 	"delete_at <= ?1 AND locked_at = 0 AND disabled_at = 0 "
 	/*
 	 * Two statements: with "?2 = 0 OR id = ?2" SQLite cannot use the
@@ -531,7 +553,7 @@ account_delete_next_due(struct db *db, int64_t account_id, int64_t now,
 	 */
 	static const char *const one = DUE "AND id = ?2";
 	static const char *const any = DUE "AND ?2 = 0 ORDER BY delete_at "
-	    "LIMIT 1";
+					   "LIMIT 1";
 #undef DUE
 
 	return db_query_int(db, id, NULL, "account deletions due",
@@ -552,8 +574,8 @@ account_delete_all(struct db *db, int64_t id)
 	static const char *const sql = "DELETE FROM accounts WHERE id = ?1";
 	static const char *const retire =
 	    "INSERT OR IGNORE INTO retired_names (name_hash) VALUES (?1)";
-	struct account	 a;
-	unsigned char	 h[HASH_BYTES];
+	struct account a;
+	unsigned char  h[HASH_BYTES];
 
 	if (!account_by_id(db, id, &a) || a.id == 0)
 		return 0;

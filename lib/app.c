@@ -41,9 +41,8 @@
 #include "validate.h"
 #include "when.h"
 
-#define EX_CONFIG	78
-#define EX_SOFTWARE	70
-
+#define EX_CONFIG   78
+#define EX_SOFTWARE 70
 
 const char *
 app_cookie_name(const struct app *app)
@@ -56,7 +55,7 @@ app_cookie_name(const struct app *app)
 	if (!app->cfg.cookie_secure)
 		return "postern";
 	return app->cfg.cookie_domain != NULL ? "__Secure-postern" :
-	    "__Host-postern";
+						"__Host-postern";
 }
 
 /*
@@ -64,13 +63,13 @@ app_cookie_name(const struct app *app)
  * names the browser to device.c (has it logged in to an account
  * before?) and binds a reset's tries to the browser that asked.
  */
-#define BROWSER_MAX_AGE	(365 * 86400)
+#define BROWSER_MAX_AGE (365 * 86400)
 
 static const char *
 app_browser_cookie_name(const struct app *app)
 {
 	return app->cfg.cookie_secure ? "__Host-postern-browser" :
-	    "postern-browser";
+					"postern-browser";
 }
 
 /*
@@ -81,29 +80,30 @@ app_browser_cookie_name(const struct app *app)
  * sends the owner to /reset?rejected=1 then says nothing
  * (attacks_round4.py, stories 33-35).
  */
-#define SAID_MAX_AGE	600
-#define SAID_MAX	128
+#define SAID_MAX_AGE 600
+#define SAID_MAX     128
 
-static void	 app_set_cookie_header(struct req *, const char *,
-		    const char *, int64_t, const char *);
+static void app_set_cookie_header(struct req *, const char *, const char *,
+    int64_t, const char *);
 
 static const char *
 app_said_cookie_name(const struct app *app)
 {
-	return app->cfg.cookie_secure ? "__Host-postern-said" :
-	    "postern-said";
+	return app->cfg.cookie_secure ? "__Host-postern-said" : "postern-said";
 }
 
 /* The MAC of words for this browser (the one a login renewed, if so). */
 static int
 said_mac(struct req *r, const char *words, char out[TOKEN_TEXT])
 {
-	struct buf	 m;
-	int		 ok;
+	struct buf m;
+	int	   ok;
 
 	buf_init(&m);
-	buf_printf(&m, "%s|%s", r->flow.browser_renewed[0] != '\0' ?
-	    r->flow.browser_renewed : r->browser, words);
+	buf_printf(&m, "%s|%s",
+	    r->flow.browser_renewed[0] != '\0' ? r->flow.browser_renewed :
+						 r->browser,
+	    words);
 	ok = !m.failed && token_mac(r->app->keys.csrf, "said", m.p, out);
 	if (m.p != NULL)
 		sodium_memzero(m.p, m.cap);
@@ -115,10 +115,10 @@ said_mac(struct req *r, const char *words, char out[TOKEN_TEXT])
 static void
 said_set(struct req *r, const char *path)
 {
-	const char	*q = strchr(path, '?');
-	struct buf	 words;
-	char		 mac[TOKEN_TEXT];
-	size_t		 len;
+	const char *q = strchr(path, '?');
+	struct buf  words;
+	char	    mac[TOKEN_TEXT];
+	size_t	    len;
 
 	if (q == NULL)
 		return;
@@ -132,8 +132,8 @@ said_set(struct req *r, const char *path)
 	}
 	if (words.len > 0 && !words.failed && words.len < SAID_MAX &&
 	    said_mac(r, words.p, mac) && buf_printf(&words, ".%s", mac))
-		app_set_cookie_header(r, app_said_cookie_name(r->app),
-		    words.p, SAID_MAX_AGE, NULL);
+		app_set_cookie_header(r, app_said_cookie_name(r->app), words.p,
+		    SAID_MAX_AGE, NULL);
 	buf_free(&words);
 }
 
@@ -141,13 +141,14 @@ said_set(struct req *r, const char *path)
 static int
 said_holds(struct req *r, const char *name)
 {
-	char		 said[SAID_MAX + TOKEN_TEXT + 1], mac[TOKEN_TEXT];
-	char		*dot, *w, *end;
-	size_t		 n = strlen(name);
+	char   said[SAID_MAX + TOKEN_TEXT + 1], mac[TOKEN_TEXT];
+	char  *dot, *w, *end;
+	size_t n = strlen(name);
 
 	if (r->http.cookie_header == NULL ||
 	    !cookie_get(r->http.cookie_header, app_said_cookie_name(r->app),
-	    said, sizeof(said)) || (dot = strrchr(said, '.')) == NULL)
+		said, sizeof(said)) ||
+	    (dot = strrchr(said, '.')) == NULL)
 		return 0;
 	*dot = '\0';
 	if (!said_mac(r, said, mac) || !token_equal(mac, dot + 1))
@@ -181,8 +182,8 @@ req_set_session_cookie(struct req *r, const char *token)
 static void
 app_pending_banner(struct req *r)
 {
-	struct reset	 rs;
-	int		 mailed;
+	struct reset rs;
+	int	     mailed;
 
 	if (!reset_pending(r->app->db, r->acct.id, &rs) || rs.id == 0)
 		return;
@@ -204,7 +205,7 @@ app_pending_banner(struct req *r)
 static void
 app_delete_banner(struct req *r)
 {
-	struct render_dict	*d;
+	struct render_dict *d;
 
 	if (r->acct.delete_at == 0)
 		return;
@@ -247,7 +248,8 @@ page_expand(struct req *r, int status, const char *tpl, const char *title)
 		 * are what failed.
 		 */
 		buf_reset(&r->resp.body);
-		buf_puts(&r->resp.body, "<!doctype html><title>Error</title>"
+		buf_puts(&r->resp.body,
+		    "<!doctype html><title>Error</title>"
 		    "<p class=\"error\">This page cannot be shown right now."
 		    "</p>\n");
 		r->resp.status = 500;
@@ -276,7 +278,7 @@ page_session_notice(struct req *r, int status)
 void
 page_show_notice(struct req *r, const char *notice)
 {
-	struct buf	 text;
+	struct buf text;
 
 	buf_init(&text);
 	if (message_section("NOTICE_", notice, &text) && text.len > 0) {
@@ -297,7 +299,7 @@ page_notice(struct req *r, const char *notice)
 void
 page_render(struct req *r, int status, const char *tpl)
 {
-	struct buf	 title;
+	struct buf title;
 
 	page_session_notice(r, status);
 	buf_init(&title);
@@ -327,7 +329,7 @@ page_redirect_url(struct req *r, const char *url)
 void
 page_redirect(struct req *r, const char *path)
 {
-	struct buf	 loc;
+	struct buf loc;
 
 	buf_init(&loc);
 	buf_printf(&loc, "%s%s", r->app->cfg.base_path, path);
@@ -339,13 +341,13 @@ page_redirect(struct req *r, const char *path)
 const char *
 req_next(struct req *r, struct buf *url)
 {
-	const char	*v = req_arg(r, "next");
-	struct buf	 tmp;
+	const char *v = req_arg(r, "next");
+	struct buf  tmp;
 
 	buf_init(&tmp);
 	if (!next_resolve(r->app->cfg.base_url, r->app->cfg.base_path,
-	    r->app->cfg.auth_hosts, r->app->cfg.auth_hosts_n, v,
-	    url != NULL ? url : &tmp))
+		r->app->cfg.auth_hosts, r->app->cfg.auth_hosts_n, v,
+		url != NULL ? url : &tmp))
 		v = NULL;
 	buf_free(&tmp);
 	return v;
@@ -362,13 +364,14 @@ page_storage_error(struct req *r)
 static void
 page_message(struct req *r, enum outcome o, int title, struct buf *out)
 {
-	char	 secs[24];
+	char secs[24];
 
 	(void)message_text(o, &r->flow.said, r->now, title, out);
 	if (!title && r->flow.said.until != 0) {
-		snprintf(secs, sizeof(secs), "%lld", (long long)(
-		    r->flow.said.until > r->now ? r->flow.said.until - r->now :
-		    1));
+		snprintf(secs, sizeof(secs), "%lld",
+		    (long long)(r->flow.said.until > r->now ?
+			    r->flow.said.until - r->now :
+			    1));
 		http_header(&r->resp, "Retry-After", secs);
 	}
 }
@@ -379,8 +382,8 @@ page_message(struct req *r, enum outcome o, int title, struct buf *out)
  * or the route's page does not mark its fields (it has no form).
  */
 static const struct {
-	enum outcome	 o;
-	enum field_kind	 kind;
+	enum outcome	o;
+	enum field_kind kind;
 } outcome_fields[] = {
 	{ OUT_BAD_USERNAME, FIELD_USERNAME },
 	{ OUT_USERNAME_TAKEN, FIELD_USERNAME },
@@ -420,17 +423,18 @@ static const struct {
 static int
 field_of(const struct req *r, enum outcome o)
 {
-	const struct field	*f;
-	size_t			 i, j;
+	const struct field *f;
+	size_t		    i, j;
 
 	if (r->route == NULL || r->route->form == NULL)
 		return -1;
 	for (i = 0; i < sizeof(outcome_fields) / sizeof(outcome_fields[0]);
-	    i++) {
+	     i++) {
 		if (outcome_fields[i].o != o)
 			continue;
 		for (j = 0; r->route->fields != NULL &&
-		    (f = &r->route->fields[j])->name != NULL; j++)
+		     (f = &r->route->fields[j])->name != NULL;
+		     j++)
 			if (f->kind == outcome_fields[i].kind &&
 			    !(f->flags & FIELD_MANY))
 				return (int)j;
@@ -449,8 +453,8 @@ field_of(const struct req *r, enum outcome o)
 static void
 field_error(struct req *r, size_t i, enum outcome o, int focus)
 {
-	struct render_dict	*d;
-	struct buf		 text, section;
+	struct render_dict *d;
+	struct buf	    text, section;
 
 	buf_init(&text);
 	buf_init(&section);
@@ -471,8 +475,8 @@ field_error(struct req *r, size_t i, enum outcome o, int focus)
 int
 page_refused(struct req *r, enum outcome o)
 {
-	struct buf	 text;
-	int		 i;
+	struct buf text;
+	int	   i;
 
 	if (o == OUT_STORAGE) {
 		page_storage_error(r);
@@ -492,15 +496,16 @@ page_refused(struct req *r, enum outcome o)
 void
 page_outcome(struct req *r, enum outcome o)
 {
-	struct buf	 title, text;
-	int		 status = outcome_status(o);
+	struct buf title, text;
+	int	   status = outcome_status(o);
 
 	buf_init(&title);
 	buf_init(&text);
 	page_message(r, o, 1, &title);
 	if (title.len == 0)
-		(void)message_section("", status >= 500 ?
-		    "FALLBACK_SERVER_TITLE" : "FALLBACK_TITLE", &title);
+		(void)message_section("",
+		    status >= 500 ? "FALLBACK_SERVER_TITLE" : "FALLBACK_TITLE",
+		    &title);
 	page_message(r, o, 0, &text);
 	render_set(r->page, "ERROR", text.p != NULL ? text.p : "");
 	page_expand(r, status, "error.tpl", title.p != NULL ? title.p : "");
@@ -511,7 +516,7 @@ page_outcome(struct req *r, enum outcome o)
 void
 page_set_time(struct render_dict *d, const char *name, int64_t t)
 {
-	char	 text[WHEN_TEXT], iso[WHEN_ISO], iso_name[64];
+	char text[WHEN_TEXT], iso[WHEN_ISO], iso_name[64];
 
 	when_text(t, text);
 	when_iso(t, iso);
@@ -525,7 +530,7 @@ void
 page_refuse(struct req *r, enum outcome o,
     void (*form)(struct req *, int status))
 {
-	int	 status;
+	int status;
 
 	if ((status = page_refused(r, o)) != 0)
 		form(r, status);
@@ -554,7 +559,7 @@ page_link(struct req *r, enum outcome peek, const char *tpl)
 void
 req_end_session(struct req *r)
 {
-	char	 tok[TOKEN_TEXT];
+	char tok[TOKEN_TEXT];
 
 	token_new(tok);
 	req_set_session_cookie(r, tok);
@@ -566,8 +571,8 @@ req_end_session(struct req *r)
 int
 req_id(const char *s, int64_t *id)
 {
-	int64_t	 v = 0;
-	size_t	 i;
+	int64_t v = 0;
+	size_t	i;
 
 	*id = 0;
 	if (s[0] < '1' || s[0] > '9')
@@ -610,7 +615,7 @@ field_notice(const char *s, int64_t *unused)
 static enum outcome
 judge_username(struct req *r, const char *v)
 {
-	char	 name[33];
+	char name[33];
 
 	(void)r;
 	return validate_username(v, name) ? OUT_OK : OUT_BAD_USERNAME;
@@ -626,7 +631,7 @@ judge_login_name(struct req *r, const char *v)
 static enum outcome
 judge_address(struct req *r, const char *v)
 {
-	char	 addr[255];
+	char addr[255];
 
 	(void)r;
 	if (v[0] == '\0')
@@ -639,16 +644,16 @@ judge_address(struct req *r, const char *v)
 static enum outcome
 judge_contact(struct req *r, const char *v)
 {
-	enum contact_kind	 kind;
-	enum phone_reason	 pr;
-	char			 phone[PHONE_MAX + 1];
-	int			 dup;
+	enum contact_kind kind;
+	enum phone_reason pr;
+	char		  phone[PHONE_MAX + 1];
+	int		  dup;
 
 	if (v[0] == '\0')
 		return OUT_EMPTY_CONTACT;
 	if (!contact_kind_of(form_get(&r->http.body, "kind", &dup), &kind) ||
 	    dup)
-		return OUT_OK;	/* FIELD_CONTACT_KIND refuses it */
+		return OUT_OK; /* FIELD_CONTACT_KIND refuses it */
 	if (kind == CONTACT_EMAIL)
 		return judge_address(r, v);
 	if (r->app->cfg.sms_command == NULL ||
@@ -661,8 +666,8 @@ judge_contact(struct req *r, const char *v)
 static enum outcome
 judge_domain(struct req *r, const char *v)
 {
-	enum domain_error	 err;
-	char			 name[DOMAIN_MAX + 1];
+	enum domain_error err;
+	char		  name[DOMAIN_MAX + 1];
 
 	if ((err = domain_normalise(v, name)) == DOMAIN_OK)
 		return OUT_OK;
@@ -685,11 +690,11 @@ judge_new_password(struct req *r, const char *v)
  * never the reason to refuse a page), and the judge of what was typed.
  */
 static const struct field_kind_rule {
-	int		(*check)(const char *, int64_t *);
-	enum outcome	 missing;
-	enum outcome	 malformed;
-	int		 lenient;
-	enum outcome	(*judge)(struct req *, const char *);
+	int (*check)(const char *, int64_t *);
+	enum outcome missing;
+	enum outcome malformed;
+	int	     lenient;
+	enum outcome (*judge)(struct req *, const char *);
 } field_kinds[] = {
 	[FIELD_USERNAME] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0,
 	    judge_username },
@@ -708,8 +713,7 @@ static const struct field_kind_rule {
 	    judge_new_password },
 	[FIELD_CODE] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0, NULL },
 	[FIELD_LISTED] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0, NULL },
-	[FIELD_ID] = { req_id, OUT_FORM_INCOMPLETE, OUT_BAD_REQUEST, 0,
-	    NULL },
+	[FIELD_ID] = { req_id, OUT_FORM_INCOMPLETE, OUT_BAD_REQUEST, 0, NULL },
 	[FIELD_TOKEN] = { field_token, OUT_LINK_BROKEN, OUT_LINK_BROKEN, 0,
 	    NULL },
 	[FIELD_BUTTON] = { NULL, OUT_FORM_INCOMPLETE, OUT_OK, 0, NULL },
@@ -728,17 +732,18 @@ field_came(const struct form *src, const char *name)
 static enum outcome
 field_check(struct req *r, const struct form *src, size_t i)
 {
-	const struct field		*f = &r->route->fields[i];
-	const struct field_kind_rule	*k = &field_kinds[f->kind];
-	const char			*v;
-	enum outcome			 o;
-	int				 dup;
+	const struct field	     *f = &r->route->fields[i];
+	const struct field_kind_rule *k = &field_kinds[f->kind];
+	const char		     *v;
+	enum outcome		      o;
+	int			      dup;
 
 	if (f->flags & FIELD_MANY)
-		return OUT_OK;	/* read with req_args() */
+		return OUT_OK; /* read with req_args() */
 	v = form_get(src, f->name, &dup);
-	if (dup || (v == NULL && (f->flags & FIELD_REQUIRED) &&
-	    !field_came(src, f->unless)))
+	if (dup ||
+	    (v == NULL && (f->flags & FIELD_REQUIRED) &&
+		!field_came(src, f->unless)))
 		return k->lenient ? OUT_OK : k->missing;
 	if (v != NULL && k->check != NULL && !k->check(v, &r->arg_id[i]))
 		return k->lenient ? OUT_OK : k->malformed;
@@ -759,13 +764,13 @@ field_check(struct req *r, const struct form *src, size_t i)
 static int
 app_fields(struct req *r)
 {
-	const struct form	*src;
-	enum outcome		 o;
-	size_t			 i;
+	const struct form *src;
+	enum outcome	   o;
+	size_t		   i;
 
 	src = r->http.method == HTTP_POST ? &r->http.body : &r->http.query;
-	for (i = 0; r->route->fields != NULL &&
-	    r->route->fields[i].name != NULL; i++)
+	for (i = 0;
+	     r->route->fields != NULL && r->route->fields[i].name != NULL; i++)
 		if ((o = field_check(r, src, i)) != OUT_OK) {
 			page_outcome(r, o);
 			return 0;
@@ -780,10 +785,10 @@ app_fields(struct req *r)
 static int
 field_index(const struct req *r, const char *name)
 {
-	size_t	 i;
+	size_t i;
 
-	for (i = 0; r->route->fields != NULL &&
-	    r->route->fields[i].name != NULL; i++)
+	for (i = 0;
+	     r->route->fields != NULL && r->route->fields[i].name != NULL; i++)
 		if (strcmp(r->route->fields[i].name, name) == 0)
 			return (int)i;
 	return -1;
@@ -792,7 +797,7 @@ field_index(const struct req *r, const char *name)
 const char *
 req_arg(struct req *r, const char *name)
 {
-	int	 i = field_index(r, name);
+	int i = field_index(r, name);
 
 	return i < 0 ? NULL : r->arg[i];
 }
@@ -800,7 +805,7 @@ req_arg(struct req *r, const char *name)
 int64_t
 req_arg_id(struct req *r, const char *name)
 {
-	int	 i = field_index(r, name);
+	int i = field_index(r, name);
 
 	return i < 0 ? 0 : r->arg_id[i];
 }
@@ -814,8 +819,8 @@ req_notice(struct req *r, const char *name)
 size_t
 req_args(struct req *r, const char *name, const char **out, size_t max)
 {
-	const struct form	*src;
-	size_t			 i, n = 0;
+	const struct form *src;
+	size_t		   i, n = 0;
 
 	src = r->http.method == HTTP_POST ? &r->http.body : &r->http.query;
 	if (field_index(r, name) < 0)
@@ -830,13 +835,15 @@ req_args(struct req *r, const char *name, const char **out, size_t max)
 static int
 app_cookie(struct req *r)
 {
-	char	 tok[TOKEN_TEXT];
+	char tok[TOKEN_TEXT];
 
 	if (r->http.cookie_header != NULL &&
 	    cookie_get(r->http.cookie_header, app_cookie_name(r->app), tok,
-	    sizeof(tok)) && token_valid(tok)) {
+		sizeof(tok)) &&
+	    token_valid(tok)) {
 		memcpy(r->cookie, tok, sizeof(r->cookie));
-		return token_mac(r->app->keys.csrf, "csrf", r->cookie, r->csrf);
+		return token_mac(r->app->keys.csrf, "csrf", r->cookie,
+		    r->csrf);
 	}
 	token_new(tok);
 	req_set_session_cookie(r, tok);
@@ -848,8 +855,8 @@ static void
 app_browser(struct req *r)
 {
 	if (r->http.cookie_header == NULL ||
-	    !cookie_get(r->http.cookie_header,
-	    app_browser_cookie_name(r->app), r->browser, sizeof(r->browser)) ||
+	    !cookie_get(r->http.cookie_header, app_browser_cookie_name(r->app),
+		r->browser, sizeof(r->browser)) ||
 	    !token_valid(r->browser)) {
 		token_new(r->browser);
 		r->browser_new = 1;
@@ -861,7 +868,7 @@ app_browser(struct req *r)
 static void
 app_flow(struct req *r)
 {
-	struct flow	*f = &r->flow;
+	struct flow *f = &r->flow;
 
 	f->db = r->app->db;
 	f->cfg = &r->app->cfg;
@@ -873,14 +880,16 @@ app_flow(struct req *r)
 	f->browser_renewed[0] = '\0';
 	f->sess = r->sess.id != 0 ? &r->sess : NULL;
 	f->acct = r->sess.id != 0 && r->sess.stage == SESSION_FULL &&
-	    r->acct.id != 0 ? &r->acct : NULL;
+		r->acct.id != 0 ?
+	    &r->acct :
+	    NULL;
 }
 
 static int
 app_session(struct req *r)
 {
-	struct app	*app = r->app;
-	int		 ok;
+	struct app *app = r->app;
+	int	    ok;
 
 	/* A cookie made for this request names no session. */
 	if (r->cookie_new)
@@ -889,8 +898,9 @@ app_session(struct req *r)
 	if (!db_begin_read(app->db))
 		return 0;
 	ok = session_load(app->db, r->cookie, r->now, app->cfg.session_idle,
-	    app->cfg.session_max, &r->sess) && (r->sess.id == 0 ||
-	    account_by_id(app->db, r->sess.account_id, &r->acct));
+		 app->cfg.session_max, &r->sess) &&
+	    (r->sess.id == 0 ||
+		account_by_id(app->db, r->sess.account_id, &r->acct));
 	if (!db_commit(app->db) || !ok)
 		return 0;
 	if (r->sess.id == 0)
@@ -910,7 +920,7 @@ static void
 app_set_cookie_header(struct req *r, const char *name, const char *value,
     int64_t max_age, const char *domain)
 {
-	struct buf	 c;
+	struct buf c;
 
 	buf_init(&c);
 	buf_printf(&c, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s", name, value,
@@ -945,8 +955,8 @@ app_route(struct req *r, const struct route *routes, size_t n, int *known)
 static void
 app_allow(struct req *r, const struct route *routes, size_t n)
 {
-	size_t	 i;
-	int	 get = 0, post = 0;
+	size_t i;
+	int    get = 0, post = 0;
 
 	for (i = 0; i < n; i++) {
 		if (strcmp(routes[i].path, r->http.path) != 0)
@@ -954,8 +964,10 @@ app_allow(struct req *r, const struct route *routes, size_t n)
 		get |= routes[i].method == HTTP_GET;
 		post |= routes[i].method == HTTP_POST;
 	}
-	http_header(&r->resp, "Allow", get && post ? "GET, HEAD, POST" :
-	    get ? "GET, HEAD" : "POST");
+	http_header(&r->resp, "Allow",
+	    get && post ? "GET, HEAD, POST" :
+		get	? "GET, HEAD" :
+			  "POST");
 }
 
 /*
@@ -965,10 +977,10 @@ app_allow(struct req *r, const struct route *routes, size_t n)
 static int
 app_back_here(struct req *r, const char *path, struct buf *next)
 {
-	const struct form	*q = &r->http.query;
-	struct buf		 there;
-	size_t			 i;
-	int			 ok;
+	const struct form *q = &r->http.query;
+	struct buf	   there;
+	size_t		   i;
+	int		   ok;
 
 	buf_printf(next, "%s%s", r->app->cfg.base_path, path);
 	for (i = 0; r->http.method != HTTP_POST && i < q->n; i++) {
@@ -978,9 +990,10 @@ app_back_here(struct req *r, const char *path, struct buf *next)
 		http_query_escape(next, q->f[i].value);
 	}
 	buf_init(&there);
-	ok = !next->failed && next_resolve(r->app->cfg.base_url,
-	    r->app->cfg.base_path, r->app->cfg.auth_hosts,
-	    r->app->cfg.auth_hosts_n, next->p, &there);
+	ok = !next->failed &&
+	    next_resolve(r->app->cfg.base_url, r->app->cfg.base_path,
+		r->app->cfg.auth_hosts, r->app->cfg.auth_hosts_n, next->p,
+		&there);
 	buf_free(&there);
 	return ok;
 }
@@ -993,8 +1006,8 @@ static void
 app_form_page(struct req *r, const struct route *routes, size_t n,
     struct buf *path)
 {
-	const char	*slash;
-	size_t		 i;
+	const char *slash;
+	size_t	    i;
 
 	for (i = 0; i < n; i++)
 		if (routes[i].method == HTTP_GET &&
@@ -1003,8 +1016,11 @@ app_form_page(struct req *r, const struct route *routes, size_t n,
 			return;
 		}
 	slash = strrchr(r->http.path, '/');
-	buf_printf(path, "%.*s", slash != NULL && slash != r->http.path ?
-	    (int)(slash - r->http.path) : 1, r->http.path);
+	buf_printf(path, "%.*s",
+	    slash != NULL && slash != r->http.path ?
+		(int)(slash - r->http.path) :
+		1,
+	    r->http.path);
 }
 
 /*
@@ -1017,7 +1033,7 @@ app_form_page(struct req *r, const struct route *routes, size_t n,
 static void
 app_login_first(struct req *r, const struct route *routes, size_t n)
 {
-	struct buf	 path, next, href;
+	struct buf path, next, href;
 
 	buf_init(&path);
 	buf_init(&next);
@@ -1035,12 +1051,12 @@ app_login_first(struct req *r, const struct route *routes, size_t n)
 		}
 		render_set(r->page, "USERNAME", "");
 		page_show_notice(r, "LOGIN_FIRST");
-		render_show(r->page, "HINT");	/* a request, not a success */
+		render_show(r->page, "HINT"); /* a request, not a success */
 		page_render(r, outcome_status(OUT_NO_SESSION), "login.tpl");
 	} else {
 		if (next.len > 0)
-			http_link(&href, r->app->cfg.base_path, "/login", "next",
-			    next.p);
+			http_link(&href, r->app->cfg.base_path, "/login",
+			    "next", next.p);
 		else
 			http_link(&href, r->app->cfg.base_path, "/login", NULL,
 			    NULL);
@@ -1057,8 +1073,8 @@ app_login_first(struct req *r, const struct route *routes, size_t n)
 static int
 app_post_allowed(struct req *r)
 {
-	const char	*tok;
-	int		 dup = 0;
+	const char *tok;
+	int	    dup = 0;
 
 	if (r->http.cross_site) {
 		log_warn("refused: cross-site POST %s from %s", r->http.path,
@@ -1116,8 +1132,8 @@ app_read_refusal(enum http_read_error rc)
 static const struct route *
 app_gate(struct req *r, const struct route *routes, size_t n)
 {
-	const struct route	*rt;
-	int			 known;
+	const struct route *rt;
+	int		    known;
 
 	if ((rt = app_route(r, routes, n, &known)) == NULL) {
 		if (known)
@@ -1148,7 +1164,7 @@ app_gate(struct req *r, const struct route *routes, size_t n)
 static void
 app_send(struct req *r, FCGX_Request *fr)
 {
-	struct app	*app = r->app;
+	struct app *app = r->app;
 
 	/*
 	 * The flow owns its transaction and ends it on every path (flow.h):
@@ -1156,8 +1172,8 @@ app_send(struct req *r, FCGX_Request *fr)
 	 * nothing.
 	 */
 	if (db_in_tx(app->db)) {
-		log_err("%s: a transaction was left open", r->http.path != NULL ?
-		    r->http.path : "?");
+		log_err("%s: a transaction was left open",
+		    r->http.path != NULL ? r->http.path : "?");
 		db_rollback(app->db);
 	}
 	if (r->resp.status == 0)
@@ -1166,7 +1182,8 @@ app_send(struct req *r, FCGX_Request *fr)
 		app_set_cookie_header(r, app_cookie_name(app), r->cookie, 0,
 		    app->cfg.cookie_domain);
 	if (r->flow.browser_renewed[0] != '\0') {
-		memcpy(r->browser, r->flow.browser_renewed, sizeof(r->browser));
+		memcpy(r->browser, r->flow.browser_renewed,
+		    sizeof(r->browser));
 		r->browser_new = 1;
 	}
 	if (r->browser_new)
@@ -1181,8 +1198,8 @@ app_send(struct req *r, FCGX_Request *fr)
 		http_header(&r->resp, "Strict-Transport-Security",
 		    "max-age=31536000; includeSubDomains");
 	if (!http_send(&r->resp, fr, r->http.method == HTTP_HEAD))
-		log_warn("%s: client went away", r->http.path != NULL ?
-		    r->http.path : "?");
+		log_warn("%s: client went away",
+		    r->http.path != NULL ? r->http.path : "?");
 	render_dict_free(r->page);
 	http_request_free(&r->http);
 	http_response_free(&r->resp);
@@ -1192,13 +1209,13 @@ static void
 app_handle(struct app *app, FCGX_Request *fr, const struct route *routes,
     size_t n)
 {
-	struct req		 r;
-	const struct route	*rt;
-	enum http_read_error	 rc;
-	enum outcome		 o;
+	struct req	     r;
+	const struct route  *rt;
+	enum http_read_error rc;
+	enum outcome	     o;
 
 	if (!req_start(&r, app))
-		goto send;	/* 503 */
+		goto send; /* 503 */
 	rc = http_read(&r.http, fr, app->cfg.base_path,
 	    app->cfg.trusted_proxies, app->cfg.trusted_proxies_n);
 	if (!app_cookie(&r))
@@ -1222,13 +1239,13 @@ send:
 int
 app_routes_fit(const struct program *prog)
 {
-	const struct route	*rt;
-	size_t			 i, n, judged;
+	const struct route *rt;
+	size_t		    i, n, judged;
 
 	for (i = 0; i < prog->nroutes; i++) {
 		rt = &prog->routes[i];
-		for (n = judged = 0; rt->fields != NULL &&
-		    rt->fields[n].name != NULL; n++)
+		for (n = judged = 0;
+		     rt->fields != NULL && rt->fields[n].name != NULL; n++)
 			if (field_kinds[rt->fields[n].kind].judge != NULL)
 				judged++;
 		if (n > ROUTE_MAX_FIELDS) {
@@ -1238,7 +1255,8 @@ app_routes_fit(const struct program *prog)
 		}
 		if (judged > 0 && rt->form == NULL) {
 			log_err("%s: judges what is typed, but has no form to "
-			    "show again", rt->path);
+				"show again",
+			    rt->path);
 			return 0;
 		}
 		if (rt->fn == NULL && rt->form == NULL) {
@@ -1259,9 +1277,9 @@ app_routes_fit(const struct program *prog)
 static int
 app_check_user(const struct config *cfg)
 {
-	char	 err[512];
-	pid_t	 pid;
-	int	 status;
+	char  err[512];
+	pid_t pid;
+	int   status;
 
 	if (cfg->user == NULL)
 		return 1;
@@ -1287,20 +1305,22 @@ app_check_user(const struct config *cfg)
 static int
 app_start(struct app *app, const struct program *prog)
 {
-	char		 err[512];
+	char err[512];
 
-	log_open(prog->name, isatty(STDERR_FILENO) ||
-	    getenv("POSTERN_LOG_STDERR") != NULL);
-	if (!config_load(&app->cfg, config_default_path(), err,
-	    sizeof(err))) {
+	log_open(prog->name,
+	    isatty(STDERR_FILENO) || getenv("POSTERN_LOG_STDERR") != NULL);
+	if (!config_load(&app->cfg, config_default_path(), err, sizeof(err))) {
 		log_err("%s", err);
 		return EX_CONFIG;
 	}
 	if (!app_check_user(&app->cfg))
 		return EX_CONFIG;
-	if (app->cfg.auth_hosts_n > 0 && !http_allow_form_hosts(
-	    strncmp(app->cfg.base_url, "https:", 6) == 0 ? "https" : "http",
-	    app->cfg.auth_hosts, app->cfg.auth_hosts_n)) {
+	if (app->cfg.auth_hosts_n > 0 &&
+	    !http_allow_form_hosts(strncmp(app->cfg.base_url, "https:", 6) ==
+			0 ?
+		    "https" :
+		    "http",
+		app->cfg.auth_hosts, app->cfg.auth_hosts_n)) {
 		log_err("auth_hosts cannot be allowed as form targets");
 		return EX_CONFIG;
 	}
@@ -1318,7 +1338,7 @@ app_start(struct app *app, const struct program *prog)
 		return EX_CONFIG;
 	if ((prog->flags & PROGRAM_DUMMY_HASH) &&
 	    !pw_dummy_hash(app->cfg.pwhash_ops, app->cfg.pwhash_mem,
-	    app->dummy_hash))
+		app->dummy_hash))
 		return EX_SOFTWARE;
 	return 0;
 }
@@ -1326,9 +1346,9 @@ app_start(struct app *app, const struct program *prog)
 int
 app_main(const struct program *prog)
 {
-	struct app	 app;
-	FCGX_Request	 fr;
-	int		 rc;
+	struct app   app;
+	FCGX_Request fr;
+	int	     rc;
 
 	memset(&app, 0, sizeof(app));
 	if ((rc = app_start(&app, prog)) != 0)

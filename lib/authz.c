@@ -28,7 +28,7 @@
 static void
 authz_asked(FCGX_ParamArray env, struct buf *url)
 {
-	const char	*uri, *host, *scheme, *https;
+	const char *uri, *host, *scheme, *https;
 
 	uri = FCGX_GetParam("REQUEST_URI", env);
 	host = FCGX_GetParam("HTTP_HOST", env);
@@ -36,13 +36,15 @@ authz_asked(FCGX_ParamArray env, struct buf *url)
 	https = FCGX_GetParam("HTTPS", env);
 	if (uri == NULL || uri[0] != '/' || strlen(uri) > NEXT_MAX)
 		return;
-	if (scheme == NULL || (strcmp(scheme, "http") != 0 &&
-	    strcmp(scheme, "https") != 0))
+	if (scheme == NULL ||
+	    (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0))
 		scheme = https != NULL && strcasecmp(https, "on") == 0 ?
-		    "https" : "http";
+		    "https" :
+		    "http";
 	if (host != NULL && host[0] != '\0' && strlen(host) <= 255 &&
-	    strspn(host, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:") == strlen(host))
+	    strspn(host,
+		"abcdefghijklmnopqrstuvwxyz"
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:") == strlen(host))
 		buf_printf(url, "%s://%s%s", scheme, host, uri);
 	else
 		buf_puts(url, uri);
@@ -54,12 +56,12 @@ authz_asked(FCGX_ParamArray env, struct buf *url)
  * and that the hoster has neither locked nor disabled.  0 after a storage error.
  */
 static int
-authz_who(struct app *app, FCGX_ParamArray env, int64_t now,
-    struct session *s, struct account *a)
+authz_who(struct app *app, FCGX_ParamArray env, int64_t now, struct session *s,
+    struct account *a)
 {
-	const char	*header;
-	char		 tok[TOKEN_TEXT];
-	int		 ok;
+	const char *header;
+	char	    tok[TOKEN_TEXT];
+	int	    ok;
 
 	memset(s, 0, sizeof(*s));
 	memset(a, 0, sizeof(*a));
@@ -72,8 +74,8 @@ authz_who(struct app *app, FCGX_ParamArray env, int64_t now,
 	if (!db_begin_read(app->db))
 		return 0;
 	ok = session_load(app->db, tok, now, app->cfg.session_idle,
-	    app->cfg.session_max, s) && (s->id == 0 ||
-	    account_by_id(app->db, s->account_id, a));
+		 app->cfg.session_max, s) &&
+	    (s->id == 0 || account_by_id(app->db, s->account_id, a));
 	if (!db_commit(app->db) || !ok)
 		return 0;
 	if (s->id == 0 || s->stage != SESSION_FULL || a->locked_at != 0 ||
@@ -91,19 +93,19 @@ authz_who(struct app *app, FCGX_ParamArray env, int64_t now,
  * Postern's own pages must not be sent here.
  */
 static int
-authz_grant(FCGX_Request *fr, const struct session *s,
-    const struct account *a)
+authz_grant(FCGX_Request *fr, const struct session *s, const struct account *a)
 {
-	struct http_response	 resp;
-	int			 ok;
+	struct http_response resp;
+	int		     ok;
 
 	http_response_init(&resp);
 	ok = http_header(&resp, "Variable-REMOTE_USER", a->username) &&
 	    http_header(&resp, "Variable-POSTERN_EMAIL", a->email) &&
 	    http_header(&resp, "Variable-POSTERN_2FA",
-	    s->twofa_at != 0 ? "1" : "0") && !resp.headers.failed &&
+		s->twofa_at != 0 ? "1" : "0") &&
+	    !resp.headers.failed &&
 	    FCGX_FPrintF(fr->out, "Status: 200 OK\r\n%s\r\n",
-	    resp.headers.p) >= 0;
+		resp.headers.p) >= 0;
 	http_response_free(&resp);
 	return ok;
 }
@@ -112,7 +114,7 @@ authz_grant(FCGX_Request *fr, const struct session *s,
 static void
 authz_refuse(struct req *r, FCGX_ParamArray env, int get)
 {
-	struct buf	 url, loc;
+	struct buf url, loc;
 
 	if (!get) {
 		page_outcome(r, OUT_AUTH_NO_SESSION);
@@ -121,8 +123,8 @@ authz_refuse(struct req *r, FCGX_ParamArray env, int get)
 	buf_init(&url);
 	buf_init(&loc);
 	authz_asked(env, &url);
-	http_link(&loc, r->app->cfg.base_url, "/login", url.len > 0 ? "next" :
-	    NULL, url.p);
+	http_link(&loc, r->app->cfg.base_url, "/login",
+	    url.len > 0 ? "next" : NULL, url.p);
 	r->resp.status = 302;
 	if (url.failed || loc.failed ||
 	    !http_header(&r->resp, "Location", loc.p))
@@ -137,21 +139,22 @@ authz_refuse(struct req *r, FCGX_ParamArray env, int get)
 void
 authz_serve(struct app *app, FCGX_Request *fr)
 {
-	struct req	 r;
-	const char	*role, *method;
-	int		 get;
+	struct req  r;
+	const char *role, *method;
+	int	    get;
 
 	role = FCGX_GetParam("FCGI_ROLE", fr->envp);
 	method = FCGX_GetParam("REQUEST_METHOD", fr->envp);
-	get = method != NULL && (strcmp(method, "GET") == 0 ||
-	    strcmp(method, "HEAD") == 0);
+	get = method != NULL &&
+	    (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0);
 	if (!req_start(&r, app))
 		r.resp.status = 503;
 	else if (role == NULL || strcmp(role, "AUTHORIZER") != 0) {
 		/* Served as a page by mistake: say so, grant nothing. */
 		log_err("auth.fcgi: started as a FastCGI %s; it is an "
-		    "authorizer (\"mode\" => \"authorizer\", "
-		    "AuthnzFcgiDefineProvider)", role != NULL ? role : "?");
+			"authorizer (\"mode\" => \"authorizer\", "
+			"AuthnzFcgiDefineProvider)",
+		    role != NULL ? role : "?");
 		page_outcome(&r, OUT_NOT_FOUND);
 	} else if (!authz_who(app, fr->envp, r.now, &r.sess, &r.acct))
 		page_storage_error(&r);
@@ -162,8 +165,8 @@ authz_serve(struct app *app, FCGX_Request *fr)
 	} else
 		authz_refuse(&r, fr->envp, get);
 	/* A refusal goes to the browser: a page like any of Postern's. */
-	if (!http_send(&r.resp, fr, method != NULL &&
-	    strcmp(method, "HEAD") == 0))
+	if (!http_send(&r.resp, fr,
+		method != NULL && strcmp(method, "HEAD") == 0))
 		log_warn("auth.fcgi: client went away");
 out:
 	db_rollback(app->db);

@@ -21,6 +21,6 @@ struct FCGX_Request;
  * (session_touch(): last_seen is written at most once a minute), so a
  * protected request costs one read transaction and no write.
  */
-void	 authz_serve(struct app *, struct FCGX_Request *);
+void authz_serve(struct app *, struct FCGX_Request *);
 
 #endif /* !POSTERN_AUTHZ_H */

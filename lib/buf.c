@@ -38,8 +38,8 @@ buf_reset(struct buf *b)
 static int
 buf_reserve(struct buf *b, size_t extra)
 {
-	size_t	 want, cap;
-	char	*p;
+	size_t want, cap;
+	char  *p;
 
 	if (b->failed)
 		return 0;
@@ -82,8 +82,8 @@ buf_puts(struct buf *b, const char *s)
 int
 buf_printf(struct buf *b, const char *fmt, ...)
 {
-	va_list	 ap;
-	int	 n;
+	va_list ap;
+	int	n;
 
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
@@ -100,9 +100,9 @@ buf_printf(struct buf *b, const char *fmt, ...)
 int
 buf_escape(struct buf *b, const char *s, const char *keep)
 {
-	static const char	 hex[] = "0123456789ABCDEF";
-	unsigned char		 c;
-	char			 e[3];
+	static const char hex[] = "0123456789ABCDEF";
+	unsigned char	  c;
+	char		  e[3];
 
 	for (; *s != '\0'; s++) {
 		c = (unsigned char)*s;

@@ -35,7 +35,7 @@ _Static_assert(CODE_NORMAL_TEXT == CODE_RECOVERY_LEN + 1,
 static void
 code_random(char *out, size_t n)
 {
-	size_t	 i;
+	size_t i;
 
 	for (i = 0; i < n; i++)
 		out[i] = b32[randombytes_uniform(32)];
@@ -46,7 +46,7 @@ code_random(char *out, size_t n)
 static void
 code_format(const char *raw, char *out)
 {
-	size_t	 i, n = 0;
+	size_t i, n = 0;
 
 	for (i = 0; raw[i] != '\0'; i++) {
 		if (i > 0 && i % CODE_GROUP == 0)
@@ -59,7 +59,7 @@ code_format(const char *raw, char *out)
 int
 code_recovery_new(char out[CODE_RECOVERY_TEXT])
 {
-	char	 raw[CODE_RECOVERY_LEN + 1];
+	char raw[CODE_RECOVERY_LEN + 1];
 
 	code_random(raw, CODE_RECOVERY_LEN);
 	code_format(raw, out);
@@ -71,8 +71,8 @@ int
 code_kit_new(char half1[CODE_KIT_HALF_TEXT], char half2[CODE_KIT_HALF_TEXT],
     char whole[CODE_KIT_WHOLE_TEXT])
 {
-	char	 a[CODE_KIT_HALF_LEN + 1], b[CODE_KIT_HALF_LEN + 1];
-	int	 cmp;
+	char a[CODE_KIT_HALF_LEN + 1], b[CODE_KIT_HALF_LEN + 1];
+	int  cmp;
 
 	/* Equal halves (one chance in 2^80) could not be told apart. */
 	do {
@@ -91,7 +91,7 @@ code_kit_new(char half1[CODE_KIT_HALF_TEXT], char half2[CODE_KIT_HALF_TEXT],
 static int
 code_is_base32(const char *s, size_t n)
 {
-	size_t	 i;
+	size_t i;
 
 	for (i = 0; i < n; i++)
 		if (s[i] == '\0' || strchr(b32, s[i]) == NULL)
@@ -102,7 +102,7 @@ code_is_base32(const char *s, size_t n)
 int
 code_kit_join(const char *a, const char *b, char whole[CODE_KIT_WHOLE_TEXT])
 {
-	int	 cmp;
+	int cmp;
 
 	whole[0] = '\0';
 	if (a == NULL || b == NULL || !code_is_base32(a, CODE_KIT_HALF_LEN) ||
@@ -118,9 +118,9 @@ code_kit_join(const char *a, const char *b, char whole[CODE_KIT_WHOLE_TEXT])
 enum code_kind
 code_normalise(const char *typed, char *out, size_t outsz)
 {
-	size_t	 i, len, n = 0;
-	int	 digits = 1, base32 = 1;
-	char	 c;
+	size_t i, len, n = 0;
+	int    digits = 1, base32 = 1;
+	char   c;
 
 	if (out == NULL || outsz == 0)
 		return CODE_INVALID;
@@ -161,7 +161,7 @@ fail:
 int
 code_hash(const char *normalised, unsigned char out[HASH_BYTES])
 {
-	size_t	 i, len;
+	size_t i, len;
 
 	if (normalised == NULL)
 		goto fail;
@@ -170,7 +170,7 @@ code_hash(const char *normalised, unsigned char out[HASH_BYTES])
 		goto fail;
 	for (i = 0; i < len; i++)
 		if (!((normalised[i] >= 'A' && normalised[i] <= 'Z') ||
-		    (normalised[i] >= '0' && normalised[i] <= '9')))
+			(normalised[i] >= '0' && normalised[i] <= '9')))
 			goto fail;
 	/* The same BLAKE2b as link tokens: one hash for every secret the
 	 * database must recognise but not hold. */

@@ -22,29 +22,29 @@
  * (sodium_memzero) when done.
  */
 
-#define CODE_GROUP		4
-#define CODE_RECOVERY_LEN	24
-#define CODE_RECOVERY_TEXT	30	/* 6 groups, 5 dashes, NUL */
-#define CODE_KIT_HALF_LEN	16
-#define CODE_KIT_HALF_TEXT	20	/* 4 groups, 3 dashes, NUL */
-#define CODE_KIT_WHOLE_LEN	32
-#define CODE_KIT_WHOLE_TEXT	33	/* both halves, normalised, NUL */
-#define CODE_CHANNEL_DIGITS	8	/* codes sent by mail or SMS */
-#define CODE_TOTP_DIGITS	6
-#define CODE_INPUT_MAX		128	/* longest typed code looked at */
-#define CODE_NORMAL_TEXT	25	/* room for any normal form, NUL */
+#define CODE_GROUP	    4
+#define CODE_RECOVERY_LEN   24
+#define CODE_RECOVERY_TEXT  30 /* 6 groups, 5 dashes, NUL */
+#define CODE_KIT_HALF_LEN   16
+#define CODE_KIT_HALF_TEXT  20 /* 4 groups, 3 dashes, NUL */
+#define CODE_KIT_WHOLE_LEN  32
+#define CODE_KIT_WHOLE_TEXT 33 /* both halves, normalised, NUL */
+#define CODE_CHANNEL_DIGITS 8  /* codes sent by mail or SMS */
+#define CODE_TOTP_DIGITS    6
+#define CODE_INPUT_MAX	    128 /* longest typed code looked at */
+#define CODE_NORMAL_TEXT    25	/* room for any normal form, NUL */
 
 enum code_kind {
 	CODE_INVALID = 0,
-	CODE_DIGITS,	/* exactly 8 digits: a code sent to a channel */
-	CODE_TOTP,	/* exactly 6 digits: an authenticator's code */
-	CODE_BASE32	/* a recovery code (24) or a kit half (16) */
+	CODE_DIGITS, /* exactly 8 digits: a code sent to a channel */
+	CODE_TOTP,   /* exactly 6 digits: an authenticator's code */
+	CODE_BASE32  /* a recovery code (24) or a kit half (16) */
 };
 
 /* A fresh recovery code, formatted "ABCD-EFGH-...-WXYZ" for showing
  * once.  Hash code_normalise() of it, never the formatted text.
  * Always 1. */
-int	 code_recovery_new(char out[CODE_RECOVERY_TEXT]);
+int code_recovery_new(char out[CODE_RECOVERY_TEXT]);
 
 /*
  * A fresh recovery kit: two formatted halves, one for the recovery
@@ -53,8 +53,8 @@ int	 code_recovery_new(char out[CODE_RECOVERY_TEXT]);
  * that half1 sorts before half2, which lets code_kit_join() rebuild
  * whole from halves typed in either order.  Always 1.
  */
-int	 code_kit_new(char half1[CODE_KIT_HALF_TEXT],
-	    char half2[CODE_KIT_HALF_TEXT], char whole[CODE_KIT_WHOLE_TEXT]);
+int code_kit_new(char half1[CODE_KIT_HALF_TEXT],
+    char half2[CODE_KIT_HALF_TEXT], char whole[CODE_KIT_WHOLE_TEXT]);
 
 /*
  * The whole kit from two typed halves a and b, each already a
@@ -62,8 +62,8 @@ int	 code_kit_new(char half1[CODE_KIT_HALF_TEXT],
  * order.  0 (and whole "") if either is not such a half or they are
  * equal.
  */
-int	 code_kit_join(const char *a, const char *b,
-	    char whole[CODE_KIT_WHOLE_TEXT]);
+int code_kit_join(const char *a, const char *b,
+    char whole[CODE_KIT_WHOLE_TEXT]);
 
 /*
  * Read a typed code: case, spaces, tabs and dashes are ignored.  out
@@ -81,6 +81,6 @@ enum code_kind code_normalise(const char *typed, char *out, size_t outsz);
  * form (upper-case letters and digits only, 1 to CODE_KIT_WHOLE_LEN of
  * them), which catches hashing what was typed instead of what it means.
  */
-int	 code_hash(const char *normalised, unsigned char out[HASH_BYTES]);
+int code_hash(const char *normalised, unsigned char out[HASH_BYTES]);
 
 #endif /* !POSTERN_CODE_H */

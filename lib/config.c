@@ -35,18 +35,18 @@
 #include "mailfmt.h"
 #include "validate.h"
 
-#define CONFIG_MAX_FILE	(64 * 1024)
-#define CONFIG_MAX_LINE	4096
+#define CONFIG_MAX_FILE (64 * 1024)
+#define CONFIG_MAX_LINE 4096
 /*
  * The longest duration accepted, ten years: long enough for any timeout
  * and short enough that adding one to a time in seconds cannot overflow.
  */
-#define CONFIG_MAX_DURATION	((int64_t)3650 * 86400)
+#define CONFIG_MAX_DURATION ((int64_t)3650 * 86400)
 
 static void __attribute__((format(printf, 3, 4)))
 config_err(char *err, size_t errsz, const char *fmt, ...)
 {
-	va_list	 ap;
+	va_list ap;
 
 	if (err == NULL || errsz == 0)
 		return;
@@ -58,7 +58,7 @@ config_err(char *err, size_t errsz, const char *fmt, ...)
 const char *
 config_default_path(void)
 {
-	const char	*p;
+	const char *p;
 
 	if ((p = getenv("POSTERN_CONF")) != NULL && *p != '\0')
 		return p;
@@ -68,7 +68,7 @@ config_default_path(void)
 void
 config_free(struct config *cfg)
 {
-	size_t	 i;
+	size_t i;
 
 	if (cfg == NULL)
 		return;
@@ -98,13 +98,14 @@ config_free(struct config *cfg)
 int
 config_check_user(const struct config *cfg, char *err, size_t errsz)
 {
-	struct passwd	*pw;
-	uid_t		 uid = geteuid();
+	struct passwd *pw;
+	uid_t	       uid = geteuid();
 
 	if (cfg->user == NULL)
 		return 1;
 	if ((pw = getpwnam(cfg->user)) == NULL) {
-		config_err(err, errsz, "user %s (the user key) does not exist: "
+		config_err(err, errsz,
+		    "user %s (the user key) does not exist: "
 		    "create it with systemd-sysusers, or useradd --system %s",
 		    cfg->user, cfg->user);
 		return 0;
@@ -112,7 +113,8 @@ config_check_user(const struct config *cfg, char *err, size_t errsz)
 	if (pw->pw_uid == uid)
 		return 1;
 	pw = getpwuid(uid);
-	config_err(err, errsz, "running as %s, but the user key says %s: "
+	config_err(err, errsz,
+	    "running as %s, but the user key says %s: "
 	    "start it as %s (postern@.service, or spawn-fcgi -u %s)",
 	    pw != NULL ? pw->pw_name : "?", cfg->user, cfg->user, cfg->user);
 	return 0;
@@ -125,8 +127,8 @@ config_check_user(const struct config *cfg, char *err, size_t errsz)
 static int
 config_digits(const char **s, uint64_t *out)
 {
-	const char	*p = *s;
-	uint64_t	 v = 0;
+	const char *p = *s;
+	uint64_t    v = 0;
 
 	if (*p < '0' || *p > '9')
 		return 0;
@@ -144,7 +146,7 @@ config_digits(const char **s, uint64_t *out)
 static int
 config_number(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
-	uint64_t	 v;
+	uint64_t v;
 
 	if (!config_digits(&s, &v) || *s != '\0' || v < min || v > max)
 		return 0;
@@ -155,7 +157,7 @@ config_number(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 int
 config_duration(const char *s, int64_t *out)
 {
-	uint64_t	 v, unit;
+	uint64_t v, unit;
 
 	if (s == NULL || !config_digits(&s, &v))
 		return 0;
@@ -175,8 +177,7 @@ config_duration(const char *s, int64_t *out)
 	default:
 		return 0;
 	}
-	if (s[1] != '\0' || v == 0 ||
-	    v > (uint64_t)CONFIG_MAX_DURATION / unit)
+	if (s[1] != '\0' || v == 0 || v > (uint64_t)CONFIG_MAX_DURATION / unit)
 		return 0;
 	*out = (int64_t)(v * unit);
 	return 1;
@@ -186,8 +187,8 @@ config_duration(const char *s, int64_t *out)
 static int
 config_ip(int af, const char *s, size_t len)
 {
-	char		 tmp[INET6_ADDRSTRLEN + 1];
-	unsigned char	 addr[sizeof(struct in6_addr)];
+	char	      tmp[INET6_ADDRSTRLEN + 1];
+	unsigned char addr[sizeof(struct in6_addr)];
 
 	if (len >= sizeof(tmp))
 		return 0;
@@ -206,16 +207,16 @@ config_ip(int af, const char *s, size_t len)
 static int
 config_hostname(const char *s, size_t len)
 {
-	size_t	 i, start = 0;
-	int	 digits = 1;
-	char	 c;
+	size_t i, start = 0;
+	int    digits = 1;
+	char   c;
 
 	if (len == 0 || len > 253)
 		return 0;
 	for (i = 0; i <= len; i++) {
 		if (i == len || s[i] == '.') {
-			if (i == start || i - start > 63 ||
-			    s[start] == '-' || s[i - 1] == '-')
+			if (i == start || i - start > 63 || s[start] == '-' ||
+			    s[i - 1] == '-')
 				return 0;
 			if (i < len)
 				digits = 1;
@@ -226,7 +227,7 @@ config_hostname(const char *s, size_t len)
 		if (c < '0' || c > '9')
 			digits = 0;
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '-'))
+			(c >= '0' && c <= '9') || c == '-'))
 			return 0;
 	}
 	return !digits || config_ip(AF_INET, s, len);
@@ -236,8 +237,8 @@ config_hostname(const char *s, size_t len)
 static int
 config_port(const char *s, size_t len)
 {
-	char		 tmp[8];
-	uint64_t	 v;
+	char	 tmp[8];
+	uint64_t v;
 
 	if (len == 0 || len >= sizeof(tmp))
 		return 0;
@@ -249,7 +250,7 @@ config_port(const char *s, size_t len)
 static size_t
 config_colons(const char *s, size_t len)
 {
-	size_t	 i, n = 0;
+	size_t i, n = 0;
 
 	for (i = 0; i < len; i++)
 		if (s[i] == ':')
@@ -264,7 +265,7 @@ config_colons(const char *s, size_t len)
 static int
 config_hostport(const char *s, size_t len)
 {
-	const char	*colon, *rb;
+	const char *colon, *rb;
 
 	if (len > 0 && s[0] == '[') {
 		if ((rb = memchr(s, ']', len)) == NULL ||
@@ -287,11 +288,11 @@ config_hostport(const char *s, size_t len)
 static int
 config_url_path(const char *path, size_t len, const char **why)
 {
-	const char	*p;
-	size_t		 seg;
+	const char *p;
+	size_t	    seg;
 
 	for (p = path; p < path + len; p += seg) {
-		p++;	/* the '/' */
+		p++; /* the '/' */
 		seg = strcspn(p, "/");
 		if (p + seg > path + len)
 			seg = (size_t)(path + len - p);
@@ -300,10 +301,11 @@ config_url_path(const char *path, size_t len, const char **why)
 			*why = "has an empty, '.' or '..' path segment";
 			return 0;
 		}
-		if (strspn(p, "abcdefghijklmnopqrstuvwxyz"
-		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~") < seg) {
+		if (strspn(p,
+			"abcdefghijklmnopqrstuvwxyz"
+			"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~") < seg) {
 			*why = "path may hold only letters, digits, "
-			    "'-', '.', '_', '~' and '/'";
+			       "'-', '.', '_', '~' and '/'";
 			return 0;
 		}
 	}
@@ -321,10 +323,10 @@ config_url_path(const char *path, size_t len, const char **why)
 static int
 config_url(struct config *cfg, const char *v, const char **why)
 {
-	const char	*host, *path;
-	size_t		 hlen, plen;
-	struct buf	 b;
-	int		 https;
+	const char *host, *path;
+	size_t	    hlen, plen;
+	struct buf  b;
+	int	    https;
 
 	buf_init(&b);
 	if (strncasecmp(v, "https://", 8) == 0) {
@@ -372,11 +374,11 @@ config_url(struct config *cfg, const char *v, const char **why)
 
 /* What a list key takes, and how it says no. */
 struct config_list {
-	int		(*item_ok)(const char *, size_t);
-	size_t		 max;
-	const char	*bad;		/* an item is not one */
-	const char	*too_many;
-	const char	*none;
+	int (*item_ok)(const char *, size_t);
+	size_t	    max;
+	const char *bad; /* an item is not one */
+	const char *too_many;
+	const char *none;
 };
 
 /* A list separated by commas or white space, each item checked. */
@@ -384,8 +386,8 @@ static int
 config_list(const struct config_list *l, const char *v, char **items,
     size_t *n, const char **why)
 {
-	const char	*p = v;
-	size_t		 len;
+	const char *p = v;
+	size_t	    len;
 
 	for (;;) {
 		p += strspn(p, ", \t");
@@ -424,8 +426,9 @@ static int
 config_proxies(struct config *cfg, const char *v, const char **why)
 {
 	static const struct config_list l = { config_proxy_ok,
-	    CONFIG_MAX_PROXIES, "must list IP addresses (no names, no ranges)",
-	    "lists more than 16 addresses", "lists no address" };
+		CONFIG_MAX_PROXIES,
+		"must list IP addresses (no names, no ranges)",
+		"lists more than 16 addresses", "lists no address" };
 
 	return config_list(&l, v, cfg->trusted_proxies,
 	    &cfg->trusted_proxies_n, why);
@@ -442,9 +445,10 @@ static int
 config_hosts(struct config *cfg, const char *v, const char **why)
 {
 	static const struct config_list l = { config_auth_host_ok,
-	    CONFIG_MAX_AUTH_HOSTS, "must list host names, each with :port "
-	    "when not on the default port (no addresses in brackets)",
-	    "lists more than 32 hosts", "lists no host" };
+		CONFIG_MAX_AUTH_HOSTS,
+		"must list host names, each with :port "
+		"when not on the default port (no addresses in brackets)",
+		"lists more than 32 hosts", "lists no host" };
 
 	return config_list(&l, v, cfg->auth_hosts, &cfg->auth_hosts_n, why);
 }
@@ -457,8 +461,8 @@ config_hosts(struct config *cfg, const char *v, const char **why)
 static int
 config_domain_ok(const struct config *cfg, const char **why)
 {
-	const char	*host;
-	size_t		 hlen, dlen;
+	const char *host;
+	size_t	    hlen, dlen;
 
 	if (cfg->cookie_domain == NULL)
 		return 1;
@@ -480,8 +484,8 @@ config_domain_ok(const struct config *cfg, const char **why)
 }
 
 static int
-config_level(const char *v, unsigned long long inter,
-    unsigned long long mod, unsigned long long sens, unsigned long long *out)
+config_level(const char *v, unsigned long long inter, unsigned long long mod,
+    unsigned long long sens, unsigned long long *out)
 {
 	if (strcmp(v, "interactive") == 0)
 		*out = inter;
@@ -498,7 +502,7 @@ config_level(const char *v, unsigned long long inter,
 static int
 config_size(const char *v, size_t *out)
 {
-	uint64_t	 n, unit;
+	uint64_t n, unit;
 
 	if (!config_digits(&v, &n))
 		return 0;
@@ -521,8 +525,8 @@ config_size(const char *v, size_t *out)
 static int
 config_setstr(struct config *cfg, size_t off, const char *v)
 {
-	char	**dst = (char **)(void *)((char *)cfg + off);
-	char	 *s;
+	char **dst = (char **)(void *)((char *)cfg + off);
+	char  *s;
 
 	if ((s = strdup(v)) == NULL)
 		return 0;
@@ -537,20 +541,20 @@ config_setstr(struct config *cfg, size_t off, const char *v)
  * the reason in *why (which follows the key's name in the error).
  */
 struct config_key;
-typedef int	 config_set_fn(struct config *, const struct config_key *,
-		    const char *, const char **);
+typedef int config_set_fn(struct config *, const struct config_key *,
+    const char *, const char **);
 
 struct config_key {
-	const char		*name;
-	config_set_fn		*set;
-	size_t			 off;	/* of the field in struct config */
-	const char		*dflt;	/* set before the file is read */
-	int			 required;
-	const char *const	*choices; /* config_set_choice: 0, 1, ... */
-	const char		*why;	/* config_set_choice: the choices */
+	const char	  *name;
+	config_set_fn	  *set;
+	size_t		   off;	 /* of the field in struct config */
+	const char	  *dflt; /* set before the file is read */
+	int		   required;
+	const char *const *choices; /* config_set_choice: 0, 1, ... */
+	const char	  *why;	    /* config_set_choice: the choices */
 };
 
-#define FIELD(cfg, k, type)	((type *)(void *)((char *)(cfg) + (k)->off))
+#define FIELD(cfg, k, type) ((type *)(void *)((char *)(cfg) + (k)->off))
 
 /* Store the string v, or say that memory ran out. */
 static int
@@ -564,8 +568,8 @@ config_keep(struct config *cfg, const struct config_key *k, const char *v,
 }
 
 static int
-config_set_url(struct config *cfg, const struct config_key *k,
-    const char *v, const char **why)
+config_set_url(struct config *cfg, const struct config_key *k, const char *v,
+    const char **why)
 {
 	(void)k;
 	return config_url(cfg, v, why);
@@ -580,8 +584,8 @@ config_set_proxies(struct config *cfg, const struct config_key *k,
 }
 
 static int
-config_set_hosts(struct config *cfg, const struct config_key *k,
-    const char *v, const char **why)
+config_set_hosts(struct config *cfg, const struct config_key *k, const char *v,
+    const char **why)
 {
 	(void)k;
 	return config_hosts(cfg, v, why);
@@ -603,8 +607,8 @@ config_set_domain(struct config *cfg, const struct config_key *k,
 
 /* An absolute path. */
 static int
-config_set_path(struct config *cfg, const struct config_key *k,
-    const char *v, const char **why)
+config_set_path(struct config *cfg, const struct config_key *k, const char *v,
+    const char **why)
 {
 	if (v[0] != '/') {
 		*why = "must be an absolute path";
@@ -620,7 +624,7 @@ config_set_program(struct config *cfg, const struct config_key *k,
 {
 	if (v[0] == '/' && strpbrk(v, " \t") != NULL) {
 		*why = "takes no arguments: the program is run with the "
-		    "phone number as its only argument";
+		       "phone number as its only argument";
 		return 0;
 	}
 	return config_set_path(cfg, k, v, why);
@@ -628,11 +632,11 @@ config_set_program(struct config *cfg, const struct config_key *k,
 
 /* A host name or an IP address; an IPv6 one is kept without brackets. */
 static int
-config_set_host(struct config *cfg, const struct config_key *k,
-    const char *v, const char **why)
+config_set_host(struct config *cfg, const struct config_key *k, const char *v,
+    const char **why)
 {
-	char	 tmp[INET6_ADDRSTRLEN + 1];
-	size_t	 len = strlen(v);
+	char   tmp[INET6_ADDRSTRLEN + 1];
+	size_t len = strlen(v);
 
 	if (v[0] == '[' && v[len - 1] == ']' &&
 	    config_ip(AF_INET6, v + 1, len - 2)) {
@@ -642,7 +646,7 @@ config_set_host(struct config *cfg, const struct config_key *k,
 	}
 	if (!config_hostname(v, len) && !config_ip(AF_INET6, v, len)) {
 		*why = "must be a host name or an IP address (the port has "
-		    "its own key, smtp_port)";
+		       "its own key, smtp_port)";
 		return 0;
 	}
 	return config_keep(cfg, k, v, why);
@@ -655,17 +659,17 @@ config_set_hostport(struct config *cfg, const struct config_key *k,
 {
 	if (!config_hostport(v, strlen(v))) {
 		*why = "must be host or host:port (IPv6 in brackets when a "
-		    "port follows)";
+		       "port follows)";
 		return 0;
 	}
 	return config_keep(cfg, k, v, why);
 }
 
 static int
-config_set_port(struct config *cfg, const struct config_key *k,
-    const char *v, const char **why)
+config_set_port(struct config *cfg, const struct config_key *k, const char *v,
+    const char **why)
 {
-	uint64_t	 n;
+	uint64_t n;
 
 	if (!config_number(v, 1, 65535, &n)) {
 		*why = "must be a port number from 1 to 65535";
@@ -677,8 +681,8 @@ config_set_port(struct config *cfg, const struct config_key *k,
 
 /* Any printable text (the line has no control character). */
 static int
-config_set_text(struct config *cfg, const struct config_key *k,
-    const char *v, const char **why)
+config_set_text(struct config *cfg, const struct config_key *k, const char *v,
+    const char **why)
 {
 	if (strlen(v) > 255) {
 		*why = "is longer than 255 bytes";
@@ -696,11 +700,11 @@ config_set_text(struct config *cfg, const struct config_key *k,
  * subject and an SMS to keep their room.
  */
 static int
-config_set_name(struct config *cfg, const struct config_key *k,
-    const char *v, const char **why)
+config_set_name(struct config *cfg, const struct config_key *k, const char *v,
+    const char **why)
 {
-	const unsigned char	*p = (const unsigned char *)v;
-	size_t			 n = strlen(v);
+	const unsigned char *p = (const unsigned char *)v;
+	size_t		     n = strlen(v);
 
 	if (n > MAILFMT_NAME_MAX || !mailfmt_utf8_valid(v, n)) {
 		*why = "must be UTF-8 text of at most 64 bytes";
@@ -716,10 +720,10 @@ config_set_name(struct config *cfg, const struct config_key *k,
 
 /* An email address, kept as validate_email() writes it. */
 static int
-config_set_email(struct config *cfg, const struct config_key *k,
-    const char *v, const char **why)
+config_set_email(struct config *cfg, const struct config_key *k, const char *v,
+    const char **why)
 {
-	char	 email[255];
+	char email[255];
 
 	if (!validate_email(v, email)) {
 		*why = "is not a valid email address";
@@ -734,7 +738,7 @@ config_set_duration(struct config *cfg, const struct config_key *k,
 {
 	if (!config_duration(v, FIELD(cfg, k, int64_t))) {
 		*why = "must be a positive number with a unit (90s, 15m, "
-		    "24h, 7d), at most 3650d";
+		       "24h, 7d), at most 3650d";
 		return 0;
 	}
 	return 1;
@@ -745,7 +749,7 @@ static int
 config_set_choice(struct config *cfg, const struct config_key *k,
     const char *v, const char **why)
 {
-	int	 i;
+	int i;
 
 	for (i = 0; k->choices[i] != NULL; i++)
 		if (strcmp(v, k->choices[i]) == 0) {
@@ -758,14 +762,15 @@ config_set_choice(struct config *cfg, const struct config_key *k,
 
 /* A user name of the system: what useradd(8) accepts by default. */
 static int
-config_set_user(struct config *cfg, const struct config_key *k,
-    const char *v, const char **why)
+config_set_user(struct config *cfg, const struct config_key *k, const char *v,
+    const char **why)
 {
-	if (strlen(v) > 32 || !((v[0] >= 'a' && v[0] <= 'z') ||
-	    v[0] == '_') || strspn(v, "abcdefghijklmnopqrstuvwxyz"
-	    "0123456789_-") != strlen(v)) {
+	if (strlen(v) > 32 || !((v[0] >= 'a' && v[0] <= 'z') || v[0] == '_') ||
+	    strspn(v,
+		"abcdefghijklmnopqrstuvwxyz"
+		"0123456789_-") != strlen(v)) {
 		*why = "must be a user name (lower-case letters, digits, "
-		    "'_' and '-', at most 32)";
+		       "'_' and '-', at most 32)";
 		return 0;
 	}
 	return config_keep(cfg, k, v, why);
@@ -773,20 +778,20 @@ config_set_user(struct config *cfg, const struct config_key *k,
 
 /* Argon2id passes: a libsodium level or a number. */
 static int
-config_set_ops(struct config *cfg, const struct config_key *k,
-    const char *v, const char **why)
+config_set_ops(struct config *cfg, const struct config_key *k, const char *v,
+    const char **why)
 {
-	unsigned long long	*ops = FIELD(cfg, k, unsigned long long);
-	uint64_t		 n;
+	unsigned long long *ops = FIELD(cfg, k, unsigned long long);
+	uint64_t	    n;
 
 	if (config_level(v, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-	    crypto_pwhash_OPSLIMIT_MODERATE,
-	    crypto_pwhash_OPSLIMIT_SENSITIVE, ops))
+		crypto_pwhash_OPSLIMIT_MODERATE,
+		crypto_pwhash_OPSLIMIT_SENSITIVE, ops))
 		return 1;
 	if (!config_number(v, crypto_pwhash_OPSLIMIT_MIN,
-	    crypto_pwhash_OPSLIMIT_MAX, &n)) {
+		crypto_pwhash_OPSLIMIT_MAX, &n)) {
 		*why = "must be interactive, moderate, sensitive or a number "
-		    "of passes from 1 to 4294967295";
+		       "of passes from 1 to 4294967295";
 		return 0;
 	}
 	*ops = n;
@@ -795,20 +800,20 @@ config_set_ops(struct config *cfg, const struct config_key *k,
 
 /* Argon2id memory: a libsodium level or a size. */
 static int
-config_set_mem(struct config *cfg, const struct config_key *k,
-    const char *v, const char **why)
+config_set_mem(struct config *cfg, const struct config_key *k, const char *v,
+    const char **why)
 {
-	unsigned long long	 level;
+	unsigned long long level;
 
 	if (config_level(v, crypto_pwhash_MEMLIMIT_INTERACTIVE,
-	    crypto_pwhash_MEMLIMIT_MODERATE,
-	    crypto_pwhash_MEMLIMIT_SENSITIVE, &level)) {
+		crypto_pwhash_MEMLIMIT_MODERATE,
+		crypto_pwhash_MEMLIMIT_SENSITIVE, &level)) {
 		*FIELD(cfg, k, size_t) = (size_t)level;
 		return 1;
 	}
 	if (!config_size(v, FIELD(cfg, k, size_t))) {
 		*why = "must be interactive, moderate, sensitive or a size "
-		    "from 8KiB with a unit (KiB, MiB, GiB)";
+		       "from 8KiB with a unit (KiB, MiB, GiB)";
 		return 0;
 	}
 	return 1;
@@ -816,16 +821,20 @@ config_set_mem(struct config *cfg, const struct config_key *k,
 
 /* The names of enum starttls_mode, enum recovery_rule and of on/off. */
 static const char *const config_starttls[] = { "off", "try", "required",
-    NULL };
+	NULL };
 static const char *const config_rules[] = { "account", "platform", NULL };
 static const char *const config_bools[] = { "off", "on", NULL };
 
 #define KEY(n, set, f, dflt, req) \
-	{ (n), config_set_##set, offsetof(struct config, f), (dflt), (req), \
-	  NULL, NULL }
+	{ \
+		(n), config_set_##set, offsetof(struct config, f), (dflt), \
+		    (req), NULL, NULL \
+	}
 #define CHOICE(n, f, dflt, names, why) \
-	{ (n), config_set_choice, offsetof(struct config, f), (dflt), 0, \
-	  (names), (why) }
+	{ \
+		(n), config_set_choice, offsetof(struct config, f), (dflt), \
+		    0, (names), (why) \
+	}
 
 /*
  * Every key: its name, its kind (the parser), its field, its default
@@ -866,18 +875,18 @@ static const struct config_key config_keys[] = {
 	KEY("site_name", name, site_name, "Postern", 0),
 };
 
-#define NKEYS	(sizeof(config_keys) / sizeof(config_keys[0]))
+#define NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))
 
 static int
 config_defaults(struct config *cfg)
 {
-	const char	*why;
-	size_t		 i;
+	const char *why;
+	size_t	    i;
 
 	for (i = 0; i < NKEYS; i++)
 		if (config_keys[i].dflt != NULL &&
 		    !config_keys[i].set(cfg, &config_keys[i],
-		    config_keys[i].dflt, &why))
+			config_keys[i].dflt, &why))
 			return 0;
 	return 1;
 }
@@ -886,9 +895,9 @@ config_defaults(struct config *cfg)
 static int
 config_keyfile(struct config *cfg)
 {
-	const char	*slash;
-	size_t		 dir;
-	struct buf	 b;
+	const char *slash;
+	size_t	    dir;
+	struct buf  b;
 
 	if (cfg->secret_key_file != NULL)
 		return 1;
@@ -911,20 +920,20 @@ config_space(char c)
 
 /* One reading of a file: where it is, and which keys it has set. */
 struct config_reader {
-	struct config	*cfg;
-	const char	*name;
-	size_t		 lineno;
-	size_t		 seen[NKEYS];	/* the line that set each key */
-	char		*err;
-	size_t		 errsz;
+	struct config *cfg;
+	const char    *name;
+	size_t	       lineno;
+	size_t	       seen[NKEYS]; /* the line that set each key */
+	char	      *err;
+	size_t	       errsz;
 };
 
 /* The error "name:line: reason". */
 static void __attribute__((format(printf, 2, 3)))
 config_line_err(struct config_reader *rd, const char *fmt, ...)
 {
-	char	 why[CONFIG_MAX_LINE];
-	va_list	 ap;
+	char	why[CONFIG_MAX_LINE];
+	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
@@ -937,7 +946,7 @@ config_line_err(struct config_reader *rd, const char *fmt, ...)
 static const struct config_key *
 config_key_named(const char *ks, size_t len)
 {
-	size_t	 i;
+	size_t i;
 
 	for (i = 0; i < NKEYS; i++)
 		if (strlen(config_keys[i].name) == len &&
@@ -951,9 +960,9 @@ static int
 config_assign(struct config_reader *rd, const struct config_key *k,
     const char *vs, size_t len)
 {
-	size_t		 i = (size_t)(k - config_keys);
-	char		 value[CONFIG_MAX_LINE + 1];
-	const char	*why = "is not valid";
+	size_t	    i = (size_t)(k - config_keys);
+	char	    value[CONFIG_MAX_LINE + 1];
+	const char *why = "is not valid";
 
 	if (rd->seen[i] != 0) {
 		config_line_err(rd, "%s repeated (first set on line %zu)",
@@ -962,8 +971,10 @@ config_assign(struct config_reader *rd, const struct config_key *k,
 	}
 	rd->seen[i] = rd->lineno;
 	if (len == 0) {
-		config_line_err(rd, "%s has no value (remove the line to use "
-		    "the default)", k->name);
+		config_line_err(rd,
+		    "%s has no value (remove the line to use "
+		    "the default)",
+		    k->name);
 		return 0;
 	}
 	if (memchr(vs, '\t', len) != NULL) {
@@ -984,9 +995,9 @@ config_assign(struct config_reader *rd, const struct config_key *k,
 static int
 config_line(struct config_reader *rd, const char *ks, size_t len)
 {
-	const char			*ve = ks + len, *eq, *ke, *vs;
-	const struct config_key	*k;
-	size_t				 i;
+	const char		*ve = ks + len, *eq, *ke, *vs;
+	const struct config_key *k;
+	size_t			 i;
 
 	if (len > CONFIG_MAX_LINE) {
 		config_line_err(rd, "line longer than 4096 bytes");
@@ -1024,8 +1035,8 @@ config_line(struct config_reader *rd, const char *ks, size_t len)
 static int
 config_finish(struct config_reader *rd)
 {
-	const char	*why;
-	size_t		 i;
+	const char *why;
+	size_t	    i;
 
 	for (i = 0; i < NKEYS; i++)
 		if (config_keys[i].required && rd->seen[i] == 0) {
@@ -1051,9 +1062,9 @@ int
 config_parse(struct config *cfg, const char *text, size_t len,
     const char *name, char *err, size_t errsz)
 {
-	struct config_reader	 rd;
-	const char		*p, *end, *nl;
-	size_t			 llen;
+	struct config_reader rd;
+	const char	    *p, *end, *nl;
+	size_t		     llen;
 
 	memset(cfg, 0, sizeof(*cfg));
 	memset(&rd, 0, sizeof(rd));
@@ -1101,11 +1112,11 @@ fail:
 int
 config_load(struct config *cfg, const char *path, char *err, size_t errsz)
 {
-	struct stat	 st;
-	char		*text = NULL;
-	size_t		 len = 0;
-	ssize_t		 n;
-	int		 fd = -1, rc = 0;
+	struct stat st;
+	char	   *text = NULL;
+	size_t	    len = 0;
+	ssize_t	    n;
+	int	    fd = -1, rc = 0;
 
 	memset(cfg, 0, sizeof(*cfg));
 	if (path == NULL)

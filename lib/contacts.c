@@ -8,7 +8,8 @@
 #include "contacts.h"
 #include "internal.h"
 
-#define CONTACT_COLUMNS "id, account_id, kind, value, created_at, " \
+#define CONTACT_COLUMNS \
+	"id, account_id, kind, value, created_at, " \
 	"verified_at, session_id"
 
 static const char *const contact_kinds[] = {
@@ -20,7 +21,7 @@ const char *
 contact_kind_name(enum contact_kind k)
 {
 	return k == CONTACT_EMAIL || k == CONTACT_PHONE ? contact_kinds[k] :
-	    NULL;
+							  NULL;
 }
 
 int
@@ -37,7 +38,7 @@ contact_kind_of(const char *name, enum contact_kind *k)
 static void
 contacts_row(struct db_stmt *st, struct contact *c)
 {
-	char	 kind[8];
+	char kind[8];
 
 	memset(c, 0, sizeof(*c));
 	c->id = db_column_int(st, 0);
@@ -56,7 +57,7 @@ contacts_row(struct db_stmt *st, struct contact *c)
 static int
 contacts_one(struct db *db, struct db_stmt *st, struct contact *c)
 {
-	int	 rc;
+	int rc;
 
 	rc = db_step(st);
 	if (rc == DB_ROW)
@@ -69,15 +70,15 @@ contacts_one(struct db *db, struct db_stmt *st, struct contact *c)
 }
 
 int
-contacts_each(struct db *db, int64_t account_id,
+contacts_each(struct db *db, int64_t		      account_id,
     void (*fn)(const struct contact *, void *), void *arg)
 {
-	static const char *const sql = "SELECT " CONTACT_COLUMNS
-	    " FROM contacts WHERE account_id = ?1"
+	static const char *const sql =
+	    "SELECT " CONTACT_COLUMNS " FROM contacts WHERE account_id = ?1"
 	    " ORDER BY kind = 'phone', created_at, id";
-	struct db_stmt	*st;
-	struct contact	 c;
-	int		 rc = DB_ERROR;
+	struct db_stmt *st;
+	struct contact	c;
+	int		rc = DB_ERROR;
 
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
@@ -95,10 +96,11 @@ contacts_each(struct db *db, int64_t account_id,
 int
 contacts_get(struct db *db, int64_t account_id, int64_t id, struct contact *c)
 {
-	static const char *const sql = "SELECT " CONTACT_COLUMNS
+	static const char *const sql =
+	    "SELECT " CONTACT_COLUMNS
 	    " FROM contacts WHERE id = ?1 AND account_id = ?2";
-	struct db_stmt	*st;
-	int		 ok;
+	struct db_stmt *st;
+	int		ok;
 
 	memset(c, 0, sizeof(*c));
 	if ((st = db_prepare(db, sql)) == NULL)
@@ -113,11 +115,12 @@ int
 contacts_find(struct db *db, int64_t account_id, enum contact_kind kind,
     const char *value, struct contact *c)
 {
-	static const char *const sql = "SELECT " CONTACT_COLUMNS
+	static const char *const sql =
+	    "SELECT " CONTACT_COLUMNS
 	    " FROM contacts WHERE account_id = ?1 AND kind = ?2"
 	    " AND value = ?3 COLLATE NOCASE";
-	struct db_stmt	*st;
-	int		 ok;
+	struct db_stmt *st;
+	int		ok;
 
 	memset(c, 0, sizeof(*c));
 	if ((st = db_prepare(db, sql)) == NULL)
@@ -133,11 +136,12 @@ int
 contacts_add(struct db *db, int64_t account_id, enum contact_kind kind,
     const char *value, int64_t session_id, int64_t now, int64_t *id)
 {
-	static const char *const sql = "INSERT INTO contacts (account_id, "
+	static const char *const sql =
+	    "INSERT INTO contacts (account_id, "
 	    "kind, value, session_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)";
 
 	if (!db_run(db, sql, "ittii", account_id, contact_kind_name(kind),
-	    value, session_id, now))
+		value, session_id, now))
 		return 0;
 	*id = db_last_id(db);
 	return 1;
@@ -164,11 +168,12 @@ int
 contacts_count(struct db *db, int64_t account_id, enum contact_kind kind,
     int verified_only, int *n)
 {
-	static const char *const sql = "SELECT count(*) FROM contacts "
+	static const char *const sql =
+	    "SELECT count(*) FROM contacts "
 	    "WHERE account_id = ?1 AND (?2 IS NULL OR kind = ?2) "
 	    "AND (?3 = 0 OR verified_at != 0)";
-	int64_t		 v;
-	int		 ok;
+	int64_t v;
+	int	ok;
 
 	ok = db_query_int(db, &v, NULL, "contacts count", sql, "iti",
 	    account_id, contact_kind_name(kind), (int64_t)verified_only);

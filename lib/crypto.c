@@ -35,7 +35,7 @@ crypto_init(void)
 int
 token_new(char out[TOKEN_TEXT])
 {
-	unsigned char	 raw[TOKEN_BYTES];
+	unsigned char raw[TOKEN_BYTES];
 
 	randombytes_buf(raw, sizeof(raw));
 	sodium_bin2base64(out, TOKEN_TEXT, raw, sizeof(raw),
@@ -47,7 +47,7 @@ token_new(char out[TOKEN_TEXT])
 int
 token_valid(const char *s)
 {
-	size_t	 i;
+	size_t i;
 
 	if (s == NULL)
 		return 0;
@@ -55,8 +55,9 @@ token_valid(const char *s)
 		if (i >= TOKEN_TEXT - 1)
 			return 0;
 		if (!((s[i] >= 'A' && s[i] <= 'Z') ||
-		    (s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '_'))
+			(s[i] >= 'a' && s[i] <= 'z') ||
+			(s[i] >= '0' && s[i] <= '9') || s[i] == '-' ||
+			s[i] == '_'))
 			return 0;
 	}
 	return i == TOKEN_TEXT - 1;
@@ -73,15 +74,15 @@ int
 token_mac(const unsigned char key[KEY_BYTES], const char *context,
     const char *msg, char out[TOKEN_TEXT])
 {
-	crypto_generichash_state	 st;
-	unsigned char			 mac[TOKEN_BYTES];
+	crypto_generichash_state st;
+	unsigned char		 mac[TOKEN_BYTES];
 
 	/* The context keeps MACs made for one purpose from serving another. */
 	if (crypto_generichash_init(&st, key, KEY_BYTES, sizeof(mac)) != 0 ||
 	    crypto_generichash_update(&st, (const unsigned char *)context,
-	    strlen(context) + 1) != 0 ||
+		strlen(context) + 1) != 0 ||
 	    crypto_generichash_update(&st, (const unsigned char *)msg,
-	    strlen(msg)) != 0 ||
+		strlen(msg)) != 0 ||
 	    crypto_generichash_final(&st, mac, sizeof(mac)) != 0)
 		return 0;
 	sodium_bin2base64(out, TOKEN_TEXT, mac, sizeof(mac),
@@ -92,7 +93,7 @@ token_mac(const unsigned char key[KEY_BYTES], const char *context,
 int
 token_equal(const char *a, const char *b)
 {
-	size_t	 la, lb;
+	size_t la, lb;
 
 	if (a == NULL || b == NULL)
 		return 0;
@@ -107,7 +108,7 @@ token_equal(const char *a, const char *b)
 int
 code_new_digits(char *out, size_t n)
 {
-	size_t	 i;
+	size_t i;
 
 	if (n > 12)
 		return 0;
@@ -132,7 +133,7 @@ pw_hash(const char *password, unsigned long long ops, size_t mem,
 int
 pw_verify(const char *hash, const char *password)
 {
-	char	 h[crypto_pwhash_STRBYTES];
+	char h[crypto_pwhash_STRBYTES];
 
 	/* A zeroed full-size copy: libsodium reads the buffer as such. */
 	memset(h, 0, sizeof(h));
@@ -145,7 +146,7 @@ pw_verify(const char *hash, const char *password)
 int
 pw_needs_rehash(const char *hash, unsigned long long ops, size_t mem)
 {
-	char	 h[crypto_pwhash_STRBYTES];
+	char h[crypto_pwhash_STRBYTES];
 
 	memset(h, 0, sizeof(h));
 	if (strlen(hash) >= sizeof(h))
@@ -157,7 +158,7 @@ pw_needs_rehash(const char *hash, unsigned long long ops, size_t mem)
 int
 pw_dummy_hash(unsigned long long ops, size_t mem, char out[PWHASH_TEXT])
 {
-	char	 pw[TOKEN_TEXT];
+	char pw[TOKEN_TEXT];
 
 	token_new(pw);
 	return pw_hash(pw, ops, mem, out);
@@ -168,12 +169,12 @@ secret_file_check(int fd, const char *path)
 {
 	/* Once per file and process: the mailer reads its files each pass. */
 	static struct {
-		dev_t	 dev;
-		ino_t	 ino;
-	}		 told[4];
-	static size_t	 ntold;
-	struct stat	 st;
-	size_t		 i;
+		dev_t dev;
+		ino_t ino;
+	} told[4];
+	static size_t ntold;
+	struct stat   st;
+	size_t	      i;
 
 	if (fstat(fd, &st) != 0 || (st.st_mode & 007) == 0)
 		return;
@@ -192,16 +193,17 @@ secret_file_check(int fd, const char *path)
 int
 key_load(const char *path, unsigned char key[KEY_BYTES])
 {
-	int		 fd;
-	ssize_t		 n;
-	struct stat	 st;
-	unsigned char	 extra;
+	int	      fd;
+	ssize_t	      n;
+	struct stat   st;
+	unsigned char extra;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		/* Only a missing key is init's to make; another is a fix. */
-		log_err("%s: %s (%s)", path, strerror(errno), errno == ENOENT ?
-		    "run `postern init`" : "`postern check-config` names the "
-		    "fix");
+		log_err("%s: %s (%s)", path, strerror(errno),
+		    errno == ENOENT ? "run `postern init`" :
+				      "`postern check-config` names the "
+				      "fix");
 		return 0;
 	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
@@ -225,9 +227,9 @@ fail:
 int
 key_create(const char *path)
 {
-	int		 fd;
-	unsigned char	 key[KEY_BYTES];
-	ssize_t		 n;
+	int	      fd;
+	unsigned char key[KEY_BYTES];
+	ssize_t	      n;
 
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd == -1) {
@@ -251,13 +253,14 @@ key_derive(const unsigned char master[KEY_BYTES], uint64_t id,
     unsigned char out[KEY_BYTES])
 {
 	return crypto_kdf_derive_from_key(out, KEY_BYTES, id, "postern_",
-	    master) == 0;
+		   master) == 0;
 }
 
-#define SEAL_NONCE	crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define SEAL_NONCE crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
 
-_Static_assert(SEAL_OVERHEAD == SEAL_NONCE +
-    crypto_aead_xchacha20poly1305_ietf_ABYTES, "SEAL_OVERHEAD");
+_Static_assert(SEAL_OVERHEAD ==
+	SEAL_NONCE + crypto_aead_xchacha20poly1305_ietf_ABYTES,
+    "SEAL_OVERHEAD");
 
 int
 secret_seal(const unsigned char key[KEY_BYTES], const unsigned char *ad,
@@ -267,7 +270,7 @@ secret_seal(const unsigned char key[KEY_BYTES], const unsigned char *ad,
 	 * seal any number of messages. */
 	randombytes_buf(out, SEAL_NONCE);
 	return crypto_aead_xchacha20poly1305_ietf_encrypt(out + SEAL_NONCE,
-	    NULL, msg, len, ad, adlen, NULL, out, key) == 0;
+		   NULL, msg, len, ad, adlen, NULL, out, key) == 0;
 }
 
 int
@@ -277,7 +280,8 @@ secret_open(const unsigned char key[KEY_BYTES], const unsigned char *ad,
 	if (inlen < SEAL_OVERHEAD)
 		return 0;
 	if (crypto_aead_xchacha20poly1305_ietf_decrypt(out, NULL, NULL,
-	    in + SEAL_NONCE, inlen - SEAL_NONCE, ad, adlen, in, key) != 0) {
+		in + SEAL_NONCE, inlen - SEAL_NONCE, ad, adlen, in,
+		key) != 0) {
 		sodium_memzero(out, inlen - SEAL_OVERHEAD);
 		return 0;
 	}
@@ -287,8 +291,8 @@ secret_open(const unsigned char key[KEY_BYTES], const unsigned char *ad,
 int
 keys_load(const char *path, struct keys *k)
 {
-	unsigned char	 master[KEY_BYTES];
-	int		 ok;
+	unsigned char master[KEY_BYTES];
+	int	      ok;
 
 	if (!key_load(path, master))
 		return 0;

@@ -29,29 +29,29 @@
 #include "internal.h"
 #include "log.h"
 
-#define DB_BUSY_MS	5000
+#define DB_BUSY_MS 5000
 /* WAL frames (pages) written between two checkpoint attempts. */
-#define DB_WAL_STEP	1000
+#define DB_WAL_STEP 1000
 /* Past this many, a checkpoint waits for readers to restart the WAL. */
-#define DB_WAL_RESTART	(4 * DB_WAL_STEP)
-#define DB_WAL_WAIT_MS	100
-#define DB_MAX_STMTS	256
+#define DB_WAL_RESTART (4 * DB_WAL_STEP)
+#define DB_WAL_WAIT_MS 100
+#define DB_MAX_STMTS   256
 
 /* A cached statement; the API's handle points at one (internal.h). */
 struct db_stmt {
-	struct db	*db;
-	const char	*sql;
-	sqlite3_stmt	*stmt;
+	struct db    *db;
+	const char   *sql;
+	sqlite3_stmt *stmt;
 };
 
 struct db {
-	char		*path;
-	sqlite3		*h;
-	struct db_stmt	 stmts[DB_MAX_STMTS];
-	size_t		 nstmts;
-	int		 wal_next;	/* frames at which to checkpoint */
-	int		 busy_ms;	/* how long db_busy() waits */
-	struct timespec	 busy_since;
+	char	       *path;
+	sqlite3	       *h;
+	struct db_stmt	stmts[DB_MAX_STMTS];
+	size_t		nstmts;
+	int		wal_next; /* frames at which to checkpoint */
+	int		busy_ms;  /* how long db_busy() waits */
+	struct timespec busy_since;
 };
 
 /*
@@ -460,7 +460,7 @@ db_last_id(struct db *db)
 static int
 db_exec(struct db *db, const char *sql)
 {
-	char	*msg = NULL;
+	char *msg = NULL;
 
 	if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		log_err("database: %s", msg != NULL ? msg : "error");
@@ -481,9 +481,9 @@ db_exec(struct db *db, const char *sql)
 static int
 db_busy(void *arg, int count)
 {
-	struct db	*db = arg;
-	struct timespec	 now, nap;
-	int64_t		 waited_us, nap_us;
+	struct db      *db = arg;
+	struct timespec now, nap;
+	int64_t		waited_us, nap_us;
 
 	(void)clock_gettime(CLOCK_MONOTONIC, &now);
 	if (count == 0)
@@ -514,11 +514,11 @@ db_busy(void *arg, int count)
 static int
 db_wal_grown(void *arg, sqlite3 *h, const char *name, int frames)
 {
-	struct db	*db = arg;
-	int		 mode = SQLITE_CHECKPOINT_PASSIVE;
+	struct db *db = arg;
+	int	   mode = SQLITE_CHECKPOINT_PASSIVE;
 
 	if (frames < db->wal_next - DB_WAL_STEP)
-		db->wal_next = DB_WAL_STEP;	/* the WAL restarted */
+		db->wal_next = DB_WAL_STEP; /* the WAL restarted */
 	if (frames < db->wal_next)
 		return SQLITE_OK;
 	if (frames >= DB_WAL_RESTART) {
@@ -555,15 +555,15 @@ db_hook(struct db *db)
 static mode_t
 db_new_mode(const char *path)
 {
-	char		 dir[PATH_MAX];
-	const char	*slash;
-	struct stat	 st;
+	char	    dir[PATH_MAX];
+	const char *slash;
+	struct stat st;
 
 	if ((slash = strrchr(path, '/')) == NULL)
 		snprintf(dir, sizeof(dir), ".");
 	else
-		snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 :
-		    (int)(slash - path), path);
+		snprintf(dir, sizeof(dir), "%.*s",
+		    slash == path ? 1 : (int)(slash - path), path);
 	if (stat(dir, &st) == 0 && (st.st_mode & S_ISGID))
 		return 0660;
 	return 0600;
@@ -573,11 +573,11 @@ db_new_mode(const char *path)
 static int
 db_create_file(const char *path)
 {
-	mode_t	 mode = db_new_mode(path);
-	int	 fd;
+	mode_t mode = db_new_mode(path);
+	int    fd;
 
-	if ((fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC,
-	    mode)) == -1) {
+	if ((fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode)) ==
+	    -1) {
 		if (errno == EEXIST)
 			return 1;
 		log_err("database: %s: %s", path, strerror(errno));
@@ -596,27 +596,27 @@ db_create_file(const char *path)
 static void
 db_check_mode(const char *path)
 {
-	struct stat	 st;
+	struct stat st;
 
 	if (stat(path, &st) == 0 && (st.st_mode & 0007))
 		log_warn("database: %s is open to other users (mode %04o): "
-		    "run `postern migrate` to close it", path,
-		    (unsigned int)(st.st_mode & 07777));
+			 "run `postern migrate` to close it",
+		    path, (unsigned int)(st.st_mode & 07777));
 }
 
 int
 db_protect_files(struct db *db)
 {
 	static const char *const suffixes[] = { "", "-wal", "-shm",
-	    "-journal" };
-	char		 path[PATH_MAX];
-	struct stat	 st;
-	size_t		 i;
-	mode_t		 mode;
+		"-journal" };
+	char			 path[PATH_MAX];
+	struct stat		 st;
+	size_t			 i;
+	mode_t			 mode;
 
 	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
 		if ((size_t)snprintf(path, sizeof(path), "%s%s", db->path,
-		    suffixes[i]) >= sizeof(path))
+			suffixes[i]) >= sizeof(path))
 			return 0;
 		if (stat(path, &st) == -1) {
 			if (errno == ENOENT)
@@ -633,7 +633,8 @@ db_protect_files(struct db *db)
 			return 0;
 		}
 		log_info("database: %s was open to other users: mode %04o "
-		    "now", path, (unsigned int)mode);
+			 "now",
+		    path, (unsigned int)mode);
 	}
 	return 1;
 }
@@ -647,7 +648,7 @@ db_protect_files(struct db *db)
 static void
 db_configure(void)
 {
-	static int	 configured;
+	static int configured;
 
 	if (!configured) {
 		(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
@@ -666,14 +667,17 @@ db_connection_setup(struct db *db)
 	 * Say so; db_reopen() tries again once the file is writable.
 	 */
 	if (sqlite3_db_readonly(db->h, "main") == 1)
-		log_err("database: %s is read-only for this process: writes "
+		log_err(
+		    "database: %s is read-only for this process: writes "
 		    "fail until its owner and mode (and those of its -wal and "
-		    "-shm files and folder) allow writing", db->path);
+		    "-shm files and folder) allow writing",
+		    db->path);
 	db_check_mode(db->path);
 	sqlite3_extended_result_codes(db->h, 1);
 	db_hook(db);
 	/* foreign_keys is per connection and ignored inside a transaction. */
-	return db_exec(db, "PRAGMA foreign_keys = ON;"
+	return db_exec(db,
+	    "PRAGMA foreign_keys = ON;"
 	    "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = NORMAL;");
 }
@@ -681,8 +685,8 @@ db_connection_setup(struct db *db)
 struct db *
 db_open(const char *path, int create)
 {
-	struct db	*db;
-	int		 flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	struct db *db;
+	int	   flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 
 	if (create) {
 		if (!db_create_file(path))
@@ -712,7 +716,7 @@ fail:
 void
 db_close(struct db *db)
 {
-	size_t	 i;
+	size_t i;
 
 	if (db == NULL)
 		return;
@@ -732,9 +736,9 @@ db_writable(struct db *db)
 int
 db_reopen(struct db *db)
 {
-	struct db	*fresh;
-	size_t		 i;
-	int		 writable;
+	struct db *fresh;
+	size_t	   i;
+	int	   writable;
 
 	if ((fresh = db_open(db->path, 0)) == NULL)
 		return 0;
@@ -766,7 +770,7 @@ db_reopen(struct db *db)
 	db->h = fresh->h;
 	fresh->h = NULL;
 	db_close(fresh);
-	db_hook(db);	/* they pointed at fresh */
+	db_hook(db); /* they pointed at fresh */
 	log_info("database: %s is writable again", db->path);
 	return 1;
 }
@@ -774,14 +778,14 @@ db_reopen(struct db *db)
 struct db_stmt *
 db_prepare(struct db *db, const char *sql)
 {
-	size_t		 i;
-	sqlite3_stmt	*stmt;
+	size_t	      i;
+	sqlite3_stmt *stmt;
 
 	for (i = 0; i < db->nstmts; i++)
 		if (db->stmts[i].sql == sql)
 			return &db->stmts[i];
 	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT,
-	    &stmt, NULL) != SQLITE_OK) {
+		&stmt, NULL) != SQLITE_OK) {
 		db_log_error(db, "prepare");
 		return NULL;
 	}
@@ -831,12 +835,11 @@ db_exec_stmt(struct db *db, struct db_stmt *st)
 
 /* Bind ?1, ?2, ... from ap as types says (internal.h, db_run()). */
 static int
-db_bind_args(struct db *db, struct db_stmt *st, const char *types,
-    va_list ap)
+db_bind_args(struct db *db, struct db_stmt *st, const char *types, va_list ap)
 {
-	const void	*p;
-	size_t		 n;
-	int		 i, ok = 1;
+	const void *p;
+	size_t	    n;
+	int	    i, ok = 1;
 
 	for (i = 0; ok && types[i] != '\0'; i++) {
 		switch (types[i]) {
@@ -865,8 +868,8 @@ db_bind_args(struct db *db, struct db_stmt *st, const char *types,
 static int
 db_vrun(struct db *db, const char *sql, const char *types, va_list ap)
 {
-	struct db_stmt	*st;
-	int		 ok;
+	struct db_stmt *st;
+	int		ok;
 
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
@@ -878,8 +881,8 @@ db_vrun(struct db *db, const char *sql, const char *types, va_list ap)
 int
 db_run(struct db *db, const char *sql, const char *types, ...)
 {
-	va_list	 ap;
-	int	 ok;
+	va_list ap;
+	int	ok;
 
 	va_start(ap, types);
 	ok = db_vrun(db, sql, types, ap);
@@ -890,8 +893,8 @@ db_run(struct db *db, const char *sql, const char *types, ...)
 int
 db_claim(struct db *db, int *won, const char *sql, const char *types, ...)
 {
-	va_list	 ap;
-	int	 ok;
+	va_list ap;
+	int	ok;
 
 	va_start(ap, types);
 	ok = db_vrun(db, sql, types, ap);
@@ -903,8 +906,8 @@ db_claim(struct db *db, int *won, const char *sql, const char *types, ...)
 struct db_stmt *
 db_query(struct db *db, const char *sql, const char *types, ...)
 {
-	struct db_stmt	*st;
-	va_list		 ap;
+	struct db_stmt *st;
+	va_list		ap;
 
 	if ((st = db_prepare(db, sql)) == NULL)
 		return NULL;
@@ -921,10 +924,10 @@ int
 db_query_int(struct db *db, int64_t *v, int *found, const char *context,
     const char *sql, const char *types, ...)
 {
-	struct db_stmt	*st;
-	va_list		 ap;
-	enum db_step	 rc = DB_ERROR;
-	int		 row = 0, bound;
+	struct db_stmt *st;
+	va_list		ap;
+	enum db_step	rc = DB_ERROR;
+	int		row = 0, bound;
 
 	*v = 0;
 	if ((st = db_prepare(db, sql)) != NULL) {
@@ -988,19 +991,20 @@ db_column_null(struct db_stmt *st, int col)
 const char *
 db_column_text(struct db_stmt *st, int col, size_t *n)
 {
-	const char	*s;
+	const char *s;
 
 	/* The pointer first, then its length (SQLite's advice). */
 	s = (const char *)sqlite3_column_text(st->stmt, col);
 	if (n != NULL)
-		*n = s != NULL ? (size_t)sqlite3_column_bytes(st->stmt, col) : 0;
+		*n = s != NULL ? (size_t)sqlite3_column_bytes(st->stmt, col) :
+				 0;
 	return s;
 }
 
 const void *
 db_column_blob(struct db_stmt *st, int col, size_t *n)
 {
-	const void	*p;
+	const void *p;
 
 	p = sqlite3_column_blob(st->stmt, col);
 	*n = p != NULL ? (size_t)sqlite3_column_bytes(st->stmt, col) : 0;
@@ -1010,8 +1014,8 @@ db_column_blob(struct db_stmt *st, int col, size_t *n)
 void
 db_column_copy(struct db_stmt *st, int col, char *out, size_t outsz)
 {
-	const char	*s;
-	size_t		 n;
+	const char *s;
+	size_t	    n;
 
 	if (outsz == 0)
 		return;
@@ -1029,8 +1033,8 @@ db_column_copy(struct db_stmt *st, int col, char *out, size_t outsz)
 static int
 db_command(struct db *db, const char *sql)
 {
-	struct db_stmt	*st;
-	enum db_step	 rc;
+	struct db_stmt *st;
+	enum db_step	rc;
 
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
@@ -1106,11 +1110,11 @@ db_rollback(struct db *db)
 int
 db_version(struct db *db, int *version)
 {
-	sqlite3_stmt	*stmt;
-	int		 ok = 0;
+	sqlite3_stmt *stmt;
+	int	      ok = 0;
 
 	if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &stmt,
-	    NULL) != SQLITE_OK) {
+		NULL) != SQLITE_OK) {
 		db_log_error(db, "user_version");
 		return 0;
 	}
@@ -1137,16 +1141,18 @@ db_latest_version(void)
 static void
 db_log_downgrade(struct db *db, int v)
 {
-	log_err("database: %s has schema version %d, newer than this "
+	log_err(
+	    "database: %s has schema version %d, newer than this "
 	    "program knows (%d): this is a downgrade.  Install the Postern "
 	    "that migrated it, or restore the backup taken before the "
-	    "upgrade (UPGRADING in postern(8))", db->path, v, NMIGRATIONS);
+	    "upgrade (UPGRADING in postern(8))",
+	    db->path, v, NMIGRATIONS);
 }
 
 int
 db_current(struct db *db)
 {
-	int	 v;
+	int v;
 
 	if (!db_version(db, &v))
 		return 0;
@@ -1156,8 +1162,8 @@ db_current(struct db *db)
 	}
 	if (v < NMIGRATIONS) {
 		log_err("database: %s has schema version %d, this program "
-		    "needs %d: run `postern migrate`", db->path, v,
-		    NMIGRATIONS);
+			"needs %d: run `postern migrate`",
+		    db->path, v, NMIGRATIONS);
 		return 0;
 	}
 	return 1;
@@ -1172,8 +1178,8 @@ db_migrate(struct db *db)
 int
 db_migrate_to(struct db *db, int version)
 {
-	int	 v;
-	char	 pragma[64];
+	int  v;
+	char pragma[64];
 
 	if (!db_version(db, &v))
 		return 0;
@@ -1203,11 +1209,11 @@ db_migrate_to(struct db *db, int version)
 int
 db_integrity_ok(struct db *db)
 {
-	sqlite3_stmt	*stmt;
-	int		 ok = 0;
+	sqlite3_stmt *stmt;
+	int	      ok = 0;
 
 	if (sqlite3_prepare_v2(db->h, "PRAGMA integrity_check", -1, &stmt,
-	    NULL) != SQLITE_OK)
+		NULL) != SQLITE_OK)
 		return 0;
 	if (sqlite3_step(stmt) == SQLITE_ROW &&
 	    strcmp((const char *)sqlite3_column_text(stmt, 0), "ok") == 0)
@@ -1229,7 +1235,7 @@ db_integrity_ok(struct db *db)
 static int
 db_backup_temp(const char *path, char tmp[PATH_MAX])
 {
-	int	 fd;
+	int fd;
 
 	if ((size_t)snprintf(tmp, PATH_MAX, "%s.XXXXXX", path) >= PATH_MAX) {
 		log_err("backup: %s: name too long", path);
@@ -1248,8 +1254,8 @@ db_backup_temp(const char *path, char tmp[PATH_MAX])
 static int
 db_backup_pages(struct db *db, sqlite3 *dst, int *pages)
 {
-	sqlite3_backup	*b;
-	int		 rc, tries;
+	sqlite3_backup *b;
+	int		rc, tries;
 
 	if ((b = sqlite3_backup_init(dst, "main", db->h, "main")) == NULL) {
 		log_err("backup: %s", sqlite3_errmsg(dst));
@@ -1257,7 +1263,8 @@ db_backup_pages(struct db *db, sqlite3 *dst, int *pages)
 	}
 	/* A read lock is all it needs; it waits only for a checkpoint. */
 	for (tries = 0; (rc = sqlite3_backup_step(b, -1)) == SQLITE_BUSY ||
-	    rc == SQLITE_LOCKED; tries++) {
+	     rc == SQLITE_LOCKED;
+	     tries++) {
 		if (tries == DB_BUSY_MS / 10)
 			break;
 		(void)sqlite3_sleep(10);
@@ -1277,8 +1284,8 @@ db_backup_pages(struct db *db, sqlite3 *dst, int *pages)
 static int
 db_backup_seal(sqlite3 *dst, char *tmp)
 {
-	struct db	 copy;
-	int		 fd;
+	struct db copy;
+	int	  fd;
 
 	memset(&copy, 0, sizeof(copy));
 	copy.h = dst;
@@ -1306,17 +1313,17 @@ db_backup_seal(sqlite3 *dst, char *tmp)
 int
 db_backup(struct db *db, const char *path, int *pages)
 {
-	char		 tmp[PATH_MAX];
-	sqlite3		*dst = NULL;
-	int		 ok = 0;
+	char	 tmp[PATH_MAX];
+	sqlite3 *dst = NULL;
+	int	 ok = 0;
 
 	*pages = 0;
 	if (!db_backup_temp(path, tmp))
 		return 0;
 	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE, NULL) !=
 	    SQLITE_OK) {
-		log_err("backup: %s: %s", tmp, dst != NULL ?
-		    sqlite3_errmsg(dst) : "cannot open");
+		log_err("backup: %s: %s", tmp,
+		    dst != NULL ? sqlite3_errmsg(dst) : "cannot open");
 		goto out;
 	}
 	if (!db_backup_pages(db, dst, pages))
@@ -1324,9 +1331,10 @@ db_backup(struct db *db, const char *path, int *pages)
 	ok = db_backup_seal(dst, tmp);
 	dst = NULL;
 	if (ok && link(tmp, path) == -1) {
-		log_err("backup: %s: %s", path, errno == EEXIST ?
-		    "exists already; a backup never replaces a file" :
-		    strerror(errno));
+		log_err("backup: %s: %s", path,
+		    errno == EEXIST ?
+			"exists already; a backup never replaces a file" :
+			strerror(errno));
 		ok = 0;
 	}
 out:

@@ -13,10 +13,11 @@ int
 device_known(struct db *db, int64_t account_id, const unsigned char *browser,
     int *known)
 {
-	static const char *const sql = "SELECT 1 FROM devices "
+	static const char *const sql =
+	    "SELECT 1 FROM devices "
 	    "WHERE account_id = ?1 AND browser = ?2";
-	struct db_stmt	*st;
-	int		 rc, ok = 0;
+	struct db_stmt *st;
+	int		rc, ok = 0;
 
 	*known = 0;
 	/*
@@ -45,16 +46,17 @@ device_renew(struct db *db, int64_t account_id,
 {
 	static const char *const move_sql =
 	    "UPDATE devices SET browser = ?2 WHERE browser = ?1";
-	static const char *const add_sql = "INSERT INTO devices (account_id, "
+	static const char *const add_sql =
+	    "INSERT INTO devices (account_id, "
 	    "browser, first_at, last_at) VALUES (?1, ?2, ?3, ?3) "
 	    "ON CONFLICT (account_id, browser) DO UPDATE SET last_at = ?3";
-	unsigned char	 h[HASH_BYTES];
+	unsigned char h[HASH_BYTES];
 
 	if (!db_need_tx(db, "device_renew") || !token_new(token))
 		return 0;
 	token_hash(token, h);
 	return db_run(db, move_sql, "bb", old, (size_t)HASH_BYTES, h,
-	    (size_t)HASH_BYTES) &&
+		   (size_t)HASH_BYTES) &&
 	    db_run(db, add_sql, "ibi", account_id, h, (size_t)HASH_BYTES, now);
 }
 

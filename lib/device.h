@@ -19,8 +19,8 @@ struct db;
  */
 
 /* Has this browser logged in to the account before?  NULL: no. */
-int	 device_known(struct db *, int64_t account_id,
-	    const unsigned char *browser, int *known);
+int device_known(struct db *, int64_t account_id, const unsigned char *browser,
+    int *known);
 /*
  * A whole login in the browser whose cookie hashes to old: the browser
  * gets a new cookie, whose token is made here (token, for the caller to
@@ -29,12 +29,10 @@ int	 device_known(struct db *, int64_t account_id,
  * by whoever held the browser or a session for a minute, is a
  * stranger's from now on.  Inside a write transaction.
  */
-int	 device_renew(struct db *, int64_t account_id,
-	    const unsigned char old[HASH_BYTES], char token[TOKEN_TEXT],
-	    int64_t now);
+int device_renew(struct db *, int64_t account_id,
+    const unsigned char old[HASH_BYTES], char token[TOKEN_TEXT], int64_t now);
 /* The hash as 64 hex digits, for a rate-limit key. */
-#define DEVICE_HEX	(2 * HASH_BYTES + 1)
-void	 device_hex(const unsigned char browser[HASH_BYTES],
-	    char out[DEVICE_HEX]);
+#define DEVICE_HEX (2 * HASH_BYTES + 1)
+void device_hex(const unsigned char browser[HASH_BYTES], char out[DEVICE_HEX]);
 
 #endif /* !POSTERN_DEVICE_H */

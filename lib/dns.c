@@ -20,17 +20,17 @@
 
 /* Most answers fit the first buffer; no DNS message exceeds the second
  * (its length over TCP is 16 bits). */
-#define DNS_ANSWER_FIRST	4096
-#define DNS_ANSWER_MAX		65535
+#define DNS_ANSWER_FIRST 4096
+#define DNS_ANSWER_MAX	 65535
 
 /* Point the resolver at server ("host", "host:port", "[v6]:port"). */
 static int
 dns_use_server(res_state rs, const char *server)
 {
-	char			 host[256], port[8] = "53";
-	const char		*p;
-	struct addrinfo		 hints, *ai = NULL;
-	size_t			 n;
+	char		host[256], port[8] = "53";
+	const char     *p;
+	struct addrinfo hints, *ai = NULL;
+	size_t		n;
 
 	if (server[0] == '[') {
 		if ((p = strchr(server, ']')) == NULL)
@@ -49,7 +49,7 @@ dns_use_server(res_state rs, const char *server)
 	memcpy(host, server, n);
 	host[n] = '\0';
 	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_INET;	/* the classic resolver state is IPv4 */
+	hints.ai_family = AF_INET; /* the classic resolver state is IPv4 */
 	hints.ai_socktype = SOCK_DGRAM;
 	if (getaddrinfo(host, port, &hints, &ai) != 0 || ai == NULL) {
 		log_err("dns_server %s: not an IPv4 address or name", server);
@@ -65,12 +65,12 @@ dns_use_server(res_state rs, const char *server)
 static int
 dns_answer_has(const unsigned char *ans, int len, const char *want)
 {
-	ns_msg			 msg;
-	ns_rr			 rr;
-	int			 i, count;
-	const unsigned char	*rd, *end;
-	char			 text[1024];
-	size_t			 n, k;
+	ns_msg		     msg;
+	ns_rr		     rr;
+	int		     i, count;
+	const unsigned char *rd, *end;
+	char		     text[1024];
+	size_t		     n, k;
 
 	if (ns_initparse(ans, len, &msg) == -1)
 		return 0;
@@ -91,7 +91,8 @@ dns_answer_has(const unsigned char *ans, int len, const char *want)
 			n += k;
 		}
 		text[n] = '\0';
-		if (rd == end && strlen(want) == n && memcmp(text, want, n) == 0)
+		if (rd == end && strlen(want) == n &&
+		    memcmp(text, want, n) == 0)
 			return 1;
 	}
 	return 0;
@@ -107,8 +108,8 @@ dns_answer_has(const unsigned char *ans, int len, const char *want)
 static int
 dns_query(res_state rs, const char *name, unsigned char **ans)
 {
-	unsigned char	*bigger;
-	int		 size = DNS_ANSWER_FIRST, len;
+	unsigned char *bigger;
+	int	       size = DNS_ANSWER_FIRST, len;
 
 	if ((*ans = malloc((size_t)size)) == NULL)
 		return -1;
@@ -124,12 +125,11 @@ dns_query(res_state rs, const char *name, unsigned char **ans)
 }
 
 int
-dns_txt_has(const char *server, const char *name, const char *want,
-    int *found)
+dns_txt_has(const char *server, const char *name, const char *want, int *found)
 {
-	struct __res_state	 rs;
-	unsigned char		*ans = NULL;
-	int			 len, ok = 0;
+	struct __res_state rs;
+	unsigned char	  *ans = NULL;
+	int		   len, ok = 0;
 
 	*found = 0;
 	memset(&rs, 0, sizeof(rs));

@@ -18,7 +18,7 @@
 #include "log.h"
 
 /* Longer input cannot normalise into 253 bytes in any sane way. */
-#define DOMAIN_MAX_INPUT	1024
+#define DOMAIN_MAX_INPUT 1024
 
 const char *
 domain_error_name(enum domain_error err)
@@ -36,16 +36,17 @@ domain_error_name(enum domain_error err)
 	};
 
 	return (unsigned)err < sizeof(names) / sizeof(names[0]) ?
-	    names[err] : "DOMAIN_BAD_CHAR";
+	    names[err] :
+	    "DOMAIN_BAD_CHAR";
 }
 
 /* RFC 1035 section 2.3.1 as relaxed by RFC 1123, on normalised ASCII. */
 static enum domain_error
 domain_check_ldh(const char *s)
 {
-	size_t		 len = 0, labels = 0;
-	const char	*label = s, *p;
-	int		 numeric_last = 1;
+	size_t	    len = 0, labels = 0;
+	const char *label = s, *p;
+	int	    numeric_last = 1;
 
 	if (strlen(s) > DOMAIN_MAX)
 		return DOMAIN_TOO_LONG;
@@ -88,7 +89,7 @@ domain_check_ldh(const char *s)
 static enum domain_error
 domain_clean(const char *in, char *buf, int *ascii)
 {
-	size_t	 n, i;
+	size_t n, i;
 
 	n = strnlen(in, DOMAIN_MAX_INPUT + 1);
 	if (n > DOMAIN_MAX_INPUT)
@@ -120,19 +121,20 @@ domain_clean(const char *in, char *buf, int *ascii)
 static enum domain_error
 domain_idna(const char *buf, char out[DOMAIN_MAX + 1])
 {
-	char			*ace = NULL;
-	int			 rc;
-	enum domain_error	 err;
+	char		 *ace = NULL;
+	int		  rc;
+	enum domain_error err;
 
 	/* Empty labels would be dropped or refused obscurely by libidn2. */
 	if (buf[0] == '.' || strstr(buf, "..") != NULL)
 		return DOMAIN_BAD_LABEL;
-	rc = idn2_to_ascii_8z(buf, &ace, IDN2_NONTRANSITIONAL |
-	    IDN2_NFC_INPUT | IDN2_USE_STD3_ASCII_RULES);
+	rc = idn2_to_ascii_8z(buf, &ace,
+	    IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT | IDN2_USE_STD3_ASCII_RULES);
 	if (rc != IDN2_OK) {
 		free(ace);
 		return rc == IDN2_TOO_BIG_DOMAIN || rc == IDN2_TOO_BIG_LABEL ?
-		    DOMAIN_TOO_LONG : DOMAIN_BAD_IDN;
+		    DOMAIN_TOO_LONG :
+		    DOMAIN_BAD_IDN;
 	}
 	err = domain_check_ldh(ace);
 	if (err == DOMAIN_OK)
@@ -144,9 +146,9 @@ domain_idna(const char *buf, char out[DOMAIN_MAX + 1])
 enum domain_error
 domain_normalise(const char *in, char out[DOMAIN_MAX + 1])
 {
-	char			 buf[DOMAIN_MAX_INPUT + 1];
-	int			 ascii;
-	enum domain_error	 err;
+	char		  buf[DOMAIN_MAX_INPUT + 1];
+	int		  ascii;
+	enum domain_error err;
 
 	out[0] = '\0';
 	if ((err = domain_clean(in, buf, &ascii)) != DOMAIN_OK)
@@ -165,7 +167,7 @@ domain_normalise(const char *in, char out[DOMAIN_MAX + 1])
 static const psl_ctx_t *
 domain_psl(void)
 {
-	static psl_ctx_t	*psl;
+	static psl_ctx_t *psl;
 
 	if (psl == NULL && (psl = psl_latest(NULL)) == NULL)
 		log_err("libpsl: cannot load the Public Suffix List");
@@ -173,10 +175,9 @@ domain_psl(void)
 }
 
 int
-domain_registrable(const char *name, char out[DOMAIN_MAX + 1],
-    int *is_suffix)
+domain_registrable(const char *name, char out[DOMAIN_MAX + 1], int *is_suffix)
 {
-	const psl_ctx_t	*psl;
+	const psl_ctx_t *psl;
 	const char	*reg;
 
 	*is_suffix = 0;
@@ -196,7 +197,7 @@ domain_registrable(const char *name, char out[DOMAIN_MAX + 1],
 int
 domain_of_email(const char *email, char out[DOMAIN_MAX + 1])
 {
-	const char	*at;
+	const char *at;
 
 	/* The last '@': a quoted local part may hold one. */
 	if ((at = strrchr(email, '@')) == NULL)

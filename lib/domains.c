@@ -18,9 +18,10 @@
 #include "render.h"
 
 /* An account's addresses: the primary and CONTACTS_MAX recovery ones. */
-#define DOMAINS_MAX_ADDRS	(1 + CONTACTS_MAX)
+#define DOMAINS_MAX_ADDRS (1 + CONTACTS_MAX)
 
-#define DOMAIN_COLUMNS "account_id, name, registrable, challenge, " \
+#define DOMAIN_COLUMNS \
+	"account_id, name, registrable, challenge, " \
 	"created_at, verified_at"
 
 static void
@@ -37,11 +38,11 @@ domains_row(struct db_stmt *st, struct managed_domain *d)
 
 /* Step st, calling fn per row; for the list functions. */
 static int
-domains_walk(struct db *db, struct db_stmt *st,
+domains_walk(struct db *db, struct db_stmt		    *st,
     void (*fn)(const struct managed_domain *, void *), void *arg)
 {
-	struct managed_domain	 d;
-	int			 rc;
+	struct managed_domain d;
+	int		      rc;
 
 	while ((rc = db_step(st)) == DB_ROW) {
 		domains_row(st, &d);
@@ -53,13 +54,14 @@ domains_walk(struct db *db, struct db_stmt *st,
 }
 
 int
-domains_each(struct db *db, int64_t account_id,
+domains_each(struct db *db, int64_t			     account_id,
     void (*fn)(const struct managed_domain *, void *), void *arg)
 {
-	static const char *const sql = "SELECT " DOMAIN_COLUMNS
+	static const char *const sql =
+	    "SELECT " DOMAIN_COLUMNS
 	    " FROM domains WHERE account_id = ?1 ORDER BY name";
-	struct db_stmt	*st;
-	int		 ok;
+	struct db_stmt *st;
+	int		ok;
 
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
@@ -72,10 +74,10 @@ int
 domains_each_all(struct db *db,
     void (*fn)(const struct managed_domain *, void *), void *arg)
 {
-	static const char *const sql = "SELECT " DOMAIN_COLUMNS
-	    " FROM domains ORDER BY name, account_id";
-	struct db_stmt	*st;
-	int		 ok;
+	static const char *const sql =
+	    "SELECT " DOMAIN_COLUMNS " FROM domains ORDER BY name, account_id";
+	struct db_stmt *st;
+	int		ok;
 
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
@@ -88,10 +90,11 @@ int
 domains_get(struct db *db, int64_t account_id, const char *name,
     struct managed_domain *d)
 {
-	static const char *const sql = "SELECT " DOMAIN_COLUMNS
+	static const char *const sql =
+	    "SELECT " DOMAIN_COLUMNS
 	    " FROM domains WHERE account_id = ?1 AND name = ?2";
-	struct db_stmt	*st;
-	int		 rc, ok = 0;
+	struct db_stmt *st;
+	int		rc, ok = 0;
 
 	memset(d, 0, sizeof(*d));
 	if ((st = db_prepare(db, sql)) == NULL)
@@ -113,8 +116,8 @@ static int
 domains_exists(struct db *db, const char *sql, const char *text, int64_t num,
     int *found)
 {
-	struct db_stmt	*st;
-	int		 rc, ok = 0;
+	struct db_stmt *st;
+	int		rc, ok = 0;
 
 	*found = 0;
 	if ((st = db_prepare(db, sql)) == NULL)
@@ -131,10 +134,11 @@ domains_exists(struct db *db, const char *sql, const char *text, int64_t num,
 }
 
 int
-domains_verified_elsewhere(struct db *db, int64_t account_id,
-    const char *name, int *found)
+domains_verified_elsewhere(struct db *db, int64_t account_id, const char *name,
+    int *found)
 {
-	static const char *const sql = "SELECT 1 FROM domains "
+	static const char *const sql =
+	    "SELECT 1 FROM domains "
 	    "WHERE name = ?1 AND verified_at != 0 AND account_id != ?2";
 
 	return domains_exists(db, sql, name, account_id, found);
@@ -153,7 +157,7 @@ domains_add(struct db *db, int64_t account_id, const char *name,
 	/* The challenge is public (it goes in DNS): no need to hash it. */
 	token_new(d->challenge);
 	if (!db_run(db, sql, "itttii", account_id, name, registrable,
-	    d->challenge, now, (int64_t)(verified ? now : 0)))
+		d->challenge, now, (int64_t)(verified ? now : 0)))
 		return 0;
 	d->account_id = account_id;
 	snprintf(d->name, sizeof(d->name), "%s", name);
@@ -168,7 +172,7 @@ domains_set_verified(struct db *db, int64_t account_id, const char *name,
     int64_t now)
 {
 	static const char *const sql = "UPDATE domains SET verified_at = ?3 "
-	    "WHERE account_id = ?1 AND name = ?2";
+				       "WHERE account_id = ?1 AND name = ?2";
 
 	return db_run(db, sql, "iti", account_id, name, now);
 }
@@ -192,13 +196,15 @@ domains_check_address(struct db *db, enum recovery_rule rule,
 	 * order), and does any other account have one verified there (an
 	 * exact look-up in the verified registrable index)?
 	 */
-	static const char *const own_sql = "SELECT 1 FROM domains "
+	static const char *const own_sql =
+	    "SELECT 1 FROM domains "
 	    "WHERE registrable = ?1 AND account_id = ?2";
-	static const char *const platform_sql = "SELECT 1 FROM domains "
+	static const char *const platform_sql =
+	    "SELECT 1 FROM domains "
 	    "WHERE registrable = ?1 AND verified_at != 0 AND account_id != ?2";
-	const char	*own[1], *conflict;
-	char		 dom[DOMAIN_MAX + 1], reg[DOMAIN_MAX + 1];
-	int		 suffix, mine = 0, platform = 0;
+	const char *own[1], *conflict;
+	char	    dom[DOMAIN_MAX + 1], reg[DOMAIN_MAX + 1];
+	int	    suffix, mine = 0, platform = 0;
 
 	memset(c, 0, sizeof(*c));
 	if (!domain_of_email(email, dom) ||
@@ -206,7 +212,7 @@ domains_check_address(struct db *db, enum recovery_rule rule,
 		return 0;
 	if (!domains_exists(db, own_sql, reg, account_id, &mine) ||
 	    (rule == RECOVERY_PLATFORM &&
-	    !domains_exists(db, platform_sql, reg, account_id, &platform)))
+		!domains_exists(db, platform_sql, reg, account_id, &platform)))
 		return 0;
 	own[0] = reg;
 	c->verdict = policy_r1_address(rule, reg, own, mine ? 1 : 0, platform,
@@ -225,7 +231,7 @@ domains_check_address(struct db *db, enum recovery_rule rule,
 static int
 domains_within(const char *name, const char *registrable)
 {
-	size_t	 n = strlen(name), r = strlen(registrable);
+	size_t n = strlen(name), r = strlen(registrable);
 
 	return n >= r && strcmp(name + n - r, registrable) == 0 &&
 	    (n == r || name[n - r - 1] == '.');
@@ -240,12 +246,12 @@ domains_check_domain(struct db *db, int64_t account_id,
 	    "SELECT email FROM accounts WHERE id = ?1 UNION ALL "
 	    "SELECT value FROM contacts WHERE account_id = ?1 AND "
 	    "kind = 'email'";
-	struct db_stmt	*st;
-	char		 emails[DOMAINS_MAX_ADDRS][255], dom[DOMAIN_MAX + 1];
-	char		 regs[DOMAINS_MAX_ADDRS][DOMAIN_MAX + 1];
-	const char	*ptrs[DOMAINS_MAX_ADDRS], *conflict;
-	size_t		 n = 0, i;
-	int		 rc, suffix;
+	struct db_stmt *st;
+	char		emails[DOMAINS_MAX_ADDRS][255], dom[DOMAIN_MAX + 1];
+	char		regs[DOMAINS_MAX_ADDRS][DOMAIN_MAX + 1];
+	const char     *ptrs[DOMAINS_MAX_ADDRS], *conflict;
+	size_t		n = 0, i;
+	int		rc, suffix;
 
 	memset(c, 0, sizeof(*c));
 	if ((st = db_prepare(db, sql)) == NULL)
@@ -254,8 +260,7 @@ domains_check_domain(struct db *db, int64_t account_id,
 		db_done(st);
 		return 0;
 	}
-	while ((rc = db_step(st)) == DB_ROW &&
-	    n < DOMAINS_MAX_ADDRS) {
+	while ((rc = db_step(st)) == DB_ROW && n < DOMAINS_MAX_ADDRS) {
 		db_column_copy(st, 0, emails[n], sizeof(emails[n]));
 		if (domain_of_email(emails[n], dom) &&
 		    domains_within(dom, registrable) &&
@@ -288,14 +293,15 @@ domains_each_account_on(struct db *db, const char *reg, int64_t except,
 	 * when its own registrable domain is reg.  This runs only when a
 	 * domain is verified, so a scan is acceptable.
 	 */
-	static const char *const sql = "SELECT id, email FROM accounts "
+	static const char *const sql =
+	    "SELECT id, email FROM accounts "
 	    "WHERE id != ?2 AND (email LIKE '%@' || ?1 OR email LIKE '%.' || ?1)"
 	    " UNION ALL SELECT account_id, value FROM contacts "
 	    "WHERE kind = 'email' AND account_id != ?2 AND "
 	    "(value LIKE '%@' || ?1 OR value LIKE '%.' || ?1)";
-	struct db_stmt	*st;
-	char		 email[255], dom[DOMAIN_MAX + 1], r[DOMAIN_MAX + 1];
-	int		 rc = DB_ERROR, suffix;
+	struct db_stmt *st;
+	char		email[255], dom[DOMAIN_MAX + 1], r[DOMAIN_MAX + 1];
+	int		rc = DB_ERROR, suffix;
 
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;

@@ -23,20 +23,20 @@
  * that cause them live.  detail: what the detail column holds.
  */
 enum event_detail {
-	DETAIL_DATA,		/* shown as it is */
-	DETAIL_COUNT,		/* a number, worded with the kind */
-	DETAIL_WHY,		/* an event_why name, or empty */
-	DETAIL_PROOFS		/* reset_proofs_text(), worded by kind */
+	DETAIL_DATA,  /* shown as it is */
+	DETAIL_COUNT, /* a number, worded with the kind */
+	DETAIL_WHY,   /* an event_why name, or empty */
+	DETAIL_PROOFS /* reset_proofs_text(), worded by kind */
 };
 
 static const struct {
-	const char		*name;
-	unsigned		 audited : 1;
-	enum event_detail	 detail;
+	const char	 *name;
+	unsigned	  audited : 1;
+	enum event_detail detail;
 } event_kinds[EVENT_NKINDS] = {
 	[EVENT_SIGNUP] = { "signup", 0, DETAIL_DATA },
-	[EVENT_SIGNUP_ADDRESS_TAKEN] =
-	    { "signup_address_taken", 0, DETAIL_DATA },
+	[EVENT_SIGNUP_ADDRESS_TAKEN] = { "signup_address_taken", 0,
+	    DETAIL_DATA },
 	[EVENT_EMAIL_VERIFIED] = { "email_verified", 0, DETAIL_DATA },
 	[EVENT_LOGIN] = { "login", 0, DETAIL_WHY },
 	[EVENT_LOGIN_PASSWORD] = { "login_password", 0, DETAIL_DATA },
@@ -54,20 +54,21 @@ static const struct {
 	[EVENT_CONTACT_ADDED] = { "contact_added", 0, DETAIL_DATA },
 	[EVENT_CONTACT_VERIFIED] = { "contact_verified", 0, DETAIL_DATA },
 	[EVENT_CONTACT_REMOVED] = { "contact_removed", 0, DETAIL_DATA },
-	[EVENT_RECOVERY_CODE_CREATED] =
-	    { "recovery_code_created", 0, DETAIL_DATA },
+	[EVENT_RECOVERY_CODE_CREATED] = { "recovery_code_created", 0,
+	    DETAIL_DATA },
 	[EVENT_KIT_CREATED] = { "kit_created", 0, DETAIL_DATA },
 	[EVENT_TWOFA_ENABLED] = { "twofa_enabled", 0, DETAIL_DATA },
 	[EVENT_TWOFA_DISABLED] = { "twofa_disabled", 0, DETAIL_WHY },
 	[EVENT_DOMAIN_ADDED] = { "domain_added", 0, DETAIL_DATA },
 	[EVENT_DOMAIN_VERIFIED] = { "domain_verified", 0, DETAIL_DATA },
 	[EVENT_DOMAIN_REMOVED] = { "domain_removed", 0, DETAIL_DATA },
-	[EVENT_EMAIL_CHANGE_REQUESTED] =
-	    { "email_change_requested", 0, DETAIL_DATA },
+	[EVENT_EMAIL_CHANGE_REQUESTED] = { "email_change_requested", 0,
+	    DETAIL_DATA },
 	[EVENT_EMAIL_CHANGED] = { "email_changed", 0, DETAIL_DATA },
 	[EVENT_EMAIL_REVERTED] = { "email_reverted", 0, DETAIL_DATA },
 	[EVENT_R1_REFUSED] = { "r1_refused", 0, DETAIL_DATA },
-	[EVENT_ADDRESS_MUST_CHANGE] = { "address_must_change", 0, DETAIL_DATA },
+	[EVENT_ADDRESS_MUST_CHANGE] = { "address_must_change", 0,
+	    DETAIL_DATA },
 	[EVENT_RESET_REQUESTED] = { "reset_requested", 0, DETAIL_DATA },
 	[EVENT_RESET_UNKNOWN] = { "reset_unknown", 0, DETAIL_DATA },
 	[EVENT_RESET_LOCKED] = { "reset_locked", 1, DETAIL_DATA },
@@ -155,14 +156,13 @@ event_log_auth(struct db *db, int64_t account_id, enum event_kind kind,
 {
 	static const char *const sql =
 	    "SELECT username FROM accounts WHERE id = ?1";
-	struct db_stmt	*st;
-	char		 name[64] = "";
+	struct db_stmt *st;
+	char		name[64] = "";
 
 	if (!event_kinds[kind].audited)
 		return;
 	if (account_id != 0 && (st = db_prepare(db, sql)) != NULL) {
-		if (db_bind_int(st, 1, account_id) &&
-		    db_step(st) == DB_ROW)
+		if (db_bind_int(st, 1, account_id) && db_step(st) == DB_ROW)
 			db_column_copy(st, 0, name, sizeof(name));
 		db_done(st);
 	}
@@ -181,7 +181,7 @@ event_add(struct db *db, int64_t account_id, enum event_kind kind,
 
 	/* account_id 0: an event of no account. */
 	if (!db_run(db, sql, "iittt", account_id, now, event_kinds[kind].name,
-	    ip != NULL ? ip : "", detail != NULL ? detail : ""))
+		ip != NULL ? ip : "", detail != NULL ? detail : ""))
 		return 0;
 	event_log_auth(db, account_id, kind, ip);
 	return 1;
@@ -201,9 +201,9 @@ event_each(struct db *db, int64_t account_id, int limit,
 	static const char *const sql =
 	    "SELECT seq, account_id, at, kind, ip, detail FROM events "
 	    "WHERE account_id = ?1 ORDER BY seq DESC LIMIT ?2";
-	struct db_stmt	*st;
-	struct event	 e;
-	int		 rc = DB_ERROR;
+	struct db_stmt *st;
+	struct event	e;
+	int		rc = DB_ERROR;
 
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
@@ -232,9 +232,9 @@ event_each(struct db *db, int64_t account_id, int limit,
 static int
 event_show_proofs(struct render_dict *row, const char *detail)
 {
-	struct render_dict	*d;
-	struct proof		 p[RESET_PROOFS_MAX];
-	size_t			 i, n;
+	struct render_dict *d;
+	struct proof	    p[RESET_PROOFS_MAX];
+	size_t		    i, n;
 
 	if ((n = reset_proofs_read(detail, p, RESET_PROOFS_MAX)) == 0)
 		return 0;
@@ -248,9 +248,9 @@ event_show_proofs(struct render_dict *row, const char *detail)
 void
 event_show(struct render_dict *row, const struct event *e)
 {
-	enum event_kind	 k;
-	enum event_why	 w;
-	int		 known;
+	enum event_kind k;
+	enum event_why	w;
+	int		known;
 
 	known = event_kind_of(e->kind, &k);
 	render_set(row, "KIND", e->kind);
@@ -262,6 +262,6 @@ event_show(struct render_dict *row, const struct event *e)
 	    event_why_of(e->detail, &w))
 		render_show(render_section(row, "WHY"), event_whys[w]);
 	else if (!(known && event_kinds[k].detail == DETAIL_PROOFS &&
-	    event_show_proofs(row, e->detail)))
+		     event_show_proofs(row, e->detail)))
 		render_show(row, "PLAIN_DETAIL");
 }

@@ -92,13 +92,14 @@ flow_link(struct flow *f, enum link_kind kind, int64_t account_id,
     const char *data, int64_t num, int64_t ttl, const char *path,
     struct render_dict *d, const char *name)
 {
-	char		 tok[TOKEN_TEXT];
-	struct buf	 link;
-	int		 ok;
+	char	   tok[TOKEN_TEXT];
+	struct buf link;
+	int	   ok;
 
 	buf_init(&link);
 	ok = link_create(f->db, kind, account_id, data, num, f->now, ttl,
-	    tok) && http_link(&link, f->cfg->base_url, path, "t", tok);
+		 tok) &&
+	    http_link(&link, f->cfg->base_url, path, "t", tok);
 	if (ok)
 		render_set(d, name, link.p);
 	sodium_memzero(tok, sizeof(tok));

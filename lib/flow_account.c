@@ -29,15 +29,15 @@
 #include "when.h"
 
 /* A cancel link outlives the deadline a little, as a reset's does. */
-#define DELETE_LINK_GRACE	3600
+#define DELETE_LINK_GRACE 3600
 
 enum outcome
 flow_sessions_end(struct flow *f, int64_t id, const char *password,
     const char *code, int *ended)
 {
-	enum outcome		 o;
-	char			 n[16];
-	int			 owned;
+	enum outcome o;
+	char	     n[16];
+	int	     owned;
 
 	*ended = 0;
 	if (id != 0 && id == f->sess->id) {
@@ -46,7 +46,7 @@ flow_sessions_end(struct flow *f, int64_t id, const char *password,
 			return OUT_STORAGE;
 		if (!session_end(f->db, id) ||
 		    !event_add(f->db, f->acct->id, EVENT_LOGOUT, f->ip, NULL,
-		    f->now))
+			f->now))
 			return flow_storage(f);
 		*ended = 1;
 		return flow_commit(f, OUT_OK);
@@ -56,19 +56,20 @@ flow_sessions_end(struct flow *f, int64_t id, const char *password,
 		return OUT_STORAGE;
 	if (id != 0 && !owned)
 		return OUT_NO_SESSION_ID;
-	if ((o = proof_begin(f, ACTION_END_SESSIONS, password, code)) != OUT_OK)
+	if ((o = proof_begin(f, ACTION_END_SESSIONS, password, code)) !=
+	    OUT_OK)
 		return o;
 	if (id != 0) {
 		if (!session_end_own(f->db, f->acct->id, id, ended))
 			return flow_storage(f);
 		if (!*ended)
 			return flow_rollback(f, OUT_NO_SESSION_ID);
-	} else if (!session_end_others(f->db, f->acct->id, f->sess->id,
-	    ended))
+	} else if (!session_end_others(f->db, f->acct->id, f->sess->id, ended))
 		return flow_storage(f);
 	snprintf(n, sizeof(n), "%d", *ended);
-	if (!event_add(f->db, f->acct->id, id != 0 ? EVENT_SESSION_ENDED :
-	    EVENT_SESSIONS_ENDED, f->ip, id != 0 ? NULL : n, f->now))
+	if (!event_add(f->db, f->acct->id,
+		id != 0 ? EVENT_SESSION_ENDED : EVENT_SESSIONS_ENDED, f->ip,
+		id != 0 ? NULL : n, f->now))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }
@@ -88,8 +89,8 @@ flow_sessions_end(struct flow *f, int64_t id, const char *password,
 static enum outcome
 password_stops_reset(struct flow *f)
 {
-	struct reset	 r;
-	int		 requests, stopped, mature;
+	struct reset r;
+	int	     requests, stopped, mature;
 
 	if (!reset_pending(f->db, f->acct->id, &r))
 		return OUT_STORAGE;
@@ -98,15 +99,17 @@ password_stops_reset(struct flow *f)
 	mature = policy_password_mature(f->acct->password_at, f->now,
 	    f->cfg->reset_delay);
 	if (policy_session_reset(0, f->sess->created_at, r.created_at,
-	    f->acct->totp_enabled_at, f->acct->totp_enabled_at != 0 ?
-	    CODE_RIGHT : CODE_ABSENT, mature, f->now, f->cfg->reset_delay) !=
-	    SESSION_RESET_OK) {
+		f->acct->totp_enabled_at,
+		f->acct->totp_enabled_at != 0 ? CODE_RIGHT : CODE_ABSENT,
+		mature, f->now, f->cfg->reset_delay) != SESSION_RESET_OK) {
 		f->said.when = r.deadline;
 		return OUT_PASSWORD_RESET_WAITS;
 	}
 	return reset_cancel_all(f->db, f->cfg, f->acct->id, f->ip,
-	    EVENT_WHY_OWNER_PASSWORD, "BY_PASSWORD_CHANGE", f->now, &requests,
-	    &stopped) ? OUT_OK : OUT_STORAGE;
+		   EVENT_WHY_OWNER_PASSWORD, "BY_PASSWORD_CHANGE", f->now,
+		   &requests, &stopped) ?
+	    OUT_OK :
+	    OUT_STORAGE;
 }
 
 /*
@@ -118,16 +121,17 @@ password_stops_reset(struct flow *f)
 static int
 password_tell(struct flow *f, int email_stopped)
 {
-	struct render_dict	*d;
-	int			 ok;
+	struct render_dict *d;
+	int		    ok;
 
 	if ((d = notify_dict(f->acct, NULL, f->ip, f->cfg->base_url,
-	    f->now)) == NULL)
+		 f->now)) == NULL)
 		return 0;
 	if (email_stopped)
 		render_show(d, "EMAIL_CHANGE_STOPPED");
 	ok = notify_channels(f->db, f->acct, CHANNEL_NONE,
-	    "mail/password_changed.tpl", "sms/password_changed.tpl", d, f->now);
+	    "mail/password_changed.tpl", "sms/password_changed.tpl", d,
+	    f->now);
 	render_dict_free(d);
 	return ok;
 }
@@ -140,14 +144,15 @@ password_tell(struct flow *f, int email_stopped)
 static int
 password_write(struct flow *f, const char *hash, char cookie[TOKEN_TEXT])
 {
-	struct session		 s;
-	struct link		 confirm;
-	char			 n[16];
-	int			 ended;
+	struct session s;
+	struct link    confirm;
+	char	       n[16];
+	int	       ended;
 
 	if (!link_live(f->db, LINK_EMAIL_CONFIRM, f->acct->id, f->now,
-	    &confirm) || (confirm.id != 0 && !link_void(f->db,
-	    LINK_EMAIL_CONFIRM, f->acct->id, f->now)))
+		&confirm) ||
+	    (confirm.id != 0 &&
+		!link_void(f->db, LINK_EMAIL_CONFIRM, f->acct->id, f->now)))
 		return 0;
 	/*
 	 * Every session ends, this one too: a copy of its cookie must not
@@ -157,40 +162,43 @@ password_write(struct flow *f, const char *hash, char cookie[TOKEN_TEXT])
 	    !session_end_others(f->db, f->acct->id, f->sess->id, &ended) ||
 	    !session_end(f->db, f->sess->id) ||
 	    !session_create(f->db, f->acct->id, SESSION_FULL, f->ip, f->agent,
-	    f->now, cookie, &s) ||
+		f->now, cookie, &s) ||
 	    (f->acct->totp_enabled_at != 0 &&
-	    !session_set_twofa(f->db, s.id, f->now)))
+		!session_set_twofa(f->db, s.id, f->now)))
 		return 0;
 	snprintf(n, sizeof(n), "%d", ended);
 	return event_add(f->db, f->acct->id, EVENT_PASSWORD_CHANGED, f->ip, n,
-	    f->now) && password_tell(f, confirm.id != 0);
+		   f->now) &&
+	    password_tell(f, confirm.id != 0);
 }
 
 enum outcome
 flow_password_change(struct flow *f, const char *password,
     const char *new_password, const char *code, char cookie[TOKEN_TEXT])
 {
-	struct proof_typed	 pt;
-	char			 hash[PWHASH_TEXT];
-	enum outcome		 o;
+	struct proof_typed pt;
+	char		   hash[PWHASH_TEXT];
+	enum outcome	   o;
 
 	if ((o = flow_new_password(new_password, f->acct->username,
-	    f->acct->email)) != OUT_OK)
+		 f->acct->email)) != OUT_OK)
 		return o;
 	/* Both Argon2id runs before the write lock; the second only for a
 	 * proof that can pass. */
 	memset(hash, 0, sizeof(hash));
 	o = OUT_STORAGE;
-	if (!proof_read(f, password, code, &pt) || (pt.password_right &&
-	    !pw_hash(new_password, f->cfg->pwhash_ops, f->cfg->pwhash_mem,
-	    hash)) || flow_begin(f) != OUT_OK)
+	if (!proof_read(f, password, code, &pt) ||
+	    (pt.password_right &&
+		!pw_hash(new_password, f->cfg->pwhash_ops, f->cfg->pwhash_mem,
+		    hash)) ||
+	    flow_begin(f) != OUT_OK)
 		goto out;
 	if ((o = proof_settle(f, &pt, ACTION_PASSWORD_CHANGE)) != OUT_OK ||
 	    (o = password_stops_reset(f)) != OUT_OK)
 		o = o == OUT_STORAGE ? flow_storage(f) : flow_commit(f, o);
 	else
 		o = password_write(f, hash, cookie) ? flow_commit(f, OUT_OK) :
-		    flow_storage(f);
+						      flow_storage(f);
 out:
 	sodium_memzero(hash, sizeof(hash));
 	return o;
@@ -200,31 +208,31 @@ out:
 /* Deletion                                                           */
 
 struct delete_ctx {
-	struct flow	*f;
-	int64_t		 deadline;
-	int		 ok;
+	struct flow *f;
+	int64_t	     deadline;
+	int	     ok;
 };
 
 /* Tell one channel of the deletion, with a cancel link of its own. */
 static void
 delete_tell(const struct channel *ch, void *arg)
 {
-	struct delete_ctx	*dc = arg;
-	struct flow		*f = dc->f;
-	struct render_dict	*d;
-	char			 when[WHEN_TEXT];
+	struct delete_ctx  *dc = arg;
+	struct flow	   *f = dc->f;
+	struct render_dict *d;
+	char		    when[WHEN_TEXT];
 
 	if ((d = notify_dict(f->acct, NULL, f->ip, f->cfg->base_url,
-	    f->now)) == NULL ||
+		 f->now)) == NULL ||
 	    !flow_link(f, LINK_DELETE_CANCEL, f->acct->id, "", 0,
-	    dc->deadline + DELETE_LINK_GRACE - f->now, "/account/delete/cancel",
-	    d, "CANCEL_LINK"))
+		dc->deadline + DELETE_LINK_GRACE - f->now,
+		"/account/delete/cancel", d, "CANCEL_LINK"))
 		dc->ok = 0;
 	else {
 		when_text(dc->deadline, when);
 		render_set(d, "DEADLINE", when);
 		if (!notify_channel(f->db, ch, "mail/delete_pending.tpl",
-		    "sms/delete_pending.tpl", d, f->now, NULL))
+			"sms/delete_pending.tpl", d, f->now, NULL))
 			dc->ok = 0;
 	}
 	render_dict_free(d);
@@ -233,13 +241,13 @@ delete_tell(const struct channel *ch, void *arg)
 enum outcome
 flow_delete_request(struct flow *f, const char *password, const char *code)
 {
-	struct delete_ctx	 dc = { f, f->now + f->cfg->reset_delay, 1 };
-	struct account		 a;
-	enum outcome		 o;
-	int			 changed;
+	struct delete_ctx dc = { f, f->now + f->cfg->reset_delay, 1 };
+	struct account	  a;
+	enum outcome	  o;
+	int		  changed;
 
-	if ((o = proof_begin(f, ACTION_ACCOUNT_DELETE, password,
-	    code)) != OUT_OK)
+	if ((o = proof_begin(f, ACTION_ACCOUNT_DELETE, password, code)) !=
+	    OUT_OK)
 		return o;
 	if (!account_set_delete(f->db, f->acct->id, dc.deadline, &changed))
 		return flow_storage(f);
@@ -250,7 +258,7 @@ flow_delete_request(struct flow *f, const char *password, const char *code)
 		return flow_commit(f, OUT_DELETE_PENDING);
 	}
 	if (!event_add(f->db, f->acct->id, EVENT_DELETE_REQUESTED, f->ip, NULL,
-	    f->now) ||
+		f->now) ||
 	    !notify_each_channel(f->db, f->acct, delete_tell, &dc) || !dc.ok)
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
@@ -259,8 +267,8 @@ flow_delete_request(struct flow *f, const char *password, const char *code)
 enum outcome
 flow_delete_peek(struct flow *f, const char *t, int64_t *deadline)
 {
-	struct link	 l;
-	struct account	 a;
+	struct link    l;
+	struct account a;
 
 	*deadline = 0;
 	if (!token_valid(t))
@@ -281,10 +289,10 @@ enum outcome
 flow_delete_cancel(struct flow *f, const char *t, const char *password,
     const char *code)
 {
-	struct account	 a;
-	struct link	 l;
-	enum outcome	 o;
-	int		 changed;
+	struct account a;
+	struct link    l;
+	enum outcome   o;
+	int	       changed;
 
 	if (t != NULL) {
 		if (!token_valid(t))
@@ -299,30 +307,31 @@ flow_delete_cancel(struct flow *f, const char *t, const char *password,
 			return flow_storage(f);
 	} else {
 		if ((o = proof_begin(f, ACTION_ACCOUNT_DELETE, password,
-	    code)) != OUT_OK)
+			 code)) != OUT_OK)
 			return o;
 		a = *f->acct;
 	}
-	if (!flow_delete_stop(f, &a, t != NULL ? EVENT_WHY_LINK :
-	    EVENT_WHY_NONE, &changed))
+	if (!flow_delete_stop(f, &a,
+		t != NULL ? EVENT_WHY_LINK : EVENT_WHY_NONE, &changed))
 		return flow_storage(f);
 	if (!changed)
 		return flow_rollback(f, OUT_DELETE_NOTHING_PENDING);
 	if (!notify_change(f->db, &a, CHANNEL_NONE, NULL, f->ip,
-	    f->cfg->base_url, "mail/delete_cancelled.tpl",
-	    "sms/delete_cancelled.tpl", f->now))
+		f->cfg->base_url, "mail/delete_cancelled.tpl",
+		"sms/delete_cancelled.tpl", f->now))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }
 
 int
-flow_delete_stop(struct flow *f, const struct account *a,
-    enum event_why why, int *stopped)
+flow_delete_stop(struct flow *f, const struct account *a, enum event_why why,
+    int *stopped)
 {
 	return account_set_delete(f->db, a->id, 0, stopped) &&
-	    (!*stopped || (link_void(f->db, LINK_DELETE_CANCEL, a->id,
-	    f->now) && event_add_why(f->db, a->id, EVENT_DELETE_CANCELLED,
-	    f->ip, why, f->now)));
+	    (!*stopped ||
+		(link_void(f->db, LINK_DELETE_CANCEL, a->id, f->now) &&
+		    event_add_why(f->db, a->id, EVENT_DELETE_CANCELLED, f->ip,
+			why, f->now)));
 }
 
 /* One due deletion, in its own transaction: the channels told, then
@@ -330,9 +339,9 @@ flow_delete_stop(struct flow *f, const struct account *a,
 static enum outcome
 delete_one(struct flow *f, int64_t id, int *done)
 {
-	struct account		 a;
-	struct render_dict	*d;
-	int			 ok;
+	struct account	    a;
+	struct render_dict *d;
+	int		    ok;
 
 	*done = 0;
 	if (flow_begin(f) != OUT_OK)
@@ -348,7 +357,8 @@ delete_one(struct flow *f, int64_t id, int *done)
 	    NULL)
 		return flow_storage(f);
 	ok = notify_channels(f->db, &a, CHANNEL_NONE,
-	    "mail/account_deleted.tpl", "sms/account_deleted.tpl", d, f->now) &&
+		 "mail/account_deleted.tpl", "sms/account_deleted.tpl", d,
+		 f->now) &&
 	    account_delete_all(f->db, a.id);
 	render_dict_free(d);
 	if (!ok)
@@ -362,8 +372,8 @@ delete_one(struct flow *f, int64_t id, int *done)
 enum outcome
 flow_delete_due(struct flow *f, int64_t account_id, int *n)
 {
-	int64_t	 id;
-	int	 done;
+	int64_t id;
+	int	done;
 
 	*n = 0;
 	for (;;) {
@@ -410,14 +420,14 @@ export_domain(const struct managed_domain *d, void *arg)
 }
 
 struct export_ctx {
-	struct json	*j;
-	int64_t		 current;
+	struct json *j;
+	int64_t	     current;
 };
 
 static void
 export_session(const struct session_info *si, void *arg)
 {
-	struct export_ctx	*ec = arg;
+	struct export_ctx *ec = arg;
 
 	json_object(ec->j, NULL);
 	json_time(ec->j, "started", si->created_at);
@@ -431,7 +441,7 @@ export_session(const struct session_info *si, void *arg)
 static void
 export_event(const struct event *e, void *arg)
 {
-	struct json	*j = arg;
+	struct json *j = arg;
 
 	json_object(j, NULL);
 	json_time(j, "at", e->at);
@@ -443,16 +453,16 @@ export_event(const struct event *e, void *arg)
 
 /* Every event an account can have, for an export: far more than ever
  * kept in practice. */
-#define EXPORT_EVENTS_MAX	1000000
+#define EXPORT_EVENTS_MAX 1000000
 
 /* The document, inside the flow's transaction; 0 on a storage error. */
 static int
 export_write(struct flow *f, struct buf *out)
 {
-	const struct account	*a = f->acct;
-	struct json		 j;
-	struct export_ctx	 ec;
-	int			 ok;
+	const struct account *a = f->acct;
+	struct json	      j;
+	struct export_ctx     ec;
+	int		      ok;
 
 	json_init(&j, out);
 	ec.j = &j;
@@ -480,8 +490,8 @@ export_write(struct flow *f, struct buf *out)
 	ok = ok && session_each(f->db, a->id, 0, export_session, &ec);
 	json_end(&j);
 	json_array(&j, "events");
-	ok = ok && event_each(f->db, a->id, EXPORT_EVENTS_MAX, export_event,
-	    &j);
+	ok = ok &&
+	    event_each(f->db, a->id, EXPORT_EVENTS_MAX, export_event, &j);
 	json_end(&j);
 	json_end(&j);
 	if (ok && !json_done(&j)) {
@@ -496,14 +506,15 @@ enum outcome
 flow_export(struct flow *f, const char *password, const char *code,
     struct buf *out)
 {
-	enum outcome	 o;
+	enum outcome o;
 
-	if ((o = proof_begin(f, ACTION_ACCOUNT_EXPORT, password,
-	    code)) != OUT_OK)
+	if ((o = proof_begin(f, ACTION_ACCOUNT_EXPORT, password, code)) !=
+	    OUT_OK)
 		return o;
 	/* Recorded first, so the export shows itself. */
 	if (!event_add(f->db, f->acct->id, EVENT_ACCOUNT_EXPORTED, f->ip, NULL,
-	    f->now) || !export_write(f, out))
+		f->now) ||
+	    !export_write(f, out))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }
@@ -514,7 +525,7 @@ flow_export(struct flow *f, const char *password, const char *code,
 enum outcome
 flow_standing(struct flow *f, struct standing *s)
 {
-	struct account_overview	 o;
+	struct account_overview o;
 
 	memset(s, 0, sizeof(*s));
 	if (!account_overview(f->db, f->acct->id, &o))

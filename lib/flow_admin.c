@@ -34,7 +34,7 @@ admin_find(struct flow *f, const char *name, struct account *a)
 static enum outcome
 admin_begin(struct flow *f, const char *name, struct account *a)
 {
-	enum outcome	 o;
+	enum outcome o;
 
 	if (flow_begin(f) != OUT_OK)
 		return OUT_STORAGE;
@@ -59,9 +59,9 @@ flow_admin_account(struct flow *f, const char *name, struct account *a)
 enum outcome
 flow_admin_lock(struct flow *f, const char *name, int lock, int *stopped)
 {
-	struct account	 a;
-	enum outcome	 o;
-	int		 requests, deleting;
+	struct account a;
+	enum outcome   o;
+	int	       requests, deleting;
 
 	*stopped = 0;
 	if ((o = admin_begin(f, name, &a)) != OUT_OK)
@@ -73,9 +73,12 @@ flow_admin_lock(struct flow *f, const char *name, int lock, int *stopped)
 	 */
 	if (!account_set_locked(f->db, a.id, lock ? f->now : 0) ||
 	    !admin_event(f, &a, lock ? EVENT_LOCKED : EVENT_UNLOCKED, NULL) ||
-	    (lock && (!reset_cancel_all(f->db, f->cfg, a.id, f->ip,
-	    EVENT_WHY_HOSTER_LOCK, "BY_HOSTER", f->now, &requests, stopped) ||
-	    !flow_delete_stop(f, &a, EVENT_WHY_HOSTER_LOCK, &deleting))))
+	    (lock &&
+		(!reset_cancel_all(f->db, f->cfg, a.id, f->ip,
+		     EVENT_WHY_HOSTER_LOCK, "BY_HOSTER", f->now, &requests,
+		     stopped) ||
+		    !flow_delete_stop(f, &a, EVENT_WHY_HOSTER_LOCK,
+			&deleting))))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }
@@ -84,14 +87,15 @@ enum outcome
 flow_admin_reset_cancel(struct flow *f, const char *name, int *requests,
     int *stopped)
 {
-	struct account	 a;
-	enum outcome	 o;
+	struct account a;
+	enum outcome   o;
 
 	*requests = *stopped = 0;
 	if ((o = admin_begin(f, name, &a)) != OUT_OK)
 		return o;
 	if (!reset_cancel_all(f->db, f->cfg, a.id, f->ip,
-	    EVENT_WHY_HOSTER_CANCEL, "BY_ADMIN", f->now, requests, stopped))
+		EVENT_WHY_HOSTER_CANCEL, "BY_ADMIN", f->now, requests,
+		stopped))
 		return flow_storage(f);
 	if (*requests == 0 && !*stopped)
 		return flow_rollback(f, OUT_RESET_NOTHING_PENDING);
@@ -101,12 +105,12 @@ flow_admin_reset_cancel(struct flow *f, const char *name, int *requests,
 }
 
 enum outcome
-flow_admin_disable(struct flow *f, const char *name, int disable,
-    int *changed, int *ended, int *stopped)
+flow_admin_disable(struct flow *f, const char *name, int disable, int *changed,
+    int *ended, int *stopped)
 {
-	struct account	 a;
-	enum outcome	 o;
-	int		 requests, deleting;
+	struct account a;
+	enum outcome   o;
+	int	       requests, deleting;
 
 	*changed = *ended = *stopped = 0;
 	if ((o = admin_begin(f, name, &a)) != OUT_OK)
@@ -115,7 +119,8 @@ flow_admin_disable(struct flow *f, const char *name, int disable,
 		return flow_rollback(f, OUT_OK);
 	*changed = 1;
 	if (!account_set_disabled(f->db, a.id, disable ? f->now : 0) ||
-	    !admin_event(f, &a, disable ? EVENT_DISABLED : EVENT_ENABLED, NULL))
+	    !admin_event(f, &a, disable ? EVENT_DISABLED : EVENT_ENABLED,
+		NULL))
 		return flow_storage(f);
 	/*
 	 * Whatever was under way must not finish while the account is
@@ -123,12 +128,13 @@ flow_admin_disable(struct flow *f, const char *name, int disable,
 	 * enabled: sessions, resets, an address change, a deletion (the
 	 * owner may ask for it again).
 	 */
-	if (disable && (!session_end_others(f->db, a.id, 0, ended) ||
-	    !reset_cancel_all(f->db, f->cfg, a.id, f->ip,
-	    EVENT_WHY_HOSTER_DISABLE, "BY_HOSTER", f->now, &requests,
-	    stopped) ||
-	    !link_void(f->db, LINK_EMAIL_CONFIRM, a.id, f->now) ||
-	    !flow_delete_stop(f, &a, EVENT_WHY_HOSTER_DISABLE, &deleting)))
+	if (disable &&
+	    (!session_end_others(f->db, a.id, 0, ended) ||
+		!reset_cancel_all(f->db, f->cfg, a.id, f->ip,
+		    EVENT_WHY_HOSTER_DISABLE, "BY_HOSTER", f->now, &requests,
+		    stopped) ||
+		!link_void(f->db, LINK_EMAIL_CONFIRM, a.id, f->now) ||
+		!flow_delete_stop(f, &a, EVENT_WHY_HOSTER_DISABLE, &deleting)))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }
@@ -136,9 +142,9 @@ flow_admin_disable(struct flow *f, const char *name, int disable,
 enum outcome
 flow_admin_sessions_revoke(struct flow *f, const char *name, int *ended)
 {
-	struct account	 a;
-	enum outcome	 o;
-	char		 n[16];
+	struct account a;
+	enum outcome   o;
+	char	       n[16];
 
 	*ended = 0;
 	if ((o = admin_begin(f, name, &a)) != OUT_OK)
@@ -162,8 +168,8 @@ flow_admin_sessions_revoke(struct flow *f, const char *name, int *ended)
 enum outcome
 flow_admin_twofa_reset(struct flow *f, const char *name)
 {
-	struct account	 a;
-	enum outcome	 o;
+	struct account a;
+	enum outcome   o;
 
 	if ((o = admin_begin(f, name, &a)) != OUT_OK)
 		return o;
@@ -172,8 +178,8 @@ flow_admin_twofa_reset(struct flow *f, const char *name)
 	if (!account_set_totp(f->db, a.id, NULL, 0, 0) ||
 	    !admin_event(f, &a, EVENT_TWOFA_RESET, NULL) ||
 	    !notify_change(f->db, &a, CHANNEL_NONE, NULL, f->ip,
-	    f->cfg->base_url, "mail/twofa_reset.tpl", "sms/twofa_reset.tpl",
-	    f->now))
+		f->cfg->base_url, "mail/twofa_reset.tpl",
+		"sms/twofa_reset.tpl", f->now))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }
@@ -188,14 +194,14 @@ flow_admin_twofa_reset(struct flow *f, const char *name)
 enum outcome
 flow_admin_delete(struct flow *f, const char *name)
 {
-	struct account	 a;
-	enum outcome	 o;
+	struct account a;
+	enum outcome   o;
 
 	if ((o = admin_begin(f, name, &a)) != OUT_OK)
 		return o;
 	if (!notify_change(f->db, &a, CHANNEL_NONE, NULL, f->ip,
-	    f->cfg->base_url, "mail/account_deleted_by_hoster.tpl",
-	    "sms/account_deleted_by_hoster.tpl", f->now) ||
+		f->cfg->base_url, "mail/account_deleted_by_hoster.tpl",
+		"sms/account_deleted_by_hoster.tpl", f->now) ||
 	    !admin_event(f, &a, EVENT_DELETED, NULL) ||
 	    !account_delete_all(f->db, a.id))
 		return flow_storage(f);

@@ -40,8 +40,8 @@ contact_of(struct flow *f, int64_t id, struct contact *c)
 	if (c->id == 0) {
 		/* Possibly another account's id: worth a line in the log. */
 		log_warn("refused: account %lld asked for contact %lld, not "
-		    "theirs, from %s", (long long)f->acct->id, (long long)id,
-		    f->ip);
+			 "theirs, from %s",
+		    (long long)f->acct->id, (long long)id, f->ip);
 		return OUT_NO_CONTACT;
 	}
 	return OUT_OK;
@@ -51,7 +51,7 @@ contact_of(struct flow *f, int64_t id, struct contact *c)
 static void
 contact_label(const struct contact *c, char *out, size_t outsz)
 {
-	char	 masked[PHONE_MASK_TEXT];
+	char masked[PHONE_MASK_TEXT];
 
 	if (c->kind == CONTACT_PHONE &&
 	    phone_mask(c->value, masked, sizeof(masked)))
@@ -65,7 +65,7 @@ contact_label(const struct contact *c, char *out, size_t outsz)
 static void
 contact_shown(const struct contact *c, struct render_dict *d)
 {
-	char	 masked[PHONE_MASK_TEXT];
+	char masked[PHONE_MASK_TEXT];
 
 	if (c->kind == CONTACT_PHONE &&
 	    phone_mask(c->value, masked, sizeof(masked))) {
@@ -80,7 +80,7 @@ contact_shown(const struct contact *c, struct render_dict *d)
 static struct channel
 contact_channel(const struct contact *c)
 {
-	struct channel	 ch;
+	struct channel ch;
 
 	ch.contact_id = c->id;
 	ch.is_phone = c->kind == CONTACT_PHONE;
@@ -97,11 +97,11 @@ static int
 contacts_tell(struct flow *f, int64_t skip, const struct contact *c,
     const char *section, const char *mail_tpl, const char *sms_tpl)
 {
-	struct render_dict	*d;
-	int			 ok;
+	struct render_dict *d;
+	int		    ok;
 
 	if ((d = notify_dict(f->acct, NULL, f->ip, f->cfg->base_url,
-	    f->now)) == NULL)
+		 f->now)) == NULL)
 		return 0;
 	if (c != NULL)
 		contact_shown(c, d);
@@ -121,15 +121,15 @@ contacts_tell(struct flow *f, int64_t skip, const struct contact *c,
 static int
 contact_send_code(struct flow *f, const struct contact *c, int64_t *limited)
 {
-	char			 code[ONETIME_TEXT];
-	struct render_dict	*d;
-	struct channel		 ch = contact_channel(c);
-	int			 ok = 0;
+	char		    code[ONETIME_TEXT];
+	struct render_dict *d;
+	struct channel	    ch = contact_channel(c);
+	int		    ok = 0;
 
 	if ((d = render_dict_new()) == NULL)
 		return 0;
 	if (onetime_create(f->db, f->keys->codes, f->acct->id, "contact",
-	    c->id, 0, f->now, code)) {
+		c->id, 0, f->now, code)) {
 		render_set(d, "USERNAME", f->acct->username);
 		render_set(d, "CODE", code);
 		ok = notify_channel(f->db, &ch, "mail/contact_code.tpl",
@@ -145,14 +145,14 @@ static enum outcome
 contact_typed(struct flow *f, enum contact_kind kind, const char *value,
     char out[255])
 {
-	enum phone_reason	 pr;
-	char			 phone[PHONE_MAX + 1];
+	enum phone_reason pr;
+	char		  phone[PHONE_MAX + 1];
 
 	if (kind == CONTACT_EMAIL) {
 		if (!validate_email(value, out))
 			return OUT_BAD_EMAIL;
 		return strcasecmp(out, f->acct->email) == 0 ? OUT_IS_PRIMARY :
-		    OUT_OK;
+							      OUT_OK;
 	}
 	if (f->cfg->sms_command == NULL)
 		return OUT_NO_PHONES;
@@ -172,9 +172,9 @@ contact_typed(struct flow *f, enum contact_kind kind, const char *value,
 static enum outcome
 contact_addable(struct flow *f, enum contact_kind kind, const char *norm)
 {
-	struct contact	 c;
-	struct r1_check	 rc;
-	int		 n;
+	struct contact	c;
+	struct r1_check rc;
+	int		n;
 
 	if (!contacts_find(f->db, f->acct->id, kind, norm, &c) ||
 	    !contacts_count(f->db, f->acct->id, CONTACT_ANY, 0, &n))
@@ -186,27 +186,27 @@ contact_addable(struct flow *f, enum contact_kind kind, const char *norm)
 	if (kind != CONTACT_EMAIL)
 		return OUT_OK;
 	if (!domains_check_address(f->db, f->cfg->recovery_rule, f->acct->id,
-	    norm, &rc))
+		norm, &rc))
 		return OUT_STORAGE;
 	if (rc.verdict == R1_ALLOWED)
 		return OUT_OK;
 	flow_what(f, rc.domain, NULL);
 	if (!event_add(f->db, f->acct->id, EVENT_R1_REFUSED, f->ip, rc.domain,
-	    f->now))
+		f->now))
 		return OUT_STORAGE;
 	return rc.verdict == R1_OWN_DOMAIN ? OUT_R1_OWN_DOMAIN :
-	    OUT_R1_PLATFORM_DOMAIN;
+					     OUT_R1_PLATFORM_DOMAIN;
 }
 
 enum outcome
 flow_contact_add(struct flow *f, const char *password, const char *code,
     const char *kind_name, const char *value, int64_t *id)
 {
-	enum contact_kind	 kind;
-	struct contact		 c;
-	char			 norm[255], label[300];
-	enum outcome		 o;
-	int64_t			 limited;
+	enum contact_kind kind;
+	struct contact	  c;
+	char		  norm[255], label[300];
+	enum outcome	  o;
+	int64_t		  limited;
 
 	*id = 0;
 	if (!contact_kind_of(kind_name, &kind))
@@ -219,7 +219,8 @@ flow_contact_add(struct flow *f, const char *password, const char *code,
 		/* An R1 refusal is recorded; the rest changes nothing. */
 		return o == OUT_STORAGE ? flow_storage(f) : flow_commit(f, o);
 	if (!contacts_add(f->db, f->acct->id, kind, norm, f->sess->id, f->now,
-	    id) || !contacts_get(f->db, f->acct->id, *id, &c) ||
+		id) ||
+	    !contacts_get(f->db, f->acct->id, *id, &c) ||
 	    !contact_send_code(f, &c, &limited))
 		return flow_storage(f);
 	/* A contact without its code would wait for nothing. */
@@ -227,9 +228,9 @@ flow_contact_add(struct flow *f, const char *password, const char *code,
 		return flow_limited(f, OUT_LIMIT_MESSAGES, limited);
 	contact_label(&c, label, sizeof(label));
 	if (!contacts_tell(f, c.id, &c, NULL, "mail/contact_added.tpl",
-	    "sms/contact_added.tpl") ||
+		"sms/contact_added.tpl") ||
 	    !event_add(f->db, f->acct->id, EVENT_CONTACT_ADDED, f->ip, label,
-	    f->now))
+		f->now))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }
@@ -242,22 +243,22 @@ flow_contact_add(struct flow *f, const char *password, const char *code,
 static enum outcome
 contact_pending(struct flow *f, int64_t id, struct contact *c)
 {
-	enum outcome	 o;
+	enum outcome o;
 
 	if ((o = contact_of(f, id, c)) != OUT_OK || c->verified_at != 0)
 		return o;
 	return c->session_id == f->sess->id ? OUT_OK :
-	    OUT_CONTACT_OTHER_SESSION;
+					      OUT_CONTACT_OTHER_SESSION;
 }
 
 enum outcome
 flow_contact_verify(struct flow *f, int64_t id, const char *typed)
 {
-	struct contact		 c;
-	char			 code[CODE_NORMAL_TEXT];
-	enum onetime_result	 res;
-	enum outcome		 o;
-	int			 left;
+	struct contact	    c;
+	char		    code[CODE_NORMAL_TEXT];
+	enum onetime_result res;
+	enum outcome	    o;
+	int		    left;
 
 	if ((o = contact_pending(f, id, &c)) != OUT_OK || c.verified_at != 0)
 		return o;
@@ -265,14 +266,14 @@ flow_contact_verify(struct flow *f, int64_t id, const char *typed)
 		return OUT_CODE_FORMAT;
 	if (flow_begin(f) != OUT_OK)
 		return OUT_STORAGE;
-	if (!onetime_check(f->db, f->keys->codes, f->acct->id, "contact",
-	    c.id, code, f->now, &res, &left))
+	if (!onetime_check(f->db, f->keys->codes, f->acct->id, "contact", c.id,
+		code, f->now, &res, &left))
 		return flow_storage(f);
 	switch (res) {
 	case ONETIME_OK:
 		if (!contacts_set_verified(f->db, c.id, f->now) ||
-		    !event_add(f->db, f->acct->id, EVENT_CONTACT_VERIFIED, f->ip,
-		    c.value, f->now))
+		    !event_add(f->db, f->acct->id, EVENT_CONTACT_VERIFIED,
+			f->ip, c.value, f->now))
 			return flow_storage(f);
 		return flow_commit(f, OUT_OK);
 	case ONETIME_WRONG:
@@ -293,16 +294,16 @@ flow_contact_verify(struct flow *f, int64_t id, const char *typed)
 enum outcome
 flow_contact_resend(struct flow *f, int64_t id)
 {
-	struct contact	 c;
-	enum outcome	 o;
-	int64_t		 until, limited;
+	struct contact c;
+	enum outcome   o;
+	int64_t	       until, limited;
 
 	if ((o = contact_pending(f, id, &c)) != OUT_OK || c.verified_at != 0)
 		return o;
 	if (flow_begin(f) != OUT_OK)
 		return OUT_STORAGE;
 	if (!rate_take(f->db, RATE_RESEND_ACCOUNT, f->acct->id, NULL, f->now,
-	    &until))
+		&until))
 		return flow_storage(f);
 	if (until != 0)
 		return flow_limited(f, OUT_LIMIT_RESENDS, until);
@@ -316,7 +317,7 @@ flow_contact_resend(struct flow *f, int64_t id)
 int
 flow_contacts_ways(struct flow *f, struct ways *w)
 {
-	int	 all, phones;
+	int all, phones;
 
 	if (!contacts_count(f->db, f->acct->id, CONTACT_ANY, 1, &all) ||
 	    !contacts_count(f->db, f->acct->id, CONTACT_PHONE, 1, &phones))
@@ -341,19 +342,20 @@ flow_contacts_ways_of(const struct flow *f, int verified, int phones,
 static int
 contacts_tell_removed(struct flow *f, const struct contact *c)
 {
-	struct render_dict	*d;
-	struct channel		 ch = contact_channel(c);
-	int			 ok;
+	struct render_dict *d;
+	struct channel	    ch = contact_channel(c);
+	int		    ok;
 
 	if ((d = notify_dict(f->acct, NULL, f->ip, f->cfg->base_url,
-	    f->now)) == NULL)
+		 f->now)) == NULL)
 		return 0;
 	contact_shown(c, d);
 	ok = notify_channels(f->db, f->acct, CHANNEL_NONE,
-	    "mail/contact_removed.tpl", "sms/contact_removed.tpl", d,
-	    f->now) && (c->verified_at == 0 || notify_channel(f->db, &ch,
-	    "mail/contact_removed.tpl", "sms/contact_removed.tpl", d, f->now,
-	    NULL));
+		 "mail/contact_removed.tpl", "sms/contact_removed.tpl", d,
+		 f->now) &&
+	    (c->verified_at == 0 ||
+		notify_channel(f->db, &ch, "mail/contact_removed.tpl",
+		    "sms/contact_removed.tpl", d, f->now, NULL));
 	render_dict_free(d);
 	return ok;
 }
@@ -362,7 +364,7 @@ contacts_tell_removed(struct flow *f, const struct contact *c)
 static enum outcome
 removal_allowed(struct flow *f, const struct contact *c)
 {
-	struct ways	 w;
+	struct ways w;
 
 	if (!flow_contacts_ways(f, &w))
 		return OUT_STORAGE;
@@ -382,9 +384,9 @@ enum outcome
 flow_contact_remove(struct flow *f, int64_t id, const char *password,
     const char *code)
 {
-	struct contact		 c;
-	char			 label[300];
-	enum outcome		 o;
+	struct contact c;
+	char	       label[300];
+	enum outcome   o;
 
 	if ((o = contact_of(f, id, &c)) != OUT_OK)
 		return o;
@@ -403,11 +405,13 @@ flow_contact_remove(struct flow *f, int64_t id, const char *password,
 	if (c.id == 0)
 		return flow_rollback(f, OUT_NO_CONTACT);
 	if ((o = removal_allowed(f, &c)) != OUT_OK)
-		return o == OUT_STORAGE ? flow_storage(f) : flow_rollback(f, o);
+		return o == OUT_STORAGE ? flow_storage(f) :
+					  flow_rollback(f, o);
 	contact_label(&c, label, sizeof(label));
 	if (!contacts_remove(f->db, c.id) ||
 	    !event_add(f->db, f->acct->id, EVENT_CONTACT_REMOVED, f->ip, label,
-	    f->now) || !contacts_tell_removed(f, &c))
+		f->now) ||
+	    !contacts_tell_removed(f, &c))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }
@@ -415,13 +419,13 @@ flow_contact_remove(struct flow *f, int64_t id, const char *password,
 enum outcome
 flow_recovery_code(struct flow *f, const char *password, const char *code)
 {
-	enum outcome	 o;
+	enum outcome o;
 
 	if ((o = proof_begin(f, ACTION_RECOVERY_CODE, password, code)) !=
 	    OUT_OK)
 		return o;
 	if (!recovery_code_make(f->db, f->cfg, f->keys->views, f->acct,
-	    f->sess->id, f->browser, f->ip, f->now))
+		f->sess->id, f->browser, f->ip, f->now))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }
@@ -432,8 +436,8 @@ flow_recovery_view(struct flow *f, struct recovery_view *v)
 	/* A write: a copy past its time is destroyed as it is found. */
 	if (flow_begin(f) != OUT_OK)
 		return OUT_STORAGE;
-	if (!recovery_view_open(f->db, f->keys->views, f->sess->id,
-	    f->browser, f->acct->id, f->now, v))
+	if (!recovery_view_open(f->db, f->keys->views, f->sess->id, f->browser,
+		f->acct->id, f->now, v))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }
@@ -441,14 +445,14 @@ flow_recovery_view(struct flow *f, struct recovery_view *v)
 enum outcome
 flow_recovery_saved(struct flow *f)
 {
-	struct recovery_view	 v;
-	int			 ok;
+	struct recovery_view v;
+	int		     ok;
 
 	/* Only the browser that can see the copy may say it was saved. */
 	if (flow_begin(f) != OUT_OK)
 		return OUT_STORAGE;
-	ok = recovery_view_open(f->db, f->keys->views, f->sess->id,
-	    f->browser, f->acct->id, f->now, &v) &&
+	ok = recovery_view_open(f->db, f->keys->views, f->sess->id, f->browser,
+		 f->acct->id, f->now, &v) &&
 	    (!v.found || recovery_view_drop(f->db, f->sess->id));
 	sodium_memzero(&v, sizeof(v));
 	if (!ok)
@@ -459,7 +463,7 @@ flow_recovery_saved(struct flow *f)
 static void
 first_verified_email(const struct contact *c, void *arg)
 {
-	struct contact	*first = arg;
+	struct contact *first = arg;
 
 	if (first->id == 0 && c->verified_at != 0 && c->kind == CONTACT_EMAIL)
 		*first = *c;
@@ -472,11 +476,11 @@ first_verified_email(const struct contact *c, void *arg)
 static int
 kit_mail(struct flow *f, const char *to, const char *tpl, const char *half)
 {
-	struct render_dict	*d;
-	int			 ok;
+	struct render_dict *d;
+	int		    ok;
 
 	if ((d = notify_dict(f->acct, NULL, f->ip, f->cfg->base_url,
-	    f->now)) == NULL)
+		 f->now)) == NULL)
 		return 0;
 	render_set(d, "HALF", half);
 	ok = outbox_mail(f->db, to, tpl, d, f->now, NULL);
@@ -487,12 +491,12 @@ kit_mail(struct flow *f, const char *to, const char *tpl, const char *half)
 enum outcome
 flow_kit(struct flow *f, const char *password, const char *code)
 {
-	struct contact	 first;
-	char		 h1[CODE_KIT_HALF_TEXT], h2[CODE_KIT_HALF_TEXT];
-	char		 whole[CODE_KIT_WHOLE_TEXT];
-	unsigned char	 h[HASH_BYTES];
-	int64_t		 until;
-	enum outcome	 o;
+	struct contact first;
+	char	       h1[CODE_KIT_HALF_TEXT], h2[CODE_KIT_HALF_TEXT];
+	char	       whole[CODE_KIT_WHOLE_TEXT];
+	unsigned char  h[HASH_BYTES];
+	int64_t	       until;
+	enum outcome   o;
 
 	if (f->cfg->admin_email == NULL)
 		return OUT_KITS_OFF;
@@ -504,7 +508,7 @@ flow_kit(struct flow *f, const char *password, const char *code)
 	if ((o = proof_begin(f, ACTION_KIT, password, code)) != OUT_OK)
 		return o;
 	if (!rate_take(f->db, RATE_KIT_ACCOUNT, f->acct->id, NULL, f->now,
-	    &until))
+		&until))
 		return flow_storage(f);
 	if (until != 0)
 		return flow_limited(f, OUT_LIMIT_KITS, until);
@@ -514,9 +518,9 @@ flow_kit(struct flow *f, const char *password, const char *code)
 	    !kit_mail(f, first.value, "mail/kit_user.tpl", h1) ||
 	    !kit_mail(f, f->cfg->admin_email, "mail/kit_admin.tpl", h2) ||
 	    !event_add(f->db, f->acct->id, EVENT_KIT_CREATED, f->ip, NULL,
-	    f->now) ||
+		f->now) ||
 	    !contacts_tell(f, CHANNEL_NONE, NULL, NULL, "mail/kit_new.tpl",
-	    "sms/kit_new.tpl"))
+		"sms/kit_new.tpl"))
 		o = flow_storage(f);
 	else
 		o = flow_commit(f, OUT_OK);
@@ -529,7 +533,7 @@ flow_kit(struct flow *f, const char *password, const char *code)
 enum outcome
 flow_twofa_allowed(struct flow *f)
 {
-	struct ways	 w;
+	struct ways w;
 
 	if (!flow_contacts_ways(f, &w))
 		return OUT_STORAGE;
@@ -548,8 +552,8 @@ enum outcome
 flow_twofa_setup(struct flow *f, const char *password,
     unsigned char secret[TOTP_SECRET_BYTES])
 {
-	unsigned char	 sealed[TOTP_SEALED_BYTES];
-	enum outcome	 o;
+	unsigned char sealed[TOTP_SEALED_BYTES];
+	enum outcome  o;
 
 	if (f->acct->totp_enabled_at != 0)
 		return OUT_OK;
@@ -560,9 +564,9 @@ flow_twofa_setup(struct flow *f, const char *password,
 		return o;
 	totp_secret_new(secret);
 	if (!totp_seal(f->keys->totp, f->acct->id, secret, sealed,
-	    sizeof(sealed)) ||
+		sizeof(sealed)) ||
 	    !account_totp_setup(f->db, f->acct->id, sealed, sizeof(sealed),
-	    f->sess->id, f->now)) {
+		f->sess->id, f->now)) {
 		sodium_memzero(secret, TOTP_SECRET_BYTES);
 		return flow_storage(f);
 	}
@@ -580,7 +584,7 @@ setup_usable(const struct flow *f, int64_t session_id, int64_t setup_at)
 int
 flow_twofa_pending(struct flow *f, int *pending)
 {
-	int64_t	 session_id, setup_at;
+	int64_t session_id, setup_at;
 
 	*pending = 0;
 	if (f->acct->totp_enabled_at != 0)
@@ -594,10 +598,10 @@ flow_twofa_pending(struct flow *f, int *pending)
 enum outcome
 flow_twofa_enable(struct flow *f, const char *code)
 {
-	int64_t		 session_id, setup_at;
-	char		 setup[24];
-	int		 good, ended;
-	enum outcome	 o;
+	int64_t	     session_id, setup_at;
+	char	     setup[24];
+	int	     good, ended;
+	enum outcome o;
 
 	if (f->acct->totp_enabled_at != 0)
 		return OUT_OK;
@@ -610,7 +614,7 @@ flow_twofa_enable(struct flow *f, const char *code)
 	/* Inside the transaction: the phone cannot go away meanwhile. */
 	if ((o = flow_twofa_allowed(f)) != OUT_OK)
 		return o == OUT_STORAGE ? flow_storage(f) :
-		    flow_rollback(f, o);
+					  flow_rollback(f, o);
 	/*
 	 * The secret is not on yet: a typo is no guess at the account and
 	 * closes no TOTP entry.  But five end the setup: guessing from a
@@ -618,23 +622,24 @@ flow_twofa_enable(struct flow *f, const char *code)
 	 * owner was shown but never saved.
 	 */
 	if (!twofa_verify(f->db, f->keys->totp, f->acct->id, code, f->now, 0,
-	    &good))
+		&good))
 		return flow_storage(f);
 	if (!good) {
 		snprintf(setup, sizeof(setup), "%lld", (long long)setup_at);
 		if (!rate_fail(f->db, RATE_TWOFA_SETUP, f->acct->id, setup,
-		    f->now, &ended) || (ended &&
-		    !account_set_totp(f->db, f->acct->id, NULL, 0, 0)))
+			f->now, &ended) ||
+		    (ended &&
+			!account_set_totp(f->db, f->acct->id, NULL, 0, 0)))
 			return flow_storage(f);
-		return flow_commit(f, ended ? OUT_TWOFA_SETUP_ENDED :
-		    OUT_BAD_CODE);
+		return flow_commit(f,
+		    ended ? OUT_TWOFA_SETUP_ENDED : OUT_BAD_CODE);
 	}
 	if (!account_totp_enable(f->db, f->acct->id, f->now) ||
 	    !session_set_twofa(f->db, f->sess->id, f->now) ||
 	    !event_add(f->db, f->acct->id, EVENT_TWOFA_ENABLED, f->ip, NULL,
-	    f->now) ||
+		f->now) ||
 	    !contacts_tell(f, CHANNEL_NONE, NULL, "TURNED_ON",
-	    "mail/twofa_changed.tpl", "sms/twofa_changed.tpl"))
+		"mail/twofa_changed.tpl", "sms/twofa_changed.tpl"))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }
@@ -642,7 +647,7 @@ flow_twofa_enable(struct flow *f, const char *code)
 enum outcome
 flow_twofa_disable(struct flow *f, const char *password, const char *code)
 {
-	enum outcome	 o;
+	enum outcome o;
 
 	if (f->acct->totp_enabled_at == 0)
 		return OUT_OK;
@@ -650,9 +655,9 @@ flow_twofa_disable(struct flow *f, const char *password, const char *code)
 		return o;
 	if (!account_set_totp(f->db, f->acct->id, NULL, 0, 0) ||
 	    !event_add(f->db, f->acct->id, EVENT_TWOFA_DISABLED, f->ip, NULL,
-	    f->now) ||
+		f->now) ||
 	    !contacts_tell(f, CHANNEL_NONE, NULL, "TURNED_OFF",
-	    "mail/twofa_changed.tpl", "sms/twofa_changed.tpl"))
+		"mail/twofa_changed.tpl", "sms/twofa_changed.tpl"))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }

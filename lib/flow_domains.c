@@ -18,10 +18,10 @@
 
 /* A name as typed, judged, with the account's row for it. */
 struct typed_domain {
-	char			 name[DOMAIN_MAX + 1]; /* normalised */
-	char			 reg[DOMAIN_MAX + 1]; /* registrable */
-	int			 suffix;	/* a public suffix */
-	struct managed_domain	 d;	/* account_id 0: not listed */
+	char		      name[DOMAIN_MAX + 1]; /* normalised */
+	char		      reg[DOMAIN_MAX + 1];  /* registrable */
+	int		      suffix;		    /* a public suffix */
+	struct managed_domain d; /* account_id 0: not listed */
 };
 
 /*
@@ -33,7 +33,7 @@ static enum outcome
 domains_start(struct flow *f, int64_t account_id, const char *typed,
     struct typed_domain *t)
 {
-	enum domain_error	 err;
+	enum domain_error err;
 
 	if ((err = domain_normalise(typed, t->name)) != DOMAIN_OK) {
 		f->said.detail = domain_error_name(err);
@@ -58,8 +58,8 @@ static enum outcome
 domains_may_hold(struct flow *f, int64_t account_id, const char *name,
     const char *reg)
 {
-	struct r1_check	 c;
-	int		 elsewhere;
+	struct r1_check c;
+	int		elsewhere;
 
 	if (!domains_verified_elsewhere(f->db, account_id, name, &elsewhere) ||
 	    !domains_check_domain(f->db, account_id, reg, &c))
@@ -70,7 +70,9 @@ domains_may_hold(struct flow *f, int64_t account_id, const char *name,
 		return OUT_OK;
 	flow_what(f, name, c.address);
 	return event_add(f->db, account_id, EVENT_R1_REFUSED, f->ip, name,
-	    f->now) ? OUT_DOMAIN_R1 : OUT_STORAGE;
+		   f->now) ?
+	    OUT_DOMAIN_R1 :
+	    OUT_STORAGE;
 }
 
 /* End a refused flow: an R1 refusal is recorded, nothing else kept. */
@@ -85,8 +87,8 @@ domains_refused(struct flow *f, enum outcome o)
 enum outcome
 flow_domain_add(struct flow *f, const char *typed)
 {
-	struct typed_domain	 t;
-	enum outcome		 o;
+	struct typed_domain t;
+	enum outcome	    o;
 
 	if ((o = domains_start(f, f->acct->id, typed, &t)) != OUT_OK)
 		return o;
@@ -94,20 +96,19 @@ flow_domain_add(struct flow *f, const char *typed)
 		return flow_rollback(f, OUT_DOMAIN_SUFFIX);
 	if (t.d.account_id != 0)
 		return flow_rollback(f, OUT_DOMAIN_KNOWN);
-	if ((o = domains_may_hold(f, f->acct->id, t.name, t.reg)) !=
-	    OUT_OK)
+	if ((o = domains_may_hold(f, f->acct->id, t.name, t.reg)) != OUT_OK)
 		return domains_refused(f, o);
-	if (!domains_add(f->db, f->acct->id, t.name, t.reg, f->now, 0,
-	    &t.d) || !event_add(f->db, f->acct->id, EVENT_DOMAIN_ADDED, f->ip,
-	    t.name, f->now))
+	if (!domains_add(f->db, f->acct->id, t.name, t.reg, f->now, 0, &t.d) ||
+	    !event_add(f->db, f->acct->id, EVENT_DOMAIN_ADDED, f->ip, t.name,
+		f->now))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }
 
 struct replace_ctx {
-	struct flow	*f;
-	const char	*reg;
-	int		 ok;
+	struct flow *f;
+	const char  *reg;
+	int	     ok;
 };
 
 /* Platform rule: an account's address is on a newly verified domain.
@@ -115,9 +116,9 @@ struct replace_ctx {
 static void
 domains_tell_replace(int64_t account_id, const char *email, void *arg)
 {
-	struct replace_ctx	*rc = arg;
-	struct flow		*f = rc->f;
-	struct render_dict	*d;
+	struct replace_ctx *rc = arg;
+	struct flow	   *f = rc->f;
+	struct render_dict *d;
 
 	if ((d = render_dict_new()) == NULL) {
 		rc->ok = 0;
@@ -126,10 +127,10 @@ domains_tell_replace(int64_t account_id, const char *email, void *arg)
 	render_set(d, "EMAIL", email);
 	render_set(d, "DOMAIN", rc->reg);
 	render_set(d, "BASE_URL", f->cfg->base_url);
-	if (!outbox_mail(f->db, email, "mail/address_on_domain.tpl", d,
-	    f->now, NULL) ||
+	if (!outbox_mail(f->db, email, "mail/address_on_domain.tpl", d, f->now,
+		NULL) ||
 	    !event_add(f->db, account_id, EVENT_ADDRESS_MUST_CHANGE, NULL,
-	    rc->reg, f->now))
+		rc->reg, f->now))
 		rc->ok = 0;
 	render_dict_free(d);
 }
@@ -145,9 +146,9 @@ static enum outcome
 domains_proven(struct flow *f, int64_t account_id, const char *typed,
     int vouch)
 {
-	struct typed_domain	 t;
-	struct replace_ctx	 rc = { f, NULL, 1 };
-	enum outcome		 o;
+	struct typed_domain t;
+	struct replace_ctx  rc = { f, NULL, 1 };
+	enum outcome	    o;
 
 	if ((o = domains_start(f, account_id, typed, &t)) != OUT_OK)
 		return o;
@@ -160,15 +161,18 @@ domains_proven(struct flow *f, int64_t account_id, const char *typed,
 	/* Checked again at proof: the facts may have changed since. */
 	if ((o = domains_may_hold(f, account_id, t.name, t.reg)) != OUT_OK)
 		return domains_refused(f, o);
-	if (t.d.account_id == 0 ? !domains_add(f->db, account_id, t.name,
-	    t.reg, f->now, 1, &t.d) : !domains_set_verified(f->db, account_id,
-	    t.name, f->now))
+	if (t.d.account_id == 0 ?
+		!domains_add(f->db, account_id, t.name, t.reg, f->now, 1,
+		    &t.d) :
+		!domains_set_verified(f->db, account_id, t.name, f->now))
 		return flow_storage(f);
 	rc.reg = t.reg;
-	if (!event_add(f->db, account_id, EVENT_DOMAIN_VERIFIED, f->ip,
-	    t.name, f->now) || (f->cfg->recovery_rule == RECOVERY_PLATFORM &&
-	    (!domains_each_account_on(f->db, t.reg, account_id,
-	    domains_tell_replace, &rc) || !rc.ok)))
+	if (!event_add(f->db, account_id, EVENT_DOMAIN_VERIFIED, f->ip, t.name,
+		f->now) ||
+	    (f->cfg->recovery_rule == RECOVERY_PLATFORM &&
+		(!domains_each_account_on(f->db, t.reg, account_id,
+		     domains_tell_replace, &rc) ||
+		    !rc.ok)))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }
@@ -176,11 +180,11 @@ domains_proven(struct flow *f, int64_t account_id, const char *typed,
 enum outcome
 flow_domain_verify(struct flow *f, const char *typed)
 {
-	struct managed_domain	 d;
-	char			 name[DOMAIN_MAX + 1], qname[DOMAIN_MAX + 32];
-	char			 want[TOKEN_TEXT + 32];
-	enum domain_error	 err;
-	int			 found;
+	struct managed_domain d;
+	char		      name[DOMAIN_MAX + 1], qname[DOMAIN_MAX + 32];
+	char		      want[TOKEN_TEXT + 32];
+	enum domain_error     err;
+	int		      found;
 
 	if ((err = domain_normalise(typed, name)) != DOMAIN_OK) {
 		f->said.detail = domain_error_name(err);
@@ -212,8 +216,8 @@ flow_domain_vouch(struct flow *f, int64_t account_id, const char *typed)
 enum outcome
 flow_domain_remove(struct flow *f, const char *typed)
 {
-	struct typed_domain	 t;
-	enum outcome		 o;
+	struct typed_domain t;
+	enum outcome	    o;
 
 	if ((o = domains_start(f, f->acct->id, typed, &t)) != OUT_OK)
 		return o;
@@ -221,7 +225,7 @@ flow_domain_remove(struct flow *f, const char *typed)
 		return flow_rollback(f, OUT_NO_DOMAIN);
 	if (!domains_remove(f->db, f->acct->id, t.d.name) ||
 	    !event_add(f->db, f->acct->id, EVENT_DOMAIN_REMOVED, f->ip,
-	    t.d.name, f->now))
+		t.d.name, f->now))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }

@@ -17,19 +17,19 @@
  */
 
 /* Put a domain (as typed) on the flow's account's list, pending. */
-enum outcome	 flow_domain_add(struct flow *, const char *typed);
+enum outcome flow_domain_add(struct flow *, const char *typed);
 /* Look its TXT record up now; verified when it is there. */
-enum outcome	 flow_domain_verify(struct flow *, const char *typed);
+enum outcome flow_domain_verify(struct flow *, const char *typed);
 /* Take a domain off the list. */
-enum outcome	 flow_domain_remove(struct flow *, const char *typed);
+enum outcome flow_domain_remove(struct flow *, const char *typed);
 /*
  * The hoster vouches for a domain of account_id (`postern domain
  * add`): put on its list, verified, as a DNS proof would.
  */
-enum outcome	 flow_domain_vouch(struct flow *, int64_t account_id,
-		    const char *typed);
+enum outcome flow_domain_vouch(struct flow *, int64_t account_id,
+    const char *typed);
 
 /* What these flows render, for a program's template list. */
-#define FLOW_DOMAINS_TEMPLATES	"mail/address_on_domain.tpl"
+#define FLOW_DOMAINS_TEMPLATES "mail/address_on_domain.tpl"
 
 #endif /* !POSTERN_FLOW_DOMAINS_H */

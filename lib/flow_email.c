@@ -29,7 +29,7 @@
 static void
 email_masked(const char *addr, char *out, size_t outsz)
 {
-	const char	*at = strrchr(addr, '@');
+	const char *at = strrchr(addr, '@');
 
 	if (at == NULL || at == addr)
 		snprintf(out, outsz, "***");
@@ -45,18 +45,18 @@ email_masked(const char *addr, char *out, size_t outsz)
 static int
 email_send_confirm(struct flow *f, const char *addr, int64_t *limited)
 {
-	struct render_dict	*d;
-	int			 ok;
+	struct render_dict *d;
+	int		    ok;
 
 	if ((d = notify_dict(f->acct, NULL, f->ip, f->cfg->base_url,
-	    f->now)) == NULL)
+		 f->now)) == NULL)
 		return 0;
 	/* A second request replaces the first: its link stops working. */
 	ok = link_void(f->db, LINK_EMAIL_CONFIRM, f->acct->id, f->now) &&
 	    flow_link(f, LINK_EMAIL_CONFIRM, f->acct->id, addr, 0,
-	    EMAIL_CONFIRM_TTL, "/email/confirm", d, "LINK") &&
-	    outbox_mail(f->db, addr,
-	    "mail/email_confirm.tpl", d, f->now, limited);
+		EMAIL_CONFIRM_TTL, "/email/confirm", d, "LINK") &&
+	    outbox_mail(f->db, addr, "mail/email_confirm.tpl", d, f->now,
+		limited);
 	render_dict_free(d);
 	return ok;
 }
@@ -69,27 +69,28 @@ static enum outcome
 email_claimable(struct flow *f, int64_t account_id, const char *addr,
     int claim, enum outcome taken)
 {
-	struct account	 holder;
-	struct r1_check	 c;
-	int		 deleted;
+	struct account	holder;
+	struct r1_check c;
+	int		deleted;
 
 	if (!account_by_login(f->db, addr, &holder))
 		return OUT_STORAGE;
 	if (holder.id != 0 && holder.id != account_id) {
 		if (!policy_claim_beats(holder.email_verified_at))
 			return taken;
-		if (claim && (!account_delete_unverified(f->db, holder.id,
-		    &deleted) || !deleted))
+		if (claim &&
+		    (!account_delete_unverified(f->db, holder.id, &deleted) ||
+			!deleted))
 			return OUT_STORAGE;
 	}
 	if (!domains_check_address(f->db, f->cfg->recovery_rule, account_id,
-	    addr, &c))
+		addr, &c))
 		return OUT_STORAGE;
 	if (c.verdict == R1_ALLOWED)
 		return OUT_OK;
 	flow_what(f, c.domain, NULL);
 	return c.verdict == R1_OWN_DOMAIN ? OUT_R1_OWN_DOMAIN :
-	    OUT_R1_PLATFORM_DOMAIN;
+					    OUT_R1_PLATFORM_DOMAIN;
 }
 
 /*
@@ -104,7 +105,7 @@ email_requested(struct flow *f, const char *addr, int sent, int64_t limited)
 	if (limited != 0)
 		return flow_limited(f, OUT_LIMIT_MESSAGES, limited);
 	if (!event_add(f->db, f->acct->id, EVENT_EMAIL_CHANGE_REQUESTED, f->ip,
-	    addr, f->now))
+		addr, f->now))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }
@@ -118,9 +119,9 @@ email_requested(struct flow *f, const char *addr, int sent, int64_t limited)
 static enum outcome
 email_taken(struct flow *f, const char *addr)
 {
-	struct render_dict	*d;
-	int64_t			 limited = 0;
-	int			 ok;
+	struct render_dict *d;
+	int64_t		    limited = 0;
+	int		    ok;
 
 	if ((d = render_dict_new()) == NULL)
 		return flow_storage(f);
@@ -128,7 +129,7 @@ email_taken(struct flow *f, const char *addr)
 	/* Whatever a free address's request would void goes too. */
 	ok = link_void(f->db, LINK_EMAIL_CONFIRM, f->acct->id, f->now) &&
 	    outbox_mail(f->db, addr, "mail/email_taken.tpl", d, f->now,
-	    &limited);
+		&limited);
 	render_dict_free(d);
 	/*
 	 * The same ending as for a free address: the activity page is the
@@ -141,20 +142,21 @@ enum outcome
 flow_email_request(struct flow *f, const char *password, const char *code,
     const char *typed)
 {
-	char		 addr[255];
-	int64_t		 until, limited;
-	int		 sent;
-	enum outcome	 o;
+	char	     addr[255];
+	int64_t	     until, limited;
+	int	     sent;
+	enum outcome o;
 
 	if (!validate_email(typed, addr))
 		return OUT_BAD_EMAIL;
 	if (strcasecmp(addr, f->acct->email) == 0)
 		return OUT_SAME_ADDRESS;
-	if ((o = proof_begin(f, ACTION_EMAIL_CHANGE, password, code)) != OUT_OK)
+	if ((o = proof_begin(f, ACTION_EMAIL_CHANGE, password, code)) !=
+	    OUT_OK)
 		return o;
 	/* Refused attempts count too. */
 	if (!rate_take(f->db, RATE_EMAIL_ACCOUNT, f->acct->id, NULL, f->now,
-	    &until))
+		&until))
 		return flow_storage(f);
 	if (until != 0)
 		return flow_limited(f, OUT_LIMIT_EMAIL, until);
@@ -162,10 +164,10 @@ flow_email_request(struct flow *f, const char *password, const char *code,
 	if (o == OUT_ADDRESS_TAKEN)
 		return email_taken(f, addr);
 	if (o != OUT_OK) {
-		if (o == OUT_STORAGE || ((o == OUT_R1_OWN_DOMAIN ||
-		    o == OUT_R1_PLATFORM_DOMAIN) && !event_add(f->db,
-		    f->acct->id, EVENT_R1_REFUSED, f->ip, f->said.what,
-		    f->now)))
+		if (o == OUT_STORAGE ||
+		    ((o == OUT_R1_OWN_DOMAIN || o == OUT_R1_PLATFORM_DOMAIN) &&
+			!event_add(f->db, f->acct->id, EVENT_R1_REFUSED, f->ip,
+			    f->said.what, f->now)))
 			return flow_storage(f);
 		return flow_commit(f, o);
 	}
@@ -183,7 +185,7 @@ email_link_of(struct flow *f, enum link_kind kind, const char *t, int consume,
 	if (!token_valid(t))
 		return OUT_LINK_BROKEN;
 	if (!(consume ? link_consume(f->db, kind, t, f->now, l) :
-	    link_peek(f->db, kind, t, f->now, l)))
+			link_peek(f->db, kind, t, f->now, l)))
 		return OUT_STORAGE;
 	return l->id != 0 ? OUT_OK : OUT_LINK_STALE;
 }
@@ -191,17 +193,19 @@ email_link_of(struct flow *f, enum link_kind kind, const char *t, int consume,
 enum outcome
 flow_email_peek(struct flow *f, int revert, const char *t, int *voids)
 {
-	struct link	 l;
-	struct reset	 r;
-	enum outcome	 o;
+	struct link  l;
+	struct reset r;
+	enum outcome o;
 
-	if ((o = email_link_of(f, revert ? LINK_EMAIL_REVERT :
-	    LINK_EMAIL_CONFIRM, t, 0, &l)) != OUT_OK)
+	if ((o = email_link_of(f,
+		 revert ? LINK_EMAIL_REVERT : LINK_EMAIL_CONFIRM, t, 0, &l)) !=
+	    OUT_OK)
 		return o;
 	flow_what(f, l.data, NULL);
 	if (voids != NULL)
-		*voids = revert && policy_revert_voids_resets(l.num, f->now,
-		    f->cfg->reset_delay);
+		*voids = revert &&
+		    policy_revert_voids_resets(l.num, f->now,
+			f->cfg->reset_delay);
 	if (voids == NULL || !*voids)
 		return OUT_OK;
 	/*
@@ -224,9 +228,9 @@ static int
 email_tell_change(struct flow *f, const struct account *a, const char *old,
     int64_t old_since)
 {
-	struct render_dict	*d;
-	char			 masked[260];
-	int			 ok;
+	struct render_dict *d;
+	char		    masked[260];
+	int		    ok;
 
 	if ((d = notify_dict(a, NULL, f->ip, f->cfg->base_url, f->now)) ==
 	    NULL)
@@ -235,11 +239,11 @@ email_tell_change(struct flow *f, const struct account *a, const char *old,
 	render_set(d, "MASKED", masked);
 	/* The revert link carries the old address's age (R9) back. */
 	ok = flow_link(f, LINK_EMAIL_REVERT, a->id, old, old_since,
-	    EMAIL_REVERT_TTL, "/email/revert", d, "LINK") &&
-	    outbox_mail(f->db, old,
-	    "mail/email_changed_old.tpl", d, f->now, NULL) &&
+		 EMAIL_REVERT_TTL, "/email/revert", d, "LINK") &&
+	    outbox_mail(f->db, old, "mail/email_changed_old.tpl", d, f->now,
+		NULL) &&
 	    notify_channels(f->db, a, CHANNEL_PRIMARY,
-	    "mail/email_changed.tpl", "sms/email_changed.tpl", d, f->now);
+		"mail/email_changed.tpl", "sms/email_changed.tpl", d, f->now);
 	render_dict_free(d);
 	return ok;
 }
@@ -256,7 +260,7 @@ static int
 email_absorb_contact(struct flow *f, int64_t account_id, const char *addr,
     int64_t *since)
 {
-	struct contact	 c;
+	struct contact c;
 
 	if (!contacts_find(f->db, account_id, CONTACT_EMAIL, addr, &c))
 		return 0;
@@ -270,18 +274,19 @@ email_absorb_contact(struct flow *f, int64_t account_id, const char *addr,
 enum outcome
 flow_email_confirm(struct flow *f, const char *t, int64_t *account_id)
 {
-	struct link	 l;
-	struct account	 a;
-	char		 old[255];
-	int64_t		 old_since, since = f->now;
-	enum outcome	 o;
+	struct link    l;
+	struct account a;
+	char	       old[255];
+	int64_t	       old_since, since = f->now;
+	enum outcome   o;
 
 	*account_id = 0;
 	if (flow_begin(f) != OUT_OK)
 		return OUT_STORAGE;
 	/* Anyone who has the mail may press it, logged in or not. */
 	if ((o = email_link_of(f, LINK_EMAIL_CONFIRM, t, 1, &l)) != OUT_OK)
-		return o == OUT_STORAGE ? flow_storage(f) : flow_rollback(f, o);
+		return o == OUT_STORAGE ? flow_storage(f) :
+					  flow_rollback(f, o);
 	if (!account_by_id(f->db, l.account_id, &a))
 		return flow_storage(f);
 	/* Things may have changed in the hour since the request. */
@@ -289,14 +294,15 @@ flow_email_confirm(struct flow *f, const char *t, int64_t *account_id)
 	if (o == OUT_R1_OWN_DOMAIN || o == OUT_R1_PLATFORM_DOMAIN)
 		o = OUT_ADDRESS_NOW_MANAGED;
 	if (o != OUT_OK)
-		return o == OUT_STORAGE ? flow_storage(f) : flow_rollback(f, o);
+		return o == OUT_STORAGE ? flow_storage(f) :
+					  flow_rollback(f, o);
 	snprintf(old, sizeof(old), "%s", a.email);
 	old_since = a.email_since;
 	if (!email_absorb_contact(f, a.id, l.data, &since) ||
 	    !account_set_email(f->db, a.id, l.data, f->now, since) ||
 	    !account_by_id(f->db, a.id, &a) ||
 	    !event_add(f->db, a.id, EVENT_EMAIL_CHANGED, f->ip, a.email,
-	    f->now) ||
+		f->now) ||
 	    !email_tell_change(f, &a, old, old_since))
 		return flow_storage(f);
 	*account_id = a.id;
@@ -312,15 +318,15 @@ static int
 email_tell_replaced(struct flow *f, const struct account *a,
     const char *replaced)
 {
-	struct render_dict	*d;
-	int			 ok;
+	struct render_dict *d;
+	int		    ok;
 
 	if ((d = notify_dict(a, NULL, f->ip, f->cfg->base_url, f->now)) ==
 	    NULL)
 		return 0;
 	render_show(d, "REPLACED");
-	ok = outbox_mail(f->db, replaced, "mail/email_reverted.tpl", d,
-	    f->now, NULL);
+	ok = outbox_mail(f->db, replaced, "mail/email_reverted.tpl", d, f->now,
+	    NULL);
 	render_dict_free(d);
 	return ok;
 }
@@ -335,10 +341,10 @@ email_tell_replaced(struct flow *f, const struct account *a,
 static int
 email_restore(struct flow *f, struct account *a, const struct link *l)
 {
-	struct render_dict	*d;
-	char			 replaced[255];
-	int64_t			 since = l->num;
-	int			 ok, stopped, voids;
+	struct render_dict *d;
+	char		    replaced[255];
+	int64_t		    since = l->num;
+	int		    ok, stopped, voids;
 
 	if ((d = notify_dict(a, NULL, f->ip, f->cfg->base_url, f->now)) ==
 	    NULL)
@@ -361,23 +367,24 @@ email_restore(struct flow *f, struct account *a, const struct link *l)
 	    (!voids || reset_void_all(f->db, a->id, f->now)) &&
 	    link_void(f->db, LINK_EMAIL_CONFIRM, a->id, f->now) &&
 	    link_void_where(f->db, LINK_EMAIL_REVERT, a->id, l->id,
-	    policy_revert_voids, f->now) &&
+		policy_revert_voids, f->now) &&
 	    event_add(f->db, a->id, EVENT_EMAIL_REVERTED, f->ip, a->email,
-	    f->now) &&
+		f->now) &&
 	    notify_channels(f->db, a, CHANNEL_NONE, "mail/email_reverted.tpl",
-	    "sms/email_reverted.tpl", d, f->now);
+		"sms/email_reverted.tpl", d, f->now);
 	render_dict_free(d);
-	return ok && (strcasecmp(replaced, a->email) == 0 ||
-	    email_tell_replaced(f, a, replaced));
+	return ok &&
+	    (strcasecmp(replaced, a->email) == 0 ||
+		email_tell_replaced(f, a, replaced));
 }
 
 enum outcome
 flow_email_revert(struct flow *f, const char *t)
 {
-	struct link		 l;
-	struct account		 a;
-	enum outcome		 o;
-	int			 n;
+	struct link    l;
+	struct account a;
+	enum outcome   o;
+	int	       n;
 
 	/*
 	 * R4: a reset past its deadline is in force, mailer or not, and the
@@ -390,15 +397,18 @@ flow_email_revert(struct flow *f, const char *t)
 	if (flow_begin(f) != OUT_OK)
 		return OUT_STORAGE;
 	if ((o = email_link_of(f, LINK_EMAIL_REVERT, t, 1, &l)) != OUT_OK)
-		return o == OUT_STORAGE ? flow_storage(f) : flow_rollback(f, o);
+		return o == OUT_STORAGE ? flow_storage(f) :
+					  flow_rollback(f, o);
 	if (!account_by_id(f->db, l.account_id, &a))
 		return flow_storage(f);
 	/* A verified holder keeps it; an unverified one never does (R5).
 	 * R1 does not stand in the way of the owner's own old address. */
 	if (strcasecmp(l.data, a.email) != 0 &&
 	    (o = email_claimable(f, a.id, l.data, 1, OUT_ADDRESS_NOW_TAKEN)) !=
-	    OUT_OK && o != OUT_R1_OWN_DOMAIN && o != OUT_R1_PLATFORM_DOMAIN)
-		return o == OUT_STORAGE ? flow_storage(f) : flow_rollback(f, o);
+		OUT_OK &&
+	    o != OUT_R1_OWN_DOMAIN && o != OUT_R1_PLATFORM_DOMAIN)
+		return o == OUT_STORAGE ? flow_storage(f) :
+					  flow_rollback(f, o);
 	return email_restore(f, &a, &l) ? flow_commit(f, OUT_OK) :
-	    flow_storage(f);
+					  flow_storage(f);
 }

@@ -18,12 +18,12 @@
  * never reserves an address against its owner.
  */
 
-#define EMAIL_CONFIRM_TTL	3600
-#define EMAIL_REVERT_TTL	(7 * 86400)
+#define EMAIL_CONFIRM_TTL 3600
+#define EMAIL_REVERT_TTL  (7 * 86400)
 
 /* Ask to change the flow's account's address to email (as typed). */
-enum outcome	 flow_email_request(struct flow *, const char *password,
-		    const char *code, const char *email);
+enum outcome flow_email_request(struct flow *, const char *password,
+    const char *code, const char *email);
 /*
  * The address a confirm (revert 0) or revert link t names, for its
  * page, into said.what; for a revert, *voids: whether using it voids
@@ -31,19 +31,19 @@ enum outcome	 flow_email_request(struct flow *, const char *password,
  * said.when, the deadline of the reset it would void (0: none waits),
  * and said.until, the link's own end.  voids may be NULL for a confirm.
  */
-enum outcome	 flow_email_peek(struct flow *, int revert, const char *t,
-		    int *voids);
+enum outcome flow_email_peek(struct flow *, int revert, const char *t,
+    int *voids);
 /* The new address confirmed by its link; *account_id receives whose. */
-enum outcome	 flow_email_confirm(struct flow *, const char *t,
-		    int64_t *account_id);
+enum outcome flow_email_confirm(struct flow *, const char *t,
+    int64_t *account_id);
 /* The old address restored by its link: every session ends. */
-enum outcome	 flow_email_revert(struct flow *, const char *t);
+enum outcome flow_email_revert(struct flow *, const char *t);
 
 /* The notices these flows render, for a program's template list. */
 #define FLOW_EMAIL_TEMPLATES \
 	"mail/email_confirm.tpl", "mail/email_changed.tpl", \
-	"mail/email_changed_old.tpl", "sms/email_changed.tpl", \
-	"mail/email_reverted.tpl", "sms/email_reverted.tpl", \
-	"mail/email_taken.tpl"
+	    "mail/email_changed_old.tpl", "sms/email_changed.tpl", \
+	    "mail/email_reverted.tpl", "sms/email_reverted.tpl", \
+	    "mail/email_taken.tpl"
 
 #endif /* !POSTERN_FLOW_EMAIL_H */

@@ -22,15 +22,15 @@
  * or OUT_LOGIN_WRONG, OUT_LIMIT_LOGIN, OUT_LIMIT_LOGIN_IP (said.until),
  * OUT_ACCOUNT_DISABLED (`postern disable`, for the right password).
  */
-enum outcome	 flow_login(struct flow *, const char *name,
-		    const char *password, const char *dummy_hash,
-		    char cookie[TOKEN_TEXT], enum session_stage *stage);
+enum outcome flow_login(struct flow *, const char *name, const char *password,
+    const char *dummy_hash, char cookie[TOKEN_TEXT],
+    enum session_stage *stage);
 /* The second step: the code completes the half session into a new
  * full one (cookie), or OUT_BAD_CODE, OUT_CODE_USED, OUT_CODE_LOCKED,
  * OUT_NEED_CODE, OUT_LOGIN_EXPIRED. */
-enum outcome	 flow_login_code(struct flow *, const char *code,
-		    char cookie[TOKEN_TEXT]);
+enum outcome flow_login_code(struct flow *, const char *code,
+    char cookie[TOKEN_TEXT]);
 /* End the session of the flow (if any). */
-enum outcome	 flow_logout(struct flow *);
+enum outcome flow_logout(struct flow *);
 
 #endif /* !POSTERN_FLOW_LOGIN_H */

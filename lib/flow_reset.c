@@ -32,15 +32,15 @@
 #include "when.h"
 
 /* The longest name or address the reset page takes. */
-#define RESET_TYPED_MAX	254
+#define RESET_TYPED_MAX 254
 
 enum outcome
 flow_reset_ask(struct flow *f, const char *typed)
 {
-	struct account	 a;
-	enum rate_scope	 scope = RATE_RESET_NAME;
-	int64_t		 until, name_until, id = 0;
-	int		 known;
+	struct account	a;
+	enum rate_scope scope = RATE_RESET_NAME;
+	int64_t		until, name_until, id = 0;
+	int		known;
 
 	if (typed[0] == '\0' || strlen(typed) > RESET_TYPED_MAX)
 		return OUT_NAME_NEEDED;
@@ -73,7 +73,7 @@ flow_reset_ask(struct flow *f, const char *typed)
 	if (!rate_hit(f->db, RATE_RESET_IP, 0, f->ip, f->now) ||
 	    !rate_hit(f->db, scope, id, typed, f->now) ||
 	    !reset_ask(f->db, known ? a.username : typed, f->ip, f->browser,
-	    f->now))
+		f->now))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }
@@ -83,14 +83,14 @@ flow_reset_ask(struct flow *f, const char *typed)
 
 /* What the typed codes proved, and what they did not. */
 struct proofs {
-	struct proof	 p[RESET_MAX_CODES];
-	size_t		 n;
-	size_t		 wrong;		/* codes that proved nothing */
-	int64_t		 used[RESET_MAX_CODES];	/* code rows to use up */
-	size_t		 nused;
-	int		 recovery_code;	/* the recovery code was one */
-	int		 kit;		/* the kit was one */
-	enum typed_code	 totp;		/* the authenticator's code */
+	struct proof	p[RESET_MAX_CODES];
+	size_t		n;
+	size_t		wrong;		       /* codes that proved nothing */
+	int64_t		used[RESET_MAX_CODES]; /* code rows to use up */
+	size_t		nused;
+	int		recovery_code; /* the recovery code was one */
+	int		kit;	       /* the kit was one */
+	enum typed_code totp;	       /* the authenticator's code */
 };
 
 static void
@@ -108,11 +108,11 @@ static int
 prove_channel_code(struct flow *f, const struct account *a,
     const struct reset *rs, const char *code, struct proofs *ps)
 {
-	struct contact	 c;
-	int64_t		 id, cid;
+	struct contact c;
+	int64_t	       id, cid;
 
 	if (!onetime_find(f->db, f->keys->codes, a->id, "reset", rs->id, code,
-	    f->now, &id, &cid))
+		f->now, &id, &cid))
 		return 0;
 	if (id == 0) {
 		ps->wrong++;
@@ -135,8 +135,8 @@ static int
 prove_base32(struct flow *f, const struct account *a, const char *norm,
     char halves[2][CODE_NORMAL_TEXT], size_t *nhalves, struct proofs *ps)
 {
-	unsigned char	 h[HASH_BYTES];
-	int		 match;
+	unsigned char h[HASH_BYTES];
+	int	      match;
 
 	if (strlen(norm) == CODE_KIT_HALF_LEN) {
 		/* Only two halves together can be checked. */
@@ -160,13 +160,14 @@ static int
 prove_kit(struct flow *f, const struct account *a,
     char halves[2][CODE_NORMAL_TEXT], struct proofs *ps)
 {
-	char		 whole[CODE_KIT_WHOLE_TEXT];
-	unsigned char	 h[HASH_BYTES];
-	int		 match = 0, ok;
+	char	      whole[CODE_KIT_WHOLE_TEXT];
+	unsigned char h[HASH_BYTES];
+	int	      match = 0, ok;
 
 	ok = a->kit_at != 0 && code_kit_join(halves[0], halves[1], whole) ?
-	    code_hash(whole, h) && account_kit_matches(f->db, a->id, h,
-	    &match) : 1;
+	    code_hash(whole, h) &&
+		account_kit_matches(f->db, a->id, h, &match) :
+	    1;
 	if (ok && match) {
 		ps->kit = 1;
 		proofs_add(ps, PROOF_KIT, 0, a->kit_at);
@@ -183,14 +184,13 @@ prove_kit(struct flow *f, const struct account *a,
  * here.  0 on a storage error.
  */
 static int
-prove_collect(struct flow *f, const struct account *a,
-    const struct reset *rs, const char *const *codes, size_t ncodes,
-    struct proofs *ps)
+prove_collect(struct flow *f, const struct account *a, const struct reset *rs,
+    const char *const *codes, size_t ncodes, struct proofs *ps)
 {
-	char		 norm[CODE_NORMAL_TEXT], totp[CODE_NORMAL_TEXT];
-	char		 halves[2][CODE_NORMAL_TEXT];
-	size_t		 i, nhalves = 0;
-	int		 ok = 1;
+	char   norm[CODE_NORMAL_TEXT], totp[CODE_NORMAL_TEXT];
+	char   halves[2][CODE_NORMAL_TEXT];
+	size_t i, nhalves = 0;
+	int    ok = 1;
 
 	memset(ps, 0, sizeof(*ps));
 	totp[0] = '\0';
@@ -206,14 +206,14 @@ prove_collect(struct flow *f, const struct account *a,
 			ok = prove_base32(f, a, norm, halves, &nhalves, ps);
 			break;
 		default:
-			break;	/* empty or not a code: no guess at all */
+			break; /* empty or not a code: no guess at all */
 		}
 	}
 	if (ok && nhalves == 2)
 		ok = prove_kit(f, a, halves, ps);
 	if (ok && totp[0] != '\0') {
 		if (a->totp_enabled_at == 0)
-			ps->wrong++;	/* there is no authenticator */
+			ps->wrong++; /* there is no authenticator */
 		else if (policy_reset_checks_totp(ps->n)) {
 			ok = twofa_check(f, a, totp, 1, &ps->totp);
 			if (ps->totp == CODE_RIGHT)
@@ -233,8 +233,8 @@ prove_collect(struct flow *f, const struct account *a,
 static size_t
 totp_count(const char *const *codes, size_t n)
 {
-	char	 norm[CODE_NORMAL_TEXT];
-	size_t	 i, count = 0;
+	char   norm[CODE_NORMAL_TEXT];
+	size_t i, count = 0;
 
 	for (i = 0; i < n; i++)
 		count += code_normalise(codes[i], norm, sizeof(norm)) ==
@@ -244,12 +244,12 @@ totp_count(const char *const *codes, size_t n)
 }
 
 struct pending_ctx {
-	struct flow		*f;
-	const struct account	*a;
-	const struct proofs	*ps;
-	const struct reset	*rs;
-	int			 replaced;
-	int			 ok;
+	struct flow	     *f;
+	const struct account *a;
+	const struct proofs  *ps;
+	const struct reset   *rs;
+	int		      replaced;
+	int		      ok;
 };
 
 /* A link of kind to the pending change into d as name, or 0. */
@@ -257,7 +257,7 @@ static int
 pending_link(struct pending_ctx *pc, enum link_kind kind, const char *path,
     struct render_dict *d, const char *name)
 {
-	char	 data[RESET_LINK_DATA];
+	char data[RESET_LINK_DATA];
 
 	reset_link_data(pc->rs, data);
 	return flow_link(pc->f, kind, pc->rs->account_id, data, 0,
@@ -268,19 +268,19 @@ pending_link(struct pending_ctx *pc, enum link_kind kind, const char *path,
 static void
 pending_tell(const struct channel *ch, void *arg)
 {
-	struct pending_ctx	*pc = arg;
-	struct flow		*f = pc->f;
-	struct channel_facts	 facts = { ch->contact_id, ch->is_phone,
-				    ch->since };
-	struct reset_links	 l;
-	struct render_dict	*d;
-	char			 when[WHEN_TEXT];
+	struct pending_ctx  *pc = arg;
+	struct flow	    *f = pc->f;
+	struct channel_facts facts = { ch->contact_id, ch->is_phone,
+		ch->since };
+	struct reset_links   l;
+	struct render_dict  *d;
+	char		     when[WHEN_TEXT];
 
 	l = policy_reset_links(&facts, pc->ps->p, pc->ps->n, f->now,
 	    f->cfg->reset_delay);
 	/* A dictionary per channel: sections shown for one stay shown. */
-	if ((d = notify_dict(pc->a, NULL, f->ip, f->cfg->base_url,
-	    f->now)) == NULL) {
+	if ((d = notify_dict(pc->a, NULL, f->ip, f->cfg->base_url, f->now)) ==
+	    NULL) {
 		pc->ok = 0;
 		return;
 	}
@@ -293,33 +293,36 @@ pending_tell(const struct channel *ch, void *arg)
 		render_set(d, "USABLE", when);
 		render_show(d, "YOUNG");
 	}
-	if ((l.reject && !pending_link(pc, LINK_RESET_REJECT, "/reset/reject",
-	    render_section(d, "REJECT"), "REJECT_LINK")) ||
-	    (l.confirm && !pending_link(pc, LINK_RESET_CONFIRM,
-	    "/reset/confirm", render_section(d, "CONFIRM"), "CONFIRM_LINK")) ||
+	if ((l.reject &&
+		!pending_link(pc, LINK_RESET_REJECT, "/reset/reject",
+		    render_section(d, "REJECT"), "REJECT_LINK")) ||
+	    (l.confirm &&
+		!pending_link(pc, LINK_RESET_CONFIRM, "/reset/confirm",
+		    render_section(d, "CONFIRM"), "CONFIRM_LINK")) ||
 	    !notify_channel(f->db, ch, "mail/reset_pending.tpl",
-	    "sms/reset_pending.tpl", d, f->now, NULL))
+		"sms/reset_pending.tpl", d, f->now, NULL))
 		pc->ok = 0;
 	render_dict_free(d);
 }
 
 /* The proofs are enough: make the change pending, tell every channel. */
 static int
-prove_make_pending(struct flow *f, const struct account *a,
-    struct reset *rs, const struct proofs *ps, const char *hash,
-    int *replaced)
+prove_make_pending(struct flow *f, const struct account *a, struct reset *rs,
+    const struct proofs *ps, const char *hash, int *replaced)
 {
-	struct pending_ctx	 pc = { f, a, ps, rs, 0, 1 };
-	char			 proofs[256];
+	struct pending_ctx pc = { f, a, ps, rs, 0, 1 };
+	char		   proofs[256];
 
 	/* Whoever typed a recovery code or kit has seen it: used up. */
-	if ((ps->recovery_code && !account_clear_recovery_code(f->db, a->id)) ||
+	if ((ps->recovery_code &&
+		!account_clear_recovery_code(f->db, a->id)) ||
 	    (ps->kit && !account_clear_kit(f->db, a->id)))
 		return 0;
 	reset_proofs_text(ps->p, ps->n, proofs, sizeof(proofs));
 	if (!reset_make_pending(f->db, rs, hash, proofs, f->now,
-	    f->now + f->cfg->reset_delay, replaced) ||
-	    !event_add(f->db, a->id, EVENT_RESET_PENDING, f->ip, proofs, f->now))
+		f->now + f->cfg->reset_delay, replaced) ||
+	    !event_add(f->db, a->id, EVENT_RESET_PENDING, f->ip, proofs,
+		f->now))
 		return 0;
 	pc.replaced = *replaced;
 	return notify_each_channel(f->db, a, pending_tell, &pc) && pc.ok;
@@ -327,8 +330,8 @@ prove_make_pending(struct flow *f, const struct account *a,
 
 /* What a refused try says, when nothing wrong was typed. */
 static enum outcome
-prove_not_enough(struct flow *f, enum r3_verdict v,
-    const struct proofs *ps, int64_t usable_from)
+prove_not_enough(struct flow *f, enum r3_verdict v, const struct proofs *ps,
+    int64_t usable_from)
 {
 	if (ps->totp == CODE_USED || ps->totp == CODE_LOCKED)
 		return twofa_outcome(ps->totp);
@@ -368,11 +371,11 @@ prove_settle(struct flow *f, const struct account *a, struct reset *rs,
     const char *const *codes, size_t ncodes, const char *hash,
     enum outcome weak, int *replaced)
 {
-	struct proofs		 ps;
-	enum r3_verdict		 v;
-	int64_t			 usable_from;
-	size_t			 i;
-	int			 won;
+	struct proofs	ps;
+	enum r3_verdict v;
+	int64_t		usable_from;
+	size_t		i;
+	int		won;
 
 	if (!prove_collect(f, a, rs, codes, ncodes, &ps))
 		return flow_storage(f);
@@ -383,8 +386,8 @@ prove_settle(struct flow *f, const struct account *a, struct reset *rs,
 		return prove_failed(f, a, rs);
 	case TRY_NOT_ENOUGH:
 		/* Right codes are no failure, and nothing is used up. */
-		return flow_rollback(f, prove_not_enough(f, v, &ps,
-		    usable_from));
+		return flow_rollback(f,
+		    prove_not_enough(f, v, &ps, usable_from));
 	case TRY_ACCEPT:
 		break;
 	}
@@ -417,14 +420,15 @@ prove_request(struct flow *f, const char *name, struct account *a,
 	if (flow_begin(f) != OUT_OK)
 		return OUT_STORAGE;
 	if (!reset_asks_process_for(f->db, f->cfg, f->keys->codes,
-	    a->id != 0 ? a->username : name, a->id != 0 ? a->email : NULL,
-	    f->browser, f->now) || flow_commit(f, OUT_OK) != OUT_OK ||
-	    flow_begin(f) != OUT_OK)
+		a->id != 0 ? a->username : name, a->id != 0 ? a->email : NULL,
+		f->browser, f->now) ||
+	    flow_commit(f, OUT_OK) != OUT_OK || flow_begin(f) != OUT_OK)
 		return flow_storage(f);
-	if (a->id != 0 && (!account_by_id(f->db, a->id, a) ||
-	    !reset_live_request(f->db, a->id, f->browser, f->now, rs)))
+	if (a->id != 0 &&
+	    (!account_by_id(f->db, a->id, a) ||
+		!reset_live_request(f->db, a->id, f->browser, f->now, rs)))
 		return flow_storage(f);
-	if (a->id != 0 && account_recovery_closed(a))	/* locked meanwhile */
+	if (a->id != 0 && account_recovery_closed(a)) /* locked meanwhile */
 		return flow_rollback(f, OUT_RESET_LOCKED);
 	if (a->id == 0 || rs->id == 0)
 		/* Unknown name, nothing asked, or expired: one answer. */
@@ -436,10 +440,10 @@ enum outcome
 flow_reset_prove(struct flow *f, const char *name, const char *const *codes,
     size_t ncodes, const char *password, int *replaced)
 {
-	char		 hash[PWHASH_TEXT];
-	struct account	 a;
-	struct reset	 rs;
-	enum outcome	 o, weak;
+	char	       hash[PWHASH_TEXT];
+	struct account a;
+	struct reset   rs;
+	enum outcome   o, weak;
 
 	*replaced = 0;
 	if (ncodes > RESET_MAX_CODES)
@@ -470,13 +474,13 @@ static enum outcome
 reset_by_link(struct flow *f, enum link_kind kind, const char *t, int consume,
     struct reset *rs)
 {
-	struct link	 l;
+	struct link l;
 
 	memset(rs, 0, sizeof(*rs));
 	if (!token_valid(t))
 		return OUT_LINK_BROKEN;
 	if (!(consume ? link_consume(f->db, kind, t, f->now, &l) :
-	    link_peek(f->db, kind, t, f->now, &l)) ||
+			link_peek(f->db, kind, t, f->now, &l)) ||
 	    (l.id != 0 && !reset_get(f->db, strtoll(l.data, NULL, 10), rs)))
 		return OUT_STORAGE;
 	if (l.id == 0 || rs->id == 0 || rs->state != RESET_PENDING)
@@ -521,7 +525,7 @@ session_reset_outcome(enum session_reset_verdict v)
 static enum outcome
 mailed_only(struct flow *f, const struct reset *rs)
 {
-	int	 mailed;
+	int mailed;
 
 	if (!reset_confirm_mailed(f->db, rs, f->now, &mailed))
 		return OUT_STORAGE;
@@ -533,8 +537,8 @@ mailed_only(struct flow *f, const struct reset *rs)
 enum outcome
 flow_reset_waiting(struct flow *f, struct reset_waiting *w)
 {
-	struct reset	 rs;
-	struct account	 a;
+	struct reset   rs;
+	struct account a;
 
 	memset(w, 0, sizeof(*w));
 	if (f->browser == NULL)
@@ -552,17 +556,18 @@ flow_reset_waiting(struct flow *f, struct reset_waiting *w)
 }
 
 enum outcome
-flow_reset_peek(struct flow *f, int confirm, const char *t,
-    int64_t *deadline, int *need_code)
+flow_reset_peek(struct flow *f, int confirm, const char *t, int64_t *deadline,
+    int *need_code)
 {
-	struct reset	 rs;
-	enum outcome	 o;
+	struct reset rs;
+	enum outcome o;
 
 	*deadline = 0;
 	*need_code = 0;
 	if (t != NULL)
-		o = reset_by_link(f, confirm ? LINK_RESET_CONFIRM :
-		    LINK_RESET_REJECT, t, 0, &rs);
+		o = reset_by_link(f,
+		    confirm ? LINK_RESET_CONFIRM : LINK_RESET_REJECT, t, 0,
+		    &rs);
 	else if ((o = reset_of_session(f, &rs)) == OUT_OK) {
 		/* What the button will ask for, as if it were pressed. */
 		o = session_reset_outcome(policy_session_reset(confirm,
@@ -585,10 +590,10 @@ static enum outcome
 reset_session_proof(struct flow *f, int confirm, const struct reset *rs,
     const struct proof_typed *pt, const char *code)
 {
-	enum session_reset_verdict	 v;
-	enum typed_code			 res = CODE_ABSENT;
-	enum outcome			 o;
-	int				 typed, young;
+	enum session_reset_verdict v;
+	enum typed_code		   res = CODE_ABSENT;
+	enum outcome		   o;
+	int			   typed, young;
 
 	if ((o = proof_password(f, pt, &typed)) != OUT_OK)
 		return o;
@@ -620,11 +625,11 @@ reset_session_proof(struct flow *f, int confirm, const struct reset *rs,
  * open write transaction: OUT_OK, or why not with nothing left open.
  */
 static enum outcome
-reset_target(struct flow *f, int confirm, const char *t,
-    const char *password, const char *code, struct reset *rs)
+reset_target(struct flow *f, int confirm, const char *t, const char *password,
+    const char *code, struct reset *rs)
 {
-	struct proof_typed	 pt;
-	enum outcome		 o;
+	struct proof_typed pt;
+	enum outcome	   o;
 
 	memset(&pt, 0, sizeof(pt));
 	if (t == NULL && f->acct != NULL &&
@@ -633,8 +638,9 @@ reset_target(struct flow *f, int confirm, const char *t,
 	if (flow_begin(f) != OUT_OK)
 		return OUT_STORAGE;
 	if (t != NULL)
-		o = reset_by_link(f, confirm ? LINK_RESET_CONFIRM :
-		    LINK_RESET_REJECT, t, 1, rs);
+		o = reset_by_link(f,
+		    confirm ? LINK_RESET_CONFIRM : LINK_RESET_REJECT, t, 1,
+		    rs);
 	else if ((o = reset_of_session(f, rs)) == OUT_OK)
 		o = reset_session_proof(f, confirm, rs, &pt, code);
 	if (o == OUT_STORAGE)
@@ -646,14 +652,14 @@ reset_target(struct flow *f, int confirm, const char *t,
 enum outcome
 flow_reset_confirm(struct flow *f, const char *t, const char *code)
 {
-	struct reset	 rs;
-	enum outcome	 o;
-	int		 applied;
+	struct reset rs;
+	enum outcome o;
+	int	     applied;
 
 	if ((o = reset_target(f, 1, t, NULL, code, &rs)) != OUT_OK)
 		return o;
 	if (!reset_apply(f->db, f->cfg, &rs, f->ip, EVENT_WHY_CONFIRMED,
-	    f->now, &applied))
+		f->now, &applied))
 		return flow_storage(f);
 	return flow_commit(f, applied ? OUT_OK : OUT_RESET_STOPPED_LOCKED);
 }
@@ -662,8 +668,8 @@ enum outcome
 flow_reset_reject(struct flow *f, const char *t, const char *password,
     const char *code)
 {
-	struct reset	 rs;
-	enum outcome	 o;
+	struct reset rs;
+	enum outcome o;
 
 	if ((o = reset_target(f, 0, t, password, code, &rs)) != OUT_OK)
 		return o;
@@ -675,8 +681,8 @@ flow_reset_reject(struct flow *f, const char *t, const char *password,
 enum outcome
 flow_reset_apply_due(struct flow *f, int64_t account_id, int *n)
 {
-	struct reset	 r;
-	int		 applied;
+	struct reset r;
+	int	     applied;
 
 	*n = 0;
 	/* One change per transaction, so one failure blocks no other. */
@@ -687,8 +693,10 @@ flow_reset_apply_due(struct flow *f, int64_t account_id, int *n)
 			return OUT_OK;
 		if (flow_begin(f) != OUT_OK ||
 		    !reset_apply(f->db, f->cfg, &r, NULL, EVENT_WHY_DEADLINE,
-		    f->now, &applied) || flow_commit(f, OUT_OK) != OUT_OK) {
-			log_err("reset %lld: could not apply", (long long)r.id);
+			f->now, &applied) ||
+		    flow_commit(f, OUT_OK) != OUT_OK) {
+			log_err("reset %lld: could not apply",
+			    (long long)r.id);
 			return flow_storage(f);
 		}
 		*n += applied;
@@ -698,13 +706,13 @@ flow_reset_apply_due(struct flow *f, int64_t account_id, int *n)
 enum outcome
 flow_reset_asks_process(struct flow *f, int *n)
 {
-	int	 got;
+	int got;
 
 	*n = 0;
 	for (;;) {
 		if (flow_begin(f) != OUT_OK ||
 		    !reset_ask_next(f->db, f->cfg, f->keys->codes, NULL, NULL,
-		    NULL, f->now, &got))
+			NULL, f->now, &got))
 			return flow_storage(f);
 		if (!got)
 			return flow_rollback(f, OUT_OK);

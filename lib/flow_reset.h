@@ -26,26 +26,26 @@
  */
 
 /* The most code fields a proof may carry. */
-#define RESET_MAX_CODES	RESET_PROOFS_MAX
+#define RESET_MAX_CODES RESET_PROOFS_MAX
 
 /* Ask for codes for a name or address, as typed. */
-enum outcome	 flow_reset_ask(struct flow *, const char *typed);
+enum outcome flow_reset_ask(struct flow *, const char *typed);
 /*
  * Prove a reset of name with the typed codes and choose password;
  * *replaced is set when it replaced a change already pending.
  */
-enum outcome	 flow_reset_prove(struct flow *, const char *name,
-		    const char *const *codes, size_t ncodes,
-		    const char *password, int *replaced);
+enum outcome flow_reset_prove(struct flow *, const char *name,
+    const char *const *codes, size_t ncodes, const char *password,
+    int *replaced);
 
 /* What the page after a proof says of the change it made. */
 struct reset_waiting {
-	int64_t	 deadline;	/* 0: none pending for this browser now */
-	int	 mailed;	/* confirm links went to other addresses */
-	int	 twofa;		/* an older session may confirm with a code */
+	int64_t deadline; /* 0: none pending for this browser now */
+	int	mailed;	  /* confirm links went to other addresses */
+	int	twofa;	  /* an older session may confirm with a code */
 };
 /* The newest change this browser proved that is still pending. */
-enum outcome	 flow_reset_waiting(struct flow *, struct reset_waiting *);
+enum outcome flow_reset_waiting(struct flow *, struct reset_waiting *);
 
 /*
  * What a page about a pending change shows, before its button: the
@@ -54,16 +54,16 @@ enum outcome	 flow_reset_waiting(struct flow *, struct reset_waiting *);
  * set when the button needs the authenticator's code (confirming from
  * a session).
  */
-enum outcome	 flow_reset_peek(struct flow *, int confirm, const char *t,
-		    int64_t *deadline, int *need_code);
+enum outcome flow_reset_peek(struct flow *, int confirm, const char *t,
+    int64_t *deadline, int *need_code);
 /* Apply the pending change now: by its link t, or from a session with
  * the authenticator's code. */
-enum outcome	 flow_reset_confirm(struct flow *, const char *t,
-		    const char *code);
+enum outcome flow_reset_confirm(struct flow *, const char *t,
+    const char *code);
 /* Stop the pending change: by its link t, or from a session with the
  * password or the authenticator's code. */
-enum outcome	 flow_reset_reject(struct flow *, const char *t,
-		    const char *password, const char *code);
+enum outcome flow_reset_reject(struct flow *, const char *t,
+    const char *password, const char *code);
 
 /*
  * What the mailer does on every pass and a login first, each change or
@@ -71,14 +71,12 @@ enum outcome	 flow_reset_reject(struct flow *, const char *t,
  * passed (account_id 0: all; a locked or disabled account's is stopped
  * instead), *n the number applied (R4 needs no cron).
  */
-enum outcome	 flow_reset_apply_due(struct flow *, int64_t account_id,
-		    int *n);
+enum outcome flow_reset_apply_due(struct flow *, int64_t account_id, int *n);
 /* Turn every recorded ask into a request and its codes
  * (reset_ask_next()); *n the number handled.  Needs the flow's keys. */
-enum outcome	 flow_reset_asks_process(struct flow *, int *n);
+enum outcome flow_reset_asks_process(struct flow *, int *n);
 
 /* The notices these flows render, for a program's template list. */
-#define FLOW_RESET_TEMPLATES \
-	"mail/reset_pending.tpl", "sms/reset_pending.tpl"
+#define FLOW_RESET_TEMPLATES "mail/reset_pending.tpl", "sms/reset_pending.tpl"
 
 #endif /* !POSTERN_FLOW_RESET_H */

@@ -24,12 +24,12 @@
  * count the same, so a taken address meets the same limit as a new one.
  */
 static int
-signup_mail(struct flow *f, int64_t id, const char *username,
-    const char *addr, int64_t pending_until, int64_t *limited)
+signup_mail(struct flow *f, int64_t id, const char *username, const char *addr,
+    int64_t pending_until, int64_t *limited)
 {
-	char			 when[WHEN_TEXT];
-	struct render_dict	*d;
-	int			 ok = 0;
+	char		    when[WHEN_TEXT];
+	struct render_dict *d;
+	int		    ok = 0;
 
 	if ((d = render_dict_new()) == NULL)
 		return 0;
@@ -43,9 +43,8 @@ signup_mail(struct flow *f, int64_t id, const char *username,
 		}
 		ok = outbox_mail(f->db, addr, "mail/signup_taken.tpl", d,
 		    f->now, limited);
-	}
-	else if (flow_link(f, LINK_VERIFY, id, NULL, 0, SIGNUP_VERIFY_TTL,
-	    "/verify", d, "LINK")) {
+	} else if (flow_link(f, LINK_VERIFY, id, NULL, 0, SIGNUP_VERIFY_TTL,
+		       "/verify", d, "LINK")) {
 		render_set(d, "USERNAME", username);
 		ok = outbox_mail(f->db, addr, "mail/verify.tpl", d, f->now,
 		    limited);
@@ -59,7 +58,7 @@ static enum outcome
 signup_typed(struct flow *f, const char *username, const char *email,
     const char *password, char name[33], char addr[255])
 {
-	struct r1_check	 c;
+	struct r1_check c;
 
 	if (!validate_username(username, name))
 		return OUT_BAD_USERNAME;
@@ -76,7 +75,7 @@ signup_typed(struct flow *f, const char *username, const char *email,
 		flow_what(f, c.domain, NULL);
 		if (flow_begin(f) != OUT_OK ||
 		    !event_add(f->db, 0, EVENT_R1_REFUSED, f->ip, c.domain,
-		    f->now))
+			f->now))
 			return flow_storage(f);
 		return flow_commit(f, OUT_R1_PLATFORM_DOMAIN);
 	}
@@ -88,9 +87,9 @@ static enum outcome
 signup_settle(struct flow *f, const char *name, const char *addr,
     const char *hash)
 {
-	struct account	 holder;
-	int64_t		 id = 0, limited, pending_until = 0;
-	int		 taken, deleted;
+	struct account holder;
+	int64_t	       id = 0, limited, pending_until = 0;
+	int	       taken, deleted;
 
 	if (!account_name_taken(f->db, name, &taken))
 		return flow_storage(f);
@@ -99,8 +98,9 @@ signup_settle(struct flow *f, const char *name, const char *addr,
 	if (!account_by_login(f->db, addr, &holder))
 		return flow_storage(f);
 	/* Never verified, and never will be: it reserves nothing (R5). */
-	if (holder.id != 0 && policy_signup_replaces(holder.email_verified_at,
-	    holder.created_at, f->now, SIGNUP_VERIFY_TTL)) {
+	if (holder.id != 0 &&
+	    policy_signup_replaces(holder.email_verified_at, holder.created_at,
+		f->now, SIGNUP_VERIFY_TTL)) {
 		if (!account_delete_unverified(f->db, holder.id, &deleted) ||
 		    !deleted)
 			return flow_storage(f);
@@ -108,14 +108,15 @@ signup_settle(struct flow *f, const char *name, const char *addr,
 	} else if (holder.id != 0 && holder.email_verified_at == 0)
 		pending_until = holder.created_at + SIGNUP_VERIFY_TTL;
 	if ((holder.id == 0 &&
-	    !account_create(f->db, name, addr, hash, f->now, &id)) ||
+		!account_create(f->db, name, addr, hash, f->now, &id)) ||
 	    !signup_mail(f, id, name, addr, pending_until, &limited))
 		return flow_storage(f);
 	/* Nothing is kept: the visitor is told, and may come back. */
 	if (limited != 0)
 		return flow_limited(f, OUT_LIMIT_MESSAGES, limited);
-	if (!event_add(f->db, id, id != 0 ? EVENT_SIGNUP :
-	    EVENT_SIGNUP_ADDRESS_TAKEN, f->ip, NULL, f->now))
+	if (!event_add(f->db, id,
+		id != 0 ? EVENT_SIGNUP : EVENT_SIGNUP_ADDRESS_TAKEN, f->ip,
+		NULL, f->now))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }
@@ -124,9 +125,9 @@ enum outcome
 flow_signup(struct flow *f, const char *username, const char *email,
     const char *password)
 {
-	char		 name[33], addr[255], hash[PWHASH_TEXT];
-	int64_t		 until;
-	enum outcome	 o;
+	char	     name[33], addr[255], hash[PWHASH_TEXT];
+	int64_t	     until;
+	enum outcome o;
 
 	if ((o = signup_typed(f, username, email, password, name, addr)) !=
 	    OUT_OK)
@@ -152,7 +153,7 @@ flow_signup(struct flow *f, const char *username, const char *email,
 enum outcome
 flow_verify(struct flow *f, const char *t, int use)
 {
-	struct link	 l;
+	struct link l;
 
 	if (!token_valid(t))
 		return OUT_LINK_BROKEN;
@@ -169,7 +170,7 @@ flow_verify(struct flow *f, const char *t, int use)
 		return flow_rollback(f, OUT_LINK_STALE);
 	if (!account_set_verified(f->db, l.account_id, f->now) ||
 	    !event_add(f->db, l.account_id, EVENT_EMAIL_VERIFIED, f->ip, NULL,
-	    f->now))
+		f->now))
 		return flow_storage(f);
 	return flow_commit(f, OUT_OK);
 }

@@ -14,13 +14,13 @@
  * whoever reads the mailbox decides which one lives.
  */
 
-#define SIGNUP_VERIFY_TTL	(24 * 3600)
+#define SIGNUP_VERIFY_TTL (24 * 3600)
 
-enum outcome	 flow_signup(struct flow *, const char *username,
-		    const char *email, const char *password);
+enum outcome flow_signup(struct flow *, const char *username,
+    const char *email, const char *password);
 /* Is the verification link t good (peek), or use it (verify)? */
-enum outcome	 flow_verify(struct flow *, const char *t, int use);
+enum outcome flow_verify(struct flow *, const char *t, int use);
 
-#define FLOW_SIGNUP_TEMPLATES	"mail/verify.tpl", "mail/signup_taken.tpl"
+#define FLOW_SIGNUP_TEMPLATES "mail/verify.tpl", "mail/signup_taken.tpl"
 
 #endif /* !POSTERN_FLOW_SIGNUP_H */

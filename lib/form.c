@@ -30,9 +30,9 @@
 static size_t
 form_utf8_seq(const unsigned char *p, size_t len)
 {
-	unsigned char	 c = p[0];
-	size_t		 n, i;
-	unsigned char	 lo = 0x80, hi = 0xbf;
+	unsigned char c = p[0];
+	size_t	      n, i;
+	unsigned char lo = 0x80, hi = 0xbf;
 
 	if (c < 0x80)
 		return 1;
@@ -41,17 +41,17 @@ form_utf8_seq(const unsigned char *p, size_t len)
 	else if (c >= 0xe0 && c <= 0xef) {
 		n = 3;
 		if (c == 0xe0)
-			lo = 0xa0;	/* overlong below U+0800 */
+			lo = 0xa0; /* overlong below U+0800 */
 		else if (c == 0xed)
-			hi = 0x9f;	/* UTF-16 surrogates */
+			hi = 0x9f; /* UTF-16 surrogates */
 	} else if (c >= 0xf0 && c <= 0xf4) {
 		n = 4;
 		if (c == 0xf0)
-			lo = 0x90;	/* overlong below U+10000 */
+			lo = 0x90; /* overlong below U+10000 */
 		else if (c == 0xf4)
-			hi = 0x8f;	/* above U+10FFFF */
+			hi = 0x8f; /* above U+10FFFF */
 	} else
-		return 0;	/* continuation byte, C0/C1 overlong, F5-FF */
+		return 0; /* continuation byte, C0/C1 overlong, F5-FF */
 	if (len < n)
 		return 0;
 	if (p[1] < lo || p[1] > hi)
@@ -70,12 +70,12 @@ form_utf8_seq(const unsigned char *p, size_t len)
 static int
 form_text_ok(const char *s, size_t len)
 {
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i = 0, n;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t		     i = 0, n;
 
 	while (i < len) {
-		if (p[i] < 0x20 &&
-		    p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
+		if (p[i] < 0x20 && p[i] != '\t' && p[i] != '\r' &&
+		    p[i] != '\n')
 			return 0;
 		if (p[i] == 0x7f)
 			return 0;
@@ -118,9 +118,9 @@ form_wipe_free(char *s)
 static char *
 form_decode(const char *s, size_t len, size_t max)
 {
-	char	*out;
-	size_t	 i, o;
-	int	 hi, lo;
+	char  *out;
+	size_t i, o;
+	int    hi, lo;
 
 	if ((out = malloc((len < max ? len : max) + 1)) == NULL)
 		return NULL;
@@ -156,9 +156,9 @@ fail:
 int
 form_parse(struct form *f, const char *s, size_t len)
 {
-	const char	*pair, *end, *amp, *eq;
-	size_t		 plen, nlen;
-	char		*name = NULL, *value = NULL;
+	const char *pair, *end, *amp, *eq;
+	size_t	    plen, nlen;
+	char	   *name = NULL, *value = NULL;
 
 	memset(f, 0, sizeof(*f));
 	if (len == 0)
@@ -180,8 +180,8 @@ form_parse(struct form *f, const char *s, size_t len)
 		if ((name = form_decode(pair, nlen, FORM_MAX_NAME)) == NULL)
 			goto fail;
 		value = eq == amp ? form_decode("", 0, 0) :
-		    form_decode(eq + 1, (size_t)(amp - eq - 1),
-		    FORM_MAX_VALUE);
+				    form_decode(eq + 1, (size_t)(amp - eq - 1),
+					FORM_MAX_VALUE);
 		if (value == NULL)
 			goto fail;
 		f->f[f->n].name = name;
@@ -202,7 +202,7 @@ fail:
 void
 form_free(struct form *f)
 {
-	size_t	 i;
+	size_t i;
 
 	if (f == NULL)
 		return;
@@ -222,8 +222,8 @@ form_free(struct form *f)
 const char *
 form_get(const struct form *f, const char *name, int *dup)
 {
-	const char	*v = NULL;
-	size_t		 i;
+	const char *v = NULL;
+	size_t	    i;
 
 	if (dup != NULL)
 		*dup = 0;
@@ -245,7 +245,7 @@ form_get(const struct form *f, const char *name, int *dup)
 size_t
 form_count(const struct form *f, const char *name)
 {
-	size_t	 i, n = 0;
+	size_t i, n = 0;
 
 	if (f == NULL || name == NULL)
 		return 0;
@@ -272,10 +272,10 @@ cookie_ws(char c)
 
 /* Whether the pair [p, end) has the name name; *eq gets its '='. */
 static int
-cookie_named(const char *p, const char *end, const char *name,
-    size_t namelen, const char **eq)
+cookie_named(const char *p, const char *end, const char *name, size_t namelen,
+    const char **eq)
 {
-	const char	*ns, *ne;
+	const char *ns, *ne;
 
 	/* Browsers separate pairs with "; "; be lenient about it. */
 	for (ns = p; ns < end && cookie_ws(*ns); ns++)
@@ -291,8 +291,8 @@ cookie_named(const char *p, const char *end, const char *name,
 static int
 cookie_value(const char *vs, const char *end, char *out, size_t outsz)
 {
-	const char	*ve;
-	size_t		 vlen, i;
+	const char *ve;
+	size_t	    vlen, i;
 
 	for (; vs < end && cookie_ws(*vs); vs++)
 		continue;
@@ -328,9 +328,9 @@ cookie_value(const char *vs, const char *end, char *out, size_t outsz)
 int
 cookie_get(const char *header, const char *name, char *out, size_t outsz)
 {
-	const char	*p, *end, *eq;
-	size_t		 namelen;
-	int		 found = 0;
+	const char *p, *end, *eq;
+	size_t	    namelen;
+	int	    found = 0;
 
 	if (out == NULL || outsz == 0)
 		return 0;

@@ -19,7 +19,7 @@ int
 guard_for(struct flow *f, int64_t account_id, const char *typed,
     struct guard *g)
 {
-	int	 known = 0;
+	int known = 0;
 
 	memset(g, 0, sizeof(*g));
 	g->account_id = account_id;
@@ -57,7 +57,8 @@ guard_scope(const struct guard *g, int totp, int64_t *id, const char **text)
 	 * a few wrong tries with the name meets (attacks_round4.py, 31).
 	 */
 	return g->typed != NULL && strchr(g->typed, '@') != NULL ?
-	    RATE_LOGIN_ADDRESS : RATE_LOGIN_ACCOUNT;
+	    RATE_LOGIN_ADDRESS :
+	    RATE_LOGIN_ACCOUNT;
 }
 
 /*
@@ -70,16 +71,16 @@ guard_scope(const struct guard *g, int totp, int64_t *id, const char **text)
 static int
 guard_ceiling_binds(struct flow *f, const struct guard *g, int *binds)
 {
-	enum rate_scope	 scope;
-	int64_t		 id, used;
-	const char	*text;
+	enum rate_scope scope;
+	int64_t		id, used;
+	const char     *text;
 
 	*binds = 0;
 	if (g->account_id == 0)
 		return 1;
 	scope = guard_scope(g, 0, &id, &text);
 	if (!rate_used(f->db, scope, id, text, f->now, LOGIN_CEILING_WINDOW,
-	    &used))
+		&used))
 		return 0;
 	*binds = used > 0;
 	return 1;
@@ -90,13 +91,12 @@ guard_ceiling_binds(struct flow *f, const struct guard *g, int *binds)
  * *until: the later reopening.
  */
 static int
-guard_closed(struct flow *f, const struct guard *g, int totp,
-    int64_t *until)
+guard_closed(struct flow *f, const struct guard *g, int totp, int64_t *until)
 {
-	enum rate_scope	 scope;
-	int64_t		 id, ceiling;
-	const char	*text;
-	int		 binds;
+	enum rate_scope scope;
+	int64_t		id, ceiling;
+	const char     *text;
+	int		binds;
 
 	scope = guard_scope(g, totp, &id, &text);
 	if (!rate_check(f->db, scope, id, text, f->now, until))
@@ -107,8 +107,8 @@ guard_closed(struct flow *f, const struct guard *g, int totp,
 		return 0;
 	if (!binds)
 		return 1;
-	if (!rate_check(f->db, RATE_LOGIN_CEILING, g->account_id, NULL,
-	    f->now, &ceiling))
+	if (!rate_check(f->db, RATE_LOGIN_CEILING, g->account_id, NULL, f->now,
+		&ceiling))
 		return 0;
 	if (ceiling > *until)
 		*until = ceiling;
@@ -130,10 +130,10 @@ guard_totp_closed(struct flow *f, const struct guard *g, int64_t *until)
 int
 guard_password_left(struct flow *f, const struct guard *g, int *left)
 {
-	enum rate_scope	 scope;
-	int64_t		 id;
-	const char	*text;
-	int		 under_ceiling, binds;
+	enum rate_scope scope;
+	int64_t		id;
+	const char     *text;
+	int		under_ceiling, binds;
 
 	scope = guard_scope(g, 0, &id, &text);
 	if (!rate_left(f->db, scope, id, text, f->now, left) ||
@@ -141,8 +141,8 @@ guard_password_left(struct flow *f, const struct guard *g, int *left)
 		return 0;
 	if (!binds)
 		return 1;
-	if (!rate_left(f->db, RATE_LOGIN_CEILING, g->account_id, NULL,
-	    f->now, &under_ceiling))
+	if (!rate_left(f->db, RATE_LOGIN_CEILING, g->account_id, NULL, f->now,
+		&under_ceiling))
 		return 0;
 	if (under_ceiling < *left)
 		*left = under_ceiling;
@@ -154,24 +154,25 @@ static enum event_why
 guard_why(const struct guard *g)
 {
 	return g->bucket == BUCKET_DEVICE ? EVENT_WHY_THIS_BROWSER :
-	    EVENT_WHY_STRANGERS;
+					    EVENT_WHY_STRANGERS;
 }
 
 int
 guard_password_failed(struct flow *f, const struct guard *g,
     enum event_kind kind)
 {
-	enum rate_scope	 scope;
-	int64_t		 id;
-	const char	*text;
-	int		 closed, capped = 0;
+	enum rate_scope scope;
+	int64_t		id;
+	const char     *text;
+	int		closed, capped = 0;
 
 	if (!flow_in_tx(f, "guard_password_failed"))
 		return 0;
 	scope = guard_scope(g, 0, &id, &text);
 	if (!rate_fail(f->db, scope, id, text, f->now, &closed) ||
-	    (g->account_id != 0 && !rate_fail(f->db, RATE_LOGIN_CEILING,
-	    g->account_id, NULL, f->now, &capped)) ||
+	    (g->account_id != 0 &&
+		!rate_fail(f->db, RATE_LOGIN_CEILING, g->account_id, NULL,
+		    f->now, &capped)) ||
 	    !event_add(f->db, g->account_id, kind, f->ip, NULL, f->now))
 		return 0;
 	if (!closed && !capped)
@@ -185,9 +186,9 @@ static int
 guard_tell_totp_closed(struct flow *f, const struct guard *g,
     const struct account *a, int64_t until)
 {
-	struct render_dict	*d;
-	char			 when[WHEN_TEXT];
-	int			 ok;
+	struct render_dict *d;
+	char		    when[WHEN_TEXT];
+	int		    ok;
 
 	if ((d = notify_dict(a, NULL, f->ip, f->cfg->base_url, f->now)) ==
 	    NULL)
@@ -205,10 +206,10 @@ int
 guard_totp_failed(struct flow *f, const struct guard *g,
     const struct account *a)
 {
-	enum rate_scope	 scope;
-	int64_t		 id, until;
-	const char	*text;
-	int		 closed;
+	enum rate_scope scope;
+	int64_t		id, until;
+	const char     *text;
+	int		closed;
 
 	if (!flow_in_tx(f, "guard_totp_failed"))
 		return 0;
@@ -220,5 +221,6 @@ guard_totp_failed(struct flow *f, const struct guard *g,
 		return 1;
 	return rate_check(f->db, scope, id, text, f->now, &until) &&
 	    event_add_why(f->db, a->id, EVENT_TOTP_LOCKED, f->ip, guard_why(g),
-	    f->now) && guard_tell_totp_closed(f, g, a, until);
+		f->now) &&
+	    guard_tell_totp_closed(f, g, a, until);
 }

@@ -23,27 +23,25 @@
 #include "http.h"
 #include "log.h"
 
-#define HTTP_MAX_UA	256
+#define HTTP_MAX_UA 256
 
 #define HTTP_CSP \
-    "Content-Security-Policy: default-src 'self'; frame-ancestors 'none'; " \
-    "base-uri 'none'; object-src 'none'; form-action 'self'"
+	"Content-Security-Policy: default-src 'self'; frame-ancestors 'none'; " \
+	"base-uri 'none'; object-src 'none'; form-action 'self'"
 #define HTTP_OTHER_SECURITY \
-    "Referrer-Policy: no-referrer\r\n" \
-    "X-Content-Type-Options: nosniff\r\n" \
-    "X-Frame-Options: DENY\r\n" \
-    "Cache-Control: no-store\r\n"
+	"Referrer-Policy: no-referrer\r\n" \
+	"X-Content-Type-Options: nosniff\r\n" \
+	"X-Frame-Options: DENY\r\n" \
+	"Cache-Control: no-store\r\n"
 
-static const char *http_security_headers =
-    HTTP_CSP "\r\n" HTTP_OTHER_SECURITY;
-static struct buf http_security_custom;
-
+static const char *http_security_headers = HTTP_CSP "\r\n" HTTP_OTHER_SECURITY;
+static struct buf  http_security_custom;
 
 static char *
 http_strndup(const char *s, size_t max)
 {
-	size_t	 n;
-	char	*p;
+	size_t n;
+	char  *p;
 
 	n = strnlen(s, max);
 	if ((p = malloc(n + 1)) == NULL)
@@ -71,8 +69,8 @@ http_printable(const char *s)
 int
 http_allow_form_hosts(const char *scheme, char *const *hosts, size_t n)
 {
-	struct buf	 b;
-	size_t		 i;
+	struct buf b;
+	size_t	   i;
 
 	buf_init(&b);
 	buf_puts(&b, HTTP_CSP);
@@ -100,7 +98,7 @@ http_allow_form_hosts(const char *scheme, char *const *hosts, size_t n)
 static int
 http_ip_valid(const char *s)
 {
-	unsigned char	 a[16];
+	unsigned char a[16];
 
 	return inet_pton(AF_INET, s, a) == 1 || inet_pton(AF_INET6, s, a) == 1;
 }
@@ -108,7 +106,7 @@ http_ip_valid(const char *s)
 static int
 http_ip_trusted(const char *ip, char *const *proxies, size_t n)
 {
-	size_t	 i;
+	size_t i;
 
 	for (i = 0; i < n; i++)
 		if (strcmp(ip, proxies[i]) == 0)
@@ -125,8 +123,8 @@ static void
 http_client_ip(struct http_request *req, FCGX_ParamArray env,
     char *const *proxies, size_t nproxies)
 {
-	const char	*remote, *xff;
-	char		 list[512], *p, *start;
+	const char *remote, *xff;
+	char	    list[512], *p, *start;
 
 	remote = FCGX_GetParam("REMOTE_ADDR", env);
 	if (remote == NULL || strlen(remote) >= sizeof(req->ip) ||
@@ -159,12 +157,11 @@ http_client_ip(struct http_request *req, FCGX_ParamArray env,
 
 /* The request path without the query, from REQUEST_URI. */
 static enum http_read_error
-http_path(struct http_request *req, FCGX_ParamArray env,
-    const char *base_path)
+http_path(struct http_request *req, FCGX_ParamArray env, const char *base_path)
 {
-	const char	*uri, *q;
-	size_t		 n, nb;
-	char		 path[HTTP_MAX_PATH + 1];
+	const char *uri, *q;
+	size_t	    n, nb;
+	char	    path[HTTP_MAX_PATH + 1];
 
 	uri = FCGX_GetParam("REQUEST_URI", env);
 	if (uri == NULL) {
@@ -172,7 +169,8 @@ http_path(struct http_request *req, FCGX_ParamArray env,
 		const char *pi = FCGX_GetParam("PATH_INFO", env);
 
 		if ((size_t)snprintf(path, sizeof(path), "%s%s",
-		    sn != NULL ? sn : "", pi != NULL ? pi : "") >= sizeof(path))
+			sn != NULL ? sn : "",
+			pi != NULL ? pi : "") >= sizeof(path))
 			return HTTP_READ_MALFORMED;
 	} else {
 		q = strchr(uri, '?');
@@ -197,11 +195,11 @@ http_path(struct http_request *req, FCGX_ParamArray env,
 static enum http_read_error
 http_body(struct http_request *req, FCGX_Request *fr)
 {
-	const char	*ctype, *clen;
-	char		*end, *body;
-	unsigned long	 len;
-	int		 got, ok;
-	size_t		 tl;
+	const char   *ctype, *clen;
+	char	     *end, *body;
+	unsigned long len;
+	int	      got, ok;
+	size_t	      tl;
 
 	ctype = FCGX_GetParam("CONTENT_TYPE", fr->envp);
 	clen = FCGX_GetParam("CONTENT_LENGTH", fr->envp);
@@ -218,8 +216,8 @@ http_body(struct http_request *req, FCGX_Request *fr)
 	if (len == 0)
 		return HTTP_READ_OK;
 	tl = strlen("application/x-www-form-urlencoded");
-	if (ctype == NULL || strncasecmp(ctype,
-	    "application/x-www-form-urlencoded", tl) != 0 ||
+	if (ctype == NULL ||
+	    strncasecmp(ctype, "application/x-www-form-urlencoded", tl) != 0 ||
 	    (ctype[tl] != '\0' && ctype[tl] != ';'))
 		return HTTP_READ_UNSUPPORTED;
 	if ((body = malloc(len + 1)) == NULL)
@@ -237,8 +235,8 @@ enum http_read_error
 http_read(struct http_request *req, FCGX_Request *fr, const char *base_path,
     char *const *proxies, size_t nproxies)
 {
-	const char		*m, *qs, *s;
-	enum http_read_error	 rc;
+	const char	    *m, *qs, *s;
+	enum http_read_error rc;
 
 	memset(req, 0, sizeof(*req));
 	m = FCGX_GetParam("REQUEST_METHOD", fr->envp);
@@ -330,21 +328,36 @@ const char *
 http_status_text(int status)
 {
 	switch (status) {
-	case 200: return "OK";
-	case 302: return "Found";
-	case 303: return "See Other";
-	case 401: return "Unauthorized";
-	case 400: return "Bad Request";
-	case 403: return "Forbidden";
-	case 404: return "Not Found";
-	case 405: return "Method Not Allowed";
-	case 413: return "Content Too Large";
-	case 415: return "Unsupported Media Type";
-	case 422: return "Unprocessable Content";
-	case 429: return "Too Many Requests";
-	case 500: return "Internal Server Error";
-	case 503: return "Service Unavailable";
-	default: return "Unknown";
+	case 200:
+		return "OK";
+	case 302:
+		return "Found";
+	case 303:
+		return "See Other";
+	case 401:
+		return "Unauthorized";
+	case 400:
+		return "Bad Request";
+	case 403:
+		return "Forbidden";
+	case 404:
+		return "Not Found";
+	case 405:
+		return "Method Not Allowed";
+	case 413:
+		return "Content Too Large";
+	case 415:
+		return "Unsupported Media Type";
+	case 422:
+		return "Unprocessable Content";
+	case 429:
+		return "Too Many Requests";
+	case 500:
+		return "Internal Server Error";
+	case 503:
+		return "Service Unavailable";
+	default:
+		return "Unknown";
 	}
 }
 
@@ -361,10 +374,13 @@ http_send(struct http_response *resp, FCGX_Request *fr, int head_only)
 		buf_puts(&resp->body, "Service unavailable, try again.\n");
 	}
 	/* libfcgi's own printf knows no %zu. */
-	if (FCGX_FPrintF(fr->out, "Status: %d %s\r\n%s%sContent-Length: %lu"
-	    "\r\n\r\n", resp->status, http_status_text(resp->status),
-	    http_security_headers, resp->headers.p != NULL ?
-	    resp->headers.p : "", (unsigned long)resp->body.len) < 0)
+	if (FCGX_FPrintF(fr->out,
+		"Status: %d %s\r\n%s%sContent-Length: %lu"
+		"\r\n\r\n",
+		resp->status, http_status_text(resp->status),
+		http_security_headers,
+		resp->headers.p != NULL ? resp->headers.p : "",
+		(unsigned long)resp->body.len) < 0)
 		return 0;
 	if (!head_only && resp->body.len > 0 &&
 	    FCGX_PutStr(resp->body.p, (int)resp->body.len, fr->out) < 0)
@@ -379,8 +395,8 @@ http_query_escape(struct buf *b, const char *s)
 }
 
 int
-http_link(struct buf *b, const char *base, const char *path,
-    const char *name, const char *value)
+http_link(struct buf *b, const char *base, const char *path, const char *name,
+    const char *value)
 {
 	buf_printf(b, "%s%s", base, path);
 	if (name != NULL) {

@@ -42,9 +42,9 @@ struct db_stmt;
 
 /* What db_step() found. */
 enum db_step {
-	DB_ERROR = 0,	/* the engine failed: log with db_log_error() */
-	DB_ROW,		/* a row, whose columns db_column_*() read */
-	DB_DONE		/* no (more) rows: the statement ran to its end */
+	DB_ERROR = 0, /* the engine failed: log with db_log_error() */
+	DB_ROW,	      /* a row, whose columns db_column_*() read */
+	DB_DONE	      /* no (more) rows: the statement ran to its end */
 };
 
 /*
@@ -55,35 +55,34 @@ enum db_step {
  * next write fails with SQLITE_BUSY_SNAPSHOT.  NULL (logged) when it
  * cannot be prepared.
  */
-struct db_stmt	*db_prepare(struct db *, const char *sql);
+struct db_stmt *db_prepare(struct db *, const char *sql);
 /* Reset st and clear its bindings; NULL does nothing. */
-void		 db_done(struct db_stmt *st);
+void db_done(struct db_stmt *st);
 
 /* Bind parameter i (from 1); 1 on success.  Text and blobs are copied;
  * a NULL text or blob binds SQL NULL. */
-int		 db_bind_int(struct db_stmt *, int i, int64_t);
-int		 db_bind_text(struct db_stmt *, int i, const char *);
-int		 db_bind_blob(struct db_stmt *, int i, const void *, size_t);
-int		 db_bind_null(struct db_stmt *, int i);
+int db_bind_int(struct db_stmt *, int i, int64_t);
+int db_bind_text(struct db_stmt *, int i, const char *);
+int db_bind_blob(struct db_stmt *, int i, const void *, size_t);
+int db_bind_null(struct db_stmt *, int i);
 
 /* The next row, the end, or an error. */
-enum db_step	 db_step(struct db_stmt *);
+enum db_step db_step(struct db_stmt *);
 /* Step a statement that returns no rows; 1 on success, logged if not. */
-int		 db_exec_stmt(struct db *, struct db_stmt *);
+int db_exec_stmt(struct db *, struct db_stmt *);
 
 /*
  * Columns of the current row, from 0.  Pointers are borrowed: valid
  * until the next db_step() or db_done() on st, and copied before they
  * are kept.
  */
-int64_t		 db_column_int(struct db_stmt *, int col);
-int		 db_column_null(struct db_stmt *, int col);
+int64_t db_column_int(struct db_stmt *, int col);
+int	db_column_null(struct db_stmt *, int col);
 /* NULL for SQL NULL; *n (if n is not NULL) gets the length in bytes. */
-const char	*db_column_text(struct db_stmt *, int col, size_t *n);
-const void	*db_column_blob(struct db_stmt *, int col, size_t *n);
+const char *db_column_text(struct db_stmt *, int col, size_t *n);
+const void *db_column_blob(struct db_stmt *, int col, size_t *n);
 /* Copy a text column into out (cut to outsz-1 bytes), "" when NULL. */
-void		 db_column_copy(struct db_stmt *, int col, char *out,
-		    size_t outsz);
+void db_column_copy(struct db_stmt *, int col, char *out, size_t outsz);
 
 /*
  * Run a statement that returns no rows, binding ?1, ?2, ... from the
@@ -93,22 +92,20 @@ void		 db_column_copy(struct db_stmt *, int col, char *out,
  * literals).  Returns 1 on success; db_changes() then tells how many
  * rows changed.
  */
-int		 db_run(struct db *, const char *sql, const char *types, ...);
+int db_run(struct db *, const char *sql, const char *types, ...);
 /*
  * The single use: db_run() of an UPDATE or DELETE whose WHERE lets it
  * change a row only once (e.g. "... WHERE id = ?1 AND used_at IS
  * NULL"), and *won = 1 when this call changed exactly one row.  Of two
  * racing requests only one wins.  0 on a storage error (*won = 0).
  */
-int		 db_claim(struct db *, int *won, const char *sql,
-		    const char *types, ...);
+int db_claim(struct db *, int *won, const char *sql, const char *types, ...);
 /*
  * A statement that returns rows, prepared and bound as db_run() binds;
  * NULL on a storage error.  The caller steps through it and db_done()s
  * it.
  */
-struct db_stmt	*db_query(struct db *, const char *sql, const char *types,
-		    ...);
+struct db_stmt *db_query(struct db *, const char *sql, const char *types, ...);
 /*
  * The first column of the row a query gives, as an integer, in *v, and
  * *found = 1 (found may be NULL); *v = 0 and *found = 0 when it gives
@@ -116,15 +113,14 @@ struct db_stmt	*db_query(struct db *, const char *sql, const char *types,
  * row of an UPDATE ... RETURNING changes only then).  0 on a storage
  * error, logged with context.
  */
-int		 db_query_int(struct db *, int64_t *v, int *found,
-		    const char *context, const char *sql, const char *types,
-		    ...);
+int db_query_int(struct db *, int64_t *v, int *found, const char *context,
+    const char *sql, const char *types, ...);
 /* Rows changed by the last statement. */
-int		 db_changes(struct db *);
+int db_changes(struct db *);
 /* The id (INTEGER PRIMARY KEY) of the row the last INSERT made
  * (PostgreSQL: lastval()). */
-int64_t		 db_last_id(struct db *);
+int64_t db_last_id(struct db *);
 /* Log the connection's last error with a context. */
-void		 db_log_error(struct db *, const char *context);
+void db_log_error(struct db *, const char *context);
 
 #endif /* !POSTERN_INTERNAL_H */

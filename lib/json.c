@@ -34,8 +34,7 @@ json_utf8_len(const unsigned char *s)
 	}
 	if (s[0] >= 0xf0 && s[0] <= 0xf4) {
 		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
-		    (s[3] & 0xc0) != 0x80 ||
-		    (s[0] == 0xf0 && s[1] < 0x90) ||
+		    (s[3] & 0xc0) != 0x80 || (s[0] == 0xf0 && s[1] < 0x90) ||
 		    (s[0] == 0xf4 && s[1] > 0x8f))
 			return 0;
 		return 4;
@@ -46,8 +45,8 @@ json_utf8_len(const unsigned char *s)
 static void
 json_quoted(struct json *j, const char *value)
 {
-	const unsigned char	*s = (const unsigned char *)value;
-	size_t			 n;
+	const unsigned char *s = (const unsigned char *)value;
+	size_t		     n;
 
 	buf_puts(j->out, "\"");
 	while (*s != '\0') {
@@ -82,7 +81,7 @@ json_quoted(struct json *j, const char *value)
 static int
 json_member(struct json *j, const char *key)
 {
-	int	 in_object = j->depth > 0 && j->close[j->depth] == '}';
+	int in_object = j->depth > 0 && j->close[j->depth] == '}';
 
 	if (j->failed || (in_object != (key != NULL)) ||
 	    (j->depth == 0 && j->count[0] > 0)) {
@@ -164,9 +163,9 @@ json_bool(struct json *j, const char *key, int value)
 void
 json_time(struct json *j, const char *key, int64_t t)
 {
-	char		 text[32];
-	struct tm	 tm;
-	time_t		 tt = (time_t)t;
+	char	  text[32];
+	struct tm tm;
+	time_t	  tt = (time_t)t;
 
 	if (t == 0 || gmtime_r(&tt, &tm) == NULL ||
 	    strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {

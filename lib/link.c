@@ -15,7 +15,7 @@ static const char *const link_kinds[LINK_NKINDS] = {
 	[LINK_EMAIL_REVERT] = "email_revert",
 	[LINK_RESET_CONFIRM] = "reset_confirm",
 	[LINK_RESET_REJECT] = "reset_reject",
-	[LINK_DELETE_CANCEL] = "delete_cancel"
+	[LINK_DELETE_CANCEL] = "delete_cancel",
 };
 
 int
@@ -26,7 +26,7 @@ link_create(struct db *db, enum link_kind kind, int64_t account_id,
 	static const char *const sql =
 	    "INSERT INTO links (kind, account_id, token_hash, data, "
 	    "created_at, expires_at, num) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-	unsigned char	 h[HASH_BYTES];
+	unsigned char h[HASH_BYTES];
 
 	token_new(token_out);
 	token_hash(token_out, h);
@@ -44,7 +44,7 @@ link_create(struct db *db, enum link_kind kind, int64_t account_id,
 static int
 link_fetch(struct db *db, struct db_stmt *st, struct link *l)
 {
-	enum db_step	 rc;
+	enum db_step rc;
 
 	if (st == NULL)
 		return 0;
@@ -68,14 +68,14 @@ static int
 link_by_token(struct db *db, const char *sql, enum link_kind kind,
     const char *token, int64_t now, struct link *l)
 {
-	unsigned char	 h[HASH_BYTES];
+	unsigned char h[HASH_BYTES];
 
 	memset(l, 0, sizeof(*l));
 	if (!token_valid(token))
 		return 1;
 	token_hash(token, h);
-	return link_fetch(db, db_query(db, sql, "bti", h, sizeof(h),
-	    link_kinds[kind], now), l);
+	return link_fetch(db,
+	    db_query(db, sql, "bti", h, sizeof(h), link_kinds[kind], now), l);
 }
 
 int
@@ -91,8 +91,8 @@ link_peek(struct db *db, enum link_kind kind, const char *token, int64_t now,
 }
 
 int
-link_consume(struct db *db, enum link_kind kind, const char *token, int64_t now,
-    struct link *l)
+link_consume(struct db *db, enum link_kind kind, const char *token,
+    int64_t now, struct link *l)
 {
 	/*
 	 * One conditional UPDATE: of two racing requests only one changes
@@ -117,19 +117,20 @@ link_live(struct db *db, enum link_kind kind, int64_t account_id, int64_t now,
 	    "AND expires_at > ?3 ORDER BY id DESC LIMIT 1";
 
 	memset(l, 0, sizeof(*l));
-	return link_fetch(db, db_query(db, sql, "iti", account_id,
-	    link_kinds[kind], now), l);
+	return link_fetch(db,
+	    db_query(db, sql, "iti", account_id, link_kinds[kind], now), l);
 }
 
 int
 link_count_live(struct db *db, enum link_kind kind, const char *data,
     int64_t now, int *n)
 {
-	static const char *const sql = "SELECT count(*) FROM links "
+	static const char *const sql =
+	    "SELECT count(*) FROM links "
 	    "WHERE kind = ?1 AND data = ?2 AND used_at IS NULL "
 	    "AND expires_at > ?3";
-	int64_t		 v;
-	int		 ok;
+	int64_t v;
+	int	ok;
 
 	ok = db_query_int(db, &v, NULL, "links count", sql, "tti",
 	    link_kinds[kind], data, now);
@@ -155,8 +156,8 @@ link_open_after(struct db *db, enum link_kind kind, int64_t account_id,
 	static const char *const sql =
 	    "SELECT id FROM links WHERE account_id = ?1 AND kind = ?2 "
 	    "AND id > ?3 AND used_at IS NULL ORDER BY id LIMIT ?4";
-	struct db_stmt	*st;
-	int		 rc = DB_ERROR;
+	struct db_stmt *st;
+	int		rc = DB_ERROR;
 
 	*n = 0;
 	if ((st = db_prepare(db, sql)) == NULL)
@@ -178,12 +179,12 @@ link_void_where(struct db *db, enum link_kind kind, int64_t account_id,
 {
 	static const char *const sql =
 	    "UPDATE links SET used_at = ?2 WHERE id = ?1";
-	int64_t		 ids[64], after = 0;
-	size_t		 i, n;
+	int64_t ids[64], after = 0;
+	size_t	i, n;
 
 	do {
 		if (!link_open_after(db, kind, account_id, after, ids,
-		    sizeof(ids) / sizeof(ids[0]), &n))
+			sizeof(ids) / sizeof(ids[0]), &n))
 			return 0;
 		for (i = 0; i < n; i++)
 			if (ids[i] != id && voids(id, ids[i]) &&

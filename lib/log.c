@@ -12,8 +12,8 @@
 
 #include "log.h"
 
-static int	 log_stderr = 1;
-static int	 log_opened;
+static int log_stderr = 1;
+static int log_opened;
 
 void
 log_open(const char *ident, int foreground)
@@ -26,9 +26,9 @@ log_open(const char *ident, int foreground)
 static void __attribute__((format(printf, 2, 0)))
 log_v(int prio, const char *fmt, va_list ap)
 {
-	va_list	 ap2;
-	char	 line[1024];
-	int	 n;
+	va_list ap2;
+	char	line[1024];
+	int	n;
 
 	if (log_stderr) {
 		/* One write per line: several programs share one log file. */
@@ -52,7 +52,7 @@ log_v(int prio, const char *fmt, va_list ap)
 static void __attribute__((format(printf, 2, 3)))
 log_at(int prio, const char *fmt, ...)
 {
-	va_list	 ap;
+	va_list ap;
 
 	va_start(ap, fmt);
 	log_v(prio, fmt, ap);
@@ -62,7 +62,7 @@ log_at(int prio, const char *fmt, ...)
 void
 log_info(const char *fmt, ...)
 {
-	va_list	 ap;
+	va_list ap;
 
 	va_start(ap, fmt);
 	log_v(LOG_INFO, fmt, ap);
@@ -72,7 +72,7 @@ log_info(const char *fmt, ...)
 void
 log_warn(const char *fmt, ...)
 {
-	va_list	 ap;
+	va_list ap;
 
 	va_start(ap, fmt);
 	log_v(LOG_WARNING, fmt, ap);
@@ -82,7 +82,7 @@ log_warn(const char *fmt, ...)
 void
 log_err(const char *fmt, ...)
 {
-	va_list	 ap;
+	va_list ap;
 
 	va_start(ap, fmt);
 	log_v(LOG_ERR, fmt, ap);
@@ -94,8 +94,8 @@ static void
 log_field(const char *s, char *out, size_t outsz)
 {
 	static const char safe[] = "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-";
-	size_t	 i;
+				   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-";
+	size_t		  i;
 
 	if (s == NULL || *s == '\0')
 		s = "-";
@@ -107,7 +107,7 @@ log_field(const char *s, char *out, size_t outsz)
 void
 log_auth(const char *kind, const char *user, const char *ip)
 {
-	char	 k[40], u[80], a[80];
+	char k[40], u[80], a[80];
 
 	log_field(kind, k, sizeof(k));
 	log_field(user, u, sizeof(u));

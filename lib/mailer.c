@@ -47,22 +47,22 @@
 #include "outbox.h"
 #include "render.h"
 
-#define MAILER_BACKOFF_FIRST	30
-#define MAILER_BACKOFF_MAX	3600
+#define MAILER_BACKOFF_FIRST 30
+#define MAILER_BACKOFF_MAX   3600
 /* How long a claimed row waits before another pass may take it again
  * (a crash mid-delivery).  Longer than any one delivery can last. */
-#define MAILER_LEASE		300
-#define SMS_TIMEOUT_MS		30000
-#define PASSWORD_MAX		1024
-#define ERR_MAX			256
+#define MAILER_LEASE   300
+#define SMS_TIMEOUT_MS 30000
+#define PASSWORD_MAX   1024
+#define ERR_MAX	       256
 
-static volatile sig_atomic_t	 mailer_stop;
+static volatile sig_atomic_t mailer_stop;
 
 int64_t
 mailer_backoff(int attempts)
 {
-	int64_t	 d = MAILER_BACKOFF_FIRST;
-	int	 i;
+	int64_t d = MAILER_BACKOFF_FIRST;
+	int	i;
 
 	/*
 	 * attempts is how many tries have failed so far: 30 s after the
@@ -79,8 +79,8 @@ mailer_backoff(int attempts)
 static void
 mailer_where(const struct outbox_item *it, char *out, size_t outsz)
 {
-	const char	*at;
-	size_t		 n;
+	const char *at;
+	size_t	    n;
 
 	if (it->kind == OUTBOX_MAIL) {
 		at = strrchr(it->recipient, '@');
@@ -98,9 +98,9 @@ mailer_where(const struct outbox_item *it, char *out, size_t outsz)
 static int
 mailer_password(const char *path, char *out, size_t outsz)
 {
-	FILE	*f;
-	size_t	 n;
-	int	 ok = 0;
+	FILE  *f;
+	size_t n;
+	int    ok = 0;
 
 	out[0] = '\0';
 	if ((f = fopen(path, "re")) == NULL) {
@@ -131,7 +131,7 @@ out:
 static int64_t
 mailer_ms(void)
 {
-	struct timespec	 ts;
+	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
@@ -141,10 +141,10 @@ mailer_ms(void)
 static int
 sms_feed(int fd, const char *text, int64_t deadline)
 {
-	size_t		 len = strlen(text), off = 0;
-	ssize_t		 w;
-	struct pollfd	 pfd;
-	int64_t		 left;
+	size_t	      len = strlen(text), off = 0;
+	ssize_t	      w;
+	struct pollfd pfd;
+	int64_t	      left;
 
 	while (off < len) {
 		if ((left = deadline - mailer_ms()) <= 0)
@@ -157,7 +157,7 @@ sms_feed(int fd, const char *text, int64_t deadline)
 		if (w < 0) {
 			if (errno == EAGAIN || errno == EINTR)
 				continue;
-			return 0;	/* EPIPE: the command did not read */
+			return 0; /* EPIPE: the command did not read */
 		}
 		off += (size_t)w;
 	}
@@ -172,7 +172,7 @@ sms_feed(int fd, const char *text, int64_t deadline)
 static int
 sms_wait(pid_t pid, int64_t deadline, int *status, char *err, size_t errsz)
 {
-	pid_t	 r;
+	pid_t r;
 
 	for (;;) {
 		r = waitpid(pid, status, WNOHANG);
@@ -198,7 +198,7 @@ sms_wait(pid_t pid, int64_t deadline, int *status, char *err, size_t errsz)
 static void __attribute__((noreturn))
 sms_exec(const char *cmd, const char *number, int in)
 {
-	char	*argv[3];
+	char *argv[3];
 
 	setpgid(0, 0);
 	signal(SIGPIPE, SIG_DFL);
@@ -219,8 +219,8 @@ sms_exec(const char *cmd, const char *number, int in)
 static int
 sms_give(int fd, const char *text, int64_t deadline)
 {
-	struct sigaction	 ign, oldpipe;
-	int			 fed;
+	struct sigaction ign, oldpipe;
+	int		 fed;
 
 	/* A command that exits without reading must not kill us. */
 	memset(&ign, 0, sizeof(ign));
@@ -253,7 +253,6 @@ sms_verdict(int status, int fed, char *err, size_t errsz)
 	return 0;
 }
 
-
 /*
  * Run sms_command with the number as its argument and the text on its
  * standard input.  1 when it exits with status 0 within the time
@@ -262,13 +261,13 @@ sms_verdict(int status, int fed, char *err, size_t errsz)
  * killed with it.
  */
 static int
-sms_send(const char *cmd, const char *number, const char *text,
-    char *err, size_t errsz)
+sms_send(const char *cmd, const char *number, const char *text, char *err,
+    size_t errsz)
 {
-	int		 p[2] = { -1, -1 };
-	int		 status = 0, fed;
-	pid_t		 pid;
-	int64_t		 deadline;
+	int	p[2] = { -1, -1 };
+	int	status = 0, fed;
+	pid_t	pid;
+	int64_t deadline;
 
 	if (pipe2(p, O_CLOEXEC) == -1) {
 		snprintf(err, errsz, "pipe: %s", strerror(errno));
@@ -306,7 +305,7 @@ mailer_claim(struct db *db, int64_t now, struct outbox_item *it)
 		goto fail;
 	if (it->id != 0 &&
 	    !outbox_mark_retry(db, it->id, it->attempts, now + MAILER_LEASE,
-	    NULL))
+		NULL))
 		goto fail;
 	if (!db_commit(db))
 		goto fail;
@@ -323,7 +322,7 @@ mailer_record(struct db *db, const struct outbox_item *it,
     enum smtp_result res, int attempts, int64_t now, int64_t next_at,
     const char *err)
 {
-	int	 ok;
+	int ok;
 
 	if (!db_begin(db))
 		return 0;
@@ -347,11 +346,11 @@ mailer_record(struct db *db, const struct outbox_item *it,
 
 /* Log and count what mailer_record() recorded. */
 static void
-mailer_report(const struct outbox_item *it, enum smtp_result res,
-    int attempts, int64_t wait, const char *err, struct mailer_stats *stats)
+mailer_report(const struct outbox_item *it, enum smtp_result res, int attempts,
+    int64_t wait, const char *err, struct mailer_stats *stats)
 {
-	const char	*kind = outbox_kind_name(it->kind);
-	char		 where[300];
+	const char *kind = outbox_kind_name(it->kind);
+	char	    where[300];
 
 	mailer_where(it, where, sizeof(where));
 	switch (res) {
@@ -363,13 +362,15 @@ mailer_report(const struct outbox_item *it, enum smtp_result res,
 	case SMTP_TEMPORARY:
 		stats->retried++;
 		log_warn("mailer: %s %lld to %s: attempt %d failed (%s), "
-		    "next in %lld s", kind, (long long)it->id, where, attempts,
-		    err, (long long)wait);
+			 "next in %lld s",
+		    kind, (long long)it->id, where, attempts, err,
+		    (long long)wait);
 		break;
 	default:
 		stats->failed++;
 		log_err("mailer: %s %lld to %s: given up after %d "
-		    "attempt%s (%s)", kind, (long long)it->id, where, attempts,
+			"attempt%s (%s)",
+		    kind, (long long)it->id, where, attempts,
 		    attempts == 1 ? "" : "s", err);
 		break;
 	}
@@ -377,12 +378,11 @@ mailer_report(const struct outbox_item *it, enum smtp_result res,
 
 /* Record and report the outcome of one delivery. */
 static int
-mailer_mark(struct db *db, const struct outbox_item *it,
-    enum smtp_result res, int64_t now, const char *err,
-    struct mailer_stats *stats)
+mailer_mark(struct db *db, const struct outbox_item *it, enum smtp_result res,
+    int64_t now, const char *err, struct mailer_stats *stats)
 {
-	int	 attempts = it->attempts + 1;
-	int64_t	 wait = 0;
+	int	attempts = it->attempts + 1;
+	int64_t wait = 0;
 
 	if (res == SMTP_TEMPORARY && attempts >= MAILER_MAX_ATTEMPTS)
 		res = SMTP_PERMANENT;
@@ -398,8 +398,8 @@ mailer_mark(struct db *db, const struct outbox_item *it,
 static const struct keys *
 mailer_keys(const struct config *cfg)
 {
-	static struct keys	 keys;
-	static int		 have;
+	static struct keys keys;
+	static int	   have;
 
 	if (!have && !(have = keys_load(cfg->secret_key_file, &keys)))
 		return NULL;
@@ -416,8 +416,8 @@ static int
 mailer_chores(const struct config *cfg, struct db *db, int64_t now,
     struct mailer_stats *stats)
 {
-	struct flow	 fl;
-	int		 applied, asks, deleted;
+	struct flow fl;
+	int	    applied, asks, deleted;
 
 	flow_init(&fl, db, cfg, NULL, now);
 	if (flow_reset_apply_due(&fl, 0, &applied) != OUT_OK)
@@ -445,7 +445,7 @@ mailer_chores(const struct config *cfg, struct db *db, int64_t now,
 static int
 mailer_pass_password(const struct config *cfg, char *password, size_t size)
 {
-	static int	 pwfail_logged;
+	static int pwfail_logged;
 
 	password[0] = '\0';
 	if (cfg->smtp_password_file != NULL &&
@@ -456,7 +456,7 @@ mailer_pass_password(const struct config *cfg, char *password, size_t size)
 		 */
 		if (!pwfail_logged)
 			log_err("mailer: cannot read smtp_password_file; "
-			    "nothing is delivered until it can be read");
+				"nothing is delivered until it can be read");
 		pwfail_logged = 1;
 		return 0;
 	}
@@ -471,8 +471,8 @@ mailer_pass_password(const struct config *cfg, char *password, size_t size)
 static int
 mailer_signature(const struct config *cfg, struct buf *out)
 {
-	struct render_dict	*d;
-	int			 ok;
+	struct render_dict *d;
+	int		    ok;
 
 	if ((d = render_dict_new()) == NULL)
 		return 0;
@@ -491,8 +491,8 @@ static enum smtp_result
 mailer_sms(const struct config *cfg, const char *number, const char *body,
     char *err, size_t errsz)
 {
-	struct buf		 text;
-	enum smtp_result	 res = SMTP_TEMPORARY;
+	struct buf	 text;
+	enum smtp_result res = SMTP_TEMPORARY;
 
 	buf_init(&text);
 	buf_printf(&text, "%s: %s", cfg->site_name, body);
@@ -512,13 +512,14 @@ static enum smtp_result
 mailer_deliver(const struct config *cfg, const char *password,
     struct outbox_item *it, char *err, size_t errsz)
 {
-	struct buf		 sig;
-	enum smtp_result	 res;
+	struct buf	 sig;
+	enum smtp_result res;
 
 	err[0] = '\0';
 	/* Opened only now; outbox_item_free() wipes it. */
 	if (!outbox_open(it)) {
-		snprintf(err, errsz, "the sealed message does not open: "
+		snprintf(err, errsz,
+		    "the sealed message does not open: "
 		    "secret_key_file was replaced, or the row changed");
 		return SMTP_PERMANENT;
 	}
@@ -526,7 +527,8 @@ mailer_deliver(const struct config *cfg, const char *password,
 		buf_init(&sig);
 		if (!mailer_signature(cfg, &sig)) {
 			/* A broken install: the row waits for a fixed one. */
-			snprintf(err, errsz, "mail/signature.tpl does not "
+			snprintf(err, errsz,
+			    "mail/signature.tpl does not "
 			    "expand");
 			res = SMTP_TEMPORARY;
 		} else
@@ -548,11 +550,11 @@ int
 mailer_run_once(const struct config *cfg, struct db *db, int64_t now,
     struct mailer_stats *stats)
 {
-	struct outbox_item	 it;
-	char			 password[PASSWORD_MAX];
-	char			 err[ERR_MAX];
-	enum smtp_result	 res;
-	int			 ok = 0;
+	struct outbox_item it;
+	char		   password[PASSWORD_MAX];
+	char		   err[ERR_MAX];
+	enum smtp_result   res;
+	int		   ok = 0;
 
 	if (!mailer_chores(cfg, db, now, stats) ||
 	    !mailer_pass_password(cfg, password, sizeof(password)))
@@ -586,10 +588,10 @@ mailer_on_signal(int sig)
 int
 mailer_loop(const struct config *cfg, struct db *db)
 {
-	struct sigaction	 sa;
-	struct mailer_stats	 stats;
-	struct timespec		 nap;
-	unsigned int		 waits;
+	struct sigaction    sa;
+	struct mailer_stats stats;
+	struct timespec	    nap;
+	unsigned int	    waits;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = mailer_on_signal;
@@ -606,15 +608,16 @@ mailer_loop(const struct config *cfg, struct db *db)
 		 * logged where it happens; wait longer before the next so
 		 * the log does not fill with the same line every second.
 		 */
-		waits = mailer_run_once(cfg, db, (int64_t)time(NULL),
-		    &stats) ? 1 : 10;
+		waits = mailer_run_once(cfg, db, (int64_t)time(NULL), &stats) ?
+		    1 :
+		    10;
 		while (waits-- > 0 && !mailer_stop) {
 			nap.tv_sec = 1;
 			nap.tv_nsec = 0;
 			nanosleep(&nap, NULL);
 		}
 	}
-	log_info("mailer: stopped: %u sent, %u retried, %u failed",
-	    stats.sent, stats.retried, stats.failed);
+	log_info("mailer: stopped: %u sent, %u retried, %u failed", stats.sent,
+	    stats.retried, stats.failed);
 	return 1;
 }

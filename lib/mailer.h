@@ -16,23 +16,23 @@ struct db;
  * backoff; permanent ones (5xx) are given up, recorded and reported.
  */
 
-#define MAILER_MAX_ATTEMPTS	12
+#define MAILER_MAX_ATTEMPTS 12
 
 struct mailer_stats {
-	unsigned int	 sent;
-	unsigned int	 retried;
-	unsigned int	 failed;
-	unsigned int	 resets;	/* pending resets applied (R4) */
-	unsigned int	 asks;		/* reset asks turned into codes */
+	unsigned int sent;
+	unsigned int retried;
+	unsigned int failed;
+	unsigned int resets; /* pending resets applied (R4) */
+	unsigned int asks;   /* reset asks turned into codes */
 };
 
 /* Deliver everything due now, once.  0 on a storage error. */
-int	 mailer_run_once(const struct config *, struct db *, int64_t now,
-	    struct mailer_stats *);
+int mailer_run_once(const struct config *, struct db *, int64_t now,
+    struct mailer_stats *);
 /* Loop until SIGINT/SIGTERM, polling about once a second. */
-int	 mailer_loop(const struct config *, struct db *);
+int mailer_loop(const struct config *, struct db *);
 /* The delay before attempt number attempts+1 (30 s doubling, 1 h cap). */
-int64_t	 mailer_backoff(int attempts);
+int64_t mailer_backoff(int attempts);
 
 /* Result of one SMTP delivery. */
 enum smtp_result { SMTP_SENT, SMTP_TEMPORARY, SMTP_PERMANENT };
@@ -43,7 +43,7 @@ enum smtp_result { SMTP_SENT, SMTP_TEMPORARY, SMTP_PERMANENT };
  * reason without secrets.
  */
 enum smtp_result smtp_send(const struct config *, const char *password,
-	    const char *to, const char *subject, const char *body,
-	    const char *signature, char *err, size_t errsz);
+    const char *to, const char *subject, const char *body,
+    const char *signature, char *err, size_t errsz);
 
 #endif /* !POSTERN_MAILER_H */

@@ -16,16 +16,16 @@
 #include "mailfmt.h"
 
 /* RFC 5322 asks for lines of at most 78 bytes where one can fold. */
-#define FOLD_AT		78
+#define FOLD_AT 78
 /*
  * Bytes of UTF-8 per encoded-word: 39 bytes give 52 base64 characters,
  * so "=?UTF-8?B?" + 52 + "?=" is 64, and even the first line ("Subject: "
  * before it) stays under RFC 2047's 76.  A cut never splits a character,
  * so a word holds 36 to 39 bytes.
  */
-#define EW_BYTES	39
-#define MSGID_MAX	64
-#define FROM_MAX	256
+#define EW_BYTES  39
+#define MSGID_MAX 64
+#define FROM_MAX  256
 
 static const char b64chars[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -33,7 +33,7 @@ static const char b64chars[] =
 int
 mailfmt_header_safe(const char *s)
 {
-	const unsigned char	*p;
+	const unsigned char *p;
 
 	for (p = (const unsigned char *)s; *p != '\0'; p++)
 		if (*p < 0x20 || *p == 0x7f)
@@ -44,9 +44,9 @@ mailfmt_header_safe(const char *s)
 int
 mailfmt_utf8_valid(const char *s, size_t len)
 {
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i = 0, n, k;
-	uint32_t		 cp, min;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t		     i = 0, n, k;
+	uint32_t	     cp, min;
 
 	while (i < len) {
 		if (p[i] < 0x80) {
@@ -74,7 +74,8 @@ mailfmt_utf8_valid(const char *s, size_t len)
 				return 0;
 			cp = (cp << 6) | (p[i + k] & 0x3f);
 		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		if (cp < min || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
 			return 0;
 		i += n + 1;
 	}
@@ -85,7 +86,7 @@ mailfmt_utf8_valid(const char *s, size_t len)
 static int
 has_8bit(const char *s, size_t n)
 {
-	size_t	 i;
+	size_t i;
 
 	for (i = 0; i < n; i++)
 		if ((unsigned char)s[i] >= 0x80)
@@ -98,13 +99,13 @@ has_8bit(const char *s, size_t n)
 static size_t
 utf8_cut(const char *s, size_t n, size_t max)
 {
-	size_t	 cut;
+	size_t cut;
 
 	if (n <= max)
 		return n;
 	cut = max;
-	while (cut > 0 && max - cut < 3 &&
-	    ((unsigned char)s[cut] & 0xc0) == 0x80)
+	while (
+	    cut > 0 && max - cut < 3 && ((unsigned char)s[cut] & 0xc0) == 0x80)
 		cut--;
 	return cut > 0 ? cut : max;
 }
@@ -112,8 +113,8 @@ utf8_cut(const char *s, size_t n, size_t max)
 static int
 b64_append(struct buf *out, const unsigned char *p, size_t n)
 {
-	char	 q[4];
-	size_t	 i;
+	char   q[4];
+	size_t i;
 
 	for (i = 0; i + 2 < n; i += 3) {
 		q[0] = b64chars[p[i] >> 2];
@@ -126,7 +127,8 @@ b64_append(struct buf *out, const unsigned char *p, size_t n)
 	if (i < n) {
 		q[0] = b64chars[p[i] >> 2];
 		if (i + 1 < n) {
-			q[1] = b64chars[((p[i] & 0x03) << 4) | (p[i + 1] >> 4)];
+			q[1] =
+			    b64chars[((p[i] & 0x03) << 4) | (p[i + 1] >> 4)];
 			q[2] = b64chars[(p[i + 1] & 0x0f) << 2];
 		} else {
 			q[1] = b64chars[(p[i] & 0x03) << 4];
@@ -147,7 +149,7 @@ b64_append(struct buf *out, const unsigned char *p, size_t n)
 static int
 ew_append(const char *s, size_t n, struct buf *out)
 {
-	size_t	 i = 0, len;
+	size_t i = 0, len;
 
 	while (i < n) {
 		len = utf8_cut(s + i, n - i, EW_BYTES);
@@ -170,7 +172,7 @@ ew_append(const char *s, size_t n, struct buf *out)
 static int
 fold_ascii(const char *s, size_t col, struct buf *out)
 {
-	size_t	 i = 0, j, n = strlen(s), sp;
+	size_t i = 0, j, n = strlen(s), sp;
 
 	while (i < n) {
 		/* A token is a run of spaces and the word after it. */
@@ -199,7 +201,7 @@ fold_ascii(const char *s, size_t col, struct buf *out)
 int
 mailfmt_subject_encode(const char *subject, struct buf *out)
 {
-	size_t	 n, mark;
+	size_t n, mark;
 
 	if (subject == NULL || !mailfmt_header_safe(subject))
 		return 0;
@@ -232,8 +234,8 @@ addr_byte_ok(unsigned char c)
 int
 mailfmt_address(const char *from, char *out, size_t outsz)
 {
-	const char	*b, *e, *lt, *gt, *at, *p;
-	size_t		 n;
+	const char *b, *e, *lt, *gt, *at, *p;
+	size_t	    n;
 
 	if (from == NULL || outsz == 0)
 		return 0;
@@ -268,32 +270,29 @@ mailfmt_address(const char *from, char *out, size_t outsz)
 int
 mailfmt_date(int64_t t, char out[MAILFMT_DATE_LEN])
 {
-	static const char *const days[] = {
-		"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
-	};
-	static const char *const months[] = {
-		"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-		"Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
-	};
-	struct tm	 tm;
-	time_t		 tt = (time_t)t;
+	static const char *const days[] = { "Sun", "Mon", "Tue", "Wed", "Thu",
+		"Fri", "Sat" };
+	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr",
+		"May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	struct tm		 tm;
+	time_t			 tt = (time_t)t;
 
 	/* Names from tables, not strftime: the locale must not leak in. */
-	if ((int64_t)tt != t || gmtime_r(&tt, &tm) == NULL ||
-	    tm.tm_year < 0 || tm.tm_year > 9999 - 1900 ||
-	    tm.tm_wday < 0 || tm.tm_wday > 6 ||
+	if ((int64_t)tt != t || gmtime_r(&tt, &tm) == NULL || tm.tm_year < 0 ||
+	    tm.tm_year > 9999 - 1900 || tm.tm_wday < 0 || tm.tm_wday > 6 ||
 	    tm.tm_mon < 0 || tm.tm_mon > 11)
 		return 0;
-	snprintf(out, MAILFMT_DATE_LEN, "%s, %02d %s %04d %02d:%02d:%02d +0000",
-	    days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
-	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	snprintf(out, MAILFMT_DATE_LEN,
+	    "%s, %02d %s %04d %02d:%02d:%02d +0000", days[tm.tm_wday],
+	    tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec);
 	return 1;
 }
 
 int
 mailfmt_name_encode(const char *name, struct buf *out)
 {
-	size_t	 i, n;
+	size_t i, n;
 
 	if (name == NULL || (n = strlen(name)) == 0 || n > MAILFMT_NAME_MAX ||
 	    !mailfmt_header_safe(name) || !mailfmt_utf8_valid(name, n))
@@ -333,8 +332,8 @@ from_append(const char *name, const char *addr, struct buf *out)
 static int
 subject_append(const char *site_name, const char *subject, struct buf *out)
 {
-	struct buf	 s;
-	int		 ok;
+	struct buf s;
+	int	   ok;
 
 	if (site_name == NULL)
 		return mailfmt_subject_encode(subject, out);
@@ -356,8 +355,8 @@ subject_append(const char *site_name, const char *subject, struct buf *out)
 static int
 body_append(const char *body, struct buf *out)
 {
-	const char	*p = body;
-	size_t		 col = 0, run, take;
+	const char *p = body;
+	size_t	    col = 0, run, take;
 
 	while (*p != '\0') {
 		if (*p == '\r' || *p == '\n') {
@@ -390,12 +389,13 @@ body_append(const char *body, struct buf *out)
 static int
 msgid_ok(const char *s)
 {
-	size_t	 n;
+	size_t n;
 
 	if (s == NULL || (n = strlen(s)) == 0 || n > MSGID_MAX)
 		return 0;
-	return strspn(s, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") == n;
+	return strspn(s,
+		   "abcdefghijklmnopqrstuvwxyz"
+		   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") == n;
 }
 
 /* The To value: what validate_email() accepted, so only checked here
@@ -404,7 +404,7 @@ msgid_ok(const char *s)
 static int
 to_ok(const char *s)
 {
-	size_t	 n;
+	size_t n;
 
 	if (s == NULL || (n = strlen(s)) < 3 || n > MAILFMT_ADDR_MAX)
 		return 0;
@@ -415,14 +415,14 @@ to_ok(const char *s)
 int
 mailfmt_compose(const struct mailfmt *m, struct buf *out)
 {
-	char		 addr[MAILFMT_ADDR_MAX + 1];
-	char		 date[MAILFMT_DATE_LEN];
-	const char	*domain;
+	char	    addr[MAILFMT_ADDR_MAX + 1];
+	char	    date[MAILFMT_DATE_LEN];
+	const char *domain;
 
 	if (m->from == NULL || strlen(m->from) > FROM_MAX ||
 	    !mailfmt_header_safe(m->from) ||
-	    !mailfmt_address(m->from, addr, sizeof(addr)) ||
-	    !to_ok(m->to) || !msgid_ok(m->msgid) || m->body == NULL ||
+	    !mailfmt_address(m->from, addr, sizeof(addr)) || !to_ok(m->to) ||
+	    !msgid_ok(m->msgid) || m->body == NULL ||
 	    !mailfmt_date(m->date, date))
 		return 0;
 	domain = strrchr(addr, '@') + 1;
@@ -435,7 +435,8 @@ mailfmt_compose(const struct mailfmt *m, struct buf *out)
 		return 0;
 	buf_printf(out, "\r\nDate: %s\r\n", date);
 	buf_printf(out, "Message-ID: <%s@%s>\r\n", m->msgid, domain);
-	buf_puts(out, "MIME-Version: 1.0\r\n"
+	buf_puts(out,
+	    "MIME-Version: 1.0\r\n"
 	    "Content-Type: text/plain; charset=UTF-8\r\n"
 	    "Content-Transfer-Encoding: 8bit\r\n"
 	    /* RFC 3834: no vacation replies to a robot. */

@@ -14,9 +14,9 @@
 static void
 message_try_again(struct render_dict *d, int64_t until, int64_t now)
 {
-	struct render_dict	*again;
-	char			 when[WHEN_TEXT];
-	int64_t			 wait, minutes;
+	struct render_dict *again;
+	char		    when[WHEN_TEXT];
+	int64_t		    wait, minutes;
 
 	/* Rounded up to the minute: never too early. */
 	wait = until > now ? until - now : 1;
@@ -39,10 +39,10 @@ int
 message_text(enum outcome o, const struct flow_said *said, int64_t now,
     int title, struct buf *out)
 {
-	struct render_dict	*d;
-	struct buf		 name;
-	char			 when[WHEN_TEXT];
-	int			 ok;
+	struct render_dict *d;
+	struct buf	    name;
+	char		    when[WHEN_TEXT];
+	int		    ok;
 
 	buf_init(&name);
 	if ((d = render_dict_new()) == NULL)
@@ -70,7 +70,7 @@ message_text(enum outcome o, const struct flow_said *said, int64_t now,
 int
 message_key(const char *prefix, const char *name, struct buf *out)
 {
-	size_t	 i;
+	size_t i;
 
 	buf_puts(out, prefix);
 	/* "login_2fa.tpl" names PAGE_LOGIN_2FA. */
@@ -82,9 +82,9 @@ message_key(const char *prefix, const char *name, struct buf *out)
 int
 message_section(const char *prefix, const char *name, struct buf *out)
 {
-	struct render_dict	*d;
-	struct buf		 section;
-	int			 ok;
+	struct render_dict *d;
+	struct buf	    section;
+	int		    ok;
 
 	buf_init(&section);
 	(void)message_key(prefix, name, &section);
@@ -103,8 +103,8 @@ message_section(const char *prefix, const char *name, struct buf *out)
 int
 message_span(int64_t s, struct buf *out)
 {
-	struct render_dict	*d, *span;
-	int			 ok;
+	struct render_dict *d, *span;
+	int		    ok;
 
 	if ((d = render_dict_new()) == NULL)
 		return 0;

@@ -15,19 +15,18 @@ struct buf;
  */
 
 /* The words of o (its title with title set; "" when it has none). */
-int	 message_text(enum outcome o, const struct flow_said *, int64_t now,
-	    int title, struct buf *out);
+int message_text(enum outcome o, const struct flow_said *, int64_t now,
+    int title, struct buf *out);
 /* A section's name: prefix and name in capitals, without ".tpl"
  * ("PAGE_", "login_2fa.tpl": PAGE_LOGIN_2FA), appended to out. */
-int	 message_key(const char *prefix, const char *name, struct buf *out);
+int message_key(const char *prefix, const char *name, struct buf *out);
 /*
  * The words of one section of messages.tpl, with no values: a page's
  * title (PAGE_ and its template's name, message_key()).  "" when there
  * is no such section.
  */
-int	 message_section(const char *prefix, const char *name,
-	    struct buf *out);
+int message_section(const char *prefix, const char *name, struct buf *out);
 /* A span of time in words: "24 hours", "1 minute". */
-int	 message_span(int64_t seconds, struct buf *out);
+int message_span(int64_t seconds, struct buf *out);
 
 #endif /* !POSTERN_MESSAGE_H */

@@ -20,7 +20,7 @@
 static int
 next_clean(const char *s)
 {
-	int	 hi, lo, v;
+	int hi, lo, v;
 
 	for (; *s != '\0'; s++) {
 		if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f ||
@@ -54,8 +54,8 @@ next_scheme(const char *s)
 static int
 next_authority(const char *s, size_t n)
 {
-	size_t	 i, digits = 0;
-	int	 port = 0;
+	size_t i, digits = 0;
+	int    port = 0;
 
 	if (n == 0 || s[0] == '.' || s[0] == '-')
 		return 0;
@@ -66,9 +66,9 @@ next_authority(const char *s, size_t n)
 		} else if (s[i] == ':')
 			port = 1;
 		else if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= 'A' && s[i] <= 'Z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-' ||
-		    s[i] == '.'))
+			     (s[i] >= 'A' && s[i] <= 'Z') ||
+			     (s[i] >= '0' && s[i] <= '9') || s[i] == '-' ||
+			     s[i] == '.'))
 			return 0;
 	}
 	return !port || digits > 0;
@@ -81,7 +81,7 @@ next_authority(const char *s, size_t n)
 static int
 next_under(const char *p, const char *base_path)
 {
-	size_t	 n, nb, seg;
+	size_t	    n, nb, seg;
 	const char *s;
 
 	/* Whatever the path came from, it becomes the Location: never a
@@ -90,8 +90,9 @@ next_under(const char *p, const char *base_path)
 		return 0;
 	n = strcspn(p, "?#");
 	nb = strlen(base_path);
-	if (nb > 0 && (n < nb || strncmp(p, base_path, nb) != 0 ||
-	    (n > nb && p[nb] != '/')))
+	if (nb > 0 &&
+	    (n < nb || strncmp(p, base_path, nb) != 0 ||
+		(n > nb && p[nb] != '/')))
 		return 0;
 	for (s = p; s < p + n; s += seg) {
 		if (*s == '/')
@@ -106,10 +107,9 @@ next_under(const char *p, const char *base_path)
 
 /* Is authority (n bytes) one of hosts, letter case aside? */
 static int
-next_listed(const char *authority, size_t n, char *const *hosts,
-    size_t nhosts)
+next_listed(const char *authority, size_t n, char *const *hosts, size_t nhosts)
 {
-	size_t	 i;
+	size_t i;
 
 	for (i = 0; i < nhosts; i++)
 		if (strlen(hosts[i]) == n &&
@@ -123,10 +123,10 @@ next_listed(const char *authority, size_t n, char *const *hosts,
  * starts, NULL for a listed host.
  */
 static int
-next_allowed(const char *base_url, const char *base_path,
-    char *const *hosts, size_t nhosts, const char *next, const char **path)
+next_allowed(const char *base_url, const char *base_path, char *const *hosts,
+    size_t nhosts, const char *next, const char **path)
 {
-	size_t	 sl, bsl, n, bn;
+	size_t	    sl, bsl, n, bn;
 	const char *auth, *bauth;
 
 	*path = NULL;
@@ -149,7 +149,7 @@ next_allowed(const char *base_url, const char *base_path,
 	if (sl == bsl && n == bn && strncasecmp(next, base_url, sl + n) == 0) {
 		*path = auth + n;
 		return auth[n] == '/' ? next_under(auth + n, base_path) :
-		    base_path[0] == '\0';
+					base_path[0] == '\0';
 	}
 	/* Plain http only where Postern itself is (development). */
 	if (sl == 7 && bsl == 8)
@@ -158,14 +158,14 @@ next_allowed(const char *base_url, const char *base_path,
 }
 
 int
-next_resolve(const char *base_url, const char *base_path,
-    char *const *hosts, size_t nhosts, const char *next, struct buf *out)
+next_resolve(const char *base_url, const char *base_path, char *const *hosts,
+    size_t nhosts, const char *next, struct buf *out)
 {
-	const char	*path;
+	const char *path;
 
 	buf_reset(out);
-	if (next == NULL || !next_allowed(base_url, base_path, hosts, nhosts,
-	    next, &path)) {
+	if (next == NULL ||
+	    !next_allowed(base_url, base_path, hosts, nhosts, next, &path)) {
 		buf_printf(out, "%s/account", base_path);
 		return 0;
 	}

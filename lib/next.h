@@ -16,7 +16,7 @@
  */
 
 /* The longest `next` taken; longer ones go to /account. */
-#define NEXT_MAX	2048
+#define NEXT_MAX 2048
 
 /*
  * Write into out where to go after login: next when it is safe, as a
@@ -29,8 +29,7 @@
  * taken, 0 when out holds the fallback; out->failed tells of a lack of
  * memory.
  */
-int	 next_resolve(const char *base_url, const char *base_path,
-	    char *const *hosts, size_t nhosts, const char *next,
-	    struct buf *out);
+int next_resolve(const char *base_url, const char *base_path,
+    char *const *hosts, size_t nhosts, const char *next, struct buf *out);
 
 #endif /* !POSTERN_NEXT_H */

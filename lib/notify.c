@@ -16,17 +16,17 @@
 #include "render.h"
 #include "when.h"
 
-#define NOTIFY_MAX	(CONTACTS_MAX + 1)
+#define NOTIFY_MAX (CONTACTS_MAX + 1)
 
 struct collect {
-	struct contact	 c[NOTIFY_MAX];
-	size_t		 n;
+	struct contact c[NOTIFY_MAX];
+	size_t	       n;
 };
 
 static void
 collect_one(const struct contact *c, void *arg)
 {
-	struct collect	*col = arg;
+	struct collect *col = arg;
 
 	if (c->verified_at != 0 && col->n < NOTIFY_MAX)
 		col->c[col->n++] = *c;
@@ -34,11 +34,11 @@ collect_one(const struct contact *c, void *arg)
 
 int
 notify_each_channel(struct db *db, const struct account *a,
-    void (*fn)(const struct channel *, void *), void *arg)
+    void (*fn)(const struct channel *, void *), void	*arg)
 {
-	struct collect	 col;
-	struct channel	 ch;
-	size_t		 i;
+	struct collect col;
+	struct channel ch;
+	size_t	       i;
 
 	/* Collected first: fn may queue mail, which touches the database. */
 	col.n = 0;
@@ -63,11 +63,10 @@ notify_each_channel(struct db *db, const struct account *a,
 
 int
 notify_channel(struct db *db, const struct channel *ch, const char *mail_tpl,
-    const char *sms_tpl, struct render_dict *d, int64_t now,
-    int64_t *limited)
+    const char *sms_tpl, struct render_dict *d, int64_t now, int64_t *limited)
 {
-	struct buf	 text;
-	int		 ok;
+	struct buf text;
+	int	   ok;
 
 	if (!ch->is_phone)
 		return outbox_mail(db, ch->value, mail_tpl, d, now, limited);
@@ -79,24 +78,24 @@ notify_channel(struct db *db, const struct channel *ch, const char *mail_tpl,
 }
 
 struct notify_ctx {
-	struct db		*db;
-	int64_t			 except;
-	const char		*mail_tpl;
-	const char		*sms_tpl;
-	struct render_dict	*d;
-	int64_t			 now;
-	int			 ok;
+	struct db	   *db;
+	int64_t		    except;
+	const char	   *mail_tpl;
+	const char	   *sms_tpl;
+	struct render_dict *d;
+	int64_t		    now;
+	int		    ok;
 };
 
 static void
 notify_one(const struct channel *ch, void *arg)
 {
-	struct notify_ctx	*nc = arg;
+	struct notify_ctx *nc = arg;
 
 	if (ch->contact_id == nc->except)
 		return;
 	if (!notify_channel(nc->db, ch, nc->mail_tpl, nc->sms_tpl, nc->d,
-	    nc->now, NULL))
+		nc->now, NULL))
 		nc->ok = 0;
 }
 
@@ -105,7 +104,7 @@ notify_channels(struct db *db, const struct account *a, int64_t except,
     const char *mail_tpl, const char *sms_tpl, struct render_dict *d,
     int64_t now)
 {
-	struct notify_ctx	 nc = { db, except, mail_tpl, sms_tpl, d, now, 1 };
+	struct notify_ctx nc = { db, except, mail_tpl, sms_tpl, d, now, 1 };
 
 	if (!notify_each_channel(db, a, notify_one, &nc))
 		return 0;
@@ -116,8 +115,8 @@ struct render_dict *
 notify_dict(const struct account *a, const char *what, const char *ip,
     const char *base_url, int64_t now)
 {
-	struct render_dict	*d;
-	char			 when[WHEN_TEXT];
+	struct render_dict *d;
+	char		    when[WHEN_TEXT];
 
 	if ((d = render_dict_new()) == NULL)
 		return NULL;
@@ -135,8 +134,8 @@ notify_change(struct db *db, const struct account *a, int64_t except,
     const char *what, const char *ip, const char *base_url,
     const char *mail_tpl, const char *sms_tpl, int64_t now)
 {
-	struct render_dict	*d;
-	int			 ok;
+	struct render_dict *d;
+	int		    ok;
 
 	if ((d = notify_dict(a, what, ip, base_url, now)) == NULL)
 		return 0;

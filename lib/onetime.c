@@ -17,11 +17,10 @@ static void
 onetime_mac(const unsigned char key[KEY_BYTES], int64_t account_id,
     const char *code, unsigned char out[HASH_BYTES])
 {
-	char	 msg[64];
-	int	 n;
+	char msg[64];
+	int  n;
 
-	n = snprintf(msg, sizeof(msg), "%lld:%s", (long long)account_id,
-	    code);
+	n = snprintf(msg, sizeof(msg), "%lld:%s", (long long)account_id, code);
 	crypto_generichash(out, HASH_BYTES, (const unsigned char *)msg,
 	    (size_t)n, key, KEY_BYTES);
 	sodium_memzero(msg, sizeof(msg));
@@ -40,15 +39,17 @@ onetime_create(struct db *db, const unsigned char key[KEY_BYTES],
     int64_t account_id, const char *purpose, int64_t contact_id, int64_t ref,
     int64_t now, char code_out[ONETIME_TEXT])
 {
-	static const char *const void_sql = "UPDATE codes SET used_at = ?4 "
+	static const char *const void_sql =
+	    "UPDATE codes SET used_at = ?4 "
 	    "WHERE account_id = ?1 AND purpose = ?2 AND contact_id IS ?3 "
 	    "AND ref = ?5 AND used_at IS NULL";
-	static const char *const sql = "INSERT INTO codes (account_id, "
+	static const char *const sql =
+	    "INSERT INTO codes (account_id, "
 	    "purpose, contact_id, code_hash, created_at, expires_at, ref) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-	struct db_stmt	*st;
-	unsigned char	 h[HASH_BYTES];
-	int		 ok;
+	struct db_stmt *st;
+	unsigned char	h[HASH_BYTES];
+	int		ok;
 
 	if (!db_need_tx(db, "onetime_create") ||
 	    (st = db_prepare(db, void_sql)) == NULL)
@@ -77,10 +78,11 @@ onetime_create(struct db *db, const unsigned char key[KEY_BYTES],
 static int
 onetime_try(struct db *db, int64_t id, int *attempts)
 {
-	static const char *const sql = "UPDATE codes SET attempts = "
+	static const char *const sql =
+	    "UPDATE codes SET attempts = "
 	    "attempts + 1 WHERE id = ?1 RETURNING attempts";
-	int64_t		 v;
-	int		 found;
+	int64_t v;
+	int	found;
 
 	if (!db_query_int(db, &v, &found, "code try", sql, "i", id))
 		return 0;
@@ -93,7 +95,7 @@ int
 onetime_use(struct db *db, int64_t id, int64_t now, int *won)
 {
 	static const char *const sql = "UPDATE codes SET used_at = ?2 "
-	    "WHERE id = ?1 AND used_at IS NULL";
+				       "WHERE id = ?1 AND used_at IS NULL";
 
 	return db_claim(db, won, sql, "ii", id, now);
 }
@@ -104,14 +106,15 @@ onetime_latest(struct db *db, int64_t account_id, const char *purpose,
     int64_t contact_id, int64_t now, int64_t *id,
     unsigned char want[HASH_BYTES], int *attempts)
 {
-	static const char *const sql = "SELECT id, code_hash, attempts "
+	static const char *const sql =
+	    "SELECT id, code_hash, attempts "
 	    "FROM codes WHERE account_id = ?1 AND purpose = ?2 "
 	    "AND contact_id IS ?3 AND used_at IS NULL AND expires_at > ?4 "
 	    "ORDER BY id DESC LIMIT 1";
-	struct db_stmt	*st;
-	const void	*p;
-	size_t		 n;
-	int		 rc, ok = 0;
+	struct db_stmt *st;
+	const void     *p;
+	size_t		n;
+	int		rc, ok = 0;
 
 	*id = 0;
 	*attempts = 0;
@@ -121,8 +124,7 @@ onetime_latest(struct db *db, int64_t account_id, const char *purpose,
 	    onetime_bind_contact(st, 3, contact_id) &&
 	    db_bind_int(st, 4, now)) {
 		rc = db_step(st);
-		if (rc == DB_ROW &&
-		    (p = db_column_blob(st, 1, &n)) != NULL &&
+		if (rc == DB_ROW && (p = db_column_blob(st, 1, &n)) != NULL &&
 		    n == HASH_BYTES) {
 			*id = db_column_int(st, 0);
 			memcpy(want, p, HASH_BYTES);
@@ -141,14 +143,14 @@ onetime_check(struct db *db, const unsigned char key[KEY_BYTES],
     int64_t account_id, const char *purpose, int64_t contact_id,
     const char *code, int64_t now, enum onetime_result *res, int *left)
 {
-	unsigned char	 h[HASH_BYTES], want[HASH_BYTES];
-	int64_t		 id;
-	int		 attempts, won;
+	unsigned char h[HASH_BYTES], want[HASH_BYTES];
+	int64_t	      id;
+	int	      attempts, won;
 
 	*res = ONETIME_NONE;
 	*left = 0;
 	if (!onetime_latest(db, account_id, purpose, contact_id, now, &id,
-	    want, &attempts))
+		want, &attempts))
 		return 0;
 	if (id == 0 || attempts >= ONETIME_TRIES)
 		return 1;
@@ -171,14 +173,15 @@ onetime_find(struct db *db, const unsigned char key[KEY_BYTES],
     int64_t account_id, const char *purpose, int64_t ref, const char *code,
     int64_t now, int64_t *id, int64_t *contact_id)
 {
-	static const char *const sql = "SELECT id, code_hash, contact_id "
+	static const char *const sql =
+	    "SELECT id, code_hash, contact_id "
 	    "FROM codes WHERE account_id = ?1 AND purpose = ?2 AND ref = ?3 "
 	    "AND used_at IS NULL AND expires_at > ?4";
-	struct db_stmt	*st;
-	const void	*p;
-	size_t		 n;
-	unsigned char	 h[HASH_BYTES];
-	int		 rc = DB_ERROR;
+	struct db_stmt *st;
+	const void     *p;
+	size_t		n;
+	unsigned char	h[HASH_BYTES];
+	int		rc = DB_ERROR;
 
 	*id = *contact_id = 0;
 	onetime_mac(key, account_id, code, h);
@@ -207,7 +210,8 @@ int
 onetime_void(struct db *db, int64_t account_id, const char *purpose,
     int64_t now)
 {
-	static const char *const sql = "UPDATE codes SET used_at = ?3 "
+	static const char *const sql =
+	    "UPDATE codes SET used_at = ?3 "
 	    "WHERE account_id = ?1 AND purpose = ?2 AND used_at IS NULL";
 
 	return db_run(db, sql, "iti", account_id, purpose, now);
@@ -217,7 +221,8 @@ int
 onetime_void_ref(struct db *db, int64_t account_id, const char *purpose,
     int64_t ref, int64_t now)
 {
-	static const char *const sql = "UPDATE codes SET used_at = ?4 "
+	static const char *const sql =
+	    "UPDATE codes SET used_at = ?4 "
 	    "WHERE account_id = ?1 AND purpose = ?2 AND ref = ?3 "
 	    "AND used_at IS NULL";
 
@@ -227,7 +232,8 @@ onetime_void_ref(struct db *db, int64_t account_id, const char *purpose,
 int
 onetime_purge(struct db *db, int64_t now)
 {
-	static const char *const sql = "DELETE FROM codes WHERE expires_at < ?1";
+	static const char *const sql =
+	    "DELETE FROM codes WHERE expires_at < ?1";
 
 	return db_run(db, sql, "i", (int64_t)(now - 86400));
 }

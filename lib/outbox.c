@@ -36,15 +36,15 @@
 #include "render.h"
 
 /* A mail text this long is a broken template, not a message. */
-#define OUTBOX_MAX_TEXT	(64 * 1024)
+#define OUTBOX_MAX_TEXT (64 * 1024)
 
-static unsigned char	 outbox_key[KEY_BYTES];
-static int		 outbox_have_key;
+static unsigned char outbox_key[KEY_BYTES];
+static int	     outbox_have_key;
 
 /* Each kind's name in the outbox table. */
 static const char *const outbox_kinds[] = {
 	[OUTBOX_MAIL] = "mail",
-	[OUTBOX_SMS] = "sms"
+	[OUTBOX_SMS] = "sms",
 };
 
 const char *
@@ -58,7 +58,8 @@ static enum outbox_kind
 outbox_kind_of(const char *name)
 {
 	return name != NULL && strcmp(name, outbox_kinds[OUTBOX_SMS]) == 0 ?
-	    OUTBOX_SMS : OUTBOX_MAIL;
+	    OUTBOX_SMS :
+	    OUTBOX_MAIL;
 }
 
 void
@@ -72,10 +73,10 @@ outbox_key_set(const unsigned char *key)
 
 /* What a sealed body is bound to: kind, recipient and subject. */
 static int
-outbox_ad(enum outbox_kind kind, const char *recipient,
-    const char *subject, struct buf *ad)
+outbox_ad(enum outbox_kind kind, const char *recipient, const char *subject,
+    struct buf *ad)
 {
-	const char	*kn = outbox_kind_name(kind);
+	const char *kn = outbox_kind_name(kind);
 
 	if (subject == NULL)
 		subject = "";
@@ -121,11 +122,11 @@ int
 outbox_add(struct db *db, enum outbox_kind kind, const char *recipient,
     const char *subject, const char *body, int64_t now)
 {
-	struct db_stmt	*stmt = NULL;
-	struct buf	 ad;
-	unsigned char	*sealed = NULL;
-	size_t		 len;
-	int		 ok = 0;
+	struct db_stmt *stmt = NULL;
+	struct buf	ad;
+	unsigned char  *sealed = NULL;
+	size_t		len;
+	int		ok = 0;
 
 	if (!outbox_acceptable(kind, recipient, subject, body))
 		return 0;
@@ -136,12 +137,13 @@ outbox_add(struct db *db, enum outbox_kind kind, const char *recipient,
 	if ((sealed = malloc(len + SEAL_OVERHEAD)) == NULL ||
 	    !outbox_ad(kind, recipient, subject, &ad) ||
 	    !secret_seal(outbox_key, (const unsigned char *)ad.p, ad.len,
-	    (const unsigned char *)body, len, sealed)) {
+		(const unsigned char *)body, len, sealed)) {
 		log_err("outbox: cannot seal a %s", outbox_kind_name(kind));
 		goto out;
 	}
 
-	stmt = db_prepare(db, "INSERT INTO outbox (kind, recipient, subject,"
+	stmt = db_prepare(db,
+	    "INSERT INTO outbox (kind, recipient, subject,"
 	    " body, sealed, created_at, next_at)"
 	    " VALUES (?1, ?2, ?3, '', ?4, ?5, ?5)");
 	if (stmt == NULL)
@@ -170,14 +172,15 @@ out:
 static int
 outbox_split(char *text, char **subject, char **body)
 {
-	char	*nl, *end;
+	char *nl, *end;
 
 	if ((nl = strchr(text, '\n')) == NULL)
 		return 0;
 	*nl = '\0';
 	/* Templates may be saved with CRLF or trailing blanks. */
-	for (end = nl; end > text && (end[-1] == '\r' || end[-1] == ' ' ||
-	    end[-1] == '\t'); end--)
+	for (end = nl; end > text &&
+	     (end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t');
+	     end--)
 		end[-1] = '\0';
 	*subject = text;
 	*body = nl + 1;
@@ -218,9 +221,9 @@ int
 outbox_mail(struct db *db, const char *to, const char *tpl,
     struct render_dict *dict, int64_t now, int64_t *limited)
 {
-	struct buf	 text;
-	char		*subject, *body;
-	int		 ok = 0;
+	struct buf text;
+	char	  *subject, *body;
+	int	   ok = 0;
 
 	buf_init(&text);
 	if (!outbox_over(db, to, now, limited))
@@ -236,7 +239,8 @@ outbox_mail(struct db *db, const char *to, const char *tpl,
 	if (text.len > OUTBOX_MAX_TEXT ||
 	    !outbox_split(text.p, &subject, &body)) {
 		log_err("outbox: mail template %s gives no subject line, "
-		    "blank line and body", tpl);
+			"blank line and body",
+		    tpl);
 		goto out;
 	}
 	ok = outbox_add(db, OUTBOX_MAIL, to, subject, body, now) &&
@@ -265,8 +269,8 @@ outbox_sms(struct db *db, const char *to, const char *text, int64_t now,
 static int
 outbox_column_dup(struct db_stmt *stmt, int col, int want_null, char **out)
 {
-	const char	*s;
-	size_t		 n;
+	const char *s;
+	size_t	    n;
 
 	*out = NULL;
 	s = db_column_text(stmt, col, &n);
@@ -285,7 +289,7 @@ static int
 outbox_column_blob(struct db_stmt *stmt, int col, unsigned char **out,
     size_t *len)
 {
-	const void	*p = db_column_blob(stmt, col, len);
+	const void *p = db_column_blob(stmt, col, len);
 
 	if ((*out = malloc(*len > 0 ? *len : 1)) == NULL)
 		return 0;
@@ -297,12 +301,13 @@ outbox_column_blob(struct db_stmt *stmt, int col, unsigned char **out,
 int
 outbox_next_due(struct db *db, int64_t now, struct outbox_item *it)
 {
-	struct db_stmt	*stmt;
-	const char	*kind;
-	int		 rc, ok = 0;
+	struct db_stmt *stmt;
+	const char     *kind;
+	int		rc, ok = 0;
 
 	memset(it, 0, sizeof(*it));
-	stmt = db_prepare(db, "SELECT id, kind, recipient, subject, body,"
+	stmt = db_prepare(db,
+	    "SELECT id, kind, recipient, subject, body,"
 	    " attempts, sealed FROM outbox"
 	    " WHERE status = 'queued' AND next_at <= ?1"
 	    " ORDER BY next_at, id LIMIT 1");
@@ -314,7 +319,7 @@ outbox_next_due(struct db *db, int64_t now, struct outbox_item *it)
 	}
 	rc = db_step(stmt);
 	if (rc == DB_DONE) {
-		ok = 1;		/* nothing due: id stays 0 */
+		ok = 1; /* nothing due: id stays 0 */
 		goto out;
 	}
 	if (rc != DB_ROW) {
@@ -327,8 +332,9 @@ outbox_next_due(struct db *db, int64_t now, struct outbox_item *it)
 	if (!outbox_column_dup(stmt, 2, 0, &it->recipient) ||
 	    !outbox_column_dup(stmt, 3, 1, &it->subject) ||
 	    (db_column_null(stmt, 6) ?
-	    !outbox_column_dup(stmt, 4, 0, &it->body) :
-	    !outbox_column_blob(stmt, 6, &it->sealed, &it->sealed_len))) {
+		    !outbox_column_dup(stmt, 4, 0, &it->body) :
+		    !outbox_column_blob(stmt, 6, &it->sealed,
+			&it->sealed_len))) {
 		log_err("outbox: out of memory");
 		outbox_item_free(it);
 		goto out;
@@ -343,12 +349,12 @@ out:
 int
 outbox_open(struct outbox_item *it)
 {
-	struct buf	 ad;
-	size_t		 n;
-	int		 ok = 0;
+	struct buf ad;
+	size_t	   n;
+	int	   ok = 0;
 
 	if (it->body != NULL)
-		return 1;	/* queued in clear, before bodies were sealed */
+		return 1; /* queued in clear, before bodies were sealed */
 	if (!outbox_have_key || it->sealed == NULL ||
 	    it->sealed_len < SEAL_OVERHEAD)
 		return 0;
@@ -357,7 +363,7 @@ outbox_open(struct outbox_item *it)
 	if ((it->body = malloc(n + 1)) == NULL ||
 	    !outbox_ad(it->kind, it->recipient, it->subject, &ad) ||
 	    !secret_open(outbox_key, (const unsigned char *)ad.p, ad.len,
-	    it->sealed, it->sealed_len, (unsigned char *)it->body))
+		it->sealed, it->sealed_len, (unsigned char *)it->body))
 		goto out;
 	it->body[n] = '\0';
 	ok = 1;
@@ -395,19 +401,20 @@ outbox_marked(struct db *db, int64_t id, const char *what)
 {
 	if (db_changes(db) != 1)
 		log_warn("outbox: message %lld was not queued any more "
-		    "when marked %s", (long long)id, what);
+			 "when marked %s",
+		    (long long)id, what);
 	return 1;
 }
 
 int
 outbox_mark_sent(struct db *db, int64_t id, int64_t now)
 {
-	static const char *const sql = "UPDATE outbox SET status = 'sent',"
+	static const char *const sql =
+	    "UPDATE outbox SET status = 'sent',"
 	    " attempts = attempts + 1, done_at = ?2, body = '', sealed = NULL,"
 	    " last_error = NULL WHERE id = ?1 AND status = 'queued'";
 
-	return db_run(db, sql, "ii", id, now) &&
-	    outbox_marked(db, id, "sent");
+	return db_run(db, sql, "ii", id, now) && outbox_marked(db, id, "sent");
 }
 
 int
@@ -416,37 +423,41 @@ outbox_mark_retry(struct db *db, int64_t id, int attempts, int64_t next_at,
 {
 	/* A NULL error keeps the last one: mailer.c marks a row it is
 	 * about to try this way, so a crash mid-delivery retries it. */
-	static const char *const sql = "UPDATE outbox SET attempts = ?2, "
+	static const char *const sql =
+	    "UPDATE outbox SET attempts = ?2, "
 	    "next_at = ?3, last_error = coalesce(?4, last_error)"
 	    " WHERE id = ?1 AND status = 'queued'";
 
 	return db_run(db, sql, "iiit", id, (int64_t)attempts, next_at,
-	    error) && outbox_marked(db, id, "for retry");
+		   error) &&
+	    outbox_marked(db, id, "for retry");
 }
 
 int
 outbox_mark_failed(struct db *db, int64_t id, int attempts, int64_t now,
     const char *error)
 {
-	static const char *const sql = "UPDATE outbox SET status = 'failed',"
+	static const char *const sql =
+	    "UPDATE outbox SET status = 'failed',"
 	    " attempts = ?2, done_at = ?3, last_error = ?4, body = '',"
 	    " sealed = NULL"
 	    " WHERE id = ?1 AND status = 'queued'";
 
 	return db_run(db, sql, "iiit", id, (int64_t)attempts, now,
-	    error != NULL ? error : "failed") &&
+		   error != NULL ? error : "failed") &&
 	    outbox_marked(db, id, "failed");
 }
 
 int
 outbox_purge(struct db *db, int64_t before, int *n)
 {
-	struct db_stmt	*stmt;
-	int		 ok = 0;
+	struct db_stmt *stmt;
+	int		ok = 0;
 
 	*n = 0;
 	/* Queued rows are never purged: they are mail not yet delivered. */
-	stmt = db_prepare(db, "DELETE FROM outbox"
+	stmt = db_prepare(db,
+	    "DELETE FROM outbox"
 	    " WHERE status <> 'queued' AND done_at < ?1");
 	if (stmt == NULL)
 		return 0;

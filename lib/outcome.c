@@ -5,10 +5,10 @@
 #include "outcome.h"
 
 static const struct {
-	const char	*name;
-	int		 status;
+	const char *name;
+	int	    status;
 } outcomes[OUT_NOUTCOMES] = {
-#define X(name, status)	[OUT_##name] = { #name, status },
+#define X(name, status) [OUT_##name] = { #name, status },
 	OUTCOMES
 #undef X
 };

@@ -11,21 +11,21 @@
 
 #include "password.h"
 
-#define PASSWORD_MIN	8
-#define PASSWORD_MAX	256
+#define PASSWORD_MIN 8
+#define PASSWORD_MAX 256
 /* Estimated entropy below which a password is refused: 2^20 is about a
  * million guesses, minutes for an online attacker with a botnet and
  * nothing for anyone who steals the hashes. */
-#define WEAK_BITS	20.0
+#define WEAK_BITS 20.0
 /* How much of a password zxcvbn-c analyses in detail. */
-#define ZXCVBN_HEAD	100
+#define ZXCVBN_HEAD 100
 
 /* Count code points of valid UTF-8; stops counting past max. */
 static size_t
 validate_utf8_count(const unsigned char *p, size_t max, int *ok)
 {
-	size_t	 n = 0, k, i;
-	unsigned char	 lo, hi;
+	size_t	      n = 0, k, i;
+	unsigned char lo, hi;
 
 	*ok = 0;
 	while (*p != '\0') {
@@ -66,8 +66,8 @@ validate_utf8_count(const unsigned char *p, size_t max, int *ok)
 int
 validate_password_length(const char *pw)
 {
-	size_t	 n;
-	int	 ok;
+	size_t n;
+	int    ok;
 
 	if (pw == NULL)
 		return 0;
@@ -89,10 +89,10 @@ validate_password_length(const char *pw)
 int
 password_is_weak(const char *pw, const char *username, const char *email)
 {
-	const char	*dict[4];
-	char		 head[ZXCVBN_HEAD + 1], local[255];
-	const char	*at;
-	size_t		 n = 0, len;
+	const char *dict[4];
+	char	    head[ZXCVBN_HEAD + 1], local[255];
+	const char *at;
+	size_t	    n = 0, len;
 
 	if (pw == NULL)
 		return 1;
@@ -104,8 +104,8 @@ password_is_weak(const char *pw, const char *username, const char *email)
 		dict[n++] = username;
 	if (email != NULL && *email != '\0') {
 		dict[n++] = email;
-		if ((at = strrchr(email, '@')) != NULL &&
-		    at != email && (size_t)(at - email) < sizeof(local)) {
+		if ((at = strrchr(email, '@')) != NULL && at != email &&
+		    (size_t)(at - email) < sizeof(local)) {
 			memcpy(local, email, (size_t)(at - email));
 			local[at - email] = '\0';
 			dict[n++] = local;

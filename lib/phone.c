@@ -22,7 +22,7 @@
 #include "phone.h"
 
 /* No bracket opened yet. */
-#define NO_BRACKET	SIZE_MAX
+#define NO_BRACKET SIZE_MAX
 
 /*
  * Keep the '+' and the digits of in[0..len) in c, *n of them, dropping
@@ -32,9 +32,9 @@ static enum phone_reason
 phone_strip(const char *in, size_t len, char c[PHONE_INPUT_MAX + 1],
     size_t *np)
 {
-	size_t		 i, n = 0, open = NO_BRACKET;
-	int		 pairs = 0;
-	unsigned char	 ch;
+	size_t	      i, n = 0, open = NO_BRACKET;
+	int	      pairs = 0;
+	unsigned char ch;
 
 	for (i = 0; i < len; i++) {
 		ch = (unsigned char)in[i];
@@ -82,9 +82,9 @@ phone_strip(const char *in, size_t len, char c[PHONE_INPUT_MAX + 1],
 enum phone_reason
 phone_normalise(const char *in, char out[PHONE_MAX + 1])
 {
-	char		 c[PHONE_INPUT_MAX + 1];	/* "+" and digits */
-	const char	*d;
-	size_t		 len, n, nd;
+	char		  c[PHONE_INPUT_MAX + 1]; /* "+" and digits */
+	const char	 *d;
+	size_t		  len, n, nd;
 	enum phone_reason r;
 
 	out[0] = '\0';
@@ -130,7 +130,8 @@ phone_reason_name(enum phone_reason r)
 		[PHONE_TOO_LONG] = "PHONE_TOO_LONG",
 	};
 
-	return (unsigned)r < sizeof(names) / sizeof(names[0]) ? names[r] :
+	return (unsigned)r < sizeof(names) / sizeof(names[0]) ?
+	    names[r] :
 	    "PHONE_BAD_CHAR";
 }
 
@@ -142,13 +143,12 @@ phone_reason_name(enum phone_reason r)
 static size_t
 phone_cc_len(const char *digits)
 {
-	static const unsigned char	 two[] = {
-		20, 27, 30, 31, 32, 33, 34, 36, 39, 40, 41, 43, 44, 45, 46,
-		47, 48, 49, 51, 52, 53, 54, 55, 56, 57, 58, 60, 61, 62, 63,
-		64, 65, 66, 81, 82, 84, 86, 90, 91, 92, 93, 94, 95, 98
-	};
-	size_t				 i;
-	int				 v;
+	static const unsigned char two[] = { 20, 27, 30, 31, 32, 33, 34, 36,
+		39, 40, 41, 43, 44, 45, 46, 47, 48, 49, 51, 52, 53, 54, 55, 56,
+		57, 58, 60, 61, 62, 63, 64, 65, 66, 81, 82, 84, 86, 90, 91, 92,
+		93, 94, 95, 98 };
+	size_t			   i;
+	int			   v;
 
 	if (digits[0] == '1' || digits[0] == '7')
 		return 1;
@@ -162,15 +162,14 @@ phone_cc_len(const char *digits)
 int
 phone_mask(const char *e164, char *out, size_t outsz)
 {
-	size_t	 i, nd, cc;
+	size_t i, nd, cc;
 
 	if (outsz > 0)
 		out[0] = '\0';
 	if (e164 == NULL || outsz < PHONE_MASK_TEXT || e164[0] != '+')
 		return 0;
 	nd = strnlen(e164 + 1, PHONE_MAX_DIGITS + 1);
-	if (nd < PHONE_MIN_DIGITS || nd > PHONE_MAX_DIGITS ||
-	    e164[1] == '0')
+	if (nd < PHONE_MIN_DIGITS || nd > PHONE_MAX_DIGITS || e164[1] == '0')
 		return 0;
 	for (i = 1; i <= nd; i++)
 		if (e164[i] < '0' || e164[i] > '9')

@@ -12,7 +12,7 @@ policy_r1_address(enum recovery_rule rule, const char *addr_reg,
     const char *const *own, size_t nown, int platform_verified,
     const char **conflict)
 {
-	size_t	 i;
+	size_t i;
 
 	*conflict = NULL;
 	/* A broken record on a managed domain must never lock the owner out. */
@@ -30,10 +30,10 @@ policy_r1_address(enum recovery_rule rule, const char *addr_reg,
 }
 
 enum r1_verdict
-policy_r1_domain(const char *dom_reg, const char *const *addrs,
-    size_t naddrs, const char **conflict)
+policy_r1_domain(const char *dom_reg, const char *const *addrs, size_t naddrs,
+    const char **conflict)
 {
-	size_t	 i;
+	size_t i;
 
 	*conflict = NULL;
 	for (i = 0; i < naddrs; i++)
@@ -66,7 +66,7 @@ policy_twofa_enable(const struct ways *w)
 	/* Whoever loses the authenticator needs another way back in. */
 	if (w->sms)
 		return w->verified_phones > 0 ? TWOFA_ENABLE_OK :
-		    TWOFA_ENABLE_NEED_PHONE;
+						TWOFA_ENABLE_NEED_PHONE;
 	return w->recovery_code ? TWOFA_ENABLE_OK : TWOFA_ENABLE_NEED_CODE;
 }
 
@@ -79,7 +79,8 @@ policy_next_step(const struct ways *w, int recovery_emails, int kit, int kits)
 		return NEXT_RECOVERY_CODE;
 	if (!w->twofa)
 		return policy_twofa_enable(w) == TWOFA_ENABLE_NEED_PHONE ?
-		    NEXT_PHONE : NEXT_TWOFA;
+		    NEXT_PHONE :
+		    NEXT_TWOFA;
 	if (kits && !kit && recovery_emails > 0)
 		return NEXT_KIT;
 	return NEXT_NONE;
@@ -116,8 +117,8 @@ proof_same(const struct proof *a, const struct proof *b)
 static enum r3_verdict
 r3_at(const struct proof *p, size_t n, int twofa, int64_t at, int64_t delay)
 {
-	size_t	 i, j, distinct = 0;
-	int	 non_email = 0, dup;
+	size_t i, j, distinct = 0;
+	int    non_email = 0, dup;
 
 	for (i = 0; i < n; i++) {
 		if (!policy_way_mature(p[i].since, at, delay))
@@ -144,13 +145,13 @@ r3_at(const struct proof *p, size_t n, int twofa, int64_t at, int64_t delay)
 }
 
 enum r3_verdict
-policy_r3(const struct proof *p, size_t n, int64_t twofa_since,
-    int64_t now, int64_t delay, int64_t *usable_from)
+policy_r3(const struct proof *p, size_t n, int64_t twofa_since, int64_t now,
+    int64_t delay, int64_t *usable_from)
 {
-	enum r3_verdict	 later;
-	int64_t		 t, best = 0;
-	size_t		 i;
-	int		 twofa = policy_way_mature(twofa_since, now, delay);
+	enum r3_verdict later;
+	int64_t		t, best = 0;
+	size_t		i;
+	int		twofa = policy_way_mature(twofa_since, now, delay);
 
 	if (usable_from != NULL)
 		*usable_from = 0;
@@ -191,10 +192,9 @@ policy_reset_checks_totp(size_t other_proofs)
 
 /* Did this channel serve as a proof of the reset? */
 static int
-channel_proved(const struct channel_facts *ch, const struct proof *p,
-    size_t n)
+channel_proved(const struct channel_facts *ch, const struct proof *p, size_t n)
 {
-	size_t	 i;
+	size_t i;
 
 	for (i = 0; i < n; i++) {
 		if (p[i].kind == PROOF_EMAIL && p[i].channel == ch->contact_id)
@@ -209,8 +209,8 @@ struct reset_links
 policy_reset_links(const struct channel_facts *ch, const struct proof *p,
     size_t n, int64_t now, int64_t delay)
 {
-	struct reset_links	 l;
-	int			 mature;
+	struct reset_links l;
+	int		   mature;
 
 	mature = policy_way_mature(ch->since, now, delay);
 	l.reject = mature;
@@ -228,7 +228,7 @@ policy_reset_code_to(const struct channel_facts *ch, int64_t now,
 int
 policy_reset_clears_twofa(const struct proof *p, size_t n)
 {
-	size_t	 i;
+	size_t i;
 
 	for (i = 0; i < n; i++)
 		if (p[i].kind == PROOF_TOTP)
@@ -298,8 +298,8 @@ policy_code_recent(enum action a, int64_t twofa_at, int64_t now,
 
 enum session_reset_verdict
 policy_session_reset(int confirm, int64_t session_at, int64_t reset_at,
-    int64_t totp_since, enum typed_code code, int password_right,
-    int64_t now, int64_t delay)
+    int64_t totp_since, enum typed_code code, int password_right, int64_t now,
+    int64_t delay)
 {
 	/* Stopping it needs no old session: see policy.h. */
 	if (!confirm && password_right)
@@ -314,7 +314,8 @@ policy_session_reset(int confirm, int64_t session_at, int64_t reset_at,
 		return SESSION_RESET_MAILED_ONLY;
 	if (code != CODE_RIGHT)
 		return SESSION_RESET_NEED_PROOF;
-	return policy_way_mature(totp_since, now, delay) ? SESSION_RESET_OK :
+	return policy_way_mature(totp_since, now, delay) ?
+	    SESSION_RESET_OK :
 	    SESSION_RESET_TOO_NEW;
 }
 

@@ -69,11 +69,11 @@ proof_outcome(enum proof_verdict v)
 enum outcome
 proof_settle(struct flow *f, const struct proof_typed *pt, enum action act)
 {
-	const struct account	*a = f->acct;
-	enum typed_code		 code = CODE_ABSENT;
-	enum proof_verdict	 v;
-	enum outcome		 o;
-	int			 typed, twofa = a->totp_enabled_at != 0;
+	const struct account *a = f->acct;
+	enum typed_code	      code = CODE_ABSENT;
+	enum proof_verdict    v;
+	enum outcome	      o;
+	int		      typed, twofa = a->totp_enabled_at != 0;
 
 	if ((o = proof_password(f, pt, &typed)) != OUT_OK)
 		return o;
@@ -81,8 +81,9 @@ proof_settle(struct flow *f, const struct proof_typed *pt, enum action act)
 	    !twofa_check(f, a, pt->code, 1, &code))
 		return OUT_STORAGE;
 	v = policy_proof(typed, pt->password_right, twofa, code,
-	    f->sess != NULL && policy_code_recent(act, f->sess->twofa_at,
-	    f->now, f->cfg->twofa_recent));
+	    f->sess != NULL &&
+		policy_code_recent(act, f->sess->twofa_at, f->now,
+		    f->cfg->twofa_recent));
 	/* A code typed here is a code proven in this session (R5). */
 	if (v == PROOF_OK && code == CODE_RIGHT && f->sess != NULL &&
 	    !session_set_twofa(f->db, f->sess->id, f->now))
@@ -94,8 +95,8 @@ enum outcome
 proof_begin(struct flow *f, enum action act, const char *password,
     const char *code)
 {
-	struct proof_typed	 pt;
-	enum outcome		 o;
+	struct proof_typed pt;
+	enum outcome	   o;
 
 	if (!policy_needs_proof(act))
 		return flow_begin(f) == OUT_OK ? OUT_OK : OUT_STORAGE;
@@ -104,6 +105,6 @@ proof_begin(struct flow *f, enum action act, const char *password,
 	if ((o = proof_settle(f, &pt, act)) == OUT_STORAGE)
 		return flow_storage(f);
 	if (o != OUT_OK)
-		return flow_commit(f, o);	/* the counts stay */
+		return flow_commit(f, o); /* the counts stay */
 	return OUT_OK;
 }

@@ -23,11 +23,11 @@ struct flow;
  */
 
 struct proof_typed {
-	const char	*password;	/* as typed; may be NULL */
-	const char	*code;		/* as typed; may be NULL */
-	int		 password_right;
-	int64_t		 closed_until;	/* password entry closed till then */
-	struct guard	 guard;
+	const char  *password; /* as typed; may be NULL */
+	const char  *code;     /* as typed; may be NULL */
+	int	     password_right;
+	int64_t	     closed_until; /* password entry closed till then */
+	struct guard guard;
 };
 
 /*
@@ -35,16 +35,16 @@ struct proof_typed {
  * browser, and is the password right?  One Argon2id verification when
  * a password was typed and entry is open.  0 on a storage error.
  */
-int	 proof_read(struct flow *, const char *password, const char *code,
-	    struct proof_typed *);
+int proof_read(struct flow *, const char *password, const char *code,
+    struct proof_typed *);
 /*
  * The password part of proof_settle(), for flows that weigh the code
  * themselves: OUT_PASSWORD_LOCKED (with said.until) while entry is
  * closed, OUT_STORAGE, or OUT_OK with a wrong password counted and
  * *typed set when one was typed.
  */
-enum outcome	 proof_password(struct flow *, const struct proof_typed *,
-		    int *typed);
+enum outcome proof_password(struct flow *, const struct proof_typed *,
+    int *typed);
 /*
  * Inside the flow's write transaction: count a wrong password, check
  * the code when the password was right (a wrong password never costs
@@ -54,15 +54,15 @@ enum outcome	 proof_password(struct flow *, const struct proof_typed *,
  * hoster allows it: policy_code_recent.)  On a refusal the caller
  * commits all the same, so that the counts stay.
  */
-enum outcome	 proof_settle(struct flow *, const struct proof_typed *,
-		    enum action);
+enum outcome proof_settle(struct flow *, const struct proof_typed *,
+    enum action);
 /*
  * Both, for a flow about to take the action: OUT_OK with the flow's
  * write transaction open, or the refusal (its counts committed) or
  * OUT_STORAGE with no transaction open.  Whether the action asks for a
  * proof at all is policy_needs_proof()'s to say.
  */
-enum outcome	 proof_begin(struct flow *, enum action,
-		    const char *password, const char *code);
+enum outcome proof_begin(struct flow *, enum action, const char *password,
+    const char *code);
 
 #endif /* !POSTERN_PROOF_H */

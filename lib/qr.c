@@ -21,8 +21,8 @@
 int
 qr_svg(const char *text, struct buf *out)
 {
-	QRcode		*q;
-	int		 n, x, y, run;
+	QRcode *q;
+	int	n, x, y, run;
 
 	if (text == NULL || *text == '\0' || out->failed)
 		return 0;
@@ -36,11 +36,13 @@ qr_svg(const char *text, struct buf *out)
 		return 0;
 	n = q->width + 2 * QR_QUIET;
 
-	buf_printf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
+	buf_printf(out,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" "
 	    "viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" "
 	    "shape-rendering=\"crispEdges\" aria-hidden=\"true\">"
 	    "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>"
-	    "<path fill=\"#000\" d=\"", n, n, n * QR_SCALE, n * QR_SCALE, n, n);
+	    "<path fill=\"#000\" d=\"",
+	    n, n, n * QR_SCALE, n * QR_SCALE, n, n);
 	for (y = 0; y < q->width; y++) {
 		for (x = 0; x < q->width; x += run) {
 			run = 0;

@@ -8,8 +8,8 @@
  * Pure: no I/O.
  */
 
-#define QR_QUIET	4	/* modules of white border on each side */
-#define QR_SCALE	5	/* CSS pixels per module of the intrinsic size */
+#define QR_QUIET 4 /* modules of white border on each side */
+#define QR_SCALE 5 /* CSS pixels per module of the intrinsic size */
 
 /*
  * Append to out an <svg> element drawing text as a QR code (error
@@ -29,6 +29,6 @@
  * 0 if text is NULL, empty or too long for a QR code, or if out ran out
  * of memory; out is then left as it was (or marked failed).
  */
-int	 qr_svg(const char *text, struct buf *out);
+int qr_svg(const char *text, struct buf *out);
 
 #endif /* !POSTERN_QR_H */

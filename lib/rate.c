@@ -26,67 +26,65 @@
  * Asks the reset page accepts can then never exceed what the mailer
  * accepts per account, so no ask the page answered is dropped.
  */
-#define RESET_NAME_MAX		2
-#define RESET_KNOWN_MAX		2
-#define RESET_ACCOUNT_MAX	6
+#define RESET_NAME_MAX	  2
+#define RESET_KNOWN_MAX	  2
+#define RESET_ACCOUNT_MAX 6
 _Static_assert(2 * RESET_NAME_MAX + RESET_KNOWN_MAX <= RESET_ACCOUNT_MAX,
     "the reset page must not accept asks the mailer would drop");
 
 /* What a scope's value is. */
 enum rate_by {
-	BY_TEXT,	/* a name, an address, a client */
-	BY_ACCOUNT,	/* an account id */
-	BY_DEVICE	/* an account id and a browser (device.c) */
+	BY_TEXT,    /* a name, an address, a client */
+	BY_ACCOUNT, /* an account id */
+	BY_DEVICE   /* an account id and a browser (device.c) */
 };
 
 static const struct rate_limit {
-	const char	*name;		/* no ':' */
-	enum rate_by	 by;
-	int		 max;
-	int64_t		 window;
+	const char  *name; /* no ':' */
+	enum rate_by by;
+	int	     max;
+	int64_t	     window;
 } rate_limits[RATE_NSCOPES] = {
-	[RATE_LOGIN_ACCOUNT] =	{ "login-account", BY_ACCOUNT, LOGIN_FAILS,
-				    LOGIN_WINDOW },
-	[RATE_LOGIN_ADDRESS] =	{ "login-address", BY_ACCOUNT, LOGIN_FAILS,
-				    LOGIN_WINDOW },
-	[RATE_LOGIN_DEVICE] =	{ "login-device", BY_DEVICE, LOGIN_FAILS,
-				    LOGIN_WINDOW },
-	[RATE_LOGIN_NAME] =	{ "login-name", BY_TEXT, LOGIN_FAILS,
-				    LOGIN_WINDOW },
-	[RATE_LOGIN_CEILING] =	{ "login-ceiling", BY_ACCOUNT, LOGIN_CEILING,
-				    LOGIN_CEILING_WINDOW },
-	[RATE_TOTP_ACCOUNT] =	{ "totp-account", BY_ACCOUNT, TOTP_FAILS,
-				    TOTP_WINDOW },
-	[RATE_TOTP_DEVICE] =	{ "totp-device", BY_DEVICE, TOTP_FAILS,
-				    TOTP_WINDOW },
-	[RATE_LOGIN_IP] =	{ "login-ip", BY_TEXT, 100, 3600 },
-	[RATE_SIGNUP_IP] =	{ "signup-ip", BY_TEXT, 20, 3600 },
-	[RATE_RESET_IP] =	{ "reset-ip", BY_TEXT, 20, 3600 },
-	[RATE_RESET_NAME] =	{ "reset-name", BY_TEXT, RESET_NAME_MAX,
-				    3600 },
-	[RATE_RESET_KNOWN] =	{ "reset-known", BY_ACCOUNT, RESET_KNOWN_MAX,
-				    3600 },
-	[RATE_RESET_ACCOUNT] =	{ "reset-account", BY_ACCOUNT,
-				    RESET_ACCOUNT_MAX, 3600 },
+	[RATE_LOGIN_ACCOUNT] = { "login-account", BY_ACCOUNT, LOGIN_FAILS,
+	    LOGIN_WINDOW },
+	[RATE_LOGIN_ADDRESS] = { "login-address", BY_ACCOUNT, LOGIN_FAILS,
+	    LOGIN_WINDOW },
+	[RATE_LOGIN_DEVICE] = { "login-device", BY_DEVICE, LOGIN_FAILS,
+	    LOGIN_WINDOW },
+	[RATE_LOGIN_NAME] = { "login-name", BY_TEXT, LOGIN_FAILS,
+	    LOGIN_WINDOW },
+	[RATE_LOGIN_CEILING] = { "login-ceiling", BY_ACCOUNT, LOGIN_CEILING,
+	    LOGIN_CEILING_WINDOW },
+	[RATE_TOTP_ACCOUNT] = { "totp-account", BY_ACCOUNT, TOTP_FAILS,
+	    TOTP_WINDOW },
+	[RATE_TOTP_DEVICE] = { "totp-device", BY_DEVICE, TOTP_FAILS,
+	    TOTP_WINDOW },
+	[RATE_LOGIN_IP] = { "login-ip", BY_TEXT, 100, 3600 },
+	[RATE_SIGNUP_IP] = { "signup-ip", BY_TEXT, 20, 3600 },
+	[RATE_RESET_IP] = { "reset-ip", BY_TEXT, 20, 3600 },
+	[RATE_RESET_NAME] = { "reset-name", BY_TEXT, RESET_NAME_MAX, 3600 },
+	[RATE_RESET_KNOWN] = { "reset-known", BY_ACCOUNT, RESET_KNOWN_MAX,
+	    3600 },
+	[RATE_RESET_ACCOUNT] = { "reset-account", BY_ACCOUNT,
+	    RESET_ACCOUNT_MAX, 3600 },
 	/* Refused attempts count too. */
-	[RATE_EMAIL_ACCOUNT] =	{ "email-account", BY_ACCOUNT, 10, 3600 },
-	[RATE_RESEND_ACCOUNT] =	{ "resend-account", BY_ACCOUNT, 5, 3600 },
-	[RATE_KIT_ACCOUNT] =	{ "kit-account", BY_ACCOUNT, 3, 86400 },
+	[RATE_EMAIL_ACCOUNT] = { "email-account", BY_ACCOUNT, 10, 3600 },
+	[RATE_RESEND_ACCOUNT] = { "resend-account", BY_ACCOUNT, 5, 3600 },
+	[RATE_KIT_ACCOUNT] = { "kit-account", BY_ACCOUNT, 3, 86400 },
 	/* Lives as long as a setup may (TWOFA_SETUP_TTL). */
-	[RATE_TWOFA_SETUP] =	{ "twofa-setup", BY_DEVICE, 5, 15 * 60 },
+	[RATE_TWOFA_SETUP] = { "twofa-setup", BY_DEVICE, 5, 15 * 60 },
 	/*
 	 * Codes and links to addresses not yet verified, and signup
 	 * notices: what a stranger can send to anyone's address.  A
 	 * person's own use causes a few an hour (tests/e2e/limits.py).
 	 */
-	[RATE_MESSAGES_TO] =	{ "messages-to", BY_TEXT, 10, 3600 },
+	[RATE_MESSAGES_TO] = { "messages-to", BY_TEXT, 10, 3600 },
 };
 
 int
-rate_key(struct buf *key, enum rate_scope scope, int64_t id,
-    const char *text)
+rate_key(struct buf *key, enum rate_scope scope, int64_t id, const char *text)
 {
-	const struct rate_limit	*l;
+	const struct rate_limit *l;
 	size_t			 i;
 
 	assert(scope >= 0 && scope < RATE_NSCOPES);
@@ -103,7 +101,8 @@ rate_key(struct buf *key, enum rate_scope scope, int64_t id,
 			return 0;
 		break;
 	case BY_TEXT:
-		if (text == NULL || id != 0 || !buf_printf(key, "%s:", l->name))
+		if (text == NULL || id != 0 ||
+		    !buf_printf(key, "%s:", l->name))
 			return 0;
 		break;
 	}
@@ -129,15 +128,15 @@ rate_key_for(struct buf *key, enum rate_scope scope, int64_t id,
 }
 
 int
-rate_check(struct db *db, enum rate_scope scope, int64_t id,
-    const char *text, int64_t now, int64_t *until)
+rate_check(struct db *db, enum rate_scope scope, int64_t id, const char *text,
+    int64_t now, int64_t *until)
 {
 	/* The second at which the hits, newest first, reach the limit. */
 	static const char *const sql =
 	    "SELECT at FROM (SELECT at, sum(count) OVER (ORDER BY at DESC)"
 	    " AS total FROM rate_limits WHERE key = ?1 AND at > ?2 - ?3"
 	    " AND at <= ?2) WHERE total >= ?4 ORDER BY at DESC LIMIT 1";
-	const struct rate_limit	*l = &rate_limits[scope];
+	const struct rate_limit *l = &rate_limits[scope];
 	struct buf		 key;
 	int64_t			 at;
 	int			 found, ok;
@@ -146,7 +145,7 @@ rate_check(struct db *db, enum rate_scope scope, int64_t id,
 	buf_init(&key);
 	ok = rate_key_for(&key, scope, id, text) &&
 	    db_query_int(db, &at, &found, "rate check", sql, "tiii", key.p,
-	    now, l->window, (int64_t)l->max);
+		now, l->window, (int64_t)l->max);
 	if (ok && found)
 		*until = at + l->window;
 	buf_free(&key);
@@ -160,14 +159,14 @@ rate_used(struct db *db, enum rate_scope scope, int64_t id, const char *text,
 	static const char *const sql =
 	    "SELECT coalesce(sum(count), 0) FROM rate_limits WHERE key = ?1"
 	    " AND at > ?2 - ?3 AND at <= ?2";
-	struct buf		 key;
-	int			 ok;
+	struct buf key;
+	int	   ok;
 
 	*used = 0;
 	buf_init(&key);
 	ok = rate_key_for(&key, scope, id, text) &&
 	    db_query_int(db, used, NULL, "rate used", sql, "tii", key.p, now,
-	    window);
+		window);
 	buf_free(&key);
 	return ok;
 }
@@ -176,7 +175,7 @@ int
 rate_left(struct db *db, enum rate_scope scope, int64_t id, const char *text,
     int64_t now, int *left)
 {
-	const struct rate_limit	*l = &rate_limits[scope];
+	const struct rate_limit *l = &rate_limits[scope];
 	int64_t			 used;
 
 	*left = 0;
@@ -193,8 +192,8 @@ rate_hit(struct db *db, enum rate_scope scope, int64_t id, const char *text,
 	static const char *const sql =
 	    "INSERT INTO rate_limits (key, at, count) VALUES (?1, ?2, 1)"
 	    " ON CONFLICT (key, at) DO UPDATE SET count = count + 1";
-	struct buf	 key;
-	int		 ok;
+	struct buf key;
+	int	   ok;
 
 	buf_init(&key);
 	ok = rate_key_for(&key, scope, id, text) &&
@@ -204,8 +203,8 @@ rate_hit(struct db *db, enum rate_scope scope, int64_t id, const char *text,
 }
 
 int
-rate_take(struct db *db, enum rate_scope scope, int64_t id,
-    const char *text, int64_t now, int64_t *until)
+rate_take(struct db *db, enum rate_scope scope, int64_t id, const char *text,
+    int64_t now, int64_t *until)
 {
 	return rate_check(db, scope, id, text, now, until) &&
 	    (*until != 0 || rate_hit(db, scope, id, text, now));
@@ -215,7 +214,7 @@ int
 rate_fail(struct db *db, enum rate_scope scope, int64_t id, const char *text,
     int64_t now, int *closed)
 {
-	int64_t	 until;
+	int64_t until;
 
 	*closed = 0;
 	if (!rate_hit(db, scope, id, text, now) ||

@@ -14,28 +14,28 @@ struct db;
  * rest, live in one table in rate.c.
  */
 enum rate_scope {
-	RATE_LOGIN_ACCOUNT,	/* wrong passwords for an account, typed in
+	RATE_LOGIN_ACCOUNT,  /* wrong passwords for an account, typed in
 				   browsers it does not know (guard.c) */
-	RATE_LOGIN_ADDRESS,	/* the same, logging in by its address */
-	RATE_LOGIN_DEVICE,	/* the same, in one browser it knows */
-	RATE_LOGIN_NAME,	/* wrong passwords for a name nobody has */
-	RATE_LOGIN_CEILING,	/* every wrong password for an account,
+	RATE_LOGIN_ADDRESS,  /* the same, logging in by its address */
+	RATE_LOGIN_DEVICE,   /* the same, in one browser it knows */
+	RATE_LOGIN_NAME,     /* wrong passwords for a name nobody has */
+	RATE_LOGIN_CEILING,  /* every wrong password for an account,
 				   whoever typed it (guard.c) */
-	RATE_TOTP_ACCOUNT,	/* wrong TOTP codes, unknown browsers */
-	RATE_TOTP_DEVICE,	/* wrong TOTP codes, one known browser */
-	RATE_LOGIN_IP,		/* wrong passwords from one client (spraying) */
-	RATE_SIGNUP_IP,		/* signups from one client */
-	RATE_RESET_IP,		/* reset asks from one client */
-	RATE_RESET_NAME,	/* reset asks for one name or address typed */
-	RATE_RESET_KNOWN,	/* reset asks for an account from browsers
+	RATE_TOTP_ACCOUNT,   /* wrong TOTP codes, unknown browsers */
+	RATE_TOTP_DEVICE,    /* wrong TOTP codes, one known browser */
+	RATE_LOGIN_IP,	     /* wrong passwords from one client (spraying) */
+	RATE_SIGNUP_IP,	     /* signups from one client */
+	RATE_RESET_IP,	     /* reset asks from one client */
+	RATE_RESET_NAME,     /* reset asks for one name or address typed */
+	RATE_RESET_KNOWN,    /* reset asks for an account from browsers
 				   it knows (device.c), apart from strangers' */
-	RATE_RESET_ACCOUNT,	/* reset requests one account gets */
-	RATE_EMAIL_ACCOUNT,	/* address changes an account asks for */
-	RATE_RESEND_ACCOUNT,	/* contact codes an account has sent again */
-	RATE_KIT_ACCOUNT,	/* recovery kits an account makes */
-	RATE_TWOFA_SETUP,	/* wrong codes for one pending 2FA setup,
+	RATE_RESET_ACCOUNT,  /* reset requests one account gets */
+	RATE_EMAIL_ACCOUNT,  /* address changes an account asks for */
+	RATE_RESEND_ACCOUNT, /* contact codes an account has sent again */
+	RATE_KIT_ACCOUNT,    /* recovery kits an account makes */
+	RATE_TWOFA_SETUP,    /* wrong codes for one pending 2FA setup,
 				   its value the setup's time */
-	RATE_MESSAGES_TO,	/* messages strangers can cause to one address */
+	RATE_MESSAGES_TO,    /* messages strangers can cause to one address */
 	RATE_NSCOPES
 };
 
@@ -49,8 +49,7 @@ enum rate_scope {
  * counts against that name, never against account 1.  0 when out of
  * memory (or the value does not fit the scope).
  */
-int	 rate_key(struct buf *key, enum rate_scope, int64_t id,
-	    const char *text);
+int rate_key(struct buf *key, enum rate_scope, int64_t id, const char *text);
 
 /*
  * Every function below takes the value as rate_key() does.  Windows
@@ -58,28 +57,28 @@ int	 rate_key(struct buf *key, enum rate_scope, int64_t id,
  */
 
 /* *until is 0 under the limit; at it, the time it lets one more in. */
-int	 rate_check(struct db *, enum rate_scope, int64_t id,
-	    const char *text, int64_t now, int64_t *until);
+int rate_check(struct db *, enum rate_scope, int64_t id, const char *text,
+    int64_t now, int64_t *until);
 /* Count one more (inside a write transaction). */
-int	 rate_hit(struct db *, enum rate_scope, int64_t id, const char *text,
-	    int64_t now);
+int rate_hit(struct db *, enum rate_scope, int64_t id, const char *text,
+    int64_t now);
 /* rate_check(), and rate_hit() when under the limit. */
-int	 rate_take(struct db *, enum rate_scope, int64_t id,
-	    const char *text, int64_t now, int64_t *until);
+int rate_take(struct db *, enum rate_scope, int64_t id, const char *text,
+    int64_t now, int64_t *until);
 /* rate_hit() for a failure, after a rate_check() that was not over:
  * *closed is set when this one reached the limit, so the limit's
  * closing can be recorded once. */
-int	 rate_fail(struct db *, enum rate_scope, int64_t id, const char *text,
-	    int64_t now, int *closed);
+int rate_fail(struct db *, enum rate_scope, int64_t id, const char *text,
+    int64_t now, int *closed);
 
 /* How many were counted within window seconds before now (a window
  * other than the scope's own: rate_left() uses that). */
-int	 rate_used(struct db *, enum rate_scope, int64_t id, const char *text,
-	    int64_t now, int64_t window, int64_t *used);
+int rate_used(struct db *, enum rate_scope, int64_t id, const char *text,
+    int64_t now, int64_t window, int64_t *used);
 /* How many more the limit lets in now (0 when it is closed). */
-int	 rate_left(struct db *, enum rate_scope, int64_t id, const char *text,
-	    int64_t now, int *left);
+int rate_left(struct db *, enum rate_scope, int64_t id, const char *text,
+    int64_t now, int *left);
 
-int	 rate_purge(struct db *, int64_t now);
+int rate_purge(struct db *, int64_t now);
 
 #endif /* !POSTERN_RATE_H */

@@ -24,9 +24,9 @@
 #include "recovery.h"
 
 /* The formatted code, sealed: nonce, MAC, text without its NUL. */
-#define CODE_LEN	(CODE_RECOVERY_TEXT - 1)
-#define SEALED_BYTES	(crypto_secretbox_NONCEBYTES + \
-			    crypto_secretbox_MACBYTES + CODE_LEN)
+#define CODE_LEN (CODE_RECOVERY_TEXT - 1)
+#define SEALED_BYTES \
+	(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + CODE_LEN)
 
 /*
  * The key of one session's copy, in one browser: a session cookie
@@ -36,18 +36,18 @@ static int
 recovery_key(const unsigned char view_key[KEY_BYTES], int64_t session_id,
     const unsigned char *browser, unsigned char out[KEY_BYTES])
 {
-	static const unsigned char	 none[HASH_BYTES];
-	unsigned char			 id[8];
-	crypto_generichash_state	 st;
-	int				 i;
+	static const unsigned char none[HASH_BYTES];
+	unsigned char		   id[8];
+	crypto_generichash_state   st;
+	int			   i;
 
 	for (i = 0; i < 8; i++)
 		id[i] = (unsigned char)((uint64_t)session_id >> (8 * i));
-	return crypto_generichash_init(&st, view_key, KEY_BYTES,
-	    KEY_BYTES) == 0 &&
+	return crypto_generichash_init(&st, view_key, KEY_BYTES, KEY_BYTES) ==
+	    0 &&
 	    crypto_generichash_update(&st, id, sizeof(id)) == 0 &&
 	    crypto_generichash_update(&st, browser != NULL ? browser : none,
-	    HASH_BYTES) == 0 &&
+		HASH_BYTES) == 0 &&
 	    crypto_generichash_final(&st, out, KEY_BYTES) == 0;
 }
 
@@ -67,8 +67,8 @@ recovery_unseal(const unsigned char key[KEY_BYTES], const unsigned char *in,
 {
 	if (in == NULL || n != SEALED_BYTES ||
 	    crypto_secretbox_open_easy((unsigned char *)code,
-	    in + crypto_secretbox_NONCEBYTES,
-	    n - crypto_secretbox_NONCEBYTES, in, key) != 0) {
+		in + crypto_secretbox_NONCEBYTES,
+		n - crypto_secretbox_NONCEBYTES, in, key) != 0) {
 		sodium_memzero(code, CODE_RECOVERY_TEXT);
 		return 0;
 	}
@@ -80,8 +80,8 @@ recovery_unseal(const unsigned char key[KEY_BYTES], const unsigned char *in,
 static int
 recovery_hash(const char *code, unsigned char h[HASH_BYTES])
 {
-	char	 norm[CODE_NORMAL_TEXT];
-	int	 ok;
+	char norm[CODE_NORMAL_TEXT];
+	int  ok;
 
 	ok = code_normalise(code, norm, sizeof(norm)) == CODE_BASE32 &&
 	    code_hash(norm, h);
@@ -98,14 +98,15 @@ recovery_code_make(struct db *db, const struct config *cfg,
 	/* Copies of older codes would show a code that no longer works. */
 	static const char *const drop_sql =
 	    "DELETE FROM recovery_views WHERE account_id = ?1";
-	static const char *const sql = "INSERT INTO recovery_views "
+	static const char *const sql =
+	    "INSERT INTO recovery_views "
 	    "(session_id, account_id, sealed, replaced, made_at, expires_at) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
-	struct account	 cur;
-	char		 code[CODE_RECOVERY_TEXT];
-	unsigned char	 h[HASH_BYTES], key[KEY_BYTES];
-	unsigned char	 sealed[SEALED_BYTES];
-	int		 ok = 0;
+	struct account cur;
+	char	       code[CODE_RECOVERY_TEXT];
+	unsigned char  h[HASH_BYTES], key[KEY_BYTES];
+	unsigned char  sealed[SEALED_BYTES];
+	int	       ok = 0;
 
 	if (!db_need_tx(db, "recovery_code_make") ||
 	    !code_recovery_new(code) || !recovery_hash(code, h) ||
@@ -116,12 +117,13 @@ recovery_code_make(struct db *db, const struct config *cfg,
 	    !account_set_recovery_code(db, a->id, h, now) ||
 	    !db_run(db, drop_sql, "i", a->id) ||
 	    !db_run(db, sql, "iibiii", session_id, a->id, sealed,
-	    sizeof(sealed), (int64_t)(cur.recovery_code_at != 0), now,
-	    (int64_t)(now + RECOVERY_VIEW_TTL)) ||
-	    !event_add(db, a->id, EVENT_RECOVERY_CODE_CREATED, ip, NULL, now) ||
-	    !notify_change(db, a, CHANNEL_NONE, NULL, ip,
-	    cfg->base_url, "mail/recovery_code_new.tpl",
-	    "sms/recovery_code_new.tpl", now))
+		sizeof(sealed), (int64_t)(cur.recovery_code_at != 0), now,
+		(int64_t)(now + RECOVERY_VIEW_TTL)) ||
+	    !event_add(db, a->id, EVENT_RECOVERY_CODE_CREATED, ip, NULL,
+		now) ||
+	    !notify_change(db, a, CHANNEL_NONE, NULL, ip, cfg->base_url,
+		"mail/recovery_code_new.tpl", "sms/recovery_code_new.tpl",
+		now))
 		goto out;
 	ok = 1;
 out:
@@ -133,16 +135,16 @@ out:
 /* The row of session_id, unsealed with key into v; *row = 0 if none. */
 static int
 recovery_view_read(struct db *db, const unsigned char key[KEY_BYTES],
-    int64_t session_id, int64_t account_id, struct recovery_view *v,
-    int *row)
+    int64_t session_id, int64_t account_id, struct recovery_view *v, int *row)
 {
-	static const char *const sql = "SELECT sealed, replaced, made_at, "
+	static const char *const sql =
+	    "SELECT sealed, replaced, made_at, "
 	    "expires_at FROM recovery_views WHERE session_id = ?1 AND "
 	    "account_id = ?2";
-	struct db_stmt	*st;
-	const void	*p;
-	size_t		 n;
-	enum db_step	 rc;
+	struct db_stmt *st;
+	const void     *p;
+	size_t		n;
+	enum db_step	rc;
 
 	*row = 0;
 	if ((st = db_query(db, sql, "ii", session_id, account_id)) == NULL)
@@ -168,8 +170,8 @@ static int
 recovery_view_current(struct db *db, int64_t session_id, int64_t account_id,
     int64_t now, struct recovery_view *v)
 {
-	unsigned char	 h[HASH_BYTES];
-	int		 match = 0;
+	unsigned char h[HASH_BYTES];
+	int	      match = 0;
 
 	/*
 	 * Asked from another browser (the session cookie carried off), or
@@ -178,7 +180,7 @@ recovery_view_current(struct db *db, int64_t session_id, int64_t account_id,
 	 */
 	if (!v->found) {
 		log_warn("recovery view of session %lld does not open in this "
-		    "browser (or under this secret key file)",
+			 "browser (or under this secret key file)",
 		    (long long)session_id);
 		sodium_memzero(v, sizeof(*v));
 		return 1;
@@ -199,14 +201,14 @@ recovery_view_open(struct db *db, const unsigned char view_key[KEY_BYTES],
     int64_t session_id, const unsigned char *browser, int64_t account_id,
     int64_t now, struct recovery_view *v)
 {
-	unsigned char	 key[KEY_BYTES];
-	int		 row, ok;
+	unsigned char key[KEY_BYTES];
+	int	      row, ok;
 
 	memset(v, 0, sizeof(*v));
 	ok = recovery_key(view_key, session_id, browser, key) &&
 	    recovery_view_read(db, key, session_id, account_id, v, &row) &&
-	    (!row || recovery_view_current(db, session_id, account_id, now,
-	    v));
+	    (!row ||
+		recovery_view_current(db, session_id, account_id, now, v));
 	if (!ok)
 		sodium_memzero(v, sizeof(*v));
 	sodium_memzero(key, sizeof(key));

@@ -22,24 +22,24 @@ struct db;
  * replaced or used.
  */
 
-#define RECOVERY_VIEW_TTL	(10 * 60)
+#define RECOVERY_VIEW_TTL (10 * 60)
 
 /*
  * A new recovery code for a, made in session session_id from ip: the
  * old code stops working, the copy for the view is kept, every verified
  * channel is told.  Inside a write transaction; 0 on a storage error.
  */
-int	 recovery_code_make(struct db *, const struct config *,
-	    const unsigned char view_key[KEY_BYTES], const struct account *a,
-	    int64_t session_id, const unsigned char *browser, const char *ip,
-	    int64_t now);
+int recovery_code_make(struct db *, const struct config *,
+    const unsigned char view_key[KEY_BYTES], const struct account *a,
+    int64_t session_id, const unsigned char *browser, const char *ip,
+    int64_t now);
 
 struct recovery_view {
-	int	 found;		/* 0: nothing to show (gone or never made) */
-	char	 code[CODE_RECOVERY_TEXT];	/* formatted; wipe after use */
-	int64_t	 made_at;
-	int64_t	 expires_at;
-	int	 replaced;	/* the account had a code before this one */
+	int	found; /* 0: nothing to show (gone or never made) */
+	char	code[CODE_RECOVERY_TEXT]; /* formatted; wipe after use */
+	int64_t made_at;
+	int64_t expires_at;
+	int	replaced; /* the account had a code before this one */
 };
 
 /*
@@ -49,14 +49,13 @@ struct recovery_view {
  * past its time, or of a code since replaced or used, is destroyed
  * here.  0 on a storage error.
  */
-int	 recovery_view_open(struct db *,
-	    const unsigned char view_key[KEY_BYTES], int64_t session_id,
-	    const unsigned char *browser, int64_t account_id, int64_t now,
-	    struct recovery_view *);
+int recovery_view_open(struct db *, const unsigned char view_key[KEY_BYTES],
+    int64_t session_id, const unsigned char *browser, int64_t account_id,
+    int64_t now, struct recovery_view *);
 /* The owner saved the code: destroy the session's copy. */
-int	 recovery_view_drop(struct db *, int64_t session_id);
+int recovery_view_drop(struct db *, int64_t session_id);
 /* Destroy every copy whose view has expired (postern mailer, purge). */
-int	 recovery_view_purge(struct db *, int64_t now);
+int recovery_view_purge(struct db *, int64_t now);
 
 /* What recovery_code_make() renders, for a program's template list. */
 #define RECOVERY_NOTICE_TEMPLATES \

@@ -33,18 +33,18 @@ extern "C" {
  * wrapper and freed with it, so callers never free a section.
  */
 struct render_dict {
-	ctemplate::TemplateDictionary	*d;
-	struct render_dict		*top;	 /* NULL for a top dictionary */
-	struct render_dict		*next;	 /* next section wrapper */
-	struct render_dict		*children; /* on a top dictionary */
+	ctemplate::TemplateDictionary *d;
+	struct render_dict	      *top;  /* NULL for a top dictionary */
+	struct render_dict	      *next; /* next section wrapper */
+	struct render_dict	      *children; /* on a top dictionary */
 };
 
-static std::string	 render_dir;
+static std::string render_dir;
 /* What is in ctemplate's cache; empty when it loaded the whole folder. */
 static std::unordered_set<std::string> render_loaded;
 /* What the program lists: checked at start-up, loaded on first use. */
 static std::unordered_set<std::string> render_listed;
-static bool		 render_all;
+static bool			       render_all;
 
 static bool
 render_load(const std::string &name)
@@ -62,21 +62,22 @@ render_load(const std::string &name)
 static bool
 render_load_dir(const std::string &dir, const std::string &prefix)
 {
-	DIR		*dp;
-	struct dirent	*de;
-	bool		 ok = true;
+	DIR	      *dp;
+	struct dirent *de;
+	bool	       ok = true;
 
 	if ((dp = opendir(dir.c_str())) == NULL) {
 		log_err("templates: cannot open %s", dir.c_str());
 		return false;
 	}
 	while ((de = readdir(dp)) != NULL) {
-		std::string	 name(de->d_name);
+		std::string name(de->d_name);
 
 		if (name[0] == '.')
 			continue;
 		if (de->d_type == DT_DIR && prefix.empty()) {
-			ok = render_load_dir(dir + "/" + name, name + "/") && ok;
+			ok = render_load_dir(dir + "/" + name, name + "/") &&
+			    ok;
 			continue;
 		}
 		if (name.size() < 5 ||
@@ -110,13 +111,13 @@ render_check(const char *name)
  * The messages: one section per outcome (outcome.h), one line each.
  * Stripping the line ends leaves only the section shown.
  */
-static const char	 render_messages[] = "messages.tpl";
+static const char render_messages[] = "messages.tpl";
 
 static bool
 render_load_messages(void)
 {
 	if (ctemplate::LoadTemplate(render_messages,
-	    ctemplate::STRIP_WHITESPACE))
+		ctemplate::STRIP_WHITESPACE))
 		return true;
 	log_err("templates: %s does not load", render_messages);
 	return false;
@@ -125,12 +126,12 @@ render_load_messages(void)
 extern "C" int
 render_init(const char *dir, const char *const *names)
 {
-	bool	 ok = true;
+	bool ok = true;
 
 	try {
 		render_dir = dir;
-		ctemplate::mutable_default_template_cache()->
-		    SetTemplateRootDirectory(render_dir);
+		ctemplate::mutable_default_template_cache()
+		    ->SetTemplateRootDirectory(render_dir);
 		if (!render_load_messages())
 			return 0;
 		if (names == NULL) {
@@ -178,14 +179,15 @@ render_ready(const char *tpl)
 	if (render_listed.count(tpl) != 0)
 		return render_load(tpl);
 	log_warn("templates: %s is not in this program's list: loading it "
-	    "now", tpl);
+		 "now",
+	    tpl);
 	return render_load(tpl);
 }
 
 extern "C" struct render_dict *
 render_dict_new(void)
 {
-	struct render_dict	*rd;
+	struct render_dict *rd;
 
 	if ((rd = new (std::nothrow) render_dict) == NULL)
 		return NULL;
@@ -202,7 +204,7 @@ render_dict_new(void)
 extern "C" void
 render_dict_free(struct render_dict *rd)
 {
-	struct render_dict	*c;
+	struct render_dict *c;
 
 	if (rd == NULL || rd->top != NULL)
 		return;
@@ -229,7 +231,7 @@ render_set(struct render_dict *rd, const char *name, const char *value)
 extern "C" void
 render_set_int(struct render_dict *rd, const char *name, long long v)
 {
-	char	 s[32];
+	char s[32];
 
 	snprintf(s, sizeof(s), "%lld", v);
 	render_set(rd, name, s);
@@ -250,7 +252,7 @@ render_show(struct render_dict *rd, const char *section)
 extern "C" struct render_dict *
 render_section(struct render_dict *rd, const char *section)
 {
-	struct render_dict	*c, *top;
+	struct render_dict *c, *top;
 
 	if (rd == NULL)
 		return NULL;
@@ -273,7 +275,7 @@ render_section(struct render_dict *rd, const char *section)
 extern "C" int
 render_page(const char *tpl, struct render_dict *rd, struct buf *out)
 {
-	int	 ok = 0;
+	int ok = 0;
 
 	/*
 	 * Two passes: the page first, then the layout around it.  (An
@@ -282,18 +284,18 @@ render_page(const char *tpl, struct render_dict *rd, struct buf *out)
 	 * autoescaped template, never a user value.
 	 */
 	try {
-		std::string	 page, s;
+		std::string page, s;
 
 		if (!render_ready(tpl))
 			return 0;
 		if (!ctemplate::ExpandTemplate(tpl, ctemplate::DO_NOT_STRIP,
-		    rd->d, &page)) {
+			rd->d, &page)) {
 			log_err("templates: %s does not expand", tpl);
 			return 0;
 		}
 		rd->d->SetValue("CONTENT", page);
 		if (ctemplate::ExpandTemplate("layout.tpl",
-		    ctemplate::DO_NOT_STRIP, rd->d, &s))
+			ctemplate::DO_NOT_STRIP, rd->d, &s))
 			ok = buf_append(out, s.data(), s.size());
 		else
 			log_err("templates: layout.tpl does not expand");
@@ -306,15 +308,15 @@ render_page(const char *tpl, struct render_dict *rd, struct buf *out)
 extern "C" int
 render_text(const char *tpl, struct render_dict *rd, struct buf *out)
 {
-	int	 ok = 0;
+	int ok = 0;
 
 	try {
-		std::string	 s;
+		std::string s;
 
 		if (!render_ready(tpl))
 			return 0;
 		if (ctemplate::ExpandTemplate(tpl, ctemplate::DO_NOT_STRIP,
-		    rd->d, &s))
+			rd->d, &s))
 			ok = buf_append(out, s.data(), s.size());
 		else
 			log_err("templates: %s does not expand", tpl);
@@ -327,13 +329,13 @@ render_text(const char *tpl, struct render_dict *rd, struct buf *out)
 extern "C" int
 render_message(struct render_dict *rd, struct buf *out)
 {
-	int	 ok = 0;
+	int ok = 0;
 
 	try {
-		std::string	 s;
+		std::string s;
 
 		if (ctemplate::ExpandTemplate(render_messages,
-		    ctemplate::STRIP_WHITESPACE, rd->d, &s))
+			ctemplate::STRIP_WHITESPACE, rd->d, &s))
 			ok = buf_append(out, s.data(), s.size());
 		else
 			log_err("templates: %s does not expand",

@@ -22,26 +22,26 @@ struct render_dict;
  * and kept from then on, since each costs its process memory.  A
  * program lists only what it renders.
  */
-int	 render_init(const char *dir, const char *const *names);
+int render_init(const char *dir, const char *const *names);
 
 struct render_dict *render_dict_new(void);
-void	 render_dict_free(struct render_dict *);
+void		    render_dict_free(struct render_dict *);
 /* Values are copied. */
-void	 render_set(struct render_dict *, const char *name, const char *value);
-void	 render_set_int(struct render_dict *, const char *name, long long v);
-void	 render_show(struct render_dict *, const char *section);
+void render_set(struct render_dict *, const char *name, const char *value);
+void render_set_int(struct render_dict *, const char *name, long long v);
+void render_show(struct render_dict *, const char *section);
 /* A new repetition of section; owned by its parent. */
 struct render_dict *render_section(struct render_dict *, const char *section);
 
 /* Expand page template tpl inside the layout into out. */
-int	 render_page(const char *tpl, struct render_dict *, struct buf *out);
+int render_page(const char *tpl, struct render_dict *, struct buf *out);
 /* Expand a text template (mails) into out. */
-int	 render_text(const char *tpl, struct render_dict *, struct buf *out);
+int render_text(const char *tpl, struct render_dict *, struct buf *out);
 /*
  * Expand templates/messages.tpl, loaded by render_init() for every
  * program, into out: the words of the section(s) shown in the
  * dictionary, as plain text on one line (a page escapes it).
  */
-int	 render_message(struct render_dict *, struct buf *out);
+int render_message(struct render_dict *, struct buf *out);
 
 #endif /* !POSTERN_RENDER_H */

@@ -32,7 +32,8 @@
 
 #include "db.h"
 
-#define RESET_COLUMNS "id, account_id, state, created_at, codes_expire_at, " \
+#define RESET_COLUMNS \
+	"id, account_id, state, created_at, codes_expire_at, " \
 	"failures, new_hash, deadline, proofs"
 
 static const char *const reset_states[] = {
@@ -48,24 +49,25 @@ const char *
 reset_state_name(enum reset_state s)
 {
 	return (unsigned)s < sizeof(reset_states) / sizeof(reset_states[0]) ?
-	    reset_states[s] : "void";
+	    reset_states[s] :
+	    "void";
 }
 
 static enum reset_state
 reset_state_of(const char *name)
 {
-	size_t	 i;
+	size_t i;
 
 	for (i = 0; i < sizeof(reset_states) / sizeof(reset_states[0]); i++)
 		if (strcmp(name, reset_states[i]) == 0)
 			return (enum reset_state)i;
-	return RESET_VOID;	/* the table's CHECK allows no other */
+	return RESET_VOID; /* the table's CHECK allows no other */
 }
 
 static void
 reset_row(struct db_stmt *st, struct reset *r)
 {
-	char	 state[12];
+	char state[12];
 
 	memset(r, 0, sizeof(*r));
 	r->id = db_column_int(st, 0);
@@ -85,7 +87,7 @@ reset_row(struct db_stmt *st, struct reset *r)
 static int
 reset_one(struct db *db, struct db_stmt *st, struct reset *r)
 {
-	int	 rc;
+	int rc;
 
 	memset(r, 0, sizeof(*r));
 	if (st == NULL)
@@ -100,7 +102,8 @@ reset_one(struct db *db, struct db_stmt *st, struct reset *r)
 }
 
 /* Void the open requests of account ?1 at time ?2. */
-static const char reset_void_requests_sql[] = "UPDATE resets SET state = "
+static const char reset_void_requests_sql[] =
+    "UPDATE resets SET state = "
     "'void', closed_at = ?2 WHERE account_id = ?1 AND state = 'requested'";
 
 int
@@ -108,18 +111,20 @@ reset_request(struct db *db, int64_t account_id,
     const unsigned char browser[HASH_BYTES], int64_t now, struct reset *r)
 {
 	/* Another browser's request is none of this one's business. */
-	static const char *const void_sql = "UPDATE resets SET state = "
+	static const char *const void_sql =
+	    "UPDATE resets SET state = "
 	    "'void', closed_at = ?2 WHERE account_id = ?1 AND state = "
 	    "'requested' AND browser IS ?3";
-	static const char *const sql = "INSERT INTO resets (account_id, "
+	static const char *const sql =
+	    "INSERT INTO resets (account_id, "
 	    "state, created_at, codes_expire_at, browser) VALUES (?1, "
 	    "'requested', ?2, ?3, ?4)";
 
 	if (!db_need_tx(db, "reset_request") ||
 	    !db_run(db, void_sql, "iib", account_id, now, browser,
-	    (size_t)HASH_BYTES) ||
+		(size_t)HASH_BYTES) ||
 	    !db_run(db, sql, "iiib", account_id, now,
-	    (int64_t)(now + RESET_CODE_TTL), browser, (size_t)HASH_BYTES))
+		(int64_t)(now + RESET_CODE_TTL), browser, (size_t)HASH_BYTES))
 		return 0;
 	memset(r, 0, sizeof(*r));
 	r->id = db_last_id(db);
@@ -134,22 +139,25 @@ int
 reset_live_request(struct db *db, int64_t account_id,
     const unsigned char browser[HASH_BYTES], int64_t now, struct reset *r)
 {
-	static const char *const sql = "SELECT " RESET_COLUMNS " FROM resets"
+	static const char *const sql =
+	    "SELECT " RESET_COLUMNS " FROM resets"
 	    " WHERE account_id = ?1 AND state = 'requested'"
 	    " AND codes_expire_at > ?2 AND failures < ?3 AND browser = ?4"
 	    " ORDER BY id DESC LIMIT 1";
 
-	return reset_one(db, db_query(db, sql, "iiib", account_id, now,
-	    (int64_t)RESET_TRIES, browser, (size_t)HASH_BYTES), r);
+	return reset_one(db,
+	    db_query(db, sql, "iiib", account_id, now, (int64_t)RESET_TRIES,
+		browser, (size_t)HASH_BYTES),
+	    r);
 }
 
 int
 reset_fail(struct db *db, const struct reset *r, int64_t now)
 {
 	static const char *const sql = "UPDATE resets SET failures = "
-	    "failures + 1 WHERE id = ?1";
+				       "failures + 1 WHERE id = ?1";
 	static const char *const void_sql = "UPDATE resets SET state = 'void',"
-	    " closed_at = ?2 WHERE id = ?1";
+					    " closed_at = ?2 WHERE id = ?1";
 
 	if (!db_need_tx(db, "reset_fail") || !db_run(db, sql, "i", r->id))
 		return 0;
@@ -167,13 +175,15 @@ int
 reset_make_pending(struct db *db, struct reset *r, const char *new_hash,
     const char *proofs, int64_t now, int64_t deadline, int *replaced)
 {
-	static const char *const old_sql = "UPDATE resets SET state = "
+	static const char *const old_sql =
+	    "UPDATE resets SET state = "
 	    "'replaced', closed_at = ?2 WHERE account_id = ?1 AND state = "
 	    "'pending'";
-	static const char *const sql = "UPDATE resets SET state = 'pending', "
+	static const char *const sql =
+	    "UPDATE resets SET state = 'pending', "
 	    "new_hash = ?2, proofs = ?3, proven_at = ?4, deadline = ?5 "
 	    "WHERE id = ?1 AND state = 'requested'";
-	int		 won;
+	int won;
 
 	*replaced = 0;
 	if (!db_need_tx(db, "reset_make_pending") ||
@@ -181,7 +191,8 @@ reset_make_pending(struct db *db, struct reset *r, const char *new_hash,
 		return 0;
 	*replaced = db_changes(db) > 0;
 	if (!db_claim(db, &won, sql, "ittii", r->id, new_hash, proofs, now,
-	    deadline) || !won)
+		deadline) ||
+	    !won)
 		return 0;
 	r->state = RESET_PENDING;
 	snprintf(r->new_hash, sizeof(r->new_hash), "%s", new_hash);
@@ -195,7 +206,8 @@ reset_make_pending(struct db *db, struct reset *r, const char *new_hash,
 int
 reset_pending(struct db *db, int64_t account_id, struct reset *r)
 {
-	static const char *const sql = "SELECT " RESET_COLUMNS " FROM resets"
+	static const char *const sql =
+	    "SELECT " RESET_COLUMNS " FROM resets"
 	    " WHERE account_id = ?1 AND state = 'pending'"
 	    " ORDER BY id DESC LIMIT 1";
 
@@ -206,11 +218,12 @@ int
 reset_pending_of_browser(struct db *db,
     const unsigned char browser[HASH_BYTES], struct reset *r)
 {
-	static const char *const sql = "SELECT " RESET_COLUMNS " FROM resets"
+	static const char *const sql =
+	    "SELECT " RESET_COLUMNS " FROM resets"
 	    " WHERE browser = ?1 AND state = 'pending'"
 	    " ORDER BY id DESC LIMIT 1";
-	struct db_stmt	*st;
-	int		 ok;
+	struct db_stmt *st;
+	int		ok;
 
 	memset(r, 0, sizeof(*r));
 	if ((st = db_prepare(db, sql)) == NULL)
@@ -224,8 +237,8 @@ int
 reset_confirm_mailed(struct db *db, const struct reset *rs, int64_t now,
     int *mailed)
 {
-	char	 data[RESET_LINK_DATA];
-	int	 n;
+	char data[RESET_LINK_DATA];
+	int  n;
 
 	*mailed = 0;
 	reset_link_data(rs, data);
@@ -245,7 +258,7 @@ int
 reset_get(struct db *db, int64_t id, struct reset *r)
 {
 	static const char *const sql = "SELECT " RESET_COLUMNS
-	    " FROM resets WHERE id = ?1";
+				       " FROM resets WHERE id = ?1";
 
 	return reset_one(db, db_query(db, sql, "i", id), r);
 }
@@ -255,7 +268,8 @@ static int
 reset_close(struct db *db, const struct reset *r, enum reset_state state,
     int64_t now, int *won)
 {
-	static const char *const sql = "UPDATE resets SET state = ?3, "
+	static const char *const sql =
+	    "UPDATE resets SET state = ?3, "
 	    "closed_at = ?2 WHERE id = ?1 AND state = 'pending'";
 
 	return db_claim(db, won, sql, "iit", r->id, now,
@@ -269,8 +283,8 @@ reset_tell(struct db *db, const struct config *cfg, const struct account *a,
     const char *mail_tpl, const char *sms_tpl, const char *ip, int64_t now,
     const char *section)
 {
-	struct render_dict	*d;
-	int			 ok;
+	struct render_dict *d;
+	int		    ok;
 
 	if ((d = notify_dict(a, NULL, ip, cfg->base_url, now)) == NULL)
 		return 0;
@@ -298,8 +312,8 @@ static int
 reset_stop(struct db *db, const struct config *cfg, const struct reset *r,
     const char *ip, enum event_why why, const char *section, int64_t now)
 {
-	struct account	 a;
-	int		 won;
+	struct account a;
+	int	       won;
 
 	if (!db_need_tx(db, "reset_stop") ||
 	    !reset_close(db, r, RESET_REJECTED, now, &won))
@@ -308,7 +322,7 @@ reset_stop(struct db *db, const struct config *cfg, const struct reset *r,
 		return 1;
 	if (!reset_void_rest(db, r->account_id, now) ||
 	    !event_add_why(db, r->account_id, EVENT_RESET_REJECTED, ip, why,
-	    now) ||
+		now) ||
 	    !account_by_id(db, r->account_id, &a))
 		return 0;
 	return reset_tell(db, cfg, &a, "mail/reset_rejected.tpl",
@@ -316,18 +330,18 @@ reset_stop(struct db *db, const struct config *cfg, const struct reset *r,
 }
 
 static const char *const proof_names[] = {
-	[PROOF_EMAIL] =		"email",
-	[PROOF_PHONE] =		"phone",
-	[PROOF_RECOVERY_CODE] =	"recovery-code",
-	[PROOF_TOTP] =		"totp",
-	[PROOF_KIT] =		"kit",
+	[PROOF_EMAIL] = "email",
+	[PROOF_PHONE] = "phone",
+	[PROOF_RECOVERY_CODE] = "recovery-code",
+	[PROOF_TOTP] = "totp",
+	[PROOF_KIT] = "kit",
 };
 
 void
 reset_proofs_text(const struct proof *p, size_t n, char *out, size_t outsz)
 {
-	size_t	 i, used = 0;
-	int	 w;
+	size_t i, used = 0;
+	int    w;
 
 	out[0] = '\0';
 	for (i = 0; i < n && used < outsz; i++) {
@@ -343,18 +357,20 @@ reset_proofs_text(const struct proof *p, size_t n, char *out, size_t outsz)
 size_t
 reset_proofs_read(const char *text, struct proof *p, size_t max)
 {
-	const char	*w = text, *colon;
-	size_t		 n = 0, k, len;
-	long long	 channel;
+	const char *w = text, *colon;
+	size_t	    n = 0, k, len;
+	long long   channel;
 
 	while (n < max && *w != '\0') {
 		len = strcspn(w, " ");
 		if ((colon = memchr(w, ':', len)) != NULL)
-			for (k = 0; k < sizeof(proof_names) /
-			    sizeof(proof_names[0]); k++)
+			for (k = 0;
+			     k < sizeof(proof_names) / sizeof(proof_names[0]);
+			     k++)
 				if (strlen(proof_names[k]) ==
-				    (size_t)(colon - w) &&
-				    memcmp(w, proof_names[k], colon - w) == 0 &&
+					(size_t)(colon - w) &&
+				    memcmp(w, proof_names[k], colon - w) ==
+					0 &&
 				    sscanf(colon + 1, "%lld", &channel) == 1) {
 					p[n].kind = (enum proof_kind)k;
 					p[n].channel = channel;
@@ -372,9 +388,9 @@ int
 reset_apply(struct db *db, const struct config *cfg, const struct reset *r,
     const char *ip, enum event_why how, int64_t now, int *applied)
 {
-	struct account	 a;
-	struct proof	 p[RESET_PROOFS_MAX];
-	int		 won, twofa_was_on, clears_twofa;
+	struct account a;
+	struct proof   p[RESET_PROOFS_MAX];
+	int	       won, twofa_was_on, clears_twofa;
 
 	*applied = 0;
 	if (!db_need_tx(db, "reset_apply") ||
@@ -391,13 +407,13 @@ reset_apply(struct db *db, const struct config *cfg, const struct reset *r,
 	if (!reset_close(db, r, RESET_APPLIED, now, &won))
 		return 0;
 	if (!won)
-		return 1;	/* applied or cancelled meanwhile */
+		return 1; /* applied or cancelled meanwhile */
 	*applied = 1;
 	if (!account_change_password(db, r->account_id, r->new_hash, 0) ||
 	    !session_end_all(db, r->account_id) ||
 	    !reset_void_rest(db, r->account_id, now) ||
 	    !event_add_why(db, r->account_id, EVENT_RESET_APPLIED, ip, how,
-	    now))
+		now))
 		return 0;
 	/*
 	 * A reset proven without the authenticator is how someone who lost
@@ -405,18 +421,19 @@ reset_apply(struct db *db, const struct config *cfg, const struct reset *r,
 	 * are told, and can turn it on anew.
 	 */
 	twofa_was_on = a.totp_enabled_at != 0;
-	clears_twofa = twofa_was_on && policy_reset_clears_twofa(p,
-	    reset_proofs_read(r->proofs, p, RESET_PROOFS_MAX));
+	clears_twofa = twofa_was_on &&
+	    policy_reset_clears_twofa(p,
+		reset_proofs_read(r->proofs, p, RESET_PROOFS_MAX));
 	if (clears_twofa) {
 		if (!account_set_totp(db, a.id, NULL, 0, 0) ||
 		    !event_add_why(db, a.id, EVENT_TWOFA_DISABLED, ip,
-		    EVENT_WHY_RESET_WITHOUT_TOTP, now))
+			EVENT_WHY_RESET_WITHOUT_TOTP, now))
 			return 0;
 		a.totp_enabled_at = 0;
 	}
 	return reset_tell(db, cfg, &a, "mail/reset_applied.tpl",
-	    "sms/reset_applied.tpl", ip, now, clears_twofa ? "TWOFA_OFF" :
-	    NULL);
+	    "sms/reset_applied.tpl", ip, now,
+	    clears_twofa ? "TWOFA_OFF" : NULL);
 }
 
 int
@@ -431,7 +448,7 @@ reset_cancel_all(struct db *db, const struct config *cfg, int64_t account_id,
     const char *ip, enum event_why why, const char *section, int64_t now,
     int *requests, int *stopped)
 {
-	struct reset	 r;
+	struct reset r;
 
 	if (!db_need_tx(db, "reset_cancel_all"))
 		return 0;
@@ -450,10 +467,10 @@ reset_cancel_all(struct db *db, const struct config *cfg, int64_t account_id,
 }
 
 int
-reset_next_due(struct db *db, int64_t account_id, int64_t now,
-    struct reset *r)
+reset_next_due(struct db *db, int64_t account_id, int64_t now, struct reset *r)
 {
-	static const char *const sql = "SELECT " RESET_COLUMNS " FROM resets"
+	static const char *const sql =
+	    "SELECT " RESET_COLUMNS " FROM resets"
 	    " WHERE state = 'pending' AND deadline <= ?1"
 	    " AND (?2 = 0 OR account_id = ?2) ORDER BY deadline LIMIT 1";
 
@@ -463,7 +480,8 @@ reset_next_due(struct db *db, int64_t account_id, int64_t now,
 int
 reset_void_all(struct db *db, int64_t account_id, int64_t now)
 {
-	static const char *const sql = "UPDATE resets SET state = 'void', "
+	static const char *const sql =
+	    "UPDATE resets SET state = 'void', "
 	    "closed_at = ?2 WHERE account_id = ?1 AND state IN ('requested', "
 	    "'pending')";
 
@@ -474,13 +492,14 @@ reset_void_all(struct db *db, int64_t account_id, int64_t now)
 
 int
 reset_each_pending(struct db *db, void (*fn)(const struct reset *, void *),
-    void *arg)
+    void		     *arg)
 {
-	static const char *const sql = "SELECT " RESET_COLUMNS " FROM resets"
+	static const char *const sql =
+	    "SELECT " RESET_COLUMNS " FROM resets"
 	    " WHERE state = 'pending' ORDER BY deadline";
-	struct db_stmt	*st;
-	struct reset	 r;
-	int		 rc;
+	struct db_stmt *st;
+	struct reset	r;
+	int		rc;
 
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
@@ -499,20 +518,20 @@ reset_ask(struct db *db, const char *typed, const char *ip,
     const unsigned char browser[HASH_BYTES], int64_t now)
 {
 	static const char *const sql = "INSERT INTO reset_asks (typed, ip, "
-	    "at, browser) VALUES (?1, ?2, ?3, ?4)";
+				       "at, browser) VALUES (?1, ?2, ?3, ?4)";
 
 	return db_run(db, sql, "ttib", typed, ip, now, browser,
 	    (size_t)HASH_BYTES);
 }
 
 struct send_ctx {
-	struct db		*db;
-	const struct config	*cfg;
-	const unsigned char	*key;
-	const struct account	*a;
-	const struct reset	*rs;
-	int64_t			 now;
-	int			 ok;
+	struct db	     *db;
+	const struct config  *cfg;
+	const unsigned char  *key;
+	const struct account *a;
+	const struct reset   *rs;
+	int64_t		      now;
+	int		      ok;
 };
 
 /*
@@ -524,14 +543,14 @@ struct send_ctx {
 static void
 reset_send_code(const struct channel *ch, void *arg)
 {
-	struct send_ctx		*sc = arg;
-	struct channel_facts	 facts = { ch->contact_id, ch->is_phone,
-				    ch->since };
-	struct render_dict	*d;
-	char			 code[ONETIME_TEXT], when[WHEN_TEXT];
+	struct send_ctx	    *sc = arg;
+	struct channel_facts facts = { ch->contact_id, ch->is_phone,
+		ch->since };
+	struct render_dict  *d;
+	char		     code[ONETIME_TEXT], when[WHEN_TEXT];
 
-	if ((d = notify_dict(sc->a, NULL, NULL, sc->cfg->base_url,
-	    sc->now)) == NULL) {
+	if ((d = notify_dict(sc->a, NULL, NULL, sc->cfg->base_url, sc->now)) ==
+	    NULL) {
 		sc->ok = 0;
 		return;
 	}
@@ -540,7 +559,7 @@ reset_send_code(const struct channel *ch, void *arg)
 		render_set(d, "USABLE", when);
 		render_show(d, "YOUNG");
 	} else if (onetime_create(sc->db, sc->key, sc->a->id, "reset",
-	    ch->contact_id, sc->rs->id, sc->now, code)) {
+		       ch->contact_id, sc->rs->id, sc->now, code)) {
 		render_set(render_section(d, "CODE_SENT"), "CODE", code);
 		sodium_memzero(code, sizeof(code));
 	} else
@@ -550,8 +569,9 @@ reset_send_code(const struct channel *ch, void *arg)
 	 * it goes only to channels the owner verified, as often as the
 	 * limits on asks (per name, per account) allow.
 	 */
-	if (sc->ok && !notify_channel(sc->db, ch, "mail/reset_code.tpl",
-	    "sms/reset_code.tpl", d, sc->now, NULL))
+	if (sc->ok &&
+	    !notify_channel(sc->db, ch, "mail/reset_code.tpl",
+		"sms/reset_code.tpl", d, sc->now, NULL))
 		sc->ok = 0;
 	render_dict_free(d);
 }
@@ -562,10 +582,10 @@ reset_ask_handle(struct db *db, const struct config *cfg,
     const unsigned char key[KEY_BYTES], const char *typed, const char *ip,
     const unsigned char browser[HASH_BYTES], int64_t asked, int64_t now)
 {
-	struct send_ctx	 sc = { db, cfg, key, NULL, NULL, now, 1 };
-	struct account	 a;
-	struct reset	 rs;
-	int64_t		 until;
+	struct send_ctx sc = { db, cfg, key, NULL, NULL, now, 1 };
+	struct account	a;
+	struct reset	rs;
+	int64_t		until;
 
 	if (!account_by_login(db, typed, &a))
 		return 0;
@@ -590,8 +610,8 @@ reset_ask_handle(struct db *db, const struct config *cfg,
 	if (!reset_request(db, a.id, browser, asked, &rs) ||
 	    !notify_each_channel(db, &a, reset_send_code, &sc))
 		sc.ok = 0;
-	return sc.ok && event_add(db, a.id, EVENT_RESET_REQUESTED, ip, NULL,
-	    now);
+	return sc.ok &&
+	    event_add(db, a.id, EVENT_RESET_REQUESTED, ip, NULL, now);
 }
 
 int
@@ -599,17 +619,18 @@ reset_ask_next(struct db *db, const struct config *cfg,
     const unsigned char key[KEY_BYTES], const char *typed, const char *other,
     const unsigned char *browser, int64_t now, int *got)
 {
-	static const char *const sql = "DELETE FROM reset_asks WHERE id = "
+	static const char *const sql =
+	    "DELETE FROM reset_asks WHERE id = "
 	    "(SELECT min(id) FROM reset_asks WHERE ?1 IS NULL OR "
 	    "(browser = ?3 AND (typed = ?1 COLLATE NOCASE OR "
 	    "typed = ?2 COLLATE NOCASE))) RETURNING typed, ip, at, browser";
-	struct db_stmt	*st;
-	const void	*p;
-	size_t		 n;
-	char		 asked_as[256], ip[64];
-	unsigned char	 from[HASH_BYTES];
-	int64_t		 asked = now;
-	int		 rc;
+	struct db_stmt *st;
+	const void     *p;
+	size_t		n;
+	char		asked_as[256], ip[64];
+	unsigned char	from[HASH_BYTES];
+	int64_t		asked = now;
+	int		rc;
 
 	*got = 0;
 	memset(from, 0, sizeof(from));
@@ -618,7 +639,7 @@ reset_ask_next(struct db *db, const struct config *cfg,
 		return 0;
 	if (!db_bind_text(st, 1, typed) || !db_bind_text(st, 2, other) ||
 	    (browser != NULL ? !db_bind_blob(st, 3, browser, HASH_BYTES) :
-	    !db_bind_text(st, 3, NULL))) {
+			       !db_bind_text(st, 3, NULL))) {
 		db_done(st);
 		return 0;
 	}
@@ -628,8 +649,7 @@ reset_ask_next(struct db *db, const struct config *cfg,
 		db_column_copy(st, 1, ip, sizeof(ip));
 		asked = db_column_int(st, 2);
 		/* Asks made before version 10 name no browser: all zero. */
-		if ((p = db_column_blob(st, 3, &n)) != NULL &&
-		    n == HASH_BYTES)
+		if ((p = db_column_blob(st, 3, &n)) != NULL && n == HASH_BYTES)
 			memcpy(from, p, HASH_BYTES);
 		rc = db_step(st);
 	}
@@ -642,8 +662,8 @@ reset_ask_next(struct db *db, const struct config *cfg,
 	 * The request is dated when it was asked for (sessions older than
 	 * that see the banner); its codes live from now.
 	 */
-	return !*got || reset_ask_handle(db, cfg, key, asked_as, ip, from,
-	    asked, now);
+	return !*got ||
+	    reset_ask_handle(db, cfg, key, asked_as, ip, from, asked, now);
 }
 
 int
@@ -651,11 +671,11 @@ reset_asks_process_for(struct db *db, const struct config *cfg,
     const unsigned char codes_key[KEY_BYTES], const char *typed,
     const char *other, const unsigned char browser[HASH_BYTES], int64_t now)
 {
-	int	 got;
+	int got;
 
 	do {
 		if (!reset_ask_next(db, cfg, codes_key, typed, other, browser,
-		    now, &got))
+			now, &got))
 			return 0;
 	} while (got);
 	return 1;

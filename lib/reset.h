@@ -18,25 +18,25 @@ struct db;
  * change first) and `postern mailer` (which applies every due one).
  */
 
-#define RESET_CODE_TTL	(15 * 60)
-#define RESET_TRIES	5
+#define RESET_CODE_TTL (15 * 60)
+#define RESET_TRIES    5
 /* Links live a day past the deadline. */
 #define RESET_LINK_GRACE 86400
 
 enum reset_state {
-	RESET_REQUESTED,	/* codes sent, waiting for proofs */
-	RESET_PENDING,		/* proven: waits for its deadline (R4) */
+	RESET_REQUESTED, /* codes sent, waiting for proofs */
+	RESET_PENDING,	 /* proven: waits for its deadline (R4) */
 	RESET_APPLIED,
 	RESET_REJECTED,
-	RESET_VOID,		/* five failures, a newer ask, a lock */
-	RESET_REPLACED		/* a newer pending change took its place */
+	RESET_VOID,    /* five failures, a newer ask, a lock */
+	RESET_REPLACED /* a newer pending change took its place */
 };
 
 /* The state's name in the resets table. */
-const char	*reset_state_name(enum reset_state);
+const char *reset_state_name(enum reset_state);
 
 struct reset {
-	int64_t		 id;		/* 0: none */
+	int64_t		 id; /* 0: none */
 	int64_t		 account_id;
 	enum reset_state state;
 	int64_t		 created_at;
@@ -44,7 +44,7 @@ struct reset {
 	int		 failures;
 	char		 new_hash[PWHASH_TEXT];
 	int64_t		 deadline;
-	char		 proofs[256];	/* "kind:channel ..." as proven */
+	char		 proofs[256]; /* "kind:channel ..." as proven */
 };
 
 /*
@@ -54,11 +54,11 @@ struct reset {
  * writes as much as fits in outsz; reset_proofs_read() fills at most
  * max proofs (their since unknown: 0) and returns how many.
  */
-#define RESET_PROOFS_MAX	8	/* a try's code fields */
+#define RESET_PROOFS_MAX 8 /* a try's code fields */
 
-void	 reset_proofs_text(const struct proof *, size_t n, char *out,
-	    size_t outsz);
-size_t	 reset_proofs_read(const char *text, struct proof *, size_t max);
+void   reset_proofs_text(const struct proof *, size_t n, char *out,
+      size_t outsz);
+size_t reset_proofs_read(const char *text, struct proof *, size_t max);
 /*
  * Record a reset asked for by name or address, as typed, from the
  * browser whose cookie hashes to browser (R8: the request, and every
@@ -66,8 +66,8 @@ size_t	 reset_proofs_read(const char *text, struct proof *, size_t max);
  * nothing else, the same way whether or not the name is an account's,
  * so neither its answer nor its timing tells which.
  */
-int	 reset_ask(struct db *, const char *typed, const char *ip,
-	    const unsigned char browser[HASH_BYTES], int64_t now);
+int reset_ask(struct db *, const char *typed, const char *ip,
+    const unsigned char browser[HASH_BYTES], int64_t now);
 /*
  * Take the oldest recorded ask (any when typed is NULL, else only one
  * of browser typed as typed or as other, NULL for none, ignoring case
@@ -77,62 +77,58 @@ int	 reset_ask(struct db *, const char *typed, const char *ip,
  * unlocked account under its limit; the rest only leave an event.
  * Inside the caller's transaction; *got is 0 when there was none.
  */
-int	 reset_ask_next(struct db *, const struct config *,
-	    const unsigned char codes_key[KEY_BYTES], const char *typed,
-	    const char *other, const unsigned char *browser, int64_t now,
-	    int *got);
+int reset_ask_next(struct db *, const struct config *,
+    const unsigned char codes_key[KEY_BYTES], const char *typed,
+    const char *other, const unsigned char *browser, int64_t now, int *got);
 /*
  * Every ask of one browser typed as typed or as other, inside the
  * caller's transaction: a proof of the reset must not wait for the
  * mailer.
  */
-int	 reset_asks_process_for(struct db *, const struct config *,
-	    const unsigned char codes_key[KEY_BYTES], const char *typed,
-	    const char *other, const unsigned char browser[HASH_BYTES],
-	    int64_t now);
+int reset_asks_process_for(struct db *, const struct config *,
+    const unsigned char codes_key[KEY_BYTES], const char *typed,
+    const char *other, const unsigned char browser[HASH_BYTES], int64_t now);
 /* What the two above render, for a program's template list. */
-#define RESET_ASK_TEMPLATES	"mail/reset_code.tpl", "sms/reset_code.tpl"
+#define RESET_ASK_TEMPLATES "mail/reset_code.tpl", "sms/reset_code.tpl"
 
 /* A new request of the browser; its older open ones become void, never
  * another browser's. */
-int	 reset_request(struct db *, int64_t account_id,
-	    const unsigned char browser[HASH_BYTES], int64_t now,
-	    struct reset *);
+int reset_request(struct db *, int64_t account_id,
+    const unsigned char browser[HASH_BYTES], int64_t now, struct reset *);
 /* The browser's live request for an account (codes not expired, tries
  * left). */
-int	 reset_live_request(struct db *, int64_t account_id,
-	    const unsigned char browser[HASH_BYTES], int64_t now,
-	    struct reset *);
+int reset_live_request(struct db *, int64_t account_id,
+    const unsigned char browser[HASH_BYTES], int64_t now, struct reset *);
 /*
  * Count a refused proof; at RESET_TRIES the request and its codes are
  * void (no other request's).
  */
-int	 reset_fail(struct db *, const struct reset *, int64_t now);
+int reset_fail(struct db *, const struct reset *, int64_t now);
 /* The request is proven: the change waits until deadline, and the
  * request's codes are void.  Any older pending change is replaced
  * (*replaced set). */
-int	 reset_make_pending(struct db *, struct reset *, const char *new_hash,
-	    const char *proofs, int64_t now, int64_t deadline, int *replaced);
+int reset_make_pending(struct db *, struct reset *, const char *new_hash,
+    const char *proofs, int64_t now, int64_t deadline, int *replaced);
 /* The pending change of an account, if any. */
-int	 reset_pending(struct db *, int64_t account_id, struct reset *);
+int reset_pending(struct db *, int64_t account_id, struct reset *);
 /* The newest pending change that this browser proved, if any. */
-int	 reset_pending_of_browser(struct db *,
-	    const unsigned char browser[HASH_BYTES], struct reset *);
+int reset_pending_of_browser(struct db *,
+    const unsigned char browser[HASH_BYTES], struct reset *);
 /* What a confirm or reject link stores to name its change. */
-#define RESET_LINK_DATA	24
-void	 reset_link_data(const struct reset *, char out[RESET_LINK_DATA]);
+#define RESET_LINK_DATA 24
+void reset_link_data(const struct reset *, char out[RESET_LINK_DATA]);
 /*
  * Were confirm links mailed for the pending change rs, and can they
  * still be used?  (R4 mails them only to addresses that were no proof
  * and are old enough by R9: an account may have none.)
  */
-int	 reset_confirm_mailed(struct db *, const struct reset *rs,
-	    int64_t now, int *mailed);
-int	 reset_get(struct db *, int64_t id, struct reset *);
+int reset_confirm_mailed(struct db *, const struct reset *rs, int64_t now,
+    int *mailed);
+int reset_get(struct db *, int64_t id, struct reset *);
 /* The oldest pending change of the account (account_id 0: of any)
  * whose deadline has passed; r->id is 0 when there is none. */
-int	 reset_next_due(struct db *, int64_t account_id, int64_t now,
-	    struct reset *);
+int reset_next_due(struct db *, int64_t account_id, int64_t now,
+    struct reset *);
 
 /*
  * Apply a pending change now (how: EVENT_WHY_CONFIRMED or
@@ -142,11 +138,11 @@ int	 reset_next_due(struct db *, int64_t account_id, int64_t now,
  * is stopped instead, as reset_cancel_all() stops it, and so is not
  * applied.
  */
-int	 reset_apply(struct db *, const struct config *, const struct reset *,
-	    const char *ip, enum event_why how, int64_t now, int *applied);
+int reset_apply(struct db *, const struct config *, const struct reset *,
+    const char *ip, enum event_why how, int64_t now, int *applied);
 /* Cancel a pending change: codes and links voided, every channel told. */
-int	 reset_reject(struct db *, const struct config *, const struct reset *,
-	    const char *ip, int64_t now);
+int reset_reject(struct db *, const struct config *, const struct reset *,
+    const char *ip, int64_t now);
 /*
  * The hoster's brakes (flow_admin.c), inside the caller's transaction:
  * every open request of the account is void with its codes (*requests:
@@ -154,20 +150,20 @@ int	 reset_reject(struct db *, const struct config *, const struct reset *,
  * (*stopped), the event recorded with why and every channel told,
  * with section (NULL for none) shown in the notice.
  */
-int	 reset_cancel_all(struct db *, const struct config *,
-	    int64_t account_id, const char *ip, enum event_why why,
-	    const char *section, int64_t now, int *requests, int *stopped);
+int reset_cancel_all(struct db *, const struct config *, int64_t account_id,
+    const char *ip, enum event_why why, const char *section, int64_t now,
+    int *requests, int *stopped);
 /* The notices the three above render, for the template list of a
  * program that calls them (struct program). */
 #define RESET_NOTICE_TEMPLATES \
 	"mail/reset_applied.tpl", "sms/reset_applied.tpl", \
-	"mail/reset_rejected.tpl", "sms/reset_rejected.tpl"
+	    "mail/reset_rejected.tpl", "sms/reset_rejected.tpl"
 
 /* Void any request or pending change of the account (R5: a revert). */
-int	 reset_void_all(struct db *, int64_t account_id, int64_t now);
+int reset_void_all(struct db *, int64_t account_id, int64_t now);
 
 /* For `postern resets`. */
-int	 reset_each_pending(struct db *,
-	    void (*fn)(const struct reset *, void *), void *arg);
+int reset_each_pending(struct db *, void (*fn)(const struct reset *, void *),
+    void *arg);
 
 #endif /* !POSTERN_RESET_H */

@@ -11,7 +11,7 @@
 #include "session.h"
 
 /* last_seen is written at most this often, not on every request. */
-#define SESSION_TOUCH_EVERY	60
+#define SESSION_TOUCH_EVERY 60
 
 int
 session_load(struct db *db, const char *cookie, int64_t now, int64_t idle,
@@ -20,10 +20,10 @@ session_load(struct db *db, const char *cookie, int64_t now, int64_t idle,
 	static const char *const sql =
 	    "SELECT id, account_id, created_at, last_seen, twofa_at, stage,"
 	    " notice FROM sessions WHERE token_hash = ?1";
-	struct db_stmt	*st;
-	const char	*notice;
-	unsigned char	 h[HASH_BYTES];
-	int		 rc, ok = 0;
+	struct db_stmt *st;
+	const char     *notice;
+	unsigned char	h[HASH_BYTES];
+	int		rc, ok = 0;
 
 	memset(s, 0, sizeof(*s));
 	if (!token_valid(cookie))
@@ -64,12 +64,12 @@ session_create(struct db *db, int64_t account_id, enum session_stage stage,
 	static const char *const sql =
 	    "INSERT INTO sessions (account_id, token_hash, stage, created_at,"
 	    " last_seen, ip, user_agent) VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6)";
-	unsigned char	 h[HASH_BYTES];
+	unsigned char h[HASH_BYTES];
 
 	token_new(cookie_out);
 	token_hash(cookie_out, h);
 	if (!db_run(db, sql, "ibiitt", account_id, h, sizeof(h),
-	    (int64_t)stage, now, ip, user_agent != NULL ? user_agent : ""))
+		(int64_t)stage, now, ip, user_agent != NULL ? user_agent : ""))
 		return 0;
 	memset(s, 0, sizeof(*s));
 	s->id = db_last_id(db);
@@ -98,7 +98,7 @@ session_set_notice(struct db *db, const char *cookie, const char *notice)
 {
 	static const char *const sql =
 	    "UPDATE sessions SET notice = ?2 WHERE token_hash = ?1";
-	unsigned char	 h[HASH_BYTES];
+	unsigned char h[HASH_BYTES];
 
 	token_hash(cookie, h);
 	return db_run(db, sql, "bt", h, sizeof(h), notice);
@@ -125,10 +125,11 @@ session_set_twofa(struct db *db, int64_t id, int64_t now)
 int
 session_owned(struct db *db, int64_t account_id, int64_t id, int *owned)
 {
-	static const char *const sql = "SELECT 1 FROM sessions "
+	static const char *const sql =
+	    "SELECT 1 FROM sessions "
 	    "WHERE id = ?1 AND account_id = ?2 AND stage = 0";
-	struct db_stmt	*st;
-	int		 rc, ok = 0;
+	struct db_stmt *st;
+	int		rc, ok = 0;
 
 	*owned = 0;
 	if ((st = db_prepare(db, sql)) == NULL)
@@ -157,12 +158,13 @@ int
 session_each(struct db *db, int64_t account_id, int64_t first,
     void (*fn)(const struct session_info *, void *), void *arg)
 {
-	static const char *const sql = "SELECT id, created_at, last_seen, ip,"
+	static const char *const sql =
+	    "SELECT id, created_at, last_seen, ip,"
 	    " user_agent FROM sessions WHERE account_id = ?1 AND stage = 0"
 	    " ORDER BY id = ?2 DESC, last_seen DESC, id DESC";
-	struct db_stmt		*st;
-	struct session_info	 si;
-	int			 rc = DB_ERROR;
+	struct db_stmt	   *st;
+	struct session_info si;
+	int		    rc = DB_ERROR;
 
 	if ((st = db_prepare(db, sql)) == NULL)
 		return 0;
@@ -201,8 +203,7 @@ session_end_all(struct db *db, int64_t account_id)
 }
 
 int
-session_end_others(struct db *db, int64_t account_id, int64_t keep,
-    int *ended)
+session_end_others(struct db *db, int64_t account_id, int64_t keep, int *ended)
 {
 	static const char *const sql =
 	    "DELETE FROM sessions WHERE account_id = ?1 AND id != ?2";

@@ -35,17 +35,17 @@
  * which would hold the whole outbox behind one stuck relay; the mail
  * is retried later anyway.
  */
-#define SMTP_TIMEOUT_MS	30000
+#define SMTP_TIMEOUT_MS 30000
 
 /* What the callbacks learn during one session. */
 struct smtp_state {
-	const char	*user;
-	const char	*password;
-	int		 auth_tried;	/* AUTH was sent at least once */
-	int		 auth_pending;	/* AUTH sent, no final answer yet */
-	int		 authenticated;
-	int		 event;		/* a TLS or extension event, or -1 */
-	char		 tls_error[128]; /* why smtp_tls_settle() failed */
+	const char *user;
+	const char *password;
+	int	    auth_tried;	  /* AUTH was sent at least once */
+	int	    auth_pending; /* AUTH sent, no final answer yet */
+	int	    authenticated;
+	int	    event;	    /* a TLS or extension event, or -1 */
+	char	    tls_error[128]; /* why smtp_tls_settle() failed */
 };
 
 static void
@@ -56,11 +56,10 @@ smtp_seterr(char *err, size_t errsz, const char *reason)
 }
 
 static int
-smtp_interact(auth_client_request_t req, char **result, int fields,
-    void *arg)
+smtp_interact(auth_client_request_t req, char **result, int fields, void *arg)
 {
-	struct smtp_state	*st = arg;
-	int			 i;
+	struct smtp_state *st = arg;
+	int		   i;
 
 	for (i = 0; i < fields; i++) {
 		if (req[i].flags & AUTH_PASS)
@@ -68,7 +67,7 @@ smtp_interact(auth_client_request_t req, char **result, int fields,
 		else if (req[i].flags & AUTH_USER)
 			result[i] = (char *)st->user;
 		else
-			return 0;	/* a realm or other: not configured */
+			return 0; /* a realm or other: not configured */
 	}
 	return 1;
 }
@@ -84,7 +83,7 @@ smtp_interact(auth_client_request_t req, char **result, int fields,
 static void
 smtp_monitor(const char *buf, int buflen, int writing, void *arg)
 {
-	struct smtp_state	*st = arg;
+	struct smtp_state *st = arg;
 
 	if (writing == SMTP_CB_WRITING) {
 		if (buflen >= 5 && strncasecmp(buf, "AUTH ", 5) == 0)
@@ -109,9 +108,9 @@ smtp_monitor(const char *buf, int buflen, int writing, void *arg)
 static void
 smtp_event(smtp_session_t session, int event, void *arg, ...)
 {
-	struct smtp_state	*st = arg;
-	va_list			 ap;
-	struct ssl_st		*ssl;
+	struct smtp_state *st = arg;
+	va_list		   ap;
+	struct ssl_st	  *ssl;
 
 	(void)session;
 	switch (event) {
@@ -160,8 +159,8 @@ static void
 smtp_status_reason(const char *what, const smtp_status_t *s, char *err,
     size_t errsz)
 {
-	char	 text[128];
-	size_t	 i;
+	char   text[128];
+	size_t i;
 
 	snprintf(text, sizeof(text), "%s", s->text != NULL ? s->text : "");
 	for (i = 0; text[i] != '\0'; i++)
@@ -198,8 +197,8 @@ static void
 smtp_temporary_reason(smtp_message_t msg, smtp_recipient_t rcpt,
     int session_ok, const struct smtp_state *st, char *err, size_t errsz)
 {
-	const smtp_status_t	*mail, *rs, *ts;
-	char			 buf[128];
+	const smtp_status_t *mail, *rs, *ts;
+	char		     buf[128];
 
 	mail = smtp_reverse_path_status(msg);
 	rs = smtp_recipient_status(rcpt);
@@ -232,8 +231,8 @@ static enum smtp_result
 smtp_outcome(smtp_message_t msg, smtp_recipient_t rcpt, int session_ok,
     const struct smtp_state *st, int want_auth, char *err, size_t errsz)
 {
-	const smtp_status_t	*mail, *rs, *ts;
-	int			 mc, rc, tc;
+	const smtp_status_t *mail, *rs, *ts;
+	int		     mc, rc, tc;
 
 	mail = smtp_reverse_path_status(msg);
 	rs = smtp_recipient_status(rcpt);
@@ -245,11 +244,12 @@ smtp_outcome(smtp_message_t msg, smtp_recipient_t rcpt, int session_ok,
 	if (rc == 2 && tc == 2)
 		return SMTP_SENT;
 	/* Refusals that follow a refused AUTH are about our credentials. */
-	if (want_auth && !st->authenticated && (mc == 5 || rc == 5 ||
-	    tc == 5)) {
-		smtp_seterr(err, errsz, st->auth_tried ?
-		    "authentication failed" :
-		    "server offered no usable AUTH (smtp_user is set)");
+	if (want_auth && !st->authenticated &&
+	    (mc == 5 || rc == 5 || tc == 5)) {
+		smtp_seterr(err, errsz,
+		    st->auth_tried ?
+			"authentication failed" :
+			"server offered no usable AUTH (smtp_user is set)");
 		return SMTP_TEMPORARY;
 	}
 	if (mc == 5) {
@@ -276,12 +276,12 @@ smtp_outcome(smtp_message_t msg, smtp_recipient_t rcpt, int session_ok,
 static int
 smtp_compose(const struct config *cfg, const char *to, const char *subject,
     const char *body, const char *signature, struct buf *text,
-    char from[MAILFMT_ADDR_MAX + 1],
-    enum smtp_result *res, char *err, size_t errsz)
+    char from[MAILFMT_ADDR_MAX + 1], enum smtp_result *res, char *err,
+    size_t errsz)
 {
-	struct mailfmt	 m;
-	unsigned char	 rnd[16];
-	char		 msgid[2 * sizeof(rnd) + 1];
+	struct mailfmt m;
+	unsigned char  rnd[16];
+	char	       msgid[2 * sizeof(rnd) + 1];
 
 	if (sodium_init() < 0) {
 		smtp_seterr(err, errsz, "libsodium failed to start");
@@ -303,7 +303,8 @@ smtp_compose(const struct config *cfg, const char *to, const char *subject,
 			smtp_seterr(err, errsz, "out of memory");
 		else {
 			/* The row will never become sendable: give it up. */
-			smtp_seterr(err, errsz, "refused: control characters "
+			smtp_seterr(err, errsz,
+			    "refused: control characters "
 			    "or malformed address in a header");
 			*res = SMTP_PERMANENT;
 		}
@@ -319,13 +320,14 @@ smtp_compose(const struct config *cfg, const char *to, const char *subject,
  * port always is.
  */
 static int
-smtp_server(const struct config *cfg, char *server, size_t serversz,
-    char *err, size_t errsz)
+smtp_server(const struct config *cfg, char *server, size_t serversz, char *err,
+    size_t errsz)
 {
-	int	 n;
+	int n;
 
 	if (cfg->smtp_host == NULL || strchr(cfg->smtp_host, ':') != NULL) {
-		smtp_seterr(err, errsz, "smtp_host unusable (IPv6 literals "
+		smtp_seterr(err, errsz,
+		    "smtp_host unusable (IPv6 literals "
 		    "are not supported)");
 		return 0;
 	}
@@ -342,14 +344,15 @@ smtp_server(const struct config *cfg, char *server, size_t serversz,
 static int
 smtp_session_options(const struct config *cfg, smtp_session_t session)
 {
-	static const int	 steps[] = { Timeout_GREETING,
-	    Timeout_ENVELOPE, Timeout_DATA, Timeout_TRANSFER, Timeout_DATA2 };
-	enum starttls_option	 tls;
-	size_t			 i;
+	static const int     steps[] = { Timeout_GREETING, Timeout_ENVELOPE,
+		    Timeout_DATA, Timeout_TRANSFER, Timeout_DATA2 };
+	enum starttls_option tls;
+	size_t		     i;
 
 	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
-		smtp_set_timeout(session, steps[i] |
-		    Timeout_OVERRIDE_RFC2822_MINIMUM, SMTP_TIMEOUT_MS);
+		smtp_set_timeout(session,
+		    steps[i] | Timeout_OVERRIDE_RFC2822_MINIMUM,
+		    SMTP_TIMEOUT_MS);
 	switch (cfg->smtp_starttls) {
 	case STARTTLS_OFF:
 		tls = Starttls_DISABLED;
@@ -370,7 +373,7 @@ static int
 smtp_session_auth(const struct config *cfg, const char *password,
     smtp_session_t session, struct smtp_state *st, auth_context_t *auth)
 {
-	static int	 auth_ready;
+	static int auth_ready;
 
 	if (!auth_ready) {
 		auth_client_init();
@@ -389,7 +392,7 @@ struct smtp_conn {
 	smtp_session_t	 session;
 	smtp_message_t	 msg;
 	smtp_recipient_t rcpt;
-	auth_context_t	 auth;		/* NULL: no AUTH */
+	auth_context_t	 auth; /* NULL: no AUTH */
 };
 
 /*
@@ -397,9 +400,9 @@ struct smtp_conn {
  * st; smtp_close() frees it whatever this returns.
  */
 static int
-smtp_open(const struct config *cfg, const char *password,
-    const char *server, const char *from, const char *to, char *text,
-    struct smtp_state *st, struct smtp_conn *c, char *err, size_t errsz)
+smtp_open(const struct config *cfg, const char *password, const char *server,
+    const char *from, const char *to, char *text, struct smtp_state *st,
+    struct smtp_conn *c, char *err, size_t errsz)
 {
 	if ((c->session = smtp_create_session()) == NULL ||
 	    (c->msg = smtp_add_message(c->session)) == NULL ||
@@ -438,31 +441,31 @@ smtp_send(const struct config *cfg, const char *password, const char *to,
     const char *subject, const char *body, const char *signature, char *err,
     size_t errsz)
 {
-	struct buf		 text;
-	struct smtp_state	 st;
-	struct smtp_conn	 c;
-	char			 from[MAILFMT_ADDR_MAX + 1];
-	char			 server[300];
-	enum smtp_result	 res = SMTP_TEMPORARY;
-	int			 ok;
+	struct buf	  text;
+	struct smtp_state st;
+	struct smtp_conn  c;
+	char		  from[MAILFMT_ADDR_MAX + 1];
+	char		  server[300];
+	enum smtp_result  res = SMTP_TEMPORARY;
+	int		  ok;
 
 	buf_init(&text);
 	memset(&st, 0, sizeof(st));
 	memset(&c, 0, sizeof(c));
 	st.event = -1;
 	smtp_seterr(err, errsz, "");
-	if (!smtp_compose(cfg, to, subject, body, signature, &text, from,
-	    &res, err, errsz) || !smtp_server(cfg, server, sizeof(server), err, errsz) ||
+	if (!smtp_compose(cfg, to, subject, body, signature, &text, from, &res,
+		err, errsz) ||
+	    !smtp_server(cfg, server, sizeof(server), err, errsz) ||
 	    !smtp_open(cfg, password, server, from, to, text.p, &st, &c, err,
-	    errsz))
+		errsz))
 		goto out;
 	/* text must stay alive until this returns: libESMTP reads it
 	 * through the callback and does not copy it.  An error left in
 	 * OpenSSL's queue would turn its next "want read" into a failure. */
 	smtp_tls_clear_errors();
 	ok = smtp_start_session(c.session);
-	res = smtp_outcome(c.msg, c.rcpt, ok, &st, c.auth != NULL, err,
-	    errsz);
+	res = smtp_outcome(c.msg, c.rcpt, ok, &st, c.auth != NULL, err, errsz);
 out:
 	smtp_close(&c);
 	/* The text holds codes and links. */

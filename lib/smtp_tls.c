@@ -43,9 +43,9 @@
 #include "smtp_tls.h"
 
 /* A NOOP reply is one short line; a server may add a few. */
-#define SETTLE_REPLY_MAX	1024
+#define SETTLE_REPLY_MAX 1024
 /* RFC 5321 4.5.3.1.5: a reply line is at most 512 octets with CRLF. */
-#define REPLY_LINE_MAX		512
+#define REPLY_LINE_MAX 512
 
 void
 smtp_tls_clear_errors(void)
@@ -73,7 +73,7 @@ tls_no_password(char *buf, int size, int rwflag, void *arg)
 static SSL_CTX *
 smtp_tls_ctx(void)
 {
-	static SSL_CTX	*ctx;
+	static SSL_CTX *ctx;
 
 	if (ctx != NULL)
 		return ctx;
@@ -100,7 +100,7 @@ smtp_tls_ctx(void)
 int
 smtp_tls_attach(smtp_session_t session)
 {
-	SSL_CTX	*ctx;
+	SSL_CTX *ctx;
 
 	/* libESMTP takes a reference and drops it with the session. */
 	return (ctx = smtp_tls_ctx()) != NULL &&
@@ -110,15 +110,15 @@ smtp_tls_attach(smtp_session_t session)
 long
 smtp_reply_end(const char *buf, size_t len)
 {
-	size_t	 at = 0, eol;
-	int	 last;
+	size_t at = 0, eol;
+	int    last;
 
 	while (at < len) {
 		for (eol = at; eol < len && buf[eol] != '\n'; eol++)
 			if (eol - at >= REPLY_LINE_MAX)
 				return -1;
 		if (eol == len)
-			return 0;	/* the line goes on */
+			return 0; /* the line goes on */
 		/* "NNN", "NNN text" or "NNN-text", ended by CRLF or LF. */
 		if (eol - at < 3 || buf[at] < '2' || buf[at] > '5' ||
 		    buf[at + 1] < '0' || buf[at + 1] > '9' ||
@@ -138,7 +138,7 @@ smtp_reply_end(const char *buf, size_t len)
 static int64_t
 tls_ms(void)
 {
-	struct timespec	 ts;
+	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
@@ -151,9 +151,9 @@ tls_ms(void)
 static int
 tls_wait(SSL *ssl, int ret, int64_t deadline, const char **why)
 {
-	struct pollfd	 pfd;
-	int64_t		 left;
-	int		 n;
+	struct pollfd pfd;
+	int64_t	      left;
+	int	      n;
 
 	switch (SSL_get_error(ssl, ret)) {
 	case SSL_ERROR_WANT_READ:
@@ -188,13 +188,13 @@ tls_wait(SSL *ssl, int ret, int64_t deadline, const char **why)
 int
 smtp_tls_settle(SSL *ssl, int timeout_ms, char *err, size_t errsz)
 {
-	static const char	 noop[] = "NOOP\r\n";
-	char			 reply[SETTLE_REPLY_MAX];
-	const char		*why = NULL;
-	size_t			 have = 0;
-	int64_t			 deadline = tls_ms() + timeout_ms;
-	long			 end = 0;
-	int			 n;
+	static const char noop[] = "NOOP\r\n";
+	char		  reply[SETTLE_REPLY_MAX];
+	const char	 *why = NULL;
+	size_t		  have = 0;
+	int64_t		  deadline = tls_ms() + timeout_ms;
+	long		  end = 0;
+	int		  n;
 
 	/* Without SSL_MODE_ENABLE_PARTIAL_WRITE a write is all or none. */
 	for (;;) {

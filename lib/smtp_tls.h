@@ -33,22 +33,21 @@ struct ssl_st;
  * Give the session the process's TLS context (made on first use).
  * 0 when it cannot be made.
  */
-int	 smtp_tls_attach(smtp_session_t);
+int smtp_tls_attach(smtp_session_t);
 /*
  * One NOOP round trip on a fresh TLS connection, within timeout_ms,
  * for SMTP_EV_STARTTLS_OK.  0 with the reason in err when it cannot
  * be made; the socket is then shut down, so libESMTP ends the session
  * at once.
  */
-int	 smtp_tls_settle(struct ssl_st *, int timeout_ms, char *err,
-	    size_t errsz);
+int smtp_tls_settle(struct ssl_st *, int timeout_ms, char *err, size_t errsz);
 /*
  * Where a complete SMTP reply (one or more lines "NNN-text", ending
  * with "NNN text" or "NNN") ends in buf[0..len): the offset after its
  * last CRLF, 0 when more is needed, -1 when the bytes are not a reply.
  */
-long	 smtp_reply_end(const char *buf, size_t len);
+long smtp_reply_end(const char *buf, size_t len);
 /* Forget OpenSSL errors a call left behind (see smtp_tls.c). */
-void	 smtp_tls_clear_errors(void);
+void smtp_tls_clear_errors(void);
 
 #endif /* !POSTERN_SMTP_TLS_H */

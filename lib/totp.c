@@ -30,8 +30,8 @@
 #include "crypto.h"
 #include "totp.h"
 
-#define TOTP_DIGITS	6
-#define TOTP_WINDOW	1	/* steps of clock skew accepted either side */
+#define TOTP_DIGITS 6
+#define TOTP_WINDOW 1 /* steps of clock skew accepted either side */
 
 _Static_assert(TOTP_SEALED_BYTES == SEAL_OVERHEAD + TOTP_SECRET_BYTES,
     "TOTP_SEALED_BYTES");
@@ -44,13 +44,13 @@ static const char b32[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 /* Latest time totp_check() takes: far beyond any clock, and small
  * enough that step arithmetic cannot overflow.  totp_code_at() takes a
  * little more, for the step after it. */
-#define TOTP_TIME_MAX	(INT64_C(1) << 40)
+#define TOTP_TIME_MAX (INT64_C(1) << 40)
 
 /* oath_init() once per process, on first use. */
 static int
 totp_lib_init(void)
 {
-	static int	 done;
+	static int done;
 
 	if (!done) {
 		if (oath_init() != OATH_OK)
@@ -69,10 +69,10 @@ totp_secret_new(unsigned char secret[TOTP_SECRET_BYTES])
 
 int
 totp_secret_base32(const unsigned char secret[TOTP_SECRET_BYTES],
-    char out[TOTP_BASE32_TEXT])
+    char			       out[TOTP_BASE32_TEXT])
 {
-	unsigned int	 acc = 0, bits = 0;
-	size_t		 i, n = 0;
+	unsigned int acc = 0, bits = 0;
+	size_t	     i, n = 0;
 
 	/* By hand rather than oath_base32_encode(), which would leave a
 	 * copy of the secret in freed heap memory. */
@@ -91,10 +91,10 @@ totp_secret_base32(const unsigned char secret[TOTP_SECRET_BYTES],
 
 int
 totp_secret_grouped(const unsigned char secret[TOTP_SECRET_BYTES],
-    char out[TOTP_GROUPED_TEXT])
+    char				out[TOTP_GROUPED_TEXT])
 {
-	char	 raw[TOTP_BASE32_TEXT];
-	size_t	 i, n = 0;
+	char   raw[TOTP_BASE32_TEXT];
+	size_t i, n = 0;
 
 	totp_secret_base32(secret, raw);
 	for (i = 0; raw[i] != '\0'; i++) {
@@ -111,7 +111,7 @@ int
 totp_uri(const unsigned char secret[TOTP_SECRET_BYTES], const char *issuer,
     const char *account, struct buf *out)
 {
-	char	 b[TOTP_BASE32_TEXT];
+	char b[TOTP_BASE32_TEXT];
 
 	if (issuer == NULL || account == NULL || *issuer == '\0' ||
 	    *account == '\0')
@@ -144,8 +144,8 @@ totp_code_at(const unsigned char secret[TOTP_SECRET_BYTES], int64_t t,
 	if (t < 0 || t > 2 * TOTP_TIME_MAX || !totp_lib_init())
 		return 0;
 	if (oath_totp_generate((const char *)secret, TOTP_SECRET_BYTES,
-	    (time_t)t, TOTP_STEP, OATH_TOTP_DEFAULT_START_TIME, TOTP_DIGITS,
-	    out) != OATH_OK) {
+		(time_t)t, TOTP_STEP, OATH_TOTP_DEFAULT_START_TIME,
+		TOTP_DIGITS, out) != OATH_OK) {
 		sodium_memzero(out, TOTP_CODE_TEXT);
 		return 0;
 	}
@@ -156,10 +156,10 @@ int
 totp_check(const unsigned char secret[TOTP_SECRET_BYTES], const char *code,
     int64_t now, int64_t last_step, int64_t *step_out)
 {
-	char	 want[TOTP_CODE_TEXT];
-	int64_t	 step, s, found = -1;
-	size_t	 i;
-	int	 rc = 0;
+	char	want[TOTP_CODE_TEXT];
+	int64_t step, s, found = -1;
+	size_t	i;
+	int	rc = 0;
 
 	if (code == NULL || now < 0 || now > TOTP_TIME_MAX)
 		goto out;
@@ -193,8 +193,8 @@ out:
 static void
 totp_ad(int64_t account_id, unsigned char ad[8])
 {
-	uint64_t	 v = (uint64_t)account_id;
-	int		 i;
+	uint64_t v = (uint64_t)account_id;
+	int	 i;
 
 	for (i = 0; i < 8; i++, v >>= 8)
 		ad[i] = (unsigned char)(v & 0xff);
@@ -205,7 +205,7 @@ totp_seal(const unsigned char key[KEY_BYTES], int64_t account_id,
     const unsigned char secret[TOTP_SECRET_BYTES], unsigned char *out,
     size_t outlen)
 {
-	unsigned char	 ad[8];
+	unsigned char ad[8];
 
 	if (outlen < TOTP_SEALED_BYTES)
 		return 0;
@@ -219,7 +219,7 @@ totp_open(const unsigned char key[KEY_BYTES], int64_t account_id,
     const unsigned char *in, size_t inlen,
     unsigned char secret[TOTP_SECRET_BYTES])
 {
-	unsigned char	 ad[8];
+	unsigned char ad[8];
 
 	totp_ad(account_id, ad);
 	if (inlen != TOTP_SEALED_BYTES ||

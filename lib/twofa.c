@@ -24,22 +24,23 @@ twofa_match(struct db *db, const unsigned char key[KEY_BYTES],
     int64_t account_id, const char *code, int64_t now, int enabled_only,
     enum typed_code *res)
 {
-	unsigned char	 sealed[TOTP_SEALED_BYTES];
-	unsigned char	 secret[TOTP_SECRET_BYTES];
-	size_t		 n;
-	int64_t		 enabled_at, last_step, step;
-	int		 won, ok = 1;
+	unsigned char sealed[TOTP_SEALED_BYTES];
+	unsigned char secret[TOTP_SECRET_BYTES];
+	size_t	      n;
+	int64_t	      enabled_at, last_step, step;
+	int	      won, ok = 1;
 
 	*res = CODE_WRONG;
 	if (!account_totp(db, account_id, sealed, sizeof(sealed), &n,
-	    &enabled_at, &last_step))
+		&enabled_at, &last_step))
 		return 0;
 	if (n != TOTP_SEALED_BYTES || (enabled_only && enabled_at == 0))
 		return 1;
 	/* A secret that does not open (another key file) is a failure. */
 	if (!totp_open(key, account_id, sealed, n, secret)) {
 		log_err("account %lld: the TOTP secret does not open with "
-		    "this key file", (long long)account_id);
+			"this key file",
+		    (long long)account_id);
 		return 0;
 	}
 	if (totp_check(secret, code, now, last_step, &step)) {
@@ -56,10 +57,10 @@ int
 twofa_check(struct flow *f, const struct account *a, const char *typed,
     int enabled_only, enum typed_code *res)
 {
-	char		 code[CODE_NORMAL_TEXT];
-	struct guard	 g;
-	int64_t		 until;
-	int		 ok;
+	char	     code[CODE_NORMAL_TEXT];
+	struct guard g;
+	int64_t	     until;
+	int	     ok;
 
 	*res = CODE_ABSENT;
 	if (!flow_in_tx(f, "twofa_check"))
@@ -79,7 +80,7 @@ twofa_check(struct flow *f, const struct account *a, const char *typed,
 		return 1;
 	}
 	ok = twofa_match(f->db, f->keys->totp, a->id, code, f->now,
-	    enabled_only, res) &&
+		 enabled_only, res) &&
 	    (*res != CODE_WRONG || guard_totp_failed(f, &g, a));
 	sodium_memzero(code, sizeof(code));
 	return ok;
@@ -108,9 +109,9 @@ twofa_verify(struct db *db, const unsigned char key[KEY_BYTES],
     int64_t account_id, const char *typed, int64_t now, int enabled_only,
     int *good)
 {
-	char			 code[CODE_NORMAL_TEXT];
-	enum typed_code		 res = CODE_WRONG;
-	int			 ok = 1;
+	char		code[CODE_NORMAL_TEXT];
+	enum typed_code res = CODE_WRONG;
+	int		ok = 1;
 
 	*good = 0;
 	if (code_normalise(typed, code, sizeof(code)) == CODE_TOTP)

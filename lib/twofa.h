@@ -27,16 +27,16 @@ struct flow;
  * whose enrolment is pending does not count.  Inside a write
  * transaction.  0 on a storage error.
  */
-int	 twofa_check(struct flow *, const struct account *a, const char *typed,
-	    int enabled_only, enum typed_code *);
+int twofa_check(struct flow *, const struct account *a, const char *typed,
+    int enabled_only, enum typed_code *);
 
 /* What a refused code says: OUT_NEED_CODE, OUT_BAD_CODE, ... */
-enum outcome	 twofa_outcome(enum typed_code);
+enum outcome twofa_outcome(enum typed_code);
 
 /* The same without counting failures: for enrolment, where the secret
  * is still pending and a typo is no guess at anyone's account. */
-int	 twofa_verify(struct db *, const unsigned char key[KEY_BYTES],
-	    int64_t account_id, const char *typed, int64_t now,
-	    int enabled_only, int *good);
+int twofa_verify(struct db *, const unsigned char key[KEY_BYTES],
+    int64_t account_id, const char *typed, int64_t now, int enabled_only,
+    int *good);
 
 #endif /* !POSTERN_TWOFA_H */

@@ -12,69 +12,69 @@
 #include "useragent.h"
 
 struct ua_token {
-	const char	*token;
-	int		 value;
+	const char *token;
+	int	    value;
 };
 
 /* Most specific first: the first token found wins. */
 static const struct ua_token browsers[] = {
-	{ "Firefox/",		UA_FIREFOX },
-	{ "FxiOS/",		UA_FIREFOX },
-	{ "Edg/",		UA_EDGE },
-	{ "EdgA/",		UA_EDGE },
-	{ "EdgiOS/",		UA_EDGE },
-	{ "OPR/",		UA_OPERA },
-	{ "SamsungBrowser/",	UA_SAMSUNG },
-	{ "CriOS/",		UA_CHROMIUM },
-	{ "Chrome/",		UA_CHROMIUM },
-	{ "Chromium/",		UA_CHROMIUM },
-	{ "Safari/",		UA_SAFARI },
-	{ "curl/",		UA_CURL },
-	{ "Wget/",		UA_WGET },
+	{ "Firefox/", UA_FIREFOX },
+	{ "FxiOS/", UA_FIREFOX },
+	{ "Edg/", UA_EDGE },
+	{ "EdgA/", UA_EDGE },
+	{ "EdgiOS/", UA_EDGE },
+	{ "OPR/", UA_OPERA },
+	{ "SamsungBrowser/", UA_SAMSUNG },
+	{ "CriOS/", UA_CHROMIUM },
+	{ "Chrome/", UA_CHROMIUM },
+	{ "Chromium/", UA_CHROMIUM },
+	{ "Safari/", UA_SAFARI },
+	{ "curl/", UA_CURL },
+	{ "Wget/", UA_WGET },
 };
 
 static const struct ua_token systems[] = {
-	{ "Android",		UA_ANDROID },
-	{ "iPhone",		UA_IPHONE },
-	{ "iPad",		UA_IPAD },
-	{ "Windows",		UA_WINDOWS },
-	{ "CrOS",		UA_CHROMEOS },
-	{ "Macintosh",		UA_MACOS },
-	{ "Mac OS X",		UA_MACOS },
-	{ "FreeBSD",		UA_BSD },
-	{ "OpenBSD",		UA_BSD },
-	{ "NetBSD",		UA_BSD },
-	{ "Linux",		UA_LINUX },
-	{ "X11",		UA_LINUX },
+	{ "Android", UA_ANDROID },
+	{ "iPhone", UA_IPHONE },
+	{ "iPad", UA_IPAD },
+	{ "Windows", UA_WINDOWS },
+	{ "CrOS", UA_CHROMEOS },
+	{ "Macintosh", UA_MACOS },
+	{ "Mac OS X", UA_MACOS },
+	{ "FreeBSD", UA_BSD },
+	{ "OpenBSD", UA_BSD },
+	{ "NetBSD", UA_BSD },
+	{ "Linux", UA_LINUX },
+	{ "X11", UA_LINUX },
 };
 
 static const char *const browser_names[UA_BROWSER_COUNT] = {
-	[UA_FIREFOX] =	"Firefox",
-	[UA_EDGE] =	"Edge",
-	[UA_OPERA] =	"Opera",
-	[UA_SAMSUNG] =	"Samsung Internet",
-	[UA_CHROMIUM] =	"Chrome",
-	[UA_SAFARI] =	"Safari",
-	[UA_CURL] =	"curl",
-	[UA_WGET] =	"Wget",
+	[UA_FIREFOX] = "Firefox",
+	[UA_EDGE] = "Edge",
+	[UA_OPERA] = "Opera",
+	[UA_SAMSUNG] = "Samsung Internet",
+	[UA_CHROMIUM] = "Chrome",
+	[UA_SAFARI] = "Safari",
+	[UA_CURL] = "curl",
+	[UA_WGET] = "Wget",
 };
 
 static const char *const system_names[UA_SYSTEM_COUNT] = {
-	[UA_ANDROID] =	"Android",
-	[UA_IPHONE] =	"iPhone",
-	[UA_IPAD] =	"iPad",
-	[UA_WINDOWS] =	"Windows",
-	[UA_MACOS] =	"macOS",
-	[UA_CHROMEOS] =	"ChromeOS",
-	[UA_LINUX] =	"Linux",
-	[UA_BSD] =	"BSD",
+	[UA_ANDROID] = "Android",
+	[UA_IPHONE] = "iPhone",
+	[UA_IPAD] = "iPad",
+	[UA_WINDOWS] = "Windows",
+	[UA_MACOS] = "macOS",
+	[UA_CHROMEOS] = "ChromeOS",
+	[UA_LINUX] = "Linux",
+	[UA_BSD] = "BSD",
 };
 
 /* Is token within the first n bytes of s? */
 static int
 ua_has(const char *s, size_t n, const char *token)
 {
-	size_t	 t = strlen(token), i;
+	size_t t = strlen(token), i;
 
 	for (i = 0; i + t <= n; i++)
 		if (memcmp(s + i, token, t) == 0)
@@ -85,7 +85,7 @@ ua_has(const char *s, size_t n, const char *token)
 static int
 ua_first(const char *s, size_t n, const struct ua_token *tab, size_t ntab)
 {
-	size_t	 i;
+	size_t i;
 
 	for (i = 0; i < ntab; i++)
 		if (ua_has(s, n, tab[i].token))
@@ -96,8 +96,8 @@ ua_first(const char *s, size_t n, const struct ua_token *tab, size_t ntab)
 struct ua
 ua_describe(const char *s)
 {
-	struct ua	 u = { UA_BROWSER_UNKNOWN, UA_SYSTEM_UNKNOWN };
-	size_t		 n;
+	struct ua u = { UA_BROWSER_UNKNOWN, UA_SYSTEM_UNKNOWN };
+	size_t	  n;
 
 	if (s == NULL)
 		return u;

@@ -11,7 +11,7 @@
  * Only the first UA_SCAN bytes are looked at; the rest is ignored.
  */
 
-#define UA_SCAN	512
+#define UA_SCAN 512
 
 enum ua_browser {
 	UA_BROWSER_UNKNOWN = 0,
@@ -19,7 +19,7 @@ enum ua_browser {
 	UA_EDGE,
 	UA_OPERA,
 	UA_SAMSUNG,
-	UA_CHROMIUM,		/* Chrome, Chromium, and what says only that */
+	UA_CHROMIUM, /* Chrome, Chromium, and what says only that */
 	UA_SAFARI,
 	UA_CURL,
 	UA_WGET,
@@ -40,17 +40,17 @@ enum ua_system {
 };
 
 struct ua {
-	enum ua_browser	 browser;
-	enum ua_system	 system;
+	enum ua_browser browser;
+	enum ua_system	system;
 };
 
 /* What ua (may be NULL) says it is; unknown parts stay UNKNOWN. */
-struct ua	 ua_describe(const char *ua);
+struct ua ua_describe(const char *ua);
 /*
  * The product's own name ("Firefox", "macOS"), or NULL for UNKNOWN:
  * names, not sentences; the page says what an unknown one is.
  */
-const char	*ua_browser_name(enum ua_browser);
-const char	*ua_system_name(enum ua_system);
+const char *ua_browser_name(enum ua_browser);
+const char *ua_system_name(enum ua_system);
 
 #endif /* !POSTERN_USERAGENT_H */

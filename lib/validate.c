@@ -20,15 +20,15 @@
 
 #include "validate.h"
 
-#define EMAIL_MAX	254	/* RFC 5321 4.5.3.1.3 path less "<>" */
-#define LOCAL_MAX	64	/* RFC 5321 4.5.3.1.1 */
-#define LABEL_MAX	63	/* RFC 1035 2.3.4 */
+#define EMAIL_MAX 254 /* RFC 5321 4.5.3.1.3 path less "<>" */
+#define LOCAL_MAX 64  /* RFC 5321 4.5.3.1.1 */
+#define LABEL_MAX 63  /* RFC 1035 2.3.4 */
 
 int
 validate_username(const char *in, char out[33])
 {
-	size_t	 i, len;
-	char	 c;
+	size_t i, len;
+	char   c;
 
 	out[0] = '\0';
 	if (in == NULL)
@@ -72,8 +72,8 @@ email_atext(unsigned char c)
 static size_t
 email_local(const char *s)
 {
-	size_t		 i = 0;
-	unsigned char	 c;
+	size_t	      i = 0;
+	unsigned char c;
 
 	if (s[0] == '"') {
 		/* Quoted-string: qtextSMTP and quoted-pairSMTP. */
@@ -108,8 +108,8 @@ email_local(const char *s)
 static int
 email_ldh(const char *d)
 {
-	size_t	 i, start = 0, labels = 0;
-	int	 alldigit = 1;
+	size_t i, start = 0, labels = 0;
+	int    alldigit = 1;
 
 	for (i = 0;; i++) {
 		if (d[i] == '.' || d[i] == '\0') {
@@ -151,10 +151,10 @@ email_ldh(const char *d)
 static int
 email_domain(const char *in, char *out, size_t outsz)
 {
-	const unsigned char	*p;
-	char			*ace = NULL;
-	size_t			 i, len;
-	int			 idn = 0, rc = 0;
+	const unsigned char *p;
+	char		    *ace = NULL;
+	size_t		     i, len;
+	int		     idn = 0, rc = 0;
 
 	for (p = (const unsigned char *)in; *p != '\0'; p++)
 		if (*p >= 0x80)
@@ -165,7 +165,7 @@ email_domain(const char *in, char *out, size_t outsz)
 			idn = 1;
 	if (idn) {
 		if (idn2_to_ascii_8z(in, &ace,
-		    IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT) != IDN2_OK)
+			IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT) != IDN2_OK)
 			goto out;
 		in = ace;
 	}
@@ -173,7 +173,8 @@ email_domain(const char *in, char *out, size_t outsz)
 		goto out;
 	for (i = 0; i <= len; i++)
 		out[i] = (in[i] >= 'A' && in[i] <= 'Z') ?
-		    (char)(in[i] - 'A' + 'a') : in[i];
+		    (char)(in[i] - 'A' + 'a') :
+		    in[i];
 	rc = email_ldh(out);
 out:
 	idn2_free(ace);
@@ -190,8 +191,8 @@ out:
 int
 validate_email(const char *in, char out[255])
 {
-	char	 copy[4 * EMAIL_MAX + 1], domain[EMAIL_MAX + 1];
-	size_t	 i, len, local, dlen;
+	char   copy[4 * EMAIL_MAX + 1], domain[EMAIL_MAX + 1];
+	size_t i, len, local, dlen;
 
 	out[0] = '\0';
 	if (in == NULL)

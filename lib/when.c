@@ -14,7 +14,7 @@
 static int
 when_tm(int64_t t, struct tm *tm)
 {
-	time_t	 tt = (time_t)t;
+	time_t tt = (time_t)t;
 
 	return gmtime_r(&tt, tm) != NULL;
 }
@@ -22,8 +22,8 @@ when_tm(int64_t t, struct tm *tm)
 void
 when_text(int64_t t, char out[WHEN_TEXT])
 {
-	struct tm	 tm;
-	char		 day[12], rest[40];
+	struct tm tm;
+	char	  day[12], rest[40];
 
 	/* No leading zero or space on the day of the month. */
 	if (!when_tm(t, &tm) || strftime(day, sizeof(day), "%A", &tm) == 0 ||
@@ -36,7 +36,7 @@ when_text(int64_t t, char out[WHEN_TEXT])
 void
 when_iso(int64_t t, char out[WHEN_ISO])
 {
-	struct tm	 tm;
+	struct tm tm;
 
 	if (!when_tm(t, &tm) ||
 	    strftime(out, WHEN_ISO, "%Y-%m-%dT%H:%MZ", &tm) == 0)
@@ -46,7 +46,7 @@ when_iso(int64_t t, char out[WHEN_ISO])
 void
 when_stamp(int64_t t, char out[WHEN_TEXT])
 {
-	struct tm	 tm;
+	struct tm tm;
 
 	if (!when_tm(t, &tm) ||
 	    strftime(out, WHEN_TEXT, "%Y-%m-%d %H:%M UTC", &tm) == 0)

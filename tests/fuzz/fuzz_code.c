@@ -12,7 +12,7 @@
 #include "code.h"
 #include "crypto.h"
 
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 /* 1 if s is n characters, each in set. */
 static int
@@ -24,13 +24,13 @@ all_in(const char *s, size_t n, const char *set)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char	 b32[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-	char			*s;
-	char			 out[CODE_NORMAL_TEXT], again[CODE_NORMAL_TEXT];
-	char			 whole[CODE_KIT_WHOLE_TEXT];
-	unsigned char		 h[HASH_BYTES];
-	enum code_kind		 k;
-	size_t			 i;
+	static const char b32[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+	char		 *s;
+	char		  out[CODE_NORMAL_TEXT], again[CODE_NORMAL_TEXT];
+	char		  whole[CODE_KIT_WHOLE_TEXT];
+	unsigned char	  h[HASH_BYTES];
+	enum code_kind	  k;
+	size_t		  i;
 
 	if ((s = malloc(size + 1)) == NULL)
 		abort();
@@ -58,8 +58,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		/* A half joins with any other half, in either order. */
 		if (strlen(out) == CODE_KIT_HALF_LEN) {
-			if (!code_kit_join(out, strcmp(out, "AAAAAAAAAAAAAAAA") ?
-			    "AAAAAAAAAAAAAAAA" : "BBBBBBBBBBBBBBBB", whole) ||
+			if (!code_kit_join(out,
+				strcmp(out, "AAAAAAAAAAAAAAAA") ?
+				    "AAAAAAAAAAAAAAAA" :
+				    "BBBBBBBBBBBBBBBB",
+				whole) ||
 			    !all_in(whole, CODE_KIT_WHOLE_LEN, b32))
 				abort();
 		} else if (code_kit_join(out, out, whole))
@@ -77,8 +80,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/* code_hash takes normal forms only: nothing with a separator or
 	 * a lower-case letter gets through. */
-	if (code_hash(s, h) && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789") != strlen(s))
+	if (code_hash(s, h) &&
+	    strspn(s,
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		"0123456789") != strlen(s))
 		abort();
 	free(s);
 	return 0;

@@ -13,18 +13,18 @@
 #include "config.h"
 #include "validate.h"
 
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct config zero;
-	struct config	 c;
-	char		 err[256], again[255];
-	size_t		 ul, pl, i;
+	struct config		   c;
+	char			   err[256], again[255];
+	size_t			   ul, pl, i;
 
 	if (!config_parse(&c, (const char *)data, size, "fuzz.conf", err,
-	    sizeof(err))) {
+		sizeof(err))) {
 		if (strncmp(err, "fuzz.conf", 9) != 0 ||
 		    memcmp(&c, &zero, sizeof(c)) != 0)
 			abort();
@@ -51,8 +51,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (c.smtp_port < 1 || c.smtp_port > 65535)
 		abort();
-	if (c.reset_delay <= 0 || c.twofa_recent <= 0 ||
-	    c.session_idle <= 0 || c.session_max <= 0)
+	if (c.reset_delay <= 0 || c.twofa_recent <= 0 || c.session_idle <= 0 ||
+	    c.session_max <= 0)
 		abort();
 	if (c.trusted_proxies_n > CONFIG_MAX_PROXIES)
 		abort();

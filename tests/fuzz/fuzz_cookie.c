@@ -10,22 +10,22 @@
 
 #include "form.h"
 
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static const char *const names[] = { "__Host-postern", "postern", "a" };
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char		*header, *out;
-	size_t		 outsz, i, n, len;
-	unsigned char	 c;
+	char	     *header, *out;
+	size_t	      outsz, i, n, len;
+	unsigned char c;
 
 	if (size < 1)
 		return 0;
 	outsz = data[0] % 80;
-	if ((header = malloc(size)) == NULL || (out = malloc(outsz + 1)) ==
-	    NULL)
+	if ((header = malloc(size)) == NULL ||
+	    (out = malloc(outsz + 1)) == NULL)
 		abort();
 	memcpy(header, data + 1, size - 1);
 	header[size - 1] = '\0';

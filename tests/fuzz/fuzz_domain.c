@@ -9,15 +9,15 @@
 
 #include "domain_name.h"
 
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char	*s, out[DOMAIN_MAX + 1], again[DOMAIN_MAX + 1];
-	char	 reg[DOMAIN_MAX + 1];
-	size_t	 i, len, rlen;
-	int	 suffix;
+	char  *s, out[DOMAIN_MAX + 1], again[DOMAIN_MAX + 1];
+	char   reg[DOMAIN_MAX + 1];
+	size_t i, len, rlen;
+	int    suffix;
 
 	if ((s = malloc(size + 1)) == NULL)
 		abort();
@@ -29,8 +29,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		for (i = 0; i < len; i++)
 			if (!((out[i] >= 'a' && out[i] <= 'z') ||
-			    (out[i] >= '0' && out[i] <= '9') ||
-			    out[i] == '-' || out[i] == '.'))
+				(out[i] >= '0' && out[i] <= '9') ||
+				out[i] == '-' || out[i] == '.'))
 				abort();
 		if (domain_normalise(out, again) != DOMAIN_OK ||
 		    strcmp(out, again) != 0)

@@ -12,15 +12,15 @@
 #include "password.h"
 #include "validate.h"
 
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char	*s;
-	char	 out[255], again[255], user[33], user2[33];
-	size_t	 i, len;
-	int	 quoted;
+	char  *s;
+	char   out[255], again[255], user[33], user2[33];
+	size_t i, len;
+	int    quoted;
 
 	if ((s = malloc(size + 1)) == NULL)
 		abort();

@@ -11,20 +11,21 @@
 
 #include "form.h"
 
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 /* An independent UTF-8 check: decode and compare with the ranges. */
 static int
 text_ok(const char *s, size_t len)
 {
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i = 0, n, k;
-	uint32_t		 cp, min;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t		     i = 0, n, k;
+	uint32_t	     cp, min;
 
 	while (i < len) {
 		if (p[i] < 0x80) {
 			if ((p[i] < 0x20 && p[i] != '\t' && p[i] != '\r' &&
-			    p[i] != '\n') || p[i] == 0x7f)
+				p[i] != '\n') ||
+			    p[i] == 0x7f)
 				return 0;
 			i++;
 			continue;
@@ -61,10 +62,10 @@ text_ok(const char *s, size_t len)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct form	 f;
-	size_t		 i, nlen, vlen;
-	const char	*v;
-	int		 dup;
+	struct form f;
+	size_t	    i, nlen, vlen;
+	const char *v;
+	int	    dup;
 
 	if (!form_parse(&f, (const char *)data, size)) {
 		if (f.n != 0)
@@ -84,8 +85,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* form_get finds the first field of a name, and says when
 		 * there are more. */
 		v = form_get(&f, f.f[i].name, &dup);
-		if (v == NULL || (dup != 0) !=
-		    (form_count(&f, f.f[i].name) > 1))
+		if (v == NULL ||
+		    (dup != 0) != (form_count(&f, f.f[i].name) > 1))
 			abort();
 	}
 	/* Decoding never grows the text. */

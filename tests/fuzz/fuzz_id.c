@@ -12,13 +12,13 @@
 
 #include "app.h"
 
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char	*s, back[32];
-	int64_t	 id;
+	char   *s, back[32];
+	int64_t id;
 
 	if ((s = malloc(size + 1)) == NULL)
 		abort();

@@ -15,20 +15,27 @@
 #include "buf.h"
 #include "mailfmt.h"
 
-int	 LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static const char *const headers[] = {
-	"From:", "To:", "Subject:", "Date:", "Message-ID:", "MIME-Version:",
-	"Content-Type:", "Content-Transfer-Encoding:", "Auto-Submitted:",
+	"From:",
+	"To:",
+	"Subject:",
+	"Date:",
+	"Message-ID:",
+	"MIME-Version:",
+	"Content-Type:",
+	"Content-Transfer-Encoding:",
+	"Auto-Submitted:",
 };
 #define NHEADERS (sizeof(headers) / sizeof(headers[0]))
 
 static void
 check(const char *msg)
 {
-	const char	*p = msg, *e;
-	size_t		 i, n, seen[NHEADERS];
-	int		 in_head = 1, in_subject = 0, found;
+	const char *p = msg, *e;
+	size_t	    i, n, seen[NHEADERS];
+	int	    in_head = 1, in_subject = 0, found;
 
 	memset(seen, 0, sizeof(seen));
 	for (i = 0; msg[i] != '\0'; i++) {
@@ -50,7 +57,7 @@ check(const char *msg)
 			found = 0;
 			for (i = 0; i < NHEADERS; i++)
 				if (strncasecmp(p, headers[i],
-				    strlen(headers[i])) == 0) {
+					strlen(headers[i])) == 0) {
 					seen[i]++;
 					found = 1;
 					in_subject = i == 2;
@@ -70,11 +77,11 @@ check(const char *msg)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char		*s, *part[6];
-	size_t		 i, k;
-	struct mailfmt	 m;
-	struct buf	 out;
-	char		 addr[MAILFMT_ADDR_MAX + 1];
+	char	      *s, *part[6];
+	size_t	       i, k;
+	struct mailfmt m;
+	struct buf     out;
+	char	       addr[MAILFMT_ADDR_MAX + 1];
 
 	if ((s = malloc(size + 1)) == NULL)
 		return 0;

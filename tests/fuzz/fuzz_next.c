@@ -11,7 +11,7 @@
 
 #include "next.h"
 
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static char *hosts[] = { "panel.example.org", "mail.example.org:8443" };
 
@@ -19,10 +19,10 @@ static void
 check(const char *base, const char *bp, const char *next)
 {
 	static const char *const origins[] = { "https://panel.example.org",
-	    "https://mail.example.org:8443" };
-	struct buf	 out;
-	const char	*p;
-	size_t		 i, n;
+		"https://mail.example.org:8443" };
+	struct buf		 out;
+	const char		*p;
+	size_t			 i, n;
 
 	buf_init(&out);
 	if (!next_resolve(base, bp, hosts, 2, next, &out)) {
@@ -58,7 +58,7 @@ check(const char *base, const char *bp, const char *next)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char	*next;
+	char *next;
 
 	if ((next = malloc(size + 1)) == NULL)
 		abort();

@@ -11,13 +11,13 @@
 
 #include "phone.h"
 
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 /* 1 if s matches ^\+[1-9][0-9]{7,14}$. */
 static int
 is_e164(const char *s)
 {
-	size_t	 i, n;
+	size_t i, n;
 
 	if (s[0] != '+' || s[1] < '1' || s[1] > '9')
 		return 0;
@@ -31,12 +31,12 @@ is_e164(const char *s)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char			*s;
-	char			 out[PHONE_MAX + 1], again[PHONE_MAX + 1];
-	char			 mask[PHONE_MASK_TEXT];
-	const char		*t;
-	enum phone_reason	 r;
-	size_t			 n;
+	char		 *s;
+	char		  out[PHONE_MAX + 1], again[PHONE_MAX + 1];
+	char		  mask[PHONE_MASK_TEXT];
+	const char	 *t;
+	enum phone_reason r;
+	size_t		  n;
 
 	if ((s = malloc(size + 1)) == NULL)
 		abort();

@@ -11,14 +11,14 @@
 
 #include "smtp_tls.h"
 
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const char	*s = (const char *)data;
-	long		 end;
-	size_t		 last;
+	const char *s = (const char *)data;
+	long	    end;
+	size_t	    last;
 
 	end = smtp_reply_end(s, size);
 	if (end < -1 || end > (long)size)
@@ -28,7 +28,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		/* The final line starts after the line feed before it. */
 		for (last = (size_t)end - 1; last > 0 && s[last - 1] != '\n';
-		    last--)
+		     last--)
 			continue;
 		if (s[last + 3] == '-')
 			abort();
@@ -38,6 +38,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (end == 0 && size > 0 && s[size - 1] == '\n' &&
 	    memchr(s, '-', size) == NULL)
-		abort();	/* a whole line without '-' ends a reply */
+		abort(); /* a whole line without '-' ends a reply */
 	return 0;
 }

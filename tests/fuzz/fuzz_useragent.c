@@ -11,14 +11,14 @@
 
 #include "useragent.h"
 
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char		*s, *cut;
-	struct ua	 u, v;
-	size_t		 n;
+	char	 *s, *cut;
+	struct ua u, v;
+	size_t	  n;
 
 	if ((s = malloc(size + 1)) == NULL)
 		abort();
@@ -29,9 +29,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    (unsigned)u.system >= UA_SYSTEM_COUNT)
 		abort();
 	if ((u.browser != UA_BROWSER_UNKNOWN) !=
-	    (ua_browser_name(u.browser) != NULL) ||
+		(ua_browser_name(u.browser) != NULL) ||
 	    (u.system != UA_SYSTEM_UNKNOWN) !=
-	    (ua_system_name(u.system) != NULL))
+		(ua_system_name(u.system) != NULL))
 		abort();
 
 	/* What lies past UA_SCAN never changes the answer. */

@@ -15,15 +15,16 @@
 static int tap_n, tap_failed;
 
 #define ok(cond, ...) tap_ok(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
-#define is_str(got, want, ...) tap_is_str((got), (want), __FILE__, \
-	__LINE__, __VA_ARGS__)
-#define is_int(got, want, ...) tap_is_int((long long)(got), \
-	(long long)(want), __FILE__, __LINE__, __VA_ARGS__)
+#define is_str(got, want, ...) \
+	tap_is_str((got), (want), __FILE__, __LINE__, __VA_ARGS__)
+#define is_int(got, want, ...) \
+	tap_is_int((long long)(got), (long long)(want), __FILE__, __LINE__, \
+	    __VA_ARGS__)
 
 static void __attribute__((format(printf, 4, 5)))
 tap_ok(int pass, const char *file, int line, const char *fmt, ...)
 {
-	va_list	 ap;
+	va_list ap;
 
 	tap_n++;
 	printf("%s %d - ", pass ? "ok" : "not ok", tap_n);
@@ -37,22 +38,25 @@ tap_ok(int pass, const char *file, int line, const char *fmt, ...)
 	}
 }
 
-#define tap_is_str(got, want, file, line, ...) do {			\
-	const char *g_ = (got), *w_ = (want);				\
-	int p_ = (g_ == NULL && w_ == NULL) ||				\
-	    (g_ != NULL && w_ != NULL && strcmp(g_, w_) == 0);		\
-	tap_ok(p_, file, line, __VA_ARGS__);				\
-	if (!p_)							\
-		printf("#   got: '%s'\n#   expected: '%s'\n",		\
-		    g_ ? g_ : "(null)", w_ ? w_ : "(null)");		\
-} while (0)
+#define tap_is_str(got, want, file, line, ...) \
+	do { \
+		const char *g_ = (got), *w_ = (want); \
+		int	    p_ = (g_ == NULL && w_ == NULL) || \
+		    (g_ != NULL && w_ != NULL && strcmp(g_, w_) == 0); \
+		tap_ok(p_, file, line, __VA_ARGS__); \
+		if (!p_) \
+			printf("#   got: '%s'\n#   expected: '%s'\n", \
+			    g_ ? g_ : "(null)", w_ ? w_ : "(null)"); \
+	} while (0)
 
-#define tap_is_int(got, want, file, line, ...) do {			\
-	long long g_ = (got), w_ = (want);				\
-	tap_ok(g_ == w_, file, line, __VA_ARGS__);			\
-	if (g_ != w_)							\
-		printf("#   got: %lld\n#   expected: %lld\n", g_, w_);	\
-} while (0)
+#define tap_is_int(got, want, file, line, ...) \
+	do { \
+		long long g_ = (got), w_ = (want); \
+		tap_ok(g_ == w_, file, line, __VA_ARGS__); \
+		if (g_ != w_) \
+			printf("#   got: %lld\n#   expected: %lld\n", g_, \
+			    w_); \
+	} while (0)
 
 static int
 done_testing(void)
@@ -65,9 +69,9 @@ done_testing(void)
 static inline void
 tap_remove_dir(const char *dir)
 {
-	DIR		*d;
-	struct dirent	*de;
-	char		 path[512];
+	DIR	      *d;
+	struct dirent *de;
+	char	       path[512];
 
 	if ((d = opendir(dir)) != NULL) {
 		while ((de = readdir(d)) != NULL) {

@@ -12,13 +12,13 @@
 #include "crypto.h"
 #include "tap.h"
 
-#define B32	"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+#define B32 "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 
 /* 1 if s is groups of 4 base32 characters joined by '-', len in all. */
 static int
 grouped(const char *s, size_t len)
 {
-	size_t	 i;
+	size_t i;
 
 	if (strlen(s) != len)
 		return 0;
@@ -42,17 +42,16 @@ kind(const char *typed, char out[CODE_NORMAL_TEXT])
 static void
 test_recovery(void)
 {
-	char		 c[CODE_RECOVERY_TEXT], c2[CODE_RECOVERY_TEXT];
-	char		 n[CODE_NORMAL_TEXT];
-	int		 seen[256] = { 0 }, all = 1, bad = 0, dup = 0;
-	size_t		 i, j;
+	char   c[CODE_RECOVERY_TEXT], c2[CODE_RECOVERY_TEXT];
+	char   n[CODE_NORMAL_TEXT];
+	int    seen[256] = { 0 }, all = 1, bad = 0, dup = 0;
+	size_t i, j;
 
 	ok(code_recovery_new(c), "a recovery code is made");
 	ok(grouped(c, 29), "as six groups of four base32 characters: %s", c);
 	is_int(kind(c, n), CODE_BASE32, "it reads back as a base32 code");
 	is_int(strlen(n), 24, "of 24 characters");
-	ok(strlen(n) * 5 >= 100, "%zu bits: at least 100",
-	    strlen(n) * 5);
+	ok(strlen(n) * 5 >= 100, "%zu bits: at least 100", strlen(n) * 5);
 
 	for (i = 0; i < 400; i++) {
 		code_recovery_new(c2);
@@ -76,13 +75,13 @@ test_recovery(void)
 static void
 test_kit(void)
 {
-	char	 h1[CODE_KIT_HALF_TEXT], h2[CODE_KIT_HALF_TEXT];
-	char	 o1[CODE_KIT_HALF_TEXT], o2[CODE_KIT_HALF_TEXT];
-	char	 whole[CODE_KIT_WHOLE_TEXT], w[CODE_KIT_WHOLE_TEXT];
-	char	 n1[CODE_NORMAL_TEXT], n2[CODE_NORMAL_TEXT];
-	char	 r[CODE_RECOVERY_TEXT], nr[CODE_NORMAL_TEXT];
-	char	 lower[CODE_KIT_HALF_TEXT];
-	size_t	 i;
+	char   h1[CODE_KIT_HALF_TEXT], h2[CODE_KIT_HALF_TEXT];
+	char   o1[CODE_KIT_HALF_TEXT], o2[CODE_KIT_HALF_TEXT];
+	char   whole[CODE_KIT_WHOLE_TEXT], w[CODE_KIT_WHOLE_TEXT];
+	char   n1[CODE_NORMAL_TEXT], n2[CODE_NORMAL_TEXT];
+	char   r[CODE_RECOVERY_TEXT], nr[CODE_NORMAL_TEXT];
+	char   lower[CODE_KIT_HALF_TEXT];
+	size_t i;
 
 	ok(code_kit_new(h1, h2, whole), "a recovery kit is made");
 	ok(grouped(h1, 19) && grouped(h2, 19),
@@ -111,7 +110,8 @@ test_kit(void)
 	ok(!code_kit_join(n1, nr, w), "a recovery code is not a half");
 	for (i = 0; h1[i] != '\0'; i++)
 		lower[i] = (char)(h1[i] >= 'A' && h1[i] <= 'Z' ?
-		    h1[i] - 'A' + 'a' : h1[i]);
+			h1[i] - 'A' + 'a' :
+			h1[i]);
 	lower[i] = '\0';
 	ok(!code_kit_join(lower, n2, w), "halves must be normalised first");
 	ok(!code_kit_join(NULL, n2, w), "NULL is refused");
@@ -125,7 +125,7 @@ test_kit(void)
 static void
 test_normalise(void)
 {
-	char	 n[CODE_NORMAL_TEXT], small[10], s[200];
+	char n[CODE_NORMAL_TEXT], small[10], s[200];
 
 	is_int(kind("abcd efgh-ijkl mnop", n), CODE_BASE32,
 	    "lower case with spaces and dashes is a base32 code");
@@ -176,8 +176,7 @@ test_normalise(void)
 	memset(s, ' ', 113);
 	memcpy(s + 113, "ABCDEFGHIJKLMNOP", 17);
 	memset(n, 'x', sizeof(n));
-	is_int(kind(s, n), CODE_INVALID, "%d are refused",
-	    CODE_INPUT_MAX + 1);
+	is_int(kind(s, n), CODE_INVALID, "%d are refused", CODE_INPUT_MAX + 1);
 	ok(n[0] == '\0' && memcmp(n, n + 1, sizeof(n) - 1) == 0,
 	    "and out is zeroed whole, not just cut");
 
@@ -194,24 +193,26 @@ test_normalise(void)
 static void
 test_hash(void)
 {
-	unsigned char	 h[HASH_BYTES], h2[HASH_BYTES], t[HASH_BYTES];
-	unsigned char	 zero[HASH_BYTES] = { 0 };
-	char		 a[CODE_NORMAL_TEXT], b[CODE_NORMAL_TEXT];
-	char		 d[CODE_CHANNEL_DIGITS + 1];
+	unsigned char h[HASH_BYTES], h2[HASH_BYTES], t[HASH_BYTES];
+	unsigned char zero[HASH_BYTES] = { 0 };
+	char	      a[CODE_NORMAL_TEXT], b[CODE_NORMAL_TEXT];
+	char	      d[CODE_CHANNEL_DIGITS + 1];
 
 	kind("abcd efgh ijkl mnop qrst uvwx", a);
 	kind("ABCD-EFGH-IJKL-MNOP-QRST-UVWX", b);
-	ok(code_hash(a, h) && code_hash(b, h2) && memcmp(h, h2, sizeof(h)) ==
-	    0, "a code typed two ways hashes the same");
+	ok(code_hash(a, h) && code_hash(b, h2) &&
+		memcmp(h, h2, sizeof(h)) == 0,
+	    "a code typed two ways hashes the same");
 	token_hash("ABCDEFGHIJKLMNOPQRSTUVWX", t);
-	ok(memcmp(h, t, sizeof(h)) == 0, "it is token_hash of the normal form");
+	ok(memcmp(h, t, sizeof(h)) == 0,
+	    "it is token_hash of the normal form");
 	kind("abcd efgh ijkl mnop qrst uvwy", b);
 	code_hash(b, h2);
 	ok(memcmp(h, h2, sizeof(h)) != 0, "another code hashes differently");
 
 	memset(h, 0xaa, sizeof(h));
 	ok(!code_hash("abcd-efgh-ijkl-mnop", h) &&
-	    memcmp(h, zero, sizeof(h)) == 0,
+		memcmp(h, zero, sizeof(h)) == 0,
 	    "typed text is refused and the output zeroed");
 	ok(!code_hash("ABCD-EFGH", h), "dashes are refused");
 	ok(!code_hash("", h), "empty is refused");
@@ -221,7 +222,8 @@ test_hash(void)
 	ok(!code_hash("ABCDEFGHIJKLMNOPQRSTUVWXYZ2345672", h),
 	    "33 characters are refused");
 
-	ok(code_new_digits(d, CODE_CHANNEL_DIGITS), "crypto.h makes the "
+	ok(code_new_digits(d, CODE_CHANNEL_DIGITS),
+	    "crypto.h makes the "
 	    "8-digit channel codes");
 	is_int(kind(d, a), CODE_DIGITS, "which read back as channel codes");
 	ok(code_hash(a, h), "and hash");

@@ -12,7 +12,7 @@
 static const char *
 norm(const char *in)
 {
-	static char	 out[DOMAIN_MAX + 1];
+	static char out[DOMAIN_MAX + 1];
 
 	if (domain_normalise(in, out) != DOMAIN_OK)
 		return NULL;
@@ -22,9 +22,9 @@ norm(const char *in)
 static const char *
 reg(const char *in)
 {
-	static char	 out[DOMAIN_MAX + 1];
-	char		 n[DOMAIN_MAX + 1];
-	int		 suffix;
+	static char out[DOMAIN_MAX + 1];
+	char	    n[DOMAIN_MAX + 1];
+	int	    suffix;
 
 	if (domain_normalise(in, n) != DOMAIN_OK ||
 	    !domain_registrable(n, out, &suffix))
@@ -35,9 +35,9 @@ reg(const char *in)
 static const char *
 email_reg(const char *addr)
 {
-	static char	 out[DOMAIN_MAX + 1];
-	char		 d[DOMAIN_MAX + 1];
-	int		 suffix;
+	static char out[DOMAIN_MAX + 1];
+	char	    d[DOMAIN_MAX + 1];
+	int	    suffix;
 
 	if (!domain_of_email(addr, d) || !domain_registrable(d, out, &suffix))
 		return NULL;
@@ -48,11 +48,11 @@ email_reg(const char *addr)
 static int
 words_for_every_error(void)
 {
-	static char		 text[64 * 1024];
-	char			 tag[64];
-	enum domain_error	 e;
-	FILE			*f;
-	size_t			 n = 0;
+	static char	  text[64 * 1024];
+	char		  tag[64];
+	enum domain_error e;
+	FILE		 *f;
+	size_t		  n = 0;
 
 	if ((f = fopen("templates/messages.tpl", "r")) != NULL) {
 		n = fread(text, 1, sizeof(text) - 1, f);
@@ -70,8 +70,8 @@ words_for_every_error(void)
 static void
 test_normalise(void)
 {
-	char	 long_label[80], long_name[300], out[DOMAIN_MAX + 1];
-	size_t	 i;
+	char   long_label[80], long_name[300], out[DOMAIN_MAX + 1];
+	size_t i;
 
 	is_str(norm("Example.COM"), "example.com", "case is folded");
 	is_str(norm("example.com."), "example.com", "one trailing dot goes");
@@ -130,15 +130,16 @@ test_normalise(void)
 	long_name[299] = '\0';
 	is_int(domain_normalise(long_name, out), DOMAIN_TOO_LONG,
 	    "300 characters are refused");
-	ok(words_for_every_error(), "every refusal has its words in "
+	ok(words_for_every_error(),
+	    "every refusal has its words in "
 	    "templates/messages.tpl");
 }
 
 static void
 test_registrable(void)
 {
-	int	 suffix;
-	char	 out[DOMAIN_MAX + 1];
+	int  suffix;
+	char out[DOMAIN_MAX + 1];
 
 	is_str(reg("mail.example.com"), "example.com",
 	    "a subdomain's registrable domain is its parent");
@@ -175,37 +176,41 @@ test_email(void)
 static void
 test_policy(void)
 {
-	const char	*own[] = { "alice-corp.test", "example.com" };
-	const char	*addrs[] = { "gmail.com" };
-	const char	*conflict;
+	const char *own[] = { "alice-corp.test", "example.com" };
+	const char *addrs[] = { "gmail.com" };
+	const char *conflict;
 
-	is_int(policy_r1_address(RECOVERY_ACCOUNT, email_reg(
-	    "alice@alice-corp.test"), own, 2, 0, &conflict), R1_OWN_DOMAIN,
-	    "an address on a managed domain is refused");
+	is_int(policy_r1_address(RECOVERY_ACCOUNT,
+		   email_reg("alice@alice-corp.test"), own, 2, 0, &conflict),
+	    R1_OWN_DOMAIN, "an address on a managed domain is refused");
 	is_str(conflict, "alice-corp.test", "and the refusal names it");
-	is_int(policy_r1_address(RECOVERY_ACCOUNT, email_reg(
-	    "a@mail.example.com"), own, 2, 0, &conflict), R1_OWN_DOMAIN,
+	is_int(policy_r1_address(RECOVERY_ACCOUNT,
+		   email_reg("a@mail.example.com"), own, 2, 0, &conflict),
+	    R1_OWN_DOMAIN,
 	    "managing example.com rules out a@mail.example.com");
 	is_int(policy_r1_address(RECOVERY_ACCOUNT, reg("mail.example.com"),
-	    (const char *[]){ "example.com" }, 1, 0, &conflict), R1_OWN_DOMAIN,
+		   (const char *[]){ "example.com" }, 1, 0, &conflict),
+	    R1_OWN_DOMAIN,
 	    "managing mail.example.com rules out a@example.com");
-	is_int(policy_r1_address(RECOVERY_ACCOUNT, email_reg(
-	    "a@notexample.com"), own, 2, 0, &conflict), R1_ALLOWED,
-	    "a look-alike name is a different domain");
-	is_int(policy_r1_address(RECOVERY_ACCOUNT, email_reg(
-	    "a@b.co.uk"), (const char *[]){ "a.co.uk" }, 1, 0, &conflict),
+	is_int(policy_r1_address(RECOVERY_ACCOUNT,
+		   email_reg("a@notexample.com"), own, 2, 0, &conflict),
+	    R1_ALLOWED, "a look-alike name is a different domain");
+	is_int(policy_r1_address(RECOVERY_ACCOUNT, email_reg("a@b.co.uk"),
+		   (const char *[]){ "a.co.uk" }, 1, 0, &conflict),
 	    R1_ALLOWED, "a.co.uk and b.co.uk are free of each other");
-	is_int(policy_r1_address(RECOVERY_ACCOUNT, email_reg(
-	    "a@gmail.com"), own, 2, 1, &conflict), R1_ALLOWED,
+	is_int(policy_r1_address(RECOVERY_ACCOUNT, email_reg("a@gmail.com"),
+		   own, 2, 1, &conflict),
+	    R1_ALLOWED,
 	    "another account's domain does not count under the account rule");
-	is_int(policy_r1_address(RECOVERY_PLATFORM, email_reg(
-	    "a@gmail.com"), own, 2, 1, &conflict), R1_PLATFORM_DOMAIN,
-	    "it does under the platform rule");
-	is_int(policy_r1_address(RECOVERY_PLATFORM, email_reg(
-	    "a@gmail.com"), own, 2, 0, &conflict), R1_ALLOWED,
-	    "a domain nobody verified blocks nobody");
+	is_int(policy_r1_address(RECOVERY_PLATFORM, email_reg("a@gmail.com"),
+		   own, 2, 1, &conflict),
+	    R1_PLATFORM_DOMAIN, "it does under the platform rule");
+	is_int(policy_r1_address(RECOVERY_PLATFORM, email_reg("a@gmail.com"),
+		   own, 2, 0, &conflict),
+	    R1_ALLOWED, "a domain nobody verified blocks nobody");
 	is_int(policy_r1_domain(reg("mail.gmail.com"), addrs, 1, &conflict),
-	    R1_OWN_DOMAIN, "an account cannot add the domain of its own "
+	    R1_OWN_DOMAIN,
+	    "an account cannot add the domain of its own "
 	    "address");
 	is_str(conflict, "gmail.com", "and the refusal names it");
 	is_int(policy_r1_domain(reg("alice-corp.test"), addrs, 1, &conflict),

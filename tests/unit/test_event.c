@@ -71,8 +71,8 @@ all_digits(const char *s)
 
 /* Each cause with a kind the code records it with. */
 static const struct {
-	enum event_why	 why;
-	const char	*kind;
+	enum event_why why;
+	const char    *kind;
 } causes[] = {
 	{ EVENT_WHY_THIS_BROWSER, "login_locked" },
 	{ EVENT_WHY_STRANGERS, "totp_locked" },
@@ -92,14 +92,14 @@ static const struct {
 static void
 test_causes(void)
 {
-	enum event_why	 w, back;
-	const char	*name;
-	char		 what[256], detail[256];
-	size_t		 i;
-	int		 seen[EVENT_NWHYS] = { 0 };
+	enum event_why w, back;
+	const char    *name;
+	char	       what[256], detail[256];
+	size_t	       i;
+	int	       seen[EVENT_NWHYS] = { 0 };
 
-	ok(event_why_name(EVENT_WHY_NONE) == NULL &&
-	    !event_why_of("", &back), "no cause is an empty detail");
+	ok(event_why_name(EVENT_WHY_NONE) == NULL && !event_why_of("", &back),
+	    "no cause is an empty detail");
 	for (i = 0; i < sizeof(causes) / sizeof(causes[0]); i++) {
 		w = causes[i].why;
 		seen[w] = 1;
@@ -110,24 +110,29 @@ test_causes(void)
 		if (name == NULL)
 			continue;
 		ok(activity_row(causes[i].kind, name, what, sizeof(what),
-		    detail, sizeof(detail)) && detail[0] != '\0' &&
-		    strcmp(detail, name) != 0 && strchr(detail, '_') == NULL,
+		       detail, sizeof(detail)) &&
+			detail[0] != '\0' && strcmp(detail, name) != 0 &&
+			strchr(detail, '_') == NULL,
 		    "%s with %s says why in words: \"%s\"", causes[i].kind,
 		    name, detail);
 	}
 	for (w = EVENT_WHY_NONE + 1; w < EVENT_NWHYS; w++)
 		ok(seen[w], "cause %d is checked above", (int)w);
 	ok(activity_row("reset_rejected", "", what, sizeof(what), detail,
-	    sizeof(detail)) && detail[0] == '\0',
+	       sizeof(detail)) &&
+		detail[0] == '\0',
 	    "a change the owner stopped has no cause to show");
 	ok(activity_row("reset_pending", "email:0 phone:12 recovery-code:0",
-	    what, sizeof(what), detail, sizeof(detail)) && detail[0] != '\0' &&
-	    strpbrk(detail, ":0123456789_") == NULL &&
-	    strstr(detail, "recovery-code") == NULL &&
-	    strstr(detail, ", ") != NULL, "a reset's proofs read in words, "
-	    "without the ids of contacts: \"%s\"", detail);
+	       what, sizeof(what), detail, sizeof(detail)) &&
+		detail[0] != '\0' && strpbrk(detail, ":0123456789_") == NULL &&
+		strstr(detail, "recovery-code") == NULL &&
+		strstr(detail, ", ") != NULL,
+	    "a reset's proofs read in words, "
+	    "without the ids of contacts: \"%s\"",
+	    detail);
 	ok(activity_row("contact_added", "link", what, sizeof(what), detail,
-	    sizeof(detail)) && strcmp(detail, "link") == 0,
+	       sizeof(detail)) &&
+		strcmp(detail, "link") == 0,
 	    "data that looks like a cause's name shows as it is");
 }
 
@@ -135,9 +140,9 @@ int
 main(void)
 {
 	static const char *const tpls[] = { "activity.tpl", NULL };
-	enum event_kind	 k, back;
-	const char	*name;
-	char		 what[256], detail[256];
+	enum event_kind		 k, back;
+	const char		*name;
+	char			 what[256], detail[256];
 
 	if (!render_init("templates", tpls)) {
 		printf("Bail out! templates/ does not load\n");
@@ -151,30 +156,34 @@ main(void)
 		if (name == NULL)
 			continue;
 		ok(activity_row(name, "from the test", what, sizeof(what),
-		    detail, sizeof(detail)) && what[0] != '\0' &&
-		    strcmp(what, name) != 0 && strchr(what, '_') == NULL,
+		       detail, sizeof(detail)) &&
+			what[0] != '\0' && strcmp(what, name) != 0 &&
+			strchr(what, '_') == NULL,
 		    "the activity page says %s in words: \"%s\"", name, what);
 	}
 	ok(activity_row("sessions_ended", "3", what, sizeof(what), detail,
-	    sizeof(detail)) && strstr(detail, "3") != NULL &&
-	    !all_digits(detail), "ending 3 other sessions says what the 3 "
-	    "counts: \"%s\"", detail);
+	       sizeof(detail)) &&
+		strstr(detail, "3") != NULL && !all_digits(detail),
+	    "ending 3 other sessions says what the 3 "
+	    "counts: \"%s\"",
+	    detail);
 	ok(activity_row("password_changed", "2", what, sizeof(what), detail,
-	    sizeof(detail)) && strstr(detail, "2") != NULL &&
-	    !all_digits(detail), "so does a password change: \"%s\"", detail);
+	       sizeof(detail)) &&
+		strstr(detail, "2") != NULL && !all_digits(detail),
+	    "so does a password change: \"%s\"", detail);
 	ok(activity_row("sessions_revoked", "2", what, sizeof(what), detail,
-	    sizeof(detail)) && strstr(detail, "2") != NULL &&
-	    !all_digits(detail), "and the hoster's revoke: \"%s\"", detail);
+	       sizeof(detail)) &&
+		strstr(detail, "2") != NULL && !all_digits(detail),
+	    "and the hoster's revoke: \"%s\"", detail);
 	ok(activity_row("login", "with two-step verification", what,
-	    sizeof(what), detail, sizeof(detail)) &&
-	    strcmp(detail, "with two-step verification") == 0,
+	       sizeof(what), detail, sizeof(detail)) &&
+		strcmp(detail, "with two-step verification") == 0,
 	    "words an older version stored show as they are");
 	test_causes();
 	ok(activity_row("made_up_kind", "x", what, sizeof(what), detail,
-	    sizeof(detail)) && strcmp(what, "made_up_kind") == 0 &&
-	    strcmp(detail, "x") == 0,
+	       sizeof(detail)) &&
+		strcmp(what, "made_up_kind") == 0 && strcmp(detail, "x") == 0,
 	    "a kind this version does not know shows as it is stored");
-	ok(!event_kind_of("made_up_kind", &back),
-	    "and names no kind");
+	ok(!event_kind_of("made_up_kind", &back), "and names no kind");
 	return done_testing();
 }

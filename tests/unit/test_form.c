@@ -21,8 +21,8 @@ parse(struct form *f, const char *s)
 static int
 refused(const char *s)
 {
-	struct form	 f;
-	int		 rc;
+	struct form f;
+	int	    rc;
 
 	rc = parse(&f, s);
 	if (rc)
@@ -34,8 +34,8 @@ refused(const char *s)
 static char *
 repeat(const char *c, size_t n)
 {
-	size_t	 len = strlen(c), i;
-	char	*s;
+	size_t len = strlen(c), i;
+	char  *s;
 
 	if ((s = malloc(len * n + 1)) == NULL)
 		abort();
@@ -48,8 +48,8 @@ repeat(const char *c, size_t n)
 static void
 test_basics(void)
 {
-	struct form	 f;
-	int		 dup = -1;
+	struct form f;
+	int	    dup = -1;
 
 	ok(parse(&f, "username=alice&password=s3cret"), "a login body parses");
 	is_int(f.n, 2, "it has two fields");
@@ -85,7 +85,7 @@ test_basics(void)
 static void
 test_decoding(void)
 {
-	struct form	 f;
+	struct form f;
 
 	ok(parse(&f, "q=two+words&p=a%2Bb&r=%41%62%3d"), "escapes parse");
 	is_str(form_get(&f, "q", NULL), "two words", "'+' is a space");
@@ -117,7 +117,7 @@ test_decoding(void)
 static void
 test_malformed(void)
 {
-	struct form	 f;
+	struct form f;
 
 	ok(refused("a=%"), "a lone '%%' is refused");
 	ok(refused("a=%4"), "'%%' with one hex digit is refused");
@@ -165,8 +165,8 @@ test_malformed(void)
 static void
 test_pairs(void)
 {
-	struct form	 f;
-	int		 dup = -1;
+	struct form f;
+	int	    dup = -1;
 
 	ok(parse(&f, "a=1&&b=2"), "empty pairs parse");
 	is_int(f.n, 2, "and are skipped");
@@ -214,8 +214,8 @@ test_pairs(void)
 static char *
 pair(const char *name, const char *value)
 {
-	size_t	 len = strlen(name) + strlen(value) + 2;
-	char	*s;
+	size_t len = strlen(name) + strlen(value) + 2;
+	char  *s;
 
 	if ((s = malloc(len)) == NULL)
 		abort();
@@ -227,10 +227,10 @@ pair(const char *name, const char *value)
 static int
 parse_long(const char *name, const char *part, size_t n, size_t *vlen)
 {
-	struct form	 f;
-	char		*v, *s;
-	const char	*got;
-	int		 rc;
+	struct form f;
+	char	   *v, *s;
+	const char *got;
+	int	    rc;
 
 	v = repeat(part, n);
 	s = pair(name, v);
@@ -249,9 +249,9 @@ parse_long(const char *name, const char *part, size_t n, size_t *vlen)
 static void
 test_limits(void)
 {
-	struct form	 f;
-	char		*name, *s;
-	size_t		 i, len, vlen;
+	struct form f;
+	char	   *name, *s;
+	size_t	    i, len, vlen;
 
 	/* FORM_MAX_FIELDS fields exactly, then one more. */
 	len = 0;
@@ -272,8 +272,8 @@ test_limits(void)
 	    "a %d-byte name parses and is found", FORM_MAX_NAME);
 	free(name);
 	name = repeat("n", FORM_MAX_NAME + 1);
-	ok(!parse_long(name, "1", 1, &vlen),
-	    "a %d-byte name is refused", FORM_MAX_NAME + 1);
+	ok(!parse_long(name, "1", 1, &vlen), "a %d-byte name is refused",
+	    FORM_MAX_NAME + 1);
 	free(name);
 	name = repeat("%6E", FORM_MAX_NAME + 1);
 	ok(!parse_long(name, "1", 1, &vlen),
@@ -294,14 +294,14 @@ test_limits(void)
 	ok(!parse_long("a", "+", FORM_MAX_VALUE + 1, &vlen),
 	    "%d pluses are refused", FORM_MAX_VALUE + 1);
 	ok(parse_long("a", "%C3%BC", FORM_MAX_VALUE / 2, &vlen) &&
-	    vlen == FORM_MAX_VALUE, "%d bytes of two-byte UTF-8 parse",
-	    FORM_MAX_VALUE);
+		vlen == FORM_MAX_VALUE,
+	    "%d bytes of two-byte UTF-8 parse", FORM_MAX_VALUE);
 }
 
 static void
 test_cookies(void)
 {
-	char	 out[64];
+	char out[64];
 
 	ok(cookie_get("a=b; sid=xyz; c=d", "sid", out, sizeof(out)),
 	    "a cookie in the middle is found");
@@ -317,7 +317,8 @@ test_cookies(void)
 	    "a quoted value is found");
 	is_str(out, "quoted", "without its DQUOTEs");
 	ok(cookie_get("__Host-postern=AbC-_09", "__Host-postern", out,
-	    sizeof(out)), "the session cookie's base64url value is read");
+	       sizeof(out)),
+	    "the session cookie's base64url value is read");
 	is_str(out, "AbC-_09", "exactly");
 
 	ok(!cookie_get("a=b; c=d", "sid", out, sizeof(out)),
@@ -330,7 +331,8 @@ test_cookies(void)
 	ok(!cookie_get("SID=1", "sid", out, sizeof(out)),
 	    "cookie names are case-sensitive");
 	ok(cookie_get("xsid=1; sid=2", "sid", out, sizeof(out)) &&
-	    strcmp(out, "2") == 0, "a longer name is not mistaken for it");
+		strcmp(out, "2") == 0,
+	    "a longer name is not mistaken for it");
 
 	snprintf(out, sizeof(out), "stale");
 	ok(!cookie_get("sid=", "sid", out, sizeof(out)),
@@ -354,7 +356,9 @@ test_cookies(void)
 	    "a comma is refused");
 	ok(!cookie_get("sid=a\\b", "sid", out, sizeof(out)),
 	    "a backslash is refused");
-	ok(!cookie_get("sid=a\x01" "b", "sid", out, sizeof(out)),
+	ok(!cookie_get("sid=a\x01"
+		       "b",
+	       "sid", out, sizeof(out)),
 	    "a control byte is refused");
 	ok(!cookie_get("sid=\xc3\xbc", "sid", out, sizeof(out)),
 	    "a non-ASCII byte is refused");
@@ -363,11 +367,13 @@ test_cookies(void)
 	is_str(out, "", "and neither value is left in out");
 
 	ok(cookie_get("theme=dark mode; flag; sid=ok; x=\"", "sid", out,
-	    sizeof(out)), "other applications' odd cookies are skipped");
+	       sizeof(out)),
+	    "other applications' odd cookies are skipped");
 	is_str(out, "ok", "and ours is still read");
 
 	ok(cookie_get("sid=1234567", "sid", out, 8) &&
-	    strcmp(out, "1234567") == 0, "a value of outsz-1 bytes fits");
+		strcmp(out, "1234567") == 0,
+	    "a value of outsz-1 bytes fits");
 	ok(!cookie_get("sid=12345678", "sid", out, 8),
 	    "a value of outsz bytes is refused, not cut");
 	ok(!cookie_get("sid=1", "sid", out, 0), "outsz 0 is refused");

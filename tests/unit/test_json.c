@@ -14,9 +14,9 @@
 static const char *
 one(const char *value)
 {
-	static char	 out[256];
-	struct buf	 b;
-	struct json	 j;
+	static char out[256];
+	struct buf  b;
+	struct json j;
 
 	buf_init(&b);
 	json_init(&j, &b);
@@ -39,24 +39,24 @@ strings(void)
 	    "every other control character becomes \\u00XX");
 	is_str(one("Bücher ☃ 😀"), "\"Bücher ☃ 😀\"",
 	    "UTF-8 (two, three and four bytes) passes through");
-	is_str(one("a\xff" "b"), "\"a\\ufffdb\"",
-	    "a byte that is not UTF-8 becomes U+FFFD");
+	is_str(one("a\xff"
+		   "b"),
+	    "\"a\\ufffdb\"", "a byte that is not UTF-8 becomes U+FFFD");
 	is_str(one("\xc3"), "\"\\ufffd\"",
 	    "a sequence cut by the end of the string too");
 	is_str(one("\xc0\xaf"), "\"\\ufffd\\ufffd\"",
 	    "an overlong form too (no hidden '/')");
 	is_str(one("\xed\xa0\x80"), "\"\\ufffd\\ufffd\\ufffd\"",
 	    "and a UTF-16 surrogate");
-	is_str(one("</script>"), "\"</script>\"",
-	    "nothing else is touched");
+	is_str(one("</script>"), "\"</script>\"", "nothing else is touched");
 	is_str(one(NULL), "null", "no value is null");
 }
 
 static void
 structure(void)
 {
-	struct buf	 b;
-	struct json	 j;
+	struct buf  b;
+	struct json j;
 
 	buf_init(&b);
 	json_init(&j, &b);
@@ -74,7 +74,8 @@ structure(void)
 	json_end(&j);
 	json_end(&j);
 	ok(json_done(&j), "a nested document is complete");
-	is_str(b.p, "{\"name\":\"ada\",\"n\":-42,\"on\":true,"
+	is_str(b.p,
+	    "{\"name\":\"ada\",\"n\":-42,\"on\":true,"
 	    "\"at\":\"2025-12-06T00:00:00Z\",\"never\":null,"
 	    "\"list\":[1,{\"k\\\"ey\":\"v\"}]}",
 	    "members and values are separated and keys escaped");

@@ -41,9 +41,9 @@
 static int
 b64val(int c)
 {
-	const char	*tbl =
+	const char *tbl =
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	const char	*p;
+	const char *p;
 
 	if (c == '\0' || (p = strchr(tbl, c)) == NULL)
 		return -1;
@@ -54,9 +54,9 @@ b64val(int c)
 static int
 b64dec(const char *s, size_t n, struct buf *out)
 {
-	size_t		 i;
-	int		 v[4], k;
-	unsigned char	 b[3];
+	size_t	      i;
+	int	      v[4], k;
+	unsigned char b[3];
 
 	if (n % 4 != 0)
 		return 0;
@@ -83,17 +83,17 @@ b64dec(const char *s, size_t n, struct buf *out)
 static char *
 subject_decode(const char *v)
 {
-	struct buf	 out, word;
-	const char	*p = v, *q, *end;
-	size_t		 ew_end = 0;
-	int		 prev_ew = 0, bad = 0;
-	char		*r;
+	struct buf  out, word;
+	const char *p = v, *q, *end;
+	size_t	    ew_end = 0;
+	int	    prev_ew = 0, bad = 0;
+	char	   *r;
 
 	buf_init(&out);
 	buf_init(&word);
 	while (*p != '\0' && !bad) {
 		if (p[0] == '\r' && p[1] == '\n') {
-			p += 2;		/* unfold */
+			p += 2; /* unfold */
 			continue;
 		}
 		if (strncmp(p, "=?UTF-8?B?", 10) == 0 &&
@@ -107,7 +107,7 @@ subject_decode(const char *v)
 			q = p + 10;
 			if (!b64dec(q, (size_t)(end - q), &word) ||
 			    !mailfmt_utf8_valid(word.p != NULL ? word.p : "",
-			    word.len))
+				word.len))
 				bad = 1;
 			else
 				buf_append(&out, word.p, word.len);
@@ -132,8 +132,8 @@ subject_decode(const char *v)
 static size_t
 longest_line(const char *s)
 {
-	size_t		 max = 0, n;
-	const char	*e;
+	size_t	    max = 0, n;
+	const char *e;
 
 	for (;;) {
 		e = strstr(s, "\r\n");
@@ -150,7 +150,7 @@ longest_line(const char *s)
 static int
 crlf_only(const char *s)
 {
-	size_t	 i;
+	size_t i;
 
 	for (i = 0; s[i] != '\0'; i++) {
 		if (s[i] == '\r' && s[i + 1] != '\n')
@@ -165,9 +165,9 @@ crlf_only(const char *s)
 static int
 header_count(const char *msg, const char *name)
 {
-	const char	*p = msg, *e;
-	size_t		 n = strlen(name);
-	int		 c = 0;
+	const char *p = msg, *e;
+	size_t	    n = strlen(name);
+	int	    c = 0;
 
 	while ((e = strstr(p, "\r\n")) != NULL && e != p) {
 		if (strncasecmp(p, name, n) == 0)
@@ -182,15 +182,16 @@ header_count(const char *msg, const char *name)
 static void
 header_names(const char *msg, char *out, size_t outsz)
 {
-	const char	*p = msg, *e, *colon;
-	size_t		 used = 0;
+	const char *p = msg, *e, *colon;
+	size_t	    used = 0;
 
 	out[0] = '\0';
 	while ((e = strstr(p, "\r\n")) != NULL && e != p) {
 		if (*p != ' ' && *p != '\t' &&
 		    (colon = memchr(p, ':', (size_t)(e - p))) != NULL)
 			used += (size_t)snprintf(out + used, outsz - used,
-			    "%s%.*s", used > 0 ? " " : "", (int)(colon - p), p);
+			    "%s%.*s", used > 0 ? " " : "", (int)(colon - p),
+			    p);
 		if (used >= outsz)
 			return;
 		p = e + 2;
@@ -200,7 +201,7 @@ header_names(const char *msg, char *out, size_t outsz)
 static const char *
 body_of(const char *msg)
 {
-	const char	*p = strstr(msg, "\r\n\r\n");
+	const char *p = strstr(msg, "\r\n\r\n");
 
 	return p != NULL ? p + 4 : NULL;
 }
@@ -208,7 +209,7 @@ body_of(const char *msg)
 static struct mailfmt
 mail_defaults(void)
 {
-	struct mailfmt	 m;
+	struct mailfmt m;
 
 	memset(&m, 0, sizeof(m));
 	m.from = "postern@example.org";
@@ -242,7 +243,8 @@ test_backoff(void)
 	    "the last attempt waits an hour too");
 	is_int(mailer_backoff(INT_MAX), 3600, "no overflow on huge counts");
 	is_int(mailer_backoff(0), 30, "zero attempts still waits 30 s");
-	is_int(mailer_backoff(-5), 30, "nor does a negative count retry at once");
+	is_int(mailer_backoff(-5), 30,
+	    "nor does a negative count retry at once");
 }
 
 /* ---- header values ---- */
@@ -273,12 +275,13 @@ test_header_safe(void)
 static void
 test_address(void)
 {
-	char	 a[MAILFMT_ADDR_MAX + 1];
+	char a[MAILFMT_ADDR_MAX + 1];
 
 	ok(mailfmt_address("postern@example.org", a, sizeof(a)) &&
-	    strcmp(a, "postern@example.org") == 0, "a bare mail_from is kept");
+		strcmp(a, "postern@example.org") == 0,
+	    "a bare mail_from is kept");
 	ok(mailfmt_address("Postern <postern@example.org>", a, sizeof(a)) &&
-	    strcmp(a, "postern@example.org") == 0,
+		strcmp(a, "postern@example.org") == 0,
 	    "the address is taken out of \"Name <addr>\"");
 	ok(!mailfmt_address("Postern <postern@example.org> x", a, sizeof(a)),
 	    "text after the address is refused");
@@ -292,12 +295,13 @@ test_address(void)
 static void
 test_date(void)
 {
-	char	 d[MAILFMT_DATE_LEN];
+	char d[MAILFMT_DATE_LEN];
 
-	ok(mailfmt_date(0, d) && strcmp(d, "Thu, 01 Jan 1970 00:00:00 +0000")
-	    == 0, "the epoch in RFC 5322 form");
+	ok(mailfmt_date(0, d) &&
+		strcmp(d, "Thu, 01 Jan 1970 00:00:00 +0000") == 0,
+	    "the epoch in RFC 5322 form");
 	ok(mailfmt_date(1700000000, d) &&
-	    strcmp(d, "Tue, 14 Nov 2023 22:13:20 +0000") == 0,
+		strcmp(d, "Tue, 14 Nov 2023 22:13:20 +0000") == 0,
 	    "a recent date in UTC");
 	ok(!mailfmt_date(INT64_MAX, d), "a date past year 9999 is refused");
 }
@@ -307,9 +311,9 @@ test_date(void)
 static void
 subject_case(const char *subject, int want_encoded, const char *what)
 {
-	struct buf	 b;
-	char		*dec;
-	int		 r;
+	struct buf b;
+	char	  *dec;
+	int	   r;
 
 	buf_init(&b);
 	/* An empty value appends nothing: make sure b.p exists. */
@@ -319,8 +323,8 @@ subject_case(const char *subject, int want_encoded, const char *what)
 		buf_free(&b);
 		return;
 	}
-	ok((strstr(b.p, "=?UTF-8?B?") != NULL) == want_encoded,
-	    "%s: %s", what, want_encoded ? "RFC 2047 encoded" : "left plain");
+	ok((strstr(b.p, "=?UTF-8?B?") != NULL) == want_encoded, "%s: %s", what,
+	    want_encoded ? "RFC 2047 encoded" : "left plain");
 	/* "Subject: " is 9 bytes before the first line. */
 	ok(longest_line(b.p) + 9 <= 78, "%s: folded within 78 columns", what);
 	ok(crlf_only(b.p), "%s: folds use CRLF", what);
@@ -333,18 +337,18 @@ subject_case(const char *subject, int want_encoded, const char *what)
 static void
 test_subject(void)
 {
-	struct buf	 b;
-	char		 longword[200];
-	char		 emoji[4 * 60 + 1];
-	size_t		 i;
+	struct buf b;
+	char	   longword[200];
+	char	   emoji[4 * 60 + 1];
+	size_t	   i;
 
 	buf_init(&b);
 	ok(mailfmt_subject_encode("Verify your address", &b) &&
-	    strcmp(b.p, "Verify your address") == 0,
+		strcmp(b.p, "Verify your address") == 0,
 	    "a short ASCII subject is sent as it is");
 	buf_reset(&b);
 	ok(mailfmt_subject_encode("Grüße", &b) &&
-	    strcmp(b.p, "=?UTF-8?B?R3LDvMOfZQ==?=") == 0,
+		strcmp(b.p, "=?UTF-8?B?R3LDvMOfZQ==?=") == 0,
 	    "a non-ASCII subject becomes one UTF-8 B encoded-word");
 	buf_reset(&b);
 	ok(!mailfmt_subject_encode("Hi\r\nBcc: evil@example.net", &b),
@@ -356,11 +360,12 @@ test_subject(void)
 	buf_free(&b);
 
 	subject_case("Someone asked to reset the password of your Postern "
-	    "account, and this line is long enough to need folding", 0,
-	    "long ASCII subject");
-	subject_case("Grüße aus Köln — ein sehr langer Betreff, der gefaltet "
-	    "werden muss, damit er in keine Zeile über 76 Zeichen passt", 1,
-	    "long UTF-8 subject");
+		     "account, and this line is long enough to need folding",
+	    0, "long ASCII subject");
+	subject_case(
+	    "Grüße aus Köln — ein sehr langer Betreff, der gefaltet "
+	    "werden muss, damit er in keine Zeile über 76 Zeichen passt",
+	    1, "long UTF-8 subject");
 	subject_case("Looks like =?UTF-8?B?QQ==?= an encoded word", 1,
 	    "ASCII that looks like an encoded-word");
 	memset(longword, 'x', sizeof(longword) - 1);
@@ -378,12 +383,12 @@ test_subject(void)
 static void
 test_compose(void)
 {
-	struct mailfmt	 m = mail_defaults();
-	struct buf	 b;
-	char		 names[512];
-	char		*longbody;
-	const char	*body;
-	size_t		 i;
+	struct mailfmt m = mail_defaults();
+	struct buf     b;
+	char	       names[512];
+	char	      *longbody;
+	const char    *body;
+	size_t	       i;
 
 	ok(compose(&m, &b), "a plain mail composes");
 	ok(crlf_only(b.p), "every line of it ends in CRLF");
@@ -396,17 +401,18 @@ test_compose(void)
 	is_int(header_count(b.p, "Date: Tue, 14 Nov 2023 22:13:20 +0000\r\n"),
 	    1, "Date is there, in UTC");
 	is_int(header_count(b.p,
-	    "Message-ID: <0123456789abcdef@example.org>\r\n"), 1,
-	    "Message-ID is <random@domain of mail_from>");
+		   "Message-ID: <0123456789abcdef@example.org>\r\n"),
+	    1, "Message-ID is <random@domain of mail_from>");
 	is_int(header_count(b.p, "MIME-Version: 1.0\r\n"), 1,
 	    "MIME-Version is 1.0");
 	is_int(header_count(b.p,
-	    "Content-Type: text/plain; charset=UTF-8\r\n"), 1,
-	    "Content-Type is UTF-8 text");
+		   "Content-Type: text/plain; charset=UTF-8\r\n"),
+	    1, "Content-Type is UTF-8 text");
 	is_int(header_count(b.p, "Content-Transfer-Encoding: 8bit\r\n"), 1,
 	    "Content-Transfer-Encoding is 8bit");
 	header_names(b.p, names, sizeof(names));
-	is_str(names, "From To Subject Date Message-ID MIME-Version "
+	is_str(names,
+	    "From To Subject Date Message-ID MIME-Version "
 	    "Content-Type Content-Transfer-Encoding Auto-Submitted",
 	    "no other header is there");
 	is_str(body_of(b.p), "Hello,\r\n\r\nyour code:\r\n12345678\r\n",
@@ -414,8 +420,8 @@ test_compose(void)
 	buf_free(&b);
 
 	m.body = "one\r\ntwo\rthree\nfour";
-	ok(compose(&m, &b) && strcmp(body_of(b.p),
-	    "one\r\ntwo\r\nthree\r\nfour\r\n") == 0,
+	ok(compose(&m, &b) &&
+		strcmp(body_of(b.p), "one\r\ntwo\r\nthree\r\nfour\r\n") == 0,
 	    "CRLF, lone CR and LF all end lines; the last line is ended");
 	buf_free(&b);
 
@@ -444,8 +450,10 @@ test_compose(void)
 
 	m = mail_defaults();
 	m.subject = "Ihr Bestätigungscode";
-	ok(compose(&m, &b) && header_count(b.p,
-	    "Subject: =?UTF-8?B?SWhyIEJlc3TDpHRpZ3VuZ3Njb2Rl?=\r\n") == 1,
+	ok(compose(&m, &b) &&
+		header_count(b.p,
+		    "Subject: =?UTF-8?B?SWhyIEJlc3TDpHRpZ3VuZ3Njb2Rl?=\r\n") ==
+		    1,
 	    "a non-ASCII subject is RFC 2047 encoded in the mail");
 	buf_free(&b);
 
@@ -453,29 +461,39 @@ test_compose(void)
 	m.site_name = "Café Hosting";
 	m.signature = "Café Hosting\nQuestions? Write to help@example.org";
 	ok(compose(&m, &b), "a mail with the site's name composes");
-	is_int(header_count(b.p, "From: =?UTF-8?B?Q2Fmw6kgSG9zdGluZw==?= "
-	    "<postern@example.org>\r\n"), 1,
-	    "From names the site, encoded, before mail_from");
-	is_int(header_count(b.p, "Subject: =?UTF-8?B?Q2Fmw6kgSG9zdGluZzogVmVya"
-	    "WZ5IHlvdXIgYWRkcmVzcw==?=\r\n"), 1,
-	    "the subject starts with the site's name");
-	is_str(body_of(b.p), "Hello,\r\n\r\nyour code:\r\n12345678\r\n"
+	is_int(header_count(b.p,
+		   "From: =?UTF-8?B?Q2Fmw6kgSG9zdGluZw==?= "
+		   "<postern@example.org>\r\n"),
+	    1, "From names the site, encoded, before mail_from");
+	is_int(header_count(b.p,
+		   "Subject: =?UTF-8?B?Q2Fmw6kgSG9zdGluZzogVmVya"
+		   "WZ5IHlvdXIgYWRkcmVzcw==?=\r\n"),
+	    1, "the subject starts with the site's name");
+	is_str(body_of(b.p),
+	    "Hello,\r\n\r\nyour code:\r\n12345678\r\n"
 	    "\r\n-- \r\nCafé Hosting\r\nQuestions? Write to "
 	    "help@example.org\r\n",
 	    "the signature follows the body after a blank line and \"-- \"");
 	buf_free(&b);
 	m.site_name = "Example, Inc.";
-	ok(compose(&m, &b) && header_count(b.p,
-	    "From: \"Example, Inc.\" <postern@example.org>\r\n") == 1 &&
-	    header_count(b.p, "Subject: Example, Inc.: Verify your address"
-	    "\r\n") == 1, "an ASCII site name is quoted in From, plain in "
+	ok(compose(&m, &b) &&
+		header_count(b.p,
+		    "From: \"Example, Inc.\" <postern@example.org>\r\n") ==
+		    1 &&
+		header_count(b.p,
+		    "Subject: Example, Inc.: Verify your address"
+		    "\r\n") == 1,
+	    "an ASCII site name is quoted in From, plain in "
 	    "the subject");
 	buf_free(&b);
 	m.from = "Someone Else <postern@example.org>";
-	ok(compose(&m, &b) && header_count(b.p,
-	    "From: \"Example, Inc.\" <postern@example.org>\r\n") == 1 &&
-	    header_count(b.p, "Message-ID: <0123456789abcdef@example.org>")
-	    == 1, "of a named mail_from only the address is used");
+	ok(compose(&m, &b) &&
+		header_count(b.p,
+		    "From: \"Example, Inc.\" <postern@example.org>\r\n") ==
+		    1 &&
+		header_count(b.p,
+		    "Message-ID: <0123456789abcdef@example.org>") == 1,
+	    "of a named mail_from only the address is used");
 	buf_free(&b);
 }
 
@@ -484,12 +502,12 @@ test_compose(void)
 static void
 name_case(const char *name, const char *want, const char *what)
 {
-	struct buf	 b;
+	struct buf b;
 
 	buf_init(&b);
 	if (want == NULL) {
-		ok(!mailfmt_name_encode(name, &b) && !b.failed,
-		    "%s: refused", what);
+		ok(!mailfmt_name_encode(name, &b) && !b.failed, "%s: refused",
+		    what);
 	} else {
 		ok(mailfmt_name_encode(name, &b), "%s: accepted", what);
 		is_str(b.p, want, "%s: written as %s", what, want);
@@ -500,9 +518,9 @@ name_case(const char *name, const char *want, const char *what)
 static void
 test_name_encode(void)
 {
-	char		 longname[MAILFMT_NAME_MAX + 2];
-	struct buf	 b;
-	char		*dec;
+	char	   longname[MAILFMT_NAME_MAX + 2];
+	struct buf b;
+	char	  *dec;
 
 	name_case("Postern", "\"Postern\"", "a plain name");
 	name_case("Example, Inc. <x@y>", "\"Example, Inc. <x@y>\"",
@@ -541,8 +559,8 @@ test_name_encode(void)
 static void
 test_injection(void)
 {
-	struct mailfmt	 m;
-	struct buf	 b;
+	struct mailfmt m;
+	struct buf     b;
 
 	m = mail_defaults();
 	m.to = "alice@example.com\r\nBcc: evil@example.net";
@@ -586,12 +604,12 @@ test_injection(void)
 
 /* ---- the outbox, on a real SQLite file ---- */
 
-static char	 tmpdir[] = "/tmp/postern-test-mailer-XXXXXX";
+static char tmpdir[] = "/tmp/postern-test-mailer-XXXXXX";
 
 static int
 write_file(const char *path, const char *text)
 {
-	FILE	*f;
+	FILE *f;
 
 	if ((f = fopen(path, "w")) == NULL)
 		return 0;
@@ -604,13 +622,13 @@ write_file(const char *path, const char *text)
 static int
 sql_text(const char *dbpath, const char *query, char *out, size_t outsz)
 {
-	sqlite3		*h = NULL;
-	sqlite3_stmt	*st = NULL;
-	const char	*v;
-	int		 ok = 0;
+	sqlite3	     *h = NULL;
+	sqlite3_stmt *st = NULL;
+	const char   *v;
+	int	      ok = 0;
 
 	if (sqlite3_open_v2(dbpath, &h, SQLITE_OPEN_READONLY, NULL) !=
-	    SQLITE_OK ||
+		SQLITE_OK ||
 	    sqlite3_prepare_v2(h, query, -1, &st, NULL) != SQLITE_OK)
 		goto out;
 	if (sqlite3_step(st) == SQLITE_ROW) {
@@ -627,13 +645,13 @@ out:
 static void
 test_outbox(void)
 {
-	struct db		*db;
-	struct outbox_item	 it, n2;
-	struct render_dict	*d;
-	char			 path[256], got[256];
-	unsigned char		 key[KEY_BYTES];
-	int			 n, i, r;
-	int64_t			 now = 1700000000, first, limited;
+	struct db	   *db;
+	struct outbox_item  it, n2;
+	struct render_dict *d;
+	char		    path[256], got[256];
+	unsigned char	    key[KEY_BYTES];
+	int		    n, i, r;
+	int64_t		    now = 1700000000, first, limited;
 
 	memset(&n2, 0, sizeof(n2));
 	snprintf(path, sizeof(path), "%s/postern.db", tmpdir);
@@ -644,85 +662,112 @@ test_outbox(void)
 
 	ok(db_begin(db), "begin");
 	ok(!outbox_add(db, OUTBOX_MAIL, "a@example.com", "Hi", "code 1234",
-	    now), "without the key nothing is queued: no body in clear");
+	       now),
+	    "without the key nothing is queued: no body in clear");
 	memset(key, 7, sizeof(key));
 	outbox_key_set(key);
 	ok(!outbox_add(db, OUTBOX_MAIL, "a@example.com\r\nBcc: e@example.net",
-	    "Hi", "body", now), "outbox_add refuses CRLF in the recipient");
-	ok(!outbox_add(db, OUTBOX_MAIL, "a@example.com", "Hi\nBcc: x",
-	    "body", now), "outbox_add refuses LF in the subject");
+	       "Hi", "body", now),
+	    "outbox_add refuses CRLF in the recipient");
+	ok(!outbox_add(db, OUTBOX_MAIL, "a@example.com", "Hi\nBcc: x", "body",
+	       now),
+	    "outbox_add refuses LF in the subject");
 	ok(!outbox_add(db, OUTBOX_MAIL, "a@example.com", "Hi\x01", "body",
-	    now), "outbox_add refuses other controls in the subject");
-	ok(outbox_add(db, OUTBOX_MAIL, "a@example.com", "First", "one\n",
-	    now), "a mail is queued");
+	       now),
+	    "outbox_add refuses other controls in the subject");
+	ok(outbox_add(db, OUTBOX_MAIL, "a@example.com", "First", "one\n", now),
+	    "a mail is queued");
 	ok(outbox_add(db, OUTBOX_SMS, "+15555550100", NULL, "code 1234",
-	    now + 1), "an SMS is queued");
+	       now + 1),
+	    "an SMS is queued");
 	ok(db_commit(db), "commit");
 
 	ok(outbox_next_due(db, now - 1, &it) && it.id == 0,
 	    "nothing is due before its time");
-	ok(sql_text(path, "SELECT count(*) FROM outbox WHERE body != '' OR "
-	    "sealed IS NULL OR instr(sealed, CAST('code 1234' AS BLOB))",
-	    got, sizeof(got)) &&
-	    strcmp(got, "0") == 0, "the file holds the bodies sealed only");
+	ok(sql_text(path,
+	       "SELECT count(*) FROM outbox WHERE body != '' OR "
+	       "sealed IS NULL OR instr(sealed, CAST('code 1234' AS BLOB))",
+	       got, sizeof(got)) &&
+		strcmp(got, "0") == 0,
+	    "the file holds the bodies sealed only");
 	ok(outbox_next_due(db, now + 5, &it) && it.id != 0 &&
-	    it.kind == OUTBOX_MAIL && strcmp(it.recipient, "a@example.com")
-	    == 0 && strcmp(it.subject, "First") == 0 && it.body == NULL &&
-	    outbox_open(&it) && strcmp(it.body, "one\n") == 0 &&
-	    it.attempts == 0, "the oldest due row comes first, whole");
+		it.kind == OUTBOX_MAIL &&
+		strcmp(it.recipient, "a@example.com") == 0 &&
+		strcmp(it.subject, "First") == 0 && it.body == NULL &&
+		outbox_open(&it) && strcmp(it.body, "one\n") == 0 &&
+		it.attempts == 0,
+	    "the oldest due row comes first, whole");
 	outbox_item_free(&it);
 	key[0] ^= 1;
 	outbox_key_set(key);
 	ok(outbox_next_due(db, now + 5, &it) && !outbox_open(&it) &&
-	    it.body == NULL, "under another key the body does not open");
+		it.body == NULL,
+	    "under another key the body does not open");
 	outbox_item_free(&it);
 	key[0] ^= 1;
 	outbox_key_set(key);
-	ok(sqlite3_exec(db_handle(db), "UPDATE outbox SET recipient = "
-	    "'mallory@example.net' WHERE kind = 'mail'", NULL, NULL, NULL) ==
-	    SQLITE_OK && outbox_next_due(db, now + 5, &it) &&
-	    !outbox_open(&it), "moved to another recipient, it does not "
+	ok(sqlite3_exec(db_handle(db),
+	       "UPDATE outbox SET recipient = "
+	       "'mallory@example.net' WHERE kind = 'mail'",
+	       NULL, NULL, NULL) == SQLITE_OK &&
+		outbox_next_due(db, now + 5, &it) && !outbox_open(&it),
+	    "moved to another recipient, it does not "
 	    "open either");
 	outbox_item_free(&it);
-	ok(sqlite3_exec(db_handle(db), "UPDATE outbox SET recipient = "
-	    "'a@example.com' WHERE kind = 'mail'", NULL, NULL, NULL) ==
-	    SQLITE_OK && outbox_next_due(db, now + 5, &it) &&
-	    outbox_open(&it), "back on its own row it opens again");
+	ok(sqlite3_exec(db_handle(db),
+	       "UPDATE outbox SET recipient = "
+	       "'a@example.com' WHERE kind = 'mail'",
+	       NULL, NULL, NULL) == SQLITE_OK &&
+		outbox_next_due(db, now + 5, &it) && outbox_open(&it),
+	    "back on its own row it opens again");
 	first = it.id;
-	ok(db_begin(db) && outbox_mark_retry(db, it.id, 1, now + 30,
-	    "451 busy") && db_commit(db), "a retry is recorded");
+	ok(db_begin(db) &&
+		outbox_mark_retry(db, it.id, 1, now + 30, "451 busy") &&
+		db_commit(db),
+	    "a retry is recorded");
 	outbox_item_free(&it);
 	ok(outbox_next_due(db, now + 5, &it) && it.kind == OUTBOX_SMS &&
-	    it.subject == NULL && outbox_open(&it) &&
-	    strcmp(it.body, "code 1234") == 0,
+		it.subject == NULL && outbox_open(&it) &&
+		strcmp(it.body, "code 1234") == 0,
 	    "a retried row waits; the SMS is next, without a subject");
 	ok(db_begin(db) && outbox_mark_sent(db, it.id, now + 5) &&
-	    db_commit(db), "the SMS is marked sent");
+		db_commit(db),
+	    "the SMS is marked sent");
 	outbox_item_free(&it);
 	ok(outbox_next_due(db, now + 30, &it) && it.id == first &&
-	    it.attempts == 1, "the mail is due again after its backoff");
-	ok(db_begin(db) && outbox_mark_failed(db, it.id, 2, now + 30,
-	    "550 no such user") && db_commit(db), "then it fails for good");
+		it.attempts == 1,
+	    "the mail is due again after its backoff");
+	ok(db_begin(db) &&
+		outbox_mark_failed(db, it.id, 2, now + 30,
+		    "550 no such user") &&
+		db_commit(db),
+	    "then it fails for good");
 	outbox_item_free(&it);
 	ok(outbox_next_due(db, now + 100000, &it) && it.id == 0,
 	    "sent and failed rows are never handed out again");
 
-	ok(sql_text(path, "SELECT group_concat(body || ifnull(sealed, ''), "
-	    "'|') FROM outbox", got, sizeof(got)) && strcmp(got, "|") == 0,
+	ok(sql_text(path,
+	       "SELECT group_concat(body || ifnull(sealed, ''), "
+	       "'|') FROM outbox",
+	       got, sizeof(got)) &&
+		strcmp(got, "|") == 0,
 	    "finished rows keep no body: codes and links are gone");
-	ok(sql_text(path, "SELECT last_error FROM outbox WHERE status = "
-	    "'failed'", got, sizeof(got)) &&
-	    strcmp(got, "550 no such user") == 0,
+	ok(sql_text(path,
+	       "SELECT last_error FROM outbox WHERE status = "
+	       "'failed'",
+	       got, sizeof(got)) &&
+		strcmp(got, "550 no such user") == 0,
 	    "a failed row keeps its last error");
 	ok(outbox_purge(db, now + 31, &n) && n == 2,
 	    "purge removes the two finished rows");
 
-	ok(sqlite3_exec(db_handle(db), "INSERT INTO outbox (kind, recipient,"
-	    " subject, body, created_at, next_at) VALUES ('mail', "
-	    "'old@example.com', 'Old', 'queued in clear', 1, 1)", NULL, NULL,
-	    NULL) == SQLITE_OK && outbox_next_due(db, now, &it) &&
-	    it.sealed == NULL && outbox_open(&it) &&
-	    strcmp(it.body, "queued in clear") == 0,
+	ok(sqlite3_exec(db_handle(db),
+	       "INSERT INTO outbox (kind, recipient,"
+	       " subject, body, created_at, next_at) VALUES ('mail', "
+	       "'old@example.com', 'Old', 'queued in clear', 1, 1)",
+	       NULL, NULL, NULL) == SQLITE_OK &&
+		outbox_next_due(db, now, &it) && it.sealed == NULL &&
+		outbox_open(&it) && strcmp(it.body, "queued in clear") == 0,
 	    "a row queued in clear before sealing opens as it is");
 	ok(db_begin(db) && outbox_mark_sent(db, it.id, now) && db_commit(db),
 	    "and is sent");
@@ -732,7 +777,8 @@ test_outbox(void)
 	snprintf(path, sizeof(path), "%s/mail", tmpdir);
 	mkdir(path, 0700);
 	snprintf(path, sizeof(path), "%s/mail/test.tpl", tmpdir);
-	write_file(path, "Your code for {{NAME}}\n\nHello {{NAME}},\n\n"
+	write_file(path,
+	    "Your code for {{NAME}}\n\nHello {{NAME}},\n\n"
 	    "{{CODE}}\n");
 	snprintf(path, sizeof(path), "%s/mail/broken.tpl", tmpdir);
 	write_file(path, "No blank line after the subject\nbody\n");
@@ -744,37 +790,50 @@ test_outbox(void)
 	render_set(d, "CODE", "12345678");
 	ok(db_begin(db), "begin");
 	ok(outbox_mail(db, "bob@example.com", "mail/test.tpl", d, now,
-	    &limited) && !limited, "outbox_mail queues a rendered mail");
+	       &limited) &&
+		!limited,
+	    "outbox_mail queues a rendered mail");
 	ok(outbox_next_due(db, now, &it) && outbox_open(&it) &&
-	    strcmp(it.subject, "Your code for Bob") == 0 &&
-	    strcmp(it.body, "Hello Bob,\n\n12345678\n") == 0,
+		strcmp(it.subject, "Your code for Bob") == 0 &&
+		strcmp(it.body, "Hello Bob,\n\n12345678\n") == 0,
 	    "its first line is the subject, the rest after the blank line "
 	    "the body");
 	outbox_item_free(&it);
 	ok(!outbox_mail(db, "bob@example.com", "mail/broken.tpl", d, now,
-	    &limited), "a template without the blank line is an error");
+	       &limited),
+	    "a template without the blank line is an error");
 	render_set(d, "NAME", "Bob\r\nBcc: evil@example.net");
 	ok(!outbox_mail(db, "bob@example.com", "mail/test.tpl", d, now,
-	    &limited), "a value that would break the subject line is refused");
+	       &limited),
+	    "a value that would break the subject line is refused");
 	/* DESIGN section 2: 10 an hour that strangers can cause. */
 	render_set(d, "NAME", "Bob");
 	for (i = 1, r = 1; i < 10 && r; i++)
 		r = outbox_mail(db, "bob@example.com", "mail/test.tpl", d,
-		    now + i, &limited) && limited == 0;
+			now + i, &limited) &&
+		    limited == 0;
 	ok(r, "up to 10 mails an hour that count go to one address");
 	ok(outbox_mail(db, "Bob@Example.com", "mail/test.tpl", d, now + 60,
-	    &limited) && limited == now + 3600, "the next one is held back, "
+	       &limited) &&
+		limited == now + 3600,
+	    "the next one is held back, "
 	    "whatever the case of the address, until an hour after the "
 	    "first");
 	snprintf(path, sizeof(path), "%s/postern.db", tmpdir);
-	ok(db_commit(db) && sql_text(path, "SELECT count(*) FROM outbox "
-	    "WHERE recipient = 'bob@example.com'", got, sizeof(got)) &&
-	    strcmp(got, "10") == 0, "and nothing more was queued");
+	ok(db_commit(db) &&
+		sql_text(path,
+		    "SELECT count(*) FROM outbox "
+		    "WHERE recipient = 'bob@example.com'",
+		    got, sizeof(got)) &&
+		strcmp(got, "10") == 0,
+	    "and nothing more was queued");
 	ok(db_begin(db), "begin");
 	ok(outbox_mail(db, "bob@example.com", "mail/test.tpl", d, now + 60,
-	    NULL), "a notice is queued all the same");
+	       NULL),
+	    "a notice is queued all the same");
 	ok(outbox_mail(db, "bob@example.com", "mail/test.tpl", d, now + 3600,
-	    &limited) && limited == 0,
+	       &limited) &&
+		limited == 0,
 	    "an hour after the first, mail flows again");
 	ok(db_commit(db), "commit");
 	render_dict_free(d);
@@ -783,8 +842,8 @@ test_outbox(void)
 	ok(db_begin(db) && outbox_mark_sent(db, it.id, now) && db_commit(db),
 	    "it is sent");
 	ok(db_begin(db) && outbox_mark_retry(db, it.id, 9, now, "x") &&
-	    db_commit(db) && outbox_next_due(db, now + 3601,
-	    &n2) && n2.id != it.id,
+		db_commit(db) && outbox_next_due(db, now + 3601, &n2) &&
+		n2.id != it.id,
 	    "marking a sent row for retry does not queue it again");
 	outbox_item_free(&n2);
 	outbox_item_free(&it);
@@ -794,7 +853,7 @@ test_outbox(void)
 static void
 cleanup(void)
 {
-	char	 cmd[512];
+	char cmd[512];
 
 	snprintf(cmd, sizeof(cmd), "%s/postern.db", tmpdir);
 	unlink(cmd);

@@ -16,13 +16,13 @@
 #include "render.h"
 #include "tap.h"
 
-#define TEMPLATES	"templates"
+#define TEMPLATES "templates"
 
 /* Not pages: the frame, the error page, the words, a text download. */
 static int
 is_page(const char *name)
 {
-	size_t	 n = strlen(name);
+	size_t n = strlen(name);
 
 	return n > 4 && strcmp(name + n - 4, ".tpl") == 0 &&
 	    strcmp(name, "layout.tpl") != 0 &&
@@ -34,16 +34,17 @@ is_page(const char *name)
 static void
 test_outcomes(void)
 {
-	struct flow_said	 said;
-	struct buf		 b;
-	int			 o, missing = 0;
+	struct flow_said said;
+	struct buf	 b;
+	int		 o, missing = 0;
 
 	memset(&said, 0, sizeof(said));
 	snprintf(said.what, sizeof(said.what), "%s", "example.org");
 	for (o = 0; o < OUT_NOUTCOMES; o++) {
 		/* These two are all in the section the flow names. */
 		said.detail = o == OUT_BAD_PHONE ? "PHONE_EMPTY" :
-		    o == OUT_BAD_DOMAIN ? "DOMAIN_EMPTY" : NULL;
+		    o == OUT_BAD_DOMAIN		 ? "DOMAIN_EMPTY" :
+						   NULL;
 		buf_init(&b);
 		if (!message_text(o, &said, 0, 0, &b) || b.len == 0) {
 			printf("# no message for %s\n", outcome_name(o));
@@ -57,10 +58,10 @@ test_outcomes(void)
 static void
 test_titles(void)
 {
-	struct dirent	*de;
-	struct buf	 b;
-	DIR		*d;
-	int		 pages = 0, missing = 0;
+	struct dirent *de;
+	struct buf     b;
+	DIR	      *d;
+	int	       pages = 0, missing = 0;
 
 	if ((d = opendir(TEMPLATES)) == NULL) {
 		ok(0, "templates/ opens (run from the source tree)");
@@ -85,7 +86,7 @@ test_titles(void)
 static void
 span_is(long long s, const char *want)
 {
-	struct buf	 b;
+	struct buf b;
 
 	buf_init(&b);
 	ok(message_span(s, &b), "%lld s in words", s);
@@ -107,7 +108,7 @@ test_spans(void)
 static void
 title_is(const char *tpl, const char *want)
 {
-	struct buf	 b;
+	struct buf b;
 
 	buf_init(&b);
 	(void)message_section("PAGE_", tpl, &b);

@@ -20,8 +20,8 @@ static void
 goes(const char *base, const char *bp, const char *next, const char *want,
     const char *what)
 {
-	struct buf	 out, fallback;
-	int		 taken;
+	struct buf out, fallback;
+	int	   taken;
 
 	buf_init(&out);
 	buf_init(&fallback);
@@ -29,13 +29,15 @@ goes(const char *base, const char *bp, const char *next, const char *want,
 	taken = next_resolve(base, bp, hosts, 2, next, &out);
 	is_str(out.p, want != NULL ? want : fallback.p, "%s: %s",
 	    want != NULL ? "taken" : "refused", what);
-	ok(!out.failed && taken == (want != NULL), "  and next_resolve() "
-	    "says it was %s", want != NULL ? "taken" : "refused");
+	ok(!out.failed && taken == (want != NULL),
+	    "  and next_resolve() "
+	    "says it was %s",
+	    want != NULL ? "taken" : "refused");
 	buf_free(&fallback);
 	buf_free(&out);
 }
 
-#define SITE	"https://www.example.org"
+#define SITE "https://www.example.org"
 
 static void
 test_taken(void)
@@ -60,7 +62,8 @@ test_taken(void)
 	goes(SITE "/sec", "/sec", "https://www.example.org/sec", "/sec",
 	    "under a prefix: the prefix itself");
 	goes("http://127.0.0.1:8080", "", "http://127.0.0.1:8080/svc/env",
-	    "/svc/env", "plain HTTP where Postern is "
+	    "/svc/env",
+	    "plain HTTP where Postern is "
 	    "plain HTTP (development)");
 	goes("http://127.0.0.1:8080", "", "http://panel.example.org/",
 	    "http://panel.example.org/", "  and then for auth_hosts too");
@@ -70,13 +73,14 @@ static void
 test_refused(void)
 {
 	static const struct {
-		const char	*next;
-		const char	*what;
+		const char *next;
+		const char *what;
 	} tricks[] = {
 		{ "", "empty" },
 		{ "//evil.example/", "scheme-relative //host" },
 		{ "///evil.example/", "three slashes" },
-		{ "https://www.example.org//evil.example/login", "this site's "
+		{ "https://www.example.org//evil.example/login",
+		    "this site's "
 		    "own URL with a //host path (it would be the Location)" },
 		{ "/\\evil.example/", "/\\host (a browser reads //host)" },
 		{ "\\\\evil.example/", "\\\\host" },
@@ -103,34 +107,45 @@ test_refused(void)
 		{ "https://evil.example/", "a host that is not listed" },
 		{ "https://evil.example/https://panel.example.org/",
 		    "a listed host in the path of another" },
-		{ "https://panel.example.org.evil.example/", "a listed host "
+		{ "https://panel.example.org.evil.example/",
+		    "a listed host "
 		    "as the start of another" },
-		{ "https://evilpanel.example.org/", "a listed host as the "
+		{ "https://evilpanel.example.org/",
+		    "a listed host as the "
 		    "end of another" },
 		{ "https://example.org/", "the parent of a listed host" },
-		{ "https://panel.example.org./", "a listed host with a "
+		{ "https://panel.example.org./",
+		    "a listed host with a "
 		    "trailing dot" },
-		{ "https://panel.example.org:444/", "a listed host on "
+		{ "https://panel.example.org:444/",
+		    "a listed host on "
 		    "another port" },
-		{ "https://mail.example.org/", "a listed host:port without "
+		{ "https://mail.example.org/",
+		    "a listed host:port without "
 		    "its port" },
-		{ "https://panel.example.org@evil.example/", "user-info: "
+		{ "https://panel.example.org@evil.example/",
+		    "user-info: "
 		    "listed@evil" },
-		{ "https://evil.example@panel.example.org/", "user-info: "
+		{ "https://evil.example@panel.example.org/",
+		    "user-info: "
 		    "evil@listed" },
-		{ "https://www.example.org@evil.example/", "user-info: "
+		{ "https://www.example.org@evil.example/",
+		    "user-info: "
 		    "this site@evil" },
-		{ "https://www.example.org%2F@evil.example/", "user-info "
+		{ "https://www.example.org%2F@evil.example/",
+		    "user-info "
 		    "with an encoded slash" },
 		{ "https://www.example.org:/", "an empty port" },
 		{ "https://www.example.org:123456/", "a port of six digits" },
 		{ "https://[::1]/", "an IPv6 literal" },
 		{ "https:/www.example.org/", "one slash after the scheme" },
 		{ "https:www.example.org/", "no slash after the scheme" },
-		{ "https:///www.example.org/", "three slashes after the "
+		{ "https:///www.example.org/",
+		    "three slashes after the "
 		    "scheme" },
 		{ "https://", "a scheme alone" },
-		{ "http://www.example.org/", "plain HTTP to this site when it "
+		{ "http://www.example.org/",
+		    "plain HTTP to this site when it "
 		    "is HTTPS" },
 		{ "http://panel.example.org/", "plain HTTP to a listed host" },
 		{ "www.example.org/account", "no scheme, no slash" },
@@ -139,7 +154,7 @@ test_refused(void)
 		{ "/./x", "a dot segment" },
 		{ "/x/..", "a dot-dot segment at the end" },
 	};
-	size_t	 i;
+	size_t i;
 
 	for (i = 0; i < sizeof(tricks) / sizeof(tricks[0]); i++)
 		goes(SITE, "", tricks[i].next, NULL, tricks[i].what);
@@ -149,8 +164,8 @@ test_refused(void)
 static void
 test_prefix_and_length(void)
 {
-	char		*big;
-	struct buf	 want;
+	char	  *big;
+	struct buf want;
 
 	goes(SITE "/sec", "/sec", "/other", NULL,
 	    "under a prefix: a path outside it");
@@ -158,10 +173,10 @@ test_prefix_and_length(void)
 	    "under a prefix: a path that only starts like it");
 	goes(SITE "/sec", "/sec", "/sec/../panel", NULL,
 	    "under a prefix: climbing out with ..");
-	goes(SITE "/sec", "/sec", "https://www.example.org/panel",
-	    NULL, "under a prefix: this host outside it");
-	goes(SITE "/sec", "/sec", "https://www.example.org?x",
-	    NULL, "under a prefix: this host with no path");
+	goes(SITE "/sec", "/sec", "https://www.example.org/panel", NULL,
+	    "under a prefix: this host outside it");
+	goes(SITE "/sec", "/sec", "https://www.example.org?x", NULL,
+	    "under a prefix: this host with no path");
 	if ((big = malloc(NEXT_MAX + 2)) == NULL)
 		abort();
 	memset(big, 'a', NEXT_MAX + 1);

@@ -13,8 +13,8 @@
 static int
 accepts(const char *in, const char *want)
 {
-	char			 out[PHONE_MAX + 1], again[PHONE_MAX + 1];
-	enum phone_reason	 r;
+	char		  out[PHONE_MAX + 1], again[PHONE_MAX + 1];
+	enum phone_reason r;
 
 	r = phone_normalise(in, out);
 	if (r != PHONE_OK || strcmp(out, want) != 0) {
@@ -31,8 +31,8 @@ accepts(const char *in, const char *want)
 static int
 refuses(const char *in, enum phone_reason r)
 {
-	char			 out[PHONE_MAX + 1];
-	enum phone_reason	 got;
+	char		  out[PHONE_MAX + 1];
+	enum phone_reason got;
 
 	memcpy(out, "stale", 6);
 	got = phone_normalise(in, out);
@@ -65,7 +65,10 @@ test_accepted(void)
 	ok(accepts("+49 30/1234567", "+49301234567"), "a slash");
 	ok(accepts("  +49 30 1234567\t", "+49301234567"),
 	    "spaces and tabs around it");
-	ok(accepts("+49\xc2\xa0" "30\xc2\xa0" "1234567", "+49301234567"),
+	ok(accepts("+49\xc2\xa0"
+		   "30\xc2\xa0"
+		   "1234567",
+	       "+49301234567"),
 	    "no-break spaces from a copied web page");
 	ok(accepts("+4930-123-45-67", "+49301234567"), "hyphens");
 	ok(accepts("+49301234567", "+49301234567"), "E.164 as it is");
@@ -77,7 +80,7 @@ test_accepted(void)
 static void
 test_refused(void)
 {
-	char	 s[80];
+	char s[80];
 
 	ok(refuses("", PHONE_EMPTY), "empty");
 	ok(refuses("   \t ", PHONE_EMPTY), "only spaces");
@@ -134,12 +137,12 @@ test_refused(void)
 static void
 test_names(void)
 {
-	enum phone_reason	 r, r2;
-	int			 distinct = 1, worded = 1;
-	char			 tag[64];
-	FILE			*f;
-	static char		 text[64 * 1024];
-	size_t			 n = 0;
+	enum phone_reason r, r2;
+	int		  distinct = 1, worded = 1;
+	char		  tag[64];
+	FILE		 *f;
+	static char	  text[64 * 1024];
+	size_t		  n = 0;
 
 	if ((f = fopen("templates/messages.tpl", "r")) != NULL) {
 		n = fread(text, 1, sizeof(text) - 1, f);
@@ -155,7 +158,7 @@ test_names(void)
 			worded = 0;
 		for (r2 = PHONE_EMPTY; r2 < r; r2++)
 			if (strcmp(phone_reason_name(r),
-			    phone_reason_name(r2)) == 0)
+				phone_reason_name(r2)) == 0)
 				distinct = 0;
 	}
 	ok(worded, "every refusal has its words in messages.tpl");
@@ -165,7 +168,7 @@ test_names(void)
 static void
 test_mask(void)
 {
-	char	 m[PHONE_MASK_TEXT], m2[PHONE_MASK_TEXT];
+	char m[PHONE_MASK_TEXT], m2[PHONE_MASK_TEXT];
 
 	ok(phone_mask("+49301234567", m, sizeof(m)), "a German number");
 	is_str(m, "+49 *** ***67", "shows +49 and the last two digits");
@@ -181,7 +184,7 @@ test_mask(void)
 	    "the longest number fits");
 	is_str(m, "+1 *** ***45", "in the same shape");
 	ok(phone_mask("+4930123456789", m2, sizeof(m2)) &&
-	    strlen(m2) == strlen("+49 *** ***67"),
+		strlen(m2) == strlen("+49 *** ***67"),
 	    "a longer number of the same country masks to the same length");
 
 	ok(!phone_mask("+49 30 1234567", m, sizeof(m)) && m[0] == '\0',

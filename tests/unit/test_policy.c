@@ -7,17 +7,17 @@
 #include "policy.h"
 #include "tap.h"
 
-#define DAY	86400
-#define NOW	((int64_t)2000000000)
+#define DAY 86400
+#define NOW ((int64_t)2000000000)
 /* reset_delay as shipped: one day. */
-#define DELAY	DAY
-#define OLD	(NOW - 30 * DAY)	/* a way in that has long counted */
-#define YOUNG	(NOW - 3600)		/* added an hour ago */
+#define DELAY DAY
+#define OLD   (NOW - 30 * DAY) /* a way in that has long counted */
+#define YOUNG (NOW - 3600)     /* added an hour ago */
 
 static struct proof
 pf(enum proof_kind k, int64_t channel, int64_t since)
 {
-	struct proof	 p;
+	struct proof p;
 
 	p.kind = k;
 	p.channel = channel;
@@ -28,17 +28,20 @@ pf(enum proof_kind k, int64_t channel, int64_t since)
 static void
 r1(void)
 {
-	const char	*own[] = { "example.com" }, *c;
-	const char	*addrs[] = { "gmail.com" };
+	const char *own[] = { "example.com" }, *c;
+	const char *addrs[] = { "gmail.com" };
 
 	is_int(policy_r1_address(RECOVERY_ACCOUNT, "example.com", own, 1, 0,
-	    &c), R1_OWN_DOMAIN,
+		   &c),
+	    R1_OWN_DOMAIN,
 	    "R1: an address on a domain the account manages is refused");
 	is_int(policy_r1_address(RECOVERY_ACCOUNT, "gmail.com", own, 1, 1, &c),
-	    R1_ALLOWED, "R1: others' domains count only under the platform "
+	    R1_ALLOWED,
+	    "R1: others' domains count only under the platform "
 	    "rule");
 	is_int(policy_r1_address(RECOVERY_PLATFORM, "gmail.com", own, 1, 1,
-	    &c), R1_PLATFORM_DOMAIN,
+		   &c),
+	    R1_PLATFORM_DOMAIN,
 	    "R1: under the platform rule, any verified domain counts");
 	is_int(policy_r1_domain("gmail.com", addrs, 1, &c), R1_OWN_DOMAIN,
 	    "R1 both ways: no domain that one of your addresses is on");
@@ -47,7 +50,7 @@ r1(void)
 static void
 r2(void)
 {
-	struct ways	 w = { 2, 1, 0, 1, 1 };
+	struct ways w = { 2, 1, 0, 1, 1 };
 
 	is_int(policy_contact_removal(&w, 1, 1), REMOVAL_TWOFA_PHONE,
 	    "R2: the last phone cannot go while 2FA rests on it");
@@ -75,8 +78,8 @@ r2(void)
 static void
 r3(void)
 {
-	struct proof	 p[3];
-	int64_t		 from;
+	struct proof p[3];
+	int64_t	     from;
 
 	p[0] = pf(PROOF_EMAIL, 0, OLD);
 	is_int(policy_r3(p, 1, 0, NOW, DELAY, NULL), R3_OK,
@@ -141,12 +144,12 @@ reset_tries(void)
 static void
 r4(void)
 {
-	struct channel_facts	 primary = { 0, 0, OLD };
-	struct channel_facts	 backup = { 5, 0, OLD };
-	struct channel_facts	 phone = { 6, 1, OLD };
-	struct channel_facts	 fresh = { 7, 0, YOUNG };
-	struct proof		 p[1];
-	struct reset_links	 l;
+	struct channel_facts primary = { 0, 0, OLD };
+	struct channel_facts backup = { 5, 0, OLD };
+	struct channel_facts phone = { 6, 1, OLD };
+	struct channel_facts fresh = { 7, 0, YOUNG };
+	struct proof	     p[1];
+	struct reset_links   l;
 
 	p[0] = pf(PROOF_EMAIL, 5, OLD);
 	l = policy_reset_links(&backup, p, 1, NOW, DELAY);
@@ -161,7 +164,7 @@ r4(void)
 	ok(!l.reject && !l.confirm,
 	    "R9: an address added an hour ago is told, with no link");
 	ok(!policy_reset_code_to(&fresh, NOW, DELAY) &&
-	    policy_reset_code_to(&backup, NOW, DELAY),
+		policy_reset_code_to(&backup, NOW, DELAY),
 	    "R9: only ways old enough get a reset code");
 	p[0] = pf(PROOF_KIT, 0, OLD);
 	l = policy_reset_links(&backup, p, 1, NOW, DELAY);
@@ -173,27 +176,28 @@ r4(void)
 	ok(policy_reset_clears_twofa(p, 1),
 	    "a reset proven without the authenticator turns 2FA off");
 	p[0] = pf(PROOF_TOTP, 0, OLD);
-	ok(!policy_reset_clears_twofa(p, 1), "... one proven with it does not");
+	ok(!policy_reset_clears_twofa(p, 1),
+	    "... one proven with it does not");
 }
 
 static void
 r8(void)
 {
 	ok(policy_needs_proof(ACTION_CONTACT_ADD) &&
-	    policy_needs_proof(ACTION_CONTACT_REMOVE) &&
-	    policy_needs_proof(ACTION_RECOVERY_CODE) &&
-	    policy_needs_proof(ACTION_KIT) &&
-	    policy_needs_proof(ACTION_TWOFA_ON) &&
-	    policy_needs_proof(ACTION_TWOFA_OFF) &&
-	    policy_needs_proof(ACTION_EMAIL_CHANGE) &&
-	    policy_needs_proof(ACTION_PASSWORD_CHANGE) &&
-	    policy_needs_proof(ACTION_END_SESSIONS) &&
-	    policy_needs_proof(ACTION_ACCOUNT_DELETE) &&
-	    policy_needs_proof(ACTION_ACCOUNT_EXPORT),
+		policy_needs_proof(ACTION_CONTACT_REMOVE) &&
+		policy_needs_proof(ACTION_RECOVERY_CODE) &&
+		policy_needs_proof(ACTION_KIT) &&
+		policy_needs_proof(ACTION_TWOFA_ON) &&
+		policy_needs_proof(ACTION_TWOFA_OFF) &&
+		policy_needs_proof(ACTION_EMAIL_CHANGE) &&
+		policy_needs_proof(ACTION_PASSWORD_CHANGE) &&
+		policy_needs_proof(ACTION_END_SESSIONS) &&
+		policy_needs_proof(ACTION_ACCOUNT_DELETE) &&
+		policy_needs_proof(ACTION_ACCOUNT_EXPORT),
 	    "R8: every change to the ways in asks for the password");
 	ok(!policy_needs_proof(ACTION_CONTACT_VERIFY) &&
-	    !policy_needs_proof(ACTION_DOMAIN) &&
-	    !policy_needs_proof(ACTION_LOGOUT),
+		!policy_needs_proof(ACTION_DOMAIN) &&
+		!policy_needs_proof(ACTION_LOGOUT),
 	    "R8: verifying a contact (its code is the proof), domains and "
 	    "logging out do not");
 
@@ -219,45 +223,55 @@ r8(void)
 	ok(!policy_code_recent(ACTION_EMAIL_CHANGE, NOW - 60, NOW, 0),
 	    "R5: by default (twofa_recent 0) no earlier code counts");
 	ok(policy_code_recent(ACTION_EMAIL_CHANGE, NOW - 60, NOW, 3600) &&
-	    !policy_code_recent(ACTION_EMAIL_CHANGE, NOW - 7200, NOW, 3600) &&
-	    !policy_code_recent(ACTION_EMAIL_CHANGE, 0, NOW, 3600),
+		!policy_code_recent(ACTION_EMAIL_CHANGE, NOW - 7200, NOW,
+		    3600) &&
+		!policy_code_recent(ACTION_EMAIL_CHANGE, 0, NOW, 3600),
 	    "R5: twofa_recent means that long, in this session");
 	ok(!policy_code_recent(ACTION_TWOFA_OFF, NOW - 60, NOW, 3600) &&
-	    !policy_code_recent(ACTION_CONTACT_ADD, NOW - 60, NOW, 3600),
+		!policy_code_recent(ACTION_CONTACT_ADD, NOW - 60, NOW, 3600),
 	    "R8: every other action wants its own code, whatever the setting");
 
 	is_int(policy_session_reset(1, NOW - 10, NOW - 60, OLD, CODE_RIGHT, 0,
-	    NOW, DELAY), SESSION_RESET_NOT_OLDER,
+		   NOW, DELAY),
+	    SESSION_RESET_NOT_OLDER,
 	    "R4: a session younger than the reset cannot confirm it");
 	is_int(policy_session_reset(0, NOW - 10, NOW - 60, 0, CODE_ABSENT, 1,
-	    NOW, DELAY), SESSION_RESET_OK,
+		   NOW, DELAY),
+	    SESSION_RESET_OK,
 	    "R4: but stops it with the password it would replace (the owner "
 	    "whose only mailbox was taken logs in after the thief's reset)");
 	is_int(policy_session_reset(0, NOW - 10, NOW - 60, 0, CODE_ABSENT, 0,
-	    NOW, DELAY), SESSION_RESET_NEED_PROOF,
-	    "R8: never with the session alone");
+		   NOW, DELAY),
+	    SESSION_RESET_NEED_PROOF, "R8: never with the session alone");
 	is_int(policy_session_reset(1, NOW - 99, NOW - 60, 0, CODE_ABSENT, 1,
-	    NOW, DELAY), SESSION_RESET_MAILED_ONLY,
+		   NOW, DELAY),
+	    SESSION_RESET_MAILED_ONLY,
 	    "R8: without 2FA only the mailed links confirm");
 	is_int(policy_session_reset(1, NOW - 99, NOW - 60, OLD, CODE_ABSENT, 1,
-	    NOW, DELAY), SESSION_RESET_NEED_PROOF,
+		   NOW, DELAY),
+	    SESSION_RESET_NEED_PROOF,
 	    "R8: confirming from a session needs a code typed there, the "
 	    "password is not enough");
 	is_int(policy_session_reset(1, NOW - 99, NOW - 60, OLD, CODE_RIGHT, 0,
-	    NOW, DELAY), SESSION_RESET_OK, "... with the code it may");
+		   NOW, DELAY),
+	    SESSION_RESET_OK, "... with the code it may");
 	is_int(policy_session_reset(1, NOW - 99, NOW - 60, YOUNG, CODE_RIGHT,
-	    0, NOW, DELAY), SESSION_RESET_TOO_NEW,
+		   0, NOW, DELAY),
+	    SESSION_RESET_TOO_NEW,
 	    "R9: an authenticator set up an hour ago cannot confirm");
 	is_int(policy_session_reset(0, NOW - 99, NOW - 60, 0, CODE_ABSENT, 0,
-	    NOW, DELAY), SESSION_RESET_NEED_PROOF,
+		   NOW, DELAY),
+	    SESSION_RESET_NEED_PROOF,
 	    "R8: rejecting from a session needs the password or a code");
 	is_int(policy_session_reset(0, NOW - 99, NOW - 60, 0, CODE_ABSENT, 1,
-	    NOW, DELAY), SESSION_RESET_OK, "... the password does");
+		   NOW, DELAY),
+	    SESSION_RESET_OK, "... the password does");
 	is_int(policy_session_reset(0, NOW - 99, NOW - 60, OLD, CODE_RIGHT, 0,
-	    NOW, DELAY), SESSION_RESET_OK, "... so does an old authenticator");
+		   NOW, DELAY),
+	    SESSION_RESET_OK, "... so does an old authenticator");
 	is_int(policy_session_reset(0, NOW - 99, NOW - 60, YOUNG, CODE_RIGHT,
-	    0, NOW, DELAY), SESSION_RESET_TOO_NEW,
-	    "R9: a young authenticator cannot reject");
+		   0, NOW, DELAY),
+	    SESSION_RESET_TOO_NEW, "R9: a young authenticator cannot reject");
 }
 
 static void
@@ -268,7 +282,7 @@ failures(void)
 	ok(LOGIN_FAILS == 10 && LOGIN_WINDOW == 15 * 60,
 	    "logins close after ten wrong passwords in 15 minutes");
 	ok(!policy_login_warns(4) && policy_login_warns(3) &&
-	    policy_login_warns(1) && policy_login_warns(0),
+		policy_login_warns(1) && policy_login_warns(0),
 	    "a wrong password warns when three or fewer tries are left");
 	is_int(policy_fail_bucket(1), BUCKET_DEVICE,
 	    "a browser that logged in before keeps its own count");
@@ -304,7 +318,7 @@ r5(void)
 static void
 next_step(void)
 {
-	struct ways	 w = { 1, 0, 0, 0, 0 };
+	struct ways w = { 1, 0, 0, 0, 0 };
 
 	is_int(policy_next_step(&w, 0, 0, 1), NEXT_ADDRESS,
 	    "a new account, its signup address alone: add a second address");

@@ -14,7 +14,8 @@
 #include "qr.h"
 #include "tap.h"
 
-static const char uri[] = "otpauth://totp/Postern:alice@example.org"
+static const char uri[] =
+    "otpauth://totp/Postern:alice@example.org"
     "?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Postern"
     "&algorithm=SHA1&digits=6&period=30";
 
@@ -26,8 +27,8 @@ static const char uri[] = "otpauth://totp/Postern:alice@example.org"
 static int
 paint(const char *svg, unsigned char *bm, int n)
 {
-	const char	*d, *end;
-	int		 x, y, l, l2, used, i;
+	const char *d, *end;
+	int	    x, y, l, l2, used, i;
 
 	if ((d = strstr(svg, " d=\"")) == NULL)
 		return 0;
@@ -36,8 +37,8 @@ paint(const char *svg, unsigned char *bm, int n)
 		return 0;
 	while (d < end) {
 		if (sscanf(d, "M%d %dh%dv1h-%dz%n", &x, &y, &l, &l2, &used) !=
-		    4 || l != l2 || l < 1 || x < 0 || y < 0 || x + l > n ||
-		    y >= n)
+			4 ||
+		    l != l2 || l < 1 || x < 0 || y < 0 || x + l > n || y >= n)
 			return 0;
 		for (i = 0; i < l; i++) {
 			if (bm[y * n + x + i])
@@ -52,11 +53,11 @@ paint(const char *svg, unsigned char *bm, int n)
 static void
 test_svg(void)
 {
-	struct buf	 b;
-	QRcode		*q, *upper;
-	unsigned char	*bm;
-	char		 want[64];
-	int		 n, x, y, same = 1, quiet = 1, differs = 0;
+	struct buf     b;
+	QRcode	      *q, *upper;
+	unsigned char *bm;
+	char	       want[64];
+	int	       n, x, y, same = 1, quiet = 1, differs = 0;
 
 	buf_init(&b);
 	ok(qr_svg(uri, &b), "a TOTP URI is drawn");
@@ -68,15 +69,16 @@ test_svg(void)
 	ok(strstr(b.p, "style") == NULL, "no style attribute or element");
 	ok(strstr(b.p, " on") == NULL, "no event handler attribute");
 	ok(strstr(b.p, uri) == NULL && strstr(b.p, "GEZDGNBV") == NULL &&
-	    strstr(b.p, "otpauth") == NULL && strstr(b.p, "alice") == NULL,
+		strstr(b.p, "otpauth") == NULL && strstr(b.p, "alice") == NULL,
 	    "neither the URI nor any part of it appears in the markup");
 	ok(strstr(b.p, "aria-label") == NULL &&
-	    strstr(b.p, "aria-hidden=\"true\"") != NULL, "it has no words: "
+		strstr(b.p, "aria-hidden=\"true\"") != NULL,
+	    "it has no words: "
 	    "twofa.tpl names it for a screen reader");
 	ok(strstr(b.p, "shape-rendering=\"crispEdges\"") != NULL,
 	    "modules are drawn without anti-aliased seams");
 	ok(strstr(b.p, "fill=\"#000\"") != NULL &&
-	    strstr(b.p, "fill=\"#fff\"") != NULL,
+		strstr(b.p, "fill=\"#fff\"") != NULL,
 	    "colours are presentation attributes: black on white");
 
 	q = QRcode_encodeString(uri, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
@@ -87,7 +89,8 @@ test_svg(void)
 	snprintf(want, sizeof(want), "viewBox=\"0 0 %d %d\"", n, n);
 	ok(strstr(b.p, want) != NULL,
 	    "the viewBox is the symbol's %d modules and 4 quiet ones a side "
-	    "(%s)", q->width, want);
+	    "(%s)",
+	    q->width, want);
 
 	if ((bm = calloc((size_t)n * (size_t)n, 1)) == NULL)
 		abort();
@@ -126,8 +129,8 @@ out:
 static void
 test_refusals(void)
 {
-	struct buf	 b;
-	char		*big;
+	struct buf b;
+	char	  *big;
 
 	buf_init(&b);
 	buf_puts(&b, "<p>before</p>");

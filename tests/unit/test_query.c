@@ -21,10 +21,10 @@
 #include "db.h"
 #include "internal.h"
 
-static const char create_sql[] = "CREATE TABLE t (id INTEGER PRIMARY KEY,"
+static const char create_sql[] =
+    "CREATE TABLE t (id INTEGER PRIMARY KEY,"
     " n INTEGER, s TEXT NOT NULL, b BLOB, used_at INTEGER) STRICT";
-static const char insert_sql[] =
-    "INSERT INTO t (n, s, b) VALUES (?1, ?2, ?3)";
+static const char insert_sql[] = "INSERT INTO t (n, s, b) VALUES (?1, ?2, ?3)";
 static const char select_sql[] =
     "SELECT id, n, s, b FROM t WHERE id >= ?1 ORDER BY id";
 static const char use_sql[] =
@@ -34,16 +34,19 @@ static const char bad_sql[] = "UPDATE t SET s = NULL WHERE id = ?1";
 static void
 test_rows(struct db *db)
 {
-	struct db_stmt	*st;
-	const void	*p;
-	const char	*s;
-	size_t		 n;
-	char		 small[4];
+	struct db_stmt *st;
+	const void     *p;
+	const char     *s;
+	size_t		n;
+	char		small[4];
 
 	ok(db_run(db, insert_sql, "itb", (int64_t)-7, "first", "\0\1\2",
-	    (size_t)3) && db_last_id(db) == 1, "a row with a blob: id 1");
+	       (size_t)3) &&
+		db_last_id(db) == 1,
+	    "a row with a blob: id 1");
 	ok(db_run(db, insert_sql, "itb", INT64_MAX, "second", NULL,
-	    (size_t)0) && db_last_id(db) == 2 && db_changes(db) == 1,
+	       (size_t)0) &&
+		db_last_id(db) == 2 && db_changes(db) == 1,
 	    "a row with a NULL blob: id 2, one row changed");
 
 	st = db_prepare(db, select_sql);
@@ -66,15 +69,17 @@ test_rows(struct db *db)
 	db_column_copy(st, 2, small, sizeof(small));
 	is_str(small, "sec", "a text copy is cut to its buffer");
 	ok(db_column_null(st, 3) && db_column_blob(st, 3, &n) == NULL &&
-	    n == 0, "a NULL blob is NULL, of no bytes");
+		n == 0,
+	    "a NULL blob is NULL, of no bytes");
 	ok(db_step(st) == DB_DONE, "then the end");
 	db_done(st);
 
 	ok(db_bind_int(st, 1, 2) && db_step(st) == DB_ROW &&
-	    db_column_int(st, 0) == 2 && db_step(st) == DB_DONE,
+		db_column_int(st, 0) == 2 && db_step(st) == DB_DONE,
 	    "reset, it runs again with new bindings");
 	db_done(st);
-	ok(db_step(st) == DB_DONE, "bindings were cleared: NULL matches "
+	ok(db_step(st) == DB_DONE,
+	    "bindings were cleared: NULL matches "
 	    "no id");
 	db_done(st);
 	db_done(NULL);
@@ -83,32 +88,39 @@ test_rows(struct db *db)
 static void
 test_claim(struct db *db)
 {
-	int	 won = -1;
+	int won = -1;
 
 	ok(db_claim(db, &won, use_sql, "ii", (int64_t)1, (int64_t)100) &&
-	    won == 1, "the first use wins");
+		won == 1,
+	    "the first use wins");
 	ok(db_claim(db, &won, use_sql, "ii", (int64_t)1, (int64_t)101) &&
-	    won == 0, "a second use of the same row does not");
+		won == 0,
+	    "a second use of the same row does not");
 	ok(db_claim(db, &won, use_sql, "ii", (int64_t)99, (int64_t)101) &&
-	    won == 0, "nor a use of no row");
+		won == 0,
+	    "nor a use of no row");
 	won = -1;
 	ok(!db_claim(db, &won, bad_sql, "i", (int64_t)1) && won == 0,
 	    "a storage error is an error and never a win");
 	ok(db_run(db, use_sql, "ii", (int64_t)2, (int64_t)1) &&
-	    db_changes(db) == 1, "db_run: changes() tells the rows changed");
+		db_changes(db) == 1,
+	    "db_run: changes() tells the rows changed");
 }
 
 static void
 test_query(struct db *db)
 {
-	struct db_stmt	*st;
-	size_t		 n;
+	struct db_stmt *st;
+	size_t		n;
 
-	st = db_query(db, "SELECT id, s FROM t WHERE n = ?1 AND s = ?2 AND "
-	    "b = ?3", "itb", (int64_t)-7, "first", "\0\1\2", (size_t)3);
+	st = db_query(db,
+	    "SELECT id, s FROM t WHERE n = ?1 AND s = ?2 AND "
+	    "b = ?3",
+	    "itb", (int64_t)-7, "first", "\0\1\2", (size_t)3);
 	ok(st != NULL && db_step(st) == DB_ROW && db_column_int(st, 0) == 1 &&
-	    strcmp(db_column_text(st, 1, &n), "first") == 0 &&
-	    db_step(st) == DB_DONE, "db_query: an integer, text and a blob "
+		strcmp(db_column_text(st, 1, &n), "first") == 0 &&
+		db_step(st) == DB_DONE,
+	    "db_query: an integer, text and a blob "
 	    "bind and find their row");
 	db_done(st);
 	ok(db_query(db, select_sql, "x", (int64_t)1) == NULL,
@@ -125,8 +137,8 @@ test_tx(struct db *db)
 	ok(!db_in_tx(db), "no transaction open");
 	ok(db_begin(db) && db_in_tx(db) && db_need_tx(db, "test"),
 	    "a helper finds its caller's transaction");
-	ok(db_run(db, insert_sql, "itb", (int64_t)3, "third", NULL,
-	    (size_t)0), "a write inside it");
+	ok(db_run(db, insert_sql, "itb", (int64_t)3, "third", NULL, (size_t)0),
+	    "a write inside it");
 	db_rollback(db);
 	ok(!db_in_tx(db), "rolled back, none open");
 }
@@ -134,7 +146,7 @@ test_tx(struct db *db)
 int
 main(void)
 {
-	struct db	*db;
+	struct db *db;
 
 	if ((db = db_open(":memory:", 0)) == NULL) {
 		ok(0, "an in-memory database opens");

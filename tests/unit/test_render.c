@@ -21,14 +21,14 @@
 #include "render.h"
 #include "tap.h"
 
-static char	 tmpdir[] = "/tmp/postern-test-render-XXXXXX";
-static char	 errpath[512];
+static char tmpdir[] = "/tmp/postern-test-render-XXXXXX";
+static char errpath[512];
 
 static void
 write_file(const char *name, const char *text)
 {
-	char	 path[512];
-	FILE	*f;
+	char  path[512];
+	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
 	if ((f = fopen(path, "w")) == NULL) {
@@ -43,11 +43,11 @@ write_file(const char *name, const char *text)
 static int
 stderr_has(const char *needle, int *count)
 {
-	static long	 seen;
-	char		 text[4096];
-	const char	*p;
-	size_t		 n;
-	FILE		*f;
+	static long seen;
+	char	    text[4096];
+	const char *p;
+	size_t	    n;
+	FILE	   *f;
 
 	fflush(stderr);
 	*count = 0;
@@ -79,9 +79,9 @@ heap_used(void)
 static void
 write_big(const char *name, int n)
 {
-	char	 path[512];
-	FILE	*f;
-	int	 i;
+	char  path[512];
+	FILE *f;
+	int   i;
 
 	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
 	if ((f = fopen(path, "w")) == NULL) {
@@ -98,9 +98,9 @@ write_big(const char *name, int n)
 static int
 expand(const char *tpl, const char *want)
 {
-	struct render_dict	*d = render_dict_new();
-	struct buf		 out;
-	int			 ok;
+	struct render_dict *d = render_dict_new();
+	struct buf	    out;
+	int		    ok;
 
 	buf_init(&out);
 	render_set(d, "NAME", "<Bob>");
@@ -138,14 +138,16 @@ main(void)
 	close(fd);
 	log_open("test_render", 1);
 
-	write_file("layout.tpl", "{{%AUTOESCAPE context=\"HTML\"}}"
+	write_file("layout.tpl",
+	    "{{%AUTOESCAPE context=\"HTML\"}}"
 	    "<main>{{CONTENT:none}}</main>");
 	write_file("error.tpl", "{{%AUTOESCAPE context=\"HTML\"}}oops");
 	write_file("login.tpl", "{{%AUTOESCAPE context=\"HTML\"}}log in");
 	write_file("a.tpl", "A {{NAME}}");
 	write_file("b.tpl", "B {{NAME}}");
 	write_file("broken.tpl", "{{#OPEN}} never closed");
-	write_file("messages.tpl", "{{! one per line }}\n"
+	write_file("messages.tpl",
+	    "{{! one per line }}\n"
 	    "{{#ONE}}First {{WHAT}}.{{/ONE}}\n"
 	    "{{#TWO}}Second.{{/TWO}}\n"
 	    "{{#AGAIN}} Try again at {{UNTIL}}.{{/AGAIN}}\n");
@@ -153,14 +155,16 @@ main(void)
 	write_big("big.tpl", 1000);
 
 	at_start = heap_used();
-	ok(render_init(tmpdir, listed), "layout, error, login and the "
+	ok(render_init(tmpdir, listed),
+	    "layout, error, login and the "
 	    "listed templates load");
 	at_init = heap_used();
 	ok(expand("a.tpl", "A <Bob>"), "a listed template expands");
 	d = render_dict_new();
 	buf_init(&out);
 	ok(render_page("big.tpl", d, &out) && !out.failed &&
-	    strstr(out.p, "<main>") != NULL, "so does a large one");
+		strstr(out.p, "<main>") != NULL,
+	    "so does a large one");
 	buf_free(&out);
 	render_dict_free(d);
 	at_use = heap_used();
@@ -179,35 +183,40 @@ main(void)
 	render_set(d, "WHAT", "<x>");
 	render_set(d, "UNTIL", "noon");
 	ok(render_message(d, &out) && !out.failed &&
-	    strcmp(out.p, "First <x>. Try again at noon.") == 0,
+		strcmp(out.p, "First <x>. Try again at noon.") == 0,
 	    "a message is the sections shown, on one line, not escaped "
 	    "(the page escapes it)");
 	if (out.p != NULL)
 		printf("#   got '%s'\n", out.p);
 	buf_free(&out);
 	render_dict_free(d);
-	ok(!stderr_has("not in this program's list", &n),
-	    "without a warning");
-	ok(expand("b.tpl", "B <Bob>"), "a template the list lacks still "
+	ok(!stderr_has("not in this program's list", &n), "without a warning");
+	ok(expand("b.tpl", "B <Bob>"),
+	    "a template the list lacks still "
 	    "expands");
-	ok(stderr_has("templates: b.tpl is not in this program's list", &n)
-	    && n == 1, "with one warning that names it");
+	ok(stderr_has("templates: b.tpl is not in this program's list", &n) &&
+		n == 1,
+	    "with one warning that names it");
 	ok(expand("b.tpl", "B <Bob>") &&
-	    !stderr_has("not in this program's list", &n),
+		!stderr_has("not in this program's list", &n),
 	    "the second time it is loaded already: no warning");
 	d = render_dict_new();
 	buf_init(&out);
-	ok(!render_text("none.tpl", d, &out), "a template that does not "
+	ok(!render_text("none.tpl", d, &out),
+	    "a template that does not "
 	    "exist does not expand");
 	buf_free(&out);
 	render_dict_free(d);
 
-	ok(!render_init(tmpdir, missing), "a listed template that is not "
+	ok(!render_init(tmpdir, missing),
+	    "a listed template that is not "
 	    "there stops start-up");
 	ok(stderr_has("none.tpl does not load", &n), "and the log names it");
-	ok(!render_init(tmpdir, broken), "so does a listed template that "
+	ok(!render_init(tmpdir, broken),
+	    "so does a listed template that "
 	    "does not parse");
-	ok(stderr_has("broken.tpl does not load", &n), "and the log names "
+	ok(stderr_has("broken.tpl does not load", &n),
+	    "and the log names "
 	    "it");
 
 	tap_remove_dir(tmpdir);

@@ -11,9 +11,9 @@
 int
 main(void)
 {
-	struct proof	 p[RESET_PROOFS_MAX], q[RESET_PROOFS_MAX];
-	char		 text[256];
-	size_t		 n;
+	struct proof p[RESET_PROOFS_MAX], q[RESET_PROOFS_MAX];
+	char	     text[256];
+	size_t	     n;
 
 	p[0] = (struct proof){ PROOF_EMAIL, 0, 5 };
 	p[1] = (struct proof){ PROOF_PHONE, 42, 5 };
@@ -25,7 +25,7 @@ main(void)
 	    "the record names kinds and channels: %s", text);
 	n = reset_proofs_read(text, q, RESET_PROOFS_MAX);
 	ok(n == 5 && q[1].kind == PROOF_PHONE && q[1].channel == 42 &&
-	    q[2].kind == PROOF_TOTP && q[4].kind == PROOF_KIT,
+		q[2].kind == PROOF_TOTP && q[4].kind == PROOF_KIT,
 	    "and reads back as written");
 	ok(!policy_reset_clears_twofa(q, n),
 	    "a reset proven with the authenticator leaves 2FA on");
@@ -33,7 +33,8 @@ main(void)
 	ok(n == 2 && policy_reset_clears_twofa(q, n),
 	    "one proven without it turns 2FA off");
 	ok(reset_proofs_read("", q, RESET_PROOFS_MAX) == 0 &&
-	    reset_proofs_read("totpx:0 xtotp:1 totp", q, RESET_PROOFS_MAX) == 0,
+		reset_proofs_read("totpx:0 xtotp:1 totp", q,
+		    RESET_PROOFS_MAX) == 0,
 	    "nothing, or words that only look like a kind, read as nothing");
 	ok(reset_proofs_read("email:1 email:2 email:3", q, 2) == 2,
 	    "no more than max are read");

@@ -22,7 +22,7 @@ form(struct req *r, int status)
 static int
 fits(struct route rt)
 {
-	struct program	 p = { .name = "test", .routes = &rt, .nroutes = 1 };
+	struct program p = { .name = "test", .routes = &rt, .nroutes = 1 };
 
 	return app_routes_fit(&p);
 }
@@ -37,17 +37,24 @@ main(void)
 	ok(!fits((struct route){ "/a", HTTP_GET, NULL, 0, NULL, NULL }),
 	    "a route with neither a handler nor a form is refused");
 	ok(!fits((struct route){ "/a", HTTP_POST, handler, 0,
-	    FIELDS({ "username", FIELD_USERNAME, FIELD_REQUIRED, NULL }),
-	    NULL }), "a judged field with no form to show again is refused");
+	       FIELDS({ "username", FIELD_USERNAME, FIELD_REQUIRED, NULL }),
+	       NULL }),
+	    "a judged field with no form to show again is refused");
 	ok(fits((struct route){ "/a", HTTP_POST, handler, 0,
-	    FIELDS({ "username", FIELD_USERNAME, FIELD_REQUIRED, NULL }),
-	    form }), "  and fits with one");
+	       FIELDS({ "username", FIELD_USERNAME, FIELD_REQUIRED, NULL }),
+	       form }),
+	    "  and fits with one");
 	ok(!fits((struct route){ "/a", HTTP_POST, handler, 0,
-	    FIELDS({ "a", FIELD_BUTTON, 0, NULL }, { "b", FIELD_BUTTON, 0, NULL },
-	    { "c", FIELD_BUTTON, 0, NULL }, { "d", FIELD_BUTTON, 0, NULL },
-	    { "e", FIELD_BUTTON, 0, NULL }, { "f", FIELD_BUTTON, 0, NULL },
-	    { "g", FIELD_BUTTON, 0, NULL }, { "h", FIELD_BUTTON, 0, NULL },
-	    { "i", FIELD_BUTTON, 0, NULL }), form }),
+	       FIELDS({ "a", FIELD_BUTTON, 0, NULL },
+		   { "b", FIELD_BUTTON, 0, NULL },
+		   { "c", FIELD_BUTTON, 0, NULL },
+		   { "d", FIELD_BUTTON, 0, NULL },
+		   { "e", FIELD_BUTTON, 0, NULL },
+		   { "f", FIELD_BUTTON, 0, NULL },
+		   { "g", FIELD_BUTTON, 0, NULL },
+		   { "h", FIELD_BUTTON, 0, NULL },
+		   { "i", FIELD_BUTTON, 0, NULL }),
+	       form }),
 	    "more fields than a request holds are refused");
 	return done_testing();
 }

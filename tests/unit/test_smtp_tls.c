@@ -17,7 +17,7 @@ end_of(const char *s)
 int
 main(void)
 {
-	char	 longline[600];
+	char longline[600];
 
 	is_int(end_of("250 OK\r\n"), 8, "a one-line reply ends after CRLF");
 	is_int(end_of("250 2.0.0 Ok\n"), 13, "a bare LF ends a line too");

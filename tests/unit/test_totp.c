@@ -23,19 +23,19 @@ static void
 test_rfc_vectors(void)
 {
 	static const struct {
-		int64_t		 t;
-		const char	*code;
+		int64_t	    t;
+		const char *code;
 	} v[] = {
-		{ 59, "287082" },		/* 94287082 */
-		{ 1111111109, "081804" },	/* 07081804 */
-		{ 1111111111, "050471" },	/* 14050471 */
-		{ 1234567890, "005924" },	/* 89005924 */
-		{ 2000000000, "279037" },	/* 69279037 */
+		{ 59, "287082" },		    /* 94287082 */
+		{ 1111111109, "081804" },	    /* 07081804 */
+		{ 1111111111, "050471" },	    /* 14050471 */
+		{ 1234567890, "005924" },	    /* 89005924 */
+		{ 2000000000, "279037" },	    /* 69279037 */
 		{ INT64_C(20000000000), "353130" }, /* 65353130, year 2603 */
 	};
-	char	 code[TOTP_CODE_TEXT];
-	int64_t	 step;
-	size_t	 i;
+	char	code[TOTP_CODE_TEXT];
+	int64_t step;
+	size_t	i;
 
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		ok(totp_code_at(rfc_secret, v[i].t, code),
@@ -55,11 +55,11 @@ test_rfc_vectors(void)
 static void
 test_secret(void)
 {
-	unsigned char	 a[TOTP_SECRET_BYTES], b[TOTP_SECRET_BYTES];
-	unsigned char	 zero[TOTP_SECRET_BYTES] = { 0 };
-	char		 b32[TOTP_BASE32_TEXT], grouped[TOTP_GROUPED_TEXT];
-	char		*dec = NULL;
-	size_t		 declen = 0;
+	unsigned char a[TOTP_SECRET_BYTES], b[TOTP_SECRET_BYTES];
+	unsigned char zero[TOTP_SECRET_BYTES] = { 0 };
+	char	      b32[TOTP_BASE32_TEXT], grouped[TOTP_GROUPED_TEXT];
+	char	     *dec = NULL;
+	size_t	      declen = 0;
 
 	totp_secret_base32(rfc_secret, b32);
 	is_str(b32, "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
@@ -76,7 +76,7 @@ test_secret(void)
 	ok(strspn(b32, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") == 32,
 	    "all of them A-Z and 2-7, without padding");
 	ok(oath_base32_decode(b32, strlen(b32), &dec, &declen) == OATH_OK &&
-	    declen == sizeof(a) && memcmp(dec, a, sizeof(a)) == 0,
+		declen == sizeof(a) && memcmp(dec, a, sizeof(a)) == 0,
 	    "liboath decodes it back to the secret");
 	free(dec);
 }
@@ -84,12 +84,12 @@ test_secret(void)
 static void
 test_window(void)
 {
-	const int64_t	 now = 1700000015;	/* step 56666667 */
-	const int64_t	 s = now / 30;
-	char		 prev[TOTP_CODE_TEXT], cur[TOTP_CODE_TEXT];
-	char		 next[TOTP_CODE_TEXT], old[TOTP_CODE_TEXT];
-	char		 late[TOTP_CODE_TEXT];
-	int64_t		 step;
+	const int64_t now = 1700000015; /* step 56666667 */
+	const int64_t s = now / 30;
+	char	      prev[TOTP_CODE_TEXT], cur[TOTP_CODE_TEXT];
+	char	      next[TOTP_CODE_TEXT], old[TOTP_CODE_TEXT];
+	char	      late[TOTP_CODE_TEXT];
+	int64_t	      step;
 
 	totp_code_at(rfc_secret, now - 30, prev);
 	totp_code_at(rfc_secret, now, cur);
@@ -111,12 +111,14 @@ test_window(void)
 	    "a code two steps ahead is refused");
 	is_int(step, 42, "a refusal leaves step_out alone");
 	ok(totp_check(rfc_secret, cur, now - (now % 30) + 59, 0, &step) &&
-	    step == s, "a code still works in the last second of the step "
+		step == s,
+	    "a code still works in the last second of the step "
 	    "after its own");
 	ok(!totp_check(rfc_secret, cur, now - (now % 30) + 60, 0, &step),
 	    "and no longer one second later");
 	ok(totp_check(rfc_secret, cur, now - (now % 30) - 30, 0, &step) &&
-	    step == s, "it works from the first second of the step before");
+		step == s,
+	    "it works from the first second of the step before");
 	ok(!totp_check(rfc_secret, cur, now - (now % 30) - 31, 0, &step),
 	    "but not one second earlier");
 }
@@ -124,11 +126,11 @@ test_window(void)
 static void
 test_replay(void)
 {
-	const int64_t	 now = 1700000015;
-	const int64_t	 s = now / 30;
-	char		 prev[TOTP_CODE_TEXT], cur[TOTP_CODE_TEXT];
-	char		 next[TOTP_CODE_TEXT];
-	int64_t		 last = 0, step;
+	const int64_t now = 1700000015;
+	const int64_t s = now / 30;
+	char	      prev[TOTP_CODE_TEXT], cur[TOTP_CODE_TEXT];
+	char	      next[TOTP_CODE_TEXT];
+	int64_t	      last = 0, step;
 
 	totp_code_at(rfc_secret, now - 30, prev);
 	totp_code_at(rfc_secret, now, cur);
@@ -154,8 +156,8 @@ test_replay(void)
 static void
 test_malformed(void)
 {
-	const int64_t	 now = 59;
-	int64_t		 step;
+	const int64_t now = 59;
+	int64_t	      step;
 
 	ok(totp_check(rfc_secret, "287082", now, 0, &step), "287082 is right");
 	ok(!totp_check(rfc_secret, "28708", now, 0, &step),
@@ -181,19 +183,22 @@ test_malformed(void)
 static void
 test_uri(void)
 {
-	struct buf	 b;
+	struct buf b;
 
 	buf_init(&b);
 	ok(totp_uri(rfc_secret, "ACME Co", "jane.doe+2fa@example.org", &b),
 	    "a URI is made");
-	is_str(b.p, "otpauth://totp/ACME%20Co:jane.doe%2B2fa@example.org"
+	is_str(b.p,
+	    "otpauth://totp/ACME%20Co:jane.doe%2B2fa@example.org"
 	    "?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=ACME%20Co"
 	    "&algorithm=SHA1&digits=6&period=30",
 	    "spaces are %%20 and '+' is escaped in the label and the query");
 	buf_reset(&b);
-	ok(totp_uri(rfc_secret, "Bob's & Co: #1",
-	    "a:b&c=d?e/f J\xc3\xbcrgen", &b), "a URI with awkward names");
-	is_str(b.p, "otpauth://totp/Bob%27s%20%26%20Co%3A%20%231:"
+	ok(totp_uri(rfc_secret, "Bob's & Co: #1", "a:b&c=d?e/f J\xc3\xbcrgen",
+	       &b),
+	    "a URI with awkward names");
+	is_str(b.p,
+	    "otpauth://totp/Bob%27s%20%26%20Co%3A%20%231:"
 	    "a%3Ab%26c%3Dd%3Fe%2Ff%20J%C3%BCrgen"
 	    "?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 	    "&issuer=Bob%27s%20%26%20Co%3A%20%231"
@@ -201,7 +206,8 @@ test_uri(void)
 	    "':' cannot split the label, '&' cannot end a parameter, UTF-8 "
 	    "is escaped byte by byte");
 	buf_reset(&b);
-	ok(!totp_uri(rfc_secret, "", "alice", &b), "an empty issuer is refused");
+	ok(!totp_uri(rfc_secret, "", "alice", &b),
+	    "an empty issuer is refused");
 	ok(!totp_uri(rfc_secret, "Postern", "", &b),
 	    "an empty account is refused");
 	ok(!totp_uri(rfc_secret, NULL, "alice", &b), "a NULL issuer too");
@@ -213,12 +219,12 @@ test_uri(void)
 static void
 test_seal(void)
 {
-	unsigned char	 key[KEY_BYTES], other[KEY_BYTES];
-	unsigned char	 s[TOTP_SECRET_BYTES], got[TOTP_SECRET_BYTES];
-	unsigned char	 box[TOTP_SEALED_BYTES], box2[TOTP_SEALED_BYTES];
-	unsigned char	 zero[TOTP_SECRET_BYTES] = { 0 };
-	size_t		 i;
-	int		 refused = 1;
+	unsigned char key[KEY_BYTES], other[KEY_BYTES];
+	unsigned char s[TOTP_SECRET_BYTES], got[TOTP_SECRET_BYTES];
+	unsigned char box[TOTP_SEALED_BYTES], box2[TOTP_SEALED_BYTES];
+	unsigned char zero[TOTP_SECRET_BYTES] = { 0 };
+	size_t	      i;
+	int	      refused = 1;
 
 	randombytes_buf(key, sizeof(key));
 	randombytes_buf(other, sizeof(other));
@@ -228,9 +234,10 @@ test_seal(void)
 	ok(memmem(box, sizeof(box), s, sizeof(s)) == NULL,
 	    "the sealed form does not hold the secret");
 	ok(totp_open(key, 7, box, sizeof(box), got) &&
-	    memcmp(got, s, sizeof(s)) == 0, "and opens to the same secret");
+		memcmp(got, s, sizeof(s)) == 0,
+	    "and opens to the same secret");
 	ok(totp_seal(key, 7, s, box2, sizeof(box2)) &&
-	    memcmp(box, box2, sizeof(box)) != 0,
+		memcmp(box, box2, sizeof(box)) != 0,
 	    "sealing twice gives two forms (a fresh nonce each time)");
 	ok(!totp_seal(key, 7, s, box2, sizeof(box2) - 1),
 	    "a short output buffer is refused");
@@ -246,7 +253,8 @@ test_seal(void)
 		if (totp_open(key, 7, box2, sizeof(box2), got))
 			refused = 0;
 	}
-	ok(refused, "flipping any one bit of nonce, tag or ciphertext is "
+	ok(refused,
+	    "flipping any one bit of nonce, tag or ciphertext is "
 	    "detected");
 	ok(!totp_open(key, 8, box, sizeof(box), got),
 	    "a secret moved onto another account does not open");

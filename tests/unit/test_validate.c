@@ -16,8 +16,8 @@
 static char *
 repeat(const char *part, size_t n)
 {
-	size_t	 len = strlen(part), i;
-	char	*s;
+	size_t len = strlen(part), i;
+	char  *s;
 
 	if ((s = malloc(len * n + 1)) == NULL)
 		abort();
@@ -31,8 +31,8 @@ repeat(const char *part, size_t n)
 static void
 email_is(const char *in, const char *want, const char *what)
 {
-	char	 out[255], again[255];
-	int	 rc;
+	char out[255], again[255];
+	int  rc;
 
 	rc = validate_email(in, out);
 	if (want == NULL) {
@@ -48,7 +48,7 @@ email_is(const char *in, const char *want, const char *what)
 static void
 test_username(void)
 {
-	char	 out[33], *s;
+	char out[33], *s;
 
 	ok(validate_username("alice", out), "a plain name is accepted");
 	is_str(out, "alice", "and kept");
@@ -72,7 +72,10 @@ test_username(void)
 	ok(!validate_username("-alice", out), "a leading '-' is refused");
 	ok(!validate_username("al ice", out), "a space is refused");
 	ok(!validate_username("al@ice", out), "'@' is refused");
-	ok(!validate_username("al\xc3\xaf" "ce", out), "non-ASCII is refused");
+	ok(!validate_username("al\xc3\xaf"
+			      "ce",
+	       out),
+	    "non-ASCII is refused");
 	ok(!validate_username("\xce\x91lice", out),
 	    "a Greek capital alpha lookalike is refused");
 	ok(!validate_username("alice\n", out), "a newline is refused");
@@ -111,10 +114,14 @@ test_email_forms(void)
 static void
 test_email_idn(void)
 {
-	email_is("info@B\xc3\xbc" "cher.de", "info@xn--bcher-kva.de",
-	    "B\xc3\xbc" "cher.de becomes its A-label");
-	email_is("info@B\xc3\x9c" "CHER.DE", "info@xn--bcher-kva.de",
-	    "upper-case U-labels are mapped first");
+	email_is("info@B\xc3\xbc"
+		 "cher.de",
+	    "info@xn--bcher-kva.de",
+	    "B\xc3\xbc"
+	    "cher.de becomes its A-label");
+	email_is("info@B\xc3\x9c"
+		 "CHER.DE",
+	    "info@xn--bcher-kva.de", "upper-case U-labels are mapped first");
 	email_is("info@XN--BCHER-KVA.DE", "info@xn--bcher-kva.de",
 	    "an upper-case A-label is lower-cased");
 	email_is("info@xn--bcher-kva.de", "info@xn--bcher-kva.de",
@@ -138,9 +145,9 @@ test_email_idn(void)
 static void
 test_email_refused(void)
 {
-	char	*local, *s;
-	size_t	 len;
-	char	 out[255];
+	char  *local, *s;
+	size_t len;
+	char   out[255];
 
 	email_is("", NULL, "an empty string");
 	email_is("@", NULL, "a lone '@'");
@@ -214,21 +221,21 @@ test_email_refused(void)
 	free(local);
 
 	{
-		char	*l64 = repeat("a", 64), *d63 = repeat("b", 63),
-			*x57 = repeat("c", 57), *x58 = repeat("c", 58);
-		char	 addr[300];
+		char *l64 = repeat("a", 64), *d63 = repeat("b", 63),
+		     *x57 = repeat("c", 57), *x58 = repeat("c", 58);
+		char addr[300];
 
-		snprintf(addr, sizeof(addr), "%s@%s.%s.%s.org", l64, d63,
-		    d63, x57);
+		snprintf(addr, sizeof(addr), "%s@%s.%s.%s.org", l64, d63, d63,
+		    x57);
 		is_int(strlen(addr), 254, "the long address has 254 bytes");
 		email_is(addr, addr, "a 254-byte address");
-		snprintf(addr, sizeof(addr), "%s@%s.%s.%s.org", l64, d63,
-		    d63, x58);
+		snprintf(addr, sizeof(addr), "%s@%s.%s.%s.org", l64, d63, d63,
+		    x58);
 		is_int(strlen(addr), 255, "the longer address has 255 bytes");
 		email_is(addr, NULL, "a 255-byte address");
 		/* Short enough as typed, too long in A-label form. */
-		snprintf(addr, sizeof(addr), "%s@%s.%s.%.50s\xc3\xbc.org",
-		    l64, d63, d63, d63);
+		snprintf(addr, sizeof(addr), "%s@%s.%s.%.50s\xc3\xbc.org", l64,
+		    d63, d63, d63);
 		is_int(strlen(addr), 249, "the IDN address has 249 bytes");
 		email_is(addr, NULL,
 		    "an IDN address that grows past 254 bytes as A-labels");
@@ -245,7 +252,7 @@ test_email_refused(void)
 static void
 test_password_length(void)
 {
-	char	*s;
+	char *s;
 
 	ok(!validate_password_length("1234567"), "7 characters are too few");
 	ok(validate_password_length("12345678"), "8 characters are enough");
@@ -283,7 +290,7 @@ test_password_length(void)
 static void
 test_password_weak(void)
 {
-	char	*s;
+	char *s;
 
 	ok(password_is_weak("password", NULL, NULL), "\"password\" is weak");
 	ok(password_is_weak("Password123", NULL, NULL),
@@ -306,7 +313,8 @@ test_password_weak(void)
 	ok(password_is_weak("mwhitfield99", NULL, "mwhitfield@example.org"),
 	    "and for the owner of that local part");
 	ok(password_is_weak("Mwhitfield@example.org", "someone",
-	    "mwhitfield@example.org"), "the address itself is weak");
+	       "mwhitfield@example.org"),
+	    "the address itself is weak");
 	ok(!password_is_weak("mwhitfield99", "", ""),
 	    "empty user words are ignored");
 	ok(!password_is_weak("mwhitfield99", "other", "@example.org"),
@@ -314,9 +322,9 @@ test_password_weak(void)
 
 	ok(password_is_weak(NULL, NULL, NULL), "no password is weak");
 	{
-		char		 pw[257];
-		unsigned int	 x = 12345;
-		size_t		 i;
+		char	     pw[257];
+		unsigned int x = 12345;
+		size_t	     i;
 
 		/* A fixed pseudo-random password of the longest length. */
 		for (i = 0; i < 256; i++) {

@@ -7,21 +7,23 @@
 #include "when.h"
 
 /* Tuesday 8 December 2026, 14:05:59 UTC. */
-#define TUESDAY		1796738759LL
+#define TUESDAY 1796738759LL
 
 int
 main(void)
 {
-	char	 text[WHEN_TEXT], iso[WHEN_ISO];
+	char text[WHEN_TEXT], iso[WHEN_ISO];
 
 	when_text(TUESDAY, text);
 	is_str(text, "Tuesday 8 December 2026 at 14:05 UTC",
 	    "a page says the weekday, the date, the time and UTC");
 	when_iso(TUESDAY, iso);
-	is_str(iso, "2026-12-08T14:05Z", "<time datetime> gets the same "
+	is_str(iso, "2026-12-08T14:05Z",
+	    "<time datetime> gets the same "
 	    "minute in ISO 8601, in UTC");
 	when_stamp(TUESDAY, text);
-	is_str(text, "2026-12-08 14:05 UTC", "postern's tables keep one "
+	is_str(text, "2026-12-08 14:05 UTC",
+	    "postern's tables keep one "
 	    "short column");
 	when_text(1790766300LL, text);
 	is_str(text, "Wednesday 30 September 2026 at 11:05 UTC",
