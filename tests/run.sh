@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/run.sh: runs every test through prove, two at a time: the unit
-# test programs in $POSTERN_UNIT (test_*) and the end-to-end tests
-# tests/e2e/*.py that are executable.  `make test-run` sets
+# test programs in $POSTERN_UNIT (test_*), the checks of the tree in
+# tests/lint/ and the end-to-end tests tests/e2e/*.py that are
+# executable.  `make test-run` sets
 # POSTERN_BUILD (where cgi-bin/ and bin/ are) and POSTERN_UNIT; by hand
 # they default to the tree's own build.  prove's closing "Result:" line
 # and exit status are the run's.
@@ -21,6 +22,11 @@ if [ -d "$POSTERN_UNIT" ]; then
 		nunit=$((nunit + 1))
 	done
 fi
+# Checks of the tree itself (tests/lint/*.sh, TAP): its layout.
+for t in "$root"/tests/lint/*.sh; do
+	[ -f "$t" ] && [ -x "$t" ] || continue
+	set -- "$@" "$t"
+done
 ne2e=0
 for t in "$root"/tests/e2e/*.py; do
 	[ -f "$t" ] && [ -x "$t" ] || continue
