@@ -60,6 +60,19 @@ device_renew(struct db *db, int64_t account_id,
 	    db_run(db, add_sql, "ibi", account_id, h, (size_t)HASH_BYTES, now);
 }
 
+int
+device_forget(struct db *db, int64_t account_id, const unsigned char *keep,
+    char token[TOKEN_TEXT], int64_t now)
+{
+	static const char *const sql =
+	    "DELETE FROM devices WHERE account_id = ?1";
+
+	if (!db_need_tx(db, "device_forget") ||
+	    !db_run(db, sql, "i", account_id))
+		return 0;
+	return keep == NULL || device_renew(db, account_id, keep, token, now);
+}
+
 void
 device_hex(const unsigned char browser[HASH_BYTES], char out[DEVICE_HEX])
 {

@@ -31,6 +31,17 @@ int device_known(struct db *, int64_t account_id, const unsigned char *browser,
  */
 int device_renew(struct db *, int64_t account_id,
     const unsigned char old[HASH_BYTES], char token[TOKEN_TEXT], int64_t now);
+/*
+ * The account forgets every browser it knew but the one whose cookie
+ * hashes to keep (NULL: all of them), which gets a new cookie as at a
+ * whole login (device_renew(): token, for the caller to send).  After a
+ * password change, a reset or "log out other sessions", a copy of a
+ * known browser's cookie, or the browser of a thief who logged in with
+ * a phished password, counts as a stranger's again (attacks_round5.py,
+ * 36d).  Inside a write transaction.
+ */
+int device_forget(struct db *, int64_t account_id, const unsigned char *keep,
+    char token[TOKEN_TEXT], int64_t now);
 /* The hash as 64 hex digits, for a rate-limit key. */
 #define DEVICE_HEX (2 * HASH_BYTES + 1)
 void device_hex(const unsigned char browser[HASH_BYTES], char out[DEVICE_HEX]);

@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "config.h"
 #include "contacts.h"
+#include "device.h"
 #include "crypto.h"
 #include "domains.h"
 #include "event.h"
@@ -64,7 +65,10 @@ flow_sessions_end(struct flow *f, int64_t id, const char *password,
 			return flow_storage(f);
 		if (!*ended)
 			return flow_rollback(f, OUT_NO_SESSION_ID);
-	} else if (!session_end_others(f->db, f->acct->id, f->sess->id, ended))
+	} else if (!session_end_others(f->db, f->acct->id, f->sess->id,
+		       ended) ||
+	    !device_forget(f->db, f->acct->id, f->browser, f->browser_renewed,
+		f->now))
 		return flow_storage(f);
 	snprintf(n, sizeof(n), "%d", *ended);
 	if (!event_add(f->db, f->acct->id,
@@ -160,6 +164,8 @@ password_write(struct flow *f, const char *hash, char cookie[TOKEN_TEXT])
 	 */
 	if (!account_change_password(f->db, f->acct->id, hash, f->now) ||
 	    !session_end_others(f->db, f->acct->id, f->sess->id, &ended) ||
+	    !device_forget(f->db, f->acct->id, f->browser, f->browser_renewed,
+		f->now) ||
 	    !session_end(f->db, f->sess->id) ||
 	    !session_create(f->db, f->acct->id, SESSION_FULL, f->ip, f->agent,
 		f->now, cookie, &s) ||

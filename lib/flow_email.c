@@ -9,6 +9,7 @@
 #include "account.h"
 #include "config.h"
 #include "contacts.h"
+#include "device.h"
 #include "domains.h"
 #include "event.h"
 #include "flow_account.h"
@@ -363,6 +364,7 @@ email_restore(struct flow *f, struct account *a, const struct link *l)
 	ok = email_absorb_contact(f, a->id, l->data, &since) &&
 	    account_set_email(f->db, a->id, l->data, f->now, since) &&
 	    account_by_id(f->db, a->id, a) && session_end_all(f->db, a->id) &&
+	    device_forget(f->db, a->id, NULL, NULL, f->now) &&
 	    flow_delete_stop(f, a, EVENT_WHY_EMAIL_REVERT, &stopped) &&
 	    (!voids || reset_void_all(f->db, a->id, f->now)) &&
 	    link_void(f->db, LINK_EMAIL_CONFIRM, a->id, f->now) &&

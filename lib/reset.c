@@ -17,6 +17,7 @@
 
 #include "account.h"
 #include "config.h"
+#include "device.h"
 #include "event.h"
 #include "internal.h"
 #include "link.h"
@@ -411,6 +412,7 @@ reset_apply(struct db *db, const struct config *cfg, const struct reset *r,
 	*applied = 1;
 	if (!account_change_password(db, r->account_id, r->new_hash, 0) ||
 	    !session_end_all(db, r->account_id) ||
+	    !device_forget(db, r->account_id, NULL, NULL, now) ||
 	    !reset_void_rest(db, r->account_id, now) ||
 	    !event_add_why(db, r->account_id, EVENT_RESET_APPLIED, ip, how,
 		now))

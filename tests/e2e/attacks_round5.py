@@ -21,7 +21,10 @@ says which).
      copy's, strangers'); a browser of the owner's with none stays open.
 36d. Nor can the owner make the copy worthless: after a password
      change (or a reset) the copied cookie still counts as a browser
-     the account knows, with a count of its own.
+     the account knows, with a count of its own.  Closed: a password
+     change, "log out other sessions", a reset that takes effect and an
+     undo of an address change forget every browser the account knew,
+     but the one doing it, which gets a new cookie (device_forget).
 37. A phished password moves the address.  The owner proves a reset
     from an older recovery address and, as the undo page advises, lets
     it take effect before undoing the move.  The page gave the
@@ -57,9 +60,10 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (DEFAULT_PASSWORD, Deliveries, Stack, Tap,  # noqa: E402
                      ask_reset, browser, codes_for, db_write, events_of,
-                     every_response_checked, guesses_until_closed, links_to,
-                     log_in, owner, phished_login, press, primary,
-                     prove_reset, reset_row, reset_state, todo)
+                     every_response_checked, gets_back_in,
+                     guesses_until_closed, links_to, log_in, owner,
+                     phished_login, press, primary, prove_reset, reset_row,
+                     reset_state, todo)
 
 tap = Tap()
 
@@ -175,11 +179,29 @@ def story_copy_outlives_password_change(stack, post):
                 '36d: strangers spend the name\'s count')
         n = guesses_until_closed(copy, 'lou', 10)
         tap.note('the copy then guessed %d times' % n)
-        todo(tap, n == 0, '36d: the copy, made before the password change, '
-             'is a stranger\'s browser now: the name\'s count is closed '
-             'to it too', 'nothing forgets a known browser (a devices row '
-             'lives a year): a password change, a reset and "log out other '
-             'sessions" could forget every browser but the one doing it')
+        tap.is_(n, 0, '36d: the copy, made before the password change, is '
+                'a stranger\'s browser now: the name\'s count is closed to '
+                'it too')
+        o.client.post('/logout', {})
+        r = log_in(o.client, 'lou', NEW)
+        tap.is_(r.status, 303, '36d: the owner\'s own browser, which got a '
+                'new cookie with the change, is still one the account '
+                'knows: it logs in while strangers\' count is closed')
+
+
+def story_thief_browser_after_reset(stack, post):
+    with tap.story('36e. A thief logged in with a phished password: once '
+                   'the owner\'s reset takes effect, the thief\'s browser '
+                   'is a stranger\'s'):
+        o = owner(stack, post, 'pia')
+        phi, r = phished_login(stack, o)
+        tap.is_(r.status, 303, '36e: the thief logs in, so the account '
+                'knows the thief\'s browser')
+        gets_back_in(tap, stack, post, o, [o.work], story='36e')
+        tap.is_(guesses_until_closed(browser(stack), 'pia', 0), 10,
+                '36e: strangers spend the name\'s count')
+        tap.is_(guesses_until_closed(phi, 'pia', 10), 0, '36e: the thief\'s '
+                'browser has no count of its own any more')
 
 
 # ------------------------------------------------------------------ #
@@ -257,7 +279,7 @@ def story_thiefs_undo_voids_owners_reset(stack, post):
 def story_link_ends_first(stack, post):
     with tap.story('39. With a reset_delay longer than the undo link\'s 7 '
                    'days, the undo page advises waiting for the reset'):
-        o = owner(stack, post, 'ned')
+        o = owner(stack, post, 'oto')
         phi, undo = thief_takes_over(stack, post, o)
         mine = owner_resets(stack, post, o)
         # The hoster set reset_delay = 8d.
@@ -284,6 +306,7 @@ def main():
         story_link_ends_first(stack, post)
         story_ceiling_closes_clean_browser(stack, post)
         story_copy_outlives_password_change(stack, post)
+        story_thief_browser_after_reset(stack, post)
         every_response_checked(tap, stack)
 
 
