@@ -122,16 +122,48 @@ def thief_takes_over(stack, post, o):
     return phi, undo[-1] if undo else None
 
 
-def owner_resets(stack, post, o):
+def owner_resets(stack, post, o, c=None, password=NEW):
     """Locked out, the owner proves a reset with the recovery address
-    they had long before the attack: the waiting reset's row."""
-    ask_reset(o.client, o.name)
+    they had long before the attack (or c, who reads that mailbox,
+    does): the waiting reset's row."""
+    c = c or o.client
+    ask_reset(c, o.name)
     mails, _ = post.deliver()
-    r = prove_reset(o.client, o.name, [codes_for(mails, o.work)], NEW)
-    tap.is_(r.status, 303, 'the owner proves a reset with the recovery '
-            'address')
+    r = prove_reset(c, o.name, [codes_for(mails, o.work)], password)
+    tap.is_(r.status, 303, 'a reset is proven with the recovery address')
     post.deliver()
     return reset_row(stack, o.name)
+
+
+def copy_of(stack, b):
+    """The attacker's browser with b's postern-browser cookie, copied
+    while they held b for a minute."""
+    copy = browser(stack)
+    copy.cookies['postern-browser'] = b.cookie('postern-browser')
+    return copy
+
+
+def another_browser(stack, o, what):
+    """A second browser of the owner's, which the account knows."""
+    b = browser(stack)
+    tap.is_(log_in(b, o.name, OLD).status, 303, 'the owner also logs in '
+            'from %s, which the account now knows' % what)
+    b.post('/logout', {})
+    return b
+
+
+def fill_ceiling(stack, o, copy, strangers):
+    """copy and strangers (by name and by address) guess until closed,
+    in four quarters of one hour: how many were answered as wrong."""
+    total = 0
+    for window in range(4):
+        if window:
+            # A quarter of an hour passes.
+            db_write(stack, 'UPDATE rate_limits SET at = at - 900')
+        for c, login in ((copy, o.name), (strangers, o.name),
+                         (strangers, o.home)):
+            total += guesses_until_closed(c, login, total)
+    return total
 
 
 # ------------------------------------------------------------------ #
@@ -142,21 +174,10 @@ def story_ceiling_closes_clean_browser(stack, post):
                    'ceiling: the owner\'s other browser, which typed no '
                    'wrong password, stays open'):
         o = owner(stack, post, 'kim', work=False)
-        laptop = browser(stack)
-        tap.is_(log_in(laptop, 'kim', OLD).status, 303, '36c: the owner '
-                'also logs in from a laptop, which the account now knows')
-        laptop.post('/logout', {})
-        copy = browser(stack)
-        copy.cookies['postern-browser'] = o.client.cookie('postern-browser')
+        laptop = another_browser(stack, o, 'a laptop')
+        copy = copy_of(stack, o.client)
         strangers = browser(stack)
-        total = 0
-        for window in range(4):
-            if window:
-                # A quarter of an hour passes.
-                db_write(stack, 'UPDATE rate_limits SET at = at - 900')
-            for c, login in ((copy, 'kim'), (strangers, 'kim'),
-                             (strangers, o.home)):
-                total += guesses_until_closed(c, login, total)
+        total = fill_ceiling(stack, o, copy, strangers)
         tap.is_(total, 100, '36c: the copy and strangers reach the ceiling')
         r = log_in(laptop, 'kim', OLD)
         words = ' '.join(laptop.errors(r))
@@ -186,8 +207,7 @@ def story_copy_outlives_password_change(stack, post):
     with tap.story('36d. The owner changes the password: the copied browser '
                    'cookie still counts as the owner\'s browser'):
         o = owner(stack, post, 'lou', work=False)
-        copy = browser(stack)
-        copy.cookies['postern-browser'] = o.client.cookie('postern-browser')
+        copy = copy_of(stack, o.client)
         o.client.get('/account/password')
         r = o.client.post('/account/password', {'password': OLD,
                                                 'new_password': NEW})
@@ -207,23 +227,9 @@ def story_two_copies_pass_ceiling(stack, post):
     with tap.story('36e. Two copied browser cookies and strangers: 101 '
                    'wrong passwords within one hour'):
         o = owner(stack, post, 'kai', work=False)
-        tablet = browser(stack)
-        tap.is_(log_in(tablet, 'kai', OLD).status, 303, '36e: the owner '
-                'also logs in from a second browser on the same desk')
-        tablet.post('/logout', {})
-        copies = []
-        for b in (o.client, tablet):
-            copy = browser(stack)
-            copy.cookies['postern-browser'] = b.cookie('postern-browser')
-            copies.append(copy)
-        strangers = browser(stack)
-        total = 0
-        for window in range(4):
-            if window:
-                db_write(stack, 'UPDATE rate_limits SET at = at - 900')
-            for c, login in ((copies[0], 'kai'), (strangers, 'kai'),
-                             (strangers, o.home)):
-                total += guesses_until_closed(c, login, total)
+        tablet = another_browser(stack, o, 'a second browser on one desk')
+        copies = [copy_of(stack, b) for b in (o.client, tablet)]
+        total = fill_ceiling(stack, o, copies[0], browser(stack))
         tap.is_(total, 100, '36e: the first copy and strangers reach the '
                 'ceiling within 45 minutes')
         # The second copy never failed within the hour: the ceiling
@@ -248,8 +254,7 @@ def story_copy_outlives_owners_login(stack, post):
                    'owner\'s browser: the owner\'s next login leaves the '
                    'copy a known browser'):
         o = owner(stack, post, 'liv', work=False)
-        copy = browser(stack)
-        copy.cookies['postern-browser'] = o.client.cookie('postern-browser')
+        copy = copy_of(stack, o.client)
         # Before handing the browser back, they delete its cookie: the
         # browser gets a new one, which the account does not know.
         del o.client.cookies['postern-browser']
@@ -363,17 +368,13 @@ def story_young_undo_keeps_thiefs_reset(stack, post):
         undo = links_to(stack, mails, mine, '/email/revert')
         tap.ok(undo, '38b: the owner\'s new address gets the link to undo '
                'the thief\'s move')
-        spy = browser(stack)
-        ask_reset(spy, 'ida')
-        mails, _ = post.deliver()
-        r = prove_reset(spy, 'ida', [codes_for(mails, o.work)], THEIRS)
-        tap.is_(r.status, 303, '38b: the thief, who reads the recovery '
-                'mailbox, proves a reset')
-        mails, _ = post.deliver()
-        theirs = reset_row(stack, 'ida')
-        tap.ok(theirs, '38b: the thief\'s reset waits')
-        tap.ok(not Deliveries.to(mails, mine), '38b: nothing about it '
-               'reaches the owner\'s new address, no longer the account\'s')
+        seen = len(stack.mails())
+        theirs = owner_resets(stack, post, o, browser(stack), THEIRS)
+        tap.ok(theirs, '38b: the thief, who reads the recovery mailbox, '
+               'proves a reset, and it waits')
+        tap.ok(not Deliveries.to(stack.mails()[seen:], mine), '38b: nothing '
+               'about it reaches the owner\'s new address, no longer the '
+               'account\'s')
         page = o.client.get(stack.path_of(undo[-1]))
         r = press(stack, o.client, undo[-1], '/email/revert')
         tap.is_(r.status, 303, '38b: the owner undoes the thief\'s move')
