@@ -80,7 +80,7 @@ from harness import (DEFAULT_PASSWORD, Deliveries, Stack, Tap,  # noqa: E402
                      db_write, events_of, every_response_checked,
                      guesses_until_closed, links_to, log_in, owner,
                      pass_deadline, phished_login, press, primary,
-                     prove_reset, reset_row, reset_state, todo)
+                     prove_reset, reset_row, reset_state, row_with, todo)
 
 tap = Tap()
 
@@ -194,6 +194,11 @@ def story_ceiling_closes_clean_browser(stack, post):
                 total += guesses_until_closed(c, login, total)
             statuses.append(log_in(laptop, 'kim', OLD).status)
         tap.note('the laptop over the next hour: %r' % statuses[1:])
+        row = row_with(laptop.get('/account/activity'), '100 wrong passwords')
+        tap.ok(row and 'for every browser:' not in row and
+               'typed a wrong password' in row, '36c: the owner\'s activity, '
+               'read on the laptop that just logged in, does not say that '
+               'the ceiling paused every browser', row)
         tap.is_(statuses, [303] * 5, '36c: the owner\'s laptop, which '
                 'typed no wrong password, logs in with the right one, then '
                 'and each quarter of the next hour: the ceiling binds only '
