@@ -70,13 +70,16 @@ static void
 link_page(struct req *r, int revert, const char *tpl)
 {
 	enum outcome o;
-	int	     voids;
+	int	     voids = 0;
 
 	o = flow_email_peek(&r->flow, revert, req_arg(r, "t"), &voids);
 	render_set(r->page, revert ? "OLD" : "NEW", r->flow.said.what);
 	if (voids)
 		render_show(r->page, "VOIDS_RESETS");
-	if (r->flow.said.when != 0) {
+	if (r->flow.said.when != 0 && !voids) {
+		render_show(r->page, "RESET_STAYS");
+		page_set_time(r->page, "DEADLINE", r->flow.said.when);
+	} else if (r->flow.said.when != 0) {
 		render_show(r->page, "RESET_WAITS");
 		page_set_time(r->page, "DEADLINE", r->flow.said.when);
 		/* Waiting for the reset is advice only while the link outlives

@@ -27,7 +27,9 @@ int device_known(struct db *, int64_t account_id, const unsigned char *browser,
  * send), and every account that knew it by the old one, account_id
  * among them, knows it by the new one.  A copy of the old cookie, taken
  * by whoever held the browser or a session for a minute, is a
- * stranger's from now on.  Inside a write transaction.
+ * stranger's from now on, if the browser still sent it: a copy of a
+ * cookie the browser lost stays known until device_forget().  Inside a
+ * write transaction.
  */
 int device_renew(struct db *, int64_t account_id,
     const unsigned char old[HASH_BYTES], char token[TOKEN_TEXT], int64_t now);

@@ -25,6 +25,7 @@
 #include "reset.h"
 #include "session.h"
 #include "validate.h"
+#include "when.h"
 
 /* "n***@example.org": enough for the owner to recognise, little more. */
 static void
@@ -207,14 +208,18 @@ flow_email_peek(struct flow *f, int revert, const char *t, int *voids)
 		*voids = revert &&
 		    policy_revert_voids_resets(l.num, f->now,
 			f->cfg->reset_delay);
-	if (voids == NULL || !*voids)
+	if (!revert)
 		return OUT_OK;
 	/*
-	 * The undo voids every waiting reset, the owner's own too: a
-	 * reset proven from a mailbox a thief reads looks the same as the
-	 * owner's (attacks_round4.py, 30).  The page says so before the
-	 * button, with the reset's deadline and the link's own end, so an
-	 * owner whose reset it is may let it take effect first.
+	 * The undo of an old address voids every waiting reset, the
+	 * owner's own too: a reset proven from a mailbox a thief reads
+	 * looks the same as the owner's (attacks_round4.py, 30).  The page
+	 * says so before the button, with the reset's deadline and the
+	 * link's own end, so an owner whose reset it is may let it take
+	 * effect first.  The undo of a young address voids none, and its
+	 * page says that one waits all the same (R9 tells young ways
+	 * everything): its reader may be the owner, who must stop it by
+	 * other means (attacks_round5.py, 38b).
 	 */
 	if (!reset_pending(f->db, l.account_id, &r))
 		return OUT_STORAGE;
@@ -333,6 +338,26 @@ email_tell_replaced(struct flow *f, const struct account *a,
 }
 
 /*
+ * An undo of a young address leaves a waiting reset be: its notice says
+ * that one waits, and until when (attacks_round5.py, 38b).
+ */
+static int
+email_tell_reset_stays(struct flow *f, int64_t account_id,
+    struct render_dict *d)
+{
+	struct reset r;
+	char	     when[WHEN_TEXT];
+
+	if (!reset_pending(f->db, account_id, &r))
+		return 0;
+	if (r.id != 0 && r.deadline > f->now) {
+		when_text(r.deadline, when);
+		render_set(render_section(d, "RESET_STAYS"), "DEADLINE", when);
+	}
+	return 1;
+}
+
+/*
  * Put the address revert link l keeps back on account a.  Whoever moved
  * the account may hold a session, a pending reset or another change:
  * all of it ends here.  Revert links of changes made after this one's
@@ -361,6 +386,10 @@ email_restore(struct flow *f, struct account *a, const struct link *l)
 	    f->cfg->reset_delay);
 	if (voids)
 		render_show(d, "VOIDS_RESETS");
+	else if (!email_tell_reset_stays(f, a->id, d)) {
+		render_dict_free(d);
+		return 0;
+	}
 	ok = email_absorb_contact(f, a->id, l->data, &since) &&
 	    account_set_email(f->db, a->id, l->data, f->now, since) &&
 	    account_by_id(f->db, a->id, a) && session_end_all(f->db, a->id) &&

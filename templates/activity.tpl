@@ -104,7 +104,7 @@ line ends inside a comment, so that no line end reaches the page. }}
 }}{{#WHY}}{{!
 }}{{#this_browser}}for a browser you logged in with before{{/this_browser}}{{!
 }}{{#strangers}}for every browser you have not logged in with{{/strangers}}{{!
-}}{{#every_browser}}for every browser: 100 wrong passwords in an hour{{/every_browser}}{{!
+}}{{#every_browser}}for every browser that typed a wrong password within the hour: 100 wrong passwords in an hour{{/every_browser}}{{!
 }}{{#twofa}}with two-step verification{{/twofa}}{{!
 }}{{#hoster_lock}}recovery locked by the hoster{{/hoster_lock}}{{!
 }}{{#hoster_disable}}account disabled by the hoster{{/hoster_disable}}{{!
