@@ -10,6 +10,7 @@ import contextlib
 import ctypes
 import os
 import pwd
+import random
 import re
 import shutil
 import signal
@@ -67,6 +68,27 @@ def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(('127.0.0.1', 0))
         return s.getsockname()[1]
+
+
+def dns_free_port():
+    """A port for dnsmasq, free for TCP and UDP, below the kernel's
+    ephemeral range.  dnsmasq starts at a test's first dns_set() and
+    restarts at each one: a port from bind(0), as free_port() gives,
+    could meanwhile be handed to any outgoing connection as its local
+    port, and dnsmasq then fails with "Address already in use" (seen
+    under load).  Below the range the kernel never hands it out."""
+    with open('/proc/sys/net/ipv4/ip_local_port_range') as f:
+        low = int(f.read().split()[0])
+    for _ in range(200):
+        port = random.randrange(10000, max(low, 10001))
+        try:
+            for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+                with socket.socket(socket.AF_INET, kind) as s:
+                    s.bind(('127.0.0.1', port))
+        except OSError:
+            continue
+        return port
+    raise StartError('no free port below %d for dnsmasq' % low)
 
 
 def _http_answers(port):
@@ -161,7 +183,7 @@ class Stack:
         self.fixed_port = _port
         # _dns: run a real DNS server (dnsmasq) on loopback and point
         # dns_server at it; dns_set() publishes TXT records.
-        self.dns_port = free_port() if _dns else None
+        self.dns_port = dns_free_port() if _dns else None
         self.dns_proc = None
         if _dns:
             conf_overrides.setdefault('dns_server',
