@@ -60,6 +60,10 @@ says which).
      change's; with reset_delay over 7 days it is dead by then.)
      Closed: the young undo's page and mail say a reset waits, until
      when, and to log in and stop it with the password.
+40. Someone holding a borrowed session opens /account/activity, whose
+    "log out other sessions" now also makes the account forget its
+    browsers.  Held: without the password it ends no other session,
+    one or all, and the account forgets no browser.
 39. The hoster set reset_delay to 8 days.  The undo page still advises
     the owner to let the reset take effect first and undo after, though
     its link dies a day before the reset's deadline.
@@ -85,8 +89,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (DEFAULT_PASSWORD, Deliveries, Stack, Tap,  # noqa: E402
-                     account_id, ask_reset, browser, change_email, codes_for,
-                     db_write, events_of, every_response_checked,
+                     account_id, ask_reset, borrow, browser, change_email,
+                     codes_for, db_write, events_of, every_response_checked,
                      gets_back_in, guesses_until_closed, links_to, log_in,
                      owner, pass_deadline, phished_login, press, primary,
                      prove_reset, reset_row, reset_state, row_with, todo)
@@ -307,6 +311,41 @@ def story_copy_outlives_owners_login(stack, post):
              'does none of these')
 
 
+def story_borrowed_session_activity(stack, post):
+    with tap.story('40. A borrowed session on /account/activity, without '
+                   'the password, ends no other session and makes the '
+                   'account forget no browser'):
+        o = owner(stack, post, 'rue', work=False)
+        laptop = browser(stack)
+        tap.is_(log_in(laptop, 'rue', OLD).status, 303, '40: the owner '
+                'also logs in from a laptop')
+        aid = account_id(stack, 'rue')
+        devices = stack.sql('SELECT count(*) FROM devices WHERE '
+                            'account_id = ?', aid)[0][0]
+        b = borrow(stack, o)
+        b.get('/account/activity')
+        for typed in ({}, {'password': 'a guess at it 1'}):
+            r = b.post('/account/activity', dict(others='1', **typed))
+            tap.is_(r.status, 422, '40: ending every other session %s: 422'
+                    % ('with a wrong password' if typed else
+                       'without the password'))
+        tap.is_(laptop.get('/account').status, 200, '40: the laptop\'s '
+                'session goes on')
+        tap.is_(stack.sql('SELECT count(*) FROM devices WHERE account_id = '
+                          '?', aid)[0][0], devices, '40: the account still '
+                'knows every browser it knew')
+        lap = stack.sql('SELECT max(id) FROM sessions WHERE account_id = ?',
+                        aid)[0][0]
+        r = b.post('/account/activity', {'session': str(lap)})
+        tap.is_(r.status, 422, '40: ending one listed session without the '
+                'password: 422 too')
+        tap.is_(laptop.get('/account').status, 200, '40: the laptop is '
+                'still logged in')
+        tap.is_(stack.sql('SELECT count(*) FROM devices WHERE account_id = '
+                          '?', aid)[0][0], devices, '40: and still a '
+                'browser the account knows')
+
+
 # ------------------------------------------------------------------ #
 # 37. The undo pressed after the deadline the page gave.
 
@@ -478,6 +517,7 @@ def main():
         story_ceiling_closes_clean_browser(stack, post)
         story_copy_outlives_password_change(stack, post)
         story_thief_browser_after_reset(stack, post)
+        story_borrowed_session_activity(stack, post)
         story_two_copies_pass_ceiling(stack, post)
         story_copy_outlives_owners_login(stack, post)
         every_response_checked(tap, stack)
